@@ -1,0 +1,50 @@
+// Bundles the action (main, post) and the agent into dist/ with esbuild. Deterministic: CI
+// rebuilds and checks that dist/ matches the sources.
+import { build } from 'esbuild'
+import { rmSync } from 'node:fs'
+
+// Optional native addons in the dependency tree. Each is loaded in a try/catch by its user and
+// has a pure-JS fallback (or, for uTP, is switched off), so the bundles carry a stub that throws.
+const OPTIONAL_NATIVE = /^(utp-native|fs-native-extensions|bufferutil|utf-8-validate|cpu-features|node-datachannel)$/
+
+const nativeStubs = {
+  name: 'native-stubs',
+  setup(b) {
+    b.onResolve({ filter: OPTIONAL_NATIVE }, (args) => ({ path: args.path, namespace: 'native-stub' }))
+    b.onResolve({ filter: /\.node$/ }, (args) => ({ path: args.path, namespace: 'native-stub' }))
+    b.onLoad({ filter: /.*/, namespace: 'native-stub' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not bundled (optional native addon)`)})`,
+      loader: 'js',
+    }))
+    // webtorrent's uTP loader warns on the console when utp-native is missing; we run without uTP.
+    b.onLoad({ filter: /webtorrent[\\/]lib[\\/]utp\.cjs$/ }, () => ({ contents: 'module.exports = {}', loader: 'js' }))
+  },
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  plugins: [nativeStubs],
+  // CommonJS dependencies inside an ES module bundle need a real `require`, `__filename`, `__dirname`.
+  banner: {
+    js: [
+      "import { createRequire as __murderCreateRequire } from 'node:module';",
+      "import { fileURLToPath as __murderFileURLToPath } from 'node:url';",
+      'const require = __murderCreateRequire(import.meta.url);',
+      'const __filename = __murderFileURLToPath(import.meta.url);',
+      "const __dirname = __murderFileURLToPath(new URL('.', import.meta.url));",
+    ].join(' '),
+  },
+}
+
+rmSync('dist', { recursive: true, force: true })
+await Promise.all([
+  build({ ...common, entryPoints: ['src/main.ts'], outfile: 'dist/main/index.js', target: 'node24' }),
+  build({ ...common, entryPoints: ['src/post.ts'], outfile: 'dist/post/index.js', target: 'node24' }),
+  // The agent runs on the hosts' Node (>= 20) and is shipped over SSH to each of them: keep it small.
+  build({ ...common, entryPoints: ['src/agent/agent.ts'], outfile: 'dist/agent/murder-agent.mjs', target: 'node20', minify: true }),
+])

@@ -1,0 +1,189 @@
+/**
+ * The peer agent: one self-contained file the action ships to each host and runs under the
+ * host's Node (≥ 20). It reads its job from stdin, downloads from the swarm, verifies, unpacks
+ * into <destination>/<tag>, and seeds for the others until stdin closes (the controller is done, or
+ * the SSH session died) or its hard cap passes. It never outlives either.
+ */
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import WebTorrent from 'webtorrent'
+import { closedFleetClientOptions } from '../swarm/client-options.js'
+import { decodeJob, encodeEvent, type AgentErrorCode, type AgentEvent, type AgentJob } from '../protocol/events.js'
+import { ReleaseLayout, sha256OfFile, unpackRelease } from './release.js'
+
+const startedAt = Date.now()
+let client: WebTorrent.Instance | undefined
+let torrent: WebTorrent.Torrent | undefined
+let layout: ReleaseLayout | undefined
+let payloadFile: string | undefined
+let released = false
+let exiting = false
+
+function emit(event: AgentEvent): void {
+  try {
+    process.stdout.write(encodeEvent(event))
+  } catch {
+    // stdout gone: the controller is gone; stdin's end will follow.
+  }
+}
+
+// The controller reading our stdout went away: nobody to report to, stop now.
+process.stdout.on('error', () => void shutdown(1))
+
+function codeFor(error: unknown, fallback: AgentErrorCode): AgentErrorCode {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  if (code === 'ENOSPC' || code === 'EDQUOT') return 'DISK_FULL'
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'NO_PERMISSION'
+  return fallback
+}
+
+function fail(code: AgentErrorCode, message: string): void {
+  emit({ type: 'error', code, message })
+  void shutdown(1)
+}
+
+/** Stops everything and removes what an unfinished release left; safe to call more than once. */
+async function shutdown(exitCode: number): Promise<void> {
+  if (exiting) return
+  exiting = true
+  const uploaded = torrent?.uploaded ?? 0
+  await new Promise<void>((resolve) => {
+    if (client === undefined) return resolve()
+    const timer = setTimeout(resolve, 3000)
+    client.destroy(() => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
+  if (payloadFile !== undefined) fs.rmSync(payloadFile, { force: true })
+  if (layout !== undefined && !released) fs.rmSync(layout.partialDir, { recursive: true, force: true })
+  emit({ type: 'exit', uploaded })
+  // Let stdout drain, then go.
+  process.stdout.write('', () => process.exit(exitCode))
+  setTimeout(() => process.exit(exitCode), 1000).unref()
+}
+
+function readJobLine(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffered = ''
+    const timer = setTimeout(() => reject(new Error('no job on stdin within 60 s')), 60_000)
+    const onData = (chunk: Buffer): void => {
+      buffered += chunk.toString()
+      const newline = buffered.indexOf('\n')
+      if (newline >= 0) {
+        clearTimeout(timer)
+        process.stdin.removeListener('data', onData)
+        process.stdin.removeListener('end', onEnd)
+        resolve(buffered.slice(0, newline))
+      } else if (buffered.length > 64 << 20) {
+        reject(new Error('job line too long'))
+      }
+    }
+    const onEnd = (): void => {
+      clearTimeout(timer)
+      reject(new Error('stdin closed before a job arrived'))
+    }
+    process.stdin.on('data', onData)
+    process.stdin.on('end', onEnd)
+  })
+}
+
+async function run(job: AgentJob): Promise<void> {
+  layout = new ReleaseLayout(job.destination, job.tag)
+  const existing = layout.inspect(job.sha256)
+  if (existing === 'same') {
+    released = true
+    emit({ type: 'done', alreadyPresent: true, fromSeeder: 0, fromPeers: 0, seconds: (Date.now() - startedAt) / 1000 })
+    return
+  }
+  if (existing === 'different' && !job.overwrite) {
+    return fail('TAG_EXISTS', `${layout.finalDir} already holds a different release; choose a new tag, or set overwrite: true`)
+  }
+  try {
+    fs.mkdirSync(layout.incomingDir, { recursive: true, mode: 0o700 })
+  } catch (error) {
+    return fail(codeFor(error, 'INTERNAL'), `cannot create ${layout.incomingDir}: ${(error as Error).message}`)
+  }
+
+  let fromSeeder = 0
+  let fromPeers = 0
+  client = new WebTorrent(
+    closedFleetClientOptions({
+      torrentPort: 0,
+      maxConns: job.maxConns,
+      uploadLimit: job.uploadLimit && job.uploadLimit > 0 ? job.uploadLimit : -1,
+    }),
+  )
+  client.on('error', (error: Error | string) => fail(codeFor(error, 'TORRENT_FAILED'), `BitTorrent client: ${String(error)}`))
+  const added = client.add(Buffer.from(job.torrent, 'base64'), { path: layout.incomingDir })
+  torrent = added
+  payloadFile = undefined
+  added.on('error', (error: Error | string) => fail(codeFor(error, 'TORRENT_FAILED'), `torrent: ${String(error)}`))
+  added.on('metadata', () => {
+    payloadFile = path.join(layout!.incomingDir, added.files[0]!.path)
+  })
+  added.on('wire', (wire: WebTorrent.Wire) => {
+    wire.on('download', (bytes: number) => {
+      if (wire.peerId === job.seederPeerId) fromSeeder += bytes
+      else fromPeers += bytes
+    })
+  })
+  const progress = setInterval(() => {
+    if (released) return
+    emit({
+      type: 'progress',
+      have: added.downloaded,
+      total: added.length,
+      fromSeeder,
+      fromPeers,
+      uploaded: added.uploaded,
+      peers: added.numPeers,
+    })
+  }, job.progressIntervalMs)
+  progress.unref()
+
+  await new Promise<void>((resolve) => (added.done ? resolve() : added.once('done', () => resolve())))
+  clearInterval(progress)
+  payloadFile ??= path.join(layout.incomingDir, added.files[0]!.path)
+  const actual = await sha256OfFile(payloadFile)
+  if (actual !== job.sha256) {
+    return fail('VERIFY_FAILED', `payload sha256 ${actual} is not the expected ${job.sha256}`)
+  }
+  try {
+    await unpackRelease(payloadFile, layout, job.sha256, { key: job.key, iv: job.iv, overwrite: job.overwrite })
+  } catch (error) {
+    return fail(codeFor(error, 'UNPACK_FAILED'), `unpacking into ${layout.partialDir}: ${(error as Error).message}`)
+  }
+  released = true
+  emit({ type: 'done', alreadyPresent: false, fromSeeder, fromPeers, seconds: (Date.now() - startedAt) / 1000 })
+  // Keep seeding for the others until stdin closes.
+}
+
+async function main(): Promise<void> {
+  emit({ type: 'hello', v: 1, pid: process.pid, node: process.version })
+  let job: AgentJob
+  try {
+    job = decodeJob(await readJobLine())
+  } catch (error) {
+    return fail('BAD_JOB', (error as Error).message)
+  }
+  process.stdin.on('end', () => {
+    if (!released) emit({ type: 'error', code: 'STOPPED', message: 'stopped by the controller before the release was complete' })
+    void shutdown(released ? 0 : 1)
+  })
+  process.stdin.on('error', () => void shutdown(released ? 0 : 1))
+  process.stdin.resume()
+  setTimeout(() => {
+    if (released) void shutdown(0)
+    else fail('HARD_CAP', `the agent's own limit of ${job.hardCapSeconds} s passed`)
+  }, job.hardCapSeconds * 1000)
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (!released) emit({ type: 'error', code: 'STOPPED', message: `stopped by ${signal}` })
+      void shutdown(released ? 0 : 1)
+    })
+  }
+  await run(job)
+}
+
+main().catch((error: unknown) => fail(codeFor(error, 'INTERNAL'), (error as Error)?.stack ?? String(error)))

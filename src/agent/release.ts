@@ -1,0 +1,104 @@
+import { createDecipheriv, createHash } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import * as tar from 'tar'
+
+/**
+ * The on-disk layout of releases on a host:
+ *   <destination>/<tag>/            the release, exactly the source tree (never written in place)
+ *   <destination>/<tag>.partial/    being unpacked; renamed to <tag> only when complete
+ *   <destination>/.murder/<tag>.json     what <tag> holds (sha256 of the payload), beside the release
+ *   <destination>/.murder/incoming/      downloads in progress
+ */
+export class ReleaseLayout {
+  readonly finalDir: string
+  readonly partialDir: string
+  readonly stateDir: string
+  readonly markerFile: string
+  readonly incomingDir: string
+
+  constructor(
+    readonly destination: string,
+    readonly tag: string,
+  ) {
+    this.finalDir = path.join(destination, tag)
+    this.partialDir = path.join(destination, `${tag}.partial`)
+    this.stateDir = path.join(destination, '.murder')
+    this.markerFile = path.join(this.stateDir, `${tag}.json`)
+    this.incomingDir = path.join(this.stateDir, 'incoming')
+  }
+
+  /** absent: no release; same: this exact payload is in place; different: something else is. */
+  inspect(sha256: string): 'absent' | 'same' | 'different' {
+    if (!fs.existsSync(this.finalDir)) return 'absent'
+    try {
+      const marker = JSON.parse(fs.readFileSync(this.markerFile, 'utf8')) as { sha256?: string }
+      return marker.sha256 === sha256 ? 'same' : 'different'
+    } catch {
+      return 'different'
+    }
+  }
+}
+
+export async function sha256OfFile(file: string): Promise<string> {
+  const hash = createHash('sha256')
+  await pipeline(fs.createReadStream(file), hash)
+  return hash.digest('hex')
+}
+
+export interface UnpackOptions {
+  key?: string
+  iv?: string
+  overwrite: boolean
+}
+
+/**
+ * Unpacks the verified payload into <tag>.partial, then renames it into place. With overwrite, the
+ * old release is first renamed aside, so at every instant <tag> is either the old tree or the
+ * new one, never a mix. Unsafe entries (`..`, absolute paths, links escaping the release) make
+ * node-tar emit errors, which `strict` turns into a refusal.
+ */
+export async function unpackRelease(payload: string, layout: ReleaseLayout, sha256: string, options: UnpackOptions): Promise<void> {
+  fs.rmSync(layout.partialDir, { recursive: true, force: true })
+  fs.mkdirSync(layout.partialDir, { recursive: true, mode: 0o755 })
+  const stages: NodeJS.ReadWriteStream[] = []
+  if (options.key !== undefined && options.iv !== undefined) {
+    stages.push(createDecipheriv('aes-256-ctr', Buffer.from(options.key, 'hex'), Buffer.from(options.iv, 'hex')))
+  }
+  const extract = tar.x({
+    cwd: layout.partialDir,
+    strict: true,
+    preserveOwner: false,
+    // The payload is our own archive, verified by sha256: a big run of zeros in it is legitimate.
+    maxDecompressionRatio: Number.MAX_SAFE_INTEGER,
+  } as tar.TarOptionsWithAliasesAsyncNoFile)
+  // Files are created with the archive's modes; a umask would turn 0664 into 0644. Only the release
+  // tree is written while it is 0, and the previous umask is back before anything else happens.
+  const previousUmask = process.umask(0)
+  try {
+    await pipeline(fs.createReadStream(payload), ...stages, extract as unknown as NodeJS.WritableStream)
+  } catch (error) {
+    fs.rmSync(layout.partialDir, { recursive: true, force: true })
+    throw error
+  } finally {
+    process.umask(previousUmask)
+  }
+  fs.mkdirSync(layout.stateDir, { recursive: true })
+  const aside = `${layout.finalDir}.old-${process.pid}`
+  const replacing = fs.existsSync(layout.finalDir)
+  if (replacing) {
+    if (!options.overwrite) throw new Error(`${layout.finalDir} appeared while unpacking`)
+    fs.rmSync(layout.markerFile, { force: true })
+    fs.renameSync(layout.finalDir, aside)
+  }
+  fs.renameSync(layout.partialDir, layout.finalDir)
+  writeFileAtomic(layout.markerFile, JSON.stringify({ sha256, tag: layout.tag, at: new Date().toISOString() }) + '\n')
+  if (replacing) fs.rmSync(aside, { recursive: true, force: true })
+}
+
+function writeFileAtomic(file: string, content: string): void {
+  const temporary = `${file}.tmp-${process.pid}`
+  fs.writeFileSync(temporary, content)
+  fs.renameSync(temporary, file)
+}

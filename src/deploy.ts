@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import type { Settings } from './inputs/settings.js'
+import { packDirectory } from './pack/pack.js'
+import { detectAddressToward } from './swarm/address.js'
+import { startSeeder, type Seeder } from './swarm/seeder.js'
+import { makeTorrent } from './swarm/torrent.js'
+import { startTracker, type EphemeralTracker } from './swarm/tracker.js'
+import { runFleet } from './fleet/fleet.js'
+import type { AgentBundle } from './fleet/host-session.js'
+import { PROTOCOL_VERSION, type AgentJob } from './protocol/events.js'
+import { judge } from './verdict/verdict.js'
+import { buildReport, type DeployReport } from './report/report.js'
+import { ProgressLine } from './report/progress.js'
+
+export interface DeployHooks {
+  info(message: string): void
+  warning(message: string): void
+  debug(message: string): void
+  /** Registers a value that must never appear in logs. */
+  secret(value: string): void
+  /** Called with the work directory as soon as it exists, so the post step can remove it. */
+  workdirCreated(dir: string): void
+  signal: AbortSignal
+}
+
+export interface DeployResult {
+  report: DeployReport
+  details: string[]
+}
+
+/** Loads the agent bundle that ships beside this file in dist/. */
+export function loadAgentBundle(file = new URL('../agent/murder-agent.mjs', import.meta.url)): AgentBundle {
+  const source = fs.readFileSync(file, 'utf8')
+  return { source, sha256: createHash('sha256').update(source).digest('hex') }
+}
+
+/**
+ * The deploy, start to verdict: pack → tracker → torrent → seeder → fleet → verdict. Whatever
+ * happens, the seeder and tracker are closed and the payload is removed before this returns.
+ */
+export async function deploy(settings: Settings, agent: AgentBundle, hooks: DeployHooks): Promise<DeployResult> {
+  const started = Date.now()
+  const workdir = fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'murder-action-'))
+  hooks.workdirCreated(workdir)
+  let tracker: EphemeralTracker | undefined
+  let seeder: Seeder | undefined
+  try {
+    hooks.info(`Packing ${settings.sourceDir} …`)
+    const payloadName = `${settings.tag}.tar.gz${settings.encrypt ? '.enc' : ''}`
+    const payload = await packDirectory(settings.sourceDir, path.join(workdir, payloadName), {
+      gzipLevel: settings.compressionLevel,
+      encrypt: settings.encrypt,
+    })
+    if (payload.encryption) hooks.secret(payload.encryption.key)
+    hooks.info(
+      `Packed ${(payload.bytes / 1e6).toFixed(1)} MB in ${payload.seconds.toFixed(1)} s (sha256 ${payload.sha256})` +
+        (payload.encryption ? ', encrypted with a per-deploy key' : ''),
+    )
+    abortIfCancelled(hooks.signal)
+
+    tracker = await startTracker({
+      port: settings.trackerPort,
+      intervalMs: Math.max(5_000, Math.min(60_000, settings.hosts.length * 20)),
+      peersCacheLength: Math.max(1000, settings.hosts.length * 2),
+      onWarning: (message) => hooks.debug(`tracker: ${message}`),
+    })
+    const first = settings.hosts[0]!
+    const address = settings.trackerAddress ?? (await detectAddressToward(first.host, first.port))
+    const announceUrl = tracker.announceUrl(address)
+    const torrent = await makeTorrent(payload.file, payload.bytes, announceUrl)
+    tracker.allow(torrent.infoHash)
+    seeder = await startSeeder({
+      file: payload.file,
+      torrent: torrent.torrent,
+      onWarning: (message) => hooks.debug(message),
+    })
+    hooks.info(
+      `Tracker ${announceUrl}, seeder on port ${seeder.port}, info hash ${torrent.infoHash}, ` +
+        `${torrent.pieceLength / 1024} KiB pieces; deploying to ${settings.hosts.length} hosts (deadline ${settings.deadlineMs / 1000} s)`,
+    )
+    abortIfCancelled(hooks.signal)
+
+    const hostCount = settings.hosts.length
+    const job: AgentJob = {
+      v: PROTOCOL_VERSION,
+      tag: settings.tag,
+      destination: settings.destination,
+      torrent: torrent.torrent.toString('base64'),
+      sha256: payload.sha256,
+      key: payload.encryption?.key,
+      iv: payload.encryption?.iv,
+      seederPeerId: seeder.peerId,
+      overwrite: settings.overwrite,
+      hardCapSeconds: Math.ceil(settings.deadlineMs / 1000) + 120,
+      progressIntervalMs: Math.max(1000, Math.min(10_000, hostCount * 10)),
+    }
+    const transferStart = Date.now()
+    const fleet = runFleet({
+      hosts: settings.hosts,
+      credentials: { privateKey: settings.sshKey, passphrase: settings.sshKeyPassphrase, knownHosts: settings.knownHosts },
+      agent,
+      nodePath: settings.nodePath,
+      job,
+      concurrency: settings.concurrency,
+      transferStart,
+      deadlineMs: settings.deadlineMs,
+      signal: hooks.signal,
+      log: (message) => hooks.debug(message),
+    })
+    const progress = new ProgressLine(transferStart)
+    const ticker = setInterval(() => hooks.info(progress.render(fleet.states)), hostCount > 100 ? 15_000 : 5_000)
+    try {
+      await fleet.finished
+    } finally {
+      clearInterval(ticker)
+    }
+    const transferSeconds = (fleet.settledAt() - transferStart) / 1000
+    const verdict = judge(fleet.states, settings.maxFailedHosts)
+    const report = buildReport(
+      {
+        tag: settings.tag,
+        infoHash: torrent.infoHash,
+        sha256: payload.sha256,
+        payloadBytes: payload.bytes,
+        encrypted: payload.encryption !== undefined,
+        packSeconds: payload.seconds,
+        transferSeconds,
+        durationSeconds: (Date.now() - started) / 1000,
+        seederUploaded: seeder.uploaded(),
+        trackerUrl: announceUrl,
+      },
+      fleet.states,
+      verdict,
+    )
+    return { report, details: verdict.details }
+  } finally {
+    await Promise.allSettled([seeder?.close(), tracker?.close()])
+    fs.rmSync(workdir, { recursive: true, force: true })
+  }
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('The deploy was cancelled.')
+    this.name = 'CancelledError'
+  }
+}
+
+function abortIfCancelled(signal: AbortSignal): void {
+  if (signal.aborted) throw new CancelledError()
+}

@@ -1,0 +1,121 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
+
+/**
+ * OpenSSH known_hosts, parsed and matched the way `ssh -o StrictHostKeyChecking=yes` does.
+ * Written here rather than taken from npm: no maintained known_hosts parser exists there (checked
+ * 2026-11), and this is a few dozen lines against a stable, documented format (sshd(8),
+ * "SSH_KNOWN_HOSTS FILE FORMAT"). Supported: plain and hashed (`|1|salt|hmac`) names, `[host]:port`,
+ * pattern lists with `*`, `?` and `!negation`, and `@revoked`. `@cert-authority` lines are not
+ * supported (we verify host keys, not host certificates) and are ignored.
+ */
+
+export interface KnownHostEntry {
+  marker: '' | '@revoked' | '@cert-authority'
+  patterns: string
+  keyType: string
+  /** base64 of the key blob, as in the file. */
+  key: string
+  line: number
+}
+
+export function parseKnownHosts(text: string): KnownHostEntry[] {
+  const entries: KnownHostEntry[] = []
+  const problems: string[] = []
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.trim()
+    if (line === '' || line.startsWith('#')) return
+    const fields = line.split(/\s+/)
+    let marker: KnownHostEntry['marker'] = ''
+    if (fields[0]!.startsWith('@')) {
+      const given = fields.shift()!
+      if (given !== '@revoked' && given !== '@cert-authority') {
+        problems.push(`line ${index + 1}: unknown marker ${given}`)
+        return
+      }
+      marker = given
+    }
+    const [patterns, keyType, key] = fields
+    if (patterns === undefined || keyType === undefined || key === undefined || !/^[A-Za-z0-9+/]+=*$/.test(key)) {
+      problems.push(`line ${index + 1}: expected "host key-type base64-key"`)
+      return
+    }
+    entries.push({ marker, patterns, keyType, key, line: index + 1 })
+  })
+  if (problems.length > 0) throw new Error(`is not in known_hosts format (${problems.join('; ')})`)
+  return entries
+}
+
+/** The name OpenSSH looks up: `host` on port 22, `[host]:port` otherwise. */
+export function knownHostsName(host: string, port: number): string {
+  return port === 22 ? host : `[${host}]:${port}`
+}
+
+function globToRegExp(glob: string): RegExp {
+  // Only * and ? are wildcards in known_hosts; everything else (brackets included) is literal.
+  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')
+  return new RegExp(`^${escaped}$`, 'i')
+}
+
+function hashedNameMatches(pattern: string, name: string): boolean {
+  const [, kind, salt, hash] = pattern.split('|')
+  if (kind !== '1' || salt === undefined || hash === undefined) return false
+  const expected = Buffer.from(hash, 'base64')
+  const actual = createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest()
+  return expected.length === actual.length && timingSafeEqual(expected, actual)
+}
+
+/** Does this entry's host field name `host:port`? Negated patterns veto the entry. */
+export function entryNamesHost(entry: KnownHostEntry, host: string, port: number): boolean {
+  const name = knownHostsName(host, port)
+  if (entry.patterns.startsWith('|')) return hashedNameMatches(entry.patterns, name)
+  let matched = false
+  for (const pattern of entry.patterns.split(',')) {
+    const negated = pattern.startsWith('!')
+    const glob = negated ? pattern.slice(1) : pattern
+    if (globToRegExp(glob).test(name)) {
+      if (negated) return false
+      matched = true
+    }
+  }
+  return matched
+}
+
+export function fingerprint(keyBlob: Buffer): string {
+  return 'SHA256:' + createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '')
+}
+
+/** The key type named inside an SSH key blob (its first length-prefixed string). */
+export function keyTypeOf(keyBlob: Buffer): string {
+  if (keyBlob.length < 4) return 'unknown'
+  const length = keyBlob.readUInt32BE(0)
+  return keyBlob.subarray(4, 4 + length).toString('latin1')
+}
+
+export type HostKeyVerdict = { ok: true } | { ok: false; reason: string }
+
+/**
+ * Checks a host's offered key. Matches across every line that names the host (a host may have
+ * several key types), never just the first.
+ */
+export function verifyHostKey(entries: KnownHostEntry[], host: string, port: number, keyBlob: Buffer): HostKeyVerdict {
+  const offered = keyBlob.toString('base64')
+  const offeredType = keyTypeOf(keyBlob)
+  const print = `${offeredType} ${fingerprint(keyBlob)}`
+  const named = entries.filter((entry) => entry.marker !== '@cert-authority' && entryNamesHost(entry, host, port))
+  if (named.some((entry) => entry.marker === '@revoked' && entry.key === offered)) {
+    return { ok: false, reason: `its host key ${print} is marked @revoked in known-hosts` }
+  }
+  const trusted = named.filter((entry) => entry.marker === '')
+  if (trusted.length === 0) {
+    return {
+      ok: false,
+      reason: `it is not in known-hosts (it offered ${print}); add it, e.g. the output of: ssh-keyscan -p ${port} ${host}`,
+    }
+  }
+  if (trusted.some((entry) => entry.key === offered && entry.keyType === offeredType)) return { ok: true }
+  const known = [...new Set(trusted.map((entry) => entry.keyType))].join(', ')
+  return {
+    ok: false,
+    reason: `HOST KEY MISMATCH: it offered ${print}, which is not the ${known} key known-hosts has for it. Someone may be intercepting the connection, or the host was reinstalled; check before updating known-hosts`,
+  }
+}

@@ -1,0 +1,18 @@
+/** A problem with one input, found before any host is contacted. */
+export class InputError extends Error {
+  constructor(
+    readonly input: string,
+    problem: string,
+  ) {
+    super(`Input '${input}': ${problem}`)
+    this.name = 'InputError'
+  }
+}
+
+/** Several input problems at once, so a user fixes them all in one go. */
+export class InputErrors extends Error {
+  constructor(readonly errors: InputError[]) {
+    super(errors.map((error) => error.message).join('\n'))
+    this.name = 'InputErrors'
+  }
+}

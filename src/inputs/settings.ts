@@ -1,0 +1,203 @@
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { utils as ssh2Utils } from 'ssh2'
+import { InputError, InputErrors } from './errors.js'
+import { parseDuration } from './duration.js'
+import { parseHostList, type HostTarget } from './hosts.js'
+import { parseKnownHosts, type KnownHostEntry } from '../fleet/known-hosts.js'
+
+/** Everything the deploy needs, typed and validated, built in this one place from the inputs. */
+export interface Settings {
+  /** Absolute path of the directory to ship. */
+  sourceDir: string
+  tag: string
+  hosts: HostTarget[]
+  sshKey: string
+  sshKeyPassphrase?: string
+  /** Parsed known_hosts entries; undefined only when insecureSkipHostKeyCheck. */
+  knownHosts?: KnownHostEntry[]
+  insecureSkipHostKeyCheck: boolean
+  destination: string
+  /** Address the hosts use to reach the runner; undefined = detect from the route to the first host. */
+  trackerAddress?: string
+  trackerPort: number
+  deadlineMs: number
+  maxFailedHosts: number
+  concurrency: number
+  nodePath: string
+  overwrite: boolean
+  /** Encrypt the payload with a per-deploy key only the fleet receives (over SSH). */
+  encrypt: boolean
+  /** gzip level 0-9 (0 = store, no compression). */
+  compressionLevel: number
+}
+
+/** Reads an input by its action.yml name. The default reads what the runner passed (INPUT_*). */
+export type InputReader = (name: string) => string
+
+export const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/
+
+/** Reads `INPUT_<NAME>` the way the runner sets it: upper-cased, spaces to `_`, hyphens kept. */
+export function readFromEnvironment(env: NodeJS.ProcessEnv = process.env): InputReader {
+  return (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim()
+}
+
+export function readSettings(read: InputReader = readFromEnvironment(), env: NodeJS.ProcessEnv = process.env): Settings {
+  const errors: InputError[] = []
+  // Each field is checked on its own, so one run reports every bad input at once.
+  function field<T>(input: string, parse: () => T): T {
+    try {
+      return parse()
+    } catch (error) {
+      errors.push(error instanceof InputError ? error : new InputError(input, (error as Error).message))
+      return undefined as T
+    }
+  }
+
+  const sourceDir = field('path', () => readSourceDir(read('path')))
+  const tag = field('tag', () => readTag(read('tag'), env))
+  const sshUser = field('ssh-user', () => {
+    const user = read('ssh-user')
+    if (user !== '' && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$/.test(user)) throw new Error(`"${user}" is not a valid user name`)
+    return user
+  })
+  const sshPort = field('ssh-port', () => readInteger(read('ssh-port'), 22, 1, 65535))
+  const hosts = field('hosts', () => readHosts(read('hosts'), read('hosts-file'), sshUser ?? '', sshPort ?? 22))
+  const sshKeyPassphrase = read('ssh-key-passphrase') || undefined
+  const sshKey = field('ssh-key', () => readKey(read('ssh-key'), sshKeyPassphrase))
+  const insecureSkipHostKeyCheck = field('insecure-skip-host-key-check', () =>
+    readBoolean(read('insecure-skip-host-key-check'), false),
+  )
+  const knownHosts = field('known-hosts', () => {
+    const text = read('known-hosts')
+    if (text === '') {
+      if (insecureSkipHostKeyCheck) return undefined
+      throw new Error(
+        'is required: paste the hosts\' keys (the output of `ssh-keyscan host1 host2 …`, checked out of band) ' +
+          'so every host is verified. Only for throw-away test fleets: set insecure-skip-host-key-check: true',
+      )
+    }
+    const entries = parseKnownHosts(text)
+    if (entries.length === 0) throw new Error('holds no host keys')
+    return entries
+  })
+  const destination = field('destination', () => readDestination(read('destination') || '/srv/releases'))
+  const trackerAddress = field('tracker-address', () => {
+    const address = read('tracker-address')
+    if (address !== '' && !/^[A-Za-z0-9._:-]+$/.test(address)) throw new Error(`"${address}" is not a host name or address`)
+    return address || undefined
+  })
+  const trackerPort = field('tracker-port', () => readInteger(read('tracker-port'), 0, 0, 65535))
+  const deadlineMs = field('deadline', () => parseDuration(read('deadline') || '10m'))
+  const maxFailedHosts = field('max-failed-hosts', () => readInteger(read('max-failed-hosts'), 0, 0, Number.MAX_SAFE_INTEGER))
+  const concurrency = field('concurrency', () => readInteger(read('concurrency'), 50, 1, 10000))
+  const nodePath = field('node-path', () => {
+    const value = read('node-path') || 'node'
+    if (/[\0\n]/.test(value)) throw new Error('must be a single-line command or path')
+    return value
+  })
+  const overwrite = field('overwrite', () => readBoolean(read('overwrite'), false))
+  const encrypt = field('encrypt', () => readBoolean(read('encrypt'), true))
+  const compressionLevel = field('compression-level', () => readInteger(read('compression-level'), 6, 0, 9))
+
+  if (errors.length > 0) throw new InputErrors(errors)
+  return {
+    sourceDir,
+    tag,
+    hosts,
+    sshKey,
+    sshKeyPassphrase,
+    knownHosts,
+    insecureSkipHostKeyCheck,
+    destination,
+    trackerAddress,
+    trackerPort,
+    deadlineMs,
+    maxFailedHosts,
+    concurrency,
+    nodePath,
+    overwrite,
+    encrypt,
+    compressionLevel,
+  }
+}
+
+function readSourceDir(given: string): string {
+  if (given === '') throw new Error('is required: the directory to deploy, e.g. path: build/')
+  const resolved = path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), given)
+  let stat: fs.Stats
+  try {
+    stat = fs.statSync(resolved)
+  } catch {
+    throw new Error(`"${given}" does not exist (looked at ${resolved}); did the build step run?`)
+  }
+  if (!stat.isDirectory()) throw new Error(`"${given}" is not a directory`)
+  if (fs.readdirSync(resolved).length === 0) throw new Error(`"${given}" is empty: nothing to deploy`)
+  return resolved
+}
+
+function readTag(given: string, env: NodeJS.ProcessEnv): string {
+  const tag = given !== '' ? given : (env.GITHUB_SHA ?? '').slice(0, 12)
+  if (tag === '') throw new Error('is empty and GITHUB_SHA is not set: give a tag such as v1.2.3')
+  if (!TAG_PATTERN.test(tag) || tag.endsWith('.partial')) {
+    throw new Error(
+      `"${tag.length > 60 ? tag.slice(0, 60) + '…' : tag}" is not allowed: use 1 to 128 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+    )
+  }
+  return tag
+}
+
+function readHosts(inline: string, file: string, user: string, port: number): HostTarget[] {
+  let text = inline
+  if (file !== '') {
+    try {
+      text += '\n' + fs.readFileSync(path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), file), 'utf8')
+    } catch (error) {
+      throw new InputError('hosts-file', `cannot read "${file}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+    }
+  }
+  const hosts = parseHostList(text, { user, port })
+  if (hosts.length === 0) throw new Error('no hosts given: set hosts (user@host[:port], one per line) or hosts-file')
+  return hosts
+}
+
+function readKey(key: string, passphrase: string | undefined): string {
+  if (key === '') throw new Error('is required: the private key (OpenSSH or PEM) that the hosts accept, e.g. ${{ secrets.DEPLOY_KEY }}')
+  const text = key.replace(/\r\n/g, '\n').trim() + '\n'
+  const parsed = ssh2Utils.parseKey(text, passphrase)
+  if (parsed instanceof Error) {
+    const message = parsed.message
+    if (/passphrase/i.test(message) && passphrase === undefined) {
+      throw new Error('is encrypted: set ssh-key-passphrase')
+    }
+    if (/bad decrypt|passphrase|integrity|decrypt/i.test(message)) {
+      throw new InputError('ssh-key-passphrase', 'does not decrypt ssh-key (wrong passphrase?)')
+    }
+    throw new Error(`is not a usable private key (${message}); give the whole key, BEGIN and END lines included`)
+  }
+  return text
+}
+
+function readDestination(given: string): string {
+  if (!given.startsWith('/')) throw new Error(`"${given}" must be an absolute path on the hosts, e.g. /srv/releases`)
+  if (given.split('/').includes('..')) throw new Error(`"${given}" must not contain ".."`)
+  if (/[\0\n\r]/.test(given)) throw new Error('must be a single line')
+  const normalized = path.posix.normalize(given).replace(/\/+$/, '')
+  if (normalized === '') throw new Error('must not be the root directory')
+  return normalized
+}
+
+export function readInteger(text: string, fallback: number, min: number, max: number): number {
+  if (text === '') return fallback
+  if (!/^\d+$/.test(text)) throw new Error(`"${text}" is not a whole number between ${min} and ${max}`)
+  const value = Number(text)
+  if (value < min || value > max) throw new Error(`${value} is not between ${min} and ${max}`)
+  return value
+}
+
+export function readBoolean(text: string, fallback: boolean): boolean {
+  if (text === '') return fallback
+  if (/^(true|yes|on|1)$/i.test(text)) return true
+  if (/^(false|no|off|0)$/i.test(text)) return false
+  throw new Error(`"${text}" is not true or false`)
+}

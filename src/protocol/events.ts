@@ -1,0 +1,158 @@
+/**
+ * The one protocol spoken between the controller (the action) and the agent on each host.
+ *
+ * Controller → agent: exactly one JSON line on the agent's stdin (the AgentJob), after which stdin
+ * stays open. Closing stdin means "stop": the agent stops seeding, cleans up and exits. Tying the
+ * agent's life to its stdin is what guarantees no orphan: when the SSH session dies for any reason,
+ * sshd closes the pipe and the agent goes away.
+ *
+ * Agent → controller: one JSON line per event on stdout. Anything else on stdout is not an event and
+ * is kept only for diagnostics. The job carries secrets (the payload key), so it never travels on a
+ * command line, where `ps` would show it.
+ */
+
+export const PROTOCOL_VERSION = 1
+
+export interface AgentJob {
+  v: typeof PROTOCOL_VERSION
+  /** Release name; the release lands in `<destination>/<tag>`. */
+  tag: string
+  /** Absolute directory that holds the releases on the host. */
+  destination: string
+  /** The .torrent, base64. */
+  torrent: string
+  /** sha256 (hex) of the payload file the torrent describes. */
+  sha256: string
+  /** AES-256-CTR key and IV (hex) of the payload; absent when the payload is not encrypted. */
+  key?: string
+  iv?: string
+  /** Peer id (hex) of the controller's seeder, so the agent can count what came from it. */
+  seederPeerId: string
+  /** Replace an existing `<destination>/<tag>` that holds something else. */
+  overwrite: boolean
+  /** The agent exits by itself after this long, whatever happens: the last line of defence against orphans. */
+  hardCapSeconds: number
+  /** How often to send progress events. */
+  progressIntervalMs: number
+  /** Limits for the agent's BitTorrent client (bytes/s, connections); 0 / undefined = unlimited / default. */
+  uploadLimit?: number
+  maxConns?: number
+}
+
+export type AgentErrorCode =
+  | 'BAD_JOB' // the job line could not be read or is not valid
+  | 'TAG_EXISTS' // <tag> already holds a different release and overwrite is off
+  | 'DISK_FULL' // ENOSPC while downloading or unpacking
+  | 'NO_PERMISSION' // EACCES / EPERM on the destination
+  | 'VERIFY_FAILED' // the downloaded payload's sha256 differs from the job's
+  | 'UNPACK_FAILED' // the archive could not be unpacked (or held unsafe entries)
+  | 'TORRENT_FAILED' // the BitTorrent client reported an error
+  | 'STOPPED' // the controller stopped the agent before the release was complete
+  | 'HARD_CAP' // the agent's own time limit passed
+  | 'INTERNAL'
+
+export type AgentEvent =
+  | { type: 'hello'; v: number; pid: number; node: string }
+  | {
+      type: 'progress'
+      /** Payload bytes held (verified pieces). */
+      have: number
+      total: number
+      /** Payload bytes received from the seeder and from other hosts. */
+      fromSeeder: number
+      fromPeers: number
+      uploaded: number
+      peers: number
+    }
+  | {
+      type: 'done'
+      /** True when the release was already in place: nothing was downloaded. */
+      alreadyPresent: boolean
+      fromSeeder: number
+      fromPeers: number
+      /** Seconds from the agent's start to the verified, unpacked release. */
+      seconds: number
+    }
+  | { type: 'error'; code: AgentErrorCode; message: string }
+  | { type: 'exit'; uploaded: number }
+
+export type AgentEventType = AgentEvent['type']
+
+export function encodeEvent(event: AgentEvent): string {
+  return JSON.stringify(event) + '\n'
+}
+
+export function encodeJob(job: AgentJob): string {
+  return JSON.stringify(job) + '\n'
+}
+
+const EVENT_TYPES: ReadonlySet<string> = new Set(['hello', 'progress', 'done', 'error', 'exit'])
+
+/** Parse one stdout line; undefined when the line is not an event (stray output). */
+export function decodeEvent(line: string): AgentEvent | undefined {
+  const text = line.trim()
+  if (!text.startsWith('{')) return undefined
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  if (typeof value !== 'object' || value === null) return undefined
+  const type = (value as { type?: unknown }).type
+  if (typeof type !== 'string' || !EVENT_TYPES.has(type)) return undefined
+  return value as AgentEvent
+}
+
+/** Parse and check the job line; throws an Error saying what is wrong. */
+export function decodeJob(line: string): AgentJob {
+  let value: Record<string, unknown>
+  try {
+    value = JSON.parse(line) as Record<string, unknown>
+  } catch {
+    throw new Error('the job line is not JSON')
+  }
+  if (value === null || typeof value !== 'object') throw new Error('the job line is not an object')
+  if (value.v !== PROTOCOL_VERSION) {
+    throw new Error(`protocol version ${String(value.v)} is not ${PROTOCOL_VERSION}: agent and action differ`)
+  }
+  const strings = ['tag', 'destination', 'torrent', 'sha256', 'seederPeerId'] as const
+  for (const name of strings) {
+    if (typeof value[name] !== 'string' || value[name] === '') throw new Error(`job field ${name} is missing`)
+  }
+  if (typeof value.hardCapSeconds !== 'number' || !(value.hardCapSeconds > 0)) {
+    throw new Error('job field hardCapSeconds must be a positive number')
+  }
+  return value as unknown as AgentJob
+}
+
+/**
+ * Splits a byte stream into lines. Bounded: a "line" longer than maxLine is cut, so a misbehaving
+ * remote cannot make the controller buffer without limit.
+ */
+export class LineSplitter {
+  private rest = ''
+  constructor(
+    private readonly onLine: (line: string) => void,
+    private readonly maxLine = 1 << 20,
+  ) {}
+
+  push(chunk: Buffer | string): void {
+    this.rest += chunk.toString()
+    let index: number
+    while ((index = this.rest.indexOf('\n')) >= 0) {
+      const line = this.rest.slice(0, index)
+      this.rest = this.rest.slice(index + 1)
+      this.onLine(line)
+    }
+    if (this.rest.length > this.maxLine) {
+      this.onLine(this.rest)
+      this.rest = ''
+    }
+  }
+
+  end(): void {
+    if (this.rest !== '') this.onLine(this.rest)
+    this.rest = ''
+  }
+}

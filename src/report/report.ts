@@ -1,0 +1,95 @@
+import type { HostState } from '../fleet/fleet.js'
+import type { Verdict } from '../verdict/verdict.js'
+
+export interface DeployFacts {
+  tag: string
+  infoHash: string
+  sha256: string
+  payloadBytes: number
+  encrypted: boolean
+  packSeconds: number
+  /** Seconds from the start of the transfer to the last host's release (or the verdict). */
+  transferSeconds: number
+  durationSeconds: number
+  seederUploaded: number
+  trackerUrl: string
+}
+
+export interface HostReport {
+  host: string
+  result: 'done' | 'already present' | 'failed'
+  seconds: number | null
+  bytesReceived: number
+  /** Share of the received bytes that came from other hosts rather than the seeder (0..1). */
+  fromPeersShare: number | null
+  error: string | null
+}
+
+export interface DeployReport extends DeployFacts {
+  ok: boolean
+  headline: string
+  hostsTotal: number
+  hostsSucceeded: number
+  hostsFailed: number
+  failedHosts: string[]
+  hosts: HostReport[]
+}
+
+export function hostReport(state: HostState): HostReport {
+  const received = state.fromSeeder + state.fromPeers
+  return {
+    host: state.target.label,
+    result: state.phase !== 'done' ? 'failed' : state.alreadyPresent ? 'already present' : 'done',
+    seconds: state.seconds !== undefined ? round(state.seconds, 2) : null,
+    bytesReceived: received,
+    fromPeersShare: received > 0 ? round(state.fromPeers / received, 3) : null,
+    error: state.error ?? null,
+  }
+}
+
+export function buildReport(facts: DeployFacts, states: HostState[], verdict: Verdict): DeployReport {
+  return {
+    ...facts,
+    ok: verdict.ok,
+    headline: verdict.headline,
+    hostsTotal: states.length,
+    hostsSucceeded: verdict.succeeded.length,
+    hostsFailed: verdict.failed.length,
+    failedHosts: verdict.failed.map((state) => state.target.label),
+    hosts: states.map(hostReport),
+  }
+}
+
+/** The job summary: a headline, a few facts, and one row per host (failed hosts first). */
+export function renderSummary(report: DeployReport): string {
+  const mb = (bytes: number): string => (bytes / 1e6).toFixed(1)
+  const lines = [
+    `## ${report.ok ? '✅' : '❌'} murder-action: \`${escapeCell(report.tag)}\``,
+    '',
+    escapeCell(report.headline),
+    '',
+    `Payload ${mb(report.payloadBytes)} MB (sha256 \`${report.sha256.slice(0, 16)}…\`${report.encrypted ? ', encrypted' : ''}), ` +
+      `packed in ${report.packSeconds.toFixed(1)} s; transfer ${report.transferSeconds.toFixed(1)} s; ` +
+      `the seeder uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} × the payload.`,
+    '',
+    '| Host | Result | Seconds | MB received | From peers | Error |',
+    '| --- | --- | ---: | ---: | ---: | --- |',
+  ]
+  const rows = [...report.hosts].sort((a, b) => Number(b.result === 'failed') - Number(a.result === 'failed'))
+  for (const host of rows) {
+    lines.push(
+      `| ${escapeCell(host.host)} | ${host.result === 'failed' ? '❌ failed' : `✅ ${host.result}`} | ${host.seconds?.toFixed(1) ?? '–'} | ` +
+        `${mb(host.bytesReceived)} | ${host.fromPeersShare === null ? '–' : `${Math.round(host.fromPeersShare * 100)} %`} | ${escapeCell(host.error ?? '')} |`,
+    )
+  }
+  return lines.join('\n') + '\n'
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits
+  return Math.round(value * factor) / factor
+}

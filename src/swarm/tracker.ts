@@ -1,0 +1,69 @@
+import { Server } from 'bittorrent-tracker'
+
+export interface EphemeralTracker {
+  port: number
+  /** The one info hash this tracker serves; every other is refused. */
+  allow(infoHash: string): void
+  announceUrl(address: string): string
+  /** complete / incomplete counts from the tracker's view of the swarm. */
+  swarmCounts(): { complete: number; incomplete: number }
+  close(): Promise<void>
+}
+
+export interface TrackerOptions {
+  port: number
+  /** How often peers re-announce; short, so late joiners are found fast (Murder used 15 s). */
+  intervalMs: number
+  /** Peers remembered per swarm; the library default (1000, LRU) would forget hosts in a larger fleet. */
+  peersCacheLength: number
+  onWarning?: (message: string) => void
+}
+
+/**
+ * An HTTP tracker that lives exactly as long as one deploy and serves only its info hash.
+ * UDP and WebSocket trackers are off: agents announce over HTTP, which fleet firewalls pass.
+ */
+export async function startTracker(options: TrackerOptions): Promise<EphemeralTracker> {
+  let allowed: string | undefined
+  const server = new Server({
+    http: true,
+    udp: false,
+    ws: false,
+    stats: false,
+    trustProxy: false,
+    interval: options.intervalMs,
+    peersCacheLength: options.peersCacheLength,
+    filter(infoHash: string, _params: unknown, callback: (error?: Error | null) => void) {
+      if (infoHash === allowed) callback(null)
+      else callback(new Error('unknown torrent: this tracker serves one deploy only'))
+    },
+  })
+  server.on('warning', (error: Error) => options.onWarning?.(error.message))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, () => {
+      server.removeListener('error', reject)
+      resolve()
+    })
+  })
+  // A tracker error after start must not crash the deploy; the swarm keeps going on known peers.
+  server.on('error', (error: Error) => options.onWarning?.(`tracker: ${error.message}`))
+  const port = (server.http.address() as { port: number }).port
+  return {
+    port,
+    allow(infoHash) {
+      allowed = infoHash
+    },
+    announceUrl(address) {
+      const host = address.includes(':') ? `[${address}]` : address
+      return `http://${host}:${port}/announce`
+    },
+    swarmCounts() {
+      const swarm = allowed !== undefined ? server.torrents[allowed] : undefined
+      return { complete: swarm?.complete ?? 0, incomplete: swarm?.incomplete ?? 0 }
+    },
+    close() {
+      return new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
