@@ -67,8 +67,7 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
       peersCacheLength: Math.max(1000, settings.hosts.length * 2),
       onWarning: (message) => hooks.debug(`tracker: ${message}`),
     })
-    const first = settings.hosts[0]!
-    const address = settings.trackerAddress ?? (await detectAddressToward(first.host, first.port))
+    const address = settings.trackerAddress ?? (await detectRunnerAddress(settings))
     const announceUrl = tracker.announceUrl(address)
     const torrent = await makeTorrent(payload.file, payload.bytes, announceUrl)
     tracker.allow(torrent.infoHash)
@@ -96,6 +95,7 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
       overwrite: settings.overwrite,
       hardCapSeconds: Math.ceil(settings.deadlineMs / 1000) + 120,
       progressIntervalMs: Math.max(1000, Math.min(10_000, hostCount * 10)),
+      heartbeatTimeoutMs: 15_000,
     }
     const transferStart = Date.now()
     const fleet = runFleet({
@@ -140,6 +140,19 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
     await Promise.allSettled([seeder?.close(), tracker?.close()])
     fs.rmSync(workdir, { recursive: true, force: true })
   }
+}
+
+/** The runner's address toward the fleet, from the first few hosts whose names resolve. */
+async function detectRunnerAddress(settings: Settings): Promise<string> {
+  const problems: string[] = []
+  for (const host of settings.hosts.slice(0, 10)) {
+    try {
+      return await detectAddressToward(host.host, host.port)
+    } catch (error) {
+      problems.push(`${host.label}: ${(error as Error).message}`)
+    }
+  }
+  throw new Error(`Could not detect the address the hosts reach the runner at (${problems.join('; ')}); set tracker-address.`)
 }
 
 export class CancelledError extends Error {

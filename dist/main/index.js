@@ -90142,6 +90142,8 @@ function validateConcurrency(concurrency) {
 
 // src/protocol/events.ts
 var PROTOCOL_VERSION = 1;
+var HEARTBEAT = "\n";
+var HEARTBEAT_INTERVAL_MS = 2e3;
 function encodeJob(job) {
   return JSON.stringify(job) + "\n";
 }
@@ -91095,6 +91097,7 @@ var HostSession = class {
   closed;
   exitCode = null;
   stopped = false;
+  heartbeat;
   get target() {
     return this.options.target;
   }
@@ -91161,6 +91164,8 @@ var HostSession = class {
       });
     });
     channel.write(encodeJob(this.options.job));
+    this.heartbeat = setInterval(() => channel.write(HEARTBEAT), HEARTBEAT_INTERVAL_MS);
+    void this.closed.then(() => clearInterval(this.heartbeat));
   }
   /** Resolves when the agent's channel has closed (the agent has exited or the session died). */
   whenClosed() {
@@ -91178,6 +91183,7 @@ var HostSession = class {
    */
   async stop(graceMs) {
     this.stopped = true;
+    clearInterval(this.heartbeat);
     if (this.channel !== void 0) {
       this.channel.end();
       const gone = await Promise.race([this.whenClosed().then(() => true), sleep(graceMs).then(() => false)]);
@@ -91445,8 +91451,7 @@ async function deploy(settings, agent, hooks) {
       peersCacheLength: Math.max(1e3, settings.hosts.length * 2),
       onWarning: (message) => hooks.debug(`tracker: ${message}`)
     });
-    const first = settings.hosts[0];
-    const address = settings.trackerAddress ?? await detectAddressToward(first.host, first.port);
+    const address = settings.trackerAddress ?? await detectRunnerAddress(settings);
     const announceUrl = tracker.announceUrl(address);
     const torrent = await makeTorrent(payload.file, payload.bytes, announceUrl);
     tracker.allow(torrent.infoHash);
@@ -91471,7 +91476,8 @@ async function deploy(settings, agent, hooks) {
       seederPeerId: seeder.peerId,
       overwrite: settings.overwrite,
       hardCapSeconds: Math.ceil(settings.deadlineMs / 1e3) + 120,
-      progressIntervalMs: Math.max(1e3, Math.min(1e4, hostCount * 10))
+      progressIntervalMs: Math.max(1e3, Math.min(1e4, hostCount * 10)),
+      heartbeatTimeoutMs: 15e3
     };
     const transferStart = Date.now();
     const fleet = runFleet({
@@ -91516,6 +91522,17 @@ async function deploy(settings, agent, hooks) {
     await Promise.allSettled([seeder?.close(), tracker?.close()]);
     fs13.rmSync(workdir, { recursive: true, force: true });
   }
+}
+async function detectRunnerAddress(settings) {
+  const problems = [];
+  for (const host of settings.hosts.slice(0, 10)) {
+    try {
+      return await detectAddressToward(host.host, host.port);
+    } catch (error2) {
+      problems.push(`${host.label}: ${error2.message}`);
+    }
+  }
+  throw new Error(`Could not detect the address the hosts reach the runner at (${problems.join("; ")}); set tracker-address.`);
 }
 var CancelledError = class extends Error {
   constructor() {

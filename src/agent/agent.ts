@@ -167,6 +167,14 @@ async function main(): Promise<void> {
   } catch (error) {
     return fail('BAD_JOB', (error as Error).message)
   }
+  // Heartbeats: any stdin data proves the controller is still there.
+  let lastHeard = Date.now()
+  process.stdin.on('data', () => (lastHeard = Date.now()))
+  setInterval(() => {
+    if (Date.now() - lastHeard < job.heartbeatTimeoutMs) return
+    if (released) void shutdown(0)
+    else fail('CONTROLLER_LOST', `no word from the controller for ${job.heartbeatTimeoutMs / 1000} s: the runner is unreachable`)
+  }, 1000).unref()
   process.stdin.on('end', () => {
     if (!released) emit({ type: 'error', code: 'STOPPED', message: 'stopped by the controller before the release was complete' })
     void shutdown(released ? 0 : 1)

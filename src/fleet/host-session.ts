@@ -1,7 +1,7 @@
 import type { ClientChannel } from 'ssh2'
 import type { NodeSSH } from 'node-ssh'
 import type { HostTarget } from '../inputs/hosts.js'
-import { decodeEvent, encodeJob, LineSplitter, type AgentEvent, type AgentJob } from '../protocol/events.js'
+import { decodeEvent, encodeJob, HEARTBEAT, HEARTBEAT_INTERVAL_MS, LineSplitter, type AgentEvent, type AgentJob } from '../protocol/events.js'
 import { connectWithRetry, type SshCredentials } from './connect.js'
 import { shellQuote } from './shell.js'
 
@@ -42,6 +42,7 @@ export class HostSession {
   private closed?: Promise<void>
   private exitCode: number | null = null
   private stopped = false
+  private heartbeat?: NodeJS.Timeout
 
   constructor(private readonly options: HostSessionOptions) {}
 
@@ -114,6 +115,8 @@ export class HostSession {
       })
     })
     channel.write(encodeJob(this.options.job))
+    this.heartbeat = setInterval(() => channel.write(HEARTBEAT), HEARTBEAT_INTERVAL_MS)
+    void this.closed.then(() => clearInterval(this.heartbeat))
   }
 
   /** Resolves when the agent's channel has closed (the agent has exited or the session died). */
@@ -134,6 +137,7 @@ export class HostSession {
    */
   async stop(graceMs: number): Promise<void> {
     this.stopped = true
+    clearInterval(this.heartbeat)
     if (this.channel !== undefined) {
       this.channel.end()
       const gone = await Promise.race([this.whenClosed().then(() => true), sleep(graceMs).then(() => false)])

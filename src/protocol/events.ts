@@ -1,10 +1,11 @@
 /**
  * The one protocol spoken between the controller (the action) and the agent on each host.
  *
- * Controller → agent: exactly one JSON line on the agent's stdin (the AgentJob), after which stdin
- * stays open. Closing stdin means "stop": the agent stops seeding, cleans up and exits. Tying the
- * agent's life to its stdin is what guarantees no orphan: when the SSH session dies for any reason,
- * sshd closes the pipe and the agent goes away.
+ * Controller → agent: exactly one JSON line on the agent's stdin (the AgentJob), then a HEARTBEAT
+ * line every HEARTBEAT_INTERVAL_MS. Closing stdin means "stop": the agent stops seeding, cleans up
+ * and exits. Tying the agent's life to its stdin is what guarantees no orphan: when the SSH session
+ * ends, sshd closes the pipe and the agent goes away; when the network between them is cut (no
+ * FIN ever arrives, sshd does not notice), the missing heartbeats tell the agent instead.
  *
  * Agent → controller: one JSON line per event on stdout. Anything else on stdout is not an event and
  * is kept only for diagnostics. The job carries secrets (the payload key), so it never travels on a
@@ -12,6 +13,10 @@
  */
 
 export const PROTOCOL_VERSION = 1
+
+/** What the controller writes to a running agent's stdin to say "still here". */
+export const HEARTBEAT = '\n'
+export const HEARTBEAT_INTERVAL_MS = 2000
 
 export interface AgentJob {
   v: typeof PROTOCOL_VERSION
@@ -34,6 +39,8 @@ export interface AgentJob {
   hardCapSeconds: number
   /** How often to send progress events. */
   progressIntervalMs: number
+  /** The agent stops when its stdin has been silent this long (no heartbeat: the controller is unreachable). */
+  heartbeatTimeoutMs: number
   /** Limits for the agent's BitTorrent client (bytes/s, connections); 0 / undefined = unlimited / default. */
   uploadLimit?: number
   maxConns?: number
@@ -49,6 +56,7 @@ export type AgentErrorCode =
   | 'TORRENT_FAILED' // the BitTorrent client reported an error
   | 'STOPPED' // the controller stopped the agent before the release was complete
   | 'HARD_CAP' // the agent's own time limit passed
+  | 'CONTROLLER_LOST' // no heartbeat from the controller: the network to the runner is gone
   | 'INTERNAL'
 
 export type AgentEvent =
@@ -120,8 +128,8 @@ export function decodeJob(line: string): AgentJob {
   for (const name of strings) {
     if (typeof value[name] !== 'string' || value[name] === '') throw new Error(`job field ${name} is missing`)
   }
-  if (typeof value.hardCapSeconds !== 'number' || !(value.hardCapSeconds > 0)) {
-    throw new Error('job field hardCapSeconds must be a positive number')
+  for (const name of ['hardCapSeconds', 'progressIntervalMs', 'heartbeatTimeoutMs'] as const) {
+    if (typeof value[name] !== 'number' || !((value[name] as number) > 0)) throw new Error(`job field ${name} must be a positive number`)
   }
   return value as unknown as AgentJob
 }
