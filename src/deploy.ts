@@ -4,6 +4,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import type { Settings } from './inputs/settings.js'
 import { packDirectory } from './pack/pack.js'
+import { treeDigest } from './pack/tree-digest.js'
 import { detectAddressToward } from './swarm/address.js'
 import { startSeeder, type Seeder } from './swarm/seeder.js'
 import { makeTorrent } from './swarm/torrent.js'
@@ -55,6 +56,7 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
       encrypt: settings.encrypt,
     })
     if (payload.encryption) hooks.secret(payload.encryption.key)
+    const contentId = await treeDigest(settings.sourceDir)
     hooks.info(
       `Packed ${(payload.bytes / 1e6).toFixed(1)} MB in ${payload.seconds.toFixed(1)} s (sha256 ${payload.sha256})` +
         (payload.encryption ? ', encrypted with a per-deploy key' : ''),
@@ -89,6 +91,7 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
       destination: settings.destination,
       torrent: torrent.torrent.toString('base64'),
       sha256: payload.sha256,
+      contentId,
       key: payload.encryption?.key,
       iv: payload.encryption?.iv,
       seederPeerId: seeder.peerId,

@@ -1086,14 +1086,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path11 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path12 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path11 && path11[0] !== "/") {
-          path11 = `/${path11}`;
+        if (path12 && path12[0] !== "/") {
+          path12 = `/${path12}`;
         }
-        return new URL(`${origin}${path11}`);
+        return new URL(`${origin}${path12}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1544,39 +1544,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path11, origin }
+          request: { method, path: path12, origin }
         } = evt;
-        debuglog2("sending request to %s %s/%s", method, origin, path11);
+        debuglog2("sending request to %s %s/%s", method, origin, path12);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path11, origin },
+          request: { method, path: path12, origin },
           response: { statusCode }
         } = evt;
         debuglog2(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path11,
+          path12,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path11, origin }
+          request: { method, path: path12, origin }
         } = evt;
-        debuglog2("trailers received from %s %s/%s", method, origin, path11);
+        debuglog2("trailers received from %s %s/%s", method, origin, path12);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path11, origin },
+          request: { method, path: path12, origin },
           error: error2
         } = evt;
         debuglog2(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path11,
+          path12,
           error2.message
         );
       });
@@ -1625,9 +1625,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path11, origin }
+            request: { method, path: path12, origin }
           } = evt;
-          debuglog2("sending request to %s %s/%s", method, origin, path11);
+          debuglog2("sending request to %s %s/%s", method, origin, path12);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1690,7 +1690,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request4 = class {
       constructor(origin, {
-        path: path11,
+        path: path12,
         method,
         body,
         headers,
@@ -1705,11 +1705,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path11 !== "string") {
+        if (typeof path12 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path11[0] !== "/" && !(path11.startsWith("http://") || path11.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path12[0] !== "/" && !(path12.startsWith("http://") || path12.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path11)) {
+        } else if (invalidPathRegex.test(path12)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1775,7 +1775,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path11, query) : path11;
+        this.path = query ? buildURL(path12, query) : path12;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6468,7 +6468,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path11, host, upgrade, blocking, reset } = request;
+      const { method, path: path12, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6549,7 +6549,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path11} HTTP/1.1\r
+      let header = `${method} ${path12} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -6879,7 +6879,7 @@ var require_client_h2 = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { errorMonitor } = __require("node:events");
-    var { pipeline: pipeline4 } = __require("node:stream");
+    var { pipeline: pipeline5 } = __require("node:stream");
     var util = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -7078,7 +7078,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path11, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path12, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7175,7 +7175,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path11;
+      headers[HTTP2_HEADER_PATH] = path12;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7358,7 +7358,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request, contentLength) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe = pipeline4(
+      const pipe = pipeline5(
         body,
         h2stream,
         (err) => {
@@ -7528,9 +7528,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path11 = search ? `${pathname}${search}` : pathname;
+        const path12 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path11;
+        this.opts.path = path12;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8769,10 +8769,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path11 = "/",
+          path: path12 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path11;
+        opts.path = origin + path12;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10403,7 +10403,7 @@ var require_api_pipeline = __commonJS({
         util.destroy(ret, err);
       }
     };
-    function pipeline4(opts, handler) {
+    function pipeline5(opts, handler) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -10412,7 +10412,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough3().destroy(err);
       }
     }
-    module.exports = pipeline4;
+    module.exports = pipeline5;
   }
 });
 
@@ -10744,20 +10744,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path11) {
-      if (typeof path11 !== "string") {
-        return path11;
+    function safeUrl(path12) {
+      if (typeof path12 !== "string") {
+        return path12;
       }
-      const pathSegments = path11.split("?");
+      const pathSegments = path12.split("?");
       if (pathSegments.length !== 2) {
-        return path11;
+        return path12;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path11, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path11);
+    function matchKey(mockDispatch2, { path: path12, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path12);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10779,7 +10779,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path11 }) => matchValue(safeUrl(path11), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path12 }) => matchValue(safeUrl(path12), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10817,9 +10817,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path11, method, body, headers, query } = opts;
+      const { path: path12, method, body, headers, query } = opts;
       return {
-        path: path11,
+        path: path12,
         method,
         body,
         headers,
@@ -11282,10 +11282,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path11, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path12, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path11,
+            Path: path12,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -13577,7 +13577,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable3, pipeline: pipeline4, finished } = __require("node:stream");
+    var { Readable: Readable3, pipeline: pipeline5, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable: isReadable3, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14522,7 +14522,7 @@ var require_fetch = __commonJS({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline4(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline5(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -16164,9 +16164,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path11) {
-      for (let i2 = 0; i2 < path11.length; ++i2) {
-        const code = path11.charCodeAt(i2);
+    function validateCookiePath(path12) {
+      for (let i2 = 0; i2 < path12.length; ++i2) {
+        const code = path12.charCodeAt(i2);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -18723,7 +18723,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
-    var { pipeline: pipeline4 } = __require("node:stream");
+    var { pipeline: pipeline5 } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -18883,7 +18883,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline4(
+          pipeline5(
             response.body.stream,
             eventSourceStream,
             (error2) => {
@@ -19086,11 +19086,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path11 = opts.path;
+          let path12 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path11 = `/${path11}`;
+            path12 = `/${path12}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path11);
+          url = new URL(util.parseOrigin(url).origin + path12);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -25682,7 +25682,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash5,
+      createHash: createHash6,
       createHmac: createHmac2,
       createSign,
       createVerify,
@@ -26370,11 +26370,11 @@ ${formatted}-----END ${type2} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash5("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash6("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash5("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash6("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -26539,8 +26539,8 @@ ${formatted}-----END ${type2} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash5("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash5("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash6("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash6("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -26580,7 +26580,7 @@ ${formatted}-----END ${type2} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac2(
           "sha1",
-          createHash5("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash6("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac) {
           if (encrypted) {
@@ -27224,11 +27224,11 @@ var require_agent2 = __commonJS({
       };
     })();
     var WINDOWS_PIPE_REGEX = /^[/\\][/\\]\.[/\\]pipe[/\\].+/;
-    function createAgent(path11) {
-      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path11)) {
-        return path11 === "pageant" ? new PageantAgent() : new CygwinAgent(path11);
+    function createAgent(path12) {
+      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path12)) {
+        return path12 === "pageant" ? new PageantAgent() : new CygwinAgent(path12);
       }
-      return new OpenSSHAgent(path11);
+      return new OpenSSHAgent(path12);
     }
     var AgentProtocol = (() => {
       const SSH_AGENTC_REQUEST_IDENTITIES = 11;
@@ -28902,7 +28902,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash5,
+      createHash: createHash6,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -29328,7 +29328,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash2 = createHash5(this.hashName);
+          const hash2 = createHash6(this.hashName);
           hashString(hash2, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash2, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash2, isServer ? this._remoteKexinit : this._kexinit);
@@ -30336,9 +30336,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash5(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash6(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash5(hashName).update(secret).update(exchangeHash).update(digest).digest();
+          const chunk = createHash6(hashName).update(secret).update(exchangeHash).update(digest).digest();
           const extended = Buffer.allocUnsafe(digest.length + chunk.length);
           extended.set(digest, 0);
           extended.set(chunk, digest.length);
@@ -32203,8 +32203,8 @@ var require_SFTP = __commonJS({
   "node_modules/ssh2/lib/protocol/SFTP.js"(exports, module) {
     "use strict";
     var EventEmitter17 = __require("events");
-    var fs15 = __require("fs");
-    var { constants: constants5 } = fs15;
+    var fs16 = __require("fs");
+    var { constants: constants5 } = fs16;
     var {
       Readable: ReadableStream2,
       Writable: WritableStream
@@ -32472,17 +32472,17 @@ var require_SFTP = __commonJS({
       // ===========================================================================
       // Client-specific ===========================================================
       // ===========================================================================
-      createReadStream(path11, options) {
+      createReadStream(path12, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new ReadStream(this, path11, options);
+        return new ReadStream(this, path12, options);
       }
-      createWriteStream(path11, options) {
+      createWriteStream(path12, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new WriteStream(this, path11, options);
+        return new WriteStream(this, path12, options);
       }
-      open(path11, flags_, attrs, cb) {
+      open(path12, flags_, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         if (typeof attrs === "function") {
@@ -32501,7 +32501,7 @@ var require_SFTP = __commonJS({
           attrsFlags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32509,7 +32509,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path11, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         writeUInt32BE(buf, flags, p2 += pathLen);
         writeUInt32BE(buf, attrsFlags, p2 += 4);
         if (attrsLen) {
@@ -32633,14 +32633,14 @@ var require_SFTP = __commonJS({
       fastGet(remotePath, localPath, opts, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        fastXfer(this, fs15, remotePath, localPath, opts, cb);
+        fastXfer(this, fs16, remotePath, localPath, opts, cb);
       }
       fastPut(localPath, remotePath, opts, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        fastXfer(fs15, this, localPath, remotePath, opts, cb);
+        fastXfer(fs16, this, localPath, remotePath, opts, cb);
       }
-      readFile(path11, options, callback_) {
+      readFile(path12, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32713,13 +32713,13 @@ var require_SFTP = __commonJS({
             return callback && callback(er2, buffer);
           });
         };
-        this.open(path11, flag, 438, (er2, handle_) => {
+        this.open(path12, flag, 438, (er2, handle_) => {
           if (er2)
             return callback && callback(er2);
           handle = handle_;
           const tryStat = (er3, st2) => {
             if (er3) {
-              this.stat(path11, (er_, st_) => {
+              this.stat(path12, (er_, st_) => {
                 if (er_) {
                   return this.close(handle, () => {
                     callback && callback(er3);
@@ -32740,7 +32740,7 @@ var require_SFTP = __commonJS({
           this.fstat(handle, tryStat);
         });
       }
-      writeFile(path11, data, options, callback_) {
+      writeFile(path12, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32759,7 +32759,7 @@ var require_SFTP = __commonJS({
         if (options.encoding && !Buffer.isEncoding(options.encoding))
           throw new Error(`Unknown encoding: ${options.encoding}`);
         const flag = options.flag || "w";
-        this.open(path11, flag, options.mode, (openErr, handle) => {
+        this.open(path12, flag, options.mode, (openErr, handle) => {
           if (openErr) {
             callback && callback(openErr);
           } else {
@@ -32768,7 +32768,7 @@ var require_SFTP = __commonJS({
             if (position === null) {
               const tryStat = (er2, st2) => {
                 if (er2) {
-                  this.stat(path11, (er_, st_) => {
+                  this.stat(path12, (er_, st_) => {
                     if (er_) {
                       return this.close(handle, () => {
                         callback && callback(er2);
@@ -32787,7 +32787,7 @@ var require_SFTP = __commonJS({
           }
         });
       }
-      appendFile(path11, data, options, callback_) {
+      appendFile(path12, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32805,12 +32805,12 @@ var require_SFTP = __commonJS({
           throw new TypeError("Bad arguments");
         if (!options.flag)
           options = Object.assign({ flag: "a" }, options);
-        this.writeFile(path11, data, options, callback);
+        this.writeFile(path12, data, options, callback);
       }
-      exists(path11, cb) {
+      exists(path12, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        this.stat(path11, (err) => {
+        this.stat(path12, (err) => {
           cb && cb(err ? false : true);
         });
       }
@@ -32853,7 +32853,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} RENAME`
         );
       }
-      mkdir(path11, attrs, cb) {
+      mkdir(path12, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -32867,7 +32867,7 @@ var require_SFTP = __commonJS({
           flags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32875,7 +32875,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path11, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         writeUInt32BE(buf, flags, p2 += pathLen);
         if (attrsLen) {
           p2 += 4;
@@ -32891,10 +32891,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} MKDIR`
         );
       }
-      rmdir(path11, cb) {
+      rmdir(path12, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32902,7 +32902,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path11, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
@@ -32992,10 +32992,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} FSTAT`
         );
       }
-      stat(path11, cb) {
+      stat(path12, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33003,17 +33003,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path11, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} STAT`
         );
       }
-      lstat(path11, cb) {
+      lstat(path12, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33021,17 +33021,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path11, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} LSTAT`
         );
       }
-      opendir(path11, cb) {
+      opendir(path12, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33039,14 +33039,14 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path11, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} OPENDIR`
         );
       }
-      setstat(path11, attrs, cb) {
+      setstat(path12, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -33058,7 +33058,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33066,7 +33066,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path11, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         writeUInt32BE(buf, flags, p2 += pathLen);
         if (attrsLen) {
           p2 += 4;
@@ -33126,8 +33126,8 @@ var require_SFTP = __commonJS({
           mtime: toUnixTimestamp(mtime)
         }, cb);
       }
-      utimes(path11, atime, mtime, cb) {
-        return this.setstat(path11, {
+      utimes(path12, atime, mtime, cb) {
+        return this.setstat(path12, {
           atime: toUnixTimestamp(atime),
           mtime: toUnixTimestamp(mtime)
         }, cb);
@@ -33138,8 +33138,8 @@ var require_SFTP = __commonJS({
           gid
         }, cb);
       }
-      chown(path11, uid, gid, cb) {
-        return this.setstat(path11, {
+      chown(path12, uid, gid, cb) {
+        return this.setstat(path12, {
           uid,
           gid
         }, cb);
@@ -33149,15 +33149,15 @@ var require_SFTP = __commonJS({
           mode
         }, cb);
       }
-      chmod(path11, mode, cb) {
-        return this.setstat(path11, {
+      chmod(path12, mode, cb) {
+        return this.setstat(path12, {
           mode
         }, cb);
       }
-      readlink(path11, cb) {
+      readlink(path12, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33165,7 +33165,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path11, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33210,10 +33210,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} SYMLINK`
         );
       }
-      realpath(path11, cb) {
+      realpath(path12, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33221,7 +33221,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path11, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33266,13 +33266,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${which2} posix-rename@openssh.com`);
         }
       }
-      ext_openssh_statvfs(path11, cb) {
+      ext_openssh_statvfs(path12, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["statvfs@openssh.com"];
         if (!ext || ext !== "2")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 19 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33282,7 +33282,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 19, p2);
         buf.utf8Write("statvfs@openssh.com", p2 += 4, 19);
         writeUInt32BE(buf, pathLen, p2 += 19);
-        buf.utf8Write(path11, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         this._requests[reqid] = { extended: "statvfs@openssh.com", cb };
         const isBuffered = sendOrBuffer(this, buf);
         if (this._debug) {
@@ -33368,7 +33368,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} fsync@openssh.com`
         );
       }
-      ext_openssh_lsetstat(path11, attrs, cb) {
+      ext_openssh_lsetstat(path12, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["lsetstat@openssh.com"];
@@ -33383,7 +33383,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 20 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33393,7 +33393,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 20, p2);
         buf.utf8Write("lsetstat@openssh.com", p2 += 4, 20);
         writeUInt32BE(buf, pathLen, p2 += 20);
-        buf.utf8Write(path11, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         writeUInt32BE(buf, flags, p2 += pathLen);
         if (attrsLen) {
           p2 += 4;
@@ -33410,13 +33410,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${status} lsetstat@openssh.com`);
         }
       }
-      ext_openssh_expandPath(path11, cb) {
+      ext_openssh_expandPath(path12, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["expand-path@openssh.com"];
         if (ext !== "1")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path11);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 23 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33426,7 +33426,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 23, p2);
         buf.utf8Write("expand-path@openssh.com", p2 += 4, 23);
         writeUInt32BE(buf, pathLen, p2 += 20);
-        buf.utf8Write(path11, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33899,13 +33899,13 @@ var require_SFTP = __commonJS({
             if (--left === 0)
               cb(err);
           };
-          if (srcHandle && (src === fs15 || src.outgoing.state === "open"))
+          if (srcHandle && (src === fs16 || src.outgoing.state === "open"))
             ++left;
-          if (dstHandle && (dst === fs15 || dst.outgoing.state === "open"))
+          if (dstHandle && (dst === fs16 || dst.outgoing.state === "open"))
             ++left;
-          if (srcHandle && (src === fs15 || src.outgoing.state === "open"))
+          if (srcHandle && (src === fs16 || src.outgoing.state === "open"))
             src.close(srcHandle, cbfinal);
-          if (dstHandle && (dst === fs15 || dst.outgoing.state === "open"))
+          if (dstHandle && (dst === fs16 || dst.outgoing.state === "open"))
             dst.close(dstHandle, cbfinal);
         } else {
           cb(err);
@@ -33921,7 +33921,7 @@ var require_SFTP = __commonJS({
           tryStat(null, { size: fileSize });
         function tryStat(err2, attrs) {
           if (err2) {
-            if (src !== fs15) {
+            if (src !== fs16) {
               src.stat(srcPath, (err_, attrs_) => {
                 if (err_)
                   return onerror(err2);
@@ -34704,12 +34704,12 @@ var require_SFTP = __commonJS({
       [REQUEST.LSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path11 = bufferParser.readString(true);
+        const path12 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path11 === void 0)
+        if (path12 === void 0)
           return doFatalSFTPError(sftp, "Malformed LSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received LSTAT (id:${reqID})`);
-        if (!sftp.emit("LSTAT", reqID, path11)) {
+        if (!sftp.emit("LSTAT", reqID, path12)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34728,13 +34728,13 @@ var require_SFTP = __commonJS({
       [REQUEST.SETSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path11 = bufferParser.readString(true);
+        const path12 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed SETSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received SETSTAT (id:${reqID})`);
-        if (!sftp.emit("SETSTAT", reqID, path11, attrs)) {
+        if (!sftp.emit("SETSTAT", reqID, path12, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34756,12 +34756,12 @@ var require_SFTP = __commonJS({
       [REQUEST.OPENDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path11 = bufferParser.readString(true);
+        const path12 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path11 === void 0)
+        if (path12 === void 0)
           return doFatalSFTPError(sftp, "Malformed OPENDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received OPENDIR (id:${reqID})`);
-        if (!sftp.emit("OPENDIR", reqID, path11)) {
+        if (!sftp.emit("OPENDIR", reqID, path12)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34780,63 +34780,63 @@ var require_SFTP = __commonJS({
       [REQUEST.REMOVE]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path11 = bufferParser.readString(true);
+        const path12 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path11 === void 0)
+        if (path12 === void 0)
           return doFatalSFTPError(sftp, "Malformed REMOVE packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received REMOVE (id:${reqID})`);
-        if (!sftp.emit("REMOVE", reqID, path11)) {
+        if (!sftp.emit("REMOVE", reqID, path12)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.MKDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path11 = bufferParser.readString(true);
+        const path12 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed MKDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received MKDIR (id:${reqID})`);
-        if (!sftp.emit("MKDIR", reqID, path11, attrs)) {
+        if (!sftp.emit("MKDIR", reqID, path12, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.RMDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path11 = bufferParser.readString(true);
+        const path12 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path11 === void 0)
+        if (path12 === void 0)
           return doFatalSFTPError(sftp, "Malformed RMDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received RMDIR (id:${reqID})`);
-        if (!sftp.emit("RMDIR", reqID, path11)) {
+        if (!sftp.emit("RMDIR", reqID, path12)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.REALPATH]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path11 = bufferParser.readString(true);
+        const path12 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path11 === void 0)
+        if (path12 === void 0)
           return doFatalSFTPError(sftp, "Malformed REALPATH packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received REALPATH (id:${reqID})`
         );
-        if (!sftp.emit("REALPATH", reqID, path11)) {
+        if (!sftp.emit("REALPATH", reqID, path12)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.STAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path11 = bufferParser.readString(true);
+        const path12 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path11 === void 0)
+        if (path12 === void 0)
           return doFatalSFTPError(sftp, "Malformed STAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received STAT (id:${reqID})`);
-        if (!sftp.emit("STAT", reqID, path11)) {
+        if (!sftp.emit("STAT", reqID, path12)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34856,14 +34856,14 @@ var require_SFTP = __commonJS({
       [REQUEST.READLINK]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path11 = bufferParser.readString(true);
+        const path12 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path11 === void 0)
+        if (path12 === void 0)
           return doFatalSFTPError(sftp, "Malformed READLINK packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received READLINK (id:${reqID})`
         );
-        if (!sftp.emit("READLINK", reqID, path11)) {
+        if (!sftp.emit("READLINK", reqID, path12)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34934,7 +34934,7 @@ var require_SFTP = __commonJS({
     function roundUpToMultipleOf8(n) {
       return n + 7 & ~7;
     }
-    function ReadStream(sftp, path11, options) {
+    function ReadStream(sftp, path12, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -34948,7 +34948,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       ReadableStream2.call(this, options);
-      this.path = path11;
+      this.path = path12;
       this.flags = options.flags === void 0 ? "r" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -35079,7 +35079,7 @@ var require_SFTP = __commonJS({
       },
       configurable: true
     });
-    function WriteStream(sftp, path11, options) {
+    function WriteStream(sftp, path12, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -35091,7 +35091,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       WritableStream.call(this, options);
-      this.path = path11;
+      this.path = path12;
       this.flags = options.flags === void 0 ? "w" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -35773,7 +35773,7 @@ var require_client2 = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash5,
+      createHash: createHash6,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -35995,7 +35995,7 @@ var require_client2 = __commonJS({
           }
           hostVerifier = (key, verify) => {
             if (hashAlgo)
-              key = createHash5(hashAlgo).update(key).digest("hex");
+              key = createHash6(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify);
             if (ret !== void 0)
               verify(ret);
@@ -41089,7 +41089,7 @@ var require_streamx = __commonJS({
         fn().then((src) => {
           if (src === null) return out.end();
           if (out.destroying) return;
-          pipeline4(src, out, noop9);
+          pipeline5(src, out, noop9);
         }).catch((err) => out.destroy(err));
         return out;
       }
@@ -41376,13 +41376,13 @@ var require_streamx = __commonJS({
     }
     function pipelinePromise(...streams) {
       return new Promise((resolve3, reject) => {
-        return pipeline4(...streams, (err) => {
+        return pipeline5(...streams, (err) => {
           if (err) return reject(err);
           resolve3();
         });
       });
     }
-    function pipeline4(stream, ...streams) {
+    function pipeline5(stream, ...streams) {
       const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams];
       const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
       if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
@@ -41480,7 +41480,7 @@ var require_streamx = __commonJS({
       return s4._writev !== Writable.prototype._writev && s4._writev !== Duplex4.prototype._writev;
     }
     module.exports = {
-      pipeline: pipeline4,
+      pipeline: pipeline5,
       pipelinePromise,
       isStream: isStream3,
       isStreamx,
@@ -41614,17 +41614,17 @@ var require_piece_length = __commonJS({
 var require_is_file = __commonJS({
   "node_modules/is-file/index.js"(exports, module) {
     "use strict";
-    var fs15 = __require("fs");
-    module.exports = function isFile2(path11, cb) {
-      if (!cb) return isFileSync(path11);
-      fs15.stat(path11, function(err, stats) {
+    var fs16 = __require("fs");
+    module.exports = function isFile2(path12, cb) {
+      if (!cb) return isFileSync(path12);
+      fs16.stat(path12, function(err, stats) {
         if (err) return cb(err);
         return cb(null, stats.isFile());
       });
     };
     module.exports.sync = isFileSync;
-    function isFileSync(path11) {
-      return fs15.existsSync(path11) && fs15.statSync(path11).isFile();
+    function isFileSync(path12) {
+      return fs16.existsSync(path12) && fs16.statSync(path12).isFile();
     }
   }
 });
@@ -47970,14 +47970,14 @@ var require_node_domexception = __commonJS({
 });
 
 // node_modules/fetch-blob/from.js
-import { statSync as statSync2, createReadStream, promises as fs7 } from "node:fs";
+import { statSync as statSync2, createReadStream as createReadStream2, promises as fs8 } from "node:fs";
 var import_node_domexception, stat2;
 var init_from = __esm({
   "node_modules/fetch-blob/from.js"() {
     import_node_domexception = __toESM(require_node_domexception(), 1);
     init_file();
     init_fetch_blob();
-    ({ stat: stat2 } = fs7);
+    ({ stat: stat2 } = fs8);
   }
 });
 
@@ -51911,8 +51911,8 @@ var require_windows = __commonJS({
   "node_modules/isexe/windows.js"(exports, module) {
     module.exports = isexe;
     isexe.sync = sync2;
-    var fs15 = __require("fs");
-    function checkPathExt(path11, options) {
+    var fs16 = __require("fs");
+    function checkPathExt(path12, options) {
       var pathext = options.pathExt !== void 0 ? options.pathExt : process.env.PATHEXT;
       if (!pathext) {
         return true;
@@ -51923,25 +51923,25 @@ var require_windows = __commonJS({
       }
       for (var i2 = 0; i2 < pathext.length; i2++) {
         var p2 = pathext[i2].toLowerCase();
-        if (p2 && path11.substr(-p2.length).toLowerCase() === p2) {
+        if (p2 && path12.substr(-p2.length).toLowerCase() === p2) {
           return true;
         }
       }
       return false;
     }
-    function checkStat(stat3, path11, options) {
+    function checkStat(stat3, path12, options) {
       if (!stat3.isSymbolicLink() && !stat3.isFile()) {
         return false;
       }
-      return checkPathExt(path11, options);
+      return checkPathExt(path12, options);
     }
-    function isexe(path11, options, cb) {
-      fs15.stat(path11, function(er2, stat3) {
-        cb(er2, er2 ? false : checkStat(stat3, path11, options));
+    function isexe(path12, options, cb) {
+      fs16.stat(path12, function(er2, stat3) {
+        cb(er2, er2 ? false : checkStat(stat3, path12, options));
       });
     }
-    function sync2(path11, options) {
-      return checkStat(fs15.statSync(path11), path11, options);
+    function sync2(path12, options) {
+      return checkStat(fs16.statSync(path12), path12, options);
     }
   }
 });
@@ -51951,14 +51951,14 @@ var require_mode = __commonJS({
   "node_modules/isexe/mode.js"(exports, module) {
     module.exports = isexe;
     isexe.sync = sync2;
-    var fs15 = __require("fs");
-    function isexe(path11, options, cb) {
-      fs15.stat(path11, function(er2, stat3) {
+    var fs16 = __require("fs");
+    function isexe(path12, options, cb) {
+      fs16.stat(path12, function(er2, stat3) {
         cb(er2, er2 ? false : checkStat(stat3, options));
       });
     }
-    function sync2(path11, options) {
-      return checkStat(fs15.statSync(path11), options);
+    function sync2(path12, options) {
+      return checkStat(fs16.statSync(path12), options);
     }
     function checkStat(stat3, options) {
       return stat3.isFile() && checkMode(stat3, options);
@@ -51982,7 +51982,7 @@ var require_mode = __commonJS({
 // node_modules/isexe/index.js
 var require_isexe = __commonJS({
   "node_modules/isexe/index.js"(exports, module) {
-    var fs15 = __require("fs");
+    var fs16 = __require("fs");
     var core;
     if (process.platform === "win32" || global.TESTING_WINDOWS) {
       core = require_windows();
@@ -51991,7 +51991,7 @@ var require_isexe = __commonJS({
     }
     module.exports = isexe;
     isexe.sync = sync2;
-    function isexe(path11, options, cb) {
+    function isexe(path12, options, cb) {
       if (typeof options === "function") {
         cb = options;
         options = {};
@@ -52001,7 +52001,7 @@ var require_isexe = __commonJS({
           throw new TypeError("callback not provided");
         }
         return new Promise(function(resolve3, reject) {
-          isexe(path11, options || {}, function(er2, is2) {
+          isexe(path12, options || {}, function(er2, is2) {
             if (er2) {
               reject(er2);
             } else {
@@ -52010,7 +52010,7 @@ var require_isexe = __commonJS({
           });
         });
       }
-      core(path11, options || {}, function(er2, is2) {
+      core(path12, options || {}, function(er2, is2) {
         if (er2) {
           if (er2.code === "EACCES" || options && options.ignoreErrors) {
             er2 = null;
@@ -52020,9 +52020,9 @@ var require_isexe = __commonJS({
         cb(er2, is2);
       });
     }
-    function sync2(path11, options) {
+    function sync2(path12, options) {
       try {
-        return core.sync(path11, options || {});
+        return core.sync(path12, options || {});
       } catch (er2) {
         if (options && options.ignoreErrors || er2.code === "EACCES") {
           return false;
@@ -52038,7 +52038,7 @@ var require_isexe = __commonJS({
 var require_which = __commonJS({
   "node_modules/which/which.js"(exports, module) {
     var isWindows = process.platform === "win32" || process.env.OSTYPE === "cygwin" || process.env.OSTYPE === "msys";
-    var path11 = __require("path");
+    var path12 = __require("path");
     var COLON2 = isWindows ? ";" : ":";
     var isexe = require_isexe();
     var getNotFoundError = (cmd) => Object.assign(new Error(`not found: ${cmd}`), { code: "ENOENT" });
@@ -52076,7 +52076,7 @@ var require_which = __commonJS({
           return opt.all && found.length ? resolve3(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
-        const pCmd = path11.join(pathPart, cmd);
+        const pCmd = path12.join(pathPart, cmd);
         const p2 = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
         resolve3(subStep(p2, i2, 0));
       });
@@ -52103,7 +52103,7 @@ var require_which = __commonJS({
       for (let i2 = 0; i2 < pathEnv.length; i2++) {
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
-        const pCmd = path11.join(pathPart, cmd);
+        const pCmd = path12.join(pathPart, cmd);
         const p2 = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
         for (let j2 = 0; j2 < pathExt.length; j2++) {
           const cur = p2 + pathExt[j2];
@@ -52151,7 +52151,7 @@ var require_path_key = __commonJS({
 var require_resolveCommand = __commonJS({
   "node_modules/cross-spawn/lib/util/resolveCommand.js"(exports, module) {
     "use strict";
-    var path11 = __require("path");
+    var path12 = __require("path");
     var which2 = require_which();
     var getPathKey = require_path_key();
     function resolveCommandAttempt(parsed, withoutPathExt) {
@@ -52169,7 +52169,7 @@ var require_resolveCommand = __commonJS({
       try {
         resolved = which2.sync(parsed.command, {
           path: env[getPathKey({ env })],
-          pathExt: withoutPathExt ? path11.delimiter : void 0
+          pathExt: withoutPathExt ? path12.delimiter : void 0
         });
       } catch (e2) {
       } finally {
@@ -52178,7 +52178,7 @@ var require_resolveCommand = __commonJS({
         }
       }
       if (resolved) {
-        resolved = path11.resolve(hasCustomCwd ? parsed.options.cwd : "", resolved);
+        resolved = path12.resolve(hasCustomCwd ? parsed.options.cwd : "", resolved);
       }
       return resolved;
     }
@@ -52232,8 +52232,8 @@ var require_shebang_command = __commonJS({
       if (!match) {
         return null;
       }
-      const [path11, argument] = match[0].replace(/#! ?/, "").split(" ");
-      const binary = path11.split("/").pop();
+      const [path12, argument] = match[0].replace(/#! ?/, "").split(" ");
+      const binary = path12.split("/").pop();
       if (binary === "env") {
         return argument;
       }
@@ -52246,16 +52246,16 @@ var require_shebang_command = __commonJS({
 var require_readShebang = __commonJS({
   "node_modules/cross-spawn/lib/util/readShebang.js"(exports, module) {
     "use strict";
-    var fs15 = __require("fs");
+    var fs16 = __require("fs");
     var shebangCommand = require_shebang_command();
     function readShebang(command) {
       const size = 150;
       const buffer = Buffer.alloc(size);
       let fd;
       try {
-        fd = fs15.openSync(command, "r");
-        fs15.readSync(fd, buffer, 0, size, 0);
-        fs15.closeSync(fd);
+        fd = fs16.openSync(command, "r");
+        fs16.readSync(fd, buffer, 0, size, 0);
+        fs16.closeSync(fd);
       } catch (e2) {
       }
       return shebangCommand(buffer.toString());
@@ -52268,7 +52268,7 @@ var require_readShebang = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/cross-spawn/lib/parse.js"(exports, module) {
     "use strict";
-    var path11 = __require("path");
+    var path12 = __require("path");
     var resolveCommand = require_resolveCommand();
     var escape2 = require_escape();
     var readShebang = require_readShebang();
@@ -52293,7 +52293,7 @@ var require_parse2 = __commonJS({
       const needsShell = !isExecutableRegExp.test(commandFile);
       if (parsed.options.forceShell || needsShell) {
         const needsDoubleEscapeMetaChars = isCmdShimRegExp.test(commandFile);
-        parsed.command = path11.normalize(parsed.command);
+        parsed.command = path12.normalize(parsed.command);
         parsed.command = escape2.command(parsed.command);
         parsed.args = parsed.args.map((arg) => escape2.argument(arg, needsDoubleEscapeMetaChars));
         const shellCommand = [parsed.command].concat(parsed.args).join(" ");
@@ -59437,7 +59437,7 @@ var require_streamx2 = __commonJS({
         fn().then((src) => {
           if (src === null) return out.end();
           if (out.destroying) return;
-          pipeline4(src, out, noop9);
+          pipeline5(src, out, noop9);
         }).catch((err) => out.destroy(err));
         return out;
       }
@@ -59724,13 +59724,13 @@ var require_streamx2 = __commonJS({
     }
     function pipelinePromise(...streams) {
       return new Promise((resolve3, reject) => {
-        return pipeline4(...streams, (err) => {
+        return pipeline5(...streams, (err) => {
           if (err) return reject(err);
           resolve3();
         });
       });
     }
-    function pipeline4(stream, ...streams) {
+    function pipeline5(stream, ...streams) {
       const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams];
       const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
       if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
@@ -59828,7 +59828,7 @@ var require_streamx2 = __commonJS({
       return s4._writev !== Writable.prototype._writev && s4._writev !== Duplex4.prototype._writev;
     }
     module.exports = {
-      pipeline: pipeline4,
+      pipeline: pipeline5,
       pipelinePromise,
       isStream: isStream3,
       isStreamx,
@@ -65303,7 +65303,7 @@ var require_websocket2 = __commonJS({
     var net3 = __require("net");
     var querystring2 = __require("querystring");
     var tls = __require("tls");
-    var { randomBytes: randomBytes4, createHash: createHash5 } = __require("crypto");
+    var { randomBytes: randomBytes4, createHash: createHash6 } = __require("crypto");
     var { Duplex: Duplex4, Readable: Readable3 } = __require("stream");
     var { URL: URL2 } = __require("url");
     var PerMessageDeflate2 = require_permessage_deflate2();
@@ -65994,7 +65994,7 @@ var require_websocket2 = __commonJS({
           abortHandshake(websocket, socket, "Invalid Upgrade header");
           return;
         }
-        const digest = createHash5("sha1").update(key + GUID).digest("base64");
+        const digest = createHash6("sha1").update(key + GUID).digest("base64");
         if (res.headers["sec-websocket-accept"] !== digest) {
           abortHandshake(websocket, socket, "Invalid Sec-WebSocket-Accept header");
           return;
@@ -66379,7 +66379,7 @@ var require_websocket_server = __commonJS({
     var EventEmitter17 = __require("events");
     var http5 = __require("http");
     var { Duplex: Duplex4 } = __require("stream");
-    var { createHash: createHash5 } = __require("crypto");
+    var { createHash: createHash6 } = __require("crypto");
     var extension2 = require_extension();
     var PerMessageDeflate2 = require_permessage_deflate2();
     var subprotocol2 = require_subprotocol();
@@ -66689,7 +66689,7 @@ var require_websocket_server = __commonJS({
           );
         }
         if (this._state > RUNNING) return abortHandshake(socket, 503);
-        const digest = createHash5("sha1").update(key + GUID).digest("base64");
+        const digest = createHash6("sha1").update(key + GUID).digest("base64");
         const headers = [
           "HTTP/1.1 101 Switching Protocols",
           "Upgrade: websocket",
@@ -68196,9 +68196,9 @@ var require_fs_native_extensions = __commonJS({
 var require_random_access_file = __commonJS({
   "node_modules/random-access-file/index.js"(exports, module) {
     var RandomAccessStorage = require_random_access_storage();
-    var fs15 = __require("fs");
-    var path11 = __require("path");
-    var constants5 = fs15.constants;
+    var fs16 = __require("fs");
+    var path12 = __require("path");
+    var constants5 = fs16.constants;
     var fsext = null;
     try {
       fsext = require_fs_native_extensions();
@@ -68232,7 +68232,7 @@ var require_random_access_file = __commonJS({
       constructor(filename, opts = {}) {
         const size = opts.size || (opts.truncate ? 0 : -1);
         super();
-        if (opts.directory) filename = path11.join(opts.directory, path11.resolve("/", filename).replace(/^\w+:\\/, ""));
+        if (opts.directory) filename = path12.join(opts.directory, path12.resolve("/", filename).replace(/^\w+:\\/, ""));
         this.directory = opts.directory || null;
         this.filename = filename;
         this.fd = 0;
@@ -68257,11 +68257,11 @@ var require_random_access_file = __commonJS({
         const create = this._alwaysCreate || this.writing;
         const self2 = this;
         const mode = this.mode | (create ? CREAT : 0);
-        if (create) fs15.mkdir(path11.dirname(this.filename), { recursive: true }, ondir);
+        if (create) fs16.mkdir(path12.dirname(this.filename), { recursive: true }, ondir);
         else ondir(null);
         function ondir(err) {
           if (err) return req.callback(err);
-          fs15.open(self2.filename, mode, onopen);
+          fs16.open(self2.filename, mode, onopen);
         }
         function onopen(err, fd) {
           if (err) return onerror(err);
@@ -68279,7 +68279,7 @@ var require_random_access_file = __commonJS({
         function onsparse(err) {
           if (err) return onerrorafteropen(err);
           if (self2._size < 0) return ontruncate(null);
-          fs15.ftruncate(self2.fd, self2._size, ontruncate);
+          fs16.ftruncate(self2.fd, self2._size, ontruncate);
         }
         function ontruncate(err) {
           if (err) return onerrorafteropen(err);
@@ -68290,7 +68290,7 @@ var require_random_access_file = __commonJS({
           req.callback(err);
         }
         function onerrorafteropen(err) {
-          fs15.close(self2.fd, function() {
+          fs16.close(self2.fd, function() {
             self2.fd = 0;
             onerror(err);
           });
@@ -68299,13 +68299,13 @@ var require_random_access_file = __commonJS({
       _write(req) {
         const data = req.data;
         const fd = this.fd;
-        fs15.write(fd, data, 0, req.size, req.offset, onwrite);
+        fs16.write(fd, data, 0, req.size, req.offset, onwrite);
         function onwrite(err, wrote) {
           if (err) return req.callback(err);
           req.size -= wrote;
           req.offset += wrote;
           if (!req.size) return req.callback(null);
-          fs15.write(fd, data, data.length - req.size, req.size, req.offset, onwrite);
+          fs16.write(fd, data, data.length - req.size, req.size, req.offset, onwrite);
         }
       }
       _read(req) {
@@ -68313,14 +68313,14 @@ var require_random_access_file = __commonJS({
         const data = req.data || this._alloc(req.size);
         const fd = this.fd;
         if (!req.size) return process.nextTick(readEmpty, req);
-        fs15.read(fd, data, 0, req.size, req.offset, onread);
+        fs16.read(fd, data, 0, req.size, req.offset, onread);
         function onread(err, read) {
           if (err) return req.callback(err);
           if (!read) return req.callback(createReadError(self2.filename, req.offset, req.size));
           req.size -= read;
           req.offset += read;
           if (!req.size) return req.callback(null, data);
-          fs15.read(fd, data, data.length - req.size, req.size, req.offset, onread);
+          fs16.read(fd, data, data.length - req.size, req.size, req.offset, onread);
         }
       }
       _del(req) {
@@ -68332,20 +68332,20 @@ var require_random_access_file = __commonJS({
         }
       }
       _truncate(req) {
-        fs15.ftruncate(this.fd, req.offset, ontruncate);
+        fs16.ftruncate(this.fd, req.offset, ontruncate);
         function ontruncate(err) {
           req.callback(err);
         }
       }
       _stat(req) {
-        fs15.fstat(this.fd, onstat);
+        fs16.fstat(this.fd, onstat);
         function onstat(err, st2) {
           req.callback(err, st2);
         }
       }
       _close(req) {
         const self2 = this;
-        fs15.close(this.fd, onclose);
+        fs16.close(this.fd, onclose);
         function onclose(err) {
           if (err) return req.callback(err);
           if (self2._pool !== null) self2._pool._oninactive(self2);
@@ -68355,34 +68355,34 @@ var require_random_access_file = __commonJS({
       }
       _unlink(req) {
         const self2 = this;
-        const root = this.directory && path11.resolve(path11.join(this.directory, "."));
-        let dir = path11.resolve(path11.dirname(this.filename));
-        fs15.unlink(this.filename, onunlink);
+        const root = this.directory && path12.resolve(path12.join(this.directory, "."));
+        let dir = path12.resolve(path12.dirname(this.filename));
+        fs16.unlink(this.filename, onunlink);
         function onunlink(err) {
           if (err && err.code === "ENOENT") err = null;
           if (err || !self2._rmdir || !root || dir === root) return req.callback(err);
-          fs15.rmdir(dir, onrmdir);
+          fs16.rmdir(dir, onrmdir);
         }
         function onrmdir(err) {
-          dir = path11.join(dir, "..");
+          dir = path12.join(dir, "..");
           if (err || dir === root) return req.callback(null);
-          fs15.rmdir(dir, onrmdir);
+          fs16.rmdir(dir, onrmdir);
         }
       }
     };
     function readEmpty(req) {
       req.callback(null, Buffer.alloc(0));
     }
-    function createLockError(path12) {
+    function createLockError(path13) {
       const err = new Error("ELOCKED: File is locked");
       err.code = "ELOCKED";
-      err.path = path12;
+      err.path = path13;
       return err;
     }
-    function createReadError(path12, offset, size) {
+    function createReadError(path13, offset, size) {
       const err = new Error("EPARTIALREAD: Could not satisfy length");
       err.code = "EPARTIALREAD";
-      err.path = path12;
+      err.path = path13;
       err.offset = offset;
       err.size = size;
       return err;
@@ -68658,11 +68658,11 @@ var require_Mime = __commonJS({
         }
       }
     };
-    Mime.prototype.getType = function(path11) {
-      path11 = String(path11);
-      let last = path11.replace(/^.*[/\\]/, "").toLowerCase();
+    Mime.prototype.getType = function(path12) {
+      path12 = String(path12);
+      let last = path12.replace(/^.*[/\\]/, "").toLowerCase();
       let ext = last.replace(/^.*\./, "").toLowerCase();
-      let hasPath = last.length < path11.length;
+      let hasPath = last.length < path12.length;
       let hasDot = ext.length < last.length - 1;
       return (hasDot || !hasPath) && this._types[ext] || null;
     };
@@ -69027,9 +69027,9 @@ var require_pump = __commonJS({
   "node_modules/pump/index.js"(exports, module) {
     var once7 = require_once();
     var eos = require_end_of_stream();
-    var fs15;
+    var fs16;
     try {
-      fs15 = __require("fs");
+      fs16 = __require("fs");
     } catch (e2) {
     }
     var noop9 = function() {
@@ -69040,8 +69040,8 @@ var require_pump = __commonJS({
     };
     var isFS = function(stream) {
       if (!ancient) return false;
-      if (!fs15) return false;
-      return (stream instanceof (fs15.ReadStream || noop9) || stream instanceof (fs15.WriteStream || noop9)) && isFn(stream.close);
+      if (!fs16) return false;
+      return (stream instanceof (fs16.ReadStream || noop9) || stream instanceof (fs16.WriteStream || noop9)) && isFn(stream.close);
     };
     var isRequest2 = function(stream) {
       return stream.setHeader && isFn(stream.abort);
@@ -70543,14 +70543,14 @@ var require_semver = __commonJS({
 var require_make_dir = __commonJS({
   "node_modules/make-dir/index.js"(exports, module) {
     "use strict";
-    var fs15 = __require("fs");
-    var path11 = __require("path");
+    var fs16 = __require("fs");
+    var path12 = __require("path");
     var { promisify: promisify2 } = __require("util");
     var semver = require_semver();
     var useNativeRecursiveOption = semver.satisfies(process.version, ">=10.12.0");
     var checkPath = (pth) => {
       if (process.platform === "win32") {
-        const pathHasInvalidWinCharacters = /[<>:"|?*]/.test(pth.replace(path11.parse(pth).root, ""));
+        const pathHasInvalidWinCharacters = /[<>:"|?*]/.test(pth.replace(path12.parse(pth).root, ""));
         if (pathHasInvalidWinCharacters) {
           const error2 = new Error(`Path contains invalid characters: ${pth}`);
           error2.code = "EINVAL";
@@ -70561,7 +70561,7 @@ var require_make_dir = __commonJS({
     var processOptions = (options) => {
       const defaults = {
         mode: 511,
-        fs: fs15
+        fs: fs16
       };
       return {
         ...defaults,
@@ -70581,8 +70581,8 @@ var require_make_dir = __commonJS({
       options = processOptions(options);
       const mkdir3 = promisify2(options.fs.mkdir);
       const stat3 = promisify2(options.fs.stat);
-      if (useNativeRecursiveOption && options.fs.mkdir === fs15.mkdir) {
-        const pth = path11.resolve(input);
+      if (useNativeRecursiveOption && options.fs.mkdir === fs16.mkdir) {
+        const pth = path12.resolve(input);
         await mkdir3(pth, {
           mode: options.mode,
           recursive: true
@@ -70598,13 +70598,13 @@ var require_make_dir = __commonJS({
             throw error2;
           }
           if (error2.code === "ENOENT") {
-            if (path11.dirname(pth) === pth) {
+            if (path12.dirname(pth) === pth) {
               throw permissionError(pth);
             }
             if (error2.message.includes("null bytes")) {
               throw error2;
             }
-            await make(path11.dirname(pth));
+            await make(path12.dirname(pth));
             return make(pth);
           }
           try {
@@ -70618,15 +70618,15 @@ var require_make_dir = __commonJS({
           return pth;
         }
       };
-      return make(path11.resolve(input));
+      return make(path12.resolve(input));
     };
     module.exports = makeDir2;
     module.exports.sync = (input, options) => {
       checkPath(input);
       options = processOptions(options);
-      if (useNativeRecursiveOption && options.fs.mkdirSync === fs15.mkdirSync) {
-        const pth = path11.resolve(input);
-        fs15.mkdirSync(pth, {
+      if (useNativeRecursiveOption && options.fs.mkdirSync === fs16.mkdirSync) {
+        const pth = path12.resolve(input);
+        fs16.mkdirSync(pth, {
           mode: options.mode,
           recursive: true
         });
@@ -70640,13 +70640,13 @@ var require_make_dir = __commonJS({
             throw error2;
           }
           if (error2.code === "ENOENT") {
-            if (path11.dirname(pth) === pth) {
+            if (path12.dirname(pth) === pth) {
               throw permissionError(pth);
             }
             if (error2.message.includes("null bytes")) {
               throw error2;
             }
-            make(path11.dirname(pth));
+            make(path12.dirname(pth));
             return make(pth);
           }
           try {
@@ -70659,7 +70659,7 @@ var require_make_dir = __commonJS({
         }
         return pth;
       };
-      return make(path11.resolve(input));
+      return make(path12.resolve(input));
     };
   }
 });
@@ -70683,9 +70683,9 @@ var require_shell_escape = __commonJS({
 });
 
 // src/run.ts
-import * as fs14 from "node:fs";
+import * as fs15 from "node:fs";
 import * as os11 from "node:os";
-import * as path10 from "node:path";
+import * as path11 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -71536,10 +71536,10 @@ function readBoolean(text, fallback) {
 }
 
 // src/deploy.ts
-import { createHash as createHash4 } from "node:crypto";
-import * as fs13 from "node:fs";
+import { createHash as createHash5 } from "node:crypto";
+import * as fs14 from "node:fs";
 import * as os10 from "node:os";
-import * as path9 from "node:path";
+import * as path10 from "node:path";
 
 // src/pack/pack.ts
 import { createCipheriv, createHash as createHash2, randomBytes } from "node:crypto";
@@ -74548,6 +74548,38 @@ async function packDirectory(sourceDir, file, options) {
   return { file, bytes, sha256: hash2.digest("hex"), encryption, seconds: (Date.now() - started) / 1e3 };
 }
 
+// src/pack/tree-digest.ts
+import { createHash as createHash3 } from "node:crypto";
+import * as fs6 from "node:fs";
+import * as path2 from "node:path";
+import { pipeline as pipeline2 } from "node:stream/promises";
+async function treeDigest(root) {
+  const manifest = createHash3("sha256");
+  const walk = async (dir) => {
+    for (const name of fs6.readdirSync(dir).sort()) {
+      const full = path2.join(dir, name);
+      const relative2 = path2.relative(root, full);
+      const stat3 = fs6.lstatSync(full);
+      const mode = (stat3.mode & 4095).toString(8);
+      if (stat3.isSymbolicLink()) manifest.update(`l ${JSON.stringify(relative2)} ${JSON.stringify(fs6.readlinkSync(full))}
+`);
+      else if (stat3.isDirectory()) {
+        manifest.update(`d ${JSON.stringify(relative2)} ${mode}
+`);
+        await walk(full);
+      } else if (stat3.isFile()) {
+        const content = createHash3("sha256");
+        await pipeline2(fs6.createReadStream(full), content);
+        manifest.update(`f ${JSON.stringify(relative2)} ${mode} ${stat3.size} ${content.digest("hex")}
+`);
+      } else manifest.update(`o ${JSON.stringify(relative2)} ${mode}
+`);
+    }
+  };
+  await walk(root);
+  return manifest.digest("hex");
+}
+
 // src/swarm/address.ts
 import * as dgram from "node:dgram";
 import { lookup } from "node:dns/promises";
@@ -74566,14 +74598,14 @@ async function detectAddressToward(host, port) {
 }
 
 // src/swarm/seeder.ts
-import * as path7 from "node:path";
+import * as path8 from "node:path";
 
 // node_modules/webtorrent/index.js
 import EventEmitter16 from "events";
-import path6 from "path";
+import path7 from "path";
 
 // node_modules/uint8-util/dist/src/node.js
-import { createHash as createHash3, randomBytes as rand } from "node:crypto";
+import { createHash as createHash4, randomBytes as rand } from "node:crypto";
 
 // node_modules/uint8-util/dist/src/util.js
 var decoder = new TextDecoder();
@@ -74614,7 +74646,7 @@ async function hash(data, format, algo = "sha1") {
   algo = algo.replace("sha-", "sha");
   if (data instanceof ArrayBuffer)
     data = new Uint8Array(data);
-  const out = createHash3(algo).update(data);
+  const out = createHash4(algo).update(data);
   if (format)
     return out.digest(format);
   const res = out.digest();
@@ -76456,54 +76488,54 @@ if (typeof ReadableStream !== "undefined") {
 
 // node_modules/create-torrent/get-files.js
 import corePath from "path";
-import fs6 from "fs";
+import fs7 from "fs";
 var import_once = __toESM(require_once(), 1);
 var import_run_parallel = __toESM(require_run_parallel(), 1);
 function notHidden(file) {
   return file[0] !== ".";
 }
-function traversePath(path11, fn, cb) {
-  fs6.stat(path11, (err, stats) => {
+function traversePath(path12, fn, cb) {
+  fs7.stat(path12, (err, stats) => {
     if (err) return cb(err);
     if (stats.isDirectory()) {
-      fs6.readdir(path11, (err2, entries) => {
+      fs7.readdir(path12, (err2, entries) => {
         if (err2) return cb(err2);
         (0, import_run_parallel.default)(entries.filter(notHidden).filter(isNotJunk).map((entry) => (cb2) => {
-          traversePath(corePath.join(path11, entry), fn, cb2);
+          traversePath(corePath.join(path12, entry), fn, cb2);
         }), cb);
       });
     } else if (stats.isFile()) {
-      fn(path11, cb);
+      fn(path12, cb);
     }
   });
 }
-function getFilePathStream(path11) {
-  return () => fs6.createReadStream(path11);
+function getFilePathStream(path12) {
+  return () => fs7.createReadStream(path12);
 }
-function getFiles(path11, keepRoot, cb) {
-  traversePath(path11, getFileInfo, (err, files) => {
+function getFiles(path12, keepRoot, cb) {
+  traversePath(path12, getFileInfo, (err, files) => {
     if (err) return cb(err);
     if (Array.isArray(files)) files = files.flat(Infinity);
     else files = [files];
-    path11 = corePath.normalize(path11);
+    path12 = corePath.normalize(path12);
     if (keepRoot) {
-      path11 = path11.slice(0, path11.lastIndexOf(corePath.sep) + 1);
+      path12 = path12.slice(0, path12.lastIndexOf(corePath.sep) + 1);
     }
-    if (path11[path11.length - 1] !== corePath.sep) path11 += corePath.sep;
+    if (path12[path12.length - 1] !== corePath.sep) path12 += corePath.sep;
     files.forEach((file) => {
       file.getStream = getFilePathStream(file.path);
-      file.path = file.path.replace(path11, "").split(corePath.sep);
+      file.path = file.path.replace(path12, "").split(corePath.sep);
     });
     cb(null, files);
   });
 }
-function getFileInfo(path11, cb) {
+function getFileInfo(path12, cb) {
   cb = (0, import_once.default)(cb);
-  fs6.stat(path11, (err, stat3) => {
+  fs7.stat(path12, (err, stat3) => {
     if (err) return cb(err);
     const info2 = {
       length: stat3.size,
-      path: path11
+      path: path12
     };
     cb(null, info2);
   });
@@ -76552,12 +76584,12 @@ function _parseInput(input, opts, cb) {
     if (typeof item === "string") {
       return;
     }
-    let path11 = item.fullPath || item.name;
-    if (!path11) {
-      path11 = `Unknown File ${i2 + 1}`;
+    let path12 = item.fullPath || item.name;
+    if (!path12) {
+      path12 = `Unknown File ${i2 + 1}`;
       item.unknownName = true;
     }
-    item[pathSymbol] = path11.split("/");
+    item[pathSymbol] = path12.split("/");
     if (!item[pathSymbol][0]) {
       item[pathSymbol].shift();
     }
@@ -76745,8 +76777,8 @@ function onFiles(files, opts, cb) {
     }
   );
 }
-function isJunkPath(path11) {
-  const filename = path11[path11.length - 1];
+function isJunkPath(path12) {
+  const filename = path12[path12.length - 1];
   return filename[0] === "." && isJunk(filename);
 }
 function sumLength(sum, file) {
@@ -77426,7 +77458,7 @@ function toBuffer(str) {
 var client_default = DHT;
 
 // node_modules/load-ip-set/index.js
-import fs8 from "fs";
+import fs9 from "fs";
 
 // node_modules/node-fetch/src/index.js
 import http2 from "node:http";
@@ -77535,7 +77567,7 @@ var isSameProtocol = (destination, original) => {
 };
 
 // node_modules/node-fetch/src/body.js
-var pipeline2 = promisify(Stream.pipeline);
+var pipeline3 = promisify(Stream.pipeline);
 var INTERNALS = /* @__PURE__ */ Symbol("Body internals");
 var Body = class {
   constructor(body, {
@@ -77775,7 +77807,7 @@ var writeToStream = async (dest, { body }) => {
   if (body === null) {
     dest.end();
   } else {
-    await pipeline2(body, dest);
+    await pipeline3(body, dest);
   }
 };
 
@@ -78751,7 +78783,7 @@ async function loadIPSet(input, opts, cb) {
     }
     cb(null, new import_ip_set.default(blocklist));
   } else {
-    let f4 = fs8.createReadStream(input).on("error", cb);
+    let f4 = fs9.createReadStream(input).on("error", cb);
     if (/.gz$/.test(input)) f4 = f4.pipe(zlib2.Gunzip());
     onStream(f4);
   }
@@ -78782,7 +78814,7 @@ var load_ip_set_default = loadIPSet;
 var import_run_parallel7 = __toESM(require_run_parallel(), 1);
 
 // node_modules/parse-torrent/index.js
-import fs9 from "fs";
+import fs10 from "fs";
 
 // node_modules/@thaunknown/thirty-two/lib/thirty-two/index.js
 var byteTable = [
@@ -79046,7 +79078,7 @@ function magnetURIEncode(obj) {
 var magnet_uri_default = magnetURIDecode;
 
 // node_modules/parse-torrent/index.js
-import path2 from "path";
+import path3 from "path";
 var import_queue_microtask3 = __toESM(require_queue_microtask(), 1);
 async function parseTorrent(torrentId) {
   if (typeof torrentId === "string" && /^(stream-)?magnet:/.test(torrentId)) {
@@ -79104,8 +79136,8 @@ async function parseTorrentRemote(torrentId, opts, cb) {
     } catch (err) {
       return cb(new Error(`Error downloading torrent: ${err.message}`));
     }
-  } else if (typeof fs9.readFile === "function" && typeof torrentId === "string") {
-    fs9.readFile(torrentId, (err, torrentBuf) => {
+  } else if (typeof fs10.readFile === "function" && typeof torrentId === "string") {
+    fs10.readFile(torrentId, (err, torrentBuf) => {
       if (err) return cb(new Error("Invalid torrent identifier"));
       parseOrThrow(torrentBuf);
     });
@@ -79173,7 +79205,7 @@ async function decodeTorrentFile(torrent) {
     const parts = [].concat(result.name, file["path.utf-8"] || file.path || []).map((p2) => ArrayBuffer.isView(p2) ? arr2text(p2) : p2);
     sum += file.length;
     return {
-      path: path2.join.apply(null, [path2.sep].concat(parts)).slice(1),
+      path: path3.join.apply(null, [path3.sep].concat(parts)).slice(1),
       name: parts[parts.length - 1],
       length: file.length,
       offset: sum - file.length
@@ -79940,7 +79972,7 @@ import { isIP as isIP2 } from "node:net";
 // node_modules/execa/index.js
 var import_cross_spawn = __toESM(require_cross_spawn(), 1);
 import { Buffer as Buffer5 } from "node:buffer";
-import path4 from "node:path";
+import path5 from "node:path";
 import childProcess from "node:child_process";
 import process5 from "node:process";
 
@@ -79959,7 +79991,7 @@ function stripFinalNewline(input) {
 
 // node_modules/npm-run-path/index.js
 import process2 from "node:process";
-import path3 from "node:path";
+import path4 from "node:path";
 import { fileURLToPath } from "node:url";
 
 // node_modules/npm-run-path/node_modules/path-key/index.js
@@ -79983,7 +80015,7 @@ var npmRunPath = ({
   addExecPath = true
 } = {}) => {
   const cwdString = cwd instanceof URL ? fileURLToPath(cwd) : cwd;
-  const cwdPath = path3.resolve(cwdString);
+  const cwdPath = path4.resolve(cwdString);
   const result = [];
   if (preferLocal) {
     applyPreferLocal(result, cwdPath);
@@ -79991,19 +80023,19 @@ var npmRunPath = ({
   if (addExecPath) {
     applyExecPath(result, execPath, cwdPath);
   }
-  return [...result, pathOption].join(path3.delimiter);
+  return [...result, pathOption].join(path4.delimiter);
 };
 var applyPreferLocal = (result, cwdPath) => {
   let previous;
   while (previous !== cwdPath) {
-    result.push(path3.join(cwdPath, "node_modules/.bin"));
+    result.push(path4.join(cwdPath, "node_modules/.bin"));
     previous = cwdPath;
-    cwdPath = path3.resolve(cwdPath, "..");
+    cwdPath = path4.resolve(cwdPath, "..");
   }
 };
 var applyExecPath = (result, execPath, cwdPath) => {
   const execPathString = execPath instanceof URL ? fileURLToPath(execPath) : execPath;
-  result.push(path3.resolve(cwdPath, execPathString, ".."));
+  result.push(path4.resolve(cwdPath, execPathString, ".."));
 };
 var npmRunPathEnv = ({ env = process2.env, ...options } = {}) => {
   env = { ...env };
@@ -80670,7 +80702,7 @@ var addPipeMethods = (spawned) => {
 };
 
 // node_modules/execa/lib/stream.js
-import { createReadStream as createReadStream2, readFileSync as readFileSync2 } from "node:fs";
+import { createReadStream as createReadStream3, readFileSync as readFileSync2 } from "node:fs";
 var import_get_stream = __toESM(require_get_stream(), 1);
 var import_merge_stream = __toESM(require_merge_stream(), 1);
 var validateInputOptions = (input) => {
@@ -80697,7 +80729,7 @@ var getInput = ({ input, inputFile }) => {
     return input;
   }
   validateInputOptions(input);
-  return createReadStream2(inputFile);
+  return createReadStream3(inputFile);
 };
 var handleInput = (spawned, options) => {
   const input = getInput(options);
@@ -80907,7 +80939,7 @@ var handleArguments = (file, args, options = {}) => {
   };
   options.env = getEnv(options);
   options.stdio = normalizeStdio(options);
-  if (process5.platform === "win32" && path4.basename(file, ".exe") === "cmd") {
+  if (process5.platform === "win32" && path5.basename(file, ".exe") === "cmd") {
     args.unshift("/q");
   }
   return { file, args, options, parsed };
@@ -82835,10 +82867,10 @@ function noop3() {
 
 // node_modules/webtorrent/lib/torrent.js
 import EventEmitter15 from "events";
-import fs10 from "fs";
+import fs11 from "fs";
 import net2 from "net";
 import os9 from "os";
-import path5 from "path";
+import path6 from "path";
 
 // node_modules/addr-to-ip-port/index.js
 var ADDR_RE = /^\[?([^\]]+)]?:(\d+)$/;
@@ -86021,7 +86053,7 @@ var import_queue_microtask7 = __toESM(require_queue_microtask(), 1);
 var import_random_access_file = __toESM(require_random_access_file(), 1);
 import { statSync as statSync3, mkdir as mkdir2, rm as rm2 } from "fs";
 import os8 from "os";
-import { resolve as resolve2, join, dirname, basename } from "path";
+import { resolve as resolve2, join as join2, dirname, basename } from "path";
 var import_thunky = __toESM(require_thunky(), 1);
 
 // node_modules/filename-reserved-regex/index.js
@@ -86041,7 +86073,7 @@ var Storage = class {
   constructor(chunkLength, opts = {}) {
     this.chunkLength = Number(chunkLength);
     if (!this.chunkLength) throw new Error("First argument must be a chunk length");
-    this.name = opts.name || join("fs-chunk-store", arr2hex(randomBytes2(20)));
+    this.name = opts.name || join2("fs-chunk-store", arr2hex(randomBytes2(20)));
     this.addUID = opts.addUID;
     if (opts.files) {
       this.path = opts.path;
@@ -86062,9 +86094,9 @@ var Storage = class {
         let newPath = dirname(file.path);
         const filename = basename(file.path);
         if (this.path) {
-          newPath = this.addUID ? resolve2(join(this.path, this.name, newPath)) : resolve2(join(this.path, newPath));
+          newPath = this.addUID ? resolve2(join2(this.path, this.name, newPath)) : resolve2(join2(this.path, newPath));
         }
-        newPath = join(newPath, filename.replace(RESERVED_FILENAME_REGEX, ""));
+        newPath = join2(newPath, filename.replace(RESERVED_FILENAME_REGEX, ""));
         return { path: newPath, length: file.length, offset: file.offset };
       });
       this.length = this.files.reduce((sum, file) => {
@@ -86077,7 +86109,7 @@ var Storage = class {
       const len = Number(opts.length) || Infinity;
       this.files = [{
         offset: 0,
-        path: resolve2(opts.path || join(TMP, this.name)),
+        path: resolve2(opts.path || join2(TMP, this.name)),
         length: len
       }];
       this.length = len;
@@ -86216,7 +86248,7 @@ var Storage = class {
   destroy(cb) {
     this.close(() => {
       if (this.addUID && this.path) {
-        rm2(resolve2(join(this.path, this.name)), { recursive: true, maxBusyTries: 10 }, cb);
+        rm2(resolve2(join2(this.path, this.name)), { recursive: true, maxBusyTries: 10 }, cb);
       } else {
         const tasks = this.files.map((file) => {
           return (cb2) => {
@@ -87420,9 +87452,9 @@ var SUPPORTS_FSA = globalThis.navigator?.storage?.getDirectory && globalThis.Fil
 var FALLBACK_STORE = !process.browser || SUPPORTS_FSA ? Storage : import_memory_chunk_store.default;
 var TMP2;
 try {
-  TMP2 = path5.join(fs10.statSync("/tmp") && "/tmp", "webtorrent");
+  TMP2 = path6.join(fs11.statSync("/tmp") && "/tmp", "webtorrent");
 } catch (err) {
-  TMP2 = path5.join(typeof os9.tmpdir === "function" ? os9.tmpdir() : "/", "webtorrent");
+  TMP2 = path6.join(typeof os9.tmpdir === "function" ? os9.tmpdir() : "/", "webtorrent");
 }
 var IDLE_CALLBACK = typeof window !== "undefined" && typeof window.requestIdleCallback === "function" && window.requestIdleCallback;
 var Torrent = class extends EventEmitter15 {
@@ -87873,8 +87905,8 @@ var Torrent = class extends EventEmitter15 {
   getFileModtimes(cb) {
     const ret = [];
     (0, import_run_parallel_limit.default)(this.files.map((file, index) => (cb2) => {
-      const filePath = this.addUID ? path5.join(this.name + " - " + this.infoHash.slice(0, 8)) : path5.join(this.path, file.path);
-      fs10.stat(filePath, (err, stat3) => {
+      const filePath = this.addUID ? path6.join(this.name + " - " + this.infoHash.slice(0, 8)) : path6.join(this.path, file.path);
+      fs11.stat(filePath, (err, stat3) => {
         if (err && err.code !== "ENOENT") return cb2(err);
         ret[index] = stat3 && stat3.mtime.getTime();
         cb2(null);
@@ -89638,7 +89670,7 @@ var WebTorrent = class _WebTorrent extends EventEmitter16 {
     opts = opts ? Object.assign({}, opts) : {};
     opts.skipVerify = true;
     const isFilePath = typeof input === "string";
-    if (isFilePath) opts.path = path6.dirname(input);
+    if (isFilePath) opts.path = path7.dirname(input);
     if (!opts.createdBy) opts.createdBy = `WebTorrent/${VERSION_STR}`;
     const onTorrent = (torrent2) => {
       const tasks = [
@@ -89884,7 +89916,7 @@ async function startSeeder(options) {
   client.on("error", (error2) => options.onWarning?.(`seeder: ${String(error2)}`));
   const torrent = await new Promise((resolve3, reject) => {
     const added = client.add(options.torrent, {
-      path: path7.dirname(options.file),
+      path: path8.dirname(options.file),
       skipVerify: true,
       uploads: options.uploads
     });
@@ -89904,14 +89936,14 @@ async function startSeeder(options) {
 }
 
 // src/swarm/torrent.ts
-import * as path8 from "node:path";
+import * as path9 from "node:path";
 async function makeTorrent(file, bytes, announceUrl) {
   const pieceLength = pieceLengthFor(bytes);
   const torrent = await new Promise((resolve3, reject) => {
     create_torrent_default(
       file,
       {
-        name: path8.basename(file),
+        name: path9.basename(file),
         announceList: [[announceUrl]],
         urlList: [],
         private: true,
@@ -90193,7 +90225,7 @@ var LineSplitter = class {
 var import_is_stream3 = __toESM(require_is_stream(), 1);
 var import_make_dir = __toESM(require_make_dir(), 1);
 import invariant2, { AssertionError } from "assert";
-import fs12 from "fs";
+import fs13 from "fs";
 import fsPath2 from "path";
 
 // node_modules/sb-promise-queue/lib/esm/index.mjs
@@ -90265,19 +90297,19 @@ var PromiseQueue = class {
 };
 
 // node_modules/sb-scandir/lib/esm/index.mjs
-import fs11 from "fs";
+import fs12 from "fs";
 import fsPath from "path";
 import invariant from "assert";
 var defaultFilesystem = {
   join(pathA, pathB) {
     return fsPath.join(pathA, pathB);
   },
-  basename(path11) {
-    return fsPath.basename(path11);
+  basename(path12) {
+    return fsPath.basename(path12);
   },
-  stat(path11) {
+  stat(path12) {
     return new Promise((resolve3, reject) => {
-      fs11.stat(path11, (err, res) => {
+      fs12.stat(path12, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -90286,9 +90318,9 @@ var defaultFilesystem = {
       });
     });
   },
-  readdir(path11) {
+  readdir(path12) {
     return new Promise((resolve3, reject) => {
-      fs11.readdir(path11, (err, res) => {
+      fs12.readdir(path12, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -90298,19 +90330,19 @@ var defaultFilesystem = {
     });
   }
 };
-async function scanDirectoryInternal({ path: path11, recursive, validate, result, fileSystem, queue, reject }) {
-  const itemStat = await fileSystem.stat(path11);
+async function scanDirectoryInternal({ path: path12, recursive, validate, result, fileSystem, queue, reject }) {
+  const itemStat = await fileSystem.stat(path12);
   if (itemStat.isFile()) {
-    result.files.push(path11);
+    result.files.push(path12);
   } else if (itemStat.isDirectory()) {
-    result.directories.push(path11);
+    result.directories.push(path12);
   }
   if (!itemStat.isDirectory() || recursive === "none") {
     return;
   }
-  const contents = await fileSystem.readdir(path11);
+  const contents = await fileSystem.readdir(path12);
   contents.forEach((item) => {
-    const itemPath = fileSystem.join(path11, item);
+    const itemPath = fileSystem.join(path12, item);
     if (!validate(itemPath)) {
       return;
     }
@@ -90325,8 +90357,8 @@ async function scanDirectoryInternal({ path: path11, recursive, validate, result
     })).catch(reject);
   });
 }
-async function scanDirectory(path11, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem } = {}) {
-  invariant(path11 && typeof path11 === "string", "path must be a valid string");
+async function scanDirectory(path12, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem } = {}) {
+  invariant(path12 && typeof path12 === "string", "path must be a valid string");
   invariant(typeof recursive === "boolean", "options.recursive must be a valid boolean");
   invariant(validate === null || typeof validate === "function", "options.validate must be a valid function");
   invariant(typeof concurrency === "number", "options.concurrency must be a valid number");
@@ -90338,7 +90370,7 @@ async function scanDirectory(path11, { recursive = true, validate = null, concur
   const mergedFileSystem = { ...defaultFilesystem, ...fileSystem };
   await new Promise((resolve3, reject) => {
     scanDirectoryInternal({
-      path: path11,
+      path: path12,
       recursive: recursive ? "deep" : "shallow",
       validate: validate != null ? validate : (item) => mergedFileSystem.basename(item).slice(0, 1) !== ".",
       result,
@@ -90355,7 +90387,7 @@ var esm_default = scanDirectory;
 var import_shell_escape = __toESM(require_shell_escape(), 1);
 var import_ssh22 = __toESM(require_lib2(), 1);
 var DEFAULT_CONCURRENCY = 1;
-var DEFAULT_VALIDATE = (path11) => !fsPath2.basename(path11).startsWith(".");
+var DEFAULT_VALIDATE = (path12) => !fsPath2.basename(path12).startsWith(".");
 var DEFAULT_TICK = () => {
 };
 var SSHError = class extends Error {
@@ -90364,15 +90396,15 @@ var SSHError = class extends Error {
     this.code = code;
   }
 };
-function unixifyPath(path11) {
-  if (path11.includes("\\")) {
-    return path11.split("\\").join("/");
+function unixifyPath(path12) {
+  if (path12.includes("\\")) {
+    return path12.split("\\").join("/");
   }
-  return path11;
+  return path12;
 }
 async function readFile(filePath) {
   return new Promise((resolve3, reject) => {
-    fs12.readFile(filePath, "utf8", (err, res) => {
+    fs13.readFile(filePath, "utf8", (err, res) => {
       if (err) {
         reject(err);
       } else {
@@ -90382,11 +90414,11 @@ async function readFile(filePath) {
   });
 }
 var SFTP_MKDIR_ERR_CODE_REGEXP = /Error: (E[\S]+): /;
-async function makeDirectoryWithSftp(path11, sftp) {
+async function makeDirectoryWithSftp(path12, sftp) {
   let stats = null;
   try {
     stats = await new Promise((resolve3, reject) => {
-      sftp.stat(path11, (err, res) => {
+      sftp.stat(path12, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -90404,7 +90436,7 @@ async function makeDirectoryWithSftp(path11, sftp) {
   }
   try {
     await new Promise((resolve3, reject) => {
-      sftp.mkdir(path11, (err) => {
+      sftp.mkdir(path12, (err) => {
         if (err) {
           reject(err);
         } else {
@@ -90655,20 +90687,20 @@ var NodeSSH = class {
     }
     return response;
   }
-  async mkdir(path11, method = "sftp", givenSftp = null) {
-    invariant2(typeof path11 === "string", "path must be a valid string");
+  async mkdir(path12, method = "sftp", givenSftp = null) {
+    invariant2(typeof path12 === "string", "path must be a valid string");
     invariant2(typeof method === "string" && (method === "sftp" || method === "exec"), "method must be either sftp or exec");
     invariant2(givenSftp == null || typeof givenSftp === "object", "sftp must be a valid object");
     if (method === "exec") {
-      await this.exec("mkdir", ["-p", unixifyPath(path11)]);
+      await this.exec("mkdir", ["-p", unixifyPath(path12)]);
       return;
     }
     const sftp = givenSftp || await this.requestSFTP();
-    const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path11), sftp).catch(async (error2) => {
+    const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path12), sftp).catch(async (error2) => {
       if (!retry || error2 == null || error2.message !== "No such file" && error2.code !== "ENOENT") {
         throw error2;
       }
-      await this.mkdir(fsPath2.dirname(path11), "sftp", sftp);
+      await this.mkdir(fsPath2.dirname(path12), "sftp", sftp);
       await makeSftpDirectory(false);
     });
     try {
@@ -90707,7 +90739,7 @@ var NodeSSH = class {
     invariant2(givenSftp == null || typeof givenSftp === "object", "sftp must be a valid object");
     invariant2(transferOptions == null || typeof transferOptions === "object", "transferOptions must be a valid object");
     invariant2(await new Promise((resolve3) => {
-      fs12.access(localFile, fs12.constants.R_OK, (err) => {
+      fs13.access(localFile, fs13.constants.R_OK, (err) => {
         resolve3(err === null);
       });
     }), `localFile does not exist at ${localFile}`);
@@ -90771,7 +90803,7 @@ var NodeSSH = class {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
     const localDirectoryStat = await new Promise((resolve3) => {
-      fs12.stat(localDirectory, (err, stat3) => {
+      fs13.stat(localDirectory, (err, stat3) => {
         resolve3(stat3 || null);
       });
     });
@@ -90824,7 +90856,7 @@ var NodeSSH = class {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
     const localDirectoryStat = await new Promise((resolve3) => {
-      fs12.stat(localDirectory, (err, stat3) => {
+      fs13.stat(localDirectory, (err, stat3) => {
         resolve3(stat3 || null);
       });
     });
@@ -90836,15 +90868,15 @@ var NodeSSH = class {
       validate,
       concurrency,
       fileSystem: {
-        basename(path11) {
-          return fsPath2.posix.basename(path11);
+        basename(path12) {
+          return fsPath2.posix.basename(path12);
         },
         join(pathA, pathB) {
           return fsPath2.posix.join(pathA, pathB);
         },
-        readdir(path11) {
+        readdir(path12) {
           return new Promise((resolve3, reject) => {
-            sftp.readdir(path11, (err, res) => {
+            sftp.readdir(path12, (err, res) => {
               if (err) {
                 reject(err);
               } else {
@@ -90853,9 +90885,9 @@ var NodeSSH = class {
             });
           });
         },
-        stat(path11) {
+        stat(path12) {
           return new Promise((resolve3, reject) => {
-            sftp.stat(path11, (err, res) => {
+            sftp.stat(path12, (err, res) => {
               if (err) {
                 reject(err);
               } else {
@@ -91424,23 +91456,24 @@ function fraction(state) {
 
 // src/deploy.ts
 function loadAgentBundle(file = new URL("../agent/murder-agent.mjs", import.meta.url)) {
-  const source = fs13.readFileSync(file, "utf8");
-  return { source, sha256: createHash4("sha256").update(source).digest("hex") };
+  const source = fs14.readFileSync(file, "utf8");
+  return { source, sha256: createHash5("sha256").update(source).digest("hex") };
 }
 async function deploy(settings, agent, hooks) {
   const started = Date.now();
-  const workdir = fs13.mkdtempSync(path9.join(process.env.RUNNER_TEMP || os10.tmpdir(), "murder-action-"));
+  const workdir = fs14.mkdtempSync(path10.join(process.env.RUNNER_TEMP || os10.tmpdir(), "murder-action-"));
   hooks.workdirCreated(workdir);
   let tracker;
   let seeder;
   try {
     hooks.info(`Packing ${settings.sourceDir} \u2026`);
     const payloadName = `${settings.tag}.tar.gz${settings.encrypt ? ".enc" : ""}`;
-    const payload = await packDirectory(settings.sourceDir, path9.join(workdir, payloadName), {
+    const payload = await packDirectory(settings.sourceDir, path10.join(workdir, payloadName), {
       gzipLevel: settings.compressionLevel,
       encrypt: settings.encrypt
     });
     if (payload.encryption) hooks.secret(payload.encryption.key);
+    const contentId = await treeDigest(settings.sourceDir);
     hooks.info(
       `Packed ${(payload.bytes / 1e6).toFixed(1)} MB in ${payload.seconds.toFixed(1)} s (sha256 ${payload.sha256})` + (payload.encryption ? ", encrypted with a per-deploy key" : "")
     );
@@ -91471,6 +91504,7 @@ async function deploy(settings, agent, hooks) {
       destination: settings.destination,
       torrent: torrent.torrent.toString("base64"),
       sha256: payload.sha256,
+      contentId,
       key: payload.encryption?.key,
       iv: payload.encryption?.iv,
       seederPeerId: seeder.peerId,
@@ -91520,7 +91554,7 @@ async function deploy(settings, agent, hooks) {
     return { report, details: verdict.details };
   } finally {
     await Promise.allSettled([seeder?.close(), tracker?.close()]);
-    fs13.rmSync(workdir, { recursive: true, force: true });
+    fs14.rmSync(workdir, { recursive: true, force: true });
   }
 }
 async function detectRunnerAddress(settings) {
@@ -91592,8 +91626,8 @@ async function run() {
 }
 async function publish(report) {
   const dir = process.env.RUNNER_TEMP || os11.tmpdir();
-  const reportFile = path10.join(dir, `murder-action-report-${report.tag}.json`);
-  fs14.writeFileSync(reportFile, JSON.stringify(report, null, 2) + "\n");
+  const reportFile = path11.join(dir, `murder-action-report-${report.tag}.json`);
+  fs15.writeFileSync(reportFile, JSON.stringify(report, null, 2) + "\n");
   setOutput("tag", report.tag);
   setOutput("info-hash", report.infoHash);
   setOutput("hosts-total", report.hostsTotal);

@@ -90,7 +90,7 @@ function readJobLine(): Promise<string> {
 
 async function run(job: AgentJob): Promise<void> {
   layout = new ReleaseLayout(job.destination, job.tag)
-  const existing = layout.inspect(job.sha256)
+  const existing = layout.inspect(job.contentId)
   if (existing === 'same') {
     released = true
     emit({ type: 'done', alreadyPresent: true, fromSeeder: 0, fromPeers: 0, seconds: (Date.now() - startedAt) / 1000 })
@@ -150,7 +150,7 @@ async function run(job: AgentJob): Promise<void> {
     return fail('VERIFY_FAILED', `payload sha256 ${actual} is not the expected ${job.sha256}`)
   }
   try {
-    await unpackRelease(payloadFile, layout, job.sha256, { key: job.key, iv: job.iv, overwrite: job.overwrite })
+    await unpackRelease(payloadFile, layout, { contentId: job.contentId, key: job.key, iv: job.iv, overwrite: job.overwrite })
   } catch (error) {
     return fail(codeFor(error, 'UNPACK_FAILED'), `unpacking into ${layout.partialDir}: ${(error as Error).message}`)
   }

@@ -8,7 +8,7 @@ import * as tar from 'tar'
  * The on-disk layout of releases on a host:
  *   <destination>/<tag>/            the release, exactly the source tree (never written in place)
  *   <destination>/<tag>.partial/    being unpacked; renamed to <tag> only when complete
- *   <destination>/.murder/<tag>.json     what <tag> holds (sha256 of the payload), beside the release
+ *   <destination>/.murder/<tag>.json     what <tag> holds (its content digest), beside the release
  *   <destination>/.murder/incoming/      downloads in progress
  */
 export class ReleaseLayout {
@@ -29,12 +29,12 @@ export class ReleaseLayout {
     this.incomingDir = path.join(this.stateDir, 'incoming')
   }
 
-  /** absent: no release; same: this exact payload is in place; different: something else is. */
-  inspect(sha256: string): 'absent' | 'same' | 'different' {
+  /** absent: no release; same: this exact content is in place; different: something else is. */
+  inspect(contentId: string): 'absent' | 'same' | 'different' {
     if (!fs.existsSync(this.finalDir)) return 'absent'
     try {
-      const marker = JSON.parse(fs.readFileSync(this.markerFile, 'utf8')) as { sha256?: string }
-      return marker.sha256 === sha256 ? 'same' : 'different'
+      const marker = JSON.parse(fs.readFileSync(this.markerFile, 'utf8')) as { contentId?: string }
+      return marker.contentId === contentId ? 'same' : 'different'
     } catch {
       return 'different'
     }
@@ -48,6 +48,8 @@ export async function sha256OfFile(file: string): Promise<string> {
 }
 
 export interface UnpackOptions {
+  /** Recorded in the marker: what the release holds. */
+  contentId: string
   key?: string
   iv?: string
   overwrite: boolean
@@ -59,7 +61,7 @@ export interface UnpackOptions {
  * new one, never a mix. Unsafe entries (`..`, absolute paths, links escaping the release) make
  * node-tar emit errors, which `strict` turns into a refusal.
  */
-export async function unpackRelease(payload: string, layout: ReleaseLayout, sha256: string, options: UnpackOptions): Promise<void> {
+export async function unpackRelease(payload: string, layout: ReleaseLayout, options: UnpackOptions): Promise<void> {
   fs.rmSync(layout.partialDir, { recursive: true, force: true })
   fs.mkdirSync(layout.partialDir, { recursive: true, mode: 0o755 })
   const stages: NodeJS.ReadWriteStream[] = []
@@ -93,7 +95,7 @@ export async function unpackRelease(payload: string, layout: ReleaseLayout, sha2
     fs.renameSync(layout.finalDir, aside)
   }
   fs.renameSync(layout.partialDir, layout.finalDir)
-  writeFileAtomic(layout.markerFile, JSON.stringify({ sha256, tag: layout.tag, at: new Date().toISOString() }) + '\n')
+  writeFileAtomic(layout.markerFile, JSON.stringify({ contentId: options.contentId, tag: layout.tag, at: new Date().toISOString() }) + '\n')
   if (replacing) fs.rmSync(aside, { recursive: true, force: true })
 }
 

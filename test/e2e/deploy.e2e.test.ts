@@ -54,7 +54,9 @@ describe('a deploy to 8 hosts on 100 Mbit/s links', () => {
 
     assert.match(run.summary, /murder-action: `release-1`/)
     for (const host of fleet.hosts) assert.ok(run.summary.includes(`| root@${host.address} | ✅ done |`), `summary row for ${host.name}`)
-    assert.doesNotMatch(run.stdout + run.stderr, /BEGIN OPENSSH PRIVATE KEY/, 'the key is never logged')
+    // The runner consumes ::add-mask:: commands (that is how it learns what to hide); anything else is logged.
+    const logged = (run.stdout + run.stderr).split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n')
+    assert.doesNotMatch(logged, /PRIVATE KEY|b3BlbnNzaC1rZXktdjE/, 'the key is never logged')
 
     assert.deepEqual(await leftoverProcesses(fleet, 15_000), {}, 'no process of the deploy is left on any host')
     assert.deepEqual(fs.readdirSync(run.runnerTemp).filter((name) => name.startsWith('murder-action-') && !name.endsWith('.json')), [], 'the work directory is gone')
@@ -68,7 +70,8 @@ describe('a deploy to 8 hosts on 100 Mbit/s links', () => {
       report.hosts.map((host: { result: string }) => host.result),
       Array(8).fill('already present'),
     )
-    assert.equal(report.seederUploaded, 0)
+    assert.ok(report.seederUploaded < 64 * 1024, `the seeder sent no piece (${report.seederUploaded} bytes of protocol at most)`)
+    assert.equal(report.hosts.reduce((sum: number, host: { bytesReceived: number }) => sum + host.bytesReceived, 0), 0)
   })
 })
 

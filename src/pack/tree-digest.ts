@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { pipeline } from 'node:stream/promises'
+
+/**
+ * A digest of what a tree holds — paths, types, modes, link targets and file contents — and of
+ * nothing else. It names a release's content: a re-run of the same build has the same digest even
+ * though its archive differs (access times, the per-deploy encryption key), so hosts that already
+ * hold it can say so without downloading anything.
+ */
+export async function treeDigest(root: string): Promise<string> {
+  const manifest = createHash('sha256')
+  const walk = async (dir: string): Promise<void> => {
+    for (const name of fs.readdirSync(dir).sort()) {
+      const full = path.join(dir, name)
+      const relative = path.relative(root, full)
+      const stat = fs.lstatSync(full)
+      const mode = (stat.mode & 0o7777).toString(8)
+      if (stat.isSymbolicLink()) manifest.update(`l ${JSON.stringify(relative)} ${JSON.stringify(fs.readlinkSync(full))}\n`)
+      else if (stat.isDirectory()) {
+        manifest.update(`d ${JSON.stringify(relative)} ${mode}\n`)
+        await walk(full)
+      } else if (stat.isFile()) {
+        const content = createHash('sha256')
+        await pipeline(fs.createReadStream(full), content)
+        manifest.update(`f ${JSON.stringify(relative)} ${mode} ${stat.size} ${content.digest('hex')}\n`)
+      } else manifest.update(`o ${JSON.stringify(relative)} ${mode}\n`)
+    }
+  }
+  await walk(root)
+  return manifest.digest('hex')
+}
