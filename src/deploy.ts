@@ -49,6 +49,7 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
   let tracker: EphemeralTracker | undefined
   let seeder: Seeder | undefined
   try {
+    const contentId = await treeDigest(settings.sourceDir)
     hooks.info(`Packing ${settings.sourceDir} …`)
     const payloadName = `${settings.tag}.tar.gz${settings.encrypt ? '.enc' : ''}`
     const payload = await packDirectory(settings.sourceDir, path.join(workdir, payloadName), {
@@ -56,7 +57,6 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
       encrypt: settings.encrypt,
     })
     if (payload.encryption) hooks.secret(payload.encryption.key)
-    const contentId = await treeDigest(settings.sourceDir)
     hooks.info(
       `Packed ${(payload.bytes / 1e6).toFixed(1)} MB in ${payload.seconds.toFixed(1)} s (sha256 ${payload.sha256})` +
         (payload.encryption ? ', encrypted with a per-deploy key' : ''),

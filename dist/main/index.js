@@ -2172,9 +2172,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve3(data);
+              return err ? reject(err) : resolve4(data);
             });
           });
         }
@@ -2212,12 +2212,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve3(data);
+              ) : resolve4(data);
             });
           });
         }
@@ -4484,8 +4484,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve3, reject) => {
-        res = resolve3;
+      const promise2 = new Promise((resolve4, reject) => {
+        res = resolve4;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6736,12 +6736,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve4, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve4;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7411,12 +7411,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve4, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve4;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7895,16 +7895,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve3) => {
+        return new Promise((resolve4) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve3;
+            this[kClosedResolve] = resolve4;
           } else {
-            resolve3(null);
+            resolve4(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve3) => {
+        return new Promise((resolve4) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i2 = 0; i2 < requests.length; i2++) {
             const request = requests[i2];
@@ -7915,7 +7915,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve3(null);
+            resolve4(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7966,7 +7966,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve3, reject) => {
+        const socket = await new Promise((resolve4, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7978,7 +7978,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve3(socket2);
+              resolve4(socket2);
             }
           });
         });
@@ -8314,8 +8314,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve3) => {
-            this[kClosedResolve] = resolve3;
+          await new Promise((resolve4) => {
+            this[kClosedResolve] = resolve4;
           });
         }
       }
@@ -9584,7 +9584,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve3, reject) => {
+        return await new Promise((resolve4, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError2());
           }
@@ -9597,7 +9597,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError2());
             } else {
-              resolve3(null);
+              resolve4(null);
             }
           }).on("error", noop9).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9616,7 +9616,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type2) {
       assert(!stream[kConsume]);
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve4, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9633,7 +9633,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve3,
+              resolve: resolve4,
               reject,
               length: 0,
               body: []
@@ -9703,18 +9703,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve3, stream, length } = consume2;
+      const { type: type2, body, resolve: resolve4, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve3(chunksDecode(body, length));
+          resolve4(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve3(JSON.parse(chunksDecode(body, length)));
+          resolve4(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve3(chunksConcat(body, length).buffer);
+          resolve4(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve3(new Blob(body, { type: stream[kContentType] }));
+          resolve4(new Blob(body, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve3(chunksConcat(body, length));
+          resolve4(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9971,9 +9971,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -10196,9 +10196,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -10483,9 +10483,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -10577,9 +10577,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -14442,7 +14442,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve3, reject) => agent.dispatch(
+        return new Promise((resolve4, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14518,7 +14518,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable3({ read: resume });
               const onError = this.onError.bind(this);
-              resolve3({
+              resolve4({
                 status,
                 statusText,
                 headersList,
@@ -14561,7 +14561,7 @@ var require_fetch = __commonJS({
               for (let i2 = 0; i2 < rawHeaders.length; i2 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i2]), rawHeaders[i2 + 1].toString("latin1"), true);
               }
-              resolve3({
+              resolve4({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -14966,7 +14966,7 @@ var require_util4 = __commonJS({
     var { getEncoding } = require_encoding();
     var { serializeAMimeType, parseMIMEType } = require_data_url();
     var { types: types3 } = __require("node:util");
-    var { StringDecoder } = __require("string_decoder");
+    var { StringDecoder: StringDecoder2 } = __require("string_decoder");
     var { btoa } = __require("node:buffer");
     var staticPropertyDescriptors = {
       enumerable: true,
@@ -15057,7 +15057,7 @@ var require_util4 = __commonJS({
             dataURL += serializeAMimeType(parsed);
           }
           dataURL += ";base64,";
-          const decoder2 = new StringDecoder("latin1");
+          const decoder2 = new StringDecoder2("latin1");
           for (const chunk of bytes) {
             dataURL += btoa(decoder2.write(chunk));
           }
@@ -15086,7 +15086,7 @@ var require_util4 = __commonJS({
         }
         case "BinaryString": {
           let binaryString = "";
-          const decoder2 = new StringDecoder("latin1");
+          const decoder2 = new StringDecoder2("latin1");
           for (const chunk of bytes) {
             binaryString += decoder2.write(chunk);
           }
@@ -18302,8 +18302,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms3) {
-      return new Promise((resolve3) => {
-        setTimeout(resolve3, ms3).unref();
+      return new Promise((resolve4) => {
+        setTimeout(resolve4, ms3).unref();
       });
     }
     module.exports = {
@@ -25652,7 +25652,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve3, reject) => {
+        return new Promise(async (resolve4, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -25664,7 +25664,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve3();
+          resolve4();
         });
       })(),
       NullCipher,
@@ -26922,7 +26922,7 @@ var require_agent2 = __commonJS({
     "use strict";
     var { Socket: Socket2 } = __require("net");
     var { Duplex: Duplex4 } = __require("stream");
-    var { resolve: resolve3 } = __require("path");
+    var { resolve: resolve4 } = __require("path");
     var { readFile: readFile2 } = __require("fs");
     var { execFile, spawn } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
@@ -27058,7 +27058,7 @@ var require_agent2 = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve3(__dirname, "..", "util/pagent.exe");
+      const EXEPATH = resolve4(__dirname, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -41187,8 +41187,8 @@ var require_streamx = __commonJS({
             return this;
           },
           next() {
-            return new Promise(function(resolve3, reject) {
-              promiseResolve = resolve3;
+            return new Promise(function(resolve4, reject) {
+              promiseResolve = resolve4;
               promiseReject = reject;
               const data = stream.read();
               if (data !== null) ondata(data);
@@ -41221,11 +41221,11 @@ var require_streamx = __commonJS({
         }
         function destroy(err) {
           stream.destroy(err);
-          return new Promise((resolve3, reject) => {
-            if (stream._duplexState & DESTROYED) return resolve3({ value: void 0, done: true });
+          return new Promise((resolve4, reject) => {
+            if (stream._duplexState & DESTROYED) return resolve4({ value: void 0, done: true });
             stream.once("close", function() {
               if (err) reject(err);
-              else resolve3({ value: void 0, done: true });
+              else resolve4({ value: void 0, done: true });
             });
           });
         }
@@ -41269,8 +41269,8 @@ var require_streamx = __commonJS({
         const writes = pending + (ws2._duplexState & WRITE_WRITING ? 1 : 0);
         if (writes === 0) return Promise.resolve(true);
         if (state.drains === null) state.drains = [];
-        return new Promise((resolve3) => {
-          state.drains.push({ writes, resolve: resolve3 });
+        return new Promise((resolve4) => {
+          state.drains.push({ writes, resolve: resolve4 });
         });
       }
       write(data) {
@@ -41375,10 +41375,10 @@ var require_streamx = __commonJS({
       cb(null);
     }
     function pipelinePromise(...streams) {
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve4, reject) => {
         return pipeline5(...streams, (err) => {
           if (err) return reject(err);
-          resolve3();
+          resolve4();
         });
       });
     }
@@ -42363,11 +42363,11 @@ var require_decode = __commonJS({
       return number;
     };
     decode3.buffer = function() {
-      let sep = decode3.find(STRING_DELIM2);
-      const length = getIntFromBuffer2(decode3.data, decode3.position, sep);
-      const end = ++sep + length;
+      let sep2 = decode3.find(STRING_DELIM2);
+      const length = getIntFromBuffer2(decode3.data, decode3.position, sep2);
+      const end = ++sep2 + length;
       decode3.position = end;
-      return decode3.encoding ? decode3.data.toString(decode3.encoding, sep, end) : decode3.data.slice(sep, end);
+      return decode3.encoding ? decode3.data.toString(decode3.encoding, sep2, end) : decode3.data.slice(sep2, end);
     };
     module.exports = decode3;
   }
@@ -43318,7 +43318,7 @@ var require_ponyfill_es2018 = __commonJS({
         return new originalPromise(executor);
       }
       function promiseResolvedWith(value) {
-        return newPromise((resolve3) => resolve3(value));
+        return newPromise((resolve4) => resolve4(value));
       }
       function promiseRejectedWith(reason) {
         return originalPromiseReject(reason);
@@ -43488,8 +43488,8 @@ var require_ponyfill_es2018 = __commonJS({
         return new TypeError("Cannot " + name + " a stream using a released reader");
       }
       function defaultReaderClosedPromiseInitialize(reader) {
-        reader._closedPromise = newPromise((resolve3, reject) => {
-          reader._closedPromise_resolve = resolve3;
+        reader._closedPromise = newPromise((resolve4, reject) => {
+          reader._closedPromise_resolve = resolve4;
           reader._closedPromise_reject = reject;
         });
       }
@@ -43663,8 +43663,8 @@ var require_ponyfill_es2018 = __commonJS({
           }
           let resolvePromise;
           let rejectPromise;
-          const promise2 = newPromise((resolve3, reject) => {
-            resolvePromise = resolve3;
+          const promise2 = newPromise((resolve4, reject) => {
+            resolvePromise = resolve4;
             rejectPromise = reject;
           });
           const readRequest = {
@@ -43769,8 +43769,8 @@ var require_ponyfill_es2018 = __commonJS({
           const reader = this._reader;
           let resolvePromise;
           let rejectPromise;
-          const promise2 = newPromise((resolve3, reject) => {
-            resolvePromise = resolve3;
+          const promise2 = newPromise((resolve4, reject) => {
+            resolvePromise = resolve4;
             rejectPromise = reject;
           });
           const readRequest = {
@@ -44789,8 +44789,8 @@ var require_ponyfill_es2018 = __commonJS({
           }
           let resolvePromise;
           let rejectPromise;
-          const promise2 = newPromise((resolve3, reject) => {
-            resolvePromise = resolve3;
+          const promise2 = newPromise((resolve4, reject) => {
+            resolvePromise = resolve4;
             rejectPromise = reject;
           });
           const readIntoRequest = {
@@ -45102,10 +45102,10 @@ var require_ponyfill_es2018 = __commonJS({
           wasAlreadyErroring = true;
           reason = void 0;
         }
-        const promise2 = newPromise((resolve3, reject) => {
+        const promise2 = newPromise((resolve4, reject) => {
           stream._pendingAbortRequest = {
             _promise: void 0,
-            _resolve: resolve3,
+            _resolve: resolve4,
             _reject: reject,
             _reason: reason,
             _wasAlreadyErroring: wasAlreadyErroring
@@ -45122,9 +45122,9 @@ var require_ponyfill_es2018 = __commonJS({
         if (state === "closed" || state === "errored") {
           return promiseRejectedWith(new TypeError(`The stream (in ${state} state) is not in the writable state and cannot be closed`));
         }
-        const promise2 = newPromise((resolve3, reject) => {
+        const promise2 = newPromise((resolve4, reject) => {
           const closeRequest = {
-            _resolve: resolve3,
+            _resolve: resolve4,
             _reject: reject
           };
           stream._closeRequest = closeRequest;
@@ -45137,9 +45137,9 @@ var require_ponyfill_es2018 = __commonJS({
         return promise2;
       }
       function WritableStreamAddWriteRequest(stream) {
-        const promise2 = newPromise((resolve3, reject) => {
+        const promise2 = newPromise((resolve4, reject) => {
           const writeRequest = {
-            _resolve: resolve3,
+            _resolve: resolve4,
             _reject: reject
           };
           stream._writeRequests.push(writeRequest);
@@ -45755,8 +45755,8 @@ var require_ponyfill_es2018 = __commonJS({
         return new TypeError("Cannot " + name + " a stream using a released writer");
       }
       function defaultWriterClosedPromiseInitialize(writer) {
-        writer._closedPromise = newPromise((resolve3, reject) => {
-          writer._closedPromise_resolve = resolve3;
+        writer._closedPromise = newPromise((resolve4, reject) => {
+          writer._closedPromise_resolve = resolve4;
           writer._closedPromise_reject = reject;
           writer._closedPromiseState = "pending";
         });
@@ -45792,8 +45792,8 @@ var require_ponyfill_es2018 = __commonJS({
         writer._closedPromiseState = "resolved";
       }
       function defaultWriterReadyPromiseInitialize(writer) {
-        writer._readyPromise = newPromise((resolve3, reject) => {
-          writer._readyPromise_resolve = resolve3;
+        writer._readyPromise = newPromise((resolve4, reject) => {
+          writer._readyPromise_resolve = resolve4;
           writer._readyPromise_reject = reject;
         });
         writer._readyPromiseState = "pending";
@@ -45880,7 +45880,7 @@ var require_ponyfill_es2018 = __commonJS({
         source._disturbed = true;
         let shuttingDown = false;
         let currentWrite = promiseResolvedWith(void 0);
-        return newPromise((resolve3, reject) => {
+        return newPromise((resolve4, reject) => {
           let abortAlgorithm;
           if (signal !== void 0) {
             abortAlgorithm = () => {
@@ -46025,7 +46025,7 @@ var require_ponyfill_es2018 = __commonJS({
             if (isError) {
               reject(error2);
             } else {
-              resolve3(void 0);
+              resolve4(void 0);
             }
             return null;
           }
@@ -46306,8 +46306,8 @@ var require_ponyfill_es2018 = __commonJS({
         let branch1;
         let branch2;
         let resolveCancelPromise;
-        const cancelPromise = newPromise((resolve3) => {
-          resolveCancelPromise = resolve3;
+        const cancelPromise = newPromise((resolve4) => {
+          resolveCancelPromise = resolve4;
         });
         function pullAlgorithm() {
           if (reading) {
@@ -46398,8 +46398,8 @@ var require_ponyfill_es2018 = __commonJS({
         let branch1;
         let branch2;
         let resolveCancelPromise;
-        const cancelPromise = newPromise((resolve3) => {
-          resolveCancelPromise = resolve3;
+        const cancelPromise = newPromise((resolve4) => {
+          resolveCancelPromise = resolve4;
         });
         function forwardReaderError(thisReader) {
           uponRejection(thisReader._closedPromise, (r2) => {
@@ -47179,8 +47179,8 @@ var require_ponyfill_es2018 = __commonJS({
           const writableHighWaterMark = ExtractHighWaterMark(writableStrategy, 1);
           const writableSizeAlgorithm = ExtractSizeAlgorithm(writableStrategy);
           let startPromise_resolve;
-          const startPromise = newPromise((resolve3) => {
-            startPromise_resolve = resolve3;
+          const startPromise = newPromise((resolve4) => {
+            startPromise_resolve = resolve4;
           });
           InitializeTransformStream(this, startPromise, writableHighWaterMark, writableSizeAlgorithm, readableHighWaterMark, readableSizeAlgorithm);
           SetUpTransformStreamDefaultControllerFromTransformer(this, transformer);
@@ -47273,8 +47273,8 @@ var require_ponyfill_es2018 = __commonJS({
         if (stream._backpressureChangePromise !== void 0) {
           stream._backpressureChangePromise_resolve();
         }
-        stream._backpressureChangePromise = newPromise((resolve3) => {
-          stream._backpressureChangePromise_resolve = resolve3;
+        stream._backpressureChangePromise = newPromise((resolve4) => {
+          stream._backpressureChangePromise_resolve = resolve4;
         });
         stream._backpressure = backpressure;
       }
@@ -47442,8 +47442,8 @@ var require_ponyfill_es2018 = __commonJS({
           return controller._finishPromise;
         }
         const readable = stream._readable;
-        controller._finishPromise = newPromise((resolve3, reject) => {
-          controller._finishPromise_resolve = resolve3;
+        controller._finishPromise = newPromise((resolve4, reject) => {
+          controller._finishPromise_resolve = resolve4;
           controller._finishPromise_reject = reject;
         });
         const cancelPromise = controller._cancelAlgorithm(reason);
@@ -47469,8 +47469,8 @@ var require_ponyfill_es2018 = __commonJS({
           return controller._finishPromise;
         }
         const readable = stream._readable;
-        controller._finishPromise = newPromise((resolve3, reject) => {
-          controller._finishPromise_resolve = resolve3;
+        controller._finishPromise = newPromise((resolve4, reject) => {
+          controller._finishPromise_resolve = resolve4;
           controller._finishPromise_reject = reject;
         });
         const flushPromise = controller._flushAlgorithm();
@@ -47500,8 +47500,8 @@ var require_ponyfill_es2018 = __commonJS({
           return controller._finishPromise;
         }
         const writable = stream._writable;
-        controller._finishPromise = newPromise((resolve3, reject) => {
-          controller._finishPromise_resolve = resolve3;
+        controller._finishPromise = newPromise((resolve4, reject) => {
+          controller._finishPromise_resolve = resolve4;
           controller._finishPromise_reject = reject;
         });
         const cancelPromise = controller._cancelAlgorithm(reason);
@@ -51445,7 +51445,7 @@ var require_err_code = __commonJS({
 var require_utils4 = __commonJS({
   "node_modules/speed-limiter/lib/utils.js"(exports, module) {
     function wait(time) {
-      return new Promise((resolve3) => setTimeout(resolve3, time));
+      return new Promise((resolve4) => setTimeout(resolve4, time));
     }
     module.exports = {
       wait
@@ -51827,7 +51827,7 @@ var require_throttle = __commonJS({
         }
       } */
       async _waitForTokens(amount) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           let done = false;
           const self2 = this;
           function isDone(err) {
@@ -51836,7 +51836,7 @@ var require_throttle = __commonJS({
             if (done) return;
             done = true;
             if (err) return reject(err);
-            resolve3();
+            resolve4();
           }
           this._emitter.once("disabled", isDone);
           this._emitter.once("destroyed", isDone);
@@ -52000,12 +52000,12 @@ var require_isexe = __commonJS({
         if (typeof Promise !== "function") {
           throw new TypeError("callback not provided");
         }
-        return new Promise(function(resolve3, reject) {
+        return new Promise(function(resolve4, reject) {
           isexe(path12, options || {}, function(er2, is2) {
             if (er2) {
               reject(er2);
             } else {
-              resolve3(is2);
+              resolve4(is2);
             }
           });
         });
@@ -52071,27 +52071,27 @@ var require_which = __commonJS({
         opt = {};
       const { pathEnv, pathExt, pathExtExe } = getPathInfo(cmd, opt);
       const found = [];
-      const step = (i2) => new Promise((resolve3, reject) => {
+      const step = (i2) => new Promise((resolve4, reject) => {
         if (i2 === pathEnv.length)
-          return opt.all && found.length ? resolve3(found) : reject(getNotFoundError(cmd));
+          return opt.all && found.length ? resolve4(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path12.join(pathPart, cmd);
         const p2 = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve3(subStep(p2, i2, 0));
+        resolve4(subStep(p2, i2, 0));
       });
-      const subStep = (p2, i2, ii2) => new Promise((resolve3, reject) => {
+      const subStep = (p2, i2, ii2) => new Promise((resolve4, reject) => {
         if (ii2 === pathExt.length)
-          return resolve3(step(i2 + 1));
+          return resolve4(step(i2 + 1));
         const ext = pathExt[ii2];
         isexe(p2 + ext, { pathExt: pathExtExe }, (er2, is2) => {
           if (!er2 && is2) {
             if (opt.all)
               found.push(p2 + ext);
             else
-              return resolve3(p2 + ext);
+              return resolve4(p2 + ext);
           }
-          return resolve3(subStep(p2, i2, ii2 + 1));
+          return resolve4(subStep(p2, i2, ii2 + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -52669,7 +52669,7 @@ var require_get_stream = __commonJS({
       };
       const { maxBuffer } = options;
       const stream2 = bufferStream(options);
-      await new Promise((resolve3, reject) => {
+      await new Promise((resolve4, reject) => {
         const rejectPromise = (error2) => {
           if (error2 && stream2.getBufferedLength() <= BufferConstants.MAX_LENGTH) {
             error2.bufferedData = stream2.getBufferedValue();
@@ -52679,7 +52679,7 @@ var require_get_stream = __commonJS({
         (async () => {
           try {
             await streamPipelinePromisified(inputStream, stream2);
-            resolve3();
+            resolve4();
           } catch (error2) {
             rejectPromise(error2);
           }
@@ -58695,12 +58695,12 @@ var require_parser = __commonJS({
         };
         Parser.prototype.parseStringPromise = function(str) {
           return new Promise(/* @__PURE__ */ (function(_this) {
-            return function(resolve3, reject) {
+            return function(resolve4, reject) {
               return _this.parseString(str, function(err, value) {
                 if (err) {
                   return reject(err);
                 } else {
-                  return resolve3(value);
+                  return resolve4(value);
                 }
               });
             };
@@ -59535,8 +59535,8 @@ var require_streamx2 = __commonJS({
             return this;
           },
           next() {
-            return new Promise(function(resolve3, reject) {
-              promiseResolve = resolve3;
+            return new Promise(function(resolve4, reject) {
+              promiseResolve = resolve4;
               promiseReject = reject;
               const data = stream.read();
               if (data !== null) ondata(data);
@@ -59569,11 +59569,11 @@ var require_streamx2 = __commonJS({
         }
         function destroy(err) {
           stream.destroy(err);
-          return new Promise((resolve3, reject) => {
-            if (stream._duplexState & DESTROYED) return resolve3({ value: void 0, done: true });
+          return new Promise((resolve4, reject) => {
+            if (stream._duplexState & DESTROYED) return resolve4({ value: void 0, done: true });
             stream.once("close", function() {
               if (err) reject(err);
-              else resolve3({ value: void 0, done: true });
+              else resolve4({ value: void 0, done: true });
             });
           });
         }
@@ -59617,8 +59617,8 @@ var require_streamx2 = __commonJS({
         const writes = pending + (ws2._duplexState & WRITE_WRITING ? 1 : 0);
         if (writes === 0) return Promise.resolve(true);
         if (state.drains === null) state.drains = [];
-        return new Promise((resolve3) => {
-          state.drains.push({ writes, resolve: resolve3 });
+        return new Promise((resolve4) => {
+          state.drains.push({ writes, resolve: resolve4 });
         });
       }
       write(data) {
@@ -59723,10 +59723,10 @@ var require_streamx2 = __commonJS({
       cb(null);
     }
     function pipelinePromise(...streams) {
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve4, reject) => {
         return pipeline5(...streams, (err) => {
           if (err) return reject(err);
-          resolve3();
+          resolve4();
         });
       });
     }
@@ -62337,11 +62337,11 @@ var require_socksclient = __commonJS({
     "use strict";
     var __awaiter2 = exports && exports.__awaiter || function(thisArg, _arguments, P2, generator) {
       function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve3) {
-          resolve3(value);
+        return value instanceof P2 ? value : new P2(function(resolve4) {
+          resolve4(value);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve3, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve4, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -62357,7 +62357,7 @@ var require_socksclient = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -62391,13 +62391,13 @@ var require_socksclient = __commonJS({
        * @returns { Promise }
        */
       static createConnection(options, callback) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           try {
             (0, helpers_1.validateSocksClientOptions)(options, ["connect"]);
           } catch (err) {
             if (typeof callback === "function") {
               callback(err);
-              return resolve3(err);
+              return resolve4(err);
             } else {
               return reject(err);
             }
@@ -62408,16 +62408,16 @@ var require_socksclient = __commonJS({
             client.removeAllListeners();
             if (typeof callback === "function") {
               callback(null, info2);
-              resolve3(info2);
+              resolve4(info2);
             } else {
-              resolve3(info2);
+              resolve4(info2);
             }
           });
           client.once("error", (err) => {
             client.removeAllListeners();
             if (typeof callback === "function") {
               callback(err);
-              resolve3(err);
+              resolve4(err);
             } else {
               reject(err);
             }
@@ -62434,13 +62434,13 @@ var require_socksclient = __commonJS({
        * @returns { Promise }
        */
       static createConnectionChain(options, callback) {
-        return new Promise((resolve3, reject) => __awaiter2(this, void 0, void 0, function* () {
+        return new Promise((resolve4, reject) => __awaiter2(this, void 0, void 0, function* () {
           try {
             (0, helpers_1.validateSocksClientChainOptions)(options);
           } catch (err) {
             if (typeof callback === "function") {
               callback(err);
-              return resolve3(err);
+              return resolve4(err);
             } else {
               return reject(err);
             }
@@ -62466,14 +62466,14 @@ var require_socksclient = __commonJS({
             }
             if (typeof callback === "function") {
               callback(null, { socket: sock });
-              resolve3({ socket: sock });
+              resolve4({ socket: sock });
             } else {
-              resolve3({ socket: sock });
+              resolve4({ socket: sock });
             }
           } catch (err) {
             if (typeof callback === "function") {
               callback(err);
-              resolve3(err);
+              resolve4(err);
             } else {
               reject(err);
             }
@@ -70849,11 +70849,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P2, generator) {
   function adopt(value) {
-    return value instanceof P2 ? value : new P2(function(resolve3) {
-      resolve3(value);
+    return value instanceof P2 ? value : new P2(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P2 || (P2 = Promise))(function(resolve3, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -70869,7 +70869,7 @@ var __awaiter = function(thisArg, _arguments, P2, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -71336,7 +71336,7 @@ function hashedNameMatches(pattern, name) {
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 function entryNamesHost(entry, host, port) {
-  const name = knownHostsName(host, port);
+  const name = knownHostsName(host.toLowerCase(), port);
   if (entry.patterns.startsWith("|")) return hashedNameMatches(entry.patterns, name);
   let matched = false;
   for (const pattern of entry.patterns.split(",")) {
@@ -71395,7 +71395,8 @@ function readSettings(read = readFromEnvironment(), env = process.env) {
       return void 0;
     }
   }
-  const sourceDir = field("path", () => readSourceDir(read("path")));
+  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const sourceDir = field("path", () => readSourceDir(read("path"), workspace));
   const tag = field("tag", () => readTag(read("tag"), env));
   const sshUser = field("ssh-user", () => {
     const user = read("ssh-user");
@@ -71403,7 +71404,7 @@ function readSettings(read = readFromEnvironment(), env = process.env) {
     return user;
   });
   const sshPort = field("ssh-port", () => readInteger(read("ssh-port"), 22, 1, 65535));
-  const hosts = field("hosts", () => readHosts(read("hosts"), read("hosts-file"), sshUser ?? "", sshPort ?? 22));
+  const hosts = field("hosts", () => readHosts(read("hosts"), read("hosts-file"), workspace, sshUser ?? "", sshPort ?? 22));
   const sshKeyPassphrase = read("ssh-key-passphrase") || void 0;
   const sshKey = field("ssh-key", () => readKey(read("ssh-key"), sshKeyPassphrase));
   const insecureSkipHostKeyCheck = field(
@@ -71461,9 +71462,9 @@ function readSettings(read = readFromEnvironment(), env = process.env) {
     compressionLevel
   };
 }
-function readSourceDir(given) {
+function readSourceDir(given, workspace) {
   if (given === "") throw new Error("is required: the directory to deploy, e.g. path: build/");
-  const resolved = path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), given);
+  const resolved = path.resolve(workspace, given);
   let stat3;
   try {
     stat3 = fs3.statSync(resolved);
@@ -71484,11 +71485,11 @@ function readTag(given, env) {
   }
   return tag;
 }
-function readHosts(inline, file, user, port) {
+function readHosts(inline, file, workspace, user, port) {
   let text = inline;
   if (file !== "") {
     try {
-      text += "\n" + fs3.readFileSync(path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), file), "utf8");
+      text += "\n" + fs3.readFileSync(path.resolve(workspace, file), "utf8");
     } catch (error2) {
       throw new InputError("hosts-file", `cannot read "${file}": ${error2.code ?? error2.message}`);
     }
@@ -71500,7 +71501,7 @@ function readHosts(inline, file, user, port) {
 function readKey(key, passphrase) {
   if (key === "") throw new Error("is required: the private key (OpenSSH or PEM) that the hosts accept, e.g. ${{ secrets.DEPLOY_KEY }}");
   const text = key.replace(/\r\n/g, "\n").trim() + "\n";
-  const parsed = import_ssh2.utils.parseKey(text, passphrase);
+  const parsed = import_ssh2.default.utils.parseKey(text, passphrase);
   if (parsed instanceof Error) {
     const message = parsed.message;
     if (/passphrase/i.test(message) && passphrase === void 0) {
@@ -71510,6 +71511,10 @@ function readKey(key, passphrase) {
       throw new InputError("ssh-key-passphrase", "does not decrypt ssh-key (wrong passphrase?)");
     }
     throw new Error(`is not a usable private key (${message}); give the whole key, BEGIN and END lines included`);
+  }
+  const first = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (first === void 0 || !first.isPrivateKey()) {
+    throw new Error("is a public key; give the private key (the file without .pub)");
   }
   return text;
 }
@@ -74553,17 +74558,23 @@ import { createHash as createHash3 } from "node:crypto";
 import * as fs6 from "node:fs";
 import * as path2 from "node:path";
 import { pipeline as pipeline2 } from "node:stream/promises";
-async function treeDigest(root) {
+async function treeDigest(dir) {
+  const root = path2.resolve(dir);
   const manifest = createHash3("sha256");
-  const walk = async (dir) => {
-    for (const name of fs6.readdirSync(dir).sort()) {
-      const full = path2.join(dir, name);
+  const escaping = [];
+  const walk = async (dir2) => {
+    for (const name of fs6.readdirSync(dir2).sort()) {
+      const full = path2.join(dir2, name);
       const relative2 = path2.relative(root, full);
       const stat3 = fs6.lstatSync(full);
       const mode = (stat3.mode & 4095).toString(8);
-      if (stat3.isSymbolicLink()) manifest.update(`l ${JSON.stringify(relative2)} ${JSON.stringify(fs6.readlinkSync(full))}
+      if (stat3.isSymbolicLink()) {
+        const target = fs6.readlinkSync(full);
+        const resolved = path2.resolve(path2.dirname(full), target);
+        if (path2.isAbsolute(target) || resolved !== root && !resolved.startsWith(root + path2.sep)) escaping.push(`${relative2} -> ${target}`);
+        manifest.update(`l ${JSON.stringify(relative2)} ${JSON.stringify(target)}
 `);
-      else if (stat3.isDirectory()) {
+      } else if (stat3.isDirectory()) {
         manifest.update(`d ${JSON.stringify(relative2)} ${mode}
 `);
         await walk(full);
@@ -74577,6 +74588,11 @@ async function treeDigest(root) {
     }
   };
   await walk(root);
+  if (escaping.length > 0) {
+    throw new Error(
+      `symlinks that point outside the directory cannot be deployed (the hosts would refuse them): ${escaping.slice(0, 5).join(", ")}${escaping.length > 5 ? ` and ${escaping.length - 5} more` : ""}. Make them relative links inside it, or create them on the hosts after the deploy.`
+    );
+  }
   return manifest.digest("hex");
 }
 
@@ -74587,9 +74603,9 @@ async function detectAddressToward(host, port) {
   const { address, family } = await lookup(host);
   const socket = dgram.createSocket(family === 6 ? "udp6" : "udp4");
   try {
-    await new Promise((resolve3, reject) => {
+    await new Promise((resolve4, reject) => {
       socket.once("error", reject);
-      socket.connect(port, address, () => resolve3());
+      socket.connect(port, address, () => resolve4());
     });
     return socket.address().address;
   } finally {
@@ -74904,11 +74920,11 @@ decode.integer = function() {
   return number;
 };
 decode.buffer = function() {
-  let sep = decode.find(STRING_DELIM);
-  const length = getIntFromBuffer(decode.data, decode.position, sep);
-  const end = ++sep + length;
+  let sep2 = decode.find(STRING_DELIM);
+  const length = getIntFromBuffer(decode.data, decode.position, sep2);
+  const end = ++sep2 + length;
   decode.position = end;
-  return decode.encoding ? arr2text(decode.data.slice(sep, end)) : decode.data.slice(sep, end);
+  return decode.encoding ? arr2text(decode.data.slice(sep2, end)) : decode.data.slice(sep2, end);
 };
 var decode_default = decode;
 
@@ -76696,17 +76712,17 @@ async function getPieceList(files, pieceLength, estimatedTorrentLength, opts, cb
   const iterator = (0, import_block_iterator.default)((0, import_join_async_iterator.default)(streams), pieceLength, { zeroPadding: false });
   try {
     for await (const chunk of iterator) {
-      await new Promise((resolve3) => {
+      await new Promise((resolve4) => {
         length += chunk.length;
         const i2 = pieceNum;
         ++pieceNum;
-        if (++remainingHashes < MAX_OUTSTANDING_HASHES) resolve3();
+        if (++remainingHashes < MAX_OUTSTANDING_HASHES) resolve4();
         hash(chunk, "hex").then((hash2) => {
           pieces[i2] = hash2;
           --remainingHashes;
           hashedLength += chunk.length;
           if (onProgress) onProgress(hashedLength, estimatedTorrentLength);
-          resolve3();
+          resolve4();
           if (ended && remainingHashes === 0) cb(null, hex2arr(pieces.join("")), length);
         });
       });
@@ -78480,7 +78496,7 @@ init_esm_min();
 init_from();
 var supportedSchemas = /* @__PURE__ */ new Set(["data:", "http:", "https:"]);
 async function fetch2(url, options_) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve4, reject) => {
     const request = new Request2(url, options_);
     const { parsedURL, options } = getNodeRequestOptions(request);
     if (!supportedSchemas.has(parsedURL.protocol)) {
@@ -78489,7 +78505,7 @@ async function fetch2(url, options_) {
     if (parsedURL.protocol === "data:") {
       const data = dist_default(request.url);
       const response2 = new Response(data, { headers: { "Content-Type": data.typeFull } });
-      resolve3(response2);
+      resolve4(response2);
       return;
     }
     const send = (parsedURL.protocol === "https:" ? https : http2).request;
@@ -78611,7 +78627,7 @@ async function fetch2(url, options_) {
             if (responseReferrerPolicy) {
               requestOptions.referrerPolicy = responseReferrerPolicy;
             }
-            resolve3(fetch2(new Request2(locationURL, requestOptions)));
+            resolve4(fetch2(new Request2(locationURL, requestOptions)));
             finalize();
             return;
           }
@@ -78644,7 +78660,7 @@ async function fetch2(url, options_) {
       const codings = headers.get("Content-Encoding");
       if (!request.compress || request.method === "HEAD" || codings === null || response_.statusCode === 204 || response_.statusCode === 304) {
         response = new Response(body, responseOptions);
-        resolve3(response);
+        resolve4(response);
         return;
       }
       const zlibOptions = {
@@ -78658,7 +78674,7 @@ async function fetch2(url, options_) {
           }
         });
         response = new Response(body, responseOptions);
-        resolve3(response);
+        resolve4(response);
         return;
       }
       if (codings === "deflate" || codings === "x-deflate") {
@@ -78682,12 +78698,12 @@ async function fetch2(url, options_) {
             });
           }
           response = new Response(body, responseOptions);
-          resolve3(response);
+          resolve4(response);
         });
         raw.once("end", () => {
           if (!response) {
             response = new Response(body, responseOptions);
-            resolve3(response);
+            resolve4(response);
           }
         });
         return;
@@ -78699,11 +78715,11 @@ async function fetch2(url, options_) {
           }
         });
         response = new Response(body, responseOptions);
-        resolve3(response);
+        resolve4(response);
         return;
       }
       response = new Response(body, responseOptions);
-      resolve3(response);
+      resolve4(response);
     });
     writeToStream(request_, request).catch(reject);
   });
@@ -80630,7 +80646,7 @@ var setupTimeout = (spawned, { timeout, killSignal = "SIGTERM" }, spawnedPromise
     return spawnedPromise;
   }
   let timeoutId;
-  const timeoutPromise = new Promise((resolve3, reject) => {
+  const timeoutPromise = new Promise((resolve4, reject) => {
     timeoutId = setTimeout(() => {
       timeoutKill(spawned, killSignal, reject);
     }, timeout);
@@ -80804,9 +80820,9 @@ var mergePromise = (spawned, promise2) => {
     Reflect.defineProperty(spawned, property, { ...descriptor, value });
   }
 };
-var getSpawnedPromise = (spawned) => new Promise((resolve3, reject) => {
+var getSpawnedPromise = (spawned) => new Promise((resolve4, reject) => {
   spawned.on("exit", (exitCode, signal) => {
-    resolve3({ exitCode, signal });
+    resolve4({ exitCode, signal });
   });
   spawned.on("error", (error2) => {
     reject(error2);
@@ -81518,7 +81534,7 @@ var Ssdp = class extends EventEmitter2 {
     const query = Buffer.from(
       "M-SEARCH * HTTP/1.1\r\nHOST: " + this.multicast + ":" + this.port + '\r\nMAN: "ssdp:discover"\r\nMX: 1\r\nST: ' + device + "\r\n\r\n"
     );
-    const timeout = new Promise((resolve3, reject) => {
+    const timeout = new Promise((resolve4, reject) => {
       setTimeout(() => {
         const err = new Error("timeout");
         reject(err);
@@ -81591,7 +81607,7 @@ var Ssdp = class extends EventEmitter2 {
     }, {});
   }
   _waitForBind() {
-    return new Promise((resolve3, reject) => {
+    return new Promise((resolve4, reject) => {
       if (!this._bound) {
         const removeListeners = () => {
           this.sockets.forEach((socket) => {
@@ -81601,7 +81617,7 @@ var Ssdp = class extends EventEmitter2 {
         const resolveTrue = () => {
           clearTimeout(timeout);
           removeListeners();
-          resolve3();
+          resolve4();
         };
         const timeout = setTimeout(() => {
           removeListeners();
@@ -81611,13 +81627,13 @@ var Ssdp = class extends EventEmitter2 {
           socket.on("listening", resolveTrue);
         });
       } else {
-        resolve3();
+        resolve4();
       }
     });
   }
   async destroy() {
     this._destroyed = true;
-    return Promise.allSettled(this.sockets.map((socket) => new Promise((resolve3) => socket.close(resolve3))));
+    return Promise.allSettled(this.sockets.map((socket) => new Promise((resolve4) => socket.close(resolve4))));
   }
 };
 
@@ -81830,11 +81846,11 @@ var Client2 = class extends EventEmitter3 {
   async close() {
     debug5("Client#close()");
     if (this.socket) {
-      await new Promise((resolve3) => {
+      await new Promise((resolve4) => {
         try {
-          this.socket.close(resolve3);
+          this.socket.close(resolve4);
         } catch (error2) {
-          resolve3();
+          resolve4();
         }
       });
     }
@@ -81849,7 +81865,7 @@ var Client2 = class extends EventEmitter3 {
    * Queues a UDP request to be send to the gateway device.
    */
   _request(op, obj) {
-    return new Promise((resolve3, reject) => {
+    return new Promise((resolve4, reject) => {
       debug5("Client#request()", [op, obj]);
       let buf;
       let size;
@@ -81899,7 +81915,7 @@ var Client2 = class extends EventEmitter3 {
         default:
           throw new Error("Invalid opcode: ", op);
       }
-      this._queue.push({ buf, resolve: resolve3, reject, op });
+      this._queue.push({ buf, resolve: resolve4, reject, op });
       this._next();
     });
   }
@@ -82199,7 +82215,7 @@ var NatAPI = class {
     if (this._destroyed) throw new Error("client is destroyed");
     try {
       if (this._pmpClient) {
-        const pmpTimeout = new Promise((resolve3, reject) => {
+        const pmpTimeout = new Promise((resolve4, reject) => {
           setTimeout(() => {
             const err = new Error("timeout");
             debug6(
@@ -82310,7 +82326,7 @@ var NatAPI = class {
     if (this._pmpClient && this._pmpClient.socket == null) {
       this._pmpClient = new Client2(this._pmpClient.gateway);
     }
-    const pmpTimeout = new Promise((resolve3, reject) => {
+    const pmpTimeout = new Promise((resolve4, reject) => {
       setTimeout(() => {
         const err = new Error("timeout");
         reject(err);
@@ -82391,7 +82407,7 @@ var NatAPI = class {
     if (this._pmpClient && this._pmpClient.socket == null) {
       this._pmpClient = new Client2(this._pmpClient.gateway);
     }
-    const pmpTimeout = new Promise((resolve3, reject) => {
+    const pmpTimeout = new Promise((resolve4, reject) => {
       setTimeout(() => {
         const err = new Error("timeout");
         debug6(
@@ -82901,10 +82917,10 @@ async function* chunkStoreRead(store, opts = {}) {
   let length = opts.length || store.length;
   if (!Number.isFinite(length)) throw new Error("missing required `length` property");
   const offset = opts.offset || 0;
-  const get = (i2, length2, offset2) => new Promise((resolve3, reject) => {
+  const get = (i2, length2, offset2) => new Promise((resolve4, reject) => {
     store.get(i2, { offset: offset2, length: length2 }, (err, chunk) => {
       if (err) reject(err);
-      resolve3(chunk);
+      resolve4(chunk);
     });
   });
   let index = Math.floor(offset / chunkLength);
@@ -82929,19 +82945,19 @@ async function chunkStoreWrite(store, stream, opts = {}) {
   };
   let ended = false;
   for await (const chunk of (0, import_block_iterator2.default)(stream, chunkLength, { zeroPadding: opts.zeroPadding || false })) {
-    await new Promise((resolve3, reject) => {
-      if (outstandingPuts++ <= storeMaxOutstandingPuts) resolve3();
+    await new Promise((resolve4, reject) => {
+      if (outstandingPuts++ <= storeMaxOutstandingPuts) resolve4();
       store.put(index++, chunk, (err) => {
         if (err) return reject(err);
         --outstandingPuts;
-        resolve3();
+        resolve4();
         if (ended && outstandingPuts === 0) cb();
       });
     });
   }
   if (outstandingPuts === 0) return;
-  ended = new Promise((resolve3) => {
-    cb = resolve3;
+  ended = new Promise((resolve4) => {
+    cb = resolve4;
   });
   await ended;
 }
@@ -86053,7 +86069,7 @@ var import_queue_microtask7 = __toESM(require_queue_microtask(), 1);
 var import_random_access_file = __toESM(require_random_access_file(), 1);
 import { statSync as statSync3, mkdir as mkdir2, rm as rm2 } from "fs";
 import os8 from "os";
-import { resolve as resolve2, join as join2, dirname, basename } from "path";
+import { resolve as resolve3, join as join2, dirname as dirname2, basename } from "path";
 var import_thunky = __toESM(require_thunky(), 1);
 
 // node_modules/filename-reserved-regex/index.js
@@ -86091,10 +86107,10 @@ var Storage = class {
             file.offset = prevFile.offset + prevFile.length;
           }
         }
-        let newPath = dirname(file.path);
+        let newPath = dirname2(file.path);
         const filename = basename(file.path);
         if (this.path) {
-          newPath = this.addUID ? resolve2(join2(this.path, this.name, newPath)) : resolve2(join2(this.path, newPath));
+          newPath = this.addUID ? resolve3(join2(this.path, this.name, newPath)) : resolve3(join2(this.path, newPath));
         }
         newPath = join2(newPath, filename.replace(RESERVED_FILENAME_REGEX, ""));
         return { path: newPath, length: file.length, offset: file.offset };
@@ -86109,7 +86125,7 @@ var Storage = class {
       const len = Number(opts.length) || Infinity;
       this.files = [{
         offset: 0,
-        path: resolve2(opts.path || join2(TMP, this.name)),
+        path: resolve3(opts.path || join2(TMP, this.name)),
         length: len
       }];
       this.length = len;
@@ -86119,7 +86135,7 @@ var Storage = class {
     this.files.forEach((file) => {
       file.open = (0, import_thunky.default)((cb) => {
         if (this.closed) return cb(new Error("Storage is closed"));
-        mkdir2(dirname(file.path), { recursive: true }, (err) => {
+        mkdir2(dirname2(file.path), { recursive: true }, (err) => {
           if (err) return cb(err);
           if (this.closed) return cb(new Error("Storage is closed"));
           cb(null, new import_random_access_file.default(file.path));
@@ -86248,7 +86264,7 @@ var Storage = class {
   destroy(cb) {
     this.close(() => {
       if (this.addUID && this.path) {
-        rm2(resolve2(join2(this.path, this.name)), { recursive: true, maxBusyTries: 10 }, cb);
+        rm2(resolve3(join2(this.path, this.name)), { recursive: true, maxBusyTries: 10 }, cb);
       } else {
         const tasks = this.files.map((file) => {
           return (cb2) => {
@@ -86864,9 +86880,9 @@ var FileIterator = class extends EventEmitter13 {
     return this;
   }
   next() {
-    return new Promise((resolve3, reject) => {
+    return new Promise((resolve4, reject) => {
       if (this._missing === 0 || this.destroyed) {
-        resolve3({ done: true });
+        resolve4({ done: true });
         return this.destroy();
       }
       const pump3 = (index, opts) => {
@@ -86877,22 +86893,22 @@ var FileIterator = class extends EventEmitter13 {
               if (i2 === index) {
                 pump3(index, opts);
               } else {
-                resolve3({ done: true });
+                resolve4({ done: true });
               }
             }
           };
           this._torrent.on("verified", listener);
           return this._torrent.critical(index, index + this._criticalLength);
         }
-        if (this.destroyed) return resolve3({ done: true });
+        if (this.destroyed) return resolve4({ done: true });
         this._torrent.store.get(index, opts, (err, buffer) => {
-          if (this.destroyed) return resolve3({ done: true });
+          if (this.destroyed) return resolve4({ done: true });
           debug20("read %s and yielding (length %s) (err %s)", index, buffer?.length, err?.message);
           if (err) {
             this.destroy(void 0, err);
-            return resolve3({ done: true });
+            return resolve4({ done: true });
           }
-          resolve3({ value: buffer, done: false });
+          resolve4({ value: buffer, done: false });
         });
       };
       const length = Math.min(this._missing, this._pieceLength - this._offset);
@@ -89914,23 +89930,23 @@ async function startSeeder(options) {
   const peerId = newPeerId();
   const client = new WebTorrent(closedFleetClientOptions({ peerId, torrentPort: options.port ?? 0 }));
   client.on("error", (error2) => options.onWarning?.(`seeder: ${String(error2)}`));
-  const torrent = await new Promise((resolve3, reject) => {
+  const torrent = await new Promise((resolve4, reject) => {
     const added = client.add(options.torrent, {
       path: path8.dirname(options.file),
       skipVerify: true,
       uploads: options.uploads
     });
     added.once("error", reject);
-    added.once("ready", () => resolve3(added));
+    added.once("ready", () => resolve4(added));
   });
   torrent.on("warning", (error2) => options.onWarning?.(`seeder: ${String(error2)}`));
-  await new Promise((resolve3) => client.listening ? resolve3() : client.once("listening", () => resolve3()));
+  await new Promise((resolve4) => client.listening ? resolve4() : client.once("listening", () => resolve4()));
   return {
     peerId,
     port: client.address()?.port ?? 0,
     uploaded: () => torrent.uploaded,
-    close: () => new Promise((resolve3) => {
-      client.destroy(() => resolve3());
+    close: () => new Promise((resolve4) => {
+      client.destroy(() => resolve4());
     })
   };
 }
@@ -89939,7 +89955,7 @@ async function startSeeder(options) {
 import * as path9 from "node:path";
 async function makeTorrent(file, bytes, announceUrl) {
   const pieceLength = pieceLengthFor(bytes);
-  const torrent = await new Promise((resolve3, reject) => {
+  const torrent = await new Promise((resolve4, reject) => {
     create_torrent_default(
       file,
       {
@@ -89951,7 +89967,7 @@ async function makeTorrent(file, bytes, announceUrl) {
         createdBy: "murder-action",
         creationDate: /* @__PURE__ */ new Date()
       },
-      (error2, result) => error2 ? reject(error2) : resolve3(result)
+      (error2, result) => error2 ? reject(error2) : resolve4(result)
     );
   });
   const parsed = await parse_torrent_default(torrent);
@@ -89975,11 +89991,11 @@ async function startTracker(options) {
     }
   });
   server.on("warning", (error2) => options.onWarning?.(error2.message));
-  await new Promise((resolve3, reject) => {
+  await new Promise((resolve4, reject) => {
     server.once("error", reject);
     server.listen(options.port, () => {
       server.removeListener("error", reject);
-      resolve3();
+      resolve4();
     });
   });
   server.on("error", (error2) => options.onWarning?.(`tracker: ${error2.message}`));
@@ -89998,7 +90014,7 @@ async function startTracker(options) {
       return { complete: swarm?.complete ?? 0, incomplete: swarm?.incomplete ?? 0 };
     },
     close() {
-      return new Promise((resolve3) => server.close(() => resolve3()));
+      return new Promise((resolve4) => server.close(() => resolve4()));
     }
   };
 }
@@ -90091,27 +90107,27 @@ function pLimit(concurrency) {
     activeCount--;
     resumeNext();
   };
-  const run2 = async (function_, resolve3, arguments_) => {
+  const run2 = async (function_, resolve4, arguments_) => {
     const result = (async () => function_(...arguments_))();
-    resolve3(result);
+    resolve4(result);
     try {
       await result;
     } catch {
     }
     next();
   };
-  const enqueue = (function_, resolve3, reject, arguments_) => {
+  const enqueue = (function_, resolve4, reject, arguments_) => {
     const queueItem = { reject };
     new Promise((internalResolve) => {
       queueItem.run = internalResolve;
       queue.enqueue(queueItem);
-    }).then(run2.bind(void 0, function_, resolve3, arguments_));
+    }).then(run2.bind(void 0, function_, resolve4, arguments_));
     if (activeCount < concurrency) {
       resumeNext();
     }
   };
-  const generator = (function_, ...arguments_) => new Promise((resolve3, reject) => {
-    enqueue(function_, resolve3, reject, arguments_);
+  const generator = (function_, ...arguments_) => new Promise((resolve4, reject) => {
+    enqueue(function_, resolve4, reject, arguments_);
   });
   Object.defineProperties(generator, {
     activeCount: {
@@ -90173,6 +90189,7 @@ function validateConcurrency(concurrency) {
 }
 
 // src/protocol/events.ts
+import { StringDecoder } from "node:string_decoder";
 var PROTOCOL_VERSION = 1;
 var HEARTBEAT = "\n";
 var HEARTBEAT_INTERVAL_MS = 2e3;
@@ -90202,8 +90219,10 @@ var LineSplitter = class {
   onLine;
   maxLine;
   rest = "";
+  // Decodes across chunk boundaries: SSH may split a multi-byte character between two chunks.
+  decoder = new StringDecoder("utf8");
   push(chunk) {
-    this.rest += chunk.toString();
+    this.rest += typeof chunk === "string" ? chunk : this.decoder.write(chunk);
     let index;
     while ((index = this.rest.indexOf("\n")) >= 0) {
       const line = this.rest.slice(0, index);
@@ -90216,6 +90235,7 @@ var LineSplitter = class {
     }
   }
   end() {
+    this.rest += this.decoder.end();
     if (this.rest !== "") this.onLine(this.rest);
     this.rest = "";
   }
@@ -90249,24 +90269,24 @@ var PromiseQueue = class {
     };
   }
   waitTillIdle() {
-    return new Promise((resolve3) => {
+    return new Promise((resolve4) => {
       if (this.running === 0) {
-        resolve3();
+        resolve4();
         return;
       }
       const dispose = this.onIdle(() => {
         dispose();
-        resolve3();
+        resolve4();
       });
     });
   }
   add(callback) {
-    return new Promise((resolve3, reject) => {
+    return new Promise((resolve4, reject) => {
       const runCallback = () => {
         this.running += 1;
         try {
           Promise.resolve(callback()).then((val) => {
-            resolve3(val);
+            resolve4(val);
             this.processNext();
           }, (err) => {
             reject(err);
@@ -90308,23 +90328,23 @@ var defaultFilesystem = {
     return fsPath.basename(path12);
   },
   stat(path12) {
-    return new Promise((resolve3, reject) => {
+    return new Promise((resolve4, reject) => {
       fs12.stat(path12, (err, res) => {
         if (err) {
           reject(err);
         } else {
-          resolve3(res);
+          resolve4(res);
         }
       });
     });
   },
   readdir(path12) {
-    return new Promise((resolve3, reject) => {
+    return new Promise((resolve4, reject) => {
       fs12.readdir(path12, (err, res) => {
         if (err) {
           reject(err);
         } else {
-          resolve3(res);
+          resolve4(res);
         }
       });
     });
@@ -90368,7 +90388,7 @@ async function scanDirectory(path12, { recursive = true, validate = null, concur
   });
   const result = { files: [], directories: [] };
   const mergedFileSystem = { ...defaultFilesystem, ...fileSystem };
-  await new Promise((resolve3, reject) => {
+  await new Promise((resolve4, reject) => {
     scanDirectoryInternal({
       path: path12,
       recursive: recursive ? "deep" : "shallow",
@@ -90377,7 +90397,7 @@ async function scanDirectory(path12, { recursive = true, validate = null, concur
       fileSystem: mergedFileSystem,
       queue,
       reject
-    }).then(() => queue.waitTillIdle()).then(resolve3, reject);
+    }).then(() => queue.waitTillIdle()).then(resolve4, reject);
   });
   return result;
 }
@@ -90403,12 +90423,12 @@ function unixifyPath(path12) {
   return path12;
 }
 async function readFile(filePath) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve4, reject) => {
     fs13.readFile(filePath, "utf8", (err, res) => {
       if (err) {
         reject(err);
       } else {
-        resolve3(res);
+        resolve4(res);
       }
     });
   });
@@ -90417,12 +90437,12 @@ var SFTP_MKDIR_ERR_CODE_REGEXP = /Error: (E[\S]+): /;
 async function makeDirectoryWithSftp(path12, sftp) {
   let stats = null;
   try {
-    stats = await new Promise((resolve3, reject) => {
+    stats = await new Promise((resolve4, reject) => {
       sftp.stat(path12, (err, res) => {
         if (err) {
           reject(err);
         } else {
-          resolve3(res);
+          resolve4(res);
         }
       });
     });
@@ -90435,12 +90455,12 @@ async function makeDirectoryWithSftp(path12, sftp) {
     throw new Error("mkdir() failed, target already exists and is not a directory");
   }
   try {
-    await new Promise((resolve3, reject) => {
+    await new Promise((resolve4, reject) => {
       sftp.mkdir(path12, (err) => {
         if (err) {
           reject(err);
         } else {
-          resolve3();
+          resolve4();
         }
       });
     });
@@ -90515,14 +90535,14 @@ var NodeSSH = class {
     }
     const connection = new import_ssh22.default.Client();
     this.connection = connection;
-    await new Promise((resolve3, reject) => {
+    await new Promise((resolve4, reject) => {
       connection.on("error", reject);
       if (config.onKeyboardInteractive) {
         connection.on("keyboard-interactive", config.onKeyboardInteractive);
       }
       connection.on("ready", () => {
         connection.removeListener("error", reject);
-        resolve3();
+        resolve4();
       });
       connection.on("end", () => {
         if (this.connection === connection) {
@@ -90544,14 +90564,14 @@ var NodeSSH = class {
   }
   async requestShell(options) {
     const connection = this.getConnection();
-    return new Promise((resolve3, reject) => {
+    return new Promise((resolve4, reject) => {
       connection.on("error", reject);
       const callback = (err, res) => {
         connection.removeListener("error", reject);
         if (err) {
           reject(err);
         } else {
-          resolve3(res);
+          resolve4(res);
         }
       };
       if (options == null) {
@@ -90572,14 +90592,14 @@ var NodeSSH = class {
   }
   async requestSFTP() {
     const connection = this.getConnection();
-    return new Promise((resolve3, reject) => {
+    return new Promise((resolve4, reject) => {
       connection.on("error", reject);
       connection.sftp((err, res) => {
         connection.removeListener("error", reject);
         if (err) {
           reject(err);
         } else {
-          resolve3(res);
+          resolve4(res);
         }
       });
     });
@@ -90610,7 +90630,7 @@ var NodeSSH = class {
     }
     const connection = this.getConnection();
     const output = { stdout: [], stderr: [] };
-    return new Promise((resolve3, reject) => {
+    return new Promise((resolve4, reject) => {
       connection.on("error", reject);
       connection.exec(command, options.execOptions != null ? options.execOptions : {}, (err, channel) => {
         connection.removeListener("error", reject);
@@ -90656,7 +90676,7 @@ var NodeSSH = class {
             stdout = stdout.trim();
             stderr = stderr.trim();
           }
-          resolve3({
+          resolve4({
             code: code != null ? code : null,
             signal: signal != null ? signal : null,
             stdout,
@@ -90718,12 +90738,12 @@ var NodeSSH = class {
     invariant2(transferOptions == null || typeof transferOptions === "object", "transferOptions must be a valid object");
     const sftp = givenSftp || await this.requestSFTP();
     try {
-      await new Promise((resolve3, reject) => {
+      await new Promise((resolve4, reject) => {
         sftp.fastGet(unixifyPath(remoteFile), localFile, transferOptions || {}, (err) => {
           if (err) {
             reject(err);
           } else {
-            resolve3();
+            resolve4();
           }
         });
       });
@@ -90738,21 +90758,21 @@ var NodeSSH = class {
     invariant2(typeof remoteFile === "string", "remoteFile must be a valid string");
     invariant2(givenSftp == null || typeof givenSftp === "object", "sftp must be a valid object");
     invariant2(transferOptions == null || typeof transferOptions === "object", "transferOptions must be a valid object");
-    invariant2(await new Promise((resolve3) => {
+    invariant2(await new Promise((resolve4) => {
       fs13.access(localFile, fs13.constants.R_OK, (err) => {
-        resolve3(err === null);
+        resolve4(err === null);
       });
     }), `localFile does not exist at ${localFile}`);
     const sftp = givenSftp || await this.requestSFTP();
     const putFile = (retry) => {
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve4, reject) => {
         sftp.fastPut(localFile, unixifyPath(remoteFile), transferOptions || {}, (err) => {
           if (err == null) {
-            resolve3();
+            resolve4();
             return;
           }
           if (err.message === "No such file" && retry) {
-            resolve3(this.mkdir(fsPath2.dirname(remoteFile), "sftp", sftp).then(() => putFile(false)));
+            resolve4(this.mkdir(fsPath2.dirname(remoteFile), "sftp", sftp).then(() => putFile(false)));
           } else {
             reject(err);
           }
@@ -90779,14 +90799,14 @@ var NodeSSH = class {
     const sftp = givenSftp || await this.requestSFTP();
     const queue = new PromiseQueue({ concurrency });
     try {
-      await new Promise((resolve3, reject) => {
+      await new Promise((resolve4, reject) => {
         files.forEach((file) => {
           queue.add(async () => {
             await this.putFile(file.local, file.remote, sftp, transferOptions);
             transferred.push(file);
           }).catch(reject);
         });
-        queue.waitTillIdle().then(resolve3);
+        queue.waitTillIdle().then(resolve4);
       });
     } catch (error2) {
       if (error2 != null) {
@@ -90802,9 +90822,9 @@ var NodeSSH = class {
   async putDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive = true, tick = DEFAULT_TICK, validate = DEFAULT_VALIDATE } = {}) {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
-    const localDirectoryStat = await new Promise((resolve3) => {
+    const localDirectoryStat = await new Promise((resolve4) => {
       fs13.stat(localDirectory, (err, stat3) => {
-        resolve3(stat3 || null);
+        resolve4(stat3 || null);
       });
     });
     invariant2(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
@@ -90819,16 +90839,16 @@ var NodeSSH = class {
     directories.sort((a, b2) => a.length - b2.length);
     let failed = false;
     try {
-      await new Promise((resolve3, reject) => {
+      await new Promise((resolve4, reject) => {
         const queue = new PromiseQueue({ concurrency });
         directories.forEach((directory) => {
           queue.add(async () => {
             await this.mkdir(fsPath2.join(remoteDirectory, directory), "sftp", sftp);
           }).catch(reject);
         });
-        resolve3(queue.waitTillIdle());
+        resolve4(queue.waitTillIdle());
       });
-      await new Promise((resolve3, reject) => {
+      await new Promise((resolve4, reject) => {
         const queue = new PromiseQueue({ concurrency });
         files.forEach((file) => {
           queue.add(async () => {
@@ -90843,7 +90863,7 @@ var NodeSSH = class {
             }
           }).catch(reject);
         });
-        resolve3(queue.waitTillIdle());
+        resolve4(queue.waitTillIdle());
       });
     } finally {
       if (!givenSftp) {
@@ -90855,9 +90875,9 @@ var NodeSSH = class {
   async getDirectory(localDirectory, remoteDirectory, { concurrency = DEFAULT_CONCURRENCY, sftp: givenSftp = null, transferOptions = {}, recursive = true, tick = DEFAULT_TICK, validate = DEFAULT_VALIDATE } = {}) {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
-    const localDirectoryStat = await new Promise((resolve3) => {
+    const localDirectoryStat = await new Promise((resolve4) => {
       fs13.stat(localDirectory, (err, stat3) => {
-        resolve3(stat3 || null);
+        resolve4(stat3 || null);
       });
     });
     invariant2(localDirectoryStat != null, `localDirectory does not exist at ${localDirectory}`);
@@ -90875,23 +90895,23 @@ var NodeSSH = class {
           return fsPath2.posix.join(pathA, pathB);
         },
         readdir(path12) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             sftp.readdir(path12, (err, res) => {
               if (err) {
                 reject(err);
               } else {
-                resolve3(res.map((item) => item.filename));
+                resolve4(res.map((item) => item.filename));
               }
             });
           });
         },
         stat(path12) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             sftp.stat(path12, (err, res) => {
               if (err) {
                 reject(err);
               } else {
-                resolve3(res);
+                resolve4(res);
               }
             });
           });
@@ -90903,16 +90923,16 @@ var NodeSSH = class {
     directories.sort((a, b2) => a.length - b2.length);
     let failed = false;
     try {
-      await new Promise((resolve3, reject) => {
+      await new Promise((resolve4, reject) => {
         const queue = new PromiseQueue({ concurrency });
         directories.forEach((directory) => {
           queue.add(async () => {
             await (0, import_make_dir.default)(fsPath2.join(localDirectory, directory));
           }).catch(reject);
         });
-        resolve3(queue.waitTillIdle());
+        resolve4(queue.waitTillIdle());
       });
-      await new Promise((resolve3, reject) => {
+      await new Promise((resolve4, reject) => {
         const queue = new PromiseQueue({ concurrency });
         files.forEach((file) => {
           queue.add(async () => {
@@ -90927,7 +90947,7 @@ var NodeSSH = class {
             }
           }).catch(reject);
         });
-        resolve3(queue.waitTillIdle());
+        resolve4(queue.waitTillIdle());
       });
     } finally {
       if (!givenSftp) {
@@ -90938,7 +90958,7 @@ var NodeSSH = class {
   }
   forwardIn(remoteAddr, remotePort, onConnection) {
     const connection = this.getConnection();
-    return new Promise((resolve3, reject) => {
+    return new Promise((resolve4, reject) => {
       connection.forwardIn(remoteAddr, remotePort, (error2, port) => {
         if (error2) {
           reject(error2);
@@ -90963,25 +90983,25 @@ var NodeSSH = class {
             });
           });
         };
-        resolve3({ port, dispose });
+        resolve4({ port, dispose });
       });
     });
   }
   forwardOut(srcIP, srcPort, dstIP, dstPort) {
     const connection = this.getConnection();
-    return new Promise((resolve3, reject) => {
+    return new Promise((resolve4, reject) => {
       connection.forwardOut(srcIP, srcPort, dstIP, dstPort, (error2, channel) => {
         if (error2) {
           reject(error2);
           return;
         }
-        resolve3(channel);
+        resolve4(channel);
       });
     });
   }
   forwardInStreamLocal(socketPath, onConnection) {
     const connection = this.getConnection();
-    return new Promise((resolve3, reject) => {
+    return new Promise((resolve4, reject) => {
       connection.openssh_forwardInStreamLocal(socketPath, (error2) => {
         if (error2) {
           reject(error2);
@@ -91006,19 +91026,19 @@ var NodeSSH = class {
             });
           });
         };
-        resolve3({ dispose });
+        resolve4({ dispose });
       });
     });
   }
   forwardOutStreamLocal(socketPath) {
     const connection = this.getConnection();
-    return new Promise((resolve3, reject) => {
+    return new Promise((resolve4, reject) => {
       connection.openssh_forwardOutStreamLocal(socketPath, (error2, channel) => {
         if (error2) {
           reject(error2);
           return;
         }
-        resolve3(channel);
+        resolve4(channel);
       });
     });
   }
@@ -91100,7 +91120,7 @@ async function connectWithRetry(target, credentials, policy) {
       lastError = error2;
       if (!lastError.transient) throw lastError;
       const pause = Math.min(8e3, 500 * 2 ** (attempt - 1)) * (0.5 + Math.random());
-      if (attempt < policy.attempts) await new Promise((resolve3) => setTimeout(resolve3, Math.min(pause, Math.max(0, policy.giveUpAt - Date.now() - 1e3))));
+      if (attempt < policy.attempts) await new Promise((resolve4) => setTimeout(resolve4, Math.min(pause, Math.max(0, policy.giveUpAt - Date.now() - 1e3))));
     }
   }
   throw lastError ?? new ConnectError(`no time left to connect to ${target.host}:${target.port}`, false);
@@ -91170,7 +91190,7 @@ var HostSession = class {
   async launch(command) {
     const connection = this.ssh.connection;
     const channel = await new Promise(
-      (resolve3, reject) => connection.exec(command, (error2, opened) => error2 ? reject(error2) : resolve3(opened))
+      (resolve4, reject) => connection.exec(command, (error2, opened) => error2 ? reject(error2) : resolve4(opened))
     );
     this.channel = channel;
     const lines = new LineSplitter((line) => {
@@ -91186,13 +91206,13 @@ var HostSession = class {
     channel.stderr.on("data", (chunk) => {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4096);
     });
-    this.closed = new Promise((resolve3) => {
+    this.closed = new Promise((resolve4) => {
       channel.on("exit", (code) => {
         this.exitCode = code;
       });
       channel.on("close", () => {
         lines.end();
-        resolve3();
+        resolve4();
       });
     });
     channel.write(encodeJob(this.options.job));
@@ -91229,7 +91249,7 @@ var HostSession = class {
   }
 };
 function sleep(ms3) {
-  return new Promise((resolve3) => setTimeout(resolve3, ms3));
+  return new Promise((resolve4) => setTimeout(resolve4, ms3));
 }
 
 // src/fleet/fleet.ts
@@ -91250,7 +91270,7 @@ function runFleet(run2) {
   const deadlineAt = run2.transferStart + run2.deadlineMs;
   let settle = () => {
   };
-  const allSettled = new Promise((resolve3) => settle = resolve3);
+  const allSettled = new Promise((resolve4) => settle = resolve4);
   const isOver = (state) => state.phase === "done" || state.phase === "failed";
   const checkSettled = () => {
     if (states.every(isOver)) settle();
@@ -91466,6 +91486,7 @@ async function deploy(settings, agent, hooks) {
   let tracker;
   let seeder;
   try {
+    const contentId = await treeDigest(settings.sourceDir);
     hooks.info(`Packing ${settings.sourceDir} \u2026`);
     const payloadName = `${settings.tag}.tar.gz${settings.encrypt ? ".enc" : ""}`;
     const payload = await packDirectory(settings.sourceDir, path10.join(workdir, payloadName), {
@@ -91473,7 +91494,6 @@ async function deploy(settings, agent, hooks) {
       encrypt: settings.encrypt
     });
     if (payload.encryption) hooks.secret(payload.encryption.key);
-    const contentId = await treeDigest(settings.sourceDir);
     hooks.info(
       `Packed ${(payload.bytes / 1e6).toFixed(1)} MB in ${payload.seconds.toFixed(1)} s (sha256 ${payload.sha256})` + (payload.encryption ? ", encrypted with a per-deploy key" : "")
     );

@@ -81,7 +81,8 @@ export async function unpackRelease(payload: string, layout: ReleaseLayout, opti
   try {
     await pipeline(fs.createReadStream(payload), ...stages, extract as unknown as NodeJS.WritableStream)
   } catch (error) {
-    fs.rmSync(layout.partialDir, { recursive: true, force: true })
+    // node-tar may still have writes in flight when the pipeline rejects: let them land, then remove.
+    await settleAndRemove(layout.partialDir)
     throw error
   } finally {
     process.umask(previousUmask)
@@ -90,13 +91,29 @@ export async function unpackRelease(payload: string, layout: ReleaseLayout, opti
   const aside = `${layout.finalDir}.old-${process.pid}`
   const replacing = fs.existsSync(layout.finalDir)
   if (replacing) {
-    if (!options.overwrite) throw new Error(`${layout.finalDir} appeared while unpacking`)
+    if (!options.overwrite) {
+      fs.rmSync(layout.partialDir, { recursive: true, force: true })
+      throw new Error(`${layout.finalDir} appeared while unpacking`)
+    }
     fs.rmSync(layout.markerFile, { force: true })
     fs.renameSync(layout.finalDir, aside)
   }
   fs.renameSync(layout.partialDir, layout.finalDir)
   writeFileAtomic(layout.markerFile, JSON.stringify({ contentId: options.contentId, tag: layout.tag, at: new Date().toISOString() }) + '\n')
   if (replacing) fs.rmSync(aside, { recursive: true, force: true })
+}
+
+/** Removes a directory that another writer may still be finishing; never throws over the real error. */
+async function settleAndRemove(dir: string): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 25 * attempt))
+    try {
+      fs.rmSync(dir, { recursive: true, force: true })
+      if (!fs.existsSync(dir)) return
+    } catch {
+      // ENOTEMPTY while a late write lands: try again.
+    }
+  }
 }
 
 function writeFileAtomic(file: string, content: string): void {

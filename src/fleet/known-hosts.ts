@@ -66,7 +66,8 @@ function hashedNameMatches(pattern: string, name: string): boolean {
 
 /** Does this entry's host field name `host:port`? Negated patterns veto the entry. */
 export function entryNamesHost(entry: KnownHostEntry, host: string, port: number): boolean {
-  const name = knownHostsName(host, port)
+  // OpenSSH lower-cases host names before matching or hashing them.
+  const name = knownHostsName(host.toLowerCase(), port)
   if (entry.patterns.startsWith('|')) return hashedNameMatches(entry.patterns, name)
   let matched = false
   for (const pattern of entry.patterns.split(',')) {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { utils as ssh2Utils } from 'ssh2'
+import ssh2 from 'ssh2'
 import { InputError, InputErrors } from './errors.js'
 import { parseDuration } from './duration.js'
 import { parseHostList, type HostTarget } from './hosts.js'
@@ -54,7 +54,8 @@ export function readSettings(read: InputReader = readFromEnvironment(), env: Nod
     }
   }
 
-  const sourceDir = field('path', () => readSourceDir(read('path')))
+  const workspace = env.GITHUB_WORKSPACE || process.cwd()
+  const sourceDir = field('path', () => readSourceDir(read('path'), workspace))
   const tag = field('tag', () => readTag(read('tag'), env))
   const sshUser = field('ssh-user', () => {
     const user = read('ssh-user')
@@ -62,7 +63,7 @@ export function readSettings(read: InputReader = readFromEnvironment(), env: Nod
     return user
   })
   const sshPort = field('ssh-port', () => readInteger(read('ssh-port'), 22, 1, 65535))
-  const hosts = field('hosts', () => readHosts(read('hosts'), read('hosts-file'), sshUser ?? '', sshPort ?? 22))
+  const hosts = field('hosts', () => readHosts(read('hosts'), read('hosts-file'), workspace, sshUser ?? '', sshPort ?? 22))
   const sshKeyPassphrase = read('ssh-key-passphrase') || undefined
   const sshKey = field('ssh-key', () => readKey(read('ssh-key'), sshKeyPassphrase))
   const insecureSkipHostKeyCheck = field('insecure-skip-host-key-check', () =>
@@ -122,9 +123,9 @@ export function readSettings(read: InputReader = readFromEnvironment(), env: Nod
   }
 }
 
-function readSourceDir(given: string): string {
+function readSourceDir(given: string, workspace: string): string {
   if (given === '') throw new Error('is required: the directory to deploy, e.g. path: build/')
-  const resolved = path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), given)
+  const resolved = path.resolve(workspace, given)
   let stat: fs.Stats
   try {
     stat = fs.statSync(resolved)
@@ -147,11 +148,11 @@ function readTag(given: string, env: NodeJS.ProcessEnv): string {
   return tag
 }
 
-function readHosts(inline: string, file: string, user: string, port: number): HostTarget[] {
+function readHosts(inline: string, file: string, workspace: string, user: string, port: number): HostTarget[] {
   let text = inline
   if (file !== '') {
     try {
-      text += '\n' + fs.readFileSync(path.resolve(process.env.GITHUB_WORKSPACE ?? process.cwd(), file), 'utf8')
+      text += '\n' + fs.readFileSync(path.resolve(workspace, file), 'utf8')
     } catch (error) {
       throw new InputError('hosts-file', `cannot read "${file}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
     }
@@ -164,7 +165,7 @@ function readHosts(inline: string, file: string, user: string, port: number): Ho
 function readKey(key: string, passphrase: string | undefined): string {
   if (key === '') throw new Error('is required: the private key (OpenSSH or PEM) that the hosts accept, e.g. ${{ secrets.DEPLOY_KEY }}')
   const text = key.replace(/\r\n/g, '\n').trim() + '\n'
-  const parsed = ssh2Utils.parseKey(text, passphrase)
+  const parsed = ssh2.utils.parseKey(text, passphrase)
   if (parsed instanceof Error) {
     const message = parsed.message
     if (/passphrase/i.test(message) && passphrase === undefined) {
@@ -174,6 +175,10 @@ function readKey(key: string, passphrase: string | undefined): string {
       throw new InputError('ssh-key-passphrase', 'does not decrypt ssh-key (wrong passphrase?)')
     }
     throw new Error(`is not a usable private key (${message}); give the whole key, BEGIN and END lines included`)
+  }
+  const first = Array.isArray(parsed) ? parsed[0] : parsed
+  if (first === undefined || !first.isPrivateKey()) {
+    throw new Error('is a public key; give the private key (the file without .pub)')
   }
   return text
 }

@@ -9,15 +9,22 @@ import { pipeline } from 'node:stream/promises'
  * though its archive differs (access times, the per-deploy encryption key), so hosts that already
  * hold it can say so without downloading anything.
  */
-export async function treeDigest(root: string): Promise<string> {
+export async function treeDigest(dir: string): Promise<string> {
+  const root = path.resolve(dir)
   const manifest = createHash('sha256')
+  const escaping: string[] = []
   const walk = async (dir: string): Promise<void> => {
     for (const name of fs.readdirSync(dir).sort()) {
       const full = path.join(dir, name)
       const relative = path.relative(root, full)
       const stat = fs.lstatSync(full)
       const mode = (stat.mode & 0o7777).toString(8)
-      if (stat.isSymbolicLink()) manifest.update(`l ${JSON.stringify(relative)} ${JSON.stringify(fs.readlinkSync(full))}\n`)
+      if (stat.isSymbolicLink()) {
+        const target = fs.readlinkSync(full)
+        const resolved = path.resolve(path.dirname(full), target)
+        if (path.isAbsolute(target) || (resolved !== root && !resolved.startsWith(root + path.sep))) escaping.push(`${relative} -> ${target}`)
+        manifest.update(`l ${JSON.stringify(relative)} ${JSON.stringify(target)}\n`)
+      }
       else if (stat.isDirectory()) {
         manifest.update(`d ${JSON.stringify(relative)} ${mode}\n`)
         await walk(full)
@@ -29,5 +36,12 @@ export async function treeDigest(root: string): Promise<string> {
     }
   }
   await walk(root)
+  if (escaping.length > 0) {
+    // The agents refuse such links (a release must not reach outside itself); say so before any host is contacted.
+    throw new Error(
+      `symlinks that point outside the directory cannot be deployed (the hosts would refuse them): ${escaping.slice(0, 5).join(', ')}` +
+        `${escaping.length > 5 ? ` and ${escaping.length - 5} more` : ''}. Make them relative links inside it, or create them on the hosts after the deploy.`,
+    )
+  }
   return manifest.digest('hex')
 }

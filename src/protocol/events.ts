@@ -12,6 +12,8 @@
  * command line, where `ps` would show it.
  */
 
+import { StringDecoder } from 'node:string_decoder'
+
 export const PROTOCOL_VERSION = 1
 
 /** What the controller writes to a running agent's stdin to say "still here". */
@@ -142,13 +144,15 @@ export function decodeJob(line: string): AgentJob {
  */
 export class LineSplitter {
   private rest = ''
+  // Decodes across chunk boundaries: SSH may split a multi-byte character between two chunks.
+  private readonly decoder = new StringDecoder('utf8')
   constructor(
     private readonly onLine: (line: string) => void,
     private readonly maxLine = 1 << 20,
   ) {}
 
   push(chunk: Buffer | string): void {
-    this.rest += chunk.toString()
+    this.rest += typeof chunk === 'string' ? chunk : this.decoder.write(chunk)
     let index: number
     while ((index = this.rest.indexOf('\n')) >= 0) {
       const line = this.rest.slice(0, index)
@@ -162,6 +166,7 @@ export class LineSplitter {
   }
 
   end(): void {
+    this.rest += this.decoder.end()
     if (this.rest !== '') this.onLine(this.rest)
     this.rest = ''
   }
