@@ -90013,6 +90013,9 @@ async function startTracker(options) {
       const swarm = allowed !== void 0 ? server.torrents[allowed] : void 0;
       return { complete: swarm?.complete ?? 0, incomplete: swarm?.incomplete ?? 0 };
     },
+    swarmsKnown() {
+      return Object.keys(server.torrents).length;
+    },
     close() {
       return new Promise((resolve4) => server.close(() => resolve4()));
     }

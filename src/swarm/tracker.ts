@@ -7,6 +7,8 @@ export interface EphemeralTracker {
   announceUrl(address: string): string
   /** complete / incomplete counts from the tracker's view of the swarm. */
   swarmCounts(): { complete: number; incomplete: number }
+  /** How many swarms the tracker holds state for: 1 at most, ours. */
+  swarmsKnown(): number
   close(): Promise<void>
 }
 
@@ -61,6 +63,9 @@ export async function startTracker(options: TrackerOptions): Promise<EphemeralTr
     swarmCounts() {
       const swarm = allowed !== undefined ? server.torrents[allowed] : undefined
       return { complete: swarm?.complete ?? 0, incomplete: swarm?.incomplete ?? 0 }
+    },
+    swarmsKnown() {
+      return Object.keys(server.torrents).length
     },
     close() {
       return new Promise<void>((resolve) => server.close(() => resolve()))
