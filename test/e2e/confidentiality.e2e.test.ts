@@ -1,0 +1,83 @@
+/**
+ * Only the fleet can read the payload. A host on the same bridge that is not in the fleet learns
+ * the info hash and the tracker (both are in the log) and joins the swarm with its own client: it
+ * can fetch ciphertext at most. The key reaches fleet hosts only inside their SSH sessions.
+ */
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { createFleet, type Fleet, type FleetHost } from '../fleet/fleet.js'
+import { makeSourceTree, NODE24, REPO, startAction, treeManifest } from './harness.js'
+
+const SECRET = 'database_password=correct-horse-battery-staple-0f3a9c'
+
+describe('confidentiality', () => {
+  let fleet: Fleet
+  let source: string
+
+  before(async () => {
+    // host1, host2: the fleet, on slow links so the swarm lives long enough; host3: the outsider.
+    fleet = await createFleet({ hosts: [{ rate: '8mbit' }, { rate: '8mbit' }, { rate: '100mbit' }], link: { rate: '100mbit' } })
+    source = makeSourceTree(6 * 1024 * 1024)
+    // Repeated so that it would show in any plaintext window the outsider gets, even a gzipped one.
+    fs.writeFileSync(path.join(source, 'app/secrets.env'), `${SECRET}\n`.repeat(2000))
+  })
+  after(async () => {
+    await fleet?.teardown()
+    if (source) fs.rmSync(source, { recursive: true, force: true })
+  })
+
+  /** Deploys to host1 and host2 while host3, outside the fleet, joins the swarm; returns what host3 got. */
+  async function deployWithOutsider(tag: string, encrypt: boolean): Promise<{ got: Buffer; received: number; stdout: string }> {
+    const [first, second, outsider] = fleet.hosts as [FleetHost, FleetHost, FleetHost]
+    const action = startAction(fleet, {
+      path: source,
+      tag,
+      hosts: `root@${first.address}\nroot@${second.address}`,
+      'compression-level': '0', // stored, not gzipped: without encryption the secret would be plain in the payload
+      encrypt: String(encrypt),
+      deadline: '90s',
+    })
+    // Wait (bounded) for the log line that gives away the tracker and the info hash.
+    let stdout = ''
+    action.child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    const until = Date.now() + 60_000
+    let match: RegExpExecArray | null = null
+    while (Date.now() < until && !(match = /Tracker (\S+), seeder on port \d+, info hash ([0-9a-f]{40})/.exec(stdout))) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    assert.ok(match, `the action announced its swarm:\n${stdout}`)
+    const [, announce, infoHash] = match
+    fs.rmSync(path.join(outsider.tmpDir, 'loot'), { recursive: true, force: true })
+    const spy = await fleet.execOnHost(
+      outsider,
+      `mkdir -p /tmp/loot && ${NODE24} ${path.join(REPO, 'test/e2e/outsider.mjs')} ${infoHash} ${announce} /tmp/loot 25`,
+      60_000,
+    )
+    const run = await action.done
+    assert.equal(run.code, 0, run.stdout)
+    for (const host of [first, second]) {
+      assert.deepEqual(treeManifest(path.join(host.srvDir, `releases/${tag}`)), treeManifest(source), `${host.name} got the release`)
+    }
+    const result = JSON.parse(spy.stdout.trim().split('\n').pop() ?? '{}') as { received: number }
+    const loot = path.join(outsider.tmpDir, 'loot')
+    const files = fs.existsSync(loot) ? fs.readdirSync(loot) : []
+    const got = Buffer.concat(files.map((name) => fs.readFileSync(path.join(loot, name))))
+    return { got, received: result.received ?? 0, stdout: run.stdout }
+  }
+
+  test('a peer outside the fleet that joins the swarm gets nothing readable', async () => {
+    const { got, received, stdout } = await deployWithOutsider('secret-1', true)
+    assert.match(stdout, /encrypted with a per-deploy key/)
+    assert.ok(received > 0 && got.length > 0, 'the outsider did get payload bytes, so it is the encryption that protects')
+    assert.equal(got.includes(Buffer.from('correct-horse-battery-staple')), false, 'the secret is not readable in what the outsider got')
+    assert.equal(got.includes(Buffer.from('ustar')), false, 'not even the tar headers are readable')
+  })
+
+  test('control: with encrypt: false the same outsider reads the secret (so the test above can fail)', async () => {
+    const { got, received } = await deployWithOutsider('secret-2', false)
+    assert.ok(received > 0)
+    assert.equal(got.includes(Buffer.from('correct-horse-battery-staple')), true)
+  })
+})
