@@ -14,8 +14,11 @@ const TOOLS = {
   '/usr/sbin/ethtool': 'ethtool',
   '/usr/bin/nsenter': 'util-linux',
   '/usr/bin/unshare': 'util-linux',
+  // Only for delay/loss on kernels without sch_netem: the fleet builds a small NFQUEUE tool.
   '/usr/sbin/iptables': 'iptables',
   '/usr/bin/gcc': 'gcc',
+  '/usr/include/stdio.h': 'libc6-dev',
+  '/usr/include/linux/netfilter/nfnetlink_queue.h': 'linux-libc-dev',
 }
 
 function run(command, args) {
