@@ -3,6 +3,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import type { Settings } from './inputs/settings.js'
+import { InputError } from './inputs/errors.js'
 import { packDirectory } from './pack/pack.js'
 import { treeDigest } from './pack/tree-digest.js'
 import { detectAddressToward } from './swarm/address.js'
@@ -15,6 +16,13 @@ import { PROTOCOL_VERSION, type AgentJob } from './protocol/events.js'
 import { judge } from './verdict/verdict.js'
 import { buildReport, type DeployReport } from './report/report.js'
 import { ProgressLine } from './report/progress.js'
+
+/**
+ * Outgoing peer connections each agent opens (webtorrent's `maxConns`; incoming ones come on top, so
+ * a host ends up with about twice this many peers). webtorrent's default, 55, makes a full mesh of a
+ * fleet, and its request scheduler does O(peers²) work per message: see bench/README.md.
+ */
+const AGENT_MAX_CONNS = 6
 
 export interface DeployHooks {
   info(message: string): void
@@ -49,7 +57,10 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
   let tracker: EphemeralTracker | undefined
   let seeder: Seeder | undefined
   try {
-    const contentId = await treeDigest(settings.sourceDir)
+    // Also refuses symlinks out of the tree, which every host would refuse after the whole transfer.
+    const contentId = await treeDigest(settings.sourceDir).catch((error: Error) => {
+      throw new InputError('path', error.message)
+    })
     hooks.info(`Packing ${settings.sourceDir} …`)
     const payloadName = `${settings.tag}.tar.gz${settings.encrypt ? '.enc' : ''}`
     const payload = await packDirectory(settings.sourceDir, path.join(workdir, payloadName), {
@@ -90,6 +101,7 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
       tag: settings.tag,
       destination: settings.destination,
       torrent: torrent.torrent.toString('base64'),
+      payloadName,
       sha256: payload.sha256,
       contentId,
       key: payload.encryption?.key,
@@ -99,6 +111,7 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
       hardCapSeconds: Math.ceil(settings.deadlineMs / 1000) + 120,
       progressIntervalMs: Math.max(1000, Math.min(10_000, hostCount * 10)),
       heartbeatTimeoutMs: 15_000,
+      maxConns: AGENT_MAX_CONNS,
     }
     const transferStart = Date.now()
     const fleet = runFleet({

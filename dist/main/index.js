@@ -89911,6 +89911,7 @@ function closedFleetClientOptions(overrides = {}) {
     natPmp: false,
     webSeeds: false,
     utp: false,
+    secure: 0,
     ...overrides
   };
 }
@@ -89918,24 +89919,108 @@ var PEER_ID_PREFIX = "-MA0100-";
 function newPeerId() {
   return Buffer.concat([Buffer.from(PEER_ID_PREFIX), randomBytes3(12)]).toString("hex");
 }
-function pieceLengthFor(bytes) {
-  const target = bytes / 1024;
+var SWARM_PIECES = 256;
+function swarmPieceLength(bytes, pieces = SWARM_PIECES) {
+  const target = bytes / pieces;
   let length = 32 * 1024;
   while (length < target && length < 4 * 1024 * 1024) length *= 2;
   return length;
 }
 
 // src/swarm/seeder.ts
+var SUPER_SEED_OUTSTANDING = 2;
+var SUPER_SEED_TOP_UP_MS = 500;
+var SEEDER_UPLOAD_SLOTS = 1e3;
+var SuperSeeder = class {
+  constructor(pieces) {
+    this.pieces = pieces;
+    this.timer = setInterval(() => {
+      for (const wire of this.wires) this.topUp(wire);
+    }, SUPER_SEED_TOP_UP_MS);
+    this.timer.unref();
+  }
+  pieces;
+  wires = /* @__PURE__ */ new Set();
+  offered = /* @__PURE__ */ new Map();
+  timer;
+  attach(wire) {
+    const sendBitfield = wire.bitfield.bind(wire);
+    const sendHaveNone = wire.haveNone.bind(wire);
+    const start = () => {
+      this.wires.add(wire);
+      this.offered.set(wire, /* @__PURE__ */ new Set());
+      queueMicrotask(() => this.topUp(wire));
+    };
+    wire.haveAll = () => {
+      if (wire.hasFast) sendHaveNone();
+      else sendBitfield(new Uint8Array(Math.ceil(this.pieces / 8)));
+      start();
+    };
+    wire.bitfield = () => {
+      sendBitfield(new Uint8Array(Math.ceil(this.pieces / 8)));
+      start();
+    };
+    wire.on("have", () => this.topUp(wire));
+    wire.on("bitfield", () => this.topUp(wire));
+    wire.on("uninterested", () => this.topUp(wire));
+    wire.once("close", () => {
+      this.wires.delete(wire);
+      this.offered.delete(wire);
+    });
+  }
+  close() {
+    clearInterval(this.timer);
+  }
+  topUp(wire) {
+    const offered = this.offered.get(wire);
+    if (offered === void 0 || wire.destroyed) return;
+    let outstanding = 0;
+    for (const index of offered) if (!wire.peerPieces.get(index)) outstanding++;
+    if (outstanding >= SUPER_SEED_OUTSTANDING) return;
+    const score = new Array(this.pieces).fill(0);
+    for (const other of this.wires) {
+      const otherOffered = this.offered.get(other);
+      for (let index = 0; index < this.pieces; index++) {
+        if (other.peerPieces.get(index) || otherOffered.has(index)) score[index]++;
+      }
+    }
+    while (outstanding < SUPER_SEED_OUTSTANDING) {
+      let best = -1;
+      let ties = 0;
+      for (let index = 0; index < this.pieces; index++) {
+        if (offered.has(index) || wire.peerPieces.get(index)) continue;
+        if (best === -1 || score[index] < score[best]) {
+          best = index;
+          ties = 1;
+        } else if (score[index] === score[best] && Math.random() * ++ties < 1) {
+          best = index;
+        }
+      }
+      if (best === -1) return;
+      offered.add(best);
+      score[best]++;
+      wire.have(best);
+      outstanding++;
+    }
+  }
+};
 async function startSeeder(options) {
   const peerId = newPeerId();
   const client = new WebTorrent(closedFleetClientOptions({ peerId, torrentPort: options.port ?? 0 }));
   client.on("error", (error2) => options.onWarning?.(`seeder: ${String(error2)}`));
+  let superSeeder;
   const torrent = await new Promise((resolve4, reject) => {
     const added = client.add(options.torrent, {
       path: path8.dirname(options.file),
       skipVerify: true,
-      uploads: options.uploads
+      uploads: options.uploads ?? SEEDER_UPLOAD_SLOTS
     });
+    if (options.superSeed ?? true) {
+      added.on("wire", (wire) => {
+        superSeeder ??= new SuperSeeder(added.pieces.length);
+        superSeeder.attach(wire);
+      });
+    }
     added.once("error", reject);
     added.once("ready", () => resolve4(added));
   });
@@ -89946,6 +90031,7 @@ async function startSeeder(options) {
     port: client.address()?.port ?? 0,
     uploaded: () => torrent.uploaded,
     close: () => new Promise((resolve4) => {
+      superSeeder?.close();
       client.destroy(() => resolve4());
     })
   };
@@ -89954,7 +90040,7 @@ async function startSeeder(options) {
 // src/swarm/torrent.ts
 import * as path9 from "node:path";
 async function makeTorrent(file, bytes, announceUrl) {
-  const pieceLength = pieceLengthFor(bytes);
+  const pieceLength = swarmPieceLength(bytes);
   const torrent = await new Promise((resolve4, reject) => {
     create_torrent_default(
       file,
@@ -91151,6 +91237,9 @@ var HostSession = class {
   stderrTail = "";
   closed;
   exitCode = null;
+  exitSignal;
+  /** The last error on the SSH connection (e.g. 'Keepalive timeout' when the network to the host is gone). */
+  connectionError;
   stopped = false;
   heartbeat;
   get target() {
@@ -91159,6 +91248,7 @@ var HostSession = class {
   async start() {
     const { target, credentials, giveUpAt } = this.options;
     this.ssh = await connectWithRetry(target, credentials, { attempts: 5, timeoutMs: 2e4, giveUpAt });
+    this.ssh.connection?.on("error", (error2) => this.connectionError = error2.message);
     this.throwIfStopped();
     const agentPath = `${AGENT_DIR}/agent-${this.options.agent.sha256.slice(0, 16)}.mjs`;
     const node = shellQuote(this.options.nodePath);
@@ -91210,8 +91300,9 @@ var HostSession = class {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4096);
     });
     this.closed = new Promise((resolve4) => {
-      channel.on("exit", (code) => {
+      channel.on("exit", (code, signal) => {
         this.exitCode = code;
+        this.exitSignal = signal ?? void 0;
       });
       channel.on("close", () => {
         lines.end();
@@ -91226,11 +91317,21 @@ var HostSession = class {
   whenClosed() {
     return this.closed ?? Promise.resolve();
   }
-  /** Why the agent went away, for a host that ended without reporting. */
+  /**
+   * Why the agent went away, for a host that ended without reporting: killed on the host, exited
+   * by itself, or the connection to the host was lost (no exit status at all) — each points a
+   * person at a different place to look.
+   */
   describeExit() {
     const tail = this.stderrTail.trim().split("\n").slice(-3).join(" | ");
-    const code = this.exitCode === null ? "the SSH session ended" : `the agent exited with code ${this.exitCode}`;
-    return tail !== "" ? `${code}: ${tail}` : code;
+    let what;
+    if (this.exitSignal !== void 0) what = `the agent was killed by ${this.exitSignal} on the host before finishing`;
+    else if (this.exitCode !== null) what = `the agent exited with code ${this.exitCode} before finishing`;
+    else if (this.connectionError !== void 0 && /keepalive/i.test(this.connectionError)) {
+      what = "lost the SSH connection before finishing: the host stopped answering SSH keepalives (the host or the network between it and the runner went down)";
+    } else if (this.connectionError !== void 0) what = `lost the SSH connection before finishing (${this.connectionError}); is the host or the network to it down?`;
+    else what = "the SSH session ended before the agent finished (no exit status: sshd or the connection went away)";
+    return tail !== "" ? `${what}: ${tail}` : what;
   }
   /**
    * Ends the agent: close its stdin (it stops seeding, cleans up, exits), wait up to graceMs for
@@ -91344,7 +91445,7 @@ function runFleet(run2) {
       }
       void session.whenClosed().then(() => {
         state.agentExited = true;
-        fail(state, `the agent went away before finishing (${session.describeExit()})`);
+        fail(state, session.describeExit());
       });
     });
   });
@@ -91478,6 +91579,7 @@ function fraction(state) {
 }
 
 // src/deploy.ts
+var AGENT_MAX_CONNS = 6;
 function loadAgentBundle(file = new URL("../agent/murder-agent.mjs", import.meta.url)) {
   const source = fs14.readFileSync(file, "utf8");
   return { source, sha256: createHash5("sha256").update(source).digest("hex") };
@@ -91489,7 +91591,9 @@ async function deploy(settings, agent, hooks) {
   let tracker;
   let seeder;
   try {
-    const contentId = await treeDigest(settings.sourceDir);
+    const contentId = await treeDigest(settings.sourceDir).catch((error2) => {
+      throw new InputError("path", error2.message);
+    });
     hooks.info(`Packing ${settings.sourceDir} \u2026`);
     const payloadName = `${settings.tag}.tar.gz${settings.encrypt ? ".enc" : ""}`;
     const payload = await packDirectory(settings.sourceDir, path10.join(workdir, payloadName), {
@@ -91526,6 +91630,7 @@ async function deploy(settings, agent, hooks) {
       tag: settings.tag,
       destination: settings.destination,
       torrent: torrent.torrent.toString("base64"),
+      payloadName,
       sha256: payload.sha256,
       contentId,
       key: payload.encryption?.key,
@@ -91534,7 +91639,8 @@ async function deploy(settings, agent, hooks) {
       overwrite: settings.overwrite,
       hardCapSeconds: Math.ceil(settings.deadlineMs / 1e3) + 120,
       progressIntervalMs: Math.max(1e3, Math.min(1e4, hostCount * 10)),
-      heartbeatTimeoutMs: 15e3
+      heartbeatTimeoutMs: 15e3,
+      maxConns: AGENT_MAX_CONNS
     };
     const transferStart = Date.now();
     const fleet = runFleet({

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import WebTorrent from 'webtorrent'
-import { closedFleetClientOptions } from '../swarm/client-options.js'
+import { agentAddOptions, closedFleetClientOptions, spreadPieceOrder } from '../swarm/client-options.js'
 import { decodeJob, encodeEvent, type AgentErrorCode, type AgentEvent, type AgentJob } from '../protocol/events.js'
 import { ReleaseLayout, sha256OfFile, unpackRelease } from './release.js'
 
@@ -16,6 +16,8 @@ let client: WebTorrent.Instance | undefined
 let torrent: WebTorrent.Torrent | undefined
 let layout: ReleaseLayout | undefined
 let payloadFile: string | undefined
+/** This agent's own download directory (incoming/<pid>), removed whole on exit. */
+let downloadDir: string | undefined
 let released = false
 let exiting = false
 
@@ -38,8 +40,29 @@ function codeFor(error: unknown, fallback: AgentErrorCode): AgentErrorCode {
 }
 
 function fail(code: AgentErrorCode, message: string): void {
-  emit({ type: 'error', code, message })
+  emit({ type: 'error', code, message: code === 'DISK_FULL' ? message + diskFullDetail() : message })
   void shutdown(1)
+}
+
+/**
+ * ENOSPC says neither where nor how much: say both, so a person knows what to free. Free space is
+ * counted as it will be once this deploy's own partial files are gone (shutdown removes them).
+ */
+function diskFullDetail(): string {
+  if (layout === undefined) return ''
+  const mb = (bytes: number): string => (bytes / 1e6).toFixed(1)
+  try {
+    const disk = fs.statfsSync(layout.destination)
+    let ours = 0
+    if (payloadFile !== undefined && fs.existsSync(payloadFile)) ours = fs.statSync(payloadFile).blocks * 512
+    const size = torrent?.length ?? 0
+    return (
+      ` — ${layout.destination} has ${mb(disk.bavail * disk.bsize + ours)} MB free` +
+      (size > 0 ? `; this release needs about ${mb(2 * size)} MB there (the ${mb(size)} MB download, then about as much again unpacked)` : '')
+    )
+  } catch {
+    return ''
+  }
 }
 
 /** Stops everything and removes what an unfinished release left; safe to call more than once. */
@@ -55,7 +78,7 @@ async function shutdown(exitCode: number): Promise<void> {
       resolve()
     })
   })
-  if (payloadFile !== undefined) fs.rmSync(payloadFile, { force: true })
+  if (downloadDir !== undefined) fs.rmSync(downloadDir, { recursive: true, force: true })
   if (layout !== undefined && !released) fs.rmSync(layout.partialDir, { recursive: true, force: true })
   emit({ type: 'exit', uploaded })
   // Let stdout drain, then go.
@@ -90,7 +113,7 @@ function readJobLine(): Promise<string> {
 
 async function run(job: AgentJob): Promise<void> {
   layout = new ReleaseLayout(job.destination, job.tag)
-  const existing = layout.inspect(job.contentId)
+  const existing = await layout.holds(job.contentId)
   if (existing === 'same') {
     released = true
     emit({ type: 'done', alreadyPresent: true, fromSeeder: 0, fromPeers: 0, seconds: (Date.now() - startedAt) / 1000 })
@@ -99,10 +122,19 @@ async function run(job: AgentJob): Promise<void> {
   if (existing === 'different' && !job.overwrite) {
     return fail('TAG_EXISTS', `${layout.finalDir} already holds a different release; choose a new tag, or set overwrite: true`)
   }
+  if (existing === 'modified' && !job.overwrite) {
+    return fail(
+      'TAG_EXISTS',
+      `${layout.finalDir} was deployed as this release but its files have been changed since; left as it is. Choose a new tag, or set overwrite: true to replace it`,
+    )
+  }
+  const ownDir = layout.downloadDirFor(process.pid)
   try {
-    fs.mkdirSync(layout.incomingDir, { recursive: true, mode: 0o700 })
+    fs.mkdirSync(ownDir, { recursive: true, mode: 0o700 })
+    downloadDir = ownDir
+    layout.sweepIncoming(ownDir, job.payloadName)
   } catch (error) {
-    return fail(codeFor(error, 'INTERNAL'), `cannot create ${layout.incomingDir}: ${(error as Error).message}`)
+    return fail(codeFor(error, 'INTERNAL'), `cannot create ${ownDir}: ${(error as Error).message}`)
   }
 
   let fromSeeder = 0
@@ -115,12 +147,13 @@ async function run(job: AgentJob): Promise<void> {
     }),
   )
   client.on('error', (error: Error | string) => fail(codeFor(error, 'TORRENT_FAILED'), `BitTorrent client: ${String(error)}`))
-  const added = client.add(Buffer.from(job.torrent, 'base64'), { path: layout.incomingDir })
+  const added = client.add(Buffer.from(job.torrent, 'base64'), agentAddOptions(ownDir))
+  spreadPieceOrder(added)
   torrent = added
   payloadFile = undefined
   added.on('error', (error: Error | string) => fail(codeFor(error, 'TORRENT_FAILED'), `torrent: ${String(error)}`))
   added.on('metadata', () => {
-    payloadFile = path.join(layout!.incomingDir, added.files[0]!.path)
+    payloadFile = path.join(ownDir, added.files[0]!.path)
   })
   added.on('wire', (wire: WebTorrent.Wire) => {
     wire.on('download', (bytes: number) => {
@@ -144,7 +177,7 @@ async function run(job: AgentJob): Promise<void> {
 
   await new Promise<void>((resolve) => (added.done ? resolve() : added.once('done', () => resolve())))
   clearInterval(progress)
-  payloadFile ??= path.join(layout.incomingDir, added.files[0]!.path)
+  payloadFile ??= path.join(ownDir, added.files[0]!.path)
   const actual = await sha256OfFile(payloadFile)
   if (actual !== job.sha256) {
     return fail('VERIFY_FAILED', `payload sha256 ${actual} is not the expected ${job.sha256}`)

@@ -3,13 +3,14 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import * as tar from 'tar'
+import { treeDigest } from '../pack/tree-digest.js'
 
 /**
  * The on-disk layout of releases on a host:
  *   <destination>/<tag>/            the release, exactly the source tree (never written in place)
  *   <destination>/<tag>.partial/    being unpacked; renamed to <tag> only when complete
  *   <destination>/.murder/<tag>.json     what <tag> holds (its content digest), beside the release
- *   <destination>/.murder/incoming/      downloads in progress
+ *   <destination>/.murder/incoming/<pid>/  downloads in progress, one directory per agent
  */
 export class ReleaseLayout {
   readonly finalDir: string
@@ -29,6 +30,39 @@ export class ReleaseLayout {
     this.incomingDir = path.join(this.stateDir, 'incoming')
   }
 
+  /** Where the agent with this pid downloads: its own directory, so leftovers of a dead agent are recognisable. */
+  downloadDirFor(pid: number): string {
+    return path.join(this.incomingDir, String(pid))
+  }
+
+  /**
+   * Clears what agents that died without cleaning up (SIGKILL, a reboot) left in incoming/. A
+   * leftover download of the same payload is moved into ownDir instead, so the download resumes
+   * (webtorrent verifies the pieces already there) rather than starting over. Directories of live
+   * agents (another deploy in progress) are left alone.
+   */
+  sweepIncoming(ownDir: string, payloadName: string): void {
+    let entries: string[]
+    try {
+      entries = fs.readdirSync(this.incomingDir)
+    } catch {
+      return
+    }
+    for (const name of entries) {
+      const full = path.join(this.incomingDir, name)
+      if (full === ownDir) continue
+      if (/^\d+$/.test(name) && isAlive(Number(name))) continue
+      const leftover = path.join(full, payloadName)
+      const mine = path.join(ownDir, payloadName)
+      try {
+        if (fs.existsSync(leftover) && !fs.existsSync(mine)) fs.renameSync(leftover, mine)
+      } catch {
+        // not adoptable: removed below, the download starts over
+      }
+      fs.rmSync(full, { recursive: true, force: true })
+    }
+  }
+
   /** absent: no release; same: this exact content is in place; different: something else is. */
   inspect(contentId: string): 'absent' | 'same' | 'different' {
     if (!fs.existsSync(this.finalDir)) return 'absent'
@@ -38,6 +72,32 @@ export class ReleaseLayout {
     } catch {
       return 'different'
     }
+  }
+
+  /**
+   * Like inspect, but 'same' only when the tree on disk still IS that content: the marker records
+   * what was deployed, not what is there now, and a release edited in place after the deploy must
+   * not count as already present (nor be silently kept). Costs one read of the release (hashing
+   * runs at disk speed), far less than a download; only re-runs of the same tag pay it.
+   */
+  async holds(contentId: string): Promise<'absent' | 'same' | 'different' | 'modified'> {
+    const marked = this.inspect(contentId)
+    if (marked !== 'same') return marked
+    try {
+      return (await treeDigest(this.finalDir)) === contentId ? 'same' : 'modified'
+    } catch {
+      // e.g. a link now pointing outside the release: not what we deployed.
+      return 'modified'
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 

@@ -55,7 +55,7 @@ export async function connectOnce(target: HostTarget, credentials: SshCredential
     throw describeConnectError(error, target)
   }
   ssh.connection?.on('error', () => {
-    // Reported through the channel's close; see remote-agent.ts.
+    // Recorded by HostSession (host-session.ts) to explain the channel's close.
   })
   return ssh
 }

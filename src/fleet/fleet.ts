@@ -136,7 +136,7 @@ export function runFleet(run: FleetRun): FleetHandle {
       }
       void session.whenClosed().then(() => {
         state.agentExited = true
-        fail(state, `the agent went away before finishing (${session.describeExit()})`)
+        fail(state, session.describeExit())
       })
     })
   })

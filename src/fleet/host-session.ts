@@ -41,6 +41,9 @@ export class HostSession {
   private stderrTail = ''
   private closed?: Promise<void>
   private exitCode: number | null = null
+  private exitSignal?: string
+  /** The last error on the SSH connection (e.g. 'Keepalive timeout' when the network to the host is gone). */
+  private connectionError?: string
   private stopped = false
   private heartbeat?: NodeJS.Timeout
 
@@ -53,6 +56,7 @@ export class HostSession {
   async start(): Promise<void> {
     const { target, credentials, giveUpAt } = this.options
     this.ssh = await connectWithRetry(target, credentials, { attempts: 5, timeoutMs: 20_000, giveUpAt })
+    this.ssh.connection?.on('error', (error: Error) => (this.connectionError = error.message))
     this.throwIfStopped()
     const agentPath = `${AGENT_DIR}/agent-${this.options.agent.sha256.slice(0, 16)}.mjs`
     const node = shellQuote(this.options.nodePath)
@@ -106,8 +110,10 @@ export class HostSession {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4096)
     })
     this.closed = new Promise<void>((resolve) => {
-      channel.on('exit', (code: number | null) => {
+      // A signal arrives as exit(null, 'SIGKILL'): keep it, or a killed agent looks like a lost session.
+      channel.on('exit', (code: number | null, signal?: string) => {
         this.exitCode = code
+        this.exitSignal = signal ?? undefined
       })
       channel.on('close', () => {
         lines.end()
@@ -124,11 +130,21 @@ export class HostSession {
     return this.closed ?? Promise.resolve()
   }
 
-  /** Why the agent went away, for a host that ended without reporting. */
+  /**
+   * Why the agent went away, for a host that ended without reporting: killed on the host, exited
+   * by itself, or the connection to the host was lost (no exit status at all) — each points a
+   * person at a different place to look.
+   */
   describeExit(): string {
     const tail = this.stderrTail.trim().split('\n').slice(-3).join(' | ')
-    const code = this.exitCode === null ? 'the SSH session ended' : `the agent exited with code ${this.exitCode}`
-    return tail !== '' ? `${code}: ${tail}` : code
+    let what: string
+    if (this.exitSignal !== undefined) what = `the agent was killed by ${this.exitSignal} on the host before finishing`
+    else if (this.exitCode !== null) what = `the agent exited with code ${this.exitCode} before finishing`
+    else if (this.connectionError !== undefined && /keepalive/i.test(this.connectionError)) {
+      what = 'lost the SSH connection before finishing: the host stopped answering SSH keepalives (the host or the network between it and the runner went down)'
+    } else if (this.connectionError !== undefined) what = `lost the SSH connection before finishing (${this.connectionError}); is the host or the network to it down?`
+    else what = 'the SSH session ended before the agent finished (no exit status: sshd or the connection went away)'
+    return tail !== '' ? `${what}: ${tail}` : what
   }
 
   /**

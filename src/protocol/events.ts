@@ -28,6 +28,8 @@ export interface AgentJob {
   destination: string
   /** The .torrent, base64. */
   torrent: string
+  /** The payload's file name inside the torrent (<tag>.tar.gz, + .enc when encrypted). */
+  payloadName: string
   /** sha256 (hex) of the payload file the torrent describes. */
   sha256: string
   /** Digest of the release's content (see pack/tree-digest.ts): how a host knows it already holds it. */
@@ -128,7 +130,7 @@ export function decodeJob(line: string): AgentJob {
   if (value.v !== PROTOCOL_VERSION) {
     throw new Error(`protocol version ${String(value.v)} is not ${PROTOCOL_VERSION}: agent and action differ`)
   }
-  const strings = ['tag', 'destination', 'torrent', 'sha256', 'contentId', 'seederPeerId'] as const
+  const strings = ['tag', 'destination', 'torrent', 'payloadName', 'sha256', 'contentId', 'seederPeerId'] as const
   for (const name of strings) {
     if (typeof value[name] !== 'string' || value[name] === '') throw new Error(`job field ${name} is missing`)
   }

@@ -1,7 +1,7 @@
 import * as path from 'node:path'
 import createTorrent from 'create-torrent'
 import parseTorrent from 'parse-torrent'
-import { pieceLengthFor } from './client-options.js'
+import { swarmPieceLength } from './client-options.js'
 
 export interface TorrentFile {
   torrent: Buffer
@@ -14,7 +14,7 @@ export interface TorrentFile {
  * bakes in public trackers, which would tell the world about the deploy.
  */
 export async function makeTorrent(file: string, bytes: number, announceUrl: string): Promise<TorrentFile> {
-  const pieceLength = pieceLengthFor(bytes)
+  const pieceLength = swarmPieceLength(bytes)
   const torrent = await new Promise<Buffer>((resolve, reject) => {
     createTorrent(
       file,

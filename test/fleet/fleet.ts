@@ -902,6 +902,24 @@ function pickId(): string {
   throw new Error('[fleet] cannot pick a free fleet id');
 }
 
+/**
+ * The kernel's ARP table is ONE table for every network namespace, capped by gc_thresh3 (1024 by
+ * default). A 32-host fleet's full mesh beside another fleet fills it, and then a new fleet's runner
+ * cannot resolve any host ("neighbor table overflow" in dmesg, sshd unreachable). Only ever raise
+ * the limits (root namespace sysctls), never lower them.
+ */
+function raiseNeighbourTableLimits(): void {
+  const wanted: Record<string, number> = { gc_thresh3: 8192, gc_thresh2: 4096, gc_thresh1: 1024 };
+  for (const [name, value] of Object.entries(wanted)) {
+    const file = `/proc/sys/net/ipv4/neigh/default/${name}`;
+    try {
+      if (Number(fs.readFileSync(file, 'utf8').trim()) < value) fs.writeFileSync(file, String(value));
+    } catch {
+      // not writable here: setup will say what fails
+    }
+  }
+}
+
 export async function createFleet(opts: FleetOptions): Promise<Fleet> {
   if (process.getuid?.() !== 0) throw new Error('[fleet] createFleet needs root');
   const specs = normalizeHosts(opts.hosts);
@@ -912,6 +930,7 @@ export async function createFleet(opts: FleetOptions): Promise<Fleet> {
     if (s?.loss) parseLoss(s.loss);
   }
   await cleanupStaleFleets();
+  raiseNeighbourTableLimits();
   fs.mkdirSync(WORK_BASE, { recursive: true, mode: 0o755 });
   const fleet = new FleetImpl(pickId(), specs, opts);
   installExitHandlers();

