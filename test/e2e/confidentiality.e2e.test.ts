@@ -5,7 +5,9 @@
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
+import * as os from 'node:os'
 import * as path from 'node:path'
 import { createFleet, type Fleet, type FleetHost } from '../fleet/fleet.js'
 import { makeSourceTree, NODE24, REPO, startAction, treeManifest } from './harness.js'
@@ -49,21 +51,27 @@ describe('confidentiality', () => {
     }
     assert.ok(match, `the action announced its swarm:\n${stdout}`)
     const [, announce, infoHash] = match
-    fs.rmSync(path.join(outsider.tmpDir, 'loot'), { recursive: true, force: true })
-    const spy = await fleet.execOnHost(
-      outsider,
-      `mkdir -p /tmp/loot && ${NODE24} ${path.join(REPO, 'test/e2e/outsider.mjs')} ${infoHash} ${announce} /tmp/loot 25`,
-      60_000,
-    )
+    // Only the outsider's network namespace: its private /tmp would hide a checkout under /tmp.
+    const loot = fs.mkdtempSync(path.join(os.tmpdir(), 'murder-loot-'))
+    const spy = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
+      const child = spawn('ip', ['netns', 'exec', outsider.netns, NODE24, path.join(REPO, 'test/e2e/outsider.mjs'), infoHash!, announce!, loot, '25'], {
+        timeout: 60_000,
+      })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+      child.on('close', () => resolve({ stdout, stderr }))
+    })
     const run = await action.done
     assert.equal(run.code, 0, run.stdout)
     for (const host of [first, second]) {
       assert.deepEqual(treeManifest(path.join(host.srvDir, `releases/${tag}`)), treeManifest(source), `${host.name} got the release`)
     }
     const result = JSON.parse(spy.stdout.trim().split('\n').pop() ?? '{}') as { received: number }
-    const loot = path.join(outsider.tmpDir, 'loot')
-    const files = fs.existsSync(loot) ? fs.readdirSync(loot) : []
+    const files = fs.readdirSync(loot)
     const got = Buffer.concat(files.map((name) => fs.readFileSync(path.join(loot, name))))
+    fs.rmSync(loot, { recursive: true, force: true })
     return { got, received: result.received ?? 0, stdout: run.stdout }
   }
 

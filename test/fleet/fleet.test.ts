@@ -170,7 +170,8 @@ test('delay and loss (netem or the nfqueue fallback)', async () => {
     // 2000 UDP datagrams runner -> host2 with 20 % loss on the runner's uplink (paced: 10 per 5 ms,
     // so the receiver's socket buffer never overflows)
     // the receiver stops 700 ms after the last datagram (or after 10 s without any)
-    const recv = f.execOnHost(h2, `${process.execPath} -e "const d=require('dgram').createSocket('udp4');let n=0,t;` +
+    // The hosts' own Node (/usr/bin/node): a private /tmp inside the host hides a checkout under /tmp.
+    const recv = f.execOnHost(h2, `node -e "const d=require('dgram').createSocket('udp4');let n=0,t;` +
       `const stop=()=>{console.log(n);process.exit(0)};t=setTimeout(stop,10000);` +
       `d.on('message',()=>{n++;clearTimeout(t);t=setTimeout(stop,700)});d.bind(6000,'${h2.address}')"`, 20_000);
     for (let i = 0; i < 100; i++) {
