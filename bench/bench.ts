@@ -14,7 +14,7 @@ import { createFleet, parseRate, type Fleet } from '../test/fleet/fleet.js'
 import { makeSourceTree, NODE24, REPO } from '../test/e2e/harness.js'
 import { lineChartSvg } from './chart.js'
 import { preinstallAgent, runMurder, type MurderResult } from './murder.js'
-import { round } from './sampler.js'
+import { busyOver, round } from './sampler.js'
 import { calibrate, runScp, type ScpResult } from './scp.js'
 
 const { values: args } = parseArgs({
@@ -33,6 +33,7 @@ const { values: args } = parseArgs({
     label: { type: 'string', default: process.env.BENCH_LABEL ?? '' },
     out: { type: 'string', default: path.join(REPO, 'bench/results') },
     'no-latest': { type: 'boolean', default: false },
+    'chart-only': { type: 'boolean', default: false },
     'profile-agents': { type: 'string', default: '0' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -53,6 +54,7 @@ if (args.help) {
   --label text          name for this run in the results file
   --out dir             results directory (default bench/results)
   --no-latest           do not overwrite latest.json / chart.svg (for experiments)
+  --chart-only          only redraw <out>/chart.svg from <out>/latest.json
   --profile-agents S    diagnostics: run each agent under the V8 profiler for its first S seconds (copied to <out>/profiles-N/)`)
   process.exit(0)
 }
@@ -77,8 +79,16 @@ const limitSeconds = (sizeBytes * 8) / rateBits
 const deadlineSeconds = Math.ceil(Math.max(120, 10 * limitSeconds + 60))
 
 const loadavg = (): string => fs.readFileSync('/proc/loadavg', 'utf8').trim()
-const load1 = (): number => Number(loadavg().split(' ')[0])
 const log = (message: string): void => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`)
+
+let hostsNode: string | undefined
+
+async function probeHostsNode(fleet: Fleet): Promise<void> {
+  if (hostsNode !== undefined) return
+  const ssh = fleet.sshArgs(fleet.hosts[0]!).map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ')
+  const result = await fleet.execInRunner(`ssh ${ssh} 'node --version'`, 15_000)
+  hostsNode = result.code === 0 ? result.stdout.trim() : `unknown (${result.stderr.trim().slice(0, 100)})`
+}
 
 function machine(): Record<string, string | number> {
   const version = (command: string, argv: string[]): string => {
@@ -94,7 +104,8 @@ function machine(): Record<string, string | number> {
     memoryGiB: round(os.totalmem() / 2 ** 30, 1),
     kernel: os.release(),
     actionNode: version(NODE24, ['--version']),
-    hostsNode: version('node', ['--version']),
+    // The hosts' Node is what `node` is in an SSH session (sshd's default PATH), not the bench's own.
+    hostsNode: hostsNode ?? 'unknown',
     openssh: version('sh', ['-c', 'ssh -V 2>&1']),
     loadavgAtEnd: loadavg(),
   }
@@ -145,7 +156,10 @@ async function main(): Promise<void> {
   }
   log(`S = ${settings.sizeMiB} MiB, B = ${args.rate} (S/B = ${limitSeconds.toFixed(1)} s), N = ${hostCounts.join(', ')}; ` +
     `agent ${args.cold ? 'cold' : 'warm'}; inputs ${JSON.stringify(extraInputs)}; estimated ${Math.round(estimateSeconds() / 60)} min`)
-  log(`load average ${loadavg()}${load1() > 1.5 ? '  ← above 1.5: other work is running, numbers will be noisy' : ''}`)
+  // The load average lags by minutes (a previous run of ours still shows in it); the CPU share in
+  // use right now by others is what makes numbers noisy. Each run also records its own busyBefore.
+  const busyNow = await busyOver(3000)
+  log(`load average ${loadavg()}; CPU busy now ${Math.round(busyNow * 100)} %${busyNow > 0.25 ? '  ← other work is running: numbers will be noisy' : ''}`)
   const source = makeSourceTree(sizeBytes)
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'murder-bench-'))
   const rows: Row[] = []
@@ -156,6 +170,7 @@ async function main(): Promise<void> {
     for (const hosts of hostCounts) {
       await withFleet(hosts, args.rate, async (fleet) => {
         log(`fleet ${fleet.id}: ${hosts} hosts`)
+        await probeHostsNode(fleet)
         if (!args.cold) preinstallAgent(fleet, Number(args['profile-agents']) * 1000)
         if (doCalibrate && calibration === undefined) {
           calibration = await calibrate(fleet, path.join(source, 'app/blob.bin'))
@@ -245,24 +260,30 @@ async function main(): Promise<void> {
   log(`results: ${path.relative(REPO, file)}`)
   if (!args['no-latest']) {
     fs.writeFileSync(path.join(args.out, 'latest.json'), JSON.stringify(result, null, 2) + '\n')
-    fs.writeFileSync(
-      path.join(args.out, 'chart.svg'),
-      lineChartSvg({
-        title: `Time until every host holds the release (${settings.sizeMiB} MiB, every link ${args.rate})`,
-        subtitle: `murder-action vs parallel scp + untar; limit = S/B; ${os.cpus().length} cores, local network namespaces; ${startedAt.toISOString().slice(0, 10)}`,
-        xLabel: 'hosts (N)',
-        yLabel: 'seconds (log scale)',
-        series: [
-          { name: 'parallel scp', color: '#d62728', points: rows.filter((row) => row.scp).map((row) => ({ x: row.hosts, y: row.scp!.seconds })) },
-          { name: 'murder-action', color: '#1f77b4', points: rows.map((row) => ({ x: row.hosts, y: row.murder.seconds })) },
-          { name: 'limit S/B', color: '#2ca02c', dashed: true, points: rows.map((row) => ({ x: row.hosts, y: row.limitSeconds })) },
-        ],
-      }),
-    )
+    writeChart(result, args.out)
     log(`latest: bench/results/latest.json, chart: bench/results/chart.svg`)
   }
   const failed = rows.some((row) => !row.murder.ok || (row.scp && !row.scp.ok)) || (rss !== undefined && !rss.ok)
   process.exitCode = failed ? 1 : 0
+}
+
+/** chart.svg from a results object (also: `--chart-only` redraws it from <out>/latest.json). */
+function writeChart(result: { startedAt: string; settings: { sizeMiB: number; rate: string }; machine: Record<string, string | number>; rows: Row[] }, out: string): void {
+  const { rows, settings } = result
+  fs.writeFileSync(
+    path.join(out, 'chart.svg'),
+    lineChartSvg({
+      title: `Time until every host holds the release (${settings.sizeMiB} MiB, every link ${settings.rate})`,
+      subtitle: `murder-action vs parallel scp + untar; limit = S/B; ${result.machine.nproc} cores, local network namespaces; ${result.startedAt.slice(0, 10)}`,
+      xLabel: 'hosts (N)',
+      yLabel: 'seconds (log scale)',
+      series: [
+        { name: 'parallel scp', color: '#d62728', points: rows.filter((row) => row.scp).map((row) => ({ x: row.hosts, y: row.scp!.seconds })) },
+        { name: 'murder-action', color: '#1f77b4', points: rows.map((row) => ({ x: row.hosts, y: row.murder.seconds })) },
+        { name: 'limit S/B', color: '#2ca02c', dashed: true, points: rows.map((row) => ({ x: row.hosts, y: row.limitSeconds })) },
+      ],
+    }),
+  )
 }
 
 function renderTable(rows: Row[]): string {
@@ -318,4 +339,5 @@ function checkTargets(rows: Row[], rss: MurderResult | undefined): Array<{ name:
   return targets
 }
 
-await main()
+if (args['chart-only']) writeChart(JSON.parse(fs.readFileSync(path.join(args.out, 'latest.json'), 'utf8')), args.out)
+else await main()

@@ -91,7 +91,7 @@ function niceAbove(value: number): number {
 }
 
 function formatNumber(value: number): string {
-  if (value >= 100) return value.toFixed(0)
+  if (Number.isInteger(value) || value >= 100) return value.toFixed(0)
   if (value >= 10) return value.toFixed(1).replace(/\.0$/, '')
   return value.toFixed(1)
 }

@@ -99,6 +99,8 @@ export interface HostTrace {
   /** eth0 bytes received / sent in each second (MB, 2 decimals). */
   rxPerSecond: number[]
   txPerSecond: number[]
+  /** The agent's VmRSS at the end of each second (MB). */
+  rssPerSecond: number[]
 }
 
 export interface Trace {
@@ -137,7 +139,8 @@ export function startSampler(options: SamplerOptions): { stop(): Trace } {
   const started = Date.now()
   const { fleet } = options
   const incoming = fleet.hosts.map((host) => path.join(host.srvDir, (options.destination ?? '/srv/releases').replace(/^\/srv\/?/, ''), '.murder/incoming'))
-  const hosts: HostTrace[] = fleet.hosts.map((host) => ({ name: host.name, agentPeakRssKiB: 0, agentCpuSeconds: 0, rxBytes: 0, txBytes: 0, heldPerSecond: [], rxPerSecond: [], txPerSecond: [] }))
+  const hosts: HostTrace[] = fleet.hosts.map((host) => ({ name: host.name, agentPeakRssKiB: 0, agentCpuSeconds: 0, rxBytes: 0, txBytes: 0, heldPerSecond: [], rxPerSecond: [], txPerSecond: [], rssPerSecond: [] }))
+  const rssNow = fleet.hosts.map(() => 0)
   const lastNet = fleet.hosts.map(() => ({ rx: 0, tx: 0 }))
   const baseline = fleet.hosts.map((host) => eth0Bytes(host.anchorPid) ?? { rx: 0, tx: 0 })
   const held = fleet.hosts.map(() => 0)
@@ -193,6 +196,7 @@ export function startSampler(options: SamplerOptions): { stop(): Trace } {
         for (const pid of byNetns.get(name) ?? []) {
           if (!cmdline(pid).includes('.murder-action/agent-')) continue
           hosts[index]!.agentPeakRssKiB = Math.max(hosts[index]!.agentPeakRssKiB, readStatusKiB(pid, 'VmHWM') ?? 0)
+          rssNow[index] = readStatusKiB(pid, 'VmRSS') ?? rssNow[index]!
           const cpu = cpuSeconds(pid)
           if (cpu !== undefined) agentCpu.set(pid, { host: index, cpu })
         }
@@ -206,6 +210,7 @@ export function startSampler(options: SamplerOptions): { stop(): Trace } {
       fleetBytesPerSecond.push(held.reduce((a, b) => a + b, 0))
       hosts.forEach((trace, index) => {
         trace.heldPerSecond.push(round(held[index]! / 1e6, 1))
+        trace.rssPerSecond.push(round(rssNow[index]! / 1024, 0))
         trace.rxPerSecond.push(round((trace.rxBytes - lastNet[index]!.rx) / 1e6, 2))
         trace.txPerSecond.push(round((trace.txBytes - lastNet[index]!.tx) / 1e6, 2))
         lastNet[index] = { rx: trace.rxBytes, tx: trace.txBytes }

@@ -71440,7 +71440,7 @@ function readSettings(read = readFromEnvironment(), env = process.env) {
   });
   const overwrite = field("overwrite", () => readBoolean(read("overwrite"), false));
   const encrypt = field("encrypt", () => readBoolean(read("encrypt"), true));
-  const compressionLevel = field("compression-level", () => readInteger(read("compression-level"), 6, 0, 9));
+  const compressionLevel = field("compression-level", () => readInteger(read("compression-level"), 1, 0, 9));
   if (errors.length > 0) throw new InputErrors(errors);
   return {
     sourceDir,
@@ -74525,7 +74525,7 @@ var To = (s4) => {
 var PAYLOAD_CIPHER = "aes-256-ctr";
 async function packDirectory(sourceDir, file, options) {
   const started = Date.now();
-  const entries = fs5.readdirSync(sourceDir).sort();
+  const entries = fs5.readdirSync(sourceDir).sort().map((name) => `./${name}`);
   const archive = Qn(
     {
       cwd: sourceDir,
@@ -89920,10 +89920,11 @@ function newPeerId() {
   return Buffer.concat([Buffer.from(PEER_ID_PREFIX), randomBytes3(12)]).toString("hex");
 }
 var SWARM_PIECES = 256;
-function swarmPieceLength(bytes, pieces = SWARM_PIECES) {
+var SWARM_MAX_PIECE = 1024 * 1024;
+function swarmPieceLength(bytes, pieces = SWARM_PIECES, max = SWARM_MAX_PIECE) {
   const target = bytes / pieces;
   let length = 32 * 1024;
-  while (length < target && length < 4 * 1024 * 1024) length *= 2;
+  while (length < target && length < max) length *= 2;
   return length;
 }
 

@@ -99,7 +99,7 @@ export function readSettings(read: InputReader = readFromEnvironment(), env: Nod
   })
   const overwrite = field('overwrite', () => readBoolean(read('overwrite'), false))
   const encrypt = field('encrypt', () => readBoolean(read('encrypt'), true))
-  const compressionLevel = field('compression-level', () => readInteger(read('compression-level'), 6, 0, 9))
+  const compressionLevel = field('compression-level', () => readInteger(read('compression-level'), 1, 0, 9))
 
   if (errors.length > 0) throw new InputErrors(errors)
   return {

@@ -36,7 +36,8 @@ export const PAYLOAD_CIPHER = 'aes-256-ctr'
  */
 export async function packDirectory(sourceDir: string, file: string, options: PackOptions): Promise<PackedPayload> {
   const started = Date.now()
-  const entries = fs.readdirSync(sourceDir).sort()
+  // `./name`: node-tar reads an entry that starts with `@` (node_modules/@scope) as "append the archive at this path".
+  const entries = fs.readdirSync(sourceDir).sort().map((name) => `./${name}`)
   const archive = tar.c(
     {
       cwd: sourceDir,

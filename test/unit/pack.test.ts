@@ -230,6 +230,15 @@ describe('ReleaseLayout.inspect edge cases', () => {
     assert.deepEqual(fs.readdirSync(layout.incomingDir).sort(), [String(process.pid), String(process.ppid)].sort())
     assert.equal(fs.readFileSync(path.join(live, 'v2.tar.gz.enc'), 'utf8'), 'in progress elsewhere')
   })
+  test('a top-level entry starting with @ (node_modules/@scope style) is packed, not read as an archive to append', async () => {
+    const tree = temporaryDir()
+    fs.mkdirSync(path.join(tree, '@scope/pkg'), { recursive: true })
+    fs.writeFileSync(path.join(tree, '@scope/pkg/index.js'), 'module.exports = 1\n')
+    const packed = await packDirectory(tree, path.join(temporaryDir(), 'at.tgz'), { gzipLevel: 1, encrypt: false })
+    const layout = new ReleaseLayout(temporaryDir(), 'v1')
+    await unpackRelease(packed.file, layout, { contentId: 'x', overwrite: false })
+    assert.equal(fs.readFileSync(path.join(layout.finalDir, '@scope/pkg/index.js'), 'utf8'), 'module.exports = 1\n')
+  })
   test('paths of the layout', () => {
     const layout = new ReleaseLayout('/srv/releases', 'v1.2.3')
     assert.deepEqual(

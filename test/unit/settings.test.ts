@@ -104,7 +104,7 @@ describe('readSettings: a minimal valid set of inputs', () => {
     assert.equal(settings.nodePath, 'node')
     assert.equal(settings.overwrite, false)
     assert.equal(settings.encrypt, true)
-    assert.equal(settings.compressionLevel, 6)
+    assert.equal(settings.compressionLevel, 1)
   })
 })
 
@@ -493,8 +493,8 @@ describe('inputs overwrite, encrypt, compression-level', () => {
     assert.equal(settingsWith({ encrypt: 'yes' }).encrypt, true)
     expectOnlyError({ encrypt: 'aes' }, 'encrypt', /"aes" is not true or false/)
   })
-  test('compression-level 0 to 9, default 6', () => {
-    assert.equal(settingsWith({ 'compression-level': '' }).compressionLevel, 6)
+  test('compression-level 0 to 9, default 1', () => {
+    assert.equal(settingsWith({ 'compression-level': '' }).compressionLevel, 1)
     for (let level = 0; level <= 9; level++) {
       assert.equal(settingsWith({ 'compression-level': String(level) }).compressionLevel, level)
     }
