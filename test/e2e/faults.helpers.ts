@@ -7,24 +7,11 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { createFleet, type Fleet, type FleetHost, type FleetOptions } from '../fleet/fleet.js'
 import { treeManifest, type ActionRun } from './harness.js'
+import type { DeployReport, HostReport } from '../../src/report/report.js'
 
-export interface HostReportJson {
-  host: string
-  result: 'done' | 'already present' | 'failed'
-  seconds: number | null
-  bytesReceived: number
-  fromPeersShare: number | null
-  error: string | null
-}
-
-export interface ReportJson {
-  ok: boolean
-  headline: string
-  failedHosts: string[]
-  hosts: HostReportJson[]
-  payloadBytes: number
-  seederUploaded: number
-}
+/** The JSON report as the action writes it: the same types the action builds it from. */
+export type HostReportJson = HostReport
+export type ReportJson = DeployReport
 
 /** How a fleet host is named in the inputs, the report and `failed-hosts`. */
 export const label = (host: FleetHost): string => `root@${host.address}`
