@@ -17,8 +17,3 @@ export function parseDuration(text: string): number {
   if (millis <= 0) throw new Error(`"${value}" must be longer than zero; ${hint}`)
   return millis
 }
-
-export function formatSeconds(millis: number): string {
-  const seconds = millis / 1000
-  return seconds < 10 ? `${seconds.toFixed(1)} s` : `${Math.round(seconds)} s`
-}

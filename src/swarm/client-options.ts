@@ -33,14 +33,6 @@ export function newPeerId(): string {
   return Buffer.concat([Buffer.from(PEER_ID_PREFIX), randomBytes(12)]).toString('hex')
 }
 
-/** One length of a piece for the payload size: ~1024 pieces, between 32 KiB and 4 MiB. (Not used for deploys any more: see swarmPieceLength.) */
-export function pieceLengthFor(bytes: number): number {
-  const target = bytes / 1024
-  let length = 32 * 1024
-  while (length < target && length < 4 * 1024 * 1024) length *= 2
-  return length
-}
-
 /**
  * How an agent orders the pieces it asks for. webtorrent's default, `sequential`, makes every host
  * ask for piece 0, 1, 2 … at the same moment: they all hold the same pieces, have nothing to trade,

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { formatSeconds, parseDuration } from '../../src/inputs/duration.js'
+import { parseDuration } from '../../src/inputs/duration.js'
 
 const HINT = 'use seconds (600) or a number with a unit (90s, 10m, 1h)'
 
@@ -49,21 +49,5 @@ describe('parseDuration', () => {
 
   test('the message quotes the trimmed text', () => {
     assert.throws(() => parseDuration('  soon  '), { message: `"soon" is not a duration; ${HINT}` })
-  })
-})
-
-describe('formatSeconds', () => {
-  test('below 10 s: one decimal', () => {
-    assert.equal(formatSeconds(0), '0.0 s')
-    assert.equal(formatSeconds(1234), '1.2 s')
-    assert.equal(formatSeconds(9_940), '9.9 s')
-  })
-  test('from 10 s: whole seconds', () => {
-    assert.equal(formatSeconds(10_000), '10 s')
-    assert.equal(formatSeconds(65_432), '65 s')
-    assert.equal(formatSeconds(65_500), '66 s')
-  })
-  test('just under 10 s rounds up to "10.0 s"', () => {
-    assert.equal(formatSeconds(9_999), '10.0 s')
   })
 })

@@ -2,7 +2,10 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { shellQuote } from '../../src/fleet/shell.js'
-import { closedFleetClientOptions, newPeerId, pieceLengthFor } from '../../src/swarm/client-options.js'
+import { closedFleetClientOptions, newPeerId, swarmPieceLength } from '../../src/swarm/client-options.js'
+
+/** The piece-length rule with ~1024 pieces and a 4 MiB cap (deploys use swarmPieceLength's tuned defaults). */
+const pieceLengthFor = (bytes: number): number => swarmPieceLength(bytes, 1024, 4 * 1024 * 1024)
 
 const KiB = 1024
 const MiB = 1024 * KiB
@@ -72,7 +75,7 @@ describe('shellQuote', () => {
   })
 })
 
-describe('pieceLengthFor', () => {
+describe('swarmPieceLength', () => {
   test('tiny payloads get the 32 KiB minimum', () => {
     assert.equal(pieceLengthFor(0), 32 * KiB)
     assert.equal(pieceLengthFor(1), 32 * KiB)
