@@ -1,8 +1,10 @@
 // `npm run bench`: murder-action vs parallel scp vs the physical limit S/B on a local fleet of
 // 4, 8, 16, 32 hosts with shaped links; writes bench/results/. See bench/README.md.
+// `npm run bench:rerun`: a re-run where some hosts already hold the release (bench/rerun.ts).
 import { spawnSync } from 'node:child_process'
 import { NODE24, preflight } from './preflight.mjs'
 
 preflight()
-const result = spawnSync(NODE24, ['--import', 'tsx', 'bench/bench.ts', ...process.argv.slice(2)], { stdio: 'inherit' })
+const [entry, args] = process.argv[2] === 'rerun' ? ['bench/rerun.ts', process.argv.slice(3)] : ['bench/bench.ts', process.argv.slice(2)]
+const result = spawnSync(NODE24, ['--import', 'tsx', entry, ...args], { stdio: 'inherit' })
 process.exit(result.status ?? 1)

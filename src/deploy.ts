@@ -67,11 +67,16 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
     const payload = await packDirectory(settings.sourceDir, path.join(workdir, payloadName), {
       gzipLevel: settings.compressionLevel,
       encrypt: settings.encrypt,
+      // The same secret and build give the same payload, which hosts that kept it can seed (pack/payload-key.ts).
+      keySecret: `${settings.sshKey}\0${settings.sshKeyPassphrase ?? ''}`,
     })
-    if (payload.encryption) hooks.secret(payload.encryption.key)
+    if (payload.encryption) {
+      hooks.secret(payload.encryption.key)
+      hooks.secret(payload.encryption.iv)
+    }
     hooks.info(
-      `Packed ${(payload.bytes / 1e6).toFixed(1)} MB in ${payload.seconds.toFixed(1)} s (sha256 ${payload.sha256})` +
-        (payload.encryption ? ', encrypted with a per-deploy key' : ''),
+      `Packed ${payload.entries} entries, ${(payload.bytes / 1e6).toFixed(1)} MB in ${payload.seconds.toFixed(1)} s (sha256 ${payload.sha256})` +
+        (payload.encryption ? ', encrypted' : ''),
     )
     abortIfCancelled(hooks.signal)
 
@@ -105,6 +110,8 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
       payloadName,
       sha256: payload.sha256,
       contentId,
+      mtimes: payload.mtimes,
+      keepPayload: settings.keepPayload,
       key: payload.encryption?.key,
       iv: payload.encryption?.iv,
       seederPeerId: seeder.peerId,
@@ -135,6 +142,16 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
       clearInterval(ticker)
     }
     const transferSeconds = (fleet.settledAt() - transferStart) / 1000
+    const present = fleet.states.filter((state) => state.phase === 'done' && state.alreadyPresent)
+    if (present.length > 0) {
+      const seeding = present.filter((state) => state.seeding)
+      const sent = seeding.reduce((sum, state) => sum + state.uploaded, 0)
+      hooks.info(
+        `${present.length} hosts already held ${settings.tag}; ${seeding.length} of them seeded it from the payload they kept ` +
+          `(${(sent / 1e6).toFixed(1)} MB sent to the others)` +
+          (seeding.length < present.length ? '; the others kept no copy of this exact payload (keep-payload off, or it was packed differently)' : ''),
+      )
+    }
     const verdict = judge(fleet.states, settings.maxFailedHosts)
     const report = buildReport(
       {

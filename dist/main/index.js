@@ -1086,14 +1086,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path12 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path13 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path12 && path12[0] !== "/") {
-          path12 = `/${path12}`;
+        if (path13 && path13[0] !== "/") {
+          path13 = `/${path13}`;
         }
-        return new URL(`${origin}${path12}`);
+        return new URL(`${origin}${path13}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1544,39 +1544,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin }
+          request: { method, path: path13, origin }
         } = evt;
-        debuglog2("sending request to %s %s/%s", method, origin, path12);
+        debuglog2("sending request to %s %s/%s", method, origin, path13);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin },
+          request: { method, path: path13, origin },
           response: { statusCode }
         } = evt;
         debuglog2(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path12,
+          path13,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin }
+          request: { method, path: path13, origin }
         } = evt;
-        debuglog2("trailers received from %s %s/%s", method, origin, path12);
+        debuglog2("trailers received from %s %s/%s", method, origin, path13);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin },
+          request: { method, path: path13, origin },
           error: error2
         } = evt;
         debuglog2(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path12,
+          path13,
           error2.message
         );
       });
@@ -1625,9 +1625,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path12, origin }
+            request: { method, path: path13, origin }
           } = evt;
-          debuglog2("sending request to %s %s/%s", method, origin, path12);
+          debuglog2("sending request to %s %s/%s", method, origin, path13);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1690,7 +1690,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request4 = class {
       constructor(origin, {
-        path: path12,
+        path: path13,
         method,
         body,
         headers,
@@ -1705,11 +1705,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path12 !== "string") {
+        if (typeof path13 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path12[0] !== "/" && !(path12.startsWith("http://") || path12.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path13[0] !== "/" && !(path13.startsWith("http://") || path13.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path12)) {
+        } else if (invalidPathRegex.test(path13)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1775,7 +1775,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path12, query) : path12;
+        this.path = query ? buildURL(path13, query) : path13;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6468,7 +6468,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path12, host, upgrade, blocking, reset } = request;
+      const { method, path: path13, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6549,7 +6549,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path12} HTTP/1.1\r
+      let header = `${method} ${path13} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7078,7 +7078,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path12, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path13, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7175,7 +7175,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path12;
+      headers[HTTP2_HEADER_PATH] = path13;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7528,9 +7528,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path12 = search ? `${pathname}${search}` : pathname;
+        const path13 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path12;
+        this.opts.path = path13;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8769,10 +8769,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path12 = "/",
+          path: path13 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path12;
+        opts.path = origin + path13;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10744,20 +10744,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path12) {
-      if (typeof path12 !== "string") {
-        return path12;
+    function safeUrl(path13) {
+      if (typeof path13 !== "string") {
+        return path13;
       }
-      const pathSegments = path12.split("?");
+      const pathSegments = path13.split("?");
       if (pathSegments.length !== 2) {
-        return path12;
+        return path13;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path12, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path12);
+    function matchKey(mockDispatch2, { path: path13, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path13);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10779,7 +10779,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path12 }) => matchValue(safeUrl(path12), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path13 }) => matchValue(safeUrl(path13), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10817,9 +10817,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path12, method, body, headers, query } = opts;
+      const { path: path13, method, body, headers, query } = opts;
       return {
-        path: path12,
+        path: path13,
         method,
         body,
         headers,
@@ -11282,10 +11282,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path12, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path13, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path12,
+            Path: path13,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16164,9 +16164,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path12) {
-      for (let i2 = 0; i2 < path12.length; ++i2) {
-        const code = path12.charCodeAt(i2);
+    function validateCookiePath(path13) {
+      for (let i2 = 0; i2 < path13.length; ++i2) {
+        const code = path13.charCodeAt(i2);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19086,11 +19086,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path12 = opts.path;
+          let path13 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path12 = `/${path12}`;
+            path13 = `/${path13}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path12);
+          url = new URL(util.parseOrigin(url).origin + path13);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -27224,11 +27224,11 @@ var require_agent2 = __commonJS({
       };
     })();
     var WINDOWS_PIPE_REGEX = /^[/\\][/\\]\.[/\\]pipe[/\\].+/;
-    function createAgent(path12) {
-      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path12)) {
-        return path12 === "pageant" ? new PageantAgent() : new CygwinAgent(path12);
+    function createAgent(path13) {
+      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path13)) {
+        return path13 === "pageant" ? new PageantAgent() : new CygwinAgent(path13);
       }
-      return new OpenSSHAgent(path12);
+      return new OpenSSHAgent(path13);
     }
     var AgentProtocol = (() => {
       const SSH_AGENTC_REQUEST_IDENTITIES = 11;
@@ -32203,8 +32203,8 @@ var require_SFTP = __commonJS({
   "node_modules/ssh2/lib/protocol/SFTP.js"(exports, module) {
     "use strict";
     var EventEmitter17 = __require("events");
-    var fs16 = __require("fs");
-    var { constants: constants5 } = fs16;
+    var fs17 = __require("fs");
+    var { constants: constants5 } = fs17;
     var {
       Readable: ReadableStream2,
       Writable: WritableStream
@@ -32472,17 +32472,17 @@ var require_SFTP = __commonJS({
       // ===========================================================================
       // Client-specific ===========================================================
       // ===========================================================================
-      createReadStream(path12, options) {
+      createReadStream(path13, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new ReadStream(this, path12, options);
+        return new ReadStream(this, path13, options);
       }
-      createWriteStream(path12, options) {
+      createWriteStream(path13, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new WriteStream(this, path12, options);
+        return new WriteStream(this, path13, options);
       }
-      open(path12, flags_, attrs, cb) {
+      open(path13, flags_, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         if (typeof attrs === "function") {
@@ -32501,7 +32501,7 @@ var require_SFTP = __commonJS({
           attrsFlags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32509,7 +32509,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         writeUInt32BE(buf, flags, p2 += pathLen);
         writeUInt32BE(buf, attrsFlags, p2 += 4);
         if (attrsLen) {
@@ -32633,14 +32633,14 @@ var require_SFTP = __commonJS({
       fastGet(remotePath, localPath, opts, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        fastXfer(this, fs16, remotePath, localPath, opts, cb);
+        fastXfer(this, fs17, remotePath, localPath, opts, cb);
       }
       fastPut(localPath, remotePath, opts, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        fastXfer(fs16, this, localPath, remotePath, opts, cb);
+        fastXfer(fs17, this, localPath, remotePath, opts, cb);
       }
-      readFile(path12, options, callback_) {
+      readFile(path13, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32713,13 +32713,13 @@ var require_SFTP = __commonJS({
             return callback && callback(er2, buffer);
           });
         };
-        this.open(path12, flag, 438, (er2, handle_) => {
+        this.open(path13, flag, 438, (er2, handle_) => {
           if (er2)
             return callback && callback(er2);
           handle = handle_;
           const tryStat = (er3, st2) => {
             if (er3) {
-              this.stat(path12, (er_, st_) => {
+              this.stat(path13, (er_, st_) => {
                 if (er_) {
                   return this.close(handle, () => {
                     callback && callback(er3);
@@ -32740,7 +32740,7 @@ var require_SFTP = __commonJS({
           this.fstat(handle, tryStat);
         });
       }
-      writeFile(path12, data, options, callback_) {
+      writeFile(path13, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32759,7 +32759,7 @@ var require_SFTP = __commonJS({
         if (options.encoding && !Buffer.isEncoding(options.encoding))
           throw new Error(`Unknown encoding: ${options.encoding}`);
         const flag = options.flag || "w";
-        this.open(path12, flag, options.mode, (openErr, handle) => {
+        this.open(path13, flag, options.mode, (openErr, handle) => {
           if (openErr) {
             callback && callback(openErr);
           } else {
@@ -32768,7 +32768,7 @@ var require_SFTP = __commonJS({
             if (position === null) {
               const tryStat = (er2, st2) => {
                 if (er2) {
-                  this.stat(path12, (er_, st_) => {
+                  this.stat(path13, (er_, st_) => {
                     if (er_) {
                       return this.close(handle, () => {
                         callback && callback(er2);
@@ -32787,7 +32787,7 @@ var require_SFTP = __commonJS({
           }
         });
       }
-      appendFile(path12, data, options, callback_) {
+      appendFile(path13, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32805,12 +32805,12 @@ var require_SFTP = __commonJS({
           throw new TypeError("Bad arguments");
         if (!options.flag)
           options = Object.assign({ flag: "a" }, options);
-        this.writeFile(path12, data, options, callback);
+        this.writeFile(path13, data, options, callback);
       }
-      exists(path12, cb) {
+      exists(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        this.stat(path12, (err) => {
+        this.stat(path13, (err) => {
           cb && cb(err ? false : true);
         });
       }
@@ -32853,7 +32853,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} RENAME`
         );
       }
-      mkdir(path12, attrs, cb) {
+      mkdir(path13, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -32867,7 +32867,7 @@ var require_SFTP = __commonJS({
           flags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32875,7 +32875,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         writeUInt32BE(buf, flags, p2 += pathLen);
         if (attrsLen) {
           p2 += 4;
@@ -32891,10 +32891,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} MKDIR`
         );
       }
-      rmdir(path12, cb) {
+      rmdir(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32902,7 +32902,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
@@ -32992,10 +32992,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} FSTAT`
         );
       }
-      stat(path12, cb) {
+      stat(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33003,17 +33003,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} STAT`
         );
       }
-      lstat(path12, cb) {
+      lstat(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33021,17 +33021,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} LSTAT`
         );
       }
-      opendir(path12, cb) {
+      opendir(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33039,14 +33039,14 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} OPENDIR`
         );
       }
-      setstat(path12, attrs, cb) {
+      setstat(path13, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -33058,7 +33058,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33066,7 +33066,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         writeUInt32BE(buf, flags, p2 += pathLen);
         if (attrsLen) {
           p2 += 4;
@@ -33126,8 +33126,8 @@ var require_SFTP = __commonJS({
           mtime: toUnixTimestamp(mtime)
         }, cb);
       }
-      utimes(path12, atime, mtime, cb) {
-        return this.setstat(path12, {
+      utimes(path13, atime, mtime, cb) {
+        return this.setstat(path13, {
           atime: toUnixTimestamp(atime),
           mtime: toUnixTimestamp(mtime)
         }, cb);
@@ -33138,8 +33138,8 @@ var require_SFTP = __commonJS({
           gid
         }, cb);
       }
-      chown(path12, uid, gid, cb) {
-        return this.setstat(path12, {
+      chown(path13, uid, gid, cb) {
+        return this.setstat(path13, {
           uid,
           gid
         }, cb);
@@ -33149,15 +33149,15 @@ var require_SFTP = __commonJS({
           mode
         }, cb);
       }
-      chmod(path12, mode, cb) {
-        return this.setstat(path12, {
+      chmod(path13, mode, cb) {
+        return this.setstat(path13, {
           mode
         }, cb);
       }
-      readlink(path12, cb) {
+      readlink(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33165,7 +33165,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33210,10 +33210,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} SYMLINK`
         );
       }
-      realpath(path12, cb) {
+      realpath(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33221,7 +33221,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33266,13 +33266,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${which2} posix-rename@openssh.com`);
         }
       }
-      ext_openssh_statvfs(path12, cb) {
+      ext_openssh_statvfs(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["statvfs@openssh.com"];
         if (!ext || ext !== "2")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 19 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33282,7 +33282,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 19, p2);
         buf.utf8Write("statvfs@openssh.com", p2 += 4, 19);
         writeUInt32BE(buf, pathLen, p2 += 19);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         this._requests[reqid] = { extended: "statvfs@openssh.com", cb };
         const isBuffered = sendOrBuffer(this, buf);
         if (this._debug) {
@@ -33368,7 +33368,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} fsync@openssh.com`
         );
       }
-      ext_openssh_lsetstat(path12, attrs, cb) {
+      ext_openssh_lsetstat(path13, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["lsetstat@openssh.com"];
@@ -33383,7 +33383,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 20 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33393,7 +33393,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 20, p2);
         buf.utf8Write("lsetstat@openssh.com", p2 += 4, 20);
         writeUInt32BE(buf, pathLen, p2 += 20);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         writeUInt32BE(buf, flags, p2 += pathLen);
         if (attrsLen) {
           p2 += 4;
@@ -33410,13 +33410,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${status} lsetstat@openssh.com`);
         }
       }
-      ext_openssh_expandPath(path12, cb) {
+      ext_openssh_expandPath(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["expand-path@openssh.com"];
         if (ext !== "1")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 23 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33426,7 +33426,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 23, p2);
         buf.utf8Write("expand-path@openssh.com", p2 += 4, 23);
         writeUInt32BE(buf, pathLen, p2 += 20);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33899,13 +33899,13 @@ var require_SFTP = __commonJS({
             if (--left === 0)
               cb(err);
           };
-          if (srcHandle && (src === fs16 || src.outgoing.state === "open"))
+          if (srcHandle && (src === fs17 || src.outgoing.state === "open"))
             ++left;
-          if (dstHandle && (dst === fs16 || dst.outgoing.state === "open"))
+          if (dstHandle && (dst === fs17 || dst.outgoing.state === "open"))
             ++left;
-          if (srcHandle && (src === fs16 || src.outgoing.state === "open"))
+          if (srcHandle && (src === fs17 || src.outgoing.state === "open"))
             src.close(srcHandle, cbfinal);
-          if (dstHandle && (dst === fs16 || dst.outgoing.state === "open"))
+          if (dstHandle && (dst === fs17 || dst.outgoing.state === "open"))
             dst.close(dstHandle, cbfinal);
         } else {
           cb(err);
@@ -33921,7 +33921,7 @@ var require_SFTP = __commonJS({
           tryStat(null, { size: fileSize });
         function tryStat(err2, attrs) {
           if (err2) {
-            if (src !== fs16) {
+            if (src !== fs17) {
               src.stat(srcPath, (err_, attrs_) => {
                 if (err_)
                   return onerror(err2);
@@ -34704,12 +34704,12 @@ var require_SFTP = __commonJS({
       [REQUEST.LSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path12 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed LSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received LSTAT (id:${reqID})`);
-        if (!sftp.emit("LSTAT", reqID, path12)) {
+        if (!sftp.emit("LSTAT", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34728,13 +34728,13 @@ var require_SFTP = __commonJS({
       [REQUEST.SETSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed SETSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received SETSTAT (id:${reqID})`);
-        if (!sftp.emit("SETSTAT", reqID, path12, attrs)) {
+        if (!sftp.emit("SETSTAT", reqID, path13, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34756,12 +34756,12 @@ var require_SFTP = __commonJS({
       [REQUEST.OPENDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path12 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed OPENDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received OPENDIR (id:${reqID})`);
-        if (!sftp.emit("OPENDIR", reqID, path12)) {
+        if (!sftp.emit("OPENDIR", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34780,63 +34780,63 @@ var require_SFTP = __commonJS({
       [REQUEST.REMOVE]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path12 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed REMOVE packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received REMOVE (id:${reqID})`);
-        if (!sftp.emit("REMOVE", reqID, path12)) {
+        if (!sftp.emit("REMOVE", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.MKDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed MKDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received MKDIR (id:${reqID})`);
-        if (!sftp.emit("MKDIR", reqID, path12, attrs)) {
+        if (!sftp.emit("MKDIR", reqID, path13, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.RMDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path12 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed RMDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received RMDIR (id:${reqID})`);
-        if (!sftp.emit("RMDIR", reqID, path12)) {
+        if (!sftp.emit("RMDIR", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.REALPATH]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path12 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed REALPATH packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received REALPATH (id:${reqID})`
         );
-        if (!sftp.emit("REALPATH", reqID, path12)) {
+        if (!sftp.emit("REALPATH", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.STAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path12 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed STAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received STAT (id:${reqID})`);
-        if (!sftp.emit("STAT", reqID, path12)) {
+        if (!sftp.emit("STAT", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34856,14 +34856,14 @@ var require_SFTP = __commonJS({
       [REQUEST.READLINK]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path12 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed READLINK packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received READLINK (id:${reqID})`
         );
-        if (!sftp.emit("READLINK", reqID, path12)) {
+        if (!sftp.emit("READLINK", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34934,7 +34934,7 @@ var require_SFTP = __commonJS({
     function roundUpToMultipleOf8(n) {
       return n + 7 & ~7;
     }
-    function ReadStream(sftp, path12, options) {
+    function ReadStream(sftp, path13, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -34948,7 +34948,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       ReadableStream2.call(this, options);
-      this.path = path12;
+      this.path = path13;
       this.flags = options.flags === void 0 ? "r" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -35079,7 +35079,7 @@ var require_SFTP = __commonJS({
       },
       configurable: true
     });
-    function WriteStream(sftp, path12, options) {
+    function WriteStream(sftp, path13, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -35091,7 +35091,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       WritableStream.call(this, options);
-      this.path = path12;
+      this.path = path13;
       this.flags = options.flags === void 0 ? "w" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -41614,17 +41614,17 @@ var require_piece_length = __commonJS({
 var require_is_file = __commonJS({
   "node_modules/is-file/index.js"(exports, module) {
     "use strict";
-    var fs16 = __require("fs");
-    module.exports = function isFile2(path12, cb) {
-      if (!cb) return isFileSync(path12);
-      fs16.stat(path12, function(err, stats) {
+    var fs17 = __require("fs");
+    module.exports = function isFile2(path13, cb) {
+      if (!cb) return isFileSync(path13);
+      fs17.stat(path13, function(err, stats) {
         if (err) return cb(err);
         return cb(null, stats.isFile());
       });
     };
     module.exports.sync = isFileSync;
-    function isFileSync(path12) {
-      return fs16.existsSync(path12) && fs16.statSync(path12).isFile();
+    function isFileSync(path13) {
+      return fs17.existsSync(path13) && fs17.statSync(path13).isFile();
     }
   }
 });
@@ -47970,14 +47970,14 @@ var require_node_domexception = __commonJS({
 });
 
 // node_modules/fetch-blob/from.js
-import { statSync as statSync2, createReadStream as createReadStream2, promises as fs8 } from "node:fs";
+import { statSync as statSync2, createReadStream as createReadStream3, promises as fs9 } from "node:fs";
 var import_node_domexception, stat2;
 var init_from = __esm({
   "node_modules/fetch-blob/from.js"() {
     import_node_domexception = __toESM(require_node_domexception(), 1);
     init_file();
     init_fetch_blob();
-    ({ stat: stat2 } = fs8);
+    ({ stat: stat2 } = fs9);
   }
 });
 
@@ -51911,8 +51911,8 @@ var require_windows = __commonJS({
   "node_modules/isexe/windows.js"(exports, module) {
     module.exports = isexe;
     isexe.sync = sync2;
-    var fs16 = __require("fs");
-    function checkPathExt(path12, options) {
+    var fs17 = __require("fs");
+    function checkPathExt(path13, options) {
       var pathext = options.pathExt !== void 0 ? options.pathExt : process.env.PATHEXT;
       if (!pathext) {
         return true;
@@ -51923,25 +51923,25 @@ var require_windows = __commonJS({
       }
       for (var i2 = 0; i2 < pathext.length; i2++) {
         var p2 = pathext[i2].toLowerCase();
-        if (p2 && path12.substr(-p2.length).toLowerCase() === p2) {
+        if (p2 && path13.substr(-p2.length).toLowerCase() === p2) {
           return true;
         }
       }
       return false;
     }
-    function checkStat(stat3, path12, options) {
+    function checkStat(stat3, path13, options) {
       if (!stat3.isSymbolicLink() && !stat3.isFile()) {
         return false;
       }
-      return checkPathExt(path12, options);
+      return checkPathExt(path13, options);
     }
-    function isexe(path12, options, cb) {
-      fs16.stat(path12, function(er2, stat3) {
-        cb(er2, er2 ? false : checkStat(stat3, path12, options));
+    function isexe(path13, options, cb) {
+      fs17.stat(path13, function(er2, stat3) {
+        cb(er2, er2 ? false : checkStat(stat3, path13, options));
       });
     }
-    function sync2(path12, options) {
-      return checkStat(fs16.statSync(path12), path12, options);
+    function sync2(path13, options) {
+      return checkStat(fs17.statSync(path13), path13, options);
     }
   }
 });
@@ -51951,14 +51951,14 @@ var require_mode = __commonJS({
   "node_modules/isexe/mode.js"(exports, module) {
     module.exports = isexe;
     isexe.sync = sync2;
-    var fs16 = __require("fs");
-    function isexe(path12, options, cb) {
-      fs16.stat(path12, function(er2, stat3) {
+    var fs17 = __require("fs");
+    function isexe(path13, options, cb) {
+      fs17.stat(path13, function(er2, stat3) {
         cb(er2, er2 ? false : checkStat(stat3, options));
       });
     }
-    function sync2(path12, options) {
-      return checkStat(fs16.statSync(path12), options);
+    function sync2(path13, options) {
+      return checkStat(fs17.statSync(path13), options);
     }
     function checkStat(stat3, options) {
       return stat3.isFile() && checkMode(stat3, options);
@@ -51982,7 +51982,7 @@ var require_mode = __commonJS({
 // node_modules/isexe/index.js
 var require_isexe = __commonJS({
   "node_modules/isexe/index.js"(exports, module) {
-    var fs16 = __require("fs");
+    var fs17 = __require("fs");
     var core;
     if (process.platform === "win32" || global.TESTING_WINDOWS) {
       core = require_windows();
@@ -51991,7 +51991,7 @@ var require_isexe = __commonJS({
     }
     module.exports = isexe;
     isexe.sync = sync2;
-    function isexe(path12, options, cb) {
+    function isexe(path13, options, cb) {
       if (typeof options === "function") {
         cb = options;
         options = {};
@@ -52001,7 +52001,7 @@ var require_isexe = __commonJS({
           throw new TypeError("callback not provided");
         }
         return new Promise(function(resolve4, reject) {
-          isexe(path12, options || {}, function(er2, is2) {
+          isexe(path13, options || {}, function(er2, is2) {
             if (er2) {
               reject(er2);
             } else {
@@ -52010,7 +52010,7 @@ var require_isexe = __commonJS({
           });
         });
       }
-      core(path12, options || {}, function(er2, is2) {
+      core(path13, options || {}, function(er2, is2) {
         if (er2) {
           if (er2.code === "EACCES" || options && options.ignoreErrors) {
             er2 = null;
@@ -52020,9 +52020,9 @@ var require_isexe = __commonJS({
         cb(er2, is2);
       });
     }
-    function sync2(path12, options) {
+    function sync2(path13, options) {
       try {
-        return core.sync(path12, options || {});
+        return core.sync(path13, options || {});
       } catch (er2) {
         if (options && options.ignoreErrors || er2.code === "EACCES") {
           return false;
@@ -52038,7 +52038,7 @@ var require_isexe = __commonJS({
 var require_which = __commonJS({
   "node_modules/which/which.js"(exports, module) {
     var isWindows = process.platform === "win32" || process.env.OSTYPE === "cygwin" || process.env.OSTYPE === "msys";
-    var path12 = __require("path");
+    var path13 = __require("path");
     var COLON2 = isWindows ? ";" : ":";
     var isexe = require_isexe();
     var getNotFoundError = (cmd) => Object.assign(new Error(`not found: ${cmd}`), { code: "ENOENT" });
@@ -52076,7 +52076,7 @@ var require_which = __commonJS({
           return opt.all && found.length ? resolve4(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
-        const pCmd = path12.join(pathPart, cmd);
+        const pCmd = path13.join(pathPart, cmd);
         const p2 = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
         resolve4(subStep(p2, i2, 0));
       });
@@ -52103,7 +52103,7 @@ var require_which = __commonJS({
       for (let i2 = 0; i2 < pathEnv.length; i2++) {
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
-        const pCmd = path12.join(pathPart, cmd);
+        const pCmd = path13.join(pathPart, cmd);
         const p2 = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
         for (let j2 = 0; j2 < pathExt.length; j2++) {
           const cur = p2 + pathExt[j2];
@@ -52151,7 +52151,7 @@ var require_path_key = __commonJS({
 var require_resolveCommand = __commonJS({
   "node_modules/cross-spawn/lib/util/resolveCommand.js"(exports, module) {
     "use strict";
-    var path12 = __require("path");
+    var path13 = __require("path");
     var which2 = require_which();
     var getPathKey = require_path_key();
     function resolveCommandAttempt(parsed, withoutPathExt) {
@@ -52169,7 +52169,7 @@ var require_resolveCommand = __commonJS({
       try {
         resolved = which2.sync(parsed.command, {
           path: env[getPathKey({ env })],
-          pathExt: withoutPathExt ? path12.delimiter : void 0
+          pathExt: withoutPathExt ? path13.delimiter : void 0
         });
       } catch (e2) {
       } finally {
@@ -52178,7 +52178,7 @@ var require_resolveCommand = __commonJS({
         }
       }
       if (resolved) {
-        resolved = path12.resolve(hasCustomCwd ? parsed.options.cwd : "", resolved);
+        resolved = path13.resolve(hasCustomCwd ? parsed.options.cwd : "", resolved);
       }
       return resolved;
     }
@@ -52232,8 +52232,8 @@ var require_shebang_command = __commonJS({
       if (!match) {
         return null;
       }
-      const [path12, argument] = match[0].replace(/#! ?/, "").split(" ");
-      const binary = path12.split("/").pop();
+      const [path13, argument] = match[0].replace(/#! ?/, "").split(" ");
+      const binary = path13.split("/").pop();
       if (binary === "env") {
         return argument;
       }
@@ -52246,16 +52246,16 @@ var require_shebang_command = __commonJS({
 var require_readShebang = __commonJS({
   "node_modules/cross-spawn/lib/util/readShebang.js"(exports, module) {
     "use strict";
-    var fs16 = __require("fs");
+    var fs17 = __require("fs");
     var shebangCommand = require_shebang_command();
     function readShebang(command) {
       const size = 150;
       const buffer = Buffer.alloc(size);
       let fd;
       try {
-        fd = fs16.openSync(command, "r");
-        fs16.readSync(fd, buffer, 0, size, 0);
-        fs16.closeSync(fd);
+        fd = fs17.openSync(command, "r");
+        fs17.readSync(fd, buffer, 0, size, 0);
+        fs17.closeSync(fd);
       } catch (e2) {
       }
       return shebangCommand(buffer.toString());
@@ -52268,7 +52268,7 @@ var require_readShebang = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/cross-spawn/lib/parse.js"(exports, module) {
     "use strict";
-    var path12 = __require("path");
+    var path13 = __require("path");
     var resolveCommand = require_resolveCommand();
     var escape2 = require_escape();
     var readShebang = require_readShebang();
@@ -52293,7 +52293,7 @@ var require_parse2 = __commonJS({
       const needsShell = !isExecutableRegExp.test(commandFile);
       if (parsed.options.forceShell || needsShell) {
         const needsDoubleEscapeMetaChars = isCmdShimRegExp.test(commandFile);
-        parsed.command = path12.normalize(parsed.command);
+        parsed.command = path13.normalize(parsed.command);
         parsed.command = escape2.command(parsed.command);
         parsed.args = parsed.args.map((arg) => escape2.argument(arg, needsDoubleEscapeMetaChars));
         const shellCommand = [parsed.command].concat(parsed.args).join(" ");
@@ -68196,9 +68196,9 @@ var require_fs_native_extensions = __commonJS({
 var require_random_access_file = __commonJS({
   "node_modules/random-access-file/index.js"(exports, module) {
     var RandomAccessStorage = require_random_access_storage();
-    var fs16 = __require("fs");
-    var path12 = __require("path");
-    var constants5 = fs16.constants;
+    var fs17 = __require("fs");
+    var path13 = __require("path");
+    var constants5 = fs17.constants;
     var fsext = null;
     try {
       fsext = require_fs_native_extensions();
@@ -68232,7 +68232,7 @@ var require_random_access_file = __commonJS({
       constructor(filename, opts = {}) {
         const size = opts.size || (opts.truncate ? 0 : -1);
         super();
-        if (opts.directory) filename = path12.join(opts.directory, path12.resolve("/", filename).replace(/^\w+:\\/, ""));
+        if (opts.directory) filename = path13.join(opts.directory, path13.resolve("/", filename).replace(/^\w+:\\/, ""));
         this.directory = opts.directory || null;
         this.filename = filename;
         this.fd = 0;
@@ -68257,11 +68257,11 @@ var require_random_access_file = __commonJS({
         const create = this._alwaysCreate || this.writing;
         const self2 = this;
         const mode = this.mode | (create ? CREAT : 0);
-        if (create) fs16.mkdir(path12.dirname(this.filename), { recursive: true }, ondir);
+        if (create) fs17.mkdir(path13.dirname(this.filename), { recursive: true }, ondir);
         else ondir(null);
         function ondir(err) {
           if (err) return req.callback(err);
-          fs16.open(self2.filename, mode, onopen);
+          fs17.open(self2.filename, mode, onopen);
         }
         function onopen(err, fd) {
           if (err) return onerror(err);
@@ -68279,7 +68279,7 @@ var require_random_access_file = __commonJS({
         function onsparse(err) {
           if (err) return onerrorafteropen(err);
           if (self2._size < 0) return ontruncate(null);
-          fs16.ftruncate(self2.fd, self2._size, ontruncate);
+          fs17.ftruncate(self2.fd, self2._size, ontruncate);
         }
         function ontruncate(err) {
           if (err) return onerrorafteropen(err);
@@ -68290,7 +68290,7 @@ var require_random_access_file = __commonJS({
           req.callback(err);
         }
         function onerrorafteropen(err) {
-          fs16.close(self2.fd, function() {
+          fs17.close(self2.fd, function() {
             self2.fd = 0;
             onerror(err);
           });
@@ -68299,13 +68299,13 @@ var require_random_access_file = __commonJS({
       _write(req) {
         const data = req.data;
         const fd = this.fd;
-        fs16.write(fd, data, 0, req.size, req.offset, onwrite);
+        fs17.write(fd, data, 0, req.size, req.offset, onwrite);
         function onwrite(err, wrote) {
           if (err) return req.callback(err);
           req.size -= wrote;
           req.offset += wrote;
           if (!req.size) return req.callback(null);
-          fs16.write(fd, data, data.length - req.size, req.size, req.offset, onwrite);
+          fs17.write(fd, data, data.length - req.size, req.size, req.offset, onwrite);
         }
       }
       _read(req) {
@@ -68313,14 +68313,14 @@ var require_random_access_file = __commonJS({
         const data = req.data || this._alloc(req.size);
         const fd = this.fd;
         if (!req.size) return process.nextTick(readEmpty, req);
-        fs16.read(fd, data, 0, req.size, req.offset, onread);
+        fs17.read(fd, data, 0, req.size, req.offset, onread);
         function onread(err, read) {
           if (err) return req.callback(err);
           if (!read) return req.callback(createReadError(self2.filename, req.offset, req.size));
           req.size -= read;
           req.offset += read;
           if (!req.size) return req.callback(null, data);
-          fs16.read(fd, data, data.length - req.size, req.size, req.offset, onread);
+          fs17.read(fd, data, data.length - req.size, req.size, req.offset, onread);
         }
       }
       _del(req) {
@@ -68332,20 +68332,20 @@ var require_random_access_file = __commonJS({
         }
       }
       _truncate(req) {
-        fs16.ftruncate(this.fd, req.offset, ontruncate);
+        fs17.ftruncate(this.fd, req.offset, ontruncate);
         function ontruncate(err) {
           req.callback(err);
         }
       }
       _stat(req) {
-        fs16.fstat(this.fd, onstat);
+        fs17.fstat(this.fd, onstat);
         function onstat(err, st2) {
           req.callback(err, st2);
         }
       }
       _close(req) {
         const self2 = this;
-        fs16.close(this.fd, onclose);
+        fs17.close(this.fd, onclose);
         function onclose(err) {
           if (err) return req.callback(err);
           if (self2._pool !== null) self2._pool._oninactive(self2);
@@ -68355,34 +68355,34 @@ var require_random_access_file = __commonJS({
       }
       _unlink(req) {
         const self2 = this;
-        const root = this.directory && path12.resolve(path12.join(this.directory, "."));
-        let dir = path12.resolve(path12.dirname(this.filename));
-        fs16.unlink(this.filename, onunlink);
+        const root = this.directory && path13.resolve(path13.join(this.directory, "."));
+        let dir = path13.resolve(path13.dirname(this.filename));
+        fs17.unlink(this.filename, onunlink);
         function onunlink(err) {
           if (err && err.code === "ENOENT") err = null;
           if (err || !self2._rmdir || !root || dir === root) return req.callback(err);
-          fs16.rmdir(dir, onrmdir);
+          fs17.rmdir(dir, onrmdir);
         }
         function onrmdir(err) {
-          dir = path12.join(dir, "..");
+          dir = path13.join(dir, "..");
           if (err || dir === root) return req.callback(null);
-          fs16.rmdir(dir, onrmdir);
+          fs17.rmdir(dir, onrmdir);
         }
       }
     };
     function readEmpty(req) {
       req.callback(null, Buffer.alloc(0));
     }
-    function createLockError(path13) {
+    function createLockError(path14) {
       const err = new Error("ELOCKED: File is locked");
       err.code = "ELOCKED";
-      err.path = path13;
+      err.path = path14;
       return err;
     }
-    function createReadError(path13, offset, size) {
+    function createReadError(path14, offset, size) {
       const err = new Error("EPARTIALREAD: Could not satisfy length");
       err.code = "EPARTIALREAD";
-      err.path = path13;
+      err.path = path14;
       err.offset = offset;
       err.size = size;
       return err;
@@ -68658,11 +68658,11 @@ var require_Mime = __commonJS({
         }
       }
     };
-    Mime.prototype.getType = function(path12) {
-      path12 = String(path12);
-      let last = path12.replace(/^.*[/\\]/, "").toLowerCase();
+    Mime.prototype.getType = function(path13) {
+      path13 = String(path13);
+      let last = path13.replace(/^.*[/\\]/, "").toLowerCase();
       let ext = last.replace(/^.*\./, "").toLowerCase();
-      let hasPath = last.length < path12.length;
+      let hasPath = last.length < path13.length;
       let hasDot = ext.length < last.length - 1;
       return (hasDot || !hasPath) && this._types[ext] || null;
     };
@@ -69027,9 +69027,9 @@ var require_pump = __commonJS({
   "node_modules/pump/index.js"(exports, module) {
     var once7 = require_once();
     var eos = require_end_of_stream();
-    var fs16;
+    var fs17;
     try {
-      fs16 = __require("fs");
+      fs17 = __require("fs");
     } catch (e2) {
     }
     var noop9 = function() {
@@ -69040,8 +69040,8 @@ var require_pump = __commonJS({
     };
     var isFS = function(stream) {
       if (!ancient) return false;
-      if (!fs16) return false;
-      return (stream instanceof (fs16.ReadStream || noop9) || stream instanceof (fs16.WriteStream || noop9)) && isFn(stream.close);
+      if (!fs17) return false;
+      return (stream instanceof (fs17.ReadStream || noop9) || stream instanceof (fs17.WriteStream || noop9)) && isFn(stream.close);
     };
     var isRequest2 = function(stream) {
       return stream.setHeader && isFn(stream.abort);
@@ -70543,14 +70543,14 @@ var require_semver = __commonJS({
 var require_make_dir = __commonJS({
   "node_modules/make-dir/index.js"(exports, module) {
     "use strict";
-    var fs16 = __require("fs");
-    var path12 = __require("path");
+    var fs17 = __require("fs");
+    var path13 = __require("path");
     var { promisify: promisify2 } = __require("util");
     var semver = require_semver();
     var useNativeRecursiveOption = semver.satisfies(process.version, ">=10.12.0");
     var checkPath = (pth) => {
       if (process.platform === "win32") {
-        const pathHasInvalidWinCharacters = /[<>:"|?*]/.test(pth.replace(path12.parse(pth).root, ""));
+        const pathHasInvalidWinCharacters = /[<>:"|?*]/.test(pth.replace(path13.parse(pth).root, ""));
         if (pathHasInvalidWinCharacters) {
           const error2 = new Error(`Path contains invalid characters: ${pth}`);
           error2.code = "EINVAL";
@@ -70561,7 +70561,7 @@ var require_make_dir = __commonJS({
     var processOptions = (options) => {
       const defaults = {
         mode: 511,
-        fs: fs16
+        fs: fs17
       };
       return {
         ...defaults,
@@ -70581,8 +70581,8 @@ var require_make_dir = __commonJS({
       options = processOptions(options);
       const mkdir3 = promisify2(options.fs.mkdir);
       const stat3 = promisify2(options.fs.stat);
-      if (useNativeRecursiveOption && options.fs.mkdir === fs16.mkdir) {
-        const pth = path12.resolve(input);
+      if (useNativeRecursiveOption && options.fs.mkdir === fs17.mkdir) {
+        const pth = path13.resolve(input);
         await mkdir3(pth, {
           mode: options.mode,
           recursive: true
@@ -70598,13 +70598,13 @@ var require_make_dir = __commonJS({
             throw error2;
           }
           if (error2.code === "ENOENT") {
-            if (path12.dirname(pth) === pth) {
+            if (path13.dirname(pth) === pth) {
               throw permissionError(pth);
             }
             if (error2.message.includes("null bytes")) {
               throw error2;
             }
-            await make(path12.dirname(pth));
+            await make(path13.dirname(pth));
             return make(pth);
           }
           try {
@@ -70618,15 +70618,15 @@ var require_make_dir = __commonJS({
           return pth;
         }
       };
-      return make(path12.resolve(input));
+      return make(path13.resolve(input));
     };
     module.exports = makeDir2;
     module.exports.sync = (input, options) => {
       checkPath(input);
       options = processOptions(options);
-      if (useNativeRecursiveOption && options.fs.mkdirSync === fs16.mkdirSync) {
-        const pth = path12.resolve(input);
-        fs16.mkdirSync(pth, {
+      if (useNativeRecursiveOption && options.fs.mkdirSync === fs17.mkdirSync) {
+        const pth = path13.resolve(input);
+        fs17.mkdirSync(pth, {
           mode: options.mode,
           recursive: true
         });
@@ -70640,13 +70640,13 @@ var require_make_dir = __commonJS({
             throw error2;
           }
           if (error2.code === "ENOENT") {
-            if (path12.dirname(pth) === pth) {
+            if (path13.dirname(pth) === pth) {
               throw permissionError(pth);
             }
             if (error2.message.includes("null bytes")) {
               throw error2;
             }
-            make(path12.dirname(pth));
+            make(path13.dirname(pth));
             return make(pth);
           }
           try {
@@ -70659,7 +70659,7 @@ var require_make_dir = __commonJS({
         }
         return pth;
       };
-      return make(path12.resolve(input));
+      return make(path13.resolve(input));
     };
   }
 });
@@ -70683,9 +70683,9 @@ var require_shell_escape = __commonJS({
 });
 
 // src/run.ts
-import * as fs15 from "node:fs";
+import * as fs16 from "node:fs";
 import * as os11 from "node:os";
-import * as path11 from "node:path";
+import * as path12 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -71441,6 +71441,7 @@ function readSettings(read = readFromEnvironment(), env = process.env) {
   const overwrite = field("overwrite", () => readBoolean(read("overwrite"), false));
   const encrypt = field("encrypt", () => readBoolean(read("encrypt"), true));
   const compressionLevel = field("compression-level", () => readInteger(read("compression-level"), 1, 0, 9));
+  const keepPayload = field("keep-payload", () => readBoolean(read("keep-payload"), true));
   if (errors.length > 0) throw new InputErrors(errors);
   return {
     sourceDir,
@@ -71459,7 +71460,8 @@ function readSettings(read = readFromEnvironment(), env = process.env) {
     nodePath,
     overwrite,
     encrypt,
-    compressionLevel
+    compressionLevel,
+    keepPayload
   };
 }
 function readSourceDir(given, workspace) {
@@ -71542,13 +71544,13 @@ function readBoolean(text, fallback) {
 
 // src/deploy.ts
 import { createHash as createHash5 } from "node:crypto";
-import * as fs14 from "node:fs";
+import * as fs15 from "node:fs";
 import * as os10 from "node:os";
-import * as path10 from "node:path";
+import * as path11 from "node:path";
 
 // src/pack/pack.ts
-import { createCipheriv, createHash as createHash2, randomBytes } from "node:crypto";
-import * as fs5 from "node:fs";
+import { createCipheriv, createHash as createHash2 } from "node:crypto";
+import * as fs6 from "node:fs";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
@@ -74521,73 +74523,138 @@ var To = (s4) => {
   s4.mtimeCache || (s4.mtimeCache = /* @__PURE__ */ new Map()), s4.filter = t2 ? (e2, i2) => t2(e2, i2) && !((s4.mtimeCache?.get(e2) ?? i2.mtime ?? 0) > (i2.mtime ?? 0)) : (e2, i2) => !((s4.mtimeCache?.get(e2) ?? i2.mtime ?? 0) > (i2.mtime ?? 0));
 };
 
-// src/pack/pack.ts
+// src/pack/mtimes.ts
+import { deflateRawSync, inflateRawSync } from "node:zlib";
+
+// src/pack/tree-walk.ts
+import * as fs5 from "node:fs";
+import * as path2 from "node:path";
+function walkTree(root) {
+  const entries = [];
+  const walk = (dir, prefix) => {
+    for (const name of fs5.readdirSync(dir).sort()) {
+      const full = path2.join(dir, name);
+      const relative = prefix === "" ? name : `${prefix}/${name}`;
+      const stat3 = fs5.lstatSync(full);
+      entries.push({ relative, full, stat: stat3 });
+      if (stat3.isDirectory()) walk(full, relative);
+    }
+  };
+  walk(root, "");
+  return entries;
+}
+
+// src/pack/mtimes.ts
+function encodeMtimes(mtimesMs) {
+  let previous = 0;
+  const deltas = mtimesMs.map((ms3) => {
+    const whole = Math.trunc(ms3);
+    const delta = whole - previous;
+    previous = whole;
+    return delta;
+  });
+  return deflateRawSync(JSON.stringify(deltas), { level: 9 }).toString("base64");
+}
+
+// src/pack/payload-key.ts
+import { hkdfSync, randomBytes } from "node:crypto";
 var PAYLOAD_CIPHER = "aes-256-ctr";
+var KEY_INFO = "murder-action payload key v1";
+function derivePayloadKey(secret, plaintextSha256) {
+  const bytes = Buffer.from(hkdfSync("sha256", secret, Buffer.from(plaintextSha256, "hex"), KEY_INFO, 48));
+  return { key: bytes.subarray(0, 32).toString("hex"), iv: bytes.subarray(32, 48).toString("hex") };
+}
+function randomPayloadKey() {
+  return { key: randomBytes(32).toString("hex"), iv: randomBytes(16).toString("hex") };
+}
+
+// src/pack/pack.ts
+var ARCHIVE_MTIME = /* @__PURE__ */ new Date(0);
 async function packDirectory(sourceDir, file, options) {
   const started = Date.now();
-  const entries = fs5.readdirSync(sourceDir).sort().map((name) => `./${name}`);
+  const tree = walkTree(sourceDir);
+  const entries = tree.map((entry) => `./${entry.relative}`);
   const archive = Qn(
     {
       cwd: sourceDir,
       follow: false,
-      gzip: options.gzipLevel > 0 ? { level: options.gzipLevel } : false
+      noDirRecurse: true,
+      gzip: options.gzipLevel > 0 ? { level: options.gzipLevel } : false,
+      onWriteEntry: canonicalHeader
     },
     entries
   );
+  const plain = hashingCounter();
+  await pipeline(archive, plain.stage, fs6.createWriteStream(file, { mode: 384 }));
+  const result = {
+    file,
+    bytes: plain.bytes(),
+    sha256: plain.sha256(),
+    mtimes: encodeMtimes(tree.map((entry) => entry.stat.mtimeMs)),
+    entries: tree.length,
+    seconds: 0
+  };
+  if (options.encrypt) {
+    const encryption = options.keySecret !== void 0 ? derivePayloadKey(options.keySecret, result.sha256) : randomPayloadKey();
+    result.sha256 = await encryptInPlace(file, encryption);
+    result.encryption = encryption;
+  }
+  result.seconds = (Date.now() - started) / 1e3;
+  return result;
+}
+function canonicalHeader(entry) {
+  const writing = entry;
+  const { mode, size } = writing.stat;
+  writing.stat = { mode, size, uid: 0, gid: 0, mtime: ARCHIVE_MTIME };
+  writing.myuid = -1;
+}
+async function encryptInPlace(file, encryption) {
+  const cipher = createCipheriv(PAYLOAD_CIPHER, Buffer.from(encryption.key, "hex"), Buffer.from(encryption.iv, "hex"));
+  const sealed = hashingCounter();
+  await pipeline(fs6.createReadStream(file), cipher, sealed.stage, fs6.createWriteStream(file, { flags: "r+" }));
+  return sealed.sha256();
+}
+function hashingCounter() {
   const hash2 = createHash2("sha256");
   let bytes = 0;
-  const measure = new Transform({
+  const stage = new Transform({
     transform(chunk, _encoding, callback) {
       hash2.update(chunk);
       bytes += chunk.length;
       callback(null, chunk);
     }
   });
-  const stages = [];
-  let encryption;
-  if (options.encrypt) {
-    encryption = { key: randomBytes(32).toString("hex"), iv: randomBytes(16).toString("hex") };
-    stages.push(createCipheriv(PAYLOAD_CIPHER, Buffer.from(encryption.key, "hex"), Buffer.from(encryption.iv, "hex")));
-  }
-  await pipeline(archive, ...stages, measure, fs5.createWriteStream(file, { mode: 384 }));
-  return { file, bytes, sha256: hash2.digest("hex"), encryption, seconds: (Date.now() - started) / 1e3 };
+  return { stage, sha256: () => hash2.digest("hex"), bytes: () => bytes };
 }
 
 // src/pack/tree-digest.ts
 import { createHash as createHash3 } from "node:crypto";
-import * as fs6 from "node:fs";
-import * as path2 from "node:path";
+import * as fs7 from "node:fs";
+import * as path3 from "node:path";
 import { pipeline as pipeline2 } from "node:stream/promises";
 async function treeDigest(dir) {
-  const root = path2.resolve(dir);
+  const root = path3.resolve(dir);
   const manifest = createHash3("sha256");
   const escaping = [];
-  const walk = async (dir2) => {
-    for (const name of fs6.readdirSync(dir2).sort()) {
-      const full = path2.join(dir2, name);
-      const relative2 = path2.relative(root, full);
-      const stat3 = fs6.lstatSync(full);
-      const mode = (stat3.mode & 4095).toString(8);
-      if (stat3.isSymbolicLink()) {
-        const target = fs6.readlinkSync(full);
-        const resolved = path2.resolve(path2.dirname(full), target);
-        if (path2.isAbsolute(target) || resolved !== root && !resolved.startsWith(root + path2.sep)) escaping.push(`${relative2} -> ${target}`);
-        manifest.update(`l ${JSON.stringify(relative2)} ${JSON.stringify(target)}
+  for (const { relative, full, stat: stat3 } of walkTree(root)) {
+    const mode = (stat3.mode & 4095).toString(8);
+    if (stat3.isSymbolicLink()) {
+      const target = fs7.readlinkSync(full);
+      const resolved = path3.resolve(path3.dirname(full), target);
+      if (path3.isAbsolute(target) || resolved !== root && !resolved.startsWith(root + path3.sep)) escaping.push(`${relative} -> ${target}`);
+      manifest.update(`l ${JSON.stringify(relative)} ${JSON.stringify(target)}
 `);
-      } else if (stat3.isDirectory()) {
-        manifest.update(`d ${JSON.stringify(relative2)} ${mode}
+    } else if (stat3.isDirectory()) {
+      manifest.update(`d ${JSON.stringify(relative)} ${mode}
 `);
-        await walk(full);
-      } else if (stat3.isFile()) {
-        const content = createHash3("sha256");
-        await pipeline2(fs6.createReadStream(full), content);
-        manifest.update(`f ${JSON.stringify(relative2)} ${mode} ${stat3.size} ${content.digest("hex")}
+    } else if (stat3.isFile()) {
+      const content = createHash3("sha256");
+      await pipeline2(fs7.createReadStream(full), content);
+      manifest.update(`f ${JSON.stringify(relative)} ${mode} ${stat3.size} ${content.digest("hex")}
 `);
-      } else manifest.update(`o ${JSON.stringify(relative2)} ${mode}
+    } else manifest.update(`o ${JSON.stringify(relative)} ${mode}
 `);
-    }
-  };
-  await walk(root);
+  }
   if (escaping.length > 0) {
     throw new Error(
       `symlinks that point outside the directory cannot be deployed (the hosts would refuse them): ${escaping.slice(0, 5).join(", ")}${escaping.length > 5 ? ` and ${escaping.length - 5} more` : ""}. Make them relative links inside it, or create them on the hosts after the deploy.`
@@ -74614,11 +74681,11 @@ async function detectAddressToward(host, port) {
 }
 
 // src/swarm/seeder.ts
-import * as path8 from "node:path";
+import * as path9 from "node:path";
 
 // node_modules/webtorrent/index.js
 import EventEmitter16 from "events";
-import path7 from "path";
+import path8 from "path";
 
 // node_modules/uint8-util/dist/src/node.js
 import { createHash as createHash4, randomBytes as rand } from "node:crypto";
@@ -76504,54 +76571,54 @@ if (typeof ReadableStream !== "undefined") {
 
 // node_modules/create-torrent/get-files.js
 import corePath from "path";
-import fs7 from "fs";
+import fs8 from "fs";
 var import_once = __toESM(require_once(), 1);
 var import_run_parallel = __toESM(require_run_parallel(), 1);
 function notHidden(file) {
   return file[0] !== ".";
 }
-function traversePath(path12, fn, cb) {
-  fs7.stat(path12, (err, stats) => {
+function traversePath(path13, fn, cb) {
+  fs8.stat(path13, (err, stats) => {
     if (err) return cb(err);
     if (stats.isDirectory()) {
-      fs7.readdir(path12, (err2, entries) => {
+      fs8.readdir(path13, (err2, entries) => {
         if (err2) return cb(err2);
         (0, import_run_parallel.default)(entries.filter(notHidden).filter(isNotJunk).map((entry) => (cb2) => {
-          traversePath(corePath.join(path12, entry), fn, cb2);
+          traversePath(corePath.join(path13, entry), fn, cb2);
         }), cb);
       });
     } else if (stats.isFile()) {
-      fn(path12, cb);
+      fn(path13, cb);
     }
   });
 }
-function getFilePathStream(path12) {
-  return () => fs7.createReadStream(path12);
+function getFilePathStream(path13) {
+  return () => fs8.createReadStream(path13);
 }
-function getFiles(path12, keepRoot, cb) {
-  traversePath(path12, getFileInfo, (err, files) => {
+function getFiles(path13, keepRoot, cb) {
+  traversePath(path13, getFileInfo, (err, files) => {
     if (err) return cb(err);
     if (Array.isArray(files)) files = files.flat(Infinity);
     else files = [files];
-    path12 = corePath.normalize(path12);
+    path13 = corePath.normalize(path13);
     if (keepRoot) {
-      path12 = path12.slice(0, path12.lastIndexOf(corePath.sep) + 1);
+      path13 = path13.slice(0, path13.lastIndexOf(corePath.sep) + 1);
     }
-    if (path12[path12.length - 1] !== corePath.sep) path12 += corePath.sep;
+    if (path13[path13.length - 1] !== corePath.sep) path13 += corePath.sep;
     files.forEach((file) => {
       file.getStream = getFilePathStream(file.path);
-      file.path = file.path.replace(path12, "").split(corePath.sep);
+      file.path = file.path.replace(path13, "").split(corePath.sep);
     });
     cb(null, files);
   });
 }
-function getFileInfo(path12, cb) {
+function getFileInfo(path13, cb) {
   cb = (0, import_once.default)(cb);
-  fs7.stat(path12, (err, stat3) => {
+  fs8.stat(path13, (err, stat3) => {
     if (err) return cb(err);
     const info2 = {
       length: stat3.size,
-      path: path12
+      path: path13
     };
     cb(null, info2);
   });
@@ -76600,12 +76667,12 @@ function _parseInput(input, opts, cb) {
     if (typeof item === "string") {
       return;
     }
-    let path12 = item.fullPath || item.name;
-    if (!path12) {
-      path12 = `Unknown File ${i2 + 1}`;
+    let path13 = item.fullPath || item.name;
+    if (!path13) {
+      path13 = `Unknown File ${i2 + 1}`;
       item.unknownName = true;
     }
-    item[pathSymbol] = path12.split("/");
+    item[pathSymbol] = path13.split("/");
     if (!item[pathSymbol][0]) {
       item[pathSymbol].shift();
     }
@@ -76793,8 +76860,8 @@ function onFiles(files, opts, cb) {
     }
   );
 }
-function isJunkPath(path12) {
-  const filename = path12[path12.length - 1];
+function isJunkPath(path13) {
+  const filename = path13[path13.length - 1];
   return filename[0] === "." && isJunk(filename);
 }
 function sumLength(sum, file) {
@@ -77474,7 +77541,7 @@ function toBuffer(str) {
 var client_default = DHT;
 
 // node_modules/load-ip-set/index.js
-import fs9 from "fs";
+import fs10 from "fs";
 
 // node_modules/node-fetch/src/index.js
 import http2 from "node:http";
@@ -78799,7 +78866,7 @@ async function loadIPSet(input, opts, cb) {
     }
     cb(null, new import_ip_set.default(blocklist));
   } else {
-    let f4 = fs9.createReadStream(input).on("error", cb);
+    let f4 = fs10.createReadStream(input).on("error", cb);
     if (/.gz$/.test(input)) f4 = f4.pipe(zlib2.Gunzip());
     onStream(f4);
   }
@@ -78830,7 +78897,7 @@ var load_ip_set_default = loadIPSet;
 var import_run_parallel7 = __toESM(require_run_parallel(), 1);
 
 // node_modules/parse-torrent/index.js
-import fs10 from "fs";
+import fs11 from "fs";
 
 // node_modules/@thaunknown/thirty-two/lib/thirty-two/index.js
 var byteTable = [
@@ -79094,7 +79161,7 @@ function magnetURIEncode(obj) {
 var magnet_uri_default = magnetURIDecode;
 
 // node_modules/parse-torrent/index.js
-import path3 from "path";
+import path4 from "path";
 var import_queue_microtask3 = __toESM(require_queue_microtask(), 1);
 async function parseTorrent(torrentId) {
   if (typeof torrentId === "string" && /^(stream-)?magnet:/.test(torrentId)) {
@@ -79152,8 +79219,8 @@ async function parseTorrentRemote(torrentId, opts, cb) {
     } catch (err) {
       return cb(new Error(`Error downloading torrent: ${err.message}`));
     }
-  } else if (typeof fs10.readFile === "function" && typeof torrentId === "string") {
-    fs10.readFile(torrentId, (err, torrentBuf) => {
+  } else if (typeof fs11.readFile === "function" && typeof torrentId === "string") {
+    fs11.readFile(torrentId, (err, torrentBuf) => {
       if (err) return cb(new Error("Invalid torrent identifier"));
       parseOrThrow(torrentBuf);
     });
@@ -79221,7 +79288,7 @@ async function decodeTorrentFile(torrent) {
     const parts = [].concat(result.name, file["path.utf-8"] || file.path || []).map((p2) => ArrayBuffer.isView(p2) ? arr2text(p2) : p2);
     sum += file.length;
     return {
-      path: path3.join.apply(null, [path3.sep].concat(parts)).slice(1),
+      path: path4.join.apply(null, [path4.sep].concat(parts)).slice(1),
       name: parts[parts.length - 1],
       length: file.length,
       offset: sum - file.length
@@ -79988,7 +80055,7 @@ import { isIP as isIP2 } from "node:net";
 // node_modules/execa/index.js
 var import_cross_spawn = __toESM(require_cross_spawn(), 1);
 import { Buffer as Buffer5 } from "node:buffer";
-import path5 from "node:path";
+import path6 from "node:path";
 import childProcess from "node:child_process";
 import process5 from "node:process";
 
@@ -80007,7 +80074,7 @@ function stripFinalNewline(input) {
 
 // node_modules/npm-run-path/index.js
 import process2 from "node:process";
-import path4 from "node:path";
+import path5 from "node:path";
 import { fileURLToPath } from "node:url";
 
 // node_modules/npm-run-path/node_modules/path-key/index.js
@@ -80031,7 +80098,7 @@ var npmRunPath = ({
   addExecPath = true
 } = {}) => {
   const cwdString = cwd instanceof URL ? fileURLToPath(cwd) : cwd;
-  const cwdPath = path4.resolve(cwdString);
+  const cwdPath = path5.resolve(cwdString);
   const result = [];
   if (preferLocal) {
     applyPreferLocal(result, cwdPath);
@@ -80039,19 +80106,19 @@ var npmRunPath = ({
   if (addExecPath) {
     applyExecPath(result, execPath, cwdPath);
   }
-  return [...result, pathOption].join(path4.delimiter);
+  return [...result, pathOption].join(path5.delimiter);
 };
 var applyPreferLocal = (result, cwdPath) => {
   let previous;
   while (previous !== cwdPath) {
-    result.push(path4.join(cwdPath, "node_modules/.bin"));
+    result.push(path5.join(cwdPath, "node_modules/.bin"));
     previous = cwdPath;
-    cwdPath = path4.resolve(cwdPath, "..");
+    cwdPath = path5.resolve(cwdPath, "..");
   }
 };
 var applyExecPath = (result, execPath, cwdPath) => {
   const execPathString = execPath instanceof URL ? fileURLToPath(execPath) : execPath;
-  result.push(path4.resolve(cwdPath, execPathString, ".."));
+  result.push(path5.resolve(cwdPath, execPathString, ".."));
 };
 var npmRunPathEnv = ({ env = process2.env, ...options } = {}) => {
   env = { ...env };
@@ -80718,7 +80785,7 @@ var addPipeMethods = (spawned) => {
 };
 
 // node_modules/execa/lib/stream.js
-import { createReadStream as createReadStream3, readFileSync as readFileSync2 } from "node:fs";
+import { createReadStream as createReadStream4, readFileSync as readFileSync2 } from "node:fs";
 var import_get_stream = __toESM(require_get_stream(), 1);
 var import_merge_stream = __toESM(require_merge_stream(), 1);
 var validateInputOptions = (input) => {
@@ -80745,7 +80812,7 @@ var getInput = ({ input, inputFile }) => {
     return input;
   }
   validateInputOptions(input);
-  return createReadStream3(inputFile);
+  return createReadStream4(inputFile);
 };
 var handleInput = (spawned, options) => {
   const input = getInput(options);
@@ -80955,7 +81022,7 @@ var handleArguments = (file, args, options = {}) => {
   };
   options.env = getEnv(options);
   options.stdio = normalizeStdio(options);
-  if (process5.platform === "win32" && path5.basename(file, ".exe") === "cmd") {
+  if (process5.platform === "win32" && path6.basename(file, ".exe") === "cmd") {
     args.unshift("/q");
   }
   return { file, args, options, parsed };
@@ -82883,10 +82950,10 @@ function noop3() {
 
 // node_modules/webtorrent/lib/torrent.js
 import EventEmitter15 from "events";
-import fs11 from "fs";
+import fs12 from "fs";
 import net2 from "net";
 import os9 from "os";
-import path6 from "path";
+import path7 from "path";
 
 // node_modules/addr-to-ip-port/index.js
 var ADDR_RE = /^\[?([^\]]+)]?:(\d+)$/;
@@ -87468,9 +87535,9 @@ var SUPPORTS_FSA = globalThis.navigator?.storage?.getDirectory && globalThis.Fil
 var FALLBACK_STORE = !process.browser || SUPPORTS_FSA ? Storage : import_memory_chunk_store.default;
 var TMP2;
 try {
-  TMP2 = path6.join(fs11.statSync("/tmp") && "/tmp", "webtorrent");
+  TMP2 = path7.join(fs12.statSync("/tmp") && "/tmp", "webtorrent");
 } catch (err) {
-  TMP2 = path6.join(typeof os9.tmpdir === "function" ? os9.tmpdir() : "/", "webtorrent");
+  TMP2 = path7.join(typeof os9.tmpdir === "function" ? os9.tmpdir() : "/", "webtorrent");
 }
 var IDLE_CALLBACK = typeof window !== "undefined" && typeof window.requestIdleCallback === "function" && window.requestIdleCallback;
 var Torrent = class extends EventEmitter15 {
@@ -87921,8 +87988,8 @@ var Torrent = class extends EventEmitter15 {
   getFileModtimes(cb) {
     const ret = [];
     (0, import_run_parallel_limit.default)(this.files.map((file, index) => (cb2) => {
-      const filePath = this.addUID ? path6.join(this.name + " - " + this.infoHash.slice(0, 8)) : path6.join(this.path, file.path);
-      fs11.stat(filePath, (err, stat3) => {
+      const filePath = this.addUID ? path7.join(this.name + " - " + this.infoHash.slice(0, 8)) : path7.join(this.path, file.path);
+      fs12.stat(filePath, (err, stat3) => {
         if (err && err.code !== "ENOENT") return cb2(err);
         ret[index] = stat3 && stat3.mtime.getTime();
         cb2(null);
@@ -89686,7 +89753,7 @@ var WebTorrent = class _WebTorrent extends EventEmitter16 {
     opts = opts ? Object.assign({}, opts) : {};
     opts.skipVerify = true;
     const isFilePath = typeof input === "string";
-    if (isFilePath) opts.path = path7.dirname(input);
+    if (isFilePath) opts.path = path8.dirname(input);
     if (!opts.createdBy) opts.createdBy = `WebTorrent/${VERSION_STR}`;
     const onTorrent = (torrent2) => {
       const tasks = [
@@ -90012,7 +90079,7 @@ async function startSeeder(options) {
   let superSeeder;
   const torrent = await new Promise((resolve4, reject) => {
     const added = client.add(options.torrent, {
-      path: path8.dirname(options.file),
+      path: path9.dirname(options.file),
       skipVerify: true,
       uploads: options.uploads ?? SEEDER_UPLOAD_SLOTS
     });
@@ -90039,14 +90106,14 @@ async function startSeeder(options) {
 }
 
 // src/swarm/torrent.ts
-import * as path9 from "node:path";
+import * as path10 from "node:path";
 async function makeTorrent(file, bytes, announceUrl) {
   const pieceLength = swarmPieceLength(bytes);
   const torrent = await new Promise((resolve4, reject) => {
     create_torrent_default(
       file,
       {
-        name: path9.basename(file),
+        name: path10.basename(file),
         announceList: [[announceUrl]],
         urlList: [],
         private: true,
@@ -90280,7 +90347,7 @@ function validateConcurrency(concurrency) {
 
 // src/protocol/events.ts
 import { StringDecoder } from "node:string_decoder";
-var PROTOCOL_VERSION = 1;
+var PROTOCOL_VERSION = 2;
 var HEARTBEAT = "\n";
 var HEARTBEAT_INTERVAL_MS = 2e3;
 function encodeJob(job) {
@@ -90335,7 +90402,7 @@ var LineSplitter = class {
 var import_is_stream3 = __toESM(require_is_stream(), 1);
 var import_make_dir = __toESM(require_make_dir(), 1);
 import invariant2, { AssertionError } from "assert";
-import fs13 from "fs";
+import fs14 from "fs";
 import fsPath2 from "path";
 
 // node_modules/sb-promise-queue/lib/esm/index.mjs
@@ -90407,19 +90474,19 @@ var PromiseQueue = class {
 };
 
 // node_modules/sb-scandir/lib/esm/index.mjs
-import fs12 from "fs";
+import fs13 from "fs";
 import fsPath from "path";
 import invariant from "assert";
 var defaultFilesystem = {
   join(pathA, pathB) {
     return fsPath.join(pathA, pathB);
   },
-  basename(path12) {
-    return fsPath.basename(path12);
+  basename(path13) {
+    return fsPath.basename(path13);
   },
-  stat(path12) {
+  stat(path13) {
     return new Promise((resolve4, reject) => {
-      fs12.stat(path12, (err, res) => {
+      fs13.stat(path13, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -90428,9 +90495,9 @@ var defaultFilesystem = {
       });
     });
   },
-  readdir(path12) {
+  readdir(path13) {
     return new Promise((resolve4, reject) => {
-      fs12.readdir(path12, (err, res) => {
+      fs13.readdir(path13, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -90440,19 +90507,19 @@ var defaultFilesystem = {
     });
   }
 };
-async function scanDirectoryInternal({ path: path12, recursive, validate, result, fileSystem, queue, reject }) {
-  const itemStat = await fileSystem.stat(path12);
+async function scanDirectoryInternal({ path: path13, recursive, validate, result, fileSystem, queue, reject }) {
+  const itemStat = await fileSystem.stat(path13);
   if (itemStat.isFile()) {
-    result.files.push(path12);
+    result.files.push(path13);
   } else if (itemStat.isDirectory()) {
-    result.directories.push(path12);
+    result.directories.push(path13);
   }
   if (!itemStat.isDirectory() || recursive === "none") {
     return;
   }
-  const contents = await fileSystem.readdir(path12);
+  const contents = await fileSystem.readdir(path13);
   contents.forEach((item) => {
-    const itemPath = fileSystem.join(path12, item);
+    const itemPath = fileSystem.join(path13, item);
     if (!validate(itemPath)) {
       return;
     }
@@ -90467,8 +90534,8 @@ async function scanDirectoryInternal({ path: path12, recursive, validate, result
     })).catch(reject);
   });
 }
-async function scanDirectory(path12, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem } = {}) {
-  invariant(path12 && typeof path12 === "string", "path must be a valid string");
+async function scanDirectory(path13, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem } = {}) {
+  invariant(path13 && typeof path13 === "string", "path must be a valid string");
   invariant(typeof recursive === "boolean", "options.recursive must be a valid boolean");
   invariant(validate === null || typeof validate === "function", "options.validate must be a valid function");
   invariant(typeof concurrency === "number", "options.concurrency must be a valid number");
@@ -90480,7 +90547,7 @@ async function scanDirectory(path12, { recursive = true, validate = null, concur
   const mergedFileSystem = { ...defaultFilesystem, ...fileSystem };
   await new Promise((resolve4, reject) => {
     scanDirectoryInternal({
-      path: path12,
+      path: path13,
       recursive: recursive ? "deep" : "shallow",
       validate: validate != null ? validate : (item) => mergedFileSystem.basename(item).slice(0, 1) !== ".",
       result,
@@ -90497,7 +90564,7 @@ var esm_default = scanDirectory;
 var import_shell_escape = __toESM(require_shell_escape(), 1);
 var import_ssh22 = __toESM(require_lib2(), 1);
 var DEFAULT_CONCURRENCY = 1;
-var DEFAULT_VALIDATE = (path12) => !fsPath2.basename(path12).startsWith(".");
+var DEFAULT_VALIDATE = (path13) => !fsPath2.basename(path13).startsWith(".");
 var DEFAULT_TICK = () => {
 };
 var SSHError = class extends Error {
@@ -90506,15 +90573,15 @@ var SSHError = class extends Error {
     this.code = code;
   }
 };
-function unixifyPath(path12) {
-  if (path12.includes("\\")) {
-    return path12.split("\\").join("/");
+function unixifyPath(path13) {
+  if (path13.includes("\\")) {
+    return path13.split("\\").join("/");
   }
-  return path12;
+  return path13;
 }
 async function readFile(filePath) {
   return new Promise((resolve4, reject) => {
-    fs13.readFile(filePath, "utf8", (err, res) => {
+    fs14.readFile(filePath, "utf8", (err, res) => {
       if (err) {
         reject(err);
       } else {
@@ -90524,11 +90591,11 @@ async function readFile(filePath) {
   });
 }
 var SFTP_MKDIR_ERR_CODE_REGEXP = /Error: (E[\S]+): /;
-async function makeDirectoryWithSftp(path12, sftp) {
+async function makeDirectoryWithSftp(path13, sftp) {
   let stats = null;
   try {
     stats = await new Promise((resolve4, reject) => {
-      sftp.stat(path12, (err, res) => {
+      sftp.stat(path13, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -90546,7 +90613,7 @@ async function makeDirectoryWithSftp(path12, sftp) {
   }
   try {
     await new Promise((resolve4, reject) => {
-      sftp.mkdir(path12, (err) => {
+      sftp.mkdir(path13, (err) => {
         if (err) {
           reject(err);
         } else {
@@ -90797,20 +90864,20 @@ var NodeSSH = class {
     }
     return response;
   }
-  async mkdir(path12, method = "sftp", givenSftp = null) {
-    invariant2(typeof path12 === "string", "path must be a valid string");
+  async mkdir(path13, method = "sftp", givenSftp = null) {
+    invariant2(typeof path13 === "string", "path must be a valid string");
     invariant2(typeof method === "string" && (method === "sftp" || method === "exec"), "method must be either sftp or exec");
     invariant2(givenSftp == null || typeof givenSftp === "object", "sftp must be a valid object");
     if (method === "exec") {
-      await this.exec("mkdir", ["-p", unixifyPath(path12)]);
+      await this.exec("mkdir", ["-p", unixifyPath(path13)]);
       return;
     }
     const sftp = givenSftp || await this.requestSFTP();
-    const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path12), sftp).catch(async (error2) => {
+    const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path13), sftp).catch(async (error2) => {
       if (!retry || error2 == null || error2.message !== "No such file" && error2.code !== "ENOENT") {
         throw error2;
       }
-      await this.mkdir(fsPath2.dirname(path12), "sftp", sftp);
+      await this.mkdir(fsPath2.dirname(path13), "sftp", sftp);
       await makeSftpDirectory(false);
     });
     try {
@@ -90849,7 +90916,7 @@ var NodeSSH = class {
     invariant2(givenSftp == null || typeof givenSftp === "object", "sftp must be a valid object");
     invariant2(transferOptions == null || typeof transferOptions === "object", "transferOptions must be a valid object");
     invariant2(await new Promise((resolve4) => {
-      fs13.access(localFile, fs13.constants.R_OK, (err) => {
+      fs14.access(localFile, fs14.constants.R_OK, (err) => {
         resolve4(err === null);
       });
     }), `localFile does not exist at ${localFile}`);
@@ -90913,7 +90980,7 @@ var NodeSSH = class {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
     const localDirectoryStat = await new Promise((resolve4) => {
-      fs13.stat(localDirectory, (err, stat3) => {
+      fs14.stat(localDirectory, (err, stat3) => {
         resolve4(stat3 || null);
       });
     });
@@ -90966,7 +91033,7 @@ var NodeSSH = class {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
     const localDirectoryStat = await new Promise((resolve4) => {
-      fs13.stat(localDirectory, (err, stat3) => {
+      fs14.stat(localDirectory, (err, stat3) => {
         resolve4(stat3 || null);
       });
     });
@@ -90978,15 +91045,15 @@ var NodeSSH = class {
       validate,
       concurrency,
       fileSystem: {
-        basename(path12) {
-          return fsPath2.posix.basename(path12);
+        basename(path13) {
+          return fsPath2.posix.basename(path13);
         },
         join(pathA, pathB) {
           return fsPath2.posix.join(pathA, pathB);
         },
-        readdir(path12) {
+        readdir(path13) {
           return new Promise((resolve4, reject) => {
-            sftp.readdir(path12, (err, res) => {
+            sftp.readdir(path13, (err, res) => {
               if (err) {
                 reject(err);
               } else {
@@ -90995,9 +91062,9 @@ var NodeSSH = class {
             });
           });
         },
-        stat(path12) {
+        stat(path13) {
           return new Promise((resolve4, reject) => {
-            sftp.stat(path12, (err, res) => {
+            sftp.stat(path13, (err, res) => {
               if (err) {
                 reject(err);
               } else {
@@ -91364,6 +91431,7 @@ function runFleet(run2) {
     target,
     phase: "waiting",
     alreadyPresent: false,
+    seeding: false,
     have: 0,
     total: 0,
     fromSeeder: 0,
@@ -91401,6 +91469,7 @@ function runFleet(run2) {
         if (isOver(state)) break;
         state.phase = "done";
         state.alreadyPresent = event.alreadyPresent;
+        state.seeding = event.seeding;
         state.fromSeeder = event.fromSeeder;
         state.fromPeers = event.fromPeers;
         state.have = state.total || state.have;
@@ -91506,6 +91575,8 @@ function hostReport(state) {
     seconds: state.seconds !== void 0 ? round(state.seconds, 2) : null,
     bytesReceived: received,
     fromPeersShare: received > 0 ? round(state.fromPeers / received, 3) : null,
+    bytesSent: state.uploaded,
+    seeding: state.seeding,
     error: state.error ?? null
   };
 }
@@ -91530,13 +91601,13 @@ function renderSummary(report) {
     "",
     `Payload ${mb(report.payloadBytes)} MB (sha256 \`${report.sha256.slice(0, 16)}\u2026\`${report.encrypted ? ", encrypted" : ""}), packed in ${report.packSeconds.toFixed(1)} s; transfer ${report.transferSeconds.toFixed(1)} s; the seeder uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} \xD7 the payload.`,
     "",
-    "| Host | Result | Seconds | MB received | From peers | Error |",
-    "| --- | --- | ---: | ---: | ---: | --- |"
+    "| Host | Result | Seconds | MB received | From peers | MB sent | Error |",
+    "| --- | --- | ---: | ---: | ---: | ---: | --- |"
   ];
   const rows = [...report.hosts].sort((a, b2) => Number(b2.result === "failed") - Number(a.result === "failed"));
   for (const host of rows) {
     lines.push(
-      `| ${escapeCell(host.host)} | ${host.result === "failed" ? "\u274C failed" : `\u2705 ${host.result}`} | ${host.seconds?.toFixed(1) ?? "\u2013"} | ${mb(host.bytesReceived)} | ${host.fromPeersShare === null ? "\u2013" : `${Math.round(host.fromPeersShare * 100)} %`} | ${escapeCell(host.error ?? "")} |`
+      `| ${escapeCell(host.host)} | ${host.result === "failed" ? "\u274C failed" : `\u2705 ${host.result}`} | ${host.seconds?.toFixed(1) ?? "\u2013"} | ${mb(host.bytesReceived)} | ${host.fromPeersShare === null ? "\u2013" : `${Math.round(host.fromPeersShare * 100)} %`} | ${mb(host.bytesSent)} | ${escapeCell(host.error ?? "")} |`
     );
   }
   return lines.join("\n") + "\n";
@@ -91582,12 +91653,12 @@ function fraction(state) {
 // src/deploy.ts
 var AGENT_MAX_CONNS = 6;
 function loadAgentBundle(file = new URL("../agent/murder-agent.mjs", import.meta.url)) {
-  const source = fs14.readFileSync(file, "utf8");
+  const source = fs15.readFileSync(file, "utf8");
   return { source, sha256: createHash5("sha256").update(source).digest("hex") };
 }
 async function deploy(settings, agent, hooks) {
   const started = Date.now();
-  const workdir = fs14.mkdtempSync(path10.join(process.env.RUNNER_TEMP || os10.tmpdir(), "murder-action-"));
+  const workdir = fs15.mkdtempSync(path11.join(process.env.RUNNER_TEMP || os10.tmpdir(), "murder-action-"));
   hooks.workdirCreated(workdir);
   let tracker;
   let seeder;
@@ -91597,13 +91668,18 @@ async function deploy(settings, agent, hooks) {
     });
     hooks.info(`Packing ${settings.sourceDir} \u2026`);
     const payloadName = `${settings.tag}.tar.gz${settings.encrypt ? ".enc" : ""}`;
-    const payload = await packDirectory(settings.sourceDir, path10.join(workdir, payloadName), {
+    const payload = await packDirectory(settings.sourceDir, path11.join(workdir, payloadName), {
       gzipLevel: settings.compressionLevel,
-      encrypt: settings.encrypt
+      encrypt: settings.encrypt,
+      // The same secret and build give the same payload, which hosts that kept it can seed (pack/payload-key.ts).
+      keySecret: `${settings.sshKey}\0${settings.sshKeyPassphrase ?? ""}`
     });
-    if (payload.encryption) hooks.secret(payload.encryption.key);
+    if (payload.encryption) {
+      hooks.secret(payload.encryption.key);
+      hooks.secret(payload.encryption.iv);
+    }
     hooks.info(
-      `Packed ${(payload.bytes / 1e6).toFixed(1)} MB in ${payload.seconds.toFixed(1)} s (sha256 ${payload.sha256})` + (payload.encryption ? ", encrypted with a per-deploy key" : "")
+      `Packed ${payload.entries} entries, ${(payload.bytes / 1e6).toFixed(1)} MB in ${payload.seconds.toFixed(1)} s (sha256 ${payload.sha256})` + (payload.encryption ? ", encrypted" : "")
     );
     abortIfCancelled(hooks.signal);
     tracker = await startTracker({
@@ -91634,6 +91710,8 @@ async function deploy(settings, agent, hooks) {
       payloadName,
       sha256: payload.sha256,
       contentId,
+      mtimes: payload.mtimes,
+      keepPayload: settings.keepPayload,
       key: payload.encryption?.key,
       iv: payload.encryption?.iv,
       seederPeerId: seeder.peerId,
@@ -91664,6 +91742,14 @@ async function deploy(settings, agent, hooks) {
       clearInterval(ticker);
     }
     const transferSeconds = (fleet.settledAt() - transferStart) / 1e3;
+    const present = fleet.states.filter((state) => state.phase === "done" && state.alreadyPresent);
+    if (present.length > 0) {
+      const seeding = present.filter((state) => state.seeding);
+      const sent = seeding.reduce((sum, state) => sum + state.uploaded, 0);
+      hooks.info(
+        `${present.length} hosts already held ${settings.tag}; ${seeding.length} of them seeded it from the payload they kept (${(sent / 1e6).toFixed(1)} MB sent to the others)` + (seeding.length < present.length ? "; the others kept no copy of this exact payload (keep-payload off, or it was packed differently)" : "")
+      );
+    }
     const verdict = judge(fleet.states, settings.maxFailedHosts);
     const report = buildReport(
       {
@@ -91684,7 +91770,7 @@ async function deploy(settings, agent, hooks) {
     return { report, details: verdict.details };
   } finally {
     await Promise.allSettled([seeder?.close(), tracker?.close()]);
-    fs14.rmSync(workdir, { recursive: true, force: true });
+    fs15.rmSync(workdir, { recursive: true, force: true });
   }
 }
 async function detectRunnerAddress(settings) {
@@ -91756,8 +91842,8 @@ async function run() {
 }
 async function publish(report) {
   const dir = process.env.RUNNER_TEMP || os11.tmpdir();
-  const reportFile = path11.join(dir, `murder-action-report-${report.tag}.json`);
-  fs15.writeFileSync(reportFile, JSON.stringify(report, null, 2) + "\n");
+  const reportFile = path12.join(dir, `murder-action-report-${report.tag}.json`);
+  fs16.writeFileSync(reportFile, JSON.stringify(report, null, 2) + "\n");
   setOutput("tag", report.tag);
   setOutput("info-hash", report.infoHash);
   setOutput("hosts-total", report.hostsTotal);

@@ -7,8 +7,8 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import WebTorrent from 'webtorrent'
-import { agentAddOptions, closedFleetClientOptions, spreadPieceOrder } from '../swarm/client-options.js'
-import { decodeJob, encodeEvent, type AgentErrorCode, type AgentEvent, type AgentJob } from '../protocol/events.js'
+import { agentAddOptions, closedFleetClientOptions, keptPayloadSeedOptions, spreadPieceOrder } from '../swarm/client-options.js'
+import { decodeJob, encodeEvent, PROTOCOL_VERSION, type AgentErrorCode, type AgentEvent, type AgentJob } from '../protocol/events.js'
 import { ReleaseLayout, sha256OfFile, unpackRelease } from './release.js'
 
 const startedAt = Date.now()
@@ -18,6 +18,8 @@ let layout: ReleaseLayout | undefined
 let payloadFile: string | undefined
 /** This agent's own download directory (incoming/<pid>), removed whole on exit. */
 let downloadDir: string | undefined
+/** Set once the downloaded payload is verified and unpacked: worth keeping for later deploys. */
+let payloadToKeep: (() => void) | undefined
 let released = false
 let exiting = false
 
@@ -56,13 +58,28 @@ function diskFullDetail(): string {
     let ours = 0
     if (payloadFile !== undefined && fs.existsSync(payloadFile)) ours = fs.statSync(payloadFile).blocks * 512
     const size = torrent?.length ?? 0
+    const kept = keptPayloadBytes(layout.payloadsDir)
     return (
       ` — ${layout.destination} has ${mb(disk.bavail * disk.bsize + ours)} MB free` +
-      (size > 0 ? `; this release needs about ${mb(2 * size)} MB there (the ${mb(size)} MB download, then about as much again unpacked)` : '')
+      (size > 0 ? `; this release needs about ${mb(2 * size)} MB there (the ${mb(size)} MB download, then about as much again unpacked)` : '') +
+      (kept > 0 ? `; payloads kept for re-runs take ${mb(kept)} MB of it (they go when their release is removed; keep-payload: false keeps none)` : '')
     )
   } catch {
     return ''
   }
+}
+
+/** Bytes the kept payloads (payloads/<tag>/<file>) take on disk. */
+function keptPayloadBytes(payloadsDir: string): number {
+  let total = 0
+  try {
+    for (const tag of fs.readdirSync(payloadsDir)) {
+      for (const name of fs.readdirSync(path.join(payloadsDir, tag))) total += fs.lstatSync(path.join(payloadsDir, tag, name)).blocks * 512
+    }
+  } catch {
+    // nothing kept, or unreadable: nothing to say
+  }
+  return total
 }
 
 /** Stops everything and removes what an unfinished release left; safe to call more than once. */
@@ -78,6 +95,11 @@ async function shutdown(exitCode: number): Promise<void> {
       resolve()
     })
   })
+  try {
+    payloadToKeep?.()
+  } catch {
+    // Keeping it is an optimisation for later deploys; the release itself is in place.
+  }
   if (downloadDir !== undefined) fs.rmSync(downloadDir, { recursive: true, force: true })
   if (layout !== undefined && !released) fs.rmSync(layout.partialDir, { recursive: true, force: true })
   emit({ type: 'exit', uploaded })
@@ -113,10 +135,12 @@ function readJobLine(): Promise<string> {
 
 async function run(job: AgentJob): Promise<void> {
   layout = new ReleaseLayout(job.destination, job.tag)
+  layout.sweepKeptPayloads()
   const existing = await layout.holds(job.contentId)
   if (existing === 'same') {
     released = true
-    emit({ type: 'done', alreadyPresent: true, fromSeeder: 0, fromPeers: 0, seconds: (Date.now() - startedAt) / 1000 })
+    const seeding = await seedKeptPayload(job, layout)
+    emit({ type: 'done', alreadyPresent: true, seeding, fromSeeder: 0, fromPeers: 0, seconds: (Date.now() - startedAt) / 1000 })
     return
   }
   if (existing === 'different' && !job.overwrite) {
@@ -139,13 +163,7 @@ async function run(job: AgentJob): Promise<void> {
 
   let fromSeeder = 0
   let fromPeers = 0
-  client = new WebTorrent(
-    closedFleetClientOptions({
-      torrentPort: 0,
-      maxConns: job.maxConns,
-      uploadLimit: job.uploadLimit && job.uploadLimit > 0 ? job.uploadLimit : -1,
-    }),
-  )
+  client = newClient(job)
   client.on('error', (error: Error | string) => fail(codeFor(error, 'TORRENT_FAILED'), `BitTorrent client: ${String(error)}`))
   const added = client.add(Buffer.from(job.torrent, 'base64'), agentAddOptions(ownDir))
   spreadPieceOrder(added)
@@ -183,17 +201,47 @@ async function run(job: AgentJob): Promise<void> {
     return fail('VERIFY_FAILED', `payload sha256 ${actual} is not the expected ${job.sha256}`)
   }
   try {
-    await unpackRelease(payloadFile, layout, { contentId: job.contentId, key: job.key, iv: job.iv, overwrite: job.overwrite })
+    await unpackRelease(payloadFile, layout, { contentId: job.contentId, mtimes: job.mtimes, key: job.key, iv: job.iv, overwrite: job.overwrite })
   } catch (error) {
     return fail(codeFor(error, 'UNPACK_FAILED'), `unpacking into ${layout.partialDir}: ${(error as Error).message}`)
   }
   released = true
-  emit({ type: 'done', alreadyPresent: false, fromSeeder, fromPeers, seconds: (Date.now() - startedAt) / 1000 })
+  if (job.keepPayload) {
+    const verified = payloadFile
+    const releasedLayout = layout
+    payloadToKeep = () => releasedLayout.keepPayload(verified, job.payloadName, job.sha256, job.contentId)
+  }
+  emit({ type: 'done', alreadyPresent: false, seeding: true, fromSeeder, fromPeers, seconds: (Date.now() - startedAt) / 1000 })
   // Keep seeding for the others until stdin closes.
 }
 
+/**
+ * A host that already holds the release seeds it for the others when it kept the very payload this
+ * deploy's torrent describes (the same build packs to the same bytes: pack.ts). Re-hashed first:
+ * webtorrent is then told to trust the file, so a corrupt copy must never get that far.
+ */
+async function seedKeptPayload(job: AgentJob, releaseLayout: ReleaseLayout): Promise<boolean> {
+  const kept = releaseLayout.keptPayloadFor(job.payloadName, job.sha256)
+  if (kept === undefined) return false
+  if ((await sha256OfFile(kept).catch(() => '')) !== job.sha256 || exiting) return false
+  client = newClient(job)
+  client.on('error', (error: Error | string) => emit({ type: 'error', code: 'TORRENT_FAILED', message: `seeding the kept payload: ${String(error)}` }))
+  torrent = client.add(Buffer.from(job.torrent, 'base64'), keptPayloadSeedOptions(path.dirname(kept)))
+  return true
+}
+
+function newClient(job: AgentJob): WebTorrent.Instance {
+  return new WebTorrent(
+    closedFleetClientOptions({
+      torrentPort: 0,
+      maxConns: job.maxConns,
+      uploadLimit: job.uploadLimit && job.uploadLimit > 0 ? job.uploadLimit : -1,
+    }),
+  )
+}
+
 async function main(): Promise<void> {
-  emit({ type: 'hello', v: 1, pid: process.pid, node: process.version })
+  emit({ type: 'hello', v: PROTOCOL_VERSION, pid: process.pid, node: process.version })
   let job: AgentJob
   try {
     job = decodeJob(await readJobLine())

@@ -3,6 +3,8 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import * as tar from 'tar'
+import { applyMtimes } from '../pack/mtimes.js'
+import { PAYLOAD_CIPHER } from '../pack/payload-key.js'
 import { treeDigest } from '../pack/tree-digest.js'
 
 /**
@@ -11,6 +13,8 @@ import { treeDigest } from '../pack/tree-digest.js'
  *   <destination>/<tag>.partial/    being unpacked; renamed to <tag> only when complete
  *   <destination>/.murder/<tag>.json     what <tag> holds (its content digest), beside the release
  *   <destination>/.murder/incoming/<pid>/  downloads in progress, one directory per agent
+ *   <destination>/.murder/payloads/<tag>/  the verified payload <tag> came from, kept so that a
+ *                                        later deploy of the same build can seed it (keep-payload)
  */
 export class ReleaseLayout {
   readonly finalDir: string
@@ -18,6 +22,8 @@ export class ReleaseLayout {
   readonly stateDir: string
   readonly markerFile: string
   readonly incomingDir: string
+  readonly payloadsDir: string
+  readonly keptPayloadDir: string
 
   constructor(
     readonly destination: string,
@@ -28,6 +34,8 @@ export class ReleaseLayout {
     this.stateDir = path.join(destination, '.murder')
     this.markerFile = path.join(this.stateDir, `${tag}.json`)
     this.incomingDir = path.join(this.stateDir, 'incoming')
+    this.payloadsDir = path.join(this.stateDir, 'payloads')
+    this.keptPayloadDir = path.join(this.payloadsDir, tag)
   }
 
   /** Where the agent with this pid downloads: its own directory, so leftovers of a dead agent are recognisable. */
@@ -66,11 +74,60 @@ export class ReleaseLayout {
   /** absent: no release; same: this exact content is in place; different: something else is. */
   inspect(contentId: string): 'absent' | 'same' | 'different' {
     if (!fs.existsSync(this.finalDir)) return 'absent'
+    return this.readMarker()?.contentId === contentId ? 'same' : 'different'
+  }
+
+  readMarker(): ReleaseMarker | undefined {
     try {
-      const marker = JSON.parse(fs.readFileSync(this.markerFile, 'utf8')) as { contentId?: string }
-      return marker.contentId === contentId ? 'same' : 'different'
+      return JSON.parse(fs.readFileSync(this.markerFile, 'utf8')) as ReleaseMarker
     } catch {
-      return 'different'
+      return undefined
+    }
+  }
+
+  writeMarker(marker: ReleaseMarker): void {
+    fs.mkdirSync(this.stateDir, { recursive: true })
+    writeFileAtomic(this.markerFile, JSON.stringify(marker) + '\n')
+  }
+
+  /**
+   * Keeps the payload <tag> was unpacked from (moved, not copied: it is on the same disk) and
+   * records it in the marker — only if the marker still says <tag> holds contentId, so a payload
+   * never gets attached to a release it did not make.
+   */
+  keepPayload(file: string, payloadName: string, sha256: string, contentId: string): boolean {
+    const marker = this.readMarker()
+    if (marker?.contentId !== contentId) return false
+    fs.rmSync(this.keptPayloadDir, { recursive: true, force: true })
+    fs.mkdirSync(this.keptPayloadDir, { recursive: true, mode: 0o700 })
+    fs.renameSync(file, path.join(this.keptPayloadDir, payloadName))
+    this.writeMarker({ ...marker, payload: { name: payloadName, sha256 } })
+    return true
+  }
+
+  /** The kept payload's path when it is the one this deploy's torrent describes (not yet re-hashed). */
+  keptPayloadFor(payloadName: string, sha256: string): string | undefined {
+    const payload = this.readMarker()?.payload
+    if (payload?.name !== payloadName || payload.sha256 !== sha256) return undefined
+    const file = path.join(this.keptPayloadDir, payloadName)
+    return fs.existsSync(file) ? file : undefined
+  }
+
+  /**
+   * Removes kept payloads whose release is gone (an operator pruned old releases): a kept payload
+   * lives exactly as long as its release. Releases being unpacked right now (<tag>.partial) keep theirs.
+   */
+  sweepKeptPayloads(): void {
+    let tags: string[]
+    try {
+      tags = fs.readdirSync(this.payloadsDir)
+    } catch {
+      return
+    }
+    for (const tag of tags) {
+      const release = path.join(this.destination, tag)
+      if (fs.existsSync(release) || fs.existsSync(`${release}.partial`)) continue
+      fs.rmSync(path.join(this.payloadsDir, tag), { recursive: true, force: true })
     }
   }
 
@@ -107,9 +164,20 @@ export async function sha256OfFile(file: string): Promise<string> {
   return hash.digest('hex')
 }
 
+/** What <destination>/.murder/<tag>.json records about <tag>. */
+export interface ReleaseMarker {
+  contentId: string
+  tag: string
+  at: string
+  /** The kept payload <tag> came from, in keptPayloadDir. */
+  payload?: { name: string; sha256: string }
+}
+
 export interface UnpackOptions {
   /** Recorded in the marker: what the release holds. */
   contentId: string
+  /** The entries' modification times (pack/mtimes.ts), applied before the release is renamed into place; without, the archive's stay. */
+  mtimes?: string
   key?: string
   iv?: string
   overwrite: boolean
@@ -126,7 +194,7 @@ export async function unpackRelease(payload: string, layout: ReleaseLayout, opti
   fs.mkdirSync(layout.partialDir, { recursive: true, mode: 0o755 })
   const stages: NodeJS.ReadWriteStream[] = []
   if (options.key !== undefined && options.iv !== undefined) {
-    stages.push(createDecipheriv('aes-256-ctr', Buffer.from(options.key, 'hex'), Buffer.from(options.iv, 'hex')))
+    stages.push(createDecipheriv(PAYLOAD_CIPHER, Buffer.from(options.key, 'hex'), Buffer.from(options.iv, 'hex')))
   }
   const extract = tar.x({
     cwd: layout.partialDir,
@@ -140,6 +208,7 @@ export async function unpackRelease(payload: string, layout: ReleaseLayout, opti
   const previousUmask = process.umask(0)
   try {
     await pipeline(fs.createReadStream(payload), ...stages, extract as unknown as NodeJS.WritableStream)
+    if (options.mtimes !== undefined) applyMtimes(layout.partialDir, options.mtimes)
   } catch (error) {
     // node-tar may still have writes in flight when the pipeline rejects: let them land, then remove.
     await settleAndRemove(layout.partialDir)
@@ -147,7 +216,6 @@ export async function unpackRelease(payload: string, layout: ReleaseLayout, opti
   } finally {
     process.umask(previousUmask)
   }
-  fs.mkdirSync(layout.stateDir, { recursive: true })
   const aside = `${layout.finalDir}.old-${process.pid}`
   const replacing = fs.existsSync(layout.finalDir)
   if (replacing) {
@@ -156,10 +224,11 @@ export async function unpackRelease(payload: string, layout: ReleaseLayout, opti
       throw new Error(`${layout.finalDir} appeared while unpacking`)
     }
     fs.rmSync(layout.markerFile, { force: true })
+    fs.rmSync(layout.keptPayloadDir, { recursive: true, force: true })
     fs.renameSync(layout.finalDir, aside)
   }
   fs.renameSync(layout.partialDir, layout.finalDir)
-  writeFileAtomic(layout.markerFile, JSON.stringify({ contentId: options.contentId, tag: layout.tag, at: new Date().toISOString() }) + '\n')
+  layout.writeMarker({ contentId: options.contentId, tag: layout.tag, at: new Date().toISOString() })
   if (replacing) fs.rmSync(aside, { recursive: true, force: true })
 }
 

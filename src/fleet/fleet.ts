@@ -13,6 +13,8 @@ export interface HostState {
   /** Seconds from the start of the transfer to the verified, unpacked release. */
   seconds?: number
   alreadyPresent: boolean
+  /** The agent serves the payload to the others (after a download, or from a payload kept earlier). */
+  seeding: boolean
   have: number
   total: number
   fromSeeder: number
@@ -53,6 +55,7 @@ export function runFleet(run: FleetRun): FleetHandle {
     target,
     phase: 'waiting',
     alreadyPresent: false,
+    seeding: false,
     have: 0,
     total: 0,
     fromSeeder: 0,
@@ -90,6 +93,7 @@ export function runFleet(run: FleetRun): FleetHandle {
         if (isOver(state)) break
         state.phase = 'done'
         state.alreadyPresent = event.alreadyPresent
+        state.seeding = event.seeding
         state.fromSeeder = event.fromSeeder
         state.fromPeers = event.fromPeers
         state.have = state.total || state.have

@@ -26,10 +26,12 @@ export interface Settings {
   concurrency: number
   nodePath: string
   overwrite: boolean
-  /** Encrypt the payload with a per-deploy key only the fleet receives (over SSH). */
+  /** Encrypt the payload with a key only the fleet receives (over SSH). */
   encrypt: boolean
   /** gzip level 0-9 (0 = store, no compression). */
   compressionLevel: number
+  /** Hosts keep the verified payload beside the release, to seed it to the others on a later deploy of the same build. */
+  keepPayload: boolean
 }
 
 /** Reads an input by its action.yml name. The default reads what the runner passed (INPUT_*). */
@@ -100,6 +102,7 @@ export function readSettings(read: InputReader = readFromEnvironment(), env: Nod
   const overwrite = field('overwrite', () => readBoolean(read('overwrite'), false))
   const encrypt = field('encrypt', () => readBoolean(read('encrypt'), true))
   const compressionLevel = field('compression-level', () => readInteger(read('compression-level'), 1, 0, 9))
+  const keepPayload = field('keep-payload', () => readBoolean(read('keep-payload'), true))
 
   if (errors.length > 0) throw new InputErrors(errors)
   return {
@@ -120,6 +123,7 @@ export function readSettings(read: InputReader = readFromEnvironment(), env: Nod
     overwrite,
     encrypt,
     compressionLevel,
+    keepPayload,
   }
 }
 

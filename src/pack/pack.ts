@@ -1,15 +1,13 @@
-import { createCipheriv, createHash, randomBytes } from 'node:crypto'
+import { createCipheriv, createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import * as tar from 'tar'
+import { encodeMtimes } from './mtimes.js'
+import { derivePayloadKey, PAYLOAD_CIPHER, randomPayloadKey, type PayloadKey } from './payload-key.js'
+import { walkTree } from './tree-walk.js'
 
-export interface PayloadKey {
-  /** AES-256 key, hex. Travels to the hosts only inside the SSH session. */
-  key: string
-  /** CTR initial counter block, hex. */
-  iv: string
-}
+export { PAYLOAD_CIPHER, type PayloadKey } from './payload-key.js'
 
 export interface PackedPayload {
   file: string
@@ -17,6 +15,9 @@ export interface PackedPayload {
   /** sha256 (hex) of the file as written: what the agents verify before they unpack. */
   sha256: string
   encryption?: PayloadKey
+  /** The entries' modification times (see mtimes.ts): the archive itself carries none. */
+  mtimes: string
+  entries: number
   seconds: number
 }
 
@@ -24,43 +25,91 @@ export interface PackOptions {
   /** 0 stores without compressing: incompressible builds pack ~6× faster on 2 cores. */
   gzipLevel: number
   encrypt: boolean
+  /**
+   * What the payload key is derived from (see payload-key.ts); the same secret and build give the
+   * same payload. Without it the key is random: correct, but no host can seed a kept copy.
+   */
+  keySecret?: string
 }
 
-export const PAYLOAD_CIPHER = 'aes-256-ctr'
+/** Every entry's mtime in the archive: the real ones travel beside it. */
+const ARCHIVE_MTIME = new Date(0)
 
 /**
- * tar (+gzip) (+AES-256-CTR) a directory into one file, streaming, hashing as it writes.
- * Modes, mtimes, empty directories and symlinks (never followed) are kept. Not `portable`:
- * node-tar's portable mode strips group/world write bits (0664 would land as 0644); the owners it
- * records instead are ignored by the agent, which extracts as its own user.
+ * tar (+gzip) (+AES-256-CTR) a directory into one file, streaming, hashing as it writes. The archive
+ * is a function of the tree's content alone — paths in walkTree order, types, exact modes, sizes,
+ * link targets, bytes — so the same build packs to the same payload on every re-run: no owners,
+ * no atime/ctime/inode, mtimes set aside (returned as `mtimes`). Empty directories and symlinks
+ * (never followed) are kept. Not node-tar's `portable` mode: it strips group/world write bits
+ * (0664 would land as 0644).
  */
 export async function packDirectory(sourceDir: string, file: string, options: PackOptions): Promise<PackedPayload> {
   const started = Date.now()
+  const tree = walkTree(sourceDir)
   // `./name`: node-tar reads an entry that starts with `@` (node_modules/@scope) as "append the archive at this path".
-  const entries = fs.readdirSync(sourceDir).sort().map((name) => `./${name}`)
+  const entries = tree.map((entry) => `./${entry.relative}`)
   const archive = tar.c(
     {
       cwd: sourceDir,
       follow: false,
+      noDirRecurse: true,
       gzip: options.gzipLevel > 0 ? { level: options.gzipLevel } : false,
-    },
+      onWriteEntry: canonicalHeader,
+    } as tar.TarOptionsWithAliasesAsyncNoFile,
     entries,
   )
+  const plain = hashingCounter()
+  await pipeline(archive as unknown as NodeJS.ReadableStream, plain.stage, fs.createWriteStream(file, { mode: 0o600 }))
+  const result: PackedPayload = {
+    file,
+    bytes: plain.bytes(),
+    sha256: plain.sha256(),
+    mtimes: encodeMtimes(tree.map((entry) => entry.stat.mtimeMs)),
+    entries: tree.length,
+    seconds: 0,
+  }
+  if (options.encrypt) {
+    const encryption = options.keySecret !== undefined ? derivePayloadKey(options.keySecret, result.sha256) : randomPayloadKey()
+    result.sha256 = await encryptInPlace(file, encryption)
+    result.encryption = encryption
+  }
+  result.seconds = (Date.now() - started) / 1000
+  return result
+}
+
+/**
+ * Called by node-tar just before it writes an entry's header: replace what it would record from
+ * lstat by what is part of the content. (The hard-link decision, which needs dev/ino, is already
+ * made by then.)
+ */
+function canonicalHeader(entry: unknown): void {
+  const writing = entry as { stat: fs.Stats; myuid: number }
+  const { mode, size } = writing.stat
+  writing.stat = { mode, size, uid: 0, gid: 0, mtime: ARCHIVE_MTIME } as fs.Stats
+  // node-tar records the user name when the entry's uid is its own: never.
+  writing.myuid = -1
+}
+
+/**
+ * Encrypts the file where it lies, returning the sha256 of the ciphertext. CTR keeps lengths, so
+ * each chunk is written back over bytes already read: no second copy of the payload on disk.
+ */
+async function encryptInPlace(file: string, encryption: PayloadKey): Promise<string> {
+  const cipher = createCipheriv(PAYLOAD_CIPHER, Buffer.from(encryption.key, 'hex'), Buffer.from(encryption.iv, 'hex'))
+  const sealed = hashingCounter()
+  await pipeline(fs.createReadStream(file), cipher, sealed.stage, fs.createWriteStream(file, { flags: 'r+' }))
+  return sealed.sha256()
+}
+
+function hashingCounter(): { stage: Transform; sha256(): string; bytes(): number } {
   const hash = createHash('sha256')
   let bytes = 0
-  const measure = new Transform({
+  const stage = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       hash.update(chunk)
       bytes += chunk.length
       callback(null, chunk)
     },
   })
-  const stages: NodeJS.ReadWriteStream[] = []
-  let encryption: PayloadKey | undefined
-  if (options.encrypt) {
-    encryption = { key: randomBytes(32).toString('hex'), iv: randomBytes(16).toString('hex') }
-    stages.push(createCipheriv(PAYLOAD_CIPHER, Buffer.from(encryption.key, 'hex'), Buffer.from(encryption.iv, 'hex')))
-  }
-  await pipeline(archive as unknown as NodeJS.ReadableStream, ...stages, measure, fs.createWriteStream(file, { mode: 0o600 }))
-  return { file, bytes, sha256: hash.digest('hex'), encryption, seconds: (Date.now() - started) / 1000 }
+  return { stage, sha256: () => hash.digest('hex'), bytes: () => bytes }
 }

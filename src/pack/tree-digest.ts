@@ -2,40 +2,33 @@ import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { pipeline } from 'node:stream/promises'
+import { walkTree } from './tree-walk.js'
 
 /**
  * A digest of what a tree holds — paths, types, modes, link targets and file contents — and of
  * nothing else. It names a release's content: a re-run of the same build has the same digest even
- * though its archive differs (access times, the per-deploy encryption key), so hosts that already
+ * though its files' modification times differ, so hosts that already
  * hold it can say so without downloading anything.
  */
 export async function treeDigest(dir: string): Promise<string> {
   const root = path.resolve(dir)
   const manifest = createHash('sha256')
   const escaping: string[] = []
-  const walk = async (dir: string): Promise<void> => {
-    for (const name of fs.readdirSync(dir).sort()) {
-      const full = path.join(dir, name)
-      const relative = path.relative(root, full)
-      const stat = fs.lstatSync(full)
-      const mode = (stat.mode & 0o7777).toString(8)
-      if (stat.isSymbolicLink()) {
-        const target = fs.readlinkSync(full)
-        const resolved = path.resolve(path.dirname(full), target)
-        if (path.isAbsolute(target) || (resolved !== root && !resolved.startsWith(root + path.sep))) escaping.push(`${relative} -> ${target}`)
-        manifest.update(`l ${JSON.stringify(relative)} ${JSON.stringify(target)}\n`)
-      }
-      else if (stat.isDirectory()) {
-        manifest.update(`d ${JSON.stringify(relative)} ${mode}\n`)
-        await walk(full)
-      } else if (stat.isFile()) {
-        const content = createHash('sha256')
-        await pipeline(fs.createReadStream(full), content)
-        manifest.update(`f ${JSON.stringify(relative)} ${mode} ${stat.size} ${content.digest('hex')}\n`)
-      } else manifest.update(`o ${JSON.stringify(relative)} ${mode}\n`)
-    }
+  for (const { relative, full, stat } of walkTree(root)) {
+    const mode = (stat.mode & 0o7777).toString(8)
+    if (stat.isSymbolicLink()) {
+      const target = fs.readlinkSync(full)
+      const resolved = path.resolve(path.dirname(full), target)
+      if (path.isAbsolute(target) || (resolved !== root && !resolved.startsWith(root + path.sep))) escaping.push(`${relative} -> ${target}`)
+      manifest.update(`l ${JSON.stringify(relative)} ${JSON.stringify(target)}\n`)
+    } else if (stat.isDirectory()) {
+      manifest.update(`d ${JSON.stringify(relative)} ${mode}\n`)
+    } else if (stat.isFile()) {
+      const content = createHash('sha256')
+      await pipeline(fs.createReadStream(full), content)
+      manifest.update(`f ${JSON.stringify(relative)} ${mode} ${stat.size} ${content.digest('hex')}\n`)
+    } else manifest.update(`o ${JSON.stringify(relative)} ${mode}\n`)
   }
-  await walk(root)
   if (escaping.length > 0) {
     // The agents refuse such links (a release must not reach outside itself); say so before any host is contacted.
     throw new Error(

@@ -14,7 +14,7 @@
 
 import { StringDecoder } from 'node:string_decoder'
 
-export const PROTOCOL_VERSION = 1
+export const PROTOCOL_VERSION = 2
 
 /** What the controller writes to a running agent's stdin to say "still here". */
 export const HEARTBEAT = '\n'
@@ -34,6 +34,10 @@ export interface AgentJob {
   sha256: string
   /** Digest of the release's content (see pack/tree-digest.ts): how a host knows it already holds it. */
   contentId: string
+  /** The entries' modification times (pack/mtimes.ts): the archive carries none, so re-runs pack alike. */
+  mtimes: string
+  /** Keep the verified payload beside the release, so a later deploy of the same build can seed it. */
+  keepPayload: boolean
   /** AES-256-CTR key and IV (hex) of the payload; absent when the payload is not encrypted. */
   key?: string
   iv?: string
@@ -82,6 +86,9 @@ export type AgentEvent =
       type: 'done'
       /** True when the release was already in place: nothing was downloaded. */
       alreadyPresent: boolean
+      /** True when the agent now seeds the payload for the others (always after a download; after
+       *  "already present" only when it kept this very payload from an earlier deploy). */
+      seeding: boolean
       fromSeeder: number
       fromPeers: number
       /** Seconds from the agent's start to the verified, unpacked release. */
@@ -130,13 +137,14 @@ export function decodeJob(line: string): AgentJob {
   if (value.v !== PROTOCOL_VERSION) {
     throw new Error(`protocol version ${String(value.v)} is not ${PROTOCOL_VERSION}: agent and action differ`)
   }
-  const strings = ['tag', 'destination', 'torrent', 'payloadName', 'sha256', 'contentId', 'seederPeerId'] as const
+  const strings = ['tag', 'destination', 'torrent', 'payloadName', 'sha256', 'contentId', 'mtimes', 'seederPeerId'] as const
   for (const name of strings) {
     if (typeof value[name] !== 'string' || value[name] === '') throw new Error(`job field ${name} is missing`)
   }
   for (const name of ['hardCapSeconds', 'progressIntervalMs', 'heartbeatTimeoutMs'] as const) {
     if (typeof value[name] !== 'number' || !((value[name] as number) > 0)) throw new Error(`job field ${name} must be a positive number`)
   }
+  if (typeof value.keepPayload !== 'boolean') throw new Error('job field keepPayload must be true or false')
   return value as unknown as AgentJob
 }
 

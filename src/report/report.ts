@@ -22,6 +22,10 @@ export interface HostReport {
   bytesReceived: number
   /** Share of the received bytes that came from other hosts rather than the seeder (0..1). */
   fromPeersShare: number | null
+  /** Payload bytes this host sent to the others. */
+  bytesSent: number
+  /** Whether it served the payload to the others (an "already present" host does when it kept the payload). */
+  seeding: boolean
   error: string | null
 }
 
@@ -43,6 +47,8 @@ export function hostReport(state: HostState): HostReport {
     seconds: state.seconds !== undefined ? round(state.seconds, 2) : null,
     bytesReceived: received,
     fromPeersShare: received > 0 ? round(state.fromPeers / received, 3) : null,
+    bytesSent: state.uploaded,
+    seeding: state.seeding,
     error: state.error ?? null,
   }
 }
@@ -72,14 +78,15 @@ export function renderSummary(report: DeployReport): string {
       `packed in ${report.packSeconds.toFixed(1)} s; transfer ${report.transferSeconds.toFixed(1)} s; ` +
       `the seeder uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} × the payload.`,
     '',
-    '| Host | Result | Seconds | MB received | From peers | Error |',
-    '| --- | --- | ---: | ---: | ---: | --- |',
+    '| Host | Result | Seconds | MB received | From peers | MB sent | Error |',
+    '| --- | --- | ---: | ---: | ---: | ---: | --- |',
   ]
   const rows = [...report.hosts].sort((a, b) => Number(b.result === 'failed') - Number(a.result === 'failed'))
   for (const host of rows) {
     lines.push(
       `| ${escapeCell(host.host)} | ${host.result === 'failed' ? '❌ failed' : `✅ ${host.result}`} | ${host.seconds?.toFixed(1) ?? '–'} | ` +
-        `${mb(host.bytesReceived)} | ${host.fromPeersShare === null ? '–' : `${Math.round(host.fromPeersShare * 100)} %`} | ${escapeCell(host.error ?? '')} |`,
+        `${mb(host.bytesReceived)} | ${host.fromPeersShare === null ? '–' : `${Math.round(host.fromPeersShare * 100)} %`} | ` +
+        `${mb(host.bytesSent)} | ${escapeCell(host.error ?? '')} |`,
     )
   }
   return lines.join('\n') + '\n'

@@ -68,6 +68,11 @@ export function agentAddOptions(downloadDir: string): Record<string, unknown> {
   }
 }
 
+/** How an agent that already holds the release seeds the payload it kept (verified by sha256 just before). */
+export function keptPayloadSeedOptions(keptDir: string): Record<string, unknown> {
+  return { path: keptDir, skipVerify: true, uploads: AGENT_UPLOAD_SLOTS, storeCacheSlots: AGENT_STORE_CACHE_SLOTS }
+}
+
 const REQUEST_NUDGE_MS = 1000
 
 interface SelectableTorrent {

@@ -7,11 +7,12 @@ import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { createFleet, type Fleet } from '../fleet/fleet.js'
-import { leftoverProcesses, makeSourceTree, runAction, treeManifest } from './harness.js'
+import { leftoverProcesses, makeSourceTree, mtimeManifest, runAction, treeManifest } from './harness.js'
 
 describe('a deploy to 8 hosts on 100 Mbit/s links', () => {
   let fleet: Fleet
   let source: string
+  let firstInfoHash: string
 
   before(async () => {
     fleet = await createFleet({ hosts: 8, link: { rate: '100mbit' } })
@@ -27,17 +28,25 @@ describe('a deploy to 8 hosts on 100 Mbit/s links', () => {
     assert.equal(run.code, 0, `the step failed:\n${run.stdout}\n${run.stderr}`)
 
     const expected = treeManifest(source)
+    const expectedTimes = mtimeManifest(source)
     assert.ok(expected.some((line) => line.startsWith('link app/config.json')), 'the source has its symlink')
     for (const host of fleet.hosts) {
       const release = path.join(host.srvDir, 'releases/release-1')
       assert.deepEqual(treeManifest(release), expected, `${host.name} holds a different tree`)
+      assert.deepEqual(mtimeManifest(release), expectedTimes, `${host.name}: every entry has the source's mtime`)
       assert.equal(fs.existsSync(path.join(host.srvDir, 'releases/release-1.partial')), false)
       assert.deepEqual(
         fs.readdirSync(path.join(host.srvDir, 'releases/.murder/incoming')),
         [],
-        `${host.name}: the downloaded payload is removed once the agent exits`,
+        `${host.name}: nothing is left in the download directory once the agent exits`,
+      )
+      assert.deepEqual(
+        fs.readdirSync(path.join(host.srvDir, 'releases/.murder/payloads/release-1')),
+        ['release-1.tar.gz.enc'],
+        `${host.name}: the verified payload is kept beside the release (keep-payload)`,
       )
     }
+    firstInfoHash = run.outputs['info-hash']!
 
     assert.equal(run.outputs.tag, 'release-1')
     assert.match(run.outputs['info-hash']!, /^[0-9a-f]{40}$/)
@@ -72,6 +81,61 @@ describe('a deploy to 8 hosts on 100 Mbit/s links', () => {
     )
     assert.ok(report.seederUploaded < 64 * 1024, `the seeder sent no piece (${report.seederUploaded} bytes of protocol at most)`)
     assert.equal(report.hosts.reduce((sum: number, host: { bytesReceived: number }) => sum + host.bytesReceived, 0), 0)
+  })
+
+  test('hosts that already hold the release seed it to new hosts, even when the tree was rebuilt (new mtimes)', async (t) => {
+    // A rebuild: the same content, every entry with another mtime, new inodes.
+    const rebuilt = fs.mkdtempSync(path.join(path.dirname(source), 'murder-rebuilt-'))
+    t.after(() => fs.rmSync(rebuilt, { recursive: true, force: true }))
+    fs.cpSync(source, rebuilt, { recursive: true, verbatimSymlinks: true })
+    const later = new Date(Date.now() + 3_600_000)
+    for (const file of fs.readdirSync(rebuilt, { recursive: true }) as string[]) fs.lutimesSync(path.join(rebuilt, file), later, later)
+    assert.notDeepEqual(mtimeManifest(rebuilt), mtimeManifest(source))
+
+    // Two hosts are new to the fleet: nothing of release-1 on them.
+    const fresh = fleet.hosts.slice(6)
+    const holders = fleet.hosts.slice(0, 6)
+    for (const host of fresh) {
+      const releases = path.join(host.srvDir, 'releases')
+      for (const name of ['release-1', '.murder/release-1.json', '.murder/payloads/release-1']) fs.rmSync(path.join(releases, name), { recursive: true, force: true })
+    }
+    // The runner's own uplink is slow: at 5 Mbit/s it alone would need ~85 s for the two new hosts.
+    await fleet.shape('runner', { rate: '5mbit' })
+    t.after(() => fleet.shape('runner', { rate: '100mbit' }))
+
+    const run = await runAction(fleet, { path: rebuilt, tag: 'release-1', deadline: '120s' })
+    assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`)
+    assert.equal(run.outputs['info-hash'], firstInfoHash, 'the rebuilt tree packs to the same payload as the first deploy')
+    const report = JSON.parse(fs.readFileSync(run.outputs.report!, 'utf8'))
+    const byHost = new Map(report.hosts.map((entry: { host: string }) => [entry.host, entry]))
+    type Row = { result: string; seeding: boolean; bytesSent: number; bytesReceived: number; fromPeersShare: number }
+    let sentByHolders = 0
+    for (const host of holders) {
+      const row = byHost.get(`root@${host.address}`) as Row
+      assert.equal(row.result, 'already present', `${host.name}: ${JSON.stringify(row)}`)
+      assert.equal(row.seeding, true, `${host.name} seeds the payload it kept`)
+      assert.equal(row.bytesReceived, 0)
+      sentByHolders += row.bytesSent
+    }
+    for (const host of fresh) {
+      const row = byHost.get(`root@${host.address}`) as Row
+      assert.equal(row.result, 'done', `${host.name}: ${JSON.stringify(row)}`)
+      assert.ok(row.fromPeersShare >= 0.8, `${host.name} got ${row.fromPeersShare} of its bytes from the other hosts`)
+      const release = path.join(host.srvDir, 'releases/release-1')
+      assert.deepEqual(treeManifest(release), treeManifest(source), `${host.name} holds the release`)
+      assert.deepEqual(mtimeManifest(release), mtimeManifest(rebuilt), `${host.name} has the rebuilt tree's mtimes`)
+    }
+    t.diagnostic(
+      `payload ${(report.payloadBytes / 1e6).toFixed(1)} MB; holders sent ${(sentByHolders / 1e6).toFixed(1)} MB, ` +
+        `the runner ${(report.seederUploaded / 1e6).toFixed(1)} MB; transfer ${report.transferSeconds.toFixed(1)} s`,
+    )
+    assert.ok(sentByHolders >= report.payloadBytes, `the holders sent ${sentByHolders} bytes (payload ${report.payloadBytes})`)
+    assert.ok(report.seederUploaded < 0.5 * report.payloadBytes, `the runner sent ${report.seederUploaded} bytes of ${report.payloadBytes}`)
+    assert.match(run.stdout, /6 hosts already held release-1; 6 of them seeded it from the payload they kept/)
+    for (const host of holders) {
+      assert.deepEqual(mtimeManifest(path.join(host.srvDir, 'releases/release-1')), mtimeManifest(source), `${host.name}: its release was not touched`)
+    }
+    assert.deepEqual(await leftoverProcesses(fleet, 15_000), {}, 'no process of the deploy is left on any host')
   })
 })
 

@@ -148,6 +148,13 @@ export function treeManifest(root: string): string[] {
   return lines
 }
 
+/** One line per entry: its path and mtime in whole milliseconds (symlinks: the link's own). */
+export function mtimeManifest(root: string): string[] {
+  return (fs.readdirSync(root, { recursive: true }) as string[])
+    .sort()
+    .map((relative) => `${relative} ${Math.trunc(fs.lstatSync(path.join(root, relative)).mtimeMs)}`)
+}
+
 /** Waits (bounded) until no process of the deploy is left on any host; returns what is left. */
 export async function leftoverProcesses(fleet: Fleet, withinMs: number): Promise<Record<string, number[]>> {
   const until = Date.now() + withinMs

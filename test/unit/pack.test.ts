@@ -161,7 +161,7 @@ describe('encrypted, gzip level 6', () => {
     assert.equal(layout.inspect(sourceId), 'absent')
   })
   test('unpacks to the identical tree: bytes, modes, symlinks, empty dirs, mtimes', async () => {
-    await unpackRelease(packed.file, layout, { contentId: sourceId, ...packed.encryption!, overwrite: false })
+    await unpackRelease(packed.file, layout, { mtimes: packed.mtimes, contentId: sourceId, ...packed.encryption!, overwrite: false })
     assert.equal(layout.finalDir, path.join(root, 'dest-enc', 'v1'))
     assertSameTree(layout.finalDir, expected)
     assert.equal(snapshotTree(layout.finalDir).get('run.sh')?.mtimeSeconds, Date.parse('2020-02-02T02:02:02Z') / 1000)
@@ -236,7 +236,7 @@ describe('ReleaseLayout.inspect edge cases', () => {
     fs.writeFileSync(path.join(tree, '@scope/pkg/index.js'), 'module.exports = 1\n')
     const packed = await packDirectory(tree, path.join(temporaryDir(), 'at.tgz'), { gzipLevel: 1, encrypt: false })
     const layout = new ReleaseLayout(temporaryDir(), 'v1')
-    await unpackRelease(packed.file, layout, { contentId: 'x', overwrite: false })
+    await unpackRelease(packed.file, layout, { mtimes: packed.mtimes, contentId: 'x', overwrite: false })
     assert.equal(fs.readFileSync(path.join(layout.finalDir, '@scope/pkg/index.js'), 'utf8'), 'module.exports = 1\n')
   })
   test('paths of the layout', () => {
@@ -258,7 +258,7 @@ describe('not encrypted, gzip level 0', () => {
     assert.equal(bytes.subarray(257, 262).toString('latin1'), 'ustar', 'an uncompressed tar header')
     assert.ok(packed.bytes > 5 * 1024 * 1024, 'stored, not compressed')
     const layout = new ReleaseLayout(path.join(root, 'dest-plain'), 'v1')
-    await unpackRelease(packed.file, layout, { contentId: sourceId, overwrite: false })
+    await unpackRelease(packed.file, layout, { mtimes: packed.mtimes, contentId: sourceId, overwrite: false })
     assertSameTree(layout.finalDir, expected)
     assert.equal(readMarker(layout).contentId, sourceId)
     assert.equal(layout.inspect(sourceId), 'same')
@@ -268,7 +268,7 @@ describe('not encrypted, gzip level 0', () => {
     const packed = await packDirectory(sourceDir, path.join(root, 'payload-gz'), { gzipLevel: 1, encrypt: false })
     assert.deepEqual([...fs.readFileSync(packed.file).subarray(0, 2)], [0x1f, 0x8b])
     const layout = new ReleaseLayout(path.join(root, 'dest-gz'), 'v1')
-    await unpackRelease(packed.file, layout, { contentId: sourceId, overwrite: false })
+    await unpackRelease(packed.file, layout, { mtimes: packed.mtimes, contentId: sourceId, overwrite: false })
     assertSameTree(layout.finalDir, snapshotTree(sourceDir))
   })
   test('packing the same tree twice gives the same bytes', async () => {
@@ -289,18 +289,18 @@ describe('failures and overwrite', () => {
     const layout = new ReleaseLayout(path.join(root, 'dest-wrong-key'), 'v1')
     const wrong = { key: randomBytes(32).toString('hex'), iv: packed.encryption!.iv }
     // The decrypted bytes are noise: node-tar fails on a bad checksum or a bad number field.
-    const error = await unpackOutcome(packed.file, layout, { contentId: sourceId, ...wrong, overwrite: false })
+    const error = await unpackOutcome(packed.file, layout, { mtimes: packed.mtimes, contentId: sourceId, ...wrong, overwrite: false })
     assertNoRelease(layout, error)
     assert.equal(layout.inspect(sourceId), 'absent')
   })
   test('a wrong IV fails the same way', async () => {
     const layout = new ReleaseLayout(path.join(root, 'dest-wrong-iv'), 'v1')
     const wrong = { key: packed.encryption!.key, iv: randomBytes(16).toString('hex') }
-    assertNoRelease(layout, await unpackOutcome(packed.file, layout, { contentId: sourceId, ...wrong, overwrite: false }))
+    assertNoRelease(layout, await unpackOutcome(packed.file, layout, { mtimes: packed.mtimes, contentId: sourceId, ...wrong, overwrite: false }))
   })
   test('an encrypted payload given no key fails', async () => {
     const layout = new ReleaseLayout(path.join(root, 'dest-no-key'), 'v1')
-    assertNoRelease(layout, await unpackOutcome(packed.file, layout, { contentId: sourceId, overwrite: false }))
+    assertNoRelease(layout, await unpackOutcome(packed.file, layout, { mtimes: packed.mtimes, contentId: sourceId, overwrite: false }))
   })
   test('a truncated payload fails and leaves nothing', async () => {
     const cut = path.join(root, 'payload-cut')
@@ -313,7 +313,7 @@ describe('failures and overwrite', () => {
     const layout = new ReleaseLayout(path.join(root, 'dest-stale'), 'v1')
     fs.mkdirSync(path.join(layout.partialDir, 'junk'), { recursive: true })
     fs.writeFileSync(path.join(layout.partialDir, 'stale.txt'), 'old')
-    await unpackRelease(packed.file, layout, { contentId: sourceId, ...packed.encryption!, overwrite: false })
+    await unpackRelease(packed.file, layout, { mtimes: packed.mtimes, contentId: sourceId, ...packed.encryption!, overwrite: false })
     assertSameTree(layout.finalDir, snapshotTree(sourceDir))
     assert.equal(exists(layout.partialDir), false)
   })
@@ -326,11 +326,11 @@ describe('failures and overwrite', () => {
     const layout = new ReleaseLayout(path.join(root, 'dest-overwrite'), 'v1')
     const oldId = await treeDigest(otherSource)
     assert.notEqual(oldId, sourceId)
-    await unpackRelease(old.file, layout, { contentId: oldId, ...old.encryption!, overwrite: false })
+    await unpackRelease(old.file, layout, { mtimes: old.mtimes, contentId: oldId, ...old.encryption!, overwrite: false })
     assert.equal(layout.inspect(oldId), 'same')
     assert.equal(layout.inspect(sourceId), 'different')
 
-    await unpackRelease(packed.file, layout, { contentId: sourceId, ...packed.encryption!, overwrite: true })
+    await unpackRelease(packed.file, layout, { mtimes: packed.mtimes, contentId: sourceId, ...packed.encryption!, overwrite: true })
     assertSameTree(layout.finalDir, snapshotTree(sourceDir))
     assert.equal(exists(path.join(layout.finalDir, 'only-in-old')), false)
     assert.equal(readMarker(layout).contentId, sourceId)
@@ -342,7 +342,7 @@ describe('failures and overwrite', () => {
     fs.mkdirSync(layout.finalDir, { recursive: true })
     fs.writeFileSync(path.join(layout.finalDir, 'keep.txt'), 'keep')
     await assert.rejects(
-      unpackRelease(packed.file, layout, { contentId: sourceId, ...packed.encryption!, overwrite: false }),
+      unpackRelease(packed.file, layout, { mtimes: packed.mtimes, contentId: sourceId, ...packed.encryption!, overwrite: false }),
       { message: `${layout.finalDir} appeared while unpacking` },
     )
     assert.deepEqual(fs.readdirSync(layout.finalDir), ['keep.txt'])
@@ -353,7 +353,7 @@ describe('failures and overwrite', () => {
     async () => {
       const layout = new ReleaseLayout(path.join(root, 'dest-no-overwrite-2'), 'v1')
       fs.mkdirSync(layout.finalDir, { recursive: true })
-      await assert.rejects(unpackRelease(packed.file, layout, { contentId: sourceId, ...packed.encryption!, overwrite: false }))
+      await assert.rejects(unpackRelease(packed.file, layout, { mtimes: packed.mtimes, contentId: sourceId, ...packed.encryption!, overwrite: false }))
       assert.equal(exists(layout.partialDir), false)
     },
   )
@@ -369,7 +369,7 @@ describe('symlinks that point out of the release', () => {
     fs.symlinkSync(target, path.join(source, 'sub', 'link'))
     const packed = await packDirectory(source, path.join(dir, 'payload'), { gzipLevel: 0, encrypt: false })
     const layout = new ReleaseLayout(path.join(dir, 'dest'), 'v1')
-    return { error: await unpackOutcome(packed.file, layout, { contentId: packed.sha256, overwrite: false }), layout }
+    return { error: await unpackOutcome(packed.file, layout, { mtimes: packed.mtimes, contentId: packed.sha256, overwrite: false }), layout }
   }
 
   test('a link that stays inside the release unpacks', async () => {

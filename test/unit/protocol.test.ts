@@ -19,6 +19,8 @@ const job: AgentJob = {
   payloadName: 'v1.2.3.tar.gz.enc',
   sha256: 'ab'.repeat(32),
   contentId: '12'.repeat(32),
+  mtimes: 'izbUMdIxjgUA', // encodeMtimes([1, 3, 6])
+  keepPayload: true,
   key: 'cd'.repeat(32),
   iv: 'ef'.repeat(16),
   seederPeerId: '2d4d41303130302d' + '00'.repeat(12),
@@ -31,10 +33,10 @@ const job: AgentJob = {
 }
 
 const everyEvent: AgentEvent[] = [
-  { type: 'hello', v: 1, pid: 4242, node: 'v24.11.1' },
+  { type: 'hello', v: PROTOCOL_VERSION, pid: 4242, node: 'v24.11.1' },
   { type: 'progress', have: 1_048_576, total: 3_145_728, fromSeeder: 524_288, fromPeers: 524_288, uploaded: 65_536, peers: 7 },
-  { type: 'done', alreadyPresent: false, fromSeeder: 1, fromPeers: 2, seconds: 12.5 },
-  { type: 'done', alreadyPresent: true, fromSeeder: 0, fromPeers: 0, seconds: 0.01 },
+  { type: 'done', alreadyPresent: false, seeding: true, fromSeeder: 1, fromPeers: 2, seconds: 12.5 },
+  { type: 'done', alreadyPresent: true, seeding: false, fromSeeder: 0, fromPeers: 0, seconds: 0.01 },
   { type: 'error', code: 'TAG_EXISTS', message: '/srv/releases/v1 already holds a different release;\nline two "quoted" — é ✓' },
   { type: 'exit', uploaded: 123_456_789 },
 ]
@@ -111,13 +113,20 @@ describe('decodeJob', () => {
     assert.throws(() => decodeJob('7'), { message: 'the job line is not an object' })
   })
   test('wrong or missing protocol version', () => {
-    assert.throws(() => decodeJob(JSON.stringify({ ...job, v: 2 })), { message: 'protocol version 2 is not 1: agent and action differ' })
-    assert.throws(() => decodeJob(JSON.stringify({ ...job, v: '1' })), { message: 'protocol version 1 is not 1: agent and action differ' })
+    assert.equal(PROTOCOL_VERSION, 2)
+    assert.throws(() => decodeJob(JSON.stringify({ ...job, v: 1 })), { message: 'protocol version 1 is not 2: agent and action differ' })
+    assert.throws(() => decodeJob(JSON.stringify({ ...job, v: '2' })), { message: 'protocol version 2 is not 2: agent and action differ' })
     const { v: _v, ...noVersion } = job
-    assert.throws(() => decodeJob(JSON.stringify(noVersion)), { message: 'protocol version undefined is not 1: agent and action differ' })
-    assert.throws(() => decodeJob('[]'), /protocol version undefined is not 1/)
+    assert.throws(() => decodeJob(JSON.stringify(noVersion)), { message: 'protocol version undefined is not 2: agent and action differ' })
+    assert.throws(() => decodeJob('[]'), /protocol version undefined is not 2/)
   })
-  for (const field of ['tag', 'destination', 'torrent', 'sha256', 'contentId', 'seederPeerId'] as const) {
+  test('keepPayload must be true or false', () => {
+    const { keepPayload: _dropped, ...without } = job
+    const message = 'job field keepPayload must be true or false'
+    assert.throws(() => decodeJob(JSON.stringify(without)), { message })
+    assert.throws(() => decodeJob(JSON.stringify({ ...job, keepPayload: 'true' })), { message })
+  })
+  for (const field of ['tag', 'destination', 'torrent', 'sha256', 'contentId', 'mtimes', 'seederPeerId'] as const) {
     test(`missing, empty or non-string ${field}`, () => {
       const message = `job field ${field} is missing`
       const { [field]: _dropped, ...without } = job

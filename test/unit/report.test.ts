@@ -12,6 +12,7 @@ function host(label: string, fields: Partial<HostState> = {}): HostState {
     target: { label, user: 'deploy', host: label.replace(/^.*@/, ''), port: 22 },
     phase: 'done',
     alreadyPresent: false,
+    seeding: false,
     have: 0,
     total: 0,
     fromSeeder: 0,
@@ -109,14 +110,18 @@ describe('hostReport and buildReport', () => {
       seconds: 12.35,
       bytesReceived: 30 * MB,
       fromPeersShare: 0.667,
+      bytesSent: 0,
+      seeding: false,
       error: null,
     })
-    assert.deepEqual(hostReport(host('b', { phase: 'done', alreadyPresent: true, seconds: 0.4 })), {
+    assert.deepEqual(hostReport(host('b', { phase: 'done', alreadyPresent: true, seeding: true, uploaded: 7 * MB, seconds: 0.4 })), {
       host: 'b',
       result: 'already present',
       seconds: 0.4,
       bytesReceived: 0,
       fromPeersShare: null,
+      bytesSent: 7 * MB,
+      seeding: true,
       error: null,
     })
     assert.deepEqual(hostReport(host('c', { phase: 'transferring', fromSeeder: 5, error: 'HARD_CAP: too slow' })), {
@@ -125,6 +130,8 @@ describe('hostReport and buildReport', () => {
       seconds: null,
       bytesReceived: 5,
       fromPeersShare: 0,
+      bytesSent: 0,
+      seeding: false,
       error: 'HARD_CAP: too slow',
     })
   })
@@ -157,7 +164,7 @@ describe('renderSummary', () => {
   const states = [
     done('web1', 11.26, 10 * MB, 30 * MB),
     failed('web2', 'VERIFY_FAILED: sha | mismatch\nsecond line'),
-    host('web3|x', { phase: 'done', alreadyPresent: true, seconds: 0.5 }),
+    host('web3|x', { phase: 'done', alreadyPresent: true, seeding: true, uploaded: 12.34 * MB, seconds: 0.5 }),
     failed('web4'),
   ]
   const report = buildReport(facts, states, judge(states, 0))
@@ -190,15 +197,15 @@ describe('renderSummary', () => {
     assert.ok(summary.endsWith('\n'))
   })
   test('the row of a host that is done', () => {
-    assert.equal(rows[2], '| web1 | ✅ done | 11.3 | 40.0 | 75 % |  |')
+    assert.equal(rows[2], '| web1 | ✅ done | 11.3 | 40.0 | 75 % | 0.0 |  |')
   })
-  test('a host that already had the release says "already present"', () => {
-    assert.equal(rows[3], '| web3\\|x | ✅ already present | 0.5 | 0.0 | – |  |')
+  test('a host that already had the release says "already present", and what it sent the others', () => {
+    assert.equal(rows[3], '| web3\\|x | ✅ already present | 0.5 | 0.0 | – | 12.3 |  |')
   })
   test('failed rows: "|" escaped and newlines flattened in the error, dashes for missing numbers', () => {
-    assert.equal(rows[0], '| web2 | ❌ failed | – | 0.0 | – | VERIFY_FAILED: sha \\| mismatch second line |')
-    assert.equal(rows[1], '| web4 | ❌ failed | – | 0.0 | – |  |')
-    for (const row of rows) assert.equal(row.replace(/\\\|/g, '').split('|').length, 8, row)
+    assert.equal(rows[0], '| web2 | ❌ failed | – | 0.0 | – | 0.0 | VERIFY_FAILED: sha \\| mismatch second line |')
+    assert.equal(rows[1], '| web4 | ❌ failed | – | 0.0 | – | 0.0 |  |')
+    for (const row of rows) assert.equal(row.replace(/\\\|/g, '').split('|').length, 9, row)
   })
 })
 
