@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -11,7 +10,7 @@ import { startSeeder, type Seeder } from './swarm/seeder.js'
 import { makeTorrent } from './swarm/torrent.js'
 import { startTracker, type EphemeralTracker } from './swarm/tracker.js'
 import { runFleet } from './fleet/fleet.js'
-import type { AgentBundle } from './fleet/host-session.js'
+import { makeAgentBundle, type AgentBundle } from './fleet/agent-bundle.js'
 import { PROTOCOL_VERSION, type AgentJob } from './protocol/events.js'
 import { judge } from './verdict/verdict.js'
 import { buildReport, type DeployReport } from './report/report.js'
@@ -43,8 +42,7 @@ export interface DeployResult {
 
 /** Loads the agent bundle that ships beside this file in dist/. */
 export function loadAgentBundle(file = new URL('../agent/murder-agent.mjs', import.meta.url)): AgentBundle {
-  const source = fs.readFileSync(file, 'utf8')
-  return { source, sha256: createHash('sha256').update(source).digest('hex') }
+  return makeAgentBundle(fs.readFileSync(file, 'utf8'))
 }
 
 /**

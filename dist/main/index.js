@@ -9457,7 +9457,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable3 } = __require("node:stream");
+    var { Readable: Readable4 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError: AbortError2 } = require_errors();
     var util = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -9469,7 +9469,7 @@ var require_readable = __commonJS({
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
     var noop9 = () => {
     };
-    var BodyReadable = class extends Readable3 {
+    var BodyReadable = class extends Readable4 {
       constructor({
         resume,
         abort,
@@ -9811,7 +9811,7 @@ var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable3 } = require_readable();
+    var { Readable: Readable4 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -9906,7 +9906,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
         const contentType = parsedHeaders["content-type"];
         const contentLength = parsedHeaders["content-length"];
-        const res = new Readable3({
+        const res = new Readable4({
           resume,
           abort,
           contentType,
@@ -10221,7 +10221,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable: Readable3,
+      Readable: Readable4,
       Duplex: Duplex4,
       PassThrough: PassThrough3
     } = __require("node:stream");
@@ -10235,7 +10235,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable3 {
+    var PipelineRequest = class extends Readable4 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10252,7 +10252,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable3 {
+    var PipelineResponse = class extends Readable4 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -13577,7 +13577,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable3, pipeline: pipeline5, finished } = __require("node:stream");
+    var { Readable: Readable4, pipeline: pipeline5, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable: isReadable3, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14516,7 +14516,7 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable3({ read: resume });
+              this.body = new Readable4({ read: resume });
               const onError = this.onError.bind(this);
               resolve4({
                 status,
@@ -41072,7 +41072,7 @@ var require_streamx = __commonJS({
         }
       }
     };
-    var Readable3 = class _Readable extends Stream3 {
+    var Readable4 = class _Readable extends Stream3 {
       constructor(opts) {
         super(opts);
         this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
@@ -41283,7 +41283,7 @@ var require_streamx = __commonJS({
         return this;
       }
     };
-    var Duplex4 = class extends Readable3 {
+    var Duplex4 = class extends Readable4 {
       // and Writable
       constructor(opts) {
         super(opts);
@@ -41492,7 +41492,7 @@ var require_streamx = __commonJS({
       getStreamError,
       Stream: Stream3,
       Writable,
-      Readable: Readable3,
+      Readable: Readable4,
       Duplex: Duplex4,
       Transform: Transform3,
       // Export PassThrough for compatibility with Node.js core's stream module
@@ -59420,7 +59420,7 @@ var require_streamx2 = __commonJS({
         }
       }
     };
-    var Readable3 = class _Readable extends Stream3 {
+    var Readable4 = class _Readable extends Stream3 {
       constructor(opts) {
         super(opts);
         this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
@@ -59631,7 +59631,7 @@ var require_streamx2 = __commonJS({
         return this;
       }
     };
-    var Duplex4 = class extends Readable3 {
+    var Duplex4 = class extends Readable4 {
       // and Writable
       constructor(opts) {
         super(opts);
@@ -59840,7 +59840,7 @@ var require_streamx2 = __commonJS({
       getStreamError,
       Stream: Stream3,
       Writable,
-      Readable: Readable3,
+      Readable: Readable4,
       Duplex: Duplex4,
       Transform: Transform3,
       // Export PassThrough for compatibility with Node.js core's stream module
@@ -65304,7 +65304,7 @@ var require_websocket2 = __commonJS({
     var querystring2 = __require("querystring");
     var tls = __require("tls");
     var { randomBytes: randomBytes4, createHash: createHash6 } = __require("crypto");
-    var { Duplex: Duplex4, Readable: Readable3 } = __require("stream");
+    var { Duplex: Duplex4, Readable: Readable4 } = __require("stream");
     var { URL: URL2 } = __require("url");
     var PerMessageDeflate2 = require_permessage_deflate2();
     var Receiver2 = require_receiver2();
@@ -71543,7 +71543,6 @@ function readBoolean(text, fallback) {
 }
 
 // src/deploy.ts
-import { createHash as createHash5 } from "node:crypto";
 import * as fs15 from "node:fs";
 import * as os10 from "node:os";
 import * as path11 from "node:path";
@@ -90345,6 +90344,9 @@ function validateConcurrency(concurrency) {
   }
 }
 
+// src/fleet/host-session.ts
+import { Readable as Readable3 } from "node:stream";
+
 // src/protocol/events.ts
 import { StringDecoder } from "node:string_decoder";
 var PROTOCOL_VERSION = 2;
@@ -91283,10 +91285,23 @@ async function connectWithRetry(target, credentials, policy) {
   throw lastError ?? new ConnectError(`no time left to connect to ${target.host}:${target.port}`, false);
 }
 
+// src/fleet/agent-bundle.ts
+import { createHash as createHash5 } from "node:crypto";
+import { gzipSync } from "node:zlib";
+
 // src/fleet/shell.ts
 function shellQuote(word) {
   if (/^[A-Za-z0-9_./=:@%+-]+$/.test(word)) return word;
   return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+// src/fleet/agent-bundle.ts
+function makeAgentBundle(source) {
+  return { sha256: createHash5("sha256").update(source).digest("hex"), gzipped: gzipSync(source, { level: 9 }) };
+}
+var INSTALL_SCRIPT = 'const {pipeline,Transform}=require("stream"),zlib=require("zlib"),fs=require("fs"),hash=require("crypto").createHash("sha256");pipeline(process.stdin,zlib.createGunzip(),new Transform({transform(chunk,_,done){hash.update(chunk);done(null,chunk)}}),fs.createWriteStream(process.argv[1]),(error)=>{if(error){console.error(error.message);process.exit(1)}if(hash.digest("hex")!==process.argv[2]){console.error("the agent arrived damaged (sha256 differs)");process.exit(1)}})';
+function installCommand(node, agentDir, agentPath, sha256) {
+  return `umask 077 && mkdir -p ${agentDir} && t=${agentPath}.tmp.$$ && { ${node} -e ${shellQuote(INSTALL_SCRIPT)} "$t" ${sha256} && mv -f "$t" ${agentPath}; } || { s=$?; rm -f "$t"; exit $s; }`;
 }
 
 // src/fleet/host-session.ts
@@ -91332,10 +91347,8 @@ var HostSession = class {
       throw new HostSetupError(`Node ${version} on the host is too old: the agent needs Node \u2265 ${MIN_NODE_MAJOR} (set node-path to a newer one)`);
     }
     if (!probe.stdout.includes("agent=present")) {
-      const ship = await this.ssh.execCommand(
-        `umask 077 && mkdir -p ${AGENT_DIR} && t=${agentPath}.tmp.$$ && cat > "$t" && mv -f "$t" ${agentPath}`,
-        { stdin: this.options.agent.source }
-      );
+      const { sha256, gzipped } = this.options.agent;
+      const ship = await this.ssh.execCommand(installCommand(node, AGENT_DIR, agentPath, sha256), { stdin: Readable3.from([gzipped]) });
       if (ship.code !== 0) throw new HostSetupError(`could not install the agent in ~/.murder-action: ${ship.stderr.trim() || `exit ${ship.code}`}`);
     }
     this.throwIfStopped();
@@ -91653,8 +91666,7 @@ function fraction(state) {
 // src/deploy.ts
 var AGENT_MAX_CONNS = 6;
 function loadAgentBundle(file = new URL("../agent/murder-agent.mjs", import.meta.url)) {
-  const source = fs15.readFileSync(file, "utf8");
-  return { source, sha256: createHash5("sha256").update(source).digest("hex") };
+  return makeAgentBundle(fs15.readFileSync(file, "utf8"));
 }
 async function deploy(settings, agent, hooks) {
   const started = Date.now();

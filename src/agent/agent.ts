@@ -9,7 +9,7 @@ import * as path from 'node:path'
 import WebTorrent from 'webtorrent'
 import { agentAddOptions, closedFleetClientOptions, keptPayloadSeedOptions, spreadPieceOrder } from '../swarm/client-options.js'
 import { decodeJob, encodeEvent, PROTOCOL_VERSION, type AgentErrorCode, type AgentEvent, type AgentJob } from '../protocol/events.js'
-import { ReleaseLayout, sha256OfFile, unpackRelease } from './release.js'
+import { ReleaseLayout, sha256OfFile, TagExistsError, unpackRelease } from './release.js'
 
 const startedAt = Date.now()
 let client: WebTorrent.Instance | undefined
@@ -152,7 +152,7 @@ async function run(job: AgentJob): Promise<void> {
       `${layout.finalDir} was deployed as this release but its files have been changed since; left as it is. Choose a new tag, or set overwrite: true to replace it`,
     )
   }
-  const ownDir = layout.downloadDirFor(process.pid)
+  const ownDir = layout.workDir
   try {
     fs.mkdirSync(ownDir, { recursive: true, mode: 0o700 })
     downloadDir = ownDir
@@ -203,6 +203,7 @@ async function run(job: AgentJob): Promise<void> {
   try {
     await unpackRelease(payloadFile, layout, { contentId: job.contentId, mtimes: job.mtimes, key: job.key, iv: job.iv, overwrite: job.overwrite })
   } catch (error) {
+    if (error instanceof TagExistsError) return fail('TAG_EXISTS', error.message)
     return fail(codeFor(error, 'UNPACK_FAILED'), `unpacking into ${layout.partialDir}: ${(error as Error).message}`)
   }
   released = true

@@ -9,16 +9,24 @@ import { treeDigest } from '../pack/tree-digest.js'
 
 /**
  * The on-disk layout of releases on a host:
- *   <destination>/<tag>/            the release, exactly the source tree (never written in place)
- *   <destination>/<tag>.partial/    being unpacked; renamed to <tag> only when complete
- *   <destination>/.murder/<tag>.json     what <tag> holds (its content digest), beside the release
- *   <destination>/.murder/incoming/<pid>/  downloads in progress, one directory per agent
+ *   <destination>/<tag>/                   the release, exactly the source tree (never written in place)
+ *   <destination>/.murder/<tag>.json       what <tag> holds (its content digest), beside the release
+ *   <destination>/.murder/incoming/<pid>/  one agent's work: its download, and <tag>/ being unpacked
+ *                                          (renamed to <destination>/<tag> only when complete)
  *   <destination>/.murder/payloads/<tag>/  the verified payload <tag> came from, kept so that a
- *                                        later deploy of the same build can seed it (keep-payload)
+ *                                          later deploy of the same build can seed it (keep-payload)
+ * Everything in progress is in the agent's own directory, so two agents deploying the same tag at
+ * once (two workflow runs; one host listed under two names) never write into each other's files,
+ * and what a killed agent left is recognisable by its pid.
  */
 export class ReleaseLayout {
   readonly finalDir: string
+  /** This agent's work directory: incoming/<pid>. */
+  readonly workDir: string
+  /** Where the release is unpacked before it is renamed into place. */
   readonly partialDir: string
+  /** Where a release being replaced (overwrite) waits until the new one is in place. */
+  readonly asideDir: string
   readonly stateDir: string
   readonly markerFile: string
   readonly incomingDir: string
@@ -28,19 +36,17 @@ export class ReleaseLayout {
   constructor(
     readonly destination: string,
     readonly tag: string,
+    readonly pid: number = process.pid,
   ) {
     this.finalDir = path.join(destination, tag)
-    this.partialDir = path.join(destination, `${tag}.partial`)
     this.stateDir = path.join(destination, '.murder')
     this.markerFile = path.join(this.stateDir, `${tag}.json`)
     this.incomingDir = path.join(this.stateDir, 'incoming')
+    this.workDir = path.join(this.incomingDir, String(pid))
+    this.partialDir = path.join(this.workDir, tag)
+    this.asideDir = path.join(this.workDir, `${tag}.replaced`)
     this.payloadsDir = path.join(this.stateDir, 'payloads')
     this.keptPayloadDir = path.join(this.payloadsDir, tag)
-  }
-
-  /** Where the agent with this pid downloads: its own directory, so leftovers of a dead agent are recognisable. */
-  downloadDirFor(pid: number): string {
-    return path.join(this.incomingDir, String(pid))
   }
 
   /**
@@ -113,10 +119,7 @@ export class ReleaseLayout {
     return fs.existsSync(file) ? file : undefined
   }
 
-  /**
-   * Removes kept payloads whose release is gone (an operator pruned old releases): a kept payload
-   * lives exactly as long as its release. Releases being unpacked right now (<tag>.partial) keep theirs.
-   */
+  /** Removes kept payloads whose release is gone (an operator pruned old releases): a kept payload lives as long as its release. */
   sweepKeptPayloads(): void {
     let tags: string[]
     try {
@@ -125,8 +128,7 @@ export class ReleaseLayout {
       return
     }
     for (const tag of tags) {
-      const release = path.join(this.destination, tag)
-      if (fs.existsSync(release) || fs.existsSync(`${release}.partial`)) continue
+      if (fs.existsSync(path.join(this.destination, tag))) continue
       fs.rmSync(path.join(this.payloadsDir, tag), { recursive: true, force: true })
     }
   }
@@ -183,11 +185,14 @@ export interface UnpackOptions {
   overwrite: boolean
 }
 
+/** <tag> holds another release than the one being deployed, and overwrite is off. */
+export class TagExistsError extends Error {}
+
 /**
- * Unpacks the verified payload into <tag>.partial, then renames it into place. With overwrite, the
- * old release is first renamed aside, so at every instant <tag> is either the old tree or the
- * new one, never a mix. Unsafe entries (`..`, absolute paths, links escaping the release) make
- * node-tar emit errors, which `strict` turns into a refusal.
+ * Unpacks the verified payload into the agent's own partial directory, then renames it into place.
+ * With overwrite, the old release is first renamed aside, so at every instant <tag> is either the
+ * old tree or the new one, never a mix. Unsafe entries (`..`, absolute paths, links escaping the
+ * release) make node-tar emit errors, which `strict` turns into a refusal.
  */
 export async function unpackRelease(payload: string, layout: ReleaseLayout, options: UnpackOptions): Promise<void> {
   fs.rmSync(layout.partialDir, { recursive: true, force: true })
@@ -216,20 +221,54 @@ export async function unpackRelease(payload: string, layout: ReleaseLayout, opti
   } finally {
     process.umask(previousUmask)
   }
-  const aside = `${layout.finalDir}.old-${process.pid}`
+  try {
+    await moveIntoPlace(layout, options)
+  } finally {
+    fs.rmSync(layout.partialDir, { recursive: true, force: true })
+    fs.rmSync(layout.asideDir, { recursive: true, force: true })
+  }
+}
+
+/** Renames the unpacked partialDir to <tag>, replacing what is there only with overwrite. */
+async function moveIntoPlace(layout: ReleaseLayout, options: UnpackOptions): Promise<void> {
+  const previousMarker = layout.readMarker()
   const replacing = fs.existsSync(layout.finalDir)
   if (replacing) {
-    if (!options.overwrite) {
-      fs.rmSync(layout.partialDir, { recursive: true, force: true })
-      throw new Error(`${layout.finalDir} appeared while unpacking`)
-    }
+    // Checked before the download too; here <tag> came while we were downloading or unpacking.
+    if (!options.overwrite) return acceptArrived(layout, options.contentId)
     fs.rmSync(layout.markerFile, { force: true })
     fs.rmSync(layout.keptPayloadDir, { recursive: true, force: true })
-    fs.renameSync(layout.finalDir, aside)
+    fs.renameSync(layout.finalDir, layout.asideDir)
   }
-  fs.renameSync(layout.partialDir, layout.finalDir)
+  try {
+    fs.renameSync(layout.partialDir, layout.finalDir)
+  } catch (error) {
+    if (replacing && !fs.existsSync(layout.finalDir)) {
+      // Put the old release back as it was, marker included: a failed deploy loses nothing.
+      fs.renameSync(layout.asideDir, layout.finalDir)
+      if (previousMarker !== undefined) layout.writeMarker(previousMarker)
+    }
+    const code = (error as NodeJS.ErrnoException).code
+    // Another agent renamed its release into place between our check and our rename.
+    if ((code === 'ENOTEMPTY' || code === 'EEXIST') && !options.overwrite) return acceptArrived(layout, options.contentId)
+    if (code === 'ENOTEMPTY' || code === 'EEXIST') {
+      throw new Error(`another deploy replaced ${layout.finalDir} at the same moment; it holds that deploy's release. Run this one again if it should win`)
+    }
+    throw error
+  }
   layout.writeMarker({ contentId: options.contentId, tag: layout.tag, at: new Date().toISOString() })
-  if (replacing) fs.rmSync(aside, { recursive: true, force: true })
+}
+
+/**
+ * <tag> was put in place by another deploy while this one was unpacking (overwrite off): fine when
+ * it is this very release, else it is left as it is and this deploy fails for the host.
+ */
+async function acceptArrived(layout: ReleaseLayout, contentId: string): Promise<void> {
+  if ((await layout.holds(contentId)) === 'same') return
+  throw new TagExistsError(
+    `${layout.finalDir} was put in place by another deploy while this one was unpacking, and holds a different release; ` +
+      'left as it is. Choose a new tag, or set overwrite: true',
+  )
 }
 
 /** Removes a directory that another writer may still be finishing; never throws over the real error. */

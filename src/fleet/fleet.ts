@@ -2,7 +2,8 @@ import pLimit from 'p-limit'
 import type { HostTarget } from '../inputs/hosts.js'
 import type { AgentEvent, AgentJob } from '../protocol/events.js'
 import type { SshCredentials } from './connect.js'
-import { HostSession, type AgentBundle } from './host-session.js'
+import type { AgentBundle } from './agent-bundle.js'
+import { HostSession } from './host-session.js'
 
 export type HostPhase = 'waiting' | 'connecting' | 'transferring' | 'done' | 'failed'
 

@@ -1,15 +1,12 @@
+import { Readable } from 'node:stream'
 import type { ClientChannel } from 'ssh2'
 import type { NodeSSH } from 'node-ssh'
 import type { HostTarget } from '../inputs/hosts.js'
 import { decodeEvent, encodeJob, HEARTBEAT, HEARTBEAT_INTERVAL_MS, LineSplitter, type AgentEvent, type AgentJob } from '../protocol/events.js'
 import { connectWithRetry, type SshCredentials } from './connect.js'
+import { installCommand, type AgentBundle } from './agent-bundle.js'
 import { shellQuote } from './shell.js'
 
-/** The agent bundle, named by its content so an unchanged agent is never sent twice. */
-export interface AgentBundle {
-  source: string
-  sha256: string
-}
 
 export const MIN_NODE_MAJOR = 20
 const AGENT_DIR = '"$HOME"/.murder-action'
@@ -72,10 +69,8 @@ export class HostSession {
       throw new HostSetupError(`Node ${version} on the host is too old: the agent needs Node ≥ ${MIN_NODE_MAJOR} (set node-path to a newer one)`)
     }
     if (!probe.stdout.includes('agent=present')) {
-      const ship = await this.ssh.execCommand(
-        `umask 077 && mkdir -p ${AGENT_DIR} && t=${agentPath}.tmp.$$ && cat > "$t" && mv -f "$t" ${agentPath}`,
-        { stdin: this.options.agent.source },
-      )
+      const { sha256, gzipped } = this.options.agent
+      const ship = await this.ssh.execCommand(installCommand(node, AGENT_DIR, agentPath, sha256), { stdin: Readable.from([gzipped]) })
       if (ship.code !== 0) throw new HostSetupError(`could not install the agent in ~/.murder-action: ${ship.stderr.trim() || `exit ${ship.code}`}`)
     }
     this.throwIfStopped()

@@ -237,4 +237,39 @@ describe('re-runs over an existing tag', () => {
     }
     assert.deepEqual(await leftoverProcesses(fleet, 15_000), {}, 'no process of the deploy is left after the third run')
   })
+
+  test('two deploys of one tag at the same time: each host ends with one of them whole; the other names it TAG_EXISTS', async (t) => {
+    const other = makeSourceTree(4 * 1024 * 1024)
+    t.after(() => fs.rmSync(other, { recursive: true, force: true }))
+    // Two workflow runs with different builds under one tag, started together.
+    const runs = await Promise.all([
+      runAction(fleet, { path: source, tag: 'race-1', deadline: '120s' }),
+      runAction(fleet, { path: other, tag: 'race-1', deadline: '120s' }),
+    ])
+    const reports = runs.map(readReport)
+    const sources = [source, other]
+    for (const host of fleet.hosts) {
+      const tree = treeManifest(releaseDir(host, 'race-1'))
+      const winner = sources.findIndex((dir) => JSON.stringify(treeManifest(dir)) === JSON.stringify(tree))
+      assert.ok(winner >= 0, `${host.name}: race-1 is exactly one of the two builds, whole`)
+      const won = hostEntry(reports[winner]!, label(host))
+      const lost = hostEntry(reports[1 - winner]!, label(host))
+      assert.equal(won.result, 'done', `${host.name}: ${JSON.stringify(won)}`)
+      assert.equal(lost.result, 'failed', `${host.name}: ${JSON.stringify(lost)}`)
+      assert.match(lost.error!, /^TAG_EXISTS: /, lost.error!)
+      t.diagnostic(`${host.name}: run ${winner + 1} won; the other: ${lost.error}`)
+      assert.deepEqual(fs.readdirSync(path.join(host.srvDir, 'releases')).sort(), ['.murder', 'race-1', 'rerun-1'], `${host.name}: nothing half-written`)
+      assert.deepEqual(incoming(host), [], `${host.name}: no work directory left`)
+    }
+
+    // The same build twice at once (or one host listed under two names): both runs succeed.
+    const twins = await Promise.all([
+      runAction(fleet, { path: source, tag: 'race-2', deadline: '120s' }),
+      runAction(fleet, { path: source, tag: 'race-2', deadline: '120s' }),
+    ])
+    for (const run of twins) assert.equal(run.code, 0, transcript(run))
+    assertIdentical(fleet.hosts, 'race-2', source)
+    for (const host of fleet.hosts) assert.deepEqual(incoming(host), [], `${host.name}: no work directory left`)
+    assert.deepEqual(await leftoverProcesses(fleet, 15_000), {}, 'no process of either deploy is left')
+  })
 })

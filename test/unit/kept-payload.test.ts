@@ -14,7 +14,7 @@ function released(): { layout: ReleaseLayout; download: string } {
   const layout = new ReleaseLayout(temporaryDir(), 'v1')
   fs.mkdirSync(layout.finalDir, { recursive: true })
   layout.writeMarker({ contentId: 'c1', tag: 'v1', at: '2026-11-24T00:00:00.000Z' })
-  const download = path.join(layout.downloadDirFor(4242), 'v1.tar.gz.enc')
+  const download = path.join(layout.workDir, 'v1.tar.gz.enc')
   fs.mkdirSync(path.dirname(download), { recursive: true })
   fs.writeFileSync(download, 'payload bytes')
   return { layout, download }
@@ -48,9 +48,9 @@ describe('kept payloads', () => {
       fs.mkdirSync(path.join(layout.payloadsDir, tag), { recursive: true })
       fs.writeFileSync(path.join(layout.payloadsDir, tag, `${tag}.tar.gz`), 'old')
     }
-    fs.mkdirSync(path.join(layout.destination, 'v2.partial'))
+    fs.mkdirSync(path.join(layout.destination, 'v2'))
     layout.sweepKeptPayloads()
-    assert.deepEqual(fs.readdirSync(layout.payloadsDir).sort(), ['v1', 'v2'], 'v0 was pruned by the operator; v2 is being unpacked')
+    assert.deepEqual(fs.readdirSync(layout.payloadsDir).sort(), ['v1', 'v2'], 'v0 was pruned by the operator')
   })
   test('sweepKeptPayloads with no payloads directory does nothing', () => {
     const layout = new ReleaseLayout(temporaryDir(), 'v1')

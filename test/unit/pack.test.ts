@@ -9,7 +9,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { packDirectory, type PackedPayload } from '../../src/pack/pack.js'
-import { ReleaseLayout, sha256OfFile, unpackRelease } from '../../src/agent/release.js'
+import { ReleaseLayout, sha256OfFile, TagExistsError, unpackRelease } from '../../src/agent/release.js'
 import { treeDigest } from '../../src/pack/tree-digest.js'
 import { makeTar, removeTemporaryDirs, sha256, snapshotTree, temporaryDir, type TarEntry, type TreeNode } from './helpers.js'
 
@@ -173,7 +173,8 @@ describe('encrypted, gzip level 6', () => {
     assert.equal(exists(layout.partialDir), false)
     assert.equal(exists(path.join(root, 'dest-enc', 'v1.partial')), false)
     assert.deepEqual(leftovers(layout), [])
-    assert.deepEqual(fs.readdirSync(layout.stateDir), ['v1.json'])
+    assert.deepEqual(fs.readdirSync(layout.stateDir).sort(), ['incoming', 'v1.json'])
+    assert.deepEqual(fs.readdirSync(layout.workDir), [], 'the work directory (the agent removes it on exit) is empty')
   })
   test('.murder/v1.json holds the content id and the tag', () => {
     assert.equal(layout.markerFile, path.join(root, 'dest-enc', '.murder', 'v1.json'))
@@ -216,12 +217,13 @@ describe('ReleaseLayout.inspect edge cases', () => {
   })
   test('sweepIncoming removes what dead agents left, adopts a download of the same payload, spares live agents', () => {
     const layout = new ReleaseLayout(temporaryDir(), 'v1')
-    const own = layout.downloadDirFor(process.pid)
-    const dead = layout.downloadDirFor(2 ** 22 + 12345) // above pid_max: no such process
+    const own = layout.workDir
+    const dead = new ReleaseLayout(layout.destination, 'v1', 2 ** 22 + 12345).workDir // above pid_max: no such process
     const deadOther = path.join(layout.incomingDir, '99999999')
-    const live = layout.downloadDirFor(process.ppid)
+    const live = new ReleaseLayout(layout.destination, 'v1', process.ppid).workDir
     for (const dir of [own, dead, deadOther, live]) fs.mkdirSync(dir, { recursive: true })
     fs.writeFileSync(path.join(dead, 'v1.tar.gz.enc'), 'half a download')
+    fs.mkdirSync(path.join(dead, 'v1/half-unpacked'), { recursive: true })
     fs.writeFileSync(path.join(deadOther, 'v0.tar.gz.enc'), 'an older tag')
     fs.writeFileSync(path.join(live, 'v2.tar.gz.enc'), 'in progress elsewhere')
     fs.writeFileSync(path.join(layout.incomingDir, 'v0.tar.gz'), 'the old flat layout')
@@ -239,12 +241,22 @@ describe('ReleaseLayout.inspect edge cases', () => {
     await unpackRelease(packed.file, layout, { mtimes: packed.mtimes, contentId: 'x', overwrite: false })
     assert.equal(fs.readFileSync(path.join(layout.finalDir, '@scope/pkg/index.js'), 'utf8'), 'module.exports = 1\n')
   })
-  test('paths of the layout', () => {
-    const layout = new ReleaseLayout('/srv/releases', 'v1.2.3')
+  test('paths of the layout: everything in progress is in the agent\'s own directory', () => {
+    const layout = new ReleaseLayout('/srv/releases', 'v1.2.3', 4242)
     assert.deepEqual(
-      [layout.finalDir, layout.partialDir, layout.stateDir, layout.markerFile, layout.incomingDir],
-      ['/srv/releases/v1.2.3', '/srv/releases/v1.2.3.partial', '/srv/releases/.murder', '/srv/releases/.murder/v1.2.3.json', '/srv/releases/.murder/incoming'],
+      [layout.finalDir, layout.stateDir, layout.markerFile, layout.incomingDir, layout.workDir, layout.partialDir, layout.asideDir, layout.keptPayloadDir],
+      [
+        '/srv/releases/v1.2.3',
+        '/srv/releases/.murder',
+        '/srv/releases/.murder/v1.2.3.json',
+        '/srv/releases/.murder/incoming',
+        '/srv/releases/.murder/incoming/4242',
+        '/srv/releases/.murder/incoming/4242/v1.2.3',
+        '/srv/releases/.murder/incoming/4242/v1.2.3.replaced',
+        '/srv/releases/.murder/payloads/v1.2.3',
+      ],
     )
+    assert.equal(new ReleaseLayout('/srv/releases', 'v1').pid, process.pid)
   })
 })
 
@@ -343,7 +355,7 @@ describe('failures and overwrite', () => {
     fs.writeFileSync(path.join(layout.finalDir, 'keep.txt'), 'keep')
     await assert.rejects(
       unpackRelease(packed.file, layout, { mtimes: packed.mtimes, contentId: sourceId, ...packed.encryption!, overwrite: false }),
-      { message: `${layout.finalDir} appeared while unpacking` },
+      (error: Error) => error instanceof TagExistsError && error.message.includes(`${layout.finalDir} was put in place by another deploy`),
     )
     assert.deepEqual(fs.readdirSync(layout.finalDir), ['keep.txt'])
     assert.equal(exists(layout.markerFile), false)
