@@ -261,10 +261,15 @@ async function moveIntoPlace(layout: ReleaseLayout, options: UnpackOptions): Pro
 
 /**
  * <tag> was put in place by another deploy while this one was unpacking (overwrite off): fine when
- * it is this very release, else it is left as it is and this deploy fails for the host.
+ * it holds this very content, else it is left as it is and this deploy fails for the host. The tree
+ * is hashed rather than the marker read: the other agent writes its marker just after its rename
+ * (or died in between), and the content is what counts.
  */
 async function acceptArrived(layout: ReleaseLayout, contentId: string): Promise<void> {
-  if ((await layout.holds(contentId)) === 'same') return
+  if ((await treeDigest(layout.finalDir).catch(() => undefined)) === contentId) {
+    if (layout.readMarker()?.contentId !== contentId) layout.writeMarker({ contentId, tag: layout.tag, at: new Date().toISOString() })
+    return
+  }
   throw new TagExistsError(
     `${layout.finalDir} was put in place by another deploy while this one was unpacking, and holds a different release; ` +
       'left as it is. Choose a new tag, or set overwrite: true',

@@ -98,3 +98,20 @@ describe('two agents, one tag, at the same time', () => {
     }
   })
 })
+
+describe('the other agent renamed its release in but has not written its marker yet', () => {
+  test('the same content is accepted (and the marker written); other content is TAG_EXISTS, untouched', async () => {
+    const destination = temporaryDir()
+    await unpack(destination, 1001, a, false)
+    const layout = new ReleaseLayout(destination, 'v1')
+    fs.rmSync(layout.markerFile)
+    await unpack(destination, 1002, aAgain, false)
+    assert.equal(layout.readMarker()?.contentId, a.id)
+    fs.rmSync(layout.markerFile)
+    const before = JSON.stringify([...snapshotTree(layout.finalDir)])
+    await assert.rejects(unpack(destination, 1003, b, false), TagExistsError)
+    assert.equal(JSON.stringify([...snapshotTree(layout.finalDir)]), before)
+    assert.equal(layout.readMarker(), undefined, 'no marker written for what this agent did not put there')
+    assertClean(destination)
+  })
+})
