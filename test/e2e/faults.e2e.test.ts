@@ -263,13 +263,18 @@ describe('re-runs over an existing tag', () => {
     }
 
     // The same build twice at once (or one host listed under two names): both runs succeed.
+    // With keep-payload off, no payload is kept on any host.
     const twins = await Promise.all([
-      runAction(fleet, { path: source, tag: 'race-2', deadline: '120s' }),
-      runAction(fleet, { path: source, tag: 'race-2', deadline: '120s' }),
+      runAction(fleet, { path: source, tag: 'race-2', deadline: '120s', 'keep-payload': 'false' }),
+      runAction(fleet, { path: source, tag: 'race-2', deadline: '120s', 'keep-payload': 'false' }),
     ])
     for (const run of twins) assert.equal(run.code, 0, transcript(run))
     assertIdentical(fleet.hosts, 'race-2', source)
-    for (const host of fleet.hosts) assert.deepEqual(incoming(host), [], `${host.name}: no work directory left`)
+    for (const host of fleet.hosts) {
+      assert.deepEqual(incoming(host), [], `${host.name}: no work directory left`)
+      assert.equal(fs.existsSync(path.join(host.srvDir, 'releases/.murder/payloads/race-2')), false, `${host.name}: keep-payload: false keeps nothing`)
+      assert.ok(fs.existsSync(path.join(host.srvDir, 'releases/.murder/payloads/race-1')), `${host.name}: the default keeps it`)
+    }
     assert.deepEqual(await leftoverProcesses(fleet, 15_000), {}, 'no process of either deploy is left')
   })
 })

@@ -105,6 +105,7 @@ describe('readSettings: a minimal valid set of inputs', () => {
     assert.equal(settings.overwrite, false)
     assert.equal(settings.encrypt, true)
     assert.equal(settings.compressionLevel, 1)
+    assert.equal(settings.keepPayload, true)
   })
 })
 
@@ -480,7 +481,12 @@ describe('inputs max-failed-hosts, concurrency, node-path', () => {
   })
 })
 
-describe('inputs overwrite, encrypt, compression-level', () => {
+describe('inputs overwrite, encrypt, compression-level, keep-payload', () => {
+  test('keep-payload defaults to true', () => {
+    assert.equal(settingsWith({ 'keep-payload': '' }).keepPayload, true)
+    assert.equal(settingsWith({ 'keep-payload': 'false' }).keepPayload, false)
+    expectOnlyError({ 'keep-payload': 'sometimes' }, 'keep-payload', /"sometimes" is not true or false/)
+  })
   test('overwrite', () => {
     assert.equal(settingsWith({ overwrite: '' }).overwrite, false)
     assert.equal(settingsWith({ overwrite: 'true' }).overwrite, true)
