@@ -8,6 +8,8 @@ import { treeDigest } from './pack/tree-digest.js'
 import { detectAddressToward } from './swarm/address.js'
 import { startSeeder, type Seeder } from './swarm/seeder.js'
 import { makeTorrent } from './swarm/torrent.js'
+import { hashPiecesOfFile } from './swarm/pieces.js'
+import { swarmPieceLength } from './swarm/client-options.js'
 import { startTracker, type EphemeralTracker } from './swarm/tracker.js'
 import { runFleet } from './fleet/fleet.js'
 import { makeAgentBundle, type AgentBundle } from './fleet/agent-bundle.js'
@@ -86,7 +88,14 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
     })
     const address = settings.trackerAddress ?? (await detectRunnerAddress(settings))
     const announceUrl = tracker.announceUrl(address)
-    const torrent = await makeTorrent(payload.file, payload.bytes, announceUrl)
+    const pieceLength = swarmPieceLength(payload.bytes)
+    const torrent = makeTorrent({
+      name: payloadName,
+      length: payload.bytes,
+      pieceLength,
+      pieces: await hashPiecesOfFile(payload.file, pieceLength),
+      announceUrl,
+    })
     tracker.allow(torrent.infoHash)
     seeder = await startSeeder({
       file: payload.file,

@@ -1086,14 +1086,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path13 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path12 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path13 && path13[0] !== "/") {
-          path13 = `/${path13}`;
+        if (path12 && path12[0] !== "/") {
+          path12 = `/${path12}`;
         }
-        return new URL(`${origin}${path13}`);
+        return new URL(`${origin}${path12}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1544,39 +1544,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin }
+          request: { method, path: path12, origin }
         } = evt;
-        debuglog2("sending request to %s %s/%s", method, origin, path13);
+        debuglog2("sending request to %s %s/%s", method, origin, path12);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin },
+          request: { method, path: path12, origin },
           response: { statusCode }
         } = evt;
         debuglog2(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path13,
+          path12,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin }
+          request: { method, path: path12, origin }
         } = evt;
-        debuglog2("trailers received from %s %s/%s", method, origin, path13);
+        debuglog2("trailers received from %s %s/%s", method, origin, path12);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin },
+          request: { method, path: path12, origin },
           error: error2
         } = evt;
         debuglog2(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path13,
+          path12,
           error2.message
         );
       });
@@ -1625,9 +1625,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path13, origin }
+            request: { method, path: path12, origin }
           } = evt;
-          debuglog2("sending request to %s %s/%s", method, origin, path13);
+          debuglog2("sending request to %s %s/%s", method, origin, path12);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1690,7 +1690,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request4 = class {
       constructor(origin, {
-        path: path13,
+        path: path12,
         method,
         body,
         headers,
@@ -1705,11 +1705,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path13 !== "string") {
+        if (typeof path12 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path13[0] !== "/" && !(path13.startsWith("http://") || path13.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path12[0] !== "/" && !(path12.startsWith("http://") || path12.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path13)) {
+        } else if (invalidPathRegex.test(path12)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1775,7 +1775,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path13, query) : path13;
+        this.path = query ? buildURL(path12, query) : path12;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -4088,7 +4088,7 @@ var require_webidl = __commonJS({
 var require_util2 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
-    var { Transform: Transform3 } = __require("node:stream");
+    var { Transform: Transform4 } = __require("node:stream");
     var zlib3 = __require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
@@ -4776,7 +4776,7 @@ var require_util2 = __commonJS({
       contentRange += isomorphicEncode(`${fullLength}`);
       return contentRange;
     }
-    var InflateStream = class extends Transform3 {
+    var InflateStream = class extends Transform4 {
       #zlibOptions;
       /** @param {zlib.ZlibOptions} [zlibOptions] */
       constructor(zlibOptions) {
@@ -6468,7 +6468,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path13, host, upgrade, blocking, reset } = request;
+      const { method, path: path12, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6549,7 +6549,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path13} HTTP/1.1\r
+      let header = `${method} ${path12} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -6879,7 +6879,7 @@ var require_client_h2 = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { errorMonitor } = __require("node:events");
-    var { pipeline: pipeline5 } = __require("node:stream");
+    var { pipeline: pipeline6 } = __require("node:stream");
     var util = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -7078,7 +7078,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path13, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path12, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7175,7 +7175,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path13;
+      headers[HTTP2_HEADER_PATH] = path12;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7358,7 +7358,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request, contentLength) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe = pipeline5(
+      const pipe = pipeline6(
         body,
         h2stream,
         (err) => {
@@ -7528,9 +7528,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path13 = search ? `${pathname}${search}` : pathname;
+        const path12 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path13;
+        this.opts.path = path12;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8769,10 +8769,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path13 = "/",
+          path: path12 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path13;
+        opts.path = origin + path12;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10403,7 +10403,7 @@ var require_api_pipeline = __commonJS({
         util.destroy(ret, err);
       }
     };
-    function pipeline5(opts, handler) {
+    function pipeline6(opts, handler) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -10412,7 +10412,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough3().destroy(err);
       }
     }
-    module.exports = pipeline5;
+    module.exports = pipeline6;
   }
 });
 
@@ -10744,20 +10744,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path13) {
-      if (typeof path13 !== "string") {
-        return path13;
+    function safeUrl(path12) {
+      if (typeof path12 !== "string") {
+        return path12;
       }
-      const pathSegments = path13.split("?");
+      const pathSegments = path12.split("?");
       if (pathSegments.length !== 2) {
-        return path13;
+        return path12;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path13, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path13);
+    function matchKey(mockDispatch2, { path: path12, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path12);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10779,7 +10779,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path13 }) => matchValue(safeUrl(path13), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path12 }) => matchValue(safeUrl(path12), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10817,9 +10817,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path13, method, body, headers, query } = opts;
+      const { path: path12, method, body, headers, query } = opts;
       return {
-        path: path13,
+        path: path12,
         method,
         body,
         headers,
@@ -11262,13 +11262,13 @@ var require_pluralizer = __commonJS({
 var require_pending_interceptors_formatter = __commonJS({
   "node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports, module) {
     "use strict";
-    var { Transform: Transform3 } = __require("node:stream");
+    var { Transform: Transform4 } = __require("node:stream");
     var { Console } = __require("node:console");
     var PERSISTENT = process.versions.icu ? "\u2705" : "Y ";
     var NOT_PERSISTENT = process.versions.icu ? "\u274C" : "N ";
     module.exports = class PendingInterceptorsFormatter {
       constructor({ disableColors } = {}) {
-        this.transform = new Transform3({
+        this.transform = new Transform4({
           transform(chunk, _enc, cb) {
             cb(null, chunk);
           }
@@ -11282,10 +11282,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path13, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path12, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path13,
+            Path: path12,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -13577,7 +13577,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable4, pipeline: pipeline5, finished } = __require("node:stream");
+    var { Readable: Readable4, pipeline: pipeline6, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable: isReadable3, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14522,7 +14522,7 @@ var require_fetch = __commonJS({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline5(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline6(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -16164,9 +16164,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path13) {
-      for (let i2 = 0; i2 < path13.length; ++i2) {
-        const code = path13.charCodeAt(i2);
+    function validateCookiePath(path12) {
+      for (let i2 = 0; i2 < path12.length; ++i2) {
+        const code = path12.charCodeAt(i2);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -18319,7 +18319,7 @@ var require_eventsource_stream = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports, module) {
     "use strict";
     var buffer = __require("node:buffer");
-    var { Transform: Transform3 } = __require("node:stream");
+    var { Transform: Transform4 } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util8();
     var BOM = [239, 187, 191];
     var LF2 = 10;
@@ -18369,7 +18369,7 @@ var require_eventsource_stream = __commonJS({
       error2.aborted = false;
       return error2;
     }
-    var EventSourceStream = class extends Transform3 {
+    var EventSourceStream = class extends Transform4 {
       /**
        * @type {eventSourceSettings}
        */
@@ -18723,7 +18723,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
-    var { pipeline: pipeline5 } = __require("node:stream");
+    var { pipeline: pipeline6 } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -18883,7 +18883,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline5(
+          pipeline6(
             response.body.stream,
             eventSourceStream,
             (error2) => {
@@ -19086,11 +19086,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path13 = opts.path;
+          let path12 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path13 = `/${path13}`;
+            path12 = `/${path12}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path13);
+          url = new URL(util.parseOrigin(url).origin + path12);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -25682,7 +25682,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash6,
+      createHash: createHash8,
       createHmac: createHmac2,
       createSign,
       createVerify,
@@ -26370,11 +26370,11 @@ ${formatted}-----END ${type2} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash6("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash8("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash6("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash8("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -26539,8 +26539,8 @@ ${formatted}-----END ${type2} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash6("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash6("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash8("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash8("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -26580,7 +26580,7 @@ ${formatted}-----END ${type2} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac2(
           "sha1",
-          createHash6("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash8("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac) {
           if (encrypted) {
@@ -27224,11 +27224,11 @@ var require_agent2 = __commonJS({
       };
     })();
     var WINDOWS_PIPE_REGEX = /^[/\\][/\\]\.[/\\]pipe[/\\].+/;
-    function createAgent(path13) {
-      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path13)) {
-        return path13 === "pageant" ? new PageantAgent() : new CygwinAgent(path13);
+    function createAgent(path12) {
+      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path12)) {
+        return path12 === "pageant" ? new PageantAgent() : new CygwinAgent(path12);
       }
-      return new OpenSSHAgent(path13);
+      return new OpenSSHAgent(path12);
     }
     var AgentProtocol = (() => {
       const SSH_AGENTC_REQUEST_IDENTITIES = 11;
@@ -28902,7 +28902,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash6,
+      createHash: createHash8,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -29328,7 +29328,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash2 = createHash6(this.hashName);
+          const hash2 = createHash8(this.hashName);
           hashString(hash2, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash2, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash2, isServer ? this._remoteKexinit : this._kexinit);
@@ -30336,9 +30336,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash6(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash8(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash6(hashName).update(secret).update(exchangeHash).update(digest).digest();
+          const chunk = createHash8(hashName).update(secret).update(exchangeHash).update(digest).digest();
           const extended = Buffer.allocUnsafe(digest.length + chunk.length);
           extended.set(digest, 0);
           extended.set(chunk, digest.length);
@@ -32203,8 +32203,8 @@ var require_SFTP = __commonJS({
   "node_modules/ssh2/lib/protocol/SFTP.js"(exports, module) {
     "use strict";
     var EventEmitter17 = __require("events");
-    var fs17 = __require("fs");
-    var { constants: constants5 } = fs17;
+    var fs18 = __require("fs");
+    var { constants: constants5 } = fs18;
     var {
       Readable: ReadableStream2,
       Writable: WritableStream
@@ -32472,17 +32472,17 @@ var require_SFTP = __commonJS({
       // ===========================================================================
       // Client-specific ===========================================================
       // ===========================================================================
-      createReadStream(path13, options) {
+      createReadStream(path12, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new ReadStream(this, path13, options);
+        return new ReadStream(this, path12, options);
       }
-      createWriteStream(path13, options) {
+      createWriteStream(path12, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new WriteStream(this, path13, options);
+        return new WriteStream(this, path12, options);
       }
-      open(path13, flags_, attrs, cb) {
+      open(path12, flags_, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         if (typeof attrs === "function") {
@@ -32501,7 +32501,7 @@ var require_SFTP = __commonJS({
           attrsFlags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32509,7 +32509,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path13, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         writeUInt32BE(buf, flags, p2 += pathLen);
         writeUInt32BE(buf, attrsFlags, p2 += 4);
         if (attrsLen) {
@@ -32633,14 +32633,14 @@ var require_SFTP = __commonJS({
       fastGet(remotePath, localPath, opts, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        fastXfer(this, fs17, remotePath, localPath, opts, cb);
+        fastXfer(this, fs18, remotePath, localPath, opts, cb);
       }
       fastPut(localPath, remotePath, opts, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        fastXfer(fs17, this, localPath, remotePath, opts, cb);
+        fastXfer(fs18, this, localPath, remotePath, opts, cb);
       }
-      readFile(path13, options, callback_) {
+      readFile(path12, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32713,13 +32713,13 @@ var require_SFTP = __commonJS({
             return callback && callback(er2, buffer);
           });
         };
-        this.open(path13, flag, 438, (er2, handle_) => {
+        this.open(path12, flag, 438, (er2, handle_) => {
           if (er2)
             return callback && callback(er2);
           handle = handle_;
           const tryStat = (er3, st2) => {
             if (er3) {
-              this.stat(path13, (er_, st_) => {
+              this.stat(path12, (er_, st_) => {
                 if (er_) {
                   return this.close(handle, () => {
                     callback && callback(er3);
@@ -32740,7 +32740,7 @@ var require_SFTP = __commonJS({
           this.fstat(handle, tryStat);
         });
       }
-      writeFile(path13, data, options, callback_) {
+      writeFile(path12, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32759,7 +32759,7 @@ var require_SFTP = __commonJS({
         if (options.encoding && !Buffer.isEncoding(options.encoding))
           throw new Error(`Unknown encoding: ${options.encoding}`);
         const flag = options.flag || "w";
-        this.open(path13, flag, options.mode, (openErr, handle) => {
+        this.open(path12, flag, options.mode, (openErr, handle) => {
           if (openErr) {
             callback && callback(openErr);
           } else {
@@ -32768,7 +32768,7 @@ var require_SFTP = __commonJS({
             if (position === null) {
               const tryStat = (er2, st2) => {
                 if (er2) {
-                  this.stat(path13, (er_, st_) => {
+                  this.stat(path12, (er_, st_) => {
                     if (er_) {
                       return this.close(handle, () => {
                         callback && callback(er2);
@@ -32787,7 +32787,7 @@ var require_SFTP = __commonJS({
           }
         });
       }
-      appendFile(path13, data, options, callback_) {
+      appendFile(path12, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32805,12 +32805,12 @@ var require_SFTP = __commonJS({
           throw new TypeError("Bad arguments");
         if (!options.flag)
           options = Object.assign({ flag: "a" }, options);
-        this.writeFile(path13, data, options, callback);
+        this.writeFile(path12, data, options, callback);
       }
-      exists(path13, cb) {
+      exists(path12, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        this.stat(path13, (err) => {
+        this.stat(path12, (err) => {
           cb && cb(err ? false : true);
         });
       }
@@ -32853,7 +32853,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} RENAME`
         );
       }
-      mkdir(path13, attrs, cb) {
+      mkdir(path12, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -32867,7 +32867,7 @@ var require_SFTP = __commonJS({
           flags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32875,7 +32875,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path13, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         writeUInt32BE(buf, flags, p2 += pathLen);
         if (attrsLen) {
           p2 += 4;
@@ -32891,10 +32891,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} MKDIR`
         );
       }
-      rmdir(path13, cb) {
+      rmdir(path12, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32902,7 +32902,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path13, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
@@ -32992,10 +32992,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} FSTAT`
         );
       }
-      stat(path13, cb) {
+      stat(path12, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33003,17 +33003,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path13, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} STAT`
         );
       }
-      lstat(path13, cb) {
+      lstat(path12, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33021,17 +33021,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path13, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} LSTAT`
         );
       }
-      opendir(path13, cb) {
+      opendir(path12, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33039,14 +33039,14 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path13, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} OPENDIR`
         );
       }
-      setstat(path13, attrs, cb) {
+      setstat(path12, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -33058,7 +33058,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33066,7 +33066,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path13, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         writeUInt32BE(buf, flags, p2 += pathLen);
         if (attrsLen) {
           p2 += 4;
@@ -33126,8 +33126,8 @@ var require_SFTP = __commonJS({
           mtime: toUnixTimestamp(mtime)
         }, cb);
       }
-      utimes(path13, atime, mtime, cb) {
-        return this.setstat(path13, {
+      utimes(path12, atime, mtime, cb) {
+        return this.setstat(path12, {
           atime: toUnixTimestamp(atime),
           mtime: toUnixTimestamp(mtime)
         }, cb);
@@ -33138,8 +33138,8 @@ var require_SFTP = __commonJS({
           gid
         }, cb);
       }
-      chown(path13, uid, gid, cb) {
-        return this.setstat(path13, {
+      chown(path12, uid, gid, cb) {
+        return this.setstat(path12, {
           uid,
           gid
         }, cb);
@@ -33149,15 +33149,15 @@ var require_SFTP = __commonJS({
           mode
         }, cb);
       }
-      chmod(path13, mode, cb) {
-        return this.setstat(path13, {
+      chmod(path12, mode, cb) {
+        return this.setstat(path12, {
           mode
         }, cb);
       }
-      readlink(path13, cb) {
+      readlink(path12, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33165,7 +33165,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path13, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33210,10 +33210,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} SYMLINK`
         );
       }
-      realpath(path13, cb) {
+      realpath(path12, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33221,7 +33221,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path13, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33266,13 +33266,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${which2} posix-rename@openssh.com`);
         }
       }
-      ext_openssh_statvfs(path13, cb) {
+      ext_openssh_statvfs(path12, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["statvfs@openssh.com"];
         if (!ext || ext !== "2")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 19 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33282,7 +33282,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 19, p2);
         buf.utf8Write("statvfs@openssh.com", p2 += 4, 19);
         writeUInt32BE(buf, pathLen, p2 += 19);
-        buf.utf8Write(path13, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         this._requests[reqid] = { extended: "statvfs@openssh.com", cb };
         const isBuffered = sendOrBuffer(this, buf);
         if (this._debug) {
@@ -33368,7 +33368,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} fsync@openssh.com`
         );
       }
-      ext_openssh_lsetstat(path13, attrs, cb) {
+      ext_openssh_lsetstat(path12, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["lsetstat@openssh.com"];
@@ -33383,7 +33383,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 20 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33393,7 +33393,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 20, p2);
         buf.utf8Write("lsetstat@openssh.com", p2 += 4, 20);
         writeUInt32BE(buf, pathLen, p2 += 20);
-        buf.utf8Write(path13, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         writeUInt32BE(buf, flags, p2 += pathLen);
         if (attrsLen) {
           p2 += 4;
@@ -33410,13 +33410,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${status} lsetstat@openssh.com`);
         }
       }
-      ext_openssh_expandPath(path13, cb) {
+      ext_openssh_expandPath(path12, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["expand-path@openssh.com"];
         if (ext !== "1")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path12);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 23 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33426,7 +33426,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 23, p2);
         buf.utf8Write("expand-path@openssh.com", p2 += 4, 23);
         writeUInt32BE(buf, pathLen, p2 += 20);
-        buf.utf8Write(path13, p2 += 4, pathLen);
+        buf.utf8Write(path12, p2 += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33899,13 +33899,13 @@ var require_SFTP = __commonJS({
             if (--left === 0)
               cb(err);
           };
-          if (srcHandle && (src === fs17 || src.outgoing.state === "open"))
+          if (srcHandle && (src === fs18 || src.outgoing.state === "open"))
             ++left;
-          if (dstHandle && (dst === fs17 || dst.outgoing.state === "open"))
+          if (dstHandle && (dst === fs18 || dst.outgoing.state === "open"))
             ++left;
-          if (srcHandle && (src === fs17 || src.outgoing.state === "open"))
+          if (srcHandle && (src === fs18 || src.outgoing.state === "open"))
             src.close(srcHandle, cbfinal);
-          if (dstHandle && (dst === fs17 || dst.outgoing.state === "open"))
+          if (dstHandle && (dst === fs18 || dst.outgoing.state === "open"))
             dst.close(dstHandle, cbfinal);
         } else {
           cb(err);
@@ -33921,7 +33921,7 @@ var require_SFTP = __commonJS({
           tryStat(null, { size: fileSize });
         function tryStat(err2, attrs) {
           if (err2) {
-            if (src !== fs17) {
+            if (src !== fs18) {
               src.stat(srcPath, (err_, attrs_) => {
                 if (err_)
                   return onerror(err2);
@@ -34704,12 +34704,12 @@ var require_SFTP = __commonJS({
       [REQUEST.LSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path12 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path12 === void 0)
           return doFatalSFTPError(sftp, "Malformed LSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received LSTAT (id:${reqID})`);
-        if (!sftp.emit("LSTAT", reqID, path13)) {
+        if (!sftp.emit("LSTAT", reqID, path12)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34728,13 +34728,13 @@ var require_SFTP = __commonJS({
       [REQUEST.SETSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path12 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed SETSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received SETSTAT (id:${reqID})`);
-        if (!sftp.emit("SETSTAT", reqID, path13, attrs)) {
+        if (!sftp.emit("SETSTAT", reqID, path12, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34756,12 +34756,12 @@ var require_SFTP = __commonJS({
       [REQUEST.OPENDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path12 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path12 === void 0)
           return doFatalSFTPError(sftp, "Malformed OPENDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received OPENDIR (id:${reqID})`);
-        if (!sftp.emit("OPENDIR", reqID, path13)) {
+        if (!sftp.emit("OPENDIR", reqID, path12)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34780,63 +34780,63 @@ var require_SFTP = __commonJS({
       [REQUEST.REMOVE]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path12 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path12 === void 0)
           return doFatalSFTPError(sftp, "Malformed REMOVE packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received REMOVE (id:${reqID})`);
-        if (!sftp.emit("REMOVE", reqID, path13)) {
+        if (!sftp.emit("REMOVE", reqID, path12)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.MKDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path12 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed MKDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received MKDIR (id:${reqID})`);
-        if (!sftp.emit("MKDIR", reqID, path13, attrs)) {
+        if (!sftp.emit("MKDIR", reqID, path12, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.RMDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path12 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path12 === void 0)
           return doFatalSFTPError(sftp, "Malformed RMDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received RMDIR (id:${reqID})`);
-        if (!sftp.emit("RMDIR", reqID, path13)) {
+        if (!sftp.emit("RMDIR", reqID, path12)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.REALPATH]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path12 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path12 === void 0)
           return doFatalSFTPError(sftp, "Malformed REALPATH packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received REALPATH (id:${reqID})`
         );
-        if (!sftp.emit("REALPATH", reqID, path13)) {
+        if (!sftp.emit("REALPATH", reqID, path12)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.STAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path12 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path12 === void 0)
           return doFatalSFTPError(sftp, "Malformed STAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received STAT (id:${reqID})`);
-        if (!sftp.emit("STAT", reqID, path13)) {
+        if (!sftp.emit("STAT", reqID, path12)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34856,14 +34856,14 @@ var require_SFTP = __commonJS({
       [REQUEST.READLINK]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path12 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path12 === void 0)
           return doFatalSFTPError(sftp, "Malformed READLINK packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received READLINK (id:${reqID})`
         );
-        if (!sftp.emit("READLINK", reqID, path13)) {
+        if (!sftp.emit("READLINK", reqID, path12)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34934,7 +34934,7 @@ var require_SFTP = __commonJS({
     function roundUpToMultipleOf8(n) {
       return n + 7 & ~7;
     }
-    function ReadStream(sftp, path13, options) {
+    function ReadStream(sftp, path12, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -34948,7 +34948,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       ReadableStream2.call(this, options);
-      this.path = path13;
+      this.path = path12;
       this.flags = options.flags === void 0 ? "r" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -35079,7 +35079,7 @@ var require_SFTP = __commonJS({
       },
       configurable: true
     });
-    function WriteStream(sftp, path13, options) {
+    function WriteStream(sftp, path12, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -35091,7 +35091,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       WritableStream.call(this, options);
-      this.path = path13;
+      this.path = path12;
       this.flags = options.flags === void 0 ? "w" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -35773,7 +35773,7 @@ var require_client2 = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash6,
+      createHash: createHash8,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -35995,7 +35995,7 @@ var require_client2 = __commonJS({
           }
           hostVerifier = (key, verify) => {
             if (hashAlgo)
-              key = createHash6(hashAlgo).update(key).digest("hex");
+              key = createHash8(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify);
             if (ret !== void 0)
               verify(ret);
@@ -41089,7 +41089,7 @@ var require_streamx = __commonJS({
         fn().then((src) => {
           if (src === null) return out.end();
           if (out.destroying) return;
-          pipeline5(src, out, noop9);
+          pipeline6(src, out, noop9);
         }).catch((err) => out.destroy(err));
         return out;
       }
@@ -41321,7 +41321,7 @@ var require_streamx = __commonJS({
         return this;
       }
     };
-    var Transform3 = class extends Duplex4 {
+    var Transform4 = class extends Duplex4 {
       constructor(opts) {
         super(opts);
         this._transformState = new TransformState(this);
@@ -41365,7 +41365,7 @@ var require_streamx = __commonJS({
         this._flush(transformAfterFlush.bind(this));
       }
     };
-    var PassThrough3 = class extends Transform3 {
+    var PassThrough3 = class extends Transform4 {
     };
     function transformAfterFlush(err, data) {
       const cb = this._transformState.afterFinal;
@@ -41376,13 +41376,13 @@ var require_streamx = __commonJS({
     }
     function pipelinePromise(...streams) {
       return new Promise((resolve4, reject) => {
-        return pipeline5(...streams, (err) => {
+        return pipeline6(...streams, (err) => {
           if (err) return reject(err);
           resolve4();
         });
       });
     }
-    function pipeline5(stream, ...streams) {
+    function pipeline6(stream, ...streams) {
       const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams];
       const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
       if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
@@ -41480,7 +41480,7 @@ var require_streamx = __commonJS({
       return s4._writev !== Writable.prototype._writev && s4._writev !== Duplex4.prototype._writev;
     }
     module.exports = {
-      pipeline: pipeline5,
+      pipeline: pipeline6,
       pipelinePromise,
       isStream: isStream3,
       isStreamx,
@@ -41494,7 +41494,7 @@ var require_streamx = __commonJS({
       Writable,
       Readable: Readable4,
       Duplex: Duplex4,
-      Transform: Transform3,
+      Transform: Transform4,
       // Export PassThrough for compatibility with Node.js core's stream module
       PassThrough: PassThrough3
     };
@@ -41614,17 +41614,17 @@ var require_piece_length = __commonJS({
 var require_is_file = __commonJS({
   "node_modules/is-file/index.js"(exports, module) {
     "use strict";
-    var fs17 = __require("fs");
-    module.exports = function isFile2(path13, cb) {
-      if (!cb) return isFileSync(path13);
-      fs17.stat(path13, function(err, stats) {
+    var fs18 = __require("fs");
+    module.exports = function isFile2(path12, cb) {
+      if (!cb) return isFileSync(path12);
+      fs18.stat(path12, function(err, stats) {
         if (err) return cb(err);
         return cb(null, stats.isFile());
       });
     };
     module.exports.sync = isFileSync;
-    function isFileSync(path13) {
-      return fs17.existsSync(path13) && fs17.statSync(path13).isFile();
+    function isFileSync(path12) {
+      return fs18.existsSync(path12) && fs18.statSync(path12).isFile();
     }
   }
 });
@@ -51787,9 +51787,9 @@ var require_throttle_group = __commonJS({
 var require_throttle = __commonJS({
   "node_modules/speed-limiter/lib/throttle.js"(exports, module) {
     var { EventEmitter: EventEmitter17 } = __require("events");
-    var { Transform: Transform3 } = require_streamx();
+    var { Transform: Transform4 } = require_streamx();
     var { wait } = require_utils4();
-    var Throttle = class extends Transform3 {
+    var Throttle = class extends Transform4 {
       constructor(opts = {}) {
         super();
         if (typeof opts !== "object") throw new Error("Options must be an object");
@@ -51911,8 +51911,8 @@ var require_windows = __commonJS({
   "node_modules/isexe/windows.js"(exports, module) {
     module.exports = isexe;
     isexe.sync = sync2;
-    var fs17 = __require("fs");
-    function checkPathExt(path13, options) {
+    var fs18 = __require("fs");
+    function checkPathExt(path12, options) {
       var pathext = options.pathExt !== void 0 ? options.pathExt : process.env.PATHEXT;
       if (!pathext) {
         return true;
@@ -51923,25 +51923,25 @@ var require_windows = __commonJS({
       }
       for (var i2 = 0; i2 < pathext.length; i2++) {
         var p2 = pathext[i2].toLowerCase();
-        if (p2 && path13.substr(-p2.length).toLowerCase() === p2) {
+        if (p2 && path12.substr(-p2.length).toLowerCase() === p2) {
           return true;
         }
       }
       return false;
     }
-    function checkStat(stat3, path13, options) {
+    function checkStat(stat3, path12, options) {
       if (!stat3.isSymbolicLink() && !stat3.isFile()) {
         return false;
       }
-      return checkPathExt(path13, options);
+      return checkPathExt(path12, options);
     }
-    function isexe(path13, options, cb) {
-      fs17.stat(path13, function(er2, stat3) {
-        cb(er2, er2 ? false : checkStat(stat3, path13, options));
+    function isexe(path12, options, cb) {
+      fs18.stat(path12, function(er2, stat3) {
+        cb(er2, er2 ? false : checkStat(stat3, path12, options));
       });
     }
-    function sync2(path13, options) {
-      return checkStat(fs17.statSync(path13), path13, options);
+    function sync2(path12, options) {
+      return checkStat(fs18.statSync(path12), path12, options);
     }
   }
 });
@@ -51951,14 +51951,14 @@ var require_mode = __commonJS({
   "node_modules/isexe/mode.js"(exports, module) {
     module.exports = isexe;
     isexe.sync = sync2;
-    var fs17 = __require("fs");
-    function isexe(path13, options, cb) {
-      fs17.stat(path13, function(er2, stat3) {
+    var fs18 = __require("fs");
+    function isexe(path12, options, cb) {
+      fs18.stat(path12, function(er2, stat3) {
         cb(er2, er2 ? false : checkStat(stat3, options));
       });
     }
-    function sync2(path13, options) {
-      return checkStat(fs17.statSync(path13), options);
+    function sync2(path12, options) {
+      return checkStat(fs18.statSync(path12), options);
     }
     function checkStat(stat3, options) {
       return stat3.isFile() && checkMode(stat3, options);
@@ -51982,7 +51982,7 @@ var require_mode = __commonJS({
 // node_modules/isexe/index.js
 var require_isexe = __commonJS({
   "node_modules/isexe/index.js"(exports, module) {
-    var fs17 = __require("fs");
+    var fs18 = __require("fs");
     var core;
     if (process.platform === "win32" || global.TESTING_WINDOWS) {
       core = require_windows();
@@ -51991,7 +51991,7 @@ var require_isexe = __commonJS({
     }
     module.exports = isexe;
     isexe.sync = sync2;
-    function isexe(path13, options, cb) {
+    function isexe(path12, options, cb) {
       if (typeof options === "function") {
         cb = options;
         options = {};
@@ -52001,7 +52001,7 @@ var require_isexe = __commonJS({
           throw new TypeError("callback not provided");
         }
         return new Promise(function(resolve4, reject) {
-          isexe(path13, options || {}, function(er2, is2) {
+          isexe(path12, options || {}, function(er2, is2) {
             if (er2) {
               reject(er2);
             } else {
@@ -52010,7 +52010,7 @@ var require_isexe = __commonJS({
           });
         });
       }
-      core(path13, options || {}, function(er2, is2) {
+      core(path12, options || {}, function(er2, is2) {
         if (er2) {
           if (er2.code === "EACCES" || options && options.ignoreErrors) {
             er2 = null;
@@ -52020,9 +52020,9 @@ var require_isexe = __commonJS({
         cb(er2, is2);
       });
     }
-    function sync2(path13, options) {
+    function sync2(path12, options) {
       try {
-        return core.sync(path13, options || {});
+        return core.sync(path12, options || {});
       } catch (er2) {
         if (options && options.ignoreErrors || er2.code === "EACCES") {
           return false;
@@ -52038,7 +52038,7 @@ var require_isexe = __commonJS({
 var require_which = __commonJS({
   "node_modules/which/which.js"(exports, module) {
     var isWindows = process.platform === "win32" || process.env.OSTYPE === "cygwin" || process.env.OSTYPE === "msys";
-    var path13 = __require("path");
+    var path12 = __require("path");
     var COLON2 = isWindows ? ";" : ":";
     var isexe = require_isexe();
     var getNotFoundError = (cmd) => Object.assign(new Error(`not found: ${cmd}`), { code: "ENOENT" });
@@ -52076,7 +52076,7 @@ var require_which = __commonJS({
           return opt.all && found.length ? resolve4(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
-        const pCmd = path13.join(pathPart, cmd);
+        const pCmd = path12.join(pathPart, cmd);
         const p2 = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
         resolve4(subStep(p2, i2, 0));
       });
@@ -52103,7 +52103,7 @@ var require_which = __commonJS({
       for (let i2 = 0; i2 < pathEnv.length; i2++) {
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
-        const pCmd = path13.join(pathPart, cmd);
+        const pCmd = path12.join(pathPart, cmd);
         const p2 = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
         for (let j2 = 0; j2 < pathExt.length; j2++) {
           const cur = p2 + pathExt[j2];
@@ -52151,7 +52151,7 @@ var require_path_key = __commonJS({
 var require_resolveCommand = __commonJS({
   "node_modules/cross-spawn/lib/util/resolveCommand.js"(exports, module) {
     "use strict";
-    var path13 = __require("path");
+    var path12 = __require("path");
     var which2 = require_which();
     var getPathKey = require_path_key();
     function resolveCommandAttempt(parsed, withoutPathExt) {
@@ -52169,7 +52169,7 @@ var require_resolveCommand = __commonJS({
       try {
         resolved = which2.sync(parsed.command, {
           path: env[getPathKey({ env })],
-          pathExt: withoutPathExt ? path13.delimiter : void 0
+          pathExt: withoutPathExt ? path12.delimiter : void 0
         });
       } catch (e2) {
       } finally {
@@ -52178,7 +52178,7 @@ var require_resolveCommand = __commonJS({
         }
       }
       if (resolved) {
-        resolved = path13.resolve(hasCustomCwd ? parsed.options.cwd : "", resolved);
+        resolved = path12.resolve(hasCustomCwd ? parsed.options.cwd : "", resolved);
       }
       return resolved;
     }
@@ -52232,8 +52232,8 @@ var require_shebang_command = __commonJS({
       if (!match) {
         return null;
       }
-      const [path13, argument] = match[0].replace(/#! ?/, "").split(" ");
-      const binary = path13.split("/").pop();
+      const [path12, argument] = match[0].replace(/#! ?/, "").split(" ");
+      const binary = path12.split("/").pop();
       if (binary === "env") {
         return argument;
       }
@@ -52246,16 +52246,16 @@ var require_shebang_command = __commonJS({
 var require_readShebang = __commonJS({
   "node_modules/cross-spawn/lib/util/readShebang.js"(exports, module) {
     "use strict";
-    var fs17 = __require("fs");
+    var fs18 = __require("fs");
     var shebangCommand = require_shebang_command();
     function readShebang(command) {
       const size = 150;
       const buffer = Buffer.alloc(size);
       let fd;
       try {
-        fd = fs17.openSync(command, "r");
-        fs17.readSync(fd, buffer, 0, size, 0);
-        fs17.closeSync(fd);
+        fd = fs18.openSync(command, "r");
+        fs18.readSync(fd, buffer, 0, size, 0);
+        fs18.closeSync(fd);
       } catch (e2) {
       }
       return shebangCommand(buffer.toString());
@@ -52268,7 +52268,7 @@ var require_readShebang = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/cross-spawn/lib/parse.js"(exports, module) {
     "use strict";
-    var path13 = __require("path");
+    var path12 = __require("path");
     var resolveCommand = require_resolveCommand();
     var escape2 = require_escape();
     var readShebang = require_readShebang();
@@ -52293,7 +52293,7 @@ var require_parse2 = __commonJS({
       const needsShell = !isExecutableRegExp.test(commandFile);
       if (parsed.options.forceShell || needsShell) {
         const needsDoubleEscapeMetaChars = isCmdShimRegExp.test(commandFile);
-        parsed.command = path13.normalize(parsed.command);
+        parsed.command = path12.normalize(parsed.command);
         parsed.command = escape2.command(parsed.command);
         parsed.args = parsed.args.map((arg) => escape2.argument(arg, needsDoubleEscapeMetaChars));
         const shellCommand = [parsed.command].concat(parsed.args).join(" ");
@@ -59437,7 +59437,7 @@ var require_streamx2 = __commonJS({
         fn().then((src) => {
           if (src === null) return out.end();
           if (out.destroying) return;
-          pipeline5(src, out, noop9);
+          pipeline6(src, out, noop9);
         }).catch((err) => out.destroy(err));
         return out;
       }
@@ -59669,7 +59669,7 @@ var require_streamx2 = __commonJS({
         return this;
       }
     };
-    var Transform3 = class extends Duplex4 {
+    var Transform4 = class extends Duplex4 {
       constructor(opts) {
         super(opts);
         this._transformState = new TransformState(this);
@@ -59713,7 +59713,7 @@ var require_streamx2 = __commonJS({
         this._flush(transformAfterFlush.bind(this));
       }
     };
-    var PassThrough3 = class extends Transform3 {
+    var PassThrough3 = class extends Transform4 {
     };
     function transformAfterFlush(err, data) {
       const cb = this._transformState.afterFinal;
@@ -59724,13 +59724,13 @@ var require_streamx2 = __commonJS({
     }
     function pipelinePromise(...streams) {
       return new Promise((resolve4, reject) => {
-        return pipeline5(...streams, (err) => {
+        return pipeline6(...streams, (err) => {
           if (err) return reject(err);
           resolve4();
         });
       });
     }
-    function pipeline5(stream, ...streams) {
+    function pipeline6(stream, ...streams) {
       const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams];
       const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
       if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
@@ -59828,7 +59828,7 @@ var require_streamx2 = __commonJS({
       return s4._writev !== Writable.prototype._writev && s4._writev !== Duplex4.prototype._writev;
     }
     module.exports = {
-      pipeline: pipeline5,
+      pipeline: pipeline6,
       pipelinePromise,
       isStream: isStream3,
       isStreamx,
@@ -59842,7 +59842,7 @@ var require_streamx2 = __commonJS({
       Writable,
       Readable: Readable4,
       Duplex: Duplex4,
-      Transform: Transform3,
+      Transform: Transform4,
       // Export PassThrough for compatibility with Node.js core's stream module
       PassThrough: PassThrough3
     };
@@ -65303,7 +65303,7 @@ var require_websocket2 = __commonJS({
     var net3 = __require("net");
     var querystring2 = __require("querystring");
     var tls = __require("tls");
-    var { randomBytes: randomBytes4, createHash: createHash6 } = __require("crypto");
+    var { randomBytes: randomBytes4, createHash: createHash8 } = __require("crypto");
     var { Duplex: Duplex4, Readable: Readable4 } = __require("stream");
     var { URL: URL2 } = __require("url");
     var PerMessageDeflate2 = require_permessage_deflate2();
@@ -65994,7 +65994,7 @@ var require_websocket2 = __commonJS({
           abortHandshake(websocket, socket, "Invalid Upgrade header");
           return;
         }
-        const digest = createHash6("sha1").update(key + GUID).digest("base64");
+        const digest = createHash8("sha1").update(key + GUID).digest("base64");
         if (res.headers["sec-websocket-accept"] !== digest) {
           abortHandshake(websocket, socket, "Invalid Sec-WebSocket-Accept header");
           return;
@@ -66379,7 +66379,7 @@ var require_websocket_server = __commonJS({
     var EventEmitter17 = __require("events");
     var http5 = __require("http");
     var { Duplex: Duplex4 } = __require("stream");
-    var { createHash: createHash6 } = __require("crypto");
+    var { createHash: createHash8 } = __require("crypto");
     var extension2 = require_extension();
     var PerMessageDeflate2 = require_permessage_deflate2();
     var subprotocol2 = require_subprotocol();
@@ -66689,7 +66689,7 @@ var require_websocket_server = __commonJS({
           );
         }
         if (this._state > RUNNING) return abortHandshake(socket, 503);
-        const digest = createHash6("sha1").update(key + GUID).digest("base64");
+        const digest = createHash8("sha1").update(key + GUID).digest("base64");
         const headers = [
           "HTTP/1.1 101 Switching Protocols",
           "Upgrade: websocket",
@@ -68196,9 +68196,9 @@ var require_fs_native_extensions = __commonJS({
 var require_random_access_file = __commonJS({
   "node_modules/random-access-file/index.js"(exports, module) {
     var RandomAccessStorage = require_random_access_storage();
-    var fs17 = __require("fs");
-    var path13 = __require("path");
-    var constants5 = fs17.constants;
+    var fs18 = __require("fs");
+    var path12 = __require("path");
+    var constants5 = fs18.constants;
     var fsext = null;
     try {
       fsext = require_fs_native_extensions();
@@ -68232,7 +68232,7 @@ var require_random_access_file = __commonJS({
       constructor(filename, opts = {}) {
         const size = opts.size || (opts.truncate ? 0 : -1);
         super();
-        if (opts.directory) filename = path13.join(opts.directory, path13.resolve("/", filename).replace(/^\w+:\\/, ""));
+        if (opts.directory) filename = path12.join(opts.directory, path12.resolve("/", filename).replace(/^\w+:\\/, ""));
         this.directory = opts.directory || null;
         this.filename = filename;
         this.fd = 0;
@@ -68257,11 +68257,11 @@ var require_random_access_file = __commonJS({
         const create = this._alwaysCreate || this.writing;
         const self2 = this;
         const mode = this.mode | (create ? CREAT : 0);
-        if (create) fs17.mkdir(path13.dirname(this.filename), { recursive: true }, ondir);
+        if (create) fs18.mkdir(path12.dirname(this.filename), { recursive: true }, ondir);
         else ondir(null);
         function ondir(err) {
           if (err) return req.callback(err);
-          fs17.open(self2.filename, mode, onopen);
+          fs18.open(self2.filename, mode, onopen);
         }
         function onopen(err, fd) {
           if (err) return onerror(err);
@@ -68279,7 +68279,7 @@ var require_random_access_file = __commonJS({
         function onsparse(err) {
           if (err) return onerrorafteropen(err);
           if (self2._size < 0) return ontruncate(null);
-          fs17.ftruncate(self2.fd, self2._size, ontruncate);
+          fs18.ftruncate(self2.fd, self2._size, ontruncate);
         }
         function ontruncate(err) {
           if (err) return onerrorafteropen(err);
@@ -68290,7 +68290,7 @@ var require_random_access_file = __commonJS({
           req.callback(err);
         }
         function onerrorafteropen(err) {
-          fs17.close(self2.fd, function() {
+          fs18.close(self2.fd, function() {
             self2.fd = 0;
             onerror(err);
           });
@@ -68299,13 +68299,13 @@ var require_random_access_file = __commonJS({
       _write(req) {
         const data = req.data;
         const fd = this.fd;
-        fs17.write(fd, data, 0, req.size, req.offset, onwrite);
+        fs18.write(fd, data, 0, req.size, req.offset, onwrite);
         function onwrite(err, wrote) {
           if (err) return req.callback(err);
           req.size -= wrote;
           req.offset += wrote;
           if (!req.size) return req.callback(null);
-          fs17.write(fd, data, data.length - req.size, req.size, req.offset, onwrite);
+          fs18.write(fd, data, data.length - req.size, req.size, req.offset, onwrite);
         }
       }
       _read(req) {
@@ -68313,14 +68313,14 @@ var require_random_access_file = __commonJS({
         const data = req.data || this._alloc(req.size);
         const fd = this.fd;
         if (!req.size) return process.nextTick(readEmpty, req);
-        fs17.read(fd, data, 0, req.size, req.offset, onread);
+        fs18.read(fd, data, 0, req.size, req.offset, onread);
         function onread(err, read) {
           if (err) return req.callback(err);
           if (!read) return req.callback(createReadError(self2.filename, req.offset, req.size));
           req.size -= read;
           req.offset += read;
           if (!req.size) return req.callback(null, data);
-          fs17.read(fd, data, data.length - req.size, req.size, req.offset, onread);
+          fs18.read(fd, data, data.length - req.size, req.size, req.offset, onread);
         }
       }
       _del(req) {
@@ -68332,20 +68332,20 @@ var require_random_access_file = __commonJS({
         }
       }
       _truncate(req) {
-        fs17.ftruncate(this.fd, req.offset, ontruncate);
+        fs18.ftruncate(this.fd, req.offset, ontruncate);
         function ontruncate(err) {
           req.callback(err);
         }
       }
       _stat(req) {
-        fs17.fstat(this.fd, onstat);
+        fs18.fstat(this.fd, onstat);
         function onstat(err, st2) {
           req.callback(err, st2);
         }
       }
       _close(req) {
         const self2 = this;
-        fs17.close(this.fd, onclose);
+        fs18.close(this.fd, onclose);
         function onclose(err) {
           if (err) return req.callback(err);
           if (self2._pool !== null) self2._pool._oninactive(self2);
@@ -68355,34 +68355,34 @@ var require_random_access_file = __commonJS({
       }
       _unlink(req) {
         const self2 = this;
-        const root = this.directory && path13.resolve(path13.join(this.directory, "."));
-        let dir = path13.resolve(path13.dirname(this.filename));
-        fs17.unlink(this.filename, onunlink);
+        const root = this.directory && path12.resolve(path12.join(this.directory, "."));
+        let dir = path12.resolve(path12.dirname(this.filename));
+        fs18.unlink(this.filename, onunlink);
         function onunlink(err) {
           if (err && err.code === "ENOENT") err = null;
           if (err || !self2._rmdir || !root || dir === root) return req.callback(err);
-          fs17.rmdir(dir, onrmdir);
+          fs18.rmdir(dir, onrmdir);
         }
         function onrmdir(err) {
-          dir = path13.join(dir, "..");
+          dir = path12.join(dir, "..");
           if (err || dir === root) return req.callback(null);
-          fs17.rmdir(dir, onrmdir);
+          fs18.rmdir(dir, onrmdir);
         }
       }
     };
     function readEmpty(req) {
       req.callback(null, Buffer.alloc(0));
     }
-    function createLockError(path14) {
+    function createLockError(path13) {
       const err = new Error("ELOCKED: File is locked");
       err.code = "ELOCKED";
-      err.path = path14;
+      err.path = path13;
       return err;
     }
-    function createReadError(path14, offset, size) {
+    function createReadError(path13, offset, size) {
       const err = new Error("EPARTIALREAD: Could not satisfy length");
       err.code = "EPARTIALREAD";
-      err.path = path14;
+      err.path = path13;
       err.offset = offset;
       err.size = size;
       return err;
@@ -68658,11 +68658,11 @@ var require_Mime = __commonJS({
         }
       }
     };
-    Mime.prototype.getType = function(path13) {
-      path13 = String(path13);
-      let last = path13.replace(/^.*[/\\]/, "").toLowerCase();
+    Mime.prototype.getType = function(path12) {
+      path12 = String(path12);
+      let last = path12.replace(/^.*[/\\]/, "").toLowerCase();
       let ext = last.replace(/^.*\./, "").toLowerCase();
-      let hasPath = last.length < path13.length;
+      let hasPath = last.length < path12.length;
       let hasDot = ext.length < last.length - 1;
       return (hasDot || !hasPath) && this._types[ext] || null;
     };
@@ -69027,9 +69027,9 @@ var require_pump = __commonJS({
   "node_modules/pump/index.js"(exports, module) {
     var once7 = require_once();
     var eos = require_end_of_stream();
-    var fs17;
+    var fs18;
     try {
-      fs17 = __require("fs");
+      fs18 = __require("fs");
     } catch (e2) {
     }
     var noop9 = function() {
@@ -69040,8 +69040,8 @@ var require_pump = __commonJS({
     };
     var isFS = function(stream) {
       if (!ancient) return false;
-      if (!fs17) return false;
-      return (stream instanceof (fs17.ReadStream || noop9) || stream instanceof (fs17.WriteStream || noop9)) && isFn(stream.close);
+      if (!fs18) return false;
+      return (stream instanceof (fs18.ReadStream || noop9) || stream instanceof (fs18.WriteStream || noop9)) && isFn(stream.close);
     };
     var isRequest2 = function(stream) {
       return stream.setHeader && isFn(stream.abort);
@@ -70543,14 +70543,14 @@ var require_semver = __commonJS({
 var require_make_dir = __commonJS({
   "node_modules/make-dir/index.js"(exports, module) {
     "use strict";
-    var fs17 = __require("fs");
-    var path13 = __require("path");
+    var fs18 = __require("fs");
+    var path12 = __require("path");
     var { promisify: promisify2 } = __require("util");
     var semver = require_semver();
     var useNativeRecursiveOption = semver.satisfies(process.version, ">=10.12.0");
     var checkPath = (pth) => {
       if (process.platform === "win32") {
-        const pathHasInvalidWinCharacters = /[<>:"|?*]/.test(pth.replace(path13.parse(pth).root, ""));
+        const pathHasInvalidWinCharacters = /[<>:"|?*]/.test(pth.replace(path12.parse(pth).root, ""));
         if (pathHasInvalidWinCharacters) {
           const error2 = new Error(`Path contains invalid characters: ${pth}`);
           error2.code = "EINVAL";
@@ -70561,7 +70561,7 @@ var require_make_dir = __commonJS({
     var processOptions = (options) => {
       const defaults = {
         mode: 511,
-        fs: fs17
+        fs: fs18
       };
       return {
         ...defaults,
@@ -70581,8 +70581,8 @@ var require_make_dir = __commonJS({
       options = processOptions(options);
       const mkdir3 = promisify2(options.fs.mkdir);
       const stat3 = promisify2(options.fs.stat);
-      if (useNativeRecursiveOption && options.fs.mkdir === fs17.mkdir) {
-        const pth = path13.resolve(input);
+      if (useNativeRecursiveOption && options.fs.mkdir === fs18.mkdir) {
+        const pth = path12.resolve(input);
         await mkdir3(pth, {
           mode: options.mode,
           recursive: true
@@ -70598,13 +70598,13 @@ var require_make_dir = __commonJS({
             throw error2;
           }
           if (error2.code === "ENOENT") {
-            if (path13.dirname(pth) === pth) {
+            if (path12.dirname(pth) === pth) {
               throw permissionError(pth);
             }
             if (error2.message.includes("null bytes")) {
               throw error2;
             }
-            await make(path13.dirname(pth));
+            await make(path12.dirname(pth));
             return make(pth);
           }
           try {
@@ -70618,15 +70618,15 @@ var require_make_dir = __commonJS({
           return pth;
         }
       };
-      return make(path13.resolve(input));
+      return make(path12.resolve(input));
     };
     module.exports = makeDir2;
     module.exports.sync = (input, options) => {
       checkPath(input);
       options = processOptions(options);
-      if (useNativeRecursiveOption && options.fs.mkdirSync === fs17.mkdirSync) {
-        const pth = path13.resolve(input);
-        fs17.mkdirSync(pth, {
+      if (useNativeRecursiveOption && options.fs.mkdirSync === fs18.mkdirSync) {
+        const pth = path12.resolve(input);
+        fs18.mkdirSync(pth, {
           mode: options.mode,
           recursive: true
         });
@@ -70640,13 +70640,13 @@ var require_make_dir = __commonJS({
             throw error2;
           }
           if (error2.code === "ENOENT") {
-            if (path13.dirname(pth) === pth) {
+            if (path12.dirname(pth) === pth) {
               throw permissionError(pth);
             }
             if (error2.message.includes("null bytes")) {
               throw error2;
             }
-            make(path13.dirname(pth));
+            make(path12.dirname(pth));
             return make(pth);
           }
           try {
@@ -70659,7 +70659,7 @@ var require_make_dir = __commonJS({
         }
         return pth;
       };
-      return make(path13.resolve(input));
+      return make(path12.resolve(input));
     };
   }
 });
@@ -70683,9 +70683,9 @@ var require_shell_escape = __commonJS({
 });
 
 // src/run.ts
-import * as fs16 from "node:fs";
+import * as fs17 from "node:fs";
 import * as os11 from "node:os";
-import * as path12 from "node:path";
+import * as path11 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -71543,9 +71543,9 @@ function readBoolean(text, fallback) {
 }
 
 // src/deploy.ts
-import * as fs15 from "node:fs";
+import * as fs16 from "node:fs";
 import * as os10 from "node:os";
-import * as path11 from "node:path";
+import * as path10 from "node:path";
 
 // src/pack/pack.ts
 import { createCipheriv, createHash as createHash2 } from "node:crypto";
@@ -76576,48 +76576,48 @@ var import_run_parallel = __toESM(require_run_parallel(), 1);
 function notHidden(file) {
   return file[0] !== ".";
 }
-function traversePath(path13, fn, cb) {
-  fs8.stat(path13, (err, stats) => {
+function traversePath(path12, fn, cb) {
+  fs8.stat(path12, (err, stats) => {
     if (err) return cb(err);
     if (stats.isDirectory()) {
-      fs8.readdir(path13, (err2, entries) => {
+      fs8.readdir(path12, (err2, entries) => {
         if (err2) return cb(err2);
         (0, import_run_parallel.default)(entries.filter(notHidden).filter(isNotJunk).map((entry) => (cb2) => {
-          traversePath(corePath.join(path13, entry), fn, cb2);
+          traversePath(corePath.join(path12, entry), fn, cb2);
         }), cb);
       });
     } else if (stats.isFile()) {
-      fn(path13, cb);
+      fn(path12, cb);
     }
   });
 }
-function getFilePathStream(path13) {
-  return () => fs8.createReadStream(path13);
+function getFilePathStream(path12) {
+  return () => fs8.createReadStream(path12);
 }
-function getFiles(path13, keepRoot, cb) {
-  traversePath(path13, getFileInfo, (err, files) => {
+function getFiles(path12, keepRoot, cb) {
+  traversePath(path12, getFileInfo, (err, files) => {
     if (err) return cb(err);
     if (Array.isArray(files)) files = files.flat(Infinity);
     else files = [files];
-    path13 = corePath.normalize(path13);
+    path12 = corePath.normalize(path12);
     if (keepRoot) {
-      path13 = path13.slice(0, path13.lastIndexOf(corePath.sep) + 1);
+      path12 = path12.slice(0, path12.lastIndexOf(corePath.sep) + 1);
     }
-    if (path13[path13.length - 1] !== corePath.sep) path13 += corePath.sep;
+    if (path12[path12.length - 1] !== corePath.sep) path12 += corePath.sep;
     files.forEach((file) => {
       file.getStream = getFilePathStream(file.path);
-      file.path = file.path.replace(path13, "").split(corePath.sep);
+      file.path = file.path.replace(path12, "").split(corePath.sep);
     });
     cb(null, files);
   });
 }
-function getFileInfo(path13, cb) {
+function getFileInfo(path12, cb) {
   cb = (0, import_once.default)(cb);
-  fs8.stat(path13, (err, stat3) => {
+  fs8.stat(path12, (err, stat3) => {
     if (err) return cb(err);
     const info2 = {
       length: stat3.size,
-      path: path13
+      path: path12
     };
     cb(null, info2);
   });
@@ -76666,12 +76666,12 @@ function _parseInput(input, opts, cb) {
     if (typeof item === "string") {
       return;
     }
-    let path13 = item.fullPath || item.name;
-    if (!path13) {
-      path13 = `Unknown File ${i2 + 1}`;
+    let path12 = item.fullPath || item.name;
+    if (!path12) {
+      path12 = `Unknown File ${i2 + 1}`;
       item.unknownName = true;
     }
-    item[pathSymbol] = path13.split("/");
+    item[pathSymbol] = path12.split("/");
     if (!item[pathSymbol][0]) {
       item[pathSymbol].shift();
     }
@@ -76859,8 +76859,8 @@ function onFiles(files, opts, cb) {
     }
   );
 }
-function isJunkPath(path13) {
-  const filename = path13[path13.length - 1];
+function isJunkPath(path12) {
+  const filename = path12[path12.length - 1];
   return filename[0] === "." && isJunk(filename);
 }
 function sumLength(sum, file) {
@@ -90105,26 +90105,78 @@ async function startSeeder(options) {
 }
 
 // src/swarm/torrent.ts
-import * as path10 from "node:path";
-async function makeTorrent(file, bytes, announceUrl) {
-  const pieceLength = swarmPieceLength(bytes);
-  const torrent = await new Promise((resolve4, reject) => {
-    create_torrent_default(
-      file,
-      {
-        name: path10.basename(file),
-        announceList: [[announceUrl]],
-        urlList: [],
-        private: true,
-        pieceLength,
-        createdBy: "murder-action",
-        creationDate: /* @__PURE__ */ new Date()
-      },
-      (error2, result) => error2 ? reject(error2) : resolve4(result)
-    );
+import { createHash as createHash5 } from "node:crypto";
+function makeTorrent(spec) {
+  const expectedPieces = Math.ceil(spec.length / spec.pieceLength);
+  if (spec.pieces.length !== expectedPieces * 20) {
+    throw new Error(`${spec.pieces.length / 20} piece hashes for ${expectedPieces} pieces of ${spec.pieceLength} bytes`);
+  }
+  const info2 = {
+    length: spec.length,
+    name: spec.name,
+    "piece length": spec.pieceLength,
+    pieces: spec.pieces,
+    private: 1
+  };
+  const torrent = bencode_default.encode({
+    announce: spec.announceUrl,
+    "announce-list": [[spec.announceUrl]],
+    "created by": "murder-action",
+    "creation date": Math.ceil(Date.now() / 1e3),
+    encoding: "UTF-8",
+    info: info2,
+    "url-list": []
   });
-  const parsed = await parse_torrent_default(torrent);
-  return { torrent: Buffer.from(torrent), infoHash: parsed.infoHash, pieceLength };
+  const infoHash = createHash5("sha1").update(bencode_default.encode(info2)).digest("hex");
+  return { torrent: Buffer.from(torrent), infoHash, pieceLength: spec.pieceLength };
+}
+
+// src/swarm/pieces.ts
+import { createHash as createHash6 } from "node:crypto";
+import * as fs13 from "node:fs";
+import { Transform as Transform3 } from "node:stream";
+import { pipeline as pipeline5 } from "node:stream/promises";
+var PieceHasher = class extends Transform3 {
+  constructor(pieceLength) {
+    super();
+    this.pieceLength = pieceLength;
+  }
+  pieceLength;
+  hashes = [];
+  current = createHash6("sha1");
+  filled = 0;
+  _transform(chunk, _encoding, callback) {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const take = Math.min(this.pieceLength - this.filled, chunk.length - offset);
+      this.current.update(chunk.subarray(offset, offset + take));
+      this.filled += take;
+      offset += take;
+      if (this.filled === this.pieceLength) this.closePiece();
+    }
+    callback(null, chunk);
+  }
+  _flush(callback) {
+    if (this.filled > 0) this.closePiece();
+    callback();
+  }
+  /** The concatenated 20-byte hashes, once the stream has ended. */
+  pieces() {
+    return Buffer.concat(this.hashes);
+  }
+  closePiece() {
+    this.hashes.push(this.current.digest());
+    this.current = createHash6("sha1");
+    this.filled = 0;
+  }
+};
+async function hashPiecesOfFile(file, pieceLength) {
+  const hasher = new PieceHasher(pieceLength);
+  await pipeline5(fs13.createReadStream(file, { highWaterMark: 1 << 20 }), hasher, async function* (source) {
+    for await (const _chunk of source) {
+    }
+  });
+  return hasher.pieces();
 }
 
 // src/swarm/tracker.ts
@@ -90404,7 +90456,7 @@ var LineSplitter = class {
 var import_is_stream3 = __toESM(require_is_stream(), 1);
 var import_make_dir = __toESM(require_make_dir(), 1);
 import invariant2, { AssertionError } from "assert";
-import fs14 from "fs";
+import fs15 from "fs";
 import fsPath2 from "path";
 
 // node_modules/sb-promise-queue/lib/esm/index.mjs
@@ -90476,19 +90528,19 @@ var PromiseQueue = class {
 };
 
 // node_modules/sb-scandir/lib/esm/index.mjs
-import fs13 from "fs";
+import fs14 from "fs";
 import fsPath from "path";
 import invariant from "assert";
 var defaultFilesystem = {
   join(pathA, pathB) {
     return fsPath.join(pathA, pathB);
   },
-  basename(path13) {
-    return fsPath.basename(path13);
+  basename(path12) {
+    return fsPath.basename(path12);
   },
-  stat(path13) {
+  stat(path12) {
     return new Promise((resolve4, reject) => {
-      fs13.stat(path13, (err, res) => {
+      fs14.stat(path12, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -90497,9 +90549,9 @@ var defaultFilesystem = {
       });
     });
   },
-  readdir(path13) {
+  readdir(path12) {
     return new Promise((resolve4, reject) => {
-      fs13.readdir(path13, (err, res) => {
+      fs14.readdir(path12, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -90509,19 +90561,19 @@ var defaultFilesystem = {
     });
   }
 };
-async function scanDirectoryInternal({ path: path13, recursive, validate, result, fileSystem, queue, reject }) {
-  const itemStat = await fileSystem.stat(path13);
+async function scanDirectoryInternal({ path: path12, recursive, validate, result, fileSystem, queue, reject }) {
+  const itemStat = await fileSystem.stat(path12);
   if (itemStat.isFile()) {
-    result.files.push(path13);
+    result.files.push(path12);
   } else if (itemStat.isDirectory()) {
-    result.directories.push(path13);
+    result.directories.push(path12);
   }
   if (!itemStat.isDirectory() || recursive === "none") {
     return;
   }
-  const contents = await fileSystem.readdir(path13);
+  const contents = await fileSystem.readdir(path12);
   contents.forEach((item) => {
-    const itemPath = fileSystem.join(path13, item);
+    const itemPath = fileSystem.join(path12, item);
     if (!validate(itemPath)) {
       return;
     }
@@ -90536,8 +90588,8 @@ async function scanDirectoryInternal({ path: path13, recursive, validate, result
     })).catch(reject);
   });
 }
-async function scanDirectory(path13, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem } = {}) {
-  invariant(path13 && typeof path13 === "string", "path must be a valid string");
+async function scanDirectory(path12, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem } = {}) {
+  invariant(path12 && typeof path12 === "string", "path must be a valid string");
   invariant(typeof recursive === "boolean", "options.recursive must be a valid boolean");
   invariant(validate === null || typeof validate === "function", "options.validate must be a valid function");
   invariant(typeof concurrency === "number", "options.concurrency must be a valid number");
@@ -90549,7 +90601,7 @@ async function scanDirectory(path13, { recursive = true, validate = null, concur
   const mergedFileSystem = { ...defaultFilesystem, ...fileSystem };
   await new Promise((resolve4, reject) => {
     scanDirectoryInternal({
-      path: path13,
+      path: path12,
       recursive: recursive ? "deep" : "shallow",
       validate: validate != null ? validate : (item) => mergedFileSystem.basename(item).slice(0, 1) !== ".",
       result,
@@ -90566,7 +90618,7 @@ var esm_default = scanDirectory;
 var import_shell_escape = __toESM(require_shell_escape(), 1);
 var import_ssh22 = __toESM(require_lib2(), 1);
 var DEFAULT_CONCURRENCY = 1;
-var DEFAULT_VALIDATE = (path13) => !fsPath2.basename(path13).startsWith(".");
+var DEFAULT_VALIDATE = (path12) => !fsPath2.basename(path12).startsWith(".");
 var DEFAULT_TICK = () => {
 };
 var SSHError = class extends Error {
@@ -90575,15 +90627,15 @@ var SSHError = class extends Error {
     this.code = code;
   }
 };
-function unixifyPath(path13) {
-  if (path13.includes("\\")) {
-    return path13.split("\\").join("/");
+function unixifyPath(path12) {
+  if (path12.includes("\\")) {
+    return path12.split("\\").join("/");
   }
-  return path13;
+  return path12;
 }
 async function readFile(filePath) {
   return new Promise((resolve4, reject) => {
-    fs14.readFile(filePath, "utf8", (err, res) => {
+    fs15.readFile(filePath, "utf8", (err, res) => {
       if (err) {
         reject(err);
       } else {
@@ -90593,11 +90645,11 @@ async function readFile(filePath) {
   });
 }
 var SFTP_MKDIR_ERR_CODE_REGEXP = /Error: (E[\S]+): /;
-async function makeDirectoryWithSftp(path13, sftp) {
+async function makeDirectoryWithSftp(path12, sftp) {
   let stats = null;
   try {
     stats = await new Promise((resolve4, reject) => {
-      sftp.stat(path13, (err, res) => {
+      sftp.stat(path12, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -90615,7 +90667,7 @@ async function makeDirectoryWithSftp(path13, sftp) {
   }
   try {
     await new Promise((resolve4, reject) => {
-      sftp.mkdir(path13, (err) => {
+      sftp.mkdir(path12, (err) => {
         if (err) {
           reject(err);
         } else {
@@ -90866,20 +90918,20 @@ var NodeSSH = class {
     }
     return response;
   }
-  async mkdir(path13, method = "sftp", givenSftp = null) {
-    invariant2(typeof path13 === "string", "path must be a valid string");
+  async mkdir(path12, method = "sftp", givenSftp = null) {
+    invariant2(typeof path12 === "string", "path must be a valid string");
     invariant2(typeof method === "string" && (method === "sftp" || method === "exec"), "method must be either sftp or exec");
     invariant2(givenSftp == null || typeof givenSftp === "object", "sftp must be a valid object");
     if (method === "exec") {
-      await this.exec("mkdir", ["-p", unixifyPath(path13)]);
+      await this.exec("mkdir", ["-p", unixifyPath(path12)]);
       return;
     }
     const sftp = givenSftp || await this.requestSFTP();
-    const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path13), sftp).catch(async (error2) => {
+    const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path12), sftp).catch(async (error2) => {
       if (!retry || error2 == null || error2.message !== "No such file" && error2.code !== "ENOENT") {
         throw error2;
       }
-      await this.mkdir(fsPath2.dirname(path13), "sftp", sftp);
+      await this.mkdir(fsPath2.dirname(path12), "sftp", sftp);
       await makeSftpDirectory(false);
     });
     try {
@@ -90918,7 +90970,7 @@ var NodeSSH = class {
     invariant2(givenSftp == null || typeof givenSftp === "object", "sftp must be a valid object");
     invariant2(transferOptions == null || typeof transferOptions === "object", "transferOptions must be a valid object");
     invariant2(await new Promise((resolve4) => {
-      fs14.access(localFile, fs14.constants.R_OK, (err) => {
+      fs15.access(localFile, fs15.constants.R_OK, (err) => {
         resolve4(err === null);
       });
     }), `localFile does not exist at ${localFile}`);
@@ -90982,7 +91034,7 @@ var NodeSSH = class {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
     const localDirectoryStat = await new Promise((resolve4) => {
-      fs14.stat(localDirectory, (err, stat3) => {
+      fs15.stat(localDirectory, (err, stat3) => {
         resolve4(stat3 || null);
       });
     });
@@ -91035,7 +91087,7 @@ var NodeSSH = class {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
     const localDirectoryStat = await new Promise((resolve4) => {
-      fs14.stat(localDirectory, (err, stat3) => {
+      fs15.stat(localDirectory, (err, stat3) => {
         resolve4(stat3 || null);
       });
     });
@@ -91047,15 +91099,15 @@ var NodeSSH = class {
       validate,
       concurrency,
       fileSystem: {
-        basename(path13) {
-          return fsPath2.posix.basename(path13);
+        basename(path12) {
+          return fsPath2.posix.basename(path12);
         },
         join(pathA, pathB) {
           return fsPath2.posix.join(pathA, pathB);
         },
-        readdir(path13) {
+        readdir(path12) {
           return new Promise((resolve4, reject) => {
-            sftp.readdir(path13, (err, res) => {
+            sftp.readdir(path12, (err, res) => {
               if (err) {
                 reject(err);
               } else {
@@ -91064,9 +91116,9 @@ var NodeSSH = class {
             });
           });
         },
-        stat(path13) {
+        stat(path12) {
           return new Promise((resolve4, reject) => {
-            sftp.stat(path13, (err, res) => {
+            sftp.stat(path12, (err, res) => {
               if (err) {
                 reject(err);
               } else {
@@ -91286,7 +91338,7 @@ async function connectWithRetry(target, credentials, policy) {
 }
 
 // src/fleet/agent-bundle.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 import { gzipSync } from "node:zlib";
 
 // src/fleet/shell.ts
@@ -91297,7 +91349,7 @@ function shellQuote(word) {
 
 // src/fleet/agent-bundle.ts
 function makeAgentBundle(source) {
-  return { sha256: createHash5("sha256").update(source).digest("hex"), gzipped: gzipSync(source, { level: 9 }) };
+  return { sha256: createHash7("sha256").update(source).digest("hex"), gzipped: gzipSync(source, { level: 9 }) };
 }
 var INSTALL_SCRIPT = 'const {pipeline,Transform}=require("stream"),zlib=require("zlib"),fs=require("fs"),hash=require("crypto").createHash("sha256");pipeline(process.stdin,zlib.createGunzip(),new Transform({transform(chunk,_,done){hash.update(chunk);done(null,chunk)}}),fs.createWriteStream(process.argv[1]),(error)=>{if(error){console.error(error.message);process.exit(1)}if(hash.digest("hex")!==process.argv[2]){console.error("the agent arrived damaged (sha256 differs)");process.exit(1)}})';
 function installCommand(node, agentDir, agentPath, sha256) {
@@ -91666,11 +91718,11 @@ function fraction(state) {
 // src/deploy.ts
 var AGENT_MAX_CONNS = 6;
 function loadAgentBundle(file = new URL("../agent/murder-agent.mjs", import.meta.url)) {
-  return makeAgentBundle(fs15.readFileSync(file, "utf8"));
+  return makeAgentBundle(fs16.readFileSync(file, "utf8"));
 }
 async function deploy(settings, agent, hooks) {
   const started = Date.now();
-  const workdir = fs15.mkdtempSync(path11.join(process.env.RUNNER_TEMP || os10.tmpdir(), "murder-action-"));
+  const workdir = fs16.mkdtempSync(path10.join(process.env.RUNNER_TEMP || os10.tmpdir(), "murder-action-"));
   hooks.workdirCreated(workdir);
   let tracker;
   let seeder;
@@ -91680,7 +91732,7 @@ async function deploy(settings, agent, hooks) {
     });
     hooks.info(`Packing ${settings.sourceDir} \u2026`);
     const payloadName = `${settings.tag}.tar.gz${settings.encrypt ? ".enc" : ""}`;
-    const payload = await packDirectory(settings.sourceDir, path11.join(workdir, payloadName), {
+    const payload = await packDirectory(settings.sourceDir, path10.join(workdir, payloadName), {
       gzipLevel: settings.compressionLevel,
       encrypt: settings.encrypt,
       // The same secret and build give the same payload, which hosts that kept it can seed (pack/payload-key.ts).
@@ -91702,7 +91754,14 @@ async function deploy(settings, agent, hooks) {
     });
     const address = settings.trackerAddress ?? await detectRunnerAddress(settings);
     const announceUrl = tracker.announceUrl(address);
-    const torrent = await makeTorrent(payload.file, payload.bytes, announceUrl);
+    const pieceLength = swarmPieceLength(payload.bytes);
+    const torrent = makeTorrent({
+      name: payloadName,
+      length: payload.bytes,
+      pieceLength,
+      pieces: await hashPiecesOfFile(payload.file, pieceLength),
+      announceUrl
+    });
     tracker.allow(torrent.infoHash);
     seeder = await startSeeder({
       file: payload.file,
@@ -91782,7 +91841,7 @@ async function deploy(settings, agent, hooks) {
     return { report, details: verdict.details };
   } finally {
     await Promise.allSettled([seeder?.close(), tracker?.close()]);
-    fs15.rmSync(workdir, { recursive: true, force: true });
+    fs16.rmSync(workdir, { recursive: true, force: true });
   }
 }
 async function detectRunnerAddress(settings) {
@@ -91854,8 +91913,8 @@ async function run() {
 }
 async function publish(report) {
   const dir = process.env.RUNNER_TEMP || os11.tmpdir();
-  const reportFile = path12.join(dir, `murder-action-report-${report.tag}.json`);
-  fs16.writeFileSync(reportFile, JSON.stringify(report, null, 2) + "\n");
+  const reportFile = path11.join(dir, `murder-action-report-${report.tag}.json`);
+  fs17.writeFileSync(reportFile, JSON.stringify(report, null, 2) + "\n");
   setOutput("tag", report.tag);
   setOutput("info-hash", report.infoHash);
   setOutput("hosts-total", report.hostsTotal);

@@ -55,6 +55,14 @@ declare module 'create-torrent' {
   export default createTorrent
 }
 
+declare module 'bencode' {
+  const bencode: {
+    encode(value: unknown): Uint8Array
+    decode(data: Uint8Array | Buffer, encoding?: string): unknown
+  }
+  export default bencode
+}
+
 declare module 'parse-torrent' {
   function parseTorrent(torrent: Buffer | string): Promise<Record<string, unknown>>
   export default parseTorrent
