@@ -74635,6 +74635,7 @@ async function treeDigest(dir) {
   const root = path3.resolve(dir);
   const manifest = createHash3("sha256");
   const escaping = [];
+  const special = [];
   for (const { relative, full, stat: stat3 } of walkTree(root)) {
     const mode = (stat3.mode & 4095).toString(8);
     if (stat3.isSymbolicLink()) {
@@ -74651,15 +74652,22 @@ async function treeDigest(dir) {
       await pipeline2(fs7.createReadStream(full), content);
       manifest.update(`f ${JSON.stringify(relative)} ${mode} ${stat3.size} ${content.digest("hex")}
 `);
-    } else manifest.update(`o ${JSON.stringify(relative)} ${mode}
-`);
+    } else special.push(relative);
+  }
+  if (special.length > 0) {
+    throw new Error(
+      `holds entries that are neither files, directories nor symlinks (sockets, FIFOs, devices), which cannot be deployed: ${listSome(special)}. Remove them from the build output, or create them on the hosts after the deploy.`
+    );
   }
   if (escaping.length > 0) {
     throw new Error(
-      `symlinks that point outside the directory cannot be deployed (the hosts would refuse them): ${escaping.slice(0, 5).join(", ")}${escaping.length > 5 ? ` and ${escaping.length - 5} more` : ""}. Make them relative links inside it, or create them on the hosts after the deploy.`
+      `symlinks that point outside the directory cannot be deployed (the hosts would refuse them): ${listSome(escaping)}. Make them relative links inside it, or create them on the hosts after the deploy.`
     );
   }
   return manifest.digest("hex");
+}
+function listSome(items) {
+  return items.slice(0, 5).join(", ") + (items.length > 5 ? ` and ${items.length - 5} more` : "");
 }
 
 // src/swarm/address.ts

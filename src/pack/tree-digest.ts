@@ -14,6 +14,7 @@ export async function treeDigest(dir: string): Promise<string> {
   const root = path.resolve(dir)
   const manifest = createHash('sha256')
   const escaping: string[] = []
+  const special: string[] = []
   for (const { relative, full, stat } of walkTree(root)) {
     const mode = (stat.mode & 0o7777).toString(8)
     if (stat.isSymbolicLink()) {
@@ -27,14 +28,25 @@ export async function treeDigest(dir: string): Promise<string> {
       const content = createHash('sha256')
       await pipeline(fs.createReadStream(full), content)
       manifest.update(`f ${JSON.stringify(relative)} ${mode} ${stat.size} ${content.digest('hex')}\n`)
-    } else manifest.update(`o ${JSON.stringify(relative)} ${mode}\n`)
+    } else special.push(relative)
+  }
+  if (special.length > 0) {
+    // node-tar would not unpack them on the hosts: refuse now, not after the whole transfer.
+    throw new Error(
+      `holds entries that are neither files, directories nor symlinks (sockets, FIFOs, devices), which cannot be deployed: ` +
+        `${listSome(special)}. Remove them from the build output, or create them on the hosts after the deploy.`,
+    )
   }
   if (escaping.length > 0) {
     // The agents refuse such links (a release must not reach outside itself); say so before any host is contacted.
     throw new Error(
-      `symlinks that point outside the directory cannot be deployed (the hosts would refuse them): ${escaping.slice(0, 5).join(', ')}` +
-        `${escaping.length > 5 ? ` and ${escaping.length - 5} more` : ''}. Make them relative links inside it, or create them on the hosts after the deploy.`,
+      `symlinks that point outside the directory cannot be deployed (the hosts would refuse them): ${listSome(escaping)}. ` +
+        'Make them relative links inside it, or create them on the hosts after the deploy.',
     )
   }
   return manifest.digest('hex')
+}
+
+function listSome(items: string[]): string {
+  return items.slice(0, 5).join(', ') + (items.length > 5 ? ` and ${items.length - 5} more` : '')
 }

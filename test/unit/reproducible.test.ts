@@ -5,13 +5,16 @@
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
+import * as net from 'node:net'
 import * as path from 'node:path'
 import * as tar from 'tar'
 import { packDirectory } from '../../src/pack/pack.js'
 import { derivePayloadKey } from '../../src/pack/payload-key.js'
 import { applyMtimes, decodeMtimes, encodeMtimes, treeMtimes } from '../../src/pack/mtimes.js'
+import { treeDigest } from '../../src/pack/tree-digest.js'
 import { walkTree } from '../../src/pack/tree-walk.js'
 import { ReleaseLayout, unpackRelease } from '../../src/agent/release.js'
 import { removeTemporaryDirs, snapshotTree, temporaryDir } from './helpers.js'
@@ -175,5 +178,25 @@ describe('modification times beside the archive', () => {
       applyMtimes(dir, encodeMtimes([ms]))
       assert.equal(Math.trunc(fs.statSync(path.join(dir, 'f')).mtimeMs), ms, `ms ${ms}`)
     }
+  })
+})
+
+describe('entries that cannot be deployed are refused before any host is contacted', () => {
+  test('a FIFO and a socket in the build output: named, with what to do', async () => {
+    const dir = temporaryDir()
+    fs.writeFileSync(path.join(dir, 'ok.txt'), 'ok')
+    execFileSync('mkfifo', [path.join(dir, 'a.fifo')])
+    const server = net.createServer().listen(path.join(dir, 'app.sock'))
+    await new Promise((resolve) => server.once('listening', resolve))
+    try {
+      await assert.rejects(treeDigest(dir), /neither files, directories nor symlinks .*: a\.fifo, app\.sock\. Remove them/)
+    } finally {
+      server.close()
+    }
+  })
+  test('a symlink out of the tree: named', async () => {
+    const dir = temporaryDir()
+    fs.symlinkSync('/etc/passwd', path.join(dir, 'passwd'))
+    await assert.rejects(treeDigest(dir), /symlinks that point outside the directory cannot be deployed .*: passwd -> \/etc\/passwd\. Make them relative/)
   })
 })
