@@ -43,6 +43,19 @@ describe('an invalid input', () => {
     }
     assert.equal(fs.readdirSync(run.runnerTemp).filter((name) => name.startsWith('murder-action-')).length, 0, 'nothing was packed')
   })
+
+  test('a FIFO in the build output: the step fails naming path and the entry, and no host is contacted', async (t) => {
+    const withFifo = makeSourceTree(64 * 1024)
+    t.after(() => fs.rmSync(withFifo, { recursive: true, force: true }))
+    execFileSync('mkfifo', [path.join(withFifo, 'app/control.fifo')])
+    const logSizes = fleet.hosts.map((host) => fs.statSync(host.sshdLog).size)
+    const run = await runAction(fleet, { path: withFifo, tag: 'fifo-1', deadline: '60s' }, { timeoutMs: 60_000 })
+    assert.equal(run.code, 1, transcript(run))
+    assert.match(run.stdout, /::error::Input 'path': holds entries that are neither files, directories nor symlinks .*: app\/control\.fifo\./, transcript(run))
+    for (const [index, host] of fleet.hosts.entries()) {
+      assert.equal(fs.statSync(host.sshdLog).size, logSizes[index], `${host.name}: sshd saw no new connection`)
+    }
+  })
 })
 
 describe('hosts that cannot be reached', () => {
