@@ -9,7 +9,7 @@ import * as path from 'node:path'
 import WebTorrent from 'webtorrent'
 import { agentAddOptions, closedFleetClientOptions, keptPayloadSeedOptions, spreadPieceOrder } from '../swarm/client-options.js'
 import { decodeJob, encodeEvent, PROTOCOL_VERSION, type AgentErrorCode, type AgentEvent, type AgentJob } from '../protocol/events.js'
-import { ReleaseLayout, sha256OfFile, TagExistsError, unpackRelease } from './release.js'
+import { namesIn, ReleaseLayout, sha256OfFile, TagExistsError, unpackRelease } from './release.js'
 
 const startedAt = Date.now()
 let client: WebTorrent.Instance | undefined
@@ -72,14 +72,10 @@ function diskFullDetail(): string {
 /** Bytes the kept payloads (payloads/<tag>/<file>) take on disk. */
 function keptPayloadBytes(payloadsDir: string): number {
   let total = 0
-  try {
-    for (const tag of fs.readdirSync(payloadsDir)) {
-      for (const name of fs.readdirSync(path.join(payloadsDir, tag))) total += fs.lstatSync(path.join(payloadsDir, tag, name)).blocks * 512
-    }
-  } catch {
-    // nothing kept, or unreadable: nothing to say
+  for (const tag of namesIn(payloadsDir)) {
+    for (const name of namesIn(path.join(payloadsDir, tag))) total += fs.lstatSync(path.join(payloadsDir, tag, name), { throwIfNoEntry: false })?.blocks ?? 0
   }
-  return total
+  return total * 512
 }
 
 /** Stops everything and removes what an unfinished release left; safe to call more than once. */

@@ -56,13 +56,7 @@ export class ReleaseLayout {
    * agents (another deploy in progress) are left alone.
    */
   sweepIncoming(ownDir: string, payloadName: string): void {
-    let entries: string[]
-    try {
-      entries = fs.readdirSync(this.incomingDir)
-    } catch {
-      return
-    }
-    for (const name of entries) {
+    for (const name of namesIn(this.incomingDir)) {
       const full = path.join(this.incomingDir, name)
       if (full === ownDir) continue
       if (/^\d+$/.test(name) && isAlive(Number(name))) continue
@@ -121,13 +115,7 @@ export class ReleaseLayout {
 
   /** Removes kept payloads whose release is gone (an operator pruned old releases): a kept payload lives as long as its release. */
   sweepKeptPayloads(): void {
-    let tags: string[]
-    try {
-      tags = fs.readdirSync(this.payloadsDir)
-    } catch {
-      return
-    }
-    for (const tag of tags) {
+    for (const tag of namesIn(this.payloadsDir)) {
       if (fs.existsSync(path.join(this.destination, tag))) continue
       fs.rmSync(path.join(this.payloadsDir, tag), { recursive: true, force: true })
     }
@@ -148,6 +136,15 @@ export class ReleaseLayout {
       // e.g. a link now pointing outside the release: not what we deployed.
       return 'modified'
     }
+  }
+}
+
+/** The names in a directory; none when it does not exist (or cannot be read). */
+export function namesIn(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir)
+  } catch {
+    return []
   }
 }
 
