@@ -9457,7 +9457,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable4 } = __require("node:stream");
+    var { Readable: Readable3 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError: AbortError2 } = require_errors();
     var util = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -9469,7 +9469,7 @@ var require_readable = __commonJS({
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
     var noop9 = () => {
     };
-    var BodyReadable = class extends Readable4 {
+    var BodyReadable = class extends Readable3 {
       constructor({
         resume,
         abort,
@@ -9811,7 +9811,7 @@ var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable4 } = require_readable();
+    var { Readable: Readable3 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -9906,7 +9906,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
         const contentType = parsedHeaders["content-type"];
         const contentLength = parsedHeaders["content-length"];
-        const res = new Readable4({
+        const res = new Readable3({
           resume,
           abort,
           contentType,
@@ -10221,7 +10221,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports, module) {
     "use strict";
     var {
-      Readable: Readable4,
+      Readable: Readable3,
       Duplex: Duplex4,
       PassThrough: PassThrough3
     } = __require("node:stream");
@@ -10235,7 +10235,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable4 {
+    var PipelineRequest = class extends Readable3 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10252,7 +10252,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable4 {
+    var PipelineResponse = class extends Readable3 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -13577,7 +13577,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable4, pipeline: pipeline6, finished } = __require("node:stream");
+    var { Readable: Readable3, pipeline: pipeline6, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable: isReadable3, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14516,7 +14516,7 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable4({ read: resume });
+              this.body = new Readable3({ read: resume });
               const onError = this.onError.bind(this);
               resolve4({
                 status,
@@ -41072,7 +41072,7 @@ var require_streamx = __commonJS({
         }
       }
     };
-    var Readable4 = class _Readable extends Stream3 {
+    var Readable3 = class _Readable extends Stream3 {
       constructor(opts) {
         super(opts);
         this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
@@ -41283,7 +41283,7 @@ var require_streamx = __commonJS({
         return this;
       }
     };
-    var Duplex4 = class extends Readable4 {
+    var Duplex4 = class extends Readable3 {
       // and Writable
       constructor(opts) {
         super(opts);
@@ -41492,7 +41492,7 @@ var require_streamx = __commonJS({
       getStreamError,
       Stream: Stream3,
       Writable,
-      Readable: Readable4,
+      Readable: Readable3,
       Duplex: Duplex4,
       Transform: Transform4,
       // Export PassThrough for compatibility with Node.js core's stream module
@@ -59420,7 +59420,7 @@ var require_streamx2 = __commonJS({
         }
       }
     };
-    var Readable4 = class _Readable extends Stream3 {
+    var Readable3 = class _Readable extends Stream3 {
       constructor(opts) {
         super(opts);
         this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
@@ -59631,7 +59631,7 @@ var require_streamx2 = __commonJS({
         return this;
       }
     };
-    var Duplex4 = class extends Readable4 {
+    var Duplex4 = class extends Readable3 {
       // and Writable
       constructor(opts) {
         super(opts);
@@ -59840,7 +59840,7 @@ var require_streamx2 = __commonJS({
       getStreamError,
       Stream: Stream3,
       Writable,
-      Readable: Readable4,
+      Readable: Readable3,
       Duplex: Duplex4,
       Transform: Transform4,
       // Export PassThrough for compatibility with Node.js core's stream module
@@ -65304,7 +65304,7 @@ var require_websocket2 = __commonJS({
     var querystring2 = __require("querystring");
     var tls = __require("tls");
     var { randomBytes: randomBytes4, createHash: createHash8 } = __require("crypto");
-    var { Duplex: Duplex4, Readable: Readable4 } = __require("stream");
+    var { Duplex: Duplex4, Readable: Readable3 } = __require("stream");
     var { URL: URL2 } = __require("url");
     var PerMessageDeflate2 = require_permessage_deflate2();
     var Receiver2 = require_receiver2();
@@ -90404,9 +90404,6 @@ function validateConcurrency(concurrency) {
   }
 }
 
-// src/fleet/host-session.ts
-import { Readable as Readable3 } from "node:stream";
-
 // src/protocol/events.ts
 import { StringDecoder } from "node:string_decoder";
 var PROTOCOL_VERSION = 2;
@@ -91278,6 +91275,8 @@ var ConnectError = class extends Error {
   }
   transient;
 };
+var KEEPALIVE_SILENCE_MS = 3e4;
+var KEEPALIVE_INTERVAL_MS = 5e3;
 var TRANSIENT = /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|Timed out while waiting for handshake|Connection lost before handshake|kex_exchange_identification|Not connected/i;
 async function connectOnce(target, credentials, timeoutMs) {
   const ssh = new NodeSSH();
@@ -91290,8 +91289,8 @@ async function connectOnce(target, credentials, timeoutMs) {
       privateKey: credentials.privateKey,
       passphrase: credentials.passphrase,
       readyTimeout: timeoutMs,
-      keepaliveInterval: 5e3,
-      keepaliveCountMax: 4,
+      keepaliveInterval: KEEPALIVE_INTERVAL_MS,
+      keepaliveCountMax: KEEPALIVE_SILENCE_MS / KEEPALIVE_INTERVAL_MS,
       hostVerifier: credentials.knownHosts === void 0 ? void 0 : (key) => {
         const verdict = verifyHostKey(credentials.knownHosts, target.host, target.port, key);
         if (!verdict.ok) hostKeyProblem = verdict.reason;
@@ -91355,11 +91354,54 @@ function shellQuote(word) {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
+// src/fleet/paced-stdin.ts
+var ACK_EVERY_BYTES = 8 * 1024;
+var WINDOW_BYTES = 32 * 1024;
+var CHUNK_BYTES = ACK_EVERY_BYTES;
+function openExecChannel(connection, command) {
+  return new Promise((resolve4, reject) => connection.exec(command, (error2, channel) => error2 ? reject(error2) : resolve4(channel)));
+}
+function writePaced(channel, data) {
+  return new Promise((resolve4) => {
+    let sent = 0;
+    let acknowledged = 0;
+    let ended = false;
+    let code = null;
+    let signal;
+    let stderr = "";
+    const pump3 = () => {
+      if (ended) return;
+      while (sent < data.length && sent - acknowledged < WINDOW_BYTES) {
+        const end = Math.min(data.length, sent + CHUNK_BYTES);
+        channel.write(data.subarray(sent, end));
+        sent = end;
+      }
+      if (sent === data.length) {
+        ended = true;
+        channel.end();
+      }
+    };
+    channel.on("data", (chunk) => {
+      acknowledged += chunk.length * ACK_EVERY_BYTES;
+      pump3();
+    });
+    channel.stderr.on("data", (chunk) => {
+      stderr = (stderr + chunk.toString()).slice(-4096);
+    });
+    channel.on("exit", (exitCode, exitSignal) => {
+      code = exitCode;
+      signal = exitSignal ?? void 0;
+    });
+    channel.on("close", () => resolve4({ code, signal, stderr }));
+    pump3();
+  });
+}
+
 // src/fleet/agent-bundle.ts
 function makeAgentBundle(source) {
   return { sha256: createHash7("sha256").update(source).digest("hex"), gzipped: gzipSync(source, { level: 9 }) };
 }
-var INSTALL_SCRIPT = 'const {pipeline,Transform}=require("stream"),zlib=require("zlib"),fs=require("fs"),hash=require("crypto").createHash("sha256");pipeline(process.stdin,zlib.createGunzip(),new Transform({transform(chunk,_,done){hash.update(chunk);done(null,chunk)}}),fs.createWriteStream(process.argv[1]),(error)=>{if(error){console.error(error.message);process.exit(1)}if(hash.digest("hex")!==process.argv[2]){console.error("the agent arrived damaged (sha256 differs)");process.exit(1)}})';
+var INSTALL_SCRIPT = `const {pipeline,Transform}=require("stream"),zlib=require("zlib"),fs=require("fs"),hash=require("crypto").createHash("sha256");let read=0,acked=0;const ack=new Transform({transform(chunk,_,done){read+=chunk.length;while(read-acked>=${ACK_EVERY_BYTES}){acked+=${ACK_EVERY_BYTES};process.stdout.write(".")}done(null,chunk)}});pipeline(process.stdin,ack,zlib.createGunzip(),new Transform({transform(chunk,_,done){hash.update(chunk);done(null,chunk)}}),fs.createWriteStream(process.argv[1]),(error)=>{if(error){console.error(error.message);process.exit(1)}if(hash.digest("hex")!==process.argv[2]){console.error("the agent arrived damaged (sha256 differs)");process.exit(1)}})`;
 function installCommand(node, agentDir, agentPath, sha256) {
   return `umask 077 && mkdir -p ${agentDir} && t=${agentPath}.tmp.$$ && { ${node} -e ${shellQuote(INSTALL_SCRIPT)} "$t" ${sha256} && mv -f "$t" ${agentPath}; } || { s=$?; rm -f "$t"; exit $s; }`;
 }
@@ -91390,29 +91432,60 @@ var HostSession = class {
   }
   async start() {
     const { target, credentials, giveUpAt } = this.options;
+    const began = Date.now();
+    const since = () => `${((Date.now() - began) / 1e3).toFixed(1)} s`;
     this.ssh = await connectWithRetry(target, credentials, { attempts: 5, timeoutMs: 2e4, giveUpAt });
     this.ssh.connection?.on("error", (error2) => this.connectionError = error2.message);
+    const timeline = [`connected after ${since()}`];
     this.throwIfStopped();
-    const agentPath = `${AGENT_DIR}/agent-${this.options.agent.sha256.slice(0, 16)}.mjs`;
-    const node = shellQuote(this.options.nodePath);
-    const probe = await this.ssh.execCommand(
-      `v=$(${node} --version 2>/dev/null) || v=none; echo "node=$v"; if [ -f ${agentPath} ]; then echo agent=present; else echo agent=missing; fi`
-    );
-    const version = /node=(\S+)/.exec(probe.stdout)?.[1] ?? "none";
-    const major = /^v(\d+)\./.exec(version)?.[1];
-    if (major === void 0) {
-      throw new HostSetupError(`no Node.js at node-path "${this.options.nodePath}" on the host; install Node \u2265 ${MIN_NODE_MAJOR} or set node-path`);
+    let step = "checking Node on the host";
+    try {
+      const agentPath = `${AGENT_DIR}/agent-${this.options.agent.sha256.slice(0, 16)}.mjs`;
+      const node = shellQuote(this.options.nodePath);
+      const probe = await this.ssh.execCommand(
+        `v=$(${node} --version 2>/dev/null) || v=none; echo "node=$v"; if [ -f ${agentPath} ]; then echo agent=present; else echo agent=missing; fi`
+      );
+      this.throwIfConnectionLost(`while ${step}`);
+      const version = /node=(\S+)/.exec(probe.stdout)?.[1] ?? "none";
+      const major = /^v(\d+)\./.exec(version)?.[1];
+      if (major === void 0) {
+        throw new HostSetupError(`no Node.js at node-path "${this.options.nodePath}" on the host; install Node \u2265 ${MIN_NODE_MAJOR} or set node-path`);
+      }
+      if (Number(major) < MIN_NODE_MAJOR) {
+        throw new HostSetupError(`Node ${version} on the host is too old: the agent needs Node \u2265 ${MIN_NODE_MAJOR} (set node-path to a newer one)`);
+      }
+      if (!probe.stdout.includes("agent=present")) {
+        step = "sending the agent";
+        const { sha256, gzipped } = this.options.agent;
+        const ship = await writePaced(await openExecChannel(this.ssh.connection, installCommand(node, AGENT_DIR, agentPath, sha256)), gzipped);
+        this.throwIfConnectionLost(`while ${step}`);
+        if (ship.code !== 0) {
+          throw new HostSetupError(`could not install the agent in ~/.murder-action: ${ship.stderr.trim() || (ship.signal ?? `exit ${ship.code}`)}`);
+        }
+        timeline.push(`agent sent after ${since()}`);
+      }
+      this.throwIfStopped();
+      step = "starting the agent";
+      await this.launch(`exec ${node} ${agentPath}`);
+      timeline.push(`agent started after ${since()}`);
+      this.options.onLog(timeline.join(", "));
+    } catch (error2) {
+      if (error2 instanceof HostSetupError) throw error2;
+      throw new HostSetupError(this.connectionLost(`while ${step}`) ?? `SSH failed while ${step}: ${error2.message}`);
     }
-    if (Number(major) < MIN_NODE_MAJOR) {
-      throw new HostSetupError(`Node ${version} on the host is too old: the agent needs Node \u2265 ${MIN_NODE_MAJOR} (set node-path to a newer one)`);
+  }
+  /** Why the connection is gone, for a person (`when` says what it interrupted); undefined while it is up. */
+  connectionLost(when) {
+    if (this.connectionError !== void 0 && /keepalive/i.test(this.connectionError)) {
+      return `lost the SSH connection ${when}: the host stopped answering SSH keepalives for ${KEEPALIVE_SILENCE_MS / 1e3} s (the host or the network between it and the runner went down)`;
     }
-    if (!probe.stdout.includes("agent=present")) {
-      const { sha256, gzipped } = this.options.agent;
-      const ship = await this.ssh.execCommand(installCommand(node, AGENT_DIR, agentPath, sha256), { stdin: Readable3.from([gzipped]) });
-      if (ship.code !== 0) throw new HostSetupError(`could not install the agent in ~/.murder-action: ${ship.stderr.trim() || `exit ${ship.code}`}`);
-    }
-    this.throwIfStopped();
-    await this.launch(`exec ${node} ${agentPath}`);
+    if (this.connectionError !== void 0) return `lost the SSH connection ${when} (${this.connectionError}); is the host or the network to it down?`;
+    if (this.ssh !== void 0 && !this.ssh.isConnected()) return `lost the SSH connection ${when} (sshd closed it)`;
+    return void 0;
+  }
+  throwIfConnectionLost(when) {
+    const lost = this.connectionLost(when);
+    if (lost !== void 0) throw new HostSetupError(lost);
   }
   /** stop() may come while start() is still connecting: then nothing must be started after it. */
   throwIfStopped() {
@@ -91422,10 +91495,7 @@ var HostSession = class {
     }
   }
   async launch(command) {
-    const connection = this.ssh.connection;
-    const channel = await new Promise(
-      (resolve4, reject) => connection.exec(command, (error2, opened) => error2 ? reject(error2) : resolve4(opened))
-    );
+    const channel = await openExecChannel(this.ssh.connection, command);
     this.channel = channel;
     const lines = new LineSplitter((line) => {
       const event = decodeEvent(line);
@@ -91468,10 +91538,9 @@ var HostSession = class {
     let what;
     if (this.exitSignal !== void 0) what = `the agent was killed by ${this.exitSignal} on the host before finishing`;
     else if (this.exitCode !== null) what = `the agent exited with code ${this.exitCode} before finishing`;
-    else if (this.connectionError !== void 0 && /keepalive/i.test(this.connectionError)) {
-      what = "lost the SSH connection before finishing: the host stopped answering SSH keepalives (the host or the network between it and the runner went down)";
-    } else if (this.connectionError !== void 0) what = `lost the SSH connection before finishing (${this.connectionError}); is the host or the network to it down?`;
-    else what = "the SSH session ended before the agent finished (no exit status: sshd or the connection went away)";
+    else {
+      what = this.connectionLost("before the agent finished") ?? "the SSH session ended before the agent finished (no exit status: sshd or the connection went away)";
+    }
     return tail !== "" ? `${what}: ${tail}` : what;
   }
   /**
@@ -91530,6 +91599,7 @@ function runFleet(run2) {
   const onEvent = (state, event) => {
     switch (event.type) {
       case "progress":
+        if (state.have === 0 && event.have > 0) run2.log(`${state.target.label}: first pieces ${((Date.now() - run2.transferStart) / 1e3).toFixed(1)} s into the transfer`);
         Object.assign(state, {
           have: event.have,
           total: event.total,

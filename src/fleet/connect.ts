@@ -20,6 +20,15 @@ export class ConnectError extends Error {
   }
 }
 
+/**
+ * A host is given up as gone after this long without a reply to an SSH keepalive. A reply queues
+ * behind whatever we sent before the ping (the job, a paced agent upload: tens of KB), so on a slow
+ * or lossy link a live host can be silent for many seconds; 30 s still drops a dead one well
+ * inside any deadline, and the agent's own heartbeat watch (15 s) stops it on its side sooner.
+ */
+export const KEEPALIVE_SILENCE_MS = 30_000
+const KEEPALIVE_INTERVAL_MS = 5_000
+
 const TRANSIENT = /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|Timed out while waiting for handshake|Connection lost before handshake|kex_exchange_identification|Not connected/i
 
 /**
@@ -38,8 +47,8 @@ export async function connectOnce(target: HostTarget, credentials: SshCredential
       privateKey: credentials.privateKey,
       passphrase: credentials.passphrase,
       readyTimeout: timeoutMs,
-      keepaliveInterval: 5000,
-      keepaliveCountMax: 4,
+      keepaliveInterval: KEEPALIVE_INTERVAL_MS,
+      keepaliveCountMax: KEEPALIVE_SILENCE_MS / KEEPALIVE_INTERVAL_MS,
       hostVerifier:
         credentials.knownHosts === undefined
           ? undefined

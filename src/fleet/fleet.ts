@@ -82,6 +82,7 @@ export function runFleet(run: FleetRun): FleetHandle {
   const onEvent = (state: HostState, event: AgentEvent): void => {
     switch (event.type) {
       case 'progress':
+        if (state.have === 0 && event.have > 0) run.log(`${state.target.label}: first pieces ${((Date.now() - run.transferStart) / 1000).toFixed(1)} s into the transfer`)
         Object.assign(state, {
           have: event.have,
           total: event.total,

@@ -1,11 +1,11 @@
-import { Readable } from 'node:stream'
 import type { ClientChannel } from 'ssh2'
 import type { NodeSSH } from 'node-ssh'
 import type { HostTarget } from '../inputs/hosts.js'
 import { decodeEvent, encodeJob, HEARTBEAT, HEARTBEAT_INTERVAL_MS, LineSplitter, type AgentEvent, type AgentJob } from '../protocol/events.js'
-import { connectWithRetry, type SshCredentials } from './connect.js'
+import { connectWithRetry, KEEPALIVE_SILENCE_MS, type SshCredentials } from './connect.js'
 import { installCommand, type AgentBundle } from './agent-bundle.js'
 import { shellQuote } from './shell.js'
+import { openExecChannel, writePaced } from './paced-stdin.js'
 
 
 export const MIN_NODE_MAJOR = 20
@@ -52,29 +52,67 @@ export class HostSession {
 
   async start(): Promise<void> {
     const { target, credentials, giveUpAt } = this.options
+    const began = Date.now()
+    const since = (): string => `${((Date.now() - began) / 1000).toFixed(1)} s`
     this.ssh = await connectWithRetry(target, credentials, { attempts: 5, timeoutMs: 20_000, giveUpAt })
     this.ssh.connection?.on('error', (error: Error) => (this.connectionError = error.message))
+    const timeline = [`connected after ${since()}`]
     this.throwIfStopped()
-    const agentPath = `${AGENT_DIR}/agent-${this.options.agent.sha256.slice(0, 16)}.mjs`
-    const node = shellQuote(this.options.nodePath)
-    const probe = await this.ssh.execCommand(
-      `v=$(${node} --version 2>/dev/null) || v=none; echo "node=$v"; if [ -f ${agentPath} ]; then echo agent=present; else echo agent=missing; fi`,
-    )
-    const version = /node=(\S+)/.exec(probe.stdout)?.[1] ?? 'none'
-    const major = /^v(\d+)\./.exec(version)?.[1]
-    if (major === undefined) {
-      throw new HostSetupError(`no Node.js at node-path "${this.options.nodePath}" on the host; install Node ≥ ${MIN_NODE_MAJOR} or set node-path`)
+    let step = 'checking Node on the host'
+    try {
+      const agentPath = `${AGENT_DIR}/agent-${this.options.agent.sha256.slice(0, 16)}.mjs`
+      const node = shellQuote(this.options.nodePath)
+      const probe = await this.ssh.execCommand(
+        `v=$(${node} --version 2>/dev/null) || v=none; echo "node=$v"; if [ -f ${agentPath} ]; then echo agent=present; else echo agent=missing; fi`,
+      )
+      this.throwIfConnectionLost(`while ${step}`)
+      const version = /node=(\S+)/.exec(probe.stdout)?.[1] ?? 'none'
+      const major = /^v(\d+)\./.exec(version)?.[1]
+      if (major === undefined) {
+        throw new HostSetupError(`no Node.js at node-path "${this.options.nodePath}" on the host; install Node ≥ ${MIN_NODE_MAJOR} or set node-path`)
+      }
+      if (Number(major) < MIN_NODE_MAJOR) {
+        throw new HostSetupError(`Node ${version} on the host is too old: the agent needs Node ≥ ${MIN_NODE_MAJOR} (set node-path to a newer one)`)
+      }
+      if (!probe.stdout.includes('agent=present')) {
+        step = 'sending the agent'
+        const { sha256, gzipped } = this.options.agent
+        const ship = await writePaced(await openExecChannel(this.ssh.connection!, installCommand(node, AGENT_DIR, agentPath, sha256)), gzipped)
+        this.throwIfConnectionLost(`while ${step}`)
+        if (ship.code !== 0) {
+          throw new HostSetupError(`could not install the agent in ~/.murder-action: ${ship.stderr.trim() || (ship.signal ?? `exit ${ship.code}`)}`)
+        }
+        timeline.push(`agent sent after ${since()}`)
+      }
+      this.throwIfStopped()
+      step = 'starting the agent'
+      await this.launch(`exec ${node} ${agentPath}`)
+      timeline.push(`agent started after ${since()}`)
+      this.options.onLog(timeline.join(', '))
+    } catch (error) {
+      if (error instanceof HostSetupError) throw error
+      // A dropped connection makes ssh2 fail the pending call with a bare 'Keepalive timeout' or
+      // 'Not connected': say what was going on and where to look instead.
+      throw new HostSetupError(this.connectionLost(`while ${step}`) ?? `SSH failed while ${step}: ${(error as Error).message}`)
     }
-    if (Number(major) < MIN_NODE_MAJOR) {
-      throw new HostSetupError(`Node ${version} on the host is too old: the agent needs Node ≥ ${MIN_NODE_MAJOR} (set node-path to a newer one)`)
+  }
+
+  /** Why the connection is gone, for a person (`when` says what it interrupted); undefined while it is up. */
+  private connectionLost(when: string): string | undefined {
+    if (this.connectionError !== undefined && /keepalive/i.test(this.connectionError)) {
+      return (
+        `lost the SSH connection ${when}: the host stopped answering SSH keepalives for ${KEEPALIVE_SILENCE_MS / 1000} s ` +
+        '(the host or the network between it and the runner went down)'
+      )
     }
-    if (!probe.stdout.includes('agent=present')) {
-      const { sha256, gzipped } = this.options.agent
-      const ship = await this.ssh.execCommand(installCommand(node, AGENT_DIR, agentPath, sha256), { stdin: Readable.from([gzipped]) })
-      if (ship.code !== 0) throw new HostSetupError(`could not install the agent in ~/.murder-action: ${ship.stderr.trim() || `exit ${ship.code}`}`)
-    }
-    this.throwIfStopped()
-    await this.launch(`exec ${node} ${agentPath}`)
+    if (this.connectionError !== undefined) return `lost the SSH connection ${when} (${this.connectionError}); is the host or the network to it down?`
+    if (this.ssh !== undefined && !this.ssh.isConnected()) return `lost the SSH connection ${when} (sshd closed it)`
+    return undefined
+  }
+
+  private throwIfConnectionLost(when: string): void {
+    const lost = this.connectionLost(when)
+    if (lost !== undefined) throw new HostSetupError(lost)
   }
 
   /** stop() may come while start() is still connecting: then nothing must be started after it. */
@@ -86,10 +124,7 @@ export class HostSession {
   }
 
   private async launch(command: string): Promise<void> {
-    const connection = this.ssh!.connection!
-    const channel = await new Promise<ClientChannel>((resolve, reject) =>
-      connection.exec(command, (error, opened) => (error ? reject(error) : resolve(opened))),
-    )
+    const channel = await openExecChannel(this.ssh!.connection!, command)
     this.channel = channel
     const lines = new LineSplitter((line) => {
       const event = decodeEvent(line)
@@ -135,10 +170,9 @@ export class HostSession {
     let what: string
     if (this.exitSignal !== undefined) what = `the agent was killed by ${this.exitSignal} on the host before finishing`
     else if (this.exitCode !== null) what = `the agent exited with code ${this.exitCode} before finishing`
-    else if (this.connectionError !== undefined && /keepalive/i.test(this.connectionError)) {
-      what = 'lost the SSH connection before finishing: the host stopped answering SSH keepalives (the host or the network between it and the runner went down)'
-    } else if (this.connectionError !== undefined) what = `lost the SSH connection before finishing (${this.connectionError}); is the host or the network to it down?`
-    else what = 'the SSH session ended before the agent finished (no exit status: sshd or the connection went away)'
+    else {
+      what = this.connectionLost('before the agent finished') ?? 'the SSH session ended before the agent finished (no exit status: sshd or the connection went away)'
+    }
     return tail !== '' ? `${what}: ${tail}` : what
   }
 

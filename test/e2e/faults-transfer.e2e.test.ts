@@ -116,6 +116,34 @@ describe('5 % loss and 50 ms delay on every link', () => {
   })
 })
 
+describe('a host whose first agent install outlasts the SSH keepalive window', () => {
+  let fleet: Fleet
+  let source: string
+
+  before(async () => {
+    // 32 kbit/s (4 KB/s): the 0.24 MB agent takes ~60 s to cross. Written in one go, it sat ahead of
+    // the SSH keepalives, whose replies then came too late (30 s) and the live host was dropped as dead.
+    fleet = await createTestFleet({ hosts: [{}, { rate: '32kbit' }], link: { rate: '100mbit' } })
+    source = makeSourceTree(16 * 1024)
+  })
+  after(async () => {
+    await fleet?.teardown()
+    if (source) fs.rmSync(source, { recursive: true, force: true })
+  })
+
+  test('is slow, not dead: the agent installs and the host is deployed', async (t) => {
+    const slow = fleet.hosts[1]!
+    const run = await runAction(fleet, { path: source, tag: 'slow-link-1', deadline: '180s' }, { timeoutMs: 240_000 })
+    assert.equal(run.code, 0, transcript(run))
+    assert.equal(run.outputs['hosts-succeeded'], '2')
+    const seconds = hostEntry(readReport(run), label(slow)).seconds!
+    t.diagnostic(`the host on 32 kbit/s was done after ${seconds} s`)
+    assert.ok(seconds > 40, `the install really outlasted the keepalive window (${seconds} s)`)
+    assertIdentical(fleet.hosts, 'slow-link-1', source)
+    assert.deepEqual(await leftoverProcesses(fleet, 15_000), {}, 'no process of the deploy is left on any host')
+  })
+})
+
 describe('a straggler on a 1 Mbit/s link', () => {
   let fleet: Fleet
   let source: string
