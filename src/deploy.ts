@@ -140,6 +140,7 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
       deadlineMs: settings.deadlineMs,
       signal: hooks.signal,
       log: (message) => hooks.debug(message),
+      notice: (message) => hooks.info(message),
     })
     const progress = new ProgressLine(transferStart)
     const ticker = setInterval(() => hooks.info(progress.render(fleet.states)), hostCount > 100 ? 15_000 : 5_000)

@@ -91411,6 +91411,9 @@ var MIN_NODE_MAJOR = 20;
 var AGENT_DIR = '"$HOME"/.murder-action';
 var HostSetupError = class extends Error {
 };
+var SetupInterrupted = class extends HostSetupError {
+};
+var SETUP_ATTEMPTS = 3;
 var HostSession = class {
   constructor(options) {
     this.options = options;
@@ -91430,9 +91433,29 @@ var HostSession = class {
   get target() {
     return this.options.target;
   }
+  /**
+   * Connects and starts the agent. A connection that drops on the way (a blip, a restarted sshd)
+   * is tried again on a new one while the deadline allows: every step before the agent runs can
+   * be repeated (the agent is installed under a temporary name and renamed only when whole), and
+   * an agent whose session died with it stops by itself.
+   */
   async start() {
-    const { target, credentials, giveUpAt } = this.options;
     const began = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.setUp(began);
+        return;
+      } catch (error2) {
+        const again = error2 instanceof SetupInterrupted && attempt < SETUP_ATTEMPTS && !this.stopped && this.options.giveUpAt - Date.now() > 5e3;
+        if (!again) throw error2;
+        this.options.onNotice(`${error2.message}; connecting again (attempt ${attempt + 1} of ${SETUP_ATTEMPTS})`);
+        this.ssh?.dispose();
+        this.connectionError = void 0;
+      }
+    }
+  }
+  async setUp(began) {
+    const { target, credentials, giveUpAt } = this.options;
     const since = () => `${((Date.now() - began) / 1e3).toFixed(1)} s`;
     this.ssh = await connectWithRetry(target, credentials, { attempts: 5, timeoutMs: 2e4, giveUpAt });
     this.ssh.connection?.on("error", (error2) => this.connectionError = error2.message);
@@ -91471,7 +91494,8 @@ var HostSession = class {
       this.options.onLog(timeline.join(", "));
     } catch (error2) {
       if (error2 instanceof HostSetupError) throw error2;
-      throw new HostSetupError(this.connectionLost(`while ${step}`) ?? `SSH failed while ${step}: ${error2.message}`);
+      const lost = this.connectionLost(`while ${step}`);
+      throw lost !== void 0 ? new SetupInterrupted(lost) : new HostSetupError(`SSH failed while ${step}: ${error2.message}`);
     }
   }
   /** Why the connection is gone, for a person (`when` says what it interrupted); undefined while it is up. */
@@ -91479,13 +91503,13 @@ var HostSession = class {
     if (this.connectionError !== void 0 && /keepalive/i.test(this.connectionError)) {
       return `lost the SSH connection ${when}: the host stopped answering SSH keepalives for ${KEEPALIVE_SILENCE_MS / 1e3} s (the host or the network between it and the runner went down)`;
     }
-    if (this.connectionError !== void 0) return `lost the SSH connection ${when} (${this.connectionError}); is the host or the network to it down?`;
+    if (this.connectionError !== void 0) return `lost the SSH connection ${when} (${this.connectionError}): the host or the network to it may be down`;
     if (this.ssh !== void 0 && !this.ssh.isConnected()) return `lost the SSH connection ${when} (sshd closed it)`;
     return void 0;
   }
   throwIfConnectionLost(when) {
     const lost = this.connectionLost(when);
-    if (lost !== void 0) throw new HostSetupError(lost);
+    if (lost !== void 0) throw new SetupInterrupted(lost);
   }
   /** stop() may come while start() is still connecting: then nothing must be started after it. */
   throwIfStopped() {
@@ -91554,7 +91578,7 @@ var HostSession = class {
       this.channel.end();
       const gone = await Promise.race([this.whenClosed().then(() => true), sleep(graceMs).then(() => false)]);
       if (!gone && this.agentPid !== void 0 && this.ssh?.isConnected()) {
-        this.options.onLog(`agent pid ${this.agentPid} did not exit after its stdin closed; sending SIGTERM`);
+        this.options.onNotice(`agent pid ${this.agentPid} did not exit after its stdin closed; sending SIGTERM`);
         await Promise.race([this.ssh.execCommand(`kill -TERM ${this.agentPid} 2>/dev/null; true`), sleep(3e3)]);
         await Promise.race([this.whenClosed(), sleep(2e3)]);
       }
@@ -91644,7 +91668,8 @@ function runFleet(run2) {
         job: run2.job,
         giveUpAt: deadlineAt,
         onEvent: (event) => onEvent(state, event),
-        onLog: (message) => run2.log(`${target.label}: ${message}`)
+        onLog: (message) => run2.log(`${target.label}: ${message}`),
+        onNotice: (message) => run2.notice(`${target.label}: ${message}`)
       });
       sessions[index] = session;
       try {
@@ -91881,7 +91906,8 @@ async function deploy(settings, agent, hooks) {
       transferStart,
       deadlineMs: settings.deadlineMs,
       signal: hooks.signal,
-      log: (message) => hooks.debug(message)
+      log: (message) => hooks.debug(message),
+      notice: (message) => hooks.info(message)
     });
     const progress = new ProgressLine(transferStart);
     const ticker = setInterval(() => hooks.info(progress.render(fleet.states)), hostCount > 100 ? 15e3 : 5e3);

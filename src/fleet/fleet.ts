@@ -38,7 +38,10 @@ export interface FleetRun {
   deadlineMs: number
   /** Aborted when the run is cancelled (SIGINT/SIGTERM). */
   signal: AbortSignal
+  /** Detail for debugging. */
   log: (message: string) => void
+  /** Worth an operator's eye even when the host succeeds. */
+  notice: (message: string) => void
 }
 
 export interface FleetHandle {
@@ -129,6 +132,7 @@ export function runFleet(run: FleetRun): FleetHandle {
         giveUpAt: deadlineAt,
         onEvent: (event) => onEvent(state, event),
         onLog: (message) => run.log(`${target.label}: ${message}`),
+        onNotice: (message) => run.notice(`${target.label}: ${message}`),
       })
       sessions[index] = session
       try {

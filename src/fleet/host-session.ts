@@ -20,11 +20,20 @@ export interface HostSessionOptions {
   /** Epoch ms after which connecting is pointless. */
   giveUpAt: number
   onEvent: (event: AgentEvent) => void
+  /** Detail for debugging (step debug logs). */
   onLog: (message: string) => void
+  /** Something an operator should see although the host may still succeed (a reconnect, a stubborn agent). */
+  onNotice: (message: string) => void
 }
 
 /** A remote command failed before the agent could start; the message is for the operator. */
 export class HostSetupError extends Error {}
+
+/** The connection dropped while the host was being set up: worth connecting again. */
+class SetupInterrupted extends HostSetupError {}
+
+/** Connections tried for one host's setup; a link that drops three of them is not having a blip. */
+const SETUP_ATTEMPTS = 3
 
 /**
  * One host's SSH session: connect, check Node, ship the agent if missing, run it with its job on
@@ -50,9 +59,30 @@ export class HostSession {
     return this.options.target
   }
 
+  /**
+   * Connects and starts the agent. A connection that drops on the way (a blip, a restarted sshd)
+   * is tried again on a new one while the deadline allows: every step before the agent runs can
+   * be repeated (the agent is installed under a temporary name and renamed only when whole), and
+   * an agent whose session died with it stops by itself.
+   */
   async start(): Promise<void> {
-    const { target, credentials, giveUpAt } = this.options
     const began = Date.now()
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.setUp(began)
+        return
+      } catch (error) {
+        const again = error instanceof SetupInterrupted && attempt < SETUP_ATTEMPTS && !this.stopped && this.options.giveUpAt - Date.now() > 5_000
+        if (!again) throw error
+        this.options.onNotice(`${(error as Error).message}; connecting again (attempt ${attempt + 1} of ${SETUP_ATTEMPTS})`)
+        this.ssh?.dispose()
+        this.connectionError = undefined
+      }
+    }
+  }
+
+  private async setUp(began: number): Promise<void> {
+    const { target, credentials, giveUpAt } = this.options
     const since = (): string => `${((Date.now() - began) / 1000).toFixed(1)} s`
     this.ssh = await connectWithRetry(target, credentials, { attempts: 5, timeoutMs: 20_000, giveUpAt })
     this.ssh.connection?.on('error', (error: Error) => (this.connectionError = error.message))
@@ -93,7 +123,8 @@ export class HostSession {
       if (error instanceof HostSetupError) throw error
       // A dropped connection makes ssh2 fail the pending call with a bare 'Keepalive timeout' or
       // 'Not connected': say what was going on and where to look instead.
-      throw new HostSetupError(this.connectionLost(`while ${step}`) ?? `SSH failed while ${step}: ${(error as Error).message}`)
+      const lost = this.connectionLost(`while ${step}`)
+      throw lost !== undefined ? new SetupInterrupted(lost) : new HostSetupError(`SSH failed while ${step}: ${(error as Error).message}`)
     }
   }
 
@@ -105,14 +136,14 @@ export class HostSession {
         '(the host or the network between it and the runner went down)'
       )
     }
-    if (this.connectionError !== undefined) return `lost the SSH connection ${when} (${this.connectionError}); is the host or the network to it down?`
+    if (this.connectionError !== undefined) return `lost the SSH connection ${when} (${this.connectionError}): the host or the network to it may be down`
     if (this.ssh !== undefined && !this.ssh.isConnected()) return `lost the SSH connection ${when} (sshd closed it)`
     return undefined
   }
 
   private throwIfConnectionLost(when: string): void {
     const lost = this.connectionLost(when)
-    if (lost !== undefined) throw new HostSetupError(lost)
+    if (lost !== undefined) throw new SetupInterrupted(lost)
   }
 
   /** stop() may come while start() is still connecting: then nothing must be started after it. */
@@ -187,7 +218,7 @@ export class HostSession {
       this.channel.end()
       const gone = await Promise.race([this.whenClosed().then(() => true), sleep(graceMs).then(() => false)])
       if (!gone && this.agentPid !== undefined && this.ssh?.isConnected()) {
-        this.options.onLog(`agent pid ${this.agentPid} did not exit after its stdin closed; sending SIGTERM`)
+        this.options.onNotice(`agent pid ${this.agentPid} did not exit after its stdin closed; sending SIGTERM`)
         await Promise.race([this.ssh.execCommand(`kill -TERM ${this.agentPid} 2>/dev/null; true`), sleep(3000)])
         await Promise.race([this.whenClosed(), sleep(2000)])
       }

@@ -144,6 +144,64 @@ describe('a host whose first agent install outlasts the SSH keepalive window', (
   })
 })
 
+describe('the SSH connection drops while the agent is being sent', () => {
+  let fleet: Fleet
+  let source: string
+
+  before(async () => {
+    // 256 kbit/s: the 0.24 MB agent takes ~8 s to cross, time to cut its connection mid-way.
+    fleet = await createTestFleet({ hosts: [{}, { rate: '256kbit' }], link: { rate: '100mbit' } })
+    source = makeSourceTree(16 * 1024)
+  })
+  after(async () => {
+    await fleet?.teardown()
+    if (source) fs.rmSync(source, { recursive: true, force: true })
+  })
+
+  test('a new connection sends it again, and the host is deployed', async (t) => {
+    const slow = fleet.hosts[1]!
+    const action = startAction(fleet, { path: source, tag: 'redial-1', deadline: '120s' })
+    let exited = false
+    void action.done.then(() => (exited = true))
+    // The installing node on the host (its argv holds the expanded <agent>.tmp.<pid>; the shell's holds
+    // "$$"), under the shell, under the sshd process serving the connection.
+    const installer = await waitFor('the agent install to be under way', 30_000, () => {
+      if (exited) return undefined
+      return fleet.hostPids(slow).find((pid) => /\.mjs\.tmp\.\d+/.test(commandLine(pid)))
+    })
+    const sshd = parentOf(parentOf(installer))
+    assert.match(commandLine(sshd), /^sshd/, `the installer's grandparent is its sshd session: ${commandLine(sshd)}`)
+    process.kill(sshd, 'SIGKILL')
+
+    const run = await action.done
+    assert.equal(run.code, 0, transcript(run))
+    assert.equal(run.outputs['hosts-succeeded'], '2')
+    // Said in the log as it happens (not a debug line): the host succeeded, but its link dropped once.
+    const redial = run.stdout.split('\n').find((line) => line.startsWith(`${label(slow)}: `) && line.includes('connecting again'))
+    t.diagnostic(redial ?? '(no line)')
+    // sshd's end comes as a close or a reset, whichever the kernel sends for unread data.
+    assert.match(redial ?? '', /lost the SSH connection while sending the agent \((sshd closed it|read ECONNRESET)\).*; connecting again \(attempt 2 of 3\)$/, transcript(run))
+    assertIdentical(fleet.hosts, 'redial-1', source)
+    const agentDir = path.join(slow.rootDir, '.murder-action')
+    assert.deepEqual(fs.readdirSync(agentDir).filter((name) => name.includes('.tmp.')), [], 'no half-sent agent left')
+    assert.deepEqual(await leftoverProcesses(fleet, 15_000), {}, 'no process of the deploy is left on any host')
+  })
+})
+
+function commandLine(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()
+  } catch {
+    return ''
+  }
+}
+
+function parentOf(pid: number): number {
+  // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after its ')'.
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+}
+
 describe('a straggler on a 1 Mbit/s link', () => {
   let fleet: Fleet
   let source: string
