@@ -31,9 +31,9 @@ const INSTALL_SCRIPT =
   'if(hash.digest("hex")!==process.argv[2]){console.error("the agent arrived damaged (sha256 differs)");process.exit(1)}})'
 
 /**
- * The shell command that installs the agent from gzipped stdin (fed by writePaced) at agentPath: written to a temporary
- * name, renamed into place only when complete and verified, so a cut connection leaves no broken
- * agent for the next deploy to trust (and no temporary file either).
+ * The shell command that installs the agent from gzipped stdin (fed by writePaced) at agentPath:
+ * written to a temporary name, renamed into place only when complete and verified, so a cut
+ * connection leaves no broken agent for the next deploy to trust (and no temporary file either).
  */
 export function installCommand(node: string, agentDir: string, agentPath: string, sha256: string): string {
   return (
