@@ -17,11 +17,13 @@ import {
   agentPids,
   assertIdentical,
   assertLogNames,
+  commandLine,
   createTestFleet,
   hostEntry,
   incoming,
   incomingBytes,
   label,
+  parentOf,
   readReport,
   releaseDir,
   sleep,
@@ -64,7 +66,7 @@ describe('a link cut and an agent killed mid-transfer', () => {
 
     const run = await action.done
     t.diagnostic(`verdict ${((Date.now() - cutAt) / 1000).toFixed(1)} s after the cut`)
-    const lingering = fleet.hostPids(severed).map((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim())
+    const lingering = fleet.hostPids(severed).map(commandLine)
     t.diagnostic(`on the cut host at the verdict: ${JSON.stringify(lingering)}`)
     await fleet.restore(severed) // only now: the controller has given up on it
     assert.equal(run.code, 1, transcript(run))
@@ -187,20 +189,6 @@ describe('the SSH connection drops while the agent is being sent', () => {
     assert.deepEqual(await leftoverProcesses(fleet, 15_000), {}, 'no process of the deploy is left on any host')
   })
 })
-
-function commandLine(pid: number): string {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()
-  } catch {
-    return ''
-  }
-}
-
-function parentOf(pid: number): number {
-  // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after its ')'.
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-}
 
 describe('a straggler on a 1 Mbit/s link', () => {
   let fleet: Fleet

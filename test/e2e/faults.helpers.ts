@@ -78,13 +78,22 @@ export function incomingBytes(host: FleetHost): number {
 
 /** Pids of the agent (node running ~/.murder-action/agent-*.mjs) on a host. */
 export function agentPids(fleet: Fleet, host: FleetHost): number[] {
-  return fleet.hostPids(host).filter((pid) => {
-    try {
-      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('.murder-action/agent-')
-    } catch {
-      return false
-    }
-  })
+  return fleet.hostPids(host).filter((pid) => commandLine(pid).includes('.murder-action/agent-'))
+}
+
+/** A process's command line, arguments joined by spaces; '' once it is gone. */
+export function commandLine(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()
+  } catch {
+    return ''
+  }
+}
+
+export function parentOf(pid: number): number {
+  // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after its ')'.
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
 }
 
 export async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined | false | Promise<T | undefined | false>, everyMs = 200): Promise<T> {
