@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { Fleet } from '../test/fleet/fleet.js'
+import type { Fleet } from '../test/lab/fleet.js'
 import { REPO, startAction } from '../test/e2e/harness.js'
 import { busyOver, round, startSampler, type Trace } from './sampler.js'
 

@@ -10,7 +10,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { parseArgs } from 'node:util'
 import { packDirectory } from '../src/pack/pack.js'
-import { treeDigest } from '../src/pack/tree-digest.js'
+import { treeDigest } from '../src/content/tree-digest.js'
 import { makeSourceTree, REPO } from '../test/e2e/harness.js'
 
 const { values: args } = parseArgs({

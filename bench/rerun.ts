@@ -11,7 +11,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { parseArgs } from 'node:util'
-import { createFleet } from '../test/fleet/fleet.js'
+import { createFleet } from '../test/lab/fleet.js'
 import { makeSourceTree, runAction } from '../test/e2e/harness.js'
 
 const { values: args } = parseArgs({

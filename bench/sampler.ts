@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { netnsPids, type Fleet } from '../test/fleet/fleet.js'
+import { netnsPids, type Fleet } from '../test/lab/fleet.js'
 
 const CLOCK_TICKS = 100 // USER_HZ on Linux x86-64
 

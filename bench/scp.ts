@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { Fleet, FleetHost } from '../test/fleet/fleet.js'
+import type { Fleet, FleetHost } from '../test/lab/fleet.js'
 import { busyOver, round } from './sampler.js'
 
 export interface ScpResult {

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { createFleet } from '../test/fleet/fleet.js'
+import { createFleet } from '../test/lab/fleet.js'
 import { makeSourceTree, runAction, treeManifest } from '../test/e2e/harness.js'
 
 const hosts = Number(process.env.DEMO_HOSTS ?? 4)

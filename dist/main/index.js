@@ -469,7 +469,7 @@ var require_errors = __commonJS({
       [kInvalidReturnValueError] = true;
     };
     var kAbortError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_ABORT");
-    var AbortError2 = class extends UndiciError {
+    var AbortError3 = class extends UndiciError {
       constructor(message) {
         super(message);
         this.name = "AbortError";
@@ -482,7 +482,7 @@ var require_errors = __commonJS({
       [kAbortError] = true;
     };
     var kRequestAbortedError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_ABORTED");
-    var RequestAbortedError = class extends AbortError2 {
+    var RequestAbortedError = class extends AbortError3 {
       constructor(message) {
         super(message);
         this.name = "AbortError";
@@ -687,7 +687,7 @@ var require_errors = __commonJS({
       }
     };
     module.exports = {
-      AbortError: AbortError2,
+      AbortError: AbortError3,
       HTTPParserError,
       UndiciError,
       HeadersTimeoutError,
@@ -1086,14 +1086,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path12 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path13 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path12 && path12[0] !== "/") {
-          path12 = `/${path12}`;
+        if (path13 && path13[0] !== "/") {
+          path13 = `/${path13}`;
         }
-        return new URL(`${origin}${path12}`);
+        return new URL(`${origin}${path13}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1544,39 +1544,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin }
+          request: { method, path: path13, origin }
         } = evt;
-        debuglog2("sending request to %s %s/%s", method, origin, path12);
+        debuglog2("sending request to %s %s/%s", method, origin, path13);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin },
+          request: { method, path: path13, origin },
           response: { statusCode }
         } = evt;
         debuglog2(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path12,
+          path13,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin }
+          request: { method, path: path13, origin }
         } = evt;
-        debuglog2("trailers received from %s %s/%s", method, origin, path12);
+        debuglog2("trailers received from %s %s/%s", method, origin, path13);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin },
+          request: { method, path: path13, origin },
           error: error2
         } = evt;
         debuglog2(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path12,
+          path13,
           error2.message
         );
       });
@@ -1625,9 +1625,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path12, origin }
+            request: { method, path: path13, origin }
           } = evt;
-          debuglog2("sending request to %s %s/%s", method, origin, path12);
+          debuglog2("sending request to %s %s/%s", method, origin, path13);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1690,7 +1690,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request4 = class {
       constructor(origin, {
-        path: path12,
+        path: path13,
         method,
         body,
         headers,
@@ -1705,11 +1705,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path12 !== "string") {
+        if (typeof path13 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path12[0] !== "/" && !(path12.startsWith("http://") || path12.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path13[0] !== "/" && !(path13.startsWith("http://") || path13.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path12)) {
+        } else if (invalidPathRegex.test(path13)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1775,7 +1775,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path12, query) : path12;
+        this.path = query ? buildURL(path13, query) : path13;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6468,7 +6468,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path12, host, upgrade, blocking, reset } = request;
+      const { method, path: path13, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6549,7 +6549,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path12} HTTP/1.1\r
+      let header = `${method} ${path13} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7078,7 +7078,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path12, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path13, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7175,7 +7175,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path12;
+      headers[HTTP2_HEADER_PATH] = path13;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7528,9 +7528,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path12 = search ? `${pathname}${search}` : pathname;
+        const path13 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path12;
+        this.opts.path = path13;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8769,10 +8769,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path12 = "/",
+          path: path13 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path12;
+        opts.path = origin + path13;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -9458,7 +9458,7 @@ var require_readable = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { Readable: Readable3 } = __require("node:stream");
-    var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError: AbortError2 } = require_errors();
+    var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError: AbortError3 } = require_errors();
     var util = require_util();
     var { ReadableStreamFrom } = require_util();
     var kConsume = /* @__PURE__ */ Symbol("kConsume");
@@ -9586,16 +9586,16 @@ var require_readable = __commonJS({
         }
         return await new Promise((resolve4, reject) => {
           if (this[kContentLength] > limit) {
-            this.destroy(new AbortError2());
+            this.destroy(new AbortError3());
           }
           const onAbort = () => {
-            this.destroy(signal.reason ?? new AbortError2());
+            this.destroy(signal.reason ?? new AbortError3());
           };
           signal?.addEventListener("abort", onAbort);
           this.on("close", function() {
             signal?.removeEventListener("abort", onAbort);
             if (signal?.aborted) {
-              reject(signal.reason ?? new AbortError2());
+              reject(signal.reason ?? new AbortError3());
             } else {
               resolve4(null);
             }
@@ -10744,20 +10744,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path12) {
-      if (typeof path12 !== "string") {
-        return path12;
+    function safeUrl(path13) {
+      if (typeof path13 !== "string") {
+        return path13;
       }
-      const pathSegments = path12.split("?");
+      const pathSegments = path13.split("?");
       if (pathSegments.length !== 2) {
-        return path12;
+        return path13;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path12, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path12);
+    function matchKey(mockDispatch2, { path: path13, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path13);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10779,7 +10779,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path12 }) => matchValue(safeUrl(path12), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path13 }) => matchValue(safeUrl(path13), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10817,9 +10817,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path12, method, body, headers, query } = opts;
+      const { path: path13, method, body, headers, query } = opts;
       return {
-        path: path12,
+        path: path13,
         method,
         body,
         headers,
@@ -11282,10 +11282,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path12, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path13, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path12,
+            Path: path13,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -12607,15 +12607,15 @@ var require_response = __commonJS({
       };
     }
     function makeNetworkError(reason) {
-      const isError = isErrorLike(reason);
+      const isError2 = isErrorLike(reason);
       return makeResponse({
         type: "error",
         status: 0,
-        error: isError ? reason : new Error(reason ? String(reason) : reason),
+        error: isError2 ? reason : new Error(reason ? String(reason) : reason),
         aborted: reason && reason.name === "AbortError"
       });
     }
-    function isNetworkError(response) {
+    function isNetworkError2(response) {
       return (
         // A network error is a response whose type is "error",
         response.type === "error" && // status is 0
@@ -12768,7 +12768,7 @@ var require_response = __commonJS({
       }
     ]);
     module.exports = {
-      isNetworkError,
+      isNetworkError: isNetworkError2,
       makeNetworkError,
       makeResponse,
       makeAppropriateNetworkError,
@@ -16164,9 +16164,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path12) {
-      for (let i2 = 0; i2 < path12.length; ++i2) {
-        const code = path12.charCodeAt(i2);
+    function validateCookiePath(path13) {
+      for (let i2 = 0; i2 < path13.length; ++i2) {
+        const code = path13.charCodeAt(i2);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -18730,7 +18730,7 @@ var require_eventsource = __commonJS({
     var { EventSourceStream } = require_eventsource_stream();
     var { parseMIMEType } = require_data_url();
     var { createFastMessageEvent } = require_events();
-    var { isNetworkError } = require_response();
+    var { isNetworkError: isNetworkError2 } = require_response();
     var { delay } = require_util8();
     var { kEnumerableProperty } = require_util();
     var { environmentSettingsObject } = require_util2();
@@ -18844,7 +18844,7 @@ var require_eventsource = __commonJS({
           dispatcher: this.#dispatcher
         };
         const processEventSourceEndOfBody = (response) => {
-          if (isNetworkError(response)) {
+          if (isNetworkError2(response)) {
             this.dispatchEvent(new Event("error"));
             this.close();
           }
@@ -18852,7 +18852,7 @@ var require_eventsource = __commonJS({
         };
         fetchParams.processResponseEndOfBody = processEventSourceEndOfBody;
         fetchParams.processResponse = (response) => {
-          if (isNetworkError(response)) {
+          if (isNetworkError2(response)) {
             if (response.aborted) {
               this.close();
               this.dispatchEvent(new Event("error"));
@@ -19086,11 +19086,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path12 = opts.path;
+          let path13 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path12 = `/${path12}`;
+            path13 = `/${path13}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path12);
+          url = new URL(util.parseOrigin(url).origin + path13);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -21535,7 +21535,7 @@ var require_nacl_fast = __commonJS({
           sel25519(p2[i2], q2[i2], b2);
         }
       }
-      function pack(r2, p2) {
+      function pack2(r2, p2) {
         var tx = gf(), ty = gf(), zi2 = gf();
         inv25519(zi2, p2[2]);
         M2(tx, p2[0], zi2);
@@ -21575,7 +21575,7 @@ var require_nacl_fast = __commonJS({
         d[31] &= 127;
         d[31] |= 64;
         scalarbase(p2, d);
-        pack(pk, p2);
+        pack2(pk, p2);
         for (i2 = 0; i2 < 32; i2++) sk[i2 + 32] = pk[i2];
         return 0;
       }
@@ -21624,7 +21624,7 @@ var require_nacl_fast = __commonJS({
         crypto_hash(r2, sm.subarray(32), n + 32);
         reduce(r2);
         scalarbase(p2, r2);
-        pack(sm, p2);
+        pack2(sm, p2);
         for (i2 = 32; i2 < 64; i2++) sm[i2] = sk[i2];
         crypto_hash(h2, sm, n + 64);
         reduce(h2);
@@ -21680,7 +21680,7 @@ var require_nacl_fast = __commonJS({
         scalarmult(p2, q2, h2);
         scalarbase(q2, sm.subarray(32));
         add(p2, q2);
-        pack(t2, p2);
+        pack2(t2, p2);
         n -= 64;
         if (crypto_verify_32(sm, 0, t2, 0)) {
           for (i2 = 0; i2 < n; i2++) m3[i2] = 0;
@@ -27224,11 +27224,11 @@ var require_agent2 = __commonJS({
       };
     })();
     var WINDOWS_PIPE_REGEX = /^[/\\][/\\]\.[/\\]pipe[/\\].+/;
-    function createAgent(path12) {
-      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path12)) {
-        return path12 === "pageant" ? new PageantAgent() : new CygwinAgent(path12);
+    function createAgent(path13) {
+      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path13)) {
+        return path13 === "pageant" ? new PageantAgent() : new CygwinAgent(path13);
       }
-      return new OpenSSHAgent(path12);
+      return new OpenSSHAgent(path13);
     }
     var AgentProtocol = (() => {
       const SSH_AGENTC_REQUEST_IDENTITIES = 11;
@@ -32203,8 +32203,8 @@ var require_SFTP = __commonJS({
   "node_modules/ssh2/lib/protocol/SFTP.js"(exports, module) {
     "use strict";
     var EventEmitter17 = __require("events");
-    var fs18 = __require("fs");
-    var { constants: constants5 } = fs18;
+    var fs20 = __require("fs");
+    var { constants: constants5 } = fs20;
     var {
       Readable: ReadableStream2,
       Writable: WritableStream
@@ -32472,17 +32472,17 @@ var require_SFTP = __commonJS({
       // ===========================================================================
       // Client-specific ===========================================================
       // ===========================================================================
-      createReadStream(path12, options) {
+      createReadStream(path13, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new ReadStream(this, path12, options);
+        return new ReadStream(this, path13, options);
       }
-      createWriteStream(path12, options) {
+      createWriteStream(path13, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new WriteStream(this, path12, options);
+        return new WriteStream(this, path13, options);
       }
-      open(path12, flags_, attrs, cb) {
+      open(path13, flags_, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         if (typeof attrs === "function") {
@@ -32501,7 +32501,7 @@ var require_SFTP = __commonJS({
           attrsFlags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32509,7 +32509,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         writeUInt32BE(buf, flags, p2 += pathLen);
         writeUInt32BE(buf, attrsFlags, p2 += 4);
         if (attrsLen) {
@@ -32633,14 +32633,14 @@ var require_SFTP = __commonJS({
       fastGet(remotePath, localPath, opts, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        fastXfer(this, fs18, remotePath, localPath, opts, cb);
+        fastXfer(this, fs20, remotePath, localPath, opts, cb);
       }
       fastPut(localPath, remotePath, opts, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        fastXfer(fs18, this, localPath, remotePath, opts, cb);
+        fastXfer(fs20, this, localPath, remotePath, opts, cb);
       }
-      readFile(path12, options, callback_) {
+      readFile(path13, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32713,13 +32713,13 @@ var require_SFTP = __commonJS({
             return callback && callback(er2, buffer);
           });
         };
-        this.open(path12, flag, 438, (er2, handle_) => {
+        this.open(path13, flag, 438, (er2, handle_) => {
           if (er2)
             return callback && callback(er2);
           handle = handle_;
           const tryStat = (er3, st2) => {
             if (er3) {
-              this.stat(path12, (er_, st_) => {
+              this.stat(path13, (er_, st_) => {
                 if (er_) {
                   return this.close(handle, () => {
                     callback && callback(er3);
@@ -32740,7 +32740,7 @@ var require_SFTP = __commonJS({
           this.fstat(handle, tryStat);
         });
       }
-      writeFile(path12, data, options, callback_) {
+      writeFile(path13, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32759,7 +32759,7 @@ var require_SFTP = __commonJS({
         if (options.encoding && !Buffer.isEncoding(options.encoding))
           throw new Error(`Unknown encoding: ${options.encoding}`);
         const flag = options.flag || "w";
-        this.open(path12, flag, options.mode, (openErr, handle) => {
+        this.open(path13, flag, options.mode, (openErr, handle) => {
           if (openErr) {
             callback && callback(openErr);
           } else {
@@ -32768,7 +32768,7 @@ var require_SFTP = __commonJS({
             if (position === null) {
               const tryStat = (er2, st2) => {
                 if (er2) {
-                  this.stat(path12, (er_, st_) => {
+                  this.stat(path13, (er_, st_) => {
                     if (er_) {
                       return this.close(handle, () => {
                         callback && callback(er2);
@@ -32787,7 +32787,7 @@ var require_SFTP = __commonJS({
           }
         });
       }
-      appendFile(path12, data, options, callback_) {
+      appendFile(path13, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32805,12 +32805,12 @@ var require_SFTP = __commonJS({
           throw new TypeError("Bad arguments");
         if (!options.flag)
           options = Object.assign({ flag: "a" }, options);
-        this.writeFile(path12, data, options, callback);
+        this.writeFile(path13, data, options, callback);
       }
-      exists(path12, cb) {
+      exists(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        this.stat(path12, (err) => {
+        this.stat(path13, (err) => {
           cb && cb(err ? false : true);
         });
       }
@@ -32853,7 +32853,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} RENAME`
         );
       }
-      mkdir(path12, attrs, cb) {
+      mkdir(path13, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -32867,7 +32867,7 @@ var require_SFTP = __commonJS({
           flags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32875,7 +32875,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         writeUInt32BE(buf, flags, p2 += pathLen);
         if (attrsLen) {
           p2 += 4;
@@ -32891,10 +32891,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} MKDIR`
         );
       }
-      rmdir(path12, cb) {
+      rmdir(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32902,7 +32902,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
@@ -32992,10 +32992,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} FSTAT`
         );
       }
-      stat(path12, cb) {
+      stat(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33003,17 +33003,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} STAT`
         );
       }
-      lstat(path12, cb) {
+      lstat(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33021,17 +33021,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} LSTAT`
         );
       }
-      opendir(path12, cb) {
+      opendir(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33039,14 +33039,14 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} OPENDIR`
         );
       }
-      setstat(path12, attrs, cb) {
+      setstat(path13, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -33058,7 +33058,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33066,7 +33066,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         writeUInt32BE(buf, flags, p2 += pathLen);
         if (attrsLen) {
           p2 += 4;
@@ -33126,8 +33126,8 @@ var require_SFTP = __commonJS({
           mtime: toUnixTimestamp(mtime)
         }, cb);
       }
-      utimes(path12, atime, mtime, cb) {
-        return this.setstat(path12, {
+      utimes(path13, atime, mtime, cb) {
+        return this.setstat(path13, {
           atime: toUnixTimestamp(atime),
           mtime: toUnixTimestamp(mtime)
         }, cb);
@@ -33138,8 +33138,8 @@ var require_SFTP = __commonJS({
           gid
         }, cb);
       }
-      chown(path12, uid, gid, cb) {
-        return this.setstat(path12, {
+      chown(path13, uid, gid, cb) {
+        return this.setstat(path13, {
           uid,
           gid
         }, cb);
@@ -33149,15 +33149,15 @@ var require_SFTP = __commonJS({
           mode
         }, cb);
       }
-      chmod(path12, mode, cb) {
-        return this.setstat(path12, {
+      chmod(path13, mode, cb) {
+        return this.setstat(path13, {
           mode
         }, cb);
       }
-      readlink(path12, cb) {
+      readlink(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33165,7 +33165,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33210,10 +33210,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} SYMLINK`
         );
       }
-      realpath(path12, cb) {
+      realpath(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33221,7 +33221,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33266,13 +33266,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${which2} posix-rename@openssh.com`);
         }
       }
-      ext_openssh_statvfs(path12, cb) {
+      ext_openssh_statvfs(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["statvfs@openssh.com"];
         if (!ext || ext !== "2")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 19 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33282,7 +33282,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 19, p2);
         buf.utf8Write("statvfs@openssh.com", p2 += 4, 19);
         writeUInt32BE(buf, pathLen, p2 += 19);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         this._requests[reqid] = { extended: "statvfs@openssh.com", cb };
         const isBuffered = sendOrBuffer(this, buf);
         if (this._debug) {
@@ -33368,7 +33368,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} fsync@openssh.com`
         );
       }
-      ext_openssh_lsetstat(path12, attrs, cb) {
+      ext_openssh_lsetstat(path13, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["lsetstat@openssh.com"];
@@ -33383,7 +33383,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 20 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33393,7 +33393,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 20, p2);
         buf.utf8Write("lsetstat@openssh.com", p2 += 4, 20);
         writeUInt32BE(buf, pathLen, p2 += 20);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         writeUInt32BE(buf, flags, p2 += pathLen);
         if (attrsLen) {
           p2 += 4;
@@ -33410,13 +33410,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${status} lsetstat@openssh.com`);
         }
       }
-      ext_openssh_expandPath(path12, cb) {
+      ext_openssh_expandPath(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["expand-path@openssh.com"];
         if (ext !== "1")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p2 = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 23 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33426,7 +33426,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 23, p2);
         buf.utf8Write("expand-path@openssh.com", p2 += 4, 23);
         writeUInt32BE(buf, pathLen, p2 += 20);
-        buf.utf8Write(path12, p2 += 4, pathLen);
+        buf.utf8Write(path13, p2 += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33899,13 +33899,13 @@ var require_SFTP = __commonJS({
             if (--left === 0)
               cb(err);
           };
-          if (srcHandle && (src === fs18 || src.outgoing.state === "open"))
+          if (srcHandle && (src === fs20 || src.outgoing.state === "open"))
             ++left;
-          if (dstHandle && (dst === fs18 || dst.outgoing.state === "open"))
+          if (dstHandle && (dst === fs20 || dst.outgoing.state === "open"))
             ++left;
-          if (srcHandle && (src === fs18 || src.outgoing.state === "open"))
+          if (srcHandle && (src === fs20 || src.outgoing.state === "open"))
             src.close(srcHandle, cbfinal);
-          if (dstHandle && (dst === fs18 || dst.outgoing.state === "open"))
+          if (dstHandle && (dst === fs20 || dst.outgoing.state === "open"))
             dst.close(dstHandle, cbfinal);
         } else {
           cb(err);
@@ -33921,7 +33921,7 @@ var require_SFTP = __commonJS({
           tryStat(null, { size: fileSize });
         function tryStat(err2, attrs) {
           if (err2) {
-            if (src !== fs18) {
+            if (src !== fs20) {
               src.stat(srcPath, (err_, attrs_) => {
                 if (err_)
                   return onerror(err2);
@@ -34704,12 +34704,12 @@ var require_SFTP = __commonJS({
       [REQUEST.LSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path12 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed LSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received LSTAT (id:${reqID})`);
-        if (!sftp.emit("LSTAT", reqID, path12)) {
+        if (!sftp.emit("LSTAT", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34728,13 +34728,13 @@ var require_SFTP = __commonJS({
       [REQUEST.SETSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed SETSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received SETSTAT (id:${reqID})`);
-        if (!sftp.emit("SETSTAT", reqID, path12, attrs)) {
+        if (!sftp.emit("SETSTAT", reqID, path13, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34756,12 +34756,12 @@ var require_SFTP = __commonJS({
       [REQUEST.OPENDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path12 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed OPENDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received OPENDIR (id:${reqID})`);
-        if (!sftp.emit("OPENDIR", reqID, path12)) {
+        if (!sftp.emit("OPENDIR", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34780,63 +34780,63 @@ var require_SFTP = __commonJS({
       [REQUEST.REMOVE]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path12 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed REMOVE packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received REMOVE (id:${reqID})`);
-        if (!sftp.emit("REMOVE", reqID, path12)) {
+        if (!sftp.emit("REMOVE", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.MKDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed MKDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received MKDIR (id:${reqID})`);
-        if (!sftp.emit("MKDIR", reqID, path12, attrs)) {
+        if (!sftp.emit("MKDIR", reqID, path13, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.RMDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path12 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed RMDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received RMDIR (id:${reqID})`);
-        if (!sftp.emit("RMDIR", reqID, path12)) {
+        if (!sftp.emit("RMDIR", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.REALPATH]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path12 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed REALPATH packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received REALPATH (id:${reqID})`
         );
-        if (!sftp.emit("REALPATH", reqID, path12)) {
+        if (!sftp.emit("REALPATH", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.STAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path12 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed STAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received STAT (id:${reqID})`);
-        if (!sftp.emit("STAT", reqID, path12)) {
+        if (!sftp.emit("STAT", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34856,14 +34856,14 @@ var require_SFTP = __commonJS({
       [REQUEST.READLINK]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path12 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed READLINK packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received READLINK (id:${reqID})`
         );
-        if (!sftp.emit("READLINK", reqID, path12)) {
+        if (!sftp.emit("READLINK", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34934,7 +34934,7 @@ var require_SFTP = __commonJS({
     function roundUpToMultipleOf8(n) {
       return n + 7 & ~7;
     }
-    function ReadStream(sftp, path12, options) {
+    function ReadStream(sftp, path13, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -34948,7 +34948,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       ReadableStream2.call(this, options);
-      this.path = path12;
+      this.path = path13;
       this.flags = options.flags === void 0 ? "r" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -35079,7 +35079,7 @@ var require_SFTP = __commonJS({
       },
       configurable: true
     });
-    function WriteStream(sftp, path12, options) {
+    function WriteStream(sftp, path13, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -35091,7 +35091,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       WritableStream.call(this, options);
-      this.path = path12;
+      this.path = path13;
       this.flags = options.flags === void 0 ? "w" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -41614,17 +41614,17 @@ var require_piece_length = __commonJS({
 var require_is_file = __commonJS({
   "node_modules/is-file/index.js"(exports, module) {
     "use strict";
-    var fs18 = __require("fs");
-    module.exports = function isFile2(path12, cb) {
-      if (!cb) return isFileSync(path12);
-      fs18.stat(path12, function(err, stats) {
+    var fs20 = __require("fs");
+    module.exports = function isFile2(path13, cb) {
+      if (!cb) return isFileSync(path13);
+      fs20.stat(path13, function(err, stats) {
         if (err) return cb(err);
         return cb(null, stats.isFile());
       });
     };
     module.exports.sync = isFileSync;
-    function isFileSync(path12) {
-      return fs18.existsSync(path12) && fs18.statSync(path12).isFile();
+    function isFileSync(path13) {
+      return fs20.existsSync(path13) && fs20.statSync(path13).isFile();
     }
   }
 });
@@ -46005,24 +46005,24 @@ var require_ponyfill_es2018 = __commonJS({
               return null;
             }
           }
-          function shutdown(isError, error2) {
+          function shutdown(isError2, error2) {
             if (shuttingDown) {
               return;
             }
             shuttingDown = true;
             if (dest._state === "writable" && !WritableStreamCloseQueuedOrInFlight(dest)) {
-              uponFulfillment(waitForWritesToFinish(), () => finalize(isError, error2));
+              uponFulfillment(waitForWritesToFinish(), () => finalize(isError2, error2));
             } else {
-              finalize(isError, error2);
+              finalize(isError2, error2);
             }
           }
-          function finalize(isError, error2) {
+          function finalize(isError2, error2) {
             WritableStreamDefaultWriterRelease(writer);
             ReadableStreamReaderGenericRelease(reader);
             if (signal !== void 0) {
               signal.removeEventListener("abort", abortAlgorithm);
             }
-            if (isError) {
+            if (isError2) {
               reject(error2);
             } else {
               resolve4(void 0);
@@ -47970,14 +47970,14 @@ var require_node_domexception = __commonJS({
 });
 
 // node_modules/fetch-blob/from.js
-import { statSync as statSync2, createReadStream as createReadStream3, promises as fs9 } from "node:fs";
+import { statSync as statSync2, createReadStream as createReadStream4, promises as fs11 } from "node:fs";
 var import_node_domexception, stat2;
 var init_from = __esm({
   "node_modules/fetch-blob/from.js"() {
     import_node_domexception = __toESM(require_node_domexception(), 1);
     init_file();
     init_fetch_blob();
-    ({ stat: stat2 } = fs9);
+    ({ stat: stat2 } = fs11);
   }
 });
 
@@ -51911,8 +51911,8 @@ var require_windows = __commonJS({
   "node_modules/isexe/windows.js"(exports, module) {
     module.exports = isexe;
     isexe.sync = sync2;
-    var fs18 = __require("fs");
-    function checkPathExt(path12, options) {
+    var fs20 = __require("fs");
+    function checkPathExt(path13, options) {
       var pathext = options.pathExt !== void 0 ? options.pathExt : process.env.PATHEXT;
       if (!pathext) {
         return true;
@@ -51923,25 +51923,25 @@ var require_windows = __commonJS({
       }
       for (var i2 = 0; i2 < pathext.length; i2++) {
         var p2 = pathext[i2].toLowerCase();
-        if (p2 && path12.substr(-p2.length).toLowerCase() === p2) {
+        if (p2 && path13.substr(-p2.length).toLowerCase() === p2) {
           return true;
         }
       }
       return false;
     }
-    function checkStat(stat3, path12, options) {
+    function checkStat(stat3, path13, options) {
       if (!stat3.isSymbolicLink() && !stat3.isFile()) {
         return false;
       }
-      return checkPathExt(path12, options);
+      return checkPathExt(path13, options);
     }
-    function isexe(path12, options, cb) {
-      fs18.stat(path12, function(er2, stat3) {
-        cb(er2, er2 ? false : checkStat(stat3, path12, options));
+    function isexe(path13, options, cb) {
+      fs20.stat(path13, function(er2, stat3) {
+        cb(er2, er2 ? false : checkStat(stat3, path13, options));
       });
     }
-    function sync2(path12, options) {
-      return checkStat(fs18.statSync(path12), path12, options);
+    function sync2(path13, options) {
+      return checkStat(fs20.statSync(path13), path13, options);
     }
   }
 });
@@ -51951,14 +51951,14 @@ var require_mode = __commonJS({
   "node_modules/isexe/mode.js"(exports, module) {
     module.exports = isexe;
     isexe.sync = sync2;
-    var fs18 = __require("fs");
-    function isexe(path12, options, cb) {
-      fs18.stat(path12, function(er2, stat3) {
+    var fs20 = __require("fs");
+    function isexe(path13, options, cb) {
+      fs20.stat(path13, function(er2, stat3) {
         cb(er2, er2 ? false : checkStat(stat3, options));
       });
     }
-    function sync2(path12, options) {
-      return checkStat(fs18.statSync(path12), options);
+    function sync2(path13, options) {
+      return checkStat(fs20.statSync(path13), options);
     }
     function checkStat(stat3, options) {
       return stat3.isFile() && checkMode(stat3, options);
@@ -51982,7 +51982,7 @@ var require_mode = __commonJS({
 // node_modules/isexe/index.js
 var require_isexe = __commonJS({
   "node_modules/isexe/index.js"(exports, module) {
-    var fs18 = __require("fs");
+    var fs20 = __require("fs");
     var core;
     if (process.platform === "win32" || global.TESTING_WINDOWS) {
       core = require_windows();
@@ -51991,7 +51991,7 @@ var require_isexe = __commonJS({
     }
     module.exports = isexe;
     isexe.sync = sync2;
-    function isexe(path12, options, cb) {
+    function isexe(path13, options, cb) {
       if (typeof options === "function") {
         cb = options;
         options = {};
@@ -52001,7 +52001,7 @@ var require_isexe = __commonJS({
           throw new TypeError("callback not provided");
         }
         return new Promise(function(resolve4, reject) {
-          isexe(path12, options || {}, function(er2, is2) {
+          isexe(path13, options || {}, function(er2, is2) {
             if (er2) {
               reject(er2);
             } else {
@@ -52010,7 +52010,7 @@ var require_isexe = __commonJS({
           });
         });
       }
-      core(path12, options || {}, function(er2, is2) {
+      core(path13, options || {}, function(er2, is2) {
         if (er2) {
           if (er2.code === "EACCES" || options && options.ignoreErrors) {
             er2 = null;
@@ -52020,9 +52020,9 @@ var require_isexe = __commonJS({
         cb(er2, is2);
       });
     }
-    function sync2(path12, options) {
+    function sync2(path13, options) {
       try {
-        return core.sync(path12, options || {});
+        return core.sync(path13, options || {});
       } catch (er2) {
         if (options && options.ignoreErrors || er2.code === "EACCES") {
           return false;
@@ -52038,7 +52038,7 @@ var require_isexe = __commonJS({
 var require_which = __commonJS({
   "node_modules/which/which.js"(exports, module) {
     var isWindows = process.platform === "win32" || process.env.OSTYPE === "cygwin" || process.env.OSTYPE === "msys";
-    var path12 = __require("path");
+    var path13 = __require("path");
     var COLON2 = isWindows ? ";" : ":";
     var isexe = require_isexe();
     var getNotFoundError = (cmd) => Object.assign(new Error(`not found: ${cmd}`), { code: "ENOENT" });
@@ -52076,7 +52076,7 @@ var require_which = __commonJS({
           return opt.all && found.length ? resolve4(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
-        const pCmd = path12.join(pathPart, cmd);
+        const pCmd = path13.join(pathPart, cmd);
         const p2 = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
         resolve4(subStep(p2, i2, 0));
       });
@@ -52103,7 +52103,7 @@ var require_which = __commonJS({
       for (let i2 = 0; i2 < pathEnv.length; i2++) {
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
-        const pCmd = path12.join(pathPart, cmd);
+        const pCmd = path13.join(pathPart, cmd);
         const p2 = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
         for (let j2 = 0; j2 < pathExt.length; j2++) {
           const cur = p2 + pathExt[j2];
@@ -52151,7 +52151,7 @@ var require_path_key = __commonJS({
 var require_resolveCommand = __commonJS({
   "node_modules/cross-spawn/lib/util/resolveCommand.js"(exports, module) {
     "use strict";
-    var path12 = __require("path");
+    var path13 = __require("path");
     var which2 = require_which();
     var getPathKey = require_path_key();
     function resolveCommandAttempt(parsed, withoutPathExt) {
@@ -52169,7 +52169,7 @@ var require_resolveCommand = __commonJS({
       try {
         resolved = which2.sync(parsed.command, {
           path: env[getPathKey({ env })],
-          pathExt: withoutPathExt ? path12.delimiter : void 0
+          pathExt: withoutPathExt ? path13.delimiter : void 0
         });
       } catch (e2) {
       } finally {
@@ -52178,7 +52178,7 @@ var require_resolveCommand = __commonJS({
         }
       }
       if (resolved) {
-        resolved = path12.resolve(hasCustomCwd ? parsed.options.cwd : "", resolved);
+        resolved = path13.resolve(hasCustomCwd ? parsed.options.cwd : "", resolved);
       }
       return resolved;
     }
@@ -52232,8 +52232,8 @@ var require_shebang_command = __commonJS({
       if (!match) {
         return null;
       }
-      const [path12, argument] = match[0].replace(/#! ?/, "").split(" ");
-      const binary = path12.split("/").pop();
+      const [path13, argument] = match[0].replace(/#! ?/, "").split(" ");
+      const binary = path13.split("/").pop();
       if (binary === "env") {
         return argument;
       }
@@ -52246,16 +52246,16 @@ var require_shebang_command = __commonJS({
 var require_readShebang = __commonJS({
   "node_modules/cross-spawn/lib/util/readShebang.js"(exports, module) {
     "use strict";
-    var fs18 = __require("fs");
+    var fs20 = __require("fs");
     var shebangCommand = require_shebang_command();
     function readShebang(command) {
       const size = 150;
       const buffer = Buffer.alloc(size);
       let fd;
       try {
-        fd = fs18.openSync(command, "r");
-        fs18.readSync(fd, buffer, 0, size, 0);
-        fs18.closeSync(fd);
+        fd = fs20.openSync(command, "r");
+        fs20.readSync(fd, buffer, 0, size, 0);
+        fs20.closeSync(fd);
       } catch (e2) {
       }
       return shebangCommand(buffer.toString());
@@ -52268,7 +52268,7 @@ var require_readShebang = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/cross-spawn/lib/parse.js"(exports, module) {
     "use strict";
-    var path12 = __require("path");
+    var path13 = __require("path");
     var resolveCommand = require_resolveCommand();
     var escape2 = require_escape();
     var readShebang = require_readShebang();
@@ -52293,7 +52293,7 @@ var require_parse2 = __commonJS({
       const needsShell = !isExecutableRegExp.test(commandFile);
       if (parsed.options.forceShell || needsShell) {
         const needsDoubleEscapeMetaChars = isCmdShimRegExp.test(commandFile);
-        parsed.command = path12.normalize(parsed.command);
+        parsed.command = path13.normalize(parsed.command);
         parsed.command = escape2.command(parsed.command);
         parsed.args = parsed.args.map((arg) => escape2.argument(arg, needsDoubleEscapeMetaChars));
         const shellCommand = [parsed.command].concat(parsed.args).join(" ");
@@ -68196,9 +68196,9 @@ var require_fs_native_extensions = __commonJS({
 var require_random_access_file = __commonJS({
   "node_modules/random-access-file/index.js"(exports, module) {
     var RandomAccessStorage = require_random_access_storage();
-    var fs18 = __require("fs");
-    var path12 = __require("path");
-    var constants5 = fs18.constants;
+    var fs20 = __require("fs");
+    var path13 = __require("path");
+    var constants5 = fs20.constants;
     var fsext = null;
     try {
       fsext = require_fs_native_extensions();
@@ -68232,7 +68232,7 @@ var require_random_access_file = __commonJS({
       constructor(filename, opts = {}) {
         const size = opts.size || (opts.truncate ? 0 : -1);
         super();
-        if (opts.directory) filename = path12.join(opts.directory, path12.resolve("/", filename).replace(/^\w+:\\/, ""));
+        if (opts.directory) filename = path13.join(opts.directory, path13.resolve("/", filename).replace(/^\w+:\\/, ""));
         this.directory = opts.directory || null;
         this.filename = filename;
         this.fd = 0;
@@ -68257,11 +68257,11 @@ var require_random_access_file = __commonJS({
         const create = this._alwaysCreate || this.writing;
         const self2 = this;
         const mode = this.mode | (create ? CREAT : 0);
-        if (create) fs18.mkdir(path12.dirname(this.filename), { recursive: true }, ondir);
+        if (create) fs20.mkdir(path13.dirname(this.filename), { recursive: true }, ondir);
         else ondir(null);
         function ondir(err) {
           if (err) return req.callback(err);
-          fs18.open(self2.filename, mode, onopen);
+          fs20.open(self2.filename, mode, onopen);
         }
         function onopen(err, fd) {
           if (err) return onerror(err);
@@ -68279,7 +68279,7 @@ var require_random_access_file = __commonJS({
         function onsparse(err) {
           if (err) return onerrorafteropen(err);
           if (self2._size < 0) return ontruncate(null);
-          fs18.ftruncate(self2.fd, self2._size, ontruncate);
+          fs20.ftruncate(self2.fd, self2._size, ontruncate);
         }
         function ontruncate(err) {
           if (err) return onerrorafteropen(err);
@@ -68290,7 +68290,7 @@ var require_random_access_file = __commonJS({
           req.callback(err);
         }
         function onerrorafteropen(err) {
-          fs18.close(self2.fd, function() {
+          fs20.close(self2.fd, function() {
             self2.fd = 0;
             onerror(err);
           });
@@ -68299,13 +68299,13 @@ var require_random_access_file = __commonJS({
       _write(req) {
         const data = req.data;
         const fd = this.fd;
-        fs18.write(fd, data, 0, req.size, req.offset, onwrite);
+        fs20.write(fd, data, 0, req.size, req.offset, onwrite);
         function onwrite(err, wrote) {
           if (err) return req.callback(err);
           req.size -= wrote;
           req.offset += wrote;
           if (!req.size) return req.callback(null);
-          fs18.write(fd, data, data.length - req.size, req.size, req.offset, onwrite);
+          fs20.write(fd, data, data.length - req.size, req.size, req.offset, onwrite);
         }
       }
       _read(req) {
@@ -68313,14 +68313,14 @@ var require_random_access_file = __commonJS({
         const data = req.data || this._alloc(req.size);
         const fd = this.fd;
         if (!req.size) return process.nextTick(readEmpty, req);
-        fs18.read(fd, data, 0, req.size, req.offset, onread);
+        fs20.read(fd, data, 0, req.size, req.offset, onread);
         function onread(err, read) {
           if (err) return req.callback(err);
           if (!read) return req.callback(createReadError(self2.filename, req.offset, req.size));
           req.size -= read;
           req.offset += read;
           if (!req.size) return req.callback(null, data);
-          fs18.read(fd, data, data.length - req.size, req.size, req.offset, onread);
+          fs20.read(fd, data, data.length - req.size, req.size, req.offset, onread);
         }
       }
       _del(req) {
@@ -68332,20 +68332,20 @@ var require_random_access_file = __commonJS({
         }
       }
       _truncate(req) {
-        fs18.ftruncate(this.fd, req.offset, ontruncate);
+        fs20.ftruncate(this.fd, req.offset, ontruncate);
         function ontruncate(err) {
           req.callback(err);
         }
       }
       _stat(req) {
-        fs18.fstat(this.fd, onstat);
+        fs20.fstat(this.fd, onstat);
         function onstat(err, st2) {
           req.callback(err, st2);
         }
       }
       _close(req) {
         const self2 = this;
-        fs18.close(this.fd, onclose);
+        fs20.close(this.fd, onclose);
         function onclose(err) {
           if (err) return req.callback(err);
           if (self2._pool !== null) self2._pool._oninactive(self2);
@@ -68355,34 +68355,34 @@ var require_random_access_file = __commonJS({
       }
       _unlink(req) {
         const self2 = this;
-        const root = this.directory && path12.resolve(path12.join(this.directory, "."));
-        let dir = path12.resolve(path12.dirname(this.filename));
-        fs18.unlink(this.filename, onunlink);
+        const root = this.directory && path13.resolve(path13.join(this.directory, "."));
+        let dir = path13.resolve(path13.dirname(this.filename));
+        fs20.unlink(this.filename, onunlink);
         function onunlink(err) {
           if (err && err.code === "ENOENT") err = null;
           if (err || !self2._rmdir || !root || dir === root) return req.callback(err);
-          fs18.rmdir(dir, onrmdir);
+          fs20.rmdir(dir, onrmdir);
         }
         function onrmdir(err) {
-          dir = path12.join(dir, "..");
+          dir = path13.join(dir, "..");
           if (err || dir === root) return req.callback(null);
-          fs18.rmdir(dir, onrmdir);
+          fs20.rmdir(dir, onrmdir);
         }
       }
     };
     function readEmpty(req) {
       req.callback(null, Buffer.alloc(0));
     }
-    function createLockError(path13) {
+    function createLockError(path14) {
       const err = new Error("ELOCKED: File is locked");
       err.code = "ELOCKED";
-      err.path = path13;
+      err.path = path14;
       return err;
     }
-    function createReadError(path13, offset, size) {
+    function createReadError(path14, offset, size) {
       const err = new Error("EPARTIALREAD: Could not satisfy length");
       err.code = "EPARTIALREAD";
-      err.path = path13;
+      err.path = path14;
       err.offset = offset;
       err.size = size;
       return err;
@@ -68412,7 +68412,7 @@ var require_thunky = __commonJS({
         }
         function done(err) {
           var args = arguments;
-          state = isError(err) ? run2 : finished;
+          state = isError2(err) ? run2 : finished;
           while (stack.length) finished(stack.shift());
           function finished(callback2) {
             nextTick2(apply, callback2, args);
@@ -68420,7 +68420,7 @@ var require_thunky = __commonJS({
         }
       }
     }
-    function isError(err) {
+    function isError2(err) {
       return Object.prototype.toString.call(err) === "[object Error]";
     }
     function noop9() {
@@ -68658,11 +68658,11 @@ var require_Mime = __commonJS({
         }
       }
     };
-    Mime.prototype.getType = function(path12) {
-      path12 = String(path12);
-      let last = path12.replace(/^.*[/\\]/, "").toLowerCase();
+    Mime.prototype.getType = function(path13) {
+      path13 = String(path13);
+      let last = path13.replace(/^.*[/\\]/, "").toLowerCase();
       let ext = last.replace(/^.*\./, "").toLowerCase();
-      let hasPath = last.length < path12.length;
+      let hasPath = last.length < path13.length;
       let hasDot = ext.length < last.length - 1;
       return (hasDot || !hasPath) && this._types[ext] || null;
     };
@@ -69027,9 +69027,9 @@ var require_pump = __commonJS({
   "node_modules/pump/index.js"(exports, module) {
     var once7 = require_once();
     var eos = require_end_of_stream();
-    var fs18;
+    var fs20;
     try {
-      fs18 = __require("fs");
+      fs20 = __require("fs");
     } catch (e2) {
     }
     var noop9 = function() {
@@ -69040,8 +69040,8 @@ var require_pump = __commonJS({
     };
     var isFS = function(stream) {
       if (!ancient) return false;
-      if (!fs18) return false;
-      return (stream instanceof (fs18.ReadStream || noop9) || stream instanceof (fs18.WriteStream || noop9)) && isFn(stream.close);
+      if (!fs20) return false;
+      return (stream instanceof (fs20.ReadStream || noop9) || stream instanceof (fs20.WriteStream || noop9)) && isFn(stream.close);
     };
     var isRequest2 = function(stream) {
       return stream.setHeader && isFn(stream.abort);
@@ -70543,14 +70543,14 @@ var require_semver = __commonJS({
 var require_make_dir = __commonJS({
   "node_modules/make-dir/index.js"(exports, module) {
     "use strict";
-    var fs18 = __require("fs");
-    var path12 = __require("path");
+    var fs20 = __require("fs");
+    var path13 = __require("path");
     var { promisify: promisify2 } = __require("util");
     var semver = require_semver();
     var useNativeRecursiveOption = semver.satisfies(process.version, ">=10.12.0");
     var checkPath = (pth) => {
       if (process.platform === "win32") {
-        const pathHasInvalidWinCharacters = /[<>:"|?*]/.test(pth.replace(path12.parse(pth).root, ""));
+        const pathHasInvalidWinCharacters = /[<>:"|?*]/.test(pth.replace(path13.parse(pth).root, ""));
         if (pathHasInvalidWinCharacters) {
           const error2 = new Error(`Path contains invalid characters: ${pth}`);
           error2.code = "EINVAL";
@@ -70561,7 +70561,7 @@ var require_make_dir = __commonJS({
     var processOptions = (options) => {
       const defaults = {
         mode: 511,
-        fs: fs18
+        fs: fs20
       };
       return {
         ...defaults,
@@ -70581,8 +70581,8 @@ var require_make_dir = __commonJS({
       options = processOptions(options);
       const mkdir3 = promisify2(options.fs.mkdir);
       const stat3 = promisify2(options.fs.stat);
-      if (useNativeRecursiveOption && options.fs.mkdir === fs18.mkdir) {
-        const pth = path12.resolve(input);
+      if (useNativeRecursiveOption && options.fs.mkdir === fs20.mkdir) {
+        const pth = path13.resolve(input);
         await mkdir3(pth, {
           mode: options.mode,
           recursive: true
@@ -70598,13 +70598,13 @@ var require_make_dir = __commonJS({
             throw error2;
           }
           if (error2.code === "ENOENT") {
-            if (path12.dirname(pth) === pth) {
+            if (path13.dirname(pth) === pth) {
               throw permissionError(pth);
             }
             if (error2.message.includes("null bytes")) {
               throw error2;
             }
-            await make(path12.dirname(pth));
+            await make(path13.dirname(pth));
             return make(pth);
           }
           try {
@@ -70618,15 +70618,15 @@ var require_make_dir = __commonJS({
           return pth;
         }
       };
-      return make(path12.resolve(input));
+      return make(path13.resolve(input));
     };
     module.exports = makeDir2;
     module.exports.sync = (input, options) => {
       checkPath(input);
       options = processOptions(options);
-      if (useNativeRecursiveOption && options.fs.mkdirSync === fs18.mkdirSync) {
-        const pth = path12.resolve(input);
-        fs18.mkdirSync(pth, {
+      if (useNativeRecursiveOption && options.fs.mkdirSync === fs20.mkdirSync) {
+        const pth = path13.resolve(input);
+        fs20.mkdirSync(pth, {
           mode: options.mode,
           recursive: true
         });
@@ -70640,13 +70640,13 @@ var require_make_dir = __commonJS({
             throw error2;
           }
           if (error2.code === "ENOENT") {
-            if (path12.dirname(pth) === pth) {
+            if (path13.dirname(pth) === pth) {
               throw permissionError(pth);
             }
             if (error2.message.includes("null bytes")) {
               throw error2;
             }
-            make(path12.dirname(pth));
+            make(path13.dirname(pth));
             return make(pth);
           }
           try {
@@ -70659,7 +70659,7 @@ var require_make_dir = __commonJS({
         }
         return pth;
       };
-      return make(path12.resolve(input));
+      return make(path13.resolve(input));
     };
   }
 });
@@ -70681,11 +70681,6 @@ var require_shell_escape = __commonJS({
     }
   }
 });
-
-// src/run.ts
-import * as fs17 from "node:fs";
-import * as os11 from "node:os";
-import * as path11 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -71223,7 +71218,7 @@ function parseDuration(text) {
   return millis;
 }
 
-// src/inputs/hosts.ts
+// src/ssh/hosts.ts
 function parseHostList(text, defaults) {
   const entries = text.split("\n").map((line) => line.replace(/#.*$/, "")).flatMap((line) => line.split(/[\s,]+/)).filter((entry) => entry !== "");
   const hosts = [];
@@ -71249,7 +71244,7 @@ function parseHostList(text, defaults) {
 }
 var HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/;
 var IPV6 = /^[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?$/;
-var USER = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$/;
+var USER_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$/;
 function parseHostEntry(entry, defaults) {
   let rest = entry;
   let user = defaults.user;
@@ -71257,7 +71252,7 @@ function parseHostEntry(entry, defaults) {
   if (at2 >= 0) {
     user = rest.slice(0, at2);
     rest = rest.slice(at2 + 1);
-    if (!USER.test(user)) throw new Error(`"${entry}": "${user}" is not a valid user name`);
+    if (!USER_NAME.test(user)) throw new Error(`"${entry}": "${user}" is not a valid user name`);
   }
   let host;
   let portText;
@@ -71293,7 +71288,7 @@ function parseHostEntry(entry, defaults) {
   return { label: entry, user, host, port };
 }
 
-// src/fleet/known-hosts.ts
+// src/ssh/known-hosts.ts
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 function parseKnownHosts(text) {
   const entries = [];
@@ -71380,12 +71375,29 @@ function verifyHostKey(entries, host, port, keyBlob) {
   };
 }
 
+// src/inputs/defaults.ts
+var INPUT_DEFAULTS = {
+  "ssh-port": "22",
+  "insecure-skip-host-key-check": "false",
+  destination: "/srv/releases",
+  "tracker-port": "0",
+  deadline: "10m",
+  "max-failed-hosts": "0",
+  concurrency: "50",
+  "node-path": "node",
+  overwrite: "false",
+  encrypt: "true",
+  "compression-level": "1",
+  "keep-payload": "true"
+};
+
 // src/inputs/settings.ts
 var TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 function readFromEnvironment(env = process.env) {
   return (name) => (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
 }
-function readSettings(read = readFromEnvironment(), env = process.env) {
+function readSettings(readGiven = readFromEnvironment(), env = process.env) {
+  const read = (name) => readGiven(name) || (INPUT_DEFAULTS[name] ?? "");
   const errors = [];
   function field(input, parse) {
     try {
@@ -71400,16 +71412,16 @@ function readSettings(read = readFromEnvironment(), env = process.env) {
   const tag = field("tag", () => readTag(read("tag"), env));
   const sshUser = field("ssh-user", () => {
     const user = read("ssh-user");
-    if (user !== "" && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$/.test(user)) throw new Error(`"${user}" is not a valid user name`);
+    if (user !== "" && !USER_NAME.test(user)) throw new Error(`"${user}" is not a valid user name`);
     return user;
   });
-  const sshPort = field("ssh-port", () => readInteger(read("ssh-port"), 22, 1, 65535));
+  const sshPort = field("ssh-port", () => readInteger(read("ssh-port"), 1, 65535));
   const hosts = field("hosts", () => readHosts(read("hosts"), read("hosts-file"), workspace, sshUser ?? "", sshPort ?? 22));
   const sshKeyPassphrase = read("ssh-key-passphrase") || void 0;
   const sshKey = field("ssh-key", () => readKey(read("ssh-key"), sshKeyPassphrase));
   const insecureSkipHostKeyCheck = field(
     "insecure-skip-host-key-check",
-    () => readBoolean(read("insecure-skip-host-key-check"), false)
+    () => readBoolean(read("insecure-skip-host-key-check"))
   );
   const knownHosts = field("known-hosts", () => {
     const text = read("known-hosts");
@@ -71423,25 +71435,25 @@ function readSettings(read = readFromEnvironment(), env = process.env) {
     if (entries.length === 0) throw new Error("holds no host keys");
     return entries;
   });
-  const destination = field("destination", () => readDestination(read("destination") || "/srv/releases"));
+  const destination = field("destination", () => readDestination(read("destination")));
   const trackerAddress = field("tracker-address", () => {
     const address = read("tracker-address");
     if (address !== "" && !/^[A-Za-z0-9._:-]+$/.test(address)) throw new Error(`"${address}" is not a host name or address`);
     return address || void 0;
   });
-  const trackerPort = field("tracker-port", () => readInteger(read("tracker-port"), 0, 0, 65535));
-  const deadlineMs = field("deadline", () => parseDuration(read("deadline") || "10m"));
-  const maxFailedHosts = field("max-failed-hosts", () => readInteger(read("max-failed-hosts"), 0, 0, Number.MAX_SAFE_INTEGER));
-  const concurrency = field("concurrency", () => readInteger(read("concurrency"), 50, 1, 1e4));
+  const trackerPort = field("tracker-port", () => readInteger(read("tracker-port"), 0, 65535));
+  const deadlineMs = field("deadline", () => parseDuration(read("deadline")));
+  const maxFailedHosts = field("max-failed-hosts", () => readInteger(read("max-failed-hosts"), 0, Number.MAX_SAFE_INTEGER));
+  const concurrency = field("concurrency", () => readInteger(read("concurrency"), 1, 1e4));
   const nodePath = field("node-path", () => {
-    const value = read("node-path") || "node";
+    const value = read("node-path");
     if (/[\0\n]/.test(value)) throw new Error("must be a single-line command or path");
     return value;
   });
-  const overwrite = field("overwrite", () => readBoolean(read("overwrite"), false));
-  const encrypt = field("encrypt", () => readBoolean(read("encrypt"), true));
-  const compressionLevel = field("compression-level", () => readInteger(read("compression-level"), 1, 0, 9));
-  const keepPayload = field("keep-payload", () => readBoolean(read("keep-payload"), true));
+  const overwrite = field("overwrite", () => readBoolean(read("overwrite")));
+  const encrypt = field("encrypt", () => readBoolean(read("encrypt")));
+  const compressionLevel = field("compression-level", () => readInteger(read("compression-level"), 0, 9));
+  const keepPayload = field("keep-payload", () => readBoolean(read("keep-payload")));
   if (errors.length > 0) throw new InputErrors(errors);
   return {
     sourceDir,
@@ -71480,7 +71492,7 @@ function readSourceDir(given, workspace) {
 function readTag(given, env) {
   const tag = given !== "" ? given : (env.GITHUB_SHA ?? "").slice(0, 12);
   if (tag === "") throw new Error("is empty and GITHUB_SHA is not set: give a tag such as v1.2.3");
-  if (!TAG_PATTERN.test(tag) || tag.endsWith(".partial")) {
+  if (!TAG_PATTERN.test(tag)) {
     throw new Error(
       `"${tag.length > 60 ? tag.slice(0, 60) + "\u2026" : tag}" is not allowed: use 1 to 128 letters, digits, ".", "_" or "-", starting with a letter or digit`
     );
@@ -71528,30 +71540,140 @@ function readDestination(given) {
   if (normalized === "") throw new Error("must not be the root directory");
   return normalized;
 }
-function readInteger(text, fallback, min, max) {
-  if (text === "") return fallback;
+function readInteger(text, min, max) {
   if (!/^\d+$/.test(text)) throw new Error(`"${text}" is not a whole number between ${min} and ${max}`);
   const value = Number(text);
   if (value < min || value > max) throw new Error(`${value} is not between ${min} and ${max}`);
   return value;
 }
-function readBoolean(text, fallback) {
-  if (text === "") return fallback;
+function readBoolean(text) {
   if (/^(true|yes|on|1)$/i.test(text)) return true;
   if (/^(false|no|off|0)$/i.test(text)) return false;
   throw new Error(`"${text}" is not true or false`);
 }
 
 // src/deploy.ts
-import * as fs16 from "node:fs";
+import * as fs17 from "node:fs";
 import * as os10 from "node:os";
-import * as path10 from "node:path";
+import * as path11 from "node:path";
 
-// src/pack/pack.ts
-import { createCipheriv, createHash as createHash2 } from "node:crypto";
+// src/policy.ts
+var HEARTBEAT_INTERVAL_MS = 2e3;
+var SSH_KEEPALIVE = { intervalMs: 5e3, silenceMs: 3e4 };
+var SETUP_RETRY = { attempts: 5, minDelayMs: 500, maxDelayMs: 8e3, minTimeLeftMs: 5e3 };
+var SSH_CONNECT_TIMEOUT_MS = 2e4;
+var AGENT_STOP_GRACE_MS = 4e3;
+function deployPolicy(hostCount, deadlineMs) {
+  return {
+    tracker: {
+      intervalMs: clamp(hostCount * 20, 5e3, 6e4),
+      peersCacheLength: Math.max(1e3, hostCount * 2)
+    },
+    agent: {
+      // Past the deadline the controller has given up on the host; two minutes more covers stopping.
+      hardCapSeconds: Math.ceil(deadlineMs / 1e3) + 120,
+      progressIntervalMs: clamp(hostCount * 10, 1e3, 1e4),
+      heartbeatTimeoutMs: 15e3,
+      maxConns: 6
+    },
+    progressLogIntervalMs: hostCount > 100 ? 15e3 : 5e3
+  };
+}
+function clamp(value, min, max) {
+  return Math.max(min, Math.min(max, value));
+}
+
+// src/pack/release.ts
+import * as path4 from "node:path";
+
+// src/content/tree-digest.ts
+import { createHash as createHash3 } from "node:crypto";
 import * as fs6 from "node:fs";
+import * as path3 from "node:path";
+
+// src/content/sha256.ts
+import { createHash as createHash2 } from "node:crypto";
+import * as fs4 from "node:fs";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+async function sha256OfFile(file) {
+  const hash2 = createHash2("sha256");
+  await pipeline(fs4.createReadStream(file), hash2);
+  return hash2.digest("hex");
+}
+function hashingCounter() {
+  const hash2 = createHash2("sha256");
+  let bytes = 0;
+  const stage = new Transform({
+    transform(chunk, _encoding, callback) {
+      hash2.update(chunk);
+      bytes += chunk.length;
+      callback(null, chunk);
+    }
+  });
+  return { stage, sha256: () => hash2.digest("hex"), bytes: () => bytes };
+}
+
+// src/content/tree-walk.ts
+import * as fs5 from "node:fs";
+import * as path2 from "node:path";
+function walkTree(root) {
+  const entries = [];
+  const walk = (dir, prefix) => {
+    for (const name of fs5.readdirSync(dir).sort()) {
+      const full = path2.join(dir, name);
+      const relative = prefix === "" ? name : `${prefix}/${name}`;
+      const stat3 = fs5.lstatSync(full);
+      entries.push({ relative, full, stat: stat3 });
+      if (stat3.isDirectory()) walk(full, relative);
+    }
+  };
+  walk(root, "");
+  return entries;
+}
+
+// src/content/tree-digest.ts
+async function treeDigest(dir) {
+  const root = path3.resolve(dir);
+  const manifest = createHash3("sha256");
+  const escaping = [];
+  const special = [];
+  for (const { relative, full, stat: stat3 } of walkTree(root)) {
+    const mode = (stat3.mode & 4095).toString(8);
+    if (stat3.isSymbolicLink()) {
+      const target = fs6.readlinkSync(full);
+      const resolved = path3.resolve(path3.dirname(full), target);
+      if (path3.isAbsolute(target) || resolved !== root && !resolved.startsWith(root + path3.sep)) escaping.push(`${relative} -> ${target}`);
+      manifest.update(`l ${JSON.stringify(relative)} ${JSON.stringify(target)}
+`);
+    } else if (stat3.isDirectory()) {
+      manifest.update(`d ${JSON.stringify(relative)} ${mode}
+`);
+    } else if (stat3.isFile()) {
+      manifest.update(`f ${JSON.stringify(relative)} ${mode} ${stat3.size} ${await sha256OfFile(full)}
+`);
+    } else special.push(relative);
+  }
+  if (special.length > 0) {
+    throw new Error(
+      `holds entries that are neither files, directories nor symlinks (sockets, FIFOs, devices), which cannot be deployed: ${listSome(special)}. Remove them from the build output, or create them on the hosts after the deploy.`
+    );
+  }
+  if (escaping.length > 0) {
+    throw new Error(
+      `symlinks that point outside the directory cannot be deployed (the hosts would refuse them): ${listSome(escaping)}. Make them relative links inside it, or create them on the hosts after the deploy.`
+    );
+  }
+  return manifest.digest("hex");
+}
+function listSome(items) {
+  return items.slice(0, 5).join(", ") + (items.length > 5 ? ` and ${items.length - 5} more` : "");
+}
+
+// src/pack/pack.ts
+import { createCipheriv } from "node:crypto";
+import * as fs8 from "node:fs";
+import { pipeline as pipeline2 } from "node:stream/promises";
 
 // node_modules/tar/dist/esm/index.min.js
 import Qr from "events";
@@ -73490,7 +73612,7 @@ var hr = /* @__PURE__ */ Symbol("entry");
 var cs = /* @__PURE__ */ Symbol("entryOpt");
 var ui = /* @__PURE__ */ Symbol("writeEntryClass");
 var lr = /* @__PURE__ */ Symbol("write");
-var fs4 = /* @__PURE__ */ Symbol("ondrain");
+var fs7 = /* @__PURE__ */ Symbol("ondrain");
 var wt = class extends A {
   sync = false;
   opt;
@@ -73524,8 +73646,8 @@ var wt = class extends A {
       if ((t2.gzip ? 1 : 0) + (t2.brotli ? 1 : 0) + (t2.zstd ? 1 : 0) > 1) throw new TypeError("gzip, brotli, zstd are mutually exclusive");
       if (t2.gzip && (typeof t2.gzip != "object" && (t2.gzip = {}), this.portable && (t2.gzip.portable = true), this.zip = new ze(t2.gzip)), t2.brotli && (typeof t2.brotli != "object" && (t2.brotli = {}), this.zip = new We(t2.brotli)), t2.zstd && (typeof t2.zstd != "object" && (t2.zstd = {}), this.zip = new Ye(t2.zstd)), !this.zip) throw new Error("impossible");
       let e2 = this.zip;
-      e2.on("data", (i2) => super.write(i2)), e2.on("end", () => super.end()), e2.on("drain", () => this[fs4]()), this.on("resume", () => e2.resume());
-    } else this.on("drain", this[fs4]);
+      e2.on("data", (i2) => super.write(i2)), e2.on("end", () => super.end()), e2.on("drain", () => this[fs7]()), this.on("resume", () => e2.resume());
+    } else this.on("drain", this[fs7]);
     this.noDirRecurse = !!t2.noDirRecurse, this.follow = !!t2.follow, this.noMtime = !!t2.noMtime, t2.mtime && (this.mtime = t2.mtime), this.filter = typeof t2.filter == "function" ? t2.filter : () => true, this[W] = new hi(), this[G] = 0, this.jobs = Number(t2.jobs) || 4, this[Ee] = false, this[me] = false;
   }
   [lr](t2) {
@@ -73638,7 +73760,7 @@ var wt = class extends A {
       this.emit("error", e2);
     }
   }
-  [fs4]() {
+  [fs7]() {
     this[Et] && this[Et].entry && this[Et].entry.resume();
   }
   [di](t2) {
@@ -74522,28 +74644,8 @@ var To = (s4) => {
   s4.mtimeCache || (s4.mtimeCache = /* @__PURE__ */ new Map()), s4.filter = t2 ? (e2, i2) => t2(e2, i2) && !((s4.mtimeCache?.get(e2) ?? i2.mtime ?? 0) > (i2.mtime ?? 0)) : (e2, i2) => !((s4.mtimeCache?.get(e2) ?? i2.mtime ?? 0) > (i2.mtime ?? 0));
 };
 
-// src/pack/mtimes.ts
+// src/content/mtimes.ts
 import { deflateRawSync, inflateRawSync } from "node:zlib";
-
-// src/pack/tree-walk.ts
-import * as fs5 from "node:fs";
-import * as path2 from "node:path";
-function walkTree(root) {
-  const entries = [];
-  const walk = (dir, prefix) => {
-    for (const name of fs5.readdirSync(dir).sort()) {
-      const full = path2.join(dir, name);
-      const relative = prefix === "" ? name : `${prefix}/${name}`;
-      const stat3 = fs5.lstatSync(full);
-      entries.push({ relative, full, stat: stat3 });
-      if (stat3.isDirectory()) walk(full, relative);
-    }
-  };
-  walk(root, "");
-  return entries;
-}
-
-// src/pack/mtimes.ts
 function encodeMtimes(mtimesMs) {
   let previous = 0;
   const deltas = mtimesMs.map((ms3) => {
@@ -74555,7 +74657,7 @@ function encodeMtimes(mtimesMs) {
   return deflateRawSync(JSON.stringify(deltas), { level: 9 }).toString("base64");
 }
 
-// src/pack/payload-key.ts
+// src/content/payload-key.ts
 import { hkdfSync, randomBytes } from "node:crypto";
 var PAYLOAD_CIPHER = "aes-256-ctr";
 var KEY_INFO = "murder-action payload key v1";
@@ -74567,8 +74669,16 @@ function randomPayloadKey() {
   return { key: randomBytes(32).toString("hex"), iv: randomBytes(16).toString("hex") };
 }
 
-// src/pack/pack.ts
+// src/pack/tar-internals.ts
 var ARCHIVE_MTIME = /* @__PURE__ */ new Date(0);
+function canonicalHeader(entry) {
+  const writing = entry;
+  const { mode, size } = writing.stat;
+  writing.stat = { mode, size, uid: 0, gid: 0, mtime: ARCHIVE_MTIME };
+  writing.myuid = -1;
+}
+
+// src/pack/pack.ts
 async function packDirectory(sourceDir, file, options) {
   const started = Date.now();
   const tree = walkTree(sourceDir);
@@ -74584,7 +74694,7 @@ async function packDirectory(sourceDir, file, options) {
     entries
   );
   const plain = hashingCounter();
-  await pipeline(archive, plain.stage, fs6.createWriteStream(file, { mode: 384 }));
+  await pipeline2(archive, plain.stage, fs8.createWriteStream(file, { mode: 384 }));
   const result = {
     file,
     bytes: plain.bytes(),
@@ -74601,73 +74711,26 @@ async function packDirectory(sourceDir, file, options) {
   result.seconds = (Date.now() - started) / 1e3;
   return result;
 }
-function canonicalHeader(entry) {
-  const writing = entry;
-  const { mode, size } = writing.stat;
-  writing.stat = { mode, size, uid: 0, gid: 0, mtime: ARCHIVE_MTIME };
-  writing.myuid = -1;
-}
 async function encryptInPlace(file, encryption) {
   const cipher = createCipheriv(PAYLOAD_CIPHER, Buffer.from(encryption.key, "hex"), Buffer.from(encryption.iv, "hex"));
   const sealed = hashingCounter();
-  await pipeline(fs6.createReadStream(file), cipher, sealed.stage, fs6.createWriteStream(file, { flags: "r+" }));
+  await pipeline2(fs8.createReadStream(file), cipher, sealed.stage, fs8.createWriteStream(file, { flags: "r+" }));
   return sealed.sha256();
 }
-function hashingCounter() {
-  const hash2 = createHash2("sha256");
-  let bytes = 0;
-  const stage = new Transform({
-    transform(chunk, _encoding, callback) {
-      hash2.update(chunk);
-      bytes += chunk.length;
-      callback(null, chunk);
-    }
-  });
-  return { stage, sha256: () => hash2.digest("hex"), bytes: () => bytes };
-}
 
-// src/pack/tree-digest.ts
-import { createHash as createHash3 } from "node:crypto";
-import * as fs7 from "node:fs";
-import * as path3 from "node:path";
-import { pipeline as pipeline2 } from "node:stream/promises";
-async function treeDigest(dir) {
-  const root = path3.resolve(dir);
-  const manifest = createHash3("sha256");
-  const escaping = [];
-  const special = [];
-  for (const { relative, full, stat: stat3 } of walkTree(root)) {
-    const mode = (stat3.mode & 4095).toString(8);
-    if (stat3.isSymbolicLink()) {
-      const target = fs7.readlinkSync(full);
-      const resolved = path3.resolve(path3.dirname(full), target);
-      if (path3.isAbsolute(target) || resolved !== root && !resolved.startsWith(root + path3.sep)) escaping.push(`${relative} -> ${target}`);
-      manifest.update(`l ${JSON.stringify(relative)} ${JSON.stringify(target)}
-`);
-    } else if (stat3.isDirectory()) {
-      manifest.update(`d ${JSON.stringify(relative)} ${mode}
-`);
-    } else if (stat3.isFile()) {
-      const content = createHash3("sha256");
-      await pipeline2(fs7.createReadStream(full), content);
-      manifest.update(`f ${JSON.stringify(relative)} ${mode} ${stat3.size} ${content.digest("hex")}
-`);
-    } else special.push(relative);
-  }
-  if (special.length > 0) {
-    throw new Error(
-      `holds entries that are neither files, directories nor symlinks (sockets, FIFOs, devices), which cannot be deployed: ${listSome(special)}. Remove them from the build output, or create them on the hosts after the deploy.`
-    );
-  }
-  if (escaping.length > 0) {
-    throw new Error(
-      `symlinks that point outside the directory cannot be deployed (the hosts would refuse them): ${listSome(escaping)}. Make them relative links inside it, or create them on the hosts after the deploy.`
-    );
-  }
-  return manifest.digest("hex");
-}
-function listSome(items) {
-  return items.slice(0, 5).join(", ") + (items.length > 5 ? ` and ${items.length - 5} more` : "");
+// src/pack/release.ts
+async function packRelease(source) {
+  const contentId = await treeDigest(source.sourceDir).catch((error2) => {
+    throw new InputError("path", error2.message);
+  });
+  const name = `${source.tag}.tar.gz${source.encrypt ? ".enc" : ""}`;
+  const payload = await packDirectory(source.sourceDir, path4.join(source.workdir, name), {
+    gzipLevel: source.compressionLevel,
+    encrypt: source.encrypt,
+    // The same secret and build give the same payload, which hosts that kept it can seed.
+    keySecret: source.keySecret
+  });
+  return { ...payload, name, contentId };
 }
 
 // src/swarm/address.ts
@@ -74686,16 +74749,86 @@ async function detectAddressToward(host, port) {
     socket.close();
   }
 }
+async function detectAddressTowardFleet(hosts) {
+  const problems = [];
+  for (const host of hosts.slice(0, 10)) {
+    try {
+      return await detectAddressToward(host.host, host.port);
+    } catch (error2) {
+      problems.push(`${host.label}: ${error2.message}`);
+    }
+  }
+  throw new Error(`Could not detect the address the hosts reach the runner at (${problems.join("; ")}); set tracker-address.`);
+}
+
+// src/swarm/piece-hashes.ts
+import { createHash as createHash4 } from "node:crypto";
+import * as fs9 from "node:fs";
+import { Transform as Transform2 } from "node:stream";
+import { pipeline as pipeline3 } from "node:stream/promises";
+var PieceHasher = class extends Transform2 {
+  constructor(pieceLength) {
+    super();
+    this.pieceLength = pieceLength;
+  }
+  pieceLength;
+  hashes = [];
+  current = createHash4("sha1");
+  filled = 0;
+  _transform(chunk, _encoding, callback) {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const take = Math.min(this.pieceLength - this.filled, chunk.length - offset);
+      this.current.update(chunk.subarray(offset, offset + take));
+      this.filled += take;
+      offset += take;
+      if (this.filled === this.pieceLength) this.closePiece();
+    }
+    callback(null, chunk);
+  }
+  _flush(callback) {
+    if (this.filled > 0) this.closePiece();
+    callback();
+  }
+  /** The concatenated 20-byte hashes, once the stream has ended. */
+  pieces() {
+    return Buffer.concat(this.hashes);
+  }
+  closePiece() {
+    this.hashes.push(this.current.digest());
+    this.current = createHash4("sha1");
+    this.filled = 0;
+  }
+};
+async function hashPiecesOfFile(file, pieceLength) {
+  const hasher = new PieceHasher(pieceLength);
+  await pipeline3(fs9.createReadStream(file, { highWaterMark: 1 << 20 }), hasher, async function* (source) {
+    for await (const _chunk of source) {
+    }
+  });
+  return hasher.pieces();
+}
+
+// src/swarm/piece-length.ts
+var SWARM_PIECES = 256;
+var SWARM_MAX_PIECE = 1024 * 1024;
+var SWARM_MIN_PIECE = 32 * 1024;
+function swarmPieceLength(bytes) {
+  const target = bytes / SWARM_PIECES;
+  let length = SWARM_MIN_PIECE;
+  while (length < target && length < SWARM_MAX_PIECE) length *= 2;
+  return length;
+}
 
 // src/swarm/seeder.ts
-import * as path9 from "node:path";
+import * as path10 from "node:path";
 
 // node_modules/webtorrent/index.js
 import EventEmitter16 from "events";
-import path8 from "path";
+import path9 from "path";
 
 // node_modules/uint8-util/dist/src/node.js
-import { createHash as createHash4, randomBytes as rand } from "node:crypto";
+import { createHash as createHash5, randomBytes as rand } from "node:crypto";
 
 // node_modules/uint8-util/dist/src/util.js
 var decoder = new TextDecoder();
@@ -74736,7 +74869,7 @@ async function hash(data, format, algo = "sha1") {
   algo = algo.replace("sha-", "sha");
   if (data instanceof ArrayBuffer)
     data = new Uint8Array(data);
-  const out = createHash4(algo).update(data);
+  const out = createHash5(algo).update(data);
   if (format)
     return out.digest(format);
   const res = out.digest();
@@ -76578,54 +76711,54 @@ if (typeof ReadableStream !== "undefined") {
 
 // node_modules/create-torrent/get-files.js
 import corePath from "path";
-import fs8 from "fs";
+import fs10 from "fs";
 var import_once = __toESM(require_once(), 1);
 var import_run_parallel = __toESM(require_run_parallel(), 1);
 function notHidden(file) {
   return file[0] !== ".";
 }
-function traversePath(path12, fn, cb) {
-  fs8.stat(path12, (err, stats) => {
+function traversePath(path13, fn, cb) {
+  fs10.stat(path13, (err, stats) => {
     if (err) return cb(err);
     if (stats.isDirectory()) {
-      fs8.readdir(path12, (err2, entries) => {
+      fs10.readdir(path13, (err2, entries) => {
         if (err2) return cb(err2);
         (0, import_run_parallel.default)(entries.filter(notHidden).filter(isNotJunk).map((entry) => (cb2) => {
-          traversePath(corePath.join(path12, entry), fn, cb2);
+          traversePath(corePath.join(path13, entry), fn, cb2);
         }), cb);
       });
     } else if (stats.isFile()) {
-      fn(path12, cb);
+      fn(path13, cb);
     }
   });
 }
-function getFilePathStream(path12) {
-  return () => fs8.createReadStream(path12);
+function getFilePathStream(path13) {
+  return () => fs10.createReadStream(path13);
 }
-function getFiles(path12, keepRoot, cb) {
-  traversePath(path12, getFileInfo, (err, files) => {
+function getFiles(path13, keepRoot, cb) {
+  traversePath(path13, getFileInfo, (err, files) => {
     if (err) return cb(err);
     if (Array.isArray(files)) files = files.flat(Infinity);
     else files = [files];
-    path12 = corePath.normalize(path12);
+    path13 = corePath.normalize(path13);
     if (keepRoot) {
-      path12 = path12.slice(0, path12.lastIndexOf(corePath.sep) + 1);
+      path13 = path13.slice(0, path13.lastIndexOf(corePath.sep) + 1);
     }
-    if (path12[path12.length - 1] !== corePath.sep) path12 += corePath.sep;
+    if (path13[path13.length - 1] !== corePath.sep) path13 += corePath.sep;
     files.forEach((file) => {
       file.getStream = getFilePathStream(file.path);
-      file.path = file.path.replace(path12, "").split(corePath.sep);
+      file.path = file.path.replace(path13, "").split(corePath.sep);
     });
     cb(null, files);
   });
 }
-function getFileInfo(path12, cb) {
+function getFileInfo(path13, cb) {
   cb = (0, import_once.default)(cb);
-  fs8.stat(path12, (err, stat3) => {
+  fs10.stat(path13, (err, stat3) => {
     if (err) return cb(err);
     const info2 = {
       length: stat3.size,
-      path: path12
+      path: path13
     };
     cb(null, info2);
   });
@@ -76674,12 +76807,12 @@ function _parseInput(input, opts, cb) {
     if (typeof item === "string") {
       return;
     }
-    let path12 = item.fullPath || item.name;
-    if (!path12) {
-      path12 = `Unknown File ${i2 + 1}`;
+    let path13 = item.fullPath || item.name;
+    if (!path13) {
+      path13 = `Unknown File ${i2 + 1}`;
       item.unknownName = true;
     }
-    item[pathSymbol] = path12.split("/");
+    item[pathSymbol] = path13.split("/");
     if (!item[pathSymbol][0]) {
       item[pathSymbol].shift();
     }
@@ -76867,8 +77000,8 @@ function onFiles(files, opts, cb) {
     }
   );
 }
-function isJunkPath(path12) {
-  const filename = path12[path12.length - 1];
+function isJunkPath(path13) {
+  const filename = path13[path13.length - 1];
   return filename[0] === "." && isJunk(filename);
 }
 function sumLength(sum, file) {
@@ -77548,7 +77681,7 @@ function toBuffer(str) {
 var client_default = DHT;
 
 // node_modules/load-ip-set/index.js
-import fs10 from "fs";
+import fs12 from "fs";
 
 // node_modules/node-fetch/src/index.js
 import http2 from "node:http";
@@ -77657,7 +77790,7 @@ var isSameProtocol = (destination, original) => {
 };
 
 // node_modules/node-fetch/src/body.js
-var pipeline3 = promisify(Stream.pipeline);
+var pipeline4 = promisify(Stream.pipeline);
 var INTERNALS = /* @__PURE__ */ Symbol("Body internals");
 var Body = class {
   constructor(body, {
@@ -77897,7 +78030,7 @@ var writeToStream = async (dest, { body }) => {
   if (body === null) {
     dest.end();
   } else {
-    await pipeline3(body, dest);
+    await pipeline4(body, dest);
   }
 };
 
@@ -78873,7 +79006,7 @@ async function loadIPSet(input, opts, cb) {
     }
     cb(null, new import_ip_set.default(blocklist));
   } else {
-    let f4 = fs10.createReadStream(input).on("error", cb);
+    let f4 = fs12.createReadStream(input).on("error", cb);
     if (/.gz$/.test(input)) f4 = f4.pipe(zlib2.Gunzip());
     onStream(f4);
   }
@@ -78904,7 +79037,7 @@ var load_ip_set_default = loadIPSet;
 var import_run_parallel7 = __toESM(require_run_parallel(), 1);
 
 // node_modules/parse-torrent/index.js
-import fs11 from "fs";
+import fs13 from "fs";
 
 // node_modules/@thaunknown/thirty-two/lib/thirty-two/index.js
 var byteTable = [
@@ -79168,7 +79301,7 @@ function magnetURIEncode(obj) {
 var magnet_uri_default = magnetURIDecode;
 
 // node_modules/parse-torrent/index.js
-import path4 from "path";
+import path5 from "path";
 var import_queue_microtask3 = __toESM(require_queue_microtask(), 1);
 async function parseTorrent(torrentId) {
   if (typeof torrentId === "string" && /^(stream-)?magnet:/.test(torrentId)) {
@@ -79226,8 +79359,8 @@ async function parseTorrentRemote(torrentId, opts, cb) {
     } catch (err) {
       return cb(new Error(`Error downloading torrent: ${err.message}`));
     }
-  } else if (typeof fs11.readFile === "function" && typeof torrentId === "string") {
-    fs11.readFile(torrentId, (err, torrentBuf) => {
+  } else if (typeof fs13.readFile === "function" && typeof torrentId === "string") {
+    fs13.readFile(torrentId, (err, torrentBuf) => {
       if (err) return cb(new Error("Invalid torrent identifier"));
       parseOrThrow(torrentBuf);
     });
@@ -79295,7 +79428,7 @@ async function decodeTorrentFile(torrent) {
     const parts = [].concat(result.name, file["path.utf-8"] || file.path || []).map((p2) => ArrayBuffer.isView(p2) ? arr2text(p2) : p2);
     sum += file.length;
     return {
-      path: path4.join.apply(null, [path4.sep].concat(parts)).slice(1),
+      path: path5.join.apply(null, [path5.sep].concat(parts)).slice(1),
       name: parts[parts.length - 1],
       length: file.length,
       offset: sum - file.length
@@ -80062,7 +80195,7 @@ import { isIP as isIP2 } from "node:net";
 // node_modules/execa/index.js
 var import_cross_spawn = __toESM(require_cross_spawn(), 1);
 import { Buffer as Buffer5 } from "node:buffer";
-import path6 from "node:path";
+import path7 from "node:path";
 import childProcess from "node:child_process";
 import process5 from "node:process";
 
@@ -80081,7 +80214,7 @@ function stripFinalNewline(input) {
 
 // node_modules/npm-run-path/index.js
 import process2 from "node:process";
-import path5 from "node:path";
+import path6 from "node:path";
 import { fileURLToPath } from "node:url";
 
 // node_modules/npm-run-path/node_modules/path-key/index.js
@@ -80105,7 +80238,7 @@ var npmRunPath = ({
   addExecPath = true
 } = {}) => {
   const cwdString = cwd instanceof URL ? fileURLToPath(cwd) : cwd;
-  const cwdPath = path5.resolve(cwdString);
+  const cwdPath = path6.resolve(cwdString);
   const result = [];
   if (preferLocal) {
     applyPreferLocal(result, cwdPath);
@@ -80113,19 +80246,19 @@ var npmRunPath = ({
   if (addExecPath) {
     applyExecPath(result, execPath, cwdPath);
   }
-  return [...result, pathOption].join(path5.delimiter);
+  return [...result, pathOption].join(path6.delimiter);
 };
 var applyPreferLocal = (result, cwdPath) => {
   let previous;
   while (previous !== cwdPath) {
-    result.push(path5.join(cwdPath, "node_modules/.bin"));
+    result.push(path6.join(cwdPath, "node_modules/.bin"));
     previous = cwdPath;
-    cwdPath = path5.resolve(cwdPath, "..");
+    cwdPath = path6.resolve(cwdPath, "..");
   }
 };
 var applyExecPath = (result, execPath, cwdPath) => {
   const execPathString = execPath instanceof URL ? fileURLToPath(execPath) : execPath;
-  result.push(path5.resolve(cwdPath, execPathString, ".."));
+  result.push(path6.resolve(cwdPath, execPathString, ".."));
 };
 var npmRunPathEnv = ({ env = process2.env, ...options } = {}) => {
   env = { ...env };
@@ -80617,11 +80750,11 @@ var makeError = ({
   const errorCode = error2 && error2.code;
   const prefix = getErrorPrefix({ timedOut, timeout, errorCode, signal, signalDescription, exitCode, isCanceled });
   const execaMessage = `Command ${prefix}: ${command}`;
-  const isError = Object.prototype.toString.call(error2) === "[object Error]";
-  const shortMessage = isError ? `${execaMessage}
+  const isError2 = Object.prototype.toString.call(error2) === "[object Error]";
+  const shortMessage = isError2 ? `${execaMessage}
 ${error2.message}` : execaMessage;
   const message = [shortMessage, stderr, stdout].filter(Boolean).join("\n");
-  if (isError) {
+  if (isError2) {
     error2.originalMessage = error2.message;
     error2.message = message;
   } else {
@@ -80792,7 +80925,7 @@ var addPipeMethods = (spawned) => {
 };
 
 // node_modules/execa/lib/stream.js
-import { createReadStream as createReadStream4, readFileSync as readFileSync2 } from "node:fs";
+import { createReadStream as createReadStream5, readFileSync as readFileSync2 } from "node:fs";
 var import_get_stream = __toESM(require_get_stream(), 1);
 var import_merge_stream = __toESM(require_merge_stream(), 1);
 var validateInputOptions = (input) => {
@@ -80819,7 +80952,7 @@ var getInput = ({ input, inputFile }) => {
     return input;
   }
   validateInputOptions(input);
-  return createReadStream4(inputFile);
+  return createReadStream5(inputFile);
 };
 var handleInput = (spawned, options) => {
   const input = getInput(options);
@@ -81029,7 +81162,7 @@ var handleArguments = (file, args, options = {}) => {
   };
   options.env = getEnv(options);
   options.stdio = normalizeStdio(options);
-  if (process5.platform === "win32" && path6.basename(file, ".exe") === "cmd") {
+  if (process5.platform === "win32" && path7.basename(file, ".exe") === "cmd") {
     args.unshift("/q");
   }
   return { file, args, options, parsed };
@@ -82957,10 +83090,10 @@ function noop3() {
 
 // node_modules/webtorrent/lib/torrent.js
 import EventEmitter15 from "events";
-import fs12 from "fs";
+import fs14 from "fs";
 import net2 from "net";
 import os9 from "os";
-import path7 from "path";
+import path8 from "path";
 
 // node_modules/addr-to-ip-port/index.js
 var ADDR_RE = /^\[?([^\]]+)]?:(\d+)$/;
@@ -83558,8 +83691,8 @@ var UDPTracker = class extends tracker_default {
     }
     function send(message, proxyInfo) {
       if (proxyInfo) {
-        const pack = import_socks.default.createUDPFrame({ host: hostname, port }, message);
-        socket.send(pack, 0, pack.length, proxyInfo.port, proxyInfo.host);
+        const pack2 = import_socks.default.createUDPFrame({ host: hostname, port }, message);
+        socket.send(pack2, 0, pack2.length, proxyInfo.port, proxyInfo.host);
       } else {
         socket.send(message, 0, message.length, port, hostname);
       }
@@ -86143,7 +86276,7 @@ var import_queue_microtask7 = __toESM(require_queue_microtask(), 1);
 var import_random_access_file = __toESM(require_random_access_file(), 1);
 import { statSync as statSync3, mkdir as mkdir2, rm as rm2 } from "fs";
 import os8 from "os";
-import { resolve as resolve3, join as join2, dirname as dirname2, basename } from "path";
+import { resolve as resolve3, join as join3, dirname as dirname2, basename } from "path";
 var import_thunky = __toESM(require_thunky(), 1);
 
 // node_modules/filename-reserved-regex/index.js
@@ -86163,7 +86296,7 @@ var Storage = class {
   constructor(chunkLength, opts = {}) {
     this.chunkLength = Number(chunkLength);
     if (!this.chunkLength) throw new Error("First argument must be a chunk length");
-    this.name = opts.name || join2("fs-chunk-store", arr2hex(randomBytes2(20)));
+    this.name = opts.name || join3("fs-chunk-store", arr2hex(randomBytes2(20)));
     this.addUID = opts.addUID;
     if (opts.files) {
       this.path = opts.path;
@@ -86184,9 +86317,9 @@ var Storage = class {
         let newPath = dirname2(file.path);
         const filename = basename(file.path);
         if (this.path) {
-          newPath = this.addUID ? resolve3(join2(this.path, this.name, newPath)) : resolve3(join2(this.path, newPath));
+          newPath = this.addUID ? resolve3(join3(this.path, this.name, newPath)) : resolve3(join3(this.path, newPath));
         }
-        newPath = join2(newPath, filename.replace(RESERVED_FILENAME_REGEX, ""));
+        newPath = join3(newPath, filename.replace(RESERVED_FILENAME_REGEX, ""));
         return { path: newPath, length: file.length, offset: file.offset };
       });
       this.length = this.files.reduce((sum, file) => {
@@ -86199,7 +86332,7 @@ var Storage = class {
       const len = Number(opts.length) || Infinity;
       this.files = [{
         offset: 0,
-        path: resolve3(opts.path || join2(TMP, this.name)),
+        path: resolve3(opts.path || join3(TMP, this.name)),
         length: len
       }];
       this.length = len;
@@ -86338,7 +86471,7 @@ var Storage = class {
   destroy(cb) {
     this.close(() => {
       if (this.addUID && this.path) {
-        rm2(resolve3(join2(this.path, this.name)), { recursive: true, maxBusyTries: 10 }, cb);
+        rm2(resolve3(join3(this.path, this.name)), { recursive: true, maxBusyTries: 10 }, cb);
       } else {
         const tasks = this.files.map((file) => {
           return (cb2) => {
@@ -87542,9 +87675,9 @@ var SUPPORTS_FSA = globalThis.navigator?.storage?.getDirectory && globalThis.Fil
 var FALLBACK_STORE = !process.browser || SUPPORTS_FSA ? Storage : import_memory_chunk_store.default;
 var TMP2;
 try {
-  TMP2 = path7.join(fs12.statSync("/tmp") && "/tmp", "webtorrent");
+  TMP2 = path8.join(fs14.statSync("/tmp") && "/tmp", "webtorrent");
 } catch (err) {
-  TMP2 = path7.join(typeof os9.tmpdir === "function" ? os9.tmpdir() : "/", "webtorrent");
+  TMP2 = path8.join(typeof os9.tmpdir === "function" ? os9.tmpdir() : "/", "webtorrent");
 }
 var IDLE_CALLBACK = typeof window !== "undefined" && typeof window.requestIdleCallback === "function" && window.requestIdleCallback;
 var Torrent = class extends EventEmitter15 {
@@ -87995,8 +88128,8 @@ var Torrent = class extends EventEmitter15 {
   getFileModtimes(cb) {
     const ret = [];
     (0, import_run_parallel_limit.default)(this.files.map((file, index) => (cb2) => {
-      const filePath = this.addUID ? path7.join(this.name + " - " + this.infoHash.slice(0, 8)) : path7.join(this.path, file.path);
-      fs12.stat(filePath, (err, stat3) => {
+      const filePath = this.addUID ? path8.join(this.name + " - " + this.infoHash.slice(0, 8)) : path8.join(this.path, file.path);
+      fs14.stat(filePath, (err, stat3) => {
         if (err && err.code !== "ENOENT") return cb2(err);
         ret[index] = stat3 && stat3.mtime.getTime();
         cb2(null);
@@ -89760,7 +89893,7 @@ var WebTorrent = class _WebTorrent extends EventEmitter16 {
     opts = opts ? Object.assign({}, opts) : {};
     opts.skipVerify = true;
     const isFilePath = typeof input === "string";
-    if (isFilePath) opts.path = path8.dirname(input);
+    if (isFilePath) opts.path = path9.dirname(input);
     if (!opts.createdBy) opts.createdBy = `WebTorrent/${VERSION_STR}`;
     const onTorrent = (torrent2) => {
       const tasks = [
@@ -89975,7 +90108,6 @@ function isFileList2(obj) {
 }
 
 // src/swarm/client-options.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
 function closedFleetClientOptions(overrides = {}) {
   return {
     dht: false,
@@ -89989,29 +90121,24 @@ function closedFleetClientOptions(overrides = {}) {
     ...overrides
   };
 }
+var UPLOAD_SLOTS = 1e3;
+
+// src/swarm/peer-id.ts
+import { randomBytes as randomBytes3 } from "node:crypto";
 var PEER_ID_PREFIX = "-MA0100-";
 function newPeerId() {
   return Buffer.concat([Buffer.from(PEER_ID_PREFIX), randomBytes3(12)]).toString("hex");
 }
-var SWARM_PIECES = 256;
-var SWARM_MAX_PIECE = 1024 * 1024;
-function swarmPieceLength(bytes, pieces = SWARM_PIECES, max = SWARM_MAX_PIECE) {
-  const target = bytes / pieces;
-  let length = 32 * 1024;
-  while (length < target && length < max) length *= 2;
-  return length;
-}
 
-// src/swarm/seeder.ts
-var SUPER_SEED_OUTSTANDING = 2;
-var SUPER_SEED_TOP_UP_MS = 500;
-var SEEDER_UPLOAD_SLOTS = 1e3;
+// src/swarm/super-seeder.ts
+var OUTSTANDING_OFFERS = 2;
+var TOP_UP_MS = 500;
 var SuperSeeder = class {
   constructor(pieces) {
     this.pieces = pieces;
     this.timer = setInterval(() => {
       for (const wire of this.wires) this.topUp(wire);
-    }, SUPER_SEED_TOP_UP_MS);
+    }, TOP_UP_MS);
     this.timer.unref();
   }
   pieces;
@@ -90051,7 +90178,7 @@ var SuperSeeder = class {
     if (offered === void 0 || wire.destroyed) return;
     let outstanding = 0;
     for (const index of offered) if (!wire.peerPieces.get(index)) outstanding++;
-    if (outstanding >= SUPER_SEED_OUTSTANDING) return;
+    if (outstanding >= OUTSTANDING_OFFERS) return;
     const score = new Array(this.pieces).fill(0);
     for (const other of this.wires) {
       const otherOffered = this.offered.get(other);
@@ -90059,7 +90186,7 @@ var SuperSeeder = class {
         if (other.peerPieces.get(index) || otherOffered.has(index)) score[index]++;
       }
     }
-    while (outstanding < SUPER_SEED_OUTSTANDING) {
+    while (outstanding < OUTSTANDING_OFFERS) {
       let best = -1;
       let ties = 0;
       for (let index = 0; index < this.pieces; index++) {
@@ -90079,23 +90206,24 @@ var SuperSeeder = class {
     }
   }
 };
+
+// src/swarm/webtorrent-internals.ts
+function pieceCount(torrent) {
+  return torrent.pieces.length;
+}
+
+// src/swarm/seeder.ts
 async function startSeeder(options) {
   const peerId = newPeerId();
-  const client = new WebTorrent(closedFleetClientOptions({ peerId, torrentPort: options.port ?? 0 }));
+  const client = new WebTorrent(closedFleetClientOptions({ peerId, torrentPort: 0 }));
   client.on("error", (error2) => options.onWarning?.(`seeder: ${String(error2)}`));
   let superSeeder;
   const torrent = await new Promise((resolve4, reject) => {
-    const added = client.add(options.torrent, {
-      path: path9.dirname(options.file),
-      skipVerify: true,
-      uploads: options.uploads ?? SEEDER_UPLOAD_SLOTS
+    const added = client.add(options.torrent, { path: path10.dirname(options.file), skipVerify: true, uploads: UPLOAD_SLOTS });
+    added.on("wire", (wire) => {
+      superSeeder ??= new SuperSeeder(pieceCount(added));
+      superSeeder.attach(wire);
     });
-    if (options.superSeed ?? true) {
-      added.on("wire", (wire) => {
-        superSeeder ??= new SuperSeeder(added.pieces.length);
-        superSeeder.attach(wire);
-      });
-    }
     added.once("error", reject);
     added.once("ready", () => resolve4(added));
   });
@@ -90113,7 +90241,7 @@ async function startSeeder(options) {
 }
 
 // src/swarm/torrent.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 function makeTorrent(spec) {
   const expectedPieces = Math.ceil(spec.length / spec.pieceLength);
   if (spec.pieces.length !== expectedPieces * 20) {
@@ -90135,56 +90263,8 @@ function makeTorrent(spec) {
     info: info2,
     "url-list": []
   });
-  const infoHash = createHash5("sha1").update(bencode_default.encode(info2)).digest("hex");
+  const infoHash = createHash6("sha1").update(bencode_default.encode(info2)).digest("hex");
   return { torrent: Buffer.from(torrent), infoHash, pieceLength: spec.pieceLength };
-}
-
-// src/swarm/pieces.ts
-import { createHash as createHash6 } from "node:crypto";
-import * as fs13 from "node:fs";
-import { Transform as Transform3 } from "node:stream";
-import { pipeline as pipeline5 } from "node:stream/promises";
-var PieceHasher = class extends Transform3 {
-  constructor(pieceLength) {
-    super();
-    this.pieceLength = pieceLength;
-  }
-  pieceLength;
-  hashes = [];
-  current = createHash6("sha1");
-  filled = 0;
-  _transform(chunk, _encoding, callback) {
-    let offset = 0;
-    while (offset < chunk.length) {
-      const take = Math.min(this.pieceLength - this.filled, chunk.length - offset);
-      this.current.update(chunk.subarray(offset, offset + take));
-      this.filled += take;
-      offset += take;
-      if (this.filled === this.pieceLength) this.closePiece();
-    }
-    callback(null, chunk);
-  }
-  _flush(callback) {
-    if (this.filled > 0) this.closePiece();
-    callback();
-  }
-  /** The concatenated 20-byte hashes, once the stream has ended. */
-  pieces() {
-    return Buffer.concat(this.hashes);
-  }
-  closePiece() {
-    this.hashes.push(this.current.digest());
-    this.current = createHash6("sha1");
-    this.filled = 0;
-  }
-};
-async function hashPiecesOfFile(file, pieceLength) {
-  const hasher = new PieceHasher(pieceLength);
-  await pipeline5(fs13.createReadStream(file, { highWaterMark: 1 << 20 }), hasher, async function* (source) {
-    for await (const _chunk of source) {
-    }
-  });
-  return hasher.pieces();
 }
 
 // src/swarm/tracker.ts
@@ -90233,6 +90313,47 @@ async function startTracker(options) {
       return new Promise((resolve4) => server.close(() => resolve4()));
     }
   };
+}
+
+// src/swarm/swarm.ts
+async function openSwarm(spec) {
+  let tracker;
+  let seeder;
+  try {
+    tracker = await startTracker({
+      port: spec.trackerPort,
+      intervalMs: spec.policy.intervalMs,
+      peersCacheLength: spec.policy.peersCacheLength,
+      onWarning: (message) => spec.onWarning(`tracker: ${message}`)
+    });
+    const announceUrl = tracker.announceUrl(await spec.address());
+    const pieceLength = swarmPieceLength(spec.payloadBytes);
+    const torrent = makeTorrent({
+      name: spec.payloadName,
+      length: spec.payloadBytes,
+      pieceLength,
+      pieces: await hashPiecesOfFile(spec.payloadFile, pieceLength),
+      announceUrl
+    });
+    tracker.allow(torrent.infoHash);
+    seeder = await startSeeder({ file: spec.payloadFile, torrent: torrent.torrent, onWarning: spec.onWarning });
+    const [openTracker, openSeeder] = [tracker, seeder];
+    return {
+      announceUrl,
+      infoHash: torrent.infoHash,
+      pieceLength,
+      torrent: torrent.torrent,
+      seederPeerId: openSeeder.peerId,
+      seederPort: openSeeder.port,
+      seederUploaded: () => openSeeder.uploaded(),
+      close: async () => {
+        await Promise.allSettled([openSeeder.close(), openTracker.close()]);
+      }
+    };
+  } catch (error2) {
+    await Promise.allSettled([seeder?.close(), tracker?.close()]);
+    throw error2;
+  }
 }
 
 // node_modules/yocto-queue/index.js
@@ -90404,11 +90525,385 @@ function validateConcurrency(concurrency) {
   }
 }
 
+// node_modules/is-network-error/index.js
+var objectToString = Object.prototype.toString;
+var isError = (value) => objectToString.call(value) === "[object Error]";
+var errorMessages = /* @__PURE__ */ new Set([
+  "network error",
+  // Chrome
+  "NetworkError when attempting to fetch resource.",
+  // Firefox
+  "The Internet connection appears to be offline.",
+  // Safari 16
+  "Network request failed",
+  // `cross-fetch`
+  "fetch failed",
+  // Undici (Node.js)
+  "terminated",
+  // Undici (Node.js)
+  " A network error occurred.",
+  // Bun (WebKit)
+  "Network connection lost"
+  // Cloudflare Workers (fetch)
+]);
+function isNetworkError(error2) {
+  const isValid = error2 && isError(error2) && error2.name === "TypeError" && typeof error2.message === "string";
+  if (!isValid) {
+    return false;
+  }
+  const { message, stack } = error2;
+  if (message === "Load failed" || message.startsWith("Load failed (") && message.endsWith(")")) {
+    return stack === void 0 || "__sentry_captured__" in error2;
+  }
+  if (message.startsWith("error sending request for url")) {
+    return true;
+  }
+  if (message === "Failed to fetch" || message.startsWith("Failed to fetch (") && message.endsWith(")")) {
+    return true;
+  }
+  return errorMessages.has(message);
+}
+
+// node_modules/p-retry/index.js
+function validateRetries(retries) {
+  if (typeof retries === "number") {
+    if (retries < 0) {
+      throw new TypeError("Expected `retries` to be a non-negative number.");
+    }
+    if (Number.isNaN(retries)) {
+      throw new TypeError("Expected `retries` to be a valid number or Infinity, got NaN.");
+    }
+  } else if (retries !== void 0) {
+    throw new TypeError("Expected `retries` to be a number or Infinity.");
+  }
+}
+function validateNumberOption(name, value, { min = 0, allowInfinity = false } = {}) {
+  if (value === void 0) {
+    return;
+  }
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    throw new TypeError(`Expected \`${name}\` to be a number${allowInfinity ? " or Infinity" : ""}.`);
+  }
+  if (!allowInfinity && !Number.isFinite(value)) {
+    throw new TypeError(`Expected \`${name}\` to be a finite number.`);
+  }
+  if (value < min) {
+    throw new TypeError(`Expected \`${name}\` to be \u2265 ${min}.`);
+  }
+}
+var AbortError2 = class extends Error {
+  constructor(message) {
+    super();
+    if (message instanceof Error) {
+      this.originalError = message;
+      ({ message } = message);
+    } else {
+      this.originalError = new Error(message);
+      this.originalError.stack = this.stack;
+    }
+    this.name = "AbortError";
+    this.message = message;
+  }
+};
+function calculateDelay(retriesConsumed, options) {
+  const attempt = Math.max(1, retriesConsumed + 1);
+  const random = options.randomize ? Math.random() + 1 : 1;
+  let timeout = Math.round(random * options.minTimeout * options.factor ** (attempt - 1));
+  timeout = Math.min(timeout, options.maxTimeout);
+  return timeout;
+}
+function calculateRemainingTime(start, max) {
+  if (!Number.isFinite(max)) {
+    return max;
+  }
+  return max - (performance.now() - start);
+}
+async function onAttemptFailure({ error: error2, attemptNumber, retriesConsumed, startTime, options }) {
+  const normalizedError = error2 instanceof Error ? error2 : new TypeError(`Non-error was thrown: "${error2}". You should only throw errors.`);
+  if (normalizedError instanceof AbortError2) {
+    throw normalizedError.originalError;
+  }
+  const retriesLeft = Number.isFinite(options.retries) ? Math.max(0, options.retries - retriesConsumed) : options.retries;
+  const maxRetryTime = options.maxRetryTime ?? Number.POSITIVE_INFINITY;
+  const context = Object.freeze({
+    error: normalizedError,
+    attemptNumber,
+    retriesLeft,
+    retriesConsumed
+  });
+  await options.onFailedAttempt(context);
+  if (calculateRemainingTime(startTime, maxRetryTime) <= 0) {
+    throw normalizedError;
+  }
+  const consumeRetry = await options.shouldConsumeRetry(context);
+  const remainingTime = calculateRemainingTime(startTime, maxRetryTime);
+  if (remainingTime <= 0 || retriesLeft <= 0) {
+    throw normalizedError;
+  }
+  if (normalizedError instanceof TypeError && !isNetworkError(normalizedError)) {
+    if (consumeRetry) {
+      throw normalizedError;
+    }
+    options.signal?.throwIfAborted();
+    return false;
+  }
+  if (!await options.shouldRetry(context)) {
+    throw normalizedError;
+  }
+  if (!consumeRetry) {
+    options.signal?.throwIfAborted();
+    return false;
+  }
+  const delayTime = calculateDelay(retriesConsumed, options);
+  const finalDelay = Math.min(delayTime, remainingTime);
+  options.signal?.throwIfAborted();
+  if (finalDelay > 0) {
+    await new Promise((resolve4, reject) => {
+      const onAbort = () => {
+        clearTimeout(timeoutToken);
+        options.signal?.removeEventListener("abort", onAbort);
+        reject(options.signal.reason);
+      };
+      const timeoutToken = setTimeout(() => {
+        options.signal?.removeEventListener("abort", onAbort);
+        resolve4();
+      }, finalDelay);
+      if (options.unref) {
+        timeoutToken.unref?.();
+      }
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+  options.signal?.throwIfAborted();
+  return true;
+}
+async function pRetry(input, options = {}) {
+  options = { ...options };
+  validateRetries(options.retries);
+  if (Object.hasOwn(options, "forever")) {
+    throw new Error("The `forever` option is no longer supported. For many use-cases, you can set `retries: Infinity` instead.");
+  }
+  options.retries ??= 10;
+  options.factor ??= 2;
+  options.minTimeout ??= 1e3;
+  options.maxTimeout ??= Number.POSITIVE_INFINITY;
+  options.maxRetryTime ??= Number.POSITIVE_INFINITY;
+  options.randomize ??= false;
+  options.onFailedAttempt ??= () => {
+  };
+  options.shouldRetry ??= () => true;
+  options.shouldConsumeRetry ??= () => true;
+  validateNumberOption("factor", options.factor, { min: 0, allowInfinity: false });
+  validateNumberOption("minTimeout", options.minTimeout, { min: 0, allowInfinity: false });
+  validateNumberOption("maxTimeout", options.maxTimeout, { min: 0, allowInfinity: true });
+  validateNumberOption("maxRetryTime", options.maxRetryTime, { min: 0, allowInfinity: true });
+  if (!(options.factor > 0)) {
+    options.factor = 1;
+  }
+  options.signal?.throwIfAborted();
+  let attemptNumber = 0;
+  let retriesConsumed = 0;
+  const startTime = performance.now();
+  while (Number.isFinite(options.retries) ? retriesConsumed <= options.retries : true) {
+    attemptNumber++;
+    try {
+      options.signal?.throwIfAborted();
+      const result = await input(attemptNumber);
+      options.signal?.throwIfAborted();
+      return result;
+    } catch (error2) {
+      if (await onAttemptFailure({
+        error: error2,
+        attemptNumber,
+        retriesConsumed,
+        startTime,
+        options
+      })) {
+        retriesConsumed++;
+      }
+    }
+  }
+  throw new Error("Retry attempts exhausted without throwing an error.");
+}
+
+// src/fleet/host-link.ts
+var HostSetupError = class extends Error {
+  constructor(message, retry) {
+    super(message);
+    this.retry = retry;
+    this.name = "HostSetupError";
+  }
+  retry;
+};
+
+// src/fleet/host-state.ts
+function newHostState(target) {
+  return {
+    target,
+    phase: "waiting",
+    alreadyPresent: false,
+    seeding: false,
+    have: 0,
+    total: 0,
+    fromSeeder: 0,
+    fromPeers: 0,
+    uploaded: 0,
+    agentExited: false
+  };
+}
+function isSettled(state) {
+  return state.phase === "done" || state.phase === "failed";
+}
+function markFailed(state, reason) {
+  if (isSettled(state)) return false;
+  state.phase = "failed";
+  state.error = reason;
+  return true;
+}
+function applyEvent(state, event, secondsSinceTransferStart) {
+  switch (event.type) {
+    case "progress": {
+      const first = state.have === 0 && event.have > 0;
+      state.have = event.have;
+      state.total = event.total;
+      state.fromSeeder = event.fromSeeder;
+      state.fromPeers = event.fromPeers;
+      state.uploaded = event.uploaded;
+      return first ? "first-bytes" : void 0;
+    }
+    case "done":
+      if (isSettled(state)) return void 0;
+      state.phase = "done";
+      state.alreadyPresent = event.alreadyPresent;
+      state.seeding = event.seeding;
+      state.fromSeeder = event.fromSeeder;
+      state.fromPeers = event.fromPeers;
+      state.have = state.total || state.have;
+      state.seconds = secondsSinceTransferStart;
+      return "settled";
+    case "error":
+      if (state.phase === "done") return "late-error";
+      return markFailed(state, `${event.code}: ${event.message}`) ? "settled" : void 0;
+    case "exit":
+      state.uploaded = event.uploaded;
+      return void 0;
+    case "hello":
+      return void 0;
+  }
+}
+function deadlineReason(state, deadlineMs) {
+  const percent = state.total > 0 ? Math.floor(100 * state.have / state.total) : 0;
+  const where = state.phase === "transferring" ? `had ${percent} % of the payload` : "was still being connected";
+  return `missed the ${deadlineMs / 1e3} s deadline (${where})`;
+}
+
+// src/fleet/fleet-runner.ts
+function runFleet(run2) {
+  const retry = run2.retry ?? SETUP_RETRY;
+  const states = run2.hosts.map(newHostState);
+  const links = [];
+  const deadlineAt = run2.transferStart + run2.deadlineMs;
+  let settle = () => {
+  };
+  const allSettled = new Promise((resolve4) => settle = resolve4);
+  const checkSettled = () => {
+    if (states.every(isSettled)) settle();
+  };
+  const fail = (state, reason) => {
+    if (markFailed(state, reason)) checkSettled();
+  };
+  const onEvent = (state, event) => {
+    const secondsIn = (Date.now() - run2.transferStart) / 1e3;
+    const outcome = applyEvent(state, event, secondsIn);
+    if (outcome === "settled") checkSettled();
+    else if (outcome === "first-bytes") run2.log(`${state.target.label}: first pieces ${secondsIn.toFixed(1)} s into the transfer`);
+    else if (outcome === "late-error" && event.type === "error") run2.log(`${state.target.label}: after its release was in place: ${event.message}`);
+  };
+  const startHost = async (index) => {
+    const state = states[index];
+    const { label } = state.target;
+    if (isSettled(state) || run2.signal.aborted) return;
+    state.phase = "connecting";
+    const listener = {
+      event: (event) => onEvent(state, event),
+      log: (message) => run2.log(`${label}: ${message}`),
+      notice: (message) => run2.notice(`${label}: ${message}`)
+    };
+    try {
+      await pRetry(
+        async () => {
+          if (isSettled(state)) throw new AbortError2("stopped before the agent started");
+          const link = run2.connect(state.target, listener);
+          links[index] = link;
+          try {
+            await link.start(run2.job);
+          } catch (error2) {
+            await link.stop(0);
+            throw error2;
+          }
+        },
+        {
+          retries: retry.attempts - 1,
+          factor: 2,
+          minTimeout: retry.minDelayMs,
+          maxTimeout: retry.maxDelayMs,
+          randomize: true,
+          signal: run2.signal,
+          shouldRetry: ({ error: error2, attemptNumber }) => {
+            const again = error2 instanceof HostSetupError && error2.retry !== "never" && !isSettled(state) && deadlineAt - Date.now() > retry.minTimeLeftMs;
+            if (again) {
+              const line = `${error2.message}; connecting again (attempt ${attemptNumber + 1} of ${retry.attempts})`;
+              if (error2.retry === "loudly") listener.notice(line);
+              else listener.log(line);
+            }
+            return again;
+          }
+        }
+      );
+    } catch (error2) {
+      fail(state, error2.message);
+      state.agentExited = true;
+      return;
+    }
+    if (state.phase === "connecting") state.phase = "transferring";
+    void links[index].closed().then((why) => {
+      state.agentExited = true;
+      fail(state, why);
+    });
+  };
+  const limit = pLimit(run2.concurrency);
+  run2.hosts.forEach((_target, index) => void limit(() => startHost(index)));
+  const deadlineTimer = setTimeout(() => {
+    for (const state of states) fail(state, deadlineReason(state, run2.deadlineMs));
+  }, Math.max(0, deadlineAt - Date.now()));
+  const onAbort = () => {
+    for (const state of states) fail(state, "the deploy was cancelled");
+  };
+  run2.signal.addEventListener("abort", onAbort, { once: true });
+  checkSettled();
+  let settledAt = 0;
+  const finished = allSettled.then(async () => {
+    settledAt = Date.now();
+    clearTimeout(deadlineTimer);
+    run2.signal.removeEventListener("abort", onAbort);
+    limit.clearQueue();
+    await Promise.all(
+      links.map(async (link, index) => {
+        if (link === void 0) return;
+        await link.stop(run2.stopGraceMs ?? AGENT_STOP_GRACE_MS);
+        states[index].agentExited = true;
+      })
+    );
+  });
+  return { states, finished, settledAt: () => settledAt };
+}
+
+// src/fleet/ssh-host-link.ts
+import { setTimeout as sleep } from "node:timers/promises";
+
 // src/protocol/events.ts
-import { StringDecoder } from "node:string_decoder";
 var PROTOCOL_VERSION = 2;
 var HEARTBEAT = "\n";
-var HEARTBEAT_INTERVAL_MS = 2e3;
 function encodeJob(job) {
   return JSON.stringify(job) + "\n";
 }
@@ -90427,6 +90922,9 @@ function decodeEvent(line) {
   if (typeof type2 !== "string" || !EVENT_TYPES.has(type2)) return void 0;
   return value;
 }
+
+// src/protocol/line-splitter.ts
+import { StringDecoder } from "node:string_decoder";
 var LineSplitter = class {
   constructor(onLine, maxLine = 1 << 20) {
     this.onLine = onLine;
@@ -90438,16 +90936,20 @@ var LineSplitter = class {
   // Decodes across chunk boundaries: SSH may split a multi-byte character between two chunks.
   decoder = new StringDecoder("utf8");
   push(chunk) {
-    this.rest += typeof chunk === "string" ? chunk : this.decoder.write(chunk);
-    let index;
-    while ((index = this.rest.indexOf("\n")) >= 0) {
-      const line = this.rest.slice(0, index);
-      this.rest = this.rest.slice(index + 1);
+    const text = typeof chunk === "string" ? chunk : this.decoder.write(chunk);
+    let from = 0;
+    let newline;
+    while ((newline = text.indexOf("\n", from)) >= 0) {
+      const line = this.rest + text.slice(from, newline);
+      this.rest = "";
+      from = newline + 1;
       this.onLine(line);
     }
+    this.rest += text.slice(from);
     if (this.rest.length > this.maxLine) {
-      this.onLine(this.rest);
+      const cut = this.rest;
       this.rest = "";
+      this.onLine(cut);
     }
   }
   end() {
@@ -90461,7 +90963,7 @@ var LineSplitter = class {
 var import_is_stream3 = __toESM(require_is_stream(), 1);
 var import_make_dir = __toESM(require_make_dir(), 1);
 import invariant2, { AssertionError } from "assert";
-import fs15 from "fs";
+import fs16 from "fs";
 import fsPath2 from "path";
 
 // node_modules/sb-promise-queue/lib/esm/index.mjs
@@ -90533,19 +91035,19 @@ var PromiseQueue = class {
 };
 
 // node_modules/sb-scandir/lib/esm/index.mjs
-import fs14 from "fs";
+import fs15 from "fs";
 import fsPath from "path";
 import invariant from "assert";
 var defaultFilesystem = {
   join(pathA, pathB) {
     return fsPath.join(pathA, pathB);
   },
-  basename(path12) {
-    return fsPath.basename(path12);
+  basename(path13) {
+    return fsPath.basename(path13);
   },
-  stat(path12) {
+  stat(path13) {
     return new Promise((resolve4, reject) => {
-      fs14.stat(path12, (err, res) => {
+      fs15.stat(path13, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -90554,9 +91056,9 @@ var defaultFilesystem = {
       });
     });
   },
-  readdir(path12) {
+  readdir(path13) {
     return new Promise((resolve4, reject) => {
-      fs14.readdir(path12, (err, res) => {
+      fs15.readdir(path13, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -90566,19 +91068,19 @@ var defaultFilesystem = {
     });
   }
 };
-async function scanDirectoryInternal({ path: path12, recursive, validate, result, fileSystem, queue, reject }) {
-  const itemStat = await fileSystem.stat(path12);
+async function scanDirectoryInternal({ path: path13, recursive, validate, result, fileSystem, queue, reject }) {
+  const itemStat = await fileSystem.stat(path13);
   if (itemStat.isFile()) {
-    result.files.push(path12);
+    result.files.push(path13);
   } else if (itemStat.isDirectory()) {
-    result.directories.push(path12);
+    result.directories.push(path13);
   }
   if (!itemStat.isDirectory() || recursive === "none") {
     return;
   }
-  const contents = await fileSystem.readdir(path12);
+  const contents = await fileSystem.readdir(path13);
   contents.forEach((item) => {
-    const itemPath = fileSystem.join(path12, item);
+    const itemPath = fileSystem.join(path13, item);
     if (!validate(itemPath)) {
       return;
     }
@@ -90593,8 +91095,8 @@ async function scanDirectoryInternal({ path: path12, recursive, validate, result
     })).catch(reject);
   });
 }
-async function scanDirectory(path12, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem } = {}) {
-  invariant(path12 && typeof path12 === "string", "path must be a valid string");
+async function scanDirectory(path13, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem } = {}) {
+  invariant(path13 && typeof path13 === "string", "path must be a valid string");
   invariant(typeof recursive === "boolean", "options.recursive must be a valid boolean");
   invariant(validate === null || typeof validate === "function", "options.validate must be a valid function");
   invariant(typeof concurrency === "number", "options.concurrency must be a valid number");
@@ -90606,7 +91108,7 @@ async function scanDirectory(path12, { recursive = true, validate = null, concur
   const mergedFileSystem = { ...defaultFilesystem, ...fileSystem };
   await new Promise((resolve4, reject) => {
     scanDirectoryInternal({
-      path: path12,
+      path: path13,
       recursive: recursive ? "deep" : "shallow",
       validate: validate != null ? validate : (item) => mergedFileSystem.basename(item).slice(0, 1) !== ".",
       result,
@@ -90623,7 +91125,7 @@ var esm_default = scanDirectory;
 var import_shell_escape = __toESM(require_shell_escape(), 1);
 var import_ssh22 = __toESM(require_lib2(), 1);
 var DEFAULT_CONCURRENCY = 1;
-var DEFAULT_VALIDATE = (path12) => !fsPath2.basename(path12).startsWith(".");
+var DEFAULT_VALIDATE = (path13) => !fsPath2.basename(path13).startsWith(".");
 var DEFAULT_TICK = () => {
 };
 var SSHError = class extends Error {
@@ -90632,15 +91134,15 @@ var SSHError = class extends Error {
     this.code = code;
   }
 };
-function unixifyPath(path12) {
-  if (path12.includes("\\")) {
-    return path12.split("\\").join("/");
+function unixifyPath(path13) {
+  if (path13.includes("\\")) {
+    return path13.split("\\").join("/");
   }
-  return path12;
+  return path13;
 }
 async function readFile(filePath) {
   return new Promise((resolve4, reject) => {
-    fs15.readFile(filePath, "utf8", (err, res) => {
+    fs16.readFile(filePath, "utf8", (err, res) => {
       if (err) {
         reject(err);
       } else {
@@ -90650,11 +91152,11 @@ async function readFile(filePath) {
   });
 }
 var SFTP_MKDIR_ERR_CODE_REGEXP = /Error: (E[\S]+): /;
-async function makeDirectoryWithSftp(path12, sftp) {
+async function makeDirectoryWithSftp(path13, sftp) {
   let stats = null;
   try {
     stats = await new Promise((resolve4, reject) => {
-      sftp.stat(path12, (err, res) => {
+      sftp.stat(path13, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -90672,7 +91174,7 @@ async function makeDirectoryWithSftp(path12, sftp) {
   }
   try {
     await new Promise((resolve4, reject) => {
-      sftp.mkdir(path12, (err) => {
+      sftp.mkdir(path13, (err) => {
         if (err) {
           reject(err);
         } else {
@@ -90923,20 +91425,20 @@ var NodeSSH = class {
     }
     return response;
   }
-  async mkdir(path12, method = "sftp", givenSftp = null) {
-    invariant2(typeof path12 === "string", "path must be a valid string");
+  async mkdir(path13, method = "sftp", givenSftp = null) {
+    invariant2(typeof path13 === "string", "path must be a valid string");
     invariant2(typeof method === "string" && (method === "sftp" || method === "exec"), "method must be either sftp or exec");
     invariant2(givenSftp == null || typeof givenSftp === "object", "sftp must be a valid object");
     if (method === "exec") {
-      await this.exec("mkdir", ["-p", unixifyPath(path12)]);
+      await this.exec("mkdir", ["-p", unixifyPath(path13)]);
       return;
     }
     const sftp = givenSftp || await this.requestSFTP();
-    const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path12), sftp).catch(async (error2) => {
+    const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path13), sftp).catch(async (error2) => {
       if (!retry || error2 == null || error2.message !== "No such file" && error2.code !== "ENOENT") {
         throw error2;
       }
-      await this.mkdir(fsPath2.dirname(path12), "sftp", sftp);
+      await this.mkdir(fsPath2.dirname(path13), "sftp", sftp);
       await makeSftpDirectory(false);
     });
     try {
@@ -90975,7 +91477,7 @@ var NodeSSH = class {
     invariant2(givenSftp == null || typeof givenSftp === "object", "sftp must be a valid object");
     invariant2(transferOptions == null || typeof transferOptions === "object", "transferOptions must be a valid object");
     invariant2(await new Promise((resolve4) => {
-      fs15.access(localFile, fs15.constants.R_OK, (err) => {
+      fs16.access(localFile, fs16.constants.R_OK, (err) => {
         resolve4(err === null);
       });
     }), `localFile does not exist at ${localFile}`);
@@ -91039,7 +91541,7 @@ var NodeSSH = class {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
     const localDirectoryStat = await new Promise((resolve4) => {
-      fs15.stat(localDirectory, (err, stat3) => {
+      fs16.stat(localDirectory, (err, stat3) => {
         resolve4(stat3 || null);
       });
     });
@@ -91092,7 +91594,7 @@ var NodeSSH = class {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
     const localDirectoryStat = await new Promise((resolve4) => {
-      fs15.stat(localDirectory, (err, stat3) => {
+      fs16.stat(localDirectory, (err, stat3) => {
         resolve4(stat3 || null);
       });
     });
@@ -91104,15 +91606,15 @@ var NodeSSH = class {
       validate,
       concurrency,
       fileSystem: {
-        basename(path12) {
-          return fsPath2.posix.basename(path12);
+        basename(path13) {
+          return fsPath2.posix.basename(path13);
         },
         join(pathA, pathB) {
           return fsPath2.posix.join(pathA, pathB);
         },
-        readdir(path12) {
+        readdir(path13) {
           return new Promise((resolve4, reject) => {
-            sftp.readdir(path12, (err, res) => {
+            sftp.readdir(path13, (err, res) => {
               if (err) {
                 reject(err);
               } else {
@@ -91121,9 +91623,9 @@ var NodeSSH = class {
             });
           });
         },
-        stat(path12) {
+        stat(path13) {
           return new Promise((resolve4, reject) => {
-            sftp.stat(path12, (err, res) => {
+            sftp.stat(path13, (err, res) => {
               if (err) {
                 reject(err);
               } else {
@@ -91266,7 +91768,7 @@ var NodeSSH = class {
   }
 };
 
-// src/fleet/connect.ts
+// src/ssh/connect.ts
 var ConnectError = class extends Error {
   constructor(message, transient) {
     super(message);
@@ -91275,8 +91777,6 @@ var ConnectError = class extends Error {
   }
   transient;
 };
-var KEEPALIVE_SILENCE_MS = 3e4;
-var KEEPALIVE_INTERVAL_MS = 5e3;
 var TRANSIENT = /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|Timed out while waiting for handshake|Connection lost before handshake|kex_exchange_identification|Not connected/i;
 async function connectOnce(target, credentials, timeoutMs) {
   const ssh = new NodeSSH();
@@ -91289,8 +91789,8 @@ async function connectOnce(target, credentials, timeoutMs) {
       privateKey: credentials.privateKey,
       passphrase: credentials.passphrase,
       readyTimeout: timeoutMs,
-      keepaliveInterval: KEEPALIVE_INTERVAL_MS,
-      keepaliveCountMax: KEEPALIVE_SILENCE_MS / KEEPALIVE_INTERVAL_MS,
+      keepaliveInterval: SSH_KEEPALIVE.intervalMs,
+      keepaliveCountMax: SSH_KEEPALIVE.silenceMs / SSH_KEEPALIVE.intervalMs,
       hostVerifier: credentials.knownHosts === void 0 ? void 0 : (key) => {
         const verdict = verifyHostKey(credentials.knownHosts, target.host, target.port, key);
         if (!verdict.ok) hostKeyProblem = verdict.reason;
@@ -91327,34 +91827,8 @@ function describeConnectError(error2, target) {
   }
   return new ConnectError(`SSH to ${where} failed: ${message}`, TRANSIENT.test(message) || TRANSIENT.test(code ?? ""));
 }
-async function connectWithRetry(target, credentials, policy) {
-  let lastError;
-  for (let attempt = 1; attempt <= policy.attempts; attempt++) {
-    const remaining = policy.giveUpAt - Date.now();
-    if (remaining < 1e3) break;
-    try {
-      return await connectOnce(target, credentials, Math.min(policy.timeoutMs, remaining));
-    } catch (error2) {
-      lastError = error2;
-      if (!lastError.transient) throw lastError;
-      const pause = Math.min(8e3, 500 * 2 ** (attempt - 1)) * (0.5 + Math.random());
-      if (attempt < policy.attempts) await new Promise((resolve4) => setTimeout(resolve4, Math.min(pause, Math.max(0, policy.giveUpAt - Date.now() - 1e3))));
-    }
-  }
-  throw lastError ?? new ConnectError(`no time left to connect to ${target.host}:${target.port}`, false);
-}
 
-// src/fleet/agent-bundle.ts
-import { createHash as createHash7 } from "node:crypto";
-import { gzipSync } from "node:zlib";
-
-// src/fleet/shell.ts
-function shellQuote(word) {
-  if (/^[A-Za-z0-9_./=:@%+-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-// src/fleet/paced-stdin.ts
+// src/ssh/paced-stdin.ts
 var ACK_EVERY_BYTES = 8 * 1024;
 var WINDOW_BYTES = 32 * 1024;
 var CHUNK_BYTES = ACK_EVERY_BYTES;
@@ -91397,111 +91871,111 @@ function writePaced(channel, data) {
   });
 }
 
-// src/fleet/agent-bundle.ts
-function makeAgentBundle(source) {
-  return { sha256: createHash7("sha256").update(source).digest("hex"), gzipped: gzipSync(source, { level: 9 }) };
-}
-var INSTALL_SCRIPT = `const {pipeline,Transform}=require("stream"),zlib=require("zlib"),fs=require("fs"),hash=require("crypto").createHash("sha256");let read=0,acked=0;const ack=new Transform({transform(chunk,_,done){read+=chunk.length;while(read-acked>=${ACK_EVERY_BYTES}){acked+=${ACK_EVERY_BYTES};process.stdout.write(".")}done(null,chunk)}});pipeline(process.stdin,ack,zlib.createGunzip(),new Transform({transform(chunk,_,done){hash.update(chunk);done(null,chunk)}}),fs.createWriteStream(process.argv[1]),(error)=>{if(error){console.error(error.message);process.exit(1)}if(hash.digest("hex")!==process.argv[2]){console.error("the agent arrived damaged (sha256 differs)");process.exit(1)}})`;
-function installCommand(node, agentDir, agentPath, sha256) {
-  return `umask 077 && mkdir -p ${agentDir} && t=${agentPath}.tmp.$$ && { ${node} -e ${shellQuote(INSTALL_SCRIPT)} "$t" ${sha256} && mv -f "$t" ${agentPath}; } || { s=$?; rm -f "$t"; exit $s; }`;
+// src/ssh/shell.ts
+function shellQuote(word) {
+  if (/^[A-Za-z0-9_./=:@%+-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-// src/fleet/host-session.ts
+// src/fleet/agent-install.ts
 var MIN_NODE_MAJOR = 20;
 var AGENT_DIR = '"$HOME"/.murder-action';
-var HostSetupError = class extends Error {
-};
-var SetupInterrupted = class extends HostSetupError {
-};
-var SETUP_ATTEMPTS = 3;
-var HostSession = class {
-  constructor(options) {
+function agentPath(agent) {
+  return `${AGENT_DIR}/agent-${agent.sha256.slice(0, 16)}.mjs`;
+}
+function probeCommand(nodePath, agent) {
+  const path13 = agentPath(agent);
+  return `v=$(${shellQuote(nodePath)} --version 2>/dev/null) || v=none; echo "node=$v"; if [ -f ${path13} ]; then echo agent=present; else echo agent=missing; fi`;
+}
+function readProbe(stdout, nodePath) {
+  const version = /node=(\S+)/.exec(stdout)?.[1] ?? "none";
+  const major = /^v(\d+)\./.exec(version)?.[1];
+  const agentPresent = stdout.includes("agent=present");
+  if (major === void 0) return { agentPresent, problem: `no Node.js at node-path "${nodePath}" on the host; install Node \u2265 ${MIN_NODE_MAJOR} or set node-path` };
+  if (Number(major) < MIN_NODE_MAJOR) {
+    return { agentPresent, problem: `Node ${version} on the host is too old: the agent needs Node \u2265 ${MIN_NODE_MAJOR} (set node-path to a newer one)` };
+  }
+  return { agentPresent };
+}
+var INSTALL_SCRIPT = `const {pipeline,Transform}=require("stream"),zlib=require("zlib"),fs=require("fs"),hash=require("crypto").createHash("sha256");let read=0,acked=0;const ack=new Transform({transform(chunk,_,done){read+=chunk.length;while(read-acked>=${ACK_EVERY_BYTES}){acked+=${ACK_EVERY_BYTES};process.stdout.write(".")}done(null,chunk)}});pipeline(process.stdin,ack,zlib.createGunzip(),new Transform({transform(chunk,_,done){hash.update(chunk);done(null,chunk)}}),fs.createWriteStream(process.argv[1]),(error)=>{if(error){console.error(error.message);process.exit(1)}if(hash.digest("hex")!==process.argv[2]){console.error("the agent arrived damaged (sha256 differs)");process.exit(1)}})`;
+function installCommand(nodePath, agent) {
+  const path13 = agentPath(agent);
+  return `umask 077 && mkdir -p ${AGENT_DIR} && t=${path13}.tmp.$$ && { ${shellQuote(nodePath)} -e ${shellQuote(INSTALL_SCRIPT)} "$t" ${agent.sha256} && mv -f "$t" ${path13}; } || { s=$?; rm -f "$t"; exit $s; }`;
+}
+function launchCommand(nodePath, agent) {
+  return `exec ${shellQuote(nodePath)} ${agentPath(agent)}`;
+}
+
+// src/fleet/ssh-host-link.ts
+function sshHostLinks(options) {
+  return (target, listener) => new SshHostLink(target, listener, options);
+}
+var SshHostLink = class {
+  constructor(target, listener, options) {
+    this.target = target;
+    this.listener = listener;
     this.options = options;
   }
+  target;
+  listener;
   options;
   ssh;
   channel;
   agentPid;
   stderrTail = "";
-  closed;
+  whenChannelClosed;
   exitCode = null;
   exitSignal;
   /** The last error on the SSH connection (e.g. 'Keepalive timeout' when the network to the host is gone). */
   connectionError;
   stopped = false;
   heartbeat;
-  get target() {
-    return this.options.target;
-  }
-  /**
-   * Connects and starts the agent. A connection that drops on the way (a blip, a restarted sshd)
-   * is tried again on a new one while the deadline allows: every step before the agent runs can
-   * be repeated (the agent is installed under a temporary name and renamed only when whole), and
-   * an agent whose session died with it stops by itself.
-   */
-  async start() {
+  async start(job) {
     const began = Date.now();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.setUp(began);
-        return;
-      } catch (error2) {
-        const again = error2 instanceof SetupInterrupted && attempt < SETUP_ATTEMPTS && !this.stopped && this.options.giveUpAt - Date.now() > 5e3;
-        if (!again) throw error2;
-        this.options.onNotice(`${error2.message}; connecting again (attempt ${attempt + 1} of ${SETUP_ATTEMPTS})`);
-        this.ssh?.dispose();
-        this.connectionError = void 0;
-      }
-    }
-  }
-  async setUp(began) {
-    const { target, credentials, giveUpAt } = this.options;
     const since = () => `${((Date.now() - began) / 1e3).toFixed(1)} s`;
-    this.ssh = await connectWithRetry(target, credentials, { attempts: 5, timeoutMs: 2e4, giveUpAt });
+    const { credentials, giveUpAt, agent, nodePath } = this.options;
+    const timeLeft = giveUpAt - Date.now();
+    if (timeLeft < 1e3) throw new HostSetupError(`no time left to connect to ${this.target.host}:${this.target.port}`, "never");
+    try {
+      this.ssh = await connectOnce(this.target, credentials, Math.min(SSH_CONNECT_TIMEOUT_MS, timeLeft));
+    } catch (error2) {
+      const connectError = error2;
+      throw new HostSetupError(connectError.message, connectError.transient ? "quietly" : "never");
+    }
     this.ssh.connection?.on("error", (error2) => this.connectionError = error2.message);
     const timeline = [`connected after ${since()}`];
     this.throwIfStopped();
     let step = "checking Node on the host";
     try {
-      const agentPath = `${AGENT_DIR}/agent-${this.options.agent.sha256.slice(0, 16)}.mjs`;
-      const node = shellQuote(this.options.nodePath);
-      const probe = await this.ssh.execCommand(
-        `v=$(${node} --version 2>/dev/null) || v=none; echo "node=$v"; if [ -f ${agentPath} ]; then echo agent=present; else echo agent=missing; fi`
-      );
+      const probe = await this.ssh.execCommand(probeCommand(nodePath, agent));
       this.throwIfConnectionLost(`while ${step}`);
-      const version = /node=(\S+)/.exec(probe.stdout)?.[1] ?? "none";
-      const major = /^v(\d+)\./.exec(version)?.[1];
-      if (major === void 0) {
-        throw new HostSetupError(`no Node.js at node-path "${this.options.nodePath}" on the host; install Node \u2265 ${MIN_NODE_MAJOR} or set node-path`);
-      }
-      if (Number(major) < MIN_NODE_MAJOR) {
-        throw new HostSetupError(`Node ${version} on the host is too old: the agent needs Node \u2265 ${MIN_NODE_MAJOR} (set node-path to a newer one)`);
-      }
-      if (!probe.stdout.includes("agent=present")) {
+      const { agentPresent, problem } = readProbe(probe.stdout, nodePath);
+      if (problem !== void 0) throw new HostSetupError(problem, "never");
+      if (!agentPresent) {
         step = "sending the agent";
-        const { sha256, gzipped } = this.options.agent;
-        const ship = await writePaced(await openExecChannel(this.ssh.connection, installCommand(node, AGENT_DIR, agentPath, sha256)), gzipped);
+        const ship = await writePaced(await openExecChannel(this.ssh.connection, installCommand(nodePath, agent)), agent.gzipped);
         this.throwIfConnectionLost(`while ${step}`);
         if (ship.code !== 0) {
-          throw new HostSetupError(`could not install the agent in ~/.murder-action: ${ship.stderr.trim() || (ship.signal ?? `exit ${ship.code}`)}`);
+          throw new HostSetupError(`could not install the agent in ~/.murder-action: ${ship.stderr.trim() || (ship.signal ?? `exit ${ship.code}`)}`, "never");
         }
         timeline.push(`agent sent after ${since()}`);
       }
       this.throwIfStopped();
       step = "starting the agent";
-      await this.launch(`exec ${node} ${agentPath}`);
+      await this.launch(launchCommand(nodePath, agent), job);
       timeline.push(`agent started after ${since()}`);
-      this.options.onLog(timeline.join(", "));
+      this.listener.log(timeline.join(", "));
     } catch (error2) {
       if (error2 instanceof HostSetupError) throw error2;
       const lost = this.connectionLost(`while ${step}`);
-      throw lost !== void 0 ? new SetupInterrupted(lost) : new HostSetupError(`SSH failed while ${step}: ${error2.message}`);
+      if (lost !== void 0) throw new HostSetupError(lost, "loudly");
+      throw new HostSetupError(`SSH failed while ${step}: ${error2.message}`, "never");
     }
   }
   /** Why the connection is gone, for a person (`when` says what it interrupted); undefined while it is up. */
   connectionLost(when) {
     if (this.connectionError !== void 0 && /keepalive/i.test(this.connectionError)) {
-      return `lost the SSH connection ${when}: the host stopped answering SSH keepalives for ${KEEPALIVE_SILENCE_MS / 1e3} s (the host or the network between it and the runner went down)`;
+      return `lost the SSH connection ${when}: the host stopped answering SSH keepalives for ${SSH_KEEPALIVE.silenceMs / 1e3} s (the host or the network between it and the runner went down)`;
     }
     if (this.connectionError !== void 0) return `lost the SSH connection ${when} (${this.connectionError}): the host or the network to it may be down`;
     if (this.ssh !== void 0 && !this.ssh.isConnected()) return `lost the SSH connection ${when} (sshd closed it)`;
@@ -91509,32 +91983,32 @@ var HostSession = class {
   }
   throwIfConnectionLost(when) {
     const lost = this.connectionLost(when);
-    if (lost !== void 0) throw new SetupInterrupted(lost);
+    if (lost !== void 0) throw new HostSetupError(lost, "loudly");
   }
   /** stop() may come while start() is still connecting: then nothing must be started after it. */
   throwIfStopped() {
     if (this.stopped) {
       this.ssh?.dispose();
-      throw new HostSetupError("stopped before the agent started");
+      throw new HostSetupError("stopped before the agent started", "never");
     }
   }
-  async launch(command) {
+  async launch(command, job) {
     const channel = await openExecChannel(this.ssh.connection, command);
     this.channel = channel;
     const lines = new LineSplitter((line) => {
       const event = decodeEvent(line);
       if (event === void 0) {
-        if (line.trim() !== "") this.options.onLog(`stdout: ${line.slice(0, 500)}`);
+        if (line.trim() !== "") this.listener.log(`stdout: ${line.slice(0, 500)}`);
         return;
       }
       if (event.type === "hello") this.agentPid = event.pid;
-      this.options.onEvent(event);
+      this.listener.event(event);
     });
     channel.on("data", (chunk) => lines.push(chunk));
     channel.stderr.on("data", (chunk) => {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4096);
     });
-    this.closed = new Promise((resolve4) => {
+    this.whenChannelClosed = new Promise((resolve4) => {
       channel.on("exit", (code, signal) => {
         this.exitCode = code;
         this.exitSignal = signal ?? void 0;
@@ -91544,13 +92018,13 @@ var HostSession = class {
         resolve4();
       });
     });
-    channel.write(encodeJob(this.options.job));
+    channel.write(encodeJob(job));
     this.heartbeat = setInterval(() => channel.write(HEARTBEAT), HEARTBEAT_INTERVAL_MS);
-    void this.closed.then(() => clearInterval(this.heartbeat));
+    void this.whenChannelClosed.then(() => clearInterval(this.heartbeat));
   }
-  /** Resolves when the agent's channel has closed (the agent has exited or the session died). */
-  whenClosed() {
-    return this.closed ?? Promise.resolve();
+  async closed() {
+    await (this.whenChannelClosed ?? Promise.resolve());
+    return this.describeExit();
   }
   /**
    * Why the agent went away, for a host that ended without reporting: killed on the host, exited
@@ -91567,155 +92041,21 @@ var HostSession = class {
     }
     return tail !== "" ? `${what}: ${tail}` : what;
   }
-  /**
-   * Ends the agent: close its stdin (it stops seeding, cleans up, exits), wait up to graceMs for
-   * the channel to close, then kill the pid from a second channel, then drop the connection.
-   */
   async stop(graceMs) {
     this.stopped = true;
     clearInterval(this.heartbeat);
-    if (this.channel !== void 0) {
+    if (this.channel !== void 0 && this.whenChannelClosed !== void 0) {
       this.channel.end();
-      const gone = await Promise.race([this.whenClosed().then(() => true), sleep(graceMs).then(() => false)]);
+      const gone = await Promise.race([this.whenChannelClosed.then(() => true), sleep(graceMs).then(() => false)]);
       if (!gone && this.agentPid !== void 0 && this.ssh?.isConnected()) {
-        this.options.onNotice(`agent pid ${this.agentPid} did not exit after its stdin closed; sending SIGTERM`);
+        this.listener.notice(`agent pid ${this.agentPid} did not exit after its stdin closed; sending SIGTERM`);
         await Promise.race([this.ssh.execCommand(`kill -TERM ${this.agentPid} 2>/dev/null; true`), sleep(3e3)]);
-        await Promise.race([this.whenClosed(), sleep(2e3)]);
+        await Promise.race([this.whenChannelClosed, sleep(2e3)]);
       }
     }
     this.ssh?.dispose();
   }
 };
-function sleep(ms3) {
-  return new Promise((resolve4) => setTimeout(resolve4, ms3));
-}
-
-// src/fleet/fleet.ts
-var STOP_GRACE_MS = 4e3;
-function runFleet(run2) {
-  const states = run2.hosts.map((target) => ({
-    target,
-    phase: "waiting",
-    alreadyPresent: false,
-    seeding: false,
-    have: 0,
-    total: 0,
-    fromSeeder: 0,
-    fromPeers: 0,
-    uploaded: 0,
-    agentExited: false
-  }));
-  const sessions = [];
-  const deadlineAt = run2.transferStart + run2.deadlineMs;
-  let settle = () => {
-  };
-  const allSettled = new Promise((resolve4) => settle = resolve4);
-  const isOver = (state) => state.phase === "done" || state.phase === "failed";
-  const checkSettled = () => {
-    if (states.every(isOver)) settle();
-  };
-  const fail = (state, reason) => {
-    if (isOver(state)) return;
-    state.phase = "failed";
-    state.error = reason;
-    checkSettled();
-  };
-  const onEvent = (state, event) => {
-    switch (event.type) {
-      case "progress":
-        if (state.have === 0 && event.have > 0) run2.log(`${state.target.label}: first pieces ${((Date.now() - run2.transferStart) / 1e3).toFixed(1)} s into the transfer`);
-        Object.assign(state, {
-          have: event.have,
-          total: event.total,
-          fromSeeder: event.fromSeeder,
-          fromPeers: event.fromPeers,
-          uploaded: event.uploaded
-        });
-        break;
-      case "done":
-        if (isOver(state)) break;
-        state.phase = "done";
-        state.alreadyPresent = event.alreadyPresent;
-        state.seeding = event.seeding;
-        state.fromSeeder = event.fromSeeder;
-        state.fromPeers = event.fromPeers;
-        state.have = state.total || state.have;
-        state.seconds = (Date.now() - run2.transferStart) / 1e3;
-        checkSettled();
-        break;
-      case "error":
-        if (state.phase === "done") run2.log(`${state.target.label}: after its release was in place: ${event.message}`);
-        else fail(state, `${event.code}: ${event.message}`);
-        break;
-      case "exit":
-        state.uploaded = event.uploaded;
-        break;
-      case "hello":
-        break;
-    }
-  };
-  const limit = pLimit(run2.concurrency);
-  run2.hosts.forEach((target, index) => {
-    const state = states[index];
-    void limit(async () => {
-      if (isOver(state) || run2.signal.aborted) return;
-      state.phase = "connecting";
-      const session = new HostSession({
-        target,
-        credentials: run2.credentials,
-        agent: run2.agent,
-        nodePath: run2.nodePath,
-        job: run2.job,
-        giveUpAt: deadlineAt,
-        onEvent: (event) => onEvent(state, event),
-        onLog: (message) => run2.log(`${target.label}: ${message}`),
-        onNotice: (message) => run2.notice(`${target.label}: ${message}`)
-      });
-      sessions[index] = session;
-      try {
-        await session.start();
-        if (state.phase === "connecting") state.phase = "transferring";
-      } catch (error2) {
-        fail(state, error2.message);
-        await session.stop(0);
-        state.agentExited = true;
-        return;
-      }
-      void session.whenClosed().then(() => {
-        state.agentExited = true;
-        fail(state, session.describeExit());
-      });
-    });
-  });
-  const deadlineTimer = setTimeout(() => {
-    for (const state of states) {
-      if (isOver(state)) continue;
-      const percent = state.total > 0 ? Math.floor(100 * state.have / state.total) : 0;
-      const where = state.phase === "transferring" ? `had ${percent} % of the payload` : "was still being connected";
-      fail(state, `missed the ${run2.deadlineMs / 1e3} s deadline (${where})`);
-    }
-  }, Math.max(0, deadlineAt - Date.now()));
-  const onAbort = () => {
-    for (const state of states) fail(state, "the deploy was cancelled");
-  };
-  run2.signal.addEventListener("abort", onAbort, { once: true });
-  checkSettled();
-  let settledAt = 0;
-  const finished = allSettled.then(async () => {
-    settledAt = Date.now();
-    clearTimeout(deadlineTimer);
-    run2.signal.removeEventListener("abort", onAbort);
-    limit.clearQueue();
-    await Promise.all(
-      sessions.map(async (session, index) => {
-        if (session === void 0) return;
-        await session.stop(STOP_GRACE_MS);
-        states[index].agentExited = true;
-      })
-    );
-  });
-  return { states, finished, settledAt: () => settledAt };
-}
 
 // src/verdict/verdict.ts
 function judge(states, maxFailedHosts) {
@@ -91732,6 +92072,11 @@ function judge(states, maxFailedHosts) {
     headline = `${failed.length} of ${total} hosts failed (max-failed-hosts is ${maxFailedHosts}): ${failed.map((s4) => s4.target.label).join(", ")}`;
   }
   return { ok, succeeded, failed, headline, details };
+}
+
+// src/report/format.ts
+function formatMB(bytes) {
+  return (bytes / 1e6).toFixed(1);
 }
 
 // src/report/report.ts
@@ -91761,13 +92106,12 @@ function buildReport(facts, states, verdict) {
   };
 }
 function renderSummary(report) {
-  const mb = (bytes) => (bytes / 1e6).toFixed(1);
   const lines = [
     `## ${report.ok ? "\u2705" : "\u274C"} murder-action: \`${escapeCell(report.tag)}\``,
     "",
     escapeCell(report.headline),
     "",
-    `Payload ${mb(report.payloadBytes)} MB (sha256 \`${report.sha256.slice(0, 16)}\u2026\`${report.encrypted ? ", encrypted" : ""}), packed in ${report.packSeconds.toFixed(1)} s; transfer ${report.transferSeconds.toFixed(1)} s; the seeder uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} \xD7 the payload.`,
+    `Payload ${formatMB(report.payloadBytes)} MB (sha256 \`${report.sha256.slice(0, 16)}\u2026\`${report.encrypted ? ", encrypted" : ""}), packed in ${report.packSeconds.toFixed(1)} s; transfer ${report.transferSeconds.toFixed(1)} s; the seeder uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} \xD7 the payload.`,
     "",
     "| Host | Result | Seconds | MB received | From peers | MB sent | Error |",
     "| --- | --- | ---: | ---: | ---: | ---: | --- |"
@@ -91775,7 +92119,7 @@ function renderSummary(report) {
   const rows = [...report.hosts].sort((a, b2) => Number(b2.result === "failed") - Number(a.result === "failed"));
   for (const host of rows) {
     lines.push(
-      `| ${escapeCell(host.host)} | ${host.result === "failed" ? "\u274C failed" : `\u2705 ${host.result}`} | ${host.seconds?.toFixed(1) ?? "\u2013"} | ${mb(host.bytesReceived)} | ${host.fromPeersShare === null ? "\u2013" : `${Math.round(host.fromPeersShare * 100)} %`} | ${mb(host.bytesSent)} | ${escapeCell(host.error ?? "")} |`
+      `| ${escapeCell(host.host)} | ${host.result === "failed" ? "\u274C failed" : `\u2705 ${host.result}`} | ${host.seconds?.toFixed(1) ?? "\u2013"} | ${formatMB(host.bytesReceived)} | ${host.fromPeersShare === null ? "\u2013" : `${Math.round(host.fromPeersShare * 100)} %`} | ${formatMB(host.bytesSent)} | ${escapeCell(host.error ?? "")} |`
     );
   }
   return lines.join("\n") + "\n";
@@ -91811,7 +92155,7 @@ var ProgressLine = class {
       slowest = ` \xB7 slowest: ${worst.target.label} ${worst.phase === "connecting" ? "(connecting)" : `${Math.floor(fraction(worst) * 100)} %`}`;
     }
     const elapsed = ((now - this.transferStart) / 1e3).toFixed(0).padStart(4);
-    return `[${elapsed} s] ${done}/${states.length} done${failed > 0 ? `, ${failed} failed` : ""} \xB7 ${(rate / 1e6).toFixed(1)} MB/s into the fleet${slowest}`;
+    return `[${elapsed} s] ${done}/${states.length} done${failed > 0 ? `, ${failed} failed` : ""} \xB7 ${formatMB(rate)} MB/s into the fleet${slowest}`;
   }
 };
 function fraction(state) {
@@ -91819,145 +92163,126 @@ function fraction(state) {
 }
 
 // src/deploy.ts
-var AGENT_MAX_CONNS = 6;
-function loadAgentBundle(file = new URL("../agent/murder-agent.mjs", import.meta.url)) {
-  return makeAgentBundle(fs16.readFileSync(file, "utf8"));
-}
 async function deploy(settings, agent, hooks) {
   const started = Date.now();
-  const workdir = fs16.mkdtempSync(path10.join(process.env.RUNNER_TEMP || os10.tmpdir(), "murder-action-"));
+  const policy = deployPolicy(settings.hosts.length, settings.deadlineMs);
+  const workdir = fs17.mkdtempSync(path11.join(process.env.RUNNER_TEMP || os10.tmpdir(), "murder-action-"));
   hooks.workdirCreated(workdir);
-  let tracker;
-  let seeder;
+  let swarm;
   try {
-    const contentId = await treeDigest(settings.sourceDir).catch((error2) => {
-      throw new InputError("path", error2.message);
-    });
-    hooks.info(`Packing ${settings.sourceDir} \u2026`);
-    const payloadName = `${settings.tag}.tar.gz${settings.encrypt ? ".enc" : ""}`;
-    const payload = await packDirectory(settings.sourceDir, path10.join(workdir, payloadName), {
-      gzipLevel: settings.compressionLevel,
-      encrypt: settings.encrypt,
-      // The same secret and build give the same payload, which hosts that kept it can seed (pack/payload-key.ts).
-      keySecret: `${settings.sshKey}\0${settings.sshKeyPassphrase ?? ""}`
-    });
-    if (payload.encryption) {
-      hooks.secret(payload.encryption.key);
-      hooks.secret(payload.encryption.iv);
-    }
-    hooks.info(
-      `Packed ${payload.entries} entries, ${(payload.bytes / 1e6).toFixed(1)} MB in ${payload.seconds.toFixed(1)} s (sha256 ${payload.sha256})` + (payload.encryption ? ", encrypted" : "")
-    );
+    const release2 = await pack(settings, workdir, hooks);
     abortIfCancelled(hooks.signal);
-    tracker = await startTracker({
-      port: settings.trackerPort,
-      intervalMs: Math.max(5e3, Math.min(6e4, settings.hosts.length * 20)),
-      peersCacheLength: Math.max(1e3, settings.hosts.length * 2),
-      onWarning: (message) => hooks.debug(`tracker: ${message}`)
-    });
-    const address = settings.trackerAddress ?? await detectRunnerAddress(settings);
-    const announceUrl = tracker.announceUrl(address);
-    const pieceLength = swarmPieceLength(payload.bytes);
-    const torrent = makeTorrent({
-      name: payloadName,
-      length: payload.bytes,
-      pieceLength,
-      pieces: await hashPiecesOfFile(payload.file, pieceLength),
-      announceUrl
-    });
-    tracker.allow(torrent.infoHash);
-    seeder = await startSeeder({
-      file: payload.file,
-      torrent: torrent.torrent,
-      onWarning: (message) => hooks.debug(message)
+    swarm = await openSwarm({
+      payloadFile: release2.file,
+      payloadName: release2.name,
+      payloadBytes: release2.bytes,
+      trackerPort: settings.trackerPort,
+      address: async () => settings.trackerAddress ?? await detectAddressTowardFleet(settings.hosts),
+      policy: policy.tracker,
+      onWarning: hooks.debug
     });
     hooks.info(
-      `Tracker ${announceUrl}, seeder on port ${seeder.port}, info hash ${torrent.infoHash}, ${torrent.pieceLength / 1024} KiB pieces; deploying to ${settings.hosts.length} hosts (deadline ${settings.deadlineMs / 1e3} s)`
+      `Tracker ${swarm.announceUrl}, seeder on port ${swarm.seederPort}, info hash ${swarm.infoHash}, ${swarm.pieceLength / 1024} KiB pieces; deploying to ${settings.hosts.length} hosts (deadline ${settings.deadlineMs / 1e3} s)`
     );
     abortIfCancelled(hooks.signal);
-    const hostCount = settings.hosts.length;
-    const job = {
-      v: PROTOCOL_VERSION,
-      tag: settings.tag,
-      destination: settings.destination,
-      torrent: torrent.torrent.toString("base64"),
-      payloadName,
-      sha256: payload.sha256,
-      contentId,
-      mtimes: payload.mtimes,
-      keepPayload: settings.keepPayload,
-      key: payload.encryption?.key,
-      iv: payload.encryption?.iv,
-      seederPeerId: seeder.peerId,
-      overwrite: settings.overwrite,
-      hardCapSeconds: Math.ceil(settings.deadlineMs / 1e3) + 120,
-      progressIntervalMs: Math.max(1e3, Math.min(1e4, hostCount * 10)),
-      heartbeatTimeoutMs: 15e3,
-      maxConns: AGENT_MAX_CONNS
-    };
     const transferStart = Date.now();
-    const fleet = runFleet({
-      hosts: settings.hosts,
-      credentials: { privateKey: settings.sshKey, passphrase: settings.sshKeyPassphrase, knownHosts: settings.knownHosts },
-      agent,
-      nodePath: settings.nodePath,
-      job,
-      concurrency: settings.concurrency,
-      transferStart,
-      deadlineMs: settings.deadlineMs,
-      signal: hooks.signal,
-      log: (message) => hooks.debug(message),
-      notice: (message) => hooks.info(message)
-    });
-    const progress = new ProgressLine(transferStart);
-    const ticker = setInterval(() => hooks.info(progress.render(fleet.states)), hostCount > 100 ? 15e3 : 5e3);
-    try {
-      await fleet.finished;
-    } finally {
-      clearInterval(ticker);
-    }
-    const transferSeconds = (fleet.settledAt() - transferStart) / 1e3;
-    const present = fleet.states.filter((state) => state.phase === "done" && state.alreadyPresent);
-    if (present.length > 0) {
-      const seeding = present.filter((state) => state.seeding);
-      const sent = seeding.reduce((sum, state) => sum + state.uploaded, 0);
-      hooks.info(
-        `${present.length} hosts already held ${settings.tag}; ${seeding.length} of them seeded it from the payload they kept (${(sent / 1e6).toFixed(1)} MB sent to the others)` + (seeding.length < present.length ? "; the others kept no copy of this exact payload (keep-payload off, or it was packed differently)" : "")
-      );
-    }
-    const verdict = judge(fleet.states, settings.maxFailedHosts);
+    const states = await deliver(settings, agentJob(settings, release2, swarm, policy), agent, transferStart, policy, hooks);
+    const transferSeconds = (states.settledAt - transferStart) / 1e3;
+    reportHoldersThatSeeded(states.hosts, settings.tag, hooks);
+    const verdict = judge(states.hosts, settings.maxFailedHosts);
     const report = buildReport(
       {
         tag: settings.tag,
-        infoHash: torrent.infoHash,
-        sha256: payload.sha256,
-        payloadBytes: payload.bytes,
-        encrypted: payload.encryption !== void 0,
-        packSeconds: payload.seconds,
+        infoHash: swarm.infoHash,
+        sha256: release2.sha256,
+        payloadBytes: release2.bytes,
+        encrypted: release2.encryption !== void 0,
+        packSeconds: release2.seconds,
         transferSeconds,
         durationSeconds: (Date.now() - started) / 1e3,
-        seederUploaded: seeder.uploaded(),
-        trackerUrl: announceUrl
+        seederUploaded: swarm.seederUploaded(),
+        trackerUrl: swarm.announceUrl
       },
-      fleet.states,
+      states.hosts,
       verdict
     );
     return { report, details: verdict.details };
   } finally {
-    await Promise.allSettled([seeder?.close(), tracker?.close()]);
-    fs16.rmSync(workdir, { recursive: true, force: true });
+    await swarm?.close();
+    fs17.rmSync(workdir, { recursive: true, force: true });
   }
 }
-async function detectRunnerAddress(settings) {
-  const problems = [];
-  for (const host of settings.hosts.slice(0, 10)) {
-    try {
-      return await detectAddressToward(host.host, host.port);
-    } catch (error2) {
-      problems.push(`${host.label}: ${error2.message}`);
-    }
+async function pack(settings, workdir, hooks) {
+  hooks.info(`Packing ${settings.sourceDir} \u2026`);
+  const release2 = await packRelease({
+    sourceDir: settings.sourceDir,
+    tag: settings.tag,
+    workdir,
+    encrypt: settings.encrypt,
+    compressionLevel: settings.compressionLevel,
+    keySecret: `${settings.sshKey}\0${settings.sshKeyPassphrase ?? ""}`
+  });
+  if (release2.encryption) {
+    hooks.secret(release2.encryption.key);
+    hooks.secret(release2.encryption.iv);
   }
-  throw new Error(`Could not detect the address the hosts reach the runner at (${problems.join("; ")}); set tracker-address.`);
+  hooks.info(
+    `Packed ${release2.entries} entries, ${formatMB(release2.bytes)} MB in ${release2.seconds.toFixed(1)} s (sha256 ${release2.sha256})` + (release2.encryption ? ", encrypted" : "")
+  );
+  return release2;
+}
+function agentJob(settings, release2, swarm, policy) {
+  return {
+    v: PROTOCOL_VERSION,
+    tag: settings.tag,
+    destination: settings.destination,
+    torrent: swarm.torrent.toString("base64"),
+    payloadName: release2.name,
+    sha256: release2.sha256,
+    contentId: release2.contentId,
+    mtimes: release2.mtimes,
+    keepPayload: settings.keepPayload,
+    key: release2.encryption?.key,
+    iv: release2.encryption?.iv,
+    seederPeerId: swarm.seederPeerId,
+    overwrite: settings.overwrite,
+    ...policy.agent
+  };
+}
+async function deliver(settings, job, agent, transferStart, policy, hooks) {
+  const fleet = runFleet({
+    hosts: settings.hosts,
+    connect: sshHostLinks({
+      credentials: { privateKey: settings.sshKey, passphrase: settings.sshKeyPassphrase, knownHosts: settings.knownHosts },
+      agent,
+      nodePath: settings.nodePath,
+      giveUpAt: transferStart + settings.deadlineMs
+    }),
+    job,
+    concurrency: settings.concurrency,
+    transferStart,
+    deadlineMs: settings.deadlineMs,
+    signal: hooks.signal,
+    log: hooks.debug,
+    notice: hooks.info
+  });
+  const progress = new ProgressLine(transferStart);
+  const ticker = setInterval(() => hooks.info(progress.render(fleet.states)), policy.progressLogIntervalMs);
+  try {
+    await fleet.finished;
+  } finally {
+    clearInterval(ticker);
+  }
+  return { hosts: fleet.states, settledAt: fleet.settledAt() };
+}
+function reportHoldersThatSeeded(states, tag, hooks) {
+  const present = states.filter((state) => state.phase === "done" && state.alreadyPresent);
+  if (present.length === 0) return;
+  const seeding = present.filter((state) => state.seeding);
+  const sent = seeding.reduce((sum, state) => sum + state.uploaded, 0);
+  hooks.info(
+    `${present.length} hosts already held ${tag}; ${seeding.length} of them seeded it from the payload they kept (${formatMB(sent)} MB sent to the others)` + (seeding.length < present.length ? "; the others kept no copy of this exact payload (keep-payload off, or it was packed differently)" : "")
+  );
 }
 var CancelledError = class extends Error {
   constructor() {
@@ -91969,13 +92294,48 @@ function abortIfCancelled(signal) {
   if (signal.aborted) throw new CancelledError();
 }
 
-// src/state.ts
+// src/fleet/agent-bundle.ts
+import { createHash as createHash7 } from "node:crypto";
+import * as fs18 from "node:fs";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+import { gzipSync } from "node:zlib";
+function makeAgentBundle(source) {
+  return { sha256: createHash7("sha256").update(source).digest("hex"), gzipped: gzipSync(source, { level: 9 }) };
+}
+var BUNDLE_PLACES = [new URL("../agent/murder-agent.mjs", import.meta.url), new URL("../../dist/agent/murder-agent.mjs", import.meta.url)];
+function loadAgentBundle(places = BUNDLE_PLACES) {
+  for (const place of places) {
+    if (fs18.existsSync(place)) return makeAgentBundle(fs18.readFileSync(place, "utf8"));
+  }
+  throw new Error(`The agent bundle is missing (looked for ${places.map((place) => fileURLToPath2(place)).join(", ")}): run \`npm run build\`.`);
+}
+
+// src/action/publish.ts
+import * as fs19 from "node:fs";
+import * as os11 from "node:os";
+import * as path12 from "node:path";
+async function publish(report) {
+  const dir = process.env.RUNNER_TEMP || os11.tmpdir();
+  const reportFile = path12.join(dir, `murder-action-report-${report.tag}.json`);
+  fs19.writeFileSync(reportFile, JSON.stringify(report, null, 2) + "\n");
+  setOutput("tag", report.tag);
+  setOutput("info-hash", report.infoHash);
+  setOutput("hosts-total", report.hostsTotal);
+  setOutput("hosts-succeeded", report.hostsSucceeded);
+  setOutput("hosts-failed", report.hostsFailed);
+  setOutput("failed-hosts", JSON.stringify(report.failedHosts));
+  setOutput("duration-seconds", report.durationSeconds.toFixed(1));
+  setOutput("report", reportFile);
+  if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(renderSummary(report)).write();
+}
+
+// src/action/state.ts
 var WORKDIR = "workdir";
 function rememberWorkdir(dir) {
   saveState(WORKDIR, dir);
 }
 
-// src/run.ts
+// src/action/run.ts
 async function run() {
   const cancel = new AbortController();
   const onSignal = (signal) => {
@@ -92014,20 +92374,6 @@ async function run() {
   } catch (error2) {
     setFailed(error2.message);
   }
-}
-async function publish(report) {
-  const dir = process.env.RUNNER_TEMP || os11.tmpdir();
-  const reportFile = path11.join(dir, `murder-action-report-${report.tag}.json`);
-  fs17.writeFileSync(reportFile, JSON.stringify(report, null, 2) + "\n");
-  setOutput("tag", report.tag);
-  setOutput("info-hash", report.infoHash);
-  setOutput("hosts-total", report.hostsTotal);
-  setOutput("hosts-succeeded", report.hostsSucceeded);
-  setOutput("hosts-failed", report.hostsFailed);
-  setOutput("failed-hosts", JSON.stringify(report.failedHosts));
-  setOutput("duration-seconds", report.durationSeconds.toFixed(1));
-  setOutput("report", reportFile);
-  if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(renderSummary(report)).write();
 }
 
 // src/main.ts

@@ -19149,7 +19149,7 @@ var require_undici = __commonJS({
   }
 });
 
-// src/cleanup.ts
+// src/action/cleanup.ts
 import * as fs2 from "node:fs";
 import * as path from "node:path";
 
@@ -19524,13 +19524,13 @@ function getState(name) {
   return process.env[`STATE_${name}`] || "";
 }
 
-// src/state.ts
+// src/action/state.ts
 var WORKDIR = "workdir";
 function recalledWorkdir() {
   return getState(WORKDIR);
 }
 
-// src/cleanup.ts
+// src/action/cleanup.ts
 async function cleanup() {
   const workdir = recalledWorkdir();
   if (workdir === "" || !path.basename(workdir).startsWith("murder-action-")) return;

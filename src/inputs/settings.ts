@@ -3,8 +3,9 @@ import * as path from 'node:path'
 import ssh2 from 'ssh2'
 import { InputError, InputErrors } from './errors.js'
 import { parseDuration } from './duration.js'
-import { parseHostList, type HostTarget } from './hosts.js'
-import { parseKnownHosts, type KnownHostEntry } from '../fleet/known-hosts.js'
+import { parseHostList, USER_NAME, type HostTarget } from '../ssh/hosts.js'
+import { parseKnownHosts, type KnownHostEntry } from '../ssh/known-hosts.js'
+import { INPUT_DEFAULTS } from './defaults.js'
 
 /** Everything the deploy needs, typed and validated, built in this one place from the inputs. */
 export interface Settings {
@@ -44,7 +45,8 @@ export function readFromEnvironment(env: NodeJS.ProcessEnv = process.env): Input
   return (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim()
 }
 
-export function readSettings(read: InputReader = readFromEnvironment(), env: NodeJS.ProcessEnv = process.env): Settings {
+export function readSettings(readGiven: InputReader = readFromEnvironment(), env: NodeJS.ProcessEnv = process.env): Settings {
+  const read: InputReader = (name) => readGiven(name) || (INPUT_DEFAULTS[name] ?? '')
   const errors: InputError[] = []
   // Each field is checked on its own, so one run reports every bad input at once.
   function field<T>(input: string, parse: () => T): T {
@@ -61,15 +63,15 @@ export function readSettings(read: InputReader = readFromEnvironment(), env: Nod
   const tag = field('tag', () => readTag(read('tag'), env))
   const sshUser = field('ssh-user', () => {
     const user = read('ssh-user')
-    if (user !== '' && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$/.test(user)) throw new Error(`"${user}" is not a valid user name`)
+    if (user !== '' && !USER_NAME.test(user)) throw new Error(`"${user}" is not a valid user name`)
     return user
   })
-  const sshPort = field('ssh-port', () => readInteger(read('ssh-port'), 22, 1, 65535))
+  const sshPort = field('ssh-port', () => readInteger(read('ssh-port'), 1, 65535))
   const hosts = field('hosts', () => readHosts(read('hosts'), read('hosts-file'), workspace, sshUser ?? '', sshPort ?? 22))
   const sshKeyPassphrase = read('ssh-key-passphrase') || undefined
   const sshKey = field('ssh-key', () => readKey(read('ssh-key'), sshKeyPassphrase))
   const insecureSkipHostKeyCheck = field('insecure-skip-host-key-check', () =>
-    readBoolean(read('insecure-skip-host-key-check'), false),
+    readBoolean(read('insecure-skip-host-key-check')),
   )
   const knownHosts = field('known-hosts', () => {
     const text = read('known-hosts')
@@ -84,25 +86,25 @@ export function readSettings(read: InputReader = readFromEnvironment(), env: Nod
     if (entries.length === 0) throw new Error('holds no host keys')
     return entries
   })
-  const destination = field('destination', () => readDestination(read('destination') || '/srv/releases'))
+  const destination = field('destination', () => readDestination(read('destination')))
   const trackerAddress = field('tracker-address', () => {
     const address = read('tracker-address')
     if (address !== '' && !/^[A-Za-z0-9._:-]+$/.test(address)) throw new Error(`"${address}" is not a host name or address`)
     return address || undefined
   })
-  const trackerPort = field('tracker-port', () => readInteger(read('tracker-port'), 0, 0, 65535))
-  const deadlineMs = field('deadline', () => parseDuration(read('deadline') || '10m'))
-  const maxFailedHosts = field('max-failed-hosts', () => readInteger(read('max-failed-hosts'), 0, 0, Number.MAX_SAFE_INTEGER))
-  const concurrency = field('concurrency', () => readInteger(read('concurrency'), 50, 1, 10000))
+  const trackerPort = field('tracker-port', () => readInteger(read('tracker-port'), 0, 65535))
+  const deadlineMs = field('deadline', () => parseDuration(read('deadline')))
+  const maxFailedHosts = field('max-failed-hosts', () => readInteger(read('max-failed-hosts'), 0, Number.MAX_SAFE_INTEGER))
+  const concurrency = field('concurrency', () => readInteger(read('concurrency'), 1, 10000))
   const nodePath = field('node-path', () => {
-    const value = read('node-path') || 'node'
+    const value = read('node-path')
     if (/[\0\n]/.test(value)) throw new Error('must be a single-line command or path')
     return value
   })
-  const overwrite = field('overwrite', () => readBoolean(read('overwrite'), false))
-  const encrypt = field('encrypt', () => readBoolean(read('encrypt'), true))
-  const compressionLevel = field('compression-level', () => readInteger(read('compression-level'), 1, 0, 9))
-  const keepPayload = field('keep-payload', () => readBoolean(read('keep-payload'), true))
+  const overwrite = field('overwrite', () => readBoolean(read('overwrite')))
+  const encrypt = field('encrypt', () => readBoolean(read('encrypt')))
+  const compressionLevel = field('compression-level', () => readInteger(read('compression-level'), 0, 9))
+  const keepPayload = field('keep-payload', () => readBoolean(read('keep-payload')))
 
   if (errors.length > 0) throw new InputErrors(errors)
   return {
@@ -144,7 +146,7 @@ function readSourceDir(given: string, workspace: string): string {
 function readTag(given: string, env: NodeJS.ProcessEnv): string {
   const tag = given !== '' ? given : (env.GITHUB_SHA ?? '').slice(0, 12)
   if (tag === '') throw new Error('is empty and GITHUB_SHA is not set: give a tag such as v1.2.3')
-  if (!TAG_PATTERN.test(tag) || tag.endsWith('.partial')) {
+  if (!TAG_PATTERN.test(tag)) {
     throw new Error(
       `"${tag.length > 60 ? tag.slice(0, 60) + '…' : tag}" is not allowed: use 1 to 128 letters, digits, ".", "_" or "-", starting with a letter or digit`,
     )
@@ -196,16 +198,14 @@ function readDestination(given: string): string {
   return normalized
 }
 
-export function readInteger(text: string, fallback: number, min: number, max: number): number {
-  if (text === '') return fallback
+export function readInteger(text: string, min: number, max: number): number {
   if (!/^\d+$/.test(text)) throw new Error(`"${text}" is not a whole number between ${min} and ${max}`)
   const value = Number(text)
   if (value < min || value > max) throw new Error(`${value} is not between ${min} and ${max}`)
   return value
 }
 
-export function readBoolean(text: string, fallback: boolean): boolean {
-  if (text === '') return fallback
+export function readBoolean(text: string): boolean {
   if (/^(true|yes|on|1)$/i.test(text)) return true
   if (/^(false|no|off|0)$/i.test(text)) return false
   throw new Error(`"${text}" is not true or false`)

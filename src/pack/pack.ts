@@ -1,13 +1,12 @@
-import { createCipheriv, createHash } from 'node:crypto'
+import { createCipheriv } from 'node:crypto'
 import * as fs from 'node:fs'
-import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import * as tar from 'tar'
-import { encodeMtimes } from './mtimes.js'
-import { derivePayloadKey, PAYLOAD_CIPHER, randomPayloadKey, type PayloadKey } from './payload-key.js'
-import { walkTree } from './tree-walk.js'
-
-export { PAYLOAD_CIPHER, type PayloadKey } from './payload-key.js'
+import { encodeMtimes } from '../content/mtimes.js'
+import { derivePayloadKey, PAYLOAD_CIPHER, randomPayloadKey, type PayloadKey } from '../content/payload-key.js'
+import { hashingCounter } from '../content/sha256.js'
+import { walkTree } from '../content/tree-walk.js'
+import { canonicalHeader } from './tar-internals.js'
 
 export interface PackedPayload {
   file: string
@@ -31,9 +30,6 @@ export interface PackOptions {
    */
   keySecret?: string
 }
-
-/** Every entry's mtime in the archive: the real ones travel beside it. */
-const ARCHIVE_MTIME = new Date(0)
 
 /**
  * tar (+gzip) (+AES-256-CTR) a directory into one file, streaming, hashing as it writes. The archive
@@ -78,19 +74,6 @@ export async function packDirectory(sourceDir: string, file: string, options: Pa
 }
 
 /**
- * Called by node-tar just before it writes an entry's header: replace what it would record from
- * lstat by what is part of the content. (The hard-link decision, which needs dev/ino, is already
- * made by then.)
- */
-function canonicalHeader(entry: unknown): void {
-  const writing = entry as { stat: fs.Stats; myuid: number }
-  const { mode, size } = writing.stat
-  writing.stat = { mode, size, uid: 0, gid: 0, mtime: ARCHIVE_MTIME } as fs.Stats
-  // node-tar records the user name when the entry's uid is its own: never.
-  writing.myuid = -1
-}
-
-/**
  * Encrypts the file where it lies, returning the sha256 of the ciphertext. CTR keeps lengths, so
  * each chunk is written back over bytes already read: no second copy of the payload on disk.
  */
@@ -99,17 +82,4 @@ async function encryptInPlace(file: string, encryption: PayloadKey): Promise<str
   const sealed = hashingCounter()
   await pipeline(fs.createReadStream(file), cipher, sealed.stage, fs.createWriteStream(file, { flags: 'r+' }))
   return sealed.sha256()
-}
-
-function hashingCounter(): { stage: Transform; sha256(): string; bytes(): number } {
-  const hash = createHash('sha256')
-  let bytes = 0
-  const stage = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk)
-      bytes += chunk.length
-      callback(null, chunk)
-    },
-  })
-  return { stage, sha256: () => hash.digest('hex'), bytes: () => bytes }
 }

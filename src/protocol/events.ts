@@ -12,13 +12,10 @@
  * command line, where `ps` would show it.
  */
 
-import { StringDecoder } from 'node:string_decoder'
-
 export const PROTOCOL_VERSION = 2
 
-/** What the controller writes to a running agent's stdin to say "still here". */
+/** What the controller writes to a running agent's stdin to say "still here" (how often: policy.ts). */
 export const HEARTBEAT = '\n'
-export const HEARTBEAT_INTERVAL_MS = 2000
 
 export interface AgentJob {
   v: typeof PROTOCOL_VERSION
@@ -32,9 +29,9 @@ export interface AgentJob {
   payloadName: string
   /** sha256 (hex) of the payload file the torrent describes. */
   sha256: string
-  /** Digest of the release's content (see pack/tree-digest.ts): how a host knows it already holds it. */
+  /** Digest of the release's content (see content/tree-digest.ts): how a host knows it already holds it. */
   contentId: string
-  /** The entries' modification times (pack/mtimes.ts): the archive carries none, so re-runs pack alike. */
+  /** The entries' modification times (content/mtimes.ts): the archive carries none, so re-runs pack alike. */
   mtimes: string
   /** Keep the verified payload beside the release, so a later deploy of the same build can seed it. */
   keepPayload: boolean
@@ -51,9 +48,8 @@ export interface AgentJob {
   progressIntervalMs: number
   /** The agent stops when its stdin has been silent this long (no heartbeat: the controller is unreachable). */
   heartbeatTimeoutMs: number
-  /** Limits for the agent's BitTorrent client (bytes/s, connections); 0 / undefined = unlimited / default. */
-  uploadLimit?: number
-  maxConns?: number
+  /** Outgoing peer connections of the agent's BitTorrent client (webtorrent's maxConns). */
+  maxConns: number
 }
 
 export type AgentErrorCode =
@@ -141,43 +137,9 @@ export function decodeJob(line: string): AgentJob {
   for (const name of strings) {
     if (typeof value[name] !== 'string' || value[name] === '') throw new Error(`job field ${name} is missing`)
   }
-  for (const name of ['hardCapSeconds', 'progressIntervalMs', 'heartbeatTimeoutMs'] as const) {
+  for (const name of ['hardCapSeconds', 'progressIntervalMs', 'heartbeatTimeoutMs', 'maxConns'] as const) {
     if (typeof value[name] !== 'number' || !((value[name] as number) > 0)) throw new Error(`job field ${name} must be a positive number`)
   }
   if (typeof value.keepPayload !== 'boolean') throw new Error('job field keepPayload must be true or false')
   return value as unknown as AgentJob
-}
-
-/**
- * Splits a byte stream into lines. Bounded: a "line" longer than maxLine is cut, so a misbehaving
- * remote cannot make the controller buffer without limit.
- */
-export class LineSplitter {
-  private rest = ''
-  // Decodes across chunk boundaries: SSH may split a multi-byte character between two chunks.
-  private readonly decoder = new StringDecoder('utf8')
-  constructor(
-    private readonly onLine: (line: string) => void,
-    private readonly maxLine = 1 << 20,
-  ) {}
-
-  push(chunk: Buffer | string): void {
-    this.rest += typeof chunk === 'string' ? chunk : this.decoder.write(chunk)
-    let index: number
-    while ((index = this.rest.indexOf('\n')) >= 0) {
-      const line = this.rest.slice(0, index)
-      this.rest = this.rest.slice(index + 1)
-      this.onLine(line)
-    }
-    if (this.rest.length > this.maxLine) {
-      this.onLine(this.rest)
-      this.rest = ''
-    }
-  }
-
-  end(): void {
-    this.rest += this.decoder.end()
-    if (this.rest !== '') this.onLine(this.rest)
-    this.rest = ''
-  }
 }

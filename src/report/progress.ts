@@ -1,4 +1,5 @@
-import type { HostState } from '../fleet/fleet.js'
+import type { HostState } from '../fleet/host-state.js'
+import { formatMB } from './format.js'
 
 /**
  * One progress line for the log: hosts done / total, the fleet's aggregate download rate since
@@ -29,7 +30,7 @@ export class ProgressLine {
       slowest = ` · slowest: ${worst.target.label} ${worst.phase === 'connecting' ? '(connecting)' : `${Math.floor(fraction(worst) * 100)} %`}`
     }
     const elapsed = ((now - this.transferStart) / 1000).toFixed(0).padStart(4)
-    return `[${elapsed} s] ${done}/${states.length} done${failed > 0 ? `, ${failed} failed` : ''} · ${(rate / 1e6).toFixed(1)} MB/s into the fleet${slowest}`
+    return `[${elapsed} s] ${done}/${states.length} done${failed > 0 ? `, ${failed} failed` : ''} · ${formatMB(rate)} MB/s into the fleet${slowest}`
   }
 }
 

@@ -1,5 +1,6 @@
-import type { HostState } from '../fleet/fleet.js'
+import type { HostState } from '../fleet/host-state.js'
 import type { Verdict } from '../verdict/verdict.js'
+import { formatMB as mb } from './format.js'
 
 export interface DeployFacts {
   tag: string
@@ -68,7 +69,6 @@ export function buildReport(facts: DeployFacts, states: HostState[], verdict: Ve
 
 /** The job summary: a headline, a few facts, and one row per host (failed hosts first). */
 export function renderSummary(report: DeployReport): string {
-  const mb = (bytes: number): string => (bytes / 1e6).toFixed(1)
   const lines = [
     `## ${report.ok ? '✅' : '❌'} murder-action: \`${escapeCell(report.tag)}\``,
     '',

@@ -19,3 +19,16 @@ export async function detectAddressToward(host: string, port: number): Promise<s
     socket.close()
   }
 }
+
+/** The runner's address toward the fleet, from the first few hosts whose names resolve. */
+export async function detectAddressTowardFleet(hosts: { label: string; host: string; port: number }[]): Promise<string> {
+  const problems: string[] = []
+  for (const host of hosts.slice(0, 10)) {
+    try {
+      return await detectAddressToward(host.host, host.port)
+    } catch (error) {
+      problems.push(`${host.label}: ${(error as Error).message}`)
+    }
+  }
+  throw new Error(`Could not detect the address the hosts reach the runner at (${problems.join('; ')}); set tracker-address.`)
+}

@@ -1,4 +1,4 @@
-import type { HostState } from '../fleet/fleet.js'
+import type { HostState } from '../fleet/host-state.js'
 
 export interface Verdict {
   ok: boolean

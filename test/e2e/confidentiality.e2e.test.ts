@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { createFleet, type Fleet, type FleetHost } from '../fleet/fleet.js'
+import { createFleet, type Fleet, type FleetHost } from '../lab/fleet.js'
 import { makeSourceTree, NODE24, REPO, startAction, treeManifest } from './harness.js'
 
 const SECRET = 'database_password=correct-horse-battery-staple-0f3a9c'

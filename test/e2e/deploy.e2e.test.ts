@@ -5,9 +5,11 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
+import * as os from 'node:os'
 import * as path from 'node:path'
-import { createFleet, type Fleet } from '../fleet/fleet.js'
-import { leftoverProcesses, makeSourceTree, mtimeManifest, runAction, treeManifest } from './harness.js'
+import { createFleet, type Fleet } from '../lab/fleet.js'
+import { leftoverProcesses, makeSourceTree, mtimeManifest, REPO, runAction, treeManifest } from './harness.js'
+import { incoming } from './faults.helpers.js'
 
 describe('a deploy to 8 hosts on 100 Mbit/s links', () => {
   let fleet: Fleet
@@ -34,7 +36,6 @@ describe('a deploy to 8 hosts on 100 Mbit/s links', () => {
       const release = path.join(host.srvDir, 'releases/release-1')
       assert.deepEqual(treeManifest(release), expected, `${host.name} holds a different tree`)
       assert.deepEqual(mtimeManifest(release), expectedTimes, `${host.name}: every entry has the source's mtime`)
-      assert.equal(fs.existsSync(path.join(host.srvDir, 'releases/release-1.partial')), false)
       assert.deepEqual(
         fs.readdirSync(path.join(host.srvDir, 'releases/.murder/incoming')),
         [],
@@ -137,6 +138,42 @@ describe('a deploy to 8 hosts on 100 Mbit/s links', () => {
     }
     assert.deepEqual(await leftoverProcesses(fleet, 15_000), {}, 'no process of the deploy is left on any host')
   })
+
+  test('the action runs from source under @github/local-action, as a developer debugs it', async () => {
+    const small = makeSourceTree(1024 * 1024)
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'murder-local-action-'))
+    try {
+      // local-action reads the inputs from a dotenv file; double quotes keep the keys' newlines as \n.
+      const quoted = (text: string): string => `"${text.trim().replace(/\n/g, '\\n')}"`
+      const hosts = fleet.hosts.slice(0, 2)
+      const dotenv = [
+        `INPUT_PATH=${small}`,
+        'INPUT_TAG=from-source-1',
+        `INPUT_HOSTS=${hosts.map((host) => `root@${host.address}`).join(',')}`,
+        `INPUT_SSH-KEY=${quoted(fleet.clientKey)}`,
+        `INPUT_KNOWN-HOSTS=${quoted(fleet.knownHosts)}`,
+        'INPUT_DEADLINE=60s',
+        `RUNNER_TEMP=${dir}`,
+      ]
+      fs.writeFileSync(path.join(dir, '.env'), dotenv.join('\n') + '\n', { mode: 0o600 })
+      const bin = path.join(REPO, 'node_modules/@github/local-action/bin/local-action.js')
+      const child = fleet.runInRunner(process.execPath, [bin, 'run', REPO, 'src/action/run.ts', path.join(dir, '.env')], {
+        cwd: REPO,
+        timeoutMs: 120_000,
+      })
+      let stdout = ''
+      child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+      child.stderr?.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+      assert.match(stdout, /Deployed to all 2 hosts\./, `exit ${code}\n${stdout}`)
+      for (const host of hosts) {
+        assert.deepEqual(treeManifest(path.join(host.srvDir, 'releases/from-source-1')), treeManifest(small), `${host.name} holds the tree`)
+      }
+    } finally {
+      fs.rmSync(small, { recursive: true, force: true })
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })
 
 describe('the deadline', () => {
@@ -167,7 +204,7 @@ describe('the deadline', () => {
       assert.deepEqual(treeManifest(path.join(host.srvDir, 'releases/slow-1')), expected, `${host.name} is complete`)
     }
     assert.equal(fs.existsSync(path.join(slow.srvDir, 'releases/slow-1')), false, 'the slow host has no release under the final name')
-    assert.equal(fs.existsSync(path.join(slow.srvDir, 'releases/slow-1.partial')), false)
+    assert.deepEqual(incoming(slow), [], 'the slow host keeps neither its partial download nor a half-unpacked tree')
     assert.ok(run.seconds < 60, `the step ends promptly after the deadline (took ${run.seconds} s)`)
     assert.deepEqual(await leftoverProcesses(fleet, 15_000), {}, 'no agent is left on any host, the slow one included')
   })

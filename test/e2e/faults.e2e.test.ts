@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import type { Fleet } from '../fleet/fleet.js'
+import type { Fleet } from '../lab/fleet.js'
 import { leftoverProcesses, makeSourceTree, runAction, treeManifest } from './harness.js'
 import { assertIdentical, assertLogNames, createTestFleet, hostEntry, incoming, label, readReport, releaseDir, transcript } from './faults.helpers.js'
 

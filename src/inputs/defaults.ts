@@ -1,0 +1,19 @@
+/**
+ * The inputs' defaults, as action.yml declares them (test/unit/inputs/defaults.test.ts holds the two
+ * together). The runner fills them in from action.yml; these serve every other way in: the CLI, a
+ * run from source, a test.
+ */
+export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
+  'ssh-port': '22',
+  'insecure-skip-host-key-check': 'false',
+  destination: '/srv/releases',
+  'tracker-port': '0',
+  deadline: '10m',
+  'max-failed-hosts': '0',
+  concurrency: '50',
+  'node-path': 'node',
+  overwrite: 'false',
+  encrypt: 'true',
+  'compression-level': '1',
+  'keep-payload': 'true',
+}

@@ -1,0 +1,71 @@
+import type { DeployPolicy } from '../policy.js'
+import { hashPiecesOfFile } from './piece-hashes.js'
+import { swarmPieceLength } from './piece-length.js'
+import { startSeeder, type Seeder } from './seeder.js'
+import { makeTorrent } from './torrent.js'
+import { startTracker, type EphemeralTracker } from './tracker.js'
+
+/** One deploy's swarm on the controller's side: its tracker, its torrent and the first seeder. */
+export interface Swarm {
+  announceUrl: string
+  infoHash: string
+  pieceLength: number
+  /** The .torrent file. */
+  torrent: Buffer
+  seederPeerId: string
+  seederPort: number
+  seederUploaded(): number
+  close(): Promise<void>
+}
+
+export interface SwarmSpec {
+  payloadFile: string
+  payloadName: string
+  payloadBytes: number
+  trackerPort: number
+  /** The address the hosts reach the tracker and seeder at (asked once the tracker listens). */
+  address: () => Promise<string>
+  policy: DeployPolicy['tracker']
+  onWarning: (message: string) => void
+}
+
+/** Starts the tracker, makes the torrent, starts the seeder; on any failure closes what it started. */
+export async function openSwarm(spec: SwarmSpec): Promise<Swarm> {
+  let tracker: EphemeralTracker | undefined
+  let seeder: Seeder | undefined
+  try {
+    tracker = await startTracker({
+      port: spec.trackerPort,
+      intervalMs: spec.policy.intervalMs,
+      peersCacheLength: spec.policy.peersCacheLength,
+      onWarning: (message) => spec.onWarning(`tracker: ${message}`),
+    })
+    const announceUrl = tracker.announceUrl(await spec.address())
+    const pieceLength = swarmPieceLength(spec.payloadBytes)
+    const torrent = makeTorrent({
+      name: spec.payloadName,
+      length: spec.payloadBytes,
+      pieceLength,
+      pieces: await hashPiecesOfFile(spec.payloadFile, pieceLength),
+      announceUrl,
+    })
+    tracker.allow(torrent.infoHash)
+    seeder = await startSeeder({ file: spec.payloadFile, torrent: torrent.torrent, onWarning: spec.onWarning })
+    const [openTracker, openSeeder] = [tracker, seeder]
+    return {
+      announceUrl,
+      infoHash: torrent.infoHash,
+      pieceLength,
+      torrent: torrent.torrent,
+      seederPeerId: openSeeder.peerId,
+      seederPort: openSeeder.port,
+      seederUploaded: () => openSeeder.uploaded(),
+      close: async () => {
+        await Promise.allSettled([openSeeder.close(), openTracker.close()])
+      },
+    }
+  } catch (error) {
+    await Promise.allSettled([seeder?.close(), tracker?.close()])
+    throw error
+  }
+}

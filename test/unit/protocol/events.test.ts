@@ -1,0 +1,142 @@
+/** The controller ↔ agent protocol: one job line in, one JSON line per event out, stray output ignored. */
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { decodeEvent, decodeJob, encodeEvent, encodeJob, PROTOCOL_VERSION, type AgentEvent, type AgentJob } from '../../../src/protocol/events.js'
+import { LineSplitter } from '../../../src/protocol/line-splitter.js'
+
+const job: AgentJob = {
+  v: PROTOCOL_VERSION,
+  tag: 'v1.2.3',
+  destination: '/srv/releases',
+  torrent: Buffer.from('d8:announce...e').toString('base64'),
+  payloadName: 'v1.2.3.tar.gz.enc',
+  sha256: 'ab'.repeat(32),
+  contentId: '12'.repeat(32),
+  mtimes: 'izbUMdIxjgUA', // encodeMtimes([1, 3, 6])
+  keepPayload: true,
+  key: 'cd'.repeat(32),
+  iv: 'ef'.repeat(16),
+  seederPeerId: '2d4d41303130302d' + '00'.repeat(12),
+  overwrite: false,
+  hardCapSeconds: 900,
+  progressIntervalMs: 1000,
+  heartbeatTimeoutMs: 30_000,
+  maxConns: 55,
+}
+
+const everyEvent: AgentEvent[] = [
+  { type: 'hello', v: PROTOCOL_VERSION, pid: 4242, node: 'v24.11.1' },
+  { type: 'progress', have: 1_048_576, total: 3_145_728, fromSeeder: 524_288, fromPeers: 524_288, uploaded: 65_536, peers: 7 },
+  { type: 'done', alreadyPresent: false, seeding: true, fromSeeder: 1, fromPeers: 2, seconds: 12.5 },
+  { type: 'done', alreadyPresent: true, seeding: false, fromSeeder: 0, fromPeers: 0, seconds: 0.01 },
+  { type: 'error', code: 'TAG_EXISTS', message: '/srv/releases/v1 already holds a different release;\nline two "quoted" — é ✓' },
+  { type: 'exit', uploaded: 123_456_789 },
+]
+
+/** The lines of `stream` fed to a LineSplitter one character at a time. */
+function linesOf(stream: string): string[] {
+  const lines: string[] = []
+  const splitter = new LineSplitter((line) => lines.push(line))
+  for (const character of stream) splitter.push(character)
+  splitter.end()
+  return lines
+}
+
+describe('events', () => {
+  for (const event of everyEvent) {
+    test(`${event.type} round-trips as one line`, () => {
+      const line = encodeEvent(event)
+      assert.ok(line.endsWith('\n'))
+      assert.equal(line.indexOf('\n'), line.length - 1, 'exactly one newline, at the end')
+      assert.deepEqual(decodeEvent(line), event)
+      assert.deepEqual(decodeEvent(line.trimEnd()), event)
+    })
+  }
+  test('every event survives a stream cut into 1-character chunks, between stray output', () => {
+    const stream = 'Welcome to host1\n' + everyEvent.map(encodeEvent).join('stray line\n') + 'bye\n'
+    const decoded = linesOf(stream)
+      .map(decodeEvent)
+      .filter((event) => event !== undefined)
+    assert.deepEqual(decoded, everyEvent)
+  })
+  test('a line with surrounding spaces or CR is still an event', () => {
+    assert.deepEqual(decodeEvent('  {"type":"exit","uploaded":5}\r'), { type: 'exit', uploaded: 5 })
+  })
+  for (const stray of [
+    '',
+    'Welcome to Ubuntu 24.04',
+    'npm WARN something',
+    '{not json',
+    '{"type":"unknown"}',
+    '{"type":5}',
+    '{"no":"type"}',
+    '[{"type":"done"}]',
+    '"{\\"type\\":\\"done\\"}"',
+    'null',
+    '42',
+    '{"type":"__proto__"}',
+    '{"type":"toString"}',
+  ]) {
+    test(`stray line ${JSON.stringify(stray)} is ignored`, () => {
+      assert.equal(decodeEvent(stray), undefined)
+    })
+  }
+})
+
+describe('decodeJob', () => {
+  test('round-trips the encoded job', () => {
+    const line = encodeJob(job)
+    assert.ok(line.endsWith('\n'))
+    assert.equal(line.split('\n').length, 2)
+    assert.deepEqual(decodeJob(line), job)
+  })
+  test('key and iv may be absent (unencrypted payload)', () => {
+    const { key: _key, iv: _iv, ...plain } = job
+    assert.deepEqual(decodeJob(JSON.stringify(plain)), plain)
+  })
+  test('not JSON', () => {
+    assert.throws(() => decodeJob('hello'), { message: 'the job line is not JSON' })
+    assert.throws(() => decodeJob(''), { message: 'the job line is not JSON' })
+    assert.throws(() => decodeJob(encodeJob(job).slice(0, 40)), { message: 'the job line is not JSON' })
+  })
+  test('not an object', () => {
+    assert.throws(() => decodeJob('null'), { message: 'the job line is not an object' })
+    assert.throws(() => decodeJob('"text"'), { message: 'the job line is not an object' })
+    assert.throws(() => decodeJob('7'), { message: 'the job line is not an object' })
+  })
+  test('wrong or missing protocol version: the agent and the action differ', () => {
+    const v = PROTOCOL_VERSION
+    for (const other of [v - 1, v + 1, 0]) {
+      assert.throws(() => decodeJob(JSON.stringify({ ...job, v: other })), { message: `protocol version ${other} is not ${v}: agent and action differ` })
+    }
+    assert.throws(() => decodeJob(JSON.stringify({ ...job, v: String(v) })), { message: `protocol version ${v} is not ${v}: agent and action differ` }, 'a string is not the version')
+    const { v: _v, ...noVersion } = job
+    assert.throws(() => decodeJob(JSON.stringify(noVersion)), { message: `protocol version undefined is not ${v}: agent and action differ` })
+    assert.throws(() => decodeJob('[]'), { message: `protocol version undefined is not ${v}: agent and action differ` })
+  })
+  test('keepPayload must be true or false', () => {
+    const { keepPayload: _dropped, ...without } = job
+    const message = 'job field keepPayload must be true or false'
+    assert.throws(() => decodeJob(JSON.stringify(without)), { message })
+    assert.throws(() => decodeJob(JSON.stringify({ ...job, keepPayload: 'true' })), { message })
+  })
+  for (const field of ['tag', 'destination', 'torrent', 'payloadName', 'sha256', 'contentId', 'mtimes', 'seederPeerId'] as const) {
+    test(`missing, empty or non-string ${field}`, () => {
+      const message = `job field ${field} is missing`
+      const { [field]: _dropped, ...without } = job
+      assert.throws(() => decodeJob(JSON.stringify(without)), { message })
+      assert.throws(() => decodeJob(JSON.stringify({ ...job, [field]: '' })), { message })
+      assert.throws(() => decodeJob(JSON.stringify({ ...job, [field]: 12 })), { message })
+    })
+  }
+  for (const field of ['hardCapSeconds', 'progressIntervalMs', 'heartbeatTimeoutMs', 'maxConns'] as const) {
+    test(`${field} must be a positive number`, () => {
+      const message = `job field ${field} must be a positive number`
+      const { [field]: _dropped, ...without } = job
+      assert.throws(() => decodeJob(JSON.stringify(without)), { message })
+      for (const bad of [0, -5, '900', null]) {
+        assert.throws(() => decodeJob(JSON.stringify({ ...job, [field]: bad })), { message }, `${field}: ${JSON.stringify(bad)}`)
+      }
+    })
+  }
+})

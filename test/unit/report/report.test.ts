@@ -1,0 +1,128 @@
+/** The deploy's report: one entry per host, the JSON report, and the job summary in Markdown. */
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { buildReport, hostReport, renderSummary, type DeployFacts } from '../../../src/report/report.js'
+import { judge } from '../../../src/verdict/verdict.js'
+import { doneHost as done, failedHost as failed, hostState as host } from '../helpers.js'
+
+const MB = 1_000_000
+
+const facts: DeployFacts = {
+  tag: 'v1.2.3',
+  infoHash: 'a'.repeat(40),
+  sha256: '0123456789abcdef'.repeat(4),
+  payloadBytes: 40 * MB,
+  encrypted: true,
+  packSeconds: 2.345,
+  transferSeconds: 15.67,
+  durationSeconds: 20.1,
+  seederUploaded: 60 * MB,
+  trackerUrl: 'http://198.18.0.1:6969/announce',
+}
+
+describe('hostReport and buildReport', () => {
+  test('hostReport: result, rounding, share from peers', () => {
+    assert.deepEqual(hostReport(done('a', 12.3456, 10 * MB, 20 * MB)), {
+      host: 'a',
+      result: 'done',
+      seconds: 12.35,
+      bytesReceived: 30 * MB,
+      fromPeersShare: 0.667,
+      bytesSent: 0,
+      seeding: false,
+      error: null,
+    })
+    assert.deepEqual(hostReport(host('b', { phase: 'done', alreadyPresent: true, seeding: true, uploaded: 7 * MB, seconds: 0.4 })), {
+      host: 'b',
+      result: 'already present',
+      seconds: 0.4,
+      bytesReceived: 0,
+      fromPeersShare: null,
+      bytesSent: 7 * MB,
+      seeding: true,
+      error: null,
+    })
+    assert.deepEqual(hostReport(host('c', { phase: 'transferring', fromSeeder: 5, error: 'HARD_CAP: too slow' })), {
+      host: 'c',
+      result: 'failed',
+      seconds: null,
+      bytesReceived: 5,
+      fromPeersShare: 0,
+      bytesSent: 0,
+      seeding: false,
+      error: 'HARD_CAP: too slow',
+    })
+  })
+  test('buildReport carries the facts, the verdict and one host report per state, in order', () => {
+    const states = [done('web1'), failed('web2', 'boom'), host('web3', { phase: 'done', alreadyPresent: true })]
+    const verdict = judge(states, 0)
+    const report = buildReport(facts, states, verdict)
+    assert.equal(report.ok, false)
+    assert.equal(report.headline, verdict.headline)
+    assert.equal(report.hostsTotal, 3)
+    assert.equal(report.hostsSucceeded, 2)
+    assert.equal(report.hostsFailed, 1)
+    assert.deepEqual(report.failedHosts, ['web2'])
+    assert.deepEqual(
+      report.hosts.map((h) => [h.host, h.result]),
+      [
+        ['web1', 'done'],
+        ['web2', 'failed'],
+        ['web3', 'already present'],
+      ],
+    )
+    for (const [name, value] of Object.entries(facts)) {
+      assert.deepEqual(report[name as keyof DeployFacts], value, name)
+    }
+    assert.deepEqual(JSON.parse(JSON.stringify(report)), report, 'the report survives JSON as it is (report.json)')
+  })
+})
+
+describe('renderSummary', () => {
+  const states = [
+    done('web1', 11.26, 10 * MB, 30 * MB),
+    failed('web2', 'VERIFY_FAILED: sha | mismatch\nsecond line'),
+    host('web3|x', { phase: 'done', alreadyPresent: true, seeding: true, uploaded: 12.34 * MB, seconds: 0.5 }),
+    failed('web4'),
+  ]
+  const report = buildReport(facts, states, judge(states, 0))
+  const summary = renderSummary(report)
+  const lines = summary.split('\n')
+  const rows = lines.filter((line) => line.startsWith('| ') && !line.startsWith('| Host') && !line.startsWith('| ---'))
+
+  test('a headline with the verdict and the tag', () => {
+    assert.equal(lines[0], '## ❌ murder-action: `v1.2.3`')
+    assert.ok(lines.includes(report.headline.replace(/\|/g, '\\|')), summary)
+    const okReport = buildReport(facts, [done('a')], judge([done('a')], 0))
+    assert.ok(renderSummary(okReport).startsWith('## ✅ murder-action: `v1.2.3`\n'))
+  })
+  test('the facts line', () => {
+    assert.ok(
+      summary.includes(
+        'Payload 40.0 MB (sha256 `0123456789abcdef…`, encrypted), packed in 2.3 s; transfer 15.7 s; the seeder uploaded 1.50 × the payload.',
+      ),
+      summary,
+    )
+    const plain = renderSummary({ ...report, encrypted: false })
+    assert.ok(plain.includes('(sha256 `0123456789abcdef…`), packed'), plain)
+  })
+  test('one table row per host, failed hosts first, in their order', () => {
+    assert.equal(rows.length, 4)
+    assert.deepEqual(
+      rows.map((row) => row.split(' | ')[0]),
+      ['| web2', '| web4', '| web1', '| web3\\|x'],
+    )
+    assert.ok(summary.endsWith('\n'))
+  })
+  test('the row of a host that is done', () => {
+    assert.equal(rows[2], '| web1 | ✅ done | 11.3 | 40.0 | 75 % | 0.0 |  |')
+  })
+  test('a host that already had the release says "already present", and what it sent the others', () => {
+    assert.equal(rows[3], '| web3\\|x | ✅ already present | 0.5 | 0.0 | – | 12.3 |  |')
+  })
+  test('failed rows: "|" escaped and newlines flattened in the error, dashes for missing numbers', () => {
+    assert.equal(rows[0], '| web2 | ❌ failed | – | 0.0 | – | 0.0 | VERIFY_FAILED: sha \\| mismatch second line |')
+    assert.equal(rows[1], '| web4 | ❌ failed | – | 0.0 | – | 0.0 |  |')
+    for (const row of rows) assert.equal(row.replace(/\\\|/g, '').split('|').length, 9, row)
+  })
+})

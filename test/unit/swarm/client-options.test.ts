@@ -1,0 +1,48 @@
+/** The BitTorrent client options of a closed fleet: nothing reaches outside it. */
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { agentAddOptions, closedFleetClientOptions, keptPayloadSeedOptions, UPLOAD_SLOTS } from '../../../src/swarm/client-options.js'
+
+describe('closedFleetClientOptions', () => {
+  test('everything that reaches outside the fleet is off', () => {
+    assert.deepEqual(closedFleetClientOptions(), {
+      dht: false,
+      lsd: false,
+      utPex: false,
+      natUpnp: false,
+      natPmp: false,
+      webSeeds: false,
+      utp: false,
+      // BitTorrent's own obfuscation (MSE) costs a DH per connection; confidentiality is our AES.
+      secure: 0,
+    })
+  })
+  test('overrides are added, and may replace a default', () => {
+    const options = closedFleetClientOptions({ torrentPort: 0, maxConns: 10, utp: true })
+    assert.equal(options.torrentPort, 0)
+    assert.equal(options.maxConns, 10)
+    assert.equal(options.utp, true)
+    assert.equal(options.dht, false)
+  })
+})
+
+describe('agentAddOptions and keptPayloadSeedOptions', () => {
+  test('an agent downloads into its directory with nothing selected yet, and unchokes the whole fleet', () => {
+    assert.deepEqual(agentAddOptions('/srv/releases/.murder/incoming/42'), {
+      path: '/srv/releases/.murder/incoming/42',
+      strategy: 'sequential',
+      deselect: true,
+      uploads: UPLOAD_SLOTS,
+      storeCacheSlots: 4,
+    })
+    assert.ok(UPLOAD_SLOTS > 10, `${UPLOAD_SLOTS} unchoke slots: more than webtorrent's default 10, which chokes all but the 9 best peers`)
+  })
+  test('a kept payload is seeded from where it was kept, without re-hashing it in webtorrent', () => {
+    assert.deepEqual(keptPayloadSeedOptions('/srv/releases/.murder/payloads/v1'), {
+      path: '/srv/releases/.murder/payloads/v1',
+      skipVerify: true,
+      uploads: UPLOAD_SLOTS,
+      storeCacheSlots: 4,
+    })
+  })
+})
