@@ -9,6 +9,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { Fleet } from '../test/lab/fleet.js'
 import { REPO, startAction } from '../test/e2e/harness.js'
+import type { DeployReport } from '../src/report/report.js'
 import { busyOver, round, startSampler, type Trace } from './sampler.js'
 
 export interface MurderResult {
@@ -43,6 +44,8 @@ export interface MurderResult {
   busyBefore: number
   trace: Trace
   progressLines: string[]
+  /** The action's JSON report as it wrote it. */
+  report: DeployReport
   error?: string
 }
 
@@ -121,15 +124,7 @@ export async function runMurder(
   clearInterval(sizeWatch)
   const trace = sampler.stop()
   const transferLine = stamps.find((stamp) => / deploying to \d+ hosts/.test(stamp.line))
-  let report: {
-    ok: boolean
-    packSeconds: number
-    transferSeconds: number
-    durationSeconds: number
-    payloadBytes: number
-    seederUploaded: number
-    hosts: Array<{ seconds: number | null; fromPeersShare: number | null; result: string }>
-  }
+  let report: DeployReport
   try {
     report = JSON.parse(fs.readFileSync(run.outputs.report!, 'utf8'))
   } catch {
@@ -164,6 +159,7 @@ export async function runMurder(
     loadavgBefore,
     busyBefore,
     trace,
+    report,
     progressLines: stamps.filter((stamp) => !stamp.line.startsWith('::add-mask::')).map((stamp) => `${(stamp.at / 1000).toFixed(2).padStart(7)} ${stamp.line}`),
     error: run.code === 0 ? undefined : `${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`,
   }

@@ -1,10 +1,14 @@
 // `npm run bench`: murder-action vs parallel scp vs the physical limit S/B on a local fleet of
 // 4, 8, 16, 32 hosts with shaped links; writes bench/results/. See bench/README.md.
 // `npm run bench:rerun`: a re-run where some hosts already hold the release (bench/rerun.ts).
+// `npm run bench:scale`: N = 100 (and more) in the two profiles that once broke the deploy (bench/scale.ts).
 import { spawnSync } from 'node:child_process'
 import { NODE24, preflight } from './preflight.mjs'
 
+const ENTRIES = { rerun: 'bench/rerun.ts', scale: 'bench/scale.ts' }
+
 preflight()
-const [entry, args] = process.argv[2] === 'rerun' ? ['bench/rerun.ts', process.argv.slice(3)] : ['bench/bench.ts', process.argv.slice(2)]
+const named = ENTRIES[process.argv[2]]
+const [entry, args] = named ? [named, process.argv.slice(3)] : ['bench/bench.ts', process.argv.slice(2)]
 const result = spawnSync(NODE24, ['--import', 'tsx', entry, ...args], { stdio: 'inherit' })
 process.exit(result.status ?? 1)

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { formatRate } from './inputs/rate.js'
 import type { Settings } from './inputs/settings.js'
 import { deployPolicy, type DeployPolicy } from './policy.js'
 import { packRelease, type PackedRelease } from './pack/release.js'
@@ -53,11 +54,14 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
       trackerPort: settings.trackerPort,
       address: async () => settings.trackerAddress ?? (await detectAddressTowardFleet(settings.hosts)),
       policy: policy.tracker,
+      seederUploadLimit: settings.seederUploadLimit,
       onWarning: hooks.debug,
     })
     hooks.info(
       `Tracker ${swarm.announceUrl}, seeder on port ${swarm.seederPort}, info hash ${swarm.infoHash}, ` +
-        `${swarm.pieceLength / 1024} KiB pieces; deploying to ${settings.hosts.length} hosts (deadline ${settings.deadlineMs / 1000} s)`,
+        `${swarm.pieceLength / 1024} KiB pieces` +
+        (settings.seederUploadLimit !== undefined ? `, seeder capped at ${formatRate(settings.seederUploadLimit)}` : '') +
+        `; deploying to ${settings.hosts.length} hosts (deadline ${settings.deadlineMs / 1000} s)`,
     )
     abortIfCancelled(hooks.signal)
     const transferStart = Date.now()
@@ -77,6 +81,7 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
         durationSeconds: (Date.now() - started) / 1000,
         seederUploaded: swarm.seederUploaded(),
         trackerUrl: swarm.announceUrl,
+        trackerAnnounces: swarm.trackerAnnounces(),
       },
       states.hosts,
       verdict,

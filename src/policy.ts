@@ -38,7 +38,11 @@ export interface DeployPolicy {
     hardCapSeconds: number
     /** Progress events per agent: one a second at most, fewer in big fleets so the controller's input stays bounded. */
     progressIntervalMs: number
-    /** An agent that hears no heartbeat for this long stops: the controller is gone. */
+    /**
+     * An agent that hears nothing from the controller (heartbeat, tracker answer, seeder bytes) for
+     * this long stops: the controller is gone. As long as the controller gives a silent host
+     * (SSH_KEEPALIVE.silenceMs), so neither side gives up on a link the other still trusts.
+     */
     heartbeatTimeoutMs: number
     /**
      * Outgoing peer connections (webtorrent's maxConns; incoming ones come on top). The default, 55,
@@ -61,7 +65,7 @@ export function deployPolicy(hostCount: number, deadlineMs: number): DeployPolic
       // Past the deadline the controller has given up on the host; two minutes more covers stopping.
       hardCapSeconds: Math.ceil(deadlineMs / 1000) + 120,
       progressIntervalMs: clamp(hostCount * 10, 1000, 10_000),
-      heartbeatTimeoutMs: 15_000,
+      heartbeatTimeoutMs: SSH_KEEPALIVE.silenceMs,
       maxConns: 6,
     },
     progressLogIntervalMs: hostCount > 100 ? 15_000 : 5000,

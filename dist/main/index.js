@@ -71391,6 +71391,22 @@ var INPUT_DEFAULTS = {
   "keep-payload": "true"
 };
 
+// src/inputs/rate.ts
+function parseRate(text) {
+  const hint = "use a rate such as 50MB/s, 400Mbit/s or 100mbit";
+  const match = /^(\d+(?:\.\d+)?)\s*([kmg]i?)?(b|bit|bps|byte)?(?:\/s)?$/i.exec(text.trim());
+  if (match === null) throw new Error(`"${text}" is not a rate; ${hint}`);
+  const [, number, prefix = "", unit = "B"] = match;
+  const scale = { "": 1, k: 1e3, m: 1e6, g: 1e9, ki: 1024, mi: 1024 ** 2, gi: 1024 ** 3 }[prefix.toLowerCase()];
+  const bits = /^(bit|bps)$/i.test(unit) || unit === "b";
+  const bytesPerSecond = Number(number) * scale / (bits ? 8 : 1);
+  if (!(bytesPerSecond >= 1)) throw new Error(`"${text}" is less than one byte per second; ${hint}`);
+  return Math.round(bytesPerSecond);
+}
+function formatRate(bytesPerSecond) {
+  return bytesPerSecond >= 1e6 ? `${(bytesPerSecond / 1e6).toFixed(1)} MB/s` : `${(bytesPerSecond / 1e3).toFixed(1)} kB/s`;
+}
+
 // src/inputs/settings.ts
 var TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 function readFromEnvironment(env = process.env) {
@@ -71454,6 +71470,7 @@ function readSettings(readGiven = readFromEnvironment(), env = process.env) {
   const encrypt = field("encrypt", () => readBoolean(read("encrypt")));
   const compressionLevel = field("compression-level", () => readInteger(read("compression-level"), 0, 9));
   const keepPayload = field("keep-payload", () => readBoolean(read("keep-payload")));
+  const seederUploadLimit = field("seeder-upload-limit", () => read("seeder-upload-limit") === "" ? void 0 : parseRate(read("seeder-upload-limit")));
   if (errors.length > 0) throw new InputErrors(errors);
   return {
     sourceDir,
@@ -71473,7 +71490,8 @@ function readSettings(readGiven = readFromEnvironment(), env = process.env) {
     overwrite,
     encrypt,
     compressionLevel,
-    keepPayload
+    keepPayload,
+    seederUploadLimit
   };
 }
 function readSourceDir(given, workspace) {
@@ -71573,7 +71591,7 @@ function deployPolicy(hostCount, deadlineMs) {
       // Past the deadline the controller has given up on the host; two minutes more covers stopping.
       hardCapSeconds: Math.ceil(deadlineMs / 1e3) + 120,
       progressIntervalMs: clamp(hostCount * 10, 1e3, 1e4),
-      heartbeatTimeoutMs: 15e3,
+      heartbeatTimeoutMs: SSH_KEEPALIVE.silenceMs,
       maxConns: 6
     },
     progressLogIntervalMs: hostCount > 100 ? 15e3 : 5e3
@@ -90118,6 +90136,8 @@ function closedFleetClientOptions(overrides = {}) {
     webSeeds: false,
     utp: false,
     secure: 0,
+    // A host that holds the whole payload dials no one: peers still downloading dial it.
+    seedOutgoingConnections: false,
     ...overrides
   };
 }
@@ -90136,21 +90156,24 @@ var TOP_UP_MS = 500;
 var SuperSeeder = class {
   constructor(pieces) {
     this.pieces = pieces;
+    this.spread = new Uint32Array(pieces);
     this.timer = setInterval(() => {
-      for (const wire of this.wires) this.topUp(wire);
+      for (const wire of this.views.keys()) this.topUp(wire);
     }, TOP_UP_MS);
     this.timer.unref();
   }
   pieces;
-  wires = /* @__PURE__ */ new Set();
-  offered = /* @__PURE__ */ new Map();
+  views = /* @__PURE__ */ new Map();
+  spread;
   timer;
   attach(wire) {
     const sendBitfield = wire.bitfield.bind(wire);
     const sendHaveNone = wire.haveNone.bind(wire);
     const start = () => {
-      this.wires.add(wire);
-      this.offered.set(wire, /* @__PURE__ */ new Set());
+      if (this.views.has(wire)) return;
+      const view = { counted: /* @__PURE__ */ new Set(), pending: /* @__PURE__ */ new Set() };
+      this.views.set(wire, view);
+      for (let index = 0; index < this.pieces; index++) if (wire.peerPieces.get(index)) this.count(view, index);
       queueMicrotask(() => this.topUp(wire));
     };
     wire.haveAll = () => {
@@ -90162,47 +90185,69 @@ var SuperSeeder = class {
       sendBitfield(new Uint8Array(Math.ceil(this.pieces / 8)));
       start();
     };
-    wire.on("have", () => this.topUp(wire));
-    wire.on("bitfield", () => this.topUp(wire));
+    wire.on("have", (index) => {
+      const view = this.views.get(wire);
+      if (view === void 0 || typeof index !== "number") return;
+      this.count(view, index);
+      view.pending.delete(index);
+      this.topUp(wire);
+    });
+    wire.on("bitfield", () => {
+      const view = this.views.get(wire);
+      if (view === void 0) return;
+      for (let index = 0; index < this.pieces; index++) {
+        if (!wire.peerPieces.get(index)) continue;
+        this.count(view, index);
+        view.pending.delete(index);
+      }
+      this.topUp(wire);
+    });
+    wire.on("have-all", () => {
+      const view = this.views.get(wire);
+      if (view === void 0) return;
+      for (let index = 0; index < this.pieces; index++) this.count(view, index);
+      view.pending.clear();
+    });
     wire.on("uninterested", () => this.topUp(wire));
     wire.once("close", () => {
-      this.wires.delete(wire);
-      this.offered.delete(wire);
+      const view = this.views.get(wire);
+      if (view === void 0) return;
+      for (const index of view.counted) this.spread[index]--;
+      this.views.delete(wire);
     });
+  }
+  /** How many hosts hold or were offered each piece (for tests and diagnostics). */
+  spreadOf(index) {
+    return this.spread[index];
   }
   close() {
     clearInterval(this.timer);
   }
+  count(view, index) {
+    if (index < 0 || index >= this.pieces || view.counted.has(index)) return;
+    view.counted.add(index);
+    this.spread[index]++;
+  }
   topUp(wire) {
-    const offered = this.offered.get(wire);
-    if (offered === void 0 || wire.destroyed) return;
-    let outstanding = 0;
-    for (const index of offered) if (!wire.peerPieces.get(index)) outstanding++;
-    if (outstanding >= OUTSTANDING_OFFERS) return;
-    const score = new Array(this.pieces).fill(0);
-    for (const other of this.wires) {
-      const otherOffered = this.offered.get(other);
-      for (let index = 0; index < this.pieces; index++) {
-        if (other.peerPieces.get(index) || otherOffered.has(index)) score[index]++;
-      }
-    }
-    while (outstanding < OUTSTANDING_OFFERS) {
+    const view = this.views.get(wire);
+    if (view === void 0 || wire.destroyed) return;
+    while (view.pending.size < OUTSTANDING_OFFERS) {
       let best = -1;
       let ties = 0;
       for (let index = 0; index < this.pieces; index++) {
-        if (offered.has(index) || wire.peerPieces.get(index)) continue;
-        if (best === -1 || score[index] < score[best]) {
+        if (view.counted.has(index)) continue;
+        const spread = this.spread[index];
+        if (best === -1 || spread < this.spread[best]) {
           best = index;
           ties = 1;
-        } else if (score[index] === score[best] && Math.random() * ++ties < 1) {
+        } else if (spread === this.spread[best] && Math.random() * ++ties < 1) {
           best = index;
         }
       }
       if (best === -1) return;
-      offered.add(best);
-      score[best]++;
+      this.count(view, best);
+      view.pending.add(best);
       wire.have(best);
-      outstanding++;
     }
   }
 };
@@ -90215,7 +90260,7 @@ function pieceCount(torrent) {
 // src/swarm/seeder.ts
 async function startSeeder(options) {
   const peerId = newPeerId();
-  const client = new WebTorrent(closedFleetClientOptions({ peerId, torrentPort: 0 }));
+  const client = new WebTorrent(closedFleetClientOptions({ peerId, torrentPort: 0, uploadLimit: options.uploadLimit ?? -1 }));
   client.on("error", (error2) => options.onWarning?.(`seeder: ${String(error2)}`));
   let superSeeder;
   const torrent = await new Promise((resolve4, reject) => {
@@ -90284,6 +90329,12 @@ async function startTracker(options) {
     }
   });
   server.on("warning", (error2) => options.onWarning?.(error2.message));
+  let announces = 0;
+  for (const event of ["start", "update", "complete", "stop"]) {
+    server.on(event, (_address, params) => {
+      if (params?.info_hash === allowed) announces++;
+    });
+  }
   await new Promise((resolve4, reject) => {
     server.once("error", reject);
     server.listen(options.port, () => {
@@ -90309,6 +90360,7 @@ async function startTracker(options) {
     swarmsKnown() {
       return Object.keys(server.torrents).length;
     },
+    announces: () => announces,
     close() {
       return new Promise((resolve4) => server.close(() => resolve4()));
     }
@@ -90336,7 +90388,7 @@ async function openSwarm(spec) {
       announceUrl
     });
     tracker.allow(torrent.infoHash);
-    seeder = await startSeeder({ file: spec.payloadFile, torrent: torrent.torrent, onWarning: spec.onWarning });
+    seeder = await startSeeder({ file: spec.payloadFile, torrent: torrent.torrent, uploadLimit: spec.seederUploadLimit, onWarning: spec.onWarning });
     const [openTracker, openSeeder] = [tracker, seeder];
     return {
       announceUrl,
@@ -90346,6 +90398,7 @@ async function openSwarm(spec) {
       seederPeerId: openSeeder.peerId,
       seederPort: openSeeder.port,
       seederUploaded: () => openSeeder.uploaded(),
+      trackerAnnounces: () => openTracker.announces(),
       close: async () => {
         await Promise.allSettled([openSeeder.close(), openTracker.close()]);
       }
@@ -90866,6 +90919,7 @@ function runFleet(run2) {
       return;
     }
     if (state.phase === "connecting") state.phase = "transferring";
+    state.agentStartedSeconds = (Date.now() - run2.transferStart) / 1e3;
     void links[index].closed().then((why) => {
       state.agentExited = true;
       fail(state, why);
@@ -91871,6 +91925,12 @@ function writePaced(channel, data) {
   });
 }
 
+// src/ssh/ssh2-internals.ts
+function countAsKeepaliveAnswer(client) {
+  ;
+  client?._resetKA?.();
+}
+
 // src/ssh/shell.ts
 function shellQuote(word) {
   if (/^[A-Za-z0-9_./=:@%+-]+$/.test(word)) return word;
@@ -92004,7 +92064,11 @@ var SshHostLink = class {
       if (event.type === "hello") this.agentPid = event.pid;
       this.listener.event(event);
     });
-    channel.on("data", (chunk) => lines.push(chunk));
+    const connection = this.ssh.connection;
+    channel.on("data", (chunk) => {
+      countAsKeepaliveAnswer(connection);
+      lines.push(chunk);
+    });
     channel.stderr.on("data", (chunk) => {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4096);
     });
@@ -92086,6 +92150,7 @@ function hostReport(state) {
     host: state.target.label,
     result: state.phase !== "done" ? "failed" : state.alreadyPresent ? "already present" : "done",
     seconds: state.seconds !== void 0 ? round(state.seconds, 2) : null,
+    agentStartedSeconds: state.agentStartedSeconds !== void 0 ? round(state.agentStartedSeconds, 2) : null,
     bytesReceived: received,
     fromPeersShare: received > 0 ? round(state.fromPeers / received, 3) : null,
     bytesSent: state.uploaded,
@@ -92179,10 +92244,11 @@ async function deploy(settings, agent, hooks) {
       trackerPort: settings.trackerPort,
       address: async () => settings.trackerAddress ?? await detectAddressTowardFleet(settings.hosts),
       policy: policy.tracker,
+      seederUploadLimit: settings.seederUploadLimit,
       onWarning: hooks.debug
     });
     hooks.info(
-      `Tracker ${swarm.announceUrl}, seeder on port ${swarm.seederPort}, info hash ${swarm.infoHash}, ${swarm.pieceLength / 1024} KiB pieces; deploying to ${settings.hosts.length} hosts (deadline ${settings.deadlineMs / 1e3} s)`
+      `Tracker ${swarm.announceUrl}, seeder on port ${swarm.seederPort}, info hash ${swarm.infoHash}, ${swarm.pieceLength / 1024} KiB pieces` + (settings.seederUploadLimit !== void 0 ? `, seeder capped at ${formatRate(settings.seederUploadLimit)}` : "") + `; deploying to ${settings.hosts.length} hosts (deadline ${settings.deadlineMs / 1e3} s)`
     );
     abortIfCancelled(hooks.signal);
     const transferStart = Date.now();
@@ -92201,7 +92267,8 @@ async function deploy(settings, agent, hooks) {
         transferSeconds,
         durationSeconds: (Date.now() - started) / 1e3,
         seederUploaded: swarm.seederUploaded(),
-        trackerUrl: swarm.announceUrl
+        trackerUrl: swarm.announceUrl,
+        trackerAnnounces: swarm.trackerAnnounces()
       },
       states.hosts,
       verdict

@@ -12,6 +12,7 @@ import { decodeJob, PROTOCOL_VERSION, type AgentErrorCode, type AgentEvent, type
 import { formatMB as mb } from '../report/format.js'
 import { agentAddOptions, closedFleetClientOptions, keptPayloadSeedOptions } from '../swarm/client-options.js'
 import { spreadPieceOrder } from '../swarm/piece-order.js'
+import { peerIsSeed, retryAnnounceUntilAnswered } from '../swarm/webtorrent-internals.js'
 import { namesIn, ReleaseLayout } from './release-layout.js'
 import { TagExistsError, unpackRelease } from './unpack.js'
 
@@ -70,8 +71,13 @@ export class Agent {
     }
   }
 
-  /** Anything on stdin: the controller is still there. */
-  heard(): void {
+  /**
+   * Proof that the controller is still there: anything on stdin, and — because the tracker and the
+   * seeder live in the controller's process — a tracker answer or bytes from the seeder. The bytes
+   * matter most when the controller's uplink is saturated by the seeder itself: heartbeats then
+   * queue behind its pieces, while the pieces keep arriving.
+   */
+  controllerAlive(): void {
     this.lastHeard = Date.now()
   }
 
@@ -155,6 +161,7 @@ export class Agent {
     if (job.keepPayload) this.payloadToKeep = () => layout.keepPayload(payloadFile, job.payloadName, job.sha256, job.contentId)
     this.io.emit({ type: 'done', alreadyPresent: false, seeding: true, ...counts, seconds: this.secondsSinceStart() })
     // Keep seeding for the others until stdin closes.
+    this.leaveOtherSeeds(this.torrent!)
   }
 
   /** Downloads the payload into ownDir, reporting progress; resolves with where the bytes came from. */
@@ -165,15 +172,20 @@ export class Agent {
     client.on('error', (error: Error | string) => this.fail(codeFor(error, 'TORRENT_FAILED'), `BitTorrent client: ${String(error)}`))
     const added = client.add(Buffer.from(job.torrent, 'base64'), agentAddOptions(ownDir))
     spreadPieceOrder(added)
+    retryAnnounceUntilAnswered(added)
+    added.on('trackerAnnounce', () => this.controllerAlive())
     this.torrent = added
     added.on('error', (error: Error | string) => this.fail(codeFor(error, 'TORRENT_FAILED'), `torrent: ${String(error)}`))
     added.on('metadata', () => {
       this.payloadFile = path.join(ownDir, added.files[0]!.path)
     })
     added.on('wire', (wire: WebTorrent.Wire) => {
+      const fromTheSeeder = wire.peerId === job.seederPeerId
       wire.on('download', (bytes: number) => {
-        if (wire.peerId === job.seederPeerId) fromSeeder += bytes
-        else fromPeers += bytes
+        if (fromTheSeeder) {
+          fromSeeder += bytes
+          this.controllerAlive()
+        } else fromPeers += bytes
       })
     })
     const progress = setInterval(() => {
@@ -198,8 +210,23 @@ export class Agent {
     if ((await sha256OfFile(kept).catch(() => '')) !== job.sha256 || this.exiting) return false
     const client = this.newClient(job)
     client.on('error', (error: Error | string) => this.io.emit({ type: 'error', code: 'TORRENT_FAILED', message: `seeding the kept payload: ${String(error)}` }))
-    this.torrent = client.add(Buffer.from(job.torrent, 'base64'), keptPayloadSeedOptions(path.dirname(kept)))
+    const torrent = client.add(Buffer.from(job.torrent, 'base64'), keptPayloadSeedOptions(path.dirname(kept)))
+    retryAnnounceUntilAnswered(torrent)
+    this.leaveOtherSeeds(torrent)
+    this.torrent = torrent
     return true
+  }
+
+  /**
+   * A seed has nothing to give another seed, yet webtorrent keeps such connections, and they count
+   * against both hosts' connection limits: late in a big deploy every host was full of them and
+   * nobody dialled a late joiner (bench/README.md, "Scale"). Once a second, drop them; with
+   * `seedOutgoingConnections: false` a seed dials no one, so only hosts still downloading connect.
+   */
+  private leaveOtherSeeds(torrent: WebTorrent.Torrent): void {
+    setInterval(() => {
+      for (const wire of torrent.wires) if (peerIsSeed(wire)) wire.destroy()
+    }, 1000).unref()
   }
 
   private newClient(job: AgentJob): WebTorrent.Instance {

@@ -38,7 +38,7 @@ const lines = new LineSplitter((line) => {
   void agent.start(line)
 }, MAX_JOB_LINE)
 process.stdin.on('data', (chunk: Buffer) => {
-  agent.heard()
+  agent.controllerAlive()
   lines.push(chunk)
 })
 process.stdin.on('end', () => {

@@ -9,6 +9,8 @@ export interface HostState {
   phase: HostPhase
   /** Seconds from the start of the transfer to the verified, unpacked release. */
   seconds?: number
+  /** Seconds from the start of the transfer to the agent running with its job. */
+  agentStartedSeconds?: number
   alreadyPresent: boolean
   /** The agent serves the payload to the others (after a download, or from a payload kept earlier). */
   seeding: boolean

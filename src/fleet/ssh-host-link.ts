@@ -7,6 +7,7 @@ import { LineSplitter } from '../protocol/line-splitter.js'
 import { connectOnce, ConnectError, type SshCredentials } from '../ssh/connect.js'
 import type { HostTarget } from '../ssh/hosts.js'
 import { openExecChannel, writePaced } from '../ssh/paced-stdin.js'
+import { countAsKeepaliveAnswer } from '../ssh/ssh2-internals.js'
 import type { AgentBundle } from './agent-bundle.js'
 import { installCommand, launchCommand, probeCommand, readProbe } from './agent-install.js'
 import { HostSetupError, type AgentListener, type HostLink, type HostLinkFactory } from './host-link.js'
@@ -131,7 +132,12 @@ export class SshHostLink implements HostLink {
       if (event.type === 'hello') this.agentPid = event.pid
       this.listener.event(event)
     })
-    channel.on('data', (chunk: Buffer) => lines.push(chunk))
+    const connection = this.ssh!.connection!
+    channel.on('data', (chunk: Buffer) => {
+      // The agent's events prove the connection alive as well as a keepalive answer would.
+      countAsKeepaliveAnswer(connection)
+      lines.push(chunk)
+    })
     channel.stderr.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4096)
     })

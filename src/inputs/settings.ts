@@ -6,6 +6,7 @@ import { parseDuration } from './duration.js'
 import { parseHostList, USER_NAME, type HostTarget } from '../ssh/hosts.js'
 import { parseKnownHosts, type KnownHostEntry } from '../ssh/known-hosts.js'
 import { INPUT_DEFAULTS } from './defaults.js'
+import { parseRate } from './rate.js'
 
 /** Everything the deploy needs, typed and validated, built in this one place from the inputs. */
 export interface Settings {
@@ -33,6 +34,8 @@ export interface Settings {
   compressionLevel: number
   /** Hosts keep the verified payload beside the release, to seed it to the others on a later deploy of the same build. */
   keepPayload: boolean
+  /** Bytes/s the seeder may send in all; undefined = as fast as the link goes. */
+  seederUploadLimit?: number
 }
 
 /** Reads an input by its action.yml name. The default reads what the runner passed (INPUT_*). */
@@ -105,6 +108,7 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
   const encrypt = field('encrypt', () => readBoolean(read('encrypt')))
   const compressionLevel = field('compression-level', () => readInteger(read('compression-level'), 0, 9))
   const keepPayload = field('keep-payload', () => readBoolean(read('keep-payload')))
+  const seederUploadLimit = field('seeder-upload-limit', () => (read('seeder-upload-limit') === '' ? undefined : parseRate(read('seeder-upload-limit'))))
 
   if (errors.length > 0) throw new InputErrors(errors)
   return {
@@ -126,6 +130,7 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
     encrypt,
     compressionLevel,
     keepPayload,
+    seederUploadLimit,
   }
 }
 

@@ -14,12 +14,16 @@ export interface DeployFacts {
   durationSeconds: number
   seederUploaded: number
   trackerUrl: string
+  /** Announces the tracker answered during the deploy. */
+  trackerAnnounces: number
 }
 
 export interface HostReport {
   host: string
   result: 'done' | 'already present' | 'failed'
   seconds: number | null
+  /** Seconds from the transfer start to its agent running (null: it never ran). */
+  agentStartedSeconds: number | null
   bytesReceived: number
   /** Share of the received bytes that came from other hosts rather than the seeder (0..1). */
   fromPeersShare: number | null
@@ -46,6 +50,7 @@ export function hostReport(state: HostState): HostReport {
     host: state.target.label,
     result: state.phase !== 'done' ? 'failed' : state.alreadyPresent ? 'already present' : 'done',
     seconds: state.seconds !== undefined ? round(state.seconds, 2) : null,
+    agentStartedSeconds: state.agentStartedSeconds !== undefined ? round(state.agentStartedSeconds, 2) : null,
     bytesReceived: received,
     fromPeersShare: received > 0 ? round(state.fromPeers / received, 3) : null,
     bytesSent: state.uploaded,

@@ -19,6 +19,8 @@ export function closedFleetClientOptions(overrides: Record<string, unknown> = {}
     webSeeds: false,
     utp: false,
     secure: 0,
+    // A host that holds the whole payload dials no one: peers still downloading dial it.
+    seedOutgoingConnections: false,
     ...overrides,
   }
 }

@@ -16,6 +16,8 @@ export interface Seeder {
 export interface SeederOptions {
   file: string
   torrent: Buffer
+  /** Bytes/s in all; undefined = unlimited. */
+  uploadLimit?: number
   onWarning?: (message: string) => void
 }
 
@@ -26,7 +28,7 @@ export interface SeederOptions {
  */
 export async function startSeeder(options: SeederOptions): Promise<Seeder> {
   const peerId = newPeerId()
-  const client = new WebTorrent(closedFleetClientOptions({ peerId, torrentPort: 0 }))
+  const client = new WebTorrent(closedFleetClientOptions({ peerId, torrentPort: 0, uploadLimit: options.uploadLimit ?? -1 }))
   client.on('error', (error: Error | string) => options.onWarning?.(`seeder: ${String(error)}`))
   let superSeeder: SuperSeeder | undefined
   const torrent = await new Promise<WebTorrent.Torrent>((resolve, reject) => {

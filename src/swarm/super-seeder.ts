@@ -4,6 +4,13 @@ import type { SeederWire } from './webtorrent-internals.js'
 const OUTSTANDING_OFFERS = 2
 const TOP_UP_MS = 500
 
+interface WireView {
+  /** Pieces this wire counts for in `spread`: it holds them, or was offered them. */
+  counted: Set<number>
+  /** Offered and not yet held. */
+  pending: Set<number>
+}
+
 /**
  * Super-seeding (after BEP 16), so the seeder's uplink — the one link every byte must cross once —
  * carries each piece about once instead of the same early pieces to every host. The seeder tells
@@ -11,15 +18,20 @@ const TOP_UP_MS = 500
  * hosts hold or have been offered. A host that gets an offered piece (from us or a peer) is offered
  * the next. Requests are still served for any piece, and a timer tops every host up, so nobody can
  * starve. Measured in bench/README.md ("Where the time went").
+ *
+ * The cost of an event does not grow with the fleet: `spread` (how many hosts hold or were offered
+ * each piece) is kept up to date as haves, bitfields, offers and closes arrive, so choosing a
+ * host's next offer is one pass over the pieces, whatever the number of wires.
  */
 export class SuperSeeder {
-  private readonly wires = new Set<SeederWire>()
-  private readonly offered = new Map<SeederWire, Set<number>>()
+  private readonly views = new Map<SeederWire, WireView>()
+  private readonly spread: Uint32Array
   private readonly timer: NodeJS.Timeout
 
   constructor(private readonly pieces: number) {
+    this.spread = new Uint32Array(pieces)
     this.timer = setInterval(() => {
-      for (const wire of this.wires) this.topUp(wire)
+      for (const wire of this.views.keys()) this.topUp(wire)
     }, TOP_UP_MS)
     this.timer.unref()
   }
@@ -28,8 +40,11 @@ export class SuperSeeder {
     const sendBitfield = wire.bitfield.bind(wire)
     const sendHaveNone = wire.haveNone.bind(wire)
     const start = (): void => {
-      this.wires.add(wire)
-      this.offered.set(wire, new Set())
+      if (this.views.has(wire)) return
+      const view: WireView = { counted: new Set(), pending: new Set() }
+      this.views.set(wire, view)
+      // What the host announced before we started watching it.
+      for (let index = 0; index < this.pieces; index++) if (wire.peerPieces.get(index)) this.count(view, index)
       queueMicrotask(() => this.topUp(wire))
     }
     // webtorrent announces what we hold right after the handshake, with one of these two.
@@ -42,50 +57,73 @@ export class SuperSeeder {
       sendBitfield(new Uint8Array(Math.ceil(this.pieces / 8)))
       start()
     }
-    wire.on('have', () => this.topUp(wire))
-    wire.on('bitfield', () => this.topUp(wire))
+    wire.on('have', (index: unknown) => {
+      const view = this.views.get(wire)
+      if (view === undefined || typeof index !== 'number') return
+      this.count(view, index)
+      view.pending.delete(index)
+      this.topUp(wire)
+    })
+    wire.on('bitfield', () => {
+      const view = this.views.get(wire)
+      if (view === undefined) return
+      for (let index = 0; index < this.pieces; index++) {
+        if (!wire.peerPieces.get(index)) continue
+        this.count(view, index)
+        view.pending.delete(index)
+      }
+      this.topUp(wire)
+    })
+    wire.on('have-all', () => {
+      const view = this.views.get(wire)
+      if (view === undefined) return
+      for (let index = 0; index < this.pieces; index++) this.count(view, index)
+      view.pending.clear()
+    })
     wire.on('uninterested', () => this.topUp(wire))
     wire.once('close', () => {
-      this.wires.delete(wire)
-      this.offered.delete(wire)
+      const view = this.views.get(wire)
+      if (view === undefined) return
+      for (const index of view.counted) this.spread[index]!--
+      this.views.delete(wire)
     })
+  }
+
+  /** How many hosts hold or were offered each piece (for tests and diagnostics). */
+  spreadOf(index: number): number {
+    return this.spread[index]!
   }
 
   close(): void {
     clearInterval(this.timer)
   }
 
+  private count(view: WireView, index: number): void {
+    if (index < 0 || index >= this.pieces || view.counted.has(index)) return
+    view.counted.add(index)
+    this.spread[index]!++
+  }
+
   private topUp(wire: SeederWire): void {
-    const offered = this.offered.get(wire)
-    if (offered === undefined || wire.destroyed) return
-    let outstanding = 0
-    for (const index of offered) if (!wire.peerPieces.get(index)) outstanding++
-    if (outstanding >= OUTSTANDING_OFFERS) return
-    // How many hosts hold each piece, or have been offered it and not got it yet.
-    const score = new Array<number>(this.pieces).fill(0)
-    for (const other of this.wires) {
-      const otherOffered = this.offered.get(other)!
-      for (let index = 0; index < this.pieces; index++) {
-        if (other.peerPieces.get(index) || otherOffered.has(index)) score[index]!++
-      }
-    }
-    while (outstanding < OUTSTANDING_OFFERS) {
+    const view = this.views.get(wire)
+    if (view === undefined || wire.destroyed) return
+    while (view.pending.size < OUTSTANDING_OFFERS) {
       let best = -1
       let ties = 0
       for (let index = 0; index < this.pieces; index++) {
-        if (offered.has(index) || wire.peerPieces.get(index)) continue
-        if (best === -1 || score[index]! < score[best]!) {
+        if (view.counted.has(index)) continue
+        const spread = this.spread[index]!
+        if (best === -1 || spread < this.spread[best]!) {
           best = index
           ties = 1
-        } else if (score[index] === score[best] && Math.random() * ++ties < 1) {
+        } else if (spread === this.spread[best] && Math.random() * ++ties < 1) {
           best = index
         }
       }
       if (best === -1) return
-      offered.add(best)
-      score[best]!++
+      this.count(view, best)
+      view.pending.add(best)
       wire.have(best)
-      outstanding++
     }
   }
 }

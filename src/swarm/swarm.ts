@@ -15,6 +15,7 @@ export interface Swarm {
   seederPeerId: string
   seederPort: number
   seederUploaded(): number
+  trackerAnnounces(): number
   close(): Promise<void>
 }
 
@@ -26,6 +27,8 @@ export interface SwarmSpec {
   /** The address the hosts reach the tracker and seeder at (asked once the tracker listens). */
   address: () => Promise<string>
   policy: DeployPolicy['tracker']
+  /** The seeder's upload cap, bytes/s; undefined = none. */
+  seederUploadLimit?: number
   onWarning: (message: string) => void
 }
 
@@ -50,7 +53,7 @@ export async function openSwarm(spec: SwarmSpec): Promise<Swarm> {
       announceUrl,
     })
     tracker.allow(torrent.infoHash)
-    seeder = await startSeeder({ file: spec.payloadFile, torrent: torrent.torrent, onWarning: spec.onWarning })
+    seeder = await startSeeder({ file: spec.payloadFile, torrent: torrent.torrent, uploadLimit: spec.seederUploadLimit, onWarning: spec.onWarning })
     const [openTracker, openSeeder] = [tracker, seeder]
     return {
       announceUrl,
@@ -60,6 +63,7 @@ export async function openSwarm(spec: SwarmSpec): Promise<Swarm> {
       seederPeerId: openSeeder.peerId,
       seederPort: openSeeder.port,
       seederUploaded: () => openSeeder.uploaded(),
+      trackerAnnounces: () => openTracker.announces(),
       close: async () => {
         await Promise.allSettled([openSeeder.close(), openTracker.close()])
       },

@@ -9,6 +9,8 @@ export interface EphemeralTracker {
   swarmCounts(): { complete: number; incomplete: number }
   /** How many swarms the tracker holds state for: 1 at most, ours. */
   swarmsKnown(): number
+  /** Announces answered so far (start, update, complete, stop). */
+  announces(): number
   close(): Promise<void>
 }
 
@@ -41,6 +43,13 @@ export async function startTracker(options: TrackerOptions): Promise<EphemeralTr
     },
   })
   server.on('warning', (error: Error) => options.onWarning?.(error.message))
+  let announces = 0
+  // Emitted for refused announces too (after the failure is sent): count our deploy's only.
+  for (const event of ['start', 'update', 'complete', 'stop']) {
+    server.on(event, (_address: unknown, params: { info_hash?: string }) => {
+      if (params?.info_hash === allowed) announces++
+    })
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, () => {
@@ -67,6 +76,7 @@ export async function startTracker(options: TrackerOptions): Promise<EphemeralTr
     swarmsKnown() {
       return Object.keys(server.torrents).length
     },
+    announces: () => announces,
     close() {
       return new Promise<void>((resolve) => server.close(() => resolve()))
     },

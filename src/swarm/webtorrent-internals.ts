@@ -38,3 +38,42 @@ export function nudgeRequests(torrent: unknown): void {
 export function pieceCount(torrent: unknown): number {
   return (torrent as SelectableTorrent).pieces.length
 }
+
+/** The torrent's tracker client (bittorrent-tracker's Client, inside torrent-discovery). */
+interface AnnouncingTorrent {
+  ready: boolean
+  destroyed: boolean
+  discovery?: { tracker?: { on(event: string, listener: () => void): unknown; once(event: string, listener: () => void): unknown; update(): void } }
+  once(event: string, listener: () => void): unknown
+}
+
+/**
+ * Until the tracker has answered once, asks again 2–4 s after each failed announce. The tracker
+ * client re-announces at the interval the tracker's answer gives; before a first answer, at its
+ * default of 30 minutes. When the controller's process is busy, connections to the tracker wait in
+ * its accept queue and a first announce can time out (15 s): the agent then knew no peer for the
+ * whole deploy, and hosts already at their connection limit never dialled it (bench/README.md,
+ * "Scale"). One retry in flight at a time, so retries never pile onto a crowded tracker.
+ */
+export function retryAnnounceUntilAnswered(torrent: unknown, delayMs = 2000): void {
+  const t = torrent as AnnouncingTorrent
+  const arm = (): void => {
+    const tracker = t.discovery?.tracker
+    if (tracker === undefined) return
+    let answered = false
+    tracker.once('update', () => (answered = true))
+    tracker.on('warning', () => {
+      if (answered) return
+      setTimeout(() => {
+        if (!answered && !t.destroyed) tracker.update()
+      }, delayMs * (1 + Math.random())).unref()
+    })
+  }
+  if (t.ready) arm()
+  else t.once('ready', arm)
+}
+
+/** webtorrent marks a wire whose peer holds every piece (set from its bitfield and haves). */
+export function peerIsSeed(wire: unknown): boolean {
+  return (wire as { isSeeder?: boolean }).isSeeder === true
+}

@@ -6,6 +6,7 @@ declare module 'webtorrent' {
     interface Wire extends EventEmitter {
       peerId: string
       remoteAddress: string
+      destroy(): void
     }
     interface TorrentFile {
       path: string

@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { deployPolicy } from '../../src/policy.js'
 import type { Fleet } from '../lab/fleet.js'
 import { leftoverProcesses, makeSourceTree, runAction, startAction } from './harness.js'
 import {
@@ -60,8 +61,10 @@ describe('a link cut and an agent killed mid-transfer', () => {
     const kill = await fleet.execOnHost(killed, `kill -9 ${victimPid}`)
     assert.equal(kill.code, 0, kill.stderr)
 
-    // Cut off, the agent hears no heartbeat: it must stop by itself (15 s) — well before anyone could reach it.
-    await waitFor('the cut-off agent to exit by itself', 25_000, () => agentPids(fleet, severed).length === 0, 250)
+    // Cut off, the agent hears nothing from the controller: it must stop by itself (policy.ts: 30 s)
+    // — well before anyone could reach it.
+    const silence = deployPolicy(4, 120_000).agent.heartbeatTimeoutMs
+    await waitFor('the cut-off agent to exit by itself', silence + 10_000, () => agentPids(fleet, severed).length === 0, 250)
     t.diagnostic(`the cut-off agent exited ${((Date.now() - cutAt) / 1000).toFixed(1)} s after the cut`)
 
     const run = await action.done

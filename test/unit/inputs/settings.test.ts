@@ -604,3 +604,14 @@ describe('surprises', () => {
     },
   )
 })
+
+describe('input seeder-upload-limit', () => {
+  test('empty: no cap; a rate: bytes per second', () => {
+    assert.equal(settingsWith({}).seederUploadLimit, undefined)
+    assert.equal(settingsWith({ 'seeder-upload-limit': '400Mbit/s' }).seederUploadLimit, 50e6)
+    assert.equal(settingsWith({ 'seeder-upload-limit': '20MB/s' }).seederUploadLimit, 20e6)
+  })
+  test('not a rate: named, with a hint', () => {
+    expectOnlyError({ 'seeder-upload-limit': 'fast' }, 'seeder-upload-limit', /"fast" is not a rate; use a rate such as 50MB\/s/)
+  })
+})

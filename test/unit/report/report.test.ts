@@ -18,6 +18,7 @@ const facts: DeployFacts = {
   durationSeconds: 20.1,
   seederUploaded: 60 * MB,
   trackerUrl: 'http://198.18.0.1:6969/announce',
+  trackerAnnounces: 321,
 }
 
 describe('hostReport and buildReport', () => {
@@ -26,16 +27,18 @@ describe('hostReport and buildReport', () => {
       host: 'a',
       result: 'done',
       seconds: 12.35,
+      agentStartedSeconds: null,
       bytesReceived: 30 * MB,
       fromPeersShare: 0.667,
       bytesSent: 0,
       seeding: false,
       error: null,
     })
-    assert.deepEqual(hostReport(host('b', { phase: 'done', alreadyPresent: true, seeding: true, uploaded: 7 * MB, seconds: 0.4 })), {
+    assert.deepEqual(hostReport(host('b', { phase: 'done', alreadyPresent: true, seeding: true, uploaded: 7 * MB, seconds: 0.4, agentStartedSeconds: 0.1234 })), {
       host: 'b',
       result: 'already present',
       seconds: 0.4,
+      agentStartedSeconds: 0.12,
       bytesReceived: 0,
       fromPeersShare: null,
       bytesSent: 7 * MB,
@@ -46,6 +49,7 @@ describe('hostReport and buildReport', () => {
       host: 'c',
       result: 'failed',
       seconds: null,
+      agentStartedSeconds: null,
       bytesReceived: 5,
       fromPeersShare: 0,
       bytesSent: 0,

@@ -15,6 +15,8 @@ describe('closedFleetClientOptions', () => {
       utp: false,
       // BitTorrent's own obfuscation (MSE) costs a DH per connection; confidentiality is our AES.
       secure: 0,
+      // A seed dials no one; those still downloading dial it.
+      seedOutgoingConnections: false,
     })
   })
   test('overrides are added, and may replace a default', () => {

@@ -45,6 +45,13 @@ describe('the ephemeral tracker', () => {
     assert.equal(tracker.swarmsKnown(), 1)
   })
 
+  test('counts the announces it answered for its deploy, not the refused ones', async () => {
+    const before = tracker.announces()
+    await announce(tracker.port, OURS, 6883)
+    await announce(tracker.port, FOREIGN, 6884)
+    assert.equal(tracker.announces(), before + 1)
+  })
+
   test('announce URLs bracket IPv6 addresses', () => {
     assert.equal(tracker.announceUrl('198.18.0.1'), `http://198.18.0.1:${tracker.port}/announce`)
     assert.equal(tracker.announceUrl('fd00::1'), `http://[fd00::1]:${tracker.port}/announce`)

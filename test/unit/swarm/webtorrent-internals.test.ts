@@ -7,13 +7,15 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
+import * as net from 'node:net'
 import * as path from 'node:path'
 import WebTorrent from 'webtorrent'
 import { closedFleetClientOptions } from '../../../src/swarm/client-options.js'
 import { hashPiecesOfFile } from '../../../src/swarm/piece-hashes.js'
 import { swarmPieceLength } from '../../../src/swarm/piece-length.js'
 import { makeTorrent } from '../../../src/swarm/torrent.js'
-import { pieceCount } from '../../../src/swarm/webtorrent-internals.js'
+import { peerIsSeed, pieceCount, retryAnnounceUntilAnswered } from '../../../src/swarm/webtorrent-internals.js'
+import { startTracker } from '../../../src/swarm/tracker.js'
 import { removeTemporaryDirs, temporaryDir } from '../helpers.js'
 
 after(removeTemporaryDirs)
@@ -107,5 +109,72 @@ describe('bittorrent-protocol Wire internals (the super-seeder drives wires with
   })
   test('wire.destroyed is a boolean, false on a live wire', () => {
     assert.equal(wire.destroyed, false)
+  })
+})
+
+describe('tracker client and seed marking (real clients on loopback)', () => {
+  /** A small payload and its torrent, announcing to `announceUrl`. */
+  async function payload(announceUrl: string): Promise<{ dir: string; torrentFile: Buffer }> {
+    const dir = temporaryDir()
+    const file = path.join(dir, 'v2.tar.gz')
+    fs.writeFileSync(file, randomBytes(SIZE))
+    const pieceLength = swarmPieceLength(SIZE)
+    const { torrent: torrentFile } = makeTorrent({ name: 'v2.tar.gz', length: SIZE, pieceLength, pieces: await hashPiecesOfFile(file, pieceLength), announceUrl })
+    return { dir, torrentFile }
+  }
+
+  test('torrent.discovery.tracker: a failed first announce is asked again until answered (retryAnnounceUntilAnswered)', async () => {
+    // A port nobody listens on: every announce fails at once with ECONNREFUSED.
+    const closed = net.createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', () => resolve()))
+    const port = (closed.address() as net.AddressInfo).port
+    await new Promise<void>((resolve) => closed.close(() => resolve()))
+    const { dir, torrentFile } = await payload(`http://127.0.0.1:${port}/announce`)
+    const client = new WebTorrent(closedFleetClientOptions({ torrentPort: 0 }))
+    client.on('error', () => {})
+    try {
+      let failures = 0
+      const torrent = client.add(torrentFile, { path: temporaryDir() })
+      torrent.on('warning', () => failures++)
+      retryAnnounceUntilAnswered(torrent, 50)
+      await new Promise((resolve) => setTimeout(resolve, 1000))
+      assert.ok(failures >= 3, `announced ${failures} times in 1 s (without the retry: once, then 30 minutes later)`)
+      // The tracker comes up: the next retry is answered, and the retries stop.
+      const tracker = await startTracker({ port, intervalMs: 60_000, peersCacheLength: 10 })
+      tracker.allow(torrent.infoHash)
+      try {
+        await new Promise<void>((resolve) => torrent.once('trackerAnnounce', () => resolve()))
+        const answeredAt = tracker.announces()
+        await new Promise((resolve) => setTimeout(resolve, 500))
+        assert.equal(tracker.announces(), answeredAt, 'no more retries once answered')
+      } finally {
+        await tracker.close()
+      }
+    } finally {
+      await new Promise<void>((resolve) => client.destroy(() => resolve()))
+    }
+  })
+
+  test('wire.isSeeder is set on a wire whose peer holds every piece (peerIsSeed)', async () => {
+    const { dir, torrentFile } = await payload('http://127.0.0.1:9/announce')
+    const seed = new WebTorrent(closedFleetClientOptions({ torrentPort: 0 }))
+    const leech = new WebTorrent(closedFleetClientOptions({ torrentPort: 0 }))
+    for (const client of [seed, leech]) client.on('error', () => {})
+    try {
+      const seeding = seed.add(torrentFile, { path: dir })
+      await new Promise<void>((resolve) => seeding.once('ready', () => resolve()))
+      await new Promise<void>((resolve) => (seed.listening ? resolve() : seed.once('listening', () => resolve())))
+      const fetching = leech.add(torrentFile, { path: temporaryDir() })
+      fetching.once('infoHash', () => (fetching as unknown as { addPeer(address: string): void }).addPeer(`127.0.0.1:${seed.address()!.port}`))
+      const wire = await new Promise<WebTorrent.Wire>((resolve) => fetching.once('wire', resolve))
+      await new Promise<void>((resolve) => (fetching.done ? resolve() : fetching.once('done', () => resolve())))
+      assert.equal(peerIsSeed(wire), true, 'the downloader sees the seeder as a seed')
+      const seedSide = seeding.wires[0]
+      assert.ok(seedSide, 'the seeder has the wire too')
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      assert.equal(peerIsSeed(seedSide), true, 'once the download is complete, the seeder sees a seed too')
+    } finally {
+      await Promise.all([seed, leech].map((client) => new Promise<void>((resolve) => client.destroy(() => resolve()))))
+    }
   })
 })
