@@ -90188,25 +90188,19 @@ var SuperSeeder = class {
     wire.on("have", (index) => {
       const view = this.views.get(wire);
       if (view === void 0 || typeof index !== "number") return;
-      this.count(view, index);
-      view.pending.delete(index);
+      this.holds(view, index);
       this.topUp(wire);
     });
     wire.on("bitfield", () => {
       const view = this.views.get(wire);
       if (view === void 0) return;
-      for (let index = 0; index < this.pieces; index++) {
-        if (!wire.peerPieces.get(index)) continue;
-        this.count(view, index);
-        view.pending.delete(index);
-      }
+      for (let index = 0; index < this.pieces; index++) if (wire.peerPieces.get(index)) this.holds(view, index);
       this.topUp(wire);
     });
     wire.on("have-all", () => {
       const view = this.views.get(wire);
       if (view === void 0) return;
-      for (let index = 0; index < this.pieces; index++) this.count(view, index);
-      view.pending.clear();
+      for (let index = 0; index < this.pieces; index++) this.holds(view, index);
     });
     wire.on("uninterested", () => this.topUp(wire));
     wire.once("close", () => {
@@ -90222,6 +90216,11 @@ var SuperSeeder = class {
   }
   close() {
     clearInterval(this.timer);
+  }
+  /** The host holds the piece now (from us or a peer). */
+  holds(view, index) {
+    this.count(view, index);
+    view.pending.delete(index);
   }
   count(view, index) {
     if (index < 0 || index >= this.pieces || view.counted.has(index)) return;

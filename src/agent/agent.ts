@@ -12,7 +12,7 @@ import { decodeJob, PROTOCOL_VERSION, type AgentErrorCode, type AgentEvent, type
 import { formatMB as mb } from '../report/format.js'
 import { agentAddOptions, closedFleetClientOptions, keptPayloadSeedOptions } from '../swarm/client-options.js'
 import { spreadPieceOrder } from '../swarm/piece-order.js'
-import { peerIsSeed, retryAnnounceUntilAnswered } from '../swarm/webtorrent-internals.js'
+import { dialNoOneOnceDone, peerIsSeed, pieceCount, retryAnnounceUntilAnswered } from '../swarm/webtorrent-internals.js'
 import { namesIn, ReleaseLayout } from './release-layout.js'
 import { TagExistsError, unpackRelease } from './unpack.js'
 
@@ -173,6 +173,7 @@ export class Agent {
     const added = client.add(Buffer.from(job.torrent, 'base64'), agentAddOptions(ownDir))
     spreadPieceOrder(added)
     retryAnnounceUntilAnswered(added)
+    dialNoOneOnceDone(added)
     added.on('trackerAnnounce', () => this.controllerAlive())
     this.torrent = added
     added.on('error', (error: Error | string) => this.fail(codeFor(error, 'TORRENT_FAILED'), `torrent: ${String(error)}`))
@@ -212,6 +213,7 @@ export class Agent {
     client.on('error', (error: Error | string) => this.io.emit({ type: 'error', code: 'TORRENT_FAILED', message: `seeding the kept payload: ${String(error)}` }))
     const torrent = client.add(Buffer.from(job.torrent, 'base64'), keptPayloadSeedOptions(path.dirname(kept)))
     retryAnnounceUntilAnswered(torrent)
+    dialNoOneOnceDone(torrent)
     this.leaveOtherSeeds(torrent)
     this.torrent = torrent
     return true
@@ -220,12 +222,13 @@ export class Agent {
   /**
    * A seed has nothing to give another seed, yet webtorrent keeps such connections, and they count
    * against both hosts' connection limits: late in a big deploy every host was full of them and
-   * nobody dialled a late joiner (bench/README.md, "Scale"). Once a second, drop them; with
-   * `seedOutgoingConnections: false` a seed dials no one, so only hosts still downloading connect.
+   * nobody dialled a late joiner (bench/README.md, "Scale"). Once a second, drop them; a seed dials
+   * no one (dialNoOneOnceDone), so only hosts still downloading connect.
    */
   private leaveOtherSeeds(torrent: WebTorrent.Torrent): void {
     setInterval(() => {
-      for (const wire of torrent.wires) if (peerIsSeed(wire)) wire.destroy()
+      const pieces = pieceCount(torrent)
+      for (const wire of torrent.wires) if (peerIsSeed(wire, pieces)) wire.destroy()
     }, 1000).unref()
   }
 

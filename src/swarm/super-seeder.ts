@@ -60,25 +60,19 @@ export class SuperSeeder {
     wire.on('have', (index: unknown) => {
       const view = this.views.get(wire)
       if (view === undefined || typeof index !== 'number') return
-      this.count(view, index)
-      view.pending.delete(index)
+      this.holds(view, index)
       this.topUp(wire)
     })
     wire.on('bitfield', () => {
       const view = this.views.get(wire)
       if (view === undefined) return
-      for (let index = 0; index < this.pieces; index++) {
-        if (!wire.peerPieces.get(index)) continue
-        this.count(view, index)
-        view.pending.delete(index)
-      }
+      for (let index = 0; index < this.pieces; index++) if (wire.peerPieces.get(index)) this.holds(view, index)
       this.topUp(wire)
     })
     wire.on('have-all', () => {
       const view = this.views.get(wire)
       if (view === undefined) return
-      for (let index = 0; index < this.pieces; index++) this.count(view, index)
-      view.pending.clear()
+      for (let index = 0; index < this.pieces; index++) this.holds(view, index)
     })
     wire.on('uninterested', () => this.topUp(wire))
     wire.once('close', () => {
@@ -96,6 +90,12 @@ export class SuperSeeder {
 
   close(): void {
     clearInterval(this.timer)
+  }
+
+  /** The host holds the piece now (from us or a peer). */
+  private holds(view: WireView, index: number): void {
+    this.count(view, index)
+    view.pending.delete(index)
   }
 
   private count(view: WireView, index: number): void {

@@ -73,7 +73,42 @@ export function retryAnnounceUntilAnswered(torrent: unknown, delayMs = 2000): vo
   else t.once('ready', arm)
 }
 
-/** webtorrent marks a wire whose peer holds every piece (set from its bitfield and haves). */
-export function peerIsSeed(wire: unknown): boolean {
-  return (wire as { isSeeder?: boolean }).isSeeder === true
+/**
+ * The remote peer holds every piece, from what it announced (bitfield, haves, HAVE ALL). Not
+ * webtorrent's `wire.isSeeder`: that is set whenever the remote's bitfield is still empty when the
+ * wire is set up, and never cleared by a partial bitfield or a HAVE NONE that came before the
+ * handlers: seeds dropped most of the peers still downloading from them.
+ */
+export function peerIsSeed(wire: unknown, pieces: number): boolean {
+  const held = (wire as { peerPieces: { get(index: number): boolean } }).peerPieces
+  for (let index = 0; index < pieces; index++) if (!held.get(index)) return false
+  return pieces > 0
+}
+
+/** A torrent's outgoing connection queue (webtorrent's Torrent). */
+interface DialingTorrent {
+  done: boolean
+  _queue: unknown[] | null
+  _addPeer(...args: unknown[]): unknown
+  removePeer(peer: unknown): void
+  once(event: string, listener: () => void): unknown
+}
+
+/**
+ * Once the torrent is done it dials no one. `seedOutgoingConnections: false` only stops new peers
+ * from the tracker; webtorrent still dials the peers already queued and re-dials every closed
+ * connection (1, 5, 15 s later). Late in a deploy every seed re-dialled the other seeds, which drop
+ * seed-to-seed wires: tens of thousands of connections that took the CPU the downloads needed.
+ */
+export function dialNoOneOnceDone(torrent: unknown): void {
+  const t = torrent as DialingTorrent
+  const addPeer = t._addPeer
+  t._addPeer = function (this: DialingTorrent, ...args: unknown[]) {
+    return this.done ? null : addPeer.apply(this, args)
+  }
+  const dropQueue = (): void => {
+    for (const peer of t._queue?.splice(0) ?? []) t.removePeer(peer)
+  }
+  if (t.done) dropQueue()
+  else t.once('done', dropQueue)
 }

@@ -11,7 +11,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import type { ReleaseLayout } from '../../src/agent/release-layout.js'
 import { unpackRelease } from '../../src/agent/unpack.js'
-import type { HostState } from '../../src/fleet/host-state.js'
+import { newHostState, type HostState } from '../../src/fleet/host-state.js'
 
 /** A fresh directory under the system temp dir; removed by `removeTemporaryDirs`. */
 const made: string[] = []
@@ -91,19 +91,8 @@ export function assertUnpackRefused(layout: ReleaseLayout, error: Error | undefi
 // Host states as the fleet runner leaves them, for the verdict, the report and the progress line.
 
 export function hostState(label: string, fields: Partial<HostState> = {}): HostState {
-  return {
-    target: { label, user: 'deploy', host: label.replace(/^.*@/, ''), port: 22 },
-    phase: 'done',
-    alreadyPresent: false,
-    seeding: false,
-    have: 0,
-    total: 0,
-    fromSeeder: 0,
-    fromPeers: 0,
-    uploaded: 0,
-    agentExited: true,
-    ...fields,
-  }
+  const target = { label, user: 'deploy', host: label.replace(/^.*@/, ''), port: 22 }
+  return { ...newHostState(target), phase: 'done', agentExited: true, ...fields }
 }
 
 const MB = 1_000_000

@@ -14,7 +14,7 @@ import { closedFleetClientOptions } from '../../../src/swarm/client-options.js'
 import { hashPiecesOfFile } from '../../../src/swarm/piece-hashes.js'
 import { swarmPieceLength } from '../../../src/swarm/piece-length.js'
 import { makeTorrent } from '../../../src/swarm/torrent.js'
-import { peerIsSeed, pieceCount, retryAnnounceUntilAnswered } from '../../../src/swarm/webtorrent-internals.js'
+import { dialNoOneOnceDone, peerIsSeed, pieceCount, retryAnnounceUntilAnswered } from '../../../src/swarm/webtorrent-internals.js'
 import { startTracker } from '../../../src/swarm/tracker.js'
 import { removeTemporaryDirs, temporaryDir } from '../helpers.js'
 
@@ -68,6 +68,11 @@ describe('webtorrent Torrent internals (a real client with the closed-fleet opti
   })
   test('torrent._update() is a function (nudgeRequests: the request scheduler)', () => {
     assert.equal(typeof internals._update, 'function')
+  })
+  test('torrent._queue (array), _addPeer() and removePeer() are there (dialNoOneOnceDone)', () => {
+    assert.ok(Array.isArray(internals._queue), `_queue is ${typeof internals._queue}`)
+    assert.equal(typeof internals._addPeer, 'function')
+    assert.equal(typeof internals.removePeer, 'function')
   })
   test('the client verified the file against our piece hashes: the torrent is complete', () => {
     assert.equal(torrent.done, true)
@@ -155,7 +160,7 @@ describe('tracker client and seed marking (real clients on loopback)', () => {
     }
   })
 
-  test('wire.isSeeder is set on a wire whose peer holds every piece (peerIsSeed)', async () => {
+  test('peerPieces says whether the peer holds every piece (peerIsSeed)', async () => {
     const { dir, torrentFile } = await payload('http://127.0.0.1:9/announce')
     const seed = new WebTorrent(closedFleetClientOptions({ torrentPort: 0 }))
     const leech = new WebTorrent(closedFleetClientOptions({ torrentPort: 0 }))
@@ -168,13 +173,43 @@ describe('tracker client and seed marking (real clients on loopback)', () => {
       fetching.once('infoHash', () => (fetching as unknown as { addPeer(address: string): void }).addPeer(`127.0.0.1:${seed.address()!.port}`))
       const wire = await new Promise<WebTorrent.Wire>((resolve) => fetching.once('wire', resolve))
       await new Promise<void>((resolve) => (fetching.done ? resolve() : fetching.once('done', () => resolve())))
-      assert.equal(peerIsSeed(wire), true, 'the downloader sees the seeder as a seed')
+      assert.equal(peerIsSeed(wire, pieceCount(fetching)), true, 'the downloader sees the seeder as a seed')
       const seedSide = seeding.wires[0]
       assert.ok(seedSide, 'the seeder has the wire too')
       await new Promise((resolve) => setTimeout(resolve, 300))
-      assert.equal(peerIsSeed(seedSide), true, 'once the download is complete, the seeder sees a seed too')
+      assert.equal(peerIsSeed(seedSide, pieceCount(seeding)), true, 'once the download is complete, the seeder sees a seed too')
     } finally {
       await Promise.all([seed, leech].map((client) => new Promise<void>((resolve) => client.destroy(() => resolve()))))
     }
+  })
+})
+
+describe('peerIsSeed and dialNoOneOnceDone (fakes)', () => {
+  test('a peer is a seed only when its announced pieces cover the torrent', () => {
+    const pieces = (held: number[]) => ({ peerPieces: { get: (index: number) => held.includes(index) } })
+    assert.equal(peerIsSeed(pieces([0, 1, 2]), 3), true)
+    assert.equal(peerIsSeed(pieces([0, 2]), 3), false, 'a partial bitfield is not a seed (webtorrent sets isSeeder = true for it)')
+    assert.equal(peerIsSeed(pieces([]), 3), false, 'HAVE NONE / nothing announced yet is not a seed')
+    assert.equal(peerIsSeed({ peerPieces: { get: () => true } }, 3), true, 'HAVE ALL')
+    assert.equal(peerIsSeed(pieces([]), 0), false, 'no metadata yet')
+  })
+
+  test('once done, queued peers are dropped and no peer is added (reconnects included)', () => {
+    const listeners = new Map<string, () => void>()
+    const removed: unknown[] = []
+    const torrent = {
+      done: false,
+      _queue: ['a', 'b'] as unknown[] | null,
+      _addPeer: (address: unknown) => address,
+      removePeer: (peer: unknown) => removed.push(peer),
+      once: (event: string, listener: () => void) => listeners.set(event, listener),
+    }
+    dialNoOneOnceDone(torrent)
+    assert.equal(torrent._addPeer('c'), 'c', 'still downloading: peers are added')
+    torrent.done = true
+    listeners.get('done')!()
+    assert.deepEqual(removed, ['a', 'b'])
+    assert.deepEqual(torrent._queue, [])
+    assert.equal(torrent._addPeer('d'), null, 'done: no peer is added, so none is dialled')
   })
 })
