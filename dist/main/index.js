@@ -90255,6 +90255,7 @@ var SuperSeeder = class {
 function pieceCount(torrent) {
   return torrent.pieces.length;
 }
+var SEED_ANNOUNCE_INTERVAL_MS = 30 * 6e4;
 
 // src/swarm/seeder.ts
 async function startSeeder(options) {

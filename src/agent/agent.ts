@@ -12,7 +12,7 @@ import { decodeJob, PROTOCOL_VERSION, type AgentErrorCode, type AgentEvent, type
 import { formatMB as mb } from '../report/format.js'
 import { agentAddOptions, closedFleetClientOptions, keptPayloadSeedOptions } from '../swarm/client-options.js'
 import { spreadPieceOrder } from '../swarm/piece-order.js'
-import { dialNoOneOnceDone, peerIsSeed, pieceCount, retryAnnounceUntilAnswered } from '../swarm/webtorrent-internals.js'
+import { dialNoOneOnceDone, peerIsSeed, pieceCount, quietOnceSeeding, retryAnnounceUntilAnswered } from '../swarm/webtorrent-internals.js'
 import { namesIn, ReleaseLayout } from './release-layout.js'
 import { TagExistsError, unpackRelease } from './unpack.js'
 
@@ -174,6 +174,7 @@ export class Agent {
     spreadPieceOrder(added)
     retryAnnounceUntilAnswered(added)
     dialNoOneOnceDone(added)
+    quietOnceSeeding(added)
     added.on('trackerAnnounce', () => this.controllerAlive())
     this.torrent = added
     added.on('error', (error: Error | string) => this.fail(codeFor(error, 'TORRENT_FAILED'), `torrent: ${String(error)}`))
@@ -214,6 +215,7 @@ export class Agent {
     const torrent = client.add(Buffer.from(job.torrent, 'base64'), keptPayloadSeedOptions(path.dirname(kept)))
     retryAnnounceUntilAnswered(torrent)
     dialNoOneOnceDone(torrent)
+    quietOnceSeeding(torrent)
     this.leaveOtherSeeds(torrent)
     this.torrent = torrent
     return true

@@ -112,3 +112,24 @@ export function dialNoOneOnceDone(torrent: unknown): void {
   if (t.done) dropQueue()
   else t.once('done', dropQueue)
 }
+
+/** How long a seed waits between announces: past any deploy, so in effect it announces no more. */
+const SEED_ANNOUNCE_INTERVAL_MS = 30 * 60_000
+
+/**
+ * Once the torrent is done and the tracker has answered once more (the announce that says so), it
+ * stops re-announcing. A seed dials no one (dialNoOneOnceDone), so the peers an announce returns are
+ * of no use to it, and the tracker keeps listing it to newcomers for 20 minutes (bittorrent-tracker's
+ * peer cache). At N = 100 the tracker's accept queue was the bottleneck (bench/README.md, "Scale"):
+ * seeds' announces were most of its load.
+ */
+export function quietOnceSeeding(torrent: unknown): void {
+  const t = torrent as AnnouncingTorrent & { done: boolean }
+  const quiet = (): void => {
+    const tracker = t.discovery?.tracker as { once(event: string, listener: () => void): unknown; setInterval?(ms: number): void } | undefined
+    tracker?.once('update', () => tracker.setInterval?.(SEED_ANNOUNCE_INTERVAL_MS))
+  }
+  const whenReady = (): void => (t.done ? quiet() : void t.once('done', quiet))
+  if (t.ready) whenReady()
+  else t.once('ready', whenReady)
+}

@@ -14,7 +14,7 @@ import { closedFleetClientOptions } from '../../../src/swarm/client-options.js'
 import { hashPiecesOfFile } from '../../../src/swarm/piece-hashes.js'
 import { swarmPieceLength } from '../../../src/swarm/piece-length.js'
 import { makeTorrent } from '../../../src/swarm/torrent.js'
-import { dialNoOneOnceDone, peerIsSeed, pieceCount, retryAnnounceUntilAnswered } from '../../../src/swarm/webtorrent-internals.js'
+import { dialNoOneOnceDone, peerIsSeed, pieceCount, quietOnceSeeding, retryAnnounceUntilAnswered } from '../../../src/swarm/webtorrent-internals.js'
 import { startTracker } from '../../../src/swarm/tracker.js'
 import { removeTemporaryDirs, temporaryDir } from '../helpers.js'
 
@@ -144,6 +144,8 @@ describe('tracker client and seed marking (real clients on loopback)', () => {
       retryAnnounceUntilAnswered(torrent, 50)
       await new Promise((resolve) => setTimeout(resolve, 1000))
       assert.ok(failures >= 3, `announced ${failures} times in 1 s (without the retry: once, then 30 minutes later)`)
+      const trackerClient = (torrent as unknown as { discovery: { tracker: Record<string, unknown> } }).discovery.tracker
+      assert.equal(typeof trackerClient.setInterval, 'function', 'torrent.discovery.tracker.setInterval (quietOnceSeeding)')
       // The tracker comes up: the next retry is answered, and the retries stop.
       const tracker = await startTracker({ port, intervalMs: 60_000, peersCacheLength: 10 })
       tracker.allow(torrent.infoHash)
@@ -211,5 +213,25 @@ describe('peerIsSeed and dialNoOneOnceDone (fakes)', () => {
     assert.deepEqual(removed, ['a', 'b'])
     assert.deepEqual(torrent._queue, [])
     assert.equal(torrent._addPeer('d'), null, 'done: no peer is added, so none is dialled')
+  })
+
+  test('once done and answered once more, the tracker client announces every 30 minutes (quietOnceSeeding)', () => {
+    const listeners = new Map<string, () => void>()
+    const intervals: number[] = []
+    const tracker = { once: (event: string, listener: () => void) => listeners.set(`tracker:${event}`, listener), setInterval: (ms: number) => intervals.push(ms) }
+    const torrent = {
+      ready: true,
+      done: false,
+      destroyed: false,
+      discovery: { tracker },
+      once: (event: string, listener: () => void) => listeners.set(event, listener),
+    }
+    quietOnceSeeding(torrent)
+    assert.deepEqual(intervals, [], 'still downloading: the tracker\'s own interval')
+    torrent.done = true
+    listeners.get('done')!()
+    assert.deepEqual(intervals, [], 'done, but the announce that says so is not answered yet')
+    listeners.get('tracker:update')!()
+    assert.deepEqual(intervals, [30 * 60_000])
   })
 })
