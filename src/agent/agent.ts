@@ -172,9 +172,7 @@ export class Agent {
     client.on('error', (error: Error | string) => this.fail(codeFor(error, 'TORRENT_FAILED'), `BitTorrent client: ${String(error)}`))
     const added = client.add(Buffer.from(job.torrent, 'base64'), agentAddOptions(ownDir))
     spreadPieceOrder(added)
-    retryAnnounceUntilAnswered(added)
-    dialNoOneOnceDone(added)
-    quietOnceSeeding(added)
+    joinFleetSwarm(added)
     added.on('trackerAnnounce', () => this.controllerAlive())
     this.torrent = added
     added.on('error', (error: Error | string) => this.fail(codeFor(error, 'TORRENT_FAILED'), `torrent: ${String(error)}`))
@@ -213,9 +211,7 @@ export class Agent {
     const client = this.newClient(job)
     client.on('error', (error: Error | string) => this.io.emit({ type: 'error', code: 'TORRENT_FAILED', message: `seeding the kept payload: ${String(error)}` }))
     const torrent = client.add(Buffer.from(job.torrent, 'base64'), keptPayloadSeedOptions(path.dirname(kept)))
-    retryAnnounceUntilAnswered(torrent)
-    dialNoOneOnceDone(torrent)
-    quietOnceSeeding(torrent)
+    joinFleetSwarm(torrent)
     this.leaveOtherSeeds(torrent)
     this.torrent = torrent
     return true
@@ -265,6 +261,17 @@ export class Agent {
       return ''
     }
   }
+}
+
+/**
+ * How an agent's torrent behaves in a fleet, whether it downloads or seeds a kept payload: it keeps
+ * asking the tracker until answered, and once it holds everything it dials no one and stops
+ * re-announcing (webtorrent-internals.ts says why for each).
+ */
+function joinFleetSwarm(torrent: WebTorrent.Torrent): void {
+  retryAnnounceUntilAnswered(torrent)
+  dialNoOneOnceDone(torrent)
+  quietOnceSeeding(torrent)
 }
 
 function codeFor(error: unknown, fallback: AgentErrorCode): AgentErrorCode {
