@@ -39,12 +39,31 @@ export function pieceCount(torrent: unknown): number {
   return (torrent as SelectableTorrent).pieces.length
 }
 
-/** The torrent's tracker client (bittorrent-tracker's Client, inside torrent-discovery). */
+/** bittorrent-tracker's Client, as torrent-discovery holds it for a torrent. */
+interface TrackerClient {
+  on(event: string, listener: () => void): unknown
+  once(event: string, listener: () => void): unknown
+  update(): void
+  setInterval(ms: number): void
+}
+
+/** A torrent and its tracker client. */
 interface AnnouncingTorrent {
   ready: boolean
+  done: boolean
   destroyed: boolean
-  discovery?: { tracker?: { on(event: string, listener: () => void): unknown; once(event: string, listener: () => void): unknown; update(): void } }
+  discovery?: { tracker?: TrackerClient }
   once(event: string, listener: () => void): unknown
+}
+
+/** Runs `use` with the torrent's tracker client once the torrent is ready (its discovery exists then). */
+function withTrackerClient(t: AnnouncingTorrent, use: (tracker: TrackerClient) => void): void {
+  const arm = (): void => {
+    const tracker = t.discovery?.tracker
+    if (tracker !== undefined) use(tracker)
+  }
+  if (t.ready) arm()
+  else t.once('ready', arm)
 }
 
 /**
@@ -57,9 +76,7 @@ interface AnnouncingTorrent {
  */
 export function retryAnnounceUntilAnswered(torrent: unknown, delayMs = 2000): void {
   const t = torrent as AnnouncingTorrent
-  const arm = (): void => {
-    const tracker = t.discovery?.tracker
-    if (tracker === undefined) return
+  withTrackerClient(t, (tracker) => {
     let answered = false
     tracker.once('update', () => (answered = true))
     tracker.on('warning', () => {
@@ -68,9 +85,7 @@ export function retryAnnounceUntilAnswered(torrent: unknown, delayMs = 2000): vo
         if (!answered && !t.destroyed) tracker.update()
       }, delayMs * (1 + Math.random())).unref()
     })
-  }
-  if (t.ready) arm()
-  else t.once('ready', arm)
+  })
 }
 
 /**
@@ -124,12 +139,10 @@ const SEED_ANNOUNCE_INTERVAL_MS = 30 * 60_000
  * seeds' announces were most of its load.
  */
 export function quietOnceSeeding(torrent: unknown): void {
-  const t = torrent as AnnouncingTorrent & { done: boolean }
-  const quiet = (): void => {
-    const tracker = t.discovery?.tracker as { once(event: string, listener: () => void): unknown; setInterval?(ms: number): void } | undefined
-    tracker?.once('update', () => tracker.setInterval?.(SEED_ANNOUNCE_INTERVAL_MS))
-  }
-  const whenReady = (): void => (t.done ? quiet() : void t.once('done', quiet))
-  if (t.ready) whenReady()
-  else t.once('ready', whenReady)
+  const t = torrent as AnnouncingTorrent
+  withTrackerClient(t, (tracker) => {
+    const quiet = (): void => void tracker.once('update', () => tracker.setInterval(SEED_ANNOUNCE_INTERVAL_MS))
+    if (t.done) quiet()
+    else t.once('done', quiet)
+  })
 }
