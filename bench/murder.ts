@@ -50,8 +50,8 @@ export interface MurderResult {
 }
 
 /** Installs the agent where a previous deploy of this action version would have left it. */
-export function preinstallAgent(fleet: Fleet, profileMs = 0): void {
-  const source = fs.readFileSync(path.join(REPO, 'dist/agent/murder-agent.mjs'), 'utf8')
+export function preinstallAgent(fleet: Fleet, profileMs = 0, bundle = path.join(REPO, 'dist/agent/murder-agent.mjs')): void {
+  const source = fs.readFileSync(bundle, 'utf8')
   const sha = createHash('sha256').update(source).digest('hex')
   for (const host of fleet.hosts) {
     const dir = path.join(host.rootDir, '.murder-action')
@@ -82,12 +82,12 @@ export function preinstallAgent(fleet: Fleet, profileMs = 0): void {
 
 export async function runMurder(
   fleet: Fleet,
-  options: { source: string; tag: string; inputs: Record<string, string>; timeoutMs: number; deadlineSeconds: number},
+  options: { source: string; tag: string; inputs: Record<string, string>; timeoutMs: number; deadlineSeconds: number; env?: NodeJS.ProcessEnv; entry?: string },
 ): Promise<MurderResult> {
   const busyBefore = await busyOver(2000)
   const loadavgBefore = fs.readFileSync('/proc/loadavg', 'utf8').trim()
   const started = Date.now()
-  const action = startAction(fleet, { path: options.source, tag: options.tag, deadline: `${options.deadlineSeconds}s`, ...options.inputs }, { timeoutMs: options.timeoutMs })
+  const action = startAction(fleet, { path: options.source, tag: options.tag, deadline: `${options.deadlineSeconds}s`, ...options.inputs }, { timeoutMs: options.timeoutMs, env: options.env, entry: options.entry })
   const stamps: Array<{ at: number; line: string }> = []
   let partial = ''
   action.child.stdout?.on('data', (chunk: Buffer) => {

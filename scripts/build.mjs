@@ -45,6 +45,8 @@ rmSync('dist', { recursive: true, force: true })
 await Promise.all([
   build({ ...common, entryPoints: ['src/main.ts'], outfile: 'dist/main/index.js', target: 'node24' }),
   build({ ...common, entryPoints: ['src/post.ts'], outfile: 'dist/post/index.js', target: 'node24' }),
+  // The pack's worker threads load this file beside the action's bundle (src/pack/worker-pool.ts).
+  build({ ...common, entryPoints: ['src/pack/encode-worker.ts'], outfile: 'dist/main/encode-worker.js', target: 'node24' }),
   // The agent runs on the hosts' Node (>= 20) and is shipped over SSH to each of them: keep it small.
   build({ ...common, entryPoints: ['src/agent/main.ts'], outfile: 'dist/agent/murder-agent.mjs', target: 'node20', minify: true }),
 ])

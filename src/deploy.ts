@@ -48,9 +48,9 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
     const release = await pack(settings, workdir, hooks)
     abortIfCancelled(hooks.signal)
     swarm = await openSwarm({
-      payloadFile: release.file,
-      payloadName: release.name,
-      payloadBytes: release.bytes,
+      objectsDir: release.objectsDir,
+      layout: release.layout,
+      pieces: release.pieces,
       trackerPort: settings.trackerPort,
       address: async () => settings.trackerAddress ?? (await detectAddressTowardFleet(settings.hosts)),
       policy: policy.tracker,
@@ -73,9 +73,11 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
       {
         tag: settings.tag,
         infoHash: swarm.infoHash,
-        sha256: release.sha256,
-        payloadBytes: release.bytes,
-        encrypted: release.encryption !== undefined,
+        contentId: release.contentId,
+        payloadBytes: release.storedBytes,
+        objects: release.manifest.objects.length,
+        padBytes: release.layout.padBytes,
+        encrypted: release.encrypted,
         packSeconds: release.seconds,
         transferSeconds,
         durationSeconds: (Date.now() - started) / 1000,
@@ -97,19 +99,16 @@ async function pack(settings: Settings, workdir: string, hooks: DeployHooks): Pr
   hooks.info(`Packing ${settings.sourceDir} …`)
   const release = await packRelease({
     sourceDir: settings.sourceDir,
-    tag: settings.tag,
     workdir,
     encrypt: settings.encrypt,
     compressionLevel: settings.compressionLevel,
+    // The same secret and build give the same objects, which hosts that hold them need not download.
     keySecret: `${settings.sshKey}\0${settings.sshKeyPassphrase ?? ''}`,
   })
-  if (release.encryption) {
-    hooks.secret(release.encryption.key)
-    hooks.secret(release.encryption.iv)
-  }
   hooks.info(
-    `Packed ${release.entries} entries, ${formatMB(release.bytes)} MB in ${release.seconds.toFixed(1)} s (sha256 ${release.sha256})` +
-      (release.encryption ? ', encrypted' : ''),
+    `Packed ${release.entries} entries into ${release.manifest.objects.length} objects, ${formatMB(release.storedBytes)} MB ` +
+      `(${formatMB(release.plainBytes)} MB of files) in ${release.seconds.toFixed(1)} s, content ${release.contentId.slice(0, 16)}` +
+      (release.encrypted ? ', encrypted' : ''),
   )
   return release
 }
@@ -120,13 +119,9 @@ function agentJob(settings: Settings, release: PackedRelease, swarm: Swarm, poli
     tag: settings.tag,
     destination: settings.destination,
     torrent: swarm.torrent.toString('base64'),
-    payloadName: release.name,
-    sha256: release.sha256,
-    contentId: release.contentId,
-    mtimes: release.mtimes,
-    keepPayload: settings.keepPayload,
-    key: release.encryption?.key,
-    iv: release.encryption?.iv,
+    pieceLength: swarm.pieceLength,
+    manifest: release.encodedManifest,
+    keepObjects: settings.keepPayload,
     seederPeerId: swarm.seederPeerId,
     overwrite: settings.overwrite,
     ...policy.agent,
@@ -168,16 +163,16 @@ async function deliver(
   return { hosts: fleet.states, settledAt: fleet.settledAt() }
 }
 
-/** Hosts that already held the release: say how many of them served it to the others. */
+/** Hosts that already held the release: say how many of them served it to the others from their store. */
 function reportHoldersThatSeeded(states: HostState[], tag: string, hooks: DeployHooks): void {
   const present = states.filter((state) => state.phase === 'done' && state.alreadyPresent)
   if (present.length === 0) return
   const seeding = present.filter((state) => state.seeding)
   const sent = seeding.reduce((sum, state) => sum + state.uploaded, 0)
   hooks.info(
-    `${present.length} hosts already held ${tag}; ${seeding.length} of them seeded it from the payload they kept ` +
+    `${present.length} hosts already held ${tag}; ${seeding.length} of them seeded it from their object store ` +
       `(${formatMB(sent)} MB sent to the others)` +
-      (seeding.length < present.length ? '; the others kept no copy of this exact payload (keep-payload off, or it was packed differently)' : ''),
+      (seeding.length < present.length ? '; the others no longer hold all of its objects (keep-payload off, or they were packed differently)' : ''),
   )
 }
 

@@ -6,7 +6,7 @@ var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
 var __require = /* @__PURE__ */ ((x2) => typeof require !== "undefined" ? require : typeof Proxy !== "undefined" ? new Proxy(x2, {
-  get: (a, b2) => (typeof require !== "undefined" ? require : a)[b2]
+  get: (a, b) => (typeof require !== "undefined" ? require : a)[b]
 }) : x2)(function(x2) {
   if (typeof require !== "undefined") return require.apply(this, arguments);
   throw Error('Dynamic require of "' + x2 + '" is not supported');
@@ -30,13 +30,13 @@ var __export = (target, all) => {
   for (var name in all)
     __defProp(target, name, { get: all[name], enumerable: true });
 };
-var __copyProps = (to2, from, except, desc) => {
+var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
     for (let key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to2, key) && key !== except)
-        __defProp(to2, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+      if (!__hasOwnProp.call(to, key) && key !== except)
+        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
   }
-  return to2;
+  return to;
 };
 var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
@@ -248,10 +248,10 @@ var require_tunnel = __commonJS({
         var overrides = arguments[i2];
         if (typeof overrides === "object") {
           var keys = Object.keys(overrides);
-          for (var j2 = 0, keyLen = keys.length; j2 < keyLen; ++j2) {
-            var k2 = keys[j2];
-            if (overrides[k2] !== void 0) {
-              target[k2] = overrides[k2];
+          for (var j = 0, keyLen = keys.length; j < keyLen; ++j) {
+            var k = keys[j];
+            if (overrides[k] !== void 0) {
+              target[k] = overrides[k];
             }
           }
         }
@@ -986,7 +986,7 @@ var require_util = __commonJS({
     var { InvalidArgumentError } = require_errors();
     var { headerNameLowerCasedRecord } = require_constants();
     var { tree } = require_tree();
-    var [nodeMajor, nodeMinor] = process.versions.node.split(".").map((v2) => Number(v2));
+    var [nodeMajor, nodeMinor] = process.versions.node.split(".").map((v) => Number(v));
     var BodyAsyncIterable = class {
       constructor(body) {
         this[kBody] = body;
@@ -1173,8 +1173,8 @@ var require_util = __commonJS({
     }
     var KEEPALIVE_TIMEOUT_EXPR = /timeout=(\d+)/;
     function parseKeepAliveTimeout(val) {
-      const m3 = val.toString().match(KEEPALIVE_TIMEOUT_EXPR);
-      return m3 ? parseInt(m3[1], 10) * 1e3 : null;
+      const m2 = val.toString().match(KEEPALIVE_TIMEOUT_EXPR);
+      return m2 ? parseInt(m2[1], 10) * 1e3 : null;
     }
     function headerNameToString(value) {
       return typeof value === "string" ? headerNameLowerCasedRecord[value] ?? value.toLowerCase() : tree.lookup(value) ?? value.toString("latin1").toLowerCase();
@@ -1376,11 +1376,11 @@ var require_util = __commonJS({
     }
     function parseRangeHeader(range) {
       if (range == null || range === "") return { start: 0, end: null, size: null };
-      const m3 = range ? range.match(/^bytes (\d+)-(\d+)\/(\d+)?$/) : null;
-      return m3 ? {
-        start: parseInt(m3[1]),
-        end: m3[2] ? parseInt(m3[2]) : null,
-        size: m3[3] ? parseInt(m3[3]) : null
+      const m2 = range ? range.match(/^bytes (\d+)-(\d+)\/(\d+)?$/) : null;
+      return m2 ? {
+        start: parseInt(m2[1]),
+        end: m2[2] ? parseInt(m2[2]) : null,
+        size: m2[3] ? parseInt(m2[3]) : null
       } : null;
     }
     function addListener(obj, name, listener) {
@@ -2657,16 +2657,16 @@ var require_connect = __commonJS({
         return noop9;
       }
       let s1 = null;
-      let s22 = null;
+      let s2 = null;
       const fastTimer = timers.setFastTimeout(() => {
         s1 = setImmediate(() => {
-          s22 = setImmediate(() => onConnectTimeout(socketWeakRef.deref(), opts));
+          s2 = setImmediate(() => onConnectTimeout(socketWeakRef.deref(), opts));
         });
       }, opts.timeout);
       return () => {
         timers.clearFastTimeout(fastTimer);
         clearImmediate(s1);
-        clearImmediate(s22);
+        clearImmediate(s2);
       };
     } : (socketWeakRef, opts) => {
       if (!opts.timeout) {
@@ -3406,19 +3406,19 @@ var require_data_url = __commonJS({
     function percentDecode(input) {
       const length = input.length;
       const output = new Uint8Array(length);
-      let j2 = 0;
+      let j = 0;
       for (let i2 = 0; i2 < length; ++i2) {
         const byte = input[i2];
         if (byte !== 37) {
-          output[j2++] = byte;
+          output[j++] = byte;
         } else if (byte === 37 && !(isHexCharByte(input[i2 + 1]) && isHexCharByte(input[i2 + 2]))) {
-          output[j2++] = 37;
+          output[j++] = 37;
         } else {
-          output[j2++] = hexByteToNumber(input[i2 + 1]) << 4 | hexByteToNumber(input[i2 + 2]);
+          output[j++] = hexByteToNumber(input[i2 + 1]) << 4 | hexByteToNumber(input[i2 + 2]);
           i2 += 2;
         }
       }
-      return length === j2 ? output : output.subarray(0, j2);
+      return length === j ? output : output.subarray(0, j);
     }
     function parseMIMEType(input) {
       input = removeHTTPWhitespace(input, true, true);
@@ -3693,15 +3693,15 @@ var require_webidl = __commonJS({
         message: `"${context.value}" is an invalid ${context.type}.`
       });
     };
-    webidl.brandCheck = function(V2, I2, opts) {
+    webidl.brandCheck = function(V, I, opts) {
       if (opts?.strict !== false) {
-        if (!(V2 instanceof I2)) {
+        if (!(V instanceof I)) {
           const err = new TypeError("Illegal invocation");
           err.code = "ERR_INVALID_THIS";
           throw err;
         }
       } else {
-        if (V2?.[Symbol.toStringTag] !== I2.prototype[Symbol.toStringTag]) {
+        if (V?.[Symbol.toStringTag] !== I.prototype[Symbol.toStringTag]) {
           const err = new TypeError("Illegal invocation");
           err.code = "ERR_INVALID_THIS";
           throw err;
@@ -3722,8 +3722,8 @@ var require_webidl = __commonJS({
         message: "Illegal constructor"
       });
     };
-    webidl.util.Type = function(V2) {
-      switch (typeof V2) {
+    webidl.util.Type = function(V) {
+      switch (typeof V) {
         case "undefined":
           return "Undefined";
         case "boolean":
@@ -3738,7 +3738,7 @@ var require_webidl = __commonJS({
           return "BigInt";
         case "function":
         case "object": {
-          if (V2 === null) {
+          if (V === null) {
             return "Null";
           }
           return "Object";
@@ -3747,7 +3747,7 @@ var require_webidl = __commonJS({
     };
     webidl.util.markAsUncloneable = markAsUncloneable || (() => {
     });
-    webidl.util.ConvertToInt = function(V2, bitLength, signedness, opts) {
+    webidl.util.ConvertToInt = function(V, bitLength, signedness, opts) {
       let upperBound;
       let lowerBound;
       if (bitLength === 64) {
@@ -3764,7 +3764,7 @@ var require_webidl = __commonJS({
         lowerBound = Math.pow(-2, bitLength) - 1;
         upperBound = Math.pow(2, bitLength - 1) - 1;
       }
-      let x2 = Number(V2);
+      let x2 = Number(V);
       if (x2 === 0) {
         x2 = 0;
       }
@@ -3772,7 +3772,7 @@ var require_webidl = __commonJS({
         if (Number.isNaN(x2) || x2 === Number.POSITIVE_INFINITY || x2 === Number.NEGATIVE_INFINITY) {
           throw webidl.errors.exception({
             header: "Integer conversion",
-            message: `Could not convert ${webidl.util.Stringify(V2)} to an integer.`
+            message: `Could not convert ${webidl.util.Stringify(V)} to an integer.`
           });
         }
         x2 = webidl.util.IntegerPart(x2);
@@ -3810,28 +3810,28 @@ var require_webidl = __commonJS({
       }
       return r2;
     };
-    webidl.util.Stringify = function(V2) {
-      const type2 = webidl.util.Type(V2);
+    webidl.util.Stringify = function(V) {
+      const type2 = webidl.util.Type(V);
       switch (type2) {
         case "Symbol":
-          return `Symbol(${V2.description})`;
+          return `Symbol(${V.description})`;
         case "Object":
-          return inspect(V2);
+          return inspect(V);
         case "String":
-          return `"${V2}"`;
+          return `"${V}"`;
         default:
-          return `${V2}`;
+          return `${V}`;
       }
     };
     webidl.sequenceConverter = function(converter) {
-      return (V2, prefix, argument, Iterable) => {
-        if (webidl.util.Type(V2) !== "Object") {
+      return (V, prefix, argument, Iterable) => {
+        if (webidl.util.Type(V) !== "Object") {
           throw webidl.errors.exception({
             header: prefix,
-            message: `${argument} (${webidl.util.Stringify(V2)}) is not iterable.`
+            message: `${argument} (${webidl.util.Stringify(V)}) is not iterable.`
           });
         }
-        const method = typeof Iterable === "function" ? Iterable() : V2?.[Symbol.iterator]?.();
+        const method = typeof Iterable === "function" ? Iterable() : V?.[Symbol.iterator]?.();
         const seq = [];
         let index = 0;
         if (method === void 0 || typeof method.next !== "function") {
@@ -3851,29 +3851,29 @@ var require_webidl = __commonJS({
       };
     };
     webidl.recordConverter = function(keyConverter, valueConverter) {
-      return (O2, prefix, argument) => {
-        if (webidl.util.Type(O2) !== "Object") {
+      return (O, prefix, argument) => {
+        if (webidl.util.Type(O) !== "Object") {
           throw webidl.errors.exception({
             header: prefix,
-            message: `${argument} ("${webidl.util.Type(O2)}") is not an Object.`
+            message: `${argument} ("${webidl.util.Type(O)}") is not an Object.`
           });
         }
         const result = {};
-        if (!types3.isProxy(O2)) {
-          const keys2 = [...Object.getOwnPropertyNames(O2), ...Object.getOwnPropertySymbols(O2)];
+        if (!types3.isProxy(O)) {
+          const keys2 = [...Object.getOwnPropertyNames(O), ...Object.getOwnPropertySymbols(O)];
           for (const key of keys2) {
             const typedKey = keyConverter(key, prefix, argument);
-            const typedValue = valueConverter(O2[key], prefix, argument);
+            const typedValue = valueConverter(O[key], prefix, argument);
             result[typedKey] = typedValue;
           }
           return result;
         }
-        const keys = Reflect.ownKeys(O2);
+        const keys = Reflect.ownKeys(O);
         for (const key of keys) {
-          const desc = Reflect.getOwnPropertyDescriptor(O2, key);
+          const desc = Reflect.getOwnPropertyDescriptor(O, key);
           if (desc?.enumerable) {
             const typedKey = keyConverter(key, prefix, argument);
-            const typedValue = valueConverter(O2[key], prefix, argument);
+            const typedValue = valueConverter(O[key], prefix, argument);
             result[typedKey] = typedValue;
           }
         }
@@ -3881,14 +3881,14 @@ var require_webidl = __commonJS({
       };
     };
     webidl.interfaceConverter = function(i2) {
-      return (V2, prefix, argument, opts) => {
-        if (opts?.strict !== false && !(V2 instanceof i2)) {
+      return (V, prefix, argument, opts) => {
+        if (opts?.strict !== false && !(V instanceof i2)) {
           throw webidl.errors.exception({
             header: prefix,
-            message: `Expected ${argument} ("${webidl.util.Stringify(V2)}") to be an instance of ${i2.name}.`
+            message: `Expected ${argument} ("${webidl.util.Stringify(V)}") to be an instance of ${i2.name}.`
           });
         }
-        return V2;
+        return V;
       };
     };
     webidl.dictionaryConverter = function(converters) {
@@ -3933,27 +3933,27 @@ var require_webidl = __commonJS({
       };
     };
     webidl.nullableConverter = function(converter) {
-      return (V2, prefix, argument) => {
-        if (V2 === null) {
-          return V2;
+      return (V, prefix, argument) => {
+        if (V === null) {
+          return V;
         }
-        return converter(V2, prefix, argument);
+        return converter(V, prefix, argument);
       };
     };
-    webidl.converters.DOMString = function(V2, prefix, argument, opts) {
-      if (V2 === null && opts?.legacyNullToEmptyString) {
+    webidl.converters.DOMString = function(V, prefix, argument, opts) {
+      if (V === null && opts?.legacyNullToEmptyString) {
         return "";
       }
-      if (typeof V2 === "symbol") {
+      if (typeof V === "symbol") {
         throw webidl.errors.exception({
           header: prefix,
           message: `${argument} is a symbol, which cannot be converted to a DOMString.`
         });
       }
-      return String(V2);
+      return String(V);
     };
-    webidl.converters.ByteString = function(V2, prefix, argument) {
-      const x2 = webidl.converters.DOMString(V2, prefix, argument);
+    webidl.converters.ByteString = function(V, prefix, argument) {
+      const x2 = webidl.converters.DOMString(V, prefix, argument);
       for (let index = 0; index < x2.length; index++) {
         if (x2.charCodeAt(index) > 255) {
           throw new TypeError(
@@ -3964,107 +3964,107 @@ var require_webidl = __commonJS({
       return x2;
     };
     webidl.converters.USVString = toUSVString;
-    webidl.converters.boolean = function(V2) {
-      const x2 = Boolean(V2);
+    webidl.converters.boolean = function(V) {
+      const x2 = Boolean(V);
       return x2;
     };
-    webidl.converters.any = function(V2) {
-      return V2;
+    webidl.converters.any = function(V) {
+      return V;
     };
-    webidl.converters["long long"] = function(V2, prefix, argument) {
-      const x2 = webidl.util.ConvertToInt(V2, 64, "signed", void 0, prefix, argument);
+    webidl.converters["long long"] = function(V, prefix, argument) {
+      const x2 = webidl.util.ConvertToInt(V, 64, "signed", void 0, prefix, argument);
       return x2;
     };
-    webidl.converters["unsigned long long"] = function(V2, prefix, argument) {
-      const x2 = webidl.util.ConvertToInt(V2, 64, "unsigned", void 0, prefix, argument);
+    webidl.converters["unsigned long long"] = function(V, prefix, argument) {
+      const x2 = webidl.util.ConvertToInt(V, 64, "unsigned", void 0, prefix, argument);
       return x2;
     };
-    webidl.converters["unsigned long"] = function(V2, prefix, argument) {
-      const x2 = webidl.util.ConvertToInt(V2, 32, "unsigned", void 0, prefix, argument);
+    webidl.converters["unsigned long"] = function(V, prefix, argument) {
+      const x2 = webidl.util.ConvertToInt(V, 32, "unsigned", void 0, prefix, argument);
       return x2;
     };
-    webidl.converters["unsigned short"] = function(V2, prefix, argument, opts) {
-      const x2 = webidl.util.ConvertToInt(V2, 16, "unsigned", opts, prefix, argument);
+    webidl.converters["unsigned short"] = function(V, prefix, argument, opts) {
+      const x2 = webidl.util.ConvertToInt(V, 16, "unsigned", opts, prefix, argument);
       return x2;
     };
-    webidl.converters.ArrayBuffer = function(V2, prefix, argument, opts) {
-      if (webidl.util.Type(V2) !== "Object" || !types3.isAnyArrayBuffer(V2)) {
+    webidl.converters.ArrayBuffer = function(V, prefix, argument, opts) {
+      if (webidl.util.Type(V) !== "Object" || !types3.isAnyArrayBuffer(V)) {
         throw webidl.errors.conversionFailed({
           prefix,
-          argument: `${argument} ("${webidl.util.Stringify(V2)}")`,
+          argument: `${argument} ("${webidl.util.Stringify(V)}")`,
           types: ["ArrayBuffer"]
         });
       }
-      if (opts?.allowShared === false && types3.isSharedArrayBuffer(V2)) {
+      if (opts?.allowShared === false && types3.isSharedArrayBuffer(V)) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "SharedArrayBuffer is not allowed."
         });
       }
-      if (V2.resizable || V2.growable) {
+      if (V.resizable || V.growable) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "Received a resizable ArrayBuffer."
         });
       }
-      return V2;
+      return V;
     };
-    webidl.converters.TypedArray = function(V2, T, prefix, name, opts) {
-      if (webidl.util.Type(V2) !== "Object" || !types3.isTypedArray(V2) || V2.constructor.name !== T.name) {
+    webidl.converters.TypedArray = function(V, T, prefix, name, opts) {
+      if (webidl.util.Type(V) !== "Object" || !types3.isTypedArray(V) || V.constructor.name !== T.name) {
         throw webidl.errors.conversionFailed({
           prefix,
-          argument: `${name} ("${webidl.util.Stringify(V2)}")`,
+          argument: `${name} ("${webidl.util.Stringify(V)}")`,
           types: [T.name]
         });
       }
-      if (opts?.allowShared === false && types3.isSharedArrayBuffer(V2.buffer)) {
+      if (opts?.allowShared === false && types3.isSharedArrayBuffer(V.buffer)) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "SharedArrayBuffer is not allowed."
         });
       }
-      if (V2.buffer.resizable || V2.buffer.growable) {
+      if (V.buffer.resizable || V.buffer.growable) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "Received a resizable ArrayBuffer."
         });
       }
-      return V2;
+      return V;
     };
-    webidl.converters.DataView = function(V2, prefix, name, opts) {
-      if (webidl.util.Type(V2) !== "Object" || !types3.isDataView(V2)) {
+    webidl.converters.DataView = function(V, prefix, name, opts) {
+      if (webidl.util.Type(V) !== "Object" || !types3.isDataView(V)) {
         throw webidl.errors.exception({
           header: prefix,
           message: `${name} is not a DataView.`
         });
       }
-      if (opts?.allowShared === false && types3.isSharedArrayBuffer(V2.buffer)) {
+      if (opts?.allowShared === false && types3.isSharedArrayBuffer(V.buffer)) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "SharedArrayBuffer is not allowed."
         });
       }
-      if (V2.buffer.resizable || V2.buffer.growable) {
+      if (V.buffer.resizable || V.buffer.growable) {
         throw webidl.errors.exception({
           header: "ArrayBuffer",
           message: "Received a resizable ArrayBuffer."
         });
       }
-      return V2;
+      return V;
     };
-    webidl.converters.BufferSource = function(V2, prefix, name, opts) {
-      if (types3.isAnyArrayBuffer(V2)) {
-        return webidl.converters.ArrayBuffer(V2, prefix, name, { ...opts, allowShared: false });
+    webidl.converters.BufferSource = function(V, prefix, name, opts) {
+      if (types3.isAnyArrayBuffer(V)) {
+        return webidl.converters.ArrayBuffer(V, prefix, name, { ...opts, allowShared: false });
       }
-      if (types3.isTypedArray(V2)) {
-        return webidl.converters.TypedArray(V2, V2.constructor, prefix, name, { ...opts, allowShared: false });
+      if (types3.isTypedArray(V)) {
+        return webidl.converters.TypedArray(V, V.constructor, prefix, name, { ...opts, allowShared: false });
       }
-      if (types3.isDataView(V2)) {
-        return webidl.converters.DataView(V2, prefix, name, { ...opts, allowShared: false });
+      if (types3.isDataView(V)) {
+        return webidl.converters.DataView(V, prefix, name, { ...opts, allowShared: false });
       }
       throw webidl.errors.conversionFailed({
         prefix,
-        argument: `${name} ("${webidl.util.Stringify(V2)}")`,
+        argument: `${name} ("${webidl.util.Stringify(V)}")`,
         types: ["BufferSource"]
       });
     };
@@ -4088,7 +4088,7 @@ var require_webidl = __commonJS({
 var require_util2 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
-    var { Transform: Transform4 } = __require("node:stream");
+    var { Transform: Transform2 } = __require("node:stream");
     var zlib3 = __require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
@@ -4472,11 +4472,11 @@ var require_util2 = __commonJS({
     }
     function tryUpgradeRequestToAPotentiallyTrustworthyURL(request) {
     }
-    function sameOrigin(A3, B2) {
-      if (A3.origin === B2.origin && A3.origin === "null") {
+    function sameOrigin(A2, B) {
+      if (A2.origin === B.origin && A2.origin === "null") {
         return true;
       }
-      if (A3.protocol === B2.protocol && A3.hostname === B2.hostname && A3.port === B2.port) {
+      if (A2.protocol === B.protocol && A2.hostname === B.hostname && A2.port === B.port) {
         return true;
       }
       return false;
@@ -4776,7 +4776,7 @@ var require_util2 = __commonJS({
       contentRange += isomorphicEncode(`${fullLength}`);
       return contentRange;
     }
-    var InflateStream = class extends Transform4 {
+    var InflateStream = class extends Transform2 {
       #zlibOptions;
       /** @param {zlib.ZlibOptions} [zlibOptions] */
       constructor(zlibOptions) {
@@ -5127,15 +5127,15 @@ var require_formdata = __commonJS({
         }
       }
       [nodeUtil.inspect.custom](depth, options) {
-        const state = this[kState].reduce((a, b2) => {
-          if (a[b2.name]) {
-            if (Array.isArray(a[b2.name])) {
-              a[b2.name].push(b2.value);
+        const state = this[kState].reduce((a, b) => {
+          if (a[b.name]) {
+            if (Array.isArray(a[b.name])) {
+              a[b.name].push(b.value);
             } else {
-              a[b2.name] = [a[b2.name], b2.value];
+              a[b.name] = [a[b.name], b.value];
             }
           } else {
-            a[b2.name] = b2.value;
+            a[b.name] = b.value;
           }
           return a;
         }, { __proto__: null });
@@ -5515,7 +5515,7 @@ Content-Disposition: form-data`;
         const escape2 = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
-        const rn2 = new Uint8Array([13, 10]);
+        const rn = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object) {
@@ -5531,9 +5531,9 @@ ${normalizeLinefeeds(value)}\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
-            blobParts.push(chunk2, value, rn2);
+            blobParts.push(chunk2, value, rn);
             if (typeof value.size === "number") {
-              length += chunk2.byteLength + value.size + rn2.byteLength;
+              length += chunk2.byteLength + value.size + rn.byteLength;
             } else {
               hasUnknownSizeValue = true;
             }
@@ -5797,7 +5797,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants5 = require_constants2();
+    var constants6 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5817,39 +5817,39 @@ var require_client_h1 = __commonJS({
       return await WebAssembly.instantiate(mod, {
         env: {
           /* eslint-disable camelcase */
-          wasm_on_url: (p2, at2, len) => {
+          wasm_on_url: (p, at, len) => {
             return 0;
           },
-          wasm_on_status: (p2, at2, len) => {
-            assert(currentParser.ptr === p2);
-            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
+          wasm_on_status: (p, at, len) => {
+            assert(currentParser.ptr === p);
+            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_message_begin: (p2) => {
-            assert(currentParser.ptr === p2);
+          wasm_on_message_begin: (p) => {
+            assert(currentParser.ptr === p);
             return currentParser.onMessageBegin() || 0;
           },
-          wasm_on_header_field: (p2, at2, len) => {
-            assert(currentParser.ptr === p2);
-            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
+          wasm_on_header_field: (p, at, len) => {
+            assert(currentParser.ptr === p);
+            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_header_value: (p2, at2, len) => {
-            assert(currentParser.ptr === p2);
-            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
+          wasm_on_header_value: (p, at, len) => {
+            assert(currentParser.ptr === p);
+            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_headers_complete: (p2, statusCode, upgrade, shouldKeepAlive) => {
-            assert(currentParser.ptr === p2);
+          wasm_on_headers_complete: (p, statusCode, upgrade, shouldKeepAlive) => {
+            assert(currentParser.ptr === p);
             return currentParser.onHeadersComplete(statusCode, Boolean(upgrade), Boolean(shouldKeepAlive)) || 0;
           },
-          wasm_on_body: (p2, at2, len) => {
-            assert(currentParser.ptr === p2);
-            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
+          wasm_on_body: (p, at, len) => {
+            assert(currentParser.ptr === p);
+            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_message_complete: (p2) => {
-            assert(currentParser.ptr === p2);
+          wasm_on_message_complete: (p) => {
+            assert(currentParser.ptr === p);
             return currentParser.onMessageComplete() || 0;
           }
           /* eslint-enable camelcase */
@@ -5872,7 +5872,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants6.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5967,11 +5967,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants5.ERROR.OK) {
+          if (ret !== constants6.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants6.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants5.ERROR.PAUSED) {
+            } else if (ret === constants6.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5994,10 +5994,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants5.ERROR.OK) {
+        if (ret === constants6.ERROR.OK) {
           return null;
         }
-        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants6.ERROR.PAUSED || ret === constants6.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6014,7 +6014,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants5.ERROR[ret], data);
+        return new HTTPParserError(message, constants6.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6194,7 +6194,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants5.ERROR.PAUSED : 0;
+        return pause ? constants6.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6216,7 +6216,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6252,13 +6252,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants6.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6647,8 +6647,8 @@ upgrade: ${upgrade}\r
         if (!err) {
           try {
             writer.end();
-          } catch (er2) {
-            err = er2;
+          } catch (er) {
+            err = er;
           }
         }
         writer.destroy(err);
@@ -6879,7 +6879,7 @@ var require_client_h2 = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { errorMonitor } = __require("node:events");
-    var { pipeline: pipeline6 } = __require("node:stream");
+    var { pipeline: pipeline4 } = __require("node:stream");
     var util = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -7358,7 +7358,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request, contentLength) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe = pipeline6(
+      const pipe = pipeline4(
         body,
         h2stream,
         (err) => {
@@ -8492,11 +8492,11 @@ var require_balanced_pool = __commonJS({
     var kWeight = /* @__PURE__ */ Symbol("kWeight");
     var kMaxWeightPerServer = /* @__PURE__ */ Symbol("kMaxWeightPerServer");
     var kErrorPenalty = /* @__PURE__ */ Symbol("kErrorPenalty");
-    function getGreatestCommonDivisor(a, b2) {
-      if (a === 0) return b2;
-      while (b2 !== 0) {
-        const t2 = b2;
-        b2 = a % b2;
+    function getGreatestCommonDivisor(a, b) {
+      if (a === 0) return b;
+      while (b !== 0) {
+        const t2 = b;
+        b = a % b;
         a = t2;
       }
       return a;
@@ -8568,7 +8568,7 @@ var require_balanced_pool = __commonJS({
         return this;
       }
       get upstreams() {
-        return this[kClients].filter((dispatcher) => dispatcher.closed !== true && dispatcher.destroyed !== true).map((p2) => p2[kUrl].origin);
+        return this[kClients].filter((dispatcher) => dispatcher.closed !== true && dispatcher.destroyed !== true).map((p) => p[kUrl].origin);
       }
       [kGetDispatcher]() {
         if (this[kClients].length === 0) {
@@ -8578,7 +8578,7 @@ var require_balanced_pool = __commonJS({
         if (!dispatcher) {
           return;
         }
-        const allClientsBusy = this[kClients].map((pool) => pool[kNeedDrain]).reduce((a, b2) => a && b2, true);
+        const allClientsBusy = this[kClients].map((pool) => pool[kNeedDrain]).reduce((a, b) => a && b, true);
         if (allClientsBusy) {
           return;
         }
@@ -10403,7 +10403,7 @@ var require_api_pipeline = __commonJS({
         util.destroy(ret, err);
       }
     };
-    function pipeline6(opts, handler) {
+    function pipeline4(opts, handler) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -10412,7 +10412,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough3().destroy(err);
       }
     }
-    module.exports = pipeline6;
+    module.exports = pipeline4;
   }
 });
 
@@ -10834,8 +10834,8 @@ var require_mock_utils = __commonJS({
         const value = data[key];
         const name = Buffer.from(`${key}`);
         if (Array.isArray(value)) {
-          for (let j2 = 0; j2 < value.length; ++j2) {
-            result.push(name, Buffer.from(`${value[j2]}`));
+          for (let j = 0; j < value.length; ++j) {
+            result.push(name, Buffer.from(`${value[j]}`));
           }
         } else {
           result.push(name, Buffer.from(`${value}`));
@@ -11262,13 +11262,13 @@ var require_pluralizer = __commonJS({
 var require_pending_interceptors_formatter = __commonJS({
   "node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports, module) {
     "use strict";
-    var { Transform: Transform4 } = __require("node:stream");
+    var { Transform: Transform2 } = __require("node:stream");
     var { Console } = __require("node:console");
     var PERSISTENT = process.versions.icu ? "\u2705" : "Y ";
     var NOT_PERSISTENT = process.versions.icu ? "\u274C" : "N ";
     module.exports = class PendingInterceptorsFormatter {
       constructor({ disableColors } = {}) {
-        this.transform = new Transform4({
+        this.transform = new Transform2({
           transform(chunk, _enc, cb) {
             cb(null, chunk);
           }
@@ -11958,10 +11958,10 @@ var require_headers = __commonJS({
     }
     function headerValueNormalize(potentialValue) {
       let i2 = 0;
-      let j2 = potentialValue.length;
-      while (j2 > i2 && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(j2 - 1))) --j2;
-      while (j2 > i2 && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i2))) ++i2;
-      return i2 === 0 && j2 === potentialValue.length ? potentialValue : potentialValue.substring(i2, j2);
+      let j = potentialValue.length;
+      while (j > i2 && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(j - 1))) --j;
+      while (j > i2 && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i2))) ++i2;
+      return i2 === 0 && j === potentialValue.length ? potentialValue : potentialValue.substring(i2, j);
     }
     function fill(headers, object) {
       if (Array.isArray(object)) {
@@ -12008,8 +12008,8 @@ var require_headers = __commonJS({
       }
       return getHeadersList(headers).append(name, value, false);
     }
-    function compareHeaderName(a, b2) {
-      return a[0] < b2[0] ? -1 : 1;
+    function compareHeaderName(a, b) {
+      return a[0] < b[0] ? -1 : 1;
     }
     var HeadersList = class _HeadersList {
       /** @type {[string, string][]|null} */
@@ -12140,7 +12140,7 @@ var require_headers = __commonJS({
           const firstValue = iterator.next().value;
           array[0] = [firstValue[0], firstValue[1].value];
           assert(firstValue[1].value !== null);
-          for (let i2 = 1, j2 = 0, right = 0, left = 0, pivot = 0, x2, value; i2 < size; ++i2) {
+          for (let i2 = 1, j = 0, right = 0, left = 0, pivot = 0, x2, value; i2 < size; ++i2) {
             value = iterator.next().value;
             x2 = array[i2] = [value[0], value[1].value];
             assert(x2[1] !== null);
@@ -12155,9 +12155,9 @@ var require_headers = __commonJS({
               }
             }
             if (i2 !== pivot) {
-              j2 = i2;
-              while (j2 > left) {
-                array[j2] = array[--j2];
+              j = i2;
+              while (j > left) {
+                array[j] = array[--j];
               }
               array[left] = x2;
             }
@@ -12300,8 +12300,8 @@ var require_headers = __commonJS({
         for (let i2 = 0; i2 < names.length; ++i2) {
           const { 0: name, 1: value } = names[i2];
           if (name === "set-cookie") {
-            for (let j2 = 0; j2 < cookies.length; ++j2) {
-              headers.push([name, cookies[j2]]);
+            for (let j = 0; j < cookies.length; ++j) {
+              headers.push([name, cookies[j]]);
             }
           } else {
             headers.push([name, value]);
@@ -12347,19 +12347,19 @@ var require_headers = __commonJS({
         enumerable: false
       }
     });
-    webidl.converters.HeadersInit = function(V2, prefix, argument) {
-      if (webidl.util.Type(V2) === "Object") {
-        const iterator = Reflect.get(V2, Symbol.iterator);
-        if (!util.types.isProxy(V2) && iterator === Headers4.prototype.entries) {
+    webidl.converters.HeadersInit = function(V, prefix, argument) {
+      if (webidl.util.Type(V) === "Object") {
+        const iterator = Reflect.get(V, Symbol.iterator);
+        if (!util.types.isProxy(V) && iterator === Headers4.prototype.entries) {
           try {
-            return getHeadersList(V2).entriesList;
+            return getHeadersList(V).entriesList;
           } catch {
           }
         }
         if (typeof iterator === "function") {
-          return webidl.converters["sequence<sequence<ByteString>>"](V2, prefix, argument, iterator.bind(V2));
+          return webidl.converters["sequence<sequence<ByteString>>"](V, prefix, argument, iterator.bind(V));
         }
-        return webidl.converters["record<ByteString, ByteString>"](V2, prefix, argument);
+        return webidl.converters["record<ByteString, ByteString>"](V, prefix, argument);
       }
       throw webidl.errors.conversionFailed({
         prefix: "Headers constructor",
@@ -12628,12 +12628,12 @@ var require_response = __commonJS({
         ...state
       };
       return new Proxy(response, {
-        get(target, p2) {
-          return p2 in state ? state[p2] : target[p2];
+        get(target, p) {
+          return p in state ? state[p] : target[p];
         },
-        set(target, p2, value) {
-          assert(!(p2 in state));
-          target[p2] = value;
+        set(target, p, value) {
+          assert(!(p in state));
+          target[p] = value;
           return true;
         }
       });
@@ -12724,32 +12724,32 @@ var require_response = __commonJS({
     webidl.converters.URLSearchParams = webidl.interfaceConverter(
       URLSearchParams
     );
-    webidl.converters.XMLHttpRequestBodyInit = function(V2, prefix, name) {
-      if (typeof V2 === "string") {
-        return webidl.converters.USVString(V2, prefix, name);
+    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name) {
+      if (typeof V === "string") {
+        return webidl.converters.USVString(V, prefix, name);
       }
-      if (isBlobLike(V2)) {
-        return webidl.converters.Blob(V2, prefix, name, { strict: false });
+      if (isBlobLike(V)) {
+        return webidl.converters.Blob(V, prefix, name, { strict: false });
       }
-      if (ArrayBuffer.isView(V2) || types3.isArrayBuffer(V2)) {
-        return webidl.converters.BufferSource(V2, prefix, name);
+      if (ArrayBuffer.isView(V) || types3.isArrayBuffer(V)) {
+        return webidl.converters.BufferSource(V, prefix, name);
       }
-      if (util.isFormDataLike(V2)) {
-        return webidl.converters.FormData(V2, prefix, name, { strict: false });
+      if (util.isFormDataLike(V)) {
+        return webidl.converters.FormData(V, prefix, name, { strict: false });
       }
-      if (V2 instanceof URLSearchParams) {
-        return webidl.converters.URLSearchParams(V2, prefix, name);
+      if (V instanceof URLSearchParams) {
+        return webidl.converters.URLSearchParams(V, prefix, name);
       }
-      return webidl.converters.DOMString(V2, prefix, name);
+      return webidl.converters.DOMString(V, prefix, name);
     };
-    webidl.converters.BodyInit = function(V2, prefix, argument) {
-      if (V2 instanceof ReadableStream) {
-        return webidl.converters.ReadableStream(V2, prefix, argument);
+    webidl.converters.BodyInit = function(V, prefix, argument) {
+      if (V instanceof ReadableStream) {
+        return webidl.converters.ReadableStream(V, prefix, argument);
       }
-      if (V2?.[Symbol.asyncIterator]) {
-        return V2;
+      if (V?.[Symbol.asyncIterator]) {
+        return V;
       }
-      return webidl.converters.XMLHttpRequestBodyInit(V2, prefix, argument);
+      return webidl.converters.XMLHttpRequestBodyInit(V, prefix, argument);
     };
     webidl.converters.ResponseInit = webidl.dictionaryConverter([
       {
@@ -13418,14 +13418,14 @@ var require_request2 = __commonJS({
     webidl.converters.Request = webidl.interfaceConverter(
       Request4
     );
-    webidl.converters.RequestInfo = function(V2, prefix, argument) {
-      if (typeof V2 === "string") {
-        return webidl.converters.USVString(V2, prefix, argument);
+    webidl.converters.RequestInfo = function(V, prefix, argument) {
+      if (typeof V === "string") {
+        return webidl.converters.USVString(V, prefix, argument);
       }
-      if (V2 instanceof Request4) {
-        return webidl.converters.Request(V2, prefix, argument);
+      if (V instanceof Request4) {
+        return webidl.converters.Request(V, prefix, argument);
       }
-      return webidl.converters.USVString(V2, prefix, argument);
+      return webidl.converters.USVString(V, prefix, argument);
     };
     webidl.converters.AbortSignal = webidl.interfaceConverter(
       AbortSignal
@@ -13577,7 +13577,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable3, pipeline: pipeline6, finished } = __require("node:stream");
+    var { Readable: Readable3, pipeline: pipeline4, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable: isReadable3, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -13621,18 +13621,18 @@ var require_fetch = __commonJS({
     }
     function fetch4(input, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
-      let p2 = createDeferredPromise();
+      let p = createDeferredPromise();
       let requestObject;
       try {
         requestObject = new Request4(input, init);
       } catch (e2) {
-        p2.reject(e2);
-        return p2.promise;
+        p.reject(e2);
+        return p.promise;
       }
       const request = requestObject[kState];
       if (requestObject.signal.aborted) {
-        abortFetch(p2, request, null, requestObject.signal.reason);
-        return p2.promise;
+        abortFetch(p, request, null, requestObject.signal.reason);
+        return p.promise;
       }
       const globalObject = request.client.globalObject;
       if (globalObject?.constructor?.name === "ServiceWorkerGlobalScope") {
@@ -13648,7 +13648,7 @@ var require_fetch = __commonJS({
           assert(controller != null);
           controller.abort(requestObject.signal.reason);
           const realResponse = responseObject?.deref();
-          abortFetch(p2, request, realResponse, requestObject.signal.reason);
+          abortFetch(p, request, realResponse, requestObject.signal.reason);
         }
       );
       const processResponse = (response) => {
@@ -13656,16 +13656,16 @@ var require_fetch = __commonJS({
           return;
         }
         if (response.aborted) {
-          abortFetch(p2, request, responseObject, controller.serializedAbortReason);
+          abortFetch(p, request, responseObject, controller.serializedAbortReason);
           return;
         }
         if (response.type === "error") {
-          p2.reject(new TypeError("fetch failed", { cause: response.error }));
+          p.reject(new TypeError("fetch failed", { cause: response.error }));
           return;
         }
         responseObject = new WeakRef(fromInnerResponse(response, "immutable"));
-        p2.resolve(responseObject.deref());
-        p2 = null;
+        p.resolve(responseObject.deref());
+        p = null;
       };
       controller = fetching({
         request,
@@ -13674,7 +13674,7 @@ var require_fetch = __commonJS({
         dispatcher: requestObject[kDispatcher]
         // undici
       });
-      return p2.promise;
+      return p.promise;
     }
     function finalizeAndReportTiming(response, initiatorType = "other") {
       if (response.type === "error" && response.aborted) {
@@ -13709,9 +13709,9 @@ var require_fetch = __commonJS({
       );
     }
     var markResourceTiming = performance.markResourceTiming;
-    function abortFetch(p2, request, responseObject, error2) {
-      if (p2) {
-        p2.reject(error2);
+    function abortFetch(p, request, responseObject, error2) {
+      if (p) {
+        p.reject(error2);
       }
       if (request.body != null && isReadable3(request.body?.stream)) {
         request.body.stream.cancel(error2).catch((err) => {
@@ -14522,7 +14522,7 @@ var require_fetch = __commonJS({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline6(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline4(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -14973,67 +14973,67 @@ var require_util4 = __commonJS({
       writable: false,
       configurable: false
     };
-    function readOperation(fr2, blob, type2, encodingName) {
-      if (fr2[kState] === "loading") {
+    function readOperation(fr, blob, type2, encodingName) {
+      if (fr[kState] === "loading") {
         throw new DOMException("Invalid state", "InvalidStateError");
       }
-      fr2[kState] = "loading";
-      fr2[kResult] = null;
-      fr2[kError] = null;
+      fr[kState] = "loading";
+      fr[kResult] = null;
+      fr[kError] = null;
       const stream = blob.stream();
       const reader = stream.getReader();
       const bytes = [];
       let chunkPromise = reader.read();
       let isFirstChunk = true;
       (async () => {
-        while (!fr2[kAborted]) {
+        while (!fr[kAborted]) {
           try {
             const { done, value } = await chunkPromise;
-            if (isFirstChunk && !fr2[kAborted]) {
+            if (isFirstChunk && !fr[kAborted]) {
               queueMicrotask(() => {
-                fireAProgressEvent("loadstart", fr2);
+                fireAProgressEvent("loadstart", fr);
               });
             }
             isFirstChunk = false;
             if (!done && types3.isUint8Array(value)) {
               bytes.push(value);
-              if ((fr2[kLastProgressEventFired] === void 0 || Date.now() - fr2[kLastProgressEventFired] >= 50) && !fr2[kAborted]) {
-                fr2[kLastProgressEventFired] = Date.now();
+              if ((fr[kLastProgressEventFired] === void 0 || Date.now() - fr[kLastProgressEventFired] >= 50) && !fr[kAborted]) {
+                fr[kLastProgressEventFired] = Date.now();
                 queueMicrotask(() => {
-                  fireAProgressEvent("progress", fr2);
+                  fireAProgressEvent("progress", fr);
                 });
               }
               chunkPromise = reader.read();
             } else if (done) {
               queueMicrotask(() => {
-                fr2[kState] = "done";
+                fr[kState] = "done";
                 try {
                   const result = packageData(bytes, type2, blob.type, encodingName);
-                  if (fr2[kAborted]) {
+                  if (fr[kAborted]) {
                     return;
                   }
-                  fr2[kResult] = result;
-                  fireAProgressEvent("load", fr2);
+                  fr[kResult] = result;
+                  fireAProgressEvent("load", fr);
                 } catch (error2) {
-                  fr2[kError] = error2;
-                  fireAProgressEvent("error", fr2);
+                  fr[kError] = error2;
+                  fireAProgressEvent("error", fr);
                 }
-                if (fr2[kState] !== "loading") {
-                  fireAProgressEvent("loadend", fr2);
+                if (fr[kState] !== "loading") {
+                  fireAProgressEvent("loadend", fr);
                 }
               });
               break;
             }
           } catch (error2) {
-            if (fr2[kAborted]) {
+            if (fr[kAborted]) {
               return;
             }
             queueMicrotask(() => {
-              fr2[kState] = "done";
-              fr2[kError] = error2;
-              fireAProgressEvent("error", fr2);
-              if (fr2[kState] !== "loading") {
-                fireAProgressEvent("loadend", fr2);
+              fr[kState] = "done";
+              fr[kError] = error2;
+              fireAProgressEvent("error", fr);
+              if (fr[kState] !== "loading") {
+                fireAProgressEvent("loadend", fr);
               }
             });
             break;
@@ -15107,24 +15107,24 @@ var require_util4 = __commonJS({
       return new TextDecoder(encoding).decode(sliced);
     }
     function BOMSniffing(ioQueue) {
-      const [a, b2, c] = ioQueue;
-      if (a === 239 && b2 === 187 && c === 191) {
+      const [a, b, c] = ioQueue;
+      if (a === 239 && b === 187 && c === 191) {
         return "UTF-8";
-      } else if (a === 254 && b2 === 255) {
+      } else if (a === 254 && b === 255) {
         return "UTF-16BE";
-      } else if (a === 255 && b2 === 254) {
+      } else if (a === 255 && b === 254) {
         return "UTF-16LE";
       }
       return null;
     }
     function combineByteSequences(sequences) {
-      const size = sequences.reduce((a, b2) => {
-        return a + b2.byteLength;
+      const size = sequences.reduce((a, b) => {
+        return a + b.byteLength;
       }, 0);
       let offset = 0;
-      return sequences.reduce((a, b2) => {
-        a.set(b2, offset);
-        offset += b2.byteLength;
+      return sequences.reduce((a, b) => {
+        a.set(b, offset);
+        offset += b.byteLength;
         return a;
       }, new Uint8Array(size));
     }
@@ -15412,9 +15412,9 @@ var require_util5 = __commonJS({
     var assert = __require("node:assert");
     var { URLSerializer } = require_data_url();
     var { isValidHeaderName } = require_util2();
-    function urlEquals(A3, B2, excludeFragment = false) {
-      const serializedA = URLSerializer(A3, excludeFragment);
-      const serializedB = URLSerializer(B2, excludeFragment);
+    function urlEquals(A2, B, excludeFragment = false) {
+      const serializedA = URLSerializer(A2, excludeFragment);
+      const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
     function getFieldValues(header) {
@@ -15468,11 +15468,11 @@ var require_cache = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         request = webidl.converters.RequestInfo(request, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        const p2 = this.#internalMatchAll(request, options, 1);
-        if (p2.length === 0) {
+        const p = this.#internalMatchAll(request, options, 1);
+        if (p.length === 0) {
           return;
         }
-        return p2[0];
+        return p[0];
       }
       async matchAll(request = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
@@ -15563,8 +15563,8 @@ var require_cache = __commonJS({
           }));
           responsePromises.push(responsePromise.promise);
         }
-        const p2 = Promise.all(responsePromises);
-        const responses = await p2;
+        const p = Promise.all(responsePromises);
+        const responses = await p;
         const operations = [];
         let index = 0;
         for (const response of responses) {
@@ -16236,7 +16236,7 @@ var require_util6 = __commonJS({
       "Nov",
       "Dec"
     ];
-    var IMFPaddedNumbers = Array(61).fill(0).map((_2, i2) => i2.toString().padStart(2, "0"));
+    var IMFPaddedNumbers = Array(61).fill(0).map((_, i2) => i2.toString().padStart(2, "0"));
     function toIMFDate(date) {
       if (typeof date === "number") {
         date = new Date(date);
@@ -16925,24 +16925,24 @@ var require_util7 = __commonJS({
     var { ErrorEvent, createFastMessageEvent } = require_events();
     var { isUtf8 } = __require("node:buffer");
     var { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = require_data_url();
-    function isConnecting(ws2) {
-      return ws2[kReadyState] === states.CONNECTING;
+    function isConnecting(ws) {
+      return ws[kReadyState] === states.CONNECTING;
     }
-    function isEstablished(ws2) {
-      return ws2[kReadyState] === states.OPEN;
+    function isEstablished(ws) {
+      return ws[kReadyState] === states.OPEN;
     }
-    function isClosing(ws2) {
-      return ws2[kReadyState] === states.CLOSING;
+    function isClosing(ws) {
+      return ws[kReadyState] === states.CLOSING;
     }
-    function isClosed(ws2) {
-      return ws2[kReadyState] === states.CLOSED;
+    function isClosed(ws) {
+      return ws[kReadyState] === states.CLOSED;
     }
     function fireEvent(e2, target, eventFactory = (type2, init) => new Event(type2, init), eventInitDict = {}) {
       const event = eventFactory(e2, eventInitDict);
       target.dispatchEvent(event);
     }
-    function websocketMessageReceived(ws2, type2, data) {
-      if (ws2[kReadyState] !== states.OPEN) {
+    function websocketMessageReceived(ws, type2, data) {
+      if (ws[kReadyState] !== states.OPEN) {
         return;
       }
       let dataForEvent;
@@ -16950,18 +16950,18 @@ var require_util7 = __commonJS({
         try {
           dataForEvent = utf8Decode(data);
         } catch {
-          failWebsocketConnection(ws2, "Received invalid UTF-8 in text frame.");
+          failWebsocketConnection(ws, "Received invalid UTF-8 in text frame.");
           return;
         }
       } else if (type2 === opcodes.BINARY) {
-        if (ws2[kBinaryType] === "blob") {
+        if (ws[kBinaryType] === "blob") {
           dataForEvent = new Blob([data]);
         } else {
           dataForEvent = toArrayBuffer(data);
         }
       }
-      fireEvent("message", ws2, createFastMessageEvent, {
-        origin: ws2[kWebSocketURL].origin,
+      fireEvent("message", ws, createFastMessageEvent, {
+        origin: ws[kWebSocketURL].origin,
         data: dataForEvent
       });
     }
@@ -17008,14 +17008,14 @@ var require_util7 = __commonJS({
       }
       return code >= 3e3 && code <= 4999;
     }
-    function failWebsocketConnection(ws2, reason) {
-      const { [kController]: controller, [kResponse]: response } = ws2;
+    function failWebsocketConnection(ws, reason) {
+      const { [kController]: controller, [kResponse]: response } = ws;
       controller.abort();
       if (response?.socket && !response.socket.destroyed) {
         response.socket.destroy();
       }
       if (reason) {
-        fireEvent("error", ws2, (type2, init) => new ErrorEvent(type2, init), {
+        fireEvent("error", ws, (type2, init) => new ErrorEvent(type2, init), {
           error: new Error(reason),
           message: reason
         });
@@ -17191,7 +17191,7 @@ var require_connection = __commonJS({
       crypto4 = __require("node:crypto");
     } catch {
     }
-    function establishWebSocketConnection(url, protocols, client, ws2, onEstablish, options) {
+    function establishWebSocketConnection(url, protocols, client, ws, onEstablish, options) {
       const requestURL = url;
       requestURL.protocol = url.protocol === "ws:" ? "http:" : "https:";
       const request = makeRequest({
@@ -17222,25 +17222,25 @@ var require_connection = __commonJS({
         dispatcher: options.dispatcher,
         processResponse(response) {
           if (response.type === "error" || response.status !== 101) {
-            failWebsocketConnection(ws2, "Received network error or non-101 status code.");
+            failWebsocketConnection(ws, "Received network error or non-101 status code.");
             return;
           }
           if (protocols.length !== 0 && !response.headersList.get("Sec-WebSocket-Protocol")) {
-            failWebsocketConnection(ws2, "Server did not respond with sent protocols.");
+            failWebsocketConnection(ws, "Server did not respond with sent protocols.");
             return;
           }
           if (response.headersList.get("Upgrade")?.toLowerCase() !== "websocket") {
-            failWebsocketConnection(ws2, 'Server did not set Upgrade header to "websocket".');
+            failWebsocketConnection(ws, 'Server did not set Upgrade header to "websocket".');
             return;
           }
           if (response.headersList.get("Connection")?.toLowerCase() !== "upgrade") {
-            failWebsocketConnection(ws2, 'Server did not set Connection header to "upgrade".');
+            failWebsocketConnection(ws, 'Server did not set Connection header to "upgrade".');
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
           const digest = crypto4.createHash("sha1").update(keyValue + uid).digest("base64");
           if (secWSAccept !== digest) {
-            failWebsocketConnection(ws2, "Incorrect hash received in Sec-WebSocket-Accept header.");
+            failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
           }
           const secExtension = response.headersList.get("Sec-WebSocket-Extensions");
@@ -17248,7 +17248,7 @@ var require_connection = __commonJS({
           if (secExtension !== null) {
             extensions = parseExtensions(secExtension);
             if (!extensions.has("permessage-deflate")) {
-              failWebsocketConnection(ws2, "Sec-WebSocket-Extensions header does not match.");
+              failWebsocketConnection(ws, "Sec-WebSocket-Extensions header does not match.");
               return;
             }
           }
@@ -17256,7 +17256,7 @@ var require_connection = __commonJS({
           if (secProtocol !== null) {
             const requestProtocols = getDecodeSplit("sec-websocket-protocol", request.headersList);
             if (requestProtocols === null || !requestProtocols.includes(secProtocol)) {
-              failWebsocketConnection(ws2, "Protocol was not set in the opening handshake.");
+              failWebsocketConnection(ws, "Protocol was not set in the opening handshake.");
               return;
             }
           }
@@ -17275,13 +17275,13 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws2, code, reason, reasonByteLength) {
-      if (isClosing(ws2) || isClosed(ws2)) {
-      } else if (!isEstablished(ws2)) {
-        failWebsocketConnection(ws2, "Connection was closed before it was established.");
-        ws2[kReadyState] = states.CLOSING;
-      } else if (ws2[kSentClose] === sentCloseFrameState.NOT_SENT) {
-        ws2[kSentClose] = sentCloseFrameState.PROCESSING;
+    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
+      if (isClosing(ws) || isClosed(ws)) {
+      } else if (!isEstablished(ws)) {
+        failWebsocketConnection(ws, "Connection was closed before it was established.");
+        ws[kReadyState] = states.CLOSING;
+      } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
+        ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
         if (code !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
@@ -17293,12 +17293,12 @@ var require_connection = __commonJS({
         } else {
           frame.frameData = emptyBuffer;
         }
-        const socket = ws2[kResponse].socket;
+        const socket = ws[kResponse].socket;
         socket.write(frame.createFrame(opcodes.CLOSE));
-        ws2[kSentClose] = sentCloseFrameState.SENT;
-        ws2[kReadyState] = states.CLOSING;
+        ws[kSentClose] = sentCloseFrameState.SENT;
+        ws[kReadyState] = states.CLOSING;
       } else {
-        ws2[kReadyState] = states.CLOSING;
+        ws[kReadyState] = states.CLOSING;
       }
     }
     function onSocketData(chunk) {
@@ -17307,38 +17307,38 @@ var require_connection = __commonJS({
       }
     }
     function onSocketClose() {
-      const { ws: ws2 } = this;
-      const { [kResponse]: response } = ws2;
+      const { ws } = this;
+      const { [kResponse]: response } = ws;
       response.socket.off("data", onSocketData);
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
-      const wasClean = ws2[kSentClose] === sentCloseFrameState.SENT && ws2[kReceivedClose];
+      const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
       let code = 1005;
       let reason = "";
-      const result = ws2[kByteParser].closingInfo;
+      const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
         code = result.code ?? 1005;
         reason = result.reason;
-      } else if (!ws2[kReceivedClose]) {
+      } else if (!ws[kReceivedClose]) {
         code = 1006;
       }
-      ws2[kReadyState] = states.CLOSED;
-      fireEvent("close", ws2, (type2, init) => new CloseEvent(type2, init), {
+      ws[kReadyState] = states.CLOSED;
+      fireEvent("close", ws, (type2, init) => new CloseEvent(type2, init), {
         wasClean,
         code,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
-          websocket: ws2,
+          websocket: ws,
           code,
           reason
         });
       }
     }
     function onSocketError(error2) {
-      const { ws: ws2 } = this;
-      ws2[kReadyState] = states.CLOSING;
+      const { ws } = this;
+      ws[kReadyState] = states.CLOSING;
       if (channels.socketError.hasSubscribers) {
         channels.socketError.publish(error2);
       }
@@ -17456,9 +17456,9 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate: PerMessageDeflate2 } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws2, code, reason) {
-      closeWebSocketConnection(ws2, code, reason, Buffer.byteLength(reason));
-      failWebsocketConnection(ws2, reason);
+    function failWebsocketConnectionWithCode(ws, code, reason) {
+      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
+      failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
       #buffers = [];
@@ -17479,9 +17479,9 @@ var require_receiver = __commonJS({
        * @param {Map<string, string>|null} extensions
        * @param {{ maxFragments?: number, maxPayloadSize?: number }} [options]
        */
-      constructor(ws2, extensions, options = {}) {
+      constructor(ws, extensions, options = {}) {
         super();
-        this.ws = ws2;
+        this.ws = ws;
         this.#extensions = extensions == null ? /* @__PURE__ */ new Map() : extensions;
         this.#maxFragments = options.maxFragments ?? 0;
         this.#maxPayloadSize = options.maxPayloadSize ?? 0;
@@ -17493,7 +17493,7 @@ var require_receiver = __commonJS({
        * @param {Buffer} chunk
        * @param {() => void} callback
        */
-      _write(chunk, _2, callback) {
+      _write(chunk, _, callback) {
         this.#buffers.push(chunk);
         this.#byteOffset += chunk.length;
         this.#loop = true;
@@ -17976,10 +17976,10 @@ var require_websocket = __commonJS({
         if (typeof protocols === "string") {
           protocols = [protocols];
         }
-        if (protocols.length !== new Set(protocols.map((p2) => p2.toLowerCase())).size) {
+        if (protocols.length !== new Set(protocols.map((p) => p.toLowerCase())).size) {
           throw new DOMException("Invalid Sec-WebSocket-Protocol value", "SyntaxError");
         }
-        if (protocols.length > 0 && !protocols.every((p2) => isValidSubprotocol(p2))) {
+        if (protocols.length > 0 && !protocols.every((p) => isValidSubprotocol(p))) {
           throw new DOMException("Invalid Sec-WebSocket-Protocol value", "SyntaxError");
         }
         this[kWebSocketURL] = new URL(urlRecord.href);
@@ -18227,11 +18227,11 @@ var require_websocket = __commonJS({
     webidl.converters["sequence<DOMString>"] = webidl.sequenceConverter(
       webidl.converters.DOMString
     );
-    webidl.converters["DOMString or sequence<DOMString>"] = function(V2, prefix, argument) {
-      if (webidl.util.Type(V2) === "Object" && Symbol.iterator in V2) {
-        return webidl.converters["sequence<DOMString>"](V2);
+    webidl.converters["DOMString or sequence<DOMString>"] = function(V, prefix, argument) {
+      if (webidl.util.Type(V) === "Object" && Symbol.iterator in V) {
+        return webidl.converters["sequence<DOMString>"](V);
       }
-      return webidl.converters.DOMString(V2, prefix, argument);
+      return webidl.converters.DOMString(V, prefix, argument);
     };
     webidl.converters.WebSocketInit = webidl.dictionaryConverter([
       {
@@ -18249,22 +18249,22 @@ var require_websocket = __commonJS({
         converter: webidl.nullableConverter(webidl.converters.HeadersInit)
       }
     ]);
-    webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"] = function(V2) {
-      if (webidl.util.Type(V2) === "Object" && !(Symbol.iterator in V2)) {
-        return webidl.converters.WebSocketInit(V2);
+    webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"] = function(V) {
+      if (webidl.util.Type(V) === "Object" && !(Symbol.iterator in V)) {
+        return webidl.converters.WebSocketInit(V);
       }
-      return { protocols: webidl.converters["DOMString or sequence<DOMString>"](V2) };
+      return { protocols: webidl.converters["DOMString or sequence<DOMString>"](V) };
     };
-    webidl.converters.WebSocketSendData = function(V2) {
-      if (webidl.util.Type(V2) === "Object") {
-        if (isBlobLike(V2)) {
-          return webidl.converters.Blob(V2, { strict: false });
+    webidl.converters.WebSocketSendData = function(V) {
+      if (webidl.util.Type(V) === "Object") {
+        if (isBlobLike(V)) {
+          return webidl.converters.Blob(V, { strict: false });
         }
-        if (ArrayBuffer.isView(V2) || types3.isArrayBuffer(V2)) {
-          return webidl.converters.BufferSource(V2);
+        if (ArrayBuffer.isView(V) || types3.isArrayBuffer(V)) {
+          return webidl.converters.BufferSource(V);
         }
       }
-      return webidl.converters.USVString(V2);
+      return webidl.converters.USVString(V);
     };
     function onParserDrain() {
       this.ws[kResponse].socket.resume();
@@ -18301,9 +18301,9 @@ var require_util8 = __commonJS({
       }
       return true;
     }
-    function delay(ms3) {
+    function delay(ms2) {
       return new Promise((resolve4) => {
-        setTimeout(resolve4, ms3).unref();
+        setTimeout(resolve4, ms2).unref();
       });
     }
     module.exports = {
@@ -18319,7 +18319,7 @@ var require_eventsource_stream = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports, module) {
     "use strict";
     var buffer = __require("node:buffer");
-    var { Transform: Transform4 } = __require("node:stream");
+    var { Transform: Transform2 } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util8();
     var BOM = [239, 187, 191];
     var LF2 = 10;
@@ -18369,7 +18369,7 @@ var require_eventsource_stream = __commonJS({
       error2.aborted = false;
       return error2;
     }
-    var EventSourceStream = class extends Transform4 {
+    var EventSourceStream = class extends Transform2 {
       /**
        * @type {eventSourceSettings}
        */
@@ -18723,7 +18723,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports, module) {
     "use strict";
-    var { pipeline: pipeline6 } = __require("node:stream");
+    var { pipeline: pipeline4 } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -18883,7 +18883,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline6(
+          pipeline4(
             response.body.stream,
             eventSourceStream,
             (error2) => {
@@ -19324,10 +19324,10 @@ var require_reader = __commonJS({
     Reader.prototype.readByte = function(peek) {
       if (this._size - this._offset < 1)
         return null;
-      var b2 = this._buf[this._offset] & 255;
+      var b = this._buf[this._offset] & 255;
       if (!peek)
         this._offset += 1;
-      return b2;
+      return b;
     };
     Reader.prototype.peek = function() {
       return this.readByte(true);
@@ -19380,11 +19380,11 @@ var require_reader = __commonJS({
     Reader.prototype.readString = function(tag, retbuf) {
       if (!tag)
         tag = ASN1.OctetString;
-      var b2 = this.peek();
-      if (b2 === null)
+      var b = this.peek();
+      if (b === null)
         return null;
-      if (b2 !== tag)
-        throw newInvalidAsn1Error("Expected 0x" + tag.toString(16) + ": got 0x" + b2.toString(16));
+      if (b !== tag)
+        throw newInvalidAsn1Error("Expected 0x" + tag.toString(16) + ": got 0x" + b.toString(16));
       var o = this.readLength(this._offset + 1);
       if (o === null)
         return null;
@@ -19400,13 +19400,13 @@ var require_reader = __commonJS({
     Reader.prototype.readOID = function(tag) {
       if (!tag)
         tag = ASN1.OID;
-      var b2 = this.readString(tag, true);
-      if (b2 === null)
+      var b = this.readString(tag, true);
+      if (b === null)
         return null;
       var values = [];
       var value = 0;
-      for (var i2 = 0; i2 < b2.length; i2++) {
-        var byte = b2[i2] & 255;
+      for (var i2 = 0; i2 < b.length; i2++) {
+        var byte = b[i2] & 255;
         value <<= 7;
         value += byte & 127;
         if ((byte & 128) === 0) {
@@ -19421,11 +19421,11 @@ var require_reader = __commonJS({
     };
     Reader.prototype._readTag = function(tag) {
       assert.ok(tag !== void 0);
-      var b2 = this.peek();
-      if (b2 === null)
+      var b = this.peek();
+      if (b === null)
         return null;
-      if (b2 !== tag)
-        throw newInvalidAsn1Error("Expected 0x" + tag.toString(16) + ": got 0x" + b2.toString(16));
+      if (b !== tag)
+        throw newInvalidAsn1Error("Expected 0x" + tag.toString(16) + ": got 0x" + b.toString(16));
       var o = this.readLength(this._offset + 1);
       if (o === null)
         return null;
@@ -19460,19 +19460,19 @@ var require_writer = __commonJS({
       size: 1024,
       growthFactor: 8
     };
-    function merge(from, to2) {
+    function merge(from, to) {
       assert.ok(from);
       assert.equal(typeof from, "object");
-      assert.ok(to2);
-      assert.equal(typeof to2, "object");
+      assert.ok(to);
+      assert.equal(typeof to, "object");
       var keys = Object.getOwnPropertyNames(from);
       keys.forEach(function(key) {
-        if (to2[key])
+        if (to[key])
           return;
         var value = Object.getOwnPropertyDescriptor(from, key);
-        Object.defineProperty(to2, key, value);
+        Object.defineProperty(to, key, value);
       });
-      return to2;
+      return to;
     }
     function Writer(options) {
       options = merge(DEFAULT_OPTS, options || {});
@@ -19489,11 +19489,11 @@ var require_writer = __commonJS({
         return this._buf.slice(0, this._offset);
       }
     });
-    Writer.prototype.writeByte = function(b2) {
-      if (typeof b2 !== "number")
+    Writer.prototype.writeByte = function(b) {
+      if (typeof b !== "number")
         throw new TypeError("argument must be a Number");
       this._ensure(1);
-      this._buf[this._offset++] = b2;
+      this._buf[this._offset++] = b;
     };
     Writer.prototype.writeInt = function(i2, tag) {
       if (typeof i2 !== "number")
@@ -19526,27 +19526,27 @@ var require_writer = __commonJS({
         tag = ASN1.Enumeration;
       return this.writeInt(i2, tag);
     };
-    Writer.prototype.writeBoolean = function(b2, tag) {
-      if (typeof b2 !== "boolean")
+    Writer.prototype.writeBoolean = function(b, tag) {
+      if (typeof b !== "boolean")
         throw new TypeError("argument must be a Boolean");
       if (typeof tag !== "number")
         tag = ASN1.Boolean;
       this._ensure(3);
       this._buf[this._offset++] = tag;
       this._buf[this._offset++] = 1;
-      this._buf[this._offset++] = b2 ? 255 : 0;
+      this._buf[this._offset++] = b ? 255 : 0;
     };
-    Writer.prototype.writeString = function(s4, tag) {
-      if (typeof s4 !== "string")
-        throw new TypeError("argument must be a string (was: " + typeof s4 + ")");
+    Writer.prototype.writeString = function(s2, tag) {
+      if (typeof s2 !== "string")
+        throw new TypeError("argument must be a string (was: " + typeof s2 + ")");
       if (typeof tag !== "number")
         tag = ASN1.OctetString;
-      var len = Buffer6.byteLength(s4);
+      var len = Buffer6.byteLength(s2);
       this.writeByte(tag);
       this.writeLength(len);
       if (len) {
         this._ensure(len);
-        this._buf.write(s4, this._offset);
+        this._buf.write(s2, this._offset);
         this._offset += len;
       }
     };
@@ -19565,16 +19565,16 @@ var require_writer = __commonJS({
       if (!strings instanceof Array)
         throw new TypeError("argument must be an Array[String]");
       var self2 = this;
-      strings.forEach(function(s4) {
-        self2.writeString(s4);
+      strings.forEach(function(s2) {
+        self2.writeString(s2);
       });
     };
-    Writer.prototype.writeOID = function(s4, tag) {
-      if (typeof s4 !== "string")
+    Writer.prototype.writeOID = function(s2, tag) {
+      if (typeof s2 !== "string")
         throw new TypeError("argument must be a string");
       if (typeof tag !== "number")
         tag = ASN1.OID;
-      if (!/^([0-9]+\.){3,}[0-9]+$/.test(s4))
+      if (!/^([0-9]+\.){3,}[0-9]+$/.test(s2))
         throw new Error("argument is not a valid OID string");
       function encodeOctet(bytes2, octet) {
         if (octet < 128) {
@@ -19599,18 +19599,18 @@ var require_writer = __commonJS({
           bytes2.push(octet & 127);
         }
       }
-      var tmp = s4.split(".");
+      var tmp = s2.split(".");
       var bytes = [];
       bytes.push(parseInt(tmp[0], 10) * 40 + parseInt(tmp[1], 10));
-      tmp.slice(2).forEach(function(b2) {
-        encodeOctet(bytes, parseInt(b2, 10));
+      tmp.slice(2).forEach(function(b) {
+        encodeOctet(bytes, parseInt(b, 10));
       });
       var self2 = this;
       this._ensure(2 + bytes.length);
       this.writeByte(tag);
       this.writeLength(bytes.length);
-      bytes.forEach(function(b2) {
-        self2.writeByte(b2);
+      bytes.forEach(function(b) {
+        self2.writeByte(b);
       });
     };
     Writer.prototype.writeLength = function(len) {
@@ -19743,7 +19743,7 @@ var require_nacl_fast = __commonJS({
       var _0 = new Uint8Array(16);
       var _9 = new Uint8Array(32);
       _9[0] = 9;
-      var gf0 = gf(), gf1 = gf([1]), _121665 = gf([56129, 1]), D = gf([30883, 4953, 19914, 30187, 55467, 16705, 2637, 112, 59544, 30585, 16505, 36039, 65139, 11119, 27886, 20995]), D2 = gf([61785, 9906, 39828, 60374, 45398, 33411, 5274, 224, 53552, 61171, 33010, 6542, 64743, 22239, 55772, 9222]), X2 = gf([54554, 36645, 11616, 51542, 42930, 38181, 51040, 26924, 56412, 64982, 57905, 49316, 21502, 52590, 14035, 8553]), Y2 = gf([26200, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214]), I2 = gf([41136, 18958, 6951, 50414, 58488, 44335, 6150, 12099, 55207, 15867, 153, 11085, 57099, 20417, 9344, 11139]);
+      var gf0 = gf(), gf1 = gf([1]), _121665 = gf([56129, 1]), D = gf([30883, 4953, 19914, 30187, 55467, 16705, 2637, 112, 59544, 30585, 16505, 36039, 65139, 11119, 27886, 20995]), D2 = gf([61785, 9906, 39828, 60374, 45398, 33411, 5274, 224, 53552, 61171, 33010, 6542, 64743, 22239, 55772, 9222]), X = gf([54554, 36645, 11616, 51542, 42930, 38181, 51040, 26924, 56412, 64982, 57905, 49316, 21502, 52590, 14035, 8553]), Y = gf([26200, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214, 26214]), I = gf([41136, 18958, 6951, 50414, 58488, 44335, 6150, 12099, 55207, 15867, 153, 11085, 57099, 20417, 9344, 11139]);
       function ts64(x2, i2, h2, l) {
         x2[i2] = h2 >> 24 & 255;
         x2[i2 + 1] = h2 >> 16 & 255;
@@ -19754,85 +19754,85 @@ var require_nacl_fast = __commonJS({
         x2[i2 + 6] = l >> 8 & 255;
         x2[i2 + 7] = l & 255;
       }
-      function vn2(x2, xi2, y, yi2, n) {
+      function vn(x2, xi, y, yi, n) {
         var i2, d = 0;
-        for (i2 = 0; i2 < n; i2++) d |= x2[xi2 + i2] ^ y[yi2 + i2];
+        for (i2 = 0; i2 < n; i2++) d |= x2[xi + i2] ^ y[yi + i2];
         return (1 & d - 1 >>> 8) - 1;
       }
-      function crypto_verify_16(x2, xi2, y, yi2) {
-        return vn2(x2, xi2, y, yi2, 16);
+      function crypto_verify_16(x2, xi, y, yi) {
+        return vn(x2, xi, y, yi, 16);
       }
-      function crypto_verify_32(x2, xi2, y, yi2) {
-        return vn2(x2, xi2, y, yi2, 32);
+      function crypto_verify_32(x2, xi, y, yi) {
+        return vn(x2, xi, y, yi, 32);
       }
-      function core_salsa20(o, p2, k2, c) {
-        var j0 = c[0] & 255 | (c[1] & 255) << 8 | (c[2] & 255) << 16 | (c[3] & 255) << 24, j1 = k2[0] & 255 | (k2[1] & 255) << 8 | (k2[2] & 255) << 16 | (k2[3] & 255) << 24, j2 = k2[4] & 255 | (k2[5] & 255) << 8 | (k2[6] & 255) << 16 | (k2[7] & 255) << 24, j3 = k2[8] & 255 | (k2[9] & 255) << 8 | (k2[10] & 255) << 16 | (k2[11] & 255) << 24, j4 = k2[12] & 255 | (k2[13] & 255) << 8 | (k2[14] & 255) << 16 | (k2[15] & 255) << 24, j5 = c[4] & 255 | (c[5] & 255) << 8 | (c[6] & 255) << 16 | (c[7] & 255) << 24, j6 = p2[0] & 255 | (p2[1] & 255) << 8 | (p2[2] & 255) << 16 | (p2[3] & 255) << 24, j7 = p2[4] & 255 | (p2[5] & 255) << 8 | (p2[6] & 255) << 16 | (p2[7] & 255) << 24, j8 = p2[8] & 255 | (p2[9] & 255) << 8 | (p2[10] & 255) << 16 | (p2[11] & 255) << 24, j9 = p2[12] & 255 | (p2[13] & 255) << 8 | (p2[14] & 255) << 16 | (p2[15] & 255) << 24, j10 = c[8] & 255 | (c[9] & 255) << 8 | (c[10] & 255) << 16 | (c[11] & 255) << 24, j11 = k2[16] & 255 | (k2[17] & 255) << 8 | (k2[18] & 255) << 16 | (k2[19] & 255) << 24, j12 = k2[20] & 255 | (k2[21] & 255) << 8 | (k2[22] & 255) << 16 | (k2[23] & 255) << 24, j13 = k2[24] & 255 | (k2[25] & 255) << 8 | (k2[26] & 255) << 16 | (k2[27] & 255) << 24, j14 = k2[28] & 255 | (k2[29] & 255) << 8 | (k2[30] & 255) << 16 | (k2[31] & 255) << 24, j15 = c[12] & 255 | (c[13] & 255) << 8 | (c[14] & 255) << 16 | (c[15] & 255) << 24;
-        var x0 = j0, x1 = j1, x2 = j2, x3 = j3, x4 = j4, x5 = j5, x6 = j6, x7 = j7, x8 = j8, x9 = j9, x10 = j10, x11 = j11, x12 = j12, x13 = j13, x14 = j14, x15 = j15, u2;
+      function core_salsa20(o, p, k, c) {
+        var j0 = c[0] & 255 | (c[1] & 255) << 8 | (c[2] & 255) << 16 | (c[3] & 255) << 24, j1 = k[0] & 255 | (k[1] & 255) << 8 | (k[2] & 255) << 16 | (k[3] & 255) << 24, j2 = k[4] & 255 | (k[5] & 255) << 8 | (k[6] & 255) << 16 | (k[7] & 255) << 24, j3 = k[8] & 255 | (k[9] & 255) << 8 | (k[10] & 255) << 16 | (k[11] & 255) << 24, j4 = k[12] & 255 | (k[13] & 255) << 8 | (k[14] & 255) << 16 | (k[15] & 255) << 24, j5 = c[4] & 255 | (c[5] & 255) << 8 | (c[6] & 255) << 16 | (c[7] & 255) << 24, j6 = p[0] & 255 | (p[1] & 255) << 8 | (p[2] & 255) << 16 | (p[3] & 255) << 24, j7 = p[4] & 255 | (p[5] & 255) << 8 | (p[6] & 255) << 16 | (p[7] & 255) << 24, j8 = p[8] & 255 | (p[9] & 255) << 8 | (p[10] & 255) << 16 | (p[11] & 255) << 24, j9 = p[12] & 255 | (p[13] & 255) << 8 | (p[14] & 255) << 16 | (p[15] & 255) << 24, j10 = c[8] & 255 | (c[9] & 255) << 8 | (c[10] & 255) << 16 | (c[11] & 255) << 24, j11 = k[16] & 255 | (k[17] & 255) << 8 | (k[18] & 255) << 16 | (k[19] & 255) << 24, j12 = k[20] & 255 | (k[21] & 255) << 8 | (k[22] & 255) << 16 | (k[23] & 255) << 24, j13 = k[24] & 255 | (k[25] & 255) << 8 | (k[26] & 255) << 16 | (k[27] & 255) << 24, j14 = k[28] & 255 | (k[29] & 255) << 8 | (k[30] & 255) << 16 | (k[31] & 255) << 24, j15 = c[12] & 255 | (c[13] & 255) << 8 | (c[14] & 255) << 16 | (c[15] & 255) << 24;
+        var x0 = j0, x1 = j1, x2 = j2, x3 = j3, x4 = j4, x5 = j5, x6 = j6, x7 = j7, x8 = j8, x9 = j9, x10 = j10, x11 = j11, x12 = j12, x13 = j13, x14 = j14, x15 = j15, u;
         for (var i2 = 0; i2 < 20; i2 += 2) {
-          u2 = x0 + x12 | 0;
-          x4 ^= u2 << 7 | u2 >>> 32 - 7;
-          u2 = x4 + x0 | 0;
-          x8 ^= u2 << 9 | u2 >>> 32 - 9;
-          u2 = x8 + x4 | 0;
-          x12 ^= u2 << 13 | u2 >>> 32 - 13;
-          u2 = x12 + x8 | 0;
-          x0 ^= u2 << 18 | u2 >>> 32 - 18;
-          u2 = x5 + x1 | 0;
-          x9 ^= u2 << 7 | u2 >>> 32 - 7;
-          u2 = x9 + x5 | 0;
-          x13 ^= u2 << 9 | u2 >>> 32 - 9;
-          u2 = x13 + x9 | 0;
-          x1 ^= u2 << 13 | u2 >>> 32 - 13;
-          u2 = x1 + x13 | 0;
-          x5 ^= u2 << 18 | u2 >>> 32 - 18;
-          u2 = x10 + x6 | 0;
-          x14 ^= u2 << 7 | u2 >>> 32 - 7;
-          u2 = x14 + x10 | 0;
-          x2 ^= u2 << 9 | u2 >>> 32 - 9;
-          u2 = x2 + x14 | 0;
-          x6 ^= u2 << 13 | u2 >>> 32 - 13;
-          u2 = x6 + x2 | 0;
-          x10 ^= u2 << 18 | u2 >>> 32 - 18;
-          u2 = x15 + x11 | 0;
-          x3 ^= u2 << 7 | u2 >>> 32 - 7;
-          u2 = x3 + x15 | 0;
-          x7 ^= u2 << 9 | u2 >>> 32 - 9;
-          u2 = x7 + x3 | 0;
-          x11 ^= u2 << 13 | u2 >>> 32 - 13;
-          u2 = x11 + x7 | 0;
-          x15 ^= u2 << 18 | u2 >>> 32 - 18;
-          u2 = x0 + x3 | 0;
-          x1 ^= u2 << 7 | u2 >>> 32 - 7;
-          u2 = x1 + x0 | 0;
-          x2 ^= u2 << 9 | u2 >>> 32 - 9;
-          u2 = x2 + x1 | 0;
-          x3 ^= u2 << 13 | u2 >>> 32 - 13;
-          u2 = x3 + x2 | 0;
-          x0 ^= u2 << 18 | u2 >>> 32 - 18;
-          u2 = x5 + x4 | 0;
-          x6 ^= u2 << 7 | u2 >>> 32 - 7;
-          u2 = x6 + x5 | 0;
-          x7 ^= u2 << 9 | u2 >>> 32 - 9;
-          u2 = x7 + x6 | 0;
-          x4 ^= u2 << 13 | u2 >>> 32 - 13;
-          u2 = x4 + x7 | 0;
-          x5 ^= u2 << 18 | u2 >>> 32 - 18;
-          u2 = x10 + x9 | 0;
-          x11 ^= u2 << 7 | u2 >>> 32 - 7;
-          u2 = x11 + x10 | 0;
-          x8 ^= u2 << 9 | u2 >>> 32 - 9;
-          u2 = x8 + x11 | 0;
-          x9 ^= u2 << 13 | u2 >>> 32 - 13;
-          u2 = x9 + x8 | 0;
-          x10 ^= u2 << 18 | u2 >>> 32 - 18;
-          u2 = x15 + x14 | 0;
-          x12 ^= u2 << 7 | u2 >>> 32 - 7;
-          u2 = x12 + x15 | 0;
-          x13 ^= u2 << 9 | u2 >>> 32 - 9;
-          u2 = x13 + x12 | 0;
-          x14 ^= u2 << 13 | u2 >>> 32 - 13;
-          u2 = x14 + x13 | 0;
-          x15 ^= u2 << 18 | u2 >>> 32 - 18;
+          u = x0 + x12 | 0;
+          x4 ^= u << 7 | u >>> 32 - 7;
+          u = x4 + x0 | 0;
+          x8 ^= u << 9 | u >>> 32 - 9;
+          u = x8 + x4 | 0;
+          x12 ^= u << 13 | u >>> 32 - 13;
+          u = x12 + x8 | 0;
+          x0 ^= u << 18 | u >>> 32 - 18;
+          u = x5 + x1 | 0;
+          x9 ^= u << 7 | u >>> 32 - 7;
+          u = x9 + x5 | 0;
+          x13 ^= u << 9 | u >>> 32 - 9;
+          u = x13 + x9 | 0;
+          x1 ^= u << 13 | u >>> 32 - 13;
+          u = x1 + x13 | 0;
+          x5 ^= u << 18 | u >>> 32 - 18;
+          u = x10 + x6 | 0;
+          x14 ^= u << 7 | u >>> 32 - 7;
+          u = x14 + x10 | 0;
+          x2 ^= u << 9 | u >>> 32 - 9;
+          u = x2 + x14 | 0;
+          x6 ^= u << 13 | u >>> 32 - 13;
+          u = x6 + x2 | 0;
+          x10 ^= u << 18 | u >>> 32 - 18;
+          u = x15 + x11 | 0;
+          x3 ^= u << 7 | u >>> 32 - 7;
+          u = x3 + x15 | 0;
+          x7 ^= u << 9 | u >>> 32 - 9;
+          u = x7 + x3 | 0;
+          x11 ^= u << 13 | u >>> 32 - 13;
+          u = x11 + x7 | 0;
+          x15 ^= u << 18 | u >>> 32 - 18;
+          u = x0 + x3 | 0;
+          x1 ^= u << 7 | u >>> 32 - 7;
+          u = x1 + x0 | 0;
+          x2 ^= u << 9 | u >>> 32 - 9;
+          u = x2 + x1 | 0;
+          x3 ^= u << 13 | u >>> 32 - 13;
+          u = x3 + x2 | 0;
+          x0 ^= u << 18 | u >>> 32 - 18;
+          u = x5 + x4 | 0;
+          x6 ^= u << 7 | u >>> 32 - 7;
+          u = x6 + x5 | 0;
+          x7 ^= u << 9 | u >>> 32 - 9;
+          u = x7 + x6 | 0;
+          x4 ^= u << 13 | u >>> 32 - 13;
+          u = x4 + x7 | 0;
+          x5 ^= u << 18 | u >>> 32 - 18;
+          u = x10 + x9 | 0;
+          x11 ^= u << 7 | u >>> 32 - 7;
+          u = x11 + x10 | 0;
+          x8 ^= u << 9 | u >>> 32 - 9;
+          u = x8 + x11 | 0;
+          x9 ^= u << 13 | u >>> 32 - 13;
+          u = x9 + x8 | 0;
+          x10 ^= u << 18 | u >>> 32 - 18;
+          u = x15 + x14 | 0;
+          x12 ^= u << 7 | u >>> 32 - 7;
+          u = x12 + x15 | 0;
+          x13 ^= u << 9 | u >>> 32 - 9;
+          u = x13 + x12 | 0;
+          x14 ^= u << 13 | u >>> 32 - 13;
+          u = x14 + x13 | 0;
+          x15 ^= u << 18 | u >>> 32 - 18;
         }
         x0 = x0 + j0 | 0;
         x1 = x1 + j1 | 0;
@@ -19915,74 +19915,74 @@ var require_nacl_fast = __commonJS({
         o[62] = x15 >>> 16 & 255;
         o[63] = x15 >>> 24 & 255;
       }
-      function core_hsalsa20(o, p2, k2, c) {
-        var j0 = c[0] & 255 | (c[1] & 255) << 8 | (c[2] & 255) << 16 | (c[3] & 255) << 24, j1 = k2[0] & 255 | (k2[1] & 255) << 8 | (k2[2] & 255) << 16 | (k2[3] & 255) << 24, j2 = k2[4] & 255 | (k2[5] & 255) << 8 | (k2[6] & 255) << 16 | (k2[7] & 255) << 24, j3 = k2[8] & 255 | (k2[9] & 255) << 8 | (k2[10] & 255) << 16 | (k2[11] & 255) << 24, j4 = k2[12] & 255 | (k2[13] & 255) << 8 | (k2[14] & 255) << 16 | (k2[15] & 255) << 24, j5 = c[4] & 255 | (c[5] & 255) << 8 | (c[6] & 255) << 16 | (c[7] & 255) << 24, j6 = p2[0] & 255 | (p2[1] & 255) << 8 | (p2[2] & 255) << 16 | (p2[3] & 255) << 24, j7 = p2[4] & 255 | (p2[5] & 255) << 8 | (p2[6] & 255) << 16 | (p2[7] & 255) << 24, j8 = p2[8] & 255 | (p2[9] & 255) << 8 | (p2[10] & 255) << 16 | (p2[11] & 255) << 24, j9 = p2[12] & 255 | (p2[13] & 255) << 8 | (p2[14] & 255) << 16 | (p2[15] & 255) << 24, j10 = c[8] & 255 | (c[9] & 255) << 8 | (c[10] & 255) << 16 | (c[11] & 255) << 24, j11 = k2[16] & 255 | (k2[17] & 255) << 8 | (k2[18] & 255) << 16 | (k2[19] & 255) << 24, j12 = k2[20] & 255 | (k2[21] & 255) << 8 | (k2[22] & 255) << 16 | (k2[23] & 255) << 24, j13 = k2[24] & 255 | (k2[25] & 255) << 8 | (k2[26] & 255) << 16 | (k2[27] & 255) << 24, j14 = k2[28] & 255 | (k2[29] & 255) << 8 | (k2[30] & 255) << 16 | (k2[31] & 255) << 24, j15 = c[12] & 255 | (c[13] & 255) << 8 | (c[14] & 255) << 16 | (c[15] & 255) << 24;
-        var x0 = j0, x1 = j1, x2 = j2, x3 = j3, x4 = j4, x5 = j5, x6 = j6, x7 = j7, x8 = j8, x9 = j9, x10 = j10, x11 = j11, x12 = j12, x13 = j13, x14 = j14, x15 = j15, u2;
+      function core_hsalsa20(o, p, k, c) {
+        var j0 = c[0] & 255 | (c[1] & 255) << 8 | (c[2] & 255) << 16 | (c[3] & 255) << 24, j1 = k[0] & 255 | (k[1] & 255) << 8 | (k[2] & 255) << 16 | (k[3] & 255) << 24, j2 = k[4] & 255 | (k[5] & 255) << 8 | (k[6] & 255) << 16 | (k[7] & 255) << 24, j3 = k[8] & 255 | (k[9] & 255) << 8 | (k[10] & 255) << 16 | (k[11] & 255) << 24, j4 = k[12] & 255 | (k[13] & 255) << 8 | (k[14] & 255) << 16 | (k[15] & 255) << 24, j5 = c[4] & 255 | (c[5] & 255) << 8 | (c[6] & 255) << 16 | (c[7] & 255) << 24, j6 = p[0] & 255 | (p[1] & 255) << 8 | (p[2] & 255) << 16 | (p[3] & 255) << 24, j7 = p[4] & 255 | (p[5] & 255) << 8 | (p[6] & 255) << 16 | (p[7] & 255) << 24, j8 = p[8] & 255 | (p[9] & 255) << 8 | (p[10] & 255) << 16 | (p[11] & 255) << 24, j9 = p[12] & 255 | (p[13] & 255) << 8 | (p[14] & 255) << 16 | (p[15] & 255) << 24, j10 = c[8] & 255 | (c[9] & 255) << 8 | (c[10] & 255) << 16 | (c[11] & 255) << 24, j11 = k[16] & 255 | (k[17] & 255) << 8 | (k[18] & 255) << 16 | (k[19] & 255) << 24, j12 = k[20] & 255 | (k[21] & 255) << 8 | (k[22] & 255) << 16 | (k[23] & 255) << 24, j13 = k[24] & 255 | (k[25] & 255) << 8 | (k[26] & 255) << 16 | (k[27] & 255) << 24, j14 = k[28] & 255 | (k[29] & 255) << 8 | (k[30] & 255) << 16 | (k[31] & 255) << 24, j15 = c[12] & 255 | (c[13] & 255) << 8 | (c[14] & 255) << 16 | (c[15] & 255) << 24;
+        var x0 = j0, x1 = j1, x2 = j2, x3 = j3, x4 = j4, x5 = j5, x6 = j6, x7 = j7, x8 = j8, x9 = j9, x10 = j10, x11 = j11, x12 = j12, x13 = j13, x14 = j14, x15 = j15, u;
         for (var i2 = 0; i2 < 20; i2 += 2) {
-          u2 = x0 + x12 | 0;
-          x4 ^= u2 << 7 | u2 >>> 32 - 7;
-          u2 = x4 + x0 | 0;
-          x8 ^= u2 << 9 | u2 >>> 32 - 9;
-          u2 = x8 + x4 | 0;
-          x12 ^= u2 << 13 | u2 >>> 32 - 13;
-          u2 = x12 + x8 | 0;
-          x0 ^= u2 << 18 | u2 >>> 32 - 18;
-          u2 = x5 + x1 | 0;
-          x9 ^= u2 << 7 | u2 >>> 32 - 7;
-          u2 = x9 + x5 | 0;
-          x13 ^= u2 << 9 | u2 >>> 32 - 9;
-          u2 = x13 + x9 | 0;
-          x1 ^= u2 << 13 | u2 >>> 32 - 13;
-          u2 = x1 + x13 | 0;
-          x5 ^= u2 << 18 | u2 >>> 32 - 18;
-          u2 = x10 + x6 | 0;
-          x14 ^= u2 << 7 | u2 >>> 32 - 7;
-          u2 = x14 + x10 | 0;
-          x2 ^= u2 << 9 | u2 >>> 32 - 9;
-          u2 = x2 + x14 | 0;
-          x6 ^= u2 << 13 | u2 >>> 32 - 13;
-          u2 = x6 + x2 | 0;
-          x10 ^= u2 << 18 | u2 >>> 32 - 18;
-          u2 = x15 + x11 | 0;
-          x3 ^= u2 << 7 | u2 >>> 32 - 7;
-          u2 = x3 + x15 | 0;
-          x7 ^= u2 << 9 | u2 >>> 32 - 9;
-          u2 = x7 + x3 | 0;
-          x11 ^= u2 << 13 | u2 >>> 32 - 13;
-          u2 = x11 + x7 | 0;
-          x15 ^= u2 << 18 | u2 >>> 32 - 18;
-          u2 = x0 + x3 | 0;
-          x1 ^= u2 << 7 | u2 >>> 32 - 7;
-          u2 = x1 + x0 | 0;
-          x2 ^= u2 << 9 | u2 >>> 32 - 9;
-          u2 = x2 + x1 | 0;
-          x3 ^= u2 << 13 | u2 >>> 32 - 13;
-          u2 = x3 + x2 | 0;
-          x0 ^= u2 << 18 | u2 >>> 32 - 18;
-          u2 = x5 + x4 | 0;
-          x6 ^= u2 << 7 | u2 >>> 32 - 7;
-          u2 = x6 + x5 | 0;
-          x7 ^= u2 << 9 | u2 >>> 32 - 9;
-          u2 = x7 + x6 | 0;
-          x4 ^= u2 << 13 | u2 >>> 32 - 13;
-          u2 = x4 + x7 | 0;
-          x5 ^= u2 << 18 | u2 >>> 32 - 18;
-          u2 = x10 + x9 | 0;
-          x11 ^= u2 << 7 | u2 >>> 32 - 7;
-          u2 = x11 + x10 | 0;
-          x8 ^= u2 << 9 | u2 >>> 32 - 9;
-          u2 = x8 + x11 | 0;
-          x9 ^= u2 << 13 | u2 >>> 32 - 13;
-          u2 = x9 + x8 | 0;
-          x10 ^= u2 << 18 | u2 >>> 32 - 18;
-          u2 = x15 + x14 | 0;
-          x12 ^= u2 << 7 | u2 >>> 32 - 7;
-          u2 = x12 + x15 | 0;
-          x13 ^= u2 << 9 | u2 >>> 32 - 9;
-          u2 = x13 + x12 | 0;
-          x14 ^= u2 << 13 | u2 >>> 32 - 13;
-          u2 = x14 + x13 | 0;
-          x15 ^= u2 << 18 | u2 >>> 32 - 18;
+          u = x0 + x12 | 0;
+          x4 ^= u << 7 | u >>> 32 - 7;
+          u = x4 + x0 | 0;
+          x8 ^= u << 9 | u >>> 32 - 9;
+          u = x8 + x4 | 0;
+          x12 ^= u << 13 | u >>> 32 - 13;
+          u = x12 + x8 | 0;
+          x0 ^= u << 18 | u >>> 32 - 18;
+          u = x5 + x1 | 0;
+          x9 ^= u << 7 | u >>> 32 - 7;
+          u = x9 + x5 | 0;
+          x13 ^= u << 9 | u >>> 32 - 9;
+          u = x13 + x9 | 0;
+          x1 ^= u << 13 | u >>> 32 - 13;
+          u = x1 + x13 | 0;
+          x5 ^= u << 18 | u >>> 32 - 18;
+          u = x10 + x6 | 0;
+          x14 ^= u << 7 | u >>> 32 - 7;
+          u = x14 + x10 | 0;
+          x2 ^= u << 9 | u >>> 32 - 9;
+          u = x2 + x14 | 0;
+          x6 ^= u << 13 | u >>> 32 - 13;
+          u = x6 + x2 | 0;
+          x10 ^= u << 18 | u >>> 32 - 18;
+          u = x15 + x11 | 0;
+          x3 ^= u << 7 | u >>> 32 - 7;
+          u = x3 + x15 | 0;
+          x7 ^= u << 9 | u >>> 32 - 9;
+          u = x7 + x3 | 0;
+          x11 ^= u << 13 | u >>> 32 - 13;
+          u = x11 + x7 | 0;
+          x15 ^= u << 18 | u >>> 32 - 18;
+          u = x0 + x3 | 0;
+          x1 ^= u << 7 | u >>> 32 - 7;
+          u = x1 + x0 | 0;
+          x2 ^= u << 9 | u >>> 32 - 9;
+          u = x2 + x1 | 0;
+          x3 ^= u << 13 | u >>> 32 - 13;
+          u = x3 + x2 | 0;
+          x0 ^= u << 18 | u >>> 32 - 18;
+          u = x5 + x4 | 0;
+          x6 ^= u << 7 | u >>> 32 - 7;
+          u = x6 + x5 | 0;
+          x7 ^= u << 9 | u >>> 32 - 9;
+          u = x7 + x6 | 0;
+          x4 ^= u << 13 | u >>> 32 - 13;
+          u = x4 + x7 | 0;
+          x5 ^= u << 18 | u >>> 32 - 18;
+          u = x10 + x9 | 0;
+          x11 ^= u << 7 | u >>> 32 - 7;
+          u = x11 + x10 | 0;
+          x8 ^= u << 9 | u >>> 32 - 9;
+          u = x8 + x11 | 0;
+          x9 ^= u << 13 | u >>> 32 - 13;
+          u = x9 + x8 | 0;
+          x10 ^= u << 18 | u >>> 32 - 18;
+          u = x15 + x14 | 0;
+          x12 ^= u << 7 | u >>> 32 - 7;
+          u = x12 + x15 | 0;
+          x13 ^= u << 9 | u >>> 32 - 9;
+          u = x13 + x12 | 0;
+          x14 ^= u << 13 | u >>> 32 - 13;
+          u = x14 + x13 | 0;
+          x15 ^= u << 18 | u >>> 32 - 18;
         }
         o[0] = x0 >>> 0 & 255;
         o[1] = x0 >>> 8 & 255;
@@ -20017,73 +20017,73 @@ var require_nacl_fast = __commonJS({
         o[30] = x9 >>> 16 & 255;
         o[31] = x9 >>> 24 & 255;
       }
-      function crypto_core_salsa20(out, inp, k2, c) {
-        core_salsa20(out, inp, k2, c);
+      function crypto_core_salsa20(out, inp, k, c) {
+        core_salsa20(out, inp, k, c);
       }
-      function crypto_core_hsalsa20(out, inp, k2, c) {
-        core_hsalsa20(out, inp, k2, c);
+      function crypto_core_hsalsa20(out, inp, k, c) {
+        core_hsalsa20(out, inp, k, c);
       }
       var sigma = new Uint8Array([101, 120, 112, 97, 110, 100, 32, 51, 50, 45, 98, 121, 116, 101, 32, 107]);
-      function crypto_stream_salsa20_xor(c, cpos, m3, mpos, b2, n, k2) {
-        var z2 = new Uint8Array(16), x2 = new Uint8Array(64);
-        var u2, i2;
-        for (i2 = 0; i2 < 16; i2++) z2[i2] = 0;
-        for (i2 = 0; i2 < 8; i2++) z2[i2] = n[i2];
-        while (b2 >= 64) {
-          crypto_core_salsa20(x2, z2, k2, sigma);
-          for (i2 = 0; i2 < 64; i2++) c[cpos + i2] = m3[mpos + i2] ^ x2[i2];
-          u2 = 1;
+      function crypto_stream_salsa20_xor(c, cpos, m2, mpos, b, n, k) {
+        var z = new Uint8Array(16), x2 = new Uint8Array(64);
+        var u, i2;
+        for (i2 = 0; i2 < 16; i2++) z[i2] = 0;
+        for (i2 = 0; i2 < 8; i2++) z[i2] = n[i2];
+        while (b >= 64) {
+          crypto_core_salsa20(x2, z, k, sigma);
+          for (i2 = 0; i2 < 64; i2++) c[cpos + i2] = m2[mpos + i2] ^ x2[i2];
+          u = 1;
           for (i2 = 8; i2 < 16; i2++) {
-            u2 = u2 + (z2[i2] & 255) | 0;
-            z2[i2] = u2 & 255;
-            u2 >>>= 8;
+            u = u + (z[i2] & 255) | 0;
+            z[i2] = u & 255;
+            u >>>= 8;
           }
-          b2 -= 64;
+          b -= 64;
           cpos += 64;
           mpos += 64;
         }
-        if (b2 > 0) {
-          crypto_core_salsa20(x2, z2, k2, sigma);
-          for (i2 = 0; i2 < b2; i2++) c[cpos + i2] = m3[mpos + i2] ^ x2[i2];
+        if (b > 0) {
+          crypto_core_salsa20(x2, z, k, sigma);
+          for (i2 = 0; i2 < b; i2++) c[cpos + i2] = m2[mpos + i2] ^ x2[i2];
         }
         return 0;
       }
-      function crypto_stream_salsa20(c, cpos, b2, n, k2) {
-        var z2 = new Uint8Array(16), x2 = new Uint8Array(64);
-        var u2, i2;
-        for (i2 = 0; i2 < 16; i2++) z2[i2] = 0;
-        for (i2 = 0; i2 < 8; i2++) z2[i2] = n[i2];
-        while (b2 >= 64) {
-          crypto_core_salsa20(x2, z2, k2, sigma);
+      function crypto_stream_salsa20(c, cpos, b, n, k) {
+        var z = new Uint8Array(16), x2 = new Uint8Array(64);
+        var u, i2;
+        for (i2 = 0; i2 < 16; i2++) z[i2] = 0;
+        for (i2 = 0; i2 < 8; i2++) z[i2] = n[i2];
+        while (b >= 64) {
+          crypto_core_salsa20(x2, z, k, sigma);
           for (i2 = 0; i2 < 64; i2++) c[cpos + i2] = x2[i2];
-          u2 = 1;
+          u = 1;
           for (i2 = 8; i2 < 16; i2++) {
-            u2 = u2 + (z2[i2] & 255) | 0;
-            z2[i2] = u2 & 255;
-            u2 >>>= 8;
+            u = u + (z[i2] & 255) | 0;
+            z[i2] = u & 255;
+            u >>>= 8;
           }
-          b2 -= 64;
+          b -= 64;
           cpos += 64;
         }
-        if (b2 > 0) {
-          crypto_core_salsa20(x2, z2, k2, sigma);
-          for (i2 = 0; i2 < b2; i2++) c[cpos + i2] = x2[i2];
+        if (b > 0) {
+          crypto_core_salsa20(x2, z, k, sigma);
+          for (i2 = 0; i2 < b; i2++) c[cpos + i2] = x2[i2];
         }
         return 0;
       }
-      function crypto_stream(c, cpos, d, n, k2) {
-        var s4 = new Uint8Array(32);
-        crypto_core_hsalsa20(s4, n, k2, sigma);
-        var sn2 = new Uint8Array(8);
-        for (var i2 = 0; i2 < 8; i2++) sn2[i2] = n[i2 + 16];
-        return crypto_stream_salsa20(c, cpos, d, sn2, s4);
+      function crypto_stream(c, cpos, d, n, k) {
+        var s2 = new Uint8Array(32);
+        crypto_core_hsalsa20(s2, n, k, sigma);
+        var sn = new Uint8Array(8);
+        for (var i2 = 0; i2 < 8; i2++) sn[i2] = n[i2 + 16];
+        return crypto_stream_salsa20(c, cpos, d, sn, s2);
       }
-      function crypto_stream_xor(c, cpos, m3, mpos, d, n, k2) {
-        var s4 = new Uint8Array(32);
-        crypto_core_hsalsa20(s4, n, k2, sigma);
-        var sn2 = new Uint8Array(8);
-        for (var i2 = 0; i2 < 8; i2++) sn2[i2] = n[i2 + 16];
-        return crypto_stream_salsa20_xor(c, cpos, m3, mpos, d, sn2, s4);
+      function crypto_stream_xor(c, cpos, m2, mpos, d, n, k) {
+        var s2 = new Uint8Array(32);
+        crypto_core_hsalsa20(s2, n, k, sigma);
+        var sn = new Uint8Array(8);
+        for (var i2 = 0; i2 < 8; i2++) sn[i2] = n[i2 + 16];
+        return crypto_stream_salsa20_xor(c, cpos, m2, mpos, d, sn, s2);
       }
       var poly1305 = function(key) {
         this.buffer = new Uint8Array(16);
@@ -20120,29 +20120,29 @@ var require_nacl_fast = __commonJS({
         this.pad[6] = key[28] & 255 | (key[29] & 255) << 8;
         this.pad[7] = key[30] & 255 | (key[31] & 255) << 8;
       };
-      poly1305.prototype.blocks = function(m3, mpos, bytes) {
+      poly1305.prototype.blocks = function(m2, mpos, bytes) {
         var hibit = this.fin ? 0 : 1 << 11;
         var t0, t1, t2, t3, t4, t5, t6, t7, c;
         var d0, d1, d2, d3, d4, d5, d6, d7, d8, d9;
         var h0 = this.h[0], h1 = this.h[1], h2 = this.h[2], h3 = this.h[3], h4 = this.h[4], h5 = this.h[5], h6 = this.h[6], h7 = this.h[7], h8 = this.h[8], h9 = this.h[9];
         var r0 = this.r[0], r1 = this.r[1], r2 = this.r[2], r3 = this.r[3], r4 = this.r[4], r5 = this.r[5], r6 = this.r[6], r7 = this.r[7], r8 = this.r[8], r9 = this.r[9];
         while (bytes >= 16) {
-          t0 = m3[mpos + 0] & 255 | (m3[mpos + 1] & 255) << 8;
+          t0 = m2[mpos + 0] & 255 | (m2[mpos + 1] & 255) << 8;
           h0 += t0 & 8191;
-          t1 = m3[mpos + 2] & 255 | (m3[mpos + 3] & 255) << 8;
+          t1 = m2[mpos + 2] & 255 | (m2[mpos + 3] & 255) << 8;
           h1 += (t0 >>> 13 | t1 << 3) & 8191;
-          t2 = m3[mpos + 4] & 255 | (m3[mpos + 5] & 255) << 8;
+          t2 = m2[mpos + 4] & 255 | (m2[mpos + 5] & 255) << 8;
           h2 += (t1 >>> 10 | t2 << 6) & 8191;
-          t3 = m3[mpos + 6] & 255 | (m3[mpos + 7] & 255) << 8;
+          t3 = m2[mpos + 6] & 255 | (m2[mpos + 7] & 255) << 8;
           h3 += (t2 >>> 7 | t3 << 9) & 8191;
-          t4 = m3[mpos + 8] & 255 | (m3[mpos + 9] & 255) << 8;
+          t4 = m2[mpos + 8] & 255 | (m2[mpos + 9] & 255) << 8;
           h4 += (t3 >>> 4 | t4 << 12) & 8191;
           h5 += t4 >>> 1 & 8191;
-          t5 = m3[mpos + 10] & 255 | (m3[mpos + 11] & 255) << 8;
+          t5 = m2[mpos + 10] & 255 | (m2[mpos + 11] & 255) << 8;
           h6 += (t4 >>> 14 | t5 << 2) & 8191;
-          t6 = m3[mpos + 12] & 255 | (m3[mpos + 13] & 255) << 8;
+          t6 = m2[mpos + 12] & 255 | (m2[mpos + 13] & 255) << 8;
           h7 += (t5 >>> 11 | t6 << 5) & 8191;
-          t7 = m3[mpos + 14] & 255 | (m3[mpos + 15] & 255) << 8;
+          t7 = m2[mpos + 14] & 255 | (m2[mpos + 15] & 255) << 8;
           h8 += (t6 >>> 8 | t7 << 8) & 8191;
           h9 += t7 >>> 5 | hibit;
           c = 0;
@@ -20326,8 +20326,8 @@ var require_nacl_fast = __commonJS({
         this.h[9] = h9;
       };
       poly1305.prototype.finish = function(mac, macpos) {
-        var g2 = new Uint16Array(10);
-        var c, mask, f4, i2;
+        var g = new Uint16Array(10);
+        var c, mask, f3, i2;
         if (this.leftover) {
           i2 = this.leftover;
           this.buffer[i2++] = 1;
@@ -20349,19 +20349,19 @@ var require_nacl_fast = __commonJS({
         c = this.h[1] >>> 13;
         this.h[1] &= 8191;
         this.h[2] += c;
-        g2[0] = this.h[0] + 5;
-        c = g2[0] >>> 13;
-        g2[0] &= 8191;
+        g[0] = this.h[0] + 5;
+        c = g[0] >>> 13;
+        g[0] &= 8191;
         for (i2 = 1; i2 < 10; i2++) {
-          g2[i2] = this.h[i2] + c;
-          c = g2[i2] >>> 13;
-          g2[i2] &= 8191;
+          g[i2] = this.h[i2] + c;
+          c = g[i2] >>> 13;
+          g[i2] &= 8191;
         }
-        g2[9] -= 1 << 13;
+        g[9] -= 1 << 13;
         mask = (c ^ 1) - 1;
-        for (i2 = 0; i2 < 10; i2++) g2[i2] &= mask;
+        for (i2 = 0; i2 < 10; i2++) g[i2] &= mask;
         mask = ~mask;
-        for (i2 = 0; i2 < 10; i2++) this.h[i2] = this.h[i2] & mask | g2[i2];
+        for (i2 = 0; i2 < 10; i2++) this.h[i2] = this.h[i2] & mask | g[i2];
         this.h[0] = (this.h[0] | this.h[1] << 13) & 65535;
         this.h[1] = (this.h[1] >>> 3 | this.h[2] << 10) & 65535;
         this.h[2] = (this.h[2] >>> 6 | this.h[3] << 7) & 65535;
@@ -20370,11 +20370,11 @@ var require_nacl_fast = __commonJS({
         this.h[5] = (this.h[6] >>> 2 | this.h[7] << 11) & 65535;
         this.h[6] = (this.h[7] >>> 5 | this.h[8] << 8) & 65535;
         this.h[7] = (this.h[8] >>> 8 | this.h[9] << 5) & 65535;
-        f4 = this.h[0] + this.pad[0];
-        this.h[0] = f4 & 65535;
+        f3 = this.h[0] + this.pad[0];
+        this.h[0] = f3 & 65535;
         for (i2 = 1; i2 < 8; i2++) {
-          f4 = (this.h[i2] + this.pad[i2] | 0) + (f4 >>> 16) | 0;
-          this.h[i2] = f4 & 65535;
+          f3 = (this.h[i2] + this.pad[i2] | 0) + (f3 >>> 16) | 0;
+          this.h[i2] = f3 & 65535;
         }
         mac[macpos + 0] = this.h[0] >>> 0 & 255;
         mac[macpos + 1] = this.h[0] >>> 8 & 255;
@@ -20393,14 +20393,14 @@ var require_nacl_fast = __commonJS({
         mac[macpos + 14] = this.h[7] >>> 0 & 255;
         mac[macpos + 15] = this.h[7] >>> 8 & 255;
       };
-      poly1305.prototype.update = function(m3, mpos, bytes) {
+      poly1305.prototype.update = function(m2, mpos, bytes) {
         var i2, want;
         if (this.leftover) {
           want = 16 - this.leftover;
           if (want > bytes)
             want = bytes;
           for (i2 = 0; i2 < want; i2++)
-            this.buffer[this.leftover + i2] = m3[mpos + i2];
+            this.buffer[this.leftover + i2] = m2[mpos + i2];
           bytes -= want;
           mpos += want;
           this.leftover += want;
@@ -20411,43 +20411,43 @@ var require_nacl_fast = __commonJS({
         }
         if (bytes >= 16) {
           want = bytes - bytes % 16;
-          this.blocks(m3, mpos, want);
+          this.blocks(m2, mpos, want);
           mpos += want;
           bytes -= want;
         }
         if (bytes) {
           for (i2 = 0; i2 < bytes; i2++)
-            this.buffer[this.leftover + i2] = m3[mpos + i2];
+            this.buffer[this.leftover + i2] = m2[mpos + i2];
           this.leftover += bytes;
         }
       };
-      function crypto_onetimeauth(out, outpos, m3, mpos, n, k2) {
-        var s4 = new poly1305(k2);
-        s4.update(m3, mpos, n);
-        s4.finish(out, outpos);
+      function crypto_onetimeauth(out, outpos, m2, mpos, n, k) {
+        var s2 = new poly1305(k);
+        s2.update(m2, mpos, n);
+        s2.finish(out, outpos);
         return 0;
       }
-      function crypto_onetimeauth_verify(h2, hpos, m3, mpos, n, k2) {
+      function crypto_onetimeauth_verify(h2, hpos, m2, mpos, n, k) {
         var x2 = new Uint8Array(16);
-        crypto_onetimeauth(x2, 0, m3, mpos, n, k2);
+        crypto_onetimeauth(x2, 0, m2, mpos, n, k);
         return crypto_verify_16(h2, hpos, x2, 0);
       }
-      function crypto_secretbox(c, m3, d, n, k2) {
+      function crypto_secretbox(c, m2, d, n, k) {
         var i2;
         if (d < 32) return -1;
-        crypto_stream_xor(c, 0, m3, 0, d, n, k2);
+        crypto_stream_xor(c, 0, m2, 0, d, n, k);
         crypto_onetimeauth(c, 16, c, 32, d - 32, c);
         for (i2 = 0; i2 < 16; i2++) c[i2] = 0;
         return 0;
       }
-      function crypto_secretbox_open(m3, c, d, n, k2) {
+      function crypto_secretbox_open(m2, c, d, n, k) {
         var i2;
         var x2 = new Uint8Array(32);
         if (d < 32) return -1;
-        crypto_stream(x2, 0, 32, n, k2);
+        crypto_stream(x2, 0, 32, n, k);
         if (crypto_onetimeauth_verify(c, 16, c, 32, d - 32, x2) !== 0) return -1;
-        crypto_stream_xor(m3, 0, c, 0, d, n, k2);
-        for (i2 = 0; i2 < 32; i2++) m3[i2] = 0;
+        crypto_stream_xor(m2, 0, c, 0, d, n, k);
+        for (i2 = 0; i2 < 32; i2++) m2[i2] = 0;
         return 0;
       }
       function set25519(r2, a) {
@@ -20455,49 +20455,49 @@ var require_nacl_fast = __commonJS({
         for (i2 = 0; i2 < 16; i2++) r2[i2] = a[i2] | 0;
       }
       function car25519(o) {
-        var i2, v2, c = 1;
+        var i2, v, c = 1;
         for (i2 = 0; i2 < 16; i2++) {
-          v2 = o[i2] + c + 65535;
-          c = Math.floor(v2 / 65536);
-          o[i2] = v2 - c * 65536;
+          v = o[i2] + c + 65535;
+          c = Math.floor(v / 65536);
+          o[i2] = v - c * 65536;
         }
         o[0] += c - 1 + 37 * (c - 1);
       }
-      function sel25519(p2, q2, b2) {
-        var t2, c = ~(b2 - 1);
+      function sel25519(p, q, b) {
+        var t2, c = ~(b - 1);
         for (var i2 = 0; i2 < 16; i2++) {
-          t2 = c & (p2[i2] ^ q2[i2]);
-          p2[i2] ^= t2;
-          q2[i2] ^= t2;
+          t2 = c & (p[i2] ^ q[i2]);
+          p[i2] ^= t2;
+          q[i2] ^= t2;
         }
       }
       function pack25519(o, n) {
-        var i2, j2, b2;
-        var m3 = gf(), t2 = gf();
+        var i2, j, b;
+        var m2 = gf(), t2 = gf();
         for (i2 = 0; i2 < 16; i2++) t2[i2] = n[i2];
         car25519(t2);
         car25519(t2);
         car25519(t2);
-        for (j2 = 0; j2 < 2; j2++) {
-          m3[0] = t2[0] - 65517;
+        for (j = 0; j < 2; j++) {
+          m2[0] = t2[0] - 65517;
           for (i2 = 1; i2 < 15; i2++) {
-            m3[i2] = t2[i2] - 65535 - (m3[i2 - 1] >> 16 & 1);
-            m3[i2 - 1] &= 65535;
+            m2[i2] = t2[i2] - 65535 - (m2[i2 - 1] >> 16 & 1);
+            m2[i2 - 1] &= 65535;
           }
-          m3[15] = t2[15] - 32767 - (m3[14] >> 16 & 1);
-          b2 = m3[15] >> 16 & 1;
-          m3[14] &= 65535;
-          sel25519(t2, m3, 1 - b2);
+          m2[15] = t2[15] - 32767 - (m2[14] >> 16 & 1);
+          b = m2[15] >> 16 & 1;
+          m2[14] &= 65535;
+          sel25519(t2, m2, 1 - b);
         }
         for (i2 = 0; i2 < 16; i2++) {
           o[2 * i2] = t2[i2] & 255;
           o[2 * i2 + 1] = t2[i2] >> 8;
         }
       }
-      function neq25519(a, b2) {
+      function neq25519(a, b) {
         var c = new Uint8Array(32), d = new Uint8Array(32);
         pack25519(c, a);
-        pack25519(d, b2);
+        pack25519(d, b);
         return crypto_verify_32(c, 0, d, 0);
       }
       function par25519(a) {
@@ -20510,286 +20510,286 @@ var require_nacl_fast = __commonJS({
         for (i2 = 0; i2 < 16; i2++) o[i2] = n[2 * i2] + (n[2 * i2 + 1] << 8);
         o[15] &= 32767;
       }
-      function A3(o, a, b2) {
-        for (var i2 = 0; i2 < 16; i2++) o[i2] = a[i2] + b2[i2];
+      function A2(o, a, b) {
+        for (var i2 = 0; i2 < 16; i2++) o[i2] = a[i2] + b[i2];
       }
-      function Z3(o, a, b2) {
-        for (var i2 = 0; i2 < 16; i2++) o[i2] = a[i2] - b2[i2];
+      function Z2(o, a, b) {
+        for (var i2 = 0; i2 < 16; i2++) o[i2] = a[i2] - b[i2];
       }
-      function M2(o, a, b2) {
-        var v2, c, t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0, t7 = 0, t8 = 0, t9 = 0, t10 = 0, t11 = 0, t12 = 0, t13 = 0, t14 = 0, t15 = 0, t16 = 0, t17 = 0, t18 = 0, t19 = 0, t20 = 0, t21 = 0, t22 = 0, t23 = 0, t24 = 0, t25 = 0, t26 = 0, t27 = 0, t28 = 0, t29 = 0, t30 = 0, b0 = b2[0], b1 = b2[1], b22 = b2[2], b3 = b2[3], b4 = b2[4], b5 = b2[5], b6 = b2[6], b7 = b2[7], b8 = b2[8], b9 = b2[9], b10 = b2[10], b11 = b2[11], b12 = b2[12], b13 = b2[13], b14 = b2[14], b15 = b2[15];
-        v2 = a[0];
-        t0 += v2 * b0;
-        t1 += v2 * b1;
-        t2 += v2 * b22;
-        t3 += v2 * b3;
-        t4 += v2 * b4;
-        t5 += v2 * b5;
-        t6 += v2 * b6;
-        t7 += v2 * b7;
-        t8 += v2 * b8;
-        t9 += v2 * b9;
-        t10 += v2 * b10;
-        t11 += v2 * b11;
-        t12 += v2 * b12;
-        t13 += v2 * b13;
-        t14 += v2 * b14;
-        t15 += v2 * b15;
-        v2 = a[1];
-        t1 += v2 * b0;
-        t2 += v2 * b1;
-        t3 += v2 * b22;
-        t4 += v2 * b3;
-        t5 += v2 * b4;
-        t6 += v2 * b5;
-        t7 += v2 * b6;
-        t8 += v2 * b7;
-        t9 += v2 * b8;
-        t10 += v2 * b9;
-        t11 += v2 * b10;
-        t12 += v2 * b11;
-        t13 += v2 * b12;
-        t14 += v2 * b13;
-        t15 += v2 * b14;
-        t16 += v2 * b15;
-        v2 = a[2];
-        t2 += v2 * b0;
-        t3 += v2 * b1;
-        t4 += v2 * b22;
-        t5 += v2 * b3;
-        t6 += v2 * b4;
-        t7 += v2 * b5;
-        t8 += v2 * b6;
-        t9 += v2 * b7;
-        t10 += v2 * b8;
-        t11 += v2 * b9;
-        t12 += v2 * b10;
-        t13 += v2 * b11;
-        t14 += v2 * b12;
-        t15 += v2 * b13;
-        t16 += v2 * b14;
-        t17 += v2 * b15;
-        v2 = a[3];
-        t3 += v2 * b0;
-        t4 += v2 * b1;
-        t5 += v2 * b22;
-        t6 += v2 * b3;
-        t7 += v2 * b4;
-        t8 += v2 * b5;
-        t9 += v2 * b6;
-        t10 += v2 * b7;
-        t11 += v2 * b8;
-        t12 += v2 * b9;
-        t13 += v2 * b10;
-        t14 += v2 * b11;
-        t15 += v2 * b12;
-        t16 += v2 * b13;
-        t17 += v2 * b14;
-        t18 += v2 * b15;
-        v2 = a[4];
-        t4 += v2 * b0;
-        t5 += v2 * b1;
-        t6 += v2 * b22;
-        t7 += v2 * b3;
-        t8 += v2 * b4;
-        t9 += v2 * b5;
-        t10 += v2 * b6;
-        t11 += v2 * b7;
-        t12 += v2 * b8;
-        t13 += v2 * b9;
-        t14 += v2 * b10;
-        t15 += v2 * b11;
-        t16 += v2 * b12;
-        t17 += v2 * b13;
-        t18 += v2 * b14;
-        t19 += v2 * b15;
-        v2 = a[5];
-        t5 += v2 * b0;
-        t6 += v2 * b1;
-        t7 += v2 * b22;
-        t8 += v2 * b3;
-        t9 += v2 * b4;
-        t10 += v2 * b5;
-        t11 += v2 * b6;
-        t12 += v2 * b7;
-        t13 += v2 * b8;
-        t14 += v2 * b9;
-        t15 += v2 * b10;
-        t16 += v2 * b11;
-        t17 += v2 * b12;
-        t18 += v2 * b13;
-        t19 += v2 * b14;
-        t20 += v2 * b15;
-        v2 = a[6];
-        t6 += v2 * b0;
-        t7 += v2 * b1;
-        t8 += v2 * b22;
-        t9 += v2 * b3;
-        t10 += v2 * b4;
-        t11 += v2 * b5;
-        t12 += v2 * b6;
-        t13 += v2 * b7;
-        t14 += v2 * b8;
-        t15 += v2 * b9;
-        t16 += v2 * b10;
-        t17 += v2 * b11;
-        t18 += v2 * b12;
-        t19 += v2 * b13;
-        t20 += v2 * b14;
-        t21 += v2 * b15;
-        v2 = a[7];
-        t7 += v2 * b0;
-        t8 += v2 * b1;
-        t9 += v2 * b22;
-        t10 += v2 * b3;
-        t11 += v2 * b4;
-        t12 += v2 * b5;
-        t13 += v2 * b6;
-        t14 += v2 * b7;
-        t15 += v2 * b8;
-        t16 += v2 * b9;
-        t17 += v2 * b10;
-        t18 += v2 * b11;
-        t19 += v2 * b12;
-        t20 += v2 * b13;
-        t21 += v2 * b14;
-        t22 += v2 * b15;
-        v2 = a[8];
-        t8 += v2 * b0;
-        t9 += v2 * b1;
-        t10 += v2 * b22;
-        t11 += v2 * b3;
-        t12 += v2 * b4;
-        t13 += v2 * b5;
-        t14 += v2 * b6;
-        t15 += v2 * b7;
-        t16 += v2 * b8;
-        t17 += v2 * b9;
-        t18 += v2 * b10;
-        t19 += v2 * b11;
-        t20 += v2 * b12;
-        t21 += v2 * b13;
-        t22 += v2 * b14;
-        t23 += v2 * b15;
-        v2 = a[9];
-        t9 += v2 * b0;
-        t10 += v2 * b1;
-        t11 += v2 * b22;
-        t12 += v2 * b3;
-        t13 += v2 * b4;
-        t14 += v2 * b5;
-        t15 += v2 * b6;
-        t16 += v2 * b7;
-        t17 += v2 * b8;
-        t18 += v2 * b9;
-        t19 += v2 * b10;
-        t20 += v2 * b11;
-        t21 += v2 * b12;
-        t22 += v2 * b13;
-        t23 += v2 * b14;
-        t24 += v2 * b15;
-        v2 = a[10];
-        t10 += v2 * b0;
-        t11 += v2 * b1;
-        t12 += v2 * b22;
-        t13 += v2 * b3;
-        t14 += v2 * b4;
-        t15 += v2 * b5;
-        t16 += v2 * b6;
-        t17 += v2 * b7;
-        t18 += v2 * b8;
-        t19 += v2 * b9;
-        t20 += v2 * b10;
-        t21 += v2 * b11;
-        t22 += v2 * b12;
-        t23 += v2 * b13;
-        t24 += v2 * b14;
-        t25 += v2 * b15;
-        v2 = a[11];
-        t11 += v2 * b0;
-        t12 += v2 * b1;
-        t13 += v2 * b22;
-        t14 += v2 * b3;
-        t15 += v2 * b4;
-        t16 += v2 * b5;
-        t17 += v2 * b6;
-        t18 += v2 * b7;
-        t19 += v2 * b8;
-        t20 += v2 * b9;
-        t21 += v2 * b10;
-        t22 += v2 * b11;
-        t23 += v2 * b12;
-        t24 += v2 * b13;
-        t25 += v2 * b14;
-        t26 += v2 * b15;
-        v2 = a[12];
-        t12 += v2 * b0;
-        t13 += v2 * b1;
-        t14 += v2 * b22;
-        t15 += v2 * b3;
-        t16 += v2 * b4;
-        t17 += v2 * b5;
-        t18 += v2 * b6;
-        t19 += v2 * b7;
-        t20 += v2 * b8;
-        t21 += v2 * b9;
-        t22 += v2 * b10;
-        t23 += v2 * b11;
-        t24 += v2 * b12;
-        t25 += v2 * b13;
-        t26 += v2 * b14;
-        t27 += v2 * b15;
-        v2 = a[13];
-        t13 += v2 * b0;
-        t14 += v2 * b1;
-        t15 += v2 * b22;
-        t16 += v2 * b3;
-        t17 += v2 * b4;
-        t18 += v2 * b5;
-        t19 += v2 * b6;
-        t20 += v2 * b7;
-        t21 += v2 * b8;
-        t22 += v2 * b9;
-        t23 += v2 * b10;
-        t24 += v2 * b11;
-        t25 += v2 * b12;
-        t26 += v2 * b13;
-        t27 += v2 * b14;
-        t28 += v2 * b15;
-        v2 = a[14];
-        t14 += v2 * b0;
-        t15 += v2 * b1;
-        t16 += v2 * b22;
-        t17 += v2 * b3;
-        t18 += v2 * b4;
-        t19 += v2 * b5;
-        t20 += v2 * b6;
-        t21 += v2 * b7;
-        t22 += v2 * b8;
-        t23 += v2 * b9;
-        t24 += v2 * b10;
-        t25 += v2 * b11;
-        t26 += v2 * b12;
-        t27 += v2 * b13;
-        t28 += v2 * b14;
-        t29 += v2 * b15;
-        v2 = a[15];
-        t15 += v2 * b0;
-        t16 += v2 * b1;
-        t17 += v2 * b22;
-        t18 += v2 * b3;
-        t19 += v2 * b4;
-        t20 += v2 * b5;
-        t21 += v2 * b6;
-        t22 += v2 * b7;
-        t23 += v2 * b8;
-        t24 += v2 * b9;
-        t25 += v2 * b10;
-        t26 += v2 * b11;
-        t27 += v2 * b12;
-        t28 += v2 * b13;
-        t29 += v2 * b14;
-        t30 += v2 * b15;
+      function M(o, a, b) {
+        var v, c, t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5 = 0, t6 = 0, t7 = 0, t8 = 0, t9 = 0, t10 = 0, t11 = 0, t12 = 0, t13 = 0, t14 = 0, t15 = 0, t16 = 0, t17 = 0, t18 = 0, t19 = 0, t20 = 0, t21 = 0, t22 = 0, t23 = 0, t24 = 0, t25 = 0, t26 = 0, t27 = 0, t28 = 0, t29 = 0, t30 = 0, b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3], b4 = b[4], b5 = b[5], b6 = b[6], b7 = b[7], b8 = b[8], b9 = b[9], b10 = b[10], b11 = b[11], b12 = b[12], b13 = b[13], b14 = b[14], b15 = b[15];
+        v = a[0];
+        t0 += v * b0;
+        t1 += v * b1;
+        t2 += v * b2;
+        t3 += v * b3;
+        t4 += v * b4;
+        t5 += v * b5;
+        t6 += v * b6;
+        t7 += v * b7;
+        t8 += v * b8;
+        t9 += v * b9;
+        t10 += v * b10;
+        t11 += v * b11;
+        t12 += v * b12;
+        t13 += v * b13;
+        t14 += v * b14;
+        t15 += v * b15;
+        v = a[1];
+        t1 += v * b0;
+        t2 += v * b1;
+        t3 += v * b2;
+        t4 += v * b3;
+        t5 += v * b4;
+        t6 += v * b5;
+        t7 += v * b6;
+        t8 += v * b7;
+        t9 += v * b8;
+        t10 += v * b9;
+        t11 += v * b10;
+        t12 += v * b11;
+        t13 += v * b12;
+        t14 += v * b13;
+        t15 += v * b14;
+        t16 += v * b15;
+        v = a[2];
+        t2 += v * b0;
+        t3 += v * b1;
+        t4 += v * b2;
+        t5 += v * b3;
+        t6 += v * b4;
+        t7 += v * b5;
+        t8 += v * b6;
+        t9 += v * b7;
+        t10 += v * b8;
+        t11 += v * b9;
+        t12 += v * b10;
+        t13 += v * b11;
+        t14 += v * b12;
+        t15 += v * b13;
+        t16 += v * b14;
+        t17 += v * b15;
+        v = a[3];
+        t3 += v * b0;
+        t4 += v * b1;
+        t5 += v * b2;
+        t6 += v * b3;
+        t7 += v * b4;
+        t8 += v * b5;
+        t9 += v * b6;
+        t10 += v * b7;
+        t11 += v * b8;
+        t12 += v * b9;
+        t13 += v * b10;
+        t14 += v * b11;
+        t15 += v * b12;
+        t16 += v * b13;
+        t17 += v * b14;
+        t18 += v * b15;
+        v = a[4];
+        t4 += v * b0;
+        t5 += v * b1;
+        t6 += v * b2;
+        t7 += v * b3;
+        t8 += v * b4;
+        t9 += v * b5;
+        t10 += v * b6;
+        t11 += v * b7;
+        t12 += v * b8;
+        t13 += v * b9;
+        t14 += v * b10;
+        t15 += v * b11;
+        t16 += v * b12;
+        t17 += v * b13;
+        t18 += v * b14;
+        t19 += v * b15;
+        v = a[5];
+        t5 += v * b0;
+        t6 += v * b1;
+        t7 += v * b2;
+        t8 += v * b3;
+        t9 += v * b4;
+        t10 += v * b5;
+        t11 += v * b6;
+        t12 += v * b7;
+        t13 += v * b8;
+        t14 += v * b9;
+        t15 += v * b10;
+        t16 += v * b11;
+        t17 += v * b12;
+        t18 += v * b13;
+        t19 += v * b14;
+        t20 += v * b15;
+        v = a[6];
+        t6 += v * b0;
+        t7 += v * b1;
+        t8 += v * b2;
+        t9 += v * b3;
+        t10 += v * b4;
+        t11 += v * b5;
+        t12 += v * b6;
+        t13 += v * b7;
+        t14 += v * b8;
+        t15 += v * b9;
+        t16 += v * b10;
+        t17 += v * b11;
+        t18 += v * b12;
+        t19 += v * b13;
+        t20 += v * b14;
+        t21 += v * b15;
+        v = a[7];
+        t7 += v * b0;
+        t8 += v * b1;
+        t9 += v * b2;
+        t10 += v * b3;
+        t11 += v * b4;
+        t12 += v * b5;
+        t13 += v * b6;
+        t14 += v * b7;
+        t15 += v * b8;
+        t16 += v * b9;
+        t17 += v * b10;
+        t18 += v * b11;
+        t19 += v * b12;
+        t20 += v * b13;
+        t21 += v * b14;
+        t22 += v * b15;
+        v = a[8];
+        t8 += v * b0;
+        t9 += v * b1;
+        t10 += v * b2;
+        t11 += v * b3;
+        t12 += v * b4;
+        t13 += v * b5;
+        t14 += v * b6;
+        t15 += v * b7;
+        t16 += v * b8;
+        t17 += v * b9;
+        t18 += v * b10;
+        t19 += v * b11;
+        t20 += v * b12;
+        t21 += v * b13;
+        t22 += v * b14;
+        t23 += v * b15;
+        v = a[9];
+        t9 += v * b0;
+        t10 += v * b1;
+        t11 += v * b2;
+        t12 += v * b3;
+        t13 += v * b4;
+        t14 += v * b5;
+        t15 += v * b6;
+        t16 += v * b7;
+        t17 += v * b8;
+        t18 += v * b9;
+        t19 += v * b10;
+        t20 += v * b11;
+        t21 += v * b12;
+        t22 += v * b13;
+        t23 += v * b14;
+        t24 += v * b15;
+        v = a[10];
+        t10 += v * b0;
+        t11 += v * b1;
+        t12 += v * b2;
+        t13 += v * b3;
+        t14 += v * b4;
+        t15 += v * b5;
+        t16 += v * b6;
+        t17 += v * b7;
+        t18 += v * b8;
+        t19 += v * b9;
+        t20 += v * b10;
+        t21 += v * b11;
+        t22 += v * b12;
+        t23 += v * b13;
+        t24 += v * b14;
+        t25 += v * b15;
+        v = a[11];
+        t11 += v * b0;
+        t12 += v * b1;
+        t13 += v * b2;
+        t14 += v * b3;
+        t15 += v * b4;
+        t16 += v * b5;
+        t17 += v * b6;
+        t18 += v * b7;
+        t19 += v * b8;
+        t20 += v * b9;
+        t21 += v * b10;
+        t22 += v * b11;
+        t23 += v * b12;
+        t24 += v * b13;
+        t25 += v * b14;
+        t26 += v * b15;
+        v = a[12];
+        t12 += v * b0;
+        t13 += v * b1;
+        t14 += v * b2;
+        t15 += v * b3;
+        t16 += v * b4;
+        t17 += v * b5;
+        t18 += v * b6;
+        t19 += v * b7;
+        t20 += v * b8;
+        t21 += v * b9;
+        t22 += v * b10;
+        t23 += v * b11;
+        t24 += v * b12;
+        t25 += v * b13;
+        t26 += v * b14;
+        t27 += v * b15;
+        v = a[13];
+        t13 += v * b0;
+        t14 += v * b1;
+        t15 += v * b2;
+        t16 += v * b3;
+        t17 += v * b4;
+        t18 += v * b5;
+        t19 += v * b6;
+        t20 += v * b7;
+        t21 += v * b8;
+        t22 += v * b9;
+        t23 += v * b10;
+        t24 += v * b11;
+        t25 += v * b12;
+        t26 += v * b13;
+        t27 += v * b14;
+        t28 += v * b15;
+        v = a[14];
+        t14 += v * b0;
+        t15 += v * b1;
+        t16 += v * b2;
+        t17 += v * b3;
+        t18 += v * b4;
+        t19 += v * b5;
+        t20 += v * b6;
+        t21 += v * b7;
+        t22 += v * b8;
+        t23 += v * b9;
+        t24 += v * b10;
+        t25 += v * b11;
+        t26 += v * b12;
+        t27 += v * b13;
+        t28 += v * b14;
+        t29 += v * b15;
+        v = a[15];
+        t15 += v * b0;
+        t16 += v * b1;
+        t17 += v * b2;
+        t18 += v * b3;
+        t19 += v * b4;
+        t20 += v * b5;
+        t21 += v * b6;
+        t22 += v * b7;
+        t23 += v * b8;
+        t24 += v * b9;
+        t25 += v * b10;
+        t26 += v * b11;
+        t27 += v * b12;
+        t28 += v * b13;
+        t29 += v * b14;
+        t30 += v * b15;
         t0 += 38 * t16;
         t1 += 38 * t17;
         t2 += 38 * t18;
@@ -20806,104 +20806,104 @@ var require_nacl_fast = __commonJS({
         t13 += 38 * t29;
         t14 += 38 * t30;
         c = 1;
-        v2 = t0 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t0 = v2 - c * 65536;
-        v2 = t1 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t1 = v2 - c * 65536;
-        v2 = t2 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t2 = v2 - c * 65536;
-        v2 = t3 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t3 = v2 - c * 65536;
-        v2 = t4 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t4 = v2 - c * 65536;
-        v2 = t5 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t5 = v2 - c * 65536;
-        v2 = t6 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t6 = v2 - c * 65536;
-        v2 = t7 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t7 = v2 - c * 65536;
-        v2 = t8 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t8 = v2 - c * 65536;
-        v2 = t9 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t9 = v2 - c * 65536;
-        v2 = t10 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t10 = v2 - c * 65536;
-        v2 = t11 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t11 = v2 - c * 65536;
-        v2 = t12 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t12 = v2 - c * 65536;
-        v2 = t13 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t13 = v2 - c * 65536;
-        v2 = t14 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t14 = v2 - c * 65536;
-        v2 = t15 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t15 = v2 - c * 65536;
+        v = t0 + c + 65535;
+        c = Math.floor(v / 65536);
+        t0 = v - c * 65536;
+        v = t1 + c + 65535;
+        c = Math.floor(v / 65536);
+        t1 = v - c * 65536;
+        v = t2 + c + 65535;
+        c = Math.floor(v / 65536);
+        t2 = v - c * 65536;
+        v = t3 + c + 65535;
+        c = Math.floor(v / 65536);
+        t3 = v - c * 65536;
+        v = t4 + c + 65535;
+        c = Math.floor(v / 65536);
+        t4 = v - c * 65536;
+        v = t5 + c + 65535;
+        c = Math.floor(v / 65536);
+        t5 = v - c * 65536;
+        v = t6 + c + 65535;
+        c = Math.floor(v / 65536);
+        t6 = v - c * 65536;
+        v = t7 + c + 65535;
+        c = Math.floor(v / 65536);
+        t7 = v - c * 65536;
+        v = t8 + c + 65535;
+        c = Math.floor(v / 65536);
+        t8 = v - c * 65536;
+        v = t9 + c + 65535;
+        c = Math.floor(v / 65536);
+        t9 = v - c * 65536;
+        v = t10 + c + 65535;
+        c = Math.floor(v / 65536);
+        t10 = v - c * 65536;
+        v = t11 + c + 65535;
+        c = Math.floor(v / 65536);
+        t11 = v - c * 65536;
+        v = t12 + c + 65535;
+        c = Math.floor(v / 65536);
+        t12 = v - c * 65536;
+        v = t13 + c + 65535;
+        c = Math.floor(v / 65536);
+        t13 = v - c * 65536;
+        v = t14 + c + 65535;
+        c = Math.floor(v / 65536);
+        t14 = v - c * 65536;
+        v = t15 + c + 65535;
+        c = Math.floor(v / 65536);
+        t15 = v - c * 65536;
         t0 += c - 1 + 37 * (c - 1);
         c = 1;
-        v2 = t0 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t0 = v2 - c * 65536;
-        v2 = t1 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t1 = v2 - c * 65536;
-        v2 = t2 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t2 = v2 - c * 65536;
-        v2 = t3 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t3 = v2 - c * 65536;
-        v2 = t4 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t4 = v2 - c * 65536;
-        v2 = t5 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t5 = v2 - c * 65536;
-        v2 = t6 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t6 = v2 - c * 65536;
-        v2 = t7 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t7 = v2 - c * 65536;
-        v2 = t8 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t8 = v2 - c * 65536;
-        v2 = t9 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t9 = v2 - c * 65536;
-        v2 = t10 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t10 = v2 - c * 65536;
-        v2 = t11 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t11 = v2 - c * 65536;
-        v2 = t12 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t12 = v2 - c * 65536;
-        v2 = t13 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t13 = v2 - c * 65536;
-        v2 = t14 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t14 = v2 - c * 65536;
-        v2 = t15 + c + 65535;
-        c = Math.floor(v2 / 65536);
-        t15 = v2 - c * 65536;
+        v = t0 + c + 65535;
+        c = Math.floor(v / 65536);
+        t0 = v - c * 65536;
+        v = t1 + c + 65535;
+        c = Math.floor(v / 65536);
+        t1 = v - c * 65536;
+        v = t2 + c + 65535;
+        c = Math.floor(v / 65536);
+        t2 = v - c * 65536;
+        v = t3 + c + 65535;
+        c = Math.floor(v / 65536);
+        t3 = v - c * 65536;
+        v = t4 + c + 65535;
+        c = Math.floor(v / 65536);
+        t4 = v - c * 65536;
+        v = t5 + c + 65535;
+        c = Math.floor(v / 65536);
+        t5 = v - c * 65536;
+        v = t6 + c + 65535;
+        c = Math.floor(v / 65536);
+        t6 = v - c * 65536;
+        v = t7 + c + 65535;
+        c = Math.floor(v / 65536);
+        t7 = v - c * 65536;
+        v = t8 + c + 65535;
+        c = Math.floor(v / 65536);
+        t8 = v - c * 65536;
+        v = t9 + c + 65535;
+        c = Math.floor(v / 65536);
+        t9 = v - c * 65536;
+        v = t10 + c + 65535;
+        c = Math.floor(v / 65536);
+        t10 = v - c * 65536;
+        v = t11 + c + 65535;
+        c = Math.floor(v / 65536);
+        t11 = v - c * 65536;
+        v = t12 + c + 65535;
+        c = Math.floor(v / 65536);
+        t12 = v - c * 65536;
+        v = t13 + c + 65535;
+        c = Math.floor(v / 65536);
+        t13 = v - c * 65536;
+        v = t14 + c + 65535;
+        c = Math.floor(v / 65536);
+        t14 = v - c * 65536;
+        v = t15 + c + 65535;
+        c = Math.floor(v / 65536);
+        t15 = v - c * 65536;
         t0 += c - 1 + 37 * (c - 1);
         o[0] = t0;
         o[1] = t1;
@@ -20922,16 +20922,16 @@ var require_nacl_fast = __commonJS({
         o[14] = t14;
         o[15] = t15;
       }
-      function S3(o, a) {
-        M2(o, a, a);
+      function S2(o, a) {
+        M(o, a, a);
       }
       function inv25519(o, i2) {
         var c = gf();
         var a;
         for (a = 0; a < 16; a++) c[a] = i2[a];
         for (a = 253; a >= 0; a--) {
-          S3(c, c);
-          if (a !== 2 && a !== 4) M2(c, c, i2);
+          S2(c, c);
+          if (a !== 2 && a !== 4) M(c, c, i2);
         }
         for (a = 0; a < 16; a++) o[a] = c[a];
       }
@@ -20940,87 +20940,87 @@ var require_nacl_fast = __commonJS({
         var a;
         for (a = 0; a < 16; a++) c[a] = i2[a];
         for (a = 250; a >= 0; a--) {
-          S3(c, c);
-          if (a !== 1) M2(c, c, i2);
+          S2(c, c);
+          if (a !== 1) M(c, c, i2);
         }
         for (a = 0; a < 16; a++) o[a] = c[a];
       }
-      function crypto_scalarmult(q2, n, p2) {
-        var z2 = new Uint8Array(32);
+      function crypto_scalarmult(q, n, p) {
+        var z = new Uint8Array(32);
         var x2 = new Float64Array(80), r2, i2;
-        var a = gf(), b2 = gf(), c = gf(), d = gf(), e2 = gf(), f4 = gf();
-        for (i2 = 0; i2 < 31; i2++) z2[i2] = n[i2];
-        z2[31] = n[31] & 127 | 64;
-        z2[0] &= 248;
-        unpack25519(x2, p2);
+        var a = gf(), b = gf(), c = gf(), d = gf(), e2 = gf(), f3 = gf();
+        for (i2 = 0; i2 < 31; i2++) z[i2] = n[i2];
+        z[31] = n[31] & 127 | 64;
+        z[0] &= 248;
+        unpack25519(x2, p);
         for (i2 = 0; i2 < 16; i2++) {
-          b2[i2] = x2[i2];
+          b[i2] = x2[i2];
           d[i2] = a[i2] = c[i2] = 0;
         }
         a[0] = d[0] = 1;
         for (i2 = 254; i2 >= 0; --i2) {
-          r2 = z2[i2 >>> 3] >>> (i2 & 7) & 1;
-          sel25519(a, b2, r2);
+          r2 = z[i2 >>> 3] >>> (i2 & 7) & 1;
+          sel25519(a, b, r2);
           sel25519(c, d, r2);
-          A3(e2, a, c);
-          Z3(a, a, c);
-          A3(c, b2, d);
-          Z3(b2, b2, d);
-          S3(d, e2);
-          S3(f4, a);
-          M2(a, c, a);
-          M2(c, b2, e2);
-          A3(e2, a, c);
-          Z3(a, a, c);
-          S3(b2, a);
-          Z3(c, d, f4);
-          M2(a, c, _121665);
-          A3(a, a, d);
-          M2(c, c, a);
-          M2(a, d, f4);
-          M2(d, b2, x2);
-          S3(b2, e2);
-          sel25519(a, b2, r2);
+          A2(e2, a, c);
+          Z2(a, a, c);
+          A2(c, b, d);
+          Z2(b, b, d);
+          S2(d, e2);
+          S2(f3, a);
+          M(a, c, a);
+          M(c, b, e2);
+          A2(e2, a, c);
+          Z2(a, a, c);
+          S2(b, a);
+          Z2(c, d, f3);
+          M(a, c, _121665);
+          A2(a, a, d);
+          M(c, c, a);
+          M(a, d, f3);
+          M(d, b, x2);
+          S2(b, e2);
+          sel25519(a, b, r2);
           sel25519(c, d, r2);
         }
         for (i2 = 0; i2 < 16; i2++) {
           x2[i2 + 16] = a[i2];
           x2[i2 + 32] = c[i2];
-          x2[i2 + 48] = b2[i2];
+          x2[i2 + 48] = b[i2];
           x2[i2 + 64] = d[i2];
         }
         var x32 = x2.subarray(32);
         var x16 = x2.subarray(16);
         inv25519(x32, x32);
-        M2(x16, x16, x32);
-        pack25519(q2, x16);
+        M(x16, x16, x32);
+        pack25519(q, x16);
         return 0;
       }
-      function crypto_scalarmult_base(q2, n) {
-        return crypto_scalarmult(q2, n, _9);
+      function crypto_scalarmult_base(q, n) {
+        return crypto_scalarmult(q, n, _9);
       }
       function crypto_box_keypair(y, x2) {
         randombytes2(x2, 32);
         return crypto_scalarmult_base(y, x2);
       }
-      function crypto_box_beforenm(k2, y, x2) {
-        var s4 = new Uint8Array(32);
-        crypto_scalarmult(s4, x2, y);
-        return crypto_core_hsalsa20(k2, _0, s4, sigma);
+      function crypto_box_beforenm(k, y, x2) {
+        var s2 = new Uint8Array(32);
+        crypto_scalarmult(s2, x2, y);
+        return crypto_core_hsalsa20(k, _0, s2, sigma);
       }
       var crypto_box_afternm = crypto_secretbox;
       var crypto_box_open_afternm = crypto_secretbox_open;
-      function crypto_box(c, m3, d, n, y, x2) {
-        var k2 = new Uint8Array(32);
-        crypto_box_beforenm(k2, y, x2);
-        return crypto_box_afternm(c, m3, d, n, k2);
+      function crypto_box(c, m2, d, n, y, x2) {
+        var k = new Uint8Array(32);
+        crypto_box_beforenm(k, y, x2);
+        return crypto_box_afternm(c, m2, d, n, k);
       }
-      function crypto_box_open(m3, c, d, n, y, x2) {
-        var k2 = new Uint8Array(32);
-        crypto_box_beforenm(k2, y, x2);
-        return crypto_box_open_afternm(m3, c, d, n, k2);
+      function crypto_box_open(m2, c, d, n, y, x2) {
+        var k = new Uint8Array(32);
+        crypto_box_beforenm(k, y, x2);
+        return crypto_box_open_afternm(m2, c, d, n, k);
       }
-      var K2 = [
+      var K = [
         1116352408,
         3609767458,
         1899447441,
@@ -21182,15 +21182,15 @@ var require_nacl_fast = __commonJS({
         1816402316,
         1246189591
       ];
-      function crypto_hashblocks_hl(hh, hl, m3, n) {
-        var wh = new Int32Array(16), wl = new Int32Array(16), bh0, bh1, bh2, bh3, bh4, bh5, bh6, bh7, bl0, bl1, bl2, bl3, bl4, bl5, bl6, bl7, th, tl, i2, j2, h2, l, a, b2, c, d;
+      function crypto_hashblocks_hl(hh, hl, m2, n) {
+        var wh = new Int32Array(16), wl = new Int32Array(16), bh0, bh1, bh2, bh3, bh4, bh5, bh6, bh7, bl0, bl1, bl2, bl3, bl4, bl5, bl6, bl7, th, tl, i2, j, h2, l, a, b, c, d;
         var ah0 = hh[0], ah1 = hh[1], ah2 = hh[2], ah3 = hh[3], ah4 = hh[4], ah5 = hh[5], ah6 = hh[6], ah7 = hh[7], al0 = hl[0], al1 = hl[1], al2 = hl[2], al3 = hl[3], al4 = hl[4], al5 = hl[5], al6 = hl[6], al7 = hl[7];
         var pos = 0;
         while (n >= 128) {
           for (i2 = 0; i2 < 16; i2++) {
-            j2 = 8 * i2 + pos;
-            wh[i2] = m3[j2 + 0] << 24 | m3[j2 + 1] << 16 | m3[j2 + 2] << 8 | m3[j2 + 3];
-            wl[i2] = m3[j2 + 4] << 24 | m3[j2 + 5] << 16 | m3[j2 + 6] << 8 | m3[j2 + 7];
+            j = 8 * i2 + pos;
+            wh[i2] = m2[j + 0] << 24 | m2[j + 1] << 16 | m2[j + 2] << 8 | m2[j + 3];
+            wl[i2] = m2[j + 4] << 24 | m2[j + 5] << 16 | m2[j + 6] << 8 | m2[j + 7];
           }
           for (i2 = 0; i2 < 80; i2++) {
             bh0 = ah0;
@@ -21212,78 +21212,78 @@ var require_nacl_fast = __commonJS({
             h2 = ah7;
             l = al7;
             a = l & 65535;
-            b2 = l >>> 16;
+            b = l >>> 16;
             c = h2 & 65535;
             d = h2 >>> 16;
             h2 = (ah4 >>> 14 | al4 << 32 - 14) ^ (ah4 >>> 18 | al4 << 32 - 18) ^ (al4 >>> 41 - 32 | ah4 << 32 - (41 - 32));
             l = (al4 >>> 14 | ah4 << 32 - 14) ^ (al4 >>> 18 | ah4 << 32 - 18) ^ (ah4 >>> 41 - 32 | al4 << 32 - (41 - 32));
             a += l & 65535;
-            b2 += l >>> 16;
+            b += l >>> 16;
             c += h2 & 65535;
             d += h2 >>> 16;
             h2 = ah4 & ah5 ^ ~ah4 & ah6;
             l = al4 & al5 ^ ~al4 & al6;
             a += l & 65535;
-            b2 += l >>> 16;
+            b += l >>> 16;
             c += h2 & 65535;
             d += h2 >>> 16;
-            h2 = K2[i2 * 2];
-            l = K2[i2 * 2 + 1];
+            h2 = K[i2 * 2];
+            l = K[i2 * 2 + 1];
             a += l & 65535;
-            b2 += l >>> 16;
+            b += l >>> 16;
             c += h2 & 65535;
             d += h2 >>> 16;
             h2 = wh[i2 % 16];
             l = wl[i2 % 16];
             a += l & 65535;
-            b2 += l >>> 16;
+            b += l >>> 16;
             c += h2 & 65535;
             d += h2 >>> 16;
-            b2 += a >>> 16;
-            c += b2 >>> 16;
+            b += a >>> 16;
+            c += b >>> 16;
             d += c >>> 16;
             th = c & 65535 | d << 16;
-            tl = a & 65535 | b2 << 16;
+            tl = a & 65535 | b << 16;
             h2 = th;
             l = tl;
             a = l & 65535;
-            b2 = l >>> 16;
+            b = l >>> 16;
             c = h2 & 65535;
             d = h2 >>> 16;
             h2 = (ah0 >>> 28 | al0 << 32 - 28) ^ (al0 >>> 34 - 32 | ah0 << 32 - (34 - 32)) ^ (al0 >>> 39 - 32 | ah0 << 32 - (39 - 32));
             l = (al0 >>> 28 | ah0 << 32 - 28) ^ (ah0 >>> 34 - 32 | al0 << 32 - (34 - 32)) ^ (ah0 >>> 39 - 32 | al0 << 32 - (39 - 32));
             a += l & 65535;
-            b2 += l >>> 16;
+            b += l >>> 16;
             c += h2 & 65535;
             d += h2 >>> 16;
             h2 = ah0 & ah1 ^ ah0 & ah2 ^ ah1 & ah2;
             l = al0 & al1 ^ al0 & al2 ^ al1 & al2;
             a += l & 65535;
-            b2 += l >>> 16;
+            b += l >>> 16;
             c += h2 & 65535;
             d += h2 >>> 16;
-            b2 += a >>> 16;
-            c += b2 >>> 16;
+            b += a >>> 16;
+            c += b >>> 16;
             d += c >>> 16;
             bh7 = c & 65535 | d << 16;
-            bl7 = a & 65535 | b2 << 16;
+            bl7 = a & 65535 | b << 16;
             h2 = bh3;
             l = bl3;
             a = l & 65535;
-            b2 = l >>> 16;
+            b = l >>> 16;
             c = h2 & 65535;
             d = h2 >>> 16;
             h2 = th;
             l = tl;
             a += l & 65535;
-            b2 += l >>> 16;
+            b += l >>> 16;
             c += h2 & 65535;
             d += h2 >>> 16;
-            b2 += a >>> 16;
-            c += b2 >>> 16;
+            b += a >>> 16;
+            c += b >>> 16;
             d += c >>> 16;
             bh3 = c & 65535 | d << 16;
-            bl3 = a & 65535 | b2 << 16;
+            bl3 = a & 65535 | b << 16;
             ah1 = bh0;
             ah2 = bh1;
             ah3 = bh2;
@@ -21301,186 +21301,186 @@ var require_nacl_fast = __commonJS({
             al7 = bl6;
             al0 = bl7;
             if (i2 % 16 === 15) {
-              for (j2 = 0; j2 < 16; j2++) {
-                h2 = wh[j2];
-                l = wl[j2];
+              for (j = 0; j < 16; j++) {
+                h2 = wh[j];
+                l = wl[j];
                 a = l & 65535;
-                b2 = l >>> 16;
+                b = l >>> 16;
                 c = h2 & 65535;
                 d = h2 >>> 16;
-                h2 = wh[(j2 + 9) % 16];
-                l = wl[(j2 + 9) % 16];
+                h2 = wh[(j + 9) % 16];
+                l = wl[(j + 9) % 16];
                 a += l & 65535;
-                b2 += l >>> 16;
+                b += l >>> 16;
                 c += h2 & 65535;
                 d += h2 >>> 16;
-                th = wh[(j2 + 1) % 16];
-                tl = wl[(j2 + 1) % 16];
+                th = wh[(j + 1) % 16];
+                tl = wl[(j + 1) % 16];
                 h2 = (th >>> 1 | tl << 32 - 1) ^ (th >>> 8 | tl << 32 - 8) ^ th >>> 7;
                 l = (tl >>> 1 | th << 32 - 1) ^ (tl >>> 8 | th << 32 - 8) ^ (tl >>> 7 | th << 32 - 7);
                 a += l & 65535;
-                b2 += l >>> 16;
+                b += l >>> 16;
                 c += h2 & 65535;
                 d += h2 >>> 16;
-                th = wh[(j2 + 14) % 16];
-                tl = wl[(j2 + 14) % 16];
+                th = wh[(j + 14) % 16];
+                tl = wl[(j + 14) % 16];
                 h2 = (th >>> 19 | tl << 32 - 19) ^ (tl >>> 61 - 32 | th << 32 - (61 - 32)) ^ th >>> 6;
                 l = (tl >>> 19 | th << 32 - 19) ^ (th >>> 61 - 32 | tl << 32 - (61 - 32)) ^ (tl >>> 6 | th << 32 - 6);
                 a += l & 65535;
-                b2 += l >>> 16;
+                b += l >>> 16;
                 c += h2 & 65535;
                 d += h2 >>> 16;
-                b2 += a >>> 16;
-                c += b2 >>> 16;
+                b += a >>> 16;
+                c += b >>> 16;
                 d += c >>> 16;
-                wh[j2] = c & 65535 | d << 16;
-                wl[j2] = a & 65535 | b2 << 16;
+                wh[j] = c & 65535 | d << 16;
+                wl[j] = a & 65535 | b << 16;
               }
             }
           }
           h2 = ah0;
           l = al0;
           a = l & 65535;
-          b2 = l >>> 16;
+          b = l >>> 16;
           c = h2 & 65535;
           d = h2 >>> 16;
           h2 = hh[0];
           l = hl[0];
           a += l & 65535;
-          b2 += l >>> 16;
+          b += l >>> 16;
           c += h2 & 65535;
           d += h2 >>> 16;
-          b2 += a >>> 16;
-          c += b2 >>> 16;
+          b += a >>> 16;
+          c += b >>> 16;
           d += c >>> 16;
           hh[0] = ah0 = c & 65535 | d << 16;
-          hl[0] = al0 = a & 65535 | b2 << 16;
+          hl[0] = al0 = a & 65535 | b << 16;
           h2 = ah1;
           l = al1;
           a = l & 65535;
-          b2 = l >>> 16;
+          b = l >>> 16;
           c = h2 & 65535;
           d = h2 >>> 16;
           h2 = hh[1];
           l = hl[1];
           a += l & 65535;
-          b2 += l >>> 16;
+          b += l >>> 16;
           c += h2 & 65535;
           d += h2 >>> 16;
-          b2 += a >>> 16;
-          c += b2 >>> 16;
+          b += a >>> 16;
+          c += b >>> 16;
           d += c >>> 16;
           hh[1] = ah1 = c & 65535 | d << 16;
-          hl[1] = al1 = a & 65535 | b2 << 16;
+          hl[1] = al1 = a & 65535 | b << 16;
           h2 = ah2;
           l = al2;
           a = l & 65535;
-          b2 = l >>> 16;
+          b = l >>> 16;
           c = h2 & 65535;
           d = h2 >>> 16;
           h2 = hh[2];
           l = hl[2];
           a += l & 65535;
-          b2 += l >>> 16;
+          b += l >>> 16;
           c += h2 & 65535;
           d += h2 >>> 16;
-          b2 += a >>> 16;
-          c += b2 >>> 16;
+          b += a >>> 16;
+          c += b >>> 16;
           d += c >>> 16;
           hh[2] = ah2 = c & 65535 | d << 16;
-          hl[2] = al2 = a & 65535 | b2 << 16;
+          hl[2] = al2 = a & 65535 | b << 16;
           h2 = ah3;
           l = al3;
           a = l & 65535;
-          b2 = l >>> 16;
+          b = l >>> 16;
           c = h2 & 65535;
           d = h2 >>> 16;
           h2 = hh[3];
           l = hl[3];
           a += l & 65535;
-          b2 += l >>> 16;
+          b += l >>> 16;
           c += h2 & 65535;
           d += h2 >>> 16;
-          b2 += a >>> 16;
-          c += b2 >>> 16;
+          b += a >>> 16;
+          c += b >>> 16;
           d += c >>> 16;
           hh[3] = ah3 = c & 65535 | d << 16;
-          hl[3] = al3 = a & 65535 | b2 << 16;
+          hl[3] = al3 = a & 65535 | b << 16;
           h2 = ah4;
           l = al4;
           a = l & 65535;
-          b2 = l >>> 16;
+          b = l >>> 16;
           c = h2 & 65535;
           d = h2 >>> 16;
           h2 = hh[4];
           l = hl[4];
           a += l & 65535;
-          b2 += l >>> 16;
+          b += l >>> 16;
           c += h2 & 65535;
           d += h2 >>> 16;
-          b2 += a >>> 16;
-          c += b2 >>> 16;
+          b += a >>> 16;
+          c += b >>> 16;
           d += c >>> 16;
           hh[4] = ah4 = c & 65535 | d << 16;
-          hl[4] = al4 = a & 65535 | b2 << 16;
+          hl[4] = al4 = a & 65535 | b << 16;
           h2 = ah5;
           l = al5;
           a = l & 65535;
-          b2 = l >>> 16;
+          b = l >>> 16;
           c = h2 & 65535;
           d = h2 >>> 16;
           h2 = hh[5];
           l = hl[5];
           a += l & 65535;
-          b2 += l >>> 16;
+          b += l >>> 16;
           c += h2 & 65535;
           d += h2 >>> 16;
-          b2 += a >>> 16;
-          c += b2 >>> 16;
+          b += a >>> 16;
+          c += b >>> 16;
           d += c >>> 16;
           hh[5] = ah5 = c & 65535 | d << 16;
-          hl[5] = al5 = a & 65535 | b2 << 16;
+          hl[5] = al5 = a & 65535 | b << 16;
           h2 = ah6;
           l = al6;
           a = l & 65535;
-          b2 = l >>> 16;
+          b = l >>> 16;
           c = h2 & 65535;
           d = h2 >>> 16;
           h2 = hh[6];
           l = hl[6];
           a += l & 65535;
-          b2 += l >>> 16;
+          b += l >>> 16;
           c += h2 & 65535;
           d += h2 >>> 16;
-          b2 += a >>> 16;
-          c += b2 >>> 16;
+          b += a >>> 16;
+          c += b >>> 16;
           d += c >>> 16;
           hh[6] = ah6 = c & 65535 | d << 16;
-          hl[6] = al6 = a & 65535 | b2 << 16;
+          hl[6] = al6 = a & 65535 | b << 16;
           h2 = ah7;
           l = al7;
           a = l & 65535;
-          b2 = l >>> 16;
+          b = l >>> 16;
           c = h2 & 65535;
           d = h2 >>> 16;
           h2 = hh[7];
           l = hl[7];
           a += l & 65535;
-          b2 += l >>> 16;
+          b += l >>> 16;
           c += h2 & 65535;
           d += h2 >>> 16;
-          b2 += a >>> 16;
-          c += b2 >>> 16;
+          b += a >>> 16;
+          c += b >>> 16;
           d += c >>> 16;
           hh[7] = ah7 = c & 65535 | d << 16;
-          hl[7] = al7 = a & 65535 | b2 << 16;
+          hl[7] = al7 = a & 65535 | b << 16;
           pos += 128;
           n -= 128;
         }
         return n;
       }
-      function crypto_hash(out, m3, n) {
-        var hh = new Int32Array(8), hl = new Int32Array(8), x2 = new Uint8Array(256), i2, b2 = n;
+      function crypto_hash(out, m2, n) {
+        var hh = new Int32Array(8), hl = new Int32Array(8), x2 = new Uint8Array(256), i2, b = n;
         hh[0] = 1779033703;
         hh[1] = 3144134277;
         hh[2] = 1013904242;
@@ -21497,108 +21497,108 @@ var require_nacl_fast = __commonJS({
         hl[5] = 725511199;
         hl[6] = 4215389547;
         hl[7] = 327033209;
-        crypto_hashblocks_hl(hh, hl, m3, n);
+        crypto_hashblocks_hl(hh, hl, m2, n);
         n %= 128;
-        for (i2 = 0; i2 < n; i2++) x2[i2] = m3[b2 - n + i2];
+        for (i2 = 0; i2 < n; i2++) x2[i2] = m2[b - n + i2];
         x2[n] = 128;
         n = 256 - 128 * (n < 112 ? 1 : 0);
         x2[n - 9] = 0;
-        ts64(x2, n - 8, b2 / 536870912 | 0, b2 << 3);
+        ts64(x2, n - 8, b / 536870912 | 0, b << 3);
         crypto_hashblocks_hl(hh, hl, x2, n);
         for (i2 = 0; i2 < 8; i2++) ts64(out, 8 * i2, hh[i2], hl[i2]);
         return 0;
       }
-      function add(p2, q2) {
-        var a = gf(), b2 = gf(), c = gf(), d = gf(), e2 = gf(), f4 = gf(), g2 = gf(), h2 = gf(), t2 = gf();
-        Z3(a, p2[1], p2[0]);
-        Z3(t2, q2[1], q2[0]);
-        M2(a, a, t2);
-        A3(b2, p2[0], p2[1]);
-        A3(t2, q2[0], q2[1]);
-        M2(b2, b2, t2);
-        M2(c, p2[3], q2[3]);
-        M2(c, c, D2);
-        M2(d, p2[2], q2[2]);
-        A3(d, d, d);
-        Z3(e2, b2, a);
-        Z3(f4, d, c);
-        A3(g2, d, c);
-        A3(h2, b2, a);
-        M2(p2[0], e2, f4);
-        M2(p2[1], h2, g2);
-        M2(p2[2], g2, f4);
-        M2(p2[3], e2, h2);
+      function add(p, q) {
+        var a = gf(), b = gf(), c = gf(), d = gf(), e2 = gf(), f3 = gf(), g = gf(), h2 = gf(), t2 = gf();
+        Z2(a, p[1], p[0]);
+        Z2(t2, q[1], q[0]);
+        M(a, a, t2);
+        A2(b, p[0], p[1]);
+        A2(t2, q[0], q[1]);
+        M(b, b, t2);
+        M(c, p[3], q[3]);
+        M(c, c, D2);
+        M(d, p[2], q[2]);
+        A2(d, d, d);
+        Z2(e2, b, a);
+        Z2(f3, d, c);
+        A2(g, d, c);
+        A2(h2, b, a);
+        M(p[0], e2, f3);
+        M(p[1], h2, g);
+        M(p[2], g, f3);
+        M(p[3], e2, h2);
       }
-      function cswap(p2, q2, b2) {
+      function cswap(p, q, b) {
         var i2;
         for (i2 = 0; i2 < 4; i2++) {
-          sel25519(p2[i2], q2[i2], b2);
+          sel25519(p[i2], q[i2], b);
         }
       }
-      function pack2(r2, p2) {
-        var tx = gf(), ty = gf(), zi2 = gf();
-        inv25519(zi2, p2[2]);
-        M2(tx, p2[0], zi2);
-        M2(ty, p2[1], zi2);
+      function pack2(r2, p) {
+        var tx = gf(), ty = gf(), zi = gf();
+        inv25519(zi, p[2]);
+        M(tx, p[0], zi);
+        M(ty, p[1], zi);
         pack25519(r2, ty);
         r2[31] ^= par25519(tx) << 7;
       }
-      function scalarmult(p2, q2, s4) {
-        var b2, i2;
-        set25519(p2[0], gf0);
-        set25519(p2[1], gf1);
-        set25519(p2[2], gf1);
-        set25519(p2[3], gf0);
+      function scalarmult(p, q, s2) {
+        var b, i2;
+        set25519(p[0], gf0);
+        set25519(p[1], gf1);
+        set25519(p[2], gf1);
+        set25519(p[3], gf0);
         for (i2 = 255; i2 >= 0; --i2) {
-          b2 = s4[i2 / 8 | 0] >> (i2 & 7) & 1;
-          cswap(p2, q2, b2);
-          add(q2, p2);
-          add(p2, p2);
-          cswap(p2, q2, b2);
+          b = s2[i2 / 8 | 0] >> (i2 & 7) & 1;
+          cswap(p, q, b);
+          add(q, p);
+          add(p, p);
+          cswap(p, q, b);
         }
       }
-      function scalarbase(p2, s4) {
-        var q2 = [gf(), gf(), gf(), gf()];
-        set25519(q2[0], X2);
-        set25519(q2[1], Y2);
-        set25519(q2[2], gf1);
-        M2(q2[3], X2, Y2);
-        scalarmult(p2, q2, s4);
+      function scalarbase(p, s2) {
+        var q = [gf(), gf(), gf(), gf()];
+        set25519(q[0], X);
+        set25519(q[1], Y);
+        set25519(q[2], gf1);
+        M(q[3], X, Y);
+        scalarmult(p, q, s2);
       }
       function crypto_sign_keypair(pk, sk, seeded) {
         var d = new Uint8Array(64);
-        var p2 = [gf(), gf(), gf(), gf()];
+        var p = [gf(), gf(), gf(), gf()];
         var i2;
         if (!seeded) randombytes2(sk, 32);
         crypto_hash(d, sk, 32);
         d[0] &= 248;
         d[31] &= 127;
         d[31] |= 64;
-        scalarbase(p2, d);
-        pack2(pk, p2);
+        scalarbase(p, d);
+        pack2(pk, p);
         for (i2 = 0; i2 < 32; i2++) sk[i2 + 32] = pk[i2];
         return 0;
       }
-      var L2 = new Float64Array([237, 211, 245, 92, 26, 99, 18, 88, 214, 156, 247, 162, 222, 249, 222, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16]);
+      var L = new Float64Array([237, 211, 245, 92, 26, 99, 18, 88, 214, 156, 247, 162, 222, 249, 222, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16]);
       function modL(r2, x2) {
-        var carry, i2, j2, k2;
+        var carry, i2, j, k;
         for (i2 = 63; i2 >= 32; --i2) {
           carry = 0;
-          for (j2 = i2 - 32, k2 = i2 - 12; j2 < k2; ++j2) {
-            x2[j2] += carry - 16 * x2[i2] * L2[j2 - (i2 - 32)];
-            carry = x2[j2] + 128 >> 8;
-            x2[j2] -= carry * 256;
+          for (j = i2 - 32, k = i2 - 12; j < k; ++j) {
+            x2[j] += carry - 16 * x2[i2] * L[j - (i2 - 32)];
+            carry = x2[j] + 128 >> 8;
+            x2[j] -= carry * 256;
           }
-          x2[j2] += carry;
+          x2[j] += carry;
           x2[i2] = 0;
         }
         carry = 0;
-        for (j2 = 0; j2 < 32; j2++) {
-          x2[j2] += carry - (x2[31] >> 4) * L2[j2];
-          carry = x2[j2] >> 8;
-          x2[j2] &= 255;
+        for (j = 0; j < 32; j++) {
+          x2[j] += carry - (x2[31] >> 4) * L[j];
+          carry = x2[j] >> 8;
+          x2[j] &= 255;
         }
-        for (j2 = 0; j2 < 32; j2++) x2[j2] -= carry * L2[j2];
+        for (j = 0; j < 32; j++) x2[j] -= carry * L[j];
         for (i2 = 0; i2 < 32; i2++) {
           x2[i2 + 1] += x2[i2] >> 8;
           r2[i2] = x2[i2] & 255;
@@ -21610,83 +21610,83 @@ var require_nacl_fast = __commonJS({
         for (i2 = 0; i2 < 64; i2++) r2[i2] = 0;
         modL(r2, x2);
       }
-      function crypto_sign(sm, m3, n, sk) {
+      function crypto_sign(sm, m2, n, sk) {
         var d = new Uint8Array(64), h2 = new Uint8Array(64), r2 = new Uint8Array(64);
-        var i2, j2, x2 = new Float64Array(64);
-        var p2 = [gf(), gf(), gf(), gf()];
+        var i2, j, x2 = new Float64Array(64);
+        var p = [gf(), gf(), gf(), gf()];
         crypto_hash(d, sk, 32);
         d[0] &= 248;
         d[31] &= 127;
         d[31] |= 64;
         var smlen = n + 64;
-        for (i2 = 0; i2 < n; i2++) sm[64 + i2] = m3[i2];
+        for (i2 = 0; i2 < n; i2++) sm[64 + i2] = m2[i2];
         for (i2 = 0; i2 < 32; i2++) sm[32 + i2] = d[32 + i2];
         crypto_hash(r2, sm.subarray(32), n + 32);
         reduce(r2);
-        scalarbase(p2, r2);
-        pack2(sm, p2);
+        scalarbase(p, r2);
+        pack2(sm, p);
         for (i2 = 32; i2 < 64; i2++) sm[i2] = sk[i2];
         crypto_hash(h2, sm, n + 64);
         reduce(h2);
         for (i2 = 0; i2 < 64; i2++) x2[i2] = 0;
         for (i2 = 0; i2 < 32; i2++) x2[i2] = r2[i2];
         for (i2 = 0; i2 < 32; i2++) {
-          for (j2 = 0; j2 < 32; j2++) {
-            x2[i2 + j2] += h2[i2] * d[j2];
+          for (j = 0; j < 32; j++) {
+            x2[i2 + j] += h2[i2] * d[j];
           }
         }
         modL(sm.subarray(32), x2);
         return smlen;
       }
-      function unpackneg(r2, p2) {
+      function unpackneg(r2, p) {
         var t2 = gf(), chk = gf(), num = gf(), den = gf(), den2 = gf(), den4 = gf(), den6 = gf();
         set25519(r2[2], gf1);
-        unpack25519(r2[1], p2);
-        S3(num, r2[1]);
-        M2(den, num, D);
-        Z3(num, num, r2[2]);
-        A3(den, r2[2], den);
-        S3(den2, den);
-        S3(den4, den2);
-        M2(den6, den4, den2);
-        M2(t2, den6, num);
-        M2(t2, t2, den);
+        unpack25519(r2[1], p);
+        S2(num, r2[1]);
+        M(den, num, D);
+        Z2(num, num, r2[2]);
+        A2(den, r2[2], den);
+        S2(den2, den);
+        S2(den4, den2);
+        M(den6, den4, den2);
+        M(t2, den6, num);
+        M(t2, t2, den);
         pow2523(t2, t2);
-        M2(t2, t2, num);
-        M2(t2, t2, den);
-        M2(t2, t2, den);
-        M2(r2[0], t2, den);
-        S3(chk, r2[0]);
-        M2(chk, chk, den);
-        if (neq25519(chk, num)) M2(r2[0], r2[0], I2);
-        S3(chk, r2[0]);
-        M2(chk, chk, den);
+        M(t2, t2, num);
+        M(t2, t2, den);
+        M(t2, t2, den);
+        M(r2[0], t2, den);
+        S2(chk, r2[0]);
+        M(chk, chk, den);
+        if (neq25519(chk, num)) M(r2[0], r2[0], I);
+        S2(chk, r2[0]);
+        M(chk, chk, den);
         if (neq25519(chk, num)) return -1;
-        if (par25519(r2[0]) === p2[31] >> 7) Z3(r2[0], gf0, r2[0]);
-        M2(r2[3], r2[0], r2[1]);
+        if (par25519(r2[0]) === p[31] >> 7) Z2(r2[0], gf0, r2[0]);
+        M(r2[3], r2[0], r2[1]);
         return 0;
       }
-      function crypto_sign_open(m3, sm, n, pk) {
+      function crypto_sign_open(m2, sm, n, pk) {
         var i2, mlen;
         var t2 = new Uint8Array(32), h2 = new Uint8Array(64);
-        var p2 = [gf(), gf(), gf(), gf()], q2 = [gf(), gf(), gf(), gf()];
+        var p = [gf(), gf(), gf(), gf()], q = [gf(), gf(), gf(), gf()];
         mlen = -1;
         if (n < 64) return -1;
-        if (unpackneg(q2, pk)) return -1;
-        for (i2 = 0; i2 < n; i2++) m3[i2] = sm[i2];
-        for (i2 = 0; i2 < 32; i2++) m3[i2 + 32] = pk[i2];
-        crypto_hash(h2, m3, n);
+        if (unpackneg(q, pk)) return -1;
+        for (i2 = 0; i2 < n; i2++) m2[i2] = sm[i2];
+        for (i2 = 0; i2 < 32; i2++) m2[i2 + 32] = pk[i2];
+        crypto_hash(h2, m2, n);
         reduce(h2);
-        scalarmult(p2, q2, h2);
-        scalarbase(q2, sm.subarray(32));
-        add(p2, q2);
-        pack2(t2, p2);
+        scalarmult(p, q, h2);
+        scalarbase(q, sm.subarray(32));
+        add(p, q);
+        pack2(t2, p);
         n -= 64;
         if (crypto_verify_32(sm, 0, t2, 0)) {
-          for (i2 = 0; i2 < n; i2++) m3[i2] = 0;
+          for (i2 = 0; i2 < n; i2++) m2[i2] = 0;
           return -1;
         }
-        for (i2 = 0; i2 < n; i2++) m3[i2] = sm[i2 + 64];
+        for (i2 = 0; i2 < n; i2++) m2[i2] = sm[i2 + 64];
         mlen = n;
         return mlen;
       }
@@ -21732,8 +21732,8 @@ var require_nacl_fast = __commonJS({
         crypto_sign_SEEDBYTES,
         crypto_hash_BYTES
       };
-      function checkLengths(k2, n) {
-        if (k2.length !== crypto_secretbox_KEYBYTES) throw new Error("bad key size");
+      function checkLengths(k, n) {
+        if (k.length !== crypto_secretbox_KEYBYTES) throw new Error("bad key size");
         if (n.length !== crypto_secretbox_NONCEBYTES) throw new Error("bad nonce size");
       }
       function checkBoxLengths(pk, sk) {
@@ -21757,64 +21757,64 @@ var require_nacl_fast = __commonJS({
         };
       }
       nacl.randomBytes = function(n) {
-        var b2 = new Uint8Array(n);
-        randombytes2(b2, n);
-        return b2;
+        var b = new Uint8Array(n);
+        randombytes2(b, n);
+        return b;
       };
       nacl.secretbox = function(msg, nonce, key) {
         checkArrayTypes(msg, nonce, key);
         checkLengths(key, nonce);
-        var m3 = new Uint8Array(crypto_secretbox_ZEROBYTES + msg.length);
-        var c = new Uint8Array(m3.length);
-        for (var i2 = 0; i2 < msg.length; i2++) m3[i2 + crypto_secretbox_ZEROBYTES] = msg[i2];
-        crypto_secretbox(c, m3, m3.length, nonce, key);
+        var m2 = new Uint8Array(crypto_secretbox_ZEROBYTES + msg.length);
+        var c = new Uint8Array(m2.length);
+        for (var i2 = 0; i2 < msg.length; i2++) m2[i2 + crypto_secretbox_ZEROBYTES] = msg[i2];
+        crypto_secretbox(c, m2, m2.length, nonce, key);
         return c.subarray(crypto_secretbox_BOXZEROBYTES);
       };
       nacl.secretbox.open = function(box, nonce, key) {
         checkArrayTypes(box, nonce, key);
         checkLengths(key, nonce);
         var c = new Uint8Array(crypto_secretbox_BOXZEROBYTES + box.length);
-        var m3 = new Uint8Array(c.length);
+        var m2 = new Uint8Array(c.length);
         for (var i2 = 0; i2 < box.length; i2++) c[i2 + crypto_secretbox_BOXZEROBYTES] = box[i2];
         if (c.length < 32) return false;
-        if (crypto_secretbox_open(m3, c, c.length, nonce, key) !== 0) return false;
-        return m3.subarray(crypto_secretbox_ZEROBYTES);
+        if (crypto_secretbox_open(m2, c, c.length, nonce, key) !== 0) return false;
+        return m2.subarray(crypto_secretbox_ZEROBYTES);
       };
       nacl.secretbox.keyLength = crypto_secretbox_KEYBYTES;
       nacl.secretbox.nonceLength = crypto_secretbox_NONCEBYTES;
       nacl.secretbox.overheadLength = crypto_secretbox_BOXZEROBYTES;
-      nacl.scalarMult = function(n, p2) {
-        checkArrayTypes(n, p2);
+      nacl.scalarMult = function(n, p) {
+        checkArrayTypes(n, p);
         if (n.length !== crypto_scalarmult_SCALARBYTES) throw new Error("bad n size");
-        if (p2.length !== crypto_scalarmult_BYTES) throw new Error("bad p size");
-        var q2 = new Uint8Array(crypto_scalarmult_BYTES);
-        crypto_scalarmult(q2, n, p2);
-        return q2;
+        if (p.length !== crypto_scalarmult_BYTES) throw new Error("bad p size");
+        var q = new Uint8Array(crypto_scalarmult_BYTES);
+        crypto_scalarmult(q, n, p);
+        return q;
       };
       nacl.scalarMult.base = function(n) {
         checkArrayTypes(n);
         if (n.length !== crypto_scalarmult_SCALARBYTES) throw new Error("bad n size");
-        var q2 = new Uint8Array(crypto_scalarmult_BYTES);
-        crypto_scalarmult_base(q2, n);
-        return q2;
+        var q = new Uint8Array(crypto_scalarmult_BYTES);
+        crypto_scalarmult_base(q, n);
+        return q;
       };
       nacl.scalarMult.scalarLength = crypto_scalarmult_SCALARBYTES;
       nacl.scalarMult.groupElementLength = crypto_scalarmult_BYTES;
       nacl.box = function(msg, nonce, publicKey, secretKey) {
-        var k2 = nacl.box.before(publicKey, secretKey);
-        return nacl.secretbox(msg, nonce, k2);
+        var k = nacl.box.before(publicKey, secretKey);
+        return nacl.secretbox(msg, nonce, k);
       };
       nacl.box.before = function(publicKey, secretKey) {
         checkArrayTypes(publicKey, secretKey);
         checkBoxLengths(publicKey, secretKey);
-        var k2 = new Uint8Array(crypto_box_BEFORENMBYTES);
-        crypto_box_beforenm(k2, publicKey, secretKey);
-        return k2;
+        var k = new Uint8Array(crypto_box_BEFORENMBYTES);
+        crypto_box_beforenm(k, publicKey, secretKey);
+        return k;
       };
       nacl.box.after = nacl.secretbox;
       nacl.box.open = function(msg, nonce, publicKey, secretKey) {
-        var k2 = nacl.box.before(publicKey, secretKey);
-        return nacl.secretbox.open(msg, nonce, k2);
+        var k = nacl.box.before(publicKey, secretKey);
+        return nacl.secretbox.open(msg, nonce, k);
       };
       nacl.box.open.after = nacl.secretbox.open;
       nacl.box.keyPair = function() {
@@ -21853,9 +21853,9 @@ var require_nacl_fast = __commonJS({
         var tmp = new Uint8Array(signedMsg.length);
         var mlen = crypto_sign_open(tmp, signedMsg, signedMsg.length, publicKey);
         if (mlen < 0) return null;
-        var m3 = new Uint8Array(mlen);
-        for (var i2 = 0; i2 < m3.length; i2++) m3[i2] = tmp[i2];
-        return m3;
+        var m2 = new Uint8Array(mlen);
+        for (var i2 = 0; i2 < m2.length; i2++) m2[i2] = tmp[i2];
+        return m2;
       };
       nacl.sign.detached = function(msg, secretKey) {
         var signedMsg = nacl.sign(msg, secretKey);
@@ -21870,11 +21870,11 @@ var require_nacl_fast = __commonJS({
         if (publicKey.length !== crypto_sign_PUBLICKEYBYTES)
           throw new Error("bad public key size");
         var sm = new Uint8Array(crypto_sign_BYTES + msg.length);
-        var m3 = new Uint8Array(crypto_sign_BYTES + msg.length);
+        var m2 = new Uint8Array(crypto_sign_BYTES + msg.length);
         var i2;
         for (i2 = 0; i2 < crypto_sign_BYTES; i2++) sm[i2] = sig[i2];
         for (i2 = 0; i2 < msg.length; i2++) sm[i2 + crypto_sign_BYTES] = msg[i2];
-        return crypto_sign_open(m3, sm, sm.length, publicKey) >= 0;
+        return crypto_sign_open(m2, sm, sm.length, publicKey) >= 0;
       };
       nacl.sign.keyPair = function() {
         var pk = new Uint8Array(crypto_sign_PUBLICKEYBYTES);
@@ -21915,7 +21915,7 @@ var require_nacl_fast = __commonJS({
         checkArrayTypes(x2, y);
         if (x2.length === 0 || y.length === 0) return false;
         if (x2.length !== y.length) return false;
-        return vn2(x2, 0, y, 0, x2.length) === 0 ? true : false;
+        return vn(x2, 0, y, 0, x2.length) === 0 ? true : false;
       };
       nacl.setPRNG = function(fn) {
         randombytes2 = fn;
@@ -21925,20 +21925,20 @@ var require_nacl_fast = __commonJS({
         if (crypto4 && crypto4.getRandomValues) {
           var QUOTA = 65536;
           nacl.setPRNG(function(x2, n) {
-            var i2, v2 = new Uint8Array(n);
+            var i2, v = new Uint8Array(n);
             for (i2 = 0; i2 < n; i2 += QUOTA) {
-              crypto4.getRandomValues(v2.subarray(i2, i2 + Math.min(n - i2, QUOTA)));
+              crypto4.getRandomValues(v.subarray(i2, i2 + Math.min(n - i2, QUOTA)));
             }
-            for (i2 = 0; i2 < n; i2++) x2[i2] = v2[i2];
-            cleanup(v2);
+            for (i2 = 0; i2 < n; i2++) x2[i2] = v[i2];
+            cleanup(v);
           });
         } else if (typeof __require !== "undefined") {
           crypto4 = __require("crypto");
           if (crypto4 && crypto4.randomBytes) {
             nacl.setPRNG(function(x2, n) {
-              var i2, v2 = crypto4.randomBytes(n);
-              for (i2 = 0; i2 < n; i2++) x2[i2] = v2[i2];
-              cleanup(v2);
+              var i2, v = crypto4.randomBytes(n);
+              for (i2 = 0; i2 < n; i2++) x2[i2] = v[i2];
+              cleanup(v);
             });
           }
         }
@@ -23009,8 +23009,8 @@ var require_bcrypt_pbkdf = __commonJS({
         2306472731
       ]);
     };
-    function F3(S3, x8, i2) {
-      return (S3[0][x8[i2 + 3]] + S3[1][x8[i2 + 2]] ^ S3[2][x8[i2 + 1]]) + S3[3][x8[i2]];
+    function F2(S2, x8, i2) {
+      return (S2[0][x8[i2 + 3]] + S2[1][x8[i2 + 2]] ^ S2[2][x8[i2 + 1]]) + S2[3][x8[i2]];
     }
     Blowfish.prototype.encipher = function(x2, x8) {
       if (x8 === void 0) {
@@ -23020,8 +23020,8 @@ var require_bcrypt_pbkdf = __commonJS({
       }
       x2[0] ^= this.P[0];
       for (var i2 = 1; i2 < 16; i2 += 2) {
-        x2[1] ^= F3(this.S, x8, 0) ^ this.P[i2];
-        x2[0] ^= F3(this.S, x8, 4) ^ this.P[i2 + 1];
+        x2[1] ^= F2(this.S, x8, 0) ^ this.P[i2];
+        x2[0] ^= F2(this.S, x8, 4) ^ this.P[i2 + 1];
       }
       var t2 = x2[0];
       x2[0] = x2[1] ^ this.P[17];
@@ -23033,8 +23033,8 @@ var require_bcrypt_pbkdf = __commonJS({
         x8 = x8.subarray(x2.byteOffset);
       x2[0] ^= this.P[17];
       for (var i2 = 16; i2 > 0; i2 -= 2) {
-        x2[1] ^= F3(this.S, x8, 0) ^ this.P[i2];
-        x2[0] ^= F3(this.S, x8, 4) ^ this.P[i2 - 1];
+        x2[1] ^= F2(this.S, x8, 0) ^ this.P[i2];
+        x2[0] ^= F2(this.S, x8, 4) ^ this.P[i2 - 1];
       }
       var t2 = x2[0];
       x2[0] = x2[1] ^ this.P[0];
@@ -23049,7 +23049,7 @@ var require_bcrypt_pbkdf = __commonJS({
       return temp;
     }
     Blowfish.prototype.expand0state = function(key, keybytes) {
-      var d = new Uint32Array(2), i2, k2;
+      var d = new Uint32Array(2), i2, k;
       var d8 = new Uint8Array(d.buffer);
       for (i2 = 0, BLF_J = 0; i2 < 18; i2++) {
         this.P[i2] ^= stream2word(key, keybytes);
@@ -23061,15 +23061,15 @@ var require_bcrypt_pbkdf = __commonJS({
         this.P[i2 + 1] = d[1];
       }
       for (i2 = 0; i2 < 4; i2++) {
-        for (k2 = 0; k2 < 256; k2 += 2) {
+        for (k = 0; k < 256; k += 2) {
           this.encipher(d, d8);
-          this.S[i2][k2] = d[0];
-          this.S[i2][k2 + 1] = d[1];
+          this.S[i2][k] = d[0];
+          this.S[i2][k + 1] = d[1];
         }
       }
     };
     Blowfish.prototype.expandstate = function(data, databytes, key, keybytes) {
-      var d = new Uint32Array(2), i2, k2;
+      var d = new Uint32Array(2), i2, k;
       for (i2 = 0, BLF_J = 0; i2 < 18; i2++) {
         this.P[i2] ^= stream2word(key, keybytes);
       }
@@ -23081,12 +23081,12 @@ var require_bcrypt_pbkdf = __commonJS({
         this.P[i2 + 1] = d[1];
       }
       for (i2 = 0; i2 < 4; i2++) {
-        for (k2 = 0; k2 < 256; k2 += 2) {
+        for (k = 0; k < 256; k += 2) {
           d[0] ^= stream2word(data, databytes);
           d[1] ^= stream2word(data, databytes);
           this.encipher(d);
-          this.S[i2][k2] = d[0];
-          this.S[i2][k2 + 1] = d[1];
+          this.S[i2][k] = d[0];
+          this.S[i2][k + 1] = d[1];
         }
       }
       BLF_J = 0;
@@ -23155,7 +23155,7 @@ var require_bcrypt_pbkdf = __commonJS({
       }
     }
     function bcrypt_pbkdf(pass, passlen, salt, saltlen, key, keylen, rounds) {
-      var sha2pass = new Uint8Array(64), sha2salt = new Uint8Array(64), out = new Uint8Array(BCRYPT_HASHSIZE), tmpout = new Uint8Array(BCRYPT_HASHSIZE), countsalt = new Uint8Array(saltlen + 4), i2, j2, amt, stride, dest, count, origkeylen = keylen;
+      var sha2pass = new Uint8Array(64), sha2salt = new Uint8Array(64), out = new Uint8Array(BCRYPT_HASHSIZE), tmpout = new Uint8Array(BCRYPT_HASHSIZE), countsalt = new Uint8Array(saltlen + 4), i2, j, amt, stride, dest, count, origkeylen = keylen;
       if (rounds < 1)
         return -1;
       if (passlen === 0 || saltlen === 0 || keylen === 0 || keylen > out.byteLength * out.byteLength || saltlen > 1 << 20)
@@ -23177,8 +23177,8 @@ var require_bcrypt_pbkdf = __commonJS({
         for (i2 = 1; i2 < rounds; i2++) {
           crypto_hash_sha512(sha2salt, tmpout, tmpout.byteLength);
           bcrypt_hash(sha2pass, sha2salt, tmpout);
-          for (j2 = 0; j2 < out.byteLength; j2++)
-            out[j2] ^= tmpout[j2];
+          for (j = 0; j < out.byteLength; j++)
+            out[j] ^= tmpout[j];
         }
         amt = Math.min(amt, keylen);
         for (i2 = 0; i2 < amt; i2++) {
@@ -23806,7 +23806,7 @@ var require_utils2 = __commonJS({
             const asnWriter = new Ber.Writer();
             asnWriter.startSequence();
             let r2 = sig.slice(0, 20);
-            let s4 = sig.slice(20);
+            let s2 = sig.slice(20);
             if (r2[0] & 128) {
               const rNew = Buffer.allocUnsafe(21);
               rNew[0] = 0;
@@ -23815,16 +23815,16 @@ var require_utils2 = __commonJS({
             } else if (r2[0] === 0 && !(r2[1] & 128)) {
               r2 = r2.slice(1);
             }
-            if (s4[0] & 128) {
+            if (s2[0] & 128) {
               const sNew = Buffer.allocUnsafe(21);
               sNew[0] = 0;
-              s4.copy(sNew, 1);
-              s4 = sNew;
-            } else if (s4[0] === 0 && !(s4[1] & 128)) {
-              s4 = s4.slice(1);
+              s2.copy(sNew, 1);
+              s2 = sNew;
+            } else if (s2[0] === 0 && !(s2[1] & 128)) {
+              s2 = s2.slice(1);
             }
             asnWriter.writeBuffer(r2, Ber.Integer);
-            asnWriter.writeBuffer(s4, Ber.Integer);
+            asnWriter.writeBuffer(s2, Ber.Integer);
             asnWriter.endSequence();
             return asnWriter.buffer;
           }
@@ -23833,14 +23833,14 @@ var require_utils2 = __commonJS({
           case "ecdsa-sha2-nistp521": {
             utilBufferParser.init(sig, 0);
             const r2 = utilBufferParser.readString();
-            const s4 = utilBufferParser.readString();
+            const s2 = utilBufferParser.readString();
             utilBufferParser.clear();
-            if (r2 === void 0 || s4 === void 0)
+            if (r2 === void 0 || s2 === void 0)
               return;
             const asnWriter = new Ber.Writer();
             asnWriter.startSequence();
             asnWriter.writeBuffer(r2, Ber.Integer);
-            asnWriter.writeBuffer(s4, Ber.Integer);
+            asnWriter.writeBuffer(s2, Ber.Integer);
             asnWriter.endSequence();
             return asnWriter.buffer;
           }
@@ -23856,7 +23856,7 @@ var require_utils2 = __commonJS({
             const asnReader = new Ber.Reader(signature);
             asnReader.readSequence();
             let r2 = asnReader.readString(Ber.Integer, true);
-            let s4 = asnReader.readString(Ber.Integer, true);
+            let s2 = asnReader.readString(Ber.Integer, true);
             let rOffset = 0;
             let sOffset = 0;
             if (r2.length < 20) {
@@ -23865,19 +23865,19 @@ var require_utils2 = __commonJS({
               r2 = rNew;
               r2[0] = 0;
             }
-            if (s4.length < 20) {
+            if (s2.length < 20) {
               const sNew = Buffer.allocUnsafe(20);
-              sNew.set(s4, 1);
-              s4 = sNew;
-              s4[0] = 0;
+              sNew.set(s2, 1);
+              s2 = sNew;
+              s2[0] = 0;
             }
             if (r2.length > 20 && r2[0] === 0)
               rOffset = 1;
-            if (s4.length > 20 && s4[0] === 0)
+            if (s2.length > 20 && s2[0] === 0)
               sOffset = 1;
-            const newSig = Buffer.allocUnsafe(r2.length - rOffset + (s4.length - sOffset));
+            const newSig = Buffer.allocUnsafe(r2.length - rOffset + (s2.length - sOffset));
             bufferCopy(r2, newSig, rOffset, r2.length, 0);
-            bufferCopy(s4, newSig, sOffset, s4.length, r2.length - rOffset);
+            bufferCopy(s2, newSig, sOffset, s2.length, r2.length - rOffset);
             return newSig;
           }
           case "ecdsa-sha2-nistp256":
@@ -23888,14 +23888,14 @@ var require_utils2 = __commonJS({
             const asnReader = new Ber.Reader(signature);
             asnReader.readSequence();
             const r2 = asnReader.readString(Ber.Integer, true);
-            const s4 = asnReader.readString(Ber.Integer, true);
-            if (r2 === null || s4 === null)
+            const s2 = asnReader.readString(Ber.Integer, true);
+            if (r2 === null || s2 === null)
               return;
-            const newSig = Buffer.allocUnsafe(4 + r2.length + 4 + s4.length);
+            const newSig = Buffer.allocUnsafe(4 + r2.length + 4 + s2.length);
             writeUInt32BE(newSig, r2.length, 0);
             newSig.set(r2, 4);
-            writeUInt32BE(newSig, s4.length, 4 + r2.length);
-            newSig.set(s4, 4 + 4 + r2.length);
+            writeUInt32BE(newSig, s2.length, 4 + r2.length);
+            newSig.set(s2, 4 + 4 + r2.length);
             return newSig;
           }
         }
@@ -23931,48 +23931,48 @@ var require_poly1305 = __commonJS({
       if (typeof __filename !== "undefined") _scriptDir = _scriptDir || __filename;
       return (function(createPoly13052) {
         createPoly13052 = createPoly13052 || {};
-        var b2;
-        b2 || (b2 = typeof createPoly13052 !== "undefined" ? createPoly13052 : {});
-        var q2, r2;
-        b2.ready = new Promise(function(a, c) {
-          q2 = a;
+        var b;
+        b || (b = typeof createPoly13052 !== "undefined" ? createPoly13052 : {});
+        var q, r2;
+        b.ready = new Promise(function(a, c) {
+          q = a;
           r2 = c;
         });
-        var u2 = {}, w2;
-        for (w2 in b2) b2.hasOwnProperty(w2) && (u2[w2] = b2[w2]);
-        var x2 = "object" === typeof window, y = "function" === typeof importScripts, z2 = "object" === typeof process && "object" === typeof process.versions && "string" === typeof process.versions.node, B2 = "", C2, D, E, F3, G2;
-        if (z2) B2 = y ? __require("path").dirname(B2) + "/" : __dirname + "/", C2 = function(a, c) {
-          var d = H2(a);
+        var u = {}, w;
+        for (w in b) b.hasOwnProperty(w) && (u[w] = b[w]);
+        var x2 = "object" === typeof window, y = "function" === typeof importScripts, z = "object" === typeof process && "object" === typeof process.versions && "string" === typeof process.versions.node, B = "", C, D, E, F2, G;
+        if (z) B = y ? __require("path").dirname(B) + "/" : __dirname + "/", C = function(a, c) {
+          var d = H(a);
           if (d) return c ? d : d.toString();
-          F3 || (F3 = __require("fs"));
-          G2 || (G2 = __require("path"));
-          a = G2.normalize(a);
-          return F3.readFileSync(a, c ? null : "utf8");
+          F2 || (F2 = __require("fs"));
+          G || (G = __require("path"));
+          a = G.normalize(a);
+          return F2.readFileSync(a, c ? null : "utf8");
         }, E = function(a) {
-          a = C2(a, true);
+          a = C(a, true);
           a.buffer || (a = new Uint8Array(a));
           assert(a.buffer);
           return a;
         }, D = function(a, c, d) {
-          var e2 = H2(a);
+          var e2 = H(a);
           e2 && c(e2);
-          F3 || (F3 = __require("fs"));
-          G2 || (G2 = __require("path"));
-          a = G2.normalize(a);
-          F3.readFile(a, function(f4, l) {
-            f4 ? d(f4) : c(l.buffer);
+          F2 || (F2 = __require("fs"));
+          G || (G = __require("path"));
+          a = G.normalize(a);
+          F2.readFile(a, function(f3, l) {
+            f3 ? d(f3) : c(l.buffer);
           });
-        }, 1 < process.argv.length && process.argv[1].replace(/\\/g, "/"), process.argv.slice(2), b2.inspect = function() {
+        }, 1 < process.argv.length && process.argv[1].replace(/\\/g, "/"), process.argv.slice(2), b.inspect = function() {
           return "[Emscripten Module object]";
         };
-        else if (x2 || y) y ? B2 = self.location.href : "undefined" !== typeof document && document.currentScript && (B2 = document.currentScript.src), _scriptDir && (B2 = _scriptDir), 0 !== B2.indexOf("blob:") ? B2 = B2.substr(0, B2.lastIndexOf("/") + 1) : B2 = "", C2 = function(a) {
+        else if (x2 || y) y ? B = self.location.href : "undefined" !== typeof document && document.currentScript && (B = document.currentScript.src), _scriptDir && (B = _scriptDir), 0 !== B.indexOf("blob:") ? B = B.substr(0, B.lastIndexOf("/") + 1) : B = "", C = function(a) {
           try {
             var c = new XMLHttpRequest();
             c.open("GET", a, false);
             c.send(null);
             return c.responseText;
-          } catch (f4) {
-            if (a = H2(a)) {
+          } catch (f3) {
+            if (a = H(a)) {
               c = [];
               for (var d = 0; d < a.length; d++) {
                 var e2 = a[d];
@@ -23981,7 +23981,7 @@ var require_poly1305 = __commonJS({
               }
               return c.join("");
             }
-            throw f4;
+            throw f3;
           }
         }, y && (E = function(a) {
           try {
@@ -23991,7 +23991,7 @@ var require_poly1305 = __commonJS({
             c.send(null);
             return new Uint8Array(c.response);
           } catch (d) {
-            if (a = H2(a)) return a;
+            if (a = H(a)) return a;
             throw d;
           }
         }), D = function(a, c, d) {
@@ -24001,164 +24001,164 @@ var require_poly1305 = __commonJS({
           e2.onload = function() {
             if (200 == e2.status || 0 == e2.status && e2.response) c(e2.response);
             else {
-              var f4 = H2(a);
-              f4 ? c(f4.buffer) : d();
+              var f3 = H(a);
+              f3 ? c(f3.buffer) : d();
             }
           };
           e2.onerror = d;
           e2.send(null);
         };
-        b2.print || console.log.bind(console);
-        var I2 = b2.printErr || console.warn.bind(console);
-        for (w2 in u2) u2.hasOwnProperty(w2) && (b2[w2] = u2[w2]);
-        u2 = null;
-        var J2;
-        b2.wasmBinary && (J2 = b2.wasmBinary);
-        var noExitRuntime = b2.noExitRuntime || true;
-        "object" !== typeof WebAssembly && K2("no native wasm support detected");
-        var L2, M2 = false;
+        b.print || console.log.bind(console);
+        var I = b.printErr || console.warn.bind(console);
+        for (w in u) u.hasOwnProperty(w) && (b[w] = u[w]);
+        u = null;
+        var J;
+        b.wasmBinary && (J = b.wasmBinary);
+        var noExitRuntime = b.noExitRuntime || true;
+        "object" !== typeof WebAssembly && K("no native wasm support detected");
+        var L, M = false;
         function assert(a, c) {
-          a || K2("Assertion failed: " + c);
+          a || K("Assertion failed: " + c);
         }
-        function N2(a) {
-          var c = b2["_" + a];
+        function N(a) {
+          var c = b["_" + a];
           assert(c, "Cannot call unknown function " + a + ", make sure it is exported");
           return c;
         }
         function ca(a, c, d, e2) {
-          var f4 = { string: function(g2) {
-            var p2 = 0;
-            if (null !== g2 && void 0 !== g2 && 0 !== g2) {
-              var n = (g2.length << 2) + 1;
-              p2 = O2(n);
-              var k2 = p2, h2 = P2;
+          var f3 = { string: function(g) {
+            var p = 0;
+            if (null !== g && void 0 !== g && 0 !== g) {
+              var n = (g.length << 2) + 1;
+              p = O(n);
+              var k = p, h2 = P;
               if (0 < n) {
-                n = k2 + n - 1;
-                for (var v2 = 0; v2 < g2.length; ++v2) {
-                  var m3 = g2.charCodeAt(v2);
-                  if (55296 <= m3 && 57343 >= m3) {
-                    var oa = g2.charCodeAt(++v2);
-                    m3 = 65536 + ((m3 & 1023) << 10) | oa & 1023;
+                n = k + n - 1;
+                for (var v = 0; v < g.length; ++v) {
+                  var m2 = g.charCodeAt(v);
+                  if (55296 <= m2 && 57343 >= m2) {
+                    var oa = g.charCodeAt(++v);
+                    m2 = 65536 + ((m2 & 1023) << 10) | oa & 1023;
                   }
-                  if (127 >= m3) {
-                    if (k2 >= n) break;
-                    h2[k2++] = m3;
+                  if (127 >= m2) {
+                    if (k >= n) break;
+                    h2[k++] = m2;
                   } else {
-                    if (2047 >= m3) {
-                      if (k2 + 1 >= n) break;
-                      h2[k2++] = 192 | m3 >> 6;
+                    if (2047 >= m2) {
+                      if (k + 1 >= n) break;
+                      h2[k++] = 192 | m2 >> 6;
                     } else {
-                      if (65535 >= m3) {
-                        if (k2 + 2 >= n) break;
-                        h2[k2++] = 224 | m3 >> 12;
+                      if (65535 >= m2) {
+                        if (k + 2 >= n) break;
+                        h2[k++] = 224 | m2 >> 12;
                       } else {
-                        if (k2 + 3 >= n) break;
-                        h2[k2++] = 240 | m3 >> 18;
-                        h2[k2++] = 128 | m3 >> 12 & 63;
+                        if (k + 3 >= n) break;
+                        h2[k++] = 240 | m2 >> 18;
+                        h2[k++] = 128 | m2 >> 12 & 63;
                       }
-                      h2[k2++] = 128 | m3 >> 6 & 63;
+                      h2[k++] = 128 | m2 >> 6 & 63;
                     }
-                    h2[k2++] = 128 | m3 & 63;
+                    h2[k++] = 128 | m2 & 63;
                   }
                 }
-                h2[k2] = 0;
+                h2[k] = 0;
               }
             }
-            return p2;
-          }, array: function(g2) {
-            var p2 = O2(g2.length);
-            Q2.set(g2, p2);
-            return p2;
-          } }, l = N2(a), A3 = [];
+            return p;
+          }, array: function(g) {
+            var p = O(g.length);
+            Q.set(g, p);
+            return p;
+          } }, l = N(a), A2 = [];
           a = 0;
           if (e2) for (var t2 = 0; t2 < e2.length; t2++) {
-            var aa = f4[d[t2]];
-            aa ? (0 === a && (a = da()), A3[t2] = aa(e2[t2])) : A3[t2] = e2[t2];
+            var aa = f3[d[t2]];
+            aa ? (0 === a && (a = da()), A2[t2] = aa(e2[t2])) : A2[t2] = e2[t2];
           }
-          d = l.apply(null, A3);
-          d = (function(g2) {
-            if ("string" === c) if (g2) {
-              for (var p2 = P2, n = g2 + NaN, k2 = g2; p2[k2] && !(k2 >= n); ) ++k2;
-              if (16 < k2 - g2 && p2.subarray && ea) g2 = ea.decode(p2.subarray(g2, k2));
+          d = l.apply(null, A2);
+          d = (function(g) {
+            if ("string" === c) if (g) {
+              for (var p = P, n = g + NaN, k = g; p[k] && !(k >= n); ) ++k;
+              if (16 < k - g && p.subarray && ea) g = ea.decode(p.subarray(g, k));
               else {
-                for (n = ""; g2 < k2; ) {
-                  var h2 = p2[g2++];
+                for (n = ""; g < k; ) {
+                  var h2 = p[g++];
                   if (h2 & 128) {
-                    var v2 = p2[g2++] & 63;
-                    if (192 == (h2 & 224)) n += String.fromCharCode((h2 & 31) << 6 | v2);
+                    var v = p[g++] & 63;
+                    if (192 == (h2 & 224)) n += String.fromCharCode((h2 & 31) << 6 | v);
                     else {
-                      var m3 = p2[g2++] & 63;
-                      h2 = 224 == (h2 & 240) ? (h2 & 15) << 12 | v2 << 6 | m3 : (h2 & 7) << 18 | v2 << 12 | m3 << 6 | p2[g2++] & 63;
+                      var m2 = p[g++] & 63;
+                      h2 = 224 == (h2 & 240) ? (h2 & 15) << 12 | v << 6 | m2 : (h2 & 7) << 18 | v << 12 | m2 << 6 | p[g++] & 63;
                       65536 > h2 ? n += String.fromCharCode(h2) : (h2 -= 65536, n += String.fromCharCode(55296 | h2 >> 10, 56320 | h2 & 1023));
                     }
                   } else n += String.fromCharCode(h2);
                 }
-                g2 = n;
+                g = n;
               }
-            } else g2 = "";
-            else g2 = "boolean" === c ? !!g2 : g2;
-            return g2;
+            } else g = "";
+            else g = "boolean" === c ? !!g : g;
+            return g;
           })(d);
           0 !== a && fa(a);
           return d;
         }
-        var ea = "undefined" !== typeof TextDecoder ? new TextDecoder("utf8") : void 0, ha, Q2, P2;
+        var ea = "undefined" !== typeof TextDecoder ? new TextDecoder("utf8") : void 0, ha, Q, P;
         function ia() {
-          var a = L2.buffer;
+          var a = L.buffer;
           ha = a;
-          b2.HEAP8 = Q2 = new Int8Array(a);
-          b2.HEAP16 = new Int16Array(a);
-          b2.HEAP32 = new Int32Array(a);
-          b2.HEAPU8 = P2 = new Uint8Array(a);
-          b2.HEAPU16 = new Uint16Array(a);
-          b2.HEAPU32 = new Uint32Array(a);
-          b2.HEAPF32 = new Float32Array(a);
-          b2.HEAPF64 = new Float64Array(a);
+          b.HEAP8 = Q = new Int8Array(a);
+          b.HEAP16 = new Int16Array(a);
+          b.HEAP32 = new Int32Array(a);
+          b.HEAPU8 = P = new Uint8Array(a);
+          b.HEAPU16 = new Uint16Array(a);
+          b.HEAPU32 = new Uint32Array(a);
+          b.HEAPF32 = new Float32Array(a);
+          b.HEAPF64 = new Float64Array(a);
         }
-        var R2, ja = [], ka = [], la = [];
+        var R, ja = [], ka = [], la = [];
         function ma() {
-          var a = b2.preRun.shift();
+          var a = b.preRun.shift();
           ja.unshift(a);
         }
-        var S3 = 0, T = null, U2 = null;
-        b2.preloadedImages = {};
-        b2.preloadedAudios = {};
-        function K2(a) {
-          if (b2.onAbort) b2.onAbort(a);
-          I2(a);
-          M2 = true;
+        var S2 = 0, T = null, U = null;
+        b.preloadedImages = {};
+        b.preloadedAudios = {};
+        function K(a) {
+          if (b.onAbort) b.onAbort(a);
+          I(a);
+          M = true;
           a = new WebAssembly.RuntimeError("abort(" + a + "). Build with -s ASSERTIONS=1 for more info.");
           r2(a);
           throw a;
         }
-        var V2 = "data:application/octet-stream;base64,", W2;
-        W2 = "data:application/octet-stream;base64,AGFzbQEAAAABIAZgAX8Bf2ADf39/AGABfwBgAABgAAF/YAZ/f39/f38AAgcBAWEBYQAAAwsKAAEDAQAAAgQFAgQFAXABAQEFBwEBgAKAgAIGCQF/AUGAjMACCwclCQFiAgABYwADAWQACQFlAAgBZgAHAWcABgFoAAUBaQAKAWoBAAqGTQpPAQJ/QYAIKAIAIgEgAEEDakF8cSICaiEAAkAgAkEAIAAgAU0bDQAgAD8AQRB0SwRAIAAQAEUNAQtBgAggADYCACABDwtBhAhBMDYCAEF/C4wFAg5+Cn8gACgCJCEUIAAoAiAhFSAAKAIcIREgACgCGCESIAAoAhQhEyACQRBPBEAgAC0ATEVBGHQhFyAAKAIEIhZBBWytIQ8gACgCCCIYQQVsrSENIAAoAgwiGUEFbK0hCyAAKAIQIhpBBWytIQkgADUCACEIIBqtIRAgGa0hDiAYrSEMIBatIQoDQCASIAEtAAMiEiABLQAEQQh0ciABLQAFQRB0ciABLQAGIhZBGHRyQQJ2Qf///x9xaq0iAyAOfiABLwAAIAEtAAJBEHRyIBNqIBJBGHRBgICAGHFqrSIEIBB+fCARIAEtAAdBCHQgFnIgAS0ACEEQdHIgAS0ACSIRQRh0ckEEdkH///8fcWqtIgUgDH58IAEtAApBCHQgEXIgAS0AC0EQdHIgAS0ADEEYdHJBBnYgFWqtIgYgCn58IBQgF2ogAS8ADSABLQAPQRB0cmqtIgcgCH58IAMgDH4gBCAOfnwgBSAKfnwgBiAIfnwgByAJfnwgAyAKfiAEIAx+fCAFIAh+fCAGIAl+fCAHIAt+fCADIAh+IAQgCn58IAUgCX58IAYgC358IAcgDX58IAMgCX4gBCAIfnwgBSALfnwgBiANfnwgByAPfnwiA0IaiEL/////D4N8IgRCGohC/////w+DfCIFQhqIQv////8Pg3wiBkIaiEL/////D4N8IgdCGoinQQVsIAOnQf///x9xaiITQRp2IASnQf///x9xaiESIAWnQf///x9xIREgBqdB////H3EhFSAHp0H///8fcSEUIBNB////H3EhEyABQRBqIQEgAkEQayICQQ9LDQALCyAAIBQ2AiQgACAVNgIgIAAgETYCHCAAIBI2AhggACATNgIUCwMAAQu2BAEGfwJAIAAoAjgiBARAIABBPGohBQJAIAJBECAEayIDIAIgA0kbIgZFDQAgBkEDcSEHAkAgBkEBa0EDSQRAQQAhAwwBCyAGQXxxIQhBACEDA0AgBSADIARqaiABIANqLQAAOgAAIAUgA0EBciIEIAAoAjhqaiABIARqLQAAOgAAIAUgA0ECciIEIAAoAjhqaiABIARqLQAAOgAAIAUgA0EDciIEIAAoAjhqaiABIARqLQAAOgAAIANBBGohAyAAKAI4IQQgCEEEayIIDQALCyAHRQ0AA0AgBSADIARqaiABIANqLQAAOgAAIANBAWohAyAAKAI4IQQgB0EBayIHDQALCyAAIAQgBmoiAzYCOCADQRBJDQEgACAFQRAQAiAAQQA2AjggAiAGayECIAEgBmohAQsgAkEQTwRAIAAgASACQXBxIgMQAiACQQ9xIQIgASADaiEBCyACRQ0AIAJBA3EhBCAAQTxqIQVBACEDIAJBAWtBA08EQCACQXxxIQcDQCAFIAAoAjggA2pqIAEgA2otAAA6AAAgBSADQQFyIgYgACgCOGpqIAEgBmotAAA6AAAgBSADQQJyIgYgACgCOGpqIAEgBmotAAA6AAAgBSADQQNyIgYgACgCOGpqIAEgBmotAAA6AAAgA0EEaiEDIAdBBGsiBw0ACwsgBARAA0AgBSAAKAI4IANqaiABIANqLQAAOgAAIANBAWohAyAEQQFrIgQNAAsLIAAgACgCOCACajYCOAsLoS0BDH8jAEEQayIMJAACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAEH0AU0EQEGICCgCACIFQRAgAEELakF4cSAAQQtJGyIIQQN2IgJ2IgFBA3EEQCABQX9zQQFxIAJqIgNBA3QiAUG4CGooAgAiBEEIaiEAAkAgBCgCCCICIAFBsAhqIgFGBEBBiAggBUF+IAN3cTYCAAwBCyACIAE2AgwgASACNgIICyAEIANBA3QiAUEDcjYCBCABIARqIgEgASgCBEEBcjYCBAwNCyAIQZAIKAIAIgpNDQEgAQRAAkBBAiACdCIAQQAgAGtyIAEgAnRxIgBBACAAa3FBAWsiACAAQQx2QRBxIgJ2IgFBBXZBCHEiACACciABIAB2IgFBAnZBBHEiAHIgASAAdiIBQQF2QQJxIgByIAEgAHYiAUEBdkEBcSIAciABIAB2aiIDQQN0IgBBuAhqKAIAIgQoAggiASAAQbAIaiIARgRAQYgIIAVBfiADd3EiBTYCAAwBCyABIAA2AgwgACABNgIICyAEQQhqIQAgBCAIQQNyNgIEIAQgCGoiAiADQQN0IgEgCGsiA0EBcjYCBCABIARqIAM2AgAgCgRAIApBA3YiAUEDdEGwCGohB0GcCCgCACEEAn8gBUEBIAF0IgFxRQRAQYgIIAEgBXI2AgAgBwwBCyAHKAIICyEBIAcgBDYCCCABIAQ2AgwgBCAHNgIMIAQgATYCCAtBnAggAjYCAEGQCCADNgIADA0LQYwIKAIAIgZFDQEgBkEAIAZrcUEBayIAIABBDHZBEHEiAnYiAUEFdkEIcSIAIAJyIAEgAHYiAUECdkEEcSIAciABIAB2IgFBAXZBAnEiAHIgASAAdiIBQQF2QQFxIgByIAEgAHZqQQJ0QbgKaigCACIBKAIEQXhxIAhrIQMgASECA0ACQCACKAIQIgBFBEAgAigCFCIARQ0BCyAAKAIEQXhxIAhrIgIgAyACIANJIgIbIQMgACABIAIbIQEgACECDAELCyABIAhqIgkgAU0NAiABKAIYIQsgASABKAIMIgRHBEAgASgCCCIAQZgIKAIASRogACAENgIMIAQgADYCCAwMCyABQRRqIgIoAgAiAEUEQCABKAIQIgBFDQQgAUEQaiECCwNAIAIhByAAIgRBFGoiAigCACIADQAgBEEQaiECIAQoAhAiAA0ACyAHQQA2AgAMCwtBfyEIIABBv39LDQAgAEELaiIAQXhxIQhBjAgoAgAiCUUNAEEAIAhrIQMCQAJAAkACf0EAIAhBgAJJDQAaQR8gCEH///8HSw0AGiAAQQh2IgAgAEGA/j9qQRB2QQhxIgJ0IgAgAEGA4B9qQRB2QQRxIgF0IgAgAEGAgA9qQRB2QQJxIgB0QQ92IAEgAnIgAHJrIgBBAXQgCCAAQRVqdkEBcXJBHGoLIgVBAnRBuApqKAIAIgJFBEBBACEADAELQQAhACAIQQBBGSAFQQF2ayAFQR9GG3QhAQNAAkAgAigCBEF4cSAIayIHIANPDQAgAiEEIAciAw0AQQAhAyACIQAMAwsgACACKAIUIgcgByACIAFBHXZBBHFqKAIQIgJGGyAAIAcbIQAgAUEBdCEBIAINAAsLIAAgBHJFBEBBACEEQQIgBXQiAEEAIABrciAJcSIARQ0DIABBACAAa3FBAWsiACAAQQx2QRBxIgJ2IgFBBXZBCHEiACACciABIAB2IgFBAnZBBHEiAHIgASAAdiIBQQF2QQJxIgByIAEgAHYiAUEBdkEBcSIAciABIAB2akECdEG4CmooAgAhAAsgAEUNAQsDQCAAKAIEQXhxIAhrIgEgA0khAiABIAMgAhshAyAAIAQgAhshBCAAKAIQIgEEfyABBSAAKAIUCyIADQALCyAERQ0AIANBkAgoAgAgCGtPDQAgBCAIaiIGIARNDQEgBCgCGCEFIAQgBCgCDCIBRwRAIAQoAggiAEGYCCgCAEkaIAAgATYCDCABIAA2AggMCgsgBEEUaiICKAIAIgBFBEAgBCgCECIARQ0EIARBEGohAgsDQCACIQcgACIBQRRqIgIoAgAiAA0AIAFBEGohAiABKAIQIgANAAsgB0EANgIADAkLIAhBkAgoAgAiAk0EQEGcCCgCACEDAkAgAiAIayIBQRBPBEBBkAggATYCAEGcCCADIAhqIgA2AgAgACABQQFyNgIEIAIgA2ogATYCACADIAhBA3I2AgQMAQtBnAhBADYCAEGQCEEANgIAIAMgAkEDcjYCBCACIANqIgAgACgCBEEBcjYCBAsgA0EIaiEADAsLIAhBlAgoAgAiBkkEQEGUCCAGIAhrIgE2AgBBoAhBoAgoAgAiAiAIaiIANgIAIAAgAUEBcjYCBCACIAhBA3I2AgQgAkEIaiEADAsLQQAhACAIQS9qIgkCf0HgCygCAARAQegLKAIADAELQewLQn83AgBB5AtCgKCAgICABDcCAEHgCyAMQQxqQXBxQdiq1aoFczYCAEH0C0EANgIAQcQLQQA2AgBBgCALIgFqIgVBACABayIHcSICIAhNDQpBwAsoAgAiBARAQbgLKAIAIgMgAmoiASADTQ0LIAEgBEsNCwtBxAstAABBBHENBQJAAkBBoAgoAgAiAwRAQcgLIQADQCADIAAoAgAiAU8EQCABIAAoAgRqIANLDQMLIAAoAggiAA0ACwtBABABIgFBf0YNBiACIQVB5AsoAgAiA0EBayIAIAFxBEAgAiABayAAIAFqQQAgA2txaiEFCyAFIAhNDQYgBUH+////B0sNBkHACygCACIEBEBBuAsoAgAiAyAFaiIAIANNDQcgACAESw0HCyAFEAEiACABRw0BDAgLIAUgBmsgB3EiBUH+////B0sNBSAFEAEiASAAKAIAIAAoAgRqRg0EIAEhAAsCQCAAQX9GDQAgCEEwaiAFTQ0AQegLKAIAIgEgCSAFa2pBACABa3EiAUH+////B0sEQCAAIQEMCAsgARABQX9HBEAgASAFaiEFIAAhAQwIC0EAIAVrEAEaDAULIAAiAUF/Rw0GDAQLAAtBACEEDAcLQQAhAQwFCyABQX9HDQILQcQLQcQLKAIAQQRyNgIACyACQf7///8HSw0BIAIQASEBQQAQASEAIAFBf0YNASAAQX9GDQEgACABTQ0BIAAgAWsiBSAIQShqTQ0BC0G4C0G4CygCACAFaiIANgIAQbwLKAIAIABJBEBBvAsgADYCAAsCQAJAAkBBoAgoAgAiBwRAQcgLIQADQCABIAAoAgAiAyAAKAIEIgJqRg0CIAAoAggiAA0ACwwCC0GYCCgCACIAQQAgACABTRtFBEBBmAggATYCAAtBACEAQcwLIAU2AgBByAsgATYCAEGoCEF/NgIAQawIQeALKAIANgIAQdQLQQA2AgADQCAAQQN0IgNBuAhqIANBsAhqIgI2AgAgA0G8CGogAjYCACAAQQFqIgBBIEcNAAtBlAggBUEoayIDQXggAWtBB3FBACABQQhqQQdxGyIAayICNgIAQaAIIAAgAWoiADYCACAAIAJBAXI2AgQgASADakEoNgIEQaQIQfALKAIANgIADAILIAAtAAxBCHENACADIAdLDQAgASAHTQ0AIAAgAiAFajYCBEGgCCAHQXggB2tBB3FBACAHQQhqQQdxGyIAaiICNgIAQZQIQZQIKAIAIAVqIgEgAGsiADYCACACIABBAXI2AgQgASAHakEoNgIEQaQIQfALKAIANgIADAELQZgIKAIAIAFLBEBBmAggATYCAAsgASAFaiECQcgLIQACQAJAAkACQAJAAkADQCACIAAoAgBHBEAgACgCCCIADQEMAgsLIAAtAAxBCHFFDQELQcgLIQADQCAHIAAoAgAiAk8EQCACIAAoAgRqIgQgB0sNAwsgACgCCCEADAALAAsgACABNgIAIAAgACgCBCAFajYCBCABQXggAWtBB3FBACABQQhqQQdxG2oiCSAIQQNyNgIEIAJBeCACa0EHcUEAIAJBCGpBB3EbaiIFIAggCWoiBmshAiAFIAdGBEBBoAggBjYCAEGUCEGUCCgCACACaiIANgIAIAYgAEEBcjYCBAwDCyAFQZwIKAIARgRAQZwIIAY2AgBBkAhBkAgoAgAgAmoiADYCACAGIABBAXI2AgQgACAGaiAANgIADAMLIAUoAgQiAEEDcUEBRgRAIABBeHEhBwJAIABB/wFNBEAgBSgCCCIDIABBA3YiAEEDdEGwCGpGGiADIAUoAgwiAUYEQEGICEGICCgCAEF+IAB3cTYCAAwCCyADIAE2AgwgASADNgIIDAELIAUoAhghCAJAIAUgBSgCDCIBRwRAIAUoAggiACABNgIMIAEgADYCCAwBCwJAIAVBFGoiACgCACIDDQAgBUEQaiIAKAIAIgMNAEEAIQEMAQsDQCAAIQQgAyIBQRRqIgAoAgAiAw0AIAFBEGohACABKAIQIgMNAAsgBEEANgIACyAIRQ0AAkAgBSAFKAIcIgNBAnRBuApqIgAoAgBGBEAgACABNgIAIAENAUGMCEGMCCgCAEF+IAN3cTYCAAwCCyAIQRBBFCAIKAIQIAVGG2ogATYCACABRQ0BCyABIAg2AhggBSgCECIABEAgASAANgIQIAAgATYCGAsgBSgCFCIARQ0AIAEgADYCFCAAIAE2AhgLIAUgB2ohBSACIAdqIQILIAUgBSgCBEF+cTYCBCAGIAJBAXI2AgQgAiAGaiACNgIAIAJB/wFNBEAgAkEDdiIAQQN0QbAIaiECAn9BiAgoAgAiAUEBIAB0IgBxRQRAQYgIIAAgAXI2AgAgAgwBCyACKAIICyEAIAIgBjYCCCAAIAY2AgwgBiACNgIMIAYgADYCCAwDC0EfIQAgAkH///8HTQRAIAJBCHYiACAAQYD+P2pBEHZBCHEiA3QiACAAQYDgH2pBEHZBBHEiAXQiACAAQYCAD2pBEHZBAnEiAHRBD3YgASADciAAcmsiAEEBdCACIABBFWp2QQFxckEcaiEACyAGIAA2AhwgBkIANwIQIABBAnRBuApqIQQCQEGMCCgCACIDQQEgAHQiAXFFBEBBjAggASADcjYCACAEIAY2AgAgBiAENgIYDAELIAJBAEEZIABBAXZrIABBH0YbdCEAIAQoAgAhAQNAIAEiAygCBEF4cSACRg0DIABBHXYhASAAQQF0IQAgAyABQQRxaiIEKAIQIgENAAsgBCAGNgIQIAYgAzYCGAsgBiAGNgIMIAYgBjYCCAwCC0GUCCAFQShrIgNBeCABa0EHcUEAIAFBCGpBB3EbIgBrIgI2AgBBoAggACABaiIANgIAIAAgAkEBcjYCBCABIANqQSg2AgRBpAhB8AsoAgA2AgAgByAEQScgBGtBB3FBACAEQSdrQQdxG2pBL2siACAAIAdBEGpJGyICQRs2AgQgAkHQCykCADcCECACQcgLKQIANwIIQdALIAJBCGo2AgBBzAsgBTYCAEHICyABNgIAQdQLQQA2AgAgAkEYaiEAA0AgAEEHNgIEIABBCGohASAAQQRqIQAgASAESQ0ACyACIAdGDQMgAiACKAIEQX5xNgIEIAcgAiAHayIEQQFyNgIEIAIgBDYCACAEQf8BTQRAIARBA3YiAEEDdEGwCGohAgJ/QYgIKAIAIgFBASAAdCIAcUUEQEGICCAAIAFyNgIAIAIMAQsgAigCCAshACACIAc2AgggACAHNgIMIAcgAjYCDCAHIAA2AggMBAtBHyEAIAdCADcCECAEQf///wdNBEAgBEEIdiIAIABBgP4/akEQdkEIcSICdCIAIABBgOAfakEQdkEEcSIBdCIAIABBgIAPakEQdkECcSIAdEEPdiABIAJyIAByayIAQQF0IAQgAEEVanZBAXFyQRxqIQALIAcgADYCHCAAQQJ0QbgKaiEDAkBBjAgoAgAiAkEBIAB0IgFxRQRAQYwIIAEgAnI2AgAgAyAHNgIAIAcgAzYCGAwBCyAEQQBBGSAAQQF2ayAAQR9GG3QhACADKAIAIQEDQCABIgIoAgRBeHEgBEYNBCAAQR12IQEgAEEBdCEAIAIgAUEEcWoiAygCECIBDQALIAMgBzYCECAHIAI2AhgLIAcgBzYCDCAHIAc2AggMAwsgAygCCCIAIAY2AgwgAyAGNgIIIAZBADYCGCAGIAM2AgwgBiAANgIICyAJQQhqIQAMBQsgAigCCCIAIAc2AgwgAiAHNgIIIAdBADYCGCAHIAI2AgwgByAANgIIC0GUCCgCACIAIAhNDQBBlAggACAIayIBNgIAQaAIQaAIKAIAIgIgCGoiADYCACAAIAFBAXI2AgQgAiAIQQNyNgIEIAJBCGohAAwDC0GECEEwNgIAQQAhAAwCCwJAIAVFDQACQCAEKAIcIgJBAnRBuApqIgAoAgAgBEYEQCAAIAE2AgAgAQ0BQYwIIAlBfiACd3EiCTYCAAwCCyAFQRBBFCAFKAIQIARGG2ogATYCACABRQ0BCyABIAU2AhggBCgCECIABEAgASAANgIQIAAgATYCGAsgBCgCFCIARQ0AIAEgADYCFCAAIAE2AhgLAkAgA0EPTQRAIAQgAyAIaiIAQQNyNgIEIAAgBGoiACAAKAIEQQFyNgIEDAELIAQgCEEDcjYCBCAGIANBAXI2AgQgAyAGaiADNgIAIANB/wFNBEAgA0EDdiIAQQN0QbAIaiECAn9BiAgoAgAiAUEBIAB0IgBxRQRAQYgIIAAgAXI2AgAgAgwBCyACKAIICyEAIAIgBjYCCCAAIAY2AgwgBiACNgIMIAYgADYCCAwBC0EfIQAgA0H///8HTQRAIANBCHYiACAAQYD+P2pBEHZBCHEiAnQiACAAQYDgH2pBEHZBBHEiAXQiACAAQYCAD2pBEHZBAnEiAHRBD3YgASACciAAcmsiAEEBdCADIABBFWp2QQFxckEcaiEACyAGIAA2AhwgBkIANwIQIABBAnRBuApqIQICQAJAIAlBASAAdCIBcUUEQEGMCCABIAlyNgIAIAIgBjYCACAGIAI2AhgMAQsgA0EAQRkgAEEBdmsgAEEfRht0IQAgAigCACEIA0AgCCIBKAIEQXhxIANGDQIgAEEddiECIABBAXQhACABIAJBBHFqIgIoAhAiCA0ACyACIAY2AhAgBiABNgIYCyAGIAY2AgwgBiAGNgIIDAELIAEoAggiACAGNgIMIAEgBjYCCCAGQQA2AhggBiABNgIMIAYgADYCCAsgBEEIaiEADAELAkAgC0UNAAJAIAEoAhwiAkECdEG4CmoiACgCACABRgRAIAAgBDYCACAEDQFBjAggBkF+IAJ3cTYCAAwCCyALQRBBFCALKAIQIAFGG2ogBDYCACAERQ0BCyAEIAs2AhggASgCECIABEAgBCAANgIQIAAgBDYCGAsgASgCFCIARQ0AIAQgADYCFCAAIAQ2AhgLAkAgA0EPTQRAIAEgAyAIaiIAQQNyNgIEIAAgAWoiACAAKAIEQQFyNgIEDAELIAEgCEEDcjYCBCAJIANBAXI2AgQgAyAJaiADNgIAIAoEQCAKQQN2IgBBA3RBsAhqIQRBnAgoAgAhAgJ/QQEgAHQiACAFcUUEQEGICCAAIAVyNgIAIAQMAQsgBCgCCAshACAEIAI2AgggACACNgIMIAIgBDYCDCACIAA2AggLQZwIIAk2AgBBkAggAzYCAAsgAUEIaiEACyAMQRBqJAAgAAsQACMAIABrQXBxIgAkACAACwYAIAAkAAsEACMAC4AJAgh/BH4jAEGQAWsiBiQAIAYgBS0AA0EYdEGAgIAYcSAFLwAAIAUtAAJBEHRycjYCACAGIAUoAANBAnZBg/7/H3E2AgQgBiAFKAAGQQR2Qf+B/x9xNgIIIAYgBSgACUEGdkH//8AfcTYCDCAFLwANIQggBS0ADyEJIAZCADcCFCAGQgA3AhwgBkEANgIkIAYgCCAJQRB0QYCAPHFyNgIQIAYgBSgAEDYCKCAGIAUoABQ2AiwgBiAFKAAYNgIwIAUoABwhBSAGQQA6AEwgBkEANgI4IAYgBTYCNCAGIAEgAhAEIAQEQCAGIAMgBBAECyAGKAI4IgEEQCAGQTxqIgIgAWpBAToAACABQQFqQQ9NBEAgASAGakE9aiEEAkBBDyABayIDRQ0AIAMgBGoiAUEBa0EAOgAAIARBADoAACADQQNJDQAgAUECa0EAOgAAIARBADoAASABQQNrQQA6AAAgBEEAOgACIANBB0kNACABQQRrQQA6AAAgBEEAOgADIANBCUkNACAEQQAgBGtBA3EiAWoiBEEANgIAIAQgAyABa0F8cSIBaiIDQQRrQQA2AgAgAUEJSQ0AIARBADYCCCAEQQA2AgQgA0EIa0EANgIAIANBDGtBADYCACABQRlJDQAgBEEANgIYIARBADYCFCAEQQA2AhAgBEEANgIMIANBEGtBADYCACADQRRrQQA2AgAgA0EYa0EANgIAIANBHGtBADYCACABIARBBHFBGHIiAWsiA0EgSQ0AIAEgBGohAQNAIAFCADcDGCABQgA3AxAgAUIANwMIIAFCADcDACABQSBqIQEgA0EgayIDQR9LDQALCwsgBkEBOgBMIAYgAkEQEAILIAY1AjQhECAGNQIwIREgBjUCLCEOIAAgBjUCKCAGKAIkIAYoAiAgBigCHCAGKAIYIgNBGnZqIgJBGnZqIgFBGnZqIgtBgICAYHIgAUH///8fcSINIAJB////H3EiCCAGKAIUIAtBGnZBBWxqIgFB////H3EiCUEFaiIFQRp2IANB////H3EgAUEadmoiA2oiAUEadmoiAkEadmoiBEEadmoiDEEfdSIHIANxIAEgDEEfdkEBayIDQf///x9xIgpxciIBQRp0IAUgCnEgByAJcXJyrXwiDzwAACAAIA9CGIg8AAMgACAPQhCIPAACIAAgD0IIiDwAASAAIA4gByAIcSACIApxciICQRR0IAFBBnZyrXwgD0IgiHwiDjwABCAAIA5CGIg8AAcgACAOQhCIPAAGIAAgDkIIiDwABSAAIBEgByANcSAEIApxciIBQQ50IAJBDHZyrXwgDkIgiHwiDjwACCAAIA5CGIg8AAsgACAOQhCIPAAKIAAgDkIIiDwACSAAIBAgAyAMcSAHIAtxckEIdCABQRJ2cq18IA5CIIh8Ig48AAwgACAOQhiIPAAPIAAgDkIQiDwADiAAIA5CCIg8AA0gBkIANwIwIAZCADcCKCAGQgA3AiAgBkIANwIYIAZCADcCECAGQgA3AgggBkIANwIAIAZBkAFqJAALpwwBB38CQCAARQ0AIABBCGsiAyAAQQRrKAIAIgFBeHEiAGohBQJAIAFBAXENACABQQNxRQ0BIAMgAygCACIBayIDQZgIKAIASQ0BIAAgAWohACADQZwIKAIARwRAIAFB/wFNBEAgAygCCCICIAFBA3YiBEEDdEGwCGpGGiACIAMoAgwiAUYEQEGICEGICCgCAEF+IAR3cTYCAAwDCyACIAE2AgwgASACNgIIDAILIAMoAhghBgJAIAMgAygCDCIBRwRAIAMoAggiAiABNgIMIAEgAjYCCAwBCwJAIANBFGoiAigCACIEDQAgA0EQaiICKAIAIgQNAEEAIQEMAQsDQCACIQcgBCIBQRRqIgIoAgAiBA0AIAFBEGohAiABKAIQIgQNAAsgB0EANgIACyAGRQ0BAkAgAyADKAIcIgJBAnRBuApqIgQoAgBGBEAgBCABNgIAIAENAUGMCEGMCCgCAEF+IAJ3cTYCAAwDCyAGQRBBFCAGKAIQIANGG2ogATYCACABRQ0CCyABIAY2AhggAygCECICBEAgASACNgIQIAIgATYCGAsgAygCFCICRQ0BIAEgAjYCFCACIAE2AhgMAQsgBSgCBCIBQQNxQQNHDQBBkAggADYCACAFIAFBfnE2AgQgAyAAQQFyNgIEIAAgA2ogADYCAA8LIAMgBU8NACAFKAIEIgFBAXFFDQACQCABQQJxRQRAIAVBoAgoAgBGBEBBoAggAzYCAEGUCEGUCCgCACAAaiIANgIAIAMgAEEBcjYCBCADQZwIKAIARw0DQZAIQQA2AgBBnAhBADYCAA8LIAVBnAgoAgBGBEBBnAggAzYCAEGQCEGQCCgCACAAaiIANgIAIAMgAEEBcjYCBCAAIANqIAA2AgAPCyABQXhxIABqIQACQCABQf8BTQRAIAUoAggiAiABQQN2IgRBA3RBsAhqRhogAiAFKAIMIgFGBEBBiAhBiAgoAgBBfiAEd3E2AgAMAgsgAiABNgIMIAEgAjYCCAwBCyAFKAIYIQYCQCAFIAUoAgwiAUcEQCAFKAIIIgJBmAgoAgBJGiACIAE2AgwgASACNgIIDAELAkAgBUEUaiICKAIAIgQNACAFQRBqIgIoAgAiBA0AQQAhAQwBCwNAIAIhByAEIgFBFGoiAigCACIEDQAgAUEQaiECIAEoAhAiBA0ACyAHQQA2AgALIAZFDQACQCAFIAUoAhwiAkECdEG4CmoiBCgCAEYEQCAEIAE2AgAgAQ0BQYwIQYwIKAIAQX4gAndxNgIADAILIAZBEEEUIAYoAhAgBUYbaiABNgIAIAFFDQELIAEgBjYCGCAFKAIQIgIEQCABIAI2AhAgAiABNgIYCyAFKAIUIgJFDQAgASACNgIUIAIgATYCGAsgAyAAQQFyNgIEIAAgA2ogADYCACADQZwIKAIARw0BQZAIIAA2AgAPCyAFIAFBfnE2AgQgAyAAQQFyNgIEIAAgA2ogADYCAAsgAEH/AU0EQCAAQQN2IgFBA3RBsAhqIQACf0GICCgCACICQQEgAXQiAXFFBEBBiAggASACcjYCACAADAELIAAoAggLIQIgACADNgIIIAIgAzYCDCADIAA2AgwgAyACNgIIDwtBHyECIANCADcCECAAQf///wdNBEAgAEEIdiIBIAFBgP4/akEQdkEIcSIBdCICIAJBgOAfakEQdkEEcSICdCIEIARBgIAPakEQdkECcSIEdEEPdiABIAJyIARyayIBQQF0IAAgAUEVanZBAXFyQRxqIQILIAMgAjYCHCACQQJ0QbgKaiEBAkACQAJAQYwIKAIAIgRBASACdCIHcUUEQEGMCCAEIAdyNgIAIAEgAzYCACADIAE2AhgMAQsgAEEAQRkgAkEBdmsgAkEfRht0IQIgASgCACEBA0AgASIEKAIEQXhxIABGDQIgAkEddiEBIAJBAXQhAiAEIAFBBHFqIgdBEGooAgAiAQ0ACyAHIAM2AhAgAyAENgIYCyADIAM2AgwgAyADNgIIDAELIAQoAggiACADNgIMIAQgAzYCCCADQQA2AhggAyAENgIMIAMgADYCCAtBqAhBqAgoAgBBAWsiAEF/IAAbNgIACwsLCQEAQYEICwIGUA==";
-        if (!W2.startsWith(V2)) {
-          var na = W2;
-          W2 = b2.locateFile ? b2.locateFile(na, B2) : B2 + na;
+        var V = "data:application/octet-stream;base64,", W;
+        W = "data:application/octet-stream;base64,AGFzbQEAAAABIAZgAX8Bf2ADf39/AGABfwBgAABgAAF/YAZ/f39/f38AAgcBAWEBYQAAAwsKAAEDAQAAAgQFAgQFAXABAQEFBwEBgAKAgAIGCQF/AUGAjMACCwclCQFiAgABYwADAWQACQFlAAgBZgAHAWcABgFoAAUBaQAKAWoBAAqGTQpPAQJ/QYAIKAIAIgEgAEEDakF8cSICaiEAAkAgAkEAIAAgAU0bDQAgAD8AQRB0SwRAIAAQAEUNAQtBgAggADYCACABDwtBhAhBMDYCAEF/C4wFAg5+Cn8gACgCJCEUIAAoAiAhFSAAKAIcIREgACgCGCESIAAoAhQhEyACQRBPBEAgAC0ATEVBGHQhFyAAKAIEIhZBBWytIQ8gACgCCCIYQQVsrSENIAAoAgwiGUEFbK0hCyAAKAIQIhpBBWytIQkgADUCACEIIBqtIRAgGa0hDiAYrSEMIBatIQoDQCASIAEtAAMiEiABLQAEQQh0ciABLQAFQRB0ciABLQAGIhZBGHRyQQJ2Qf///x9xaq0iAyAOfiABLwAAIAEtAAJBEHRyIBNqIBJBGHRBgICAGHFqrSIEIBB+fCARIAEtAAdBCHQgFnIgAS0ACEEQdHIgAS0ACSIRQRh0ckEEdkH///8fcWqtIgUgDH58IAEtAApBCHQgEXIgAS0AC0EQdHIgAS0ADEEYdHJBBnYgFWqtIgYgCn58IBQgF2ogAS8ADSABLQAPQRB0cmqtIgcgCH58IAMgDH4gBCAOfnwgBSAKfnwgBiAIfnwgByAJfnwgAyAKfiAEIAx+fCAFIAh+fCAGIAl+fCAHIAt+fCADIAh+IAQgCn58IAUgCX58IAYgC358IAcgDX58IAMgCX4gBCAIfnwgBSALfnwgBiANfnwgByAPfnwiA0IaiEL/////D4N8IgRCGohC/////w+DfCIFQhqIQv////8Pg3wiBkIaiEL/////D4N8IgdCGoinQQVsIAOnQf///x9xaiITQRp2IASnQf///x9xaiESIAWnQf///x9xIREgBqdB////H3EhFSAHp0H///8fcSEUIBNB////H3EhEyABQRBqIQEgAkEQayICQQ9LDQALCyAAIBQ2AiQgACAVNgIgIAAgETYCHCAAIBI2AhggACATNgIUCwMAAQu2BAEGfwJAIAAoAjgiBARAIABBPGohBQJAIAJBECAEayIDIAIgA0kbIgZFDQAgBkEDcSEHAkAgBkEBa0EDSQRAQQAhAwwBCyAGQXxxIQhBACEDA0AgBSADIARqaiABIANqLQAAOgAAIAUgA0EBciIEIAAoAjhqaiABIARqLQAAOgAAIAUgA0ECciIEIAAoAjhqaiABIARqLQAAOgAAIAUgA0EDciIEIAAoAjhqaiABIARqLQAAOgAAIANBBGohAyAAKAI4IQQgCEEEayIIDQALCyAHRQ0AA0AgBSADIARqaiABIANqLQAAOgAAIANBAWohAyAAKAI4IQQgB0EBayIHDQALCyAAIAQgBmoiAzYCOCADQRBJDQEgACAFQRAQAiAAQQA2AjggAiAGayECIAEgBmohAQsgAkEQTwRAIAAgASACQXBxIgMQAiACQQ9xIQIgASADaiEBCyACRQ0AIAJBA3EhBCAAQTxqIQVBACEDIAJBAWtBA08EQCACQXxxIQcDQCAFIAAoAjggA2pqIAEgA2otAAA6AAAgBSADQQFyIgYgACgCOGpqIAEgBmotAAA6AAAgBSADQQJyIgYgACgCOGpqIAEgBmotAAA6AAAgBSADQQNyIgYgACgCOGpqIAEgBmotAAA6AAAgA0EEaiEDIAdBBGsiBw0ACwsgBARAA0AgBSAAKAI4IANqaiABIANqLQAAOgAAIANBAWohAyAEQQFrIgQNAAsLIAAgACgCOCACajYCOAsLoS0BDH8jAEEQayIMJAACQAJAAkACQAJAAkACQAJAAkACQAJAAkAgAEH0AU0EQEGICCgCACIFQRAgAEELakF4cSAAQQtJGyIIQQN2IgJ2IgFBA3EEQCABQX9zQQFxIAJqIgNBA3QiAUG4CGooAgAiBEEIaiEAAkAgBCgCCCICIAFBsAhqIgFGBEBBiAggBUF+IAN3cTYCAAwBCyACIAE2AgwgASACNgIICyAEIANBA3QiAUEDcjYCBCABIARqIgEgASgCBEEBcjYCBAwNCyAIQZAIKAIAIgpNDQEgAQRAAkBBAiACdCIAQQAgAGtyIAEgAnRxIgBBACAAa3FBAWsiACAAQQx2QRBxIgJ2IgFBBXZBCHEiACACciABIAB2IgFBAnZBBHEiAHIgASAAdiIBQQF2QQJxIgByIAEgAHYiAUEBdkEBcSIAciABIAB2aiIDQQN0IgBBuAhqKAIAIgQoAggiASAAQbAIaiIARgRAQYgIIAVBfiADd3EiBTYCAAwBCyABIAA2AgwgACABNgIICyAEQQhqIQAgBCAIQQNyNgIEIAQgCGoiAiADQQN0IgEgCGsiA0EBcjYCBCABIARqIAM2AgAgCgRAIApBA3YiAUEDdEGwCGohB0GcCCgCACEEAn8gBUEBIAF0IgFxRQRAQYgIIAEgBXI2AgAgBwwBCyAHKAIICyEBIAcgBDYCCCABIAQ2AgwgBCAHNgIMIAQgATYCCAtBnAggAjYCAEGQCCADNgIADA0LQYwIKAIAIgZFDQEgBkEAIAZrcUEBayIAIABBDHZBEHEiAnYiAUEFdkEIcSIAIAJyIAEgAHYiAUECdkEEcSIAciABIAB2IgFBAXZBAnEiAHIgASAAdiIBQQF2QQFxIgByIAEgAHZqQQJ0QbgKaigCACIBKAIEQXhxIAhrIQMgASECA0ACQCACKAIQIgBFBEAgAigCFCIARQ0BCyAAKAIEQXhxIAhrIgIgAyACIANJIgIbIQMgACABIAIbIQEgACECDAELCyABIAhqIgkgAU0NAiABKAIYIQsgASABKAIMIgRHBEAgASgCCCIAQZgIKAIASRogACAENgIMIAQgADYCCAwMCyABQRRqIgIoAgAiAEUEQCABKAIQIgBFDQQgAUEQaiECCwNAIAIhByAAIgRBFGoiAigCACIADQAgBEEQaiECIAQoAhAiAA0ACyAHQQA2AgAMCwtBfyEIIABBv39LDQAgAEELaiIAQXhxIQhBjAgoAgAiCUUNAEEAIAhrIQMCQAJAAkACf0EAIAhBgAJJDQAaQR8gCEH///8HSw0AGiAAQQh2IgAgAEGA/j9qQRB2QQhxIgJ0IgAgAEGA4B9qQRB2QQRxIgF0IgAgAEGAgA9qQRB2QQJxIgB0QQ92IAEgAnIgAHJrIgBBAXQgCCAAQRVqdkEBcXJBHGoLIgVBAnRBuApqKAIAIgJFBEBBACEADAELQQAhACAIQQBBGSAFQQF2ayAFQR9GG3QhAQNAAkAgAigCBEF4cSAIayIHIANPDQAgAiEEIAciAw0AQQAhAyACIQAMAwsgACACKAIUIgcgByACIAFBHXZBBHFqKAIQIgJGGyAAIAcbIQAgAUEBdCEBIAINAAsLIAAgBHJFBEBBACEEQQIgBXQiAEEAIABrciAJcSIARQ0DIABBACAAa3FBAWsiACAAQQx2QRBxIgJ2IgFBBXZBCHEiACACciABIAB2IgFBAnZBBHEiAHIgASAAdiIBQQF2QQJxIgByIAEgAHYiAUEBdkEBcSIAciABIAB2akECdEG4CmooAgAhAAsgAEUNAQsDQCAAKAIEQXhxIAhrIgEgA0khAiABIAMgAhshAyAAIAQgAhshBCAAKAIQIgEEfyABBSAAKAIUCyIADQALCyAERQ0AIANBkAgoAgAgCGtPDQAgBCAIaiIGIARNDQEgBCgCGCEFIAQgBCgCDCIBRwRAIAQoAggiAEGYCCgCAEkaIAAgATYCDCABIAA2AggMCgsgBEEUaiICKAIAIgBFBEAgBCgCECIARQ0EIARBEGohAgsDQCACIQcgACIBQRRqIgIoAgAiAA0AIAFBEGohAiABKAIQIgANAAsgB0EANgIADAkLIAhBkAgoAgAiAk0EQEGcCCgCACEDAkAgAiAIayIBQRBPBEBBkAggATYCAEGcCCADIAhqIgA2AgAgACABQQFyNgIEIAIgA2ogATYCACADIAhBA3I2AgQMAQtBnAhBADYCAEGQCEEANgIAIAMgAkEDcjYCBCACIANqIgAgACgCBEEBcjYCBAsgA0EIaiEADAsLIAhBlAgoAgAiBkkEQEGUCCAGIAhrIgE2AgBBoAhBoAgoAgAiAiAIaiIANgIAIAAgAUEBcjYCBCACIAhBA3I2AgQgAkEIaiEADAsLQQAhACAIQS9qIgkCf0HgCygCAARAQegLKAIADAELQewLQn83AgBB5AtCgKCAgICABDcCAEHgCyAMQQxqQXBxQdiq1aoFczYCAEH0C0EANgIAQcQLQQA2AgBBgCALIgFqIgVBACABayIHcSICIAhNDQpBwAsoAgAiBARAQbgLKAIAIgMgAmoiASADTQ0LIAEgBEsNCwtBxAstAABBBHENBQJAAkBBoAgoAgAiAwRAQcgLIQADQCADIAAoAgAiAU8EQCABIAAoAgRqIANLDQMLIAAoAggiAA0ACwtBABABIgFBf0YNBiACIQVB5AsoAgAiA0EBayIAIAFxBEAgAiABayAAIAFqQQAgA2txaiEFCyAFIAhNDQYgBUH+////B0sNBkHACygCACIEBEBBuAsoAgAiAyAFaiIAIANNDQcgACAESw0HCyAFEAEiACABRw0BDAgLIAUgBmsgB3EiBUH+////B0sNBSAFEAEiASAAKAIAIAAoAgRqRg0EIAEhAAsCQCAAQX9GDQAgCEEwaiAFTQ0AQegLKAIAIgEgCSAFa2pBACABa3EiAUH+////B0sEQCAAIQEMCAsgARABQX9HBEAgASAFaiEFIAAhAQwIC0EAIAVrEAEaDAULIAAiAUF/Rw0GDAQLAAtBACEEDAcLQQAhAQwFCyABQX9HDQILQcQLQcQLKAIAQQRyNgIACyACQf7///8HSw0BIAIQASEBQQAQASEAIAFBf0YNASAAQX9GDQEgACABTQ0BIAAgAWsiBSAIQShqTQ0BC0G4C0G4CygCACAFaiIANgIAQbwLKAIAIABJBEBBvAsgADYCAAsCQAJAAkBBoAgoAgAiBwRAQcgLIQADQCABIAAoAgAiAyAAKAIEIgJqRg0CIAAoAggiAA0ACwwCC0GYCCgCACIAQQAgACABTRtFBEBBmAggATYCAAtBACEAQcwLIAU2AgBByAsgATYCAEGoCEF/NgIAQawIQeALKAIANgIAQdQLQQA2AgADQCAAQQN0IgNBuAhqIANBsAhqIgI2AgAgA0G8CGogAjYCACAAQQFqIgBBIEcNAAtBlAggBUEoayIDQXggAWtBB3FBACABQQhqQQdxGyIAayICNgIAQaAIIAAgAWoiADYCACAAIAJBAXI2AgQgASADakEoNgIEQaQIQfALKAIANgIADAILIAAtAAxBCHENACADIAdLDQAgASAHTQ0AIAAgAiAFajYCBEGgCCAHQXggB2tBB3FBACAHQQhqQQdxGyIAaiICNgIAQZQIQZQIKAIAIAVqIgEgAGsiADYCACACIABBAXI2AgQgASAHakEoNgIEQaQIQfALKAIANgIADAELQZgIKAIAIAFLBEBBmAggATYCAAsgASAFaiECQcgLIQACQAJAAkACQAJAAkADQCACIAAoAgBHBEAgACgCCCIADQEMAgsLIAAtAAxBCHFFDQELQcgLIQADQCAHIAAoAgAiAk8EQCACIAAoAgRqIgQgB0sNAwsgACgCCCEADAALAAsgACABNgIAIAAgACgCBCAFajYCBCABQXggAWtBB3FBACABQQhqQQdxG2oiCSAIQQNyNgIEIAJBeCACa0EHcUEAIAJBCGpBB3EbaiIFIAggCWoiBmshAiAFIAdGBEBBoAggBjYCAEGUCEGUCCgCACACaiIANgIAIAYgAEEBcjYCBAwDCyAFQZwIKAIARgRAQZwIIAY2AgBBkAhBkAgoAgAgAmoiADYCACAGIABBAXI2AgQgACAGaiAANgIADAMLIAUoAgQiAEEDcUEBRgRAIABBeHEhBwJAIABB/wFNBEAgBSgCCCIDIABBA3YiAEEDdEGwCGpGGiADIAUoAgwiAUYEQEGICEGICCgCAEF+IAB3cTYCAAwCCyADIAE2AgwgASADNgIIDAELIAUoAhghCAJAIAUgBSgCDCIBRwRAIAUoAggiACABNgIMIAEgADYCCAwBCwJAIAVBFGoiACgCACIDDQAgBUEQaiIAKAIAIgMNAEEAIQEMAQsDQCAAIQQgAyIBQRRqIgAoAgAiAw0AIAFBEGohACABKAIQIgMNAAsgBEEANgIACyAIRQ0AAkAgBSAFKAIcIgNBAnRBuApqIgAoAgBGBEAgACABNgIAIAENAUGMCEGMCCgCAEF+IAN3cTYCAAwCCyAIQRBBFCAIKAIQIAVGG2ogATYCACABRQ0BCyABIAg2AhggBSgCECIABEAgASAANgIQIAAgATYCGAsgBSgCFCIARQ0AIAEgADYCFCAAIAE2AhgLIAUgB2ohBSACIAdqIQILIAUgBSgCBEF+cTYCBCAGIAJBAXI2AgQgAiAGaiACNgIAIAJB/wFNBEAgAkEDdiIAQQN0QbAIaiECAn9BiAgoAgAiAUEBIAB0IgBxRQRAQYgIIAAgAXI2AgAgAgwBCyACKAIICyEAIAIgBjYCCCAAIAY2AgwgBiACNgIMIAYgADYCCAwDC0EfIQAgAkH///8HTQRAIAJBCHYiACAAQYD+P2pBEHZBCHEiA3QiACAAQYDgH2pBEHZBBHEiAXQiACAAQYCAD2pBEHZBAnEiAHRBD3YgASADciAAcmsiAEEBdCACIABBFWp2QQFxckEcaiEACyAGIAA2AhwgBkIANwIQIABBAnRBuApqIQQCQEGMCCgCACIDQQEgAHQiAXFFBEBBjAggASADcjYCACAEIAY2AgAgBiAENgIYDAELIAJBAEEZIABBAXZrIABBH0YbdCEAIAQoAgAhAQNAIAEiAygCBEF4cSACRg0DIABBHXYhASAAQQF0IQAgAyABQQRxaiIEKAIQIgENAAsgBCAGNgIQIAYgAzYCGAsgBiAGNgIMIAYgBjYCCAwCC0GUCCAFQShrIgNBeCABa0EHcUEAIAFBCGpBB3EbIgBrIgI2AgBBoAggACABaiIANgIAIAAgAkEBcjYCBCABIANqQSg2AgRBpAhB8AsoAgA2AgAgByAEQScgBGtBB3FBACAEQSdrQQdxG2pBL2siACAAIAdBEGpJGyICQRs2AgQgAkHQCykCADcCECACQcgLKQIANwIIQdALIAJBCGo2AgBBzAsgBTYCAEHICyABNgIAQdQLQQA2AgAgAkEYaiEAA0AgAEEHNgIEIABBCGohASAAQQRqIQAgASAESQ0ACyACIAdGDQMgAiACKAIEQX5xNgIEIAcgAiAHayIEQQFyNgIEIAIgBDYCACAEQf8BTQRAIARBA3YiAEEDdEGwCGohAgJ/QYgIKAIAIgFBASAAdCIAcUUEQEGICCAAIAFyNgIAIAIMAQsgAigCCAshACACIAc2AgggACAHNgIMIAcgAjYCDCAHIAA2AggMBAtBHyEAIAdCADcCECAEQf///wdNBEAgBEEIdiIAIABBgP4/akEQdkEIcSICdCIAIABBgOAfakEQdkEEcSIBdCIAIABBgIAPakEQdkECcSIAdEEPdiABIAJyIAByayIAQQF0IAQgAEEVanZBAXFyQRxqIQALIAcgADYCHCAAQQJ0QbgKaiEDAkBBjAgoAgAiAkEBIAB0IgFxRQRAQYwIIAEgAnI2AgAgAyAHNgIAIAcgAzYCGAwBCyAEQQBBGSAAQQF2ayAAQR9GG3QhACADKAIAIQEDQCABIgIoAgRBeHEgBEYNBCAAQR12IQEgAEEBdCEAIAIgAUEEcWoiAygCECIBDQALIAMgBzYCECAHIAI2AhgLIAcgBzYCDCAHIAc2AggMAwsgAygCCCIAIAY2AgwgAyAGNgIIIAZBADYCGCAGIAM2AgwgBiAANgIICyAJQQhqIQAMBQsgAigCCCIAIAc2AgwgAiAHNgIIIAdBADYCGCAHIAI2AgwgByAANgIIC0GUCCgCACIAIAhNDQBBlAggACAIayIBNgIAQaAIQaAIKAIAIgIgCGoiADYCACAAIAFBAXI2AgQgAiAIQQNyNgIEIAJBCGohAAwDC0GECEEwNgIAQQAhAAwCCwJAIAVFDQACQCAEKAIcIgJBAnRBuApqIgAoAgAgBEYEQCAAIAE2AgAgAQ0BQYwIIAlBfiACd3EiCTYCAAwCCyAFQRBBFCAFKAIQIARGG2ogATYCACABRQ0BCyABIAU2AhggBCgCECIABEAgASAANgIQIAAgATYCGAsgBCgCFCIARQ0AIAEgADYCFCAAIAE2AhgLAkAgA0EPTQRAIAQgAyAIaiIAQQNyNgIEIAAgBGoiACAAKAIEQQFyNgIEDAELIAQgCEEDcjYCBCAGIANBAXI2AgQgAyAGaiADNgIAIANB/wFNBEAgA0EDdiIAQQN0QbAIaiECAn9BiAgoAgAiAUEBIAB0IgBxRQRAQYgIIAAgAXI2AgAgAgwBCyACKAIICyEAIAIgBjYCCCAAIAY2AgwgBiACNgIMIAYgADYCCAwBC0EfIQAgA0H///8HTQRAIANBCHYiACAAQYD+P2pBEHZBCHEiAnQiACAAQYDgH2pBEHZBBHEiAXQiACAAQYCAD2pBEHZBAnEiAHRBD3YgASACciAAcmsiAEEBdCADIABBFWp2QQFxckEcaiEACyAGIAA2AhwgBkIANwIQIABBAnRBuApqIQICQAJAIAlBASAAdCIBcUUEQEGMCCABIAlyNgIAIAIgBjYCACAGIAI2AhgMAQsgA0EAQRkgAEEBdmsgAEEfRht0IQAgAigCACEIA0AgCCIBKAIEQXhxIANGDQIgAEEddiECIABBAXQhACABIAJBBHFqIgIoAhAiCA0ACyACIAY2AhAgBiABNgIYCyAGIAY2AgwgBiAGNgIIDAELIAEoAggiACAGNgIMIAEgBjYCCCAGQQA2AhggBiABNgIMIAYgADYCCAsgBEEIaiEADAELAkAgC0UNAAJAIAEoAhwiAkECdEG4CmoiACgCACABRgRAIAAgBDYCACAEDQFBjAggBkF+IAJ3cTYCAAwCCyALQRBBFCALKAIQIAFGG2ogBDYCACAERQ0BCyAEIAs2AhggASgCECIABEAgBCAANgIQIAAgBDYCGAsgASgCFCIARQ0AIAQgADYCFCAAIAQ2AhgLAkAgA0EPTQRAIAEgAyAIaiIAQQNyNgIEIAAgAWoiACAAKAIEQQFyNgIEDAELIAEgCEEDcjYCBCAJIANBAXI2AgQgAyAJaiADNgIAIAoEQCAKQQN2IgBBA3RBsAhqIQRBnAgoAgAhAgJ/QQEgAHQiACAFcUUEQEGICCAAIAVyNgIAIAQMAQsgBCgCCAshACAEIAI2AgggACACNgIMIAIgBDYCDCACIAA2AggLQZwIIAk2AgBBkAggAzYCAAsgAUEIaiEACyAMQRBqJAAgAAsQACMAIABrQXBxIgAkACAACwYAIAAkAAsEACMAC4AJAgh/BH4jAEGQAWsiBiQAIAYgBS0AA0EYdEGAgIAYcSAFLwAAIAUtAAJBEHRycjYCACAGIAUoAANBAnZBg/7/H3E2AgQgBiAFKAAGQQR2Qf+B/x9xNgIIIAYgBSgACUEGdkH//8AfcTYCDCAFLwANIQggBS0ADyEJIAZCADcCFCAGQgA3AhwgBkEANgIkIAYgCCAJQRB0QYCAPHFyNgIQIAYgBSgAEDYCKCAGIAUoABQ2AiwgBiAFKAAYNgIwIAUoABwhBSAGQQA6AEwgBkEANgI4IAYgBTYCNCAGIAEgAhAEIAQEQCAGIAMgBBAECyAGKAI4IgEEQCAGQTxqIgIgAWpBAToAACABQQFqQQ9NBEAgASAGakE9aiEEAkBBDyABayIDRQ0AIAMgBGoiAUEBa0EAOgAAIARBADoAACADQQNJDQAgAUECa0EAOgAAIARBADoAASABQQNrQQA6AAAgBEEAOgACIANBB0kNACABQQRrQQA6AAAgBEEAOgADIANBCUkNACAEQQAgBGtBA3EiAWoiBEEANgIAIAQgAyABa0F8cSIBaiIDQQRrQQA2AgAgAUEJSQ0AIARBADYCCCAEQQA2AgQgA0EIa0EANgIAIANBDGtBADYCACABQRlJDQAgBEEANgIYIARBADYCFCAEQQA2AhAgBEEANgIMIANBEGtBADYCACADQRRrQQA2AgAgA0EYa0EANgIAIANBHGtBADYCACABIARBBHFBGHIiAWsiA0EgSQ0AIAEgBGohAQNAIAFCADcDGCABQgA3AxAgAUIANwMIIAFCADcDACABQSBqIQEgA0EgayIDQR9LDQALCwsgBkEBOgBMIAYgAkEQEAILIAY1AjQhECAGNQIwIREgBjUCLCEOIAAgBjUCKCAGKAIkIAYoAiAgBigCHCAGKAIYIgNBGnZqIgJBGnZqIgFBGnZqIgtBgICAYHIgAUH///8fcSINIAJB////H3EiCCAGKAIUIAtBGnZBBWxqIgFB////H3EiCUEFaiIFQRp2IANB////H3EgAUEadmoiA2oiAUEadmoiAkEadmoiBEEadmoiDEEfdSIHIANxIAEgDEEfdkEBayIDQf///x9xIgpxciIBQRp0IAUgCnEgByAJcXJyrXwiDzwAACAAIA9CGIg8AAMgACAPQhCIPAACIAAgD0IIiDwAASAAIA4gByAIcSACIApxciICQRR0IAFBBnZyrXwgD0IgiHwiDjwABCAAIA5CGIg8AAcgACAOQhCIPAAGIAAgDkIIiDwABSAAIBEgByANcSAEIApxciIBQQ50IAJBDHZyrXwgDkIgiHwiDjwACCAAIA5CGIg8AAsgACAOQhCIPAAKIAAgDkIIiDwACSAAIBAgAyAMcSAHIAtxckEIdCABQRJ2cq18IA5CIIh8Ig48AAwgACAOQhiIPAAPIAAgDkIQiDwADiAAIA5CCIg8AA0gBkIANwIwIAZCADcCKCAGQgA3AiAgBkIANwIYIAZCADcCECAGQgA3AgggBkIANwIAIAZBkAFqJAALpwwBB38CQCAARQ0AIABBCGsiAyAAQQRrKAIAIgFBeHEiAGohBQJAIAFBAXENACABQQNxRQ0BIAMgAygCACIBayIDQZgIKAIASQ0BIAAgAWohACADQZwIKAIARwRAIAFB/wFNBEAgAygCCCICIAFBA3YiBEEDdEGwCGpGGiACIAMoAgwiAUYEQEGICEGICCgCAEF+IAR3cTYCAAwDCyACIAE2AgwgASACNgIIDAILIAMoAhghBgJAIAMgAygCDCIBRwRAIAMoAggiAiABNgIMIAEgAjYCCAwBCwJAIANBFGoiAigCACIEDQAgA0EQaiICKAIAIgQNAEEAIQEMAQsDQCACIQcgBCIBQRRqIgIoAgAiBA0AIAFBEGohAiABKAIQIgQNAAsgB0EANgIACyAGRQ0BAkAgAyADKAIcIgJBAnRBuApqIgQoAgBGBEAgBCABNgIAIAENAUGMCEGMCCgCAEF+IAJ3cTYCAAwDCyAGQRBBFCAGKAIQIANGG2ogATYCACABRQ0CCyABIAY2AhggAygCECICBEAgASACNgIQIAIgATYCGAsgAygCFCICRQ0BIAEgAjYCFCACIAE2AhgMAQsgBSgCBCIBQQNxQQNHDQBBkAggADYCACAFIAFBfnE2AgQgAyAAQQFyNgIEIAAgA2ogADYCAA8LIAMgBU8NACAFKAIEIgFBAXFFDQACQCABQQJxRQRAIAVBoAgoAgBGBEBBoAggAzYCAEGUCEGUCCgCACAAaiIANgIAIAMgAEEBcjYCBCADQZwIKAIARw0DQZAIQQA2AgBBnAhBADYCAA8LIAVBnAgoAgBGBEBBnAggAzYCAEGQCEGQCCgCACAAaiIANgIAIAMgAEEBcjYCBCAAIANqIAA2AgAPCyABQXhxIABqIQACQCABQf8BTQRAIAUoAggiAiABQQN2IgRBA3RBsAhqRhogAiAFKAIMIgFGBEBBiAhBiAgoAgBBfiAEd3E2AgAMAgsgAiABNgIMIAEgAjYCCAwBCyAFKAIYIQYCQCAFIAUoAgwiAUcEQCAFKAIIIgJBmAgoAgBJGiACIAE2AgwgASACNgIIDAELAkAgBUEUaiICKAIAIgQNACAFQRBqIgIoAgAiBA0AQQAhAQwBCwNAIAIhByAEIgFBFGoiAigCACIEDQAgAUEQaiECIAEoAhAiBA0ACyAHQQA2AgALIAZFDQACQCAFIAUoAhwiAkECdEG4CmoiBCgCAEYEQCAEIAE2AgAgAQ0BQYwIQYwIKAIAQX4gAndxNgIADAILIAZBEEEUIAYoAhAgBUYbaiABNgIAIAFFDQELIAEgBjYCGCAFKAIQIgIEQCABIAI2AhAgAiABNgIYCyAFKAIUIgJFDQAgASACNgIUIAIgATYCGAsgAyAAQQFyNgIEIAAgA2ogADYCACADQZwIKAIARw0BQZAIIAA2AgAPCyAFIAFBfnE2AgQgAyAAQQFyNgIEIAAgA2ogADYCAAsgAEH/AU0EQCAAQQN2IgFBA3RBsAhqIQACf0GICCgCACICQQEgAXQiAXFFBEBBiAggASACcjYCACAADAELIAAoAggLIQIgACADNgIIIAIgAzYCDCADIAA2AgwgAyACNgIIDwtBHyECIANCADcCECAAQf///wdNBEAgAEEIdiIBIAFBgP4/akEQdkEIcSIBdCICIAJBgOAfakEQdkEEcSICdCIEIARBgIAPakEQdkECcSIEdEEPdiABIAJyIARyayIBQQF0IAAgAUEVanZBAXFyQRxqIQILIAMgAjYCHCACQQJ0QbgKaiEBAkACQAJAQYwIKAIAIgRBASACdCIHcUUEQEGMCCAEIAdyNgIAIAEgAzYCACADIAE2AhgMAQsgAEEAQRkgAkEBdmsgAkEfRht0IQIgASgCACEBA0AgASIEKAIEQXhxIABGDQIgAkEddiEBIAJBAXQhAiAEIAFBBHFqIgdBEGooAgAiAQ0ACyAHIAM2AhAgAyAENgIYCyADIAM2AgwgAyADNgIIDAELIAQoAggiACADNgIMIAQgAzYCCCADQQA2AhggAyAENgIMIAMgADYCCAtBqAhBqAgoAgBBAWsiAEF/IAAbNgIACwsLCQEAQYEICwIGUA==";
+        if (!W.startsWith(V)) {
+          var na = W;
+          W = b.locateFile ? b.locateFile(na, B) : B + na;
         }
         function pa() {
-          var a = W2;
+          var a = W;
           try {
-            if (a == W2 && J2) return new Uint8Array(J2);
-            var c = H2(a);
+            if (a == W && J) return new Uint8Array(J);
+            var c = H(a);
             if (c) return c;
             if (E) return E(a);
             throw "both async and sync fetching of the wasm failed";
           } catch (d) {
-            K2(d);
+            K(d);
           }
         }
         function qa() {
-          if (!J2 && (x2 || y)) {
-            if ("function" === typeof fetch && !W2.startsWith("file://")) return fetch(W2, { credentials: "same-origin" }).then(function(a) {
-              if (!a.ok) throw "failed to load wasm binary file at '" + W2 + "'";
+          if (!J && (x2 || y)) {
+            if ("function" === typeof fetch && !W.startsWith("file://")) return fetch(W, { credentials: "same-origin" }).then(function(a) {
+              if (!a.ok) throw "failed to load wasm binary file at '" + W + "'";
               return a.arrayBuffer();
             }).catch(function() {
               return pa();
             });
             if (D) return new Promise(function(a, c) {
-              D(W2, function(d) {
+              D(W, function(d) {
                 a(new Uint8Array(d));
               }, c);
             });
@@ -24167,13 +24167,13 @@ var require_poly1305 = __commonJS({
             return pa();
           });
         }
-        function X2(a) {
+        function X(a) {
           for (; 0 < a.length; ) {
             var c = a.shift();
-            if ("function" == typeof c) c(b2);
+            if ("function" == typeof c) c(b);
             else {
               var d = c.m;
-              "number" === typeof d ? void 0 === c.l ? R2.get(d)() : R2.get(d)(c.l) : d(void 0 === c.l ? null : c.l);
+              "number" === typeof d ? void 0 === c.l ? R.get(d)() : R.get(d)(c.l) : d(void 0 === c.l ? null : c.l);
             }
           }
         }
@@ -24182,36 +24182,36 @@ var require_poly1305 = __commonJS({
           a = a.replace(/[^A-Za-z0-9\+\/=]/g, "");
           do {
             var e2 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".indexOf(a.charAt(d++));
-            var f4 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".indexOf(a.charAt(d++));
+            var f3 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".indexOf(a.charAt(d++));
             var l = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".indexOf(a.charAt(d++));
-            var A3 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".indexOf(a.charAt(d++));
-            e2 = e2 << 2 | f4 >> 4;
-            f4 = (f4 & 15) << 4 | l >> 2;
-            var t2 = (l & 3) << 6 | A3;
+            var A2 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".indexOf(a.charAt(d++));
+            e2 = e2 << 2 | f3 >> 4;
+            f3 = (f3 & 15) << 4 | l >> 2;
+            var t2 = (l & 3) << 6 | A2;
             c += String.fromCharCode(e2);
-            64 !== l && (c += String.fromCharCode(f4));
-            64 !== A3 && (c += String.fromCharCode(t2));
+            64 !== l && (c += String.fromCharCode(f3));
+            64 !== A2 && (c += String.fromCharCode(t2));
           } while (d < a.length);
           return c;
         };
-        function H2(a) {
-          if (a.startsWith(V2)) {
-            a = a.slice(V2.length);
-            if ("boolean" === typeof z2 && z2) {
+        function H(a) {
+          if (a.startsWith(V)) {
+            a = a.slice(V.length);
+            if ("boolean" === typeof z && z) {
               var c = Buffer.from(a, "base64");
               c = new Uint8Array(c.buffer, c.byteOffset, c.byteLength);
             } else try {
               var d = ra(a), e2 = new Uint8Array(d.length);
               for (a = 0; a < d.length; ++a) e2[a] = d.charCodeAt(a);
               c = e2;
-            } catch (f4) {
+            } catch (f3) {
               throw Error("Converting base64 string to bytes failed.");
             }
             return c;
           }
         }
         var sa = { a: function(a) {
-          var c = P2.length;
+          var c = P.length;
           a >>>= 0;
           if (2147483648 < a) return false;
           for (var d = 1; 4 >= d; d *= 2) {
@@ -24221,122 +24221,122 @@ var require_poly1305 = __commonJS({
             0 < e2 % 65536 && (e2 += 65536 - e2 % 65536);
             a: {
               try {
-                L2.grow(Math.min(2147483648, e2) - ha.byteLength + 65535 >>> 16);
+                L.grow(Math.min(2147483648, e2) - ha.byteLength + 65535 >>> 16);
                 ia();
-                var f4 = 1;
+                var f3 = 1;
                 break a;
               } catch (l) {
               }
-              f4 = void 0;
+              f3 = void 0;
             }
-            if (f4) return true;
+            if (f3) return true;
           }
           return false;
         } };
         (function() {
-          function a(f4) {
-            b2.asm = f4.exports;
-            L2 = b2.asm.b;
+          function a(f3) {
+            b.asm = f3.exports;
+            L = b.asm.b;
             ia();
-            R2 = b2.asm.j;
-            ka.unshift(b2.asm.c);
-            S3--;
-            b2.monitorRunDependencies && b2.monitorRunDependencies(S3);
-            0 == S3 && (null !== T && (clearInterval(T), T = null), U2 && (f4 = U2, U2 = null, f4()));
+            R = b.asm.j;
+            ka.unshift(b.asm.c);
+            S2--;
+            b.monitorRunDependencies && b.monitorRunDependencies(S2);
+            0 == S2 && (null !== T && (clearInterval(T), T = null), U && (f3 = U, U = null, f3()));
           }
-          function c(f4) {
-            a(f4.instance);
+          function c(f3) {
+            a(f3.instance);
           }
-          function d(f4) {
+          function d(f3) {
             return qa().then(function(l) {
               return WebAssembly.instantiate(l, e2);
-            }).then(f4, function(l) {
-              I2("failed to asynchronously prepare wasm: " + l);
-              K2(l);
+            }).then(f3, function(l) {
+              I("failed to asynchronously prepare wasm: " + l);
+              K(l);
             });
           }
           var e2 = { a: sa };
-          S3++;
-          b2.monitorRunDependencies && b2.monitorRunDependencies(S3);
-          if (b2.instantiateWasm) try {
-            return b2.instantiateWasm(
+          S2++;
+          b.monitorRunDependencies && b.monitorRunDependencies(S2);
+          if (b.instantiateWasm) try {
+            return b.instantiateWasm(
               e2,
               a
             );
-          } catch (f4) {
-            return I2("Module.instantiateWasm callback failed with error: " + f4), false;
+          } catch (f3) {
+            return I("Module.instantiateWasm callback failed with error: " + f3), false;
           }
           (function() {
-            return J2 || "function" !== typeof WebAssembly.instantiateStreaming || W2.startsWith(V2) || W2.startsWith("file://") || "function" !== typeof fetch ? d(c) : fetch(W2, { credentials: "same-origin" }).then(function(f4) {
-              return WebAssembly.instantiateStreaming(f4, e2).then(c, function(l) {
-                I2("wasm streaming compile failed: " + l);
-                I2("falling back to ArrayBuffer instantiation");
+            return J || "function" !== typeof WebAssembly.instantiateStreaming || W.startsWith(V) || W.startsWith("file://") || "function" !== typeof fetch ? d(c) : fetch(W, { credentials: "same-origin" }).then(function(f3) {
+              return WebAssembly.instantiateStreaming(f3, e2).then(c, function(l) {
+                I("wasm streaming compile failed: " + l);
+                I("falling back to ArrayBuffer instantiation");
                 return d(c);
               });
             });
           })().catch(r2);
           return {};
         })();
-        b2.___wasm_call_ctors = function() {
-          return (b2.___wasm_call_ctors = b2.asm.c).apply(null, arguments);
+        b.___wasm_call_ctors = function() {
+          return (b.___wasm_call_ctors = b.asm.c).apply(null, arguments);
         };
-        b2._poly1305_auth = function() {
-          return (b2._poly1305_auth = b2.asm.d).apply(null, arguments);
+        b._poly1305_auth = function() {
+          return (b._poly1305_auth = b.asm.d).apply(null, arguments);
         };
-        var da = b2.stackSave = function() {
-          return (da = b2.stackSave = b2.asm.e).apply(null, arguments);
-        }, fa = b2.stackRestore = function() {
-          return (fa = b2.stackRestore = b2.asm.f).apply(null, arguments);
-        }, O2 = b2.stackAlloc = function() {
-          return (O2 = b2.stackAlloc = b2.asm.g).apply(null, arguments);
+        var da = b.stackSave = function() {
+          return (da = b.stackSave = b.asm.e).apply(null, arguments);
+        }, fa = b.stackRestore = function() {
+          return (fa = b.stackRestore = b.asm.f).apply(null, arguments);
+        }, O = b.stackAlloc = function() {
+          return (O = b.stackAlloc = b.asm.g).apply(null, arguments);
         };
-        b2._malloc = function() {
-          return (b2._malloc = b2.asm.h).apply(null, arguments);
+        b._malloc = function() {
+          return (b._malloc = b.asm.h).apply(null, arguments);
         };
-        b2._free = function() {
-          return (b2._free = b2.asm.i).apply(null, arguments);
+        b._free = function() {
+          return (b._free = b.asm.i).apply(null, arguments);
         };
-        b2.cwrap = function(a, c, d, e2) {
+        b.cwrap = function(a, c, d, e2) {
           d = d || [];
-          var f4 = d.every(function(l) {
+          var f3 = d.every(function(l) {
             return "number" === l;
           });
-          return "string" !== c && f4 && !e2 ? N2(a) : function() {
+          return "string" !== c && f3 && !e2 ? N(a) : function() {
             return ca(a, c, d, arguments);
           };
         };
-        var Y2;
-        U2 = function ta() {
-          Y2 || Z3();
-          Y2 || (U2 = ta);
+        var Y;
+        U = function ta() {
+          Y || Z2();
+          Y || (U = ta);
         };
-        function Z3() {
+        function Z2() {
           function a() {
-            if (!Y2 && (Y2 = true, b2.calledRun = true, !M2)) {
-              X2(ka);
-              q2(b2);
-              if (b2.onRuntimeInitialized) b2.onRuntimeInitialized();
-              if (b2.postRun) for ("function" == typeof b2.postRun && (b2.postRun = [b2.postRun]); b2.postRun.length; ) {
-                var c = b2.postRun.shift();
+            if (!Y && (Y = true, b.calledRun = true, !M)) {
+              X(ka);
+              q(b);
+              if (b.onRuntimeInitialized) b.onRuntimeInitialized();
+              if (b.postRun) for ("function" == typeof b.postRun && (b.postRun = [b.postRun]); b.postRun.length; ) {
+                var c = b.postRun.shift();
                 la.unshift(c);
               }
-              X2(la);
+              X(la);
             }
           }
-          if (!(0 < S3)) {
-            if (b2.preRun) for ("function" == typeof b2.preRun && (b2.preRun = [b2.preRun]); b2.preRun.length; ) ma();
-            X2(ja);
-            0 < S3 || (b2.setStatus ? (b2.setStatus("Running..."), setTimeout(function() {
+          if (!(0 < S2)) {
+            if (b.preRun) for ("function" == typeof b.preRun && (b.preRun = [b.preRun]); b.preRun.length; ) ma();
+            X(ja);
+            0 < S2 || (b.setStatus ? (b.setStatus("Running..."), setTimeout(function() {
               setTimeout(function() {
-                b2.setStatus("");
+                b.setStatus("");
               }, 1);
               a();
             }, 1)) : a());
           }
         }
-        b2.run = Z3;
-        if (b2.preInit) for ("function" == typeof b2.preInit && (b2.preInit = [b2.preInit]); 0 < b2.preInit.length; ) b2.preInit.pop()();
-        Z3();
+        b.run = Z2;
+        if (b.preInit) for ("function" == typeof b.preInit && (b.preInit = [b.preInit]); 0 < b.preInit.length; ) b.preInit.pop()();
+        Z2();
         return createPoly13052.ready;
       });
     })();
@@ -24356,7 +24356,7 @@ var require_crypto = __commonJS({
   "node_modules/ssh2/lib/protocol/crypto.js"(exports, module) {
     "use strict";
     var {
-      createCipheriv: createCipheriv2,
+      createCipheriv,
       createDecipheriv,
       createHmac: createHmac2,
       randomFillSync,
@@ -24520,11 +24520,11 @@ var require_crypto = __commonJS({
           return;
         POLY1305_OUT_COMPUTE[0] = 0;
         writeUInt32BE(POLY1305_OUT_COMPUTE, this.outSeqno, 12);
-        const polyKey = createCipheriv2("chacha20", this._encKeyMain, POLY1305_OUT_COMPUTE).update(POLY1305_ZEROS);
-        const pktLenEnc = createCipheriv2("chacha20", this._encKeyPktLen, POLY1305_OUT_COMPUTE).update(packet.slice(0, 4));
+        const polyKey = createCipheriv("chacha20", this._encKeyMain, POLY1305_OUT_COMPUTE).update(POLY1305_ZEROS);
+        const pktLenEnc = createCipheriv("chacha20", this._encKeyPktLen, POLY1305_OUT_COMPUTE).update(packet.slice(0, 4));
         this._onWrite(pktLenEnc);
         POLY1305_OUT_COMPUTE[0] = 1;
-        const payloadEnc = createCipheriv2("chacha20", this._encKeyMain, POLY1305_OUT_COMPUTE).update(packet.slice(4));
+        const payloadEnc = createCipheriv("chacha20", this._encKeyMain, POLY1305_OUT_COMPUTE).update(packet.slice(4));
         this._onWrite(payloadEnc);
         poly1305_auth(
           POLY1305_RESULT_MALLOC,
@@ -24610,7 +24610,7 @@ var require_crypto = __commonJS({
       encrypt(packet) {
         if (this._dead)
           return;
-        const cipher = createCipheriv2(this._encSSLName, this._encKey, this._encIV);
+        const cipher = createCipheriv(this._encSSLName, this._encKey, this._encIV);
         cipher.setAutoPadding(false);
         const lenData = packet.slice(0, 4);
         cipher.setAAD(lenData);
@@ -24671,7 +24671,7 @@ var require_crypto = __commonJS({
         this.outSeqno = enc.seqno;
         this._onWrite = enc.onWrite;
         this._encBlockLen = enc.cipherInfo.blockLen;
-        this._cipherInstance = createCipheriv2(
+        this._cipherInstance = createCipheriv(
           enc.cipherInfo.sslName,
           enc.cipherKey,
           enc.cipherIV
@@ -24805,26 +24805,26 @@ var require_crypto = __commonJS({
       }
       free() {
       }
-      decrypt(data, p2, dataLen) {
-        while (p2 < dataLen) {
+      decrypt(data, p, dataLen) {
+        while (p < dataLen) {
           if (this._lenBytes < 4) {
-            let nb = Math.min(4 - this._lenBytes, dataLen - p2);
+            let nb = Math.min(4 - this._lenBytes, dataLen - p);
             this._lenBytes += nb;
             while (nb--)
-              this._len = (this._len << 8) + data[p2++];
+              this._len = (this._len << 8) + data[p++];
             if (this._lenBytes < 4)
               return;
             if (this._len > MAX_PACKET_SIZE || this._len < 8 || (4 + this._len & 7) !== 0) {
               throw new Error("Bad packet length");
             }
-            if (p2 >= dataLen)
+            if (p >= dataLen)
               return;
           }
           if (this._packetPos < this._len) {
-            const nb = Math.min(this._len - this._packetPos, dataLen - p2);
+            const nb = Math.min(this._len - this._packetPos, dataLen - p);
             let chunk;
-            if (p2 !== 0 || nb !== dataLen)
-              chunk = new Uint8Array(data.buffer, data.byteOffset + p2, nb);
+            if (p !== 0 || nb !== dataLen)
+              chunk = new Uint8Array(data.buffer, data.byteOffset + p, nb);
             else
               chunk = data;
             if (nb === this._len) {
@@ -24834,7 +24834,7 @@ var require_crypto = __commonJS({
                 this._packet = Buffer.allocUnsafe(this._len);
               this._packet.set(chunk, this._packetPos);
             }
-            p2 += nb;
+            p += nb;
             this._packetPos += nb;
             if (this._packetPos < this._len)
               return;
@@ -24852,7 +24852,7 @@ var require_crypto = __commonJS({
           {
             const ret = this._onPayload(payload);
             if (ret !== void 0)
-              return ret === false ? p2 : ret;
+              return ret === false ? p : ret;
           }
         }
       }
@@ -24875,12 +24875,12 @@ var require_crypto = __commonJS({
       }
       free() {
       }
-      decrypt(data, p2, dataLen) {
-        while (p2 < dataLen) {
+      decrypt(data, p, dataLen) {
+        while (p < dataLen) {
           if (this._lenPos < 4) {
-            let nb = Math.min(4 - this._lenPos, dataLen - p2);
+            let nb = Math.min(4 - this._lenPos, dataLen - p);
             while (nb--)
-              this._lenBuf[this._lenPos++] = data[p2++];
+              this._lenBuf[this._lenPos++] = data[p++];
             if (this._lenPos < 4)
               return;
             POLY1305_OUT_COMPUTE[0] = 0;
@@ -24892,12 +24892,12 @@ var require_crypto = __commonJS({
             }
           }
           if (this._pktLen < this._len) {
-            if (p2 >= dataLen)
+            if (p >= dataLen)
               return;
-            const nb = Math.min(this._len - this._pktLen, dataLen - p2);
+            const nb = Math.min(this._len - this._pktLen, dataLen - p);
             let encrypted;
-            if (p2 !== 0 || nb !== dataLen)
-              encrypted = new Uint8Array(data.buffer, data.byteOffset + p2, nb);
+            if (p !== 0 || nb !== dataLen)
+              encrypted = new Uint8Array(data.buffer, data.byteOffset + p, nb);
             else
               encrypted = data;
             if (nb === this._len) {
@@ -24907,29 +24907,29 @@ var require_crypto = __commonJS({
                 this._packet = Buffer.allocUnsafe(this._len);
               this._packet.set(encrypted, this._pktLen);
             }
-            p2 += nb;
+            p += nb;
             this._pktLen += nb;
-            if (this._pktLen < this._len || p2 >= dataLen)
+            if (this._pktLen < this._len || p >= dataLen)
               return;
           }
           {
-            const nb = Math.min(16 - this._macPos, dataLen - p2);
-            if (p2 !== 0 || nb !== dataLen) {
+            const nb = Math.min(16 - this._macPos, dataLen - p);
+            if (p !== 0 || nb !== dataLen) {
               this._mac.set(
-                new Uint8Array(data.buffer, data.byteOffset + p2, nb),
+                new Uint8Array(data.buffer, data.byteOffset + p, nb),
                 this._macPos
               );
             } else {
               this._mac.set(data, this._macPos);
             }
-            p2 += nb;
+            p += nb;
             this._macPos += nb;
             if (this._macPos < 16)
               return;
           }
           POLY1305_OUT_COMPUTE[0] = 0;
           writeUInt32BE(POLY1305_OUT_COMPUTE, this.inSeqno, 12);
-          const polyKey = createCipheriv2("chacha20", this._decKeyMain, POLY1305_OUT_COMPUTE).update(POLY1305_ZEROS);
+          const polyKey = createCipheriv("chacha20", this._decKeyMain, POLY1305_OUT_COMPUTE).update(POLY1305_ZEROS);
           poly1305_auth(
             POLY1305_RESULT_MALLOC,
             this._lenBuf,
@@ -24964,7 +24964,7 @@ var require_crypto = __commonJS({
           {
             const ret = this._onPayload(payload);
             if (ret !== void 0)
-              return ret === false ? p2 : ret;
+              return ret === false ? p : ret;
           }
         }
       }
@@ -24986,26 +24986,26 @@ var require_crypto = __commonJS({
       free() {
         this._instance.free();
       }
-      decrypt(data, p2, dataLen) {
-        while (p2 < dataLen) {
+      decrypt(data, p, dataLen) {
+        while (p < dataLen) {
           if (this._lenPos < 4) {
-            let nb = Math.min(4 - this._lenPos, dataLen - p2);
+            let nb = Math.min(4 - this._lenPos, dataLen - p);
             while (nb--)
-              this._lenBuf[this._lenPos++] = data[p2++];
+              this._lenBuf[this._lenPos++] = data[p++];
             if (this._lenPos < 4)
               return;
             this._len = this._instance.decryptLen(this._lenBuf, this.inSeqno);
             if (this._len > MAX_PACKET_SIZE || this._len < 8 || (this._len & 7) !== 0) {
               throw new Error("Bad packet length");
             }
-            if (p2 >= dataLen)
+            if (p >= dataLen)
               return;
           }
           if (this._pktLen < this._len) {
-            const nb = Math.min(this._len - this._pktLen, dataLen - p2);
+            const nb = Math.min(this._len - this._pktLen, dataLen - p);
             let encrypted;
-            if (p2 !== 0 || nb !== dataLen)
-              encrypted = new Uint8Array(data.buffer, data.byteOffset + p2, nb);
+            if (p !== 0 || nb !== dataLen)
+              encrypted = new Uint8Array(data.buffer, data.byteOffset + p, nb);
             else
               encrypted = data;
             if (nb === this._len) {
@@ -25015,22 +25015,22 @@ var require_crypto = __commonJS({
                 this._packet = Buffer.allocUnsafe(this._len);
               this._packet.set(encrypted, this._pktLen);
             }
-            p2 += nb;
+            p += nb;
             this._pktLen += nb;
-            if (this._pktLen < this._len || p2 >= dataLen)
+            if (this._pktLen < this._len || p >= dataLen)
               return;
           }
           {
-            const nb = Math.min(16 - this._macPos, dataLen - p2);
-            if (p2 !== 0 || nb !== dataLen) {
+            const nb = Math.min(16 - this._macPos, dataLen - p);
+            if (p !== 0 || nb !== dataLen) {
               this._mac.set(
-                new Uint8Array(data.buffer, data.byteOffset + p2, nb),
+                new Uint8Array(data.buffer, data.byteOffset + p, nb),
                 this._macPos
               );
             } else {
               this._mac.set(data, this._macPos);
             }
-            p2 += nb;
+            p += nb;
             this._macPos += nb;
             if (this._macPos < 16)
               return;
@@ -25050,7 +25050,7 @@ var require_crypto = __commonJS({
           {
             const ret = this._onPayload(payload);
             if (ret !== void 0)
-              return ret === false ? p2 : ret;
+              return ret === false ? p : ret;
           }
         }
       }
@@ -25074,13 +25074,13 @@ var require_crypto = __commonJS({
       }
       free() {
       }
-      decrypt(data, p2, dataLen) {
-        while (p2 < dataLen) {
+      decrypt(data, p, dataLen) {
+        while (p < dataLen) {
           if (this._lenBytes < 4) {
-            let nb = Math.min(4 - this._lenBytes, dataLen - p2);
+            let nb = Math.min(4 - this._lenBytes, dataLen - p);
             this._lenBytes += nb;
             while (nb--)
-              this._len = (this._len << 8) + data[p2++];
+              this._len = (this._len << 8) + data[p++];
             if (this._lenBytes < 4)
               return;
             if (this._len + 20 > MAX_PACKET_SIZE || this._len < 16 || (this._len & 15) !== 0) {
@@ -25095,13 +25095,13 @@ var require_crypto = __commonJS({
             this._decipherInstance.setAAD(intToBytes(this._len));
           }
           if (this._pktLen < this._len) {
-            if (p2 >= dataLen)
+            if (p >= dataLen)
               return;
-            const nb = Math.min(this._len - this._pktLen, dataLen - p2);
+            const nb = Math.min(this._len - this._pktLen, dataLen - p);
             let decrypted;
-            if (p2 !== 0 || nb !== dataLen) {
+            if (p !== 0 || nb !== dataLen) {
               decrypted = this._decipherInstance.update(
-                new Uint8Array(data.buffer, data.byteOffset + p2, nb)
+                new Uint8Array(data.buffer, data.byteOffset + p, nb)
               );
             } else {
               decrypted = this._decipherInstance.update(data);
@@ -25116,22 +25116,22 @@ var require_crypto = __commonJS({
               }
               this._packetPos += decrypted.length;
             }
-            p2 += nb;
+            p += nb;
             this._pktLen += nb;
-            if (this._pktLen < this._len || p2 >= dataLen)
+            if (this._pktLen < this._len || p >= dataLen)
               return;
           }
           {
-            const nb = Math.min(16 - this._tagPos, dataLen - p2);
-            if (p2 !== 0 || nb !== dataLen) {
+            const nb = Math.min(16 - this._tagPos, dataLen - p);
+            if (p !== 0 || nb !== dataLen) {
               this._tag.set(
-                new Uint8Array(data.buffer, data.byteOffset + p2, nb),
+                new Uint8Array(data.buffer, data.byteOffset + p, nb),
                 this._tagPos
               );
             } else {
               this._tag.set(data, this._tagPos);
             }
-            p2 += nb;
+            p += nb;
             this._tagPos += nb;
             if (this._tagPos < 16)
               return;
@@ -25162,7 +25162,7 @@ var require_crypto = __commonJS({
           {
             const ret = this._onPayload(payload);
             if (ret !== void 0)
-              return ret === false ? p2 : ret;
+              return ret === false ? p : ret;
           }
         }
       }
@@ -25186,13 +25186,13 @@ var require_crypto = __commonJS({
       }
       free() {
       }
-      decrypt(data, p2, dataLen) {
-        while (p2 < dataLen) {
+      decrypt(data, p, dataLen) {
+        while (p < dataLen) {
           if (this._lenBytes < 4) {
-            let nb = Math.min(4 - this._lenBytes, dataLen - p2);
+            let nb = Math.min(4 - this._lenBytes, dataLen - p);
             this._lenBytes += nb;
             while (nb--)
-              this._len = (this._len << 8) + data[p2++];
+              this._len = (this._len << 8) + data[p++];
             if (this._lenBytes < 4)
               return;
             if (this._len + 20 > MAX_PACKET_SIZE || this._len < 16 || (this._len & 15) !== 0) {
@@ -25200,12 +25200,12 @@ var require_crypto = __commonJS({
             }
           }
           if (this._pktLen < this._len) {
-            if (p2 >= dataLen)
+            if (p >= dataLen)
               return;
-            const nb = Math.min(this._len - this._pktLen, dataLen - p2);
+            const nb = Math.min(this._len - this._pktLen, dataLen - p);
             let encrypted;
-            if (p2 !== 0 || nb !== dataLen)
-              encrypted = new Uint8Array(data.buffer, data.byteOffset + p2, nb);
+            if (p !== 0 || nb !== dataLen)
+              encrypted = new Uint8Array(data.buffer, data.byteOffset + p, nb);
             else
               encrypted = data;
             if (nb === this._len) {
@@ -25215,22 +25215,22 @@ var require_crypto = __commonJS({
                 this._packet = Buffer.allocUnsafe(this._len);
               this._packet.set(encrypted, this._pktLen);
             }
-            p2 += nb;
+            p += nb;
             this._pktLen += nb;
-            if (this._pktLen < this._len || p2 >= dataLen)
+            if (this._pktLen < this._len || p >= dataLen)
               return;
           }
           {
-            const nb = Math.min(16 - this._tagPos, dataLen - p2);
-            if (p2 !== 0 || nb !== dataLen) {
+            const nb = Math.min(16 - this._tagPos, dataLen - p);
+            if (p !== 0 || nb !== dataLen) {
               this._tag.set(
-                new Uint8Array(data.buffer, data.byteOffset + p2, nb),
+                new Uint8Array(data.buffer, data.byteOffset + p, nb),
                 this._tagPos
               );
             } else {
               this._tag.set(data, this._tagPos);
             }
-            p2 += nb;
+            p += nb;
             this._tagPos += nb;
             if (this._tagPos < 16)
               return;
@@ -25250,7 +25250,7 @@ var require_crypto = __commonJS({
           {
             const ret = this._onPayload(payload);
             if (ret !== void 0)
-              return ret === false ? p2 : ret;
+              return ret === false ? p : ret;
           }
         }
       }
@@ -25294,19 +25294,19 @@ var require_crypto = __commonJS({
       }
       free() {
       }
-      decrypt(data, p2, dataLen) {
-        while (p2 < dataLen) {
+      decrypt(data, p, dataLen) {
+        while (p < dataLen) {
           if (this._blockPos < this._block.length) {
-            const nb = Math.min(this._block.length - this._blockPos, dataLen - p2);
-            if (p2 !== 0 || nb !== dataLen || nb < data.length) {
+            const nb = Math.min(this._block.length - this._blockPos, dataLen - p);
+            if (p !== 0 || nb !== dataLen || nb < data.length) {
               this._block.set(
-                new Uint8Array(data.buffer, data.byteOffset + p2, nb),
+                new Uint8Array(data.buffer, data.byteOffset + p, nb),
                 this._blockPos
               );
             } else {
               this._block.set(data, this._blockPos);
             }
-            p2 += nb;
+            p += nb;
             this._blockPos += nb;
             if (this._blockPos < this._block.length)
               return;
@@ -25345,14 +25345,14 @@ var require_crypto = __commonJS({
                 0
               );
             }
-            if (p2 >= dataLen)
+            if (p >= dataLen)
               return;
           }
           if (this._pktLen < this._len) {
-            const nb = Math.min(this._len - this._pktLen, dataLen - p2);
+            const nb = Math.min(this._len - this._pktLen, dataLen - p);
             let encrypted;
-            if (p2 !== 0 || nb !== dataLen)
-              encrypted = new Uint8Array(data.buffer, data.byteOffset + p2, nb);
+            if (p !== 0 || nb !== dataLen)
+              encrypted = new Uint8Array(data.buffer, data.byteOffset + p, nb);
             else
               encrypted = data;
             if (this._macETM)
@@ -25368,22 +25368,22 @@ var require_crypto = __commonJS({
               }
               this._packetPos += decrypted.length;
             }
-            p2 += nb;
+            p += nb;
             this._pktLen += nb;
-            if (this._pktLen < this._len || p2 >= dataLen)
+            if (this._pktLen < this._len || p >= dataLen)
               return;
           }
           {
-            const nb = Math.min(this._macActualLen - this._macPos, dataLen - p2);
-            if (p2 !== 0 || nb !== dataLen) {
+            const nb = Math.min(this._macActualLen - this._macPos, dataLen - p);
+            if (p !== 0 || nb !== dataLen) {
               this._mac.set(
-                new Uint8Array(data.buffer, data.byteOffset + p2, nb),
+                new Uint8Array(data.buffer, data.byteOffset + p, nb),
                 this._macPos
               );
             } else {
               this._mac.set(data, this._macPos);
             }
-            p2 += nb;
+            p += nb;
             this._macPos += nb;
             if (this._macPos < this._macActualLen)
               return;
@@ -25416,7 +25416,7 @@ var require_crypto = __commonJS({
           {
             const ret = this._onPayload(payload);
             if (ret !== void 0)
-              return ret === false ? p2 : ret;
+              return ret === false ? p : ret;
           }
         }
       }
@@ -25450,19 +25450,19 @@ var require_crypto = __commonJS({
       free() {
         this._instance.free();
       }
-      decrypt(data, p2, dataLen) {
-        while (p2 < dataLen) {
+      decrypt(data, p, dataLen) {
+        while (p < dataLen) {
           if (this._blockPos < this._block.length) {
-            const nb = Math.min(this._block.length - this._blockPos, dataLen - p2);
-            if (p2 !== 0 || nb !== dataLen || nb < data.length) {
+            const nb = Math.min(this._block.length - this._blockPos, dataLen - p);
+            if (p !== 0 || nb !== dataLen || nb < data.length) {
               this._block.set(
-                new Uint8Array(data.buffer, data.byteOffset + p2, nb),
+                new Uint8Array(data.buffer, data.byteOffset + p, nb),
                 this._blockPos
               );
             } else {
               this._block.set(data, this._blockPos);
             }
-            p2 += nb;
+            p += nb;
             this._blockPos += nb;
             if (this._blockPos < this._block.length)
               return;
@@ -25491,14 +25491,14 @@ var require_crypto = __commonJS({
                 );
               }
             }
-            if (p2 >= dataLen)
+            if (p >= dataLen)
               return;
           }
           if (this._pktLen < this._len) {
-            const nb = Math.min(this._len - this._pktLen, dataLen - p2);
+            const nb = Math.min(this._len - this._pktLen, dataLen - p);
             let encrypted;
-            if (p2 !== 0 || nb !== dataLen)
-              encrypted = new Uint8Array(data.buffer, data.byteOffset + p2, nb);
+            if (p !== 0 || nb !== dataLen)
+              encrypted = new Uint8Array(data.buffer, data.byteOffset + p, nb);
             else
               encrypted = data;
             if (nb === this._len) {
@@ -25508,22 +25508,22 @@ var require_crypto = __commonJS({
                 this._packet = Buffer.allocUnsafe(this._len);
               this._packet.set(encrypted, this._pktLen);
             }
-            p2 += nb;
+            p += nb;
             this._pktLen += nb;
-            if (this._pktLen < this._len || p2 >= dataLen)
+            if (this._pktLen < this._len || p >= dataLen)
               return;
           }
           {
-            const nb = Math.min(this._macActualLen - this._macPos, dataLen - p2);
-            if (p2 !== 0 || nb !== dataLen) {
+            const nb = Math.min(this._macActualLen - this._macPos, dataLen - p);
+            if (p !== 0 || nb !== dataLen) {
               this._mac.set(
-                new Uint8Array(data.buffer, data.byteOffset + p2, nb),
+                new Uint8Array(data.buffer, data.byteOffset + p, nb),
                 this._macPos
               );
             } else {
               this._mac.set(data, this._macPos);
             }
-            p2 += nb;
+            p += nb;
             this._macPos += nb;
             if (this._macPos < this._macActualLen)
               return;
@@ -25549,7 +25549,7 @@ var require_crypto = __commonJS({
           {
             const ret = this._onPayload(payload);
             if (ret !== void 0)
-              return ret === false ? p2 : ret;
+              return ret === false ? p : ret;
           }
         }
       }
@@ -25567,12 +25567,12 @@ var require_crypto = __commonJS({
         return ret;
       };
     })();
-    function timingSafeEquals(a, b2) {
-      if (a.length !== b2.length) {
+    function timingSafeEquals(a, b) {
+      if (a.length !== b.length) {
         timingSafeEqual2(a, a);
         return false;
       }
-      return timingSafeEqual2(a, b2);
+      return timingSafeEqual2(a, b);
     }
     function createCipher(config) {
       if (typeof config !== "object" || config === null)
@@ -25682,7 +25682,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash8,
+      createHash: createHash7,
       createHmac: createHmac2,
       createSign,
       createVerify,
@@ -25776,15 +25776,15 @@ ${formatted}-----END ${type2} KEY-----`;
       return publicKey;
     }
     var genOpenSSLRSAPriv = /* @__PURE__ */ (() => {
-      function genRSAASN1Buf(n, e2, d, p2, q2, dmp1, dmq1, iqmp) {
+      function genRSAASN1Buf(n, e2, d, p, q, dmp1, dmq1, iqmp) {
         const asnWriter = new Ber.Writer();
         asnWriter.startSequence();
         asnWriter.writeInt(0, Ber.Integer);
         asnWriter.writeBuffer(n, Ber.Integer);
         asnWriter.writeBuffer(e2, Ber.Integer);
         asnWriter.writeBuffer(d, Ber.Integer);
-        asnWriter.writeBuffer(p2, Ber.Integer);
-        asnWriter.writeBuffer(q2, Ber.Integer);
+        asnWriter.writeBuffer(p, Ber.Integer);
+        asnWriter.writeBuffer(q, Ber.Integer);
         asnWriter.writeBuffer(dmp1, Ber.Integer);
         asnWriter.writeBuffer(dmq1, Ber.Integer);
         asnWriter.writeBuffer(iqmp, Ber.Integer);
@@ -25794,8 +25794,8 @@ ${formatted}-----END ${type2} KEY-----`;
       function bigIntFromBuffer(buf) {
         return BigInt(`0x${buf.hexSlice(0, buf.length)}`);
       }
-      function bigIntToBuffer(bn2) {
-        let hex = bn2.toString(16);
+      function bigIntToBuffer(bn) {
+        let hex = bn.toString(16);
         if ((hex.length & 1) !== 0) {
           hex = `0${hex}`;
         } else {
@@ -25806,25 +25806,25 @@ ${formatted}-----END ${type2} KEY-----`;
         }
         return Buffer.from(hex, "hex");
       }
-      return function genOpenSSLRSAPriv2(n, e2, d, iqmp, p2, q2) {
+      return function genOpenSSLRSAPriv2(n, e2, d, iqmp, p, q) {
         const bn_d = bigIntFromBuffer(d);
-        const dmp1 = bigIntToBuffer(bn_d % (bigIntFromBuffer(p2) - 1n));
-        const dmq1 = bigIntToBuffer(bn_d % (bigIntFromBuffer(q2) - 1n));
+        const dmp1 = bigIntToBuffer(bn_d % (bigIntFromBuffer(p) - 1n));
+        const dmq1 = bigIntToBuffer(bn_d % (bigIntFromBuffer(q) - 1n));
         return makePEM(
           "RSA PRIVATE",
-          genRSAASN1Buf(n, e2, d, p2, q2, dmp1, dmq1, iqmp)
+          genRSAASN1Buf(n, e2, d, p, q, dmp1, dmq1, iqmp)
         );
       };
     })();
-    function genOpenSSLDSAPub(p2, q2, g2, y) {
+    function genOpenSSLDSAPub(p, q, g, y) {
       const asnWriter = new Ber.Writer();
       asnWriter.startSequence();
       asnWriter.startSequence();
       asnWriter.writeOID("1.2.840.10040.4.1");
       asnWriter.startSequence();
-      asnWriter.writeBuffer(p2, Ber.Integer);
-      asnWriter.writeBuffer(q2, Ber.Integer);
-      asnWriter.writeBuffer(g2, Ber.Integer);
+      asnWriter.writeBuffer(p, Ber.Integer);
+      asnWriter.writeBuffer(q, Ber.Integer);
+      asnWriter.writeBuffer(g, Ber.Integer);
       asnWriter.endSequence();
       asnWriter.endSequence();
       asnWriter.startSequence(Ber.BitString);
@@ -25834,30 +25834,30 @@ ${formatted}-----END ${type2} KEY-----`;
       asnWriter.endSequence();
       return makePEM("PUBLIC", asnWriter.buffer);
     }
-    function genOpenSSHDSAPub(p2, q2, g2, y) {
+    function genOpenSSHDSAPub(p, q, g, y) {
       const publicKey = Buffer.allocUnsafe(
-        4 + 7 + 4 + p2.length + 4 + q2.length + 4 + g2.length + 4 + y.length
+        4 + 7 + 4 + p.length + 4 + q.length + 4 + g.length + 4 + y.length
       );
       writeUInt32BE(publicKey, 7, 0);
       publicKey.utf8Write("ssh-dss", 4, 7);
       let i2 = 4 + 7;
-      writeUInt32BE(publicKey, p2.length, i2);
-      publicKey.set(p2, i2 += 4);
-      writeUInt32BE(publicKey, q2.length, i2 += p2.length);
-      publicKey.set(q2, i2 += 4);
-      writeUInt32BE(publicKey, g2.length, i2 += q2.length);
-      publicKey.set(g2, i2 += 4);
-      writeUInt32BE(publicKey, y.length, i2 += g2.length);
+      writeUInt32BE(publicKey, p.length, i2);
+      publicKey.set(p, i2 += 4);
+      writeUInt32BE(publicKey, q.length, i2 += p.length);
+      publicKey.set(q, i2 += 4);
+      writeUInt32BE(publicKey, g.length, i2 += q.length);
+      publicKey.set(g, i2 += 4);
+      writeUInt32BE(publicKey, y.length, i2 += g.length);
       publicKey.set(y, i2 + 4);
       return publicKey;
     }
-    function genOpenSSLDSAPriv(p2, q2, g2, y, x2) {
+    function genOpenSSLDSAPriv(p, q, g, y, x2) {
       const asnWriter = new Ber.Writer();
       asnWriter.startSequence();
       asnWriter.writeInt(0, Ber.Integer);
-      asnWriter.writeBuffer(p2, Ber.Integer);
-      asnWriter.writeBuffer(q2, Ber.Integer);
-      asnWriter.writeBuffer(g2, Ber.Integer);
+      asnWriter.writeBuffer(p, Ber.Integer);
+      asnWriter.writeBuffer(q, Ber.Integer);
+      asnWriter.writeBuffer(g, Ber.Integer);
       asnWriter.writeBuffer(y, Ber.Integer);
       asnWriter.writeBuffer(x2, Ber.Integer);
       asnWriter.endSequence();
@@ -25899,7 +25899,7 @@ ${formatted}-----END ${type2} KEY-----`;
       asnWriter.endSequence();
       return makePEM("PRIVATE", asnWriter.buffer);
     }
-    function genOpenSSLECDSAPub(oid, Q2) {
+    function genOpenSSLECDSAPub(oid, Q) {
       const asnWriter = new Ber.Writer();
       asnWriter.startSequence();
       asnWriter.startSequence();
@@ -25908,14 +25908,14 @@ ${formatted}-----END ${type2} KEY-----`;
       asnWriter.endSequence();
       asnWriter.startSequence(Ber.BitString);
       asnWriter.writeByte(0);
-      asnWriter._ensure(Q2.length);
-      asnWriter._buf.set(Q2, asnWriter._offset);
-      asnWriter._offset += Q2.length;
+      asnWriter._ensure(Q.length);
+      asnWriter._buf.set(Q, asnWriter._offset);
+      asnWriter._offset += Q.length;
       asnWriter.endSequence();
       asnWriter.endSequence();
       return makePEM("PUBLIC", asnWriter.buffer);
     }
-    function genOpenSSHECDSAPub(oid, Q2) {
+    function genOpenSSHECDSAPub(oid, Q) {
       let curveName;
       switch (oid) {
         case "1.2.840.10045.3.1.7":
@@ -25930,13 +25930,13 @@ ${formatted}-----END ${type2} KEY-----`;
         default:
           return;
       }
-      const publicKey = Buffer.allocUnsafe(4 + 19 + 4 + 8 + 4 + Q2.length);
+      const publicKey = Buffer.allocUnsafe(4 + 19 + 4 + 8 + 4 + Q.length);
       writeUInt32BE(publicKey, 19, 0);
       publicKey.utf8Write(`ecdsa-sha2-${curveName}`, 4, 19);
       writeUInt32BE(publicKey, 8, 23);
       publicKey.utf8Write(curveName, 27, 8);
-      writeUInt32BE(publicKey, Q2.length, 35);
-      publicKey.set(Q2, 39);
+      writeUInt32BE(publicKey, Q.length, 35);
+      publicKey.set(Q, 39);
       return publicKey;
     }
     function genOpenSSLECDSAPriv(oid, pub, priv) {
@@ -26093,27 +26093,27 @@ ${formatted}-----END ${type2} KEY-----`;
               const iqmp = readString(data, data._pos);
               if (iqmp === void 0)
                 return new Error("Malformed OpenSSH private key");
-              const p2 = readString(data, data._pos);
-              if (p2 === void 0)
+              const p = readString(data, data._pos);
+              if (p === void 0)
                 return new Error("Malformed OpenSSH private key");
-              const q2 = readString(data, data._pos);
-              if (q2 === void 0)
+              const q = readString(data, data._pos);
+              if (q === void 0)
                 return new Error("Malformed OpenSSH private key");
               pubPEM = genOpenSSLRSAPub(n, e2);
               pubSSH = genOpenSSHRSAPub(n, e2);
-              privPEM = genOpenSSLRSAPriv(n, e2, d, iqmp, p2, q2);
+              privPEM = genOpenSSLRSAPriv(n, e2, d, iqmp, p, q);
               algo = "sha1";
               break;
             }
             case "ssh-dss": {
-              const p2 = readString(data, data._pos);
-              if (p2 === void 0)
+              const p = readString(data, data._pos);
+              if (p === void 0)
                 return new Error("Malformed OpenSSH private key");
-              const q2 = readString(data, data._pos);
-              if (q2 === void 0)
+              const q = readString(data, data._pos);
+              if (q === void 0)
                 return new Error("Malformed OpenSSH private key");
-              const g2 = readString(data, data._pos);
-              if (g2 === void 0)
+              const g = readString(data, data._pos);
+              if (g === void 0)
                 return new Error("Malformed OpenSSH private key");
               const y = readString(data, data._pos);
               if (y === void 0)
@@ -26121,9 +26121,9 @@ ${formatted}-----END ${type2} KEY-----`;
               const x2 = readString(data, data._pos);
               if (x2 === void 0)
                 return new Error("Malformed OpenSSH private key");
-              pubPEM = genOpenSSLDSAPub(p2, q2, g2, y);
-              pubSSH = genOpenSSHDSAPub(p2, q2, g2, y);
-              privPEM = genOpenSSLDSAPriv(p2, q2, g2, y, x2);
+              pubPEM = genOpenSSLDSAPub(p, q, g, y);
+              pubSSH = genOpenSSHDSAPub(p, q, g, y);
+              privPEM = genOpenSSLDSAPriv(p, q, g, y, x2);
               algo = "sha1";
               break;
             }
@@ -26197,11 +26197,11 @@ ${formatted}-----END ${type2} KEY-----`;
       };
       const regexp = /^-----BEGIN OPENSSH PRIVATE KEY-----(?:\r\n|\n)([\s\S]+)(?:\r\n|\n)-----END OPENSSH PRIVATE KEY-----$/;
       OpenSSH_Private.parse = (str, passphrase) => {
-        const m3 = regexp.exec(str);
-        if (m3 === null)
+        const m2 = regexp.exec(str);
+        if (m2 === null)
           return null;
         let ret;
-        const data = Buffer.from(m3[1], "base64");
+        const data = Buffer.from(m2[1], "base64");
         if (data.length < 31)
           return new Error("Malformed OpenSSH private key");
         const magic = data.utf8Slice(0, 15);
@@ -26333,11 +26333,11 @@ ${formatted}-----END ${type2} KEY-----`;
     {
       const regexp = /^-----BEGIN (RSA|DSA|EC) PRIVATE KEY-----(?:\r\n|\n)((?:[^:]+:\s*[\S].*(?:\r\n|\n))*)([\s\S]+)(?:\r\n|\n)-----END (RSA|DSA|EC) PRIVATE KEY-----$/;
       OpenSSH_Old_Private.parse = (str, passphrase) => {
-        const m3 = regexp.exec(str);
-        if (m3 === null)
+        const m2 = regexp.exec(str);
+        if (m2 === null)
           return null;
-        let privBlob = Buffer.from(m3[3], "base64");
-        let headers = m3[2];
+        let privBlob = Buffer.from(m2[3], "base64");
+        let headers = m2[2];
         let decrypted = false;
         if (headers !== void 0) {
           headers = headers.split(/\r\n|\n/g);
@@ -26370,11 +26370,11 @@ ${formatted}-----END ${type2} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash8("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash7("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash8("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash7("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -26402,7 +26402,7 @@ ${formatted}-----END ${type2} KEY-----`;
         let errMsg = "Malformed OpenSSH private key";
         if (decrypted)
           errMsg += ". Bad passphrase?";
-        switch (m3[1]) {
+        switch (m2[1]) {
           case "RSA":
             type2 = "ssh-rsa";
             privPEM = makePEM("RSA PRIVATE", privBlob);
@@ -26430,20 +26430,20 @@ ${formatted}-----END ${type2} KEY-----`;
               reader = new Ber.Reader(privBlob);
               reader.readSequence();
               reader.readInt();
-              const p2 = reader.readString(Ber.Integer, true);
-              if (p2 === null)
+              const p = reader.readString(Ber.Integer, true);
+              if (p === null)
                 return new Error(errMsg);
-              const q2 = reader.readString(Ber.Integer, true);
-              if (q2 === null)
+              const q = reader.readString(Ber.Integer, true);
+              if (q === null)
                 return new Error(errMsg);
-              const g2 = reader.readString(Ber.Integer, true);
-              if (g2 === null)
+              const g = reader.readString(Ber.Integer, true);
+              if (g === null)
                 return new Error(errMsg);
               const y = reader.readString(Ber.Integer, true);
               if (y === null)
                 return new Error(errMsg);
-              pubPEM = genOpenSSLDSAPub(p2, q2, g2, y);
-              pubSSH = genOpenSSHDSAPub(p2, q2, g2, y);
+              pubPEM = genOpenSSLDSAPub(p, q, g, y);
+              pubSSH = genOpenSSHDSAPub(p, q, g, y);
             } catch {
               return new Error(errMsg);
             }
@@ -26525,22 +26525,22 @@ ${formatted}-----END ${type2} KEY-----`;
       const PPK_PP2 = Buffer.from([0, 0, 0, 1]);
       const regexp = /^PuTTY-User-Key-File-2: (ssh-(?:rsa|dss))\r?\nEncryption: (aes256-cbc|none)\r?\nComment: ([^\r\n]*)\r?\nPublic-Lines: \d+\r?\n([\s\S]+?)\r?\nPrivate-Lines: \d+\r?\n([\s\S]+?)\r?\nPrivate-MAC: ([^\r\n]+)/;
       PPK_Private.parse = (str, passphrase) => {
-        const m3 = regexp.exec(str);
-        if (m3 === null)
+        const m2 = regexp.exec(str);
+        if (m2 === null)
           return null;
-        const cipherName = m3[2];
+        const cipherName = m2[2];
         const encrypted = cipherName !== "none";
         if (encrypted && !passphrase) {
           return new Error(
             "Encrypted PPK private key detected, but no passphrase given"
           );
         }
-        let privBlob = Buffer.from(m3[5], "base64");
+        let privBlob = Buffer.from(m2[5], "base64");
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash8("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash8("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash7("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash7("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -26555,32 +26555,32 @@ ${formatted}-----END ${type2} KEY-----`;
             return ex;
           }
         }
-        const type2 = m3[1];
-        const comment = m3[3];
-        const pubBlob = Buffer.from(m3[4], "base64");
-        const mac = m3[6];
+        const type2 = m2[1];
+        const comment = m2[3];
+        const pubBlob = Buffer.from(m2[4], "base64");
+        const mac = m2[6];
         const typeLen = type2.length;
         const cipherNameLen = cipherName.length;
         const commentLen = Buffer.byteLength(comment);
         const pubLen = pubBlob.length;
         const privLen = privBlob.length;
         const macData = Buffer.allocUnsafe(4 + typeLen + 4 + cipherNameLen + 4 + commentLen + 4 + pubLen + 4 + privLen);
-        let p2 = 0;
-        writeUInt32BE(macData, typeLen, p2);
-        macData.utf8Write(type2, p2 += 4, typeLen);
-        writeUInt32BE(macData, cipherNameLen, p2 += typeLen);
-        macData.utf8Write(cipherName, p2 += 4, cipherNameLen);
-        writeUInt32BE(macData, commentLen, p2 += cipherNameLen);
-        macData.utf8Write(comment, p2 += 4, commentLen);
-        writeUInt32BE(macData, pubLen, p2 += commentLen);
-        macData.set(pubBlob, p2 += 4);
-        writeUInt32BE(macData, privLen, p2 += pubLen);
-        macData.set(privBlob, p2 + 4);
+        let p = 0;
+        writeUInt32BE(macData, typeLen, p);
+        macData.utf8Write(type2, p += 4, typeLen);
+        writeUInt32BE(macData, cipherNameLen, p += typeLen);
+        macData.utf8Write(cipherName, p += 4, cipherNameLen);
+        writeUInt32BE(macData, commentLen, p += cipherNameLen);
+        macData.utf8Write(comment, p += 4, commentLen);
+        writeUInt32BE(macData, pubLen, p += commentLen);
+        macData.set(pubBlob, p += 4);
+        writeUInt32BE(macData, privLen, p += pubLen);
+        macData.set(privBlob, p + 4);
         if (!passphrase)
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac2(
           "sha1",
-          createHash8("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash7("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac) {
           if (encrypted) {
@@ -26606,29 +26606,29 @@ ${formatted}-----END ${type2} KEY-----`;
             const d = readString(privBlob, 0);
             if (d === void 0)
               return new Error("Malformed PPK private key");
-            const p3 = readString(privBlob, privBlob._pos);
-            if (p3 === void 0)
+            const p2 = readString(privBlob, privBlob._pos);
+            if (p2 === void 0)
               return new Error("Malformed PPK private key");
-            const q2 = readString(privBlob, privBlob._pos);
-            if (q2 === void 0)
+            const q = readString(privBlob, privBlob._pos);
+            if (q === void 0)
               return new Error("Malformed PPK private key");
             const iqmp = readString(privBlob, privBlob._pos);
             if (iqmp === void 0)
               return new Error("Malformed PPK private key");
             pubPEM = genOpenSSLRSAPub(n, e2);
             pubSSH = genOpenSSHRSAPub(n, e2);
-            privPEM = genOpenSSLRSAPriv(n, e2, d, iqmp, p3, q2);
+            privPEM = genOpenSSLRSAPriv(n, e2, d, iqmp, p2, q);
             break;
           }
           case "ssh-dss": {
-            const p3 = readString(pubBlob, pubBlob._pos);
-            if (p3 === void 0)
+            const p2 = readString(pubBlob, pubBlob._pos);
+            if (p2 === void 0)
               return new Error("Malformed PPK public key");
-            const q2 = readString(pubBlob, pubBlob._pos);
-            if (q2 === void 0)
+            const q = readString(pubBlob, pubBlob._pos);
+            if (q === void 0)
               return new Error("Malformed PPK public key");
-            const g2 = readString(pubBlob, pubBlob._pos);
-            if (g2 === void 0)
+            const g = readString(pubBlob, pubBlob._pos);
+            if (g === void 0)
               return new Error("Malformed PPK public key");
             const y = readString(pubBlob, pubBlob._pos);
             if (y === void 0)
@@ -26636,9 +26636,9 @@ ${formatted}-----END ${type2} KEY-----`;
             const x2 = readString(privBlob, 0);
             if (x2 === void 0)
               return new Error("Malformed PPK private key");
-            pubPEM = genOpenSSLDSAPub(p3, q2, g2, y);
-            pubSSH = genOpenSSHDSAPub(p3, q2, g2, y);
-            privPEM = genOpenSSLDSAPriv(p3, q2, g2, y, x2);
+            pubPEM = genOpenSSLDSAPub(p2, q, g, y);
+            pubSSH = genOpenSSHDSAPub(p2, q, g, y);
+            privPEM = genOpenSSLDSAPriv(p2, q, g, y, x2);
             break;
           }
         }
@@ -26670,13 +26670,13 @@ ${formatted}-----END ${type2} KEY-----`;
       else
         regexp = /^(((?:ssh-(?:rsa|dss))|ecdsa-sha2-nistp(?:256|384|521))(?:-cert-v0[01]@openssh.com)?) ([A-Z0-9a-z/+=]+)(?:$|\s+([\S].*)?)$/;
       OpenSSH_Public.parse = (str) => {
-        const m3 = regexp.exec(str);
-        if (m3 === null)
+        const m2 = regexp.exec(str);
+        if (m2 === null)
           return null;
-        const fullType = m3[1];
-        const baseType = m3[2];
-        const data = Buffer.from(m3[3], "base64");
-        const comment = m3[4] || "";
+        const fullType = m2[1];
+        const baseType = m2[2];
+        const data = Buffer.from(m2[3], "base64");
+        const comment = m2[4] || "";
         const type2 = readString(data, data._pos, true);
         if (type2 === void 0 || type2.indexOf(baseType) !== 0)
           return new Error("Malformed OpenSSH public key");
@@ -26699,15 +26699,15 @@ ${formatted}-----END ${type2} KEY-----`;
       const RE_HEADER = /^([\x21-\x39\x3B-\x7E]{1,64}): ((?:[^\\]*\\\r?\n)*[^\r\n]+)\r?\n/gm;
       const RE_HEADER_ENDS = /\\\r?\n/g;
       RFC4716_Public.parse = (str) => {
-        let m3 = regexp.exec(str);
-        if (m3 === null)
+        let m2 = regexp.exec(str);
+        if (m2 === null)
           return null;
-        const body = m3[1];
+        const body = m2[1];
         let dataStart = 0;
         let comment = "";
-        while (m3 = RE_HEADER.exec(body)) {
-          const headerName = m3[1];
-          const headerValue = m3[2].replace(RE_HEADER_ENDS, "");
+        while (m2 = RE_HEADER.exec(body)) {
+          const headerName = m2[1];
+          const headerValue = m2[2].replace(RE_HEADER_ENDS, "");
           if (headerValue.length > 1024) {
             RE_HEADER.lastIndex = 0;
             return new Error("Malformed RFC4716 public key");
@@ -26742,20 +26742,20 @@ ${formatted}-----END ${type2} KEY-----`;
             break;
           }
           case "ssh-dss": {
-            const p2 = readString(data, data._pos);
-            if (p2 === void 0)
+            const p = readString(data, data._pos);
+            if (p === void 0)
               return new Error("Malformed RFC4716 public key");
-            const q2 = readString(data, data._pos);
-            if (q2 === void 0)
+            const q = readString(data, data._pos);
+            if (q === void 0)
               return new Error("Malformed RFC4716 public key");
-            const g2 = readString(data, data._pos);
-            if (g2 === void 0)
+            const g = readString(data, data._pos);
+            if (g === void 0)
               return new Error("Malformed RFC4716 public key");
             const y = readString(data, data._pos);
             if (y === void 0)
               return new Error("Malformed RFC4716 public key");
-            pubPEM = genOpenSSLDSAPub(p2, q2, g2, y);
-            pubSSH = genOpenSSHDSAPub(p2, q2, g2, y);
+            pubPEM = genOpenSSLDSAPub(p, q, g, y);
+            pubSSH = genOpenSSHDSAPub(p, q, g, y);
             break;
           }
           default:
@@ -26785,20 +26785,20 @@ ${formatted}-----END ${type2} KEY-----`;
           break;
         }
         case "ssh-dss": {
-          const p2 = readString(data, data._pos || 0);
-          if (p2 === void 0)
+          const p = readString(data, data._pos || 0);
+          if (p === void 0)
             return new Error("Malformed OpenSSH public key");
-          const q2 = readString(data, data._pos);
-          if (q2 === void 0)
+          const q = readString(data, data._pos);
+          if (q === void 0)
             return new Error("Malformed OpenSSH public key");
-          const g2 = readString(data, data._pos);
-          if (g2 === void 0)
+          const g = readString(data, data._pos);
+          if (g === void 0)
             return new Error("Malformed OpenSSH public key");
           const y = readString(data, data._pos);
           if (y === void 0)
             return new Error("Malformed OpenSSH public key");
-          pubPEM = genOpenSSLDSAPub(p2, q2, g2, y);
-          pubSSH = genOpenSSHDSAPub(p2, q2, g2, y);
+          pubPEM = genOpenSSLDSAPub(p, q, g, y);
+          pubSSH = genOpenSSHDSAPub(p, q, g, y);
           algo = "sha1";
           break;
         }
@@ -27154,8 +27154,8 @@ var require_agent2 = __commonJS({
               });
               return;
             }
-            const m3 = RE_CYGWIN_SOCK.exec(data.toString("ascii"));
-            if (!m3)
+            const m2 = RE_CYGWIN_SOCK.exec(data.toString("ascii"));
+            if (!m2)
               return cb(new Error("Malformed cygwin unix socket file"));
             let state;
             let bc = 0;
@@ -27163,11 +27163,11 @@ var require_agent2 = __commonJS({
             const inBuf = [];
             let sock;
             let credsBuf = Buffer.alloc(12);
-            const port = parseInt(m3[1], 10);
-            const secret = m3[2].replace(/-/g, "");
+            const port = parseInt(m2[1], 10);
+            const secret = m2[2].replace(/-/g, "");
             const secretBuf = Buffer.allocUnsafe(16);
-            for (let i2 = 0, j2 = 0; j2 < 32; ++i2, j2 += 2)
-              secretBuf[i2] = parseInt(secret.substring(j2, j2 + 2), 16);
+            for (let i2 = 0, j = 0; j < 32; ++i2, j += 2)
+              secretBuf[i2] = parseInt(secret.substring(j, j + 2), 16);
             for (let i2 = 0; i2 < 16; i2 += 4)
               writeUInt32LE(secretBuf, readUInt32BE(secretBuf, i2), i2);
             tryConnect();
@@ -27342,16 +27342,16 @@ var require_agent2 = __commonJS({
             this[SYM_BUFFER] = concat2(this[SYM_BUFFER], data);
           let buffer = this[SYM_BUFFER];
           let bufferLen = buffer.length;
-          let p2 = 0;
-          while (p2 < bufferLen) {
+          let p = 0;
+          while (p < bufferLen) {
             if (bufferLen < 5)
               break;
             if (this[SYM_MSGLEN] === -1)
-              this[SYM_MSGLEN] = readUInt32BE(buffer, p2);
+              this[SYM_MSGLEN] = readUInt32BE(buffer, p);
             if (bufferLen < 4 + this[SYM_MSGLEN])
               break;
-            const msgType = buffer[p2 += 4];
-            ++p2;
+            const msgType = buffer[p += 4];
+            ++p;
             if (this[SYM_MODE] === ROLE_CLIENT) {
               if (this[SYM_REQS].length === 0)
                 return cb(new Error("Received unexpected message from server"));
@@ -27363,7 +27363,7 @@ var require_agent2 = __commonJS({
                 case SSH_AGENT_IDENTITIES_ANSWER: {
                   if (req.type !== SSH_AGENTC_REQUEST_IDENTITIES)
                     return cb(new Error("Agent responded with wrong message type"));
-                  binaryParser.init(buffer, p2);
+                  binaryParser.init(buffer, p);
                   const numKeys = binaryParser.readUInt32BE();
                   if (numKeys === void 0) {
                     binaryParser.clear();
@@ -27387,7 +27387,7 @@ var require_agent2 = __commonJS({
                     pubKey.comment = pubKey.comment || comment;
                     keys.push(pubKey);
                   }
-                  p2 = binaryParser.pos();
+                  p = binaryParser.pos();
                   binaryParser.clear();
                   req.cb(null, keys);
                   break;
@@ -27395,9 +27395,9 @@ var require_agent2 = __commonJS({
                 case SSH_AGENT_SIGN_RESPONSE: {
                   if (req.type !== SSH_AGENTC_SIGN_REQUEST)
                     return cb(new Error("Agent responded with wrong message type"));
-                  binaryParser.init(buffer, p2);
+                  binaryParser.init(buffer, p);
                   let signature = binaryParser.readString();
-                  p2 = binaryParser.pos();
+                  p = binaryParser.pos();
                   binaryParser.clear();
                   if (signature === void 0)
                     return cb(new Error("Malformed agent response"));
@@ -27424,11 +27424,11 @@ var require_agent2 = __commonJS({
                   break;
                 }
                 case SSH_AGENTC_SIGN_REQUEST: {
-                  binaryParser.init(buffer, p2);
+                  binaryParser.init(buffer, p);
                   let pubKey = binaryParser.readString();
                   const data2 = binaryParser.readString();
                   const flagsVal = binaryParser.readUInt32BE();
-                  p2 = binaryParser.pos();
+                  p = binaryParser.pos();
                   binaryParser.clear();
                   if (flagsVal === void 0) {
                     const req2 = new AgentInboundRequest(msgType);
@@ -27469,13 +27469,13 @@ var require_agent2 = __commonJS({
               }
             }
             this[SYM_MSGLEN] = -1;
-            if (p2 === bufferLen) {
+            if (p === bufferLen) {
               this[SYM_BUFFER] = null;
               break;
             } else {
-              this[SYM_BUFFER] = buffer = buffer.slice(p2);
+              this[SYM_BUFFER] = buffer = buffer.slice(p);
               bufferLen = buffer.length;
-              p2 = 0;
+              p = 0;
             }
           }
           cb();
@@ -27516,15 +27516,15 @@ var require_agent2 = __commonJS({
           const type2 = SSH_AGENTC_SIGN_REQUEST;
           const keyLen = pubKey.length;
           const dataLen = data.length;
-          let p2 = 0;
+          let p = 0;
           const buf = Buffer.allocUnsafe(4 + 1 + 4 + keyLen + 4 + dataLen + 4);
-          writeUInt32BE(buf, buf.length - 4, p2);
-          buf[p2 += 4] = type2;
-          writeUInt32BE(buf, keyLen, ++p2);
-          pubKey.copy(buf, p2 += 4);
-          writeUInt32BE(buf, dataLen, p2 += keyLen);
-          data.copy(buf, p2 += 4);
-          writeUInt32BE(buf, flags, p2 += dataLen);
+          writeUInt32BE(buf, buf.length - 4, p);
+          buf[p += 4] = type2;
+          writeUInt32BE(buf, keyLen, ++p);
+          pubKey.copy(buf, p += 4);
+          writeUInt32BE(buf, dataLen, p += keyLen);
+          data.copy(buf, p += 4);
+          writeUInt32BE(buf, flags, p += dataLen);
           if (typeof cb !== "function")
             cb = noop9;
           this[SYM_REQS].push({ type: type2, cb });
@@ -27534,10 +27534,10 @@ var require_agent2 = __commonJS({
           if (this[SYM_MODE] !== ROLE_CLIENT)
             throw new Error("Client-only method called with server role");
           const type2 = SSH_AGENTC_REQUEST_IDENTITIES;
-          let p2 = 0;
+          let p = 0;
           const buf = Buffer.allocUnsafe(4 + 1);
-          writeUInt32BE(buf, buf.length - 4, p2);
-          buf[p2 += 4] = type2;
+          writeUInt32BE(buf, buf.length - 4, p);
+          buf[p += 4] = type2;
           if (typeof cb !== "function")
             cb = noop9;
           this[SYM_REQS].push({ type: type2, cb });
@@ -27551,10 +27551,10 @@ var require_agent2 = __commonJS({
             throw new Error("Wrong request argument");
           if (req.hasResponded())
             return true;
-          let p2 = 0;
+          let p = 0;
           const buf = Buffer.allocUnsafe(4 + 1);
-          writeUInt32BE(buf, buf.length - 4, p2);
-          buf[p2 += 4] = SSH_AGENT_FAILURE;
+          writeUInt32BE(buf, buf.length - 4, p);
+          buf[p += 4] = SSH_AGENT_FAILURE;
           return respond(this, req, buf);
         }
         getIdentitiesReply(req, keys) {
@@ -27598,21 +27598,21 @@ var require_agent2 = __commonJS({
             totalKeysLen += 4 + comment.length;
             newKeys.push({ pubKey, comment });
           }
-          let p2 = 0;
+          let p = 0;
           const buf = Buffer.allocUnsafe(4 + 1 + totalKeysLen);
-          writeUInt32BE(buf, buf.length - 4, p2);
-          buf[p2 += 4] = SSH_AGENT_IDENTITIES_ANSWER;
-          writeUInt32BE(buf, newKeys.length, ++p2);
-          p2 += 4;
+          writeUInt32BE(buf, buf.length - 4, p);
+          buf[p += 4] = SSH_AGENT_IDENTITIES_ANSWER;
+          writeUInt32BE(buf, newKeys.length, ++p);
+          p += 4;
           for (let i2 = 0; i2 < newKeys.length; ++i2) {
             const { pubKey, comment } = newKeys[i2];
-            writeUInt32BE(buf, pubKey.length, p2);
-            pubKey.copy(buf, p2 += 4);
-            writeUInt32BE(buf, comment.length, p2 += pubKey.length);
-            p2 += 4;
+            writeUInt32BE(buf, pubKey.length, p);
+            pubKey.copy(buf, p += 4);
+            writeUInt32BE(buf, comment.length, p += pubKey.length);
+            p += 4;
             if (comment.length) {
-              comment.copy(buf, p2);
-              p2 += comment.length;
+              comment.copy(buf, p);
+              p += comment.length;
             }
           }
           return respond(this, req, buf);
@@ -27630,19 +27630,19 @@ var require_agent2 = __commonJS({
             throw new Error("Signature argument must be a Buffer");
           if (signature.length === 0)
             throw new Error("Signature argument must be non-empty");
-          let p2 = 0;
+          let p = 0;
           const sigFormat = req.getContext();
           const sigFormatLen = Buffer.byteLength(sigFormat);
           const buf = Buffer.allocUnsafe(
             4 + 1 + 4 + 4 + sigFormatLen + 4 + signature.length
           );
-          writeUInt32BE(buf, buf.length - 4, p2);
-          buf[p2 += 4] = SSH_AGENT_SIGN_RESPONSE;
-          writeUInt32BE(buf, 4 + sigFormatLen + 4 + signature.length, ++p2);
-          writeUInt32BE(buf, sigFormatLen, p2 += 4);
-          buf.utf8Write(sigFormat, p2 += 4, sigFormatLen);
-          writeUInt32BE(buf, signature.length, p2 += sigFormatLen);
-          signature.copy(buf, p2 += 4);
+          writeUInt32BE(buf, buf.length - 4, p);
+          buf[p += 4] = SSH_AGENT_SIGN_RESPONSE;
+          writeUInt32BE(buf, 4 + sigFormatLen + 4 + signature.length, ++p);
+          writeUInt32BE(buf, sigFormatLen, p += 4);
+          buf.utf8Write(sigFormat, p += 4, sigFormatLen);
+          writeUInt32BE(buf, signature.length, p += sigFormatLen);
+          signature.copy(buf, p += 4);
           return respond(this, req, buf);
         }
       };
@@ -27883,10 +27883,10 @@ var require_zlib = __commonJS({
         if (buffers.push === void 0)
           return buffers;
         const output = Buffer.allocUnsafe(nread);
-        for (let i2 = 0, p2 = 0; i2 < buffers.length; ++i2) {
+        for (let i2 = 0, p = 0; i2 < buffers.length; ++i2) {
           const buf = buffers[i2];
-          output.set(buf, p2);
-          p2 += buf.length;
+          output.set(buf, p);
+          p += buf.length;
         }
         return output;
       }
@@ -27912,10 +27912,10 @@ var require_zlib = __commonJS({
           if (output.push === void 0) {
             packet.set(output, 5);
           } else {
-            for (let i2 = 0, p2 = 5; i2 < output.length; ++i2) {
+            for (let i2 = 0, p = 5; i2 < output.length; ++i2) {
               const chunk = output[i2];
-              packet.set(chunk, p2);
-              p2 += chunk.length;
+              packet.set(chunk, p);
+              p += chunk.length;
             }
           }
           return packet;
@@ -28902,7 +28902,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash8,
+      createHash: createHash7,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -28988,9 +28988,9 @@ var require_kex = __commonJS({
       self2._kexinit = payload;
       self2._packetRW.write.allocStart = 0;
       {
-        const p2 = self2._packetRW.write.allocStartKEX;
+        const p = self2._packetRW.write.allocStartKEX;
         const packet = self2._packetRW.write.alloc(payload.length, true);
-        packet.set(payload, p2);
+        packet.set(payload, p);
         self2._cipher.encrypt(self2._packetRW.write.finalize(packet, true));
       }
     }
@@ -29328,7 +29328,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash2 = createHash8(this.hashName);
+          const hash2 = createHash7(this.hashName);
           hashString(hash2, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash2, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash2, isServer ? this._remoteKexinit : this._kexinit);
@@ -29468,25 +29468,25 @@ var require_kex = __commonJS({
             const sigType = this.negotiated.serverHostKey;
             const sigTypeLen = Buffer.byteLength(sigType);
             const sigLen = 4 + sigTypeLen + 4 + signature.length;
-            let p2 = this._protocol._packetRW.write.allocStartKEX;
+            let p = this._protocol._packetRW.write.allocStartKEX;
             const packet = this._protocol._packetRW.write.alloc(
               1 + 4 + serverPublicHostKey.length + 4 + serverPublicKey.length + 4 + sigLen,
               true
             );
-            packet[p2] = MESSAGE.KEXDH_REPLY;
-            writeUInt32BE(packet, serverPublicHostKey.length, ++p2);
-            packet.set(serverPublicHostKey, p2 += 4);
+            packet[p] = MESSAGE.KEXDH_REPLY;
+            writeUInt32BE(packet, serverPublicHostKey.length, ++p);
+            packet.set(serverPublicHostKey, p += 4);
             writeUInt32BE(
               packet,
               serverPublicKey.length,
-              p2 += serverPublicHostKey.length
+              p += serverPublicHostKey.length
             );
-            packet.set(serverPublicKey, p2 += 4);
-            writeUInt32BE(packet, sigLen, p2 += serverPublicKey.length);
-            writeUInt32BE(packet, sigTypeLen, p2 += 4);
-            packet.utf8Write(sigType, p2 += 4, sigTypeLen);
-            writeUInt32BE(packet, signature.length, p2 += sigTypeLen);
-            packet.set(signature, p2 += 4);
+            packet.set(serverPublicKey, p += 4);
+            writeUInt32BE(packet, sigLen, p += serverPublicKey.length);
+            writeUInt32BE(packet, sigTypeLen, p += 4);
+            packet.utf8Write(sigType, p += 4, sigTypeLen);
+            writeUInt32BE(packet, signature.length, p += sigTypeLen);
+            packet.set(signature, p += 4);
             if (this._protocol._debug) {
               let type2;
               switch (this.type) {
@@ -29696,14 +29696,14 @@ var require_kex = __commonJS({
               this._protocol._debug(`Outbound: Sending ${type2}`);
             }
             const pubKey = this.getPublicKey();
-            let p2 = this._protocol._packetRW.write.allocStartKEX;
+            let p = this._protocol._packetRW.write.allocStartKEX;
             const packet = this._protocol._packetRW.write.alloc(
               1 + 4 + pubKey.length,
               true
             );
-            packet[p2] = MESSAGE.KEXDH_INIT;
-            writeUInt32BE(packet, pubKey.length, ++p2);
-            packet.set(pubKey, p2 += 4);
+            packet[p] = MESSAGE.KEXDH_INIT;
+            writeUInt32BE(packet, pubKey.length, ++p);
+            packet.set(pubKey, p += 4);
             this._protocol._cipher.encrypt(
               this._protocol._packetRW.write.finalize(packet, true)
             );
@@ -30016,15 +30016,15 @@ var require_kex = __commonJS({
           this._protocol._debug && this._protocol._debug(
             "Outbound: Sending KEXDH_GEX_REQUEST"
           );
-          let p2 = this._protocol._packetRW.write.allocStartKEX;
+          let p = this._protocol._packetRW.write.allocStartKEX;
           const packet = this._protocol._packetRW.write.alloc(
             1 + 4 + 4 + 4,
             true
           );
-          packet[p2] = MESSAGE.KEXDH_GEX_REQUEST;
-          writeUInt32BE(packet, this._minBits, ++p2);
-          writeUInt32BE(packet, this._prefBits, p2 += 4);
-          writeUInt32BE(packet, this._maxBits, p2 += 4);
+          packet[p] = MESSAGE.KEXDH_GEX_REQUEST;
+          writeUInt32BE(packet, this._minBits, ++p);
+          writeUInt32BE(packet, this._prefBits, p += 4);
+          writeUInt32BE(packet, this._maxBits, p += 4);
           this._protocol._cipher.encrypt(
             this._protocol._packetRW.write.finalize(packet, true)
           );
@@ -30101,11 +30101,11 @@ var require_kex = __commonJS({
               this._protocol._debug && this._protocol._debug(
                 "Outbound: Sending KEXDH_GEX_INIT"
               );
-              let p2 = this._protocol._packetRW.write.allocStartKEX;
+              let p = this._protocol._packetRW.write.allocStartKEX;
               const packet = this._protocol._packetRW.write.alloc(1 + 4 + pubkey.length, true);
-              packet[p2] = MESSAGE.KEXDH_GEX_INIT;
-              writeUInt32BE(packet, pubkey.length, ++p2);
-              packet.set(pubkey, p2 += 4);
+              packet[p] = MESSAGE.KEXDH_GEX_INIT;
+              writeUInt32BE(packet, pubkey.length, ++p);
+              packet.set(pubkey, p += 4);
               this._protocol._cipher.encrypt(
                 this._protocol._packetRW.write.finalize(packet, true)
               );
@@ -30162,11 +30162,11 @@ var require_kex = __commonJS({
               "Outbound: Sending KEXDH_INIT"
             );
             const pubKey = this.getPublicKey();
-            let p2 = this._protocol._packetRW.write.allocStartKEX;
+            let p = this._protocol._packetRW.write.allocStartKEX;
             const packet = this._protocol._packetRW.write.alloc(1 + 4 + pubKey.length, true);
-            packet[p2] = MESSAGE.KEXDH_INIT;
-            writeUInt32BE(packet, pubKey.length, ++p2);
-            packet.set(pubKey, p2 += 4);
+            packet[p] = MESSAGE.KEXDH_INIT;
+            writeUInt32BE(packet, pubKey.length, ++p);
+            packet.set(pubKey, p += 4);
             this._protocol._cipher.encrypt(
               this._protocol._packetRW.write.finalize(packet, true)
             );
@@ -30336,9 +30336,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash8(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash7(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash8(hashName).update(secret).update(exchangeHash).update(digest).digest();
+          const chunk = createHash7(hashName).update(secret).update(exchangeHash).update(digest).digest();
           const extended = Buffer.allocUnsafe(digest.length + chunk.length);
           extended.set(digest, 0);
           extended.set(chunk, digest.length);
@@ -30427,9 +30427,9 @@ var require_kex = __commonJS({
         kex._protocol._debug && kex._protocol._debug(
           "Outbound: Sending NEWKEYS"
         );
-        const p2 = kex._protocol._packetRW.write.allocStartKEX;
+        const p = kex._protocol._packetRW.write.allocStartKEX;
         const packet = kex._protocol._packetRW.write.alloc(1, true);
-        packet[p2] = MESSAGE.NEWKEYS;
+        packet[p] = MESSAGE.NEWKEYS;
         kex._protocol._cipher.encrypt(
           kex._protocol._packetRW.write.finalize(packet, true)
         );
@@ -30799,21 +30799,21 @@ var require_Protocol = __commonJS({
       // ------
       disconnect(reason) {
         const pktLen = 1 + 4 + 4 + 4;
-        let p2 = this._packetRW.write.allocStartKEX;
+        let p = this._packetRW.write.allocStartKEX;
         const packet = this._packetRW.write.alloc(pktLen, true);
-        const end = p2 + pktLen;
+        const end = p + pktLen;
         if (!VALID_DISCONNECT_REASONS.has(reason))
           reason = DISCONNECT_REASON.PROTOCOL_ERROR;
-        packet[p2] = MESSAGE.DISCONNECT;
-        writeUInt32BE(packet, reason, ++p2);
-        packet.fill(0, p2 += 4, end);
+        packet[p] = MESSAGE.DISCONNECT;
+        writeUInt32BE(packet, reason, ++p);
+        packet.fill(0, p += 4, end);
         this._debug && this._debug(`Outbound: Sending DISCONNECT (${reason})`);
         sendPacket(this, this._packetRW.write.finalize(packet, true), true);
       }
       ping() {
-        const p2 = this._packetRW.write.allocStart;
+        const p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(PING_PAYLOAD.length);
-        packet.set(PING_PAYLOAD, p2);
+        packet.set(PING_PAYLOAD, p);
         this._debug && this._debug(
           "Outbound: Sending ping (GLOBAL_REQUEST: keepalive@openssh.com)"
         );
@@ -30831,64 +30831,64 @@ var require_Protocol = __commonJS({
       // 'ssh-connection' service-specific
       // ---------------------------------
       requestSuccess(data) {
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         let packet;
         if (Buffer.isBuffer(data)) {
           packet = this._packetRW.write.alloc(1 + data.length);
-          packet[p2] = MESSAGE.REQUEST_SUCCESS;
-          packet.set(data, ++p2);
+          packet[p] = MESSAGE.REQUEST_SUCCESS;
+          packet.set(data, ++p);
         } else {
           packet = this._packetRW.write.alloc(1);
-          packet[p2] = MESSAGE.REQUEST_SUCCESS;
+          packet[p] = MESSAGE.REQUEST_SUCCESS;
         }
         this._debug && this._debug("Outbound: Sending REQUEST_SUCCESS");
         sendPacket(this, this._packetRW.write.finalize(packet));
       }
       requestFailure() {
-        const p2 = this._packetRW.write.allocStart;
+        const p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1);
-        packet[p2] = MESSAGE.REQUEST_FAILURE;
+        packet[p] = MESSAGE.REQUEST_FAILURE;
         this._debug && this._debug("Outbound: Sending REQUEST_FAILURE");
         sendPacket(this, this._packetRW.write.finalize(packet));
       }
       channelSuccess(chan) {
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4);
-        packet[p2] = MESSAGE.CHANNEL_SUCCESS;
-        writeUInt32BE(packet, chan, ++p2);
+        packet[p] = MESSAGE.CHANNEL_SUCCESS;
+        writeUInt32BE(packet, chan, ++p);
         this._debug && this._debug(`Outbound: Sending CHANNEL_SUCCESS (r:${chan})`);
         sendPacket(this, this._packetRW.write.finalize(packet));
       }
       channelFailure(chan) {
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4);
-        packet[p2] = MESSAGE.CHANNEL_FAILURE;
-        writeUInt32BE(packet, chan, ++p2);
+        packet[p] = MESSAGE.CHANNEL_FAILURE;
+        writeUInt32BE(packet, chan, ++p);
         this._debug && this._debug(`Outbound: Sending CHANNEL_FAILURE (r:${chan})`);
         sendPacket(this, this._packetRW.write.finalize(packet));
       }
       channelEOF(chan) {
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4);
-        packet[p2] = MESSAGE.CHANNEL_EOF;
-        writeUInt32BE(packet, chan, ++p2);
+        packet[p] = MESSAGE.CHANNEL_EOF;
+        writeUInt32BE(packet, chan, ++p);
         this._debug && this._debug(`Outbound: Sending CHANNEL_EOF (r:${chan})`);
         sendPacket(this, this._packetRW.write.finalize(packet));
       }
       channelClose(chan) {
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4);
-        packet[p2] = MESSAGE.CHANNEL_CLOSE;
-        writeUInt32BE(packet, chan, ++p2);
+        packet[p] = MESSAGE.CHANNEL_CLOSE;
+        writeUInt32BE(packet, chan, ++p);
         this._debug && this._debug(`Outbound: Sending CHANNEL_CLOSE (r:${chan})`);
         sendPacket(this, this._packetRW.write.finalize(packet));
       }
       channelWindowAdjust(chan, amount) {
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4 + 4);
-        packet[p2] = MESSAGE.CHANNEL_WINDOW_ADJUST;
-        writeUInt32BE(packet, chan, ++p2);
-        writeUInt32BE(packet, amount, p2 += 4);
+        packet[p] = MESSAGE.CHANNEL_WINDOW_ADJUST;
+        writeUInt32BE(packet, chan, ++p);
+        writeUInt32BE(packet, amount, p += 4);
         this._debug && this._debug(
           `Outbound: Sending CHANNEL_WINDOW_ADJUST (r:${chan}, ${amount})`
         );
@@ -30897,15 +30897,15 @@ var require_Protocol = __commonJS({
       channelData(chan, data) {
         const isBuffer = Buffer.isBuffer(data);
         const dataLen = isBuffer ? data.length : Buffer.byteLength(data);
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4 + 4 + dataLen);
-        packet[p2] = MESSAGE.CHANNEL_DATA;
-        writeUInt32BE(packet, chan, ++p2);
-        writeUInt32BE(packet, dataLen, p2 += 4);
+        packet[p] = MESSAGE.CHANNEL_DATA;
+        writeUInt32BE(packet, chan, ++p);
+        writeUInt32BE(packet, dataLen, p += 4);
         if (isBuffer)
-          packet.set(data, p2 += 4);
+          packet.set(data, p += 4);
         else
-          packet.utf8Write(data, p2 += 4, dataLen);
+          packet.utf8Write(data, p += 4, dataLen);
         this._debug && this._debug(
           `Outbound: Sending CHANNEL_DATA (r:${chan}, ${dataLen})`
         );
@@ -30914,27 +30914,27 @@ var require_Protocol = __commonJS({
       channelExtData(chan, data, type2) {
         const isBuffer = Buffer.isBuffer(data);
         const dataLen = isBuffer ? data.length : Buffer.byteLength(data);
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4 + 4 + 4 + dataLen);
-        packet[p2] = MESSAGE.CHANNEL_EXTENDED_DATA;
-        writeUInt32BE(packet, chan, ++p2);
-        writeUInt32BE(packet, type2, p2 += 4);
-        writeUInt32BE(packet, dataLen, p2 += 4);
+        packet[p] = MESSAGE.CHANNEL_EXTENDED_DATA;
+        writeUInt32BE(packet, chan, ++p);
+        writeUInt32BE(packet, type2, p += 4);
+        writeUInt32BE(packet, dataLen, p += 4);
         if (isBuffer)
-          packet.set(data, p2 += 4);
+          packet.set(data, p += 4);
         else
-          packet.utf8Write(data, p2 += 4, dataLen);
+          packet.utf8Write(data, p += 4, dataLen);
         this._debug && this._debug(`Outbound: Sending CHANNEL_EXTENDED_DATA (r:${chan})`);
         sendPacket(this, this._packetRW.write.finalize(packet));
       }
       channelOpenConfirm(remote, local, initWindow, maxPacket) {
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4 + 4 + 4 + 4);
-        packet[p2] = MESSAGE.CHANNEL_OPEN_CONFIRMATION;
-        writeUInt32BE(packet, remote, ++p2);
-        writeUInt32BE(packet, local, p2 += 4);
-        writeUInt32BE(packet, initWindow, p2 += 4);
-        writeUInt32BE(packet, maxPacket, p2 += 4);
+        packet[p] = MESSAGE.CHANNEL_OPEN_CONFIRMATION;
+        writeUInt32BE(packet, remote, ++p);
+        writeUInt32BE(packet, local, p += 4);
+        writeUInt32BE(packet, initWindow, p += 4);
+        writeUInt32BE(packet, maxPacket, p += 4);
         this._debug && this._debug(
           `Outbound: Sending CHANNEL_OPEN_CONFIRMATION (r:${remote}, l:${local})`
         );
@@ -30944,18 +30944,18 @@ var require_Protocol = __commonJS({
         if (typeof desc !== "string")
           desc = "";
         const descLen = Buffer.byteLength(desc);
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4 + 4 + 4 + descLen + 4);
-        packet[p2] = MESSAGE.CHANNEL_OPEN_FAILURE;
-        writeUInt32BE(packet, remote, ++p2);
-        writeUInt32BE(packet, reason, p2 += 4);
-        writeUInt32BE(packet, descLen, p2 += 4);
-        p2 += 4;
+        packet[p] = MESSAGE.CHANNEL_OPEN_FAILURE;
+        writeUInt32BE(packet, remote, ++p);
+        writeUInt32BE(packet, reason, p += 4);
+        writeUInt32BE(packet, descLen, p += 4);
+        p += 4;
         if (descLen) {
-          packet.utf8Write(desc, p2, descLen);
-          p2 += descLen;
+          packet.utf8Write(desc, p, descLen);
+          p += descLen;
         }
-        writeUInt32BE(packet, 0, p2);
+        writeUInt32BE(packet, 0, p);
         this._debug && this._debug(`Outbound: Sending CHANNEL_OPEN_FAILURE (r:${remote})`);
         sendPacket(this, this._packetRW.write.finalize(packet));
       }
@@ -30968,11 +30968,11 @@ var require_Protocol = __commonJS({
         if (this._server)
           throw new Error("Client-only method called in server mode");
         const nameLen = Buffer.byteLength(name);
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4 + nameLen);
-        packet[p2] = MESSAGE.SERVICE_REQUEST;
-        writeUInt32BE(packet, nameLen, ++p2);
-        packet.utf8Write(name, p2 += 4, nameLen);
+        packet[p] = MESSAGE.SERVICE_REQUEST;
+        writeUInt32BE(packet, nameLen, ++p);
+        packet.utf8Write(name, p += 4, nameLen);
         this._debug && this._debug(`Outbound: Sending SERVICE_REQUEST (${name})`);
         sendPacket(this, this._packetRW.write.finalize(packet));
       }
@@ -30984,29 +30984,29 @@ var require_Protocol = __commonJS({
         const userLen = Buffer.byteLength(username);
         const passLen = Buffer.byteLength(password);
         const newPassLen = newPassword ? Buffer.byteLength(newPassword) : 0;
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(
           1 + 4 + userLen + 4 + 14 + 4 + 8 + 1 + 4 + passLen + (newPassword ? 4 + newPassLen : 0)
         );
-        packet[p2] = MESSAGE.USERAUTH_REQUEST;
-        writeUInt32BE(packet, userLen, ++p2);
-        packet.utf8Write(username, p2 += 4, userLen);
-        writeUInt32BE(packet, 14, p2 += userLen);
-        packet.utf8Write("ssh-connection", p2 += 4, 14);
-        writeUInt32BE(packet, 8, p2 += 14);
-        packet.utf8Write("password", p2 += 4, 8);
-        packet[p2 += 8] = newPassword ? 1 : 0;
-        writeUInt32BE(packet, passLen, ++p2);
+        packet[p] = MESSAGE.USERAUTH_REQUEST;
+        writeUInt32BE(packet, userLen, ++p);
+        packet.utf8Write(username, p += 4, userLen);
+        writeUInt32BE(packet, 14, p += userLen);
+        packet.utf8Write("ssh-connection", p += 4, 14);
+        writeUInt32BE(packet, 8, p += 14);
+        packet.utf8Write("password", p += 4, 8);
+        packet[p += 8] = newPassword ? 1 : 0;
+        writeUInt32BE(packet, passLen, ++p);
         if (Buffer.isBuffer(password))
-          bufferCopy(password, packet, 0, passLen, p2 += 4);
+          bufferCopy(password, packet, 0, passLen, p += 4);
         else
-          packet.utf8Write(password, p2 += 4, passLen);
+          packet.utf8Write(password, p += 4, passLen);
         if (newPassword) {
-          writeUInt32BE(packet, newPassLen, p2 += passLen);
+          writeUInt32BE(packet, newPassLen, p += passLen);
           if (Buffer.isBuffer(newPassword))
-            bufferCopy(newPassword, packet, 0, newPassLen, p2 += 4);
+            bufferCopy(newPassword, packet, 0, newPassLen, p += 4);
           else
-            packet.utf8Write(newPassword, p2 += 4, newPassLen);
+            packet.utf8Write(newPassword, p += 4, newPassLen);
           this._debug && this._debug(
             "Outbound: Sending USERAUTH_REQUEST (changed password)"
           );
@@ -31039,29 +31039,29 @@ var require_Protocol = __commonJS({
         const sesLen = sessionID.length;
         const payloadLen = (cbSign ? 4 + sesLen : 0) + 1 + 4 + userLen + 4 + 14 + 4 + 9 + 1 + 4 + algoLen + 4 + pubKeyLen;
         let packet;
-        let p2;
+        let p;
         if (cbSign) {
           packet = Buffer.allocUnsafe(payloadLen);
-          p2 = 0;
-          writeUInt32BE(packet, sesLen, p2);
-          packet.set(sessionID, p2 += 4);
-          p2 += sesLen;
+          p = 0;
+          writeUInt32BE(packet, sesLen, p);
+          packet.set(sessionID, p += 4);
+          p += sesLen;
         } else {
           packet = this._packetRW.write.alloc(payloadLen);
-          p2 = this._packetRW.write.allocStart;
+          p = this._packetRW.write.allocStart;
         }
-        packet[p2] = MESSAGE.USERAUTH_REQUEST;
-        writeUInt32BE(packet, userLen, ++p2);
-        packet.utf8Write(username, p2 += 4, userLen);
-        writeUInt32BE(packet, 14, p2 += userLen);
-        packet.utf8Write("ssh-connection", p2 += 4, 14);
-        writeUInt32BE(packet, 9, p2 += 14);
-        packet.utf8Write("publickey", p2 += 4, 9);
-        packet[p2 += 9] = cbSign ? 1 : 0;
-        writeUInt32BE(packet, algoLen, ++p2);
-        packet.utf8Write(keyAlgo, p2 += 4, algoLen);
-        writeUInt32BE(packet, pubKeyLen, p2 += algoLen);
-        packet.set(pubKey, p2 += 4);
+        packet[p] = MESSAGE.USERAUTH_REQUEST;
+        writeUInt32BE(packet, userLen, ++p);
+        packet.utf8Write(username, p += 4, userLen);
+        writeUInt32BE(packet, 14, p += userLen);
+        packet.utf8Write("ssh-connection", p += 4, 14);
+        writeUInt32BE(packet, 9, p += 14);
+        packet.utf8Write("publickey", p += 4, 9);
+        packet[p += 9] = cbSign ? 1 : 0;
+        writeUInt32BE(packet, algoLen, ++p);
+        packet.utf8Write(keyAlgo, p += 4, algoLen);
+        writeUInt32BE(packet, pubKeyLen, p += algoLen);
+        packet.set(pubKey, p += 4);
         if (!cbSign) {
           this._authsQueue.push("publickey");
           this._debug && this._debug(
@@ -31075,27 +31075,27 @@ var require_Protocol = __commonJS({
           if (signature === false)
             throw new Error("Error while converting handshake signature");
           const sigLen = signature.length;
-          p2 = this._packetRW.write.allocStart;
+          p = this._packetRW.write.allocStart;
           packet = this._packetRW.write.alloc(
             1 + 4 + userLen + 4 + 14 + 4 + 9 + 1 + 4 + algoLen + 4 + pubKeyLen + 4 + 4 + algoLen + 4 + sigLen
           );
-          packet[p2] = MESSAGE.USERAUTH_REQUEST;
-          writeUInt32BE(packet, userLen, ++p2);
-          packet.utf8Write(username, p2 += 4, userLen);
-          writeUInt32BE(packet, 14, p2 += userLen);
-          packet.utf8Write("ssh-connection", p2 += 4, 14);
-          writeUInt32BE(packet, 9, p2 += 14);
-          packet.utf8Write("publickey", p2 += 4, 9);
-          packet[p2 += 9] = 1;
-          writeUInt32BE(packet, algoLen, ++p2);
-          packet.utf8Write(keyAlgo, p2 += 4, algoLen);
-          writeUInt32BE(packet, pubKeyLen, p2 += algoLen);
-          packet.set(pubKey, p2 += 4);
-          writeUInt32BE(packet, 4 + algoLen + 4 + sigLen, p2 += pubKeyLen);
-          writeUInt32BE(packet, algoLen, p2 += 4);
-          packet.utf8Write(keyAlgo, p2 += 4, algoLen);
-          writeUInt32BE(packet, sigLen, p2 += algoLen);
-          packet.set(signature, p2 += 4);
+          packet[p] = MESSAGE.USERAUTH_REQUEST;
+          writeUInt32BE(packet, userLen, ++p);
+          packet.utf8Write(username, p += 4, userLen);
+          writeUInt32BE(packet, 14, p += userLen);
+          packet.utf8Write("ssh-connection", p += 4, 14);
+          writeUInt32BE(packet, 9, p += 14);
+          packet.utf8Write("publickey", p += 4, 9);
+          packet[p += 9] = 1;
+          writeUInt32BE(packet, algoLen, ++p);
+          packet.utf8Write(keyAlgo, p += 4, algoLen);
+          writeUInt32BE(packet, pubKeyLen, p += algoLen);
+          packet.set(pubKey, p += 4);
+          writeUInt32BE(packet, 4 + algoLen + 4 + sigLen, p += pubKeyLen);
+          writeUInt32BE(packet, algoLen, p += 4);
+          packet.utf8Write(keyAlgo, p += 4, algoLen);
+          writeUInt32BE(packet, sigLen, p += algoLen);
+          packet.set(signature, p += 4);
           this._authsQueue.push("publickey");
           this._debug && this._debug(
             "Outbound: Sending USERAUTH_REQUEST (publickey)"
@@ -31127,40 +31127,40 @@ var require_Protocol = __commonJS({
         const data = Buffer.allocUnsafe(
           4 + sesLen + 1 + 4 + userLen + 4 + 14 + 4 + 9 + 4 + algoLen + 4 + pubKeyLen + 4 + hostnameLen + 4 + userlocalLen
         );
-        let p2 = 0;
-        writeUInt32BE(data, sesLen, p2);
-        data.set(sessionID, p2 += 4);
-        data[p2 += sesLen] = MESSAGE.USERAUTH_REQUEST;
-        writeUInt32BE(data, userLen, ++p2);
-        data.utf8Write(username, p2 += 4, userLen);
-        writeUInt32BE(data, 14, p2 += userLen);
-        data.utf8Write("ssh-connection", p2 += 4, 14);
-        writeUInt32BE(data, 9, p2 += 14);
-        data.utf8Write("hostbased", p2 += 4, 9);
-        writeUInt32BE(data, algoLen, p2 += 9);
-        data.utf8Write(keyAlgo, p2 += 4, algoLen);
-        writeUInt32BE(data, pubKeyLen, p2 += algoLen);
-        data.set(pubKey, p2 += 4);
-        writeUInt32BE(data, hostnameLen, p2 += pubKeyLen);
-        data.utf8Write(hostname, p2 += 4, hostnameLen);
-        writeUInt32BE(data, userlocalLen, p2 += hostnameLen);
-        data.utf8Write(userlocal, p2 += 4, userlocalLen);
+        let p = 0;
+        writeUInt32BE(data, sesLen, p);
+        data.set(sessionID, p += 4);
+        data[p += sesLen] = MESSAGE.USERAUTH_REQUEST;
+        writeUInt32BE(data, userLen, ++p);
+        data.utf8Write(username, p += 4, userLen);
+        writeUInt32BE(data, 14, p += userLen);
+        data.utf8Write("ssh-connection", p += 4, 14);
+        writeUInt32BE(data, 9, p += 14);
+        data.utf8Write("hostbased", p += 4, 9);
+        writeUInt32BE(data, algoLen, p += 9);
+        data.utf8Write(keyAlgo, p += 4, algoLen);
+        writeUInt32BE(data, pubKeyLen, p += algoLen);
+        data.set(pubKey, p += 4);
+        writeUInt32BE(data, hostnameLen, p += pubKeyLen);
+        data.utf8Write(hostname, p += 4, hostnameLen);
+        writeUInt32BE(data, userlocalLen, p += hostnameLen);
+        data.utf8Write(userlocal, p += 4, userlocalLen);
         cbSign(data, (signature) => {
           signature = convertSignature(signature, keyType);
           if (!signature)
             throw new Error("Error while converting handshake signature");
           const sigLen = signature.length;
           const reqDataLen = data.length - sesLen - 4;
-          p2 = this._packetRW.write.allocStart;
+          p = this._packetRW.write.allocStart;
           const packet = this._packetRW.write.alloc(
             reqDataLen + 4 + 4 + algoLen + 4 + sigLen
           );
-          bufferCopy(data, packet, 4 + sesLen, data.length, p2);
-          writeUInt32BE(packet, 4 + algoLen + 4 + sigLen, p2 += reqDataLen);
-          writeUInt32BE(packet, algoLen, p2 += 4);
-          packet.utf8Write(keyAlgo, p2 += 4, algoLen);
-          writeUInt32BE(packet, sigLen, p2 += algoLen);
-          packet.set(signature, p2 += 4);
+          bufferCopy(data, packet, 4 + sesLen, data.length, p);
+          writeUInt32BE(packet, 4 + algoLen + 4 + sigLen, p += reqDataLen);
+          writeUInt32BE(packet, algoLen, p += 4);
+          packet.utf8Write(keyAlgo, p += 4, algoLen);
+          writeUInt32BE(packet, sigLen, p += algoLen);
+          packet.set(signature, p += 4);
           this._authsQueue.push("hostbased");
           this._debug && this._debug(
             "Outbound: Sending USERAUTH_REQUEST (hostbased)"
@@ -31172,19 +31172,19 @@ var require_Protocol = __commonJS({
         if (this._server)
           throw new Error("Client-only method called in server mode");
         const userLen = Buffer.byteLength(username);
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(
           1 + 4 + userLen + 4 + 14 + 4 + 20 + 4 + 4
         );
-        packet[p2] = MESSAGE.USERAUTH_REQUEST;
-        writeUInt32BE(packet, userLen, ++p2);
-        packet.utf8Write(username, p2 += 4, userLen);
-        writeUInt32BE(packet, 14, p2 += userLen);
-        packet.utf8Write("ssh-connection", p2 += 4, 14);
-        writeUInt32BE(packet, 20, p2 += 14);
-        packet.utf8Write("keyboard-interactive", p2 += 4, 20);
-        writeUInt32BE(packet, 0, p2 += 20);
-        writeUInt32BE(packet, 0, p2 += 4);
+        packet[p] = MESSAGE.USERAUTH_REQUEST;
+        writeUInt32BE(packet, userLen, ++p);
+        packet.utf8Write(username, p += 4, userLen);
+        writeUInt32BE(packet, 14, p += userLen);
+        packet.utf8Write("ssh-connection", p += 4, 14);
+        writeUInt32BE(packet, 20, p += 14);
+        packet.utf8Write("keyboard-interactive", p += 4, 20);
+        writeUInt32BE(packet, 0, p += 20);
+        writeUInt32BE(packet, 0, p += 4);
         this._authsQueue.push("keyboard-interactive");
         this._debug && this._debug(
           "Outbound: Sending USERAUTH_REQUEST (keyboard-interactive)"
@@ -31195,15 +31195,15 @@ var require_Protocol = __commonJS({
         if (this._server)
           throw new Error("Client-only method called in server mode");
         const userLen = Buffer.byteLength(username);
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4 + userLen + 4 + 14 + 4 + 4);
-        packet[p2] = MESSAGE.USERAUTH_REQUEST;
-        writeUInt32BE(packet, userLen, ++p2);
-        packet.utf8Write(username, p2 += 4, userLen);
-        writeUInt32BE(packet, 14, p2 += userLen);
-        packet.utf8Write("ssh-connection", p2 += 4, 14);
-        writeUInt32BE(packet, 4, p2 += 14);
-        packet.utf8Write("none", p2 += 4, 4);
+        packet[p] = MESSAGE.USERAUTH_REQUEST;
+        writeUInt32BE(packet, userLen, ++p);
+        packet.utf8Write(username, p += 4, userLen);
+        writeUInt32BE(packet, 14, p += userLen);
+        packet.utf8Write("ssh-connection", p += 4, 14);
+        writeUInt32BE(packet, 4, p += 14);
+        packet.utf8Write("none", p += 4, 4);
         this._authsQueue.push("none");
         this._debug && this._debug("Outbound: Sending USERAUTH_REQUEST (none)");
         sendPacket(this, this._packetRW.write.finalize(packet));
@@ -31221,23 +31221,23 @@ var require_Protocol = __commonJS({
             responsesTotalLen += 4 + len;
           }
         }
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4 + responsesTotalLen);
-        packet[p2] = MESSAGE.USERAUTH_INFO_RESPONSE;
+        packet[p] = MESSAGE.USERAUTH_INFO_RESPONSE;
         if (responses) {
-          writeUInt32BE(packet, responses.length, ++p2);
-          p2 += 4;
+          writeUInt32BE(packet, responses.length, ++p);
+          p += 4;
           for (let i2 = 0; i2 < responses.length; ++i2) {
             const len = responseLens[i2];
-            writeUInt32BE(packet, len, p2);
-            p2 += 4;
+            writeUInt32BE(packet, len, p);
+            p += 4;
             if (len) {
-              packet.utf8Write(responses[i2], p2, len);
-              p2 += len;
+              packet.utf8Write(responses[i2], p, len);
+              p += len;
             }
           }
         } else {
-          writeUInt32BE(packet, 0, ++p2);
+          writeUInt32BE(packet, 0, ++p);
         }
         this._debug && this._debug("Outbound: Sending USERAUTH_INFO_RESPONSE");
         sendPacket(this, this._packetRW.write.finalize(packet));
@@ -31248,15 +31248,15 @@ var require_Protocol = __commonJS({
         if (this._server)
           throw new Error("Client-only method called in server mode");
         const addrLen = Buffer.byteLength(bindAddr);
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4 + 13 + 1 + 4 + addrLen + 4);
-        packet[p2] = MESSAGE.GLOBAL_REQUEST;
-        writeUInt32BE(packet, 13, ++p2);
-        packet.utf8Write("tcpip-forward", p2 += 4, 13);
-        packet[p2 += 13] = wantReply === void 0 || wantReply === true ? 1 : 0;
-        writeUInt32BE(packet, addrLen, ++p2);
-        packet.utf8Write(bindAddr, p2 += 4, addrLen);
-        writeUInt32BE(packet, bindPort, p2 += addrLen);
+        packet[p] = MESSAGE.GLOBAL_REQUEST;
+        writeUInt32BE(packet, 13, ++p);
+        packet.utf8Write("tcpip-forward", p += 4, 13);
+        packet[p += 13] = wantReply === void 0 || wantReply === true ? 1 : 0;
+        writeUInt32BE(packet, addrLen, ++p);
+        packet.utf8Write(bindAddr, p += 4, addrLen);
+        writeUInt32BE(packet, bindPort, p += addrLen);
         this._debug && this._debug("Outbound: Sending GLOBAL_REQUEST (tcpip-forward)");
         sendPacket(this, this._packetRW.write.finalize(packet));
       }
@@ -31264,15 +31264,15 @@ var require_Protocol = __commonJS({
         if (this._server)
           throw new Error("Client-only method called in server mode");
         const addrLen = Buffer.byteLength(bindAddr);
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4 + 20 + 1 + 4 + addrLen + 4);
-        packet[p2] = MESSAGE.GLOBAL_REQUEST;
-        writeUInt32BE(packet, 20, ++p2);
-        packet.utf8Write("cancel-tcpip-forward", p2 += 4, 20);
-        packet[p2 += 20] = wantReply === void 0 || wantReply === true ? 1 : 0;
-        writeUInt32BE(packet, addrLen, ++p2);
-        packet.utf8Write(bindAddr, p2 += 4, addrLen);
-        writeUInt32BE(packet, bindPort, p2 += addrLen);
+        packet[p] = MESSAGE.GLOBAL_REQUEST;
+        writeUInt32BE(packet, 20, ++p);
+        packet.utf8Write("cancel-tcpip-forward", p += 4, 20);
+        packet[p += 20] = wantReply === void 0 || wantReply === true ? 1 : 0;
+        writeUInt32BE(packet, addrLen, ++p);
+        packet.utf8Write(bindAddr, p += 4, addrLen);
+        writeUInt32BE(packet, bindPort, p += addrLen);
         this._debug && this._debug("Outbound: Sending GLOBAL_REQUEST (cancel-tcpip-forward)");
         sendPacket(this, this._packetRW.write.finalize(packet));
       }
@@ -31280,16 +31280,16 @@ var require_Protocol = __commonJS({
         if (this._server)
           throw new Error("Client-only method called in server mode");
         const socketPathLen = Buffer.byteLength(socketPath);
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(
           1 + 4 + 31 + 1 + 4 + socketPathLen
         );
-        packet[p2] = MESSAGE.GLOBAL_REQUEST;
-        writeUInt32BE(packet, 31, ++p2);
-        packet.utf8Write("streamlocal-forward@openssh.com", p2 += 4, 31);
-        packet[p2 += 31] = wantReply === void 0 || wantReply === true ? 1 : 0;
-        writeUInt32BE(packet, socketPathLen, ++p2);
-        packet.utf8Write(socketPath, p2 += 4, socketPathLen);
+        packet[p] = MESSAGE.GLOBAL_REQUEST;
+        writeUInt32BE(packet, 31, ++p);
+        packet.utf8Write("streamlocal-forward@openssh.com", p += 4, 31);
+        packet[p += 31] = wantReply === void 0 || wantReply === true ? 1 : 0;
+        writeUInt32BE(packet, socketPathLen, ++p);
+        packet.utf8Write(socketPath, p += 4, socketPathLen);
         this._debug && this._debug(
           "Outbound: Sending GLOBAL_REQUEST (streamlocal-forward@openssh.com)"
         );
@@ -31299,16 +31299,16 @@ var require_Protocol = __commonJS({
         if (this._server)
           throw new Error("Client-only method called in server mode");
         const socketPathLen = Buffer.byteLength(socketPath);
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(
           1 + 4 + 38 + 1 + 4 + socketPathLen
         );
-        packet[p2] = MESSAGE.GLOBAL_REQUEST;
-        writeUInt32BE(packet, 38, ++p2);
-        packet.utf8Write("cancel-streamlocal-forward@openssh.com", p2 += 4, 38);
-        packet[p2 += 38] = wantReply === void 0 || wantReply === true ? 1 : 0;
-        writeUInt32BE(packet, socketPathLen, ++p2);
-        packet.utf8Write(socketPath, p2 += 4, socketPathLen);
+        packet[p] = MESSAGE.GLOBAL_REQUEST;
+        writeUInt32BE(packet, 38, ++p);
+        packet.utf8Write("cancel-streamlocal-forward@openssh.com", p += 4, 38);
+        packet[p += 38] = wantReply === void 0 || wantReply === true ? 1 : 0;
+        writeUInt32BE(packet, socketPathLen, ++p);
+        packet.utf8Write(socketPath, p += 4, socketPathLen);
         if (this._debug) {
           this._debug(
             "Outbound: Sending GLOBAL_REQUEST (cancel-streamlocal-forward@openssh.com)"
@@ -31321,22 +31321,22 @@ var require_Protocol = __commonJS({
           throw new Error("Client-only method called in server mode");
         const srcLen = Buffer.byteLength(cfg.srcIP);
         const dstLen = Buffer.byteLength(cfg.dstIP);
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(
           1 + 4 + 12 + 4 + 4 + 4 + 4 + srcLen + 4 + 4 + dstLen + 4
         );
-        packet[p2] = MESSAGE.CHANNEL_OPEN;
-        writeUInt32BE(packet, 12, ++p2);
-        packet.utf8Write("direct-tcpip", p2 += 4, 12);
-        writeUInt32BE(packet, chan, p2 += 12);
-        writeUInt32BE(packet, initWindow, p2 += 4);
-        writeUInt32BE(packet, maxPacket, p2 += 4);
-        writeUInt32BE(packet, dstLen, p2 += 4);
-        packet.utf8Write(cfg.dstIP, p2 += 4, dstLen);
-        writeUInt32BE(packet, cfg.dstPort, p2 += dstLen);
-        writeUInt32BE(packet, srcLen, p2 += 4);
-        packet.utf8Write(cfg.srcIP, p2 += 4, srcLen);
-        writeUInt32BE(packet, cfg.srcPort, p2 += srcLen);
+        packet[p] = MESSAGE.CHANNEL_OPEN;
+        writeUInt32BE(packet, 12, ++p);
+        packet.utf8Write("direct-tcpip", p += 4, 12);
+        writeUInt32BE(packet, chan, p += 12);
+        writeUInt32BE(packet, initWindow, p += 4);
+        writeUInt32BE(packet, maxPacket, p += 4);
+        writeUInt32BE(packet, dstLen, p += 4);
+        packet.utf8Write(cfg.dstIP, p += 4, dstLen);
+        writeUInt32BE(packet, cfg.dstPort, p += dstLen);
+        writeUInt32BE(packet, srcLen, p += 4);
+        packet.utf8Write(cfg.srcIP, p += 4, srcLen);
+        writeUInt32BE(packet, cfg.srcPort, p += srcLen);
         this._debug && this._debug(
           `Outbound: Sending CHANNEL_OPEN (r:${chan}, direct-tcpip)`
         );
@@ -31346,19 +31346,19 @@ var require_Protocol = __commonJS({
         if (this._server)
           throw new Error("Client-only method called in server mode");
         const pathLen = Buffer.byteLength(cfg.socketPath);
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(
           1 + 4 + 30 + 4 + 4 + 4 + 4 + pathLen + 4 + 4
         );
-        packet[p2] = MESSAGE.CHANNEL_OPEN;
-        writeUInt32BE(packet, 30, ++p2);
-        packet.utf8Write("direct-streamlocal@openssh.com", p2 += 4, 30);
-        writeUInt32BE(packet, chan, p2 += 30);
-        writeUInt32BE(packet, initWindow, p2 += 4);
-        writeUInt32BE(packet, maxPacket, p2 += 4);
-        writeUInt32BE(packet, pathLen, p2 += 4);
-        packet.utf8Write(cfg.socketPath, p2 += 4, pathLen);
-        bufferFill(packet, 0, p2 += pathLen, p2 + 8);
+        packet[p] = MESSAGE.CHANNEL_OPEN;
+        writeUInt32BE(packet, 30, ++p);
+        packet.utf8Write("direct-streamlocal@openssh.com", p += 4, 30);
+        writeUInt32BE(packet, chan, p += 30);
+        writeUInt32BE(packet, initWindow, p += 4);
+        writeUInt32BE(packet, maxPacket, p += 4);
+        writeUInt32BE(packet, pathLen, p += 4);
+        packet.utf8Write(cfg.socketPath, p += 4, pathLen);
+        bufferFill(packet, 0, p += pathLen, p + 8);
         if (this._debug) {
           this._debug(
             `Outbound: Sending CHANNEL_OPEN (r:${chan}, direct-streamlocal@openssh.com)`
@@ -31369,12 +31369,12 @@ var require_Protocol = __commonJS({
       openssh_noMoreSessions(wantReply) {
         if (this._server)
           throw new Error("Client-only method called in server mode");
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4 + 28 + 1);
-        packet[p2] = MESSAGE.GLOBAL_REQUEST;
-        writeUInt32BE(packet, 28, ++p2);
-        packet.utf8Write("no-more-sessions@openssh.com", p2 += 4, 28);
-        packet[p2 += 28] = wantReply === void 0 || wantReply === true ? 1 : 0;
+        packet[p] = MESSAGE.GLOBAL_REQUEST;
+        writeUInt32BE(packet, 28, ++p);
+        packet.utf8Write("no-more-sessions@openssh.com", p += 4, 28);
+        packet[p += 28] = wantReply === void 0 || wantReply === true ? 1 : 0;
         this._debug && this._debug(
           "Outbound: Sending GLOBAL_REQUEST (no-more-sessions@openssh.com)"
         );
@@ -31383,33 +31383,33 @@ var require_Protocol = __commonJS({
       session(chan, initWindow, maxPacket) {
         if (this._server)
           throw new Error("Client-only method called in server mode");
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4 + 7 + 4 + 4 + 4);
-        packet[p2] = MESSAGE.CHANNEL_OPEN;
-        writeUInt32BE(packet, 7, ++p2);
-        packet.utf8Write("session", p2 += 4, 7);
-        writeUInt32BE(packet, chan, p2 += 7);
-        writeUInt32BE(packet, initWindow, p2 += 4);
-        writeUInt32BE(packet, maxPacket, p2 += 4);
+        packet[p] = MESSAGE.CHANNEL_OPEN;
+        writeUInt32BE(packet, 7, ++p);
+        packet.utf8Write("session", p += 4, 7);
+        writeUInt32BE(packet, chan, p += 7);
+        writeUInt32BE(packet, initWindow, p += 4);
+        writeUInt32BE(packet, maxPacket, p += 4);
         this._debug && this._debug(`Outbound: Sending CHANNEL_OPEN (r:${chan}, session)`);
         sendPacket(this, this._packetRW.write.finalize(packet));
       }
       windowChange(chan, rows, cols, height, width) {
         if (this._server)
           throw new Error("Client-only method called in server mode");
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(
           1 + 4 + 4 + 13 + 1 + 4 + 4 + 4 + 4
         );
-        packet[p2] = MESSAGE.CHANNEL_REQUEST;
-        writeUInt32BE(packet, chan, ++p2);
-        writeUInt32BE(packet, 13, p2 += 4);
-        packet.utf8Write("window-change", p2 += 4, 13);
-        packet[p2 += 13] = 0;
-        writeUInt32BE(packet, cols, ++p2);
-        writeUInt32BE(packet, rows, p2 += 4);
-        writeUInt32BE(packet, width, p2 += 4);
-        writeUInt32BE(packet, height, p2 += 4);
+        packet[p] = MESSAGE.CHANNEL_REQUEST;
+        writeUInt32BE(packet, chan, ++p);
+        writeUInt32BE(packet, 13, p += 4);
+        packet.utf8Write("window-change", p += 4, 13);
+        packet[p += 13] = 0;
+        writeUInt32BE(packet, cols, ++p);
+        writeUInt32BE(packet, rows, p += 4);
+        writeUInt32BE(packet, width, p += 4);
+        writeUInt32BE(packet, height, p += 4);
         this._debug && this._debug(
           `Outbound: Sending CHANNEL_REQUEST (r:${chan}, window-change)`
         );
@@ -31427,28 +31427,28 @@ var require_Protocol = __commonJS({
           modes = NO_TERMINAL_MODES_BUFFER;
         const termLen = term.length;
         const modesLen = modes.length;
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(
           1 + 4 + 4 + 7 + 1 + 4 + termLen + 4 + 4 + 4 + 4 + 4 + modesLen
         );
-        packet[p2] = MESSAGE.CHANNEL_REQUEST;
-        writeUInt32BE(packet, chan, ++p2);
-        writeUInt32BE(packet, 7, p2 += 4);
-        packet.utf8Write("pty-req", p2 += 4, 7);
-        packet[p2 += 7] = wantReply === void 0 || wantReply === true ? 1 : 0;
-        writeUInt32BE(packet, termLen, ++p2);
-        packet.utf8Write(term, p2 += 4, termLen);
-        writeUInt32BE(packet, cols, p2 += termLen);
-        writeUInt32BE(packet, rows, p2 += 4);
-        writeUInt32BE(packet, width, p2 += 4);
-        writeUInt32BE(packet, height, p2 += 4);
-        writeUInt32BE(packet, modesLen, p2 += 4);
-        p2 += 4;
+        packet[p] = MESSAGE.CHANNEL_REQUEST;
+        writeUInt32BE(packet, chan, ++p);
+        writeUInt32BE(packet, 7, p += 4);
+        packet.utf8Write("pty-req", p += 4, 7);
+        packet[p += 7] = wantReply === void 0 || wantReply === true ? 1 : 0;
+        writeUInt32BE(packet, termLen, ++p);
+        packet.utf8Write(term, p += 4, termLen);
+        writeUInt32BE(packet, cols, p += termLen);
+        writeUInt32BE(packet, rows, p += 4);
+        writeUInt32BE(packet, width, p += 4);
+        writeUInt32BE(packet, height, p += 4);
+        writeUInt32BE(packet, modesLen, p += 4);
+        p += 4;
         if (Array.isArray(modes)) {
           for (let i2 = 0; i2 < modesLen; ++i2)
-            packet[p2++] = modes[i2];
+            packet[p++] = modes[i2];
         } else if (Buffer.isBuffer(modes)) {
-          packet.set(modes, p2);
+          packet.set(modes, p);
         }
         this._debug && this._debug(`Outbound: Sending CHANNEL_REQUEST (r:${chan}, pty-req)`);
         sendPacket(this, this._packetRW.write.finalize(packet));
@@ -31456,13 +31456,13 @@ var require_Protocol = __commonJS({
       shell(chan, wantReply) {
         if (this._server)
           throw new Error("Client-only method called in server mode");
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4 + 4 + 5 + 1);
-        packet[p2] = MESSAGE.CHANNEL_REQUEST;
-        writeUInt32BE(packet, chan, ++p2);
-        writeUInt32BE(packet, 5, p2 += 4);
-        packet.utf8Write("shell", p2 += 4, 5);
-        packet[p2 += 5] = wantReply === void 0 || wantReply === true ? 1 : 0;
+        packet[p] = MESSAGE.CHANNEL_REQUEST;
+        writeUInt32BE(packet, chan, ++p);
+        writeUInt32BE(packet, 5, p += 4);
+        packet.utf8Write("shell", p += 4, 5);
+        packet[p += 5] = wantReply === void 0 || wantReply === true ? 1 : 0;
         this._debug && this._debug(`Outbound: Sending CHANNEL_REQUEST (r:${chan}, shell)`);
         sendPacket(this, this._packetRW.write.finalize(packet));
       }
@@ -31471,18 +31471,18 @@ var require_Protocol = __commonJS({
           throw new Error("Client-only method called in server mode");
         const isBuf = Buffer.isBuffer(cmd);
         const cmdLen = isBuf ? cmd.length : Buffer.byteLength(cmd);
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4 + 4 + 4 + 1 + 4 + cmdLen);
-        packet[p2] = MESSAGE.CHANNEL_REQUEST;
-        writeUInt32BE(packet, chan, ++p2);
-        writeUInt32BE(packet, 4, p2 += 4);
-        packet.utf8Write("exec", p2 += 4, 4);
-        packet[p2 += 4] = wantReply === void 0 || wantReply === true ? 1 : 0;
-        writeUInt32BE(packet, cmdLen, ++p2);
+        packet[p] = MESSAGE.CHANNEL_REQUEST;
+        writeUInt32BE(packet, chan, ++p);
+        writeUInt32BE(packet, 4, p += 4);
+        packet.utf8Write("exec", p += 4, 4);
+        packet[p += 4] = wantReply === void 0 || wantReply === true ? 1 : 0;
+        writeUInt32BE(packet, cmdLen, ++p);
         if (isBuf)
-          packet.set(cmd, p2 += 4);
+          packet.set(cmd, p += 4);
         else
-          packet.utf8Write(cmd, p2 += 4, cmdLen);
+          packet.utf8Write(cmd, p += 4, cmdLen);
         this._debug && this._debug(
           `Outbound: Sending CHANNEL_REQUEST (r:${chan}, exec: ${cmd})`
         );
@@ -31498,17 +31498,17 @@ var require_Protocol = __commonJS({
         if (SIGNALS2[signal] !== 1)
           throw new Error(`Invalid signal: ${origSignal}`);
         const signalLen = signal.length;
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(
           1 + 4 + 4 + 6 + 1 + 4 + signalLen
         );
-        packet[p2] = MESSAGE.CHANNEL_REQUEST;
-        writeUInt32BE(packet, chan, ++p2);
-        writeUInt32BE(packet, 6, p2 += 4);
-        packet.utf8Write("signal", p2 += 4, 6);
-        packet[p2 += 6] = 0;
-        writeUInt32BE(packet, signalLen, ++p2);
-        packet.utf8Write(signal, p2 += 4, signalLen);
+        packet[p] = MESSAGE.CHANNEL_REQUEST;
+        writeUInt32BE(packet, chan, ++p);
+        writeUInt32BE(packet, 6, p += 4);
+        packet.utf8Write("signal", p += 4, 6);
+        packet[p += 6] = 0;
+        writeUInt32BE(packet, signalLen, ++p);
+        packet.utf8Write(signal, p += 4, signalLen);
         this._debug && this._debug(
           `Outbound: Sending CHANNEL_REQUEST (r:${chan}, signal: ${signal})`
         );
@@ -31520,22 +31520,22 @@ var require_Protocol = __commonJS({
         const keyLen = Buffer.byteLength(key);
         const isBuf = Buffer.isBuffer(val);
         const valLen = isBuf ? val.length : Buffer.byteLength(val);
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(
           1 + 4 + 4 + 3 + 1 + 4 + keyLen + 4 + valLen
         );
-        packet[p2] = MESSAGE.CHANNEL_REQUEST;
-        writeUInt32BE(packet, chan, ++p2);
-        writeUInt32BE(packet, 3, p2 += 4);
-        packet.utf8Write("env", p2 += 4, 3);
-        packet[p2 += 3] = wantReply === void 0 || wantReply === true ? 1 : 0;
-        writeUInt32BE(packet, keyLen, ++p2);
-        packet.utf8Write(key, p2 += 4, keyLen);
-        writeUInt32BE(packet, valLen, p2 += keyLen);
+        packet[p] = MESSAGE.CHANNEL_REQUEST;
+        writeUInt32BE(packet, chan, ++p);
+        writeUInt32BE(packet, 3, p += 4);
+        packet.utf8Write("env", p += 4, 3);
+        packet[p += 3] = wantReply === void 0 || wantReply === true ? 1 : 0;
+        writeUInt32BE(packet, keyLen, ++p);
+        packet.utf8Write(key, p += 4, keyLen);
+        writeUInt32BE(packet, valLen, p += keyLen);
         if (isBuf)
-          packet.set(val, p2 += 4);
+          packet.set(val, p += 4);
         else
-          packet.utf8Write(val, p2 += 4, valLen);
+          packet.utf8Write(val, p += 4, valLen);
         this._debug && this._debug(
           `Outbound: Sending CHANNEL_REQUEST (r:${chan}, env: ${key}=${val})`
         );
@@ -31550,27 +31550,27 @@ var require_Protocol = __commonJS({
         const protoLen = isBufProto ? protocol.length : Buffer.byteLength(protocol);
         const isBufCookie = Buffer.isBuffer(cookie);
         const cookieLen = isBufCookie ? cookie.length : Buffer.byteLength(cookie);
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(
           1 + 4 + 4 + 7 + 1 + 1 + 4 + protoLen + 4 + cookieLen + 4
         );
-        packet[p2] = MESSAGE.CHANNEL_REQUEST;
-        writeUInt32BE(packet, chan, ++p2);
-        writeUInt32BE(packet, 7, p2 += 4);
-        packet.utf8Write("x11-req", p2 += 4, 7);
-        packet[p2 += 7] = wantReply === void 0 || wantReply === true ? 1 : 0;
-        packet[++p2] = cfg.single ? 1 : 0;
-        writeUInt32BE(packet, protoLen, ++p2);
+        packet[p] = MESSAGE.CHANNEL_REQUEST;
+        writeUInt32BE(packet, chan, ++p);
+        writeUInt32BE(packet, 7, p += 4);
+        packet.utf8Write("x11-req", p += 4, 7);
+        packet[p += 7] = wantReply === void 0 || wantReply === true ? 1 : 0;
+        packet[++p] = cfg.single ? 1 : 0;
+        writeUInt32BE(packet, protoLen, ++p);
         if (isBufProto)
-          packet.set(protocol, p2 += 4);
+          packet.set(protocol, p += 4);
         else
-          packet.utf8Write(protocol, p2 += 4, protoLen);
-        writeUInt32BE(packet, cookieLen, p2 += protoLen);
+          packet.utf8Write(protocol, p += 4, protoLen);
+        writeUInt32BE(packet, cookieLen, p += protoLen);
         if (isBufCookie)
-          packet.set(cookie, p2 += 4);
+          packet.set(cookie, p += 4);
         else
-          packet.latin1Write(cookie, p2 += 4, cookieLen);
-        writeUInt32BE(packet, cfg.screen || 0, p2 += cookieLen);
+          packet.latin1Write(cookie, p += 4, cookieLen);
+        writeUInt32BE(packet, cfg.screen || 0, p += cookieLen);
         this._debug && this._debug(`Outbound: Sending CHANNEL_REQUEST (r:${chan}, x11-req)`);
         sendPacket(this, this._packetRW.write.finalize(packet));
       }
@@ -31578,15 +31578,15 @@ var require_Protocol = __commonJS({
         if (this._server)
           throw new Error("Client-only method called in server mode");
         const nameLen = Buffer.byteLength(name);
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4 + 4 + 9 + 1 + 4 + nameLen);
-        packet[p2] = MESSAGE.CHANNEL_REQUEST;
-        writeUInt32BE(packet, chan, ++p2);
-        writeUInt32BE(packet, 9, p2 += 4);
-        packet.utf8Write("subsystem", p2 += 4, 9);
-        packet[p2 += 9] = wantReply === void 0 || wantReply === true ? 1 : 0;
-        writeUInt32BE(packet, nameLen, ++p2);
-        packet.utf8Write(name, p2 += 4, nameLen);
+        packet[p] = MESSAGE.CHANNEL_REQUEST;
+        writeUInt32BE(packet, chan, ++p);
+        writeUInt32BE(packet, 9, p += 4);
+        packet.utf8Write("subsystem", p += 4, 9);
+        packet[p += 9] = wantReply === void 0 || wantReply === true ? 1 : 0;
+        writeUInt32BE(packet, nameLen, ++p);
+        packet.utf8Write(name, p += 4, nameLen);
         this._debug && this._debug(
           `Outbound: Sending CHANNEL_REQUEST (r:${chan}, subsystem: ${name})`
         );
@@ -31595,13 +31595,13 @@ var require_Protocol = __commonJS({
       openssh_agentForward(chan, wantReply) {
         if (this._server)
           throw new Error("Client-only method called in server mode");
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4 + 4 + 26 + 1);
-        packet[p2] = MESSAGE.CHANNEL_REQUEST;
-        writeUInt32BE(packet, chan, ++p2);
-        writeUInt32BE(packet, 26, p2 += 4);
-        packet.utf8Write("auth-agent-req@openssh.com", p2 += 4, 26);
-        packet[p2 += 26] = wantReply === void 0 || wantReply === true ? 1 : 0;
+        packet[p] = MESSAGE.CHANNEL_REQUEST;
+        writeUInt32BE(packet, chan, ++p);
+        writeUInt32BE(packet, 26, p += 4);
+        packet.utf8Write("auth-agent-req@openssh.com", p += 4, 26);
+        packet[p += 26] = wantReply === void 0 || wantReply === true ? 1 : 0;
         if (this._debug) {
           this._debug(
             `Outbound: Sending CHANNEL_REQUEST (r:${chan}, auth-agent-req@openssh.com)`
@@ -31619,17 +31619,17 @@ var require_Protocol = __commonJS({
           keysTotal += 4 + publicKey.length;
           publicKeys.push(publicKey);
         }
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4 + 29 + 1 + keysTotal);
-        packet[p2] = MESSAGE.GLOBAL_REQUEST;
-        writeUInt32BE(packet, 29, ++p2);
-        packet.utf8Write("hostkeys-prove-00@openssh.com", p2 += 4, 29);
-        packet[p2 += 29] = 1;
-        ++p2;
+        packet[p] = MESSAGE.GLOBAL_REQUEST;
+        writeUInt32BE(packet, 29, ++p);
+        packet.utf8Write("hostkeys-prove-00@openssh.com", p += 4, 29);
+        packet[p += 29] = 1;
+        ++p;
         for (const buf of publicKeys) {
-          writeUInt32BE(packet, buf.length, p2);
-          bufferCopy(buf, packet, 0, buf.length, p2 += 4);
-          p2 += buf.length;
+          writeUInt32BE(packet, buf.length, p);
+          bufferCopy(buf, packet, 0, buf.length, p += 4);
+          p += buf.length;
         }
         if (this._debug) {
           this._debug(
@@ -31647,23 +31647,23 @@ var require_Protocol = __commonJS({
         if (!this._server)
           throw new Error("Server-only method called in client mode");
         const svcNameLen = Buffer.byteLength(svcName);
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4 + svcNameLen);
-        packet[p2] = MESSAGE.SERVICE_ACCEPT;
-        writeUInt32BE(packet, svcNameLen, ++p2);
-        packet.utf8Write(svcName, p2 += 4, svcNameLen);
+        packet[p] = MESSAGE.SERVICE_ACCEPT;
+        writeUInt32BE(packet, svcNameLen, ++p);
+        packet.utf8Write(svcName, p += 4, svcNameLen);
         this._debug && this._debug(`Outbound: Sending SERVICE_ACCEPT (${svcName})`);
         sendPacket(this, this._packetRW.write.finalize(packet));
         if (this._server && this._banner && svcName === "ssh-userauth") {
           const banner = this._banner;
           this._banner = void 0;
           const bannerLen = Buffer.byteLength(banner);
-          p2 = this._packetRW.write.allocStart;
+          p = this._packetRW.write.allocStart;
           const packet2 = this._packetRW.write.alloc(1 + 4 + bannerLen + 4);
-          packet2[p2] = MESSAGE.USERAUTH_BANNER;
-          writeUInt32BE(packet2, bannerLen, ++p2);
-          packet2.utf8Write(banner, p2 += 4, bannerLen);
-          writeUInt32BE(packet2, 0, p2 += bannerLen);
+          packet2[p] = MESSAGE.USERAUTH_BANNER;
+          writeUInt32BE(packet2, bannerLen, ++p);
+          packet2.utf8Write(banner, p += 4, bannerLen);
+          writeUInt32BE(packet2, 0, p += bannerLen);
           this._debug && this._debug("Outbound: Sending USERAUTH_BANNER");
           sendPacket(this, this._packetRW.write.finalize(packet2));
         }
@@ -31674,22 +31674,22 @@ var require_Protocol = __commonJS({
           throw new Error("Server-only method called in client mode");
         const boundAddrLen = Buffer.byteLength(cfg.boundAddr);
         const remoteAddrLen = Buffer.byteLength(cfg.remoteAddr);
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(
           1 + 4 + 15 + 4 + 4 + 4 + 4 + boundAddrLen + 4 + 4 + remoteAddrLen + 4
         );
-        packet[p2] = MESSAGE.CHANNEL_OPEN;
-        writeUInt32BE(packet, 15, ++p2);
-        packet.utf8Write("forwarded-tcpip", p2 += 4, 15);
-        writeUInt32BE(packet, chan, p2 += 15);
-        writeUInt32BE(packet, initWindow, p2 += 4);
-        writeUInt32BE(packet, maxPacket, p2 += 4);
-        writeUInt32BE(packet, boundAddrLen, p2 += 4);
-        packet.utf8Write(cfg.boundAddr, p2 += 4, boundAddrLen);
-        writeUInt32BE(packet, cfg.boundPort, p2 += boundAddrLen);
-        writeUInt32BE(packet, remoteAddrLen, p2 += 4);
-        packet.utf8Write(cfg.remoteAddr, p2 += 4, remoteAddrLen);
-        writeUInt32BE(packet, cfg.remotePort, p2 += remoteAddrLen);
+        packet[p] = MESSAGE.CHANNEL_OPEN;
+        writeUInt32BE(packet, 15, ++p);
+        packet.utf8Write("forwarded-tcpip", p += 4, 15);
+        writeUInt32BE(packet, chan, p += 15);
+        writeUInt32BE(packet, initWindow, p += 4);
+        writeUInt32BE(packet, maxPacket, p += 4);
+        writeUInt32BE(packet, boundAddrLen, p += 4);
+        packet.utf8Write(cfg.boundAddr, p += 4, boundAddrLen);
+        writeUInt32BE(packet, cfg.boundPort, p += boundAddrLen);
+        writeUInt32BE(packet, remoteAddrLen, p += 4);
+        packet.utf8Write(cfg.remoteAddr, p += 4, remoteAddrLen);
+        writeUInt32BE(packet, cfg.remotePort, p += remoteAddrLen);
         this._debug && this._debug(
           `Outbound: Sending CHANNEL_OPEN (r:${chan}, forwarded-tcpip)`
         );
@@ -31699,19 +31699,19 @@ var require_Protocol = __commonJS({
         if (!this._server)
           throw new Error("Server-only method called in client mode");
         const addrLen = Buffer.byteLength(cfg.originAddr);
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(
           1 + 4 + 3 + 4 + 4 + 4 + 4 + addrLen + 4
         );
-        packet[p2] = MESSAGE.CHANNEL_OPEN;
-        writeUInt32BE(packet, 3, ++p2);
-        packet.utf8Write("x11", p2 += 4, 3);
-        writeUInt32BE(packet, chan, p2 += 3);
-        writeUInt32BE(packet, initWindow, p2 += 4);
-        writeUInt32BE(packet, maxPacket, p2 += 4);
-        writeUInt32BE(packet, addrLen, p2 += 4);
-        packet.utf8Write(cfg.originAddr, p2 += 4, addrLen);
-        writeUInt32BE(packet, cfg.originPort, p2 += addrLen);
+        packet[p] = MESSAGE.CHANNEL_OPEN;
+        writeUInt32BE(packet, 3, ++p);
+        packet.utf8Write("x11", p += 4, 3);
+        writeUInt32BE(packet, chan, p += 3);
+        writeUInt32BE(packet, initWindow, p += 4);
+        writeUInt32BE(packet, maxPacket, p += 4);
+        writeUInt32BE(packet, addrLen, p += 4);
+        packet.utf8Write(cfg.originAddr, p += 4, addrLen);
+        writeUInt32BE(packet, cfg.originPort, p += addrLen);
         this._debug && this._debug(
           `Outbound: Sending CHANNEL_OPEN (r:${chan}, x11)`
         );
@@ -31720,14 +31720,14 @@ var require_Protocol = __commonJS({
       openssh_authAgent(chan, initWindow, maxPacket) {
         if (!this._server)
           throw new Error("Server-only method called in client mode");
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4 + 22 + 4 + 4 + 4);
-        packet[p2] = MESSAGE.CHANNEL_OPEN;
-        writeUInt32BE(packet, 22, ++p2);
-        packet.utf8Write("auth-agent@openssh.com", p2 += 4, 22);
-        writeUInt32BE(packet, chan, p2 += 22);
-        writeUInt32BE(packet, initWindow, p2 += 4);
-        writeUInt32BE(packet, maxPacket, p2 += 4);
+        packet[p] = MESSAGE.CHANNEL_OPEN;
+        writeUInt32BE(packet, 22, ++p);
+        packet.utf8Write("auth-agent@openssh.com", p += 4, 22);
+        writeUInt32BE(packet, chan, p += 22);
+        writeUInt32BE(packet, initWindow, p += 4);
+        writeUInt32BE(packet, maxPacket, p += 4);
         this._debug && this._debug(
           `Outbound: Sending CHANNEL_OPEN (r:${chan}, auth-agent@openssh.com)`
         );
@@ -31737,19 +31737,19 @@ var require_Protocol = __commonJS({
         if (!this._server)
           throw new Error("Server-only method called in client mode");
         const pathLen = Buffer.byteLength(cfg.socketPath);
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(
           1 + 4 + 33 + 4 + 4 + 4 + 4 + pathLen + 4
         );
-        packet[p2] = MESSAGE.CHANNEL_OPEN;
-        writeUInt32BE(packet, 33, ++p2);
-        packet.utf8Write("forwarded-streamlocal@openssh.com", p2 += 4, 33);
-        writeUInt32BE(packet, chan, p2 += 33);
-        writeUInt32BE(packet, initWindow, p2 += 4);
-        writeUInt32BE(packet, maxPacket, p2 += 4);
-        writeUInt32BE(packet, pathLen, p2 += 4);
-        packet.utf8Write(cfg.socketPath, p2 += 4, pathLen);
-        writeUInt32BE(packet, 0, p2 += pathLen);
+        packet[p] = MESSAGE.CHANNEL_OPEN;
+        writeUInt32BE(packet, 33, ++p);
+        packet.utf8Write("forwarded-streamlocal@openssh.com", p += 4, 33);
+        writeUInt32BE(packet, chan, p += 33);
+        writeUInt32BE(packet, initWindow, p += 4);
+        writeUInt32BE(packet, maxPacket, p += 4);
+        writeUInt32BE(packet, pathLen, p += 4);
+        packet.utf8Write(cfg.socketPath, p += 4, pathLen);
+        writeUInt32BE(packet, 0, p += pathLen);
         if (this._debug) {
           this._debug(
             `Outbound: Sending CHANNEL_OPEN (r:${chan}, forwarded-streamlocal@openssh.com)`
@@ -31760,14 +31760,14 @@ var require_Protocol = __commonJS({
       exitStatus(chan, status) {
         if (!this._server)
           throw new Error("Server-only method called in client mode");
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4 + 4 + 11 + 1 + 4);
-        packet[p2] = MESSAGE.CHANNEL_REQUEST;
-        writeUInt32BE(packet, chan, ++p2);
-        writeUInt32BE(packet, 11, p2 += 4);
-        packet.utf8Write("exit-status", p2 += 4, 11);
-        packet[p2 += 11] = 0;
-        writeUInt32BE(packet, status, ++p2);
+        packet[p] = MESSAGE.CHANNEL_REQUEST;
+        writeUInt32BE(packet, chan, ++p);
+        writeUInt32BE(packet, 11, p += 4);
+        packet.utf8Write("exit-status", p += 4, 11);
+        packet[p += 11] = 0;
+        writeUInt32BE(packet, status, ++p);
         this._debug && this._debug(
           `Outbound: Sending CHANNEL_REQUEST (r:${chan}, exit-status: ${status})`
         );
@@ -31786,25 +31786,25 @@ var require_Protocol = __commonJS({
           throw new Error(`Invalid signal: ${origSignal}`);
         const nameLen = Buffer.byteLength(signal);
         const msgLen = msg ? Buffer.byteLength(msg) : 0;
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(
           1 + 4 + 4 + 11 + 1 + 4 + nameLen + 1 + 4 + msgLen + 4
         );
-        packet[p2] = MESSAGE.CHANNEL_REQUEST;
-        writeUInt32BE(packet, chan, ++p2);
-        writeUInt32BE(packet, 11, p2 += 4);
-        packet.utf8Write("exit-signal", p2 += 4, 11);
-        packet[p2 += 11] = 0;
-        writeUInt32BE(packet, nameLen, ++p2);
-        packet.utf8Write(signal, p2 += 4, nameLen);
-        packet[p2 += nameLen] = coreDumped ? 1 : 0;
-        writeUInt32BE(packet, msgLen, ++p2);
-        p2 += 4;
+        packet[p] = MESSAGE.CHANNEL_REQUEST;
+        writeUInt32BE(packet, chan, ++p);
+        writeUInt32BE(packet, 11, p += 4);
+        packet.utf8Write("exit-signal", p += 4, 11);
+        packet[p += 11] = 0;
+        writeUInt32BE(packet, nameLen, ++p);
+        packet.utf8Write(signal, p += 4, nameLen);
+        packet[p += nameLen] = coreDumped ? 1 : 0;
+        writeUInt32BE(packet, msgLen, ++p);
+        p += 4;
         if (msgLen) {
-          packet.utf8Write(msg, p2, msgLen);
-          p2 += msgLen;
+          packet.utf8Write(msg, p, msgLen);
+          p += msgLen;
         }
-        writeUInt32BE(packet, 0, p2);
+        writeUInt32BE(packet, 0, p);
         this._debug && this._debug(
           `Outbound: Sending CHANNEL_REQUEST (r:${chan}, exit-signal: ${name})`
         );
@@ -31833,12 +31833,12 @@ var require_Protocol = __commonJS({
           methods = "";
         }
         const methodsLen = methods.length;
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4 + methodsLen + 1);
-        packet[p2] = MESSAGE.USERAUTH_FAILURE;
-        writeUInt32BE(packet, methodsLen, ++p2);
-        packet.utf8Write(methods, p2 += 4, methodsLen);
-        packet[p2 += methodsLen] = isPartial === true ? 1 : 0;
+        packet[p] = MESSAGE.USERAUTH_FAILURE;
+        writeUInt32BE(packet, methodsLen, ++p);
+        packet.utf8Write(methods, p += 4, methodsLen);
+        packet[p += methodsLen] = isPartial === true ? 1 : 0;
         this._authsQueue.shift();
         this._debug && this._debug("Outbound: Sending USERAUTH_FAILURE");
         sendPacket(this, this._packetRW.write.finalize(packet));
@@ -31848,9 +31848,9 @@ var require_Protocol = __commonJS({
           throw new Error("Server-only method called in client mode");
         if (this._authsQueue.length === 0)
           throw new Error("No auth in progress");
-        const p2 = this._packetRW.write.allocStart;
+        const p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1);
-        packet[p2] = MESSAGE.USERAUTH_SUCCESS;
+        packet[p] = MESSAGE.USERAUTH_SUCCESS;
         this._authsQueue.shift();
         this._authenticated = true;
         this._debug && this._debug("Outbound: Sending USERAUTH_SUCCESS");
@@ -31867,13 +31867,13 @@ var require_Protocol = __commonJS({
           throw new Error('"publickey" auth not in progress');
         const keyAlgoLen = Buffer.byteLength(keyAlgo);
         const keyLen = key.length;
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4 + keyAlgoLen + 4 + keyLen);
-        packet[p2] = MESSAGE.USERAUTH_PK_OK;
-        writeUInt32BE(packet, keyAlgoLen, ++p2);
-        packet.utf8Write(keyAlgo, p2 += 4, keyAlgoLen);
-        writeUInt32BE(packet, keyLen, p2 += keyAlgoLen);
-        packet.set(key, p2 += 4);
+        packet[p] = MESSAGE.USERAUTH_PK_OK;
+        writeUInt32BE(packet, keyAlgoLen, ++p);
+        packet.utf8Write(keyAlgo, p += 4, keyAlgoLen);
+        writeUInt32BE(packet, keyLen, p += keyAlgoLen);
+        packet.set(key, p += 4);
         this._authsQueue.shift();
         this._debug && this._debug("Outbound: Sending USERAUTH_PK_OK");
         sendPacket(this, this._packetRW.write.finalize(packet));
@@ -31882,12 +31882,12 @@ var require_Protocol = __commonJS({
         if (!this._server)
           throw new Error("Server-only method called in client mode");
         const promptLen = Buffer.byteLength(prompt);
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(1 + 4 + promptLen + 4);
-        packet[p2] = MESSAGE.USERAUTH_PASSWD_CHANGEREQ;
-        writeUInt32BE(packet, promptLen, ++p2);
-        packet.utf8Write(prompt, p2 += 4, promptLen);
-        writeUInt32BE(packet, 0, p2 += promptLen);
+        packet[p] = MESSAGE.USERAUTH_PASSWD_CHANGEREQ;
+        writeUInt32BE(packet, promptLen, ++p);
+        packet.utf8Write(prompt, p += 4, promptLen);
+        writeUInt32BE(packet, 0, p += promptLen);
         this._debug && this._debug("Outbound: Sending USERAUTH_PASSWD_CHANGEREQ");
         sendPacket(this, this._packetRW.write.finalize(packet));
       }
@@ -31899,74 +31899,74 @@ var require_Protocol = __commonJS({
         const instrLen = instructions ? Buffer.byteLength(instructions) : 0;
         for (let i2 = 0; i2 < prompts.length; ++i2)
           promptsLen += 4 + Buffer.byteLength(prompts[i2].prompt) + 1;
-        let p2 = this._packetRW.write.allocStart;
+        let p = this._packetRW.write.allocStart;
         const packet = this._packetRW.write.alloc(
           1 + 4 + nameLen + 4 + instrLen + 4 + 4 + promptsLen
         );
-        packet[p2] = MESSAGE.USERAUTH_INFO_REQUEST;
-        writeUInt32BE(packet, nameLen, ++p2);
-        p2 += 4;
+        packet[p] = MESSAGE.USERAUTH_INFO_REQUEST;
+        writeUInt32BE(packet, nameLen, ++p);
+        p += 4;
         if (name) {
-          packet.utf8Write(name, p2, nameLen);
-          p2 += nameLen;
+          packet.utf8Write(name, p, nameLen);
+          p += nameLen;
         }
-        writeUInt32BE(packet, instrLen, p2);
-        p2 += 4;
+        writeUInt32BE(packet, instrLen, p);
+        p += 4;
         if (instructions) {
-          packet.utf8Write(instructions, p2, instrLen);
-          p2 += instrLen;
+          packet.utf8Write(instructions, p, instrLen);
+          p += instrLen;
         }
-        writeUInt32BE(packet, 0, p2);
-        writeUInt32BE(packet, prompts.length, p2 += 4);
-        p2 += 4;
+        writeUInt32BE(packet, 0, p);
+        writeUInt32BE(packet, prompts.length, p += 4);
+        p += 4;
         for (let i2 = 0; i2 < prompts.length; ++i2) {
           const prompt = prompts[i2];
           const promptLen = Buffer.byteLength(prompt.prompt);
-          writeUInt32BE(packet, promptLen, p2);
-          p2 += 4;
+          writeUInt32BE(packet, promptLen, p);
+          p += 4;
           if (promptLen) {
-            packet.utf8Write(prompt.prompt, p2, promptLen);
-            p2 += promptLen;
+            packet.utf8Write(prompt.prompt, p, promptLen);
+            p += promptLen;
           }
-          packet[p2++] = prompt.echo ? 1 : 0;
+          packet[p++] = prompt.echo ? 1 : 0;
         }
         this._debug && this._debug("Outbound: Sending USERAUTH_INFO_REQUEST");
         sendPacket(this, this._packetRW.write.finalize(packet));
       }
     };
     var RE_IDENT = /^SSH-(2\.0|1\.99)-([^ ]+)(?: (.*))?$/;
-    function parseHeader(chunk, p2, len) {
+    function parseHeader(chunk, p, len) {
       let data;
       let chunkOffset;
       if (this._buffer) {
-        data = Buffer.allocUnsafe(this._buffer.length + (len - p2));
+        data = Buffer.allocUnsafe(this._buffer.length + (len - p));
         data.set(this._buffer, 0);
-        if (p2 === 0) {
+        if (p === 0) {
           data.set(chunk, this._buffer.length);
         } else {
           data.set(
             new Uint8Array(
               chunk.buffer,
-              chunk.byteOffset + p2,
-              len - p2
+              chunk.byteOffset + p,
+              len - p
             ),
             this._buffer.length
           );
         }
         chunkOffset = this._buffer.length;
-        p2 = 0;
+        p = 0;
       } else {
         data = chunk;
         chunkOffset = 0;
       }
-      const op = p2;
-      let start = p2;
-      let end = p2;
+      const op = p;
+      let start = p;
+      let end = p;
       let needNL = false;
       let lineLen = 0;
       let lines = 0;
-      for (; p2 < data.length; ++p2) {
-        const ch = data[p2];
+      for (; p < data.length; ++p) {
+        const ch = data[p];
         if (ch === 13) {
           needNL = true;
           continue;
@@ -31975,17 +31975,17 @@ var require_Protocol = __commonJS({
           if (end > start && end - start > 4 && data[start] === 83 && data[start + 1] === 83 && data[start + 2] === 72 && data[start + 3] === 45) {
             const full = data.latin1Slice(op, end + 1);
             const identRaw = start === op ? full : full.slice(start - op);
-            const m3 = RE_IDENT.exec(identRaw);
-            if (!m3)
+            const m2 = RE_IDENT.exec(identRaw);
+            if (!m2)
               throw new Error("Invalid identification string");
             const header = {
               greeting: start === op ? "" : full.slice(0, start - op),
               identRaw,
               versions: {
-                protocol: m3[1],
-                software: m3[2]
+                protocol: m2[1],
+                software: m2[2]
               },
-              comments: m3[3]
+              comments: m2[3]
             };
             this._remoteIdentRaw = Buffer.from(identRaw);
             this._debug && this._debug(`Remote ident: ${inspect(identRaw)}`);
@@ -31998,28 +31998,28 @@ var require_Protocol = __commonJS({
               return len;
             }
             kexinit(this);
-            return p2 + 1 - chunkOffset;
+            return p + 1 - chunkOffset;
           }
           if (this._server)
             throw new Error("Greetings from clients not permitted");
           if (++lines > MAX_LINES)
             throw new Error("Max greeting lines exceeded");
           needNL = false;
-          start = p2 + 1;
+          start = p + 1;
           lineLen = 0;
         } else if (needNL) {
           throw new Error("Invalid header: expected newline");
         } else if (++lineLen >= MAX_LINE_LEN) {
           throw new Error("Header line too long");
         }
-        end = p2;
+        end = p;
       }
       if (!this._buffer)
         this._buffer = bufferSlice(data, op);
-      return p2 - chunkOffset;
+      return p - chunkOffset;
     }
-    function parsePacket(chunk, p2, len) {
-      return this._decipher.decrypt(chunk, p2, len);
+    function parsePacket(chunk, p, len) {
+      return this._decipher.decrypt(chunk, p, len);
     }
     function onPayload(payload) {
       this._onPacket();
@@ -32059,7 +32059,7 @@ var require_Protocol = __commonJS({
     function modesToBytes(modes) {
       const keys = Object.keys(modes);
       const bytes = Buffer.allocUnsafe(5 * keys.length + 1);
-      let b2 = 0;
+      let b = 0;
       for (let i2 = 0; i2 < keys.length; ++i2) {
         const key = keys[i2];
         if (key === "TTY_OP_END")
@@ -32069,16 +32069,16 @@ var require_Protocol = __commonJS({
           continue;
         const val = modes[key];
         if (typeof val === "number" && isFinite(val)) {
-          bytes[b2++] = opcode;
-          bytes[b2++] = val >>> 24;
-          bytes[b2++] = val >>> 16;
-          bytes[b2++] = val >>> 8;
-          bytes[b2++] = val;
+          bytes[b++] = opcode;
+          bytes[b++] = val >>> 24;
+          bytes[b++] = val >>> 16;
+          bytes[b++] = val >>> 8;
+          bytes[b++] = val;
         }
       }
-      bytes[b2++] = TERMINAL_MODE.TTY_OP_END;
-      if (b2 < bytes.length)
-        return bufferSlice(bytes, 0, b2);
+      bytes[b++] = TERMINAL_MODE.TTY_OP_END;
+      if (b < bytes.length)
+        return bufferSlice(bytes, 0, b);
       return bytes;
     }
     function sendExtInfo(proto) {
@@ -32086,14 +32086,14 @@ var require_Protocol = __commonJS({
       if (eddsaSupported)
         serverSigAlgs = `ssh-ed25519,${serverSigAlgs}`;
       const algsLen = Buffer.byteLength(serverSigAlgs);
-      let p2 = proto._packetRW.write.allocStart;
+      let p = proto._packetRW.write.allocStart;
       const packet = proto._packetRW.write.alloc(1 + 4 + 4 + 15 + 4 + algsLen);
-      packet[p2] = MESSAGE.EXT_INFO;
-      writeUInt32BE(packet, 1, ++p2);
-      writeUInt32BE(packet, 15, p2 += 4);
-      packet.utf8Write("server-sig-algs", p2 += 4, 15);
-      writeUInt32BE(packet, algsLen, p2 += 15);
-      packet.utf8Write(serverSigAlgs, p2 += 4, algsLen);
+      packet[p] = MESSAGE.EXT_INFO;
+      writeUInt32BE(packet, 1, ++p);
+      writeUInt32BE(packet, 15, p += 4);
+      packet.utf8Write("server-sig-algs", p += 4, 15);
+      writeUInt32BE(packet, algsLen, p += 15);
+      packet.utf8Write(serverSigAlgs, p += 4, algsLen);
       proto._debug && proto._debug("Outbound: Sending EXT_INFO");
       sendPacket(proto, proto._packetRW.write.finalize(packet));
     }
@@ -32203,8 +32203,8 @@ var require_SFTP = __commonJS({
   "node_modules/ssh2/lib/protocol/SFTP.js"(exports, module) {
     "use strict";
     var EventEmitter17 = __require("events");
-    var fs20 = __require("fs");
-    var { constants: constants5 } = fs20;
+    var fs19 = __require("fs");
+    var { constants: constants6 } = fs19;
     var {
       Readable: ReadableStream2,
       Writable: WritableStream
@@ -32388,13 +32388,13 @@ var require_SFTP = __commonJS({
           this.emit("end");
           return;
         }
-        let p2 = 0;
-        while (p2 < data.length) {
+        let p = 0;
+        while (p < data.length) {
           if (this._pktLenBytes < 4) {
-            let nb = Math.min(4 - this._pktLenBytes, data.length - p2);
+            let nb = Math.min(4 - this._pktLenBytes, data.length - p);
             this._pktLenBytes += nb;
             while (nb--)
-              this._pktLen = (this._pktLen << 8) + data[p2++];
+              this._pktLen = (this._pktLen << 8) + data[p++];
             if (this._pktLenBytes < 4)
               return;
             if (this._pktLen === 0)
@@ -32406,19 +32406,19 @@ var require_SFTP = __commonJS({
                 `Packet length ${this._pktLen} exceeds max length of ${max}`
               );
             }
-            if (p2 >= data.length)
+            if (p >= data.length)
               return;
           }
           if (this._pktPos < this._pktLen) {
-            const nb = Math.min(this._pktLen - this._pktPos, data.length - p2);
-            if (p2 !== 0 || nb !== data.length) {
+            const nb = Math.min(this._pktLen - this._pktPos, data.length - p);
+            if (p !== 0 || nb !== data.length) {
               if (nb === this._pktLen) {
-                this._pkt = new FastBuffer(data.buffer, data.byteOffset + p2, nb);
+                this._pkt = new FastBuffer(data.buffer, data.byteOffset + p, nb);
               } else {
                 if (!this._pkt)
                   this._pkt = Buffer.allocUnsafe(this._pktLen);
                 this._pkt.set(
-                  new Uint8Array(data.buffer, data.byteOffset + p2, nb),
+                  new Uint8Array(data.buffer, data.byteOffset + p, nb),
                   this._pktPos
                 );
               }
@@ -32429,7 +32429,7 @@ var require_SFTP = __commonJS({
                 this._pkt = Buffer.allocUnsafe(this._pktLen);
               this._pkt.set(data, this._pktPos);
             }
-            p2 += nb;
+            p += nb;
             this._pktPos += nb;
             if (this._pktPos < this._pktLen)
               return;
@@ -32502,23 +32502,23 @@ var require_SFTP = __commonJS({
           attrsLen = attrs.nb;
         }
         const pathLen = Buffer.byteLength(path13);
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = REQUEST.OPEN;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path13, p2 += 4, pathLen);
-        writeUInt32BE(buf, flags, p2 += pathLen);
-        writeUInt32BE(buf, attrsFlags, p2 += 4);
+        writeUInt32BE(buf, pathLen, p);
+        buf.utf8Write(path13, p += 4, pathLen);
+        writeUInt32BE(buf, flags, p += pathLen);
+        writeUInt32BE(buf, attrsFlags, p += 4);
         if (attrsLen) {
-          p2 += 4;
+          p += 4;
           if (attrsLen === ATTRS_BUF.length)
-            buf.set(ATTRS_BUF, p2);
+            buf.set(ATTRS_BUF, p);
           else
-            bufferCopy(ATTRS_BUF, buf, 0, attrsLen, p2);
-          p2 += attrsLen;
+            bufferCopy(ATTRS_BUF, buf, 0, attrsLen, p);
+          p += attrsLen;
         }
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
@@ -32532,14 +32532,14 @@ var require_SFTP = __commonJS({
         if (!Buffer.isBuffer(handle))
           throw new Error("handle is not a Buffer");
         const handleLen = handle.length;
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + handleLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = REQUEST.CLOSE;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, handleLen, p2);
-        buf.set(handle, p2 += 4);
+        writeUInt32BE(buf, handleLen, p);
+        buf.set(handle, p += 4);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
@@ -32587,21 +32587,21 @@ var require_SFTP = __commonJS({
         if (overflow)
           len = maxDataLen;
         const handleLen = handle.length;
-        let p2 = 9;
+        let p = 9;
         const out = Buffer.allocUnsafe(4 + 1 + 4 + 4 + handleLen + 8 + 4 + len);
         writeUInt32BE(out, out.length - 4, 0);
         out[4] = REQUEST.WRITE;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(out, reqid, 5);
-        writeUInt32BE(out, handleLen, p2);
-        out.set(handle, p2 += 4);
-        p2 += handleLen;
+        writeUInt32BE(out, handleLen, p);
+        out.set(handle, p += 4);
+        p += handleLen;
         for (let i2 = 7; i2 >= 0; --i2) {
-          out[p2 + i2] = position & 255;
+          out[p + i2] = position & 255;
           position /= 256;
         }
-        writeUInt32BE(out, len, p2 += 8);
-        bufferCopy(buf, out, off, off + len, p2 += 4);
+        writeUInt32BE(out, len, p += 8);
+        bufferCopy(buf, out, off, off + len, p += 4);
         this._requests[reqid] = {
           cb: (err) => {
             if (err) {
@@ -32633,12 +32633,12 @@ var require_SFTP = __commonJS({
       fastGet(remotePath, localPath, opts, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        fastXfer(this, fs20, remotePath, localPath, opts, cb);
+        fastXfer(this, fs19, remotePath, localPath, opts, cb);
       }
       fastPut(localPath, remotePath, opts, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        fastXfer(fs20, this, localPath, remotePath, opts, cb);
+        fastXfer(fs19, this, localPath, remotePath, opts, cb);
       }
       readFile(path13, options, callback_) {
         if (this.server)
@@ -32674,13 +32674,13 @@ var require_SFTP = __commonJS({
             this.read(handle, buffer, pos, size - pos, bytesRead, afterRead);
           }
         };
-        const afterRead = (er2, nbytes) => {
+        const afterRead = (er, nbytes) => {
           let eof;
-          if (er2) {
-            eof = er2.code === STATUS_CODE.EOF;
+          if (er) {
+            eof = er.code === STATUS_CODE.EOF;
             if (!eof) {
               return this.close(handle, () => {
-                return callback && callback(er2);
+                return callback && callback(er);
               });
             }
           } else {
@@ -32702,7 +32702,7 @@ var require_SFTP = __commonJS({
         };
         afterRead._wantEOFError = true;
         const close = () => {
-          this.close(handle, (er2) => {
+          this.close(handle, (er) => {
             if (size === 0) {
               buffer = Buffer.concat(buffers, pos);
             } else if (pos < size) {
@@ -32710,26 +32710,26 @@ var require_SFTP = __commonJS({
             }
             if (encoding)
               buffer = buffer.toString(encoding);
-            return callback && callback(er2, buffer);
+            return callback && callback(er, buffer);
           });
         };
-        this.open(path13, flag, 438, (er2, handle_) => {
-          if (er2)
-            return callback && callback(er2);
+        this.open(path13, flag, 438, (er, handle_) => {
+          if (er)
+            return callback && callback(er);
           handle = handle_;
-          const tryStat = (er3, st2) => {
-            if (er3) {
+          const tryStat = (er2, st) => {
+            if (er2) {
               this.stat(path13, (er_, st_) => {
                 if (er_) {
                   return this.close(handle, () => {
-                    callback && callback(er3);
+                    callback && callback(er2);
                   });
                 }
                 tryStat(null, st_);
               });
               return;
             }
-            size = st2.size || 0;
+            size = st.size || 0;
             if (size === 0) {
               buffers = [];
               return read();
@@ -32766,19 +32766,19 @@ var require_SFTP = __commonJS({
             const buffer = Buffer.isBuffer(data) ? data : Buffer.from("" + data, options.encoding || "utf8");
             const position = /a/.test(flag) ? null : 0;
             if (position === null) {
-              const tryStat = (er2, st2) => {
-                if (er2) {
+              const tryStat = (er, st) => {
+                if (er) {
                   this.stat(path13, (er_, st_) => {
                     if (er_) {
                       return this.close(handle, () => {
-                        callback && callback(er2);
+                        callback && callback(er);
                       });
                     }
                     tryStat(null, st_);
                   });
                   return;
                 }
-                writeAll(this, handle, buffer, 0, buffer.length, st2.size, callback);
+                writeAll(this, handle, buffer, 0, buffer.length, st.size, callback);
               };
               this.fstat(handle, tryStat);
               return;
@@ -32818,14 +32818,14 @@ var require_SFTP = __commonJS({
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const fnameLen = Buffer.byteLength(filename);
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + fnameLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = REQUEST.REMOVE;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, fnameLen, p2);
-        buf.utf8Write(filename, p2 += 4, fnameLen);
+        writeUInt32BE(buf, fnameLen, p);
+        buf.utf8Write(filename, p += 4, fnameLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
@@ -32837,16 +32837,16 @@ var require_SFTP = __commonJS({
           throw new Error("Client-only method called in server mode");
         const oldLen = Buffer.byteLength(oldPath);
         const newLen = Buffer.byteLength(newPath);
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + oldLen + 4 + newLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = REQUEST.RENAME;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, oldLen, p2);
-        buf.utf8Write(oldPath, p2 += 4, oldLen);
-        writeUInt32BE(buf, newLen, p2 += oldLen);
-        buf.utf8Write(newPath, p2 += 4, newLen);
+        writeUInt32BE(buf, oldLen, p);
+        buf.utf8Write(oldPath, p += 4, oldLen);
+        writeUInt32BE(buf, newLen, p += oldLen);
+        buf.utf8Write(newPath, p += 4, newLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
@@ -32868,22 +32868,22 @@ var require_SFTP = __commonJS({
           attrsLen = attrs.nb;
         }
         const pathLen = Buffer.byteLength(path13);
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = REQUEST.MKDIR;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path13, p2 += 4, pathLen);
-        writeUInt32BE(buf, flags, p2 += pathLen);
+        writeUInt32BE(buf, pathLen, p);
+        buf.utf8Write(path13, p += 4, pathLen);
+        writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
-          p2 += 4;
+          p += 4;
           if (attrsLen === ATTRS_BUF.length)
-            buf.set(ATTRS_BUF, p2);
+            buf.set(ATTRS_BUF, p);
           else
-            bufferCopy(ATTRS_BUF, buf, 0, attrsLen, p2);
-          p2 += attrsLen;
+            bufferCopy(ATTRS_BUF, buf, 0, attrsLen, p);
+          p += attrsLen;
         }
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
@@ -32895,14 +32895,14 @@ var require_SFTP = __commonJS({
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const pathLen = Buffer.byteLength(path13);
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = REQUEST.RMDIR;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path13, p2 += 4, pathLen);
+        writeUInt32BE(buf, pathLen, p);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
@@ -32946,14 +32946,14 @@ var require_SFTP = __commonJS({
           return this.opendir(where, reread);
         }
         const handleLen = where.length;
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + handleLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = REQUEST.READDIR;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, handleLen, p2);
-        buf.set(where, p2 += 4);
+        writeUInt32BE(buf, handleLen, p);
+        buf.set(where, p += 4);
         this._requests[reqid] = {
           cb: doFilter ? (err, list) => {
             if (typeof cb !== "function")
@@ -32978,14 +32978,14 @@ var require_SFTP = __commonJS({
         if (!Buffer.isBuffer(handle))
           throw new Error("handle is not a Buffer");
         const handleLen = handle.length;
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + handleLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = REQUEST.FSTAT;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, handleLen, p2);
-        buf.set(handle, p2 += 4);
+        writeUInt32BE(buf, handleLen, p);
+        buf.set(handle, p += 4);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
@@ -32996,14 +32996,14 @@ var require_SFTP = __commonJS({
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const pathLen = Buffer.byteLength(path13);
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = REQUEST.STAT;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path13, p2 += 4, pathLen);
+        writeUInt32BE(buf, pathLen, p);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
@@ -33014,14 +33014,14 @@ var require_SFTP = __commonJS({
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const pathLen = Buffer.byteLength(path13);
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = REQUEST.LSTAT;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path13, p2 += 4, pathLen);
+        writeUInt32BE(buf, pathLen, p);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
@@ -33032,14 +33032,14 @@ var require_SFTP = __commonJS({
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const pathLen = Buffer.byteLength(path13);
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = REQUEST.OPENDIR;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path13, p2 += 4, pathLen);
+        writeUInt32BE(buf, pathLen, p);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
@@ -33059,22 +33059,22 @@ var require_SFTP = __commonJS({
           cb = attrs;
         }
         const pathLen = Buffer.byteLength(path13);
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = REQUEST.SETSTAT;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path13, p2 += 4, pathLen);
-        writeUInt32BE(buf, flags, p2 += pathLen);
+        writeUInt32BE(buf, pathLen, p);
+        buf.utf8Write(path13, p += 4, pathLen);
+        writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
-          p2 += 4;
+          p += 4;
           if (attrsLen === ATTRS_BUF.length)
-            buf.set(ATTRS_BUF, p2);
+            buf.set(ATTRS_BUF, p);
           else
-            bufferCopy(ATTRS_BUF, buf, 0, attrsLen, p2);
-          p2 += attrsLen;
+            bufferCopy(ATTRS_BUF, buf, 0, attrsLen, p);
+          p += attrsLen;
         }
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
@@ -33097,22 +33097,22 @@ var require_SFTP = __commonJS({
           cb = attrs;
         }
         const handleLen = handle.length;
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + handleLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = REQUEST.FSETSTAT;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, handleLen, p2);
-        buf.set(handle, p2 += 4);
-        writeUInt32BE(buf, flags, p2 += handleLen);
+        writeUInt32BE(buf, handleLen, p);
+        buf.set(handle, p += 4);
+        writeUInt32BE(buf, flags, p += handleLen);
         if (attrsLen) {
-          p2 += 4;
+          p += 4;
           if (attrsLen === ATTRS_BUF.length)
-            buf.set(ATTRS_BUF, p2);
+            buf.set(ATTRS_BUF, p);
           else
-            bufferCopy(ATTRS_BUF, buf, 0, attrsLen, p2);
-          p2 += attrsLen;
+            bufferCopy(ATTRS_BUF, buf, 0, attrsLen, p);
+          p += attrsLen;
         }
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
@@ -33158,14 +33158,14 @@ var require_SFTP = __commonJS({
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const pathLen = Buffer.byteLength(path13);
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = REQUEST.READLINK;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path13, p2 += 4, pathLen);
+        writeUInt32BE(buf, pathLen, p);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33187,22 +33187,22 @@ var require_SFTP = __commonJS({
           throw new Error("Client-only method called in server mode");
         const linkLen = Buffer.byteLength(linkPath);
         const targetLen = Buffer.byteLength(targetPath);
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + linkLen + 4 + targetLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = REQUEST.SYMLINK;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         if (this._isOpenSSH) {
-          writeUInt32BE(buf, targetLen, p2);
-          buf.utf8Write(targetPath, p2 += 4, targetLen);
-          writeUInt32BE(buf, linkLen, p2 += targetLen);
-          buf.utf8Write(linkPath, p2 += 4, linkLen);
+          writeUInt32BE(buf, targetLen, p);
+          buf.utf8Write(targetPath, p += 4, targetLen);
+          writeUInt32BE(buf, linkLen, p += targetLen);
+          buf.utf8Write(linkPath, p += 4, linkLen);
         } else {
-          writeUInt32BE(buf, linkLen, p2);
-          buf.utf8Write(linkPath, p2 += 4, linkLen);
-          writeUInt32BE(buf, targetLen, p2 += linkLen);
-          buf.utf8Write(targetPath, p2 += 4, targetLen);
+          writeUInt32BE(buf, linkLen, p);
+          buf.utf8Write(linkPath, p += 4, linkLen);
+          writeUInt32BE(buf, targetLen, p += linkLen);
+          buf.utf8Write(targetPath, p += 4, targetLen);
         }
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
@@ -33214,14 +33214,14 @@ var require_SFTP = __commonJS({
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const pathLen = Buffer.byteLength(path13);
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = REQUEST.REALPATH;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, pathLen, p2);
-        buf.utf8Write(path13, p2 += 4, pathLen);
+        writeUInt32BE(buf, pathLen, p);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33247,18 +33247,18 @@ var require_SFTP = __commonJS({
           throw new Error("Server does not support this extended request");
         const oldLen = Buffer.byteLength(oldPath);
         const newLen = Buffer.byteLength(newPath);
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 24 + 4 + oldLen + 4 + newLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = REQUEST.EXTENDED;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, 24, p2);
-        buf.utf8Write("posix-rename@openssh.com", p2 += 4, 24);
-        writeUInt32BE(buf, oldLen, p2 += 24);
-        buf.utf8Write(oldPath, p2 += 4, oldLen);
-        writeUInt32BE(buf, newLen, p2 += oldLen);
-        buf.utf8Write(newPath, p2 += 4, newLen);
+        writeUInt32BE(buf, 24, p);
+        buf.utf8Write("posix-rename@openssh.com", p += 4, 24);
+        writeUInt32BE(buf, oldLen, p += 24);
+        buf.utf8Write(oldPath, p += 4, oldLen);
+        writeUInt32BE(buf, newLen, p += oldLen);
+        buf.utf8Write(newPath, p += 4, newLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         if (this._debug) {
@@ -33273,16 +33273,16 @@ var require_SFTP = __commonJS({
         if (!ext || ext !== "2")
           throw new Error("Server does not support this extended request");
         const pathLen = Buffer.byteLength(path13);
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 19 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = REQUEST.EXTENDED;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, 19, p2);
-        buf.utf8Write("statvfs@openssh.com", p2 += 4, 19);
-        writeUInt32BE(buf, pathLen, p2 += 19);
-        buf.utf8Write(path13, p2 += 4, pathLen);
+        writeUInt32BE(buf, 19, p);
+        buf.utf8Write("statvfs@openssh.com", p += 4, 19);
+        writeUInt32BE(buf, pathLen, p += 19);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = { extended: "statvfs@openssh.com", cb };
         const isBuffered = sendOrBuffer(this, buf);
         if (this._debug) {
@@ -33299,16 +33299,16 @@ var require_SFTP = __commonJS({
         if (!Buffer.isBuffer(handle))
           throw new Error("handle is not a Buffer");
         const handleLen = handle.length;
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 20 + 4 + handleLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = REQUEST.EXTENDED;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, 20, p2);
-        buf.utf8Write("fstatvfs@openssh.com", p2 += 4, 20);
-        writeUInt32BE(buf, handleLen, p2 += 20);
-        buf.set(handle, p2 += 4);
+        writeUInt32BE(buf, 20, p);
+        buf.utf8Write("fstatvfs@openssh.com", p += 4, 20);
+        writeUInt32BE(buf, handleLen, p += 20);
+        buf.set(handle, p += 4);
         this._requests[reqid] = { extended: "fstatvfs@openssh.com", cb };
         const isBuffered = sendOrBuffer(this, buf);
         if (this._debug) {
@@ -33324,18 +33324,18 @@ var require_SFTP = __commonJS({
           throw new Error("Server does not support this extended request");
         const oldLen = Buffer.byteLength(oldPath);
         const newLen = Buffer.byteLength(newPath);
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 20 + 4 + oldLen + 4 + newLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = REQUEST.EXTENDED;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, 20, p2);
-        buf.utf8Write("hardlink@openssh.com", p2 += 4, 20);
-        writeUInt32BE(buf, oldLen, p2 += 20);
-        buf.utf8Write(oldPath, p2 += 4, oldLen);
-        writeUInt32BE(buf, newLen, p2 += oldLen);
-        buf.utf8Write(newPath, p2 += 4, newLen);
+        writeUInt32BE(buf, 20, p);
+        buf.utf8Write("hardlink@openssh.com", p += 4, 20);
+        writeUInt32BE(buf, oldLen, p += 20);
+        buf.utf8Write(oldPath, p += 4, oldLen);
+        writeUInt32BE(buf, newLen, p += oldLen);
+        buf.utf8Write(newPath, p += 4, newLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         if (this._debug) {
@@ -33352,16 +33352,16 @@ var require_SFTP = __commonJS({
         if (!Buffer.isBuffer(handle))
           throw new Error("handle is not a Buffer");
         const handleLen = handle.length;
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 17 + 4 + handleLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = REQUEST.EXTENDED;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, 17, p2);
-        buf.utf8Write("fsync@openssh.com", p2 += 4, 17);
-        writeUInt32BE(buf, handleLen, p2 += 17);
-        buf.set(handle, p2 += 4);
+        writeUInt32BE(buf, 17, p);
+        buf.utf8Write("fsync@openssh.com", p += 4, 17);
+        writeUInt32BE(buf, handleLen, p += 17);
+        buf.set(handle, p += 4);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
@@ -33384,24 +33384,24 @@ var require_SFTP = __commonJS({
           cb = attrs;
         }
         const pathLen = Buffer.byteLength(path13);
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 20 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = REQUEST.EXTENDED;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, 20, p2);
-        buf.utf8Write("lsetstat@openssh.com", p2 += 4, 20);
-        writeUInt32BE(buf, pathLen, p2 += 20);
-        buf.utf8Write(path13, p2 += 4, pathLen);
-        writeUInt32BE(buf, flags, p2 += pathLen);
+        writeUInt32BE(buf, 20, p);
+        buf.utf8Write("lsetstat@openssh.com", p += 4, 20);
+        writeUInt32BE(buf, pathLen, p += 20);
+        buf.utf8Write(path13, p += 4, pathLen);
+        writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
-          p2 += 4;
+          p += 4;
           if (attrsLen === ATTRS_BUF.length)
-            buf.set(ATTRS_BUF, p2);
+            buf.set(ATTRS_BUF, p);
           else
-            bufferCopy(ATTRS_BUF, buf, 0, attrsLen, p2);
-          p2 += attrsLen;
+            bufferCopy(ATTRS_BUF, buf, 0, attrsLen, p);
+          p += attrsLen;
         }
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
@@ -33417,16 +33417,16 @@ var require_SFTP = __commonJS({
         if (ext !== "1")
           throw new Error("Server does not support this extended request");
         const pathLen = Buffer.byteLength(path13);
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 23 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = REQUEST.EXTENDED;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, 23, p2);
-        buf.utf8Write("expand-path@openssh.com", p2 += 4, 23);
-        writeUInt32BE(buf, pathLen, p2 += 20);
-        buf.utf8Write(path13, p2 += 4, pathLen);
+        writeUInt32BE(buf, 23, p);
+        buf.utf8Write("expand-path@openssh.com", p += 4, 23);
+        writeUInt32BE(buf, pathLen, p += 20);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33454,41 +33454,41 @@ var require_SFTP = __commonJS({
           throw new Error("Source handle is not a Buffer");
         if (!Buffer.isBuffer(dstHandle))
           throw new Error("Destination handle is not a Buffer");
-        let p2 = 0;
+        let p = 0;
         const buf = Buffer.allocUnsafe(
           4 + 1 + 4 + 4 + 9 + 4 + srcHandle.length + 8 + 8 + 4 + dstHandle.length + 8
         );
-        writeUInt32BE(buf, buf.length - 4, p2);
-        p2 += 4;
-        buf[p2] = REQUEST.EXTENDED;
-        ++p2;
+        writeUInt32BE(buf, buf.length - 4, p);
+        p += 4;
+        buf[p] = REQUEST.EXTENDED;
+        ++p;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
-        writeUInt32BE(buf, reqid, p2);
-        p2 += 4;
-        writeUInt32BE(buf, 9, p2);
-        p2 += 4;
-        buf.utf8Write("copy-data", p2, 9);
-        p2 += 9;
-        writeUInt32BE(buf, srcHandle.length, p2);
-        p2 += 4;
-        buf.set(srcHandle, p2);
-        p2 += srcHandle.length;
+        writeUInt32BE(buf, reqid, p);
+        p += 4;
+        writeUInt32BE(buf, 9, p);
+        p += 4;
+        buf.utf8Write("copy-data", p, 9);
+        p += 9;
+        writeUInt32BE(buf, srcHandle.length, p);
+        p += 4;
+        buf.set(srcHandle, p);
+        p += srcHandle.length;
         for (let i2 = 7; i2 >= 0; --i2) {
-          buf[p2 + i2] = srcOffset & 255;
+          buf[p + i2] = srcOffset & 255;
           srcOffset /= 256;
         }
-        p2 += 8;
+        p += 8;
         for (let i2 = 7; i2 >= 0; --i2) {
-          buf[p2 + i2] = len & 255;
+          buf[p + i2] = len & 255;
           len /= 256;
         }
-        p2 += 8;
-        writeUInt32BE(buf, dstHandle.length, p2);
-        p2 += 4;
-        buf.set(dstHandle, p2);
-        p2 += dstHandle.length;
+        p += 8;
+        writeUInt32BE(buf, dstHandle.length, p);
+        p += 4;
+        buf.set(dstHandle, p);
+        p += dstHandle.length;
         for (let i2 = 7; i2 >= 0; --i2) {
-          buf[p2 + i2] = dstOffset & 255;
+          buf[p + i2] = dstOffset & 255;
           dstOffset /= 256;
         }
         this._requests[reqid] = { cb };
@@ -33506,26 +33506,26 @@ var require_SFTP = __commonJS({
           throw new Error("Server does not support this extended request");
         if (typeof username !== "string")
           throw new TypeError("username is not a string");
-        let p2 = 0;
+        let p = 0;
         const usernameLen = Buffer.byteLength(username);
         const buf = Buffer.allocUnsafe(
           4 + 1 + 4 + 4 + 14 + 4 + usernameLen
         );
-        writeUInt32BE(buf, buf.length - 4, p2);
-        p2 += 4;
-        buf[p2] = REQUEST.EXTENDED;
-        ++p2;
+        writeUInt32BE(buf, buf.length - 4, p);
+        p += 4;
+        buf[p] = REQUEST.EXTENDED;
+        ++p;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
-        writeUInt32BE(buf, reqid, p2);
-        p2 += 4;
-        writeUInt32BE(buf, 14, p2);
-        p2 += 4;
-        buf.utf8Write("home-directory", p2, 14);
-        p2 += 14;
-        writeUInt32BE(buf, usernameLen, p2);
-        p2 += 4;
-        buf.utf8Write(username, p2, usernameLen);
-        p2 += usernameLen;
+        writeUInt32BE(buf, reqid, p);
+        p += 4;
+        writeUInt32BE(buf, 14, p);
+        p += 4;
+        buf.utf8Write("home-directory", p, 14);
+        p += 14;
+        writeUInt32BE(buf, usernameLen, p);
+        p += 4;
+        buf.utf8Write(username, p, usernameLen);
+        p += usernameLen;
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33561,32 +33561,32 @@ var require_SFTP = __commonJS({
           if (!Number.isInteger(val) || val < 0 || val > 2 ** 32 - 1)
             throw new Error("gid values must all be 32-bit unsigned integers");
         }
-        let p2 = 0;
+        let p = 0;
         const buf = Buffer.allocUnsafe(
           4 + 1 + 4 + 4 + 30 + 4 + 4 * uids.length + 4 + 4 * gids.length
         );
-        writeUInt32BE(buf, buf.length - 4, p2);
-        p2 += 4;
-        buf[p2] = REQUEST.EXTENDED;
-        ++p2;
+        writeUInt32BE(buf, buf.length - 4, p);
+        p += 4;
+        buf[p] = REQUEST.EXTENDED;
+        ++p;
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
-        writeUInt32BE(buf, reqid, p2);
-        p2 += 4;
-        writeUInt32BE(buf, 30, p2);
-        p2 += 4;
-        buf.utf8Write("users-groups-by-id@openssh.com", p2, 30);
-        p2 += 30;
-        writeUInt32BE(buf, 4 * uids.length, p2);
-        p2 += 4;
+        writeUInt32BE(buf, reqid, p);
+        p += 4;
+        writeUInt32BE(buf, 30, p);
+        p += 4;
+        buf.utf8Write("users-groups-by-id@openssh.com", p, 30);
+        p += 30;
+        writeUInt32BE(buf, 4 * uids.length, p);
+        p += 4;
         for (const val of uids) {
-          writeUInt32BE(buf, val, p2);
-          p2 += 4;
+          writeUInt32BE(buf, val, p);
+          p += 4;
         }
-        writeUInt32BE(buf, 4 * gids.length, p2);
-        p2 += 4;
+        writeUInt32BE(buf, 4 * gids.length, p);
+        p += 4;
         for (const val of gids) {
-          writeUInt32BE(buf, val, p2);
-          p2 += 4;
+          writeUInt32BE(buf, val, p);
+          p += 4;
         }
         this._requests[reqid] = { extended: "users-groups-by-id@openssh.com", cb };
         const isBuffered = sendOrBuffer(this, buf);
@@ -33606,14 +33606,14 @@ var require_SFTP = __commonJS({
         const handleLen = handle.length;
         if (handleLen > 256)
           throw new Error("handle too large (> 256 bytes)");
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + handleLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = RESPONSE.HANDLE;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, handleLen, p2);
+        writeUInt32BE(buf, handleLen, p);
         if (handleLen)
-          buf.set(handle, p2 += 4);
+          buf.set(handle, p += 4);
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} HANDLE`
@@ -33626,19 +33626,19 @@ var require_SFTP = __commonJS({
           throw new Error(`Bad status code: ${code}`);
         message || (message = "");
         const msgLen = Buffer.byteLength(message);
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 4 + msgLen + 4);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = RESPONSE.STATUS;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, code, p2);
-        writeUInt32BE(buf, msgLen, p2 += 4);
-        p2 += 4;
+        writeUInt32BE(buf, code, p);
+        writeUInt32BE(buf, msgLen, p += 4);
+        p += 4;
         if (msgLen) {
-          buf.utf8Write(message, p2, msgLen);
-          p2 += msgLen;
+          buf.utf8Write(message, p, msgLen);
+          p += msgLen;
         }
-        writeUInt32BE(buf, 0, p2);
+        writeUInt32BE(buf, 0, p);
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} STATUS`
@@ -33656,19 +33656,19 @@ var require_SFTP = __commonJS({
           isUTF8 = true;
         }
         const dataLen = isBuffer ? data.length : Buffer.byteLength(data, encoding);
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + dataLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = RESPONSE.DATA;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, dataLen, p2);
+        writeUInt32BE(buf, dataLen, p);
         if (dataLen) {
           if (isBuffer)
-            buf.set(data, p2 += 4);
+            buf.set(data, p += 4);
           else if (isUTF8)
-            buf.utf8Write(data, p2 += 4, dataLen);
+            buf.utf8Write(data, p += 4, dataLen);
           else
-            buf.write(data, p2 += 4, dataLen, encoding);
+            buf.write(data, p += 4, dataLen, encoding);
         }
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
@@ -33712,46 +33712,46 @@ var require_SFTP = __commonJS({
             attrs.push(null);
           }
         }
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + namesLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = RESPONSE.NAME;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, count, p2);
-        p2 += 4;
+        writeUInt32BE(buf, count, p);
+        p += 4;
         for (let i2 = 0; i2 < count; ++i2) {
           const name = names[i2];
           {
             const filename = !name || !name.filename || typeof name.filename !== "string" ? "" : name.filename;
             const len = Buffer.byteLength(filename);
-            writeUInt32BE(buf, len, p2);
-            p2 += 4;
+            writeUInt32BE(buf, len, p);
+            p += 4;
             if (len) {
-              buf.utf8Write(filename, p2, len);
-              p2 += len;
+              buf.utf8Write(filename, p, len);
+              p += len;
             }
           }
           {
             const longname = !name || !name.longname || typeof name.longname !== "string" ? "" : name.longname;
             const len = Buffer.byteLength(longname);
-            writeUInt32BE(buf, len, p2);
-            p2 += 4;
+            writeUInt32BE(buf, len, p);
+            p += 4;
             if (len) {
-              buf.utf8Write(longname, p2, len);
-              p2 += len;
+              buf.utf8Write(longname, p, len);
+              p += len;
             }
           }
           const attr = attrs[i2];
           if (attr) {
-            writeUInt32BE(buf, attr.flags, p2);
-            p2 += 4;
+            writeUInt32BE(buf, attr.flags, p);
+            p += 4;
             if (attr.flags && attr.bytes) {
-              buf.set(attr.bytes, p2);
-              p2 += attr.nb;
+              buf.set(attr.bytes, p);
+              p += attr.nb;
             }
           } else {
-            writeUInt32BE(buf, 0, p2);
-            p2 += 4;
+            writeUInt32BE(buf, 0, p);
+            p += 4;
           }
         }
         const isBuffered = sendOrBuffer(this, buf);
@@ -33767,19 +33767,19 @@ var require_SFTP = __commonJS({
         attrs = attrsToBytes(attrs);
         const flags = attrs.flags;
         const attrsLen = attrs.nb;
-        let p2 = 9;
+        let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = RESPONSE.ATTRS;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, flags, p2);
+        writeUInt32BE(buf, flags, p);
         if (attrsLen) {
-          p2 += 4;
+          p += 4;
           if (attrsLen === ATTRS_BUF.length)
-            buf.set(ATTRS_BUF, p2);
+            buf.set(ATTRS_BUF, p);
           else
-            bufferCopy(ATTRS_BUF, buf, 0, attrsLen, p2);
-          p2 += attrsLen;
+            bufferCopy(ATTRS_BUF, buf, 0, attrsLen, p);
+          p += attrsLen;
         }
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
@@ -33800,21 +33800,21 @@ var require_SFTP = __commonJS({
       if (overflow)
         len = maxDataLen;
       const handleLen = handle.length;
-      let p2 = 9;
+      let p = 9;
       let pos = position;
       const out = Buffer.allocUnsafe(4 + 1 + 4 + 4 + handleLen + 8 + 4);
       writeUInt32BE(out, out.length - 4, 0);
       out[4] = REQUEST.READ;
       const reqid = self2._writeReqid = self2._writeReqid + 1 & MAX_REQID;
       writeUInt32BE(out, reqid, 5);
-      writeUInt32BE(out, handleLen, p2);
-      out.set(handle, p2 += 4);
-      p2 += handleLen;
+      writeUInt32BE(out, handleLen, p);
+      out.set(handle, p += 4);
+      p += handleLen;
       for (let i2 = 7; i2 >= 0; --i2) {
-        out[p2 + i2] = pos & 255;
+        out[p + i2] = pos & 255;
         pos /= 256;
       }
-      writeUInt32BE(out, len, p2 += 8);
+      writeUInt32BE(out, len, p += 8);
       if (typeof cb !== "function")
         cb = noop9;
       const req = req_ || {
@@ -33899,13 +33899,13 @@ var require_SFTP = __commonJS({
             if (--left === 0)
               cb(err);
           };
-          if (srcHandle && (src === fs20 || src.outgoing.state === "open"))
+          if (srcHandle && (src === fs19 || src.outgoing.state === "open"))
             ++left;
-          if (dstHandle && (dst === fs20 || dst.outgoing.state === "open"))
+          if (dstHandle && (dst === fs19 || dst.outgoing.state === "open"))
             ++left;
-          if (srcHandle && (src === fs20 || src.outgoing.state === "open"))
+          if (srcHandle && (src === fs19 || src.outgoing.state === "open"))
             src.close(srcHandle, cbfinal);
-          if (dstHandle && (dst === fs20 || dst.outgoing.state === "open"))
+          if (dstHandle && (dst === fs19 || dst.outgoing.state === "open"))
             dst.close(dstHandle, cbfinal);
         } else {
           cb(err);
@@ -33921,7 +33921,7 @@ var require_SFTP = __commonJS({
           tryStat(null, { size: fileSize });
         function tryStat(err2, attrs) {
           if (err2) {
-            if (src !== fs20) {
+            if (src !== fs19) {
               src.stat(srcPath, (err_, attrs_) => {
                 if (err_)
                   return onerror(err2);
@@ -34059,25 +34059,25 @@ var require_SFTP = __commonJS({
         this.extended = initial && initial.extended;
       }
       isDirectory() {
-        return (this.mode & constants5.S_IFMT) === constants5.S_IFDIR;
+        return (this.mode & constants6.S_IFMT) === constants6.S_IFDIR;
       }
       isFile() {
-        return (this.mode & constants5.S_IFMT) === constants5.S_IFREG;
+        return (this.mode & constants6.S_IFMT) === constants6.S_IFREG;
       }
       isBlockDevice() {
-        return (this.mode & constants5.S_IFMT) === constants5.S_IFBLK;
+        return (this.mode & constants6.S_IFMT) === constants6.S_IFBLK;
       }
       isCharacterDevice() {
-        return (this.mode & constants5.S_IFMT) === constants5.S_IFCHR;
+        return (this.mode & constants6.S_IFMT) === constants6.S_IFCHR;
       }
       isSymbolicLink() {
-        return (this.mode & constants5.S_IFMT) === constants5.S_IFLNK;
+        return (this.mode & constants6.S_IFMT) === constants6.S_IFLNK;
       }
       isFIFO() {
-        return (this.mode & constants5.S_IFMT) === constants5.S_IFIFO;
+        return (this.mode & constants6.S_IFMT) === constants6.S_IFIFO;
       }
       isSocket() {
-        return (this.mode & constants5.S_IFMT) === constants5.S_IFSOCK;
+        return (this.mode & constants6.S_IFMT) === constants6.S_IFSOCK;
       }
     };
     function attrsToBytes(attrs) {
@@ -34246,27 +34246,27 @@ var require_SFTP = __commonJS({
       }
       let ret;
       const len = payload.length;
-      let p2 = 0;
-      while (len - p2 > 0 && outgoing.window > 0) {
-        const actualLen = Math.min(len - p2, outgoing.window, outgoing.packetSize);
+      let p = 0;
+      while (len - p > 0 && outgoing.window > 0) {
+        const actualLen = Math.min(len - p, outgoing.window, outgoing.packetSize);
         outgoing.window -= actualLen;
         if (outgoing.window === 0) {
           sftp._waitWindow = true;
           sftp._chunkcb = drainBuffer;
         }
-        if (p2 === 0 && actualLen === len) {
+        if (p === 0 && actualLen === len) {
           sftp._protocol.channelData(sftp.outgoing.id, payload);
         } else {
           sftp._protocol.channelData(
             sftp.outgoing.id,
-            bufferSlice(payload, p2, p2 + actualLen)
+            bufferSlice(payload, p, p + actualLen)
           );
         }
-        p2 += actualLen;
+        p += actualLen;
       }
-      if (len - p2 > 0) {
-        if (p2 > 0)
-          ret = bufferSlice(payload, p2, len);
+      if (len - p > 0) {
+        if (p > 0)
+          ret = bufferSlice(payload, p, len);
         else
           ret = payload;
       }
@@ -34315,14 +34315,14 @@ var require_SFTP = __commonJS({
       }
     }
     function requestLimits(sftp, cb) {
-      let p2 = 9;
+      let p = 9;
       const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 18);
       writeUInt32BE(buf, buf.length - 4, 0);
       buf[4] = REQUEST.EXTENDED;
       const reqid = sftp._writeReqid = sftp._writeReqid + 1 & MAX_REQID;
       writeUInt32BE(buf, reqid, 5);
-      writeUInt32BE(buf, 18, p2);
-      buf.utf8Write("limits@openssh.com", p2 += 4, 18);
+      writeUInt32BE(buf, 18, p);
+      buf.utf8Write("limits@openssh.com", p += 4, 18);
       sftp._requests[reqid] = { extended: "limits@openssh.com", cb };
       const isBuffered = sendOrBuffer(sftp, buf);
       if (sftp._debug) {
@@ -34988,10 +34988,10 @@ var require_SFTP = __commonJS({
       if (this._opening)
         return;
       this._opening = true;
-      this.sftp.open(this.path, this.flags, this.mode, (er2, handle) => {
+      this.sftp.open(this.path, this.flags, this.mode, (er, handle) => {
         this._opening = false;
-        if (er2) {
-          this.emit("error", er2);
+        if (er) {
+          this.emit("error", er);
           if (this.autoClose)
             this.destroy();
           return;
@@ -35023,14 +35023,14 @@ var require_SFTP = __commonJS({
         pool.used,
         toRead,
         this.pos,
-        (er2, bytesRead) => {
-          if (er2) {
-            this.emit("error", er2);
+        (er, bytesRead) => {
+          if (er) {
+            this.emit("error", er);
             if (this.autoClose)
               this.destroy();
             return;
           }
-          let b2 = null;
+          let b = null;
           if (start + toRead === thisPool.used && thisPool === pool) {
             thisPool.used = roundUpToMultipleOf8(thisPool.used + bytesRead - toRead);
           } else {
@@ -35041,10 +35041,10 @@ var require_SFTP = __commonJS({
           }
           if (bytesRead > 0) {
             this.bytesRead += bytesRead;
-            b2 = thisPool.slice(start, start + bytesRead);
+            b = thisPool.slice(start, start + bytesRead);
           }
           this.pos += bytesRead;
-          this.push(b2);
+          this.push(b);
         }
       );
       pool.used = roundUpToMultipleOf8(pool.used + toRead);
@@ -35062,11 +35062,11 @@ var require_SFTP = __commonJS({
       if (!stream.handle)
         return onclose();
       stream.sftp.close(stream.handle, onclose);
-      function onclose(er2) {
-        er2 = er2 || err;
-        cb(er2);
+      function onclose(er) {
+        er = er || err;
+        cb(er);
         stream.isClosed = true;
-        if (!er2)
+        if (!er)
           stream.emit("close");
       }
     }
@@ -35127,10 +35127,10 @@ var require_SFTP = __commonJS({
       if (this._opening)
         return;
       this._opening = true;
-      this.sftp.open(this.path, this.flags, this.mode, (er2, handle) => {
+      this.sftp.open(this.path, this.flags, this.mode, (er, handle) => {
         this._opening = false;
-        if (er2) {
-          this.emit("error", er2);
+        if (er) {
+          this.emit("error", er);
           if (this.autoClose)
             this.destroy();
           return;
@@ -35142,7 +35142,7 @@ var require_SFTP = __commonJS({
             return;
           }
           if (this.flags[0] === "a") {
-            const tryStat = (err2, st2) => {
+            const tryStat = (err2, st) => {
               if (err2) {
                 this.sftp.stat(this.path, (err_, st_) => {
                   if (err_) {
@@ -35154,7 +35154,7 @@ var require_SFTP = __commonJS({
                 });
                 return;
               }
-              this.pos = st2.size;
+              this.pos = st.size;
               this.emit("open", handle);
               this.emit("ready");
             };
@@ -35183,11 +35183,11 @@ var require_SFTP = __commonJS({
         0,
         data.length,
         this.pos,
-        (er2, bytes) => {
-          if (er2) {
+        (er, bytes) => {
+          if (er) {
             if (this.autoClose)
               this.destroy();
-            return cb(er2);
+            return cb(er);
           }
           this.bytesWritten += bytes;
           cb();
@@ -35204,10 +35204,10 @@ var require_SFTP = __commonJS({
       const sftp = this.sftp;
       const handle = this.handle;
       let writesLeft = data.length;
-      const onwrite = (er2, bytes) => {
-        if (er2) {
+      const onwrite = (er, bytes) => {
+        if (er) {
           this.destroy();
-          return cb(er2);
+          return cb(er);
         }
         this.bytesWritten += bytes;
         if (--writesLeft === 0)
@@ -35294,28 +35294,28 @@ var require_Channel = __commonJS({
         const id = outgoing.id;
         let window2 = outgoing.window;
         const len = data.length;
-        let p2 = 0;
+        let p = 0;
         if (outgoing.state !== "open")
           return;
-        while (len - p2 > 0 && window2 > 0) {
-          let sliceLen = len - p2;
+        while (len - p > 0 && window2 > 0) {
+          let sliceLen = len - p;
           if (sliceLen > window2)
             sliceLen = window2;
           if (sliceLen > packetSize)
             sliceLen = packetSize;
-          if (p2 === 0 && sliceLen === len)
+          if (p === 0 && sliceLen === len)
             protocol.channelExtData(id, data, STDERR);
           else
-            protocol.channelExtData(id, bufferSlice(data, p2, p2 + sliceLen), STDERR);
-          p2 += sliceLen;
+            protocol.channelExtData(id, bufferSlice(data, p, p + sliceLen), STDERR);
+          p += sliceLen;
           window2 -= sliceLen;
         }
         outgoing.window = window2;
-        if (len - p2 > 0) {
+        if (len - p > 0) {
           if (window2 === 0)
             channel._waitWindow = true;
-          if (p2 > 0)
-            channel._chunkErr = bufferSlice(data, p2, len);
+          if (p > 0)
+            channel._chunkErr = bufferSlice(data, p, len);
           else
             channel._chunkErr = data;
           channel._chunkcbErr = cb;
@@ -35376,28 +35376,28 @@ var require_Channel = __commonJS({
         const id = outgoing.id;
         let window2 = outgoing.window;
         const len = data.length;
-        let p2 = 0;
+        let p = 0;
         if (outgoing.state !== "open")
           return;
-        while (len - p2 > 0 && window2 > 0) {
-          let sliceLen = len - p2;
+        while (len - p > 0 && window2 > 0) {
+          let sliceLen = len - p;
           if (sliceLen > window2)
             sliceLen = window2;
           if (sliceLen > packetSize)
             sliceLen = packetSize;
-          if (p2 === 0 && sliceLen === len)
+          if (p === 0 && sliceLen === len)
             protocol.channelData(id, data);
           else
-            protocol.channelData(id, bufferSlice(data, p2, p2 + sliceLen));
-          p2 += sliceLen;
+            protocol.channelData(id, bufferSlice(data, p, p + sliceLen));
+          p += sliceLen;
           window2 -= sliceLen;
         }
         outgoing.window = window2;
-        if (len - p2 > 0) {
+        if (len - p > 0) {
           if (window2 === 0)
             this._waitWindow = true;
-          if (p2 > 0)
-            this._chunk = bufferSlice(data, p2, len);
+          if (p > 0)
+            this._chunk = bufferSlice(data, p, len);
           else
             this._chunk = data;
           this._chunkcb = cb;
@@ -35668,8 +35668,8 @@ var require_utils3 = __commonJS({
               if (!Array.isArray(val))
                 val = [val];
               if (Array.isArray(val)) {
-                for (let j2 = 0; j2 < val.length; ++j2) {
-                  const append = val[j2];
+                for (let j = 0; j < val.length; ++j) {
+                  const append = val[j];
                   if (typeof append === "string") {
                     if (!append || list.indexOf(append) !== -1)
                       continue;
@@ -35679,8 +35679,8 @@ var require_utils3 = __commonJS({
                       list = list.slice();
                     list.push(append);
                   } else if (isRegExp(append)) {
-                    for (let k2 = 0; k2 < supportedList.length; ++k2) {
-                      const algo = supportedList[k2];
+                    for (let k = 0; k < supportedList.length; ++k) {
+                      const algo = supportedList[k];
                       if (append.test(algo)) {
                         if (list.indexOf(algo) !== -1)
                           continue;
@@ -35697,8 +35697,8 @@ var require_utils3 = __commonJS({
               if (!Array.isArray(val))
                 val = [val];
               if (Array.isArray(val)) {
-                for (let j2 = val.length; j2 >= 0; --j2) {
-                  const prepend = val[j2];
+                for (let j = val.length; j >= 0; --j) {
+                  const prepend = val[j];
                   if (typeof prepend === "string") {
                     if (!prepend || list.indexOf(prepend) !== -1)
                       continue;
@@ -35708,8 +35708,8 @@ var require_utils3 = __commonJS({
                       list = list.slice();
                     list.unshift(prepend);
                   } else if (isRegExp(prepend)) {
-                    for (let k2 = supportedList.length; k2 >= 0; --k2) {
-                      const algo = supportedList[k2];
+                    for (let k = supportedList.length; k >= 0; --k) {
+                      const algo = supportedList[k];
                       if (prepend.test(algo)) {
                         if (list.indexOf(algo) !== -1)
                           continue;
@@ -35726,8 +35726,8 @@ var require_utils3 = __commonJS({
               if (!Array.isArray(val))
                 val = [val];
               if (Array.isArray(val)) {
-                for (let j2 = 0; j2 < val.length; ++j2) {
-                  const search = val[j2];
+                for (let j = 0; j < val.length; ++j) {
+                  const search = val[j];
                   if (typeof search === "string") {
                     if (!search)
                       continue;
@@ -35738,12 +35738,12 @@ var require_utils3 = __commonJS({
                       list = list.slice();
                     list.splice(idx, 1);
                   } else if (isRegExp(search)) {
-                    for (let k2 = 0; k2 < list.length; ++k2) {
-                      if (search.test(list[k2])) {
+                    for (let k = 0; k < list.length; ++k) {
+                      if (search.test(list[k])) {
                         if (list === defaultList)
                           list = list.slice();
-                        list.splice(k2, 1);
-                        --k2;
+                        list.splice(k, 1);
+                        --k;
                       }
                     }
                   }
@@ -35773,7 +35773,7 @@ var require_client2 = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash8,
+      createHash: createHash7,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -35995,7 +35995,7 @@ var require_client2 = __commonJS({
           }
           hostVerifier = (key, verify) => {
             if (hashAlgo)
-              key = createHash8(hashAlgo).update(key).digest("hex");
+              key = createHash7(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify);
             if (ret !== void 0)
               verify(ret);
@@ -36006,7 +36006,7 @@ var require_client2 = __commonJS({
         let sawHeader = false;
         if (this._protocol)
           this._protocol.cleanup();
-        const DEBUG_HANDLER = !debug24 ? void 0 : (p2, display, msg) => {
+        const DEBUG_HANDLER = !debug24 ? void 0 : (p, display, msg) => {
           debug24(`Debug output from server: ${JSON.stringify(msg)}`);
         };
         let serverSigAlgs;
@@ -36045,7 +36045,7 @@ var require_client2 = __commonJS({
           hostVerifier,
           messageHandlers: {
             DEBUG: DEBUG_HANDLER,
-            DISCONNECT: (p2, reason, desc) => {
+            DISCONNECT: (p, reason, desc) => {
               if (reason !== DISCONNECT_REASON.BY_APPLICATION) {
                 if (!desc) {
                   desc = DISCONNECT_REASON_BY_VALUE[reason];
@@ -36058,11 +36058,11 @@ var require_client2 = __commonJS({
               }
               sock.end();
             },
-            SERVICE_ACCEPT: (p2, name) => {
+            SERVICE_ACCEPT: (p, name) => {
               if (name === "ssh-userauth")
                 tryNextAuth();
             },
-            EXT_INFO: (p2, exts) => {
+            EXT_INFO: (p, exts) => {
               if (serverSigAlgs === void 0) {
                 for (const ext of exts) {
                   if (ext.name === "server-sig-algs") {
@@ -36073,15 +36073,15 @@ var require_client2 = __commonJS({
                 serverSigAlgs = null;
               }
             },
-            USERAUTH_BANNER: (p2, msg) => {
+            USERAUTH_BANNER: (p, msg) => {
               this.emit("banner", msg);
             },
-            USERAUTH_SUCCESS: (p2) => {
+            USERAUTH_SUCCESS: (p) => {
               resetKA();
               clearTimeout(this._readyTimeout);
               this.emit("ready");
             },
-            USERAUTH_FAILURE: (p2, authMethods, partialSuccess) => {
+            USERAUTH_FAILURE: (p, authMethods, partialSuccess) => {
               if (curAuth.keyAlgos) {
                 const oldKeyAlgo = curAuth.keyAlgos[0][0];
                 if (debug24)
@@ -36134,7 +36134,7 @@ var require_client2 = __commonJS({
               curAuthsLeft = authMethods;
               tryNextAuth();
             },
-            USERAUTH_PASSWD_CHANGEREQ: (p2, prompt) => {
+            USERAUTH_PASSWD_CHANGEREQ: (p, prompt) => {
               if (curAuth.type === "password") {
                 this.emit("change password", prompt, (newPassword) => {
                   proto.authPassword(
@@ -36145,7 +36145,7 @@ var require_client2 = __commonJS({
                 });
               }
             },
-            USERAUTH_PK_OK: (p2) => {
+            USERAUTH_PK_OK: (p) => {
               let keyAlgo;
               let hashAlgo;
               if (curAuth.keyAlgos)
@@ -36177,7 +36177,7 @@ var require_client2 = __commonJS({
                 });
               }
             },
-            USERAUTH_INFO_REQUEST: (p2, name, instructions, prompts) => {
+            USERAUTH_INFO_REQUEST: (p, name, instructions, prompts) => {
               if (curAuth.type === "keyboard-interactive") {
                 const nprompts = Array.isArray(prompts) ? prompts.length : 0;
                 if (nprompts === 0) {
@@ -36198,15 +36198,15 @@ var require_client2 = __commonJS({
                 );
               }
             },
-            REQUEST_SUCCESS: (p2, data) => {
+            REQUEST_SUCCESS: (p, data) => {
               if (callbacks.length)
                 callbacks.shift()(false, data);
             },
-            REQUEST_FAILURE: (p2) => {
+            REQUEST_FAILURE: (p) => {
               if (callbacks.length)
                 callbacks.shift()(true);
             },
-            GLOBAL_REQUEST: (p2, name, wantReply, data) => {
+            GLOBAL_REQUEST: (p, name, wantReply, data) => {
               switch (name) {
                 case "hostkeys-00@openssh.com":
                   hostKeysProve(this, data, (err, keys) => {
@@ -36222,10 +36222,10 @@ var require_client2 = __commonJS({
                     proto.requestFailure();
               }
             },
-            CHANNEL_OPEN: (p2, info2) => {
+            CHANNEL_OPEN: (p, info2) => {
               onCHANNEL_OPEN(this, info2);
             },
-            CHANNEL_OPEN_CONFIRMATION: (p2, info2) => {
+            CHANNEL_OPEN_CONFIRMATION: (p, info2) => {
               const channel = this._chanMgr.get(info2.recipient);
               if (typeof channel !== "function")
                 return;
@@ -36250,14 +36250,14 @@ var require_client2 = __commonJS({
               this._chanMgr.update(info2.recipient, instance);
               channel(void 0, instance);
             },
-            CHANNEL_OPEN_FAILURE: (p2, recipient, reason, description) => {
+            CHANNEL_OPEN_FAILURE: (p, recipient, reason, description) => {
               const channel = this._chanMgr.get(recipient);
               if (typeof channel !== "function")
                 return;
               const info2 = { reason, description };
               onChannelOpenFailure(this, recipient, info2, channel);
             },
-            CHANNEL_DATA: (p2, recipient, data) => {
+            CHANNEL_DATA: (p, recipient, data) => {
               const channel = this._chanMgr.get(recipient);
               if (typeof channel !== "object" || channel === null)
                 return;
@@ -36271,7 +36271,7 @@ var require_client2 = __commonJS({
               if (channel.incoming.window <= WINDOW_THRESHOLD)
                 windowAdjust(channel);
             },
-            CHANNEL_EXTENDED_DATA: (p2, recipient, data, type2) => {
+            CHANNEL_EXTENDED_DATA: (p, recipient, data, type2) => {
               if (type2 !== STDERR)
                 return;
               const channel = this._chanMgr.get(recipient);
@@ -36287,7 +36287,7 @@ var require_client2 = __commonJS({
               if (channel.incoming.window <= WINDOW_THRESHOLD)
                 windowAdjust(channel);
             },
-            CHANNEL_WINDOW_ADJUST: (p2, recipient, amount) => {
+            CHANNEL_WINDOW_ADJUST: (p, recipient, amount) => {
               const channel = this._chanMgr.get(recipient);
               if (typeof channel !== "object" || channel === null)
                 return;
@@ -36309,7 +36309,7 @@ var require_client2 = __commonJS({
                 }
               }
             },
-            CHANNEL_SUCCESS: (p2, recipient) => {
+            CHANNEL_SUCCESS: (p, recipient) => {
               const channel = this._chanMgr.get(recipient);
               if (typeof channel !== "object" || channel === null)
                 return;
@@ -36317,7 +36317,7 @@ var require_client2 = __commonJS({
               if (channel._callbacks.length)
                 channel._callbacks.shift()(false);
             },
-            CHANNEL_FAILURE: (p2, recipient) => {
+            CHANNEL_FAILURE: (p, recipient) => {
               const channel = this._chanMgr.get(recipient);
               if (typeof channel !== "object" || channel === null)
                 return;
@@ -36325,7 +36325,7 @@ var require_client2 = __commonJS({
               if (channel._callbacks.length)
                 channel._callbacks.shift()(true);
             },
-            CHANNEL_REQUEST: (p2, recipient, type2, wantReply, data) => {
+            CHANNEL_REQUEST: (p, recipient, type2, wantReply, data) => {
               const channel = this._chanMgr.get(recipient);
               if (typeof channel !== "object" || channel === null)
                 return;
@@ -36347,9 +36347,9 @@ var require_client2 = __commonJS({
                   return;
               }
               if (wantReply)
-                p2.channelFailure(channel.outgoing.id);
+                p.channelFailure(channel.outgoing.id);
             },
-            CHANNEL_EOF: (p2, recipient) => {
+            CHANNEL_EOF: (p, recipient) => {
               const channel = this._chanMgr.get(recipient);
               if (typeof channel !== "object" || channel === null)
                 return;
@@ -36361,7 +36361,7 @@ var require_client2 = __commonJS({
               if (channel.stderr.readable)
                 channel.stderr.push(null);
             },
-            CHANNEL_CLOSE: (p2, recipient) => {
+            CHANNEL_CLOSE: (p, recipient) => {
               onCHANNEL_CLOSE(this, recipient, this._chanMgr.get(recipient));
             }
           }
@@ -37527,13 +37527,13 @@ var require_client2 = __commonJS({
             const verifyData = Buffer.allocUnsafe(
               4 + 29 + 4 + sessionID.length + 4 + keyPublic.length
             );
-            let p2 = 0;
-            writeUInt32BE(verifyData, 29, p2);
-            verifyData.utf8Write("hostkeys-prove-00@openssh.com", p2 += 4, 29);
-            writeUInt32BE(verifyData, sessionID.length, p2 += 29);
-            bufferCopy(sessionID, verifyData, 0, sessionID.length, p2 += 4);
-            writeUInt32BE(verifyData, keyPublic.length, p2 += sessionID.length);
-            bufferCopy(keyPublic, verifyData, 0, keyPublic.length, p2 += 4);
+            let p = 0;
+            writeUInt32BE(verifyData, 29, p);
+            verifyData.utf8Write("hostkeys-prove-00@openssh.com", p += 4, 29);
+            writeUInt32BE(verifyData, sessionID.length, p += 29);
+            bufferCopy(sessionID, verifyData, 0, sessionID.length, p += 4);
+            writeUInt32BE(verifyData, keyPublic.length, p += sessionID.length);
+            bufferCopy(keyPublic, verifyData, 0, keyPublic.length, p += 4);
             if (!(value = sigSSHToASN1(value, type2)))
               continue;
             if (key.verify(verifyData, value, algo) === true)
@@ -37998,7 +37998,7 @@ var require_server = __commonJS({
         function onClientPreHeaderError(err) {
         }
         this.on("error", onClientPreHeaderError);
-        const DEBUG_HANDLER = !debug24 ? void 0 : (p2, display, msg) => {
+        const DEBUG_HANDLER = !debug24 ? void 0 : (p, display, msg) => {
           debug24(`Debug output from client: ${JSON.stringify(msg)}`);
         };
         const kaIntvl = typeof srvCfg.keepaliveInterval === "number" && isFinite(srvCfg.keepaliveInterval) && srvCfg.keepaliveInterval > 0 ? srvCfg.keepaliveInterval : typeof Server2.KEEPALIVE_CLIENT_INTERVAL === "number" && isFinite(Server2.KEEPALIVE_CLIENT_INTERVAL) && Server2.KEEPALIVE_CLIENT_INTERVAL > 0 ? Server2.KEEPALIVE_CLIENT_INTERVAL : -1;
@@ -38072,7 +38072,7 @@ var require_server = __commonJS({
           debug: debug24,
           messageHandlers: {
             DEBUG: DEBUG_HANDLER,
-            DISCONNECT: (p2, reason, desc) => {
+            DISCONNECT: (p, reason, desc) => {
               if (reason !== DISCONNECT_REASON.BY_APPLICATION) {
                 if (!desc) {
                   desc = DISCONNECT_REASON_BY_VALUE[reason];
@@ -38085,7 +38085,7 @@ var require_server = __commonJS({
               }
               socket.end();
             },
-            CHANNEL_OPEN: (p2, info2) => {
+            CHANNEL_OPEN: (p, info2) => {
               if (info2.type === "session" && this.noMoreSessions || !this.authenticated) {
                 const reasonCode = CHANNEL_OPEN_FAILURE.ADMINISTRATIVELY_PROHIBITED;
                 return proto.channelOpenFail(info2.sender, reasonCode);
@@ -38224,7 +38224,7 @@ var require_server = __commonJS({
               }
               reject();
             },
-            CHANNEL_OPEN_CONFIRMATION: (p2, info2) => {
+            CHANNEL_OPEN_CONFIRMATION: (p, info2) => {
               const channel = this._chanMgr.get(info2.recipient);
               if (typeof channel !== "function")
                 return;
@@ -38247,14 +38247,14 @@ var require_server = __commonJS({
               this._chanMgr.update(info2.recipient, instance);
               channel(void 0, instance);
             },
-            CHANNEL_OPEN_FAILURE: (p2, recipient, reason, description) => {
+            CHANNEL_OPEN_FAILURE: (p, recipient, reason, description) => {
               const channel = this._chanMgr.get(recipient);
               if (typeof channel !== "function")
                 return;
               const info2 = { reason, description };
               onChannelOpenFailure(this, recipient, info2, channel);
             },
-            CHANNEL_DATA: (p2, recipient, data) => {
+            CHANNEL_DATA: (p, recipient, data) => {
               let channel = this._chanMgr.get(recipient);
               if (typeof channel !== "object" || channel === null)
                 return;
@@ -38273,9 +38273,9 @@ var require_server = __commonJS({
               if (channel.incoming.window <= WINDOW_THRESHOLD)
                 windowAdjust(channel);
             },
-            CHANNEL_EXTENDED_DATA: (p2, recipient, data, type2) => {
+            CHANNEL_EXTENDED_DATA: (p, recipient, data, type2) => {
             },
-            CHANNEL_WINDOW_ADJUST: (p2, recipient, amount) => {
+            CHANNEL_WINDOW_ADJUST: (p, recipient, amount) => {
               let channel = this._chanMgr.get(recipient);
               if (typeof channel !== "object" || channel === null)
                 return;
@@ -38302,7 +38302,7 @@ var require_server = __commonJS({
                 }
               }
             },
-            CHANNEL_SUCCESS: (p2, recipient) => {
+            CHANNEL_SUCCESS: (p, recipient) => {
               let channel = this._chanMgr.get(recipient);
               if (typeof channel !== "object" || channel === null)
                 return;
@@ -38314,7 +38314,7 @@ var require_server = __commonJS({
               if (channel._callbacks.length)
                 channel._callbacks.shift()(false);
             },
-            CHANNEL_FAILURE: (p2, recipient) => {
+            CHANNEL_FAILURE: (p, recipient) => {
               let channel = this._chanMgr.get(recipient);
               if (typeof channel !== "object" || channel === null)
                 return;
@@ -38326,7 +38326,7 @@ var require_server = __commonJS({
               if (channel._callbacks.length)
                 channel._callbacks.shift()(true);
             },
-            CHANNEL_REQUEST: (p2, recipient, type2, wantReply, data) => {
+            CHANNEL_REQUEST: (p, recipient, type2, wantReply, data) => {
               const session = this._chanMgr.get(recipient);
               if (typeof session !== "object" || session === null)
                 return;
@@ -38495,7 +38495,7 @@ var require_server = __commonJS({
               );
               reject && reject();
             },
-            CHANNEL_EOF: (p2, recipient) => {
+            CHANNEL_EOF: (p, recipient) => {
               let channel = this._chanMgr.get(recipient);
               if (typeof channel !== "object" || channel === null)
                 return;
@@ -38515,7 +38515,7 @@ var require_server = __commonJS({
               if (channel.readable)
                 channel.push(null);
             },
-            CHANNEL_CLOSE: (p2, recipient) => {
+            CHANNEL_CLOSE: (p, recipient) => {
               let channel = this._chanMgr.get(recipient);
               if (typeof channel !== "object" || channel === null)
                 return;
@@ -38529,7 +38529,7 @@ var require_server = __commonJS({
               onCHANNEL_CLOSE(this, recipient, channel);
             },
             // Begin service/auth-related ==========================================
-            SERVICE_REQUEST: (p2, service) => {
+            SERVICE_REQUEST: (p, service) => {
               if (exchanges === 0 || acceptedAuthSvc || this.authenticated || service !== "ssh-userauth") {
                 proto.disconnect(DISCONNECT_REASON.SERVICE_NOT_AVAILABLE);
                 socket.end();
@@ -38538,7 +38538,7 @@ var require_server = __commonJS({
               acceptedAuthSvc = true;
               proto.serviceAccept(service);
             },
-            USERAUTH_REQUEST: (p2, username, service, method, methodData) => {
+            USERAUTH_REQUEST: (p, username, service, method, methodData) => {
               if (exchanges === 0 || this.authenticated || authCtx && (authCtx.username !== username || authCtx.service !== service) || method !== "password" && method !== "publickey" && method !== "hostbased" && method !== "keyboard-interactive" && method !== "none" || pendingAuths.length === MAX_PENDING_AUTHS) {
                 proto.disconnect(DISCONNECT_REASON.PROTOCOL_ERROR);
                 socket.end();
@@ -38620,12 +38620,12 @@ var require_server = __commonJS({
               else
                 authCtx.reject();
             },
-            USERAUTH_INFO_RESPONSE: (p2, responses) => {
+            USERAUTH_INFO_RESPONSE: (p, responses) => {
               if (authCtx && authCtx instanceof KeyboardAuthContext)
                 authCtx._onInfoResponse(responses);
             },
             // End service/auth-related ============================================
-            GLOBAL_REQUEST: (p2, name, wantReply, data) => {
+            GLOBAL_REQUEST: (p, name, wantReply, data) => {
               const reply = {
                 type: null,
                 buf: null
@@ -38817,8 +38817,8 @@ var require_server = __commonJS({
           throw new Error(`Unsupported channel type: ${type2}`);
       }
     }
-    function compareNumbers(a, b2) {
-      return a - b2;
+    function compareNumbers(a, b) {
+      return a - b;
     }
     module.exports = Server2;
     module.exports.IncomingClient = Client4;
@@ -38830,11 +38830,11 @@ var require_keygen = __commonJS({
   "node_modules/ssh2/lib/keygen.js"(exports, module) {
     "use strict";
     var {
-      createCipheriv: createCipheriv2,
+      createCipheriv,
       generateKeyPair: generateKeyPair_,
       generateKeyPairSync: generateKeyPairSync_,
       getCurves,
-      randomBytes: randomBytes4
+      randomBytes: randomBytes3
     } = __require("crypto");
     var { Ber } = require_lib();
     var bcrypt_pbkdf = require_bcrypt_pbkdf().pbkdf;
@@ -38912,14 +38912,14 @@ var require_keygen = __commonJS({
           const n = reader.readString(Ber.Integer, true);
           const e2 = reader.readString(Ber.Integer, true);
           const d = reader.readString(Ber.Integer, true);
-          const p2 = reader.readString(Ber.Integer, true);
-          const q2 = reader.readString(Ber.Integer, true);
+          const p = reader.readString(Ber.Integer, true);
+          const q = reader.readString(Ber.Integer, true);
           reader.readString(Ber.Integer, true);
           reader.readString(Ber.Integer, true);
           const iqmp = reader.readString(Ber.Integer, true);
           const keyName = Buffer.from("ssh-rsa");
           const privBuf = Buffer.allocUnsafe(
-            4 + keyName.length + 4 + n.length + 4 + e2.length + 4 + d.length + 4 + iqmp.length + 4 + p2.length + 4 + q2.length
+            4 + keyName.length + 4 + n.length + 4 + e2.length + 4 + d.length + 4 + iqmp.length + 4 + p.length + 4 + q.length
           );
           let pos = 0;
           privBuf.writeUInt32BE(keyName.length, pos += 0);
@@ -38932,10 +38932,10 @@ var require_keygen = __commonJS({
           privBuf.set(d, pos += 4);
           privBuf.writeUInt32BE(iqmp.length, pos += d.length);
           privBuf.set(iqmp, pos += 4);
-          privBuf.writeUInt32BE(p2.length, pos += iqmp.length);
-          privBuf.set(p2, pos += 4);
-          privBuf.writeUInt32BE(q2.length, pos += p2.length);
-          privBuf.set(q2, pos += 4);
+          privBuf.writeUInt32BE(p.length, pos += iqmp.length);
+          privBuf.set(p, pos += 4);
+          privBuf.writeUInt32BE(q.length, pos += p.length);
+          privBuf.set(q, pos += 4);
           const pubBuf = Buffer.allocUnsafe(
             4 + keyName.length + 4 + e2.length + 4 + n.length
           );
@@ -39098,7 +39098,7 @@ var require_keygen = __commonJS({
                 rounds = opts.rounds;
             }
             const gen = Buffer.allocUnsafe(cipher.keyLen + cipher.ivLen);
-            const salt = randomBytes4(SALT_LEN);
+            const salt = randomBytes3(SALT_LEN);
             const r2 = bcrypt_pbkdf(
               passphrase,
               passphrase.length,
@@ -39137,7 +39137,7 @@ var require_keygen = __commonJS({
           const kdfOptions = encrypted ? encrypted.kdfOptions : Buffer.alloc(0);
           const blockLen = encrypted ? encrypted.cipher.blockLen : 8;
           const parsed = parseDERs(keyType, pub, priv);
-          const checkInt = randomBytes4(4);
+          const checkInt = randomBytes3(4);
           const commentBin = Buffer.from(comment);
           const privBlobLen = 4 + 4 + parsed.priv.length + 4 + commentBin.length;
           let padding = [];
@@ -39157,7 +39157,7 @@ var require_keygen = __commonJS({
           }
           if (encrypted) {
             const options = { authTagLength: encrypted.cipher.authLen };
-            const cipher = createCipheriv2(
+            const cipher = createCipheriv(
               encrypted.cipher.sslName,
               encrypted.key,
               encrypted.iv,
@@ -39298,11 +39298,11 @@ var require_lib2 = __commonJS({
 // node_modules/ms/index.js
 var require_ms = __commonJS({
   "node_modules/ms/index.js"(exports, module) {
-    var s4 = 1e3;
-    var m3 = s4 * 60;
-    var h2 = m3 * 60;
+    var s2 = 1e3;
+    var m2 = s2 * 60;
+    var h2 = m2 * 60;
     var d = h2 * 24;
-    var w2 = d * 7;
+    var w = d * 7;
     var y = d * 365.25;
     module.exports = function(val, options) {
       options = options || {};
@@ -39339,7 +39339,7 @@ var require_ms = __commonJS({
         case "weeks":
         case "week":
         case "w":
-          return n * w2;
+          return n * w;
         case "days":
         case "day":
         case "d":
@@ -39355,13 +39355,13 @@ var require_ms = __commonJS({
         case "mins":
         case "min":
         case "m":
-          return n * m3;
+          return n * m2;
         case "seconds":
         case "second":
         case "secs":
         case "sec":
         case "s":
-          return n * s4;
+          return n * s2;
         case "milliseconds":
         case "millisecond":
         case "msecs":
@@ -39372,41 +39372,41 @@ var require_ms = __commonJS({
           return void 0;
       }
     }
-    function fmtShort(ms3) {
-      var msAbs = Math.abs(ms3);
+    function fmtShort(ms2) {
+      var msAbs = Math.abs(ms2);
       if (msAbs >= d) {
-        return Math.round(ms3 / d) + "d";
+        return Math.round(ms2 / d) + "d";
       }
       if (msAbs >= h2) {
-        return Math.round(ms3 / h2) + "h";
+        return Math.round(ms2 / h2) + "h";
       }
-      if (msAbs >= m3) {
-        return Math.round(ms3 / m3) + "m";
+      if (msAbs >= m2) {
+        return Math.round(ms2 / m2) + "m";
       }
-      if (msAbs >= s4) {
-        return Math.round(ms3 / s4) + "s";
+      if (msAbs >= s2) {
+        return Math.round(ms2 / s2) + "s";
       }
-      return ms3 + "ms";
+      return ms2 + "ms";
     }
-    function fmtLong(ms3) {
-      var msAbs = Math.abs(ms3);
+    function fmtLong(ms2) {
+      var msAbs = Math.abs(ms2);
       if (msAbs >= d) {
-        return plural(ms3, msAbs, d, "day");
+        return plural(ms2, msAbs, d, "day");
       }
       if (msAbs >= h2) {
-        return plural(ms3, msAbs, h2, "hour");
+        return plural(ms2, msAbs, h2, "hour");
       }
-      if (msAbs >= m3) {
-        return plural(ms3, msAbs, m3, "minute");
+      if (msAbs >= m2) {
+        return plural(ms2, msAbs, m2, "minute");
       }
-      if (msAbs >= s4) {
-        return plural(ms3, msAbs, s4, "second");
+      if (msAbs >= s2) {
+        return plural(ms2, msAbs, s2, "second");
       }
-      return ms3 + " ms";
+      return ms2 + " ms";
     }
-    function plural(ms3, msAbs, n, name) {
+    function plural(ms2, msAbs, n, name) {
       var isPlural = msAbs >= n * 1.5;
-      return Math.round(ms3 / n) + " " + name + (isPlural ? "s" : "");
+      return Math.round(ms2 / n) + " " + name + (isPlural ? "s" : "");
     }
   }
 });
@@ -39449,8 +39449,8 @@ var require_common = __commonJS({
           }
           const self2 = debug24;
           const curr = Number(/* @__PURE__ */ new Date());
-          const ms3 = curr - (prevTime || curr);
-          self2.diff = ms3;
+          const ms2 = curr - (prevTime || curr);
+          self2.diff = ms2;
           self2.prev = prevTime;
           self2.curr = curr;
           prevTime = curr;
@@ -39495,8 +39495,8 @@ var require_common = __commonJS({
             }
             return enabledCache;
           },
-          set: (v2) => {
-            enableOverride = v2;
+          set: (v) => {
+            enableOverride = v;
           }
         });
         if (typeof createDebug.init === "function") {
@@ -39515,11 +39515,11 @@ var require_common = __commonJS({
         createDebug.names = [];
         createDebug.skips = [];
         const split2 = (typeof namespaces === "string" ? namespaces : "").trim().replace(/\s+/g, ",").split(",").filter(Boolean);
-        for (const ns2 of split2) {
-          if (ns2[0] === "-") {
-            createDebug.skips.push(ns2.slice(1));
+        for (const ns of split2) {
+          if (ns[0] === "-") {
+            createDebug.skips.push(ns.slice(1));
           } else {
-            createDebug.names.push(ns2);
+            createDebug.names.push(ns);
           }
         }
       }
@@ -39565,8 +39565,8 @@ var require_common = __commonJS({
             return false;
           }
         }
-        for (const ns2 of createDebug.names) {
-          if (matchesTemplate(name, ns2)) {
+        for (const ns of createDebug.names) {
+          if (matchesTemplate(name, ns)) {
             return true;
           }
         }
@@ -39690,11 +39690,11 @@ var require_browser = __commonJS({
       if (typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/(edge|trident)\/(\d+)/)) {
         return false;
       }
-      let m3;
+      let m2;
       return typeof document !== "undefined" && document.documentElement && document.documentElement.style && document.documentElement.style.WebkitAppearance || // Is firebug? http://stackoverflow.com/a/398120/376773
       typeof window !== "undefined" && window.console && (window.console.firebug || window.console.exception && window.console.table) || // Is firefox >= v31?
       // https://developer.mozilla.org/en-US/docs/Tools/Web_Console#Styling_messages
-      typeof navigator !== "undefined" && navigator.userAgent && (m3 = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m3[1], 10) >= 31 || // Double check webkit in userAgent just in case we are in a worker
+      typeof navigator !== "undefined" && navigator.userAgent && (m2 = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m2[1], 10) >= 31 || // Double check webkit in userAgent just in case we are in a worker
       typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/applewebkit\/(\d+)/);
     }
     function formatArgs(args) {
@@ -39748,9 +39748,9 @@ var require_browser = __commonJS({
     }
     module.exports = require_common()(exports);
     var { formatters } = module.exports;
-    formatters.j = function(v2) {
+    formatters.j = function(v) {
       try {
-        return JSON.stringify(v2);
+        return JSON.stringify(v);
       } catch (error2) {
         return "[UnexpectedJSONParseError]: " + error2.message;
       }
@@ -39862,8 +39862,8 @@ var require_node = __commonJS({
     exports.inspectOpts = Object.keys(process.env).filter((key) => {
       return /^debug_/i.test(key);
     }).reduce((obj, key) => {
-      const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_2, k2) => {
-        return k2.toUpperCase();
+      const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_, k) => {
+        return k.toUpperCase();
       });
       let val = process.env[key];
       if (/^(yes|on|true|enabled)$/i.test(val)) {
@@ -39921,13 +39921,13 @@ var require_node = __commonJS({
     }
     module.exports = require_common()(exports);
     var { formatters } = module.exports;
-    formatters.o = function(v2) {
+    formatters.o = function(v) {
       this.inspectOpts.colors = this.useColors;
-      return util.inspect(v2, this.inspectOpts).split("\n").map((str) => str.trim()).join(" ");
+      return util.inspect(v, this.inspectOpts).split("\n").map((str) => str.trim()).join(" ");
     };
-    formatters.O = function(v2) {
+    formatters.O = function(v) {
       this.inspectOpts.colors = this.useColors;
-      return util.inspect(v2, this.inspectOpts);
+      return util.inspect(v, this.inspectOpts);
     };
   }
 });
@@ -40058,8 +40058,8 @@ var require_b4a = __commonJS({
     function byteLength(string, encoding) {
       return Buffer.byteLength(string, encoding);
     }
-    function compare(a, b2) {
-      return Buffer.compare(a, b2);
+    function compare(a, b) {
+      return Buffer.compare(a, b);
     }
     function concat2(buffers, totalLength) {
       return Buffer.concat(buffers, totalLength);
@@ -40067,8 +40067,8 @@ var require_b4a = __commonJS({
     function copy(source, target, targetStart, start, end) {
       return toBuffer2(source).copy(target, targetStart, start, end);
     }
-    function equals(a, b2) {
-      return toBuffer2(a).equals(b2);
+    function equals(a, b) {
+      return toBuffer2(a).equals(b);
     }
     function fill(buffer, value, offset, end, encoding) {
       return toBuffer2(buffer).fill(value, offset, end, encoding);
@@ -40917,17 +40917,17 @@ var require_streamx = __commonJS({
       if (err) stream.emit("error", err);
       stream._duplexState |= DESTROYED;
       stream.emit("close");
-      const rs2 = stream._readableState;
-      const ws2 = stream._writableState;
-      if (rs2 !== null && rs2.pipeline !== null) {
-        rs2.pipeline.done(stream, err);
+      const rs = stream._readableState;
+      const ws = stream._writableState;
+      if (rs !== null && rs.pipeline !== null) {
+        rs.pipeline.done(stream, err);
       }
-      if (ws2 !== null) {
-        while (ws2.drains !== null && ws2.drains.length > 0) {
-          ws2.drains.shift().resolve(false);
+      if (ws !== null) {
+        while (ws.drains !== null && ws.drains.length > 0) {
+          ws.drains.shift().resolve(false);
         }
-        if (ws2.pipeline !== null) {
-          ws2.pipeline.done(stream, err);
+        if (ws.pipeline !== null) {
+          ws.pipeline.done(stream, err);
         }
       }
     }
@@ -41089,7 +41089,7 @@ var require_streamx = __commonJS({
         fn().then((src) => {
           if (src === null) return out.end();
           if (out.destroying) return;
-          pipeline6(src, out, noop9);
+          pipeline4(src, out, noop9);
         }).catch((err) => out.destroy(err));
         return out;
       }
@@ -41134,7 +41134,7 @@ var require_streamx = __commonJS({
       }
       static _fromAsyncIterator(ite, opts) {
         let destroy;
-        const rs2 = new _Readable({
+        const rs = new _Readable({
           ...opts,
           read(cb) {
             ite.next().then(push).then(cb.bind(null, null)).catch(cb);
@@ -41147,10 +41147,10 @@ var require_streamx = __commonJS({
             destroy.then(cb.bind(null, null)).catch(cb);
           }
         });
-        return rs2;
+        return rs;
         function push(data) {
-          if (data.done) rs2.push(null);
-          else rs2.push(data.value);
+          if (data.done) rs.push(null);
+          else rs.push(data.value);
         }
       }
       static from(data, opts) {
@@ -41166,11 +41166,11 @@ var require_streamx = __commonJS({
           }
         });
       }
-      static isBackpressured(rs2) {
-        return (rs2._duplexState & READ_BACKPRESSURE_STATUS) !== 0 || rs2._readableState.buffered >= rs2._readableState.highWaterMark;
+      static isBackpressured(rs) {
+        return (rs._duplexState & READ_BACKPRESSURE_STATUS) !== 0 || rs._readableState.buffered >= rs._readableState.highWaterMark;
       }
-      static isPaused(rs2) {
-        return (rs2._duplexState & READ_RESUMED) === 0;
+      static isPaused(rs) {
+        return (rs._duplexState & READ_RESUMED) === 0;
       }
       [asyncIterator]() {
         const stream = this;
@@ -41259,14 +41259,14 @@ var require_streamx = __commonJS({
       _final(cb) {
         cb(null);
       }
-      static isBackpressured(ws2) {
-        return (ws2._duplexState & WRITE_BACKPRESSURE_STATUS) !== 0;
+      static isBackpressured(ws) {
+        return (ws._duplexState & WRITE_BACKPRESSURE_STATUS) !== 0;
       }
-      static drained(ws2) {
-        if (ws2.destroyed) return Promise.resolve(false);
-        const state = ws2._writableState;
-        const pending = isWritev(ws2) ? Math.min(1, state.queue.length) : state.queue.length;
-        const writes = pending + (ws2._duplexState & WRITE_WRITING ? 1 : 0);
+      static drained(ws) {
+        if (ws.destroyed) return Promise.resolve(false);
+        const state = ws._writableState;
+        const pending = isWritev(ws) ? Math.min(1, state.queue.length) : state.queue.length;
+        const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
         if (writes === 0) return Promise.resolve(true);
         if (state.drains === null) state.drains = [];
         return new Promise((resolve4) => {
@@ -41321,7 +41321,7 @@ var require_streamx = __commonJS({
         return this;
       }
     };
-    var Transform4 = class extends Duplex4 {
+    var Transform2 = class extends Duplex4 {
       constructor(opts) {
         super(opts);
         this._transformState = new TransformState(this);
@@ -41365,7 +41365,7 @@ var require_streamx = __commonJS({
         this._flush(transformAfterFlush.bind(this));
       }
     };
-    var PassThrough3 = class extends Transform4 {
+    var PassThrough3 = class extends Transform2 {
     };
     function transformAfterFlush(err, data) {
       const cb = this._transformState.afterFinal;
@@ -41376,13 +41376,13 @@ var require_streamx = __commonJS({
     }
     function pipelinePromise(...streams) {
       return new Promise((resolve4, reject) => {
-        return pipeline6(...streams, (err) => {
+        return pipeline4(...streams, (err) => {
           if (err) return reject(err);
           resolve4();
         });
       });
     }
-    function pipeline6(stream, ...streams) {
+    function pipeline4(stream, ...streams) {
       const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams];
       const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
       if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
@@ -41414,14 +41414,14 @@ var require_streamx = __commonJS({
         }
       }
       return dest;
-      function errorHandle(s4, rd, wr2, onerror2) {
-        s4.on("error", onerror2);
-        s4.on("close", onclose);
+      function errorHandle(s2, rd, wr, onerror2) {
+        s2.on("error", onerror2);
+        s2.on("close", onclose);
         function onclose() {
-          if (rd && s4._readableState && !s4._readableState.ended) {
+          if (rd && s2._readableState && !s2._readableState.ended) {
             return onerror2(StreamError.PREMATURE_CLOSE());
           }
-          if (wr2 && s4._writableState && !s4._writableState.ended) {
+          if (wr && s2._writableState && !s2._writableState.ended) {
             return onerror2(StreamError.PREMATURE_CLOSE());
           }
         }
@@ -41429,13 +41429,13 @@ var require_streamx = __commonJS({
       function onerror(err) {
         if (!err || error2) return;
         error2 = err;
-        for (const s4 of all) {
-          s4.destroy(err);
+        for (const s2 of all) {
+          s2.destroy(err);
         }
       }
     }
-    function echo(s4) {
-      return s4;
+    function echo(s2) {
+      return s2;
     }
     function isStream3(stream) {
       return !!stream._readableState || !!stream._writableState;
@@ -41476,11 +41476,11 @@ var require_streamx = __commonJS({
     function abort() {
       this.destroy(StreamError.ABORTED());
     }
-    function isWritev(s4) {
-      return s4._writev !== Writable.prototype._writev && s4._writev !== Duplex4.prototype._writev;
+    function isWritev(s2) {
+      return s2._writev !== Writable.prototype._writev && s2._writev !== Duplex4.prototype._writev;
     }
     module.exports = {
-      pipeline: pipeline6,
+      pipeline: pipeline4,
       pipelinePromise,
       isStream: isStream3,
       isStreamx,
@@ -41494,7 +41494,7 @@ var require_streamx = __commonJS({
       Writable,
       Readable: Readable3,
       Duplex: Duplex4,
-      Transform: Transform4,
+      Transform: Transform2,
       // Export PassThrough for compatibility with Node.js core's stream module
       PassThrough: PassThrough3
     };
@@ -41563,14 +41563,14 @@ var require_block_iterator = __commonJS({
     function concat2(chunks, size) {
       if (typeof chunks[0] === "string") return chunks.join("");
       if (typeof chunks[0] === "number") return new Uint8Array(chunks);
-      const b2 = new Uint8Array(size);
+      const b = new Uint8Array(size);
       let offset = 0;
       for (let i2 = 0, l = chunks.length; i2 < l; i2++) {
         const chunk = chunks[i2];
-        b2.set(chunk, offset);
+        b.set(chunk, offset);
         offset += chunk.byteLength || chunk.length;
       }
-      return b2;
+      return b;
     }
     module.exports = async function* (iterator, size = 512, opts = {}) {
       if (typeof size === "object") {
@@ -41585,14 +41585,14 @@ var require_block_iterator = __commonJS({
         bufferedBytes += value.byteLength || value.length || 1;
         buffered.push(value);
         if (bufferedBytes >= size) {
-          const b2 = concat2(buffered, bufferedBytes);
+          const b = concat2(buffered, bufferedBytes);
           let offset = 0;
           while (bufferedBytes >= size) {
-            yield b2.slice(offset, offset + size);
+            yield b.slice(offset, offset + size);
             bufferedBytes -= size;
             offset += size;
           }
-          buffered = [b2.slice(offset, b2.length)];
+          buffered = [b.slice(offset, b.length)];
         }
       }
       if (bufferedBytes) yield concat2(buffered, zeroPadding ? size : bufferedBytes);
@@ -41614,17 +41614,17 @@ var require_piece_length = __commonJS({
 var require_is_file = __commonJS({
   "node_modules/is-file/index.js"(exports, module) {
     "use strict";
-    var fs20 = __require("fs");
+    var fs19 = __require("fs");
     module.exports = function isFile2(path13, cb) {
       if (!cb) return isFileSync(path13);
-      fs20.stat(path13, function(err, stats) {
+      fs19.stat(path13, function(err, stats) {
         if (err) return cb(err);
         return cb(null, stats.isFile());
       });
     };
     module.exports.sync = isFileSync;
     function isFileSync(path13) {
-      return fs20.existsSync(path13) && fs20.statSync(path13).isFile();
+      return fs19.existsSync(path13) && fs19.statSync(path13).isFile();
     }
   }
 });
@@ -41709,8 +41709,8 @@ var require_wrappy = __commonJS({
       if (fn && cb) return wrappy(fn)(cb);
       if (typeof fn !== "function")
         throw new TypeError("need wrapper function");
-      Object.keys(fn).forEach(function(k2) {
-        wrapper[k2] = fn[k2];
+      Object.keys(fn).forEach(function(k) {
+        wrapper[k] = fn[k];
       });
       return wrapper;
       function wrapper() {
@@ -41721,8 +41721,8 @@ var require_wrappy = __commonJS({
         var ret = fn.apply(this, args);
         var cb2 = args[args.length - 1];
         if (typeof ret === "function" && ret !== cb2) {
-          Object.keys(cb2).forEach(function(k2) {
-            ret[k2] = cb2[k2];
+          Object.keys(cb2).forEach(function(k) {
+            ret[k] = cb2[k];
           });
         }
         return ret;
@@ -41752,25 +41752,25 @@ var require_once = __commonJS({
       });
     });
     function once7(fn) {
-      var f4 = function() {
-        if (f4.called) return f4.value;
-        f4.called = true;
-        return f4.value = fn.apply(this, arguments);
+      var f3 = function() {
+        if (f3.called) return f3.value;
+        f3.called = true;
+        return f3.value = fn.apply(this, arguments);
       };
-      f4.called = false;
-      return f4;
+      f3.called = false;
+      return f3;
     }
     function onceStrict(fn) {
-      var f4 = function() {
-        if (f4.called)
-          throw new Error(f4.onceError);
-        f4.called = true;
-        return f4.value = fn.apply(this, arguments);
+      var f3 = function() {
+        if (f3.called)
+          throw new Error(f3.onceError);
+        f3.called = true;
+        return f3.value = fn.apply(this, arguments);
       };
       var name = fn.name || "Function wrapped with `once`";
-      f4.onceError = name + " shouldn't be called more than once";
-      f4.called = false;
-      return f4;
+      f3.onceError = name + " shouldn't be called more than once";
+      f3.called = false;
+      return f3;
     }
   }
 });
@@ -41786,7 +41786,7 @@ var require_randombytes = __commonJS({
 var require_k_bucket = __commonJS({
   "node_modules/k-bucket/index.js"(exports, module) {
     "use strict";
-    var randomBytes4 = require_randombytes();
+    var randomBytes3 = require_randombytes();
     var { EventEmitter: EventEmitter17 } = __require("events");
     function arrayEquals(array1, array2) {
       if (array1 === array2) {
@@ -41839,7 +41839,7 @@ var require_k_bucket = __commonJS({
        */
       constructor(options = {}) {
         super();
-        this.localNodeId = options.localNodeId || randomBytes4(20);
+        this.localNodeId = options.localNodeId || randomBytes3(20);
         this.numberOfNodesPerKBucket = options.numberOfNodesPerKBucket || 20;
         this.numberOfNodesToPing = options.numberOfNodesToPing || 3;
         this.distance = options.distance || _KBucket.distance;
@@ -41935,7 +41935,7 @@ var require_k_bucket = __commonJS({
             contacts = contacts.concat(node.contacts);
           }
         }
-        return contacts.map((a) => [this.distance(a.id, id), a]).sort((a, b2) => a[0] - b2[0]).slice(0, n).map((a) => a[1]);
+        return contacts.map((a) => [this.distance(a.id, id), a]).sort((a, b) => a[0] - b[0]).slice(0, n).map((a) => a[1]);
       }
       /**
        * Counts the total number of contacts in the tree.
@@ -42202,9 +42202,9 @@ var require_encode = __commonJS({
     };
     encode2.number = function(buffers, data) {
       const maxLo = 2147483648;
-      const hi2 = data / maxLo << 0;
-      const lo2 = data % maxLo << 0;
-      const val = hi2 * maxLo + lo2;
+      const hi = data / maxLo << 0;
+      const lo = data % maxLo << 0;
+      const val = hi * maxLo + lo;
       buffers.push(Buffer.from("i" + val + "e"));
       if (val !== data && !encode2._floatConversionDetected) {
         encode2._floatConversionDetected = true;
@@ -42217,15 +42217,15 @@ var require_encode = __commonJS({
     };
     encode2.dict = function(buffers, data) {
       buffers.push(buffD2);
-      let j2 = 0;
-      let k2;
+      let j = 0;
+      let k;
       const keys = Object.keys(data).sort();
       const kl = keys.length;
-      for (; j2 < kl; j2++) {
-        k2 = keys[j2];
-        if (data[k2] == null) continue;
-        encode2.string(buffers, k2);
-        encode2._encode(buffers, data[k2]);
+      for (; j < kl; j++) {
+        k = keys[j];
+        if (data[k] == null) continue;
+        encode2.string(buffers, k);
+        encode2._encode(buffers, data[k]);
       }
       buffers.push(buffE2);
     };
@@ -42645,7 +42645,7 @@ var require_k_rpc = __commonJS({
     var events = __require("events");
     var randombytes2 = require_randombytes();
     var util = __require("util");
-    var K2 = 20;
+    var K = 20;
     var MAX_CONCURRENCY = 16;
     var BOOTSTRAP_NODES = [
       { host: "router.bittorrent.com", port: 6881 },
@@ -42663,7 +42663,7 @@ var require_k_rpc = __commonJS({
       this.bootstrap = toBootstrapArray(opts.nodes || opts.bootstrap);
       this.concurrency = opts.concurrency || MAX_CONCURRENCY;
       this.backgroundConcurrency = opts.backgroundConcurrency || this.concurrency / 4 | 0;
-      this.k = opts.k || K2;
+      this.k = opts.k || K;
       this.destroyed = false;
       this.pending = [];
       this.nodes = null;
@@ -42894,7 +42894,7 @@ var require_k_rpc = __commonJS({
         node.id.copy(buf, ptr);
         ptr += idLength;
         var ip = (node.host || node.address).split(".");
-        for (var j2 = 0; j2 < 4; j2++) buf[ptr++] = parseInt(ip[j2] || 0, 10);
+        for (var j = 0; j < 4; j++) buf[ptr++] = parseInt(ip[j] || 0, 10);
         buf.writeUInt16BE(node.port, ptr);
         ptr += 2;
       }
@@ -42976,7 +42976,7 @@ var require_last_one_wins = __commonJS({
         cb(err);
       }
     };
-    function noop9(_2) {
+    function noop9(_) {
     }
   }
 });
@@ -43157,21 +43157,21 @@ var require_record_cache = __commonJS({
       this.map = /* @__PURE__ */ new Map();
     }
     RecordSet.prototype.add = function(record, value) {
-      var k2 = toString(record);
-      var r2 = this.map.get(k2);
+      var k = toString(record);
+      var r2 = this.map.get(k);
       if (r2) return false;
       r2 = { index: this.list.length, record: value || record };
       this.list.push(r2);
-      this.map.set(k2, r2);
+      this.map.set(k, r2);
       return true;
     };
     RecordSet.prototype.remove = function(record) {
-      var k2 = toString(record);
-      var r2 = this.map.get(k2);
+      var k = toString(record);
+      var r2 = this.map.get(k);
       if (!r2) return false;
       swap(this.list, r2.index, this.list.length - 1);
       this.list.pop();
-      this.map.delete(k2);
+      this.map.delete(k);
       return true;
     };
     function RecordStore() {
@@ -43237,21 +43237,21 @@ var require_record_cache = __commonJS({
     };
     RecordCache.prototype.get = function(name, n) {
       var a = this._fresh.get(name);
-      var b2 = this._stale.get(name);
+      var b = this._stale.get(name);
       var aLen = a.length;
-      var bLen = b2.length;
+      var bLen = b.length;
       var len = aLen + bLen;
       if (n > len || !n) n = len;
       var result = new Array(n);
       for (var i2 = 0; i2 < n; i2++) {
-        var j2 = Math.floor(Math.random() * (aLen + bLen));
-        if (j2 < aLen) {
-          result[i2] = a[j2].record;
-          swap(a, j2, --aLen);
+        var j = Math.floor(Math.random() * (aLen + bLen));
+        if (j < aLen) {
+          result[i2] = a[j].record;
+          swap(a, j, --aLen);
         } else {
-          j2 -= aLen;
-          result[i2] = b2[j2].record;
-          swap(b2, j2, --bLen);
+          j -= aLen;
+          result[i2] = b[j].record;
+          swap(b, j, --bLen);
         }
       }
       return result;
@@ -43278,12 +43278,12 @@ var require_record_cache = __commonJS({
     function toString(record) {
       return b4a.isBuffer(record) ? b4a.toString(record, "hex") : record;
     }
-    function swap(list, a, b2) {
+    function swap(list, a, b) {
       var tmp = list[a];
-      tmp.index = b2;
-      list[b2].index = a;
-      list[a] = list[b2];
-      list[b2] = tmp;
+      tmp.index = b;
+      list[b].index = a;
+      list[a] = list[b];
+      list[b] = tmp;
     }
   }
 });
@@ -43350,15 +43350,15 @@ var require_ponyfill_es2018 = __commonJS({
         }
         return _queueMicrotask(callback);
       };
-      function reflectCall(F3, V2, args) {
-        if (typeof F3 !== "function") {
+      function reflectCall(F2, V, args) {
+        if (typeof F2 !== "function") {
           throw new TypeError("Argument is not a function");
         }
-        return Function.prototype.apply.call(F3, V2, args);
+        return Function.prototype.apply.call(F2, V, args);
       }
-      function promiseCall(F3, V2, args) {
+      function promiseCall(F2, V, args) {
         try {
-          return promiseResolvedWith(reflectCall(F3, V2, args));
+          return promiseResolvedWith(reflectCall(F2, V, args));
         } catch (value) {
           return promiseRejectedWith(value);
         }
@@ -43524,8 +43524,8 @@ var require_ponyfill_es2018 = __commonJS({
       const NumberIsFinite = Number.isFinite || function(x2) {
         return typeof x2 === "number" && isFinite(x2);
       };
-      const MathTrunc = Math.trunc || function(v2) {
-        return v2 < 0 ? Math.ceil(v2) : Math.floor(v2);
+      const MathTrunc = Math.trunc || function(v) {
+        return v < 0 ? Math.ceil(v) : Math.floor(v);
       };
       function isDictionary(x2) {
         return typeof x2 === "object" || typeof x2 === "function";
@@ -43857,23 +43857,23 @@ var require_ponyfill_es2018 = __commonJS({
       function CopyDataBlockBytes(dest, destOffset, src, srcOffset, n) {
         new Uint8Array(dest).set(new Uint8Array(src, srcOffset, n), destOffset);
       }
-      let TransferArrayBuffer = (O2) => {
-        if (typeof O2.transfer === "function") {
+      let TransferArrayBuffer = (O) => {
+        if (typeof O.transfer === "function") {
           TransferArrayBuffer = (buffer) => buffer.transfer();
         } else if (typeof structuredClone === "function") {
           TransferArrayBuffer = (buffer) => structuredClone(buffer, { transfer: [buffer] });
         } else {
           TransferArrayBuffer = (buffer) => buffer;
         }
-        return TransferArrayBuffer(O2);
+        return TransferArrayBuffer(O);
       };
-      let IsDetachedBuffer = (O2) => {
-        if (typeof O2.detached === "boolean") {
+      let IsDetachedBuffer = (O) => {
+        if (typeof O.detached === "boolean") {
           IsDetachedBuffer = (buffer) => buffer.detached;
         } else {
           IsDetachedBuffer = (buffer) => buffer.byteLength === 0;
         }
-        return IsDetachedBuffer(O2);
+        return IsDetachedBuffer(O);
       };
       function ArrayBufferSlice(buffer, begin, end) {
         if (buffer.slice) {
@@ -43941,20 +43941,20 @@ var require_ponyfill_es2018 = __commonJS({
       function IteratorValue(iterResult) {
         return iterResult.value;
       }
-      function IsNonNegativeNumber(v2) {
-        if (typeof v2 !== "number") {
+      function IsNonNegativeNumber(v) {
+        if (typeof v !== "number") {
           return false;
         }
-        if (NumberIsNaN(v2)) {
+        if (NumberIsNaN(v)) {
           return false;
         }
-        if (v2 < 0) {
+        if (v < 0) {
           return false;
         }
         return true;
       }
-      function CloneAsUint8Array(O2) {
-        const buffer = ArrayBufferSlice(O2.buffer, O2.byteOffset, O2.byteOffset + O2.byteLength);
+      function CloneAsUint8Array(O) {
+        const buffer = ArrayBufferSlice(O.buffer, O.byteOffset, O.byteOffset + O.byteLength);
         return new Uint8Array(buffer);
       }
       function DequeueValue(container) {
@@ -47631,12 +47631,12 @@ async function* toIterator(parts, clone3 = true) {
         yield part;
       }
     } else {
-      let position = 0, b2 = (
+      let position = 0, b = (
         /** @type {Blob} */
         part
       );
-      while (position !== b2.size) {
-        const chunk = b2.slice(position, Math.min(b2.size, position + POOL_SIZE));
+      while (position !== b.size) {
+        const chunk = b.slice(position, Math.min(b.size, position + POOL_SIZE));
         const buffer = await chunk.arrayBuffer();
         position += buffer.byteLength;
         yield new Uint8Array(buffer);
@@ -47739,16 +47739,16 @@ var init_fetch_blob = __esm({
         return data.buffer;
       }
       stream() {
-        const it2 = toIterator(this.#parts, true);
+        const it = toIterator(this.#parts, true);
         return new globalThis.ReadableStream({
           // @ts-ignore
           type: "bytes",
           async pull(ctrl) {
-            const chunk = await it2.next();
+            const chunk = await it.next();
             chunk.done ? ctrl.close() : ctrl.enqueue(chunk.value);
           },
           async cancel() {
-            await it2.return();
+            await it.return();
           }
         });
       }
@@ -47858,29 +47858,29 @@ var init_file = __esm({
 });
 
 // node_modules/formdata-polyfill/esm.min.js
-function formDataToBlob(F3, B2 = fetch_blob_default) {
-  var b2 = `${r()}${r()}`.replace(/\./g, "").slice(-28).padStart(32, "-"), c = [], p2 = `--${b2}\r
+function formDataToBlob(F2, B = fetch_blob_default) {
+  var b = `${r()}${r()}`.replace(/\./g, "").slice(-28).padStart(32, "-"), c = [], p = `--${b}\r
 Content-Disposition: form-data; name="`;
-  F3.forEach((v2, n) => typeof v2 == "string" ? c.push(p2 + e(n) + `"\r
+  F2.forEach((v, n) => typeof v == "string" ? c.push(p + e(n) + `"\r
 \r
-${v2.replace(/\r(?!\n)|(?<!\r)\n/g, "\r\n")}\r
-`) : c.push(p2 + e(n) + `"; filename="${e(v2.name, 1)}"\r
-Content-Type: ${v2.type || "application/octet-stream"}\r
+${v.replace(/\r(?!\n)|(?<!\r)\n/g, "\r\n")}\r
+`) : c.push(p + e(n) + `"; filename="${e(v.name, 1)}"\r
+Content-Type: ${v.type || "application/octet-stream"}\r
 \r
-`, v2, "\r\n"));
-  c.push(`--${b2}--`);
-  return new B2(c, { type: "multipart/form-data; boundary=" + b2 });
+`, v, "\r\n"));
+  c.push(`--${b}--`);
+  return new B(c, { type: "multipart/form-data; boundary=" + b });
 }
-var t, i, h, r, m2, f2, e, x, FormData;
+var t, i, h, r, m, f, e, x, FormData;
 var init_esm_min = __esm({
   "node_modules/formdata-polyfill/esm.min.js"() {
     init_fetch_blob();
     init_file();
     ({ toStringTag: t, iterator: i, hasInstance: h } = Symbol);
     r = Math.random;
-    m2 = "append,set,get,getAll,delete,keys,values,entries,forEach,constructor".split(",");
-    f2 = (a, b2, c) => (a += "", /^(Blob|File)$/.test(b2 && b2[t]) ? [(c = c !== void 0 ? c + "" : b2[t] == "File" ? b2.name : "blob", a), b2.name !== c || b2[t] == "blob" ? new file_default([b2], c, b2) : b2] : [a, b2 + ""]);
-    e = (c, f4) => (f4 ? c : c.replace(/\r?\n|\r/g, "\r\n")).replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+    m = "append,set,get,getAll,delete,keys,values,entries,forEach,constructor".split(",");
+    f = (a, b, c) => (a += "", /^(Blob|File)$/.test(b && b[t]) ? [(c = c !== void 0 ? c + "" : b[t] == "File" ? b.name : "blob", a), b.name !== c || b[t] == "blob" ? new file_default([b], c, b) : b] : [a, b + ""]);
+    e = (c, f3) => (f3 ? c : c.replace(/\r?\n|\r/g, "\r\n")).replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
     x = (n, a, e2) => {
       if (a.length < e2) {
         throw new TypeError(`Failed to execute '${n}' on 'FormData': ${e2} arguments required, but only ${a.length} present.`);
@@ -47898,48 +47898,48 @@ var init_esm_min = __esm({
         return this.entries();
       }
       static [h](o) {
-        return o && typeof o === "object" && o[t] === "FormData" && !m2.some((m3) => typeof o[m3] != "function");
+        return o && typeof o === "object" && o[t] === "FormData" && !m.some((m2) => typeof o[m2] != "function");
       }
       append(...a) {
         x("append", arguments, 2);
-        this.#d.push(f2(...a));
+        this.#d.push(f(...a));
       }
       delete(a) {
         x("delete", arguments, 1);
         a += "";
-        this.#d = this.#d.filter(([b2]) => b2 !== a);
+        this.#d = this.#d.filter(([b]) => b !== a);
       }
       get(a) {
         x("get", arguments, 1);
         a += "";
-        for (var b2 = this.#d, l = b2.length, c = 0; c < l; c++) if (b2[c][0] === a) return b2[c][1];
+        for (var b = this.#d, l = b.length, c = 0; c < l; c++) if (b[c][0] === a) return b[c][1];
         return null;
       }
-      getAll(a, b2) {
+      getAll(a, b) {
         x("getAll", arguments, 1);
-        b2 = [];
+        b = [];
         a += "";
-        this.#d.forEach((c) => c[0] === a && b2.push(c[1]));
-        return b2;
+        this.#d.forEach((c) => c[0] === a && b.push(c[1]));
+        return b;
       }
       has(a) {
         x("has", arguments, 1);
         a += "";
-        return this.#d.some((b2) => b2[0] === a);
+        return this.#d.some((b) => b[0] === a);
       }
-      forEach(a, b2) {
+      forEach(a, b) {
         x("forEach", arguments, 1);
-        for (var [c, d] of this) a.call(b2, d, c, this);
+        for (var [c, d] of this) a.call(b, d, c, this);
       }
       set(...a) {
         x("set", arguments, 2);
-        var b2 = [], c = true;
-        a = f2(...a);
+        var b = [], c = true;
+        a = f(...a);
         this.#d.forEach((d) => {
-          d[0] === a[0] ? c && (c = !b2.push(a)) : b2.push(d);
+          d[0] === a[0] ? c && (c = !b.push(a)) : b.push(d);
         });
-        c && b2.push(a);
-        this.#d = b2;
+        c && b.push(a);
+        this.#d = b;
       }
       *entries() {
         yield* this.#d;
@@ -47970,14 +47970,14 @@ var require_node_domexception = __commonJS({
 });
 
 // node_modules/fetch-blob/from.js
-import { statSync as statSync2, createReadStream as createReadStream4, promises as fs11 } from "node:fs";
+import { statSync as statSync2, createReadStream as createReadStream2, promises as fs10 } from "node:fs";
 var import_node_domexception, stat2;
 var init_from = __esm({
   "node_modules/fetch-blob/from.js"() {
     import_node_domexception = __toESM(require_node_domexception(), 1);
     init_file();
     init_fetch_blob();
-    ({ stat: stat2 } = fs11);
+    ({ stat: stat2 } = fs10);
   }
 });
 
@@ -47987,27 +47987,27 @@ __export(multipart_parser_exports, {
   toFormData: () => toFormData
 });
 function _fileName(headerValue) {
-  const m3 = headerValue.match(/\bfilename=("(.*?)"|([^()<>@,;:\\"/[\]?={}\s\t]+))($|;\s)/i);
-  if (!m3) {
+  const m2 = headerValue.match(/\bfilename=("(.*?)"|([^()<>@,;:\\"/[\]?={}\s\t]+))($|;\s)/i);
+  if (!m2) {
     return;
   }
-  const match = m3[2] || m3[3] || "";
+  const match = m2[2] || m2[3] || "";
   let filename = match.slice(match.lastIndexOf("\\") + 1);
   filename = filename.replace(/%22/g, '"');
-  filename = filename.replace(/&#(\d{4});/g, (m4, code) => {
+  filename = filename.replace(/&#(\d{4});/g, (m3, code) => {
     return String.fromCharCode(code);
   });
   return filename;
 }
-async function toFormData(Body2, ct2) {
-  if (!/multipart/i.test(ct2)) {
+async function toFormData(Body2, ct) {
+  if (!/multipart/i.test(ct)) {
     throw new TypeError("Failed to fetch");
   }
-  const m3 = ct2.match(/boundary=(?:"([^"]+)"|([^;]+))/i);
-  if (!m3) {
+  const m2 = ct.match(/boundary=(?:"([^"]+)"|([^;]+))/i);
+  if (!m2) {
     throw new TypeError("no or bad content-type header, no multipart boundary");
   }
-  const parser = new MultipartParser(m3[1] || m3[2]);
+  const parser = new MultipartParser(m2[1] || m2[2]);
   let headerField;
   let headerValue;
   let entryValue;
@@ -48052,9 +48052,9 @@ async function toFormData(Body2, ct2) {
     headerValue += decoder2.decode();
     headerField = headerField.toLowerCase();
     if (headerField === "content-disposition") {
-      const m4 = headerValue.match(/\bname=("([^"]*)"|([^()<>@,;:\\"/[\]?={}\s\t]+))/i);
-      if (m4) {
-        entryName = m4[2] || m4[3] || "";
+      const m3 = headerValue.match(/\bname=("([^"]*)"|([^()<>@,;:\\"/[\]?={}\s\t]+))/i);
+      if (m3) {
+        entryName = m3[2] || m3[3] || "";
       }
       filename = _fileName(headerValue);
       if (filename) {
@@ -48073,36 +48073,36 @@ async function toFormData(Body2, ct2) {
   parser.end();
   return formData;
 }
-var s3, S2, f3, F2, LF, CR, SPACE, HYPHEN, COLON, A2, Z2, lower, noop2, MultipartParser;
+var s, S, f2, F, LF, CR, SPACE, HYPHEN, COLON, A, Z, lower, noop2, MultipartParser;
 var init_multipart_parser = __esm({
   "node_modules/node-fetch/src/utils/multipart-parser.js"() {
     init_from();
     init_esm_min();
-    s3 = 0;
-    S2 = {
-      START_BOUNDARY: s3++,
-      HEADER_FIELD_START: s3++,
-      HEADER_FIELD: s3++,
-      HEADER_VALUE_START: s3++,
-      HEADER_VALUE: s3++,
-      HEADER_VALUE_ALMOST_DONE: s3++,
-      HEADERS_ALMOST_DONE: s3++,
-      PART_DATA_START: s3++,
-      PART_DATA: s3++,
-      END: s3++
+    s = 0;
+    S = {
+      START_BOUNDARY: s++,
+      HEADER_FIELD_START: s++,
+      HEADER_FIELD: s++,
+      HEADER_VALUE_START: s++,
+      HEADER_VALUE: s++,
+      HEADER_VALUE_ALMOST_DONE: s++,
+      HEADERS_ALMOST_DONE: s++,
+      PART_DATA_START: s++,
+      PART_DATA: s++,
+      END: s++
     };
-    f3 = 1;
-    F2 = {
-      PART_BOUNDARY: f3,
-      LAST_BOUNDARY: f3 *= 2
+    f2 = 1;
+    F = {
+      PART_BOUNDARY: f2,
+      LAST_BOUNDARY: f2 *= 2
     };
     LF = 10;
     CR = 13;
     SPACE = 32;
     HYPHEN = 45;
     COLON = 58;
-    A2 = 97;
-    Z2 = 122;
+    A = 97;
+    Z = 122;
     lower = (c) => c | 32;
     noop2 = () => {
     };
@@ -48129,7 +48129,7 @@ var init_multipart_parser = __esm({
         }
         this.boundary = ui8a;
         this.lookbehind = new Uint8Array(this.boundary.length + 8);
-        this.state = S2.START_BOUNDARY;
+        this.state = S.START_BOUNDARY;
       }
       /**
        * @param {Uint8Array} data
@@ -48171,23 +48171,23 @@ var init_multipart_parser = __esm({
         for (i2 = 0; i2 < length_; i2++) {
           c = data[i2];
           switch (state) {
-            case S2.START_BOUNDARY:
+            case S.START_BOUNDARY:
               if (index === boundary.length - 2) {
                 if (c === HYPHEN) {
-                  flags |= F2.LAST_BOUNDARY;
+                  flags |= F.LAST_BOUNDARY;
                 } else if (c !== CR) {
                   return;
                 }
                 index++;
                 break;
               } else if (index - 1 === boundary.length - 2) {
-                if (flags & F2.LAST_BOUNDARY && c === HYPHEN) {
-                  state = S2.END;
+                if (flags & F.LAST_BOUNDARY && c === HYPHEN) {
+                  state = S.END;
                   flags = 0;
-                } else if (!(flags & F2.LAST_BOUNDARY) && c === LF) {
+                } else if (!(flags & F.LAST_BOUNDARY) && c === LF) {
                   index = 0;
                   callback("onPartBegin");
-                  state = S2.HEADER_FIELD_START;
+                  state = S.HEADER_FIELD_START;
                 } else {
                   return;
                 }
@@ -48200,15 +48200,15 @@ var init_multipart_parser = __esm({
                 index++;
               }
               break;
-            case S2.HEADER_FIELD_START:
-              state = S2.HEADER_FIELD;
+            case S.HEADER_FIELD_START:
+              state = S.HEADER_FIELD;
               mark("onHeaderField");
               index = 0;
             // falls through
-            case S2.HEADER_FIELD:
+            case S.HEADER_FIELD:
               if (c === CR) {
                 clear("onHeaderField");
-                state = S2.HEADERS_ALMOST_DONE;
+                state = S.HEADERS_ALMOST_DONE;
                 break;
               }
               index++;
@@ -48220,46 +48220,46 @@ var init_multipart_parser = __esm({
                   return;
                 }
                 dataCallback("onHeaderField", true);
-                state = S2.HEADER_VALUE_START;
+                state = S.HEADER_VALUE_START;
                 break;
               }
               cl = lower(c);
-              if (cl < A2 || cl > Z2) {
+              if (cl < A || cl > Z) {
                 return;
               }
               break;
-            case S2.HEADER_VALUE_START:
+            case S.HEADER_VALUE_START:
               if (c === SPACE) {
                 break;
               }
               mark("onHeaderValue");
-              state = S2.HEADER_VALUE;
+              state = S.HEADER_VALUE;
             // falls through
-            case S2.HEADER_VALUE:
+            case S.HEADER_VALUE:
               if (c === CR) {
                 dataCallback("onHeaderValue", true);
                 callback("onHeaderEnd");
-                state = S2.HEADER_VALUE_ALMOST_DONE;
+                state = S.HEADER_VALUE_ALMOST_DONE;
               }
               break;
-            case S2.HEADER_VALUE_ALMOST_DONE:
+            case S.HEADER_VALUE_ALMOST_DONE:
               if (c !== LF) {
                 return;
               }
-              state = S2.HEADER_FIELD_START;
+              state = S.HEADER_FIELD_START;
               break;
-            case S2.HEADERS_ALMOST_DONE:
+            case S.HEADERS_ALMOST_DONE:
               if (c !== LF) {
                 return;
               }
               callback("onHeadersEnd");
-              state = S2.PART_DATA_START;
+              state = S.PART_DATA_START;
               break;
-            case S2.PART_DATA_START:
-              state = S2.PART_DATA;
+            case S.PART_DATA_START:
+              state = S.PART_DATA;
               mark("onPartData");
             // falls through
-            case S2.PART_DATA:
+            case S.PART_DATA:
               previousIndex = index;
               if (index === 0) {
                 i2 += boundaryEnd;
@@ -48281,26 +48281,26 @@ var init_multipart_parser = __esm({
               } else if (index === boundary.length) {
                 index++;
                 if (c === CR) {
-                  flags |= F2.PART_BOUNDARY;
+                  flags |= F.PART_BOUNDARY;
                 } else if (c === HYPHEN) {
-                  flags |= F2.LAST_BOUNDARY;
+                  flags |= F.LAST_BOUNDARY;
                 } else {
                   index = 0;
                 }
               } else if (index - 1 === boundary.length) {
-                if (flags & F2.PART_BOUNDARY) {
+                if (flags & F.PART_BOUNDARY) {
                   index = 0;
                   if (c === LF) {
-                    flags &= ~F2.PART_BOUNDARY;
+                    flags &= ~F.PART_BOUNDARY;
                     callback("onPartEnd");
                     callback("onPartBegin");
-                    state = S2.HEADER_FIELD_START;
+                    state = S.HEADER_FIELD_START;
                     break;
                   }
-                } else if (flags & F2.LAST_BOUNDARY) {
+                } else if (flags & F.LAST_BOUNDARY) {
                   if (c === HYPHEN) {
                     callback("onPartEnd");
-                    state = S2.END;
+                    state = S.END;
                     flags = 0;
                   } else {
                     index = 0;
@@ -48319,7 +48319,7 @@ var init_multipart_parser = __esm({
                 i2--;
               }
               break;
-            case S2.END:
+            case S.END:
               break;
             default:
               throw new Error(`Unexpected state entered: ${state}`);
@@ -48333,9 +48333,9 @@ var init_multipart_parser = __esm({
         this.flags = flags;
       }
       end() {
-        if (this.state === S2.HEADER_FIELD_START && this.index === 0 || this.state === S2.PART_DATA && this.index === this.boundary.length) {
+        if (this.state === S.HEADER_FIELD_START && this.index === 0 || this.state === S.PART_DATA && this.index === this.boundary.length) {
           this.onPartEnd();
-        } else if (this.state !== S2.END) {
+        } else if (this.state !== S.END) {
           throw new Error("MultipartParser.end(): stream ended unexpectedly");
         }
       }
@@ -48508,29 +48508,29 @@ var require_constants7 = __commonJS({
 var require_ipv4 = __commonJS({
   "node_modules/ip-address/dist/ipv4.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m3, k2, k22) {
-      if (k22 === void 0) k22 = k2;
-      var desc = Object.getOwnPropertyDescriptor(m3, k2);
-      if (!desc || ("get" in desc ? !m3.__esModule : desc.writable || desc.configurable)) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m2, k);
+      if (!desc || ("get" in desc ? !m2.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m3[k2];
+          return m2[k];
         } };
       }
-      Object.defineProperty(o, k22, desc);
-    }) : (function(o, m3, k2, k22) {
-      if (k22 === void 0) k22 = k2;
-      o[k22] = m3[k2];
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m2, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m2[k];
     }));
-    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v2) {
-      Object.defineProperty(o, "default", { enumerable: true, value: v2 });
-    }) : function(o, v2) {
-      o["default"] = v2;
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
     });
     var __importStar = exports && exports.__importStar || function(mod) {
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
-        for (var k2 in mod) if (k2 !== "default" && Object.prototype.hasOwnProperty.call(mod, k2)) __createBinding(result, mod, k2);
+        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
       }
       __setModuleDefault(result, mod);
       return result;
@@ -48538,13 +48538,13 @@ var require_ipv4 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Address4 = void 0;
     var common = __importStar(require_common2());
-    var constants5 = __importStar(require_constants7());
+    var constants6 = __importStar(require_constants7());
     var address_error_1 = require_address_error();
-    var isCorrect4 = common.isCorrect(constants5.BITS);
+    var isCorrect4 = common.isCorrect(constants6.BITS);
     var Address4 = class _Address4 {
       constructor(address) {
         this.addressMinusSuffix = "";
-        this.groups = constants5.GROUPS;
+        this.groups = constants6.GROUPS;
         this.parsedAddress = [];
         this.parsedSubnet = "";
         this.subnet = "/32";
@@ -48554,17 +48554,17 @@ var require_ipv4 = __commonJS({
         this.isInSubnet = common.isInSubnet;
         this.isHostInSubnet = common.isHostInSubnet;
         this.address = address;
-        const subnet = constants5.RE_SUBNET_STRING.exec(address);
+        const subnet = constants6.RE_SUBNET_STRING.exec(address);
         if (subnet) {
           this.parsedSubnet = subnet[0].replace("/", "");
           this.subnetMask = parseInt(this.parsedSubnet, 10);
           this.subnet = `/${this.subnetMask}`;
-          if (this.subnetMask < 0 || this.subnetMask > constants5.BITS) {
+          if (this.subnetMask < 0 || this.subnetMask > constants6.BITS) {
             throw new address_error_1.AddressError("Invalid subnet mask.");
           }
-          address = address.replace(constants5.RE_SUBNET_STRING, "");
+          address = address.replace(constants6.RE_SUBNET_STRING, "");
         }
-        const longest = constants5.GROUPS * 4 - 1;
+        const longest = constants6.GROUPS * 4 - 1;
         if (address.length > longest) {
           throw new address_error_1.AddressError(`IPv4 addresses are at most ${longest} characters.`);
         }
@@ -48597,7 +48597,7 @@ var require_ipv4 = __commonJS({
         if (groups.some((group) => /^0\d/.test(group))) {
           throw new address_error_1.AddressError("IPv4 addresses can't have leading zeroes.");
         }
-        if (!address.match(constants5.RE_ADDRESS)) {
+        if (!address.match(constants6.RE_ADDRESS)) {
           throw new address_error_1.AddressError("Invalid IPv4 address.");
         }
         return groups;
@@ -48620,7 +48620,7 @@ var require_ipv4 = __commonJS({
        * address.subnetMask; // 24
        */
       static fromAddressAndMask(address, mask) {
-        const bits = common.prefixLengthFromMask(new _Address4(mask).bigInt(), constants5.BITS);
+        const bits = common.prefixLengthFromMask(new _Address4(mask).bigInt(), constants6.BITS);
         return new _Address4(`${address}/${bits}`);
       }
       /**
@@ -48634,9 +48634,9 @@ var require_ipv4 = __commonJS({
        */
       static fromAddressAndWildcardMask(address, wildcardMask) {
         const wildcard = new _Address4(wildcardMask).bigInt();
-        const allOnes = (BigInt(1) << BigInt(constants5.BITS)) - BigInt(1);
+        const allOnes = (BigInt(1) << BigInt(constants6.BITS)) - BigInt(1);
         const mask = wildcard ^ allOnes;
-        const bits = common.prefixLengthFromMask(mask, constants5.BITS);
+        const bits = common.prefixLengthFromMask(mask, constants6.BITS);
         return new _Address4(`${address}/${bits}`);
       }
       /**
@@ -48654,7 +48654,7 @@ var require_ipv4 = __commonJS({
        */
       static fromWildcard(input) {
         const groups = input.split(".");
-        if (groups.length !== constants5.GROUPS) {
+        if (groups.length !== constants6.GROUPS) {
           throw new address_error_1.AddressError("Wildcard pattern must have 4 octets");
         }
         let firstWildcard = -1;
@@ -48668,8 +48668,8 @@ var require_ipv4 = __commonJS({
           }
         }
         const trailing = firstWildcard === -1 ? 0 : groups.length - firstWildcard;
-        const replaced = groups.map((g2) => g2 === "*" ? "0" : g2);
-        const subnetBits = constants5.BITS - trailing * 8;
+        const replaced = groups.map((g) => g === "*" ? "0" : g);
+        const subnetBits = constants6.BITS - trailing * 8;
         return new _Address4(`${replaced.join(".")}/${subnetBits}`);
       }
       /**
@@ -48715,7 +48715,7 @@ var require_ipv4 = __commonJS({
        * address.correctForm(); // '192.0.2.42'
        */
       static fromArpa(arpaFormAddress) {
-        const longest = constants5.GROUPS * 4 - 1 + "/32".length + ".in-addr.arpa.".length;
+        const longest = constants6.GROUPS * 4 - 1 + "/32".length + ".in-addr.arpa.".length;
         if (arpaFormAddress.length > longest) {
           throw new address_error_1.AddressError(`in-addr.arpa names are at most ${longest} characters.`);
         }
@@ -48746,7 +48746,7 @@ var require_ipv4 = __commonJS({
       toGroup6() {
         const output = [];
         let i2;
-        for (i2 = 0; i2 < constants5.GROUPS; i2 += 2) {
+        for (i2 = 0; i2 < constants6.GROUPS; i2 += 2) {
           output.push(`${common.stringToPaddedHex(this.parsedAddress[i2])}${common.stringToPaddedHex(this.parsedAddress[i2 + 1])}`);
         }
         return output.join(":");
@@ -48763,7 +48763,7 @@ var require_ipv4 = __commonJS({
        * @returns {bigint}
        */
       _startAddress() {
-        return BigInt(`0b${this.mask() + "0".repeat(constants5.BITS - this.subnetMask)}`);
+        return BigInt(`0b${this.mask() + "0".repeat(constants6.BITS - this.subnetMask)}`);
       }
       /**
        * The first address in the range given by this address' subnet.
@@ -48793,7 +48793,7 @@ var require_ipv4 = __commonJS({
        * new Address4('10.0.0.0/24').offset(1).correctForm(); // '10.0.0.1'
        */
       offset(n) {
-        return _Address4.fromBigInt(common.offsetBigInt(this.bigInt(), n, constants5.BITS, "IPv4")).withSubnetMask(this.subnetMask);
+        return _Address4.fromBigInt(common.offsetBigInt(this.bigInt(), n, constants6.BITS, "IPv4")).withSubnetMask(this.subnetMask);
       }
       /**
        * Returns the network that follows this address's network: the address after
@@ -48804,7 +48804,7 @@ var require_ipv4 = __commonJS({
        * new Address4('10.0.0.0/24').nextNetwork().networkForm(); // '10.0.1.0/24'
        */
       nextNetwork() {
-        return _Address4.fromBigInt(common.offsetBigInt(this._endAddress(), 1, constants5.BITS, "IPv4")).withSubnetMask(this.subnetMask);
+        return _Address4.fromBigInt(common.offsetBigInt(this._endAddress(), 1, constants6.BITS, "IPv4")).withSubnetMask(this.subnetMask);
       }
       withSubnetMask(subnetMask) {
         return new _Address4(`${this.correctForm()}/${subnetMask}`);
@@ -48814,7 +48814,7 @@ var require_ipv4 = __commonJS({
        * @returns {bigint}
        */
       _endAddress() {
-        return BigInt(`0b${this.mask() + "1".repeat(constants5.BITS - this.subnetMask)}`);
+        return BigInt(`0b${this.mask() + "1".repeat(constants6.BITS - this.subnetMask)}`);
       }
       /**
        * The last address in the range given by this address' subnet
@@ -48839,7 +48839,7 @@ var require_ipv4 = __commonJS({
        * @returns {Address4}
        */
       subnetMaskAddress() {
-        return _Address4.fromBigInt(BigInt(`0b${"1".repeat(this.subnetMask)}${"0".repeat(constants5.BITS - this.subnetMask)}`));
+        return _Address4.fromBigInt(BigInt(`0b${"1".repeat(this.subnetMask)}${"0".repeat(constants6.BITS - this.subnetMask)}`));
       }
       /**
        * The Cisco-style wildcard mask, e.g. `0.0.0.255` for a `/24`. This is
@@ -48848,7 +48848,7 @@ var require_ipv4 = __commonJS({
        * @returns {Address4}
        */
       wildcardMask() {
-        return _Address4.fromBigInt(BigInt(`0b${"0".repeat(this.subnetMask)}${"1".repeat(constants5.BITS - this.subnetMask)}`));
+        return _Address4.fromBigInt(BigInt(`0b${"0".repeat(this.subnetMask)}${"1".repeat(constants6.BITS - this.subnetMask)}`));
       }
       /**
        * The network address in CIDR string form, e.g. `192.168.1.0/24` for
@@ -49029,7 +49029,7 @@ var require_ipv4 = __commonJS({
        */
       binaryZeroPad() {
         if (this._binaryZeroPad === void 0) {
-          this._binaryZeroPad = this.bigInt().toString(2).padStart(constants5.BITS, "0");
+          this._binaryZeroPad = this.bigInt().toString(2).padStart(constants6.BITS, "0");
         }
         return this._binaryZeroPad;
       }
@@ -49044,7 +49044,7 @@ var require_ipv4 = __commonJS({
        */
       groupForV6() {
         const segments = this.parsedAddress;
-        return this.correctForm().replace(constants5.RE_ADDRESS, `<span class="hover-group group-v4 group-6">${segments.slice(0, 2).join(".")}</span>.<span class="hover-group group-v4 group-7">${segments.slice(2, 4).join(".")}</span>`);
+        return this.correctForm().replace(constants6.RE_ADDRESS, `<span class="hover-group group-v4 group-6">${segments.slice(0, 2).join(".")}</span>.<span class="hover-group group-v4 group-7">${segments.slice(2, 4).join(".")}</span>`);
       }
     };
     exports.Address4 = Address4;
@@ -49066,7 +49066,7 @@ var require_ipv4 = __commonJS({
     ];
     var BENCHMARKING_V4 = new Address4("198.18.0.0/15");
     var RESERVED_V4 = new Address4("240.0.0.0/4");
-    var SPECIAL_PURPOSE_V4 = constants5.SPECIAL_PURPOSE.map(([cidr, , reachable]) => ({
+    var SPECIAL_PURPOSE_V4 = constants6.SPECIAL_PURPOSE.map(([cidr, , reachable]) => ({
       subnet: new Address4(cidr),
       reachable
     }));
@@ -49173,14 +49173,14 @@ var require_helpers = __commonJS({
     exports.spanAll = spanAll;
     exports.spanLeadingZeroes = spanLeadingZeroes;
     exports.simpleGroup = simpleGroup;
-    function escapeHtml2(s4) {
-      return s4.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+    function escapeHtml2(s2) {
+      return s2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
     }
-    function spanAllZeroes(s4) {
-      return escapeHtml2(s4).replace(/(0+)/g, '<span class="zero">$1</span>');
+    function spanAllZeroes(s2) {
+      return escapeHtml2(s2).replace(/(0+)/g, '<span class="zero">$1</span>');
     }
-    function spanAll(s4, offset = 0) {
-      const letters = s4.split("");
+    function spanAll(s2, offset = 0) {
+      const letters = s2.split("");
       return letters.map((n, i2) => `<span class="digit value-${escapeHtml2(n)} position-${i2 + offset}">${spanAllZeroes(n)}</span>`).join("");
     }
     function spanLeadingZeroesSimple(group) {
@@ -49188,15 +49188,15 @@ var require_helpers = __commonJS({
     }
     function spanLeadingZeroes(address) {
       const groups = address.split(":");
-      return groups.map((g2) => spanLeadingZeroesSimple(g2)).join(":");
+      return groups.map((g) => spanLeadingZeroesSimple(g)).join(":");
     }
     function simpleGroup(addressString, offset = 0) {
       const groups = addressString.split(":");
-      return groups.map((g2, i2) => {
-        if (/group-v4/.test(g2)) {
-          return g2;
+      return groups.map((g, i2) => {
+        if (/group-v4/.test(g)) {
+          return g;
         }
-        return `<span class="hover-group group-${i2 + offset}">${spanLeadingZeroesSimple(g2)}</span>`;
+        return `<span class="hover-group group-${i2 + offset}">${spanLeadingZeroesSimple(g)}</span>`;
       });
     }
   }
@@ -49206,29 +49206,29 @@ var require_helpers = __commonJS({
 var require_regular_expressions = __commonJS({
   "node_modules/ip-address/dist/v6/regular-expressions.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m3, k2, k22) {
-      if (k22 === void 0) k22 = k2;
-      var desc = Object.getOwnPropertyDescriptor(m3, k2);
-      if (!desc || ("get" in desc ? !m3.__esModule : desc.writable || desc.configurable)) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m2, k);
+      if (!desc || ("get" in desc ? !m2.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m3[k2];
+          return m2[k];
         } };
       }
-      Object.defineProperty(o, k22, desc);
-    }) : (function(o, m3, k2, k22) {
-      if (k22 === void 0) k22 = k2;
-      o[k22] = m3[k2];
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m2, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m2[k];
     }));
-    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v2) {
-      Object.defineProperty(o, "default", { enumerable: true, value: v2 });
-    }) : function(o, v2) {
-      o["default"] = v2;
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
     });
     var __importStar = exports && exports.__importStar || function(mod) {
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
-        for (var k2 in mod) if (k2 !== "default" && Object.prototype.hasOwnProperty.call(mod, k2)) __createBinding(result, mod, k2);
+        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
       }
       __setModuleDefault(result, mod);
       return result;
@@ -49298,29 +49298,29 @@ var require_regular_expressions = __commonJS({
 var require_ipv6 = __commonJS({
   "node_modules/ip-address/dist/ipv6.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m3, k2, k22) {
-      if (k22 === void 0) k22 = k2;
-      var desc = Object.getOwnPropertyDescriptor(m3, k2);
-      if (!desc || ("get" in desc ? !m3.__esModule : desc.writable || desc.configurable)) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m2, k);
+      if (!desc || ("get" in desc ? !m2.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m3[k2];
+          return m2[k];
         } };
       }
-      Object.defineProperty(o, k22, desc);
-    }) : (function(o, m3, k2, k22) {
-      if (k22 === void 0) k22 = k2;
-      o[k22] = m3[k2];
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m2, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m2[k];
     }));
-    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v2) {
-      Object.defineProperty(o, "default", { enumerable: true, value: v2 });
-    }) : function(o, v2) {
-      o["default"] = v2;
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
     });
     var __importStar = exports && exports.__importStar || function(mod) {
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
-        for (var k2 in mod) if (k2 !== "default" && Object.prototype.hasOwnProperty.call(mod, k2)) __createBinding(result, mod, k2);
+        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
       }
       __setModuleDefault(result, mod);
       return result;
@@ -49355,22 +49355,22 @@ var require_ipv6 = __commonJS({
     }
     function compact(address, slice) {
       const s1 = [];
-      const s22 = [];
+      const s2 = [];
       let i2;
       for (i2 = 0; i2 < address.length; i2++) {
         if (i2 < slice[0]) {
           s1.push(address[i2]);
         } else if (i2 > slice[1]) {
-          s22.push(address[i2]);
+          s2.push(address[i2]);
         }
       }
-      return s1.concat(["compact"]).concat(s22);
+      return s1.concat(["compact"]).concat(s2);
     }
     function paddedHex(octet) {
       return parseInt(octet, 16).toString(16).padStart(4, "0");
     }
-    function unsignByte(b2) {
-      return b2 & 255;
+    function unsignByte(b) {
+      return b & 255;
     }
     var Address6 = class _Address6 {
       constructor(address, optionalGroups) {
@@ -49576,7 +49576,7 @@ var require_ipv6 = __commonJS({
           }
         }
         const trailing = firstWildcard === -1 ? 0 : groups.length - firstWildcard;
-        const replaced = groups.map((g2) => g2 === "*" ? "0" : g2);
+        const replaced = groups.map((g) => g === "*" ? "0" : g);
         const subnetBits = constants6.BITS - trailing * 16;
         return new _Address6(`${replaced.join(":")}/${subnetBits}`);
       }
@@ -50631,29 +50631,29 @@ var require_ipv6 = __commonJS({
 var require_ip_address = __commonJS({
   "node_modules/ip-address/dist/ip-address.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m3, k2, k22) {
-      if (k22 === void 0) k22 = k2;
-      var desc = Object.getOwnPropertyDescriptor(m3, k2);
-      if (!desc || ("get" in desc ? !m3.__esModule : desc.writable || desc.configurable)) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m2, k);
+      if (!desc || ("get" in desc ? !m2.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m3[k2];
+          return m2[k];
         } };
       }
-      Object.defineProperty(o, k22, desc);
-    }) : (function(o, m3, k2, k22) {
-      if (k22 === void 0) k22 = k2;
-      o[k22] = m3[k2];
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m2, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m2[k];
     }));
-    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v2) {
-      Object.defineProperty(o, "default", { enumerable: true, value: v2 });
-    }) : function(o, v2) {
-      o["default"] = v2;
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
     });
     var __importStar = exports && exports.__importStar || function(mod) {
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
-        for (var k2 in mod) if (k2 !== "default" && Object.prototype.hasOwnProperty.call(mod, k2)) __createBinding(result, mod, k2);
+        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
       }
       __setModuleDefault(result, mod);
       return result;
@@ -50832,38 +50832,38 @@ var require_netmask4 = __commonJS({
     exports.long2ip = long2ip;
     function long2ip(long) {
       const a = (long & 255 << 24) >>> 24;
-      const b2 = (long & 255 << 16) >>> 16;
+      const b = (long & 255 << 16) >>> 16;
       const c = (long & 255 << 8) >>> 8;
       const d = long & 255;
-      return [a, b2, c, d].join(".");
+      return [a, b, c, d].join(".");
     }
     var chr0 = "0".charCodeAt(0);
     var chra = "a".charCodeAt(0);
     var chrA = "A".charCodeAt(0);
-    function parseNum(s4) {
+    function parseNum(s2) {
       let n = 0;
       let base = 10;
       let dmax = "9";
       let i2 = 0;
-      if (s4.length > 1 && s4[i2] === "0") {
-        if (s4[i2 + 1] === "x" || s4[i2 + 1] === "X") {
+      if (s2.length > 1 && s2[i2] === "0") {
+        if (s2[i2 + 1] === "x" || s2[i2 + 1] === "X") {
           i2 += 2;
           base = 16;
-        } else if ("0" <= s4[i2 + 1] && s4[i2 + 1] <= "9") {
+        } else if ("0" <= s2[i2 + 1] && s2[i2 + 1] <= "9") {
           i2++;
           base = 8;
           dmax = "7";
         }
       }
       const start = i2;
-      while (i2 < s4.length) {
-        if ("0" <= s4[i2] && s4[i2] <= dmax) {
-          n = n * base + (s4.charCodeAt(i2) - chr0) >>> 0;
+      while (i2 < s2.length) {
+        if ("0" <= s2[i2] && s2[i2] <= dmax) {
+          n = n * base + (s2.charCodeAt(i2) - chr0) >>> 0;
         } else if (base === 16) {
-          if ("a" <= s4[i2] && s4[i2] <= "f") {
-            n = n * base + (10 + s4.charCodeAt(i2) - chra) >>> 0;
-          } else if ("A" <= s4[i2] && s4[i2] <= "F") {
-            n = n * base + (10 + s4.charCodeAt(i2) - chrA) >>> 0;
+          if ("a" <= s2[i2] && s2[i2] <= "f") {
+            n = n * base + (10 + s2.charCodeAt(i2) - chra) >>> 0;
+          } else if ("A" <= s2[i2] && s2[i2] <= "F") {
+            n = n * base + (10 + s2.charCodeAt(i2) - chrA) >>> 0;
           } else {
             break;
           }
@@ -50881,7 +50881,7 @@ var require_netmask4 = __commonJS({
       return [n, i2];
     }
     function ip2long(ip) {
-      const b2 = [];
+      const b = [];
       for (let i2 = 0; i2 <= 3; i2++) {
         if (ip.length === 0) {
           break;
@@ -50894,32 +50894,32 @@ var require_netmask4 = __commonJS({
         }
         const [n, c] = parseNum(ip);
         ip = ip.substring(c);
-        b2.push(n);
+        b.push(n);
       }
       if (ip.length !== 0) {
         throw new Error("Invalid IP");
       }
-      switch (b2.length) {
+      switch (b.length) {
         case 1:
-          if (b2[0] > 4294967295) {
+          if (b[0] > 4294967295) {
             throw new Error("Invalid IP");
           }
-          return b2[0] >>> 0;
+          return b[0] >>> 0;
         case 2:
-          if (b2[0] > 255 || b2[1] > 16777215) {
+          if (b[0] > 255 || b[1] > 16777215) {
             throw new Error("Invalid IP");
           }
-          return (b2[0] << 24 | b2[1]) >>> 0;
+          return (b[0] << 24 | b[1]) >>> 0;
         case 3:
-          if (b2[0] > 255 || b2[1] > 255 || b2[2] > 65535) {
+          if (b[0] > 255 || b[1] > 255 || b[2] > 65535) {
             throw new Error("Invalid IP");
           }
-          return (b2[0] << 24 | b2[1] << 16 | b2[2]) >>> 0;
+          return (b[0] << 24 | b[1] << 16 | b[2]) >>> 0;
         case 4:
-          if (b2[0] > 255 || b2[1] > 255 || b2[2] > 255 || b2[3] > 255) {
+          if (b[0] > 255 || b[1] > 255 || b[2] > 255 || b[3] > 255) {
             throw new Error("Invalid IP");
           }
-          return (b2[0] << 24 | b2[1] << 16 | b2[2] << 8 | b2[3]) >>> 0;
+          return (b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]) >>> 0;
         default:
           throw new Error("Invalid IP");
       }
@@ -51053,13 +51053,13 @@ var require_netmask6 = __commonJS({
       }
       let result = 0n;
       for (let i2 = 0; i2 < 8; i2++) {
-        const g2 = groups[i2];
-        if (g2.length === 0 || g2.length > 4) {
-          throw new Error('Invalid IPv6: bad group "' + g2 + '"');
+        const g = groups[i2];
+        if (g.length === 0 || g.length > 4) {
+          throw new Error('Invalid IPv6: bad group "' + g + '"');
         }
-        const val = parseInt(g2, 16);
+        const val = parseInt(g, 16);
         if (isNaN(val) || val < 0 || val > 65535) {
-          throw new Error('Invalid IPv6: bad group "' + g2 + '"');
+          throw new Error('Invalid IPv6: bad group "' + g + '"');
         }
         result = result << 16n | BigInt(val);
       }
@@ -51100,17 +51100,17 @@ var require_netmask6 = __commonJS({
         bestLen = curLen;
       }
       if (bestStart !== -1 && bestStart + bestLen === 8 && bestStart > 0) {
-        const before = groups.slice(0, bestStart).map((g2) => g2.toString(16));
+        const before = groups.slice(0, bestStart).map((g) => g.toString(16));
         return before.join(":") + "::";
       } else if (bestStart === 0) {
-        const after = groups.slice(bestLen).map((g2) => g2.toString(16));
+        const after = groups.slice(bestLen).map((g) => g.toString(16));
         return "::" + after.join(":");
       } else if (bestStart > 0) {
-        const before = groups.slice(0, bestStart).map((g2) => g2.toString(16));
-        const after = groups.slice(bestStart + bestLen).map((g2) => g2.toString(16));
+        const before = groups.slice(0, bestStart).map((g) => g.toString(16));
+        const after = groups.slice(bestStart + bestLen).map((g) => g.toString(16));
         return before.join(":") + "::" + after.join(":");
       } else {
-        return groups.map((g2) => g2.toString(16)).join(":");
+        return groups.map((g) => g.toString(16)).join(":");
       }
     }
     var Netmask6Impl = class _Netmask6Impl {
@@ -51382,8 +51382,8 @@ var require_split = __commonJS({
         }
       }
       return through(
-        function(b2) {
-          next(this, decoder2.write(b2));
+        function(b) {
+          next(this, decoder2.write(b));
         },
         function() {
           if (decoder2.end)
@@ -51427,7 +51427,7 @@ var require_err_code = __commonJS({
       }
       try {
         return assign(err, props);
-      } catch (_2) {
+      } catch (_) {
         props.message = err.message;
         props.stack = err.stack;
         const ErrClass = function() {
@@ -51787,9 +51787,9 @@ var require_throttle_group = __commonJS({
 var require_throttle = __commonJS({
   "node_modules/speed-limiter/lib/throttle.js"(exports, module) {
     var { EventEmitter: EventEmitter17 } = __require("events");
-    var { Transform: Transform4 } = require_streamx();
+    var { Transform: Transform2 } = require_streamx();
     var { wait } = require_utils4();
-    var Throttle = class extends Transform4 {
+    var Throttle = class extends Transform2 {
       constructor(opts = {}) {
         super();
         if (typeof opts !== "object") throw new Error("Options must be an object");
@@ -51911,7 +51911,7 @@ var require_windows = __commonJS({
   "node_modules/isexe/windows.js"(exports, module) {
     module.exports = isexe;
     isexe.sync = sync2;
-    var fs20 = __require("fs");
+    var fs19 = __require("fs");
     function checkPathExt(path13, options) {
       var pathext = options.pathExt !== void 0 ? options.pathExt : process.env.PATHEXT;
       if (!pathext) {
@@ -51922,8 +51922,8 @@ var require_windows = __commonJS({
         return true;
       }
       for (var i2 = 0; i2 < pathext.length; i2++) {
-        var p2 = pathext[i2].toLowerCase();
-        if (p2 && path13.substr(-p2.length).toLowerCase() === p2) {
+        var p = pathext[i2].toLowerCase();
+        if (p && path13.substr(-p.length).toLowerCase() === p) {
           return true;
         }
       }
@@ -51936,12 +51936,12 @@ var require_windows = __commonJS({
       return checkPathExt(path13, options);
     }
     function isexe(path13, options, cb) {
-      fs20.stat(path13, function(er2, stat3) {
-        cb(er2, er2 ? false : checkStat(stat3, path13, options));
+      fs19.stat(path13, function(er, stat3) {
+        cb(er, er ? false : checkStat(stat3, path13, options));
       });
     }
     function sync2(path13, options) {
-      return checkStat(fs20.statSync(path13), path13, options);
+      return checkStat(fs19.statSync(path13), path13, options);
     }
   }
 });
@@ -51951,14 +51951,14 @@ var require_mode = __commonJS({
   "node_modules/isexe/mode.js"(exports, module) {
     module.exports = isexe;
     isexe.sync = sync2;
-    var fs20 = __require("fs");
+    var fs19 = __require("fs");
     function isexe(path13, options, cb) {
-      fs20.stat(path13, function(er2, stat3) {
-        cb(er2, er2 ? false : checkStat(stat3, options));
+      fs19.stat(path13, function(er, stat3) {
+        cb(er, er ? false : checkStat(stat3, options));
       });
     }
     function sync2(path13, options) {
-      return checkStat(fs20.statSync(path13), options);
+      return checkStat(fs19.statSync(path13), options);
     }
     function checkStat(stat3, options) {
       return stat3.isFile() && checkMode(stat3, options);
@@ -51969,11 +51969,11 @@ var require_mode = __commonJS({
       var gid = stat3.gid;
       var myUid = options.uid !== void 0 ? options.uid : process.getuid && process.getuid();
       var myGid = options.gid !== void 0 ? options.gid : process.getgid && process.getgid();
-      var u2 = parseInt("100", 8);
-      var g2 = parseInt("010", 8);
+      var u = parseInt("100", 8);
+      var g = parseInt("010", 8);
       var o = parseInt("001", 8);
-      var ug = u2 | g2;
-      var ret = mod & o || mod & g2 && gid === myGid || mod & u2 && uid === myUid || mod & ug && myUid === 0;
+      var ug = u | g;
+      var ret = mod & o || mod & g && gid === myGid || mod & u && uid === myUid || mod & ug && myUid === 0;
       return ret;
     }
   }
@@ -51982,7 +51982,7 @@ var require_mode = __commonJS({
 // node_modules/isexe/index.js
 var require_isexe = __commonJS({
   "node_modules/isexe/index.js"(exports, module) {
-    var fs20 = __require("fs");
+    var fs19 = __require("fs");
     var core;
     if (process.platform === "win32" || global.TESTING_WINDOWS) {
       core = require_windows();
@@ -52001,33 +52001,33 @@ var require_isexe = __commonJS({
           throw new TypeError("callback not provided");
         }
         return new Promise(function(resolve4, reject) {
-          isexe(path13, options || {}, function(er2, is2) {
-            if (er2) {
-              reject(er2);
+          isexe(path13, options || {}, function(er, is) {
+            if (er) {
+              reject(er);
             } else {
-              resolve4(is2);
+              resolve4(is);
             }
           });
         });
       }
-      core(path13, options || {}, function(er2, is2) {
-        if (er2) {
-          if (er2.code === "EACCES" || options && options.ignoreErrors) {
-            er2 = null;
-            is2 = false;
+      core(path13, options || {}, function(er, is) {
+        if (er) {
+          if (er.code === "EACCES" || options && options.ignoreErrors) {
+            er = null;
+            is = false;
           }
         }
-        cb(er2, is2);
+        cb(er, is);
       });
     }
     function sync2(path13, options) {
       try {
         return core.sync(path13, options || {});
-      } catch (er2) {
-        if (options && options.ignoreErrors || er2.code === "EACCES") {
+      } catch (er) {
+        if (options && options.ignoreErrors || er.code === "EACCES") {
           return false;
         } else {
-          throw er2;
+          throw er;
         }
       }
     }
@@ -52077,21 +52077,21 @@ var require_which = __commonJS({
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path13.join(pathPart, cmd);
-        const p2 = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        resolve4(subStep(p2, i2, 0));
+        const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
+        resolve4(subStep(p, i2, 0));
       });
-      const subStep = (p2, i2, ii2) => new Promise((resolve4, reject) => {
-        if (ii2 === pathExt.length)
+      const subStep = (p, i2, ii) => new Promise((resolve4, reject) => {
+        if (ii === pathExt.length)
           return resolve4(step(i2 + 1));
-        const ext = pathExt[ii2];
-        isexe(p2 + ext, { pathExt: pathExtExe }, (er2, is2) => {
-          if (!er2 && is2) {
+        const ext = pathExt[ii];
+        isexe(p + ext, { pathExt: pathExtExe }, (er, is) => {
+          if (!er && is) {
             if (opt.all)
-              found.push(p2 + ext);
+              found.push(p + ext);
             else
-              return resolve4(p2 + ext);
+              return resolve4(p + ext);
           }
-          return resolve4(subStep(p2, i2, ii2 + 1));
+          return resolve4(subStep(p, i2, ii + 1));
         });
       });
       return cb ? step(0).then((res) => cb(null, res), cb) : step(0);
@@ -52104,12 +52104,12 @@ var require_which = __commonJS({
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
         const pCmd = path13.join(pathPart, cmd);
-        const p2 = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
-        for (let j2 = 0; j2 < pathExt.length; j2++) {
-          const cur = p2 + pathExt[j2];
+        const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
+        for (let j = 0; j < pathExt.length; j++) {
+          const cur = p + pathExt[j];
           try {
-            const is2 = isexe.sync(cur, { pathExt: pathExtExe });
-            if (is2) {
+            const is = isexe.sync(cur, { pathExt: pathExtExe });
+            if (is) {
               if (opt.all)
                 found.push(cur);
               else
@@ -52246,16 +52246,16 @@ var require_shebang_command = __commonJS({
 var require_readShebang = __commonJS({
   "node_modules/cross-spawn/lib/util/readShebang.js"(exports, module) {
     "use strict";
-    var fs20 = __require("fs");
+    var fs19 = __require("fs");
     var shebangCommand = require_shebang_command();
     function readShebang(command) {
       const size = 150;
       const buffer = Buffer.alloc(size);
       let fd;
       try {
-        fd = fs20.openSync(command, "r");
-        fs20.readSync(fd, buffer, 0, size, 0);
-        fs20.closeSync(fd);
+        fd = fs19.openSync(command, "r");
+        fs19.readSync(fd, buffer, 0, size, 0);
+        fs19.closeSync(fd);
       } catch (e2) {
       }
       return shebangCommand(buffer.toString());
@@ -52501,7 +52501,7 @@ var require_signal_exit = __commonJS({
         signals.forEach(function(sig) {
           try {
             process6.removeListener(sig, sigListeners[sig]);
-          } catch (er2) {
+          } catch (er) {
           }
         });
         process6.emit = originalProcessEmit;
@@ -52548,7 +52548,7 @@ var require_signal_exit = __commonJS({
           try {
             process6.on(sig, sigListeners[sig]);
             return true;
-          } catch (er2) {
+          } catch (er) {
             return false;
           }
         });
@@ -52728,8 +52728,8 @@ var require_merge_stream = __commonJS({
         return sources.length == 0;
       }
       function remove(source) {
-        sources = sources.filter(function(it2) {
-          return it2 !== source;
+        sources = sources.filter(function(it) {
+          return it !== source;
         });
         if (!sources.length && output.readable) {
           output.end();
@@ -53214,7 +53214,7 @@ var require_XMLElement = __commonJS({
       module.exports = XMLElement = (function(superClass) {
         extend(XMLElement2, superClass);
         function XMLElement2(parent, name, attributes) {
-          var child, j2, len, ref1;
+          var child, j, len, ref1;
           XMLElement2.__super__.constructor.call(this, parent);
           if (name == null) {
             throw new Error("Missing element name. " + this.debugInfo());
@@ -53232,8 +53232,8 @@ var require_XMLElement = __commonJS({
             parent.rootObject = this;
             if (parent.children) {
               ref1 = parent.children;
-              for (j2 = 0, len = ref1.length; j2 < len; j2++) {
-                child = ref1[j2];
+              for (j = 0, len = ref1.length; j < len; j++) {
+                child = ref1[j];
                 if (child.type === NodeType.DocType) {
                   child.name = this.name;
                   break;
@@ -53331,14 +53331,14 @@ var require_XMLElement = __commonJS({
           return this;
         };
         XMLElement2.prototype.removeAttribute = function(name) {
-          var attName, j2, len;
+          var attName, j, len;
           if (name == null) {
             throw new Error("Missing attribute name. " + this.debugInfo());
           }
           name = getValue(name);
           if (Array.isArray(name)) {
-            for (j2 = 0, len = name.length; j2 < len; j2++) {
-              attName = name[j2];
+            for (j = 0, len = name.length; j < len; j++) {
+              attName = name[j];
               delete this.attribs[attName];
             }
           } else {
@@ -53428,7 +53428,7 @@ var require_XMLElement = __commonJS({
           throw new Error("This DOM method is not implemented." + this.debugInfo());
         };
         XMLElement2.prototype.isEqualNode = function(node) {
-          var i2, j2, ref1;
+          var i2, j, ref1;
           if (!XMLElement2.__super__.isEqualNode.apply(this, arguments).isEqualNode(node)) {
             return false;
           }
@@ -53444,7 +53444,7 @@ var require_XMLElement = __commonJS({
           if (node.attribs.length !== this.attribs.length) {
             return false;
           }
-          for (i2 = j2 = 0, ref1 = this.attribs.length - 1; 0 <= ref1 ? j2 <= ref1 : j2 >= ref1; i2 = 0 <= ref1 ? ++j2 : --j2) {
+          for (i2 = j = 0, ref1 = this.attribs.length - 1; 0 <= ref1 ? j <= ref1 : j >= ref1; i2 = 0 <= ref1 ? ++j : --j) {
             if (!this.attribs[i2].isEqualNode(node.attribs[i2])) {
               return false;
             }
@@ -53746,7 +53746,7 @@ var require_XMLDTDEntity = __commonJS({
       NodeType = require_NodeType();
       module.exports = XMLDTDEntity = (function(superClass) {
         extend(XMLDTDEntity2, superClass);
-        function XMLDTDEntity2(parent, pe2, name, value) {
+        function XMLDTDEntity2(parent, pe, name, value) {
           XMLDTDEntity2.__super__.constructor.call(this, parent);
           if (name == null) {
             throw new Error("Missing DTD entity name. " + this.debugInfo(name));
@@ -53754,7 +53754,7 @@ var require_XMLDTDEntity = __commonJS({
           if (value == null) {
             throw new Error("Missing DTD entity value. " + this.debugInfo(name));
           }
-          this.pe = !!pe2;
+          this.pe = !!pe;
           this.name = this.stringify.name(name);
           this.type = NodeType.EntityDeclaration;
           if (!isObject2(value)) {
@@ -54435,12 +54435,12 @@ var require_XMLNode = __commonJS({
         });
         Object.defineProperty(XMLNode2.prototype, "textContent", {
           get: function() {
-            var child, j2, len, ref2, str;
+            var child, j, len, ref2, str;
             if (this.nodeType === NodeType.Element || this.nodeType === NodeType.DocumentFragment) {
               str = "";
               ref2 = this.children;
-              for (j2 = 0, len = ref2.length; j2 < len; j2++) {
-                child = ref2[j2];
+              for (j = 0, len = ref2.length; j < len; j++) {
+                child = ref2[j];
                 if (child.textContent) {
                   str += child.textContent;
                 }
@@ -54455,7 +54455,7 @@ var require_XMLNode = __commonJS({
           }
         });
         XMLNode2.prototype.setParent = function(parent) {
-          var child, j2, len, ref2, results;
+          var child, j, len, ref2, results;
           this.parent = parent;
           if (parent) {
             this.options = parent.options;
@@ -54463,14 +54463,14 @@ var require_XMLNode = __commonJS({
           }
           ref2 = this.children;
           results = [];
-          for (j2 = 0, len = ref2.length; j2 < len; j2++) {
-            child = ref2[j2];
+          for (j = 0, len = ref2.length; j < len; j++) {
+            child = ref2[j];
             results.push(child.setParent(this));
           }
           return results;
         };
         XMLNode2.prototype.element = function(name, attributes, text) {
-          var childNode, item, j2, k2, key, lastChild, len, len1, ref2, ref3, val;
+          var childNode, item, j, k, key, lastChild, len, len1, ref2, ref3, val;
           lastChild = null;
           if (attributes === null && text == null) {
             ref2 = [{}, null], attributes = ref2[0], text = ref2[1];
@@ -54486,8 +54486,8 @@ var require_XMLNode = __commonJS({
             name = getValue(name);
           }
           if (Array.isArray(name)) {
-            for (j2 = 0, len = name.length; j2 < len; j2++) {
-              item = name[j2];
+            for (j = 0, len = name.length; j < len; j++) {
+              item = name[j];
               lastChild = this.element(item);
             }
           } else if (isFunction(name)) {
@@ -54508,8 +54508,8 @@ var require_XMLNode = __commonJS({
               } else if (!this.options.keepNullNodes && val == null) {
                 lastChild = this.dummy();
               } else if (!this.options.separateArrayItems && Array.isArray(val)) {
-                for (k2 = 0, len1 = val.length; k2 < len1; k2++) {
-                  item = val[k2];
+                for (k = 0, len1 = val.length; k < len1; k++) {
+                  item = val[k];
                   childNode = {};
                   childNode[key] = item;
                   lastChild = this.element(childNode);
@@ -54659,7 +54659,7 @@ var require_XMLNode = __commonJS({
           return child;
         };
         XMLNode2.prototype.instruction = function(target, value) {
-          var insTarget, insValue, instruction, j2, len;
+          var insTarget, insValue, instruction, j, len;
           if (target != null) {
             target = getValue(target);
           }
@@ -54667,8 +54667,8 @@ var require_XMLNode = __commonJS({
             value = getValue(value);
           }
           if (Array.isArray(target)) {
-            for (j2 = 0, len = target.length; j2 < len; j2++) {
-              insTarget = target[j2];
+            for (j = 0, len = target.length; j < len; j++) {
+              insTarget = target[j];
               this.instruction(insTarget);
             }
           } else if (isObject2(target)) {
@@ -54716,11 +54716,11 @@ var require_XMLNode = __commonJS({
           return doc.root() || doc;
         };
         XMLNode2.prototype.dtd = function(pubID, sysID) {
-          var child, doc, doctype, i2, j2, k2, len, len1, ref2, ref3;
+          var child, doc, doctype, i2, j, k, len, len1, ref2, ref3;
           doc = this.document();
           doctype = new XMLDocType(doc, pubID, sysID);
           ref2 = doc.children;
-          for (i2 = j2 = 0, len = ref2.length; j2 < len; i2 = ++j2) {
+          for (i2 = j = 0, len = ref2.length; j < len; i2 = ++j) {
             child = ref2[i2];
             if (child.type === NodeType.DocType) {
               doc.children[i2] = doctype;
@@ -54728,7 +54728,7 @@ var require_XMLNode = __commonJS({
             }
           }
           ref3 = doc.children;
-          for (i2 = k2 = 0, len1 = ref3.length; k2 < len1; i2 = ++k2) {
+          for (i2 = k = 0, len1 = ref3.length; k < len1; i2 = ++k) {
             child = ref3[i2];
             if (child.isRoot) {
               doc.children.splice(i2, 0, doctype);
@@ -54919,14 +54919,14 @@ var require_XMLNode = __commonJS({
           throw new Error("This DOM method is not implemented." + this.debugInfo());
         };
         XMLNode2.prototype.isEqualNode = function(node) {
-          var i2, j2, ref2;
+          var i2, j, ref2;
           if (node.nodeType !== this.nodeType) {
             return false;
           }
           if (node.children.length !== this.children.length) {
             return false;
           }
-          for (i2 = j2 = 0, ref2 = this.children.length - 1; 0 <= ref2 ? j2 <= ref2 : j2 >= ref2; i2 = 0 <= ref2 ? ++j2 : --j2) {
+          for (i2 = j = 0, ref2 = this.children.length - 1; 0 <= ref2 ? j <= ref2 : j >= ref2; i2 = 0 <= ref2 ? ++j : --j) {
             if (!this.children[i2].isEqualNode(node.children[i2])) {
               return false;
             }
@@ -54949,10 +54949,10 @@ var require_XMLNode = __commonJS({
           return other === this || this.isDescendant(other);
         };
         XMLNode2.prototype.isDescendant = function(node) {
-          var child, isDescendantChild, j2, len, ref2;
+          var child, isDescendantChild, j, len, ref2;
           ref2 = this.children;
-          for (j2 = 0, len = ref2.length; j2 < len; j2++) {
-            child = ref2[j2];
+          for (j = 0, len = ref2.length; j < len; j++) {
+            child = ref2[j];
             if (node === child) {
               return true;
             }
@@ -55003,11 +55003,11 @@ var require_XMLNode = __commonJS({
           }
         };
         XMLNode2.prototype.foreachTreeNode = function(node, func) {
-          var child, j2, len, ref2, res;
+          var child, j, len, ref2, res;
           node || (node = this.document());
           ref2 = node.children;
-          for (j2 = 0, len = ref2.length; j2 < len; j2++) {
-            child = ref2[j2];
+          for (j = 0, len = ref2.length; j < len; j++) {
+            child = ref2[j];
             if (res = func(child)) {
               return res;
             } else {
@@ -55028,9 +55028,9 @@ var require_XMLNode = __commonJS({
 var require_XMLStringifier = __commonJS({
   "node_modules/xmlbuilder/lib/XMLStringifier.js"(exports, module) {
     (function() {
-      var XMLStringifier, bind = function(fn, me2) {
+      var XMLStringifier, bind = function(fn, me) {
         return function() {
-          return fn.apply(me2, arguments);
+          return fn.apply(me, arguments);
         };
       }, hasProp = {}.hasOwnProperty;
       module.exports = XMLStringifier = (function() {
@@ -55413,7 +55413,7 @@ var require_XMLWriterBase = __commonJS({
           return r2;
         };
         XMLWriterBase2.prototype.element = function(node, options, level) {
-          var att, child, childNodeCount, firstChildNode, i2, j2, len, len1, name, prettySuppressed, r2, ref, ref1, ref2;
+          var att, child, childNodeCount, firstChildNode, i2, j, len, len1, name, prettySuppressed, r2, ref, ref1, ref2;
           level || (level = 0);
           prettySuppressed = false;
           r2 = "";
@@ -55464,8 +55464,8 @@ var require_XMLWriterBase = __commonJS({
             r2 += ">" + this.endline(node, options, level);
             options.state = WriterState.InsideTag;
             ref2 = node.children;
-            for (j2 = 0, len1 = ref2.length; j2 < len1; j2++) {
-              child = ref2[j2];
+            for (j = 0, len1 = ref2.length; j < len1; j++) {
+              child = ref2[j];
               r2 += this.writeChildNode(child, options, level + 1);
             }
             options.state = WriterState.CloseTag;
@@ -56396,17 +56396,17 @@ var require_XMLStreamWriter = __commonJS({
           }
         };
         XMLStreamWriter2.prototype.document = function(doc, options) {
-          var child, i2, j2, k2, len, len1, ref, ref1, results;
+          var child, i2, j, k, len, len1, ref, ref1, results;
           ref = doc.children;
-          for (i2 = j2 = 0, len = ref.length; j2 < len; i2 = ++j2) {
+          for (i2 = j = 0, len = ref.length; j < len; i2 = ++j) {
             child = ref[i2];
             child.isLastRootNode = i2 === doc.children.length - 1;
           }
           options = this.filterOptions(options);
           ref1 = doc.children;
           results = [];
-          for (k2 = 0, len1 = ref1.length; k2 < len1; k2++) {
-            child = ref1[k2];
+          for (k = 0, len1 = ref1.length; k < len1; k++) {
+            child = ref1[k];
             results.push(this.writeChildNode(child, options, 0));
           }
           return results;
@@ -56424,7 +56424,7 @@ var require_XMLStreamWriter = __commonJS({
           return this.stream.write(XMLStreamWriter2.__super__.declaration.call(this, node, options, level));
         };
         XMLStreamWriter2.prototype.docType = function(node, options, level) {
-          var child, j2, len, ref;
+          var child, j, len, ref;
           level || (level = 0);
           this.openNode(node, options, level);
           options.state = WriterState.OpenTag;
@@ -56440,8 +56440,8 @@ var require_XMLStreamWriter = __commonJS({
             this.stream.write(this.endline(node, options, level));
             options.state = WriterState.InsideTag;
             ref = node.children;
-            for (j2 = 0, len = ref.length; j2 < len; j2++) {
-              child = ref[j2];
+            for (j = 0, len = ref.length; j < len; j++) {
+              child = ref[j];
               this.writeChildNode(child, options, level + 1);
             }
             options.state = WriterState.CloseTag;
@@ -56454,7 +56454,7 @@ var require_XMLStreamWriter = __commonJS({
           return this.closeNode(node, options, level);
         };
         XMLStreamWriter2.prototype.element = function(node, options, level) {
-          var att, child, childNodeCount, firstChildNode, j2, len, name, prettySuppressed, ref, ref1;
+          var att, child, childNodeCount, firstChildNode, j, len, name, prettySuppressed, ref, ref1;
           level || (level = 0);
           this.openNode(node, options, level);
           options.state = WriterState.OpenTag;
@@ -56492,8 +56492,8 @@ var require_XMLStreamWriter = __commonJS({
             this.stream.write(">" + this.endline(node, options, level));
             options.state = WriterState.InsideTag;
             ref1 = node.children;
-            for (j2 = 0, len = ref1.length; j2 < len; j2++) {
-              child = ref1[j2];
+            for (j = 0, len = ref1.length; j < len; j++) {
+              child = ref1[j];
               this.writeChildNode(child, options, level + 1);
             }
             options.state = WriterState.CloseTag;
@@ -56770,7 +56770,7 @@ var require_sax = __commonJS({
         parser.tag = parser.error = null;
         parser.strict = !!strict;
         parser.noscript = !!(strict || parser.opt.noscript);
-        parser.state = S3.BEGIN;
+        parser.state = S2.BEGIN;
         parser.strictEntities = parser.opt.strictEntities;
         parser.ENTITIES = parser.strictEntities ? Object.create(sax.XML_ENTITIES) : Object.create(sax.ENTITIES);
         parser.attribList = [];
@@ -56788,10 +56788,10 @@ var require_sax = __commonJS({
       }
       if (!Object.create) {
         Object.create = function(o) {
-          function F3() {
+          function F2() {
           }
-          F3.prototype = o;
-          var newf = new F3();
+          F2.prototype = o;
+          var newf = new F2();
           return newf;
         };
       }
@@ -56826,8 +56826,8 @@ var require_sax = __commonJS({
           }
           maxActual = Math.max(maxActual, len);
         }
-        var m3 = sax.MAX_BUFFER_LENGTH - maxActual;
-        parser.bufferCheckPosition = m3 + parser.position;
+        var m2 = sax.MAX_BUFFER_LENGTH - maxActual;
+        parser.bufferCheckPosition = m2 + parser.position;
       }
       function clearBuffers(parser) {
         for (var i2 = 0, l = buffers.length; i2 < l; i2++) {
@@ -56907,28 +56907,28 @@ var require_sax = __commonJS({
         this._parser = new SAXParser(strict, opt);
         this.writable = true;
         this.readable = true;
-        var me2 = this;
+        var me = this;
         this._parser.onend = function() {
-          me2.emit("end");
+          me.emit("end");
         };
-        this._parser.onerror = function(er2) {
-          me2.emit("error", er2);
-          me2._parser.error = null;
+        this._parser.onerror = function(er) {
+          me.emit("error", er);
+          me._parser.error = null;
         };
         this._decoder = null;
         this._decoderBuffer = null;
         streamWraps.forEach(function(ev) {
-          Object.defineProperty(me2, "on" + ev, {
+          Object.defineProperty(me, "on" + ev, {
             get: function() {
-              return me2._parser["on" + ev];
+              return me._parser["on" + ev];
             },
             set: function(h2) {
               if (!h2) {
-                me2.removeAllListeners(ev);
-                me2._parser["on" + ev] = h2;
+                me.removeAllListeners(ev);
+                me._parser["on" + ev] = h2;
                 return h2;
               }
-              me2.on(ev, h2);
+              me.on(ev, h2);
             },
             enumerable: true,
             configurable: false
@@ -56991,15 +56991,15 @@ var require_sax = __commonJS({
         return true;
       };
       SAXStream.prototype.on = function(ev, handler) {
-        var me2 = this;
-        if (!me2._parser["on" + ev] && streamWraps.indexOf(ev) !== -1) {
-          me2._parser["on" + ev] = function() {
+        var me = this;
+        if (!me._parser["on" + ev] && streamWraps.indexOf(ev) !== -1) {
+          me._parser["on" + ev] = function() {
             var args = arguments.length === 1 ? [arguments[0]] : Array.apply(null, arguments);
             args.splice(0, 0, ev);
-            me2.emit.apply(me2, args);
+            me.emit.apply(me, args);
           };
         }
-        return Stream3.prototype.on.call(me2, ev, handler);
+        return Stream3.prototype.on.call(me, ev, handler);
       };
       var CDATAre = /^\[CDATA\[$/i;
       var DOCTYPEre = /^DOCTYPE$/i;
@@ -57025,79 +57025,79 @@ var require_sax = __commonJS({
       function notMatch(regex, c) {
         return !isMatch(regex, c);
       }
-      var S3 = 0;
+      var S2 = 0;
       sax.STATE = {
-        BEGIN: S3++,
+        BEGIN: S2++,
         // leading byte order mark or whitespace
-        BEGIN_WHITESPACE: S3++,
+        BEGIN_WHITESPACE: S2++,
         // leading whitespace
-        TEXT: S3++,
+        TEXT: S2++,
         // general stuff
-        TEXT_ENTITY: S3++,
+        TEXT_ENTITY: S2++,
         // &amp and such.
-        OPEN_WAKA: S3++,
+        OPEN_WAKA: S2++,
         // <
-        SGML_DECL: S3++,
+        SGML_DECL: S2++,
         // <!BLARG
-        SGML_DECL_QUOTED: S3++,
+        SGML_DECL_QUOTED: S2++,
         // <!BLARG foo "bar
-        DOCTYPE: S3++,
+        DOCTYPE: S2++,
         // <!DOCTYPE
-        DOCTYPE_QUOTED: S3++,
+        DOCTYPE_QUOTED: S2++,
         // <!DOCTYPE "//blah
-        DOCTYPE_DTD: S3++,
+        DOCTYPE_DTD: S2++,
         // <!DOCTYPE "//blah" [ ...
-        DOCTYPE_DTD_QUOTED: S3++,
+        DOCTYPE_DTD_QUOTED: S2++,
         // <!DOCTYPE "//blah" [ "foo
-        COMMENT_STARTING: S3++,
+        COMMENT_STARTING: S2++,
         // <!-
-        COMMENT: S3++,
+        COMMENT: S2++,
         // <!--
-        COMMENT_ENDING: S3++,
+        COMMENT_ENDING: S2++,
         // <!-- blah -
-        COMMENT_ENDED: S3++,
+        COMMENT_ENDED: S2++,
         // <!-- blah --
-        CDATA: S3++,
+        CDATA: S2++,
         // <![CDATA[ something
-        CDATA_ENDING: S3++,
+        CDATA_ENDING: S2++,
         // ]
-        CDATA_ENDING_2: S3++,
+        CDATA_ENDING_2: S2++,
         // ]]
-        PROC_INST: S3++,
+        PROC_INST: S2++,
         // <?hi
-        PROC_INST_BODY: S3++,
+        PROC_INST_BODY: S2++,
         // <?hi there
-        PROC_INST_ENDING: S3++,
+        PROC_INST_ENDING: S2++,
         // <?hi "there" ?
-        OPEN_TAG: S3++,
+        OPEN_TAG: S2++,
         // <strong
-        OPEN_TAG_SLASH: S3++,
+        OPEN_TAG_SLASH: S2++,
         // <strong /
-        ATTRIB: S3++,
+        ATTRIB: S2++,
         // <a
-        ATTRIB_NAME: S3++,
+        ATTRIB_NAME: S2++,
         // <a foo
-        ATTRIB_NAME_SAW_WHITE: S3++,
+        ATTRIB_NAME_SAW_WHITE: S2++,
         // <a foo _
-        ATTRIB_VALUE: S3++,
+        ATTRIB_VALUE: S2++,
         // <a foo=
-        ATTRIB_VALUE_QUOTED: S3++,
+        ATTRIB_VALUE_QUOTED: S2++,
         // <a foo="bar
-        ATTRIB_VALUE_CLOSED: S3++,
+        ATTRIB_VALUE_CLOSED: S2++,
         // <a foo="bar"
-        ATTRIB_VALUE_UNQUOTED: S3++,
+        ATTRIB_VALUE_UNQUOTED: S2++,
         // <a foo=bar
-        ATTRIB_VALUE_ENTITY_Q: S3++,
+        ATTRIB_VALUE_ENTITY_Q: S2++,
         // <foo bar="&quot;"
-        ATTRIB_VALUE_ENTITY_U: S3++,
+        ATTRIB_VALUE_ENTITY_U: S2++,
         // <foo bar=&quot
-        CLOSE_TAG: S3++,
+        CLOSE_TAG: S2++,
         // </a
-        CLOSE_TAG_SAW_WHITE: S3++,
+        CLOSE_TAG_SAW_WHITE: S2++,
         // </a   >
-        SCRIPT: S3++,
+        SCRIPT: S2++,
         // <script> ...
-        SCRIPT_ENDING: S3++
+        SCRIPT_ENDING: S2++
         // <script> ... <
       };
       sax.XML_ENTITIES = Object.assign(/* @__PURE__ */ Object.create(null), {
@@ -57364,13 +57364,13 @@ var require_sax = __commonJS({
       });
       Object.keys(sax.ENTITIES).forEach(function(key) {
         var e2 = sax.ENTITIES[key];
-        var s5 = typeof e2 === "number" ? String.fromCharCode(e2) : e2;
-        sax.ENTITIES[key] = s5;
+        var s3 = typeof e2 === "number" ? String.fromCharCode(e2) : e2;
+        sax.ENTITIES[key] = s3;
       });
-      for (var s4 in sax.STATE) {
-        sax.STATE[sax.STATE[s4]] = s4;
+      for (var s2 in sax.STATE) {
+        sax.STATE[sax.STATE[s2]] = s2;
       }
-      S3 = sax.STATE;
+      S2 = sax.STATE;
       function emit(parser, event, data) {
         parser[event] && parser[event](data);
       }
@@ -57421,20 +57421,20 @@ var require_sax = __commonJS({
         if (opt.normalize) text = text.replace(/\s+/g, " ");
         return text;
       }
-      function error2(parser, er2) {
+      function error2(parser, er) {
         closeText(parser);
         if (parser.trackPosition) {
-          er2 += "\nLine: " + parser.line + "\nColumn: " + parser.column + "\nChar: " + parser.c;
+          er += "\nLine: " + parser.line + "\nColumn: " + parser.column + "\nChar: " + parser.c;
         }
-        er2 = new Error(er2);
-        parser.error = er2;
-        emit(parser, "onerror", er2);
+        er = new Error(er);
+        parser.error = er;
+        emit(parser, "onerror", er);
         return parser;
       }
       function end(parser) {
         if (parser.sawRoot && !parser.closedRoot)
           strictFail(parser, "Unclosed root tag");
-        if (parser.state !== S3.BEGIN && parser.state !== S3.BEGIN_WHITESPACE && parser.state !== S3.TEXT) {
+        if (parser.state !== S2.BEGIN && parser.state !== S2.BEGIN_WHITESPACE && parser.state !== S2.TEXT) {
           error2(parser, "Unexpected end");
         }
         closeText(parser);
@@ -57482,9 +57482,9 @@ var require_sax = __commonJS({
           return;
         }
         if (parser.opt.xmlns) {
-          var qn2 = qname(parser.attribName, true);
-          var prefix = qn2.prefix;
-          var local = qn2.local;
+          var qn = qname(parser.attribName, true);
+          var prefix = qn.prefix;
+          var local = qn.local;
           if (prefix === "xmlns") {
             if (local === "xml" && parser.attribValue !== XML_NAMESPACE) {
               strictFail(
@@ -57518,23 +57518,23 @@ var require_sax = __commonJS({
       function openTag(parser, selfClosing) {
         if (parser.opt.xmlns) {
           var tag = parser.tag;
-          var qn2 = qname(parser.tagName);
-          tag.prefix = qn2.prefix;
-          tag.local = qn2.local;
-          tag.uri = tag.ns[qn2.prefix] || "";
+          var qn = qname(parser.tagName);
+          tag.prefix = qn.prefix;
+          tag.local = qn.local;
+          tag.uri = tag.ns[qn.prefix] || "";
           if (tag.prefix && !tag.uri) {
             strictFail(
               parser,
               "Unbound namespace prefix: " + JSON.stringify(parser.tagName)
             );
-            tag.uri = qn2.prefix;
+            tag.uri = qn.prefix;
           }
           var parent = parser.tags[parser.tags.length - 1] || parser;
           if (tag.ns && parent.ns !== tag.ns) {
-            Object.keys(tag.ns).forEach(function(p2) {
+            Object.keys(tag.ns).forEach(function(p) {
               emitNode(parser, "onopennamespace", {
-                prefix: p2,
-                uri: tag.ns[p2]
+                prefix: p,
+                uri: tag.ns[p]
               });
             });
           }
@@ -57571,9 +57571,9 @@ var require_sax = __commonJS({
         emitNode(parser, "onopentag", parser.tag);
         if (!selfClosing) {
           if (!parser.noscript && parser.tagName.toLowerCase() === "script") {
-            parser.state = S3.SCRIPT;
+            parser.state = S2.SCRIPT;
           } else {
-            parser.state = S3.TEXT;
+            parser.state = S2.TEXT;
           }
           parser.tag = null;
           parser.tagName = "";
@@ -57585,14 +57585,14 @@ var require_sax = __commonJS({
         if (!parser.tagName) {
           strictFail(parser, "Weird empty close tag.");
           parser.textNode += "</>";
-          parser.state = S3.TEXT;
+          parser.state = S2.TEXT;
           return;
         }
         if (parser.script) {
           if (parser.tagName !== "script") {
             parser.script += "</" + parser.tagName + ">";
             parser.tagName = "";
-            parser.state = S3.SCRIPT;
+            parser.state = S2.SCRIPT;
             return;
           }
           emitNode(parser, "onscript", parser.script);
@@ -57615,12 +57615,12 @@ var require_sax = __commonJS({
         if (t2 < 0) {
           strictFail(parser, "Unmatched closing tag: " + parser.tagName);
           parser.textNode += "</" + parser.tagName + ">";
-          parser.state = S3.TEXT;
+          parser.state = S2.TEXT;
           return;
         }
         parser.tagName = tagName;
-        var s5 = parser.tags.length;
-        while (s5-- > t2) {
+        var s3 = parser.tags.length;
+        while (s3-- > t2) {
           var tag = parser.tag = parser.tags.pop();
           parser.tagName = parser.tag.name;
           emitNode(parser, "onclosetag", parser.tagName);
@@ -57630,16 +57630,16 @@ var require_sax = __commonJS({
           }
           var parent = parser.tags[parser.tags.length - 1] || parser;
           if (parser.opt.xmlns && tag.ns !== parent.ns) {
-            Object.keys(tag.ns).forEach(function(p2) {
-              var n = tag.ns[p2];
-              emitNode(parser, "onclosenamespace", { prefix: p2, uri: n });
+            Object.keys(tag.ns).forEach(function(p) {
+              var n = tag.ns[p];
+              emitNode(parser, "onclosenamespace", { prefix: p, uri: n });
             });
           }
         }
         if (t2 === 0) parser.closedRoot = true;
         parser.tagName = parser.attribValue = parser.attribName = "";
         parser.attribList.length = 0;
-        parser.state = S3.TEXT;
+        parser.state = S2.TEXT;
       }
       function parseEntity(parser) {
         var entity = parser.entity;
@@ -57676,12 +57676,12 @@ var require_sax = __commonJS({
       }
       function beginWhiteSpace(parser, c) {
         if (c === "<") {
-          parser.state = S3.OPEN_WAKA;
+          parser.state = S2.OPEN_WAKA;
           parser.startTagPosition = parser.position;
         } else if (!isWhitespace(c)) {
           strictFail(parser, "Non-whitespace before first tag.");
           parser.textNode = c;
-          parser.state = S3.TEXT;
+          parser.state = S2.TEXT;
         }
       }
       function charAt(chunk, i2) {
@@ -57726,17 +57726,17 @@ var require_sax = __commonJS({
             }
           }
           switch (parser.state) {
-            case S3.BEGIN:
-              parser.state = S3.BEGIN_WHITESPACE;
+            case S2.BEGIN:
+              parser.state = S2.BEGIN_WHITESPACE;
               if (c === "\uFEFF") {
                 continue;
               }
               beginWhiteSpace(parser, c);
               continue;
-            case S3.BEGIN_WHITESPACE:
+            case S2.BEGIN_WHITESPACE:
               beginWhiteSpace(parser, c);
               continue;
-            case S3.TEXT:
+            case S2.TEXT:
               if (parser.sawRoot && !parser.closedRoot) {
                 var starti = i2 - 1;
                 while (c && c !== "<" && c !== "&") {
@@ -57754,47 +57754,47 @@ var require_sax = __commonJS({
                 parser.textNode += chunk.substring(starti, i2 - 1);
               }
               if (c === "<" && !(parser.sawRoot && parser.closedRoot && !parser.strict)) {
-                parser.state = S3.OPEN_WAKA;
+                parser.state = S2.OPEN_WAKA;
                 parser.startTagPosition = parser.position;
               } else {
                 if (!isWhitespace(c) && (!parser.sawRoot || parser.closedRoot)) {
                   strictFail(parser, "Text data outside of root node.");
                 }
                 if (c === "&") {
-                  parser.state = S3.TEXT_ENTITY;
+                  parser.state = S2.TEXT_ENTITY;
                 } else {
                   parser.textNode += c;
                 }
               }
               continue;
-            case S3.SCRIPT:
+            case S2.SCRIPT:
               if (c === "<") {
-                parser.state = S3.SCRIPT_ENDING;
+                parser.state = S2.SCRIPT_ENDING;
               } else {
                 parser.script += c;
               }
               continue;
-            case S3.SCRIPT_ENDING:
+            case S2.SCRIPT_ENDING:
               if (c === "/") {
-                parser.state = S3.CLOSE_TAG;
+                parser.state = S2.CLOSE_TAG;
               } else {
                 parser.script += "<" + c;
-                parser.state = S3.SCRIPT;
+                parser.state = S2.SCRIPT;
               }
               continue;
-            case S3.OPEN_WAKA:
+            case S2.OPEN_WAKA:
               if (c === "!") {
-                parser.state = S3.SGML_DECL;
+                parser.state = S2.SGML_DECL;
                 parser.sgmlDecl = "";
               } else if (isWhitespace(c)) {
               } else if (isMatch(nameStart, c)) {
-                parser.state = S3.OPEN_TAG;
+                parser.state = S2.OPEN_TAG;
                 parser.tagName = c;
               } else if (c === "/") {
-                parser.state = S3.CLOSE_TAG;
+                parser.state = S2.CLOSE_TAG;
                 parser.tagName = "";
               } else if (c === "?") {
-                parser.state = S3.PROC_INST;
+                parser.state = S2.PROC_INST;
                 parser.procInstName = parser.procInstBody = "";
               } else {
                 strictFail(parser, "Unencoded <");
@@ -57803,27 +57803,27 @@ var require_sax = __commonJS({
                   c = new Array(pad).join(" ") + c;
                 }
                 parser.textNode += "<" + c;
-                parser.state = S3.TEXT;
+                parser.state = S2.TEXT;
               }
               continue;
-            case S3.SGML_DECL:
+            case S2.SGML_DECL:
               if (parser.sgmlDecl + c === "--") {
-                parser.state = S3.COMMENT;
+                parser.state = S2.COMMENT;
                 parser.comment = "";
                 parser.sgmlDecl = "";
                 continue;
               }
               if (parser.doctype && parser.doctype !== true && parser.sgmlDecl) {
-                parser.state = S3.DOCTYPE_DTD;
+                parser.state = S2.DOCTYPE_DTD;
                 parser.doctype += "<!" + parser.sgmlDecl + c;
                 parser.sgmlDecl = "";
               } else if (CDATAre.test(parser.sgmlDecl + c)) {
                 emitNode(parser, "onopencdata");
-                parser.state = S3.CDATA;
+                parser.state = S2.CDATA;
                 parser.sgmlDecl = "";
                 parser.cdata = "";
               } else if (DOCTYPEre.test(parser.sgmlDecl + c)) {
-                parser.state = S3.DOCTYPE;
+                parser.state = S2.DOCTYPE;
                 if (parser.doctype || parser.sawRoot) {
                   strictFail(
                     parser,
@@ -57835,75 +57835,75 @@ var require_sax = __commonJS({
               } else if (c === ">") {
                 emitNode(parser, "onsgmldeclaration", parser.sgmlDecl);
                 parser.sgmlDecl = "";
-                parser.state = S3.TEXT;
+                parser.state = S2.TEXT;
               } else if (isQuote(c)) {
-                parser.state = S3.SGML_DECL_QUOTED;
+                parser.state = S2.SGML_DECL_QUOTED;
                 parser.sgmlDecl += c;
               } else {
                 parser.sgmlDecl += c;
               }
               continue;
-            case S3.SGML_DECL_QUOTED:
+            case S2.SGML_DECL_QUOTED:
               if (c === parser.q) {
-                parser.state = S3.SGML_DECL;
+                parser.state = S2.SGML_DECL;
                 parser.q = "";
               }
               parser.sgmlDecl += c;
               continue;
-            case S3.DOCTYPE:
+            case S2.DOCTYPE:
               if (c === ">") {
-                parser.state = S3.TEXT;
+                parser.state = S2.TEXT;
                 emitNode(parser, "ondoctype", parser.doctype);
                 parser.doctype = true;
               } else {
                 parser.doctype += c;
                 if (c === "[") {
-                  parser.state = S3.DOCTYPE_DTD;
+                  parser.state = S2.DOCTYPE_DTD;
                 } else if (isQuote(c)) {
-                  parser.state = S3.DOCTYPE_QUOTED;
+                  parser.state = S2.DOCTYPE_QUOTED;
                   parser.q = c;
                 }
               }
               continue;
-            case S3.DOCTYPE_QUOTED:
+            case S2.DOCTYPE_QUOTED:
               parser.doctype += c;
               if (c === parser.q) {
                 parser.q = "";
-                parser.state = S3.DOCTYPE;
+                parser.state = S2.DOCTYPE;
               }
               continue;
-            case S3.DOCTYPE_DTD:
+            case S2.DOCTYPE_DTD:
               if (c === "]") {
                 parser.doctype += c;
-                parser.state = S3.DOCTYPE;
+                parser.state = S2.DOCTYPE;
               } else if (c === "<") {
-                parser.state = S3.OPEN_WAKA;
+                parser.state = S2.OPEN_WAKA;
                 parser.startTagPosition = parser.position;
               } else if (isQuote(c)) {
                 parser.doctype += c;
-                parser.state = S3.DOCTYPE_DTD_QUOTED;
+                parser.state = S2.DOCTYPE_DTD_QUOTED;
                 parser.q = c;
               } else {
                 parser.doctype += c;
               }
               continue;
-            case S3.DOCTYPE_DTD_QUOTED:
+            case S2.DOCTYPE_DTD_QUOTED:
               parser.doctype += c;
               if (c === parser.q) {
-                parser.state = S3.DOCTYPE_DTD;
+                parser.state = S2.DOCTYPE_DTD;
                 parser.q = "";
               }
               continue;
-            case S3.COMMENT:
+            case S2.COMMENT:
               if (c === "-") {
-                parser.state = S3.COMMENT_ENDING;
+                parser.state = S2.COMMENT_ENDING;
               } else {
                 parser.comment += c;
               }
               continue;
-            case S3.COMMENT_ENDING:
+            case S2.COMMENT_ENDING:
               if (c === "-") {
-                parser.state = S3.COMMENT_ENDED;
+                parser.state = S2.COMMENT_ENDED;
                 parser.comment = textopts(parser.opt, parser.comment);
                 if (parser.comment) {
                   emitNode(parser, "oncomment", parser.comment);
@@ -57911,21 +57911,21 @@ var require_sax = __commonJS({
                 parser.comment = "";
               } else {
                 parser.comment += "-" + c;
-                parser.state = S3.COMMENT;
+                parser.state = S2.COMMENT;
               }
               continue;
-            case S3.COMMENT_ENDED:
+            case S2.COMMENT_ENDED:
               if (c !== ">") {
                 strictFail(parser, "Malformed comment");
                 parser.comment += "--" + c;
-                parser.state = S3.COMMENT;
+                parser.state = S2.COMMENT;
               } else if (parser.doctype && parser.doctype !== true) {
-                parser.state = S3.DOCTYPE_DTD;
+                parser.state = S2.DOCTYPE_DTD;
               } else {
-                parser.state = S3.TEXT;
+                parser.state = S2.TEXT;
               }
               continue;
-            case S3.CDATA:
+            case S2.CDATA:
               var starti = i2 - 1;
               while (c && c !== "]") {
                 c = charAt(chunk, i2++);
@@ -57941,51 +57941,51 @@ var require_sax = __commonJS({
               }
               parser.cdata += chunk.substring(starti, i2 - 1);
               if (c === "]") {
-                parser.state = S3.CDATA_ENDING;
+                parser.state = S2.CDATA_ENDING;
               }
               continue;
-            case S3.CDATA_ENDING:
+            case S2.CDATA_ENDING:
               if (c === "]") {
-                parser.state = S3.CDATA_ENDING_2;
+                parser.state = S2.CDATA_ENDING_2;
               } else {
                 parser.cdata += "]" + c;
-                parser.state = S3.CDATA;
+                parser.state = S2.CDATA;
               }
               continue;
-            case S3.CDATA_ENDING_2:
+            case S2.CDATA_ENDING_2:
               if (c === ">") {
                 if (parser.cdata) {
                   emitNode(parser, "oncdata", parser.cdata);
                 }
                 emitNode(parser, "onclosecdata");
                 parser.cdata = "";
-                parser.state = S3.TEXT;
+                parser.state = S2.TEXT;
               } else if (c === "]") {
                 parser.cdata += "]";
               } else {
                 parser.cdata += "]]" + c;
-                parser.state = S3.CDATA;
+                parser.state = S2.CDATA;
               }
               continue;
-            case S3.PROC_INST:
+            case S2.PROC_INST:
               if (c === "?") {
-                parser.state = S3.PROC_INST_ENDING;
+                parser.state = S2.PROC_INST_ENDING;
               } else if (isWhitespace(c)) {
-                parser.state = S3.PROC_INST_BODY;
+                parser.state = S2.PROC_INST_BODY;
               } else {
                 parser.procInstName += c;
               }
               continue;
-            case S3.PROC_INST_BODY:
+            case S2.PROC_INST_BODY:
               if (!parser.procInstBody && isWhitespace(c)) {
                 continue;
               } else if (c === "?") {
-                parser.state = S3.PROC_INST_ENDING;
+                parser.state = S2.PROC_INST_ENDING;
               } else {
                 parser.procInstBody += c;
               }
               continue;
-            case S3.PROC_INST_ENDING:
+            case S2.PROC_INST_ENDING:
               if (c === ">") {
                 const procInstEndData = {
                   name: parser.procInstName,
@@ -57994,13 +57994,13 @@ var require_sax = __commonJS({
                 validateXmlDeclarationEncoding(parser, procInstEndData);
                 emitNode(parser, "onprocessinginstruction", procInstEndData);
                 parser.procInstName = parser.procInstBody = "";
-                parser.state = S3.TEXT;
+                parser.state = S2.TEXT;
               } else {
                 parser.procInstBody += "?" + c;
-                parser.state = S3.PROC_INST_BODY;
+                parser.state = S2.PROC_INST_BODY;
               }
               continue;
-            case S3.OPEN_TAG:
+            case S2.OPEN_TAG:
               if (isMatch(nameBody, c)) {
                 parser.tagName += c;
               } else {
@@ -58008,16 +58008,16 @@ var require_sax = __commonJS({
                 if (c === ">") {
                   openTag(parser);
                 } else if (c === "/") {
-                  parser.state = S3.OPEN_TAG_SLASH;
+                  parser.state = S2.OPEN_TAG_SLASH;
                 } else {
                   if (!isWhitespace(c)) {
                     strictFail(parser, "Invalid character in tag name");
                   }
-                  parser.state = S3.ATTRIB;
+                  parser.state = S2.ATTRIB;
                 }
               }
               continue;
-            case S3.OPEN_TAG_SLASH:
+            case S2.OPEN_TAG_SLASH:
               if (c === ">") {
                 openTag(parser, true);
                 closeTag(parser);
@@ -58026,43 +58026,43 @@ var require_sax = __commonJS({
                   parser,
                   "Forward-slash in opening tag not followed by >"
                 );
-                parser.state = S3.ATTRIB;
+                parser.state = S2.ATTRIB;
               }
               continue;
-            case S3.ATTRIB:
+            case S2.ATTRIB:
               if (isWhitespace(c)) {
                 continue;
               } else if (c === ">") {
                 openTag(parser);
               } else if (c === "/") {
-                parser.state = S3.OPEN_TAG_SLASH;
+                parser.state = S2.OPEN_TAG_SLASH;
               } else if (isMatch(nameStart, c)) {
                 parser.attribName = c;
                 parser.attribValue = "";
-                parser.state = S3.ATTRIB_NAME;
+                parser.state = S2.ATTRIB_NAME;
               } else {
                 strictFail(parser, "Invalid attribute name");
               }
               continue;
-            case S3.ATTRIB_NAME:
+            case S2.ATTRIB_NAME:
               if (c === "=") {
-                parser.state = S3.ATTRIB_VALUE;
+                parser.state = S2.ATTRIB_VALUE;
               } else if (c === ">") {
                 strictFail(parser, "Attribute without value");
                 parser.attribValue = parser.attribName;
                 attrib(parser);
                 openTag(parser);
               } else if (isWhitespace(c)) {
-                parser.state = S3.ATTRIB_NAME_SAW_WHITE;
+                parser.state = S2.ATTRIB_NAME_SAW_WHITE;
               } else if (isMatch(nameBody, c)) {
                 parser.attribName += c;
               } else {
                 strictFail(parser, "Invalid attribute name");
               }
               continue;
-            case S3.ATTRIB_NAME_SAW_WHITE:
+            case S2.ATTRIB_NAME_SAW_WHITE:
               if (c === "=") {
-                parser.state = S3.ATTRIB_VALUE;
+                parser.state = S2.ATTRIB_VALUE;
               } else if (isWhitespace(c)) {
                 continue;
               } else {
@@ -58078,31 +58078,31 @@ var require_sax = __commonJS({
                   openTag(parser);
                 } else if (isMatch(nameStart, c)) {
                   parser.attribName = c;
-                  parser.state = S3.ATTRIB_NAME;
+                  parser.state = S2.ATTRIB_NAME;
                 } else {
                   strictFail(parser, "Invalid attribute name");
-                  parser.state = S3.ATTRIB;
+                  parser.state = S2.ATTRIB;
                 }
               }
               continue;
-            case S3.ATTRIB_VALUE:
+            case S2.ATTRIB_VALUE:
               if (isWhitespace(c)) {
                 continue;
               } else if (isQuote(c)) {
                 parser.q = c;
-                parser.state = S3.ATTRIB_VALUE_QUOTED;
+                parser.state = S2.ATTRIB_VALUE_QUOTED;
               } else {
                 if (!parser.opt.unquotedAttributeValues) {
                   error2(parser, "Unquoted attribute value");
                 }
-                parser.state = S3.ATTRIB_VALUE_UNQUOTED;
+                parser.state = S2.ATTRIB_VALUE_UNQUOTED;
                 parser.attribValue = c;
               }
               continue;
-            case S3.ATTRIB_VALUE_QUOTED:
+            case S2.ATTRIB_VALUE_QUOTED:
               if (c !== parser.q) {
                 if (c === "&") {
-                  parser.state = S3.ATTRIB_VALUE_ENTITY_Q;
+                  parser.state = S2.ATTRIB_VALUE_ENTITY_Q;
                 } else {
                   parser.attribValue += c;
                 }
@@ -58110,28 +58110,28 @@ var require_sax = __commonJS({
               }
               attrib(parser);
               parser.q = "";
-              parser.state = S3.ATTRIB_VALUE_CLOSED;
+              parser.state = S2.ATTRIB_VALUE_CLOSED;
               continue;
-            case S3.ATTRIB_VALUE_CLOSED:
+            case S2.ATTRIB_VALUE_CLOSED:
               if (isWhitespace(c)) {
-                parser.state = S3.ATTRIB;
+                parser.state = S2.ATTRIB;
               } else if (c === ">") {
                 openTag(parser);
               } else if (c === "/") {
-                parser.state = S3.OPEN_TAG_SLASH;
+                parser.state = S2.OPEN_TAG_SLASH;
               } else if (isMatch(nameStart, c)) {
                 strictFail(parser, "No whitespace between attributes");
                 parser.attribName = c;
                 parser.attribValue = "";
-                parser.state = S3.ATTRIB_NAME;
+                parser.state = S2.ATTRIB_NAME;
               } else {
                 strictFail(parser, "Invalid attribute name");
               }
               continue;
-            case S3.ATTRIB_VALUE_UNQUOTED:
+            case S2.ATTRIB_VALUE_UNQUOTED:
               if (!isAttribEnd(c)) {
                 if (c === "&") {
-                  parser.state = S3.ATTRIB_VALUE_ENTITY_U;
+                  parser.state = S2.ATTRIB_VALUE_ENTITY_U;
                 } else {
                   parser.attribValue += c;
                 }
@@ -58141,17 +58141,17 @@ var require_sax = __commonJS({
               if (c === ">") {
                 openTag(parser);
               } else {
-                parser.state = S3.ATTRIB;
+                parser.state = S2.ATTRIB;
               }
               continue;
-            case S3.CLOSE_TAG:
+            case S2.CLOSE_TAG:
               if (!parser.tagName) {
                 if (isWhitespace(c)) {
                   continue;
                 } else if (notMatch(nameStart, c)) {
                   if (parser.script) {
                     parser.script += "</" + c;
-                    parser.state = S3.SCRIPT;
+                    parser.state = S2.SCRIPT;
                   } else {
                     strictFail(parser, "Invalid tagname in closing tag.");
                   }
@@ -58165,15 +58165,15 @@ var require_sax = __commonJS({
               } else if (parser.script) {
                 parser.script += "</" + parser.tagName + c;
                 parser.tagName = "";
-                parser.state = S3.SCRIPT;
+                parser.state = S2.SCRIPT;
               } else {
                 if (!isWhitespace(c)) {
                   strictFail(parser, "Invalid tagname in closing tag");
                 }
-                parser.state = S3.CLOSE_TAG_SAW_WHITE;
+                parser.state = S2.CLOSE_TAG_SAW_WHITE;
               }
               continue;
-            case S3.CLOSE_TAG_SAW_WHITE:
+            case S2.CLOSE_TAG_SAW_WHITE:
               if (isWhitespace(c)) {
                 continue;
               }
@@ -58183,22 +58183,22 @@ var require_sax = __commonJS({
                 strictFail(parser, "Invalid characters in closing tag");
               }
               continue;
-            case S3.TEXT_ENTITY:
-            case S3.ATTRIB_VALUE_ENTITY_Q:
-            case S3.ATTRIB_VALUE_ENTITY_U:
+            case S2.TEXT_ENTITY:
+            case S2.ATTRIB_VALUE_ENTITY_Q:
+            case S2.ATTRIB_VALUE_ENTITY_U:
               var returnState;
               var buffer;
               switch (parser.state) {
-                case S3.TEXT_ENTITY:
-                  returnState = S3.TEXT;
+                case S2.TEXT_ENTITY:
+                  returnState = S2.TEXT;
                   buffer = "textNode";
                   break;
-                case S3.ATTRIB_VALUE_ENTITY_Q:
-                  returnState = S3.ATTRIB_VALUE_QUOTED;
+                case S2.ATTRIB_VALUE_ENTITY_Q:
+                  returnState = S2.ATTRIB_VALUE_QUOTED;
                   buffer = "attribValue";
                   break;
-                case S3.ATTRIB_VALUE_ENTITY_U:
-                  returnState = S3.ATTRIB_VALUE_UNQUOTED;
+                case S2.ATTRIB_VALUE_ENTITY_U:
+                  returnState = S2.ATTRIB_VALUE_UNQUOTED;
                   buffer = "attribValue";
                   break;
               }
@@ -58352,9 +58352,9 @@ var require_parser = __commonJS({
   "node_modules/xml2js/lib/parser.js"(exports) {
     (function() {
       "use strict";
-      var bom, defaults, defineProperty, events, isEmpty, processItem, processors, sax, setImmediate2, bind = function(fn, me2) {
+      var bom, defaults, defineProperty, events, isEmpty, processItem, processors, sax, setImmediate2, bind = function(fn, me) {
         return function() {
-          return fn.apply(me2, arguments);
+          return fn.apply(me, arguments);
         };
       }, extend = function(child, parent) {
         for (var key in parent) {
@@ -58530,7 +58530,7 @@ var require_parser = __commonJS({
           })(this);
           this.saxParser.onclosetag = /* @__PURE__ */ (function(_this) {
             return function() {
-              var cdata, emptyStr, key, node, nodeName, obj, objClone, old, s4, xpath;
+              var cdata, emptyStr, key, node, nodeName, obj, objClone, old, s2, xpath;
               obj = stack.pop();
               nodeName = obj["#name"];
               if (!_this.options.explicitChildren || !_this.options.preserveChildrenOrder) {
@@ -58540,7 +58540,7 @@ var require_parser = __commonJS({
                 cdata = obj.cdata;
                 delete obj.cdata;
               }
-              s4 = stack[stack.length - 1];
+              s2 = stack[stack.length - 1];
               if (obj[charkey].match(/^\s*$/) && !cdata) {
                 emptyStr = obj[charkey];
                 delete obj[charkey];
@@ -58576,7 +58576,7 @@ var require_parser = __commonJS({
                 (function() {
                   var err;
                   try {
-                    return obj = _this.options.validator(xpath, s4 && s4[nodeName], obj);
+                    return obj = _this.options.validator(xpath, s2 && s2[nodeName], obj);
                   } catch (error1) {
                     err = error1;
                     return _this.emit("error", err);
@@ -58598,14 +58598,14 @@ var require_parser = __commonJS({
                     node[_this.options.childkey] = obj;
                   }
                   obj = node;
-                } else if (s4) {
-                  s4[_this.options.childkey] = s4[_this.options.childkey] || [];
+                } else if (s2) {
+                  s2[_this.options.childkey] = s2[_this.options.childkey] || [];
                   objClone = {};
                   for (key in obj) {
                     if (!hasProp.call(obj, key)) continue;
                     defineProperty(objClone, key, obj[key]);
                   }
-                  s4[_this.options.childkey].push(objClone);
+                  s2[_this.options.childkey].push(objClone);
                   delete obj["#name"];
                   if (Object.keys(obj).length === 1 && charkey in obj && !_this.EXPLICIT_CHARKEY) {
                     obj = obj[charkey];
@@ -58613,7 +58613,7 @@ var require_parser = __commonJS({
                 }
               }
               if (stack.length > 0) {
-                return _this.assignOrPush(s4, nodeName, obj);
+                return _this.assignOrPush(s2, nodeName, obj);
               } else {
                 if (_this.options.explicitRoot) {
                   old = obj;
@@ -58628,12 +58628,12 @@ var require_parser = __commonJS({
           })(this);
           ontext = /* @__PURE__ */ (function(_this) {
             return function(text) {
-              var charChild, s4;
-              s4 = stack[stack.length - 1];
-              if (s4) {
-                s4[charkey] += text;
+              var charChild, s2;
+              s2 = stack[stack.length - 1];
+              if (s2) {
+                s2[charkey] += text;
                 if (_this.options.explicitChildren && _this.options.preserveChildrenOrder && _this.options.charsAsChildren && (_this.options.includeWhiteChars || text.replace(/\\n/g, "").trim() !== "")) {
-                  s4[_this.options.childkey] = s4[_this.options.childkey] || [];
+                  s2[_this.options.childkey] = s2[_this.options.childkey] || [];
                   charChild = {
                     "#name": "__text__"
                   };
@@ -58641,19 +58641,19 @@ var require_parser = __commonJS({
                   if (_this.options.normalize) {
                     charChild[charkey] = charChild[charkey].replace(/\s{2,}/g, " ").trim();
                   }
-                  s4[_this.options.childkey].push(charChild);
+                  s2[_this.options.childkey].push(charChild);
                 }
-                return s4;
+                return s2;
               }
             };
           })(this);
           this.saxParser.ontext = ontext;
           return this.saxParser.oncdata = /* @__PURE__ */ (function(_this) {
             return function(text) {
-              var s4;
-              s4 = ontext(text);
-              if (s4) {
-                return s4.cdata = true;
+              var s2;
+              s2 = ontext(text);
+              if (s2) {
+                return s2.cdata = true;
               }
             };
           })(this);
@@ -58708,11 +58708,11 @@ var require_parser = __commonJS({
         };
         return Parser;
       })(events);
-      exports.parseString = function(str, a, b2) {
+      exports.parseString = function(str, a, b) {
         var cb, options, parser;
-        if (b2 != null) {
-          if (typeof b2 === "function") {
-            cb = b2;
+        if (b != null) {
+          if (typeof b === "function") {
+            cb = b;
           }
           if (typeof a === "object") {
             options = a;
@@ -59265,17 +59265,17 @@ var require_streamx2 = __commonJS({
       if (err) stream.emit("error", err);
       stream._duplexState |= DESTROYED;
       stream.emit("close");
-      const rs2 = stream._readableState;
-      const ws2 = stream._writableState;
-      if (rs2 !== null && rs2.pipeline !== null) {
-        rs2.pipeline.done(stream, err);
+      const rs = stream._readableState;
+      const ws = stream._writableState;
+      if (rs !== null && rs.pipeline !== null) {
+        rs.pipeline.done(stream, err);
       }
-      if (ws2 !== null) {
-        while (ws2.drains !== null && ws2.drains.length > 0) {
-          ws2.drains.shift().resolve(false);
+      if (ws !== null) {
+        while (ws.drains !== null && ws.drains.length > 0) {
+          ws.drains.shift().resolve(false);
         }
-        if (ws2.pipeline !== null) {
-          ws2.pipeline.done(stream, err);
+        if (ws.pipeline !== null) {
+          ws.pipeline.done(stream, err);
         }
       }
     }
@@ -59437,7 +59437,7 @@ var require_streamx2 = __commonJS({
         fn().then((src) => {
           if (src === null) return out.end();
           if (out.destroying) return;
-          pipeline6(src, out, noop9);
+          pipeline4(src, out, noop9);
         }).catch((err) => out.destroy(err));
         return out;
       }
@@ -59482,7 +59482,7 @@ var require_streamx2 = __commonJS({
       }
       static _fromAsyncIterator(ite, opts) {
         let destroy;
-        const rs2 = new _Readable({
+        const rs = new _Readable({
           ...opts,
           read(cb) {
             ite.next().then(push).then(cb.bind(null, null)).catch(cb);
@@ -59495,10 +59495,10 @@ var require_streamx2 = __commonJS({
             destroy.then(cb.bind(null, null)).catch(cb);
           }
         });
-        return rs2;
+        return rs;
         function push(data) {
-          if (data.done) rs2.push(null);
-          else rs2.push(data.value);
+          if (data.done) rs.push(null);
+          else rs.push(data.value);
         }
       }
       static from(data, opts) {
@@ -59514,11 +59514,11 @@ var require_streamx2 = __commonJS({
           }
         });
       }
-      static isBackpressured(rs2) {
-        return (rs2._duplexState & READ_BACKPRESSURE_STATUS) !== 0 || rs2._readableState.buffered >= rs2._readableState.highWaterMark;
+      static isBackpressured(rs) {
+        return (rs._duplexState & READ_BACKPRESSURE_STATUS) !== 0 || rs._readableState.buffered >= rs._readableState.highWaterMark;
       }
-      static isPaused(rs2) {
-        return (rs2._duplexState & READ_RESUMED) === 0;
+      static isPaused(rs) {
+        return (rs._duplexState & READ_RESUMED) === 0;
       }
       [asyncIterator]() {
         const stream = this;
@@ -59607,14 +59607,14 @@ var require_streamx2 = __commonJS({
       _final(cb) {
         cb(null);
       }
-      static isBackpressured(ws2) {
-        return (ws2._duplexState & WRITE_BACKPRESSURE_STATUS) !== 0;
+      static isBackpressured(ws) {
+        return (ws._duplexState & WRITE_BACKPRESSURE_STATUS) !== 0;
       }
-      static drained(ws2) {
-        if (ws2.destroyed) return Promise.resolve(false);
-        const state = ws2._writableState;
-        const pending = isWritev(ws2) ? Math.min(1, state.queue.length) : state.queue.length;
-        const writes = pending + (ws2._duplexState & WRITE_WRITING ? 1 : 0);
+      static drained(ws) {
+        if (ws.destroyed) return Promise.resolve(false);
+        const state = ws._writableState;
+        const pending = isWritev(ws) ? Math.min(1, state.queue.length) : state.queue.length;
+        const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
         if (writes === 0) return Promise.resolve(true);
         if (state.drains === null) state.drains = [];
         return new Promise((resolve4) => {
@@ -59669,7 +59669,7 @@ var require_streamx2 = __commonJS({
         return this;
       }
     };
-    var Transform4 = class extends Duplex4 {
+    var Transform2 = class extends Duplex4 {
       constructor(opts) {
         super(opts);
         this._transformState = new TransformState(this);
@@ -59713,7 +59713,7 @@ var require_streamx2 = __commonJS({
         this._flush(transformAfterFlush.bind(this));
       }
     };
-    var PassThrough3 = class extends Transform4 {
+    var PassThrough3 = class extends Transform2 {
     };
     function transformAfterFlush(err, data) {
       const cb = this._transformState.afterFinal;
@@ -59724,13 +59724,13 @@ var require_streamx2 = __commonJS({
     }
     function pipelinePromise(...streams) {
       return new Promise((resolve4, reject) => {
-        return pipeline6(...streams, (err) => {
+        return pipeline4(...streams, (err) => {
           if (err) return reject(err);
           resolve4();
         });
       });
     }
-    function pipeline6(stream, ...streams) {
+    function pipeline4(stream, ...streams) {
       const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams];
       const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
       if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
@@ -59762,14 +59762,14 @@ var require_streamx2 = __commonJS({
         }
       }
       return dest;
-      function errorHandle(s4, rd, wr2, onerror2) {
-        s4.on("error", onerror2);
-        s4.on("close", onclose);
+      function errorHandle(s2, rd, wr, onerror2) {
+        s2.on("error", onerror2);
+        s2.on("close", onclose);
         function onclose() {
-          if (rd && s4._readableState && !s4._readableState.ended) {
+          if (rd && s2._readableState && !s2._readableState.ended) {
             return onerror2(StreamError.PREMATURE_CLOSE());
           }
-          if (wr2 && s4._writableState && !s4._writableState.ended) {
+          if (wr && s2._writableState && !s2._writableState.ended) {
             return onerror2(StreamError.PREMATURE_CLOSE());
           }
         }
@@ -59777,13 +59777,13 @@ var require_streamx2 = __commonJS({
       function onerror(err) {
         if (!err || error2) return;
         error2 = err;
-        for (const s4 of all) {
-          s4.destroy(err);
+        for (const s2 of all) {
+          s2.destroy(err);
         }
       }
     }
-    function echo(s4) {
-      return s4;
+    function echo(s2) {
+      return s2;
     }
     function isStream3(stream) {
       return !!stream._readableState || !!stream._writableState;
@@ -59824,11 +59824,11 @@ var require_streamx2 = __commonJS({
     function abort() {
       this.destroy(StreamError.ABORTED());
     }
-    function isWritev(s4) {
-      return s4._writev !== Writable.prototype._writev && s4._writev !== Duplex4.prototype._writev;
+    function isWritev(s2) {
+      return s2._writev !== Writable.prototype._writev && s2._writev !== Duplex4.prototype._writev;
     }
     module.exports = {
-      pipeline: pipeline6,
+      pipeline: pipeline4,
       pipelinePromise,
       isStream: isStream3,
       isStreamx,
@@ -59842,7 +59842,7 @@ var require_streamx2 = __commonJS({
       Writable,
       Readable: Readable3,
       Duplex: Duplex4,
-      Transform: Transform4,
+      Transform: Transform2,
       // Export PassThrough for compatibility with Node.js core's stream module
       PassThrough: PassThrough3
     };
@@ -60333,11 +60333,11 @@ var require_ipaddr = __commonJS({
           throw new Error("ipaddr: invalid IPv4 prefix length");
         }
         const octets = [0, 0, 0, 0];
-        let j2 = 0;
+        let j = 0;
         const filledOctetCount = Math.floor(prefix / 8);
-        while (j2 < filledOctetCount) {
-          octets[j2] = 255;
-          j2++;
+        while (j < filledOctetCount) {
+          octets[j] = 255;
+          j++;
         }
         if (filledOctetCount < 4) {
           octets[filledOctetCount] = Math.pow(2, prefix % 8) - 1 << 8 - prefix % 8;
@@ -60683,11 +60683,11 @@ var require_ipaddr = __commonJS({
           throw new Error("ipaddr: invalid IPv6 prefix length");
         }
         const octets = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-        let j2 = 0;
+        let j = 0;
         const filledOctetCount = Math.floor(prefix / 8);
-        while (j2 < filledOctetCount) {
-          octets[j2] = 255;
-          j2++;
+        while (j < filledOctetCount) {
+          octets[j] = 255;
+          j++;
         }
         if (filledOctetCount < 16) {
           octets[filledOctetCount] = Math.pow(2, prefix % 8) - 1 << 8 - prefix % 8;
@@ -62170,8 +62170,8 @@ var require_util10 = __commonJS({
     exports.SocksClientError = SocksClientError;
     function shuffleArray(array) {
       for (let i2 = array.length - 1; i2 > 0; i2--) {
-        const j2 = Math.floor(Math.random() * (i2 + 1));
-        [array[i2], array[j2]] = [array[j2], array[i2]];
+        const j = Math.floor(Math.random() * (i2 + 1));
+        [array[i2], array[j]] = [array[j], array[i2]];
       }
     }
   }
@@ -62335,13 +62335,13 @@ var require_receivebuffer = __commonJS({
 var require_socksclient = __commonJS({
   "node_modules/socks/build/client/socksclient.js"(exports) {
     "use strict";
-    var __awaiter2 = exports && exports.__awaiter || function(thisArg, _arguments, P2, generator) {
+    var __awaiter2 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P2 ? value : new P2(function(resolve4) {
+        return value instanceof P ? value : new P(function(resolve4) {
           resolve4(value);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve4, reject) {
+      return new (P || (P = Promise))(function(resolve4, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -63014,21 +63014,21 @@ var require_socksclient = __commonJS({
 var require_build = __commonJS({
   "node_modules/socks/build/index.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m3, k2, k22) {
-      if (k22 === void 0) k22 = k2;
-      var desc = Object.getOwnPropertyDescriptor(m3, k2);
-      if (!desc || ("get" in desc ? !m3.__esModule : desc.writable || desc.configurable)) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m2, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m2, k);
+      if (!desc || ("get" in desc ? !m2.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m3[k2];
+          return m2[k];
         } };
       }
-      Object.defineProperty(o, k22, desc);
-    }) : (function(o, m3, k2, k22) {
-      if (k22 === void 0) k22 = k2;
-      o[k22] = m3[k2];
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m2, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m2[k];
     }));
-    var __exportStar = exports && exports.__exportStar || function(m3, exports2) {
-      for (var p2 in m3) if (p2 !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p2)) __createBinding(exports2, m3, p2);
+    var __exportStar = exports && exports.__exportStar || function(m2, exports2) {
+      for (var p in m2) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p)) __createBinding(exports2, m2, p);
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     __exportStar(require_socksclient(), exports);
@@ -64840,7 +64840,7 @@ var require_sender2 = __commonJS({
         const perMessageDeflate = this._extensions[PerMessageDeflate2.extensionName];
         this._bufferedBytes += options[kByteLength];
         this._state = DEFLATING;
-        perMessageDeflate.compress(data, options.fin, (_2, buf) => {
+        perMessageDeflate.compress(data, options.fin, (_, buf) => {
           if (this._socket.destroyed) {
             const err = new Error(
               "The socket was closed while data was being compressed"
@@ -65280,10 +65280,10 @@ var require_extension = __commonJS({
         if (!Array.isArray(configurations)) configurations = [configurations];
         return configurations.map((params) => {
           return [extension2].concat(
-            Object.keys(params).map((k2) => {
-              let values = params[k2];
+            Object.keys(params).map((k) => {
+              let values = params[k];
               if (!Array.isArray(values)) values = [values];
-              return values.map((v2) => v2 === true ? k2 : `${k2}=${v2}`).join("; ");
+              return values.map((v) => v === true ? k : `${k}=${v}`).join("; ");
             })
           ).join("; ");
         }).join(", ");
@@ -65303,7 +65303,7 @@ var require_websocket2 = __commonJS({
     var net3 = __require("net");
     var querystring2 = __require("querystring");
     var tls = __require("tls");
-    var { randomBytes: randomBytes4, createHash: createHash8 } = __require("crypto");
+    var { randomBytes: randomBytes3, createHash: createHash7 } = __require("crypto");
     var { Duplex: Duplex4, Readable: Readable3 } = __require("stream");
     var { URL: URL2 } = __require("url");
     var PerMessageDeflate2 = require_permessage_deflate2();
@@ -65857,7 +65857,7 @@ var require_websocket2 = __commonJS({
         }
       }
       const defaultPort = isSecure ? 443 : 80;
-      const key = randomBytes4(16).toString("base64");
+      const key = randomBytes3(16).toString("base64");
       const request = isSecure ? https2.request : http5.request;
       const protocolSet = /* @__PURE__ */ new Set();
       let perMessageDeflate;
@@ -65994,7 +65994,7 @@ var require_websocket2 = __commonJS({
           abortHandshake(websocket, socket, "Invalid Upgrade header");
           return;
         }
-        const digest = createHash8("sha1").update(key + GUID).digest("base64");
+        const digest = createHash7("sha1").update(key + GUID).digest("base64");
         if (res.headers["sec-websocket-accept"] !== digest) {
           abortHandshake(websocket, socket, "Invalid Sec-WebSocket-Accept header");
           return;
@@ -66250,7 +66250,7 @@ var require_stream = __commonJS({
         this.emit("error", err);
       }
     }
-    function createWebSocketStream2(ws2, options) {
+    function createWebSocketStream2(ws, options) {
       let terminateOnDestroy = true;
       const duplex = new Duplex4({
         ...options,
@@ -66259,65 +66259,65 @@ var require_stream = __commonJS({
         objectMode: false,
         writableObjectMode: false
       });
-      ws2.on("message", function message(msg, isBinary) {
+      ws.on("message", function message(msg, isBinary) {
         const data = !isBinary && duplex._readableState.objectMode ? msg.toString() : msg;
-        if (!duplex.push(data)) ws2.pause();
+        if (!duplex.push(data)) ws.pause();
       });
-      ws2.once("error", function error2(err) {
+      ws.once("error", function error2(err) {
         if (duplex.destroyed) return;
         terminateOnDestroy = false;
         duplex.destroy(err);
       });
-      ws2.once("close", function close() {
+      ws.once("close", function close() {
         if (duplex.destroyed) return;
         duplex.push(null);
       });
       duplex._destroy = function(err, callback) {
-        if (ws2.readyState === ws2.CLOSED) {
+        if (ws.readyState === ws.CLOSED) {
           callback(err);
           process.nextTick(emitClose, duplex);
           return;
         }
         let called = false;
-        ws2.once("error", function error2(err2) {
+        ws.once("error", function error2(err2) {
           called = true;
           callback(err2);
         });
-        ws2.once("close", function close() {
+        ws.once("close", function close() {
           if (!called) callback(err);
           process.nextTick(emitClose, duplex);
         });
-        if (terminateOnDestroy) ws2.terminate();
+        if (terminateOnDestroy) ws.terminate();
       };
       duplex._final = function(callback) {
-        if (ws2.readyState === ws2.CONNECTING) {
-          ws2.once("open", function open2() {
+        if (ws.readyState === ws.CONNECTING) {
+          ws.once("open", function open3() {
             duplex._final(callback);
           });
           return;
         }
-        if (ws2._socket === null) return;
-        if (ws2._socket._writableState.finished) {
+        if (ws._socket === null) return;
+        if (ws._socket._writableState.finished) {
           callback();
           if (duplex._readableState.endEmitted) duplex.destroy();
         } else {
-          ws2._socket.once("finish", function finish() {
+          ws._socket.once("finish", function finish() {
             callback();
           });
-          ws2.close();
+          ws.close();
         }
       };
       duplex._read = function() {
-        if (ws2.isPaused) ws2.resume();
+        if (ws.isPaused) ws.resume();
       };
       duplex._write = function(chunk, encoding, callback) {
-        if (ws2.readyState === ws2.CONNECTING) {
-          ws2.once("open", function open2() {
+        if (ws.readyState === ws.CONNECTING) {
+          ws.once("open", function open3() {
             duplex._write(chunk, encoding, callback);
           });
           return;
         }
-        ws2.send(chunk, callback);
+        ws.send(chunk, callback);
       };
       duplex.on("end", duplexOnEnd);
       duplex.on("error", duplexOnError);
@@ -66379,7 +66379,7 @@ var require_websocket_server = __commonJS({
     var EventEmitter17 = __require("events");
     var http5 = __require("http");
     var { Duplex: Duplex4 } = __require("stream");
-    var { createHash: createHash8 } = __require("crypto");
+    var { createHash: createHash7 } = __require("crypto");
     var extension2 = require_extension();
     var PerMessageDeflate2 = require_permessage_deflate2();
     var subprotocol2 = require_subprotocol();
@@ -66689,19 +66689,19 @@ var require_websocket_server = __commonJS({
           );
         }
         if (this._state > RUNNING) return abortHandshake(socket, 503);
-        const digest = createHash8("sha1").update(key + GUID).digest("base64");
+        const digest = createHash7("sha1").update(key + GUID).digest("base64");
         const headers = [
           "HTTP/1.1 101 Switching Protocols",
           "Upgrade: websocket",
           "Connection: Upgrade",
           `Sec-WebSocket-Accept: ${digest}`
         ];
-        const ws2 = new this.options.WebSocket(null, void 0, this.options);
+        const ws = new this.options.WebSocket(null, void 0, this.options);
         if (protocols.size) {
           const protocol = this.options.handleProtocols ? this.options.handleProtocols(protocols, req) : protocols.values().next().value;
           if (protocol) {
             headers.push(`Sec-WebSocket-Protocol: ${protocol}`);
-            ws2._protocol = protocol;
+            ws._protocol = protocol;
           }
         }
         if (extensions[PerMessageDeflate2.extensionName]) {
@@ -66710,12 +66710,12 @@ var require_websocket_server = __commonJS({
             [PerMessageDeflate2.extensionName]: [params]
           });
           headers.push(`Sec-WebSocket-Extensions: ${value}`);
-          ws2._extensions = extensions;
+          ws._extensions = extensions;
         }
         this.emit("headers", headers, req);
         socket.write(headers.concat("\r\n").join("\r\n"));
         socket.removeListener("error", socketOnError);
-        ws2.setSocket(socket, head, {
+        ws.setSocket(socket, head, {
           allowSynchronousEvents: this.options.allowSynchronousEvents,
           maxBufferedChunks: this.options.maxBufferedChunks,
           maxFragments: this.options.maxFragments,
@@ -66723,15 +66723,15 @@ var require_websocket_server = __commonJS({
           skipUTF8Validation: this.options.skipUTF8Validation
         });
         if (this.clients) {
-          this.clients.add(ws2);
-          ws2.on("close", () => {
-            this.clients.delete(ws2);
+          this.clients.add(ws);
+          ws.on("close", () => {
+            this.clients.delete(ws);
             if (this._shouldEmitClose && !this.clients.size) {
               process.nextTick(emitClose, this);
             }
           });
         }
-        cb(ws2, req);
+        cb(ws, req);
       }
     };
     module.exports = WebSocketServer2;
@@ -67154,11 +67154,11 @@ var require_ipaddr2 = __commonJS({
           throw new Error("ipaddr: invalid IPv4 prefix length");
         }
         const octets = [0, 0, 0, 0];
-        let j2 = 0;
+        let j = 0;
         const filledOctetCount = Math.floor(prefix / 8);
-        while (j2 < filledOctetCount) {
-          octets[j2] = 255;
-          j2++;
+        while (j < filledOctetCount) {
+          octets[j] = 255;
+          j++;
         }
         if (filledOctetCount < 4) {
           octets[filledOctetCount] = Math.pow(2, prefix % 8) - 1 << 8 - prefix % 8;
@@ -67449,11 +67449,11 @@ var require_ipaddr2 = __commonJS({
           throw new Error("ipaddr: invalid IPv6 prefix length");
         }
         const octets = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-        let j2 = 0;
+        let j = 0;
         const filledOctetCount = Math.floor(prefix / 8);
-        while (j2 < filledOctetCount) {
-          octets[j2] = 255;
-          j2++;
+        while (j < filledOctetCount) {
+          octets[j] = 255;
+          j++;
         }
         if (filledOctetCount < 16) {
           octets[filledOctetCount] = Math.pow(2, prefix % 8) - 1 << 8 - prefix % 8;
@@ -67745,19 +67745,19 @@ var require_ip = __commonJS({
       }
       return ip.toString(buff);
     };
-    ip.or = function(a, b2) {
+    ip.or = function(a, b) {
       a = ip.toBuffer(a);
-      b2 = ip.toBuffer(b2);
-      if (a.length === b2.length) {
+      b = ip.toBuffer(b);
+      if (a.length === b.length) {
         for (let i2 = 0; i2 < a.length; ++i2) {
-          a[i2] |= b2[i2];
+          a[i2] |= b[i2];
         }
         return ip.toString(a);
       }
       let buff = a;
-      let other = b2;
-      if (b2.length > a.length) {
-        buff = b2;
+      let other = b;
+      if (b.length > a.length) {
+        buff = b;
         other = a;
       }
       const offset = buff.length - other.length;
@@ -67766,27 +67766,27 @@ var require_ip = __commonJS({
       }
       return ip.toString(buff);
     };
-    ip.isEqual = function(a, b2) {
+    ip.isEqual = function(a, b) {
       a = ip.toBuffer(a);
-      b2 = ip.toBuffer(b2);
-      if (a.length === b2.length) {
+      b = ip.toBuffer(b);
+      if (a.length === b.length) {
         for (let i2 = 0; i2 < a.length; i2++) {
-          if (a[i2] !== b2[i2]) return false;
+          if (a[i2] !== b[i2]) return false;
         }
         return true;
       }
-      if (b2.length === 4) {
-        const t2 = b2;
-        b2 = a;
+      if (b.length === 4) {
+        const t2 = b;
+        b = a;
         a = t2;
       }
       for (let i2 = 0; i2 < 10; i2++) {
-        if (b2[i2] !== 0) return false;
+        if (b[i2] !== 0) return false;
       }
-      const word = b2.readUInt16BE(10);
+      const word = b.readUInt16BE(10);
       if (word !== 0 && word !== 65535) return false;
       for (let i2 = 0; i2 < 4; i2++) {
-        if (a[i2] !== b2[i2 + 12]) return false;
+        if (a[i2] !== b[i2 + 12]) return false;
       }
       return true;
     };
@@ -68053,9 +68053,9 @@ var require_random_access_storage = __commonJS({
         if (this.type !== OPEN_OP) return;
         const queued = this.storage._queued;
         for (let i2 = 1; i2 < queued.length; i2++) {
-          const q2 = queued[i2];
-          if (q2.type === OPEN_OP) break;
-          q2._openError = err;
+          const q = queued[i2];
+          if (q.type === OPEN_OP) break;
+          q._openError = err;
         }
       }
       _unqueue(err) {
@@ -68196,18 +68196,18 @@ var require_fs_native_extensions = __commonJS({
 var require_random_access_file = __commonJS({
   "node_modules/random-access-file/index.js"(exports, module) {
     var RandomAccessStorage = require_random_access_storage();
-    var fs20 = __require("fs");
+    var fs19 = __require("fs");
     var path13 = __require("path");
-    var constants5 = fs20.constants;
+    var constants6 = fs19.constants;
     var fsext = null;
     try {
       fsext = require_fs_native_extensions();
     } catch {
     }
-    var RDWR = constants5.O_RDWR;
-    var RDONLY = constants5.O_RDONLY;
-    var WRONLY = constants5.O_WRONLY;
-    var CREAT = constants5.O_CREAT;
+    var RDWR = constants6.O_RDWR;
+    var RDONLY = constants6.O_RDONLY;
+    var WRONLY = constants6.O_WRONLY;
+    var CREAT = constants6.O_CREAT;
     var Pool = class {
       constructor(maxSize) {
         this.maxSize = maxSize;
@@ -68257,11 +68257,11 @@ var require_random_access_file = __commonJS({
         const create = this._alwaysCreate || this.writing;
         const self2 = this;
         const mode = this.mode | (create ? CREAT : 0);
-        if (create) fs20.mkdir(path13.dirname(this.filename), { recursive: true }, ondir);
+        if (create) fs19.mkdir(path13.dirname(this.filename), { recursive: true }, ondir);
         else ondir(null);
         function ondir(err) {
           if (err) return req.callback(err);
-          fs20.open(self2.filename, mode, onopen);
+          fs19.open(self2.filename, mode, onopen);
         }
         function onopen(err, fd) {
           if (err) return onerror(err);
@@ -68279,7 +68279,7 @@ var require_random_access_file = __commonJS({
         function onsparse(err) {
           if (err) return onerrorafteropen(err);
           if (self2._size < 0) return ontruncate(null);
-          fs20.ftruncate(self2.fd, self2._size, ontruncate);
+          fs19.ftruncate(self2.fd, self2._size, ontruncate);
         }
         function ontruncate(err) {
           if (err) return onerrorafteropen(err);
@@ -68290,7 +68290,7 @@ var require_random_access_file = __commonJS({
           req.callback(err);
         }
         function onerrorafteropen(err) {
-          fs20.close(self2.fd, function() {
+          fs19.close(self2.fd, function() {
             self2.fd = 0;
             onerror(err);
           });
@@ -68299,13 +68299,13 @@ var require_random_access_file = __commonJS({
       _write(req) {
         const data = req.data;
         const fd = this.fd;
-        fs20.write(fd, data, 0, req.size, req.offset, onwrite);
+        fs19.write(fd, data, 0, req.size, req.offset, onwrite);
         function onwrite(err, wrote) {
           if (err) return req.callback(err);
           req.size -= wrote;
           req.offset += wrote;
           if (!req.size) return req.callback(null);
-          fs20.write(fd, data, data.length - req.size, req.size, req.offset, onwrite);
+          fs19.write(fd, data, data.length - req.size, req.size, req.offset, onwrite);
         }
       }
       _read(req) {
@@ -68313,14 +68313,14 @@ var require_random_access_file = __commonJS({
         const data = req.data || this._alloc(req.size);
         const fd = this.fd;
         if (!req.size) return process.nextTick(readEmpty, req);
-        fs20.read(fd, data, 0, req.size, req.offset, onread);
+        fs19.read(fd, data, 0, req.size, req.offset, onread);
         function onread(err, read) {
           if (err) return req.callback(err);
           if (!read) return req.callback(createReadError(self2.filename, req.offset, req.size));
           req.size -= read;
           req.offset += read;
           if (!req.size) return req.callback(null, data);
-          fs20.read(fd, data, data.length - req.size, req.size, req.offset, onread);
+          fs19.read(fd, data, data.length - req.size, req.size, req.offset, onread);
         }
       }
       _del(req) {
@@ -68332,20 +68332,20 @@ var require_random_access_file = __commonJS({
         }
       }
       _truncate(req) {
-        fs20.ftruncate(this.fd, req.offset, ontruncate);
+        fs19.ftruncate(this.fd, req.offset, ontruncate);
         function ontruncate(err) {
           req.callback(err);
         }
       }
       _stat(req) {
-        fs20.fstat(this.fd, onstat);
-        function onstat(err, st2) {
-          req.callback(err, st2);
+        fs19.fstat(this.fd, onstat);
+        function onstat(err, st) {
+          req.callback(err, st);
         }
       }
       _close(req) {
         const self2 = this;
-        fs20.close(this.fd, onclose);
+        fs19.close(this.fd, onclose);
         function onclose(err) {
           if (err) return req.callback(err);
           if (self2._pool !== null) self2._pool._oninactive(self2);
@@ -68357,16 +68357,16 @@ var require_random_access_file = __commonJS({
         const self2 = this;
         const root = this.directory && path13.resolve(path13.join(this.directory, "."));
         let dir = path13.resolve(path13.dirname(this.filename));
-        fs20.unlink(this.filename, onunlink);
+        fs19.unlink(this.filename, onunlink);
         function onunlink(err) {
           if (err && err.code === "ENOENT") err = null;
           if (err || !self2._rmdir || !root || dir === root) return req.callback(err);
-          fs20.rmdir(dir, onrmdir);
+          fs19.rmdir(dir, onrmdir);
         }
         function onrmdir(err) {
           dir = path13.join(dir, "..");
           if (err || dir === root) return req.callback(null);
-          fs20.rmdir(dir, onrmdir);
+          fs19.rmdir(dir, onrmdir);
         }
       }
     };
@@ -68431,9 +68431,9 @@ var require_thunky = __commonJS({
     function upgrade(val) {
       if (val === 42) nextTick2 = process.nextTick;
     }
-    function nextTickArgs(fn, a, b2) {
+    function nextTickArgs(fn, a, b) {
       process.nextTick(function() {
-        fn(a, b2);
+        fn(a, b);
       });
     }
   }
@@ -68956,8 +68956,8 @@ var require_end_of_stream = __commonJS({
       if (typeof opts === "function") return eos(stream, null, opts);
       if (!opts) opts = {};
       callback = once7(callback || noop9);
-      var ws2 = stream._writableState;
-      var rs2 = stream._readableState;
+      var ws = stream._writableState;
+      var rs = stream._readableState;
       var readable = opts.readable || opts.readable !== false && stream.readable;
       var writable = opts.writable || opts.writable !== false && stream.writable;
       var cancelled = false;
@@ -68983,8 +68983,8 @@ var require_end_of_stream = __commonJS({
       };
       var onclosenexttick = function() {
         if (cancelled) return;
-        if (readable && !(rs2 && (rs2.ended && !rs2.destroyed))) return callback.call(stream, new Error("premature close"));
-        if (writable && !(ws2 && (ws2.ended && !ws2.destroyed))) return callback.call(stream, new Error("premature close"));
+        if (readable && !(rs && (rs.ended && !rs.destroyed))) return callback.call(stream, new Error("premature close"));
+        if (writable && !(ws && (ws.ended && !ws.destroyed))) return callback.call(stream, new Error("premature close"));
       };
       var onrequest = function() {
         stream.req.on("finish", onfinish);
@@ -68994,7 +68994,7 @@ var require_end_of_stream = __commonJS({
         stream.on("abort", onclose);
         if (stream.req) onrequest();
         else stream.on("request", onrequest);
-      } else if (writable && !ws2) {
+      } else if (writable && !ws) {
         stream.on("end", onlegacyfinish);
         stream.on("close", onlegacyfinish);
       }
@@ -69027,9 +69027,9 @@ var require_pump = __commonJS({
   "node_modules/pump/index.js"(exports, module) {
     var once7 = require_once();
     var eos = require_end_of_stream();
-    var fs20;
+    var fs19;
     try {
-      fs20 = __require("fs");
+      fs19 = __require("fs");
     } catch (e2) {
     }
     var noop9 = function() {
@@ -69040,8 +69040,8 @@ var require_pump = __commonJS({
     };
     var isFS = function(stream) {
       if (!ancient) return false;
-      if (!fs20) return false;
-      return (stream instanceof (fs20.ReadStream || noop9) || stream instanceof (fs20.WriteStream || noop9)) && isFn(stream.close);
+      if (!fs19) return false;
+      return (stream instanceof (fs19.ReadStream || noop9) || stream instanceof (fs19.WriteStream || noop9)) && isFn(stream.close);
     };
     var isRequest2 = function(stream) {
       return stream.setHeader && isFn(stream.abort);
@@ -69071,8 +69071,8 @@ var require_pump = __commonJS({
     var call = function(fn) {
       fn();
     };
-    var pipe = function(from, to2) {
-      return from.pipe(to2);
+    var pipe = function(from, to) {
+      return from.pipe(to);
     };
     var pump3 = function() {
       var streams = Array.prototype.slice.call(arguments);
@@ -69153,17 +69153,17 @@ var require_range_parser = __commonJS({
     }
     function combineRanges(ranges) {
       var ordered = ranges.map(mapWithIndex).sort(sortByRangeStart);
-      for (var j2 = 0, i2 = 1; i2 < ordered.length; i2++) {
+      for (var j = 0, i2 = 1; i2 < ordered.length; i2++) {
         var range = ordered[i2];
-        var current = ordered[j2];
+        var current = ordered[j];
         if (range.start > current.end + 1) {
-          ordered[++j2] = range;
+          ordered[++j] = range;
         } else if (range.end > current.end) {
           current.end = range.end;
           current.index = Math.min(current.index, range.index);
         }
       }
-      ordered.length = j2 + 1;
+      ordered.length = j + 1;
       var combined = ordered.sort(sortByRangeIndex).map(mapWithoutIndex);
       combined.type = ranges.type;
       return combined;
@@ -69181,11 +69181,11 @@ var require_range_parser = __commonJS({
         end: range.end
       };
     }
-    function sortByRangeIndex(a, b2) {
-      return a.index - b2.index;
+    function sortByRangeIndex(a, b) {
+      return a.index - b.index;
     }
-    function sortByRangeStart(a, b2) {
-      return a.start - b2.start;
+    function sortByRangeStart(a, b) {
+      return a.start - b.start;
     }
   }
 });
@@ -69224,13 +69224,13 @@ var require_semver = __commonJS({
     9007199254740991;
     var MAX_SAFE_COMPONENT_LENGTH = 16;
     var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
-    var re2 = exports.re = [];
+    var re = exports.re = [];
     var safeRe = exports.safeRe = [];
     var src = exports.src = [];
     var t2 = exports.tokens = {};
-    var R2 = 0;
+    var R = 0;
     function tok(n) {
-      t2[n] = R2++;
+      t2[n] = R++;
     }
     var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
     var safeRegexReplacements = [
@@ -69293,13 +69293,13 @@ var require_semver = __commonJS({
     tok("COERCE");
     src[t2.COERCE] = "(^|[^\\d])(\\d{1," + MAX_SAFE_COMPONENT_LENGTH + "})(?:\\.(\\d{1," + MAX_SAFE_COMPONENT_LENGTH + "}))?(?:\\.(\\d{1," + MAX_SAFE_COMPONENT_LENGTH + "}))?(?:$|[^\\d])";
     tok("COERCERTL");
-    re2[t2.COERCERTL] = new RegExp(src[t2.COERCE], "g");
+    re[t2.COERCERTL] = new RegExp(src[t2.COERCE], "g");
     safeRe[t2.COERCERTL] = new RegExp(makeSafeRe(src[t2.COERCE]), "g");
     tok("LONETILDE");
     src[t2.LONETILDE] = "(?:~>?)";
     tok("TILDETRIM");
     src[t2.TILDETRIM] = "(\\s*)" + src[t2.LONETILDE] + "\\s+";
-    re2[t2.TILDETRIM] = new RegExp(src[t2.TILDETRIM], "g");
+    re[t2.TILDETRIM] = new RegExp(src[t2.TILDETRIM], "g");
     safeRe[t2.TILDETRIM] = new RegExp(makeSafeRe(src[t2.TILDETRIM]), "g");
     var tildeTrimReplace = "$1~";
     tok("TILDE");
@@ -69310,7 +69310,7 @@ var require_semver = __commonJS({
     src[t2.LONECARET] = "(?:\\^)";
     tok("CARETTRIM");
     src[t2.CARETTRIM] = "(\\s*)" + src[t2.LONECARET] + "\\s+";
-    re2[t2.CARETTRIM] = new RegExp(src[t2.CARETTRIM], "g");
+    re[t2.CARETTRIM] = new RegExp(src[t2.CARETTRIM], "g");
     safeRe[t2.CARETTRIM] = new RegExp(makeSafeRe(src[t2.CARETTRIM]), "g");
     var caretTrimReplace = "$1^";
     tok("CARET");
@@ -69323,7 +69323,7 @@ var require_semver = __commonJS({
     src[t2.COMPARATOR] = "^" + src[t2.GTLT] + "\\s*(" + src[t2.FULLPLAIN] + ")$|^$";
     tok("COMPARATORTRIM");
     src[t2.COMPARATORTRIM] = "(\\s*)" + src[t2.GTLT] + "\\s*(" + src[t2.LOOSEPLAIN] + "|" + src[t2.XRANGEPLAIN] + ")";
-    re2[t2.COMPARATORTRIM] = new RegExp(src[t2.COMPARATORTRIM], "g");
+    re[t2.COMPARATORTRIM] = new RegExp(src[t2.COMPARATORTRIM], "g");
     safeRe[t2.COMPARATORTRIM] = new RegExp(makeSafeRe(src[t2.COMPARATORTRIM]), "g");
     tok("HYPHENRANGE");
     src[t2.HYPHENRANGE] = "^\\s*(" + src[t2.XRANGEPLAIN] + ")\\s+-\\s+(" + src[t2.XRANGEPLAIN] + ")\\s*$";
@@ -69331,10 +69331,10 @@ var require_semver = __commonJS({
     src[t2.HYPHENRANGELOOSE] = "^\\s*(" + src[t2.XRANGEPLAINLOOSE] + ")\\s+-\\s+(" + src[t2.XRANGEPLAINLOOSE] + ")\\s*$";
     tok("STAR");
     src[t2.STAR] = "(<|>)?=?\\s*\\*";
-    for (i2 = 0; i2 < R2; i2++) {
+    for (i2 = 0; i2 < R; i2++) {
       debug24(i2, src[i2]);
-      if (!re2[i2]) {
-        re2[i2] = new RegExp(src[i2]);
+      if (!re[i2]) {
+        re[i2] = new RegExp(src[i2]);
         safeRe[i2] = new RegExp(makeSafeRe(src[i2]));
       }
     }
@@ -69362,19 +69362,19 @@ var require_semver = __commonJS({
       }
       try {
         return new SemVer(version, options);
-      } catch (er2) {
+      } catch (er) {
         return null;
       }
     }
     exports.valid = valid;
     function valid(version, options) {
-      var v2 = parse(version, options);
-      return v2 ? v2.version : null;
+      var v = parse(version, options);
+      return v ? v.version : null;
     }
     exports.clean = clean;
     function clean(version, options) {
-      var s4 = parse(version.trim().replace(/^[=v]+/, ""), options);
-      return s4 ? s4.version : null;
+      var s2 = parse(version.trim().replace(/^[=v]+/, ""), options);
+      return s2 ? s2.version : null;
     }
     exports.SemVer = SemVer;
     function SemVer(version, options) {
@@ -69402,14 +69402,14 @@ var require_semver = __commonJS({
       debug24("SemVer", version, options);
       this.options = options;
       this.loose = !!options.loose;
-      var m3 = version.trim().match(options.loose ? safeRe[t2.LOOSE] : safeRe[t2.FULL]);
-      if (!m3) {
+      var m2 = version.trim().match(options.loose ? safeRe[t2.LOOSE] : safeRe[t2.FULL]);
+      if (!m2) {
         throw new TypeError("Invalid Version: " + version);
       }
       this.raw = version;
-      this.major = +m3[1];
-      this.minor = +m3[2];
-      this.patch = +m3[3];
+      this.major = +m2[1];
+      this.minor = +m2[2];
+      this.patch = +m2[3];
       if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
         throw new TypeError("Invalid major version");
       }
@@ -69419,10 +69419,10 @@ var require_semver = __commonJS({
       if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
         throw new TypeError("Invalid patch version");
       }
-      if (!m3[4]) {
+      if (!m2[4]) {
         this.prerelease = [];
       } else {
-        this.prerelease = m3[4].split(".").map(function(id) {
+        this.prerelease = m2[4].split(".").map(function(id) {
           if (/^[0-9]+$/.test(id)) {
             var num = +id;
             if (num >= 0 && num < MAX_SAFE_INTEGER) {
@@ -69432,7 +69432,7 @@ var require_semver = __commonJS({
           return id;
         });
       }
-      this.build = m3[5] ? m3[5].split(".") : [];
+      this.build = m2[5] ? m2[5].split(".") : [];
       this.format();
     }
     SemVer.prototype.format = function() {
@@ -69472,18 +69472,18 @@ var require_semver = __commonJS({
       var i3 = 0;
       do {
         var a = this.prerelease[i3];
-        var b2 = other.prerelease[i3];
-        debug24("prerelease compare", i3, a, b2);
-        if (a === void 0 && b2 === void 0) {
+        var b = other.prerelease[i3];
+        debug24("prerelease compare", i3, a, b);
+        if (a === void 0 && b === void 0) {
           return 0;
-        } else if (b2 === void 0) {
+        } else if (b === void 0) {
           return 1;
         } else if (a === void 0) {
           return -1;
-        } else if (a === b2) {
+        } else if (a === b) {
           continue;
         } else {
-          return compareIdentifiers(a, b2);
+          return compareIdentifiers(a, b);
         }
       } while (++i3);
     };
@@ -69494,18 +69494,18 @@ var require_semver = __commonJS({
       var i3 = 0;
       do {
         var a = this.build[i3];
-        var b2 = other.build[i3];
-        debug24("prerelease compare", i3, a, b2);
-        if (a === void 0 && b2 === void 0) {
+        var b = other.build[i3];
+        debug24("prerelease compare", i3, a, b);
+        if (a === void 0 && b === void 0) {
           return 0;
-        } else if (b2 === void 0) {
+        } else if (b === void 0) {
           return 1;
         } else if (a === void 0) {
           return -1;
-        } else if (a === b2) {
+        } else if (a === b) {
           continue;
         } else {
-          return compareIdentifiers(a, b2);
+          return compareIdentifiers(a, b);
         }
       } while (++i3);
     };
@@ -69600,7 +69600,7 @@ var require_semver = __commonJS({
       }
       try {
         return new SemVer(version, loose).inc(release2, identifier).version;
-      } catch (er2) {
+      } catch (er) {
         return null;
       }
     }
@@ -69628,18 +69628,18 @@ var require_semver = __commonJS({
     }
     exports.compareIdentifiers = compareIdentifiers;
     var numeric = /^[0-9]+$/;
-    function compareIdentifiers(a, b2) {
+    function compareIdentifiers(a, b) {
       var anum = numeric.test(a);
-      var bnum = numeric.test(b2);
+      var bnum = numeric.test(b);
       if (anum && bnum) {
         a = +a;
-        b2 = +b2;
+        b = +b;
       }
-      return a === b2 ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b2 ? -1 : 1;
+      return a === b ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a < b ? -1 : 1;
     }
     exports.rcompareIdentifiers = rcompareIdentifiers;
-    function rcompareIdentifiers(a, b2) {
-      return compareIdentifiers(b2, a);
+    function rcompareIdentifiers(a, b) {
+      return compareIdentifiers(b, a);
     }
     exports.major = major;
     function major(a, loose) {
@@ -69654,88 +69654,88 @@ var require_semver = __commonJS({
       return new SemVer(a, loose).patch;
     }
     exports.compare = compare;
-    function compare(a, b2, loose) {
-      return new SemVer(a, loose).compare(new SemVer(b2, loose));
+    function compare(a, b, loose) {
+      return new SemVer(a, loose).compare(new SemVer(b, loose));
     }
     exports.compareLoose = compareLoose;
-    function compareLoose(a, b2) {
-      return compare(a, b2, true);
+    function compareLoose(a, b) {
+      return compare(a, b, true);
     }
     exports.compareBuild = compareBuild;
-    function compareBuild(a, b2, loose) {
+    function compareBuild(a, b, loose) {
       var versionA = new SemVer(a, loose);
-      var versionB = new SemVer(b2, loose);
+      var versionB = new SemVer(b, loose);
       return versionA.compare(versionB) || versionA.compareBuild(versionB);
     }
     exports.rcompare = rcompare;
-    function rcompare(a, b2, loose) {
-      return compare(b2, a, loose);
+    function rcompare(a, b, loose) {
+      return compare(b, a, loose);
     }
     exports.sort = sort;
     function sort(list, loose) {
-      return list.sort(function(a, b2) {
-        return exports.compareBuild(a, b2, loose);
+      return list.sort(function(a, b) {
+        return exports.compareBuild(a, b, loose);
       });
     }
     exports.rsort = rsort;
     function rsort(list, loose) {
-      return list.sort(function(a, b2) {
-        return exports.compareBuild(b2, a, loose);
+      return list.sort(function(a, b) {
+        return exports.compareBuild(b, a, loose);
       });
     }
-    exports.gt = gt2;
-    function gt2(a, b2, loose) {
-      return compare(a, b2, loose) > 0;
+    exports.gt = gt;
+    function gt(a, b, loose) {
+      return compare(a, b, loose) > 0;
     }
-    exports.lt = lt2;
-    function lt2(a, b2, loose) {
-      return compare(a, b2, loose) < 0;
+    exports.lt = lt;
+    function lt(a, b, loose) {
+      return compare(a, b, loose) < 0;
     }
     exports.eq = eq;
-    function eq(a, b2, loose) {
-      return compare(a, b2, loose) === 0;
+    function eq(a, b, loose) {
+      return compare(a, b, loose) === 0;
     }
     exports.neq = neq;
-    function neq(a, b2, loose) {
-      return compare(a, b2, loose) !== 0;
+    function neq(a, b, loose) {
+      return compare(a, b, loose) !== 0;
     }
     exports.gte = gte;
-    function gte(a, b2, loose) {
-      return compare(a, b2, loose) >= 0;
+    function gte(a, b, loose) {
+      return compare(a, b, loose) >= 0;
     }
     exports.lte = lte;
-    function lte(a, b2, loose) {
-      return compare(a, b2, loose) <= 0;
+    function lte(a, b, loose) {
+      return compare(a, b, loose) <= 0;
     }
     exports.cmp = cmp;
-    function cmp(a, op, b2, loose) {
+    function cmp(a, op, b, loose) {
       switch (op) {
         case "===":
           if (typeof a === "object")
             a = a.version;
-          if (typeof b2 === "object")
-            b2 = b2.version;
-          return a === b2;
+          if (typeof b === "object")
+            b = b.version;
+          return a === b;
         case "!==":
           if (typeof a === "object")
             a = a.version;
-          if (typeof b2 === "object")
-            b2 = b2.version;
-          return a !== b2;
+          if (typeof b === "object")
+            b = b.version;
+          return a !== b;
         case "":
         case "=":
         case "==":
-          return eq(a, b2, loose);
+          return eq(a, b, loose);
         case "!=":
-          return neq(a, b2, loose);
+          return neq(a, b, loose);
         case ">":
-          return gt2(a, b2, loose);
+          return gt(a, b, loose);
         case ">=":
-          return gte(a, b2, loose);
+          return gte(a, b, loose);
         case "<":
-          return lt2(a, b2, loose);
+          return lt(a, b, loose);
         case "<=":
-          return lte(a, b2, loose);
+          return lte(a, b, loose);
         default:
           throw new TypeError("Invalid operator: " + op);
       }
@@ -69773,18 +69773,18 @@ var require_semver = __commonJS({
     var ANY = {};
     Comparator.prototype.parse = function(comp) {
       var r2 = this.options.loose ? safeRe[t2.COMPARATORLOOSE] : safeRe[t2.COMPARATOR];
-      var m3 = comp.match(r2);
-      if (!m3) {
+      var m2 = comp.match(r2);
+      if (!m2) {
         throw new TypeError("Invalid comparator: " + comp);
       }
-      this.operator = m3[1] !== void 0 ? m3[1] : "";
+      this.operator = m2[1] !== void 0 ? m2[1] : "";
       if (this.operator === "=") {
         this.operator = "";
       }
-      if (!m3[2]) {
+      if (!m2[2]) {
         this.semver = ANY;
       } else {
-        this.semver = new SemVer(m3[2], this.options.loose);
+        this.semver = new SemVer(m2[2], this.options.loose);
       }
     };
     Comparator.prototype.toString = function() {
@@ -69798,7 +69798,7 @@ var require_semver = __commonJS({
       if (typeof version === "string") {
         try {
           version = new SemVer(version, this.options);
-        } catch (er2) {
+        } catch (er) {
           return false;
         }
       }
@@ -70063,8 +70063,8 @@ var require_semver = __commonJS({
     }
     Range.prototype.parseRange = function(range) {
       var loose = this.options.loose;
-      var hr2 = loose ? safeRe[t2.HYPHENRANGELOOSE] : safeRe[t2.HYPHENRANGE];
-      range = range.replace(hr2, hyphenReplace);
+      var hr = loose ? safeRe[t2.HYPHENRANGELOOSE] : safeRe[t2.HYPHENRANGE];
+      range = range.replace(hr, hyphenReplace);
       debug24("hyphen replace", range);
       range = trimComparatorWhitespace(range);
       debug24("comparator trim", range);
@@ -70141,20 +70141,20 @@ var require_semver = __commonJS({
     }
     function replaceTilde(comp, options) {
       var r2 = options.loose ? safeRe[t2.TILDELOOSE] : safeRe[t2.TILDE];
-      return comp.replace(r2, function(_2, M2, m3, p2, pr2) {
-        debug24("tilde", comp, _2, M2, m3, p2, pr2);
+      return comp.replace(r2, function(_, M, m2, p, pr) {
+        debug24("tilde", comp, _, M, m2, p, pr);
         var ret;
-        if (isX(M2)) {
+        if (isX(M)) {
           ret = "";
-        } else if (isX(m3)) {
-          ret = ">=" + M2 + ".0.0 <" + (+M2 + 1) + ".0.0";
-        } else if (isX(p2)) {
-          ret = ">=" + M2 + "." + m3 + ".0 <" + M2 + "." + (+m3 + 1) + ".0";
-        } else if (pr2) {
-          debug24("replaceTilde pr", pr2);
-          ret = ">=" + M2 + "." + m3 + "." + p2 + "-" + pr2 + " <" + M2 + "." + (+m3 + 1) + ".0";
+        } else if (isX(m2)) {
+          ret = ">=" + M + ".0.0 <" + (+M + 1) + ".0.0";
+        } else if (isX(p)) {
+          ret = ">=" + M + "." + m2 + ".0 <" + M + "." + (+m2 + 1) + ".0";
+        } else if (pr) {
+          debug24("replaceTilde pr", pr);
+          ret = ">=" + M + "." + m2 + "." + p + "-" + pr + " <" + M + "." + (+m2 + 1) + ".0";
         } else {
-          ret = ">=" + M2 + "." + m3 + "." + p2 + " <" + M2 + "." + (+m3 + 1) + ".0";
+          ret = ">=" + M + "." + m2 + "." + p + " <" + M + "." + (+m2 + 1) + ".0";
         }
         debug24("tilde return", ret);
         return ret;
@@ -70168,40 +70168,40 @@ var require_semver = __commonJS({
     function replaceCaret(comp, options) {
       debug24("caret", comp, options);
       var r2 = options.loose ? safeRe[t2.CARETLOOSE] : safeRe[t2.CARET];
-      return comp.replace(r2, function(_2, M2, m3, p2, pr2) {
-        debug24("caret", comp, _2, M2, m3, p2, pr2);
+      return comp.replace(r2, function(_, M, m2, p, pr) {
+        debug24("caret", comp, _, M, m2, p, pr);
         var ret;
-        if (isX(M2)) {
+        if (isX(M)) {
           ret = "";
-        } else if (isX(m3)) {
-          ret = ">=" + M2 + ".0.0 <" + (+M2 + 1) + ".0.0";
-        } else if (isX(p2)) {
-          if (M2 === "0") {
-            ret = ">=" + M2 + "." + m3 + ".0 <" + M2 + "." + (+m3 + 1) + ".0";
+        } else if (isX(m2)) {
+          ret = ">=" + M + ".0.0 <" + (+M + 1) + ".0.0";
+        } else if (isX(p)) {
+          if (M === "0") {
+            ret = ">=" + M + "." + m2 + ".0 <" + M + "." + (+m2 + 1) + ".0";
           } else {
-            ret = ">=" + M2 + "." + m3 + ".0 <" + (+M2 + 1) + ".0.0";
+            ret = ">=" + M + "." + m2 + ".0 <" + (+M + 1) + ".0.0";
           }
-        } else if (pr2) {
-          debug24("replaceCaret pr", pr2);
-          if (M2 === "0") {
-            if (m3 === "0") {
-              ret = ">=" + M2 + "." + m3 + "." + p2 + "-" + pr2 + " <" + M2 + "." + m3 + "." + (+p2 + 1);
+        } else if (pr) {
+          debug24("replaceCaret pr", pr);
+          if (M === "0") {
+            if (m2 === "0") {
+              ret = ">=" + M + "." + m2 + "." + p + "-" + pr + " <" + M + "." + m2 + "." + (+p + 1);
             } else {
-              ret = ">=" + M2 + "." + m3 + "." + p2 + "-" + pr2 + " <" + M2 + "." + (+m3 + 1) + ".0";
+              ret = ">=" + M + "." + m2 + "." + p + "-" + pr + " <" + M + "." + (+m2 + 1) + ".0";
             }
           } else {
-            ret = ">=" + M2 + "." + m3 + "." + p2 + "-" + pr2 + " <" + (+M2 + 1) + ".0.0";
+            ret = ">=" + M + "." + m2 + "." + p + "-" + pr + " <" + (+M + 1) + ".0.0";
           }
         } else {
           debug24("no pr");
-          if (M2 === "0") {
-            if (m3 === "0") {
-              ret = ">=" + M2 + "." + m3 + "." + p2 + " <" + M2 + "." + m3 + "." + (+p2 + 1);
+          if (M === "0") {
+            if (m2 === "0") {
+              ret = ">=" + M + "." + m2 + "." + p + " <" + M + "." + m2 + "." + (+p + 1);
             } else {
-              ret = ">=" + M2 + "." + m3 + "." + p2 + " <" + M2 + "." + (+m3 + 1) + ".0";
+              ret = ">=" + M + "." + m2 + "." + p + " <" + M + "." + (+m2 + 1) + ".0";
             }
           } else {
-            ret = ">=" + M2 + "." + m3 + "." + p2 + " <" + (+M2 + 1) + ".0.0";
+            ret = ">=" + M + "." + m2 + "." + p + " <" + (+M + 1) + ".0.0";
           }
         }
         debug24("caret return", ret);
@@ -70217,16 +70217,16 @@ var require_semver = __commonJS({
     function replaceXRange(comp, options) {
       comp = comp.trim();
       var r2 = options.loose ? safeRe[t2.XRANGELOOSE] : safeRe[t2.XRANGE];
-      return comp.replace(r2, function(ret, gtlt, M2, m3, p2, pr2) {
-        debug24("xRange", comp, ret, gtlt, M2, m3, p2, pr2);
-        var xM = isX(M2);
-        var xm = xM || isX(m3);
-        var xp = xm || isX(p2);
+      return comp.replace(r2, function(ret, gtlt, M, m2, p, pr) {
+        debug24("xRange", comp, ret, gtlt, M, m2, p, pr);
+        var xM = isX(M);
+        var xm = xM || isX(m2);
+        var xp = xm || isX(p);
         var anyX = xp;
         if (gtlt === "=" && anyX) {
           gtlt = "";
         }
-        pr2 = options.includePrerelease ? "-0" : "";
+        pr = options.includePrerelease ? "-0" : "";
         if (xM) {
           if (gtlt === ">" || gtlt === "<") {
             ret = "<0.0.0-0";
@@ -70235,32 +70235,32 @@ var require_semver = __commonJS({
           }
         } else if (gtlt && anyX) {
           if (xm) {
-            m3 = 0;
+            m2 = 0;
           }
-          p2 = 0;
+          p = 0;
           if (gtlt === ">") {
             gtlt = ">=";
             if (xm) {
-              M2 = +M2 + 1;
-              m3 = 0;
-              p2 = 0;
+              M = +M + 1;
+              m2 = 0;
+              p = 0;
             } else {
-              m3 = +m3 + 1;
-              p2 = 0;
+              m2 = +m2 + 1;
+              p = 0;
             }
           } else if (gtlt === "<=") {
             gtlt = "<";
             if (xm) {
-              M2 = +M2 + 1;
+              M = +M + 1;
             } else {
-              m3 = +m3 + 1;
+              m2 = +m2 + 1;
             }
           }
-          ret = gtlt + M2 + "." + m3 + "." + p2 + pr2;
+          ret = gtlt + M + "." + m2 + "." + p + pr;
         } else if (xm) {
-          ret = ">=" + M2 + ".0.0" + pr2 + " <" + (+M2 + 1) + ".0.0" + pr2;
+          ret = ">=" + M + ".0.0" + pr + " <" + (+M + 1) + ".0.0" + pr;
         } else if (xp) {
-          ret = ">=" + M2 + "." + m3 + ".0" + pr2 + " <" + M2 + "." + (+m3 + 1) + ".0" + pr2;
+          ret = ">=" + M + "." + m2 + ".0" + pr + " <" + M + "." + (+m2 + 1) + ".0" + pr;
         }
         debug24("xRange return", ret);
         return ret;
@@ -70270,7 +70270,7 @@ var require_semver = __commonJS({
       debug24("replaceStars", comp, options);
       return comp.trim().replace(safeRe[t2.STAR], "");
     }
-    function hyphenReplace($0, from, fM, fm, fp, fpr, fb, to2, tM, tm, tp, tpr, tb) {
+    function hyphenReplace($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr, tb) {
       if (isX(fM)) {
         from = "";
       } else if (isX(fm)) {
@@ -70281,17 +70281,17 @@ var require_semver = __commonJS({
         from = ">=" + from;
       }
       if (isX(tM)) {
-        to2 = "";
+        to = "";
       } else if (isX(tm)) {
-        to2 = "<" + (+tM + 1) + ".0.0";
+        to = "<" + (+tM + 1) + ".0.0";
       } else if (isX(tp)) {
-        to2 = "<" + tM + "." + (+tm + 1) + ".0";
+        to = "<" + tM + "." + (+tm + 1) + ".0";
       } else if (tpr) {
-        to2 = "<=" + tM + "." + tm + "." + tp + "-" + tpr;
+        to = "<=" + tM + "." + tm + "." + tp + "-" + tpr;
       } else {
-        to2 = "<=" + to2;
+        to = "<=" + to;
       }
-      return (from + " " + to2).trim();
+      return (from + " " + to).trim();
     }
     Range.prototype.test = function(version) {
       if (!version) {
@@ -70300,7 +70300,7 @@ var require_semver = __commonJS({
       if (typeof version === "string") {
         try {
           version = new SemVer(version, this.options);
-        } catch (er2) {
+        } catch (er) {
           return false;
         }
       }
@@ -70338,7 +70338,7 @@ var require_semver = __commonJS({
     function satisfies(version, range, options) {
       try {
         range = new Range(range, options);
-      } catch (er2) {
+      } catch (er) {
         return false;
       }
       return range.test(version);
@@ -70349,13 +70349,13 @@ var require_semver = __commonJS({
       var maxSV = null;
       try {
         var rangeObj = new Range(range, options);
-      } catch (er2) {
+      } catch (er) {
         return null;
       }
-      versions.forEach(function(v2) {
-        if (rangeObj.test(v2)) {
-          if (!max || maxSV.compare(v2) === -1) {
-            max = v2;
+      versions.forEach(function(v) {
+        if (rangeObj.test(v)) {
+          if (!max || maxSV.compare(v) === -1) {
+            max = v;
             maxSV = new SemVer(max, options);
           }
         }
@@ -70368,13 +70368,13 @@ var require_semver = __commonJS({
       var minSV = null;
       try {
         var rangeObj = new Range(range, options);
-      } catch (er2) {
+      } catch (er) {
         return null;
       }
-      versions.forEach(function(v2) {
-        if (rangeObj.test(v2)) {
-          if (!min || minSV.compare(v2) === 1) {
-            min = v2;
+      versions.forEach(function(v) {
+        if (rangeObj.test(v)) {
+          if (!min || minSV.compare(v) === 1) {
+            min = v;
             minSV = new SemVer(min, options);
           }
         }
@@ -70408,7 +70408,7 @@ var require_semver = __commonJS({
             /* fallthrough */
             case "":
             case ">=":
-              if (!minver || gt2(minver, compver)) {
+              if (!minver || gt(minver, compver)) {
                 minver = compver;
               }
               break;
@@ -70430,7 +70430,7 @@ var require_semver = __commonJS({
     function validRange(range, options) {
       try {
         return new Range(range, options).range || "*";
-      } catch (er2) {
+      } catch (er) {
         return null;
       }
     }
@@ -70449,16 +70449,16 @@ var require_semver = __commonJS({
       var gtfn, ltefn, ltfn, comp, ecomp;
       switch (hilo) {
         case ">":
-          gtfn = gt2;
+          gtfn = gt;
           ltefn = lte;
-          ltfn = lt2;
+          ltfn = lt;
           comp = ">";
           ecomp = ">=";
           break;
         case "<":
-          gtfn = lt2;
+          gtfn = lt;
           ltefn = gte;
-          ltfn = gt2;
+          ltfn = gt;
           comp = "<";
           ecomp = "<=";
           break;
@@ -70543,7 +70543,7 @@ var require_semver = __commonJS({
 var require_make_dir = __commonJS({
   "node_modules/make-dir/index.js"(exports, module) {
     "use strict";
-    var fs20 = __require("fs");
+    var fs19 = __require("fs");
     var path13 = __require("path");
     var { promisify: promisify2 } = __require("util");
     var semver = require_semver();
@@ -70561,7 +70561,7 @@ var require_make_dir = __commonJS({
     var processOptions = (options) => {
       const defaults = {
         mode: 511,
-        fs: fs20
+        fs: fs19
       };
       return {
         ...defaults,
@@ -70581,7 +70581,7 @@ var require_make_dir = __commonJS({
       options = processOptions(options);
       const mkdir3 = promisify2(options.fs.mkdir);
       const stat3 = promisify2(options.fs.stat);
-      if (useNativeRecursiveOption && options.fs.mkdir === fs20.mkdir) {
+      if (useNativeRecursiveOption && options.fs.mkdir === fs19.mkdir) {
         const pth = path13.resolve(input);
         await mkdir3(pth, {
           mode: options.mode,
@@ -70612,7 +70612,7 @@ var require_make_dir = __commonJS({
             if (!stats.isDirectory()) {
               throw new Error("The path is not a directory");
             }
-          } catch (_2) {
+          } catch (_) {
             throw error2;
           }
           return pth;
@@ -70624,9 +70624,9 @@ var require_make_dir = __commonJS({
     module.exports.sync = (input, options) => {
       checkPath(input);
       options = processOptions(options);
-      if (useNativeRecursiveOption && options.fs.mkdirSync === fs20.mkdirSync) {
+      if (useNativeRecursiveOption && options.fs.mkdirSync === fs19.mkdirSync) {
         const pth = path13.resolve(input);
-        fs20.mkdirSync(pth, {
+        fs19.mkdirSync(pth, {
           mode: options.mode,
           recursive: true
         });
@@ -70653,7 +70653,7 @@ var require_make_dir = __commonJS({
             if (!options.fs.statSync(pth).isDirectory()) {
               throw new Error("The path is not a directory");
             }
-          } catch (_2) {
+          } catch (_) {
             throw error2;
           }
         }
@@ -70670,12 +70670,12 @@ var require_shell_escape = __commonJS({
     module.exports = shellescape;
     function shellescape(a) {
       var ret = [];
-      a.forEach(function(s4) {
-        if (!/^[A-Za-z0-9_\/-]+$/.test(s4)) {
-          s4 = "'" + s4.replace(/'/g, "'\\''") + "'";
-          s4 = s4.replace(/^(?:'')+/g, "").replace(/\\'''/g, "\\'");
+      a.forEach(function(s2) {
+        if (!/^[A-Za-z0-9_\/-]+$/.test(s2)) {
+          s2 = "'" + s2.replace(/'/g, "'\\''") + "'";
+          s2 = s2.replace(/^(?:'')+/g, "").replace(/\\'''/g, "\\'");
         }
-        ret.push(s4);
+        ret.push(s2);
       });
       return ret.join(" ");
     }
@@ -70746,11 +70746,11 @@ var Command = class {
     return cmdStr;
   }
 };
-function escapeData(s4) {
-  return toCommandValue(s4).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+function escapeData(s2) {
+  return toCommandValue(s2).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
-function escapeProperty(s4) {
-  return toCommandValue(s4).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
+function escapeProperty(s2) {
+  return toCommandValue(s2).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
 // node_modules/@actions/core/lib/file-command.js
@@ -70842,13 +70842,13 @@ var HttpResponseRetryCodes = [
 // node_modules/@actions/core/lib/summary.js
 import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
-var __awaiter = function(thisArg, _arguments, P2, generator) {
+var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P2 ? value : new P2(function(resolve4) {
+    return value instanceof P ? value : new P(function(resolve4) {
       resolve4(value);
     });
   }
-  return new (P2 || (P2 = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -71248,10 +71248,10 @@ var USER_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$/;
 function parseHostEntry(entry, defaults) {
   let rest = entry;
   let user = defaults.user;
-  const at2 = rest.lastIndexOf("@");
-  if (at2 >= 0) {
-    user = rest.slice(0, at2);
-    rest = rest.slice(at2 + 1);
+  const at = rest.lastIndexOf("@");
+  if (at >= 0) {
+    user = rest.slice(0, at);
+    rest = rest.slice(at + 1);
     if (!USER_NAME.test(user)) throw new Error(`"${entry}": "${user}" is not a valid user name`);
   }
   let host;
@@ -71571,7 +71571,7 @@ function readBoolean(text) {
 }
 
 // src/deploy.ts
-import * as fs17 from "node:fs";
+import * as fs16 from "node:fs";
 import * as os10 from "node:os";
 import * as path11 from "node:path";
 
@@ -71602,7 +71602,27 @@ function clamp(value, min, max) {
 }
 
 // src/pack/release.ts
+import { hkdfSync } from "node:crypto";
+import * as fs8 from "node:fs";
+import * as os5 from "node:os";
 import * as path4 from "node:path";
+
+// src/content/manifest.ts
+import { deflateRawSync, inflateRawSync } from "node:zlib";
+var MANIFEST_VERSION = 1;
+function encodeManifest(manifest) {
+  const objects = manifest.objects.map((o) => [o.id, o.size, o.plainSize, o.sha256, o.compressed ? 1 : 0, o.key ?? "", o.iv ?? ""]);
+  let previous = 0;
+  const entries = manifest.entries.map((entry) => {
+    const mtime = Math.trunc(entry.mtimeMs) - previous;
+    previous = Math.trunc(entry.mtimeMs);
+    if (entry.type === "dir") return ["d", entry.path, entry.mode, mtime];
+    if (entry.type === "link") return ["l", entry.path, entry.target, mtime];
+    return ["f", entry.path, entry.mode, mtime, entry.size, entry.segments.flatMap((segment) => [segment.object, segment.offset, segment.length])];
+  });
+  const json = JSON.stringify({ v: manifest.v, contentId: manifest.contentId, objects, entries });
+  return deflateRawSync(json, { level: 9 }).toString("base64");
+}
 
 // src/content/tree-digest.ts
 import { createHash as createHash3 } from "node:crypto";
@@ -71612,24 +71632,11 @@ import * as path3 from "node:path";
 // src/content/sha256.ts
 import { createHash as createHash2 } from "node:crypto";
 import * as fs4 from "node:fs";
-import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 async function sha256OfFile(file) {
   const hash2 = createHash2("sha256");
   await pipeline(fs4.createReadStream(file), hash2);
   return hash2.digest("hex");
-}
-function hashingCounter() {
-  const hash2 = createHash2("sha256");
-  let bytes = 0;
-  const stage = new Transform({
-    transform(chunk, _encoding, callback) {
-      hash2.update(chunk);
-      bytes += chunk.length;
-      callback(null, chunk);
-    }
-  });
-  return { stage, sha256: () => hash2.digest("hex"), bytes: () => bytes };
 }
 
 // src/content/tree-walk.ts
@@ -71651,26 +71658,24 @@ function walkTree(root) {
 }
 
 // src/content/tree-digest.ts
-async function treeDigest(dir) {
+var WHOLE_READ = 1024 * 1024;
+async function describeTree(dir) {
   const root = path3.resolve(dir);
-  const manifest = createHash3("sha256");
   const escaping = [];
   const special = [];
-  for (const { relative, full, stat: stat3 } of walkTree(root)) {
-    const mode = (stat3.mode & 4095).toString(8);
-    if (stat3.isSymbolicLink()) {
-      const target = fs6.readlinkSync(full);
-      const resolved = path3.resolve(path3.dirname(full), target);
-      if (path3.isAbsolute(target) || resolved !== root && !resolved.startsWith(root + path3.sep)) escaping.push(`${relative} -> ${target}`);
-      manifest.update(`l ${JSON.stringify(relative)} ${JSON.stringify(target)}
-`);
-    } else if (stat3.isDirectory()) {
-      manifest.update(`d ${JSON.stringify(relative)} ${mode}
-`);
-    } else if (stat3.isFile()) {
-      manifest.update(`f ${JSON.stringify(relative)} ${mode} ${stat3.size} ${await sha256OfFile(full)}
-`);
-    } else special.push(relative);
+  const described = [];
+  for (const entry of walkTree(root)) {
+    if (entry.stat.isSymbolicLink()) {
+      const target = fs6.readlinkSync(entry.full);
+      const resolved = path3.resolve(path3.dirname(entry.full), target);
+      if (path3.isAbsolute(target) || resolved !== root && !resolved.startsWith(root + path3.sep)) escaping.push(`${entry.relative} -> ${target}`);
+      described.push({ ...entry, target });
+    } else if (entry.stat.isDirectory()) {
+      described.push(entry);
+    } else if (entry.stat.isFile()) {
+      const sha256 = entry.stat.size <= WHOLE_READ ? createHash3("sha256").update(fs6.readFileSync(entry.full)).digest("hex") : await sha256OfFile(entry.full);
+      described.push({ ...entry, sha256 });
+    } else special.push(entry.relative);
   }
   if (special.length > 0) {
     throw new Error(
@@ -71682,3073 +71687,261 @@ async function treeDigest(dir) {
       `symlinks that point outside the directory cannot be deployed (the hosts would refuse them): ${listSome(escaping)}. Make them relative links inside it, or create them on the hosts after the deploy.`
     );
   }
+  return described;
+}
+function digestOf(entries) {
+  const manifest = createHash3("sha256");
+  for (const { relative, stat: stat3, sha256, target } of entries) {
+    const mode = (stat3.mode & 4095).toString(8);
+    if (stat3.isSymbolicLink()) manifest.update(`l ${JSON.stringify(relative)} ${JSON.stringify(target)}
+`);
+    else if (stat3.isDirectory()) manifest.update(`d ${JSON.stringify(relative)} ${mode}
+`);
+    else manifest.update(`f ${JSON.stringify(relative)} ${mode} ${stat3.size} ${sha256}
+`);
+  }
   return manifest.digest("hex");
 }
 function listSome(items) {
   return items.slice(0, 5).join(", ") + (items.length > 5 ? ` and ${items.length - 5} more` : "");
 }
 
-// src/pack/pack.ts
-import { createCipheriv } from "node:crypto";
-import * as fs8 from "node:fs";
-import { pipeline as pipeline2 } from "node:stream/promises";
-
-// node_modules/tar/dist/esm/index.min.js
-import Qr from "events";
-import I from "fs";
-import { EventEmitter as Di } from "node:events";
-import Cs from "node:stream";
-import { StringDecoder as Hr } from "node:string_decoder";
-import cr from "node:path";
-import Kt from "node:fs";
-import { dirname as Fn, parse as kn } from "path";
-import { EventEmitter as Dn } from "events";
-import zi from "assert";
-import { Buffer as Ot } from "buffer";
-import * as Ps from "zlib";
-import en from "zlib";
-import { posix as Zt } from "node:path";
-import { basename as _n } from "node:path";
-import mi from "fs";
-import X from "fs";
-import js from "path";
-import { win32 as Pn } from "node:path";
-import ar from "path";
-import Br from "node:fs";
-import co from "node:assert";
-import { randomBytes as Mr } from "node:crypto";
-import u from "node:fs";
-import R from "node:path";
-import pr from "fs";
-import wi from "node:fs";
-import we from "node:path";
-import k from "node:fs";
-import ro from "node:fs/promises";
-import Si from "node:path";
-import { join as xr } from "node:path";
-import v from "node:fs";
-import Pr from "node:path";
-var zr = Object.defineProperty;
-var Ur = (s4, t2) => {
-  for (var e2 in t2) zr(s4, e2, { get: t2[e2], enumerable: true });
-};
-var Ds = typeof process == "object" && process ? process : { stdout: null, stderr: null };
-var Wr = (s4) => !!s4 && typeof s4 == "object" && (s4 instanceof A || s4 instanceof Cs || Gr(s4) || Zr(s4));
-var Gr = (s4) => !!s4 && typeof s4 == "object" && s4 instanceof Di && typeof s4.pipe == "function" && s4.pipe !== Cs.Writable.prototype.pipe;
-var Zr = (s4) => !!s4 && typeof s4 == "object" && s4 instanceof Di && typeof s4.write == "function" && typeof s4.end == "function";
-var Q = /* @__PURE__ */ Symbol("EOF");
-var J = /* @__PURE__ */ Symbol("maybeEmitEnd");
-var nt = /* @__PURE__ */ Symbol("emittedEnd");
-var De = /* @__PURE__ */ Symbol("emittingEnd");
-var qt = /* @__PURE__ */ Symbol("emittedError");
-var Ne = /* @__PURE__ */ Symbol("closed");
-var Ns = /* @__PURE__ */ Symbol("read");
-var Ae = /* @__PURE__ */ Symbol("flush");
-var As = /* @__PURE__ */ Symbol("flushChunk");
-var z = /* @__PURE__ */ Symbol("encoding");
-var Mt = /* @__PURE__ */ Symbol("decoder");
-var g = /* @__PURE__ */ Symbol("flowing");
-var Qt = /* @__PURE__ */ Symbol("paused");
-var Bt = /* @__PURE__ */ Symbol("resume");
-var b = /* @__PURE__ */ Symbol("buffer");
-var N = /* @__PURE__ */ Symbol("pipes");
-var _ = /* @__PURE__ */ Symbol("bufferLength");
-var bi = /* @__PURE__ */ Symbol("bufferPush");
-var Ie = /* @__PURE__ */ Symbol("bufferShift");
-var L = /* @__PURE__ */ Symbol("objectMode");
-var S = /* @__PURE__ */ Symbol("destroyed");
-var _i = /* @__PURE__ */ Symbol("error");
-var Oi = /* @__PURE__ */ Symbol("emitData");
-var Is = /* @__PURE__ */ Symbol("emitEnd");
-var Ti = /* @__PURE__ */ Symbol("emitEnd2");
-var Z = /* @__PURE__ */ Symbol("async");
-var xi = /* @__PURE__ */ Symbol("abort");
-var Ce = /* @__PURE__ */ Symbol("aborted");
-var Jt = /* @__PURE__ */ Symbol("signal");
-var Rt = /* @__PURE__ */ Symbol("dataListeners");
-var C = /* @__PURE__ */ Symbol("discarded");
-var jt = (s4) => Promise.resolve().then(s4);
-var Yr = (s4) => s4();
-var Kr = (s4) => s4 === "end" || s4 === "finish" || s4 === "prefinish";
-var Vr = (s4) => s4 instanceof ArrayBuffer || !!s4 && typeof s4 == "object" && s4.constructor && s4.constructor.name === "ArrayBuffer" && s4.byteLength >= 0;
-var $r = (s4) => !Buffer.isBuffer(s4) && ArrayBuffer.isView(s4);
-var Fe = class {
-  src;
-  dest;
-  opts;
-  ondrain;
-  constructor(t2, e2, i2) {
-    this.src = t2, this.dest = e2, this.opts = i2, this.ondrain = () => t2[Bt](), this.dest.on("drain", this.ondrain);
-  }
-  unpipe() {
-    this.dest.removeListener("drain", this.ondrain);
-  }
-  proxyErrors(t2) {
-  }
-  end() {
-    this.unpipe(), this.opts.end && this.dest.end();
-  }
-};
-var Li = class extends Fe {
-  unpipe() {
-    this.src.removeListener("error", this.proxyErrors), super.unpipe();
-  }
-  constructor(t2, e2, i2) {
-    super(t2, e2, i2), this.proxyErrors = (r2) => this.dest.emit("error", r2), t2.on("error", this.proxyErrors);
-  }
-};
-var Xr = (s4) => !!s4.objectMode;
-var qr = (s4) => !s4.objectMode && !!s4.encoding && s4.encoding !== "buffer";
-var A = class extends Di {
-  [g] = false;
-  [Qt] = false;
-  [N] = [];
-  [b] = [];
-  [L];
-  [z];
-  [Z];
-  [Mt];
-  [Q] = false;
-  [nt] = false;
-  [De] = false;
-  [Ne] = false;
-  [qt] = null;
-  [_] = 0;
-  [S] = false;
-  [Jt];
-  [Ce] = false;
-  [Rt] = 0;
-  [C] = false;
-  writable = true;
-  readable = true;
-  constructor(...t2) {
-    let e2 = t2[0] || {};
-    if (super(), e2.objectMode && typeof e2.encoding == "string") throw new TypeError("Encoding and objectMode may not be used together");
-    Xr(e2) ? (this[L] = true, this[z] = null) : qr(e2) ? (this[z] = e2.encoding, this[L] = false) : (this[L] = false, this[z] = null), this[Z] = !!e2.async, this[Mt] = this[z] ? new Hr(this[z]) : null, e2 && e2.debugExposeBuffer === true && Object.defineProperty(this, "buffer", { get: () => this[b] }), e2 && e2.debugExposePipes === true && Object.defineProperty(this, "pipes", { get: () => this[N] });
-    let { signal: i2 } = e2;
-    i2 && (this[Jt] = i2, i2.aborted ? this[xi]() : i2.addEventListener("abort", () => this[xi]()));
-  }
-  get bufferLength() {
-    return this[_];
-  }
-  get encoding() {
-    return this[z];
-  }
-  set encoding(t2) {
-    throw new Error("Encoding must be set at instantiation time");
-  }
-  setEncoding(t2) {
-    throw new Error("Encoding must be set at instantiation time");
-  }
-  get objectMode() {
-    return this[L];
-  }
-  set objectMode(t2) {
-    throw new Error("objectMode must be set at instantiation time");
-  }
-  get async() {
-    return this[Z];
-  }
-  set async(t2) {
-    this[Z] = this[Z] || !!t2;
-  }
-  [xi]() {
-    this[Ce] = true, this.emit("abort", this[Jt]?.reason), this.destroy(this[Jt]?.reason);
-  }
-  get aborted() {
-    return this[Ce];
-  }
-  set aborted(t2) {
-  }
-  write(t2, e2, i2) {
-    if (this[Ce]) return false;
-    if (this[Q]) throw new Error("write after end");
-    if (this[S]) return this.emit("error", Object.assign(new Error("Cannot call write after a stream was destroyed"), { code: "ERR_STREAM_DESTROYED" })), true;
-    typeof e2 == "function" && (i2 = e2, e2 = "utf8"), e2 || (e2 = "utf8");
-    let r2 = this[Z] ? jt : Yr;
-    if (!this[L] && !Buffer.isBuffer(t2)) {
-      if ($r(t2)) t2 = Buffer.from(t2.buffer, t2.byteOffset, t2.byteLength);
-      else if (Vr(t2)) t2 = Buffer.from(t2);
-      else if (typeof t2 != "string") throw new Error("Non-contiguous data written to non-objectMode stream");
+// src/swarm/object-layout.ts
+var PAD_DIR = ".pad";
+function layObjects(objects, pieceLength) {
+  const laid = [];
+  const files = [];
+  let piece = 0;
+  let padBytes = 0;
+  for (const object of objects) {
+    if (object.size <= 0) throw new Error(`object ${object.id} is empty: empty files need no object`);
+    const pieces = Math.ceil(object.size / pieceLength);
+    laid.push({ id: object.id, size: object.size, firstPiece: piece, pieces });
+    files.push({ path: [object.id], length: object.size });
+    const pad = pieces * pieceLength - object.size;
+    if (pad > 0) {
+      files.push({ path: [PAD_DIR, String(laid.length - 1)], length: pad });
+      padBytes += pad;
     }
-    return this[L] ? (this[g] && this[_] !== 0 && this[Ae](true), this[g] ? this.emit("data", t2) : this[bi](t2), this[_] !== 0 && this.emit("readable"), i2 && r2(i2), this[g]) : t2.length ? (typeof t2 == "string" && !(e2 === this[z] && !this[Mt]?.lastNeed) && (t2 = Buffer.from(t2, e2)), Buffer.isBuffer(t2) && this[z] && (t2 = this[Mt].write(t2)), this[g] && this[_] !== 0 && this[Ae](true), this[g] ? this.emit("data", t2) : this[bi](t2), this[_] !== 0 && this.emit("readable"), i2 && r2(i2), this[g]) : (this[_] !== 0 && this.emit("readable"), i2 && r2(i2), this[g]);
+    piece += pieces;
   }
-  read(t2) {
-    if (this[S]) return null;
-    if (this[C] = false, this[_] === 0 || t2 === 0 || t2 && t2 > this[_]) return this[J](), null;
-    this[L] && (t2 = null), this[b].length > 1 && !this[L] && (this[b] = [this[z] ? this[b].join("") : Buffer.concat(this[b], this[_])]);
-    let e2 = this[Ns](t2 || null, this[b][0]);
-    return this[J](), e2;
-  }
-  [Ns](t2, e2) {
-    if (this[L]) this[Ie]();
-    else {
-      let i2 = e2;
-      t2 === i2.length || t2 === null ? this[Ie]() : typeof i2 == "string" ? (this[b][0] = i2.slice(t2), e2 = i2.slice(0, t2), this[_] -= t2) : (this[b][0] = i2.subarray(t2), e2 = i2.subarray(0, t2), this[_] -= t2);
-    }
-    return this.emit("data", e2), !this[b].length && !this[Q] && this.emit("drain"), e2;
-  }
-  end(t2, e2, i2) {
-    return typeof t2 == "function" && (i2 = t2, t2 = void 0), typeof e2 == "function" && (i2 = e2, e2 = "utf8"), t2 !== void 0 && this.write(t2, e2), i2 && this.once("end", i2), this[Q] = true, this.writable = false, (this[g] || !this[Qt]) && this[J](), this;
-  }
-  [Bt]() {
-    this[S] || (!this[Rt] && !this[N].length && (this[C] = true), this[Qt] = false, this[g] = true, this.emit("resume"), this[b].length ? this[Ae]() : this[Q] ? this[J]() : this.emit("drain"));
-  }
-  resume() {
-    return this[Bt]();
-  }
-  pause() {
-    this[g] = false, this[Qt] = true, this[C] = false;
-  }
-  get destroyed() {
-    return this[S];
-  }
-  get flowing() {
-    return this[g];
-  }
-  get paused() {
-    return this[Qt];
-  }
-  [bi](t2) {
-    this[L] ? this[_] += 1 : this[_] += t2.length, this[b].push(t2);
-  }
-  [Ie]() {
-    return this[L] ? this[_] -= 1 : this[_] -= this[b][0].length, this[b].shift();
-  }
-  [Ae](t2 = false) {
-    do
-      ;
-    while (this[As](this[Ie]()) && this[b].length);
-    !t2 && !this[b].length && !this[Q] && this.emit("drain");
-  }
-  [As](t2) {
-    return this.emit("data", t2), this[g];
-  }
-  pipe(t2, e2) {
-    if (this[S]) return t2;
-    this[C] = false;
-    let i2 = this[nt];
-    return e2 = e2 || {}, t2 === Ds.stdout || t2 === Ds.stderr ? e2.end = false : e2.end = e2.end !== false, e2.proxyErrors = !!e2.proxyErrors, i2 ? e2.end && t2.end() : (this[N].push(e2.proxyErrors ? new Li(this, t2, e2) : new Fe(this, t2, e2)), this[Z] ? jt(() => this[Bt]()) : this[Bt]()), t2;
-  }
-  unpipe(t2) {
-    let e2 = this[N].find((i2) => i2.dest === t2);
-    e2 && (this[N].length === 1 ? (this[g] && this[Rt] === 0 && (this[g] = false), this[N] = []) : this[N].splice(this[N].indexOf(e2), 1), e2.unpipe());
-  }
-  addListener(t2, e2) {
-    return this.on(t2, e2);
-  }
-  on(t2, e2) {
-    let i2 = super.on(t2, e2);
-    if (t2 === "data") this[C] = false, this[Rt]++, !this[N].length && !this[g] && this[Bt]();
-    else if (t2 === "readable" && this[_] !== 0) super.emit("readable");
-    else if (Kr(t2) && this[nt]) super.emit(t2), this.removeAllListeners(t2);
-    else if (t2 === "error" && this[qt]) {
-      let r2 = e2;
-      this[Z] ? jt(() => r2.call(this, this[qt])) : r2.call(this, this[qt]);
-    }
-    return i2;
-  }
-  removeListener(t2, e2) {
-    return this.off(t2, e2);
-  }
-  off(t2, e2) {
-    let i2 = super.off(t2, e2);
-    return t2 === "data" && (this[Rt] = this.listeners("data").length, this[Rt] === 0 && !this[C] && !this[N].length && (this[g] = false)), i2;
-  }
-  removeAllListeners(t2) {
-    let e2 = super.removeAllListeners(t2);
-    return (t2 === "data" || t2 === void 0) && (this[Rt] = 0, !this[C] && !this[N].length && (this[g] = false)), e2;
-  }
-  get emittedEnd() {
-    return this[nt];
-  }
-  [J]() {
-    !this[De] && !this[nt] && !this[S] && this[b].length === 0 && this[Q] && (this[De] = true, this.emit("end"), this.emit("prefinish"), this.emit("finish"), this[Ne] && this.emit("close"), this[De] = false);
-  }
-  emit(t2, ...e2) {
-    let i2 = e2[0];
-    if (t2 !== "error" && t2 !== "close" && t2 !== S && this[S]) return false;
-    if (t2 === "data") return !this[L] && !i2 ? false : this[Z] ? (jt(() => this[Oi](i2)), true) : this[Oi](i2);
-    if (t2 === "end") return this[Is]();
-    if (t2 === "close") {
-      if (this[Ne] = true, !this[nt] && !this[S]) return false;
-      let n = super.emit("close");
-      return this.removeAllListeners("close"), n;
-    } else if (t2 === "error") {
-      this[qt] = i2, super.emit(_i, i2);
-      let n = !this[Jt] || this.listeners("error").length ? super.emit("error", i2) : false;
-      return this[J](), n;
-    } else if (t2 === "resume") {
-      let n = super.emit("resume");
-      return this[J](), n;
-    } else if (t2 === "finish" || t2 === "prefinish") {
-      let n = super.emit(t2);
-      return this.removeAllListeners(t2), n;
-    }
-    let r2 = super.emit(t2, ...e2);
-    return this[J](), r2;
-  }
-  [Oi](t2) {
-    for (let i2 of this[N]) i2.dest.write(t2) === false && this.pause();
-    let e2 = this[C] ? false : super.emit("data", t2);
-    return this[J](), e2;
-  }
-  [Is]() {
-    return this[nt] ? false : (this[nt] = true, this.readable = false, this[Z] ? (jt(() => this[Ti]()), true) : this[Ti]());
-  }
-  [Ti]() {
-    if (this[Mt]) {
-      let e2 = this[Mt].end();
-      if (e2) {
-        for (let i2 of this[N]) i2.dest.write(e2);
-        this[C] || super.emit("data", e2);
-      }
-    }
-    for (let e2 of this[N]) e2.end();
-    let t2 = super.emit("end");
-    return this.removeAllListeners("end"), t2;
-  }
-  async collect() {
-    let t2 = Object.assign([], { dataLength: 0 });
-    this[L] || (t2.dataLength = 0);
-    let e2 = this.promise();
-    return this.on("data", (i2) => {
-      t2.push(i2), this[L] || (t2.dataLength += i2.length);
-    }), await e2, t2;
-  }
-  async concat() {
-    if (this[L]) throw new Error("cannot concat in objectMode");
-    let t2 = await this.collect();
-    return this[z] ? t2.join("") : Buffer.concat(t2, t2.dataLength);
-  }
-  async promise() {
-    return new Promise((t2, e2) => {
-      this.on(S, () => e2(new Error("stream destroyed"))), this.on("error", (i2) => e2(i2)), this.on("end", () => t2());
-    });
-  }
-  [Symbol.asyncIterator]() {
-    this[C] = false;
-    let t2 = false, e2 = async () => (this.pause(), t2 = true, { value: void 0, done: true });
-    return { next: () => {
-      if (t2) return e2();
-      let r2 = this.read();
-      if (r2 !== null) return Promise.resolve({ done: false, value: r2 });
-      if (this[Q]) return e2();
-      let n, o, h2 = (d) => {
-        this.off("data", a), this.off("end", l), this.off(S, c), e2(), o(d);
-      }, a = (d) => {
-        this.off("error", h2), this.off("end", l), this.off(S, c), this.pause(), n({ value: d, done: !!this[Q] });
-      }, l = () => {
-        this.off("error", h2), this.off("data", a), this.off(S, c), e2(), n({ done: true, value: void 0 });
-      }, c = () => h2(new Error("stream destroyed"));
-      return new Promise((d, y) => {
-        o = y, n = d, this.once(S, c), this.once("error", h2), this.once("end", l), this.once("data", a);
-      });
-    }, throw: e2, return: e2, [Symbol.asyncIterator]() {
-      return this;
-    }, [Symbol.asyncDispose]: async () => {
-    } };
-  }
-  [Symbol.iterator]() {
-    this[C] = false;
-    let t2 = false, e2 = () => (this.pause(), this.off(_i, e2), this.off(S, e2), this.off("end", e2), t2 = true, { done: true, value: void 0 }), i2 = () => {
-      if (t2) return e2();
-      let r2 = this.read();
-      return r2 === null ? e2() : { done: false, value: r2 };
-    };
-    return this.once("end", e2), this.once(_i, e2), this.once(S, e2), { next: i2, throw: e2, return: e2, [Symbol.iterator]() {
-      return this;
-    }, [Symbol.dispose]: () => {
-    } };
-  }
-  destroy(t2) {
-    if (this[S]) return t2 ? this.emit("error", t2) : this.emit(S), this;
-    this[S] = true, this[C] = true, this[b].length = 0, this[_] = 0;
-    let e2 = this;
-    return typeof e2.close == "function" && !this[Ne] && e2.close(), t2 ? this.emit("error", t2) : this.emit(S), this;
-  }
-  static get isStream() {
-    return Wr;
-  }
-};
-var Jr = I.writev;
-var ht = /* @__PURE__ */ Symbol("_autoClose");
-var H = /* @__PURE__ */ Symbol("_close");
-var te = /* @__PURE__ */ Symbol("_ended");
-var m = /* @__PURE__ */ Symbol("_fd");
-var Ni = /* @__PURE__ */ Symbol("_finished");
-var tt = /* @__PURE__ */ Symbol("_flags");
-var Ai = /* @__PURE__ */ Symbol("_flush");
-var ki = /* @__PURE__ */ Symbol("_handleChunk");
-var vi = /* @__PURE__ */ Symbol("_makeBuf");
-var ie = /* @__PURE__ */ Symbol("_mode");
-var ke = /* @__PURE__ */ Symbol("_needDrain");
-var Ut = /* @__PURE__ */ Symbol("_onerror");
-var Ht = /* @__PURE__ */ Symbol("_onopen");
-var Ii = /* @__PURE__ */ Symbol("_onread");
-var Pt = /* @__PURE__ */ Symbol("_onwrite");
-var at = /* @__PURE__ */ Symbol("_open");
-var U = /* @__PURE__ */ Symbol("_path");
-var ot = /* @__PURE__ */ Symbol("_pos");
-var Y = /* @__PURE__ */ Symbol("_queue");
-var zt = /* @__PURE__ */ Symbol("_read");
-var Ci = /* @__PURE__ */ Symbol("_readSize");
-var j = /* @__PURE__ */ Symbol("_reading");
-var ee = /* @__PURE__ */ Symbol("_remain");
-var Fi = /* @__PURE__ */ Symbol("_size");
-var ve = /* @__PURE__ */ Symbol("_write");
-var gt = /* @__PURE__ */ Symbol("_writing");
-var Me = /* @__PURE__ */ Symbol("_defaultFlag");
-var bt = /* @__PURE__ */ Symbol("_errored");
-var _t = class extends A {
-  [bt] = false;
-  [m];
-  [U];
-  [Ci];
-  [j] = false;
-  [Fi];
-  [ee];
-  [ht];
-  constructor(t2, e2) {
-    if (e2 = e2 || {}, super(e2), this.readable = true, this.writable = false, typeof t2 != "string") throw new TypeError("path must be a string");
-    this[bt] = false, this[m] = typeof e2.fd == "number" ? e2.fd : void 0, this[U] = t2, this[Ci] = e2.readSize || 16 * 1024 * 1024, this[j] = false, this[Fi] = typeof e2.size == "number" ? e2.size : 1 / 0, this[ee] = this[Fi], this[ht] = typeof e2.autoClose == "boolean" ? e2.autoClose : true, typeof this[m] == "number" ? this[zt]() : this[at]();
-  }
-  get fd() {
-    return this[m];
-  }
-  get path() {
-    return this[U];
-  }
-  write() {
-    throw new TypeError("this is a readable stream");
-  }
-  end() {
-    throw new TypeError("this is a readable stream");
-  }
-  [at]() {
-    I.open(this[U], "r", (t2, e2) => this[Ht](t2, e2));
-  }
-  [Ht](t2, e2) {
-    t2 ? this[Ut](t2) : (this[m] = e2, this.emit("open", e2), this[zt]());
-  }
-  [vi]() {
-    return Buffer.allocUnsafe(Math.min(this[Ci], this[ee]));
-  }
-  [zt]() {
-    if (!this[j]) {
-      this[j] = true;
-      let t2 = this[vi]();
-      if (t2.length === 0) return process.nextTick(() => this[Ii](null, 0, t2));
-      I.read(this[m], t2, 0, t2.length, null, (e2, i2, r2) => this[Ii](e2, i2, r2));
-    }
-  }
-  [Ii](t2, e2, i2) {
-    this[j] = false, t2 ? this[Ut](t2) : this[ki](e2, i2) && this[zt]();
-  }
-  [H]() {
-    if (this[ht] && typeof this[m] == "number") {
-      let t2 = this[m];
-      this[m] = void 0, I.close(t2, (e2) => e2 ? this.emit("error", e2) : this.emit("close"));
-    }
-  }
-  [Ut](t2) {
-    this[j] = true, this[H](), this.emit("error", t2);
-  }
-  [ki](t2, e2) {
-    let i2 = false;
-    return this[ee] -= t2, t2 > 0 && (i2 = super.write(t2 < e2.length ? e2.subarray(0, t2) : e2)), (t2 === 0 || this[ee] <= 0) && (i2 = false, this[H](), super.end()), i2;
-  }
-  emit(t2, ...e2) {
-    switch (t2) {
-      case "prefinish":
-      case "finish":
-        return false;
-      case "drain":
-        return typeof this[m] == "number" && this[zt](), false;
-      case "error":
-        return this[bt] ? false : (this[bt] = true, super.emit(t2, ...e2));
-      default:
-        return super.emit(t2, ...e2);
-    }
-  }
-};
-var Be = class extends _t {
-  [at]() {
-    let t2 = true;
-    try {
-      this[Ht](null, I.openSync(this[U], "r")), t2 = false;
-    } finally {
-      t2 && this[H]();
-    }
-  }
-  [zt]() {
-    let t2 = true;
-    try {
-      if (!this[j]) {
-        this[j] = true;
-        do {
-          let e2 = this[vi](), i2 = e2.length === 0 ? 0 : I.readSync(this[m], e2, 0, e2.length, null);
-          if (!this[ki](i2, e2)) break;
-        } while (true);
-        this[j] = false;
-      }
-      t2 = false;
-    } finally {
-      t2 && this[H]();
-    }
-  }
-  [H]() {
-    if (this[ht] && typeof this[m] == "number") {
-      let t2 = this[m];
-      this[m] = void 0, I.closeSync(t2), this.emit("close");
-    }
-  }
-};
-var et = class extends Qr {
-  readable = false;
-  writable = true;
-  [bt] = false;
-  [gt] = false;
-  [te] = false;
-  [Y] = [];
-  [ke] = false;
-  [U];
-  [ie];
-  [ht];
-  [m];
-  [Me];
-  [tt];
-  [Ni] = false;
-  [ot];
-  constructor(t2, e2) {
-    e2 = e2 || {}, super(e2), this[U] = t2, this[m] = typeof e2.fd == "number" ? e2.fd : void 0, this[ie] = e2.mode === void 0 ? 438 : e2.mode, this[ot] = typeof e2.start == "number" ? e2.start : void 0, this[ht] = typeof e2.autoClose == "boolean" ? e2.autoClose : true;
-    let i2 = this[ot] !== void 0 ? "r+" : "w";
-    this[Me] = e2.flags === void 0, this[tt] = e2.flags === void 0 ? i2 : e2.flags, this[m] === void 0 && this[at]();
-  }
-  emit(t2, ...e2) {
-    if (t2 === "error") {
-      if (this[bt]) return false;
-      this[bt] = true;
-    }
-    return super.emit(t2, ...e2);
-  }
-  get fd() {
-    return this[m];
-  }
-  get path() {
-    return this[U];
-  }
-  [Ut](t2) {
-    this[H](), this[gt] = true, this.emit("error", t2);
-  }
-  [at]() {
-    I.open(this[U], this[tt], this[ie], (t2, e2) => this[Ht](t2, e2));
-  }
-  [Ht](t2, e2) {
-    this[Me] && this[tt] === "r+" && t2 && t2.code === "ENOENT" ? (this[tt] = "w", this[at]()) : t2 ? this[Ut](t2) : (this[m] = e2, this.emit("open", e2), this[gt] || this[Ai]());
-  }
-  end(t2, e2) {
-    return t2 && this.write(t2, e2), this[te] = true, !this[gt] && !this[Y].length && typeof this[m] == "number" && this[Pt](null, 0), this;
-  }
-  write(t2, e2) {
-    return typeof t2 == "string" && (t2 = Buffer.from(t2, e2)), this[te] ? (this.emit("error", new Error("write() after end()")), false) : this[m] === void 0 || this[gt] || this[Y].length ? (this[Y].push(t2), this[ke] = true, false) : (this[gt] = true, this[ve](t2), true);
-  }
-  [ve](t2) {
-    I.write(this[m], t2, 0, t2.length, this[ot], (e2, i2) => this[Pt](e2, i2));
-  }
-  [Pt](t2, e2) {
-    t2 ? this[Ut](t2) : (this[ot] !== void 0 && typeof e2 == "number" && (this[ot] += e2), this[Y].length ? this[Ai]() : (this[gt] = false, this[te] && !this[Ni] ? (this[Ni] = true, this[H](), this.emit("finish")) : this[ke] && (this[ke] = false, this.emit("drain"))));
-  }
-  [Ai]() {
-    if (this[Y].length === 0) this[te] && this[Pt](null, 0);
-    else if (this[Y].length === 1) this[ve](this[Y].pop());
-    else {
-      let t2 = this[Y];
-      this[Y] = [], Jr(this[m], t2, this[ot], (e2, i2) => this[Pt](e2, i2));
-    }
-  }
-  [H]() {
-    if (this[ht] && typeof this[m] == "number") {
-      let t2 = this[m];
-      this[m] = void 0, I.close(t2, (e2) => e2 ? this.emit("error", e2) : this.emit("close"));
-    }
-  }
-};
-var Wt = class extends et {
-  [at]() {
-    let t2;
-    if (this[Me] && this[tt] === "r+") try {
-      t2 = I.openSync(this[U], this[tt], this[ie]);
-    } catch (e2) {
-      if (e2?.code === "ENOENT") return this[tt] = "w", this[at]();
-      throw e2;
-    }
-    else t2 = I.openSync(this[U], this[tt], this[ie]);
-    this[Ht](null, t2);
-  }
-  [H]() {
-    if (this[ht] && typeof this[m] == "number") {
-      let t2 = this[m];
-      this[m] = void 0, I.closeSync(t2), this.emit("close");
-    }
-  }
-  [ve](t2) {
-    let e2 = true;
-    try {
-      this[Pt](null, I.writeSync(this[m], t2, 0, t2.length, this[ot])), e2 = false;
-    } finally {
-      if (e2) try {
-        this[H]();
-      } catch {
-      }
-    }
-  }
-};
-var jr = /* @__PURE__ */ new Map([["C", "cwd"], ["f", "file"], ["z", "gzip"], ["P", "preservePaths"], ["U", "unlink"], ["strip-components", "strip"], ["stripComponents", "strip"], ["keep-newer", "newer"], ["keepNewer", "newer"], ["keep-newer-files", "newer"], ["keepNewerFiles", "newer"], ["k", "keep"], ["keep-existing", "keep"], ["keepExisting", "keep"], ["m", "noMtime"], ["no-mtime", "noMtime"], ["p", "preserveOwner"], ["L", "follow"], ["h", "follow"], ["onentry", "onReadEntry"]]);
-var Fs = (s4) => !!s4.sync && !!s4.file;
-var ks = (s4) => !s4.sync && !!s4.file;
-var vs = (s4) => !!s4.sync && !s4.file;
-var Ms = (s4) => !s4.sync && !s4.file;
-var Bs = (s4) => !!s4.file;
-var tn = (s4) => {
-  let t2 = jr.get(s4);
-  return t2 || s4;
-};
-var se = (s4 = {}) => {
-  if (!s4) return {};
-  let t2 = {};
-  for (let [e2, i2] of Object.entries(s4)) {
-    let r2 = tn(e2);
-    t2[r2] = i2;
-  }
-  return t2.chmod === void 0 && t2.noChmod === false && (t2.chmod = true), delete t2.noChmod, t2;
-};
-var K = (s4, t2, e2, i2, r2) => Object.assign((n = [], o, h2) => {
-  Array.isArray(n) && (o = n, n = {}), typeof o == "function" && (h2 = o, o = void 0), o = o ? Array.from(o) : [];
-  let a = se(n);
-  if (r2?.(a, o), Fs(a)) {
-    if (typeof h2 == "function") throw new TypeError("callback not supported for sync tar functions");
-    return s4(a, o);
-  } else if (ks(a)) {
-    let l = t2(a, o);
-    return h2 ? l.then(() => h2(), h2) : l;
-  } else if (vs(a)) {
-    if (typeof h2 == "function") throw new TypeError("callback not supported for sync tar functions");
-    return e2(a, o);
-  } else if (Ms(a)) {
-    if (typeof h2 == "function") throw new TypeError("callback only supported with file option");
-    return i2(a, o);
-  }
-  throw new Error("impossible options??");
-}, { syncFile: s4, asyncFile: t2, syncNoFile: e2, asyncNoFile: i2, validate: r2 });
-var sn = en.constants || { ZLIB_VERNUM: 4736 };
-var M = Object.freeze(Object.assign(/* @__PURE__ */ Object.create(null), { Z_NO_FLUSH: 0, Z_PARTIAL_FLUSH: 1, Z_SYNC_FLUSH: 2, Z_FULL_FLUSH: 3, Z_FINISH: 4, Z_BLOCK: 5, Z_OK: 0, Z_STREAM_END: 1, Z_NEED_DICT: 2, Z_ERRNO: -1, Z_STREAM_ERROR: -2, Z_DATA_ERROR: -3, Z_MEM_ERROR: -4, Z_BUF_ERROR: -5, Z_VERSION_ERROR: -6, Z_NO_COMPRESSION: 0, Z_BEST_SPEED: 1, Z_BEST_COMPRESSION: 9, Z_DEFAULT_COMPRESSION: -1, Z_FILTERED: 1, Z_HUFFMAN_ONLY: 2, Z_RLE: 3, Z_FIXED: 4, Z_DEFAULT_STRATEGY: 0, DEFLATE: 1, INFLATE: 2, GZIP: 3, GUNZIP: 4, DEFLATERAW: 5, INFLATERAW: 6, UNZIP: 7, BROTLI_DECODE: 8, BROTLI_ENCODE: 9, Z_MIN_WINDOWBITS: 8, Z_MAX_WINDOWBITS: 15, Z_DEFAULT_WINDOWBITS: 15, Z_MIN_CHUNK: 64, Z_MAX_CHUNK: 1 / 0, Z_DEFAULT_CHUNK: 16384, Z_MIN_MEMLEVEL: 1, Z_MAX_MEMLEVEL: 9, Z_DEFAULT_MEMLEVEL: 8, Z_MIN_LEVEL: -1, Z_MAX_LEVEL: 9, Z_DEFAULT_LEVEL: -1, BROTLI_OPERATION_PROCESS: 0, BROTLI_OPERATION_FLUSH: 1, BROTLI_OPERATION_FINISH: 2, BROTLI_OPERATION_EMIT_METADATA: 3, BROTLI_MODE_GENERIC: 0, BROTLI_MODE_TEXT: 1, BROTLI_MODE_FONT: 2, BROTLI_DEFAULT_MODE: 0, BROTLI_MIN_QUALITY: 0, BROTLI_MAX_QUALITY: 11, BROTLI_DEFAULT_QUALITY: 11, BROTLI_MIN_WINDOW_BITS: 10, BROTLI_MAX_WINDOW_BITS: 24, BROTLI_LARGE_MAX_WINDOW_BITS: 30, BROTLI_DEFAULT_WINDOW: 22, BROTLI_MIN_INPUT_BLOCK_BITS: 16, BROTLI_MAX_INPUT_BLOCK_BITS: 24, BROTLI_PARAM_MODE: 0, BROTLI_PARAM_QUALITY: 1, BROTLI_PARAM_LGWIN: 2, BROTLI_PARAM_LGBLOCK: 3, BROTLI_PARAM_DISABLE_LITERAL_CONTEXT_MODELING: 4, BROTLI_PARAM_SIZE_HINT: 5, BROTLI_PARAM_LARGE_WINDOW: 6, BROTLI_PARAM_NPOSTFIX: 7, BROTLI_PARAM_NDIRECT: 8, BROTLI_DECODER_RESULT_ERROR: 0, BROTLI_DECODER_RESULT_SUCCESS: 1, BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT: 2, BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT: 3, BROTLI_DECODER_PARAM_DISABLE_RING_BUFFER_REALLOCATION: 0, BROTLI_DECODER_PARAM_LARGE_WINDOW: 1, BROTLI_DECODER_NO_ERROR: 0, BROTLI_DECODER_SUCCESS: 1, BROTLI_DECODER_NEEDS_MORE_INPUT: 2, BROTLI_DECODER_NEEDS_MORE_OUTPUT: 3, BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_NIBBLE: -1, BROTLI_DECODER_ERROR_FORMAT_RESERVED: -2, BROTLI_DECODER_ERROR_FORMAT_EXUBERANT_META_NIBBLE: -3, BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_ALPHABET: -4, BROTLI_DECODER_ERROR_FORMAT_SIMPLE_HUFFMAN_SAME: -5, BROTLI_DECODER_ERROR_FORMAT_CL_SPACE: -6, BROTLI_DECODER_ERROR_FORMAT_HUFFMAN_SPACE: -7, BROTLI_DECODER_ERROR_FORMAT_CONTEXT_MAP_REPEAT: -8, BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_1: -9, BROTLI_DECODER_ERROR_FORMAT_BLOCK_LENGTH_2: -10, BROTLI_DECODER_ERROR_FORMAT_TRANSFORM: -11, BROTLI_DECODER_ERROR_FORMAT_DICTIONARY: -12, BROTLI_DECODER_ERROR_FORMAT_WINDOW_BITS: -13, BROTLI_DECODER_ERROR_FORMAT_PADDING_1: -14, BROTLI_DECODER_ERROR_FORMAT_PADDING_2: -15, BROTLI_DECODER_ERROR_FORMAT_DISTANCE: -16, BROTLI_DECODER_ERROR_DICTIONARY_NOT_SET: -19, BROTLI_DECODER_ERROR_INVALID_ARGUMENTS: -20, BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MODES: -21, BROTLI_DECODER_ERROR_ALLOC_TREE_GROUPS: -22, BROTLI_DECODER_ERROR_ALLOC_CONTEXT_MAP: -25, BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_1: -26, BROTLI_DECODER_ERROR_ALLOC_RING_BUFFER_2: -27, BROTLI_DECODER_ERROR_ALLOC_BLOCK_TYPE_TREES: -30, BROTLI_DECODER_ERROR_UNREACHABLE: -31 }, sn));
-var rn = Ot.concat;
-var zs = Object.getOwnPropertyDescriptor(Ot, "concat");
-var nn = (s4) => s4;
-var Bi = zs?.writable === true || zs?.set !== void 0 ? (s4) => {
-  Ot.concat = s4 ? nn : rn;
-} : (s4) => {
-};
-var Tt = /* @__PURE__ */ Symbol("_superWrite");
-var Gt = class extends Error {
-  code;
-  errno;
-  constructor(t2, e2) {
-    super("zlib: " + t2.message, { cause: t2 }), this.code = t2.code, this.errno = t2.errno, this.code || (this.code = "ZLIB_ERROR"), this.message = "zlib: " + t2.message, Error.captureStackTrace(this, e2 ?? this.constructor);
-  }
-  get name() {
-    return "ZlibError";
-  }
-};
-var Pi = /* @__PURE__ */ Symbol("flushFlag");
-var re = class extends A {
-  #t = false;
-  #i = false;
-  #s;
-  #n;
-  #r;
-  #e;
-  #o;
-  get sawError() {
-    return this.#t;
-  }
-  get handle() {
-    return this.#e;
-  }
-  get flushFlag() {
-    return this.#s;
-  }
-  constructor(t2, e2) {
-    if (!t2 || typeof t2 != "object") throw new TypeError("invalid options for ZlibBase constructor");
-    if (super(t2), this.#s = t2.flush ?? 0, this.#n = t2.finishFlush ?? 0, this.#r = t2.fullFlushFlag ?? 0, typeof Ps[e2] != "function") throw new TypeError("Compression method not supported: " + e2);
-    try {
-      this.#e = new Ps[e2](t2);
-    } catch (i2) {
-      throw new Gt(i2, this.constructor);
-    }
-    this.#o = (i2) => {
-      this.#t || (this.#t = true, this.close(), this.emit("error", i2));
-    }, this.#e?.on("error", (i2) => this.#o(new Gt(i2))), this.once("end", () => this.close);
-  }
-  close() {
-    this.#e && (this.#e.close(), this.#e = void 0, this.emit("close"));
-  }
-  reset() {
-    if (!this.#t) return zi(this.#e, "zlib binding closed"), this.#e.reset?.();
-  }
-  flush(t2) {
-    this.ended || (typeof t2 != "number" && (t2 = this.#r), this.write(Object.assign(Ot.alloc(0), { [Pi]: t2 })));
-  }
-  end(t2, e2, i2) {
-    return typeof t2 == "function" && (i2 = t2, e2 = void 0, t2 = void 0), typeof e2 == "function" && (i2 = e2, e2 = void 0), t2 && (e2 ? this.write(t2, e2) : this.write(t2)), this.flush(this.#n), this.#i = true, super.end(i2);
-  }
-  get ended() {
-    return this.#i;
-  }
-  [Tt](t2) {
-    return super.write(t2);
-  }
-  write(t2, e2, i2) {
-    if (typeof e2 == "function" && (i2 = e2, e2 = "utf8"), typeof t2 == "string" && (t2 = Ot.from(t2, e2)), this.#t) return;
-    zi(this.#e, "zlib binding closed");
-    let r2 = this.#e._handle, n = r2.close;
-    r2.close = () => {
-    };
-    let o = this.#e.close;
-    this.#e.close = () => {
-    }, Bi(true);
-    let h2;
-    try {
-      let l = typeof t2[Pi] == "number" ? t2[Pi] : this.#s;
-      h2 = this.#e._processChunk(t2, l), Bi(false);
-    } catch (l) {
-      Bi(false), this.#o(new Gt(l, this.write));
-    } finally {
-      this.#e && (this.#e._handle = r2, r2.close = n, this.#e.close = o, this.#e.removeAllListeners("error"));
-    }
-    this.#e && this.#e.on("error", (l) => this.#o(new Gt(l, this.write)));
-    let a;
-    if (h2) if (Array.isArray(h2) && h2.length > 0) {
-      let l = h2[0];
-      a = this[Tt](Ot.from(l));
-      for (let c = 1; c < h2.length; c++) a = this[Tt](h2[c]);
-    } else a = this[Tt](Ot.from(h2));
-    return i2 && i2(), a;
-  }
-};
-var Pe = class extends re {
-  #t;
-  #i;
-  constructor(t2, e2) {
-    t2 = t2 || {}, t2.flush = t2.flush || M.Z_NO_FLUSH, t2.finishFlush = t2.finishFlush || M.Z_FINISH, t2.fullFlushFlag = M.Z_FULL_FLUSH, super(t2, e2), this.#t = t2.level, this.#i = t2.strategy;
-  }
-  params(t2, e2) {
-    if (!this.sawError) {
-      if (!this.handle) throw new Error("cannot switch params when binding is closed");
-      if (!this.handle.params) throw new Error("not supported in this implementation");
-      if (this.#t !== t2 || this.#i !== e2) {
-        this.flush(M.Z_SYNC_FLUSH), zi(this.handle, "zlib binding closed");
-        let i2 = this.handle.flush;
-        this.handle.flush = (r2, n) => {
-          typeof r2 == "function" && (n = r2, r2 = this.flushFlag), this.flush(r2), n?.();
-        };
-        try {
-          this.handle.params(t2, e2);
-        } finally {
-          this.handle.flush = i2;
-        }
-        this.handle && (this.#t = t2, this.#i = e2);
-      }
-    }
-  }
-};
-var ze = class extends Pe {
-  #t;
-  constructor(t2) {
-    super(t2, "Gzip"), this.#t = t2 && !!t2.portable;
-  }
-  [Tt](t2) {
-    return this.#t ? (this.#t = false, t2[9] = 255, super[Tt](t2)) : super[Tt](t2);
-  }
-};
-var Ue = class extends Pe {
-  constructor(t2) {
-    super(t2, "Unzip");
-  }
-};
-var He = class extends re {
-  constructor(t2, e2) {
-    t2 = t2 || {}, t2.flush = t2.flush || M.BROTLI_OPERATION_PROCESS, t2.finishFlush = t2.finishFlush || M.BROTLI_OPERATION_FINISH, t2.fullFlushFlag = M.BROTLI_OPERATION_FLUSH, super(t2, e2);
-  }
-};
-var We = class extends He {
-  constructor(t2) {
-    super(t2, "BrotliCompress");
-  }
-};
-var Ge = class extends He {
-  constructor(t2) {
-    super(t2, "BrotliDecompress");
-  }
-};
-var Ze = class extends re {
-  constructor(t2, e2) {
-    t2 = t2 || {}, t2.flush = t2.flush || M.ZSTD_e_continue, t2.finishFlush = t2.finishFlush || M.ZSTD_e_end, t2.fullFlushFlag = M.ZSTD_e_flush, super(t2, e2);
-  }
-};
-var Ye = class extends Ze {
-  constructor(t2) {
-    super(t2, "ZstdCompress");
-  }
-};
-var Ke = class extends Ze {
-  constructor(t2) {
-    super(t2, "ZstdDecompress");
-  }
-};
-var Us = (s4, t2) => {
-  if (Number.isSafeInteger(s4)) s4 < 0 ? an(s4, t2) : hn(s4, t2);
-  else throw Error("cannot encode number outside of javascript safe integer range");
-  return t2;
-};
-var hn = (s4, t2) => {
-  t2[0] = 128;
-  for (var e2 = t2.length; e2 > 1; e2--) t2[e2 - 1] = s4 & 255, s4 = Math.floor(s4 / 256);
-};
-var an = (s4, t2) => {
-  t2[0] = 255;
-  var e2 = false;
-  s4 = s4 * -1;
-  for (var i2 = t2.length; i2 > 1; i2--) {
-    var r2 = s4 & 255;
-    s4 = Math.floor(s4 / 256), e2 ? t2[i2 - 1] = Ws(r2) : r2 === 0 ? t2[i2 - 1] = 0 : (e2 = true, t2[i2 - 1] = Gs(r2));
-  }
-};
-var Hs = (s4) => {
-  let t2 = s4[0], e2 = t2 === 128 ? cn(s4.subarray(1, s4.length)) : t2 === 255 ? ln(s4) : null;
-  if (e2 === null) throw Error("invalid base256 encoding");
-  if (!Number.isSafeInteger(e2)) throw Error("parsed number outside of javascript safe integer range");
-  return e2;
-};
-var ln = (s4) => {
-  for (var t2 = s4.length, e2 = 0, i2 = false, r2 = t2 - 1; r2 > -1; r2--) {
-    var n = Number(s4[r2]), o;
-    i2 ? o = Ws(n) : n === 0 ? o = n : (i2 = true, o = Gs(n)), o !== 0 && (e2 -= o * Math.pow(256, t2 - r2 - 1));
-  }
-  return e2;
-};
-var cn = (s4) => {
-  for (var t2 = s4.length, e2 = 0, i2 = t2 - 1; i2 > -1; i2--) {
-    var r2 = Number(s4[i2]);
-    r2 !== 0 && (e2 += r2 * Math.pow(256, t2 - i2 - 1));
-  }
-  return e2;
-};
-var Ws = (s4) => (255 ^ s4) & 255;
-var Gs = (s4) => (255 ^ s4) + 1 & 255;
-var Hi = {};
-Ur(Hi, { code: () => Ve, isCode: () => ne, isName: () => dn, name: () => oe, normalFsTypes: () => Ui });
-var ne = (s4) => oe.has(s4);
-var dn = (s4) => Ve.has(s4);
-var Ui = /* @__PURE__ */ new Set(["0", "", "1", "2", "3", "4", "5", "6", "7", "D"]);
-var oe = /* @__PURE__ */ new Map([["0", "File"], ["", "OldFile"], ["1", "Link"], ["2", "SymbolicLink"], ["3", "CharacterDevice"], ["4", "BlockDevice"], ["5", "Directory"], ["6", "FIFO"], ["7", "ContiguousFile"], ["g", "GlobalExtendedHeader"], ["x", "ExtendedHeader"], ["A", "SolarisACL"], ["D", "GNUDumpDir"], ["I", "Inode"], ["K", "NextFileHasLongLinkpath"], ["L", "NextFileHasLongPath"], ["M", "ContinuationFile"], ["N", "OldGnuLongPath"], ["S", "SparseFile"], ["V", "TapeVolumeHeader"], ["X", "OldExtendedHeader"]]);
-var Ve = new Map(Array.from(oe).map((s4) => [s4[1], s4[0]]));
-var un = (s4) => s4 === void 0 || s4 < 0 ? void 0 : s4;
-var F = class {
-  cksumValid = false;
-  needPax = false;
-  nullBlock = false;
-  block;
-  path;
-  mode;
-  uid;
-  gid;
-  size;
-  cksum;
-  #t = "Unsupported";
-  linkpath;
-  uname;
-  gname;
-  devmaj = 0;
-  devmin = 0;
-  atime;
-  ctime;
-  mtime;
-  charset;
-  comment;
-  constructor(t2, e2 = 0, i2, r2) {
-    Buffer.isBuffer(t2) ? this.decode(t2, e2 || 0, i2, r2) : t2 && this.#i(t2);
-  }
-  decode(t2, e2, i2, r2) {
-    if (e2 || (e2 = 0), !t2 || !(t2.length >= e2 + 512)) throw new Error("need 512 bytes for header");
-    let n = xt(t2, e2 + 156, 1), o = Ui.has(n), h2 = o ? i2 : void 0, a = o ? r2 : void 0;
-    if (this.path = h2?.path ?? xt(t2, e2, 100), this.mode = h2?.mode ?? a?.mode ?? lt(t2, e2 + 100, 8), this.uid = h2?.uid ?? a?.uid ?? lt(t2, e2 + 108, 8), this.gid = h2?.gid ?? a?.gid ?? lt(t2, e2 + 116, 8), this.size = un(h2?.size ?? a?.size ?? lt(t2, e2 + 124, 12)), this.mtime = h2?.mtime ?? a?.mtime ?? Wi(t2, e2 + 136, 12), this.cksum = lt(t2, e2 + 148, 12), a && this.#i(a, true), h2 && this.#i(h2), ne(n) && (this.#t = n || "0"), this.#t === "0" && this.path.slice(-1) === "/" && (this.#t = "5"), this.#t === "5" && (this.size = 0), this.linkpath = xt(t2, e2 + 157, 100), t2.subarray(e2 + 257, e2 + 265).toString() === "ustar\x0000") if (this.uname = h2?.uname ?? a?.uname ?? xt(t2, e2 + 265, 32), this.gname = h2?.gname ?? a?.gname ?? xt(t2, e2 + 297, 32), this.devmaj = h2?.devmaj ?? a?.devmaj ?? lt(t2, e2 + 329, 8) ?? 0, this.devmin = h2?.devmin ?? a?.devmin ?? lt(t2, e2 + 337, 8) ?? 0, t2[e2 + 475] !== 0) {
-      let c = xt(t2, e2 + 345, 155);
-      this.path = c + "/" + this.path;
-    } else {
-      let c = xt(t2, e2 + 345, 130);
-      c && (this.path = c + "/" + this.path), this.atime = i2?.atime ?? r2?.atime ?? Wi(t2, e2 + 476, 12), this.ctime = i2?.ctime ?? r2?.ctime ?? Wi(t2, e2 + 488, 12);
-    }
-    let l = 256;
-    for (let c = e2; c < e2 + 148; c++) l += t2[c];
-    for (let c = e2 + 156; c < e2 + 512; c++) l += t2[c];
-    this.cksumValid = l === this.cksum, this.cksum === void 0 && l === 256 && (this.nullBlock = true);
-  }
-  #i(t2, e2 = false) {
-    Object.assign(this, Object.fromEntries(Object.entries(t2).filter(([i2, r2]) => !(r2 == null || i2 === "size" && Number(r2) < 0 || i2 === "path" && e2 || i2 === "linkpath" && e2 || i2 === "global"))));
-  }
-  encode(t2, e2 = 0) {
-    if (t2 || (t2 = this.block = Buffer.alloc(512)), this.#t === "Unsupported" && (this.#t = "0"), !(t2.length >= e2 + 512)) throw new Error("need 512 bytes for header");
-    let i2 = this.ctime || this.atime ? 130 : 155, r2 = mn(this.path || "", i2), n = r2[0], o = r2[1];
-    this.needPax = !!r2[2], this.needPax = Lt(t2, e2, 100, n) || this.needPax, this.needPax = ct(t2, e2 + 100, 8, this.mode) || this.needPax, this.needPax = ct(t2, e2 + 108, 8, this.uid) || this.needPax, this.needPax = ct(t2, e2 + 116, 8, this.gid) || this.needPax, this.needPax = ct(t2, e2 + 124, 12, this.size) || this.needPax, this.needPax = Gi(t2, e2 + 136, 12, this.mtime) || this.needPax, t2[e2 + 156] = Number(this.#t.codePointAt(0)), this.needPax = Lt(t2, e2 + 157, 100, this.linkpath) || this.needPax, t2.write("ustar\x0000", e2 + 257, 8), this.needPax = Lt(t2, e2 + 265, 32, this.uname) || this.needPax, this.needPax = Lt(t2, e2 + 297, 32, this.gname) || this.needPax, this.needPax = ct(t2, e2 + 329, 8, this.devmaj) || this.needPax, this.needPax = ct(t2, e2 + 337, 8, this.devmin) || this.needPax, this.needPax = Lt(t2, e2 + 345, i2, o) || this.needPax, t2[e2 + 475] !== 0 ? this.needPax = Lt(t2, e2 + 345, 155, o) || this.needPax : (this.needPax = Lt(t2, e2 + 345, 130, o) || this.needPax, this.needPax = Gi(t2, e2 + 476, 12, this.atime) || this.needPax, this.needPax = Gi(t2, e2 + 488, 12, this.ctime) || this.needPax);
-    let h2 = 256;
-    for (let a = e2; a < e2 + 148; a++) h2 += t2[a];
-    for (let a = e2 + 156; a < e2 + 512; a++) h2 += t2[a];
-    return this.cksum = h2, ct(t2, e2 + 148, 8, this.cksum), this.cksumValid = true, this.needPax;
-  }
-  get type() {
-    return this.#t === "Unsupported" ? this.#t : oe.get(this.#t);
-  }
-  get typeKey() {
-    return this.#t;
-  }
-  set type(t2) {
-    let e2 = String(Ve.get(t2));
-    if (ne(e2) || e2 === "Unsupported") this.#t = e2;
-    else if (ne(t2)) this.#t = t2;
-    else throw new TypeError("invalid entry type: " + t2);
-  }
-};
-var mn = (s4, t2) => {
-  let i2 = s4, r2 = "", n, o = Zt.parse(s4).root || ".";
-  if (Buffer.byteLength(i2) < 100) n = [i2, r2, false];
-  else {
-    r2 = Zt.dirname(i2), i2 = Zt.basename(i2);
-    do
-      Buffer.byteLength(i2) <= 100 && Buffer.byteLength(r2) <= t2 ? n = [i2, r2, false] : Buffer.byteLength(i2) > 100 && Buffer.byteLength(r2) <= t2 ? n = [i2.slice(0, 99), r2, true] : (i2 = Zt.join(Zt.basename(r2), i2), r2 = Zt.dirname(r2));
-    while (r2 !== o && n === void 0);
-    n || (n = [s4.slice(0, 99), "", true]);
-  }
-  return n;
-};
-var xt = (s4, t2, e2) => s4.subarray(t2, t2 + e2).toString("utf8").replace(/\0.*/, "");
-var Wi = (s4, t2, e2) => pn(lt(s4, t2, e2));
-var pn = (s4) => s4 === void 0 ? void 0 : new Date(s4 * 1e3);
-var lt = (s4, t2, e2) => Number(s4[t2]) & 128 ? Hs(s4.subarray(t2, t2 + e2)) : wn(s4, t2, e2);
-var En = (s4) => isNaN(s4) ? void 0 : s4;
-var wn = (s4, t2, e2) => En(parseInt(s4.subarray(t2, t2 + e2).toString("utf8").replace(/\0.*$/, "").trim(), 8));
-var Sn = { 12: 8589934591, 8: 2097151 };
-var ct = (s4, t2, e2, i2) => i2 === void 0 ? false : i2 > Sn[e2] || i2 < 0 ? (Us(i2, s4.subarray(t2, t2 + e2)), true) : (yn(s4, t2, e2, i2), false);
-var yn = (s4, t2, e2, i2) => s4.write(Rn(i2, e2), t2, e2, "ascii");
-var Rn = (s4, t2) => gn(Math.floor(s4).toString(8), t2);
-var gn = (s4, t2) => (s4.length === t2 - 1 ? s4 : new Array(t2 - s4.length - 1).join("0") + s4 + " ") + "\0";
-var Gi = (s4, t2, e2, i2) => i2 === void 0 ? false : ct(s4, t2, e2, i2.getTime() / 1e3);
-var bn = new Array(156).join("\0");
-var Lt = (s4, t2, e2, i2) => i2 === void 0 ? false : (s4.write(i2 + bn, t2, e2, "utf8"), i2.length !== Buffer.byteLength(i2) || i2.length > e2);
-var ft = class s {
-  atime;
-  mtime;
-  ctime;
-  charset;
-  comment;
-  gid;
-  uid;
-  gname;
-  uname;
-  linkpath;
-  dev;
-  ino;
-  nlink;
-  path;
-  size;
-  mode;
-  global;
-  constructor(t2, e2 = false) {
-    this.atime = t2.atime, this.charset = t2.charset, this.comment = t2.comment, this.ctime = t2.ctime, this.dev = t2.dev, this.gid = t2.gid, this.global = e2, this.gname = t2.gname, this.ino = t2.ino, this.linkpath = t2.linkpath, this.mtime = t2.mtime, this.nlink = t2.nlink, this.path = t2.path, this.size = t2.size, this.uid = t2.uid, this.uname = t2.uname;
-  }
-  encode() {
-    let t2 = this.encodeBody();
-    if (t2 === "") return Buffer.allocUnsafe(0);
-    let e2 = Buffer.byteLength(t2), i2 = 512 * Math.ceil(1 + e2 / 512), r2 = Buffer.allocUnsafe(i2);
-    for (let n = 0; n < 512; n++) r2[n] = 0;
-    new F({ path: ("PaxHeader/" + _n(this.path ?? "")).slice(0, 99), mode: this.mode || 420, uid: this.uid, gid: this.gid, size: e2, mtime: this.mtime, type: this.global ? "GlobalExtendedHeader" : "ExtendedHeader", linkpath: "", uname: this.uname || "", gname: this.gname || "", devmaj: 0, devmin: 0, atime: this.atime, ctime: this.ctime }).encode(r2), r2.write(t2, 512, e2, "utf8");
-    for (let n = e2 + 512; n < r2.length; n++) r2[n] = 0;
-    return r2;
-  }
-  encodeBody() {
-    return this.encodeField("path") + this.encodeField("ctime") + this.encodeField("atime") + this.encodeField("dev") + this.encodeField("ino") + this.encodeField("nlink") + this.encodeField("charset") + this.encodeField("comment") + this.encodeField("gid") + this.encodeField("gname") + this.encodeField("linkpath") + this.encodeField("mtime") + this.encodeField("size") + this.encodeField("uid") + this.encodeField("uname");
-  }
-  encodeField(t2) {
-    if (this[t2] === void 0) return "";
-    let e2 = this[t2], i2 = e2 instanceof Date ? e2.getTime() / 1e3 : e2, r2 = " " + (t2 === "dev" || t2 === "ino" || t2 === "nlink" ? "SCHILY." : "") + t2 + "=" + i2 + `
-`, n = Buffer.byteLength(r2), o = Math.floor(Math.log(n) / Math.log(10)) + 1;
-    return n + o >= Math.pow(10, o) && (o += 1), o + n + r2;
-  }
-  static parse(t2, e2, i2 = false) {
-    return new s(On(Tn(t2), e2), i2);
-  }
-};
-var On = (s4, t2) => t2 ? Object.assign({}, t2, s4) : s4;
-var Tn = (s4) => s4.replace(/\n$/, "").split(`
-`).reduce(xn, /* @__PURE__ */ Object.create(null));
-var xn = (s4, t2) => {
-  let e2 = parseInt(t2, 10);
-  if (e2 !== Buffer.byteLength(t2) + 1) return s4;
-  t2 = t2.slice((e2 + " ").length);
-  let i2 = t2.split("="), r2 = i2.shift();
-  if (!r2) return s4;
-  let n = r2.replace(/^SCHILY\.(dev|ino|nlink)/, "$1"), o = i2.join("=").replace(/\0.*/, "");
-  switch (n) {
-    case "path":
-    case "linkpath":
-    case "type":
-    case "charset":
-    case "comment":
-    case "gname":
-    case "uname":
-      s4[n] = o;
-      break;
-    case "ctime":
-    case "atime":
-    case "mtime":
-      s4[n] = new Date(Number(o) * 1e3);
-      break;
-    case "size":
-      let h2 = +o;
-      h2 >= 0 && (s4[n] = h2);
-      break;
-    case "gid":
-    case "uid":
-    case "dev":
-    case "ino":
-    case "nlink":
-    case "mode":
-      s4[n] = +o;
-      break;
-  }
-  return s4;
-};
-var Ln = process.env.TESTING_TAR_FAKE_PLATFORM || process.platform;
-var f = Ln !== "win32" ? (s4) => String(s4) : (s4) => String(s4).replaceAll(/\\/g, "/");
-var $e = class extends A {
-  extended;
-  globalExtended;
-  header;
-  startBlockSize;
-  blockRemain;
-  remain;
-  type;
-  meta = false;
-  ignore = false;
-  path;
-  mode;
-  uid;
-  gid;
-  uname;
-  gname;
-  size = 0;
-  mtime;
-  atime;
-  ctime;
-  linkpath;
-  dev;
-  ino;
-  nlink;
-  invalid = false;
-  absolute;
-  unsupported = false;
-  constructor(t2, e2, i2) {
-    switch (super({}), this.pause(), this.extended = e2, this.globalExtended = i2, this.header = t2, this.remain = t2.size ?? 0, this.startBlockSize = 512 * Math.ceil(this.remain / 512), this.blockRemain = this.startBlockSize, this.type = t2.type, this.type) {
-      case "File":
-      case "OldFile":
-      case "Link":
-      case "SymbolicLink":
-      case "CharacterDevice":
-      case "BlockDevice":
-      case "Directory":
-      case "FIFO":
-      case "ContiguousFile":
-      case "GNUDumpDir":
-        break;
-      case "NextFileHasLongLinkpath":
-      case "NextFileHasLongPath":
-      case "OldGnuLongPath":
-      case "GlobalExtendedHeader":
-      case "ExtendedHeader":
-      case "OldExtendedHeader":
-        this.meta = true;
-        break;
-      default:
-        this.ignore = true;
-    }
-    if (!t2.path) throw new Error("no path provided for tar.ReadEntry");
-    this.path = f(t2.path), this.mode = t2.mode, this.mode && (this.mode = this.mode & 4095), this.uid = t2.uid, this.gid = t2.gid, this.uname = t2.uname, this.gname = t2.gname, this.size = this.remain, this.mtime = t2.mtime, this.atime = t2.atime, this.ctime = t2.ctime, this.linkpath = t2.linkpath ? f(t2.linkpath) : void 0, this.uname = t2.uname, this.gname = t2.gname, e2 && this.#t(e2), i2 && this.#t(i2, true);
-  }
-  write(t2) {
-    let e2 = t2.length;
-    if (e2 > this.blockRemain) throw new Error("writing more to entry than is appropriate");
-    let i2 = this.remain, r2 = this.blockRemain;
-    return this.remain = Math.max(0, i2 - e2), this.blockRemain = Math.max(0, r2 - e2), this.ignore ? true : i2 >= e2 ? super.write(t2) : super.write(t2.subarray(0, i2));
-  }
-  #t(t2, e2 = false) {
-    t2.path && (t2.path = f(t2.path)), t2.linkpath && (t2.linkpath = f(t2.linkpath)), Object.assign(this, Object.fromEntries(Object.entries(t2).filter(([i2, r2]) => !(r2 == null || i2 === "path" && e2))));
-  }
-};
-var Dt = (s4, t2, e2, i2 = {}) => {
-  s4.file && (i2.file = s4.file), s4.cwd && (i2.cwd = s4.cwd), i2.code = e2 instanceof Error && e2.code || t2, i2.tarCode = t2, !s4.strict && i2.recoverable !== false ? (e2 instanceof Error && (i2 = Object.assign(e2, i2), e2 = e2.message), s4.emit("warn", t2, e2, i2)) : e2 instanceof Error ? s4.emit("error", Object.assign(e2, i2)) : s4.emit("error", Object.assign(new Error(`${t2}: ${e2}`), i2));
-};
-var Nn = 1024 * 1024;
-var Xi = Buffer.from([31, 139]);
-var qi = Buffer.from([40, 181, 47, 253]);
-var An = Math.max(Xi.length, qi.length);
-var B = /* @__PURE__ */ Symbol("state");
-var Nt = /* @__PURE__ */ Symbol("writeEntry");
-var it = /* @__PURE__ */ Symbol("readEntry");
-var Zi = /* @__PURE__ */ Symbol("nextEntry");
-var Zs = /* @__PURE__ */ Symbol("processEntry");
-var V = /* @__PURE__ */ Symbol("extendedHeader");
-var he = /* @__PURE__ */ Symbol("globalExtendedHeader");
-var dt = /* @__PURE__ */ Symbol("meta");
-var Ys = /* @__PURE__ */ Symbol("emitMeta");
-var p = /* @__PURE__ */ Symbol("buffer");
-var st = /* @__PURE__ */ Symbol("queue");
-var ut = /* @__PURE__ */ Symbol("ended");
-var Yi = /* @__PURE__ */ Symbol("emittedEnd");
-var At = /* @__PURE__ */ Symbol("emit");
-var w = /* @__PURE__ */ Symbol("unzip");
-var Xe = /* @__PURE__ */ Symbol("consumeChunk");
-var qe = /* @__PURE__ */ Symbol("consumeChunkSub");
-var Ki = /* @__PURE__ */ Symbol("consumeBody");
-var Ks = /* @__PURE__ */ Symbol("consumeMeta");
-var Vs = /* @__PURE__ */ Symbol("consumeHeader");
-var ae = /* @__PURE__ */ Symbol("consuming");
-var Vi = /* @__PURE__ */ Symbol("bufferConcat");
-var Qe = /* @__PURE__ */ Symbol("maybeEnd");
-var Yt = /* @__PURE__ */ Symbol("writing");
-var $ = /* @__PURE__ */ Symbol("aborted");
-var Je = /* @__PURE__ */ Symbol("onDone");
-var It = /* @__PURE__ */ Symbol("sawValidEntry");
-var je = /* @__PURE__ */ Symbol("sawNullBlock");
-var ti = /* @__PURE__ */ Symbol("sawEOF");
-var $s = /* @__PURE__ */ Symbol("closeStream");
-var In = 1e3;
-var le = /* @__PURE__ */ Symbol("compressedBytesRead");
-var $i = /* @__PURE__ */ Symbol("decompressedBytesRead");
-var Xs = /* @__PURE__ */ Symbol("checkDecompressionRatio");
-var Cn = () => true;
-var rt = class extends Dn {
-  file;
-  strict;
-  maxMetaEntrySize;
-  filter;
-  brotli;
-  zstd;
-  maxDecompressionRatio;
-  writable = true;
-  readable = false;
-  [st] = [];
-  [p];
-  [it];
-  [Nt];
-  [B] = "begin";
-  [dt] = "";
-  [V];
-  [he];
-  [ut] = false;
-  [w];
-  [$] = false;
-  [It];
-  [je] = false;
-  [ti] = false;
-  [Yt] = false;
-  [ae] = false;
-  [Yi] = false;
-  [le] = 0;
-  [$i] = 0;
-  constructor(t2 = {}) {
-    super(), this.file = t2.file || "", this.on(Je, () => {
-      (this[B] === "begin" || this[It] === false) && this.warn("TAR_BAD_ARCHIVE", "Unrecognized archive format");
-    }), t2.ondone ? this.on(Je, t2.ondone) : this.on(Je, () => {
-      this.emit("prefinish"), this.emit("finish"), this.emit("end");
-    }), this.strict = !!t2.strict, this.maxDecompressionRatio = typeof t2.maxDecompressionRatio == "number" ? t2.maxDecompressionRatio : In, this.maxMetaEntrySize = t2.maxMetaEntrySize || Nn, this.filter = typeof t2.filter == "function" ? t2.filter : Cn;
-    let e2 = t2.file && (t2.file.endsWith(".tar.br") || t2.file.endsWith(".tbr"));
-    this.brotli = !(t2.gzip || t2.zstd) && t2.brotli !== void 0 ? t2.brotli : e2 ? void 0 : false;
-    let i2 = t2.file && (t2.file.endsWith(".tar.zst") || t2.file.endsWith(".tzst"));
-    this.zstd = !(t2.gzip || t2.brotli) && t2.zstd !== void 0 ? t2.zstd : i2 ? true : void 0, this.on("end", () => this[$s]()), typeof t2.onwarn == "function" && this.on("warn", t2.onwarn), typeof t2.onReadEntry == "function" && this.on("entry", t2.onReadEntry);
-  }
-  warn(t2, e2, i2 = {}) {
-    Dt(this, t2, e2, i2);
-  }
-  [Vs](t2, e2) {
-    this[It] === void 0 && (this[It] = false);
-    let i2;
-    try {
-      i2 = new F(t2, e2, this[V], this[he]);
-    } catch (r2) {
-      return this.warn("TAR_ENTRY_INVALID", r2);
-    }
-    if (i2.nullBlock) this[je] ? (this[ti] = true, this[B] === "begin" && (this[B] = "header"), this[At]("eof")) : (this[je] = true, this[At]("nullBlock"));
-    else if (this[je] = false, !i2.cksumValid) this.warn("TAR_ENTRY_INVALID", "checksum failure", { header: i2 });
-    else if (!i2.path) this.warn("TAR_ENTRY_INVALID", "path is required", { header: i2 });
-    else {
-      let r2 = i2.type;
-      if (/^(Symbolic)?Link$/.test(r2) && !i2.linkpath) this.warn("TAR_ENTRY_INVALID", "linkpath required", { header: i2 });
-      else if (!/^(Symbolic)?Link$/.test(r2) && !/^(Global)?ExtendedHeader$/.test(r2) && i2.linkpath) this.warn("TAR_ENTRY_INVALID", "linkpath forbidden", { header: i2 });
-      else {
-        let n = this[Nt] = new $e(i2, this[V], this[he]);
-        if (!this[It]) if (n.remain) {
-          let o = () => {
-            n.invalid || (this[It] = true);
-          };
-          n.on("end", o);
-        } else this[It] = true;
-        n.meta ? n.size > this.maxMetaEntrySize ? (n.ignore = true, this[At]("ignoredEntry", n), this[B] = "ignore", n.resume()) : n.size > 0 && (this[dt] = "", n.on("data", (o) => this[dt] += o), this[B] = "meta") : (this[V] = void 0, n.ignore = n.ignore || !this.filter(n.path, n), n.ignore ? (this[At]("ignoredEntry", n), this[B] = n.remain ? "ignore" : "header", n.resume()) : (n.remain ? this[B] = "body" : (this[B] = "header", n.end()), this[it] ? this[st].push(n) : (this[st].push(n), this[Zi]())));
-      }
-    }
-  }
-  [$s]() {
-    queueMicrotask(() => this.emit("close"));
-  }
-  [Zs](t2) {
-    let e2 = true;
-    if (!t2) this[it] = void 0, e2 = false;
-    else if (Array.isArray(t2)) {
-      let [i2, ...r2] = t2;
-      this.emit(i2, ...r2);
-    } else this[it] = t2, this.emit("entry", t2), t2.emittedEnd || (t2.on("end", () => this[Zi]()), e2 = false);
-    return e2;
-  }
-  [Zi]() {
-    do
-      ;
-    while (this[Zs](this[st].shift()));
-    if (this[st].length === 0) {
-      let t2 = this[it];
-      !t2 || t2.flowing || t2.size === t2.remain ? this[Yt] || this.emit("drain") : t2.once("drain", () => this.emit("drain"));
-    }
-  }
-  [Ki](t2, e2) {
-    let i2 = this[Nt];
-    if (!i2) throw new Error("attempt to consume body without entry??");
-    let r2 = i2.blockRemain ?? 0, n = r2 >= t2.length && e2 === 0 ? t2 : t2.subarray(e2, e2 + r2);
-    return i2.write(n), i2.blockRemain || (this[B] = "header", this[Nt] = void 0, i2.end()), n.length;
-  }
-  [Ks](t2, e2) {
-    let i2 = this[Nt], r2 = this[Ki](t2, e2);
-    return !this[Nt] && i2 && this[Ys](i2), r2;
-  }
-  [At](t2, e2, i2) {
-    this[st].length === 0 && !this[it] ? this.emit(t2, e2, i2) : this[st].push([t2, e2, i2]);
-  }
-  [Ys](t2) {
-    switch (this[At]("meta", this[dt]), t2.type) {
-      case "ExtendedHeader":
-      case "OldExtendedHeader":
-        this[V] = ft.parse(this[dt], this[V], false);
-        break;
-      case "GlobalExtendedHeader":
-        this[he] = ft.parse(this[dt], this[he], true);
-        break;
-      case "NextFileHasLongPath":
-      case "OldGnuLongPath": {
-        let e2 = this[V] ?? /* @__PURE__ */ Object.create(null);
-        this[V] = e2, e2.path = this[dt].replace(/\0.*/, "");
-        break;
-      }
-      case "NextFileHasLongLinkpath": {
-        let e2 = this[V] || /* @__PURE__ */ Object.create(null);
-        this[V] = e2, e2.linkpath = this[dt].replace(/\0.*/, "");
-        break;
-      }
-      default:
-        throw new Error("unknown meta: " + t2.type);
-    }
-  }
-  abort(t2) {
-    if (!this[$]) {
-      if (this[w]) {
-        let e2 = this[w];
-        e2.write = () => true, e2.end = () => e2, e2.emit = () => false, e2.destroy?.();
-      }
-      this[$] = true, this.emit("abort", t2), this.warn("TAR_ABORT", t2, { recoverable: false });
-    }
-  }
-  [Xs](t2) {
-    this[$i] += t2.length;
-    let e2 = this[$i] / this[le];
-    return e2 > this.maxDecompressionRatio ? (this.abort(new Error(`max decompression ratio exceeded: ${e2.toFixed(2)} > ${this.maxDecompressionRatio}`)), false) : true;
-  }
-  write(t2, e2, i2) {
-    if (typeof e2 == "function" && (i2 = e2, e2 = void 0), typeof t2 == "string" && (t2 = Buffer.from(t2, typeof e2 == "string" ? e2 : "utf8")), this[$]) return i2?.(), false;
-    if ((this[w] === void 0 || this.brotli === void 0 && this[w] === false) && t2) {
-      if (this[p] && (t2 = Buffer.concat([this[p], t2]), this[p] = void 0), t2.length < An) return this[p] = t2, i2?.(), true;
-      for (let a = 0; this[w] === void 0 && a < Xi.length; a++) t2[a] !== Xi[a] && (this[w] = false);
-      let o = false;
-      if (this[w] === false && this.zstd !== false) {
-        o = true;
-        for (let a = 0; a < qi.length; a++) if (t2[a] !== qi[a]) {
-          o = false;
-          break;
-        }
-      }
-      let h2 = this.brotli === void 0 && !o;
-      if (this[w] === false && h2) if (t2.length < 512) if (this[ut]) this.brotli = true;
-      else return this[p] = t2, i2?.(), true;
-      else try {
-        new F(t2.subarray(0, 512)), this.brotli = false;
-      } catch {
-        this.brotli = true;
-      }
-      if (this[w] === void 0 || this[w] === false && (this.brotli || o)) {
-        let a = this[ut];
-        this[ut] = false, this[w] = this[w] === void 0 ? new Ue({}) : o ? new Ke({}) : new Ge({}), this[w].on("data", (c) => {
-          this[Xs](c) && this[Xe](c);
-        }), this[w].on("error", (c) => {
-          this[$] || this.abort(c);
-        }), this[w].on("end", () => {
-          this[ut] = true, this[Xe]();
-        }), this[Yt] = true, this[le] += t2.length;
-        let l = !!this[w][a ? "end" : "write"](t2);
-        return this[Yt] = false, i2?.(), l;
-      }
-    }
-    this[Yt] = true, this[w] ? (this[le] += t2.length, this[w].write(t2)) : this[Xe](t2), this[Yt] = false;
-    let n = this[st].length > 0 ? false : this[it] ? this[it].flowing : true;
-    return !n && this[st].length === 0 && this[it]?.once("drain", () => this.emit("drain")), i2?.(), n;
-  }
-  [Vi](t2) {
-    t2 && !this[$] && (this[p] = this[p] ? Buffer.concat([this[p], t2]) : t2);
-  }
-  [Qe]() {
-    if (this[ut] && !this[Yi] && !this[$] && !this[ae]) {
-      this[Yi] = true;
-      let t2 = this[Nt];
-      if (t2?.blockRemain) {
-        let e2 = this[p] ? this[p].length : 0;
-        this.warn("TAR_BAD_ARCHIVE", `Truncated input (needed ${t2.blockRemain} more bytes, only ${e2} available)`, { entry: t2 }), this[p] && t2.write(this[p]), t2.end();
-      }
-      this[At](Je);
-    }
-  }
-  [Xe](t2) {
-    if (this[ae] && t2) this[Vi](t2);
-    else if (!t2 && !this[p]) this[Qe]();
-    else if (t2) {
-      if (this[ae] = true, this[p]) {
-        this[Vi](t2);
-        let e2 = this[p];
-        this[p] = void 0, this[qe](e2);
-      } else this[qe](t2);
-      for (; this[p] && this[p]?.length >= 512 && !this[$] && !this[ti]; ) {
-        let e2 = this[p];
-        this[p] = void 0, this[qe](e2);
-      }
-      this[ae] = false;
-    }
-    (!this[p] || this[ut]) && this[Qe]();
-  }
-  [qe](t2) {
-    let e2 = 0, i2 = t2.length;
-    for (; e2 + 512 <= i2 && !this[$] && !this[ti]; ) switch (this[B]) {
-      case "begin":
-      case "header":
-        this[Vs](t2, e2), e2 += 512;
-        break;
-      case "ignore":
-      case "body":
-        e2 += this[Ki](t2, e2);
-        break;
-      case "meta":
-        e2 += this[Ks](t2, e2);
-        break;
-      default:
-        throw new Error("invalid state: " + this[B]);
-    }
-    e2 < i2 && (this[p] = this[p] ? Buffer.concat([t2.subarray(e2), this[p]]) : t2.subarray(e2));
-  }
-  end(t2, e2, i2) {
-    return typeof t2 == "function" && (i2 = t2, e2 = void 0, t2 = void 0), typeof e2 == "function" && (i2 = e2, e2 = void 0), typeof t2 == "string" && (t2 = Buffer.from(t2, e2)), i2 && this.once("finish", i2), this[$] || (this[w] ? (t2 && (this[le] += t2.length, this[w].write(t2)), this[w].end()) : (this[ut] = true, (this.brotli === void 0 || this.zstd === void 0) && (t2 = t2 || Buffer.alloc(0)), t2 && this.write(t2), this[Qe]())), this;
-  }
-};
-var mt = (s4) => {
-  let t2 = s4.length - 1, e2 = -1;
-  for (; t2 > -1 && s4.charAt(t2) === "/"; ) e2 = t2, t2--;
-  return e2 === -1 ? s4 : s4.slice(0, e2);
-};
-var vn = (s4) => {
-  let t2 = s4.onReadEntry;
-  s4.onReadEntry = t2 ? (e2) => {
-    t2(e2), e2.resume();
-  } : (e2) => e2.resume();
-};
-var Qi = (s4, t2) => {
-  let e2 = new Map(t2.map((o) => [mt(o), true])), i2 = s4.filter, r2 = 100, n = (o, h2 = "", a = 0) => {
-    if (a >= r2) return e2.set(o, false), false;
-    let l = h2 || kn(o).root || ".", c;
-    if (o === l) c = false;
-    else {
-      let d = e2.get(o);
-      c = d !== void 0 ? d : n(Fn(o), l, a + 1);
-    }
-    return e2.set(o, c), c;
-  };
-  s4.filter = i2 ? (o, h2) => i2(o, h2) && n(mt(o)) : (o) => n(mt(o));
-};
-var Mn = (s4) => {
-  let t2 = new rt(s4), e2 = s4.file, i2;
-  try {
-    i2 = Kt.openSync(e2, "r");
-    let r2 = Kt.fstatSync(i2), n = s4.maxReadSize || 16 * 1024 * 1024;
-    if (r2.size < n) {
-      let o = Buffer.allocUnsafe(r2.size), h2 = Kt.readSync(i2, o, 0, r2.size, 0);
-      t2.end(h2 === o.byteLength ? o : o.subarray(0, h2));
-    } else {
-      let o = 0, h2 = Buffer.allocUnsafe(n);
-      for (; o < r2.size; ) {
-        let a = Kt.readSync(i2, h2, 0, n, o);
-        if (a === 0) break;
-        o += a, t2.write(h2.subarray(0, a));
-      }
-      t2.end();
-    }
-  } finally {
-    if (typeof i2 == "number") try {
-      Kt.closeSync(i2);
-    } catch {
-    }
-  }
-};
-var Bn = (s4, t2) => {
-  let e2 = new rt(s4), i2 = s4.maxReadSize || 16 * 1024 * 1024, r2 = s4.file;
-  return new Promise((o, h2) => {
-    e2.on("error", h2), e2.on("end", o), Kt.stat(r2, (a, l) => {
-      if (a) h2(a);
-      else {
-        let c = new _t(r2, { readSize: i2, size: l.size });
-        c.on("error", h2), c.pipe(e2);
-      }
-    });
-  });
-};
-var Ct = K(Mn, Bn, (s4) => new rt(s4), (s4) => new rt(s4), (s4, t2) => {
-  t2?.length && Qi(s4, t2), s4.noResume || vn(s4);
-});
-var Ji = (s4, t2, e2) => (s4 &= 4095, e2 && (s4 = (s4 | 384) & -19), t2 && (s4 & 256 && (s4 |= 64), s4 & 32 && (s4 |= 8), s4 & 4 && (s4 |= 1)), s4);
-var { isAbsolute: zn, parse: qs } = Pn;
-var ce = (s4) => {
-  let t2 = "", e2 = qs(s4);
-  for (; zn(s4) || e2.root; ) {
-    let i2 = s4.charAt(0) === "/" && s4.slice(0, 4) !== "//?/" ? "/" : e2.root;
-    s4 = s4.slice(i2.length), t2 += i2, e2 = qs(s4);
-  }
-  return [t2, s4];
-};
-var ei = ["|", "<", ">", "?", ":"];
-var ji = ei.map((s4) => String.fromCodePoint(61440 + Number(s4.codePointAt(0))));
-var Un = new Map(ei.map((s4, t2) => [s4, ji[t2]]));
-var Hn = new Map(ji.map((s4, t2) => [s4, ei[t2]]));
-var ts = (s4) => ei.reduce((t2, e2) => t2.split(e2).join(Un.get(e2)), s4);
-var Qs = (s4) => ji.reduce((t2, e2) => t2.split(e2).join(Hn.get(e2)), s4);
-var rr = (s4, t2) => t2 ? (s4 = f(s4).replace(/^\.(\/|$)/, ""), mt(t2) + "/" + s4) : f(s4);
-var Wn = 16 * 1024 * 1024;
-var tr = /* @__PURE__ */ Symbol("process");
-var er = /* @__PURE__ */ Symbol("file");
-var ir = /* @__PURE__ */ Symbol("directory");
-var is = /* @__PURE__ */ Symbol("symlink");
-var sr = /* @__PURE__ */ Symbol("hardlink");
-var fe = /* @__PURE__ */ Symbol("header");
-var ii = /* @__PURE__ */ Symbol("read");
-var ss = /* @__PURE__ */ Symbol("lstat");
-var si = /* @__PURE__ */ Symbol("onlstat");
-var rs = /* @__PURE__ */ Symbol("onread");
-var ns = /* @__PURE__ */ Symbol("onreadlink");
-var os5 = /* @__PURE__ */ Symbol("openfile");
-var hs = /* @__PURE__ */ Symbol("onopenfile");
-var pt = /* @__PURE__ */ Symbol("close");
-var ri = /* @__PURE__ */ Symbol("mode");
-var as = /* @__PURE__ */ Symbol("awaitDrain");
-var es = /* @__PURE__ */ Symbol("ondrain");
-var q = /* @__PURE__ */ Symbol("prefix");
-var de = class extends A {
-  path;
-  portable;
-  myuid = process.getuid && process.getuid() || 0;
-  myuser = process.env.USER || "";
-  maxReadSize;
-  linkCache;
-  statCache;
-  preservePaths;
-  cwd;
-  strict;
-  mtime;
-  noPax;
-  noMtime;
-  prefix;
-  fd;
-  blockLen = 0;
-  blockRemain = 0;
-  buf;
-  pos = 0;
-  remain = 0;
-  length = 0;
-  offset = 0;
-  win32;
-  absolute;
-  header;
-  type;
-  linkpath;
-  stat;
-  onWriteEntry;
-  #t = false;
-  constructor(t2, e2 = {}) {
-    let i2 = se(e2);
-    super(), this.path = f(t2), this.portable = !!i2.portable, this.maxReadSize = i2.maxReadSize || Wn, this.linkCache = i2.linkCache || /* @__PURE__ */ new Map(), this.statCache = i2.statCache || /* @__PURE__ */ new Map(), this.preservePaths = !!i2.preservePaths, this.cwd = f(i2.cwd || process.cwd()), this.strict = !!i2.strict, this.noPax = !!i2.noPax, this.noMtime = !!i2.noMtime, this.mtime = i2.mtime, this.prefix = i2.prefix ? f(i2.prefix) : void 0, this.onWriteEntry = i2.onWriteEntry, typeof i2.onwarn == "function" && this.on("warn", i2.onwarn);
-    let r2 = false;
-    if (!this.preservePaths) {
-      let [o, h2] = ce(this.path);
-      o && typeof h2 == "string" && (this.path = h2, r2 = o);
-    }
-    this.win32 = !!i2.win32 || process.platform === "win32", this.win32 && (this.path = Qs(this.path.replaceAll(/\\/g, "/")), t2 = t2.replaceAll(/\\/g, "/")), this.absolute = f(i2.absolute || js.resolve(this.cwd, t2)), this.path === "" && (this.path = "./"), r2 && this.warn("TAR_ENTRY_INFO", `stripping ${r2} from absolute path`, { entry: this, path: r2 + this.path });
-    let n = this.statCache.get(this.absolute);
-    n ? this[si](n) : this[ss]();
-  }
-  warn(t2, e2, i2 = {}) {
-    return Dt(this, t2, e2, i2);
-  }
-  emit(t2, ...e2) {
-    return t2 === "error" && (this.#t = true), super.emit(t2, ...e2);
-  }
-  [ss]() {
-    X.lstat(this.absolute, (t2, e2) => {
-      if (t2) return this.emit("error", t2);
-      this[si](e2);
-    });
-  }
-  [si](t2) {
-    this.statCache.set(this.absolute, t2), this.stat = t2, t2.isFile() || (t2.size = 0), this.type = Gn(t2), this.emit("stat", t2), this[tr]();
-  }
-  [tr]() {
-    switch (this.type) {
-      case "File":
-        return this[er]();
-      case "Directory":
-        return this[ir]();
-      case "SymbolicLink":
-        return this[is]();
-      default:
-        return this.end();
-    }
-  }
-  [ri](t2) {
-    return Ji(t2, this.type === "Directory", this.portable);
-  }
-  [q](t2) {
-    return rr(t2, this.prefix);
-  }
-  [fe]() {
-    if (!this.stat) throw new Error("cannot write header before stat");
-    this.type === "Directory" && this.portable && (this.noMtime = true), this.onWriteEntry?.(this), this.header = new F({ path: this[q](this.path), linkpath: this.type === "Link" && this.linkpath !== void 0 ? this[q](this.linkpath) : this.linkpath, mode: this[ri](this.stat.mode), uid: this.portable ? void 0 : this.stat.uid, gid: this.portable ? void 0 : this.stat.gid, size: this.stat.size, mtime: this.noMtime ? void 0 : this.mtime || this.stat.mtime, type: this.type === "Unsupported" ? void 0 : this.type, uname: this.portable ? void 0 : this.stat.uid === this.myuid ? this.myuser : "", atime: this.portable ? void 0 : this.stat.atime, ctime: this.portable ? void 0 : this.stat.ctime }), this.header.encode() && !this.noPax && super.write(new ft({ atime: this.portable ? void 0 : this.header.atime, ctime: this.portable ? void 0 : this.header.ctime, gid: this.portable ? void 0 : this.header.gid, mtime: this.noMtime ? void 0 : this.mtime || this.header.mtime, path: this[q](this.path), linkpath: this.type === "Link" && this.linkpath !== void 0 ? this[q](this.linkpath) : this.linkpath, size: this.header.size, uid: this.portable ? void 0 : this.header.uid, uname: this.portable ? void 0 : this.header.uname, dev: this.portable ? void 0 : this.stat.dev, ino: this.portable ? void 0 : this.stat.ino, nlink: this.portable ? void 0 : this.stat.nlink }).encode());
-    let t2 = this.header?.block;
-    if (!t2) throw new Error("failed to encode header");
-    super.write(t2);
-  }
-  [ir]() {
-    if (!this.stat) throw new Error("cannot create directory entry without stat");
-    this.path.slice(-1) !== "/" && (this.path += "/"), this.stat.size = 0, this[fe](), this.end();
-  }
-  [is]() {
-    X.readlink(this.absolute, (t2, e2) => {
-      if (t2) return this.emit("error", t2);
-      this[ns](e2);
-    });
-  }
-  [ns](t2) {
-    this.linkpath = f(t2), this[fe](), this.end();
-  }
-  [sr](t2) {
-    if (!this.stat) throw new Error("cannot create link entry without stat");
-    this.type = "Link", this.linkpath = f(js.relative(this.cwd, t2)), this.stat.size = 0, this[fe](), this.end();
-  }
-  [er]() {
-    if (!this.stat) throw new Error("cannot create file entry without stat");
-    if (this.stat.nlink > 1) {
-      let t2 = `${this.stat.dev}:${this.stat.ino}`, e2 = this.linkCache.get(t2);
-      if (e2?.indexOf(this.cwd) === 0) return this[sr](e2);
-      this.linkCache.set(t2, this.absolute);
-    }
-    if (this[fe](), this.stat.size === 0) return this.end();
-    this[os5]();
-  }
-  [os5]() {
-    X.open(this.absolute, "r", (t2, e2) => {
-      if (t2) return this.emit("error", t2);
-      this[hs](e2);
-    });
-  }
-  [hs](t2) {
-    if (this.fd = t2, this.#t) return this[pt]();
-    if (!this.stat) throw new Error("should stat before calling onopenfile");
-    this.blockLen = 512 * Math.ceil(this.stat.size / 512), this.blockRemain = this.blockLen;
-    let e2 = Math.min(this.blockLen, this.maxReadSize);
-    this.buf = Buffer.allocUnsafe(e2), this.offset = 0, this.pos = 0, this.remain = this.stat.size, this.length = this.buf.length, this[ii]();
-  }
-  [ii]() {
-    let { fd: t2, buf: e2, offset: i2, length: r2, pos: n } = this;
-    if (t2 === void 0 || e2 === void 0) throw new Error("cannot read file without first opening");
-    X.read(t2, e2, i2, r2, n, (o, h2) => {
-      if (o) return this[pt](() => this.emit("error", o));
-      this[rs](h2);
-    });
-  }
-  [pt](t2 = () => {
-  }) {
-    this.fd !== void 0 && X.close(this.fd, t2);
-  }
-  [rs](t2) {
-    if (t2 <= 0 && this.remain > 0) {
-      let r2 = Object.assign(new Error("encountered unexpected EOF"), { path: this.absolute, syscall: "read", code: "EOF" });
-      return this[pt](() => this.emit("error", r2));
-    }
-    if (t2 > this.remain) {
-      let r2 = Object.assign(new Error("did not encounter expected EOF"), { path: this.absolute, syscall: "read", code: "EOF" });
-      return this[pt](() => this.emit("error", r2));
-    }
-    if (!this.buf) throw new Error("should have created buffer prior to reading");
-    if (t2 === this.remain) for (let r2 = t2; r2 < this.length && t2 < this.blockRemain; r2++) this.buf[r2 + this.offset] = 0, t2++, this.remain++;
-    let e2 = this.offset === 0 && t2 === this.buf.length ? this.buf : this.buf.subarray(this.offset, this.offset + t2);
-    this.write(e2) ? this[es]() : this[as](() => this[es]());
-  }
-  [as](t2) {
-    this.once("drain", t2);
-  }
-  write(t2, e2, i2) {
-    if (typeof e2 == "function" && (i2 = e2, e2 = void 0), typeof t2 == "string" && (t2 = Buffer.from(t2, typeof e2 == "string" ? e2 : "utf8")), this.blockRemain < t2.length) {
-      let r2 = Object.assign(new Error("writing more data than expected"), { path: this.absolute });
-      return this.emit("error", r2);
-    }
-    return this.remain -= t2.length, this.blockRemain -= t2.length, this.pos += t2.length, this.offset += t2.length, super.write(t2, null, i2);
-  }
-  [es]() {
-    if (!this.remain) return this.blockRemain && super.write(Buffer.alloc(this.blockRemain)), this[pt]((t2) => t2 ? this.emit("error", t2) : this.end());
-    if (!this.buf) throw new Error("buffer lost somehow in ONDRAIN");
-    this.offset >= this.length && (this.buf = Buffer.allocUnsafe(Math.min(this.blockRemain, this.buf.length)), this.offset = 0), this.length = this.buf.length - this.offset, this[ii]();
-  }
-};
-var ni = class extends de {
-  sync = true;
-  [ss]() {
-    this[si](X.lstatSync(this.absolute));
-  }
-  [is]() {
-    this[ns](X.readlinkSync(this.absolute));
-  }
-  [os5]() {
-    this[hs](X.openSync(this.absolute, "r"));
-  }
-  [ii]() {
-    let t2 = true;
-    try {
-      let { fd: e2, buf: i2, offset: r2, length: n, pos: o } = this;
-      if (e2 === void 0 || i2 === void 0) throw new Error("fd and buf must be set in READ method");
-      let h2 = X.readSync(e2, i2, r2, n, o);
-      this[rs](h2), t2 = false;
-    } finally {
-      if (t2) try {
-        this[pt](() => {
-        });
-      } catch {
-      }
-    }
-  }
-  [as](t2) {
-    t2();
-  }
-  [pt](t2 = () => {
-  }) {
-    this.fd !== void 0 && X.closeSync(this.fd), t2();
-  }
-};
-var oi = class extends A {
-  blockLen = 0;
-  blockRemain = 0;
-  buf = 0;
-  pos = 0;
-  remain = 0;
-  length = 0;
-  preservePaths;
-  portable;
-  strict;
-  noPax;
-  noMtime;
-  readEntry;
-  type;
-  prefix;
-  path;
-  mode;
-  uid;
-  gid;
-  uname;
-  gname;
-  header;
-  mtime;
-  atime;
-  ctime;
-  linkpath;
-  size;
-  onWriteEntry;
-  warn(t2, e2, i2 = {}) {
-    return Dt(this, t2, e2, i2);
-  }
-  constructor(t2, e2 = {}) {
-    let i2 = se(e2);
-    super(), this.preservePaths = !!i2.preservePaths, this.portable = !!i2.portable, this.strict = !!i2.strict, this.noPax = !!i2.noPax, this.noMtime = !!i2.noMtime, this.onWriteEntry = i2.onWriteEntry, this.readEntry = t2;
-    let { type: r2 } = t2;
-    if (r2 === "Unsupported") throw new Error("writing entry that should be ignored");
-    this.type = r2, this.type === "Directory" && this.portable && (this.noMtime = true), this.prefix = i2.prefix, this.path = f(t2.path), this.mode = t2.mode !== void 0 ? this[ri](t2.mode) : void 0, this.uid = this.portable ? void 0 : t2.uid, this.gid = this.portable ? void 0 : t2.gid, this.uname = this.portable ? void 0 : t2.uname, this.gname = this.portable ? void 0 : t2.gname, this.size = t2.size, this.mtime = this.noMtime ? void 0 : i2.mtime || t2.mtime, this.atime = this.portable ? void 0 : t2.atime, this.ctime = this.portable ? void 0 : t2.ctime, this.linkpath = t2.linkpath !== void 0 ? f(t2.linkpath) : void 0, typeof i2.onwarn == "function" && this.on("warn", i2.onwarn);
-    let n = false;
-    if (!this.preservePaths) {
-      let [h2, a] = ce(this.path);
-      h2 && typeof a == "string" && (this.path = a, n = h2);
-    }
-    this.remain = t2.size, this.blockRemain = t2.startBlockSize, this.onWriteEntry?.(this), this.header = new F({ path: this[q](this.path), linkpath: this.type === "Link" && this.linkpath !== void 0 ? this[q](this.linkpath) : this.linkpath, mode: this.mode, uid: this.portable ? void 0 : this.uid, gid: this.portable ? void 0 : this.gid, size: this.size, mtime: this.noMtime ? void 0 : this.mtime, type: this.type, uname: this.portable ? void 0 : this.uname, atime: this.portable ? void 0 : this.atime, ctime: this.portable ? void 0 : this.ctime }), n && this.warn("TAR_ENTRY_INFO", `stripping ${n} from absolute path`, { entry: this, path: n + this.path }), this.header.encode() && !this.noPax && super.write(new ft({ atime: this.portable ? void 0 : this.atime, ctime: this.portable ? void 0 : this.ctime, gid: this.portable ? void 0 : this.gid, mtime: this.noMtime ? void 0 : this.mtime, path: this[q](this.path), linkpath: this.type === "Link" && this.linkpath !== void 0 ? this[q](this.linkpath) : this.linkpath, size: this.size, uid: this.portable ? void 0 : this.uid, uname: this.portable ? void 0 : this.uname, dev: this.portable ? void 0 : this.readEntry.dev, ino: this.portable ? void 0 : this.readEntry.ino, nlink: this.portable ? void 0 : this.readEntry.nlink }).encode());
-    let o = this.header?.block;
-    if (!o) throw new Error("failed to encode header");
-    super.write(o), t2.pipe(this);
-  }
-  [q](t2) {
-    return rr(t2, this.prefix);
-  }
-  [ri](t2) {
-    return Ji(t2, this.type === "Directory", this.portable);
-  }
-  write(t2, e2, i2) {
-    typeof e2 == "function" && (i2 = e2, e2 = void 0), typeof t2 == "string" && (t2 = Buffer.from(t2, typeof e2 == "string" ? e2 : "utf8"));
-    let r2 = t2.length;
-    if (r2 > this.blockRemain) throw new Error("writing more to entry than is appropriate");
-    return this.blockRemain -= r2, super.write(t2, i2);
-  }
-  end(t2, e2, i2) {
-    return this.blockRemain && super.write(Buffer.alloc(this.blockRemain)), typeof t2 == "function" && (i2 = t2, e2 = void 0, t2 = void 0), typeof e2 == "function" && (i2 = e2, e2 = void 0), typeof t2 == "string" && (t2 = Buffer.from(t2, e2 ?? "utf8")), i2 && this.once("finish", i2), t2 ? super.end(t2, i2) : super.end(i2), this;
-  }
-};
-var Gn = (s4) => s4.isFile() ? "File" : s4.isDirectory() ? "Directory" : s4.isSymbolicLink() ? "SymbolicLink" : "Unsupported";
-var hi = class s2 {
-  tail;
-  head;
-  length = 0;
-  static create(t2 = []) {
-    return new s2(t2);
-  }
-  constructor(t2 = []) {
-    for (let e2 of t2) this.push(e2);
-  }
-  *[Symbol.iterator]() {
-    for (let t2 = this.head; t2; t2 = t2.next) yield t2.value;
-  }
-  removeNode(t2) {
-    if (t2.list !== this) throw new Error("removing node which does not belong to this list");
-    let e2 = t2.next, i2 = t2.prev;
-    return e2 && (e2.prev = i2), i2 && (i2.next = e2), t2 === this.head && (this.head = e2), t2 === this.tail && (this.tail = i2), this.length--, t2.next = void 0, t2.prev = void 0, t2.list = void 0, e2;
-  }
-  unshiftNode(t2) {
-    if (t2 === this.head) return;
-    t2.list && t2.list.removeNode(t2);
-    let e2 = this.head;
-    t2.list = this, t2.next = e2, e2 && (e2.prev = t2), this.head = t2, this.tail || (this.tail = t2), this.length++;
-  }
-  pushNode(t2) {
-    if (t2 === this.tail) return;
-    t2.list && t2.list.removeNode(t2);
-    let e2 = this.tail;
-    t2.list = this, t2.prev = e2, e2 && (e2.next = t2), this.tail = t2, this.head || (this.head = t2), this.length++;
-  }
-  push(...t2) {
-    for (let e2 = 0, i2 = t2.length; e2 < i2; e2++) Yn(this, t2[e2]);
-    return this.length;
-  }
-  unshift(...t2) {
-    for (var e2 = 0, i2 = t2.length; e2 < i2; e2++) Kn(this, t2[e2]);
-    return this.length;
-  }
-  pop() {
-    if (!this.tail) return;
-    let t2 = this.tail.value, e2 = this.tail;
-    return this.tail = this.tail.prev, this.tail ? this.tail.next = void 0 : this.head = void 0, e2.list = void 0, this.length--, t2;
-  }
-  shift() {
-    if (!this.head) return;
-    let t2 = this.head.value, e2 = this.head;
-    return this.head = this.head.next, this.head ? this.head.prev = void 0 : this.tail = void 0, e2.list = void 0, this.length--, t2;
-  }
-  forEach(t2, e2) {
-    e2 = e2 || this;
-    for (let i2 = this.head, r2 = 0; i2; r2++) t2.call(e2, i2.value, r2, this), i2 = i2.next;
-  }
-  forEachReverse(t2, e2) {
-    e2 = e2 || this;
-    for (let i2 = this.tail, r2 = this.length - 1; i2; r2--) t2.call(e2, i2.value, r2, this), i2 = i2.prev;
-  }
-  get(t2) {
-    let e2 = 0, i2 = this.head;
-    for (; i2 && e2 < t2; e2++) i2 = i2.next;
-    if (e2 === t2 && i2) return i2.value;
-  }
-  getReverse(t2) {
-    let e2 = 0, i2 = this.tail;
-    for (; i2 && e2 < t2; e2++) i2 = i2.prev;
-    if (e2 === t2 && i2) return i2.value;
-  }
-  map(t2, e2) {
-    e2 = e2 || this;
-    let i2 = new s2();
-    for (let r2 = this.head; r2; ) i2.push(t2.call(e2, r2.value, this)), r2 = r2.next;
-    return i2;
-  }
-  mapReverse(t2, e2) {
-    e2 = e2 || this;
-    var i2 = new s2();
-    for (let r2 = this.tail; r2; ) i2.push(t2.call(e2, r2.value, this)), r2 = r2.prev;
-    return i2;
-  }
-  reduce(t2, e2) {
-    let i2, r2 = this.head;
-    if (arguments.length > 1) i2 = e2;
-    else if (this.head) r2 = this.head.next, i2 = this.head.value;
-    else throw new TypeError("Reduce of empty list with no initial value");
-    for (var n = 0; r2; n++) i2 = t2(i2, r2.value, n), r2 = r2.next;
-    return i2;
-  }
-  reduceReverse(t2, e2) {
-    let i2, r2 = this.tail;
-    if (arguments.length > 1) i2 = e2;
-    else if (this.tail) r2 = this.tail.prev, i2 = this.tail.value;
-    else throw new TypeError("Reduce of empty list with no initial value");
-    for (let n = this.length - 1; r2; n--) i2 = t2(i2, r2.value, n), r2 = r2.prev;
-    return i2;
-  }
-  toArray() {
-    let t2 = new Array(this.length);
-    for (let e2 = 0, i2 = this.head; i2; e2++) t2[e2] = i2.value, i2 = i2.next;
-    return t2;
-  }
-  toArrayReverse() {
-    let t2 = new Array(this.length);
-    for (let e2 = 0, i2 = this.tail; i2; e2++) t2[e2] = i2.value, i2 = i2.prev;
-    return t2;
-  }
-  slice(t2 = 0, e2 = this.length) {
-    e2 < 0 && (e2 += this.length), t2 < 0 && (t2 += this.length);
-    let i2 = new s2();
-    if (e2 < t2 || e2 < 0) return i2;
-    t2 < 0 && (t2 = 0), e2 > this.length && (e2 = this.length);
-    let r2 = this.head, n = 0;
-    for (n = 0; r2 && n < t2; n++) r2 = r2.next;
-    for (; r2 && n < e2; n++, r2 = r2.next) i2.push(r2.value);
-    return i2;
-  }
-  sliceReverse(t2 = 0, e2 = this.length) {
-    e2 < 0 && (e2 += this.length), t2 < 0 && (t2 += this.length);
-    let i2 = new s2();
-    if (e2 < t2 || e2 < 0) return i2;
-    t2 < 0 && (t2 = 0), e2 > this.length && (e2 = this.length);
-    let r2 = this.length, n = this.tail;
-    for (; n && r2 > e2; r2--) n = n.prev;
-    for (; n && r2 > t2; r2--, n = n.prev) i2.push(n.value);
-    return i2;
-  }
-  splice(t2, e2 = 0, ...i2) {
-    t2 > this.length && (t2 = this.length - 1), t2 < 0 && (t2 = this.length + t2);
-    let r2 = this.head;
-    for (let o = 0; r2 && o < t2; o++) r2 = r2.next;
-    let n = [];
-    for (let o = 0; r2 && o < e2; o++) n.push(r2.value), r2 = this.removeNode(r2);
-    r2 ? r2 !== this.tail && (r2 = r2.prev) : r2 = this.tail;
-    for (let o of i2) r2 = Zn(this, r2, o);
-    return n;
-  }
-  reverse() {
-    let t2 = this.head, e2 = this.tail;
-    for (let i2 = t2; i2; i2 = i2.prev) {
-      let r2 = i2.prev;
-      i2.prev = i2.next, i2.next = r2;
-    }
-    return this.head = e2, this.tail = t2, this;
-  }
-};
-function Zn(s4, t2, e2) {
-  let i2 = t2, r2 = t2 ? t2.next : s4.head, n = new ue(e2, i2, r2, s4);
-  return n.next === void 0 && (s4.tail = n), n.prev === void 0 && (s4.head = n), s4.length++, n;
+  return { pieceLength, objects: laid, files, pieceCount: piece, padBytes };
 }
-function Yn(s4, t2) {
-  s4.tail = new ue(t2, s4.tail, void 0, s4), s4.head || (s4.head = s4.tail), s4.length++;
-}
-function Kn(s4, t2) {
-  s4.head = new ue(t2, void 0, s4.head, s4), s4.tail || (s4.tail = s4.head), s4.length++;
-}
-var ue = class {
-  list;
-  next;
-  prev;
-  value;
-  constructor(t2, e2, i2, r2) {
-    this.list = r2, this.value = t2, e2 ? (e2.next = this, this.prev = e2) : this.prev = void 0, i2 ? (i2.prev = this, this.next = i2) : this.next = void 0;
-  }
-};
-var pi = class {
-  path;
-  absolute;
-  entry;
-  stat;
-  readdir;
-  pending = false;
-  pendingLink = false;
-  ignore = false;
-  piped = false;
-  constructor(t2, e2) {
-    this.path = t2 || "./", this.absolute = e2;
-  }
-};
-var nr = Buffer.alloc(1024);
-var li = /* @__PURE__ */ Symbol("onStat");
-var me = /* @__PURE__ */ Symbol("ended");
-var W = /* @__PURE__ */ Symbol("queue");
-var pe = /* @__PURE__ */ Symbol("pendingLinks");
-var Et = /* @__PURE__ */ Symbol("current");
-var Ft = /* @__PURE__ */ Symbol("process");
-var Ee = /* @__PURE__ */ Symbol("processing");
-var ai = /* @__PURE__ */ Symbol("processJob");
-var G = /* @__PURE__ */ Symbol("jobs");
-var ls = /* @__PURE__ */ Symbol("jobDone");
-var ci = /* @__PURE__ */ Symbol("addFSEntry");
-var or = /* @__PURE__ */ Symbol("addTarEntry");
-var ds = /* @__PURE__ */ Symbol("stat");
-var us = /* @__PURE__ */ Symbol("readdir");
-var fi = /* @__PURE__ */ Symbol("onreaddir");
-var di = /* @__PURE__ */ Symbol("pipe");
-var hr = /* @__PURE__ */ Symbol("entry");
-var cs = /* @__PURE__ */ Symbol("entryOpt");
-var ui = /* @__PURE__ */ Symbol("writeEntryClass");
-var lr = /* @__PURE__ */ Symbol("write");
-var fs7 = /* @__PURE__ */ Symbol("ondrain");
-var wt = class extends A {
-  sync = false;
-  opt;
-  cwd;
-  maxReadSize;
-  preservePaths;
-  strict;
-  noPax;
-  prefix;
-  linkCache;
-  statCache;
-  file;
-  portable;
-  zip;
-  readdirCache;
-  noDirRecurse;
-  follow;
-  noMtime;
-  mtime;
-  filter;
-  jobs;
-  [ui];
-  onWriteEntry;
-  [W];
-  [pe] = /* @__PURE__ */ new Map();
-  [G] = 0;
-  [Ee] = false;
-  [me] = false;
-  constructor(t2 = {}) {
-    if (super(), this.opt = t2, this.file = t2.file || "", this.cwd = t2.cwd || process.cwd(), this.maxReadSize = t2.maxReadSize, this.preservePaths = !!t2.preservePaths, this.strict = !!t2.strict, this.noPax = !!t2.noPax, this.prefix = f(t2.prefix || ""), this.linkCache = t2.linkCache || /* @__PURE__ */ new Map(), this.statCache = t2.statCache || /* @__PURE__ */ new Map(), this.readdirCache = t2.readdirCache || /* @__PURE__ */ new Map(), this.onWriteEntry = t2.onWriteEntry, this[ui] = de, typeof t2.onwarn == "function" && this.on("warn", t2.onwarn), this.portable = !!t2.portable, t2.gzip || t2.brotli || t2.zstd) {
-      if ((t2.gzip ? 1 : 0) + (t2.brotli ? 1 : 0) + (t2.zstd ? 1 : 0) > 1) throw new TypeError("gzip, brotli, zstd are mutually exclusive");
-      if (t2.gzip && (typeof t2.gzip != "object" && (t2.gzip = {}), this.portable && (t2.gzip.portable = true), this.zip = new ze(t2.gzip)), t2.brotli && (typeof t2.brotli != "object" && (t2.brotli = {}), this.zip = new We(t2.brotli)), t2.zstd && (typeof t2.zstd != "object" && (t2.zstd = {}), this.zip = new Ye(t2.zstd)), !this.zip) throw new Error("impossible");
-      let e2 = this.zip;
-      e2.on("data", (i2) => super.write(i2)), e2.on("end", () => super.end()), e2.on("drain", () => this[fs7]()), this.on("resume", () => e2.resume());
-    } else this.on("drain", this[fs7]);
-    this.noDirRecurse = !!t2.noDirRecurse, this.follow = !!t2.follow, this.noMtime = !!t2.noMtime, t2.mtime && (this.mtime = t2.mtime), this.filter = typeof t2.filter == "function" ? t2.filter : () => true, this[W] = new hi(), this[G] = 0, this.jobs = Number(t2.jobs) || 4, this[Ee] = false, this[me] = false;
-  }
-  [lr](t2) {
-    return super.write(t2);
-  }
-  add(t2) {
-    return this.write(t2), this;
-  }
-  end(t2, e2, i2) {
-    return typeof t2 == "function" && (i2 = t2, t2 = void 0), typeof e2 == "function" && (i2 = e2, e2 = void 0), t2 && this.add(t2), this[me] = true, this[Ft](), i2 && i2(), this;
-  }
-  write(t2) {
-    if (this[me]) throw new Error("write after end");
-    return typeof t2 == "string" ? this[ci](t2) : this[or](t2), this.flowing;
-  }
-  [or](t2) {
-    let e2 = f(ar.resolve(this.cwd, t2.path));
-    if (!this.filter(t2.path, t2)) t2.resume();
-    else {
-      let i2 = new pi(t2.path, e2);
-      i2.entry = new oi(t2, this[cs](i2)), i2.entry.on("end", () => this[ls](i2)), this[G] += 1, this[W].push(i2);
-    }
-    this[Ft]();
-  }
-  [ci](t2) {
-    let e2 = f(ar.resolve(this.cwd, t2));
-    this[W].push(new pi(t2, e2)), this[Ft]();
-  }
-  [ds](t2) {
-    t2.pending = true, this[G] += 1;
-    let e2 = this.follow ? "stat" : "lstat";
-    mi[e2](t2.absolute, (i2, r2) => {
-      t2.pending = false, this[G] -= 1, i2 ? this.emit("error", i2) : this[li](t2, r2);
-    });
-  }
-  [li](t2, e2) {
-    if (this.statCache.set(t2.absolute, e2), t2.stat = e2, !this.filter(t2.path, e2)) t2.ignore = true;
-    else if (e2.isFile() && e2.nlink > 1 && !this.linkCache.get(`${e2.dev}:${e2.ino}`) && !this.sync) if (t2 === this[Et]) this[ai](t2);
-    else {
-      let i2 = `${e2.dev}:${e2.ino}`, r2 = this[pe].get(i2);
-      r2 ? r2.push(t2) : this[pe].set(i2, [t2]), t2.pendingLink = true, t2.pending = true;
-    }
-    this[Ft]();
-  }
-  [us](t2) {
-    t2.pending = true, this[G] += 1, mi.readdir(t2.absolute, (e2, i2) => {
-      if (t2.pending = false, this[G] -= 1, e2) return this.emit("error", e2);
-      this[fi](t2, i2);
-    });
-  }
-  [fi](t2, e2) {
-    this.readdirCache.set(t2.absolute, e2), t2.readdir = e2, this[Ft]();
-  }
-  [Ft]() {
-    if (!this[Ee]) {
-      this[Ee] = true;
-      for (let t2 = this[W].head; t2 && this[G] < this.jobs; t2 = t2.next) if (this[ai](t2.value), t2.value.ignore) {
-        let e2 = t2.next;
-        this[W].removeNode(t2), t2.next = e2;
-      }
-      this[Ee] = false, this[me] && this[W].length === 0 && this[G] === 0 && (this.zip ? this.zip.end(nr) : (super.write(nr), super.end()));
-    }
-  }
-  get [Et]() {
-    return this[W] && this[W].head && this[W].head.value;
-  }
-  [ls](t2) {
-    this[W].shift(), this[G] -= 1;
-    let { stat: e2 } = t2;
-    if (e2 && e2.isFile() && e2.nlink > 1) {
-      let i2 = `${e2.dev}:${e2.ino}`, r2 = this[pe].get(i2);
-      if (r2) {
-        this[pe].delete(i2);
-        for (let n of r2) n.pending = false, this[ai](n);
-      }
-    }
-    this[Ft]();
-  }
-  [ai](t2) {
-    if (t2.pending && t2.pendingLink && t2 === this[Et] && (t2.pending = false, t2.pendingLink = false), !t2.pending) {
-      if (t2.entry) {
-        t2 === this[Et] && !t2.piped && this[di](t2);
-        return;
-      }
-      if (!t2.stat) {
-        let e2 = this.statCache.get(t2.absolute);
-        e2 ? this[li](t2, e2) : this[ds](t2);
-      }
-      if (t2.stat && !t2.ignore) {
-        if (!this.noDirRecurse && t2.stat.isDirectory() && !t2.readdir) {
-          let e2 = this.readdirCache.get(t2.absolute);
-          if (e2 ? this[fi](t2, e2) : this[us](t2), !t2.readdir) return;
-        }
-        if (t2.entry = this[hr](t2), !t2.entry) {
-          t2.ignore = true;
-          return;
-        }
-        t2 === this[Et] && !t2.piped && this[di](t2);
-      }
-    }
-  }
-  [cs](t2) {
-    return { onwarn: (e2, i2, r2) => this.warn(e2, i2, r2), noPax: this.noPax, cwd: this.cwd, absolute: t2.absolute, preservePaths: this.preservePaths, maxReadSize: this.maxReadSize, strict: this.strict, portable: this.portable, linkCache: this.linkCache, statCache: this.statCache, noMtime: this.noMtime, mtime: this.mtime, prefix: this.prefix, onWriteEntry: this.onWriteEntry };
-  }
-  [hr](t2) {
-    this[G] += 1;
-    try {
-      return new this[ui](t2.path, this[cs](t2)).on("end", () => this[ls](t2)).on("error", (i2) => this.emit("error", i2));
-    } catch (e2) {
-      this.emit("error", e2);
-    }
-  }
-  [fs7]() {
-    this[Et] && this[Et].entry && this[Et].entry.resume();
-  }
-  [di](t2) {
-    t2.piped = true, t2.readdir && t2.readdir.forEach((r2) => {
-      let n = t2.path, o = n === "./" ? "" : n.replace(/\/*$/, "/");
-      this[ci](o + r2);
-    });
-    let e2 = t2.entry, i2 = this.zip;
-    if (!e2) throw new Error("cannot pipe without source");
-    i2 ? e2.on("data", (r2) => {
-      i2.write(r2) || e2.pause();
-    }) : e2.on("data", (r2) => {
-      super.write(r2) || e2.pause();
-    });
-  }
-  pause() {
-    return this.zip && this.zip.pause(), super.pause();
-  }
-  warn(t2, e2, i2 = {}) {
-    Dt(this, t2, e2, i2);
-  }
-};
-var kt = class extends wt {
-  sync = true;
-  constructor(t2) {
-    super(t2), this[ui] = ni;
-  }
-  pause() {
-  }
-  resume() {
-  }
-  [ds](t2) {
-    let e2 = this.follow ? "statSync" : "lstatSync";
-    this[li](t2, mi[e2](t2.absolute));
-  }
-  [us](t2) {
-    this[fi](t2, mi.readdirSync(t2.absolute));
-  }
-  [di](t2) {
-    let e2 = t2.entry, i2 = this.zip;
-    if (t2.readdir && t2.readdir.forEach((r2) => {
-      let n = t2.path, o = n === "./" ? "" : n.replace(/\/*$/, "/");
-      this[ci](o + r2);
-    }), !e2) throw new Error("Cannot pipe without source");
-    i2 ? e2.on("data", (r2) => {
-      i2.write(r2);
-    }) : e2.on("data", (r2) => {
-      super[lr](r2);
-    });
-  }
-};
-var Vn = (s4, t2) => {
-  let e2 = new kt(s4), i2 = new Wt(s4.file, { mode: s4.mode || 438 });
-  e2.pipe(i2), fr(e2, t2);
-};
-var $n = (s4, t2) => {
-  let e2 = new wt(s4), i2 = new et(s4.file, { mode: s4.mode || 438 });
-  e2.pipe(i2);
-  let r2 = new Promise((n, o) => {
-    i2.on("error", o), i2.on("close", n), e2.on("error", o);
-  });
-  return dr(e2, t2).catch((n) => e2.emit("error", n)), r2;
-};
-var fr = (s4, t2) => {
-  t2.forEach((e2) => {
-    e2.charAt(0) === "@" ? Ct({ file: cr.resolve(s4.cwd, e2.slice(1)), sync: true, noResume: true, onReadEntry: (i2) => s4.add(i2) }) : s4.add(e2);
-  }), s4.end();
-};
-var dr = async (s4, t2) => {
-  for (let e2 of t2) e2.charAt(0) === "@" ? await Ct({ file: cr.resolve(String(s4.cwd), e2.slice(1)), noResume: true, onReadEntry: (i2) => {
-    s4.add(i2);
-  } }) : s4.add(e2);
-  s4.end();
-};
-var Xn = (s4, t2) => {
-  let e2 = new kt(s4);
-  return fr(e2, t2), e2;
-};
-var qn = (s4, t2) => {
-  let e2 = new wt(s4);
-  return dr(e2, t2).catch((i2) => e2.emit("error", i2)), e2;
-};
-var Qn = K(Vn, $n, Xn, qn, (s4, t2) => {
-  if (!t2?.length) throw new TypeError("no paths specified to add to archive");
-});
-var Jn = process.env.__FAKE_PLATFORM__ || process.platform;
-var Er = Jn === "win32";
-var { O_CREAT: wr, O_NOFOLLOW: ur, O_TRUNC: Sr, O_WRONLY: yr } = pr.constants;
-var Rr = Number(process.env.__FAKE_FS_O_FILENAME__) || pr.constants.UV_FS_O_FILEMAP || 0;
-var jn = Er && !!Rr;
-var to = 512 * 1024;
-var eo = Rr | Sr | wr | yr;
-var mr = !Er && typeof ur == "number" ? ur | Sr | wr | yr : null;
-var ms2 = mr !== null ? () => mr : jn ? (s4) => s4 < to ? eo : "w" : () => "w";
-var ps = (s4, t2, e2) => {
-  try {
-    return wi.lchownSync(s4, t2, e2);
-  } catch (i2) {
-    if (i2?.code !== "ENOENT") throw i2;
-  }
-};
-var Ei = (s4, t2, e2, i2) => {
-  wi.lchown(s4, t2, e2, (r2) => {
-    i2(r2 && r2?.code !== "ENOENT" ? r2 : null);
-  });
-};
-var io = (s4, t2, e2, i2, r2) => {
-  if (t2.isDirectory()) Es(we.resolve(s4, t2.name), e2, i2, (n) => {
-    if (n) return r2(n);
-    let o = we.resolve(s4, t2.name);
-    Ei(o, e2, i2, r2);
-  });
-  else {
-    let n = we.resolve(s4, t2.name);
-    Ei(n, e2, i2, r2);
-  }
-};
-var Es = (s4, t2, e2, i2) => {
-  wi.readdir(s4, { withFileTypes: true }, (r2, n) => {
-    if (r2) {
-      if (r2.code === "ENOENT") return i2();
-      if (r2.code !== "ENOTDIR" && r2.code !== "ENOTSUP") return i2(r2);
-    }
-    if (r2 || !n.length) return Ei(s4, t2, e2, i2);
-    let o = n.length, h2 = null, a = (l) => {
-      if (!h2) {
-        if (l) return i2(h2 = l);
-        if (--o === 0) return Ei(s4, t2, e2, i2);
-      }
-    };
-    for (let l of n) io(s4, l, t2, e2, a);
-  });
-};
-var so = (s4, t2, e2, i2) => {
-  t2.isDirectory() && ws(we.resolve(s4, t2.name), e2, i2), ps(we.resolve(s4, t2.name), e2, i2);
-};
-var ws = (s4, t2, e2) => {
-  let i2;
-  try {
-    i2 = wi.readdirSync(s4, { withFileTypes: true });
-  } catch (r2) {
-    let n = r2;
-    if (n?.code === "ENOENT") return;
-    if (n?.code === "ENOTDIR" || n?.code === "ENOTSUP") return ps(s4, t2, e2);
-    throw n;
-  }
-  for (let r2 of i2) so(s4, r2, t2, e2);
-  return ps(s4, t2, e2);
-};
-var Se = class extends Error {
-  path;
-  code;
-  syscall = "chdir";
-  constructor(t2, e2) {
-    super(`${e2}: Cannot cd into '${t2}'`), this.path = t2, this.code = e2;
-  }
-  get name() {
-    return "CwdError";
-  }
-};
-var St = class extends Error {
-  path;
-  symlink;
-  syscall = "symlink";
-  code = "TAR_SYMLINK_ERROR";
-  constructor(t2, e2) {
-    super("TAR_SYMLINK_ERROR: Cannot extract through symbolic link"), this.symlink = t2, this.path = e2;
-  }
-  get name() {
-    return "SymlinkError";
-  }
-};
-var no = (s4, t2) => {
-  k.stat(s4, (e2, i2) => {
-    (e2 || !i2.isDirectory()) && (e2 = new Se(s4, e2?.code || "ENOTDIR")), t2(e2);
-  });
-};
-var gr = (s4, t2, e2) => {
-  s4 = f(s4);
-  let i2 = t2.umask ?? 18, r2 = t2.mode | 448, n = (r2 & i2) !== 0, o = t2.uid, h2 = t2.gid, a = typeof o == "number" && typeof h2 == "number" && (o !== t2.processUid || h2 !== t2.processGid), l = t2.preserve, c = t2.unlink, d = f(t2.cwd), y = (E, x2) => {
-    E ? e2(E) : x2 && a ? Es(x2, o, h2, (Le) => y(Le)) : n ? k.chmod(s4, r2, e2) : e2();
-  };
-  if (s4 === d) return no(s4, y);
-  if (l) return ro.mkdir(s4, { mode: r2, recursive: true }).then((E) => y(null, E ?? void 0), y);
-  let D = f(Si.relative(d, s4)).split("/");
-  Ss(d, D, r2, c, d, void 0, y);
-};
-var Ss = (s4, t2, e2, i2, r2, n, o) => {
-  if (t2.length === 0) return o(null, n);
-  let h2 = t2.shift(), a = f(Si.resolve(s4 + "/" + h2));
-  k.mkdir(a, e2, br(a, t2, e2, i2, r2, n, o));
-};
-var br = (s4, t2, e2, i2, r2, n, o) => (h2) => {
-  h2 ? k.lstat(s4, (a, l) => {
-    if (a) a.path = a.path && f(a.path), o(a);
-    else if (l.isDirectory()) Ss(s4, t2, e2, i2, r2, n, o);
-    else if (i2) k.unlink(s4, (c) => {
-      if (c) return o(c);
-      k.mkdir(s4, e2, br(s4, t2, e2, i2, r2, n, o));
-    });
-    else {
-      if (l.isSymbolicLink()) return o(new St(s4, s4 + "/" + t2.join("/")));
-      o(h2);
-    }
-  }) : (n = n || s4, Ss(s4, t2, e2, i2, r2, n, o));
-};
-var oo = (s4) => {
-  let t2 = false, e2;
-  try {
-    t2 = k.statSync(s4).isDirectory();
-  } catch (i2) {
-    e2 = i2?.code;
-  } finally {
-    if (!t2) throw new Se(s4, e2 ?? "ENOTDIR");
-  }
-};
-var _r = (s4, t2) => {
-  s4 = f(s4);
-  let e2 = t2.umask ?? 18, i2 = t2.mode | 448, r2 = (i2 & e2) !== 0, n = t2.uid, o = t2.gid, h2 = typeof n == "number" && typeof o == "number" && (n !== t2.processUid || o !== t2.processGid), a = t2.preserve, l = t2.unlink, c = f(t2.cwd), d = (E) => {
-    E && h2 && ws(E, n, o), r2 && k.chmodSync(s4, i2);
-  };
-  if (s4 === c) return oo(c), d();
-  if (a) return d(k.mkdirSync(s4, { mode: i2, recursive: true }) ?? void 0);
-  let T = f(Si.relative(c, s4)).split("/"), D;
-  for (let E = T.shift(), x2 = c; E && (x2 += "/" + E); E = T.shift()) {
-    x2 = f(Si.resolve(x2));
-    try {
-      k.mkdirSync(x2, i2), D = D || x2;
-    } catch {
-      let Le = k.lstatSync(x2);
-      if (Le.isDirectory()) continue;
-      if (l) {
-        k.unlinkSync(x2), k.mkdirSync(x2, i2), D = D || x2;
-        continue;
-      } else if (Le.isSymbolicLink()) return new St(x2, x2 + "/" + T.join("/"));
-    }
-  }
-  return d(D);
-};
-var ys = /* @__PURE__ */ Object.create(null);
-var Or = 1e4;
-var Vt = /* @__PURE__ */ new Set();
-var Tr = (s4) => {
-  Vt.has(s4) ? Vt.delete(s4) : ys[s4] = s4.normalize("NFD").toLocaleLowerCase("en").toLocaleUpperCase("en"), Vt.add(s4);
-  let t2 = ys[s4], e2 = Vt.size - Or;
-  if (e2 > Or / 10) {
-    for (let i2 of Vt) if (Vt.delete(i2), delete ys[i2], --e2 <= 0) break;
-  }
-  return t2;
-};
-var ho = process.env.TESTING_TAR_FAKE_PLATFORM || process.platform;
-var ao = ho === "win32";
-var lo = (s4) => s4.split("/").slice(0, -1).reduce((e2, i2) => {
-  let r2 = e2.at(-1);
-  return r2 !== void 0 && (i2 = xr(r2, i2)), e2.push(i2 || "/"), e2;
-}, []);
-var yi = class {
-  #t = /* @__PURE__ */ new Map();
-  #i = /* @__PURE__ */ new Map();
-  #s = /* @__PURE__ */ new Set();
-  reserve(t2, e2) {
-    t2 = ao ? ["win32 parallelization disabled"] : t2.map((r2) => mt(xr(Tr(r2))));
-    let i2 = new Set(t2.map((r2) => lo(r2)).reduce((r2, n) => r2.concat(n)));
-    this.#i.set(e2, { dirs: i2, paths: t2 });
-    for (let r2 of t2) {
-      let n = this.#t.get(r2);
-      n ? n.push(e2) : this.#t.set(r2, [e2]);
-    }
-    for (let r2 of i2) {
-      let n = this.#t.get(r2);
-      if (!n) this.#t.set(r2, [/* @__PURE__ */ new Set([e2])]);
-      else {
-        let o = n.at(-1);
-        o instanceof Set ? o.add(e2) : n.push(/* @__PURE__ */ new Set([e2]));
-      }
-    }
-    return this.#r(e2);
-  }
-  #n(t2) {
-    let e2 = this.#i.get(t2);
-    if (!e2) throw new Error("function does not have any path reservations");
-    return { paths: e2.paths.map((i2) => this.#t.get(i2)), dirs: [...e2.dirs].map((i2) => this.#t.get(i2)) };
-  }
-  check(t2) {
-    let { paths: e2, dirs: i2 } = this.#n(t2);
-    return e2.every((r2) => r2 && r2[0] === t2) && i2.every((r2) => r2 && r2[0] instanceof Set && r2[0].has(t2));
-  }
-  #r(t2) {
-    return this.#s.has(t2) || !this.check(t2) ? false : (this.#s.add(t2), t2(() => this.#e(t2)), true);
-  }
-  #e(t2) {
-    if (!this.#s.has(t2)) return false;
-    let e2 = this.#i.get(t2);
-    if (!e2) throw new Error("invalid reservation");
-    let { paths: i2, dirs: r2 } = e2, n = /* @__PURE__ */ new Set();
-    for (let o of i2) {
-      let h2 = this.#t.get(o);
-      if (!h2 || h2?.[0] !== t2) continue;
-      let a = h2[1];
-      if (!a) {
-        this.#t.delete(o);
-        continue;
-      }
-      if (h2.shift(), typeof a == "function") n.add(a);
-      else for (let l of a) n.add(l);
-    }
-    for (let o of r2) {
-      let h2 = this.#t.get(o), a = h2?.[0];
-      if (!(!h2 || !(a instanceof Set))) if (a.size === 1 && h2.length === 1) {
-        this.#t.delete(o);
-        continue;
-      } else if (a.size === 1) {
-        h2.shift();
-        let l = h2[0];
-        typeof l == "function" && n.add(l);
-      } else a.delete(t2);
-    }
-    return this.#s.delete(t2), n.forEach((o) => this.#r(o)), true;
-  }
-};
-var Lr = () => process.umask();
-var Dr = /* @__PURE__ */ Symbol("onEntry");
-var _s = /* @__PURE__ */ Symbol("checkFs");
-var Nr = /* @__PURE__ */ Symbol("checkFs2");
-var Os = /* @__PURE__ */ Symbol("isReusable");
-var P = /* @__PURE__ */ Symbol("makeFs");
-var Ts = /* @__PURE__ */ Symbol("file");
-var xs = /* @__PURE__ */ Symbol("directory");
-var gi = /* @__PURE__ */ Symbol("link");
-var Ar = /* @__PURE__ */ Symbol("symlink");
-var Ir = /* @__PURE__ */ Symbol("hardlink");
-var Re = /* @__PURE__ */ Symbol("ensureNoSymlink");
-var Cr = /* @__PURE__ */ Symbol("unsupported");
-var Fr = /* @__PURE__ */ Symbol("checkPath");
-var Rs = /* @__PURE__ */ Symbol("stripAbsolutePath");
-var yt = /* @__PURE__ */ Symbol("mkdir");
-var O = /* @__PURE__ */ Symbol("onError");
-var Ri = /* @__PURE__ */ Symbol("pending");
-var kr = /* @__PURE__ */ Symbol("pend");
-var $t = /* @__PURE__ */ Symbol("unpend");
-var gs = /* @__PURE__ */ Symbol("ended");
-var bs = /* @__PURE__ */ Symbol("maybeClose");
-var Ls = /* @__PURE__ */ Symbol("skip");
-var ge = /* @__PURE__ */ Symbol("doChown");
-var be = /* @__PURE__ */ Symbol("uid");
-var _e = /* @__PURE__ */ Symbol("gid");
-var Oe = /* @__PURE__ */ Symbol("checkedCwd");
-var fo = process.env.TESTING_TAR_FAKE_PLATFORM || process.platform;
-var Te = fo === "win32";
-var uo = 1024;
-var mo = (s4, t2) => {
-  if (!Te) return u.unlink(s4, t2);
-  let e2 = s4 + ".DELETE." + Mr(16).toString("hex");
-  u.rename(s4, e2, (i2) => {
-    if (i2) return t2(i2);
-    u.unlink(e2, t2);
-  });
-};
-var po = (s4) => {
-  if (!Te) return u.unlinkSync(s4);
-  let t2 = s4 + ".DELETE." + Mr(16).toString("hex");
-  u.renameSync(s4, t2), u.unlinkSync(t2);
-};
-var vr = (s4, t2, e2) => s4 !== void 0 && s4 === s4 >>> 0 ? s4 : t2 !== void 0 && t2 === t2 >>> 0 ? t2 : e2;
-var Xt = class extends rt {
-  [gs] = false;
-  [Oe] = false;
-  [Ri] = 0;
-  reservations = new yi();
-  transform;
-  writable = true;
-  readable = false;
-  uid;
-  gid;
-  setOwner;
-  preserveOwner;
-  processGid;
-  processUid;
-  maxDepth;
-  forceChown;
-  win32;
-  newer;
-  keep;
-  noMtime;
-  preservePaths;
-  unlink;
-  cwd;
-  strip;
-  processUmask;
-  umask;
-  dmode;
-  fmode;
-  chmod;
-  constructor(t2 = {}) {
-    if (t2.ondone = () => {
-      this[gs] = true, this[bs]();
-    }, super(t2), this.transform = t2.transform, this.chmod = !!t2.chmod, typeof t2.uid == "number" || typeof t2.gid == "number") {
-      if (typeof t2.uid != "number" || typeof t2.gid != "number") throw new TypeError("cannot set owner without number uid and gid");
-      if (t2.preserveOwner) throw new TypeError("cannot preserve owner in archive and also set owner explicitly");
-      this.uid = t2.uid, this.gid = t2.gid, this.setOwner = true;
-    } else this.uid = void 0, this.gid = void 0, this.setOwner = false;
-    this.preserveOwner = t2.preserveOwner === void 0 && typeof t2.uid != "number" ? process.getuid?.() === 0 : !!t2.preserveOwner, this.processUid = (this.preserveOwner || this.setOwner) && process.getuid ? process.getuid() : void 0, this.processGid = (this.preserveOwner || this.setOwner) && process.getgid ? process.getgid() : void 0, this.maxDepth = typeof t2.maxDepth == "number" ? t2.maxDepth : uo, this.forceChown = t2.forceChown === true, this.win32 = !!t2.win32 || Te, this.newer = !!t2.newer, this.keep = !!t2.keep, this.noMtime = !!t2.noMtime, this.preservePaths = !!t2.preservePaths, this.unlink = !!t2.unlink, this.cwd = f(R.resolve(t2.cwd || process.cwd())), this.strip = Number(t2.strip) || 0, this.processUmask = this.chmod ? typeof t2.processUmask == "number" ? t2.processUmask : Lr() : 0, this.umask = typeof t2.umask == "number" ? t2.umask : this.processUmask, this.dmode = t2.dmode || 511 & ~this.umask, this.fmode = t2.fmode || 438 & ~this.umask, this.on("entry", (e2) => this[Dr](e2));
-  }
-  warn(t2, e2, i2 = {}) {
-    return (t2 === "TAR_BAD_ARCHIVE" || t2 === "TAR_ABORT") && (i2.recoverable = false), super.warn(t2, e2, i2);
-  }
-  [bs]() {
-    this[gs] && this[Ri] === 0 && (this.emit("prefinish"), this.emit("finish"), this.emit("end"));
-  }
-  [Rs](t2, e2) {
-    let i2 = t2[e2], { type: r2 } = t2;
-    if (!i2 || this.preservePaths) return true;
-    let [n, o] = ce(i2), h2 = o.replaceAll(/\\/g, "/").split("/");
-    if (h2.includes("..") || Te && /^[a-z]:\.\.$/i.test(h2[0] ?? "")) {
-      if (e2 === "path" || r2 === "Link") return this.warn("TAR_ENTRY_ERROR", `${e2} contains '..'`, { entry: t2, [e2]: i2 }), false;
-      let a = R.posix.dirname(t2.path), l = R.posix.normalize(R.posix.join(a, h2.join("/")));
-      if (l.startsWith("../") || l === "..") return this.warn("TAR_ENTRY_ERROR", `${e2} escapes extraction directory`, { entry: t2, [e2]: i2 }), false;
-    }
-    return n && (t2[e2] = String(o), this.warn("TAR_ENTRY_INFO", `stripping ${n} from absolute ${e2}`, { entry: t2, [e2]: i2 })), true;
-  }
-  [Fr](t2) {
-    let e2 = f(t2.path), i2 = e2.split("/");
-    if (this.strip) {
-      if (i2.length < this.strip) return false;
-      if (t2.type === "Link") {
-        let r2 = f(String(t2.linkpath)).split("/");
-        if (r2.length >= this.strip) t2.linkpath = r2.slice(this.strip).join("/");
-        else return false;
-      }
-      i2.splice(0, this.strip), t2.path = i2.join("/");
-    }
-    if (isFinite(this.maxDepth) && i2.length > this.maxDepth) return this.warn("TAR_ENTRY_ERROR", "path excessively deep", { entry: t2, path: e2, depth: i2.length, maxDepth: this.maxDepth }), false;
-    if (!this[Rs](t2, "path") || !this[Rs](t2, "linkpath")) return false;
-    if (t2.absolute = R.isAbsolute(t2.path) ? f(R.resolve(t2.path)) : f(R.resolve(this.cwd, t2.path)), !this.preservePaths && typeof t2.absolute == "string" && t2.absolute.indexOf(this.cwd + "/") !== 0 && t2.absolute !== this.cwd) return this.warn("TAR_ENTRY_ERROR", "path escaped extraction target", { entry: t2, path: f(t2.path), resolvedPath: t2.absolute, cwd: this.cwd }), false;
-    if (t2.absolute === this.cwd && t2.type !== "Directory" && t2.type !== "GNUDumpDir") return false;
-    if (this.win32) {
-      let { root: r2 } = R.win32.parse(String(t2.absolute));
-      t2.absolute = r2 + ts(String(t2.absolute).slice(r2.length));
-      let { root: n } = R.win32.parse(t2.path);
-      t2.path = n + ts(t2.path.slice(n.length));
-    }
-    return true;
-  }
-  [Dr](t2) {
-    if (!this[Fr](t2)) return t2.resume();
-    switch (co.equal(typeof t2.absolute, "string"), t2.type) {
-      case "Directory":
-      case "GNUDumpDir":
-        t2.mode && (t2.mode = t2.mode | 448);
-      case "File":
-      case "OldFile":
-      case "ContiguousFile":
-      case "Link":
-      case "SymbolicLink":
-        return this[_s](t2);
-      default:
-        return this[Cr](t2);
-    }
-  }
-  [O](t2, e2) {
-    t2.name === "CwdError" ? this.emit("error", t2) : (this.warn("TAR_ENTRY_ERROR", t2, { entry: e2 }), this[$t](), e2.resume());
-  }
-  [yt](t2, e2, i2) {
-    gr(f(t2), { uid: this.uid, gid: this.gid, processUid: this.processUid, processGid: this.processGid, umask: this.processUmask, preserve: this.preservePaths, unlink: this.unlink, cwd: this.cwd, mode: e2 }, i2);
-  }
-  [ge](t2) {
-    return this.forceChown || this.preserveOwner && (typeof t2.uid == "number" && t2.uid !== this.processUid || typeof t2.gid == "number" && t2.gid !== this.processGid) || typeof this.uid == "number" && this.uid !== this.processUid || typeof this.gid == "number" && this.gid !== this.processGid;
-  }
-  [be](t2) {
-    return vr(this.uid, t2.uid, this.processUid);
-  }
-  [_e](t2) {
-    return vr(this.gid, t2.gid, this.processGid);
-  }
-  [Ts](t2, e2) {
-    let i2 = typeof t2.mode == "number" ? t2.mode & 4095 : this.fmode, r2 = new et(String(t2.absolute), { flags: ms2(t2.size), mode: i2, autoClose: false });
-    r2.on("error", (a) => {
-      r2.fd && u.close(r2.fd, () => {
-      }), r2.write = () => true, this[O](a, t2), e2();
-    });
-    let n = 1, o = (a) => {
-      if (a) {
-        r2.fd && u.close(r2.fd, () => {
-        }), this[O](a, t2), e2();
-        return;
-      }
-      --n === 0 && r2.fd !== void 0 && u.close(r2.fd, (l) => {
-        l ? this[O](l, t2) : this[$t](), e2();
-      });
-    };
-    r2.on("finish", () => {
-      let a = String(t2.absolute), l = r2.fd;
-      if (typeof l == "number" && t2.mtime && !this.noMtime) {
-        n++;
-        let c = t2.atime || /* @__PURE__ */ new Date(), d = t2.mtime;
-        u.futimes(l, c, d, (y) => y ? u.utimes(a, c, d, (T) => o(T && y)) : o());
-      }
-      if (typeof l == "number" && this[ge](t2)) {
-        n++;
-        let c = this[be](t2), d = this[_e](t2);
-        typeof c == "number" && typeof d == "number" && u.fchown(l, c, d, (y) => y ? u.chown(a, c, d, (T) => o(T && y)) : o());
-      }
-      o();
-    });
-    let h2 = this.transform && this.transform(t2) || t2;
-    h2 !== t2 && (h2.on("error", (a) => {
-      this[O](a, t2), e2();
-    }), t2.pipe(h2)), h2.pipe(r2);
-  }
-  [xs](t2, e2) {
-    let i2 = typeof t2.mode == "number" ? t2.mode & 4095 : this.dmode;
-    this[yt](String(t2.absolute), i2, (r2) => {
-      if (r2) {
-        this[O](r2, t2), e2();
-        return;
-      }
-      let n = 1, o = () => {
-        --n === 0 && (e2(), this[$t](), t2.resume());
-      };
-      t2.mtime && !this.noMtime && (n++, u.utimes(String(t2.absolute), t2.atime || /* @__PURE__ */ new Date(), t2.mtime, o)), this[ge](t2) && (n++, u.chown(String(t2.absolute), Number(this[be](t2)), Number(this[_e](t2)), o)), o();
-    });
-  }
-  [Cr](t2) {
-    t2.unsupported = true, this.warn("TAR_ENTRY_UNSUPPORTED", `unsupported entry type: ${t2.type}`, { entry: t2 }), t2.resume();
-  }
-  [Ar](t2, e2) {
-    let i2 = f(R.relative(this.cwd, R.resolve(R.dirname(String(t2.absolute)), String(t2.linkpath)))).split("/");
-    this[Re](t2, this.cwd, i2, () => this[gi](t2, String(t2.linkpath), "symlink", e2), (r2) => {
-      this[O](r2, t2), e2();
-    });
-  }
-  [Ir](t2, e2) {
-    let i2 = f(R.resolve(this.cwd, String(t2.linkpath))), r2 = f(String(t2.linkpath)).split("/");
-    this[Re](t2, this.cwd, r2, () => this[gi](t2, i2, "link", e2), (n) => {
-      this[O](n, t2), e2();
-    });
-  }
-  [Re](t2, e2, i2, r2, n) {
-    let o = i2.shift();
-    if (this.preservePaths || o === void 0) return r2();
-    let h2 = R.resolve(e2, o);
-    u.lstat(h2, (a, l) => {
-      if (a) return r2();
-      if (l?.isSymbolicLink()) return n(new St(h2, R.resolve(h2, i2.join("/"))));
-      this[Re](t2, h2, i2, r2, n);
-    });
-  }
-  [kr]() {
-    this[Ri]++;
-  }
-  [$t]() {
-    this[Ri]--, this[bs]();
-  }
-  [Ls](t2) {
-    this[$t](), t2.resume();
-  }
-  [Os](t2, e2) {
-    return t2.type === "File" && !this.unlink && e2.isFile() && e2.nlink <= 1 && !Te;
-  }
-  [_s](t2) {
-    this[kr]();
-    let e2 = [t2.path];
-    t2.linkpath && e2.push(t2.linkpath), this.reservations.reserve(e2, (i2) => this[Nr](t2, i2));
-  }
-  [Nr](t2, e2) {
-    let i2 = (h2) => {
-      e2(h2);
-    }, r2 = () => {
-      this[yt](this.cwd, this.dmode, (h2) => {
-        if (h2) {
-          this[O](h2, t2), i2();
-          return;
-        }
-        this[Oe] = true, n();
-      });
-    }, n = () => {
-      if (t2.absolute !== this.cwd) {
-        let h2 = f(R.dirname(String(t2.absolute)));
-        if (h2 !== this.cwd) return this[yt](h2, this.dmode, (a) => {
-          if (a) {
-            this[O](a, t2), i2();
-            return;
-          }
-          o();
-        });
-      }
-      o();
-    }, o = () => {
-      u.lstat(String(t2.absolute), (h2, a) => {
-        if (a && (this.keep || this.newer && a.mtime > (t2.mtime ?? a.mtime))) {
-          this[Ls](t2), i2();
-          return;
-        }
-        if (h2 || this[Os](t2, a)) return this[P](null, t2, i2);
-        if (a.isDirectory()) {
-          if (t2.type === "Directory") {
-            let l = this.chmod && t2.mode && (a.mode & 4095) !== t2.mode, c = (d) => this[P](d ?? null, t2, i2);
-            return l ? u.chmod(String(t2.absolute), Number(t2.mode), c) : c();
-          }
-          if (t2.absolute !== this.cwd) return u.rmdir(String(t2.absolute), (l) => this[P](l ?? null, t2, i2));
-        }
-        if (t2.absolute === this.cwd) return this[P](null, t2, i2);
-        mo(String(t2.absolute), (l) => this[P](l ?? null, t2, i2));
-      });
-    };
-    this[Oe] ? n() : r2();
-  }
-  [P](t2, e2, i2) {
-    if (t2) {
-      this[O](t2, e2), i2();
-      return;
-    }
-    switch (e2.type) {
-      case "File":
-      case "OldFile":
-      case "ContiguousFile":
-        return this[Ts](e2, i2);
-      case "Link":
-        return this[Ir](e2, i2);
-      case "SymbolicLink":
-        return this[Ar](e2, i2);
-      case "Directory":
-      case "GNUDumpDir":
-        return this[xs](e2, i2);
-    }
-  }
-  [gi](t2, e2, i2, r2) {
-    u[i2](e2, String(t2.absolute), (n) => {
-      n ? this[O](n, t2) : (this[$t](), t2.resume()), r2();
-    });
-  }
-};
-var ye = (s4) => {
-  try {
-    return [null, s4()];
-  } catch (t2) {
-    return [t2, null];
-  }
-};
-var xe = class extends Xt {
-  sync = true;
-  [P](t2, e2) {
-    return super[P](t2, e2, () => {
-    });
-  }
-  [_s](t2) {
-    if (!this[Oe]) {
-      let n = this[yt](this.cwd, this.dmode);
-      if (n) return this[O](n, t2);
-      this[Oe] = true;
-    }
-    if (t2.absolute !== this.cwd) {
-      let n = f(R.dirname(String(t2.absolute)));
-      if (n !== this.cwd) {
-        let o = this[yt](n, this.dmode);
-        if (o) return this[O](o, t2);
-      }
-    }
-    let [e2, i2] = ye(() => u.lstatSync(String(t2.absolute)));
-    if (i2 && (this.keep || this.newer && i2.mtime > (t2.mtime ?? i2.mtime))) return this[Ls](t2);
-    if (e2 || this[Os](t2, i2)) return this[P](null, t2);
-    if (i2.isDirectory()) {
-      if (t2.type === "Directory") {
-        let o = this.chmod && t2.mode && (i2.mode & 4095) !== t2.mode, [h2] = o ? ye(() => {
-          u.chmodSync(String(t2.absolute), Number(t2.mode));
-        }) : [];
-        return this[P](h2, t2);
-      }
-      let [n] = ye(() => u.rmdirSync(String(t2.absolute)));
-      this[P](n, t2);
-    }
-    let [r2] = t2.absolute === this.cwd ? [] : ye(() => po(String(t2.absolute)));
-    this[P](r2, t2);
-  }
-  [Ts](t2, e2) {
-    let i2 = typeof t2.mode == "number" ? t2.mode & 4095 : this.fmode, r2 = (h2) => {
-      let a;
-      try {
-        u.closeSync(n);
-      } catch (l) {
-        a = l;
-      }
-      (h2 || a) && this[O](h2 || a, t2), e2();
-    }, n;
-    try {
-      n = u.openSync(String(t2.absolute), ms2(t2.size), i2);
-    } catch (h2) {
-      return r2(h2);
-    }
-    let o = this.transform && this.transform(t2) || t2;
-    o !== t2 && (o.on("error", (h2) => this[O](h2, t2)), t2.pipe(o)), o.on("data", (h2) => {
-      try {
-        u.writeSync(n, h2, 0, h2.length);
-      } catch (a) {
-        r2(a);
-      }
-    }), o.on("end", () => {
-      let h2 = null;
-      if (t2.mtime && !this.noMtime) {
-        let a = t2.atime || /* @__PURE__ */ new Date(), l = t2.mtime;
-        try {
-          u.futimesSync(n, a, l);
-        } catch (c) {
-          try {
-            u.utimesSync(String(t2.absolute), a, l);
-          } catch {
-            h2 = c;
-          }
-        }
-      }
-      if (this[ge](t2)) {
-        let a = this[be](t2), l = this[_e](t2);
-        try {
-          u.fchownSync(n, Number(a), Number(l));
-        } catch (c) {
-          try {
-            u.chownSync(String(t2.absolute), Number(a), Number(l));
-          } catch {
-            h2 = h2 || c;
-          }
-        }
-      }
-      r2(h2);
-    });
-  }
-  [xs](t2, e2) {
-    let i2 = typeof t2.mode == "number" ? t2.mode & 4095 : this.dmode, r2 = this[yt](String(t2.absolute), i2);
-    if (r2) {
-      this[O](r2, t2), e2();
-      return;
-    }
-    if (t2.mtime && !this.noMtime) try {
-      u.utimesSync(String(t2.absolute), t2.atime || /* @__PURE__ */ new Date(), t2.mtime);
-    } catch {
-    }
-    if (this[ge](t2)) try {
-      u.chownSync(String(t2.absolute), Number(this[be](t2)), Number(this[_e](t2)));
-    } catch {
-    }
-    e2(), t2.resume();
-  }
-  [yt](t2, e2) {
-    try {
-      return _r(f(t2), { uid: this.uid, gid: this.gid, processUid: this.processUid, processGid: this.processGid, umask: this.processUmask, preserve: this.preservePaths, unlink: this.unlink, cwd: this.cwd, mode: e2 });
-    } catch (i2) {
-      return i2;
-    }
-  }
-  [Re](t2, e2, i2, r2, n) {
-    if (this.preservePaths || i2.length === 0) return r2();
-    let o = e2;
-    for (let h2 of i2) {
-      o = R.resolve(o, h2);
-      let [a, l] = ye(() => u.lstatSync(o));
-      if (a) return r2();
-      if (l.isSymbolicLink()) return n(new St(o, R.resolve(e2, i2.join("/"))));
-    }
-    r2();
-  }
-  [gi](t2, e2, i2, r2) {
-    let n = `${i2}Sync`;
-    try {
-      u[n](e2, String(t2.absolute)), r2(), t2.resume();
-    } catch (o) {
-      return this[O](o, t2);
-    }
-  }
-};
-var Eo = (s4) => {
-  let t2 = new xe(s4), e2 = s4.file, i2 = Br.statSync(e2), r2 = s4.maxReadSize || 16 * 1024 * 1024;
-  new Be(e2, { readSize: r2, size: i2.size }).pipe(t2);
-};
-var wo = (s4, t2) => {
-  let e2 = new Xt(s4), i2 = s4.maxReadSize || 16 * 1024 * 1024, r2 = s4.file;
-  return new Promise((o, h2) => {
-    e2.on("error", h2), e2.on("close", o), Br.stat(r2, (a, l) => {
-      if (a) h2(a);
-      else {
-        let c = new _t(r2, { readSize: i2, size: l.size });
-        c.on("error", h2), c.pipe(e2);
-      }
-    });
-  });
-};
-var So = K(Eo, wo, (s4) => new xe(s4), (s4) => new Xt(s4), (s4, t2) => {
-  t2?.length && Qi(s4, t2);
-});
-var yo = (s4, t2) => {
-  let e2 = new kt(s4), i2 = true, r2, n;
-  try {
-    try {
-      r2 = v.openSync(s4.file, "r+");
-    } catch (a) {
-      if (a?.code === "ENOENT") r2 = v.openSync(s4.file, "w+");
-      else throw a;
-    }
-    let o = v.fstatSync(r2), h2 = Buffer.alloc(512);
-    t: for (n = 0; n < o.size; n += 512) {
-      for (let c = 0, d = 0; c < 512; c += d) {
-        if (d = v.readSync(r2, h2, c, h2.length - c, n + c), n === 0 && h2[0] === 31 && h2[1] === 139) throw new Error("cannot append to compressed archives");
-        if (!d) break t;
-      }
-      let a = new F(h2);
-      if (!a.cksumValid) break;
-      let l = 512 * Math.ceil((a.size || 0) / 512);
-      if (n + l + 512 > o.size) break;
-      n += l, s4.mtimeCache && a.mtime && s4.mtimeCache.set(String(a.path), a.mtime);
-    }
-    i2 = false, Ro(s4, e2, n, r2, t2);
-  } finally {
-    if (i2) try {
-      v.closeSync(r2);
-    } catch {
-    }
-  }
-};
-var Ro = (s4, t2, e2, i2, r2) => {
-  let n = new Wt(s4.file, { fd: i2, start: e2 });
-  t2.pipe(n), bo(t2, r2);
-};
-var go = (s4, t2) => {
-  t2 = Array.from(t2);
-  let e2 = new wt(s4), i2 = (n, o, h2) => {
-    let a = (T, D) => {
-      T ? v.close(n, (E) => h2(T)) : h2(null, D);
-    }, l = 0;
-    if (o === 0) return a(null, 0);
-    let c = 0, d = Buffer.alloc(512), y = (T, D) => {
-      if (T || D === void 0) return a(T);
-      if (c += D, c < 512 && D) return v.read(n, d, c, d.length - c, l + c, y);
-      if (l === 0 && d[0] === 31 && d[1] === 139) return a(new Error("cannot append to compressed archives"));
-      if (c < 512) return a(null, l);
-      let E = new F(d);
-      if (!E.cksumValid) return a(null, l);
-      let x2 = 512 * Math.ceil((E.size ?? 0) / 512);
-      if (l + x2 + 512 > o || (l += x2 + 512, l >= o)) return a(null, l);
-      s4.mtimeCache && E.mtime && s4.mtimeCache.set(String(E.path), E.mtime), c = 0, v.read(n, d, 0, 512, l, y);
-    };
-    v.read(n, d, 0, 512, l, y);
-  };
-  return new Promise((n, o) => {
-    e2.on("error", o);
-    let h2 = "r+", a = (l, c) => {
-      if (l && l.code === "ENOENT" && h2 === "r+") return h2 = "w+", v.open(s4.file, h2, a);
-      if (l || !c) return o(l);
-      v.fstat(c, (d, y) => {
-        if (d) return v.close(c, () => o(d));
-        i2(c, y.size, (T, D) => {
-          if (T) return o(T);
-          let E = new et(s4.file, { fd: c, start: D });
-          e2.pipe(E), E.on("error", o), E.on("close", n), _o(e2, t2);
-        });
-      });
-    };
-    v.open(s4.file, h2, a);
-  });
-};
-var bo = (s4, t2) => {
-  t2.forEach((e2) => {
-    e2.charAt(0) === "@" ? Ct({ file: Pr.resolve(s4.cwd, e2.slice(1)), sync: true, noResume: true, onReadEntry: (i2) => s4.add(i2) }) : s4.add(e2);
-  }), s4.end();
-};
-var _o = async (s4, t2) => {
-  for (let e2 of t2) e2.charAt(0) === "@" ? await Ct({ file: Pr.resolve(String(s4.cwd), e2.slice(1)), noResume: true, onReadEntry: (i2) => s4.add(i2) }) : s4.add(e2);
-  s4.end();
-};
-var vt = K(yo, go, () => {
-  throw new TypeError("file is required");
-}, () => {
-  throw new TypeError("file is required");
-}, (s4, t2) => {
-  if (!Bs(s4)) throw new TypeError("file is required");
-  if (s4.gzip || s4.brotli || s4.zstd || s4.file.endsWith(".br") || s4.file.endsWith(".tbr")) throw new TypeError("cannot append to compressed archives");
-  if (!t2?.length) throw new TypeError("no paths specified to add/replace");
-});
-var Oo = K(vt.syncFile, vt.asyncFile, vt.syncNoFile, vt.asyncNoFile, (s4, t2 = []) => {
-  vt.validate?.(s4, t2), To(s4);
-});
-var To = (s4) => {
-  let t2 = s4.filter;
-  s4.mtimeCache || (s4.mtimeCache = /* @__PURE__ */ new Map()), s4.filter = t2 ? (e2, i2) => t2(e2, i2) && !((s4.mtimeCache?.get(e2) ?? i2.mtime ?? 0) > (i2.mtime ?? 0)) : (e2, i2) => !((s4.mtimeCache?.get(e2) ?? i2.mtime ?? 0) > (i2.mtime ?? 0));
-};
-
-// src/content/mtimes.ts
-import { deflateRawSync, inflateRawSync } from "node:zlib";
-function encodeMtimes(mtimesMs) {
-  let previous = 0;
-  const deltas = mtimesMs.map((ms3) => {
-    const whole = Math.trunc(ms3);
-    const delta = whole - previous;
-    previous = whole;
-    return delta;
-  });
-  return deflateRawSync(JSON.stringify(deltas), { level: 9 }).toString("base64");
+function objectOfPiece(layout, piece) {
+  const objects = layout.objects;
+  let low2 = 0;
+  let high = objects.length - 1;
+  while (low2 < high) {
+    const middle = low2 + high + 1 >> 1;
+    if (objects[middle].firstPiece <= piece) low2 = middle;
+    else high = middle - 1;
+  }
+  const object = objects[low2];
+  if (object === void 0 || piece < object.firstPiece || piece >= object.firstPiece + object.pieces) {
+    throw new RangeError(`piece ${piece} is outside the layout`);
+  }
+  return object;
 }
 
-// src/content/payload-key.ts
-import { hkdfSync, randomBytes } from "node:crypto";
-var PAYLOAD_CIPHER = "aes-256-ctr";
-var KEY_INFO = "murder-action payload key v1";
-function derivePayloadKey(secret, plaintextSha256) {
-  const bytes = Buffer.from(hkdfSync("sha256", secret, Buffer.from(plaintextSha256, "hex"), KEY_INFO, 48));
-  return { key: bytes.subarray(0, 32).toString("hex"), iv: bytes.subarray(32, 48).toString("hex") };
-}
-function randomPayloadKey() {
-  return { key: randomBytes(32).toString("hex"), iv: randomBytes(16).toString("hex") };
-}
-
-// src/pack/tar-internals.ts
-var ARCHIVE_MTIME = /* @__PURE__ */ new Date(0);
-function canonicalHeader(entry) {
-  const writing = entry;
-  const { mode, size } = writing.stat;
-  writing.stat = { mode, size, uid: 0, gid: 0, mtime: ARCHIVE_MTIME };
-  writing.myuid = -1;
+// src/swarm/piece-length.ts
+var SWARM_PIECES = 256;
+var SWARM_MAX_PIECE = 1024 * 1024;
+var SWARM_MIN_PIECE = 32 * 1024;
+function swarmPieceLength(bytes) {
+  const target = bytes / SWARM_PIECES;
+  let length = SWARM_MIN_PIECE;
+  while (length < target && length < SWARM_MAX_PIECE) length *= 2;
+  return length;
 }
 
-// src/pack/pack.ts
-async function packDirectory(sourceDir, file, options) {
-  const started = Date.now();
-  const tree = walkTree(sourceDir);
-  const entries = tree.map((entry) => `./${entry.relative}`);
-  const archive = Qn(
-    {
-      cwd: sourceDir,
-      follow: false,
-      noDirRecurse: true,
-      gzip: options.gzipLevel > 0 ? { level: options.gzipLevel } : false,
-      onWriteEntry: canonicalHeader
-    },
-    entries
-  );
-  const plain = hashingCounter();
-  await pipeline2(archive, plain.stage, fs8.createWriteStream(file, { mode: 384 }));
-  const result = {
-    file,
-    bytes: plain.bytes(),
-    sha256: plain.sha256(),
-    mtimes: encodeMtimes(tree.map((entry) => entry.stat.mtimeMs)),
-    entries: tree.length,
-    seconds: 0
-  };
-  if (options.encrypt) {
-    const encryption = options.keySecret !== void 0 ? derivePayloadKey(options.keySecret, result.sha256) : randomPayloadKey();
-    result.sha256 = await encryptInPlace(file, encryption);
-    result.encryption = encryption;
+// src/pack/plan.ts
+var CHUNK = 16 * 1024 * 1024;
+var BUNDLE_MIN_PIECES = 8;
+var BUNDLE_CUT_PIECES = 8;
+var BUNDLE_MAX_PIECES = 24;
+var PAD_BUDGET = 0.05;
+var MIN_PIECE = 16 * 1024;
+function planObjects(described, pieceLength) {
+  const bundleMin = Math.min(CHUNK, BUNDLE_MIN_PIECES * pieceLength);
+  const bundleMax = Math.min(CHUNK, BUNDLE_MAX_PIECES * pieceLength);
+  const objects = [];
+  const entries = [];
+  const known = /* @__PURE__ */ new Map();
+  let bundle;
+  let bundleIndex = -1;
+  for (const item of described) {
+    const mode = item.stat.mode & 4095;
+    const mtimeMs = Math.trunc(item.stat.mtimeMs);
+    if (item.stat.isSymbolicLink()) {
+      entries.push({ type: "link", path: item.relative, target: item.target, mtimeMs });
+      continue;
+    }
+    if (item.stat.isDirectory()) {
+      entries.push({ type: "dir", path: item.relative, mode, mtimeMs });
+      continue;
+    }
+    const size = item.stat.size;
+    const contentKey = `${item.sha256}:${size}`;
+    let segments = size === 0 ? [] : known.get(contentKey);
+    if (segments === void 0 && size >= pieceLength) {
+      segments = [];
+      for (let start = 0; start < size; start += CHUNK) {
+        const length = Math.min(CHUNK, size - start);
+        const object = objects.push({ sources: [{ full: item.full, start, size: length }], plainSize: length }) - 1;
+        segments.push({ object, offset: 0, length });
+      }
+    } else if (segments === void 0) {
+      if (bundle !== void 0 && bundle.plainSize + size > bundleMax) bundle = void 0;
+      if (bundle === void 0) {
+        bundle = { sources: [], plainSize: 0 };
+        bundleIndex = objects.push(bundle) - 1;
+      }
+      segments = [{ object: bundleIndex, offset: bundle.plainSize, length: size }];
+      bundle.sources.push({ full: item.full, start: 0, size });
+      bundle.plainSize += size;
+      const draw = parseInt(item.sha256.slice(-8), 16) / 2 ** 32;
+      if (bundle.plainSize >= bundleMin && draw < size / (BUNDLE_CUT_PIECES * pieceLength)) bundle = void 0;
+    }
+    known.set(contentKey, segments);
+    entries.push({ type: "file", path: item.relative, mode, mtimeMs, size, segments });
   }
-  result.seconds = (Date.now() - started) / 1e3;
-  return result;
+  return { objects, entries };
 }
-async function encryptInPlace(file, encryption) {
-  const cipher = createCipheriv(PAYLOAD_CIPHER, Buffer.from(encryption.key, "hex"), Buffer.from(encryption.iv, "hex"));
-  const sealed = hashingCounter();
-  await pipeline2(fs8.createReadStream(file), cipher, sealed.stage, fs8.createWriteStream(file, { flags: "r+" }));
-  return sealed.sha256();
+function choosePieceLength(described, ceiling) {
+  let pieceLength = ceiling;
+  for (; ; ) {
+    const plan = planObjects(described, pieceLength);
+    const plain = plan.objects.reduce((sum, object) => sum + object.plainSize, 0);
+    const padded = plan.objects.reduce((sum, object) => sum + Math.ceil(object.plainSize / pieceLength) * pieceLength, 0);
+    if (padded - plain <= PAD_BUDGET * padded || pieceLength <= MIN_PIECE) return { pieceLength, plan };
+    pieceLength /= 2;
+  }
+}
+
+// src/pack/worker-pool.ts
+import * as fs7 from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+var WorkerPool = class {
+  idle = [];
+  queue = [];
+  pending = /* @__PURE__ */ new Map();
+  workers = [];
+  nextId = 0;
+  constructor(script, size) {
+    for (let index = 0; index < size; index++) {
+      const worker = startWorker(script);
+      worker.on("message", ({ id, result, error: error2 }) => {
+        const waiting = this.pending.get(id);
+        this.pending.delete(id);
+        if (error2 !== void 0) waiting?.reject(new Error(error2));
+        else waiting?.resolve(result);
+        this.idle.push(worker);
+        this.dispatch();
+      });
+      worker.on("error", (error2) => {
+        for (const waiting of this.pending.values()) waiting.reject(error2);
+        this.pending.clear();
+      });
+      this.workers.push(worker);
+      this.idle.push(worker);
+    }
+  }
+  run(task) {
+    return new Promise((resolve4, reject) => {
+      this.queue.push({ task, resolve: resolve4, reject });
+      this.dispatch();
+    });
+  }
+  async close() {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+  dispatch() {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const worker = this.idle.pop();
+      const { task, resolve: resolve4, reject } = this.queue.shift();
+      const id = this.nextId++;
+      this.pending.set(id, { resolve: resolve4, reject });
+      worker.postMessage({ id, task });
+    }
+  }
+};
+function workerScript(places) {
+  const found = places.find((place) => fs7.existsSync(place));
+  if (found === void 0) throw new Error(`the pack worker is missing (looked for ${places.map((place) => fileURLToPath(place)).join(", ")}): run \`npm run build\``);
+  return found;
+}
+function startWorker(script) {
+  if (!script.pathname.endsWith(".ts")) return new Worker(fileURLToPath(script));
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(script.href)}) })`;
+  return new Worker(boot, { eval: true });
 }
 
 // src/pack/release.ts
+var WORKER_PLACES = [new URL("./encode-worker.js", import.meta.url), new URL("./encode-worker.ts", import.meta.url)];
 async function packRelease(source) {
-  const contentId = await treeDigest(source.sourceDir).catch((error2) => {
+  const started = Date.now();
+  const described = await describeTree(source.sourceDir).catch((error2) => {
     throw new InputError("path", error2.message);
   });
-  const name = `${source.tag}.tar.gz${source.encrypt ? ".enc" : ""}`;
-  const payload = await packDirectory(source.sourceDir, path4.join(source.workdir, name), {
-    gzipLevel: source.compressionLevel,
-    encrypt: source.encrypt,
-    // The same secret and build give the same payload, which hosts that kept it can seed.
-    keySecret: source.keySecret
+  const contentId = digestOf(described);
+  const totalBytes = described.reduce((sum, entry) => sum + (entry.stat.isFile() ? entry.stat.size : 0), 0);
+  const override = pieceLengthOverride();
+  const { pieceLength, plan } = override !== void 0 ? { pieceLength: override, plan: planObjects(described, override) } : choosePieceLength(described, swarmPieceLength(totalBytes));
+  const plainBytes = plan.objects.reduce((sum, object) => sum + object.plainSize, 0);
+  const objectsDir = path4.join(source.workdir, "objects");
+  fs8.mkdirSync(objectsDir, { recursive: true, mode: 448 });
+  const secret = Buffer.from(hkdfSync("sha256", source.keySecret, Buffer.alloc(0), "murder-action objects v1", 32)).toString("hex");
+  const size = source.workers ?? Math.min(4, os5.availableParallelism());
+  const pool = new WorkerPool(workerScript(WORKER_PLACES), size);
+  let encoded;
+  try {
+    encoded = await Promise.all(
+      plan.objects.map(
+        (object) => pool.run({ sources: object.sources, plainSize: object.plainSize, level: source.compressionLevel, secret, encrypt: source.encrypt, pieceLength, outDir: objectsDir })
+      )
+    );
+  } finally {
+    await pool.close();
+  }
+  const objects = [];
+  const pieces = [];
+  const indexOfId = /* @__PURE__ */ new Map();
+  const renumber = encoded.map((object, plannedIndex) => {
+    const known = indexOfId.get(object.id);
+    if (known !== void 0) return known;
+    indexOfId.set(object.id, objects.length);
+    pieces.push(object.pieces);
+    const { pieces: _pieces, ...record } = object;
+    return objects.push({ ...record, plainSize: plan.objects[plannedIndex].plainSize }) - 1;
   });
-  return { ...payload, name, contentId };
+  for (const entry of plan.entries) {
+    if (entry.type === "file") entry.segments = entry.segments.map((segment) => ({ ...segment, object: renumber[segment.object] }));
+  }
+  const manifest = { v: MANIFEST_VERSION, contentId, objects, entries: plan.entries };
+  return {
+    objectsDir,
+    manifest,
+    encodedManifest: encodeManifest(manifest),
+    layout: layObjects(objects, pieceLength),
+    pieces: Buffer.concat(pieces),
+    contentId,
+    entries: plan.entries.length,
+    plainBytes,
+    storedBytes: objects.reduce((sum, object) => sum + object.size, 0),
+    encrypted: source.encrypt,
+    seconds: (Date.now() - started) / 1e3
+  };
+}
+function pieceLengthOverride() {
+  const text = process.env.MURDER_PIECE_LENGTH;
+  if (text === void 0 || text === "") return void 0;
+  const length = Number(text);
+  if (!Number.isInteger(length) || length < 16 * 1024 || length > 16 * 1024 * 1024 || (length & length - 1) !== 0) {
+    throw new Error(`MURDER_PIECE_LENGTH=${text} is not a power of two from 16384 to 16777216`);
+  }
+  return length;
 }
 
 // src/swarm/address.ts
@@ -74779,74 +71972,12 @@ async function detectAddressTowardFleet(hosts) {
   throw new Error(`Could not detect the address the hosts reach the runner at (${problems.join("; ")}); set tracker-address.`);
 }
 
-// src/swarm/piece-hashes.ts
-import { createHash as createHash4 } from "node:crypto";
-import * as fs9 from "node:fs";
-import { Transform as Transform2 } from "node:stream";
-import { pipeline as pipeline3 } from "node:stream/promises";
-var PieceHasher = class extends Transform2 {
-  constructor(pieceLength) {
-    super();
-    this.pieceLength = pieceLength;
-  }
-  pieceLength;
-  hashes = [];
-  current = createHash4("sha1");
-  filled = 0;
-  _transform(chunk, _encoding, callback) {
-    let offset = 0;
-    while (offset < chunk.length) {
-      const take = Math.min(this.pieceLength - this.filled, chunk.length - offset);
-      this.current.update(chunk.subarray(offset, offset + take));
-      this.filled += take;
-      offset += take;
-      if (this.filled === this.pieceLength) this.closePiece();
-    }
-    callback(null, chunk);
-  }
-  _flush(callback) {
-    if (this.filled > 0) this.closePiece();
-    callback();
-  }
-  /** The concatenated 20-byte hashes, once the stream has ended. */
-  pieces() {
-    return Buffer.concat(this.hashes);
-  }
-  closePiece() {
-    this.hashes.push(this.current.digest());
-    this.current = createHash4("sha1");
-    this.filled = 0;
-  }
-};
-async function hashPiecesOfFile(file, pieceLength) {
-  const hasher = new PieceHasher(pieceLength);
-  await pipeline3(fs9.createReadStream(file, { highWaterMark: 1 << 20 }), hasher, async function* (source) {
-    for await (const _chunk of source) {
-    }
-  });
-  return hasher.pieces();
-}
-
-// src/swarm/piece-length.ts
-var SWARM_PIECES = 256;
-var SWARM_MAX_PIECE = 1024 * 1024;
-var SWARM_MIN_PIECE = 32 * 1024;
-function swarmPieceLength(bytes) {
-  const target = bytes / SWARM_PIECES;
-  let length = SWARM_MIN_PIECE;
-  while (length < target && length < SWARM_MAX_PIECE) length *= 2;
-  return length;
-}
-
-// src/swarm/seeder.ts
-import * as path10 from "node:path";
-
 // node_modules/webtorrent/index.js
 import EventEmitter16 from "events";
 import path9 from "path";
 
 // node_modules/uint8-util/dist/src/node.js
-import { createHash as createHash5, randomBytes as rand } from "node:crypto";
+import { createHash as createHash4, randomBytes as rand } from "node:crypto";
 
 // node_modules/uint8-util/dist/src/util.js
 var decoder = new TextDecoder();
@@ -74861,13 +71992,13 @@ function concat(chunks, size = 0) {
   if (!size)
     for (let i2 = 0; i2 < length; i2++)
       size += chunks[i2].length;
-  const b2 = new Uint8Array(size);
+  const b = new Uint8Array(size);
   let offset = 0;
   for (let i2 = 0; i2 < length; i2++) {
-    b2.set(chunks[i2], offset);
+    b.set(chunks[i2], offset);
     offset += chunks[i2].length;
   }
-  return b2;
+  return b;
 }
 
 // node_modules/uint8-util/dist/src/node.js
@@ -74887,23 +72018,23 @@ async function hash(data, format, algo = "sha1") {
   algo = algo.replace("sha-", "sha");
   if (data instanceof ArrayBuffer)
     data = new Uint8Array(data);
-  const out = createHash5(algo).update(data);
+  const out = createHash4(algo).update(data);
   if (format)
     return out.digest(format);
   const res = out.digest();
   return new Uint8Array(res.buffer, res.byteOffset, res.byteLength);
 }
-var randomBytes2 = (size) => new Uint8Array(rand(size));
-function equal(a, b2) {
-  if (a.byteLength !== b2.byteLength)
+var randomBytes = (size) => new Uint8Array(rand(size));
+function equal(a, b) {
+  if (a.byteLength !== b.byteLength)
     return false;
   if (a.byteLength < 256) {
     for (let i2 = 0; i2 < a.byteLength; i2++)
-      if (a[i2] !== b2[i2])
+      if (a[i2] !== b[i2])
         return false;
     return true;
   }
-  return Buffer.compare(a, b2) === 0;
+  return Buffer.compare(a, b) === 0;
 }
 
 // node_modules/bencode/lib/util.js
@@ -74985,9 +72116,9 @@ encode.string = function(buffers, data) {
 encode.number = function(buffers, data) {
   if (Number.isInteger(data)) return buffers.push(text2arr("i" + BigInt(data) + "e"));
   const maxLo = 2147483648;
-  const hi2 = data / maxLo << 0;
-  const lo2 = data % maxLo << 0;
-  const val = hi2 * maxLo + lo2;
+  const hi = data / maxLo << 0;
+  const lo = data % maxLo << 0;
+  const val = hi * maxLo + lo;
   buffers.push(text2arr("i" + val + "e"));
   if (val !== data && !encode._floatConversionDetected) {
     encode._floatConversionDetected = true;
@@ -75000,15 +72131,15 @@ encode.number = function(buffers, data) {
 };
 encode.dict = function(buffers, data) {
   buffers.push(buffD);
-  let j2 = 0;
-  let k2;
+  let j = 0;
+  let k;
   const keys = Object.keys(data).sort();
   const kl = keys.length;
-  for (; j2 < kl; j2++) {
-    k2 = keys[j2];
-    if (data[k2] == null) continue;
-    encode.string(buffers, k2);
-    encode._encode(buffers, data[k2]);
+  for (; j < kl; j++) {
+    k = keys[j];
+    if (data[k] == null) continue;
+    encode.string(buffers, k);
+    encode._encode(buffers, data[k]);
   }
   buffers.push(buffE);
 };
@@ -75363,33 +72494,33 @@ function createRC4Cipher(key) {
     c.update(Buffer.alloc(1024));
     return (buf) => c.update(buf);
   }
-  const s4 = new Uint8Array(256);
-  for (let i2 = 0; i2 < 256; i2++) s4[i2] = i2;
-  let j2 = 0;
+  const s2 = new Uint8Array(256);
+  for (let i2 = 0; i2 < 256; i2++) s2[i2] = i2;
+  let j = 0;
   for (let i2 = 0; i2 < 256; i2++) {
-    j2 = j2 + s4[i2] + key[i2 % key.length] & 255;
-    const tmp = s4[i2];
-    s4[i2] = s4[j2];
-    s4[j2] = tmp;
+    j = j + s2[i2] + key[i2 % key.length] & 255;
+    const tmp = s2[i2];
+    s2[i2] = s2[j];
+    s2[j] = tmp;
   }
-  let ii2 = 0;
+  let ii = 0;
   let jj = 0;
   for (let i2 = 0; i2 < 1024; i2++) {
-    ii2 = ii2 + 1 & 255;
-    jj = jj + s4[ii2] & 255;
-    const tmp = s4[ii2];
-    s4[ii2] = s4[jj];
-    s4[jj] = tmp;
+    ii = ii + 1 & 255;
+    jj = jj + s2[ii] & 255;
+    const tmp = s2[ii];
+    s2[ii] = s2[jj];
+    s2[jj] = tmp;
   }
   return (buf) => {
     const out = new Uint8Array(buf.length);
     for (let i2 = 0; i2 < buf.length; i2++) {
-      ii2 = ii2 + 1 & 255;
-      jj = jj + s4[ii2] & 255;
-      const tmp = s4[ii2];
-      s4[ii2] = s4[jj];
-      s4[jj] = tmp;
-      out[i2] = buf[i2] ^ s4[s4[ii2] + s4[jj] & 255];
+      ii = ii + 1 & 255;
+      jj = jj + s2[ii] & 255;
+      const tmp = s2[ii];
+      s2[ii] = s2[jj];
+      s2[jj] = tmp;
+      out[i2] = buf[i2] ^ s2[s2[ii] + s2[jj] & 255];
     }
     return out;
   };
@@ -75403,8 +72534,8 @@ var KEYA_STR = text2arr("keyA");
 var KEYB_STR = text2arr("keyB");
 var VC = new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0]);
 var SYNC_MAX_BYTES = 512;
-function xor(a, b2) {
-  for (let len = a.length; len--; ) a[len] ^= b2[len];
+function xor(a, b) {
+  for (let len = a.length; len--; ) a[len] ^= b[len];
   return a;
 }
 function sha1(...buffers) {
@@ -75412,11 +72543,11 @@ function sha1(...buffers) {
   for (const buf of buffers) h2.update(buf);
   return h2.digest();
 }
-function getUint32(buffer, at2 = 0) {
-  return buffer[at2] << 24 | buffer[at2 + 1] << 16 | buffer[at2 + 2] << 8 | buffer[at2 + 3];
+function getUint32(buffer, at = 0) {
+  return buffer[at] << 24 | buffer[at + 1] << 16 | buffer[at + 2] << 8 | buffer[at + 3];
 }
-function getUint16(buffer, at2 = 0) {
-  return buffer[at2] << 8 | buffer[at2 + 1];
+function getUint16(buffer, at = 0) {
+  return buffer[at] << 8 | buffer[at + 1];
 }
 var MessageStreamEncryptor = class {
   // PE/MSE handshake flow
@@ -75485,7 +72616,7 @@ var MessageStreamEncryptor = class {
     const raw = this.dh.generateKeys();
     const ya = new Uint8Array(96);
     ya.set(raw, 96 - raw.length);
-    const padA = randomBytes2(Math.floor(Math.random() * 513));
+    const padA = randomBytes(Math.floor(Math.random() * 513));
     return concat([ya, padA]);
   }
   handleStepA2(step2Data) {
@@ -75500,7 +72631,7 @@ var MessageStreamEncryptor = class {
     const xorHash = xor(req2Hash, req3Hash);
     const cryptoProvideBuf = Buffer.alloc(4);
     cryptoProvideBuf.writeUInt32BE(cryptoProvide, 0);
-    const padC = randomBytes2(Math.floor(Math.random() * 513));
+    const padC = randomBytes(Math.floor(Math.random() * 513));
     const lenPadC = Buffer.alloc(2);
     lenPadC.writeUInt16BE(padC.length, 0);
     const lenIA = Buffer.alloc(2);
@@ -75520,13 +72651,13 @@ var MessageStreamEncryptor = class {
     const yb = new Uint8Array(96);
     yb.set(raw, 96 - raw.length);
     this.S = this.dh.computeSecret(this.ya);
-    const padB = randomBytes2(Math.floor(Math.random() * 513));
+    const padB = randomBytes(Math.floor(Math.random() * 513));
     return concat([yb, padB]);
   }
   generateStepB4(cryptoSelect = 2) {
     const cryptoSelectBuf = Buffer.alloc(4);
     cryptoSelectBuf.writeUInt32BE(cryptoSelect, 0);
-    const padD = randomBytes2(Math.floor(Math.random() * 513));
+    const padD = randomBytes(Math.floor(Math.random() * 513));
     const lenPadD = Buffer.alloc(2);
     lenPadD.writeUInt16BE(padD.length, 0);
     const plaintext = concat([VC, cryptoSelectBuf, lenPadD, padD]);
@@ -75746,14 +72877,14 @@ var MESSAGE_RESERVED = [0, 0, 0, 0, 0, 0, 0, 0];
 var MESSAGE_PORT = [0, 0, 0, 3, 9, 0, 0];
 var MESSAGE_HAVE_ALL = new Uint8Array([0, 0, 0, 1, 14]);
 var MESSAGE_HAVE_NONE = new Uint8Array([0, 0, 0, 1, 15]);
-function getUint322(buffer, at2 = 0) {
-  return buffer[at2] << 24 | buffer[at2 + 1] << 16 | buffer[at2 + 2] << 8 | buffer[at2 + 3];
+function getUint322(buffer, at = 0) {
+  return buffer[at] << 24 | buffer[at + 1] << 16 | buffer[at + 2] << 8 | buffer[at + 3];
 }
-function setUint32(buffer, at2, value) {
-  buffer[at2] = value >>> 24 & 255;
-  buffer[at2 + 1] = value >>> 16 & 255;
-  buffer[at2 + 2] = value >>> 8 & 255;
-  buffer[at2 + 3] = value & 255;
+function setUint32(buffer, at, value) {
+  buffer[at] = value >>> 24 & 255;
+  buffer[at + 1] = value >>> 16 & 255;
+  buffer[at + 2] = value >>> 8 & 255;
+  buffer[at + 3] = value & 255;
 }
 function indexOfBytes(haystack, needle) {
   if (needle.length === 0) return 0;
@@ -75761,8 +72892,8 @@ function indexOfBytes(haystack, needle) {
   const max = haystack.length - needle.length;
   for (let i2 = 0; i2 <= max; i2++) {
     let match = true;
-    for (let j2 = 0; j2 < needle.length; j2++) {
-      if (haystack[i2 + j2] !== needle[j2]) {
+    for (let j = 0; j < needle.length; j++) {
+      if (haystack[i2 + j] !== needle[j]) {
         match = false;
         break;
       }
@@ -75794,7 +72925,7 @@ var Wire = class extends import_streamx.Duplex {
   // true if Node's crypto supports RC4 (avoids slower JS fallback) Node 17+ (requires `--openssl-legacy-provider`)
   constructor(type2 = "", peEnabled = 0) {
     super();
-    this._debugId = arr2hex(randomBytes2(4));
+    this._debugId = arr2hex(randomBytes(4));
     this._debug("new wire");
     this.peerId = null;
     this.peerIdBuffer = null;
@@ -75875,9 +73006,9 @@ var Wire = class extends import_streamx.Duplex {
    * @param {number} ms
    * @param {boolean=} unref (should the timer be unref'd? default: false)
    */
-  setTimeout(ms3, unref) {
-    this._debug("setTimeout ms=%d unref=%s", ms3, unref);
-    this._timeoutMs = ms3;
+  setTimeout(ms2, unref) {
+    this._debug("setTimeout ms=%d unref=%s", ms2, unref);
+    this._timeoutMs = ms2;
     this._timeoutUnref = !!unref;
     this._resetTimeout(true);
   }
@@ -76637,7 +73768,7 @@ var bittorrent_protocol_default = Wire;
 
 // node_modules/create-torrent/index.js
 var import_block_iterator = __toESM(require_block_iterator(), 1);
-var import_piece_length = __toESM(require_piece_length(), 1);
+var import_piece_length2 = __toESM(require_piece_length(), 1);
 var import_is_file = __toESM(require_is_file(), 1);
 import corePath2 from "path";
 
@@ -76729,17 +73860,17 @@ if (typeof ReadableStream !== "undefined") {
 
 // node_modules/create-torrent/get-files.js
 import corePath from "path";
-import fs10 from "fs";
+import fs9 from "fs";
 var import_once = __toESM(require_once(), 1);
 var import_run_parallel = __toESM(require_run_parallel(), 1);
 function notHidden(file) {
   return file[0] !== ".";
 }
 function traversePath(path13, fn, cb) {
-  fs10.stat(path13, (err, stats) => {
+  fs9.stat(path13, (err, stats) => {
     if (err) return cb(err);
     if (stats.isDirectory()) {
-      fs10.readdir(path13, (err2, entries) => {
+      fs9.readdir(path13, (err2, entries) => {
         if (err2) return cb(err2);
         (0, import_run_parallel.default)(entries.filter(notHidden).filter(isNotJunk).map((entry) => (cb2) => {
           traversePath(corePath.join(path13, entry), fn, cb2);
@@ -76751,7 +73882,7 @@ function traversePath(path13, fn, cb) {
   });
 }
 function getFilePathStream(path13) {
-  return () => fs10.createReadStream(path13);
+  return () => fs9.createReadStream(path13);
 }
 function getFiles(path13, keepRoot, cb) {
   traversePath(path13, getFileInfo, (err, files) => {
@@ -76772,7 +73903,7 @@ function getFiles(path13, keepRoot, cb) {
 }
 function getFileInfo(path13, cb) {
   cb = (0, import_once.default)(cb);
-  fs10.stat(path13, (err, stat3) => {
+  fs9.stat(path13, (err, stat3) => {
     if (err) return cb(err);
     const info2 = {
       length: stat3.size,
@@ -76963,7 +74094,7 @@ function onFiles(files, opts, cb) {
   if (!_announceList) {
     if (typeof opts.announce === "string") _announceList = [[opts.announce]];
     else if (Array.isArray(opts.announce)) {
-      _announceList = opts.announce.map((u2) => [u2]);
+      _announceList = opts.announce.map((u) => [u]);
     }
   }
   if (!_announceList) _announceList = [];
@@ -76971,7 +74102,7 @@ function onFiles(files, opts, cb) {
     if (typeof globalThis.WEBTORRENT_ANNOUNCE === "string") {
       _announceList.push([[globalThis.WEBTORRENT_ANNOUNCE]]);
     } else if (Array.isArray(globalThis.WEBTORRENT_ANNOUNCE)) {
-      _announceList = _announceList.concat(globalThis.WEBTORRENT_ANNOUNCE.map((u2) => [u2]));
+      _announceList = _announceList.concat(globalThis.WEBTORRENT_ANNOUNCE.map((u) => [u]));
     }
   }
   if (opts.announce === void 0 && opts.announceList === void 0) {
@@ -76996,7 +74127,7 @@ function onFiles(files, opts, cb) {
   if (opts.sslCert !== void 0) torrent.info["ssl-cert"] = opts.sslCert;
   if (opts.urlList !== void 0) torrent["url-list"] = opts.urlList;
   const estimatedTorrentLength = files.reduce(sumLength, 0);
-  const pieceLength = opts.pieceLength || Math.min((0, import_piece_length.default)(estimatedTorrentLength), opts.maxPieceLength);
+  const pieceLength = opts.pieceLength || Math.min((0, import_piece_length2.default)(estimatedTorrentLength), opts.maxPieceLength);
   torrent.info["piece length"] = pieceLength;
   getPieceList(
     files,
@@ -77098,7 +74229,7 @@ var DHT = class extends EventEmitter {
       const older = opts2.older;
       const swap = opts2.swap;
       self2._debug("received ping", older);
-      self2._checkNodes(older, false, (_2, deadNode) => {
+      self2._checkNodes(older, false, (_, deadNode) => {
         if (deadNode) {
           self2._debug("swaping dead node with newer", deadNode);
           swap(deadNode);
@@ -77168,7 +74299,7 @@ var DHT = class extends EventEmitter {
   }
   _checkAndRemoveNodes(nodes, cb) {
     const self2 = this;
-    this._checkNodes(nodes, true, (_2, node) => {
+    this._checkNodes(nodes, true, (_, node) => {
       if (node) self2.removeNode(node.id);
       cb(null, node);
     });
@@ -77206,7 +74337,7 @@ var DHT = class extends EventEmitter {
       }
       return;
     }
-    this._sendPing(node, (_2, node2) => {
+    this._sendPing(node, (_, node2) => {
       if (node2) self2.addNode(node2);
     });
   }
@@ -77282,8 +74413,8 @@ var DHT = class extends EventEmitter {
   _put(opts, cb) {
     if (!cb) cb = noop;
     const isMutable = !!opts.k;
-    const v2 = typeof opts.v === "string" ? Buffer.from(opts.v) : opts.v;
-    const key = isMutable ? this._hash(opts.salt ? Buffer.concat([opts.k, opts.salt]) : opts.k) : this._hash(bencode_default.encode(v2));
+    const v = typeof opts.v === "string" ? Buffer.from(opts.v) : opts.v;
+    const key = isMutable ? this._hash(opts.salt ? Buffer.concat([opts.k, opts.salt]) : opts.k) : this._hash(bencode_default.encode(v));
     const table = this._tables.get(key.toString("hex"));
     if (!table) return this._preput(key, opts, cb);
     const message = {
@@ -77292,7 +74423,7 @@ var DHT = class extends EventEmitter {
         id: this._rpc.id,
         token: null,
         // queryAll sets this
-        v: v2
+        v
       }
     };
     if (isMutable) {
@@ -77460,10 +74591,10 @@ var DHT = class extends EventEmitter {
   }
   _onquery(query, peer) {
     if (query.q === void 0 || query.q === null) return;
-    const q2 = query.q.toString();
-    this._debug("received %s query from %s:%d", q2, peer.address, peer.port);
+    const q = query.q.toString();
+    this._debug("received %s query from %s:%d", q, peer.address, peer.port);
     if (!query.a) return;
-    switch (q2) {
+    switch (q) {
       case "ping":
         return this._rpc.response(peer, query, { id: this._rpc.id });
       case "find_node":
@@ -77535,8 +74666,8 @@ var DHT = class extends EventEmitter {
     const host = peer.address || peer.host;
     const a = query.a;
     if (!a) return;
-    const v2 = query.a.v;
-    if (!v2) return;
+    const v = query.a.v;
+    if (!v) return;
     const id = query.a.id;
     if (!id) return;
     const token = a.token;
@@ -77544,14 +74675,14 @@ var DHT = class extends EventEmitter {
     if (!this._validateToken(host, token)) {
       return this._rpc.error(peer, query, [203, "cannot `put` with bad token"]);
     }
-    if (v2.length > 1e3) {
+    if (v.length > 1e3) {
       return this._rpc.error(peer, query, [205, "data payload too large"]);
     }
     const isMutable = !!(a.k || a.sig);
     if (isMutable && !a.k && !a.sig) return;
-    const key = isMutable ? this._hash(a.salt ? Buffer.concat([a.k, a.salt]) : a.k) : this._hash(bencode_default.encode(v2));
+    const key = isMutable ? this._hash(a.salt ? Buffer.concat([a.k, a.salt]) : a.k) : this._hash(bencode_default.encode(v));
     const keyHex = key.toString("hex");
-    this.emit("put", key, v2);
+    this.emit("put", key, v);
     if (isMutable) {
       if (!this._verify) return this._rpc.error(peer, query, [400, "verification not supported"]);
       if (!this._verify(a.sig, encodeSigData(a), a.k)) return;
@@ -77562,9 +74693,9 @@ var DHT = class extends EventEmitter {
       if (prev && typeof prev.seq === "number" && !(a.seq > prev.seq)) {
         return this._rpc.error(peer, query, [302, "sequence number less than current"]);
       }
-      this._values.set(keyHex, { v: v2, k: a.k, salt: a.salt, sig: a.sig, seq: a.seq, id });
+      this._values.set(keyHex, { v, k: a.k, salt: a.salt, sig: a.sig, seq: a.seq, id });
     } else {
-      this._values.set(keyHex, { v: v2, id });
+      this._values.set(keyHex, { v, id });
     }
     this._rpc.response(peer, query, { id: this._rpc.id });
   }
@@ -77699,7 +74830,7 @@ function toBuffer(str) {
 var client_default = DHT;
 
 // node_modules/load-ip-set/index.js
-import fs12 from "fs";
+import fs11 from "fs";
 
 // node_modules/node-fetch/src/index.js
 import http2 from "node:http";
@@ -77808,7 +74939,7 @@ var isSameProtocol = (destination, original) => {
 };
 
 // node_modules/node-fetch/src/body.js
-var pipeline4 = promisify(Stream.pipeline);
+var pipeline2 = promisify(Stream.pipeline);
 var INTERNALS = /* @__PURE__ */ Symbol("Body internals");
 var Body = class {
   constructor(body, {
@@ -77869,8 +75000,8 @@ var Body = class {
     return buffer.slice(byteOffset, byteOffset + byteLength);
   }
   async formData() {
-    const ct2 = this.headers.get("content-type");
-    if (ct2.startsWith("application/x-www-form-urlencoded")) {
+    const ct = this.headers.get("content-type");
+    if (ct.startsWith("application/x-www-form-urlencoded")) {
       const formData = new FormData();
       const parameters = new URLSearchParams(await this.text());
       for (const [name, value] of parameters) {
@@ -77879,7 +75010,7 @@ var Body = class {
       return formData;
     }
     const { toFormData: toFormData2 } = await Promise.resolve().then(() => (init_multipart_parser(), multipart_parser_exports));
-    return toFormData2(this.body, ct2);
+    return toFormData2(this.body, ct);
   }
   /**
    * Return raw response as Blob
@@ -77887,10 +75018,10 @@ var Body = class {
    * @return Promise
    */
   async blob() {
-    const ct2 = this.headers && this.headers.get("content-type") || this[INTERNALS].body && this[INTERNALS].body.type || "";
+    const ct = this.headers && this.headers.get("content-type") || this[INTERNALS].body && this[INTERNALS].body.type || "";
     const buf = await this.arrayBuffer();
     return new fetch_blob_default([buf], {
-      type: ct2
+      type: ct
     });
   }
   /**
@@ -78048,7 +75179,7 @@ var writeToStream = async (dest, { body }) => {
   if (body === null) {
     dest.end();
   } else {
-    await pipeline4(body, dest);
+    await pipeline2(body, dest);
   }
 };
 
@@ -78114,14 +75245,14 @@ var Headers2 = class _Headers extends URLSearchParams {
     }) : void 0;
     super(result);
     return new Proxy(this, {
-      get(target, p2, receiver) {
-        switch (p2) {
+      get(target, p, receiver) {
+        switch (p) {
           case "append":
           case "set":
             return (name, value) => {
               validateHeaderName(name);
               validateHeaderValue(name, String(value));
-              return URLSearchParams.prototype[p2].call(
+              return URLSearchParams.prototype[p].call(
                 target,
                 String(name).toLowerCase(),
                 String(value)
@@ -78132,7 +75263,7 @@ var Headers2 = class _Headers extends URLSearchParams {
           case "getAll":
             return (name) => {
               validateHeaderName(name);
-              return URLSearchParams.prototype[p2].call(
+              return URLSearchParams.prototype[p].call(
                 target,
                 String(name).toLowerCase()
               );
@@ -78143,7 +75274,7 @@ var Headers2 = class _Headers extends URLSearchParams {
               return new Set(URLSearchParams.prototype.keys.call(target)).keys();
             };
           default:
-            return Reflect.get(target, p2, receiver);
+            return Reflect.get(target, p, receiver);
         }
       }
     });
@@ -78775,13 +75906,13 @@ async function fetch2(url, options_) {
       }
     });
     if (process.version < "v14") {
-      request_.on("socket", (s4) => {
+      request_.on("socket", (s2) => {
         let endedWithEventsCount;
-        s4.prependListener("end", () => {
-          endedWithEventsCount = s4._eventsCount;
+        s2.prependListener("end", () => {
+          endedWithEventsCount = s2._eventsCount;
         });
-        s4.prependListener("close", (hadError) => {
-          if (response && endedWithEventsCount < s4._eventsCount && !hadError) {
+        s2.prependListener("close", (hadError) => {
+          if (response && endedWithEventsCount < s2._eventsCount && !hadError) {
             const error2 = new Error("Premature close");
             error2.code = "ERR_STREAM_PREMATURE_CLOSE";
             response.body.emit("error", error2);
@@ -79024,9 +76155,9 @@ async function loadIPSet(input, opts, cb) {
     }
     cb(null, new import_ip_set.default(blocklist));
   } else {
-    let f4 = fs12.createReadStream(input).on("error", cb);
-    if (/.gz$/.test(input)) f4 = f4.pipe(zlib2.Gunzip());
-    onStream(f4);
+    let f3 = fs11.createReadStream(input).on("error", cb);
+    if (/.gz$/.test(input)) f3 = f3.pipe(zlib2.Gunzip());
+    onStream(f3);
   }
   function handleLine(line, blocklist) {
     let match = ipSetRegex.exec(line);
@@ -79055,7 +76186,7 @@ var load_ip_set_default = loadIPSet;
 var import_run_parallel7 = __toESM(require_run_parallel(), 1);
 
 // node_modules/parse-torrent/index.js
-import fs13 from "fs";
+import fs12 from "fs";
 
 // node_modules/@thaunknown/thirty-two/lib/thirty-two/index.js
 var byteTable = [
@@ -79227,24 +76358,24 @@ function magnetURIDecode(uri) {
       result[key] = val;
     }
   });
-  let m3;
+  let m2;
   if (result.xt) {
     const xts = Array.isArray(result.xt) ? result.xt : [result.xt];
-    xts.forEach((xt2) => {
-      if (m3 = xt2.match(/^urn:btih:(.{40})/)) {
-        result.infoHash = m3[1].toLowerCase();
-      } else if (m3 = xt2.match(/^urn:btih:(.{32})/)) {
-        result.infoHash = arr2hex(decode2(m3[1]));
-      } else if (m3 = xt2.match(/^urn:btmh:1220(.{64})/)) {
-        result.infoHashV2 = m3[1].toLowerCase();
+    xts.forEach((xt) => {
+      if (m2 = xt.match(/^urn:btih:(.{40})/)) {
+        result.infoHash = m2[1].toLowerCase();
+      } else if (m2 = xt.match(/^urn:btih:(.{32})/)) {
+        result.infoHash = arr2hex(decode2(m2[1]));
+      } else if (m2 = xt.match(/^urn:btmh:1220(.{64})/)) {
+        result.infoHashV2 = m2[1].toLowerCase();
       }
     });
   }
   if (result.xs) {
     const xss = Array.isArray(result.xs) ? result.xs : [result.xs];
-    xss.forEach((xs2) => {
-      if (m3 = xs2.match(/^urn:btpk:(.{64})/)) {
-        result.publicKey = m3[1].toLowerCase();
+    xss.forEach((xs) => {
+      if (m2 = xs.match(/^urn:btpk:(.{64})/)) {
+        result.publicKey = m2[1].toLowerCase();
       }
     });
   }
@@ -79298,8 +76429,8 @@ function magnetURIEncode(obj) {
   let result = "magnet:?";
   Object.keys(obj).filter((key) => key.length === 2 || key === "x.pe").forEach((key, i2) => {
     const values = Array.isArray(obj[key]) ? obj[key] : [obj[key]];
-    values.forEach((val, j2) => {
-      if ((i2 > 0 || j2 > 0) && (key !== "kt" && key !== "so" || j2 === 0)) result += "&";
+    values.forEach((val, j) => {
+      if ((i2 > 0 || j > 0) && (key !== "kt" && key !== "so" || j === 0)) result += "&";
       if (key === "dn") val = encodeURIComponent(val).replace(/%20/g, "+");
       if (key === "tr" || key === "as" || key === "ws") {
         val = encodeURIComponent(val);
@@ -79309,7 +76440,7 @@ function magnetURIEncode(obj) {
       }
       if (key === "kt") val = encodeURIComponent(val);
       if (key === "so") return;
-      if (key === "kt" && j2 > 0) result += `+${val}`;
+      if (key === "kt" && j > 0) result += `+${val}`;
       else result += `${key}=${val}`;
     });
     if (key === "so") result += `${key}=${composeRange(values)}`;
@@ -79377,8 +76508,8 @@ async function parseTorrentRemote(torrentId, opts, cb) {
     } catch (err) {
       return cb(new Error(`Error downloading torrent: ${err.message}`));
     }
-  } else if (typeof fs13.readFile === "function" && typeof torrentId === "string") {
-    fs13.readFile(torrentId, (err, torrentBuf) => {
+  } else if (typeof fs12.readFile === "function" && typeof torrentId === "string") {
+    fs12.readFile(torrentId, (err, torrentBuf) => {
       if (err) return cb(new Error("Invalid torrent identifier"));
       parseOrThrow(torrentBuf);
     });
@@ -79443,7 +76574,7 @@ async function decodeTorrentFile(torrent) {
   let sum = 0;
   const files = torrent.info.files || [torrent.info];
   result.files = files.map((file, i2) => {
-    const parts = [].concat(result.name, file["path.utf-8"] || file.path || []).map((p2) => ArrayBuffer.isView(p2) ? arr2text(p2) : p2);
+    const parts = [].concat(result.name, file["path.utf-8"] || file.path || []).map((p) => ArrayBuffer.isView(p) ? arr2text(p) : p);
     sum += file.length;
     return {
       path: path5.join.apply(null, [path5.sep].concat(parts)).slice(1),
@@ -79539,9 +76670,9 @@ var Peer = class _Peer extends import_streamx2.Duplex {
     }, opts);
     super(opts);
     this.__objectMode = !!opts.objectMode;
-    this._id = arr2hex(randomBytes2(4)).slice(0, 7);
+    this._id = arr2hex(randomBytes(4)).slice(0, 7);
     this._debug("new peer %o", opts);
-    this.channelName = opts.initiator ? opts.channelName || arr2hex(randomBytes2(20)) : null;
+    this.channelName = opts.initiator ? opts.channelName || arr2hex(randomBytes(20)) : null;
     this.initiator = opts.initiator || false;
     this.channelConfig = opts.channelConfig || _Peer.channelConfig;
     this.channelNegotiated = this.channelConfig.negotiated;
@@ -80233,7 +77364,7 @@ function stripFinalNewline(input) {
 // node_modules/npm-run-path/index.js
 import process2 from "node:process";
 import path6 from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // node_modules/npm-run-path/node_modules/path-key/index.js
 function pathKey(options = {}) {
@@ -80255,7 +77386,7 @@ var npmRunPath = ({
   execPath = process2.execPath,
   addExecPath = true
 } = {}) => {
-  const cwdString = cwd instanceof URL ? fileURLToPath(cwd) : cwd;
+  const cwdString = cwd instanceof URL ? fileURLToPath2(cwd) : cwd;
   const cwdPath = path6.resolve(cwdString);
   const result = [];
   if (preferLocal) {
@@ -80275,7 +77406,7 @@ var applyPreferLocal = (result, cwdPath) => {
   }
 };
 var applyExecPath = (result, execPath, cwdPath) => {
-  const execPathString = execPath instanceof URL ? fileURLToPath(execPath) : execPath;
+  const execPathString = execPath instanceof URL ? fileURLToPath2(execPath) : execPath;
   result.push(path6.resolve(cwdPath, execPathString, ".."));
 };
 var npmRunPathEnv = ({ env = process2.env, ...options } = {}) => {
@@ -80287,48 +77418,48 @@ var npmRunPathEnv = ({ env = process2.env, ...options } = {}) => {
 };
 
 // node_modules/mimic-fn/index.js
-var copyProperty = (to2, from, property, ignoreNonConfigurable) => {
+var copyProperty = (to, from, property, ignoreNonConfigurable) => {
   if (property === "length" || property === "prototype") {
     return;
   }
   if (property === "arguments" || property === "caller") {
     return;
   }
-  const toDescriptor = Object.getOwnPropertyDescriptor(to2, property);
+  const toDescriptor = Object.getOwnPropertyDescriptor(to, property);
   const fromDescriptor = Object.getOwnPropertyDescriptor(from, property);
   if (!canCopyProperty(toDescriptor, fromDescriptor) && ignoreNonConfigurable) {
     return;
   }
-  Object.defineProperty(to2, property, fromDescriptor);
+  Object.defineProperty(to, property, fromDescriptor);
 };
 var canCopyProperty = function(toDescriptor, fromDescriptor) {
   return toDescriptor === void 0 || toDescriptor.configurable || toDescriptor.writable === fromDescriptor.writable && toDescriptor.enumerable === fromDescriptor.enumerable && toDescriptor.configurable === fromDescriptor.configurable && (toDescriptor.writable || toDescriptor.value === fromDescriptor.value);
 };
-var changePrototype = (to2, from) => {
+var changePrototype = (to, from) => {
   const fromPrototype = Object.getPrototypeOf(from);
-  if (fromPrototype === Object.getPrototypeOf(to2)) {
+  if (fromPrototype === Object.getPrototypeOf(to)) {
     return;
   }
-  Object.setPrototypeOf(to2, fromPrototype);
+  Object.setPrototypeOf(to, fromPrototype);
 };
 var wrappedToString = (withName, fromBody) => `/* Wrapped ${withName}*/
 ${fromBody}`;
 var toStringDescriptor = Object.getOwnPropertyDescriptor(Function.prototype, "toString");
 var toStringName = Object.getOwnPropertyDescriptor(Function.prototype.toString, "name");
-var changeToString = (to2, from, name) => {
+var changeToString = (to, from, name) => {
   const withName = name === "" ? "" : `with ${name.trim()}() `;
   const newToString = wrappedToString.bind(null, withName, from.toString());
   Object.defineProperty(newToString, "name", toStringName);
-  Object.defineProperty(to2, "toString", { ...toStringDescriptor, value: newToString });
+  Object.defineProperty(to, "toString", { ...toStringDescriptor, value: newToString });
 };
-function mimicFunction(to2, from, { ignoreNonConfigurable = false } = {}) {
-  const { name } = to2;
+function mimicFunction(to, from, { ignoreNonConfigurable = false } = {}) {
+  const { name } = to;
   for (const property of Reflect.ownKeys(from)) {
-    copyProperty(to2, from, property, ignoreNonConfigurable);
+    copyProperty(to, from, property, ignoreNonConfigurable);
   }
-  changePrototype(to2, from);
-  changeToString(to2, from, name);
-  return to2;
+  changePrototype(to, from);
+  changeToString(to, from, name);
+  return to;
 }
 
 // node_modules/onetime/index.js
@@ -80899,7 +78030,7 @@ var setExitHandler = async (spawned, { cleanup, detached }, timedPromise) => {
 };
 
 // node_modules/execa/lib/pipe.js
-import { createWriteStream as createWriteStream2 } from "node:fs";
+import { createWriteStream } from "node:fs";
 import { ChildProcess } from "node:child_process";
 
 // node_modules/execa/node_modules/is-stream/index.js
@@ -80914,7 +78045,7 @@ function isWritableStream(stream) {
 var isExecaChildProcess = (target) => target instanceof ChildProcess && typeof target.then === "function";
 var pipeToTarget = (spawned, streamName, target) => {
   if (typeof target === "string") {
-    spawned[streamName].pipe(createWriteStream2(target));
+    spawned[streamName].pipe(createWriteStream(target));
     return spawned;
   }
   if (isWritableStream(target)) {
@@ -80943,7 +78074,7 @@ var addPipeMethods = (spawned) => {
 };
 
 // node_modules/execa/lib/stream.js
-import { createReadStream as createReadStream5, readFileSync as readFileSync2 } from "node:fs";
+import { createReadStream as createReadStream3, readFileSync as readFileSync3 } from "node:fs";
 var import_get_stream = __toESM(require_get_stream(), 1);
 var import_merge_stream = __toESM(require_merge_stream(), 1);
 var validateInputOptions = (input) => {
@@ -80956,7 +78087,7 @@ var getInputSync = ({ input, inputFile }) => {
     return input;
   }
   validateInputOptions(input);
-  return readFileSync2(inputFile);
+  return readFileSync3(inputFile);
 };
 var handleInputSync = (options) => {
   const input = getInputSync(options);
@@ -80970,7 +78101,7 @@ var getInput = ({ input, inputFile }) => {
     return input;
   }
   validateInputOptions(input);
-  return createReadStream5(inputFile);
+  return createReadStream3(inputFile);
 };
 var handleInput = (spawned, options) => {
   const input = getInput(options);
@@ -81334,23 +78465,23 @@ var normalizeScriptOptions = (options = {}) => ({
   ...options
 });
 function create$(options) {
-  function $3(templatesOrOptions, ...expressions) {
+  function $2(templatesOrOptions, ...expressions) {
     if (!Array.isArray(templatesOrOptions)) {
       return create$({ ...options, ...templatesOrOptions });
     }
     const [file, ...args] = parseTemplates(templatesOrOptions, expressions);
     return execa(file, args, normalizeScriptOptions(options));
   }
-  $3.sync = (templates, ...expressions) => {
+  $2.sync = (templates, ...expressions) => {
     if (!Array.isArray(templates)) {
       throw new TypeError("Please use $(options).sync`command` instead of $.sync(options)`command`.");
     }
     const [file, ...args] = parseTemplates(templates, expressions);
     return execaSync(file, args, normalizeScriptOptions(options));
   };
-  return $3;
+  return $2;
 }
-var $2 = create$();
+var $ = create$();
 
 // node_modules/default-gateway/index.js
 import { platform as platform2, type, release, networkInterfaces } from "node:os";
@@ -81413,7 +78544,7 @@ if (plat === "linux") {
     let [bestGw, bestMetric, bestId] = [null, null, null];
     for (let line of (gwTable || "").trim().split(/\r?\n/).splice(1)) {
       line = line.trim();
-      const [_2, gwArr, gwCostsArr, id, ipMetric] = /({.+?}) +({.+?}) +([0-9]+) +([0-9]+)/.exec(line) || [];
+      const [_, gwArr, gwCostsArr, id, ipMetric] = /({.+?}) +({.+?}) +([0-9]+) +([0-9]+)/.exec(line) || [];
       if (!gwArr) continue;
       const gateways = (gwArr.match(/"(.+?)"/g) || []).map((match) => match.substring(1, match.length - 1));
       const gatewayCosts = gwCostsArr.match(/[0-9]+/g) || [];
@@ -81469,7 +78600,7 @@ if (plat === "linux") {
 } else if (plat === "android") {
   const parse = (stdout, family) => {
     for (const line of (stdout || "").trim().split("\n")) {
-      const [_2, gateway, iface] = /default via (.+?) dev (.+?)( |$)/.exec(line) || [];
+      const [_, gateway, iface] = /default via (.+?) dev (.+?)( |$)/.exec(line) || [];
       if (gateway && isIP2(gateway)) {
         return { gateway, version: family, int: iface ?? null };
       }
@@ -81487,7 +78618,7 @@ if (plat === "linux") {
 } else if (plat === "freebsd") {
   const parse = (stdout, family) => {
     for (const line of (stdout || "").trim().split("\n")) {
-      const [target, gateway, _2, iface] = line.split(/ +/) || [];
+      const [target, gateway, _, iface] = line.split(/ +/) || [];
       if (dests.has(target) && gateway && isIP2(gateway)) {
         return { gateway, version: family, int: iface ?? null };
       }
@@ -81566,10 +78697,10 @@ if (plat === "linux") {
     return parse(stdout, family);
   };
 } else {
-  promise = (_2) => {
+  promise = (_) => {
     throw new Error("Unsupported Platform");
   };
-  sync = (_2) => {
+  sync = (_) => {
     throw new Error("Unsupported Platform");
   };
 }
@@ -81650,28 +78781,28 @@ var Device = class {
   }
   async _getService(types3) {
     const info2 = await this._getXml(this.url);
-    const s4 = this._parseDescription(info2).services.filter((service) => {
+    const s2 = this._parseDescription(info2).services.filter((service) => {
       return types3.indexOf(service.serviceType) !== -1;
     });
-    if (s4.length === 0 || !s4[0].controlURL || !s4[0].SCPDURL) {
+    if (s2.length === 0 || !s2[0].controlURL || !s2[0].SCPDURL) {
       throw new Error("Service not found");
     }
     const base = new URL(info2.baseURL || this.url);
-    const addPrefix = (u2) => {
+    const addPrefix = (u) => {
       let uri;
       try {
-        uri = new URL(u2);
+        uri = new URL(u);
       } catch (err) {
-        uri = new URL(u2, base.href);
+        uri = new URL(u, base.href);
       }
       uri.host = uri.host || base.host;
       uri.protocol = uri.protocol || base.protocol;
       return uri.toString();
     };
     return {
-      service: s4[0].serviceType,
-      SCPDURL: addPrefix(s4[0].SCPDURL),
-      controlURL: addPrefix(s4[0].controlURL)
+      service: s2[0].serviceType,
+      SCPDURL: addPrefix(s2[0].SCPDURL),
+      controlURL: addPrefix(s2[0].controlURL)
     };
   }
   async _getXml(url) {
@@ -81708,16 +78839,16 @@ var Device = class {
     };
   }
   _getNamespace(data, uri) {
-    let ns2;
+    let ns;
     if (data["@"]) {
       Object.keys(data["@"]).some((key) => {
         if (!/^xmlns:/.test(key)) return false;
         if (data["@"][key] !== uri) return false;
-        ns2 = key.replace(/^xmlns:/, "");
+        ns = key.replace(/^xmlns:/, "");
         return true;
       });
     }
-    return ns2 ? ns2 + ":" : "";
+    return ns ? ns + ":" : "";
   }
 };
 
@@ -81917,9 +79048,9 @@ var Client = class {
         break;
       }
       let key = null;
-      Object.keys(data).some((k2) => {
-        if (!/:GetGenericPortMappingEntryResponse/.test(k2)) return false;
-        key = k2;
+      Object.keys(data).some((k) => {
+        if (!/:GetGenericPortMappingEntryResponse/.test(k)) return false;
+        key = k;
         return true;
       });
       if (!key) throw new Error("Incorrect response");
@@ -81963,9 +79094,9 @@ var Client = class {
     const { gateway } = await this.findGateway();
     const data = await gateway.run("GetExternalIPAddress", []);
     let key = null;
-    Object.keys(data).some((k2) => {
-      if (!/:GetExternalIPAddressResponse$/.test(k2)) return false;
-      key = k2;
+    Object.keys(data).some((k) => {
+      if (!/:GetExternalIPAddressResponse$/.test(k)) return false;
+      key = k;
       return true;
     });
     if (!key) throw new Error("Incorrect response");
@@ -83108,7 +80239,7 @@ function noop3() {
 
 // node_modules/webtorrent/lib/torrent.js
 import EventEmitter15 from "events";
-import fs14 from "fs";
+import fs13 from "fs";
 import net2 from "net";
 import os9 from "os";
 import path8 from "path";
@@ -83119,9 +80250,9 @@ var cache = /* @__PURE__ */ new Map();
 function addrToIPPort(addr) {
   if (cache.size === 1e5) cache.clear();
   if (!cache.has(addr)) {
-    const m3 = ADDR_RE.exec(addr);
-    if (!m3) throw new Error(`invalid addr: ${addr}`);
-    cache.set(addr, [m3[1], Number(m3[2])]);
+    const m2 = ADDR_RE.exec(addr);
+    if (!m2) throw new Error(`invalid addr: ${addr}`);
+    cache.set(addr, [m2[1], Number(m2[2])]);
   }
   return cache.get(addr);
 }
@@ -83249,7 +80380,7 @@ function toUInt32(n) {
   view.setUint32(0, n);
   return buf;
 }
-var querystringParse = (q2) => querystring.parse(q2, null, null, { decodeURIComponent: unescape });
+var querystringParse = (q) => querystring.parse(q, null, null, { decodeURIComponent: unescape });
 var querystringStringify = (obj) => {
   let ret = querystring.stringify(obj, null, null, { encodeURIComponent: escape });
   ret = ret.replace(/[@*/+]/g, (char) => (
@@ -83311,11 +80442,11 @@ var tracker_default = Tracker;
 var import_compact2string = __toESM(require_compact2string(), 1);
 var debug9 = (0, import_debug8.default)("bittorrent-tracker:http-tracker");
 var HTTP_SCRAPE_SUPPORT = /\/(announce)[^/]*$/;
-function abortTimeout(ms3) {
+function abortTimeout(ms2) {
   const controller = new AbortController();
   setTimeout(() => {
     controller.abort();
-  }, ms3).unref?.();
+  }, ms2).unref?.();
   return controller;
 }
 var HTTPTracker = class extends tracker_default {
@@ -83587,9 +80718,9 @@ var UDPTracker = class extends tracker_default {
       onGotConnection(null);
     }
     this.cleanupFns.push(cleanup);
-    function onGotConnection(err, s4, info2) {
+    function onGotConnection(err, s2, info2) {
       if (err) return onError(err);
-      proxySocket = s4;
+      proxySocket = s2;
       socket = dgram4.createSocket("udp4");
       relay = info2;
       timeout = setTimeout(() => {
@@ -83749,7 +80880,7 @@ var UDPTracker = class extends tracker_default {
 };
 UDPTracker.prototype.DEFAULT_ANNOUNCE_INTERVAL = 30 * 60 * 1e3;
 function genTransactionId() {
-  return randomBytes2(4);
+  return randomBytes(4);
 }
 function toUInt16(n) {
   const buf = new Uint8Array(2);
@@ -83811,7 +80942,7 @@ var Socket = class extends import_streamx4.Duplex {
     if (opts.url != null && opts.socket != null) {
       throw new Error("Must specify either `url` or `socket` option, not both");
     }
-    this._id = arr2hex(randomBytes2(4)).slice(0, 7);
+    this._id = arr2hex(randomBytes(4)).slice(0, 7);
     this._debug("new websocket: %o", opts);
     this.connected = false;
     this._chunk = null;
@@ -83874,23 +81005,23 @@ var Socket = class extends import_streamx4.Duplex {
     }
     this._handleFinishBound = null;
     if (this._ws) {
-      const ws2 = this._ws;
+      const ws = this._ws;
       const onClose = () => {
-        ws2.onclose = null;
+        ws.onclose = null;
       };
-      if (ws2.readyState === _WebSocket.CLOSED) {
+      if (ws.readyState === _WebSocket.CLOSED) {
         onClose();
       } else {
         try {
-          ws2.onclose = onClose;
-          ws2.close();
+          ws.onclose = onClose;
+          ws.close();
         } catch (err) {
           onClose();
         }
       }
-      ws2.onopen = null;
-      ws2.onmessage = null;
-      ws2.onerror = () => {
+      ws.onopen = null;
+      ws.onmessage = null;
+      ws.onerror = () => {
       };
     }
     this._ws = null;
@@ -83950,7 +81081,7 @@ var Socket = class extends import_streamx4.Duplex {
     this._debug("on close");
     this.destroy();
   }
-  _handleError(_2) {
+  _handleError(_) {
     this.destroy(new Error(`Error connecting to ${this.url}`));
   }
   // When stream finishes writing, close socket. Half open connections are not
@@ -84247,15 +81378,15 @@ var WebSocketTracker = class extends tracker_default {
     this._startReconnectTimer();
   }
   _startReconnectTimer() {
-    const ms3 = Math.floor(Math.random() * RECONNECT_VARIANCE) + Math.min(Math.pow(2, this.retries) * RECONNECT_MINIMUM, RECONNECT_MAXIMUM);
+    const ms2 = Math.floor(Math.random() * RECONNECT_VARIANCE) + Math.min(Math.pow(2, this.retries) * RECONNECT_MINIMUM, RECONNECT_MAXIMUM);
     this.reconnecting = true;
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = setTimeout(() => {
       this.retries++;
       this._openSocket();
-    }, ms3);
+    }, ms2);
     if (this.reconnectTimer.unref) this.reconnectTimer.unref();
-    debug12("reconnecting socket in %s ms", ms3);
+    debug12("reconnecting socket in %s ms", ms2);
   }
   _send(params) {
     if (this.destroyed) return;
@@ -84273,7 +81404,7 @@ var WebSocketTracker = class extends tracker_default {
     }
     checkDone();
     function generateOffer() {
-      const offerId = arr2hex(randomBytes2(20));
+      const offerId = arr2hex(randomBytes(20));
       debug12("creating peer (from _generateOffers)");
       const peer = self2.peers[offerId] = self2._createPeer({ initiator: true });
       peer.once("signal", (offer) => {
@@ -84632,23 +81763,23 @@ function identifyAwkwardClient(peerId, buffer) {
   }
   return null;
 }
-function decodeNumericValueOfByte(b2, minDigits = 0) {
-  let result = `${b2 & 255}`;
+function decodeNumericValueOfByte(b, minDigits = 0) {
+  let result = `${b & 255}`;
   while (result.length < minDigits) {
     result = `0${result}`;
   }
   return result;
 }
-function isDigit(s4) {
-  const code = s4.charCodeAt(0);
+function isDigit(s2) {
+  const code = s2.charCodeAt(0);
   return code >= "0".charCodeAt(0) && code <= "9".charCodeAt(0);
 }
-function isLetter(s4) {
-  const code = s4.toLowerCase().charCodeAt(0);
+function isLetter(s2) {
+  const code = s2.toLowerCase().charCodeAt(0);
   return code >= "a".charCodeAt(0) && code <= "z".charCodeAt(0);
 }
-function isAlphaNumeric(s4) {
-  return isDigit(s4) || isLetter(s4) || s4 === ".";
+function isAlphaNumeric(s2) {
+  return isDigit(s2) || isLetter(s2) || s2 === ".";
 }
 
 // node_modules/bittorrent-peerid/index.js
@@ -84732,19 +81863,19 @@ var shadowStyleClients = {};
 var shadowStyleClientVersions = {};
 var mainlineStyleClients = {};
 var customStyleClients = [];
-var VER_AZ_THREE_DIGITS = (v2) => (
+var VER_AZ_THREE_DIGITS = (v) => (
   // "1.2.3"
-  `${v2[0]}.${v2[1]}.${v2[2]}`
+  `${v[0]}.${v[1]}.${v[2]}`
 );
-var VER_AZ_DELUGE = (v2) => {
+var VER_AZ_DELUGE = (v) => {
   const alphabet = "ABCDE";
-  if (isNaN(v2[2])) {
-    return `${v2[0]}.${v2[1]}.1${alphabet.indexOf(v2[2])}`;
+  if (isNaN(v[2])) {
+    return `${v[0]}.${v[1]}.1${alphabet.indexOf(v[2])}`;
   }
-  return `${v2[0]}.${v2[1]}.${v2[2]}`;
+  return `${v[0]}.${v[1]}.${v[2]}`;
 };
-var VER_AZ_THREE_DIGITS_PLUS_MNEMONIC = (v2) => {
-  let mnemonic = v2[3];
+var VER_AZ_THREE_DIGITS_PLUS_MNEMONIC = (v) => {
+  let mnemonic = v[3];
   if (mnemonic === "B") {
     mnemonic = "Beta";
   } else if (mnemonic === "A") {
@@ -84752,40 +81883,40 @@ var VER_AZ_THREE_DIGITS_PLUS_MNEMONIC = (v2) => {
   } else {
     mnemonic = "";
   }
-  return `${v2[0]}.${v2[1]}.${v2[2]} ${mnemonic}`;
+  return `${v[0]}.${v[1]}.${v[2]} ${mnemonic}`;
 };
-var VER_AZ_FOUR_DIGITS = (v2) => (
+var VER_AZ_FOUR_DIGITS = (v) => (
   // "1.2.3.4"
-  `${v2[0]}.${v2[1]}.${v2[2]}.${v2[3]}`
+  `${v[0]}.${v[1]}.${v[2]}.${v[3]}`
 );
-var VER_AZ_TWO_MAJ_TWO_MIN = (v2) => (
+var VER_AZ_TWO_MAJ_TWO_MIN = (v) => (
   // "12.34"
-  `${v2[0] + v2[1]}.${v2[2]}${v2[3]}`
+  `${v[0] + v[1]}.${v[2]}${v[3]}`
 );
-var VER_AZ_SKIP_FIRST_ONE_MAJ_TWO_MIN = (v2) => (
+var VER_AZ_SKIP_FIRST_ONE_MAJ_TWO_MIN = (v) => (
   // "2.34"
-  `${v2[1]}.${v2[2]}${v2[3]}`
+  `${v[1]}.${v[2]}${v[3]}`
 );
 var VER_AZ_KTORRENT_STYLE = "1.2.3=[RD].4";
-var VER_AZ_TRANSMISSION_STYLE = (v2) => {
-  if (v2[0] === "0" && v2[1] === "0" && v2[2] === "0") {
-    return `0.${v2[3]}`;
-  } else if (v2[0] === "0" && v2[1] === "0") {
-    return `0.${v2[2]}${v2[3]}`;
+var VER_AZ_TRANSMISSION_STYLE = (v) => {
+  if (v[0] === "0" && v[1] === "0" && v[2] === "0") {
+    return `0.${v[3]}`;
+  } else if (v[0] === "0" && v[1] === "0") {
+    return `0.${v[2]}${v[3]}`;
   }
-  return `${v2[0]}.${v2[1]}${v2[2]}${v2[3] === "Z" || v2[3] === "X" ? "+" : ""}`;
+  return `${v[0]}.${v[1]}${v[2]}${v[3] === "Z" || v[3] === "X" ? "+" : ""}`;
 };
-var VER_AZ_WEBTORRENT_STYLE = (v2) => {
+var VER_AZ_WEBTORRENT_STYLE = (v) => {
   let version = "";
-  if (v2[0] === "0") {
-    version += `${v2[1]}.`;
+  if (v[0] === "0") {
+    version += `${v[1]}.`;
   } else {
-    version += `${v2[0]}${v2[1]}.`;
+    version += `${v[0]}${v[1]}.`;
   }
-  if (v2[2] === "0") {
-    version += v2[3];
+  if (v[2] === "0") {
+    version += v[3];
   } else {
-    version += `${v2[2]}${v2[3]}`;
+    version += `${v[2]}${v[3]}`;
   }
   return version;
 };
@@ -85011,13 +82142,13 @@ var addrs = (addrs2) => {
     addrs2 = [addrs2];
   }
   return Buffer.concat(addrs2.map((addr) => {
-    const s4 = addrToIPPort(addr);
-    if (s4.length !== 2) {
+    const s2 = addrToIPPort(addr);
+    if (s2.length !== 2) {
       throw new Error("invalid address format, expecting: [IP]:[PORT]");
     }
-    const ip = import_ipaddr.default.parse(s4[0]);
+    const ip = import_ipaddr.default.parse(s2[0]);
     const ipBuf = Buffer.from(ip.toByteArray());
-    const port = s4[1];
+    const port = s2[1];
     const portBuf = Buffer.allocUnsafe(2);
     portBuf.writeUInt16BE(port, 0);
     return Buffer.concat([ipBuf, portBuf]);
@@ -85168,10 +82299,10 @@ var swarm_default = Swarm;
 // node_modules/bittorrent-tracker/lib/server/parse-http.js
 function parse_http_default(req, opts) {
   if (!opts) opts = {};
-  const s4 = req.url.split("?");
-  const params = common_default.querystringParse(s4[1]);
+  const s2 = req.url.split("?");
+  const params = common_default.querystringParse(s2[1]);
   params.type = "http";
-  if (opts.action === "announce" || s4[0] === "/announce") {
+  if (opts.action === "announce" || s2[0] === "/announce") {
     params.action = common_default.ACTIONS.ANNOUNCE;
     if (typeof params.info_hash !== "string" || params.info_hash.length !== 20) {
       throw new Error("invalid info_hash");
@@ -85202,7 +82333,7 @@ function parse_http_default(req, opts) {
     }
     params.addr = `${common_default.IPV6_RE.test(params.ip) ? `[${params.ip}]` : params.ip}:${params.port}`;
     params.headers = req.headers;
-  } else if (opts.action === "scrape" || s4[0] === "/scrape") {
+  } else if (opts.action === "scrape" || s2[0] === "/scrape") {
     params.action = common_default.ACTIONS.SCRAPE;
     if (typeof params.info_hash === "string") params.info_hash = [params.info_hash];
     if (Array.isArray(params.info_hash)) {
@@ -86314,7 +83445,7 @@ var Storage = class {
   constructor(chunkLength, opts = {}) {
     this.chunkLength = Number(chunkLength);
     if (!this.chunkLength) throw new Error("First argument must be a chunk length");
-    this.name = opts.name || join3("fs-chunk-store", arr2hex(randomBytes2(20)));
+    this.name = opts.name || join3("fs-chunk-store", arr2hex(randomBytes(20)));
     this.addUID = opts.addUID;
     if (opts.files) {
       this.path = opts.path;
@@ -86375,16 +83506,16 @@ var Storage = class {
         const fileEnd = file.offset + file.length;
         const firstChunk = Math.floor(fileStart / this.chunkLength);
         const lastChunk = Math.floor((fileEnd - 1) / this.chunkLength);
-        for (let p2 = firstChunk; p2 <= lastChunk; ++p2) {
-          const chunkStart = p2 * this.chunkLength;
+        for (let p = firstChunk; p <= lastChunk; ++p) {
+          const chunkStart = p * this.chunkLength;
           const chunkEnd = chunkStart + this.chunkLength;
           const from = fileStart < chunkStart ? 0 : fileStart - chunkStart;
-          const to2 = fileEnd > chunkEnd ? this.chunkLength : fileEnd - chunkStart;
+          const to = fileEnd > chunkEnd ? this.chunkLength : fileEnd - chunkStart;
           const offset = fileStart > chunkStart ? 0 : chunkStart - fileStart;
-          if (!this.chunkMap[p2]) this.chunkMap[p2] = [];
-          this.chunkMap[p2].push({
+          if (!this.chunkMap[p]) this.chunkMap[p] = [];
+          this.chunkMap[p].push({
             from,
-            to: to2,
+            to,
             offset,
             file
           });
@@ -86452,10 +83583,10 @@ var Storage = class {
       const tasks = targets.map((target) => {
         return (cb2) => {
           let from = target.from;
-          let to2 = target.to;
+          let to = target.to;
           let offset = target.offset;
           if (opts) {
-            if (to2 > rangeTo) to2 = rangeTo;
+            if (to > rangeTo) to = rangeTo;
             if (from < rangeFrom) {
               offset += rangeFrom - from;
               from = rangeFrom;
@@ -86463,7 +83594,7 @@ var Storage = class {
           }
           target.file.open((err, file) => {
             if (err) return cb2(err);
-            file.read(offset, to2 - from, cb2);
+            file.read(offset, to - from, cb2);
           });
         };
       });
@@ -86631,12 +83762,12 @@ var Piece = class {
     if (!this.init()) return false;
     const len = data.length;
     const blocks = Math.ceil(len / BLOCK_LENGTH);
-    for (let j2 = 0; j2 < blocks; j2++) {
-      if (!this._buffer[i2 + j2]) {
-        const offset = j2 * BLOCK_LENGTH;
+    for (let j = 0; j < blocks; j++) {
+      if (!this._buffer[i2 + j]) {
+        const offset = j * BLOCK_LENGTH;
         const splitData = data.subarray(offset, offset + BLOCK_LENGTH);
         this._buffered++;
-        this._buffer[i2 + j2] = splitData;
+        this._buffer[i2 + j] = splitData;
         this.missing -= splitData.length;
         if (!this.sources.includes(source)) {
           this.sources.push(source);
@@ -87045,22 +84176,22 @@ var ut_pex_default = () => {
       const _isIPv6 = (peers, addr) => peers[addr].ip === 6;
       const _flags = (peers, addr) => peers[addr].flags;
       const added = string2compact_default(
-        localAdded.filter((k2) => _isIPv4(this._localAddedPeers, k2))
+        localAdded.filter((k) => _isIPv4(this._localAddedPeers, k))
       );
       const added6 = string2compact_default(
-        localAdded.filter((k2) => _isIPv6(this._localAddedPeers, k2))
+        localAdded.filter((k) => _isIPv6(this._localAddedPeers, k))
       );
       const dropped = string2compact_default(
-        localDropped.filter((k2) => _isIPv4(this._localDroppedPeers, k2))
+        localDropped.filter((k) => _isIPv4(this._localDroppedPeers, k))
       );
       const dropped6 = string2compact_default(
-        localDropped.filter((k2) => _isIPv6(this._localDroppedPeers, k2))
+        localDropped.filter((k) => _isIPv6(this._localDroppedPeers, k))
       );
       const addedFlags = Buffer.from(
-        localAdded.filter((k2) => _isIPv4(this._localAddedPeers, k2)).map((k2) => _flags(this._localAddedPeers, k2))
+        localAdded.filter((k) => _isIPv4(this._localAddedPeers, k)).map((k) => _flags(this._localAddedPeers, k))
       );
       const added6Flags = Buffer.from(
-        localAdded.filter((k2) => _isIPv6(this._localAddedPeers, k2)).map((k2) => _flags(this._localAddedPeers, k2))
+        localAdded.filter((k) => _isIPv6(this._localAddedPeers, k)).map((k) => _flags(this._localAddedPeers, k))
       );
       localAdded.forEach((peer) => delete this._localAddedPeers[peer]);
       localDropped.forEach((peer) => delete this._localDroppedPeers[peer]);
@@ -87156,7 +84287,7 @@ var FileIterator = class extends EventEmitter13 {
   async throw(err) {
     throw err;
   }
-  destroy(cb = (_2) => {
+  destroy(cb = (_) => {
   }, err) {
     if (this.destroyed) return;
     this.destroyed = true;
@@ -87630,7 +84761,7 @@ var Selections = class {
     this._items.push(newItem);
   }
   /** @param {(a: SelectionItem, b: SelectionItem) => number} sortFn */
-  sort(sortFn = (a, b2) => a.from - b2.from) {
+  sort(sortFn = (a, b) => a.from - b.from) {
     this._items.sort(sortFn);
   }
   get length() {
@@ -87640,10 +84771,10 @@ var Selections = class {
   get(index) {
     return this._items[index];
   }
-  swap(i2, j2) {
+  swap(i2, j) {
     const temp = this._items[i2];
-    this._items[i2] = this._items[j2];
-    this._items[j2] = temp;
+    this._items[i2] = this._items[j];
+    this._items[j] = temp;
   }
   clear() {
     this._items.length = 0;
@@ -87693,7 +84824,7 @@ var SUPPORTS_FSA = globalThis.navigator?.storage?.getDirectory && globalThis.Fil
 var FALLBACK_STORE = !process.browser || SUPPORTS_FSA ? Storage : import_memory_chunk_store.default;
 var TMP2;
 try {
-  TMP2 = path8.join(fs14.statSync("/tmp") && "/tmp", "webtorrent");
+  TMP2 = path8.join(fs13.statSync("/tmp") && "/tmp", "webtorrent");
 } catch (err) {
   TMP2 = path8.join(typeof os9.tmpdir === "function" ? os9.tmpdir() : "/", "webtorrent");
 }
@@ -88089,7 +85220,7 @@ var Torrent = class extends EventEmitter15 {
       rawStore
     );
     if (this.so && !this._startAsDeselected) {
-      this.files.forEach((v2, i2) => {
+      this.files.forEach((v, i2) => {
         if (this.so.includes(i2)) {
           this.files[i2].select();
         }
@@ -88102,7 +85233,7 @@ var Torrent = class extends EventEmitter15 {
     this._hashes = this.pieces;
     this._hasStartupBitfield = this._startupBitfield && this._startupBitfield.length === Math.ceil(this.pieces.length / 8) && !this.skipVerify;
     this.bitfield = new BitField(this._hasStartupBitfield ? new Uint8Array(this._startupBitfield) : this.pieces.length);
-    this._reservations = this._hasStartupBitfield ? this.pieces.map((_2, index) => this.bitfield.get(index) ? null : []) : this.pieces.map(() => []);
+    this._reservations = this._hasStartupBitfield ? this.pieces.map((_, index) => this.bitfield.get(index) ? null : []) : this.pieces.map(() => []);
     this.pieces = this.pieces.map((hash2, i2) => {
       if (this._hasStartupBitfield && this.bitfield.get(i2)) {
         return null;
@@ -88125,7 +85256,7 @@ var Torrent = class extends EventEmitter15 {
       if (this._fileModtimes && this._store === Storage) {
         this.getFileModtimes((err, fileModtimes) => {
           if (err) return this._destroy(err);
-          const unchanged = this.files.map((_2, index) => fileModtimes[index] === this._fileModtimes[index]).every((x2) => x2);
+          const unchanged = this.files.map((_, index) => fileModtimes[index] === this._fileModtimes[index]).every((x2) => x2);
           if (unchanged) {
             this._markAllVerified();
             this._onStore();
@@ -88147,7 +85278,7 @@ var Torrent = class extends EventEmitter15 {
     const ret = [];
     (0, import_run_parallel_limit.default)(this.files.map((file, index) => (cb2) => {
       const filePath = this.addUID ? path8.join(this.name + " - " + this.infoHash.slice(0, 8)) : path8.join(this.path, file.path);
-      fs14.stat(filePath, (err, stat3) => {
+      fs13.stat(filePath, (err, stat3) => {
         if (err && err.code !== "ENOENT") return cb2(err);
         ret[index] = stat3 && stat3.mtime.getTime();
         cb2(null);
@@ -88593,16 +85724,16 @@ var Torrent = class extends EventEmitter15 {
       notify,
       isStreamSelection
     });
-    this._selections.sort((a, b2) => b2.priority - a.priority);
+    this._selections.sort((a, b) => b.priority - a.priority);
     this._updateSelections();
   }
   select(start, end, priority, notify) {
     this._select(start, end, priority, notify, false);
   }
-  _deselect(from, to2, isStreamSelection = false) {
+  _deselect(from, to, isStreamSelection = false) {
     if (this.destroyed) throw new Error("torrent is destroyed");
-    this._debug("deselect %s-%s", from, to2);
-    this._selections.remove({ from, to: to2, isStreamSelection });
+    this._debug("deselect %s-%s", from, to);
+    this._selections.remove({ from, to, isStreamSelection });
     this._updateSelections();
   }
   deselect(start, end) {
@@ -88792,16 +85923,16 @@ var Torrent = class extends EventEmitter15 {
    * Garbage collect selections with respect to the store's current state.
    */
   _gcSelections() {
-    for (const s4 of this._selections) {
-      const oldOffset = s4.offset;
-      while (this.bitfield.get(s4.from + s4.offset) && s4.from + s4.offset < s4.to) {
-        s4.offset += 1;
+    for (const s2 of this._selections) {
+      const oldOffset = s2.offset;
+      while (this.bitfield.get(s2.from + s2.offset) && s2.from + s2.offset < s2.to) {
+        s2.offset += 1;
       }
-      if (oldOffset !== s4.offset) s4.notify?.();
-      if (s4.to !== s4.from + s4.offset) continue;
-      if (!this.bitfield.get(s4.from + s4.offset)) continue;
-      s4.remove();
-      s4.notify?.();
+      if (oldOffset !== s2.offset) s2.notify?.();
+      if (s2.to !== s2.from + s2.offset) continue;
+      if (!this.bitfield.get(s2.from + s2.offset)) continue;
+      s2.remove();
+      s2.notify?.();
       this._updateInterest();
     }
     if (!this._selections.length) this.emit("idle");
@@ -88938,8 +86069,8 @@ var Torrent = class extends EventEmitter15 {
     }
     function shufflePriority(i2) {
       let last = i2;
-      for (let j2 = i2; j2 < self2._selections.length && self2._selections.get(j2).priority; j2++) {
-        last = j2;
+      for (let j = i2; j < self2._selections.length && self2._selections.get(j).priority; j++) {
+        last = j;
       }
       self2._selections.swap(i2, last);
     }
@@ -89266,11 +86397,11 @@ var Torrent = class extends EventEmitter15 {
         }
         return;
       }
-      const ms3 = RECONNECT_WAIT[peer.retries];
+      const ms2 = RECONNECT_WAIT[peer.retries];
       this._debug(
         "conn %s closed: will re-add to queue in %sms (attempt %s)",
         peer.addr,
-        ms3,
+        ms2,
         peer.retries + 1
       );
       const reconnectTimeout = setTimeout(() => {
@@ -89279,7 +86410,7 @@ var Torrent = class extends EventEmitter15 {
         const type2 = this.client.utp && this._isIPv4(host) ? "utp" : "tcp";
         const newPeer = this._addPeer(peer.addr, type2, peer.source);
         if (newPeer) newPeer.retries = peer.retries + 1;
-      }, ms3);
+      }, ms2);
       if (reconnectTimeout.unref) reconnectTimeout.unref();
     });
   }
@@ -89642,7 +86773,7 @@ var BrowserServer = class extends ServerBase {
     });
   }
   // for compatibility with node version
-  listen(_2, cb) {
+  listen(_, cb) {
     cb();
   }
   address() {
@@ -89677,7 +86808,7 @@ function encodeRFC5987(str) {
 // node_modules/webtorrent/index.js
 var import_version2 = __toESM(require_version(), 1);
 var debug23 = (0, import_debug22.default)("webtorrent");
-var VERSION_STR = import_version2.default.replace(/\d*./g, (v2) => `0${v2 % 100}`.slice(-2)).slice(0, 4);
+var VERSION_STR = import_version2.default.replace(/\d*./g, (v) => `0${v % 100}`.slice(-2)).slice(0, 4);
 var VERSION_PREFIX = `-WW${VERSION_STR}-`;
 var WebTorrent = class _WebTorrent extends EventEmitter16 {
   constructor(opts = {}) {
@@ -89687,7 +86818,7 @@ var WebTorrent = class _WebTorrent extends EventEmitter16 {
     } else if (ArrayBuffer.isView(opts.peerId)) {
       this.peerId = arr2hex(opts.peerId);
     } else {
-      this.peerId = arr2hex(text2arr(VERSION_PREFIX + arr2base(randomBytes2(9))));
+      this.peerId = arr2hex(text2arr(VERSION_PREFIX + arr2base(randomBytes(9))));
     }
     this.peerIdBuffer = hex2arr(this.peerId);
     if (typeof opts.nodeId === "string") {
@@ -89695,7 +86826,7 @@ var WebTorrent = class _WebTorrent extends EventEmitter16 {
     } else if (ArrayBuffer.isView(opts.nodeId)) {
       this.nodeId = arr2hex(opts.nodeId);
     } else {
-      this.nodeId = arr2hex(randomBytes2(20));
+      this.nodeId = arr2hex(randomBytes(20));
     }
     this.nodeIdBuffer = hex2arr(this.nodeId);
     this.userAgent = opts.userAgent ?? `WebTorrent/${import_version2.default} (https://webtorrent.io)`;
@@ -90143,28 +87274,224 @@ function closedFleetClientOptions(overrides = {}) {
 }
 var UPLOAD_SLOTS = 1e3;
 
+// src/swarm/object-chunk-store.ts
+import { constants as constants5 } from "node:fs";
+import { open as open2 } from "node:fs/promises";
+import * as path10 from "node:path";
+function objectChunkStore(dir, layout, options = {}) {
+  return class extends ObjectChunkStore {
+    constructor(chunkLength, storeOptions = {}) {
+      super(dir, layout, options, chunkLength, storeOptions);
+    }
+  };
+}
+var ObjectChunkStore = class {
+  constructor(dir, layout, options, chunkLength, storeOptions) {
+    this.layout = layout;
+    if (chunkLength !== layout.pieceLength) throw new Error(`chunk length ${chunkLength} is not the layout's piece length ${layout.pieceLength}`);
+    const length = layout.files.reduce((sum, file) => sum + file.length, 0);
+    if (storeOptions.length !== void 0 && storeOptions.length !== length) {
+      throw new Error(`the torrent is ${storeOptions.length} bytes, the layout ${length}`);
+    }
+    this.chunkLength = chunkLength;
+    this.length = length;
+    this.readOnly = options.readOnly ?? false;
+    this.descriptors = new Descriptors(dir, options.maxOpenFiles ?? 64);
+  }
+  layout;
+  chunkLength;
+  descriptors;
+  readOnly;
+  /** The torrent's bytes, pads included. */
+  length;
+  closed = false;
+  put(index, buf, cb = () => {
+  }) {
+    if (this.closed) return later(cb, new Error("Storage is closed"));
+    if (this.readOnly) return later(cb, new Error("Storage is read-only"));
+    let span;
+    try {
+      span = this.span(index);
+    } catch (error2) {
+      return later(cb, error2);
+    }
+    if (buf.length !== span.length) return later(cb, new Error(`Chunk length must be ${span.length}`));
+    settle(
+      this.descriptors.use(span.id, true, async (file) => {
+        for (let done = 0; done < span.dataLength; ) {
+          done += (await file.write(buf, done, span.dataLength - done, span.position + done)).bytesWritten;
+        }
+      }),
+      cb
+    );
+  }
+  /** `opts` as fs-chunk-store takes it: null/undefined or { offset, length }, a missing or 0 length meaning "to the end". */
+  get(index, opts, cb) {
+    if (typeof opts === "function") return this.get(index, null, opts);
+    const callback = cb ?? (() => {
+    });
+    if (this.closed) return later(callback, new Error("Storage is closed"));
+    let span;
+    try {
+      span = this.span(index);
+    } catch (error2) {
+      return later(callback, error2);
+    }
+    const from = opts?.offset || 0;
+    const to = opts?.length ? from + opts.length : span.length;
+    if (from < 0 || from > to || to > span.length) return later(callback, new Error("Invalid offset and/or length"));
+    const buffer = Buffer.alloc(to - from);
+    const dataTo = Math.min(to, span.dataLength);
+    if (from >= dataTo) return later(callback, null, buffer);
+    settle(
+      this.descriptors.use(span.id, false, async (file) => {
+        for (let done = 0; done < dataTo - from; ) {
+          const { bytesRead } = await file.read(buffer, done, dataTo - from - done, span.position + from + done);
+          if (bytesRead === 0) throw new Error(`object ${span.id} ends before byte ${span.position + dataTo}`);
+          done += bytesRead;
+        }
+        return buffer;
+      }),
+      callback
+    );
+  }
+  close(cb = () => {
+  }) {
+    if (this.closed) return later(cb, new Error("Storage is closed"));
+    this.closed = true;
+    settle(this.descriptors.close(), cb);
+  }
+  /** A close: the objects are a store shared with other releases, never this torrent's to delete. */
+  destroy(cb = () => {
+  }) {
+    if (this.closed) return later(cb, null);
+    this.close(cb);
+  }
+  span(index) {
+    const object = objectOfPiece(this.layout, index);
+    const position = (index - object.firstPiece) * this.chunkLength;
+    const dataLength = Math.min(this.chunkLength, object.size - position);
+    return { id: object.id, position, dataLength, length: Math.min(this.chunkLength, this.length - index * this.chunkLength) };
+  }
+};
+var Descriptors = class {
+  constructor(dir, max) {
+    this.dir = dir;
+    this.max = max;
+    if (!(max >= 1)) throw new Error(`maxOpenFiles must be at least 1, not ${max}`);
+  }
+  dir;
+  max;
+  /** Descriptors to reuse, least recently used first (a Map iterates in insertion order). */
+  lru = /* @__PURE__ */ new Map();
+  /** Descriptors opening, open or closing, in the LRU or retired. */
+  count = 0;
+  waiting = [];
+  drained = [];
+  closed = false;
+  async use(id, writable, operation) {
+    const descriptor = await this.acquire(id, writable);
+    try {
+      return await operation(await descriptor.file);
+    } finally {
+      if (--descriptor.users === 0) {
+        if (descriptor.retired) this.shut(descriptor);
+        else if (this.waiting.length > 0) this.retire(descriptor);
+      }
+    }
+  }
+  /** Retires every descriptor and resolves once the last one is closed; waiting operations fail. */
+  async close() {
+    this.closed = true;
+    for (const descriptor of [...this.lru.values()]) this.retire(descriptor);
+    for (const wake of this.waiting.splice(0)) wake();
+    if (this.count > 0) await new Promise((resolve4) => this.drained.push(resolve4));
+  }
+  async acquire(id, writable) {
+    for (; ; ) {
+      if (this.closed) throw new Error("Storage is closed");
+      const cached = this.lru.get(id);
+      if (cached !== void 0 && (cached.writable || !writable)) {
+        this.lru.delete(id);
+        this.lru.set(id, cached);
+        cached.users++;
+        this.wakeIfRoom();
+        return cached;
+      }
+      if (cached !== void 0) this.retire(cached);
+      if (this.count < this.max) break;
+      const idle = [...this.lru.values()].find((descriptor2) => descriptor2.users === 0);
+      if (idle !== void 0) this.retire(idle);
+      await new Promise((resolve4) => this.waiting.push(resolve4));
+    }
+    this.count++;
+    const flags = writable ? constants5.O_RDWR | constants5.O_CREAT : constants5.O_RDONLY;
+    const descriptor = { id, writable, file: open2(path10.join(this.dir, id), flags, 384), users: 1, retired: false };
+    this.lru.set(id, descriptor);
+    descriptor.file.catch(() => this.retire(descriptor));
+    this.wakeIfRoom();
+    return descriptor;
+  }
+  /** Out of the LRU; closed once no operation uses it. */
+  retire(descriptor) {
+    if (descriptor.retired) return;
+    descriptor.retired = true;
+    if (this.lru.get(descriptor.id) === descriptor) this.lru.delete(descriptor.id);
+    if (descriptor.users === 0) this.shut(descriptor);
+  }
+  shut(descriptor) {
+    descriptor.file.then((file) => file.close()).catch(() => {
+    }).finally(() => {
+      this.count--;
+      this.wakeIfRoom();
+      if (this.count === 0) for (const resolve4 of this.drained.splice(0)) resolve4();
+    });
+  }
+  /** A woken operation that took no descriptor passes the room on. */
+  wakeIfRoom() {
+    if (this.count < this.max) this.waiting.shift()?.();
+  }
+};
+function later(cb, error2, value) {
+  process.nextTick(cb, error2, value);
+}
+function settle(promise2, cb) {
+  promise2.then(
+    (value) => later(cb, null, value),
+    (error2) => later(cb, error2 instanceof Error ? error2 : new Error(String(error2)))
+  );
+}
+
 // src/swarm/peer-id.ts
-import { randomBytes as randomBytes3 } from "node:crypto";
+import { randomBytes as randomBytes2 } from "node:crypto";
 var PEER_ID_PREFIX = "-MA0100-";
 function newPeerId() {
-  return Buffer.concat([Buffer.from(PEER_ID_PREFIX), randomBytes3(12)]).toString("hex");
+  return Buffer.concat([Buffer.from(PEER_ID_PREFIX), randomBytes2(12)]).toString("hex");
 }
 
 // src/swarm/super-seeder.ts
 var OUTSTANDING_OFFERS = 2;
 var TOP_UP_MS = 500;
+var REOFFER_MS = 15e3;
 var SuperSeeder = class {
-  constructor(pieces) {
+  constructor(pieces, now = Date.now) {
     this.pieces = pieces;
+    this.now = now;
     this.spread = new Uint32Array(pieces);
+    this.inFlight = new Uint32Array(pieces);
+    this.offeredAt = new Float64Array(pieces);
     this.timer = setInterval(() => {
       for (const wire of this.views.keys()) this.topUp(wire);
     }, TOP_UP_MS);
     this.timer.unref();
   }
   pieces;
+  now;
   views = /* @__PURE__ */ new Map();
   spread;
+  /** Hosts each piece is offered to and not yet held by, and when it was last offered. */
+  inFlight;
+  offeredAt;
   timer;
   attach(wire) {
     const sendBitfield = wire.bitfield.bind(wire);
@@ -90207,6 +87534,7 @@ var SuperSeeder = class {
       const view = this.views.get(wire);
       if (view === void 0) return;
       for (const index of view.counted) this.spread[index]--;
+      for (const index of view.pending) this.inFlight[index]--;
       this.views.delete(wire);
     });
   }
@@ -90220,7 +87548,7 @@ var SuperSeeder = class {
   /** The host holds the piece now (from us or a peer). */
   holds(view, index) {
     this.count(view, index);
-    view.pending.delete(index);
+    if (view.pending.delete(index)) this.inFlight[index]--;
   }
   count(view, index) {
     if (index < 0 || index >= this.pieces || view.counted.has(index)) return;
@@ -90230,11 +87558,13 @@ var SuperSeeder = class {
   topUp(wire) {
     const view = this.views.get(wire);
     if (view === void 0 || wire.destroyed) return;
+    const reofferBefore = this.now() - REOFFER_MS;
     while (view.pending.size < OUTSTANDING_OFFERS) {
       let best = -1;
       let ties = 0;
       for (let index = 0; index < this.pieces; index++) {
         if (view.counted.has(index)) continue;
+        if (this.inFlight[index] > 0 && this.offeredAt[index] > reofferBefore) continue;
         const spread = this.spread[index];
         if (best === -1 || spread < this.spread[best]) {
           best = index;
@@ -90246,6 +87576,8 @@ var SuperSeeder = class {
       if (best === -1) return;
       this.count(view, best);
       view.pending.add(best);
+      this.inFlight[best]++;
+      this.offeredAt[best] = this.now();
       wire.have(best);
     }
   }
@@ -90264,7 +87596,12 @@ async function startSeeder(options) {
   client.on("error", (error2) => options.onWarning?.(`seeder: ${String(error2)}`));
   let superSeeder;
   const torrent = await new Promise((resolve4, reject) => {
-    const added = client.add(options.torrent, { path: path10.dirname(options.file), skipVerify: true, uploads: UPLOAD_SLOTS });
+    const added = client.add(options.torrent, {
+      path: options.objectsDir,
+      store: objectChunkStore(options.objectsDir, options.layout, { readOnly: true }),
+      skipVerify: true,
+      uploads: UPLOAD_SLOTS
+    });
     added.on("wire", (wire) => {
       superSeeder ??= new SuperSeeder(pieceCount(added));
       superSeeder.attach(wire);
@@ -90286,16 +87623,16 @@ async function startSeeder(options) {
 }
 
 // src/swarm/torrent.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 function makeTorrent(spec) {
-  const expectedPieces = Math.ceil(spec.length / spec.pieceLength);
-  if (spec.pieces.length !== expectedPieces * 20) {
-    throw new Error(`${spec.pieces.length / 20} piece hashes for ${expectedPieces} pieces of ${spec.pieceLength} bytes`);
+  const { layout } = spec;
+  if (spec.pieces.length !== layout.pieceCount * 20) {
+    throw new Error(`${spec.pieces.length / 20} piece hashes for ${layout.pieceCount} pieces of ${layout.pieceLength} bytes`);
   }
   const info2 = {
-    length: spec.length,
+    files: layout.files.map((file) => ({ length: file.length, path: file.path })),
     name: spec.name,
-    "piece length": spec.pieceLength,
+    "piece length": layout.pieceLength,
     pieces: spec.pieces,
     private: 1
   };
@@ -90308,8 +87645,8 @@ function makeTorrent(spec) {
     info: info2,
     "url-list": []
   });
-  const infoHash = createHash6("sha1").update(bencode_default.encode(info2)).digest("hex");
-  return { torrent: Buffer.from(torrent), infoHash, pieceLength: spec.pieceLength };
+  const infoHash = createHash5("sha1").update(bencode_default.encode(info2)).digest("hex");
+  return { torrent: Buffer.from(torrent), infoHash, pieceLength: layout.pieceLength };
 }
 
 // src/swarm/tracker.ts
@@ -90379,16 +87716,16 @@ async function openSwarm(spec) {
       onWarning: (message) => spec.onWarning(`tracker: ${message}`)
     });
     const announceUrl = tracker.announceUrl(await spec.address());
-    const pieceLength = swarmPieceLength(spec.payloadBytes);
-    const torrent = makeTorrent({
-      name: spec.payloadName,
-      length: spec.payloadBytes,
-      pieceLength,
-      pieces: await hashPiecesOfFile(spec.payloadFile, pieceLength),
-      announceUrl
-    });
+    const pieceLength = spec.layout.pieceLength;
+    const torrent = makeTorrent({ name: "objects", layout: spec.layout, pieces: spec.pieces, announceUrl });
     tracker.allow(torrent.infoHash);
-    seeder = await startSeeder({ file: spec.payloadFile, torrent: torrent.torrent, uploadLimit: spec.seederUploadLimit, onWarning: spec.onWarning });
+    seeder = await startSeeder({
+      objectsDir: spec.objectsDir,
+      layout: spec.layout,
+      torrent: torrent.torrent,
+      uploadLimit: spec.seederUploadLimit,
+      onWarning: spec.onWarning
+    });
     const [openTracker, openSeeder] = [tracker, seeder];
     return {
       announceUrl,
@@ -90800,6 +88137,7 @@ function newHostState(target) {
     total: 0,
     fromSeeder: 0,
     fromPeers: 0,
+    fromStore: 0,
     uploaded: 0,
     agentExited: false
   };
@@ -90831,6 +88169,7 @@ function applyEvent(state, event, secondsSinceTransferStart) {
       state.seeding = event.seeding;
       state.fromSeeder = event.fromSeeder;
       state.fromPeers = event.fromPeers;
+      state.fromStore = event.fromStore;
       state.have = state.total || state.have;
       state.seconds = secondsSinceTransferStart;
       return "settled";
@@ -90856,11 +88195,11 @@ function runFleet(run2) {
   const states = run2.hosts.map(newHostState);
   const links = [];
   const deadlineAt = run2.transferStart + run2.deadlineMs;
-  let settle = () => {
+  let settle2 = () => {
   };
-  const allSettled = new Promise((resolve4) => settle = resolve4);
+  const allSettled = new Promise((resolve4) => settle2 = resolve4);
   const checkSettled = () => {
-    if (states.every(isSettled)) settle();
+    if (states.every(isSettled)) settle2();
   };
   const fail = (state, reason) => {
     if (markFailed(state, reason)) checkSettled();
@@ -90956,7 +88295,7 @@ function runFleet(run2) {
 import { setTimeout as sleep } from "node:timers/promises";
 
 // src/protocol/events.ts
-var PROTOCOL_VERSION = 2;
+var PROTOCOL_VERSION = 3;
 var HEARTBEAT = "\n";
 function encodeJob(job) {
   return JSON.stringify(job) + "\n";
@@ -91017,7 +88356,7 @@ var LineSplitter = class {
 var import_is_stream3 = __toESM(require_is_stream(), 1);
 var import_make_dir = __toESM(require_make_dir(), 1);
 import invariant2, { AssertionError } from "assert";
-import fs16 from "fs";
+import fs15 from "fs";
 import fsPath2 from "path";
 
 // node_modules/sb-promise-queue/lib/esm/index.mjs
@@ -91089,7 +88428,7 @@ var PromiseQueue = class {
 };
 
 // node_modules/sb-scandir/lib/esm/index.mjs
-import fs15 from "fs";
+import fs14 from "fs";
 import fsPath from "path";
 import invariant from "assert";
 var defaultFilesystem = {
@@ -91101,7 +88440,7 @@ var defaultFilesystem = {
   },
   stat(path13) {
     return new Promise((resolve4, reject) => {
-      fs15.stat(path13, (err, res) => {
+      fs14.stat(path13, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -91112,7 +88451,7 @@ var defaultFilesystem = {
   },
   readdir(path13) {
     return new Promise((resolve4, reject) => {
-      fs15.readdir(path13, (err, res) => {
+      fs14.readdir(path13, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -91196,7 +88535,7 @@ function unixifyPath(path13) {
 }
 async function readFile(filePath) {
   return new Promise((resolve4, reject) => {
-    fs16.readFile(filePath, "utf8", (err, res) => {
+    fs15.readFile(filePath, "utf8", (err, res) => {
       if (err) {
         reject(err);
       } else {
@@ -91218,7 +88557,7 @@ async function makeDirectoryWithSftp(path13, sftp) {
         }
       });
     });
-  } catch (_2) {
+  } catch (_) {
   }
   if (stats) {
     if (stats.isDirectory()) {
@@ -91531,7 +88870,7 @@ var NodeSSH = class {
     invariant2(givenSftp == null || typeof givenSftp === "object", "sftp must be a valid object");
     invariant2(transferOptions == null || typeof transferOptions === "object", "transferOptions must be a valid object");
     invariant2(await new Promise((resolve4) => {
-      fs16.access(localFile, fs16.constants.R_OK, (err) => {
+      fs15.access(localFile, fs15.constants.R_OK, (err) => {
         resolve4(err === null);
       });
     }), `localFile does not exist at ${localFile}`);
@@ -91595,7 +88934,7 @@ var NodeSSH = class {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
     const localDirectoryStat = await new Promise((resolve4) => {
-      fs16.stat(localDirectory, (err, stat3) => {
+      fs15.stat(localDirectory, (err, stat3) => {
         resolve4(stat3 || null);
       });
     });
@@ -91608,7 +88947,7 @@ var NodeSSH = class {
     });
     const files = scanned.files.map((item) => fsPath2.relative(localDirectory, item));
     const directories = scanned.directories.map((item) => fsPath2.relative(localDirectory, item));
-    directories.sort((a, b2) => a.length - b2.length);
+    directories.sort((a, b) => a.length - b.length);
     let failed = false;
     try {
       await new Promise((resolve4, reject) => {
@@ -91629,9 +88968,9 @@ var NodeSSH = class {
             try {
               await this.putFile(localFile, remoteFile, sftp, transferOptions);
               tick(localFile, remoteFile, null);
-            } catch (_2) {
+            } catch (_) {
               failed = true;
-              tick(localFile, remoteFile, _2);
+              tick(localFile, remoteFile, _);
             }
           }).catch(reject);
         });
@@ -91648,7 +88987,7 @@ var NodeSSH = class {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
     const localDirectoryStat = await new Promise((resolve4) => {
-      fs16.stat(localDirectory, (err, stat3) => {
+      fs15.stat(localDirectory, (err, stat3) => {
         resolve4(stat3 || null);
       });
     });
@@ -91692,7 +89031,7 @@ var NodeSSH = class {
     });
     const files = scanned.files.map((item) => fsPath2.relative(remoteDirectory, item));
     const directories = scanned.directories.map((item) => fsPath2.relative(remoteDirectory, item));
-    directories.sort((a, b2) => a.length - b2.length);
+    directories.sort((a, b) => a.length - b.length);
     let failed = false;
     try {
       await new Promise((resolve4, reject) => {
@@ -91713,9 +89052,9 @@ var NodeSSH = class {
             try {
               await this.getFile(localFile, remoteFile, sftp, transferOptions);
               tick(localFile, remoteFile, null);
-            } catch (_2) {
+            } catch (_) {
               failed = true;
-              tick(localFile, remoteFile, _2);
+              tick(localFile, remoteFile, _);
             }
           }).catch(reject);
         });
@@ -92131,9 +89470,9 @@ function judge(states, maxFailedHosts) {
   let headline;
   if (failed.length === 0) headline = `Deployed to all ${total} host${total === 1 ? "" : "s"}.`;
   else if (ok) {
-    headline = `Deployed to ${succeeded.length} of ${total} hosts; ${failed.length} failed, within max-failed-hosts (${maxFailedHosts}): ${failed.map((s4) => s4.target.label).join(", ")}`;
+    headline = `Deployed to ${succeeded.length} of ${total} hosts; ${failed.length} failed, within max-failed-hosts (${maxFailedHosts}): ${failed.map((s2) => s2.target.label).join(", ")}`;
   } else {
-    headline = `${failed.length} of ${total} hosts failed (max-failed-hosts is ${maxFailedHosts}): ${failed.map((s4) => s4.target.label).join(", ")}`;
+    headline = `${failed.length} of ${total} hosts failed (max-failed-hosts is ${maxFailedHosts}): ${failed.map((s2) => s2.target.label).join(", ")}`;
   }
   return { ok, succeeded, failed, headline, details };
 }
@@ -92153,6 +89492,7 @@ function hostReport(state) {
     agentStartedSeconds: state.agentStartedSeconds !== void 0 ? round(state.agentStartedSeconds, 2) : null,
     bytesReceived: received,
     fromPeersShare: received > 0 ? round(state.fromPeers / received, 3) : null,
+    bytesFromStore: state.fromStore,
     bytesSent: state.uploaded,
     seeding: state.seeding,
     error: state.error ?? null
@@ -92176,15 +89516,15 @@ function renderSummary(report) {
     "",
     escapeCell(report.headline),
     "",
-    `Payload ${formatMB(report.payloadBytes)} MB (sha256 \`${report.sha256.slice(0, 16)}\u2026\`${report.encrypted ? ", encrypted" : ""}), packed in ${report.packSeconds.toFixed(1)} s; transfer ${report.transferSeconds.toFixed(1)} s; the seeder uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} \xD7 the payload.`,
+    `Release ${formatMB(report.payloadBytes)} MB in ${report.objects} objects (content \`${report.contentId.slice(0, 16)}\u2026\`${report.encrypted ? ", encrypted" : ""}), packed in ${report.packSeconds.toFixed(1)} s; transfer ${report.transferSeconds.toFixed(1)} s; the seeder uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} \xD7 the payload.`,
     "",
-    "| Host | Result | Seconds | MB received | From peers | MB sent | Error |",
-    "| --- | --- | ---: | ---: | ---: | ---: | --- |"
+    "| Host | Result | Seconds | MB received | From peers | MB already held | MB sent | Error |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
   ];
-  const rows = [...report.hosts].sort((a, b2) => Number(b2.result === "failed") - Number(a.result === "failed"));
+  const rows = [...report.hosts].sort((a, b) => Number(b.result === "failed") - Number(a.result === "failed"));
   for (const host of rows) {
     lines.push(
-      `| ${escapeCell(host.host)} | ${host.result === "failed" ? "\u274C failed" : `\u2705 ${host.result}`} | ${host.seconds?.toFixed(1) ?? "\u2013"} | ${formatMB(host.bytesReceived)} | ${host.fromPeersShare === null ? "\u2013" : `${Math.round(host.fromPeersShare * 100)} %`} | ${formatMB(host.bytesSent)} | ${escapeCell(host.error ?? "")} |`
+      `| ${escapeCell(host.host)} | ${host.result === "failed" ? "\u274C failed" : `\u2705 ${host.result}`} | ${host.seconds?.toFixed(1) ?? "\u2013"} | ${formatMB(host.bytesReceived)} | ${host.fromPeersShare === null ? "\u2013" : `${Math.round(host.fromPeersShare * 100)} %`} | ${formatMB(host.bytesFromStore)} | ${formatMB(host.bytesSent)} | ${escapeCell(host.error ?? "")} |`
     );
   }
   return lines.join("\n") + "\n";
@@ -92216,7 +89556,7 @@ var ProgressLine = class {
     const pending = states.filter((state) => state.phase === "transferring" || state.phase === "connecting");
     let slowest = "";
     if (pending.length > 0) {
-      const worst = pending.reduce((a, b2) => fraction(a) <= fraction(b2) ? a : b2);
+      const worst = pending.reduce((a, b) => fraction(a) <= fraction(b) ? a : b);
       slowest = ` \xB7 slowest: ${worst.target.label} ${worst.phase === "connecting" ? "(connecting)" : `${Math.floor(fraction(worst) * 100)} %`}`;
     }
     const elapsed = ((now - this.transferStart) / 1e3).toFixed(0).padStart(4);
@@ -92231,16 +89571,16 @@ function fraction(state) {
 async function deploy(settings, agent, hooks) {
   const started = Date.now();
   const policy = deployPolicy(settings.hosts.length, settings.deadlineMs);
-  const workdir = fs17.mkdtempSync(path11.join(process.env.RUNNER_TEMP || os10.tmpdir(), "murder-action-"));
+  const workdir = fs16.mkdtempSync(path11.join(process.env.RUNNER_TEMP || os10.tmpdir(), "murder-action-"));
   hooks.workdirCreated(workdir);
   let swarm;
   try {
     const release2 = await pack(settings, workdir, hooks);
     abortIfCancelled(hooks.signal);
     swarm = await openSwarm({
-      payloadFile: release2.file,
-      payloadName: release2.name,
-      payloadBytes: release2.bytes,
+      objectsDir: release2.objectsDir,
+      layout: release2.layout,
+      pieces: release2.pieces,
       trackerPort: settings.trackerPort,
       address: async () => settings.trackerAddress ?? await detectAddressTowardFleet(settings.hosts),
       policy: policy.tracker,
@@ -92260,9 +89600,11 @@ async function deploy(settings, agent, hooks) {
       {
         tag: settings.tag,
         infoHash: swarm.infoHash,
-        sha256: release2.sha256,
-        payloadBytes: release2.bytes,
-        encrypted: release2.encryption !== void 0,
+        contentId: release2.contentId,
+        payloadBytes: release2.storedBytes,
+        objects: release2.manifest.objects.length,
+        padBytes: release2.layout.padBytes,
+        encrypted: release2.encrypted,
         packSeconds: release2.seconds,
         transferSeconds,
         durationSeconds: (Date.now() - started) / 1e3,
@@ -92276,25 +89618,21 @@ async function deploy(settings, agent, hooks) {
     return { report, details: verdict.details };
   } finally {
     await swarm?.close();
-    fs17.rmSync(workdir, { recursive: true, force: true });
+    fs16.rmSync(workdir, { recursive: true, force: true });
   }
 }
 async function pack(settings, workdir, hooks) {
   hooks.info(`Packing ${settings.sourceDir} \u2026`);
   const release2 = await packRelease({
     sourceDir: settings.sourceDir,
-    tag: settings.tag,
     workdir,
     encrypt: settings.encrypt,
     compressionLevel: settings.compressionLevel,
+    // The same secret and build give the same objects, which hosts that hold them need not download.
     keySecret: `${settings.sshKey}\0${settings.sshKeyPassphrase ?? ""}`
   });
-  if (release2.encryption) {
-    hooks.secret(release2.encryption.key);
-    hooks.secret(release2.encryption.iv);
-  }
   hooks.info(
-    `Packed ${release2.entries} entries, ${formatMB(release2.bytes)} MB in ${release2.seconds.toFixed(1)} s (sha256 ${release2.sha256})` + (release2.encryption ? ", encrypted" : "")
+    `Packed ${release2.entries} entries into ${release2.manifest.objects.length} objects, ${formatMB(release2.storedBytes)} MB (${formatMB(release2.plainBytes)} MB of files) in ${release2.seconds.toFixed(1)} s, content ${release2.contentId.slice(0, 16)}` + (release2.encrypted ? ", encrypted" : "")
   );
   return release2;
 }
@@ -92304,13 +89642,9 @@ function agentJob(settings, release2, swarm, policy) {
     tag: settings.tag,
     destination: settings.destination,
     torrent: swarm.torrent.toString("base64"),
-    payloadName: release2.name,
-    sha256: release2.sha256,
-    contentId: release2.contentId,
-    mtimes: release2.mtimes,
-    keepPayload: settings.keepPayload,
-    key: release2.encryption?.key,
-    iv: release2.encryption?.iv,
+    pieceLength: swarm.pieceLength,
+    manifest: release2.encodedManifest,
+    keepObjects: settings.keepPayload,
     seederPeerId: swarm.seederPeerId,
     overwrite: settings.overwrite,
     ...policy.agent
@@ -92348,7 +89682,7 @@ function reportHoldersThatSeeded(states, tag, hooks) {
   const seeding = present.filter((state) => state.seeding);
   const sent = seeding.reduce((sum, state) => sum + state.uploaded, 0);
   hooks.info(
-    `${present.length} hosts already held ${tag}; ${seeding.length} of them seeded it from the payload they kept (${formatMB(sent)} MB sent to the others)` + (seeding.length < present.length ? "; the others kept no copy of this exact payload (keep-payload off, or it was packed differently)" : "")
+    `${present.length} hosts already held ${tag}; ${seeding.length} of them seeded it from their object store (${formatMB(sent)} MB sent to the others)` + (seeding.length < present.length ? "; the others no longer hold all of its objects (keep-payload off, or they were packed differently)" : "")
   );
 }
 var CancelledError = class extends Error {
@@ -92362,29 +89696,29 @@ function abortIfCancelled(signal) {
 }
 
 // src/fleet/agent-bundle.ts
-import { createHash as createHash7 } from "node:crypto";
-import * as fs18 from "node:fs";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
+import { createHash as createHash6 } from "node:crypto";
+import * as fs17 from "node:fs";
+import { fileURLToPath as fileURLToPath3 } from "node:url";
 import { gzipSync } from "node:zlib";
 function makeAgentBundle(source) {
-  return { sha256: createHash7("sha256").update(source).digest("hex"), gzipped: gzipSync(source, { level: 9 }) };
+  return { sha256: createHash6("sha256").update(source).digest("hex"), gzipped: gzipSync(source, { level: 9 }) };
 }
 var BUNDLE_PLACES = [new URL("../agent/murder-agent.mjs", import.meta.url), new URL("../../dist/agent/murder-agent.mjs", import.meta.url)];
 function loadAgentBundle(places = BUNDLE_PLACES) {
   for (const place of places) {
-    if (fs18.existsSync(place)) return makeAgentBundle(fs18.readFileSync(place, "utf8"));
+    if (fs17.existsSync(place)) return makeAgentBundle(fs17.readFileSync(place, "utf8"));
   }
-  throw new Error(`The agent bundle is missing (looked for ${places.map((place) => fileURLToPath2(place)).join(", ")}): run \`npm run build\`.`);
+  throw new Error(`The agent bundle is missing (looked for ${places.map((place) => fileURLToPath3(place)).join(", ")}): run \`npm run build\`.`);
 }
 
 // src/action/publish.ts
-import * as fs19 from "node:fs";
+import * as fs18 from "node:fs";
 import * as os11 from "node:os";
 import * as path12 from "node:path";
 async function publish(report) {
   const dir = process.env.RUNNER_TEMP || os11.tmpdir();
   const reportFile = path12.join(dir, `murder-action-report-${report.tag}.json`);
-  fs19.writeFileSync(reportFile, JSON.stringify(report, null, 2) + "\n");
+  fs18.writeFileSync(reportFile, JSON.stringify(report, null, 2) + "\n");
   setOutput("tag", report.tag);
   setOutput("info-hash", report.infoHash);
   setOutput("hosts-total", report.hostsTotal);

@@ -1,20 +1,25 @@
 /**
- * The peer agent: what runs on each host. It takes its job, downloads from the swarm, verifies,
- * unpacks into <destination>/<tag>, and seeds for the others until the controller says stop (its
+ * The peer agent: what runs on each host. It takes its job, downloads from the swarm the objects its
+ * store lacks, verifies them, writes <destination>/<tag> from them, and seeds for the others until
+ * the controller says stop (its
  * stdin closes: the controller is done, or the SSH session died), the controller goes silent, or
  * its hard cap passes. It never outlives any of them. main.ts wires it to the process's stdio.
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import WebTorrent from 'webtorrent'
-import { sha256OfFile } from '../content/sha256.js'
+import { decodeManifest, type Manifest } from '../content/manifest.js'
 import { decodeJob, PROTOCOL_VERSION, type AgentErrorCode, type AgentEvent, type AgentJob } from '../protocol/events.js'
 import { formatMB as mb } from '../report/format.js'
-import { agentAddOptions, closedFleetClientOptions, keptPayloadSeedOptions } from '../swarm/client-options.js'
+import { agentAddOptions, closedFleetClientOptions, storeSeedOptions } from '../swarm/client-options.js'
+import { objectChunkStore } from '../swarm/object-chunk-store.js'
+import { layObjects, type ObjectLayout } from '../swarm/object-layout.js'
 import { spreadPieceOrder } from '../swarm/piece-order.js'
 import { dialNoOneOnceDone, peerIsSeed, pieceCount, quietOnceSeeding, retryAnnounceUntilAnswered } from '../swarm/webtorrent-internals.js'
-import { namesIn, ReleaseLayout } from './release-layout.js'
-import { TagExistsError, unpackRelease } from './unpack.js'
+import { installRelease, TagExistsError } from './install-release.js'
+import { ObjectCorruptError, ReleaseWriter } from './materialize.js'
+import { ObjectStore } from './object-store.js'
+import { ReleaseLayout } from './release-layout.js'
 
 /** How the agent reaches its controller. */
 export interface AgentIO {
@@ -28,11 +33,12 @@ export class Agent {
   private client?: WebTorrent.Instance
   private torrent?: WebTorrent.Torrent
   private layout?: ReleaseLayout
-  private payloadFile?: string
-  /** This agent's own download directory (incoming/<pid>), removed whole on exit. */
-  private downloadDir?: string
-  /** Set once the downloaded payload is verified and unpacked: worth keeping for later deploys. */
-  private payloadToKeep?: () => void
+  private store?: ObjectStore
+  private writer?: ReleaseWriter
+  /** This agent's own work directory (incoming/<pid>), removed whole on exit. */
+  private workDir?: string
+  /** What the store keeps once the agent is done (set once the release is in place). */
+  private tidyStore?: () => void
   private released = false
   private exiting = false
   private lastHeard = Date.now()
@@ -108,27 +114,27 @@ export class Agent {
       })
     }
     try {
-      this.payloadToKeep?.()
+      this.tidyStore?.()
     } catch {
-      // Keeping it is an optimisation for later deploys; the release itself is in place.
+      // The store is an optimisation for later deploys; the release itself is in place.
     }
-    if (this.downloadDir !== undefined) fs.rmSync(this.downloadDir, { recursive: true, force: true })
+    await this.writer?.stop()
+    if (this.workDir !== undefined) fs.rmSync(this.workDir, { recursive: true, force: true })
     if (this.layout !== undefined && !this.released) fs.rmSync(this.layout.partialDir, { recursive: true, force: true })
     this.io.emit({ type: 'exit', uploaded })
     this.io.exit(exitCode)
   }
 
   private async run(job: AgentJob): Promise<void> {
+    let manifest: Manifest
+    try {
+      manifest = decodeManifest(job.manifest)
+    } catch (error) {
+      return this.fail('BAD_JOB', (error as Error).message)
+    }
     const layout = new ReleaseLayout(job.destination, job.tag, this.pid)
     this.layout = layout
-    layout.sweepKeptPayloads()
-    const existing = await layout.holds(job.contentId)
-    if (existing === 'same') {
-      this.released = true
-      const seeding = await this.seedKeptPayload(job, layout)
-      this.io.emit({ type: 'done', alreadyPresent: true, seeding, fromSeeder: 0, fromPeers: 0, seconds: this.secondsSinceStart() })
-      return
-    }
+    const existing = await layout.holds(manifest.contentId)
     if (existing === 'different' && !job.overwrite) {
       return this.fail('TAG_EXISTS', `${layout.finalDir} already holds a different release; choose a new tag, or set overwrite: true`)
     }
@@ -138,46 +144,85 @@ export class Agent {
         `${layout.finalDir} was deployed as this release but its files have been changed since; left as it is. Choose a new tag, or set overwrite: true to replace it`,
       )
     }
-    const ownDir = layout.workDir
+    const store = new ObjectStore(layout.storeDir)
+    this.store = store
+    let fromStore: number
     try {
-      fs.mkdirSync(ownDir, { recursive: true, mode: 0o700 })
-      this.downloadDir = ownDir
-      layout.sweepIncoming(ownDir, job.payloadName)
+      fs.mkdirSync(layout.workObjectsDir, { recursive: true, mode: 0o700 })
+      this.workDir = layout.workDir
+      layout.sweepIncoming()
+      layout.removeLegacyPayloads()
+      fromStore = store.lendTo(layout.workObjectsDir, manifest.objects)
     } catch (error) {
-      return this.fail(codeFor(error, 'INTERNAL'), `cannot create ${ownDir}: ${(error as Error).message}`)
+      return this.fail(codeFor(error, 'INTERNAL'), `cannot prepare ${layout.workDir}: ${(error as Error).message}`)
     }
-    const counts = await this.download(job, ownDir)
-    if (counts === undefined) return
-    const payloadFile = this.payloadFile!
-    const actual = await sha256OfFile(payloadFile)
-    if (actual !== job.sha256) return this.fail('VERIFY_FAILED', `payload sha256 ${actual} is not the expected ${job.sha256}`)
+    const objectLayout = layObjects(manifest.objects, job.pieceLength)
+    if (existing === 'same') {
+      this.released = true
+      const seeding = fromStore === manifest.objects.reduce((sum, object) => sum + object.size, 0) && (await this.seedFromStore(job, layout, objectLayout))
+      this.io.emit({ type: 'done', alreadyPresent: true, seeding, fromSeeder: 0, fromPeers: 0, fromStore, seconds: this.secondsSinceStart() })
+      return
+    }
+    // The tree is written as its objects arrive (those the store held first), not after the last one.
+    const writer = new ReleaseWriter(manifest, layout.workObjectsDir, layout.partialDir)
     try {
-      await unpackRelease(payloadFile, layout, { contentId: job.contentId, mtimes: job.mtimes, key: job.key, iv: job.iv, overwrite: job.overwrite })
+      fs.rmSync(layout.partialDir, { recursive: true, force: true })
+      writer.start()
+      this.writer = writer
+    } catch (error) {
+      return this.fail(codeFor(error, 'UNPACK_FAILED'), `writing ${layout.partialDir}: ${(error as Error).message}`)
+    }
+    const indexOf = new Map(manifest.objects.map((object, index) => [object.id, index]))
+    const counts = await this.download(job, layout, objectLayout, (id) => {
+      const index = indexOf.get(id)
+      if (index !== undefined) writer.write(index)
+    })
+    if (counts === undefined) return
+    try {
+      await installRelease(manifest, layout.workObjectsDir, layout, { overwrite: job.overwrite, writer })
     } catch (error) {
       if (error instanceof TagExistsError) return this.fail('TAG_EXISTS', error.message)
-      return this.fail(codeFor(error, 'UNPACK_FAILED'), `unpacking into ${layout.partialDir}: ${(error as Error).message}`)
+      if (error instanceof ObjectCorruptError) return this.fail('VERIFY_FAILED', error.message)
+      return this.fail(codeFor(error, 'UNPACK_FAILED'), `writing ${layout.partialDir}: ${(error as Error).message}`)
     }
     this.released = true
-    if (job.keepPayload) this.payloadToKeep = () => layout.keepPayload(payloadFile, job.payloadName, job.sha256, job.contentId)
-    this.io.emit({ type: 'done', alreadyPresent: false, seeding: true, ...counts, seconds: this.secondsSinceStart() })
+    // Every object was verified while the release was written: now the store may have them.
+    const ids = manifest.objects.map((object) => object.id)
+    try {
+      store.adopt(layout.workObjectsDir, ids)
+    } catch {
+      // A full or read-only store costs later deploys a download, not this one its release.
+    }
+    // keep-payload off: this release adds nothing to the store (objects earlier releases use stay).
+    this.tidyStore = () => store.collect(layout.objectsOfKeptReleases(job.keepObjects ? undefined : job.tag))
+    this.io.emit({ type: 'done', alreadyPresent: false, seeding: true, ...counts, fromStore, seconds: this.secondsSinceStart() })
     // Keep seeding for the others until stdin closes.
     this.leaveOtherSeeds(this.torrent!)
   }
 
-  /** Downloads the payload into ownDir, reporting progress; resolves with where the bytes came from. */
-  private async download(job: AgentJob, ownDir: string): Promise<{ fromSeeder: number; fromPeers: number } | undefined> {
+  /** Downloads the objects the store lacked into the work directory, reporting progress; resolves with where the bytes came from. */
+  private async download(
+    job: AgentJob,
+    layout: ReleaseLayout,
+    objectLayout: ObjectLayout,
+    objectDone: (id: string) => void,
+  ): Promise<{ fromSeeder: number; fromPeers: number } | undefined> {
     let fromSeeder = 0
     let fromPeers = 0
     const client = this.newClient(job)
     client.on('error', (error: Error | string) => this.fail(codeFor(error, 'TORRENT_FAILED'), `BitTorrent client: ${String(error)}`))
-    const added = client.add(Buffer.from(job.torrent, 'base64'), agentAddOptions(ownDir))
+    const added = client.add(Buffer.from(job.torrent, 'base64'), {
+      ...agentAddOptions(layout.workDir),
+      store: objectChunkStore(layout.workObjectsDir, objectLayout),
+    })
     spreadPieceOrder(added)
     joinFleetSwarm(added)
     added.on('trackerAnnounce', () => this.controllerAlive())
     this.torrent = added
     added.on('error', (error: Error | string) => this.fail(codeFor(error, 'TORRENT_FAILED'), `torrent: ${String(error)}`))
+    // Files are known at 'metadata', before the pieces already held are verified (and marked done).
     added.on('metadata', () => {
-      this.payloadFile = path.join(ownDir, added.files[0]!.path)
+      for (const file of added.files) file.once('done', () => objectDone(path.basename(file.path)))
     })
     added.on('wire', (wire: WebTorrent.Wire) => {
       const fromTheSeeder = wire.peerId === job.seederPeerId
@@ -195,22 +240,23 @@ export class Agent {
     await new Promise<void>((resolve) => (added.done ? resolve() : added.once('done', () => resolve())))
     clearInterval(progress)
     if (this.exiting) return undefined
-    this.payloadFile ??= path.join(ownDir, added.files[0]!.path)
     return { fromSeeder, fromPeers }
   }
 
   /**
-   * A host that already holds the release seeds it for the others when it kept the very payload this
-   * deploy's torrent describes (the same build packs to the same bytes). Re-hashed first: webtorrent
-   * is then told to trust the file, so a corrupt copy must never get that far.
+   * A host that already holds the release seeds it for the others when its store still holds every
+   * object (the same build packs to the same objects). webtorrent verifies every piece first: a
+   * damaged piece is not offered but fetched again, which repairs the store's object in place
+   * (the work directory holds hard links to it, and only verified pieces are written).
    */
-  private async seedKeptPayload(job: AgentJob, layout: ReleaseLayout): Promise<boolean> {
-    const kept = layout.keptPayloadFor(job.payloadName, job.sha256)
-    if (kept === undefined) return false
-    if ((await sha256OfFile(kept).catch(() => '')) !== job.sha256 || this.exiting) return false
+  private async seedFromStore(job: AgentJob, layout: ReleaseLayout, objectLayout: ObjectLayout): Promise<boolean> {
+    if (this.exiting) return false
     const client = this.newClient(job)
-    client.on('error', (error: Error | string) => this.io.emit({ type: 'error', code: 'TORRENT_FAILED', message: `seeding the kept payload: ${String(error)}` }))
-    const torrent = client.add(Buffer.from(job.torrent, 'base64'), keptPayloadSeedOptions(path.dirname(kept)))
+    client.on('error', (error: Error | string) => this.io.emit({ type: 'error', code: 'TORRENT_FAILED', message: `seeding from the store: ${String(error)}` }))
+    const torrent = client.add(Buffer.from(job.torrent, 'base64'), {
+      ...storeSeedOptions(layout.workDir),
+      store: objectChunkStore(layout.workObjectsDir, objectLayout),
+    })
     joinFleetSwarm(torrent)
     this.leaveOtherSeeds(torrent)
     this.torrent = torrent
@@ -241,21 +287,19 @@ export class Agent {
 
   /**
    * ENOSPC says neither where nor how much: say both, so a person knows what to free. Free space is
-   * counted as it will be once this deploy's own partial files are gone (shutdown removes them).
+   * counted as it will be once this deploy's own work files are gone (shutdown removes them).
    */
   private diskFullDetail(): string {
     const layout = this.layout
     if (layout === undefined) return ''
     try {
       const disk = fs.statfsSync(layout.destination)
-      let ours = 0
-      if (this.payloadFile !== undefined && fs.existsSync(this.payloadFile)) ours = fs.statSync(this.payloadFile).blocks * 512
       const size = this.torrent?.length ?? 0
-      const kept = keptPayloadBytes(layout.payloadsDir)
+      const kept = this.store?.bytesOnDisk() ?? 0
       return (
-        ` — ${layout.destination} has ${mb(disk.bavail * disk.bsize + ours)} MB free` +
-        (size > 0 ? `; this release needs about ${mb(2 * size)} MB there (the ${mb(size)} MB download, then about as much again unpacked)` : '') +
-        (kept > 0 ? `; payloads kept for re-runs take ${mb(kept)} MB of it (they go when their release is removed; keep-payload: false keeps none)` : '')
+        ` — ${layout.destination} has ${mb(disk.bavail * disk.bsize)} MB free` +
+        (size > 0 ? `; this release needs up to ${mb(2 * size)} MB there (its objects, then the files written from them)` : '') +
+        (kept > 0 ? `; the object store (.murder/objects) takes ${mb(kept)} MB of it (objects of releases still on disk; keep-payload: false keeps none)` : '')
       )
     } catch {
       return ''
@@ -279,13 +323,4 @@ function codeFor(error: unknown, fallback: AgentErrorCode): AgentErrorCode {
   if (code === 'ENOSPC' || code === 'EDQUOT') return 'DISK_FULL'
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'NO_PERMISSION'
   return fallback
-}
-
-/** Bytes the kept payloads (payloads/<tag>/<file>) take on disk. */
-function keptPayloadBytes(payloadsDir: string): number {
-  let total = 0
-  for (const tag of namesIn(payloadsDir)) {
-    for (const name of namesIn(path.join(payloadsDir, tag))) total += fs.lstatSync(path.join(payloadsDir, tag, name), { throwIfNoEntry: false })?.blocks ?? 0
-  }
-  return total * 512
 }

@@ -5,28 +5,30 @@ import { treeDigest } from '../content/tree-digest.js'
 /**
  * The on-disk layout of releases on a host:
  *   <destination>/<tag>/                   the release, exactly the source tree (never written in place)
- *   <destination>/.murder/<tag>.json       what <tag> holds (its content digest), beside the release
- *   <destination>/.murder/incoming/<pid>/  one agent's work: its download, and <tag>/ being unpacked
- *                                          (renamed to <destination>/<tag> only when complete)
- *   <destination>/.murder/payloads/<tag>/  the verified payload <tag> came from, kept so that a
- *                                          later deploy of the same build can seed it (keep-payload)
- * Everything in progress is in the agent's own directory, so two agents deploying the same tag at
- * once (two workflow runs; one host listed under two names) never write into each other's files,
- * and what a killed agent left is recognisable by its pid.
+ *   <destination>/.murder/<tag>.json       what <tag> holds (its content digest and its objects)
+ *   <destination>/.murder/objects/<id>     the object store: the encoded objects of the releases kept
+ *                                          (object-store.ts), what later deploys need not download
+ *   <destination>/.murder/incoming/<pid>/  one agent's work: objects/ (hard links to the store's
+ *                                          objects it uses, and its downloads), and <tag>/ being
+ *                                          written (renamed to <destination>/<tag> only when complete)
+ * Everything in progress is in the agent's own directory, so two agents deploying at once (two
+ * workflow runs; one host listed under two names) never write into each other's files, and what a
+ * killed agent left is recognisable by its pid.
  */
 export class ReleaseLayout {
   readonly finalDir: string
   /** This agent's work directory: incoming/<pid>. */
   readonly workDir: string
-  /** Where the release is unpacked before it is renamed into place. */
+  /** The objects this agent's torrent reads and writes. */
+  readonly workObjectsDir: string
+  /** Where the release is written before it is renamed into place. */
   readonly partialDir: string
   /** Where a release being replaced (overwrite) waits until the new one is in place. */
   readonly asideDir: string
   readonly stateDir: string
   readonly markerFile: string
   readonly incomingDir: string
-  readonly payloadsDir: string
-  readonly keptPayloadDir: string
+  readonly storeDir: string
 
   constructor(
     readonly destination: string,
@@ -38,32 +40,38 @@ export class ReleaseLayout {
     this.markerFile = path.join(this.stateDir, `${tag}.json`)
     this.incomingDir = path.join(this.stateDir, 'incoming')
     this.workDir = path.join(this.incomingDir, String(pid))
+    this.workObjectsDir = path.join(this.workDir, 'objects')
     this.partialDir = path.join(this.workDir, tag)
     this.asideDir = path.join(this.workDir, `${tag}.replaced`)
-    this.payloadsDir = path.join(this.stateDir, 'payloads')
-    this.keptPayloadDir = path.join(this.payloadsDir, tag)
+    this.storeDir = path.join(this.stateDir, 'objects')
   }
 
   /**
-   * Clears what agents that died without cleaning up (SIGKILL, a reboot) left in incoming/. A
-   * leftover download of the same payload is moved into ownDir instead, so the download resumes
-   * (webtorrent verifies the pieces already there) rather than starting over. Directories of live
-   * agents (another deploy in progress) are left alone.
+   * Clears what agents that died without cleaning up (SIGKILL, a reboot) left in incoming/. Their
+   * objects are moved into this agent's own objects/ first, so a download resumes (webtorrent
+   * verifies the pieces already there) rather than starting over. Directories of live agents
+   * (another deploy in progress) are left alone.
    */
-  sweepIncoming(ownDir: string, payloadName: string): void {
+  sweepIncoming(): void {
     for (const name of namesIn(this.incomingDir)) {
       const full = path.join(this.incomingDir, name)
-      if (full === ownDir) continue
+      if (full === this.workDir) continue
       if (/^\d+$/.test(name) && isAlive(Number(name))) continue
-      const leftover = path.join(full, payloadName)
-      const mine = path.join(ownDir, payloadName)
-      try {
-        if (fs.existsSync(leftover) && !fs.existsSync(mine)) fs.renameSync(leftover, mine)
-      } catch {
-        // not adoptable: removed below, the download starts over
+      for (const object of namesIn(path.join(full, 'objects'))) {
+        if (!/^[0-9a-f]{32}$/.test(object)) continue
+        try {
+          fs.renameSync(path.join(full, 'objects', object), path.join(this.workObjectsDir, object))
+        } catch {
+          // not adoptable: removed below, its bytes are downloaded again
+        }
       }
       fs.rmSync(full, { recursive: true, force: true })
     }
+  }
+
+  /** Removes what agents before the object store kept (.murder/payloads/): the store replaces it. */
+  removeLegacyPayloads(): void {
+    fs.rmSync(path.join(this.stateDir, 'payloads'), { recursive: true, force: true })
   }
 
   /** absent: no release; same: this exact content is in place; different: something else is. */
@@ -73,11 +81,7 @@ export class ReleaseLayout {
   }
 
   readMarker(): ReleaseMarker | undefined {
-    try {
-      return JSON.parse(fs.readFileSync(this.markerFile, 'utf8')) as ReleaseMarker
-    } catch {
-      return undefined
-    }
+    return readMarkerFile(this.markerFile)
   }
 
   writeMarker(marker: ReleaseMarker): void {
@@ -86,41 +90,25 @@ export class ReleaseLayout {
   }
 
   /**
-   * Keeps the payload <tag> was unpacked from (moved, not copied: it is on the same disk) and
-   * records it in the marker — only if the marker still says <tag> holds contentId, so a payload
-   * never gets attached to a release it did not make.
+   * The objects every release still on disk was made of (from the markers of releases whose
+   * directory exists), but for `except`: what the store must keep.
    */
-  keepPayload(file: string, payloadName: string, sha256: string, contentId: string): boolean {
-    const marker = this.readMarker()
-    if (marker?.contentId !== contentId) return false
-    fs.rmSync(this.keptPayloadDir, { recursive: true, force: true })
-    fs.mkdirSync(this.keptPayloadDir, { recursive: true, mode: 0o700 })
-    fs.renameSync(file, path.join(this.keptPayloadDir, payloadName))
-    this.writeMarker({ ...marker, payload: { name: payloadName, sha256 } })
-    return true
-  }
-
-  /** The kept payload's path when it is the one this deploy's torrent describes (not yet re-hashed). */
-  keptPayloadFor(payloadName: string, sha256: string): string | undefined {
-    const payload = this.readMarker()?.payload
-    if (payload?.name !== payloadName || payload.sha256 !== sha256) return undefined
-    const file = path.join(this.keptPayloadDir, payloadName)
-    return fs.existsSync(file) ? file : undefined
-  }
-
-  /** Removes kept payloads whose release is gone (an operator pruned old releases): a kept payload lives as long as its release. */
-  sweepKeptPayloads(): void {
-    for (const tag of namesIn(this.payloadsDir)) {
-      if (fs.existsSync(path.join(this.destination, tag))) continue
-      fs.rmSync(path.join(this.payloadsDir, tag), { recursive: true, force: true })
+  objectsOfKeptReleases(except?: string): Set<string> {
+    const kept = new Set<string>()
+    for (const name of namesIn(this.stateDir)) {
+      if (!name.endsWith('.json')) continue
+      const tag = name.slice(0, -'.json'.length)
+      if (tag === except || !fs.existsSync(path.join(this.destination, tag))) continue
+      for (const id of readMarkerFile(path.join(this.stateDir, name))?.objects ?? []) kept.add(id)
     }
+    return kept
   }
 
   /**
    * Like inspect, but 'same' only when the tree on disk still IS that content: the marker records
    * what was deployed, not what is there now, and a release edited in place after the deploy must
-   * not count as already present (nor be silently kept). Costs one read of the release (hashing
-   * runs at disk speed), far less than a download; only re-runs of the same tag pay it.
+   * not count as already present. Costs one read of the release (hashing runs at disk speed), far
+   * less than a download; only re-runs of the same tag pay it.
    */
   async holds(contentId: string): Promise<'absent' | 'same' | 'different' | 'modified'> {
     const marked = this.inspect(contentId)
@@ -157,8 +145,16 @@ export interface ReleaseMarker {
   contentId: string
   tag: string
   at: string
-  /** The kept payload <tag> came from, in keptPayloadDir. */
-  payload?: { name: string; sha256: string }
+  /** Ids of the objects the release was made of: the store keeps them while the release exists. */
+  objects?: string[]
+}
+
+function readMarkerFile(file: string): ReleaseMarker | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as ReleaseMarker
+  } catch {
+    return undefined
+  }
 }
 
 function writeFileAtomic(file: string, content: string): void {

@@ -2,47 +2,75 @@ import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { sha256OfFile } from './sha256.js'
-import { walkTree } from './tree-walk.js'
+import { walkTree, type TreeEntry } from './tree-walk.js'
+
+/** Files up to this size are read whole to be hashed; bigger ones are streamed. */
+const WHOLE_READ = 1024 * 1024
+
+/** A tree entry with what its digest needs: a file's sha256, a link's target. */
+export interface DescribedEntry extends TreeEntry {
+  sha256?: string
+  target?: string
+}
 
 /**
- * A digest of what a tree holds — paths, types, modes, link targets and file contents — and of
- * nothing else. It names a release's content: a re-run of the same build has the same digest even
- * though its files' modification times differ, so hosts that already
- * hold it can say so without downloading anything.
+ * Walks a tree (walkTree order), hashing every file once, and refuses what cannot be deployed:
+ * sockets, FIFOs and devices, and symlinks that point outside the tree (the hosts would refuse
+ * them after the whole transfer; say so before any host is contacted).
  */
-export async function treeDigest(dir: string): Promise<string> {
+export async function describeTree(dir: string): Promise<DescribedEntry[]> {
   const root = path.resolve(dir)
-  const manifest = createHash('sha256')
   const escaping: string[] = []
   const special: string[] = []
-  for (const { relative, full, stat } of walkTree(root)) {
-    const mode = (stat.mode & 0o7777).toString(8)
-    if (stat.isSymbolicLink()) {
-      const target = fs.readlinkSync(full)
-      const resolved = path.resolve(path.dirname(full), target)
-      if (path.isAbsolute(target) || (resolved !== root && !resolved.startsWith(root + path.sep))) escaping.push(`${relative} -> ${target}`)
-      manifest.update(`l ${JSON.stringify(relative)} ${JSON.stringify(target)}\n`)
-    } else if (stat.isDirectory()) {
-      manifest.update(`d ${JSON.stringify(relative)} ${mode}\n`)
-    } else if (stat.isFile()) {
-      manifest.update(`f ${JSON.stringify(relative)} ${mode} ${stat.size} ${await sha256OfFile(full)}\n`)
-    } else special.push(relative)
+  const described: DescribedEntry[] = []
+  for (const entry of walkTree(root)) {
+    if (entry.stat.isSymbolicLink()) {
+      const target = fs.readlinkSync(entry.full)
+      const resolved = path.resolve(path.dirname(entry.full), target)
+      if (path.isAbsolute(target) || (resolved !== root && !resolved.startsWith(root + path.sep))) escaping.push(`${entry.relative} -> ${target}`)
+      described.push({ ...entry, target })
+    } else if (entry.stat.isDirectory()) {
+      described.push(entry)
+    } else if (entry.stat.isFile()) {
+      // A stream per file costs ~0.3 ms of set-up: 50,000 small files took 15 s that way.
+      const sha256 = entry.stat.size <= WHOLE_READ ? createHash('sha256').update(fs.readFileSync(entry.full)).digest('hex') : await sha256OfFile(entry.full)
+      described.push({ ...entry, sha256 })
+    } else special.push(entry.relative)
   }
   if (special.length > 0) {
-    // node-tar would not unpack them on the hosts: refuse now, not after the whole transfer.
     throw new Error(
       `holds entries that are neither files, directories nor symlinks (sockets, FIFOs, devices), which cannot be deployed: ` +
         `${listSome(special)}. Remove them from the build output, or create them on the hosts after the deploy.`,
     )
   }
   if (escaping.length > 0) {
-    // The agents refuse such links (a release must not reach outside itself); say so before any host is contacted.
     throw new Error(
       `symlinks that point outside the directory cannot be deployed (the hosts would refuse them): ${listSome(escaping)}. ` +
         'Make them relative links inside it, or create them on the hosts after the deploy.',
     )
   }
+  return described
+}
+
+/**
+ * A digest of what a tree holds — paths, types, modes, link targets and file contents — and of
+ * nothing else. It names a release's content: a re-run of the same build has the same digest even
+ * though its files' modification times differ, so hosts that already hold it can say so without
+ * downloading anything.
+ */
+export function digestOf(entries: DescribedEntry[]): string {
+  const manifest = createHash('sha256')
+  for (const { relative, stat, sha256, target } of entries) {
+    const mode = (stat.mode & 0o7777).toString(8)
+    if (stat.isSymbolicLink()) manifest.update(`l ${JSON.stringify(relative)} ${JSON.stringify(target)}\n`)
+    else if (stat.isDirectory()) manifest.update(`d ${JSON.stringify(relative)} ${mode}\n`)
+    else manifest.update(`f ${JSON.stringify(relative)} ${mode} ${stat.size} ${sha256}\n`)
+  }
   return manifest.digest('hex')
+}
+
+export async function treeDigest(dir: string): Promise<string> {
+  return digestOf(await describeTree(dir))
 }
 
 function listSome(items: string[]): string {

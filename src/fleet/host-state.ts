@@ -18,6 +18,8 @@ export interface HostState {
   total: number
   fromSeeder: number
   fromPeers: number
+  /** Bytes the host already held in its object store. */
+  fromStore: number
   uploaded: number
   error?: string
   /** Set once we know the agent is gone (channel closed); used to prove nothing is left running. */
@@ -34,6 +36,7 @@ export function newHostState(target: HostTarget): HostState {
     total: 0,
     fromSeeder: 0,
     fromPeers: 0,
+    fromStore: 0,
     uploaded: 0,
     agentExited: false,
   }
@@ -74,6 +77,7 @@ export function applyEvent(state: HostState, event: AgentEvent, secondsSinceTran
       state.seeding = event.seeding
       state.fromSeeder = event.fromSeeder
       state.fromPeers = event.fromPeers
+      state.fromStore = event.fromStore
       state.have = state.total || state.have
       state.seconds = secondsSinceTransferStart
       return 'settled'

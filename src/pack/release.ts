@@ -1,38 +1,127 @@
+import { hkdfSync } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
 import * as path from 'node:path'
-import { treeDigest } from '../content/tree-digest.js'
+import { encodeManifest, MANIFEST_VERSION, type Manifest, type ObjectRecord } from '../content/manifest.js'
+import { describeTree, digestOf } from '../content/tree-digest.js'
 import { InputError } from '../inputs/errors.js'
-import { packDirectory, type PackedPayload } from './pack.js'
+import { layObjects, type ObjectLayout } from '../swarm/object-layout.js'
+import { swarmPieceLength } from '../swarm/piece-length.js'
+import type { EncodedObject, WholeTask } from './encode-task.js'
+import { choosePieceLength, planObjects } from './plan.js'
+import { WorkerPool, workerScript } from './worker-pool.js'
 
-export interface PackedRelease extends PackedPayload {
-  /** The payload's file name, as the torrent and the hosts name it. */
-  name: string
+export interface PackedRelease {
+  /** Where the objects are, each in a file named by its id. */
+  objectsDir: string
+  manifest: Manifest
+  /** The manifest as it travels to the hosts (content/manifest.ts). */
+  encodedManifest: string
+  layout: ObjectLayout
+  /** SHA-1 of every piece, in piece order: the torrent's `pieces`. */
+  pieces: Buffer
   /** Digest of the tree's content (content/tree-digest.ts): how a host knows it already holds the release. */
   contentId: string
+  entries: number
+  /** Bytes of the tree's files (each distinct content once) and of the objects that hold them. */
+  plainBytes: number
+  storedBytes: number
+  encrypted: boolean
+  seconds: number
 }
 
 export interface ReleaseSource {
   sourceDir: string
-  tag: string
-  /** Where the payload is written. */
+  /** Where the objects are written. */
   workdir: string
   encrypt: boolean
+  /** deflate level; 0 stores every object as it is. */
   compressionLevel: number
-  /** What the payload key is derived from (content/payload-key.ts). */
+  /** What object ids and keys are derived from (content/object-key.ts). */
   keySecret: string
+  /** Worker threads; default: one per core, at most 4. */
+  workers?: number
 }
 
-/** Names the release by its content, then packs it into one payload file. */
+// The bundle carries the worker beside itself (dist/main/encode-worker.js); from source it is the .ts.
+const WORKER_PLACES = [new URL('./encode-worker.js', import.meta.url), new URL('./encode-worker.ts', import.meta.url)]
+
+/**
+ * Turns the tree into content-addressed objects (plan.ts says which bytes go where), encoded in
+ * worker threads (encode-task.ts), laid out on piece boundaries (swarm/object-layout.ts), and the
+ * manifest that puts the tree back together from them. The same build gives the same objects, the
+ * same manifest and the same torrent on every re-run.
+ */
 export async function packRelease(source: ReleaseSource): Promise<PackedRelease> {
-  // Also refuses symlinks out of the tree, which every host would refuse after the whole transfer.
-  const contentId = await treeDigest(source.sourceDir).catch((error: Error) => {
+  const started = Date.now()
+  const described = await describeTree(source.sourceDir).catch((error: Error) => {
     throw new InputError('path', error.message)
   })
-  const name = `${source.tag}.tar.gz${source.encrypt ? '.enc' : ''}`
-  const payload = await packDirectory(source.sourceDir, path.join(source.workdir, name), {
-    gzipLevel: source.compressionLevel,
-    encrypt: source.encrypt,
-    // The same secret and build give the same payload, which hosts that kept it can seed.
-    keySecret: source.keySecret,
+  const contentId = digestOf(described)
+  const totalBytes = described.reduce((sum, entry) => sum + (entry.stat.isFile() ? entry.stat.size : 0), 0)
+  const override = pieceLengthOverride()
+  const { pieceLength, plan } = override !== undefined ? { pieceLength: override, plan: planObjects(described, override) } : choosePieceLength(described, swarmPieceLength(totalBytes))
+  const plainBytes = plan.objects.reduce((sum, object) => sum + object.plainSize, 0)
+  const objectsDir = path.join(source.workdir, 'objects')
+  fs.mkdirSync(objectsDir, { recursive: true, mode: 0o700 })
+  // Never the SSH key itself in the workers' messages: a key derived from it for this one purpose.
+  const secret = Buffer.from(hkdfSync('sha256', source.keySecret, Buffer.alloc(0), 'murder-action objects v1', 32)).toString('hex')
+  const size = source.workers ?? Math.min(4, os.availableParallelism())
+  const pool = new WorkerPool<WholeTask, EncodedObject>(workerScript(WORKER_PLACES), size)
+  let encoded: EncodedObject[]
+  try {
+    encoded = await Promise.all(
+      plan.objects.map((object) =>
+        pool.run({ sources: object.sources, plainSize: object.plainSize, level: source.compressionLevel, secret, encrypt: source.encrypt, pieceLength, outDir: objectsDir }),
+      ),
+    )
+  } finally {
+    await pool.close()
+  }
+  // Two planned objects can encode to the same bytes (the same run of small files in two
+  // directories): the torrent lists each id once, and the entries point at the first.
+  const objects: ObjectRecord[] = []
+  const pieces: Uint8Array[] = []
+  const indexOfId = new Map<string, number>()
+  const renumber = encoded.map((object, plannedIndex) => {
+    const known = indexOfId.get(object.id)
+    if (known !== undefined) return known
+    indexOfId.set(object.id, objects.length)
+    pieces.push(object.pieces)
+    const { pieces: _pieces, ...record } = object
+    return objects.push({ ...record, plainSize: plan.objects[plannedIndex]!.plainSize }) - 1
   })
-  return { ...payload, name, contentId }
+  // Entries of identical content share one segments array (plan.ts): renumber copies, so that no
+  // segment is renumbered twice.
+  for (const entry of plan.entries) {
+    if (entry.type === 'file') entry.segments = entry.segments.map((segment) => ({ ...segment, object: renumber[segment.object]! }))
+  }
+  const manifest: Manifest = { v: MANIFEST_VERSION, contentId, objects, entries: plan.entries }
+  return {
+    objectsDir,
+    manifest,
+    encodedManifest: encodeManifest(manifest),
+    layout: layObjects(objects, pieceLength),
+    pieces: Buffer.concat(pieces),
+    contentId,
+    entries: plan.entries.length,
+    plainBytes,
+    storedBytes: objects.reduce((sum, object) => sum + object.size, 0),
+    encrypted: source.encrypt,
+    seconds: (Date.now() - started) / 1000,
+  }
+}
+
+/**
+ * MURDER_PIECE_LENGTH (bytes, a power of two from 16 KiB to 16 MiB) replaces choosePieceLength's
+ * choice. It exists for the benchmark that compares piece lengths (bench/objects.ts); no input sets it.
+ */
+function pieceLengthOverride(): number | undefined {
+  const text = process.env.MURDER_PIECE_LENGTH
+  if (text === undefined || text === '') return undefined
+  const length = Number(text)
+  if (!Number.isInteger(length) || length < 16 * 1024 || length > 16 * 1024 * 1024 || (length & (length - 1)) !== 0) {
+    throw new Error(`MURDER_PIECE_LENGTH=${text} is not a power of two from 16384 to 16777216`)
+  }
+  return length
 }

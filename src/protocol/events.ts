@@ -12,7 +12,7 @@
  * command line, where `ps` would show it.
  */
 
-export const PROTOCOL_VERSION = 2
+export const PROTOCOL_VERSION = 3
 
 /** What the controller writes to a running agent's stdin to say "still here" (how often: policy.ts). */
 export const HEARTBEAT = '\n'
@@ -23,21 +23,15 @@ export interface AgentJob {
   tag: string
   /** Absolute directory that holds the releases on the host. */
   destination: string
-  /** The .torrent, base64. */
+  /** The .torrent of the release's objects (swarm/object-layout.ts), base64. */
   torrent: string
-  /** The payload's file name inside the torrent (<tag>.tar.gz, + .enc when encrypted). */
-  payloadName: string
-  /** sha256 (hex) of the payload file the torrent describes. */
-  sha256: string
-  /** Digest of the release's content (see content/tree-digest.ts): how a host knows it already holds it. */
-  contentId: string
-  /** The entries' modification times (content/mtimes.ts): the archive carries none, so re-runs pack alike. */
-  mtimes: string
-  /** Keep the verified payload beside the release, so a later deploy of the same build can seed it. */
-  keepPayload: boolean
-  /** AES-256-CTR key and IV (hex) of the payload; absent when the payload is not encrypted. */
-  key?: string
-  iv?: string
+  /** Its piece length: with the manifest's objects, where each object lies in the torrent. */
+  pieceLength: number
+  /** The manifest (content/manifest.ts): the tree, the objects and their keys. Secret. */
+  manifest: string
+  /** Keep the release's objects in the host's store after the deploy, so that later deploys (a
+   *  re-run, a hotfix, new hosts) download only what changed and are seeded by the hosts. */
+  keepObjects: boolean
   /** Peer id (hex) of the controller's seeder, so the agent can count what came from it. */
   seederPeerId: string
   /** Replace an existing `<destination>/<tag>` that holds something else. */
@@ -57,8 +51,8 @@ export type AgentErrorCode =
   | 'TAG_EXISTS' // <tag> already holds a different release and overwrite is off
   | 'DISK_FULL' // ENOSPC while downloading or unpacking
   | 'NO_PERMISSION' // EACCES / EPERM on the destination
-  | 'VERIFY_FAILED' // the downloaded payload's sha256 differs from the job's
-  | 'UNPACK_FAILED' // the archive could not be unpacked (or held unsafe entries)
+  | 'VERIFY_FAILED' // an object's sha256 differs from the manifest's
+  | 'UNPACK_FAILED' // the release could not be written from its objects
   | 'TORRENT_FAILED' // the BitTorrent client reported an error
   | 'STOPPED' // the controller stopped the agent before the release was complete
   | 'HARD_CAP' // the agent's own time limit passed
@@ -69,7 +63,7 @@ export type AgentEvent =
   | { type: 'hello'; v: number; pid: number; node: string }
   | {
       type: 'progress'
-      /** Payload bytes held (verified pieces). */
+      /** Torrent bytes held (verified pieces, those already in the host's store included). */
       have: number
       total: number
       /** Payload bytes received from the seeder and from other hosts. */
@@ -82,11 +76,13 @@ export type AgentEvent =
       type: 'done'
       /** True when the release was already in place: nothing was downloaded. */
       alreadyPresent: boolean
-      /** True when the agent now seeds the payload for the others (always after a download; after
-       *  "already present" only when it kept this very payload from an earlier deploy). */
+      /** True when the agent now seeds the release's objects for the others (always after a
+       *  download; after "already present" when its store still holds every object). */
       seeding: boolean
       fromSeeder: number
       fromPeers: number
+      /** Stored bytes the host already held (objects of earlier releases): not downloaded. */
+      fromStore: number
       /** Seconds from the agent's start to the verified, unpacked release. */
       seconds: number
     }
@@ -133,13 +129,13 @@ export function decodeJob(line: string): AgentJob {
   if (value.v !== PROTOCOL_VERSION) {
     throw new Error(`protocol version ${String(value.v)} is not ${PROTOCOL_VERSION}: agent and action differ`)
   }
-  const strings = ['tag', 'destination', 'torrent', 'payloadName', 'sha256', 'contentId', 'mtimes', 'seederPeerId'] as const
+  const strings = ['tag', 'destination', 'torrent', 'manifest', 'seederPeerId'] as const
   for (const name of strings) {
     if (typeof value[name] !== 'string' || value[name] === '') throw new Error(`job field ${name} is missing`)
   }
-  for (const name of ['hardCapSeconds', 'progressIntervalMs', 'heartbeatTimeoutMs', 'maxConns'] as const) {
+  for (const name of ['pieceLength', 'hardCapSeconds', 'progressIntervalMs', 'heartbeatTimeoutMs', 'maxConns'] as const) {
     if (typeof value[name] !== 'number' || !((value[name] as number) > 0)) throw new Error(`job field ${name} must be a positive number`)
   }
-  if (typeof value.keepPayload !== 'boolean') throw new Error('job field keepPayload must be true or false')
+  if (typeof value.keepObjects !== 'boolean') throw new Error('job field keepObjects must be true or false')
   return value as unknown as AgentJob
 }

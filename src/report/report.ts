@@ -5,8 +5,13 @@ import { formatMB as mb } from './format.js'
 export interface DeployFacts {
   tag: string
   infoHash: string
-  sha256: string
+  /** Digest of the release's content (content/tree-digest.ts). */
+  contentId: string
+  /** Stored bytes of the release's objects: what a host without any of them downloads. */
   payloadBytes: number
+  objects: number
+  /** Zeros that pad each object to a piece boundary (swarm/object-layout.ts): they travel, but are not payload. */
+  padBytes: number
   encrypted: boolean
   packSeconds: number
   /** Seconds from the start of the transfer to the last host's release (or the verdict). */
@@ -27,9 +32,11 @@ export interface HostReport {
   bytesReceived: number
   /** Share of the received bytes that came from other hosts rather than the seeder (0..1). */
   fromPeersShare: number | null
-  /** Payload bytes this host sent to the others. */
+  /** Bytes of the release's objects the host already held from earlier releases (not downloaded). */
+  bytesFromStore: number
+  /** Bytes this host sent to the others. */
   bytesSent: number
-  /** Whether it served the payload to the others (an "already present" host does when it kept the payload). */
+  /** Whether it served the release to the others (an "already present" host does when its store holds every object). */
   seeding: boolean
   error: string | null
 }
@@ -53,6 +60,7 @@ export function hostReport(state: HostState): HostReport {
     agentStartedSeconds: state.agentStartedSeconds !== undefined ? round(state.agentStartedSeconds, 2) : null,
     bytesReceived: received,
     fromPeersShare: received > 0 ? round(state.fromPeers / received, 3) : null,
+    bytesFromStore: state.fromStore,
     bytesSent: state.uploaded,
     seeding: state.seeding,
     error: state.error ?? null,
@@ -79,19 +87,19 @@ export function renderSummary(report: DeployReport): string {
     '',
     escapeCell(report.headline),
     '',
-    `Payload ${mb(report.payloadBytes)} MB (sha256 \`${report.sha256.slice(0, 16)}…\`${report.encrypted ? ', encrypted' : ''}), ` +
+    `Release ${mb(report.payloadBytes)} MB in ${report.objects} objects (content \`${report.contentId.slice(0, 16)}…\`${report.encrypted ? ', encrypted' : ''}), ` +
       `packed in ${report.packSeconds.toFixed(1)} s; transfer ${report.transferSeconds.toFixed(1)} s; ` +
       `the seeder uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} × the payload.`,
     '',
-    '| Host | Result | Seconds | MB received | From peers | MB sent | Error |',
-    '| --- | --- | ---: | ---: | ---: | ---: | --- |',
+    '| Host | Result | Seconds | MB received | From peers | MB already held | MB sent | Error |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
   ]
   const rows = [...report.hosts].sort((a, b) => Number(b.result === 'failed') - Number(a.result === 'failed'))
   for (const host of rows) {
     lines.push(
       `| ${escapeCell(host.host)} | ${host.result === 'failed' ? '❌ failed' : `✅ ${host.result}`} | ${host.seconds?.toFixed(1) ?? '–'} | ` +
         `${mb(host.bytesReceived)} | ${host.fromPeersShare === null ? '–' : `${Math.round(host.fromPeersShare * 100)} %`} | ` +
-        `${mb(host.bytesSent)} | ${escapeCell(host.error ?? '')} |`,
+        `${mb(host.bytesFromStore)} | ${mb(host.bytesSent)} | ${escapeCell(host.error ?? '')} |`,
     )
   }
   return lines.join('\n') + '\n'

@@ -42,7 +42,7 @@ export function agentAddOptions(downloadDir: string): Record<string, unknown> {
   return { path: downloadDir, strategy: 'sequential', deselect: true, uploads: UPLOAD_SLOTS, storeCacheSlots: AGENT_STORE_CACHE_SLOTS }
 }
 
-/** How an agent that already holds the release seeds the payload it kept (verified by sha256 just before). */
-export function keptPayloadSeedOptions(keptDir: string): Record<string, unknown> {
-  return { path: keptDir, skipVerify: true, uploads: UPLOAD_SLOTS, storeCacheSlots: AGENT_STORE_CACHE_SLOTS }
+/** How an agent that already holds the release seeds it from its store (webtorrent verifies every piece first). */
+export function storeSeedOptions(workDir: string): Record<string, unknown> {
+  return { path: workDir, uploads: UPLOAD_SLOTS, storeCacheSlots: AGENT_STORE_CACHE_SLOTS }
 }

@@ -1,6 +1,7 @@
-import * as path from 'node:path'
 import WebTorrent from 'webtorrent'
 import { closedFleetClientOptions, UPLOAD_SLOTS } from './client-options.js'
+import { objectChunkStore } from './object-chunk-store.js'
+import type { ObjectLayout } from './object-layout.js'
 import { newPeerId } from './peer-id.js'
 import { SuperSeeder } from './super-seeder.js'
 import { pieceCount, type SeederWire } from './webtorrent-internals.js'
@@ -14,7 +15,8 @@ export interface Seeder {
 }
 
 export interface SeederOptions {
-  file: string
+  objectsDir: string
+  layout: ObjectLayout
   torrent: Buffer
   /** Bytes/s in all; undefined = unlimited. */
   uploadLimit?: number
@@ -22,9 +24,9 @@ export interface SeederOptions {
 }
 
 /**
- * Seeds the payload from the action's own process, super-seeding (super-seeder.ts). The file was
- * written and hashed a moment ago, so piece verification is skipped: it would read the whole
- * artifact again for nothing.
+ * Seeds the release's objects from the action's own process, super-seeding (super-seeder.ts). They
+ * were written and hashed a moment ago, so piece verification is skipped: it would read the whole
+ * release again for nothing.
  */
 export async function startSeeder(options: SeederOptions): Promise<Seeder> {
   const peerId = newPeerId()
@@ -32,7 +34,12 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
   client.on('error', (error: Error | string) => options.onWarning?.(`seeder: ${String(error)}`))
   let superSeeder: SuperSeeder | undefined
   const torrent = await new Promise<WebTorrent.Torrent>((resolve, reject) => {
-    const added = client.add(options.torrent, { path: path.dirname(options.file), skipVerify: true, uploads: UPLOAD_SLOTS })
+    const added = client.add(options.torrent, {
+      path: options.objectsDir,
+      store: objectChunkStore(options.objectsDir, options.layout, { readOnly: true }),
+      skipVerify: true,
+      uploads: UPLOAD_SLOTS,
+    })
     // Wires come only after metadata (we added the whole .torrent), so the piece count is known.
     added.on('wire', (wire: WebTorrent.Wire) => {
       superSeeder ??= new SuperSeeder(pieceCount(added))

@@ -3,6 +3,8 @@ import type { SeederWire } from './webtorrent-internals.js'
 /** Pieces a host is offered by the seeder and does not hold yet. */
 const OUTSTANDING_OFFERS = 2
 const TOP_UP_MS = 500
+/** A piece offered to one host is offered to another only after this long (unless that host got it). */
+const REOFFER_MS = 15_000
 
 interface WireView {
   /** Pieces this wire counts for in `spread`: it holds them, or was offered them. */
@@ -16,8 +18,10 @@ interface WireView {
  * carries each piece about once instead of the same early pieces to every host. The seeder tells
  * each host it holds nothing, then offers it OUTSTANDING_OFFERS pieces at a time: those the fewest
  * hosts hold or have been offered. A host that gets an offered piece (from us or a peer) is offered
- * the next. Requests are still served for any piece, and a timer tops every host up, so nobody can
- * starve. Measured in bench/README.md ("Where the time went").
+ * the next. A piece on its way to one host is not offered to a second for REOFFER_MS: once the
+ * first holds it, the others get it from that host — what keeps a hotfix of a few pieces to many
+ * hosts from crossing the seeder's link once per host. Requests are still served for any piece, and
+ * a timer tops every host up, so nobody can starve. Measured in bench/README.md ("Where the time went").
  *
  * The cost of an event does not grow with the fleet: `spread` (how many hosts hold or were offered
  * each piece) is kept up to date as haves, bitfields, offers and closes arrive, so choosing a
@@ -26,10 +30,18 @@ interface WireView {
 export class SuperSeeder {
   private readonly views = new Map<SeederWire, WireView>()
   private readonly spread: Uint32Array
+  /** Hosts each piece is offered to and not yet held by, and when it was last offered. */
+  private readonly inFlight: Uint32Array
+  private readonly offeredAt: Float64Array
   private readonly timer: NodeJS.Timeout
 
-  constructor(private readonly pieces: number) {
+  constructor(
+    private readonly pieces: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.spread = new Uint32Array(pieces)
+    this.inFlight = new Uint32Array(pieces)
+    this.offeredAt = new Float64Array(pieces)
     this.timer = setInterval(() => {
       for (const wire of this.views.keys()) this.topUp(wire)
     }, TOP_UP_MS)
@@ -79,6 +91,7 @@ export class SuperSeeder {
       const view = this.views.get(wire)
       if (view === undefined) return
       for (const index of view.counted) this.spread[index]!--
+      for (const index of view.pending) this.inFlight[index]!--
       this.views.delete(wire)
     })
   }
@@ -95,7 +108,7 @@ export class SuperSeeder {
   /** The host holds the piece now (from us or a peer). */
   private holds(view: WireView, index: number): void {
     this.count(view, index)
-    view.pending.delete(index)
+    if (view.pending.delete(index)) this.inFlight[index]!--
   }
 
   private count(view: WireView, index: number): void {
@@ -107,11 +120,13 @@ export class SuperSeeder {
   private topUp(wire: SeederWire): void {
     const view = this.views.get(wire)
     if (view === undefined || wire.destroyed) return
+    const reofferBefore = this.now() - REOFFER_MS
     while (view.pending.size < OUTSTANDING_OFFERS) {
       let best = -1
       let ties = 0
       for (let index = 0; index < this.pieces; index++) {
         if (view.counted.has(index)) continue
+        if (this.inFlight[index]! > 0 && this.offeredAt[index]! > reofferBefore) continue
         const spread = this.spread[index]!
         if (best === -1 || spread < this.spread[best]!) {
           best = index
@@ -123,6 +138,8 @@ export class SuperSeeder {
       if (best === -1) return
       this.count(view, best)
       view.pending.add(best)
+      this.inFlight[best]!++
+      this.offeredAt[best] = this.now()
       wire.have(best)
     }
   }

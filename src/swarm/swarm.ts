@@ -1,6 +1,5 @@
 import type { DeployPolicy } from '../policy.js'
-import { hashPiecesOfFile } from './piece-hashes.js'
-import { swarmPieceLength } from './piece-length.js'
+import type { ObjectLayout } from './object-layout.js'
 import { startSeeder, type Seeder } from './seeder.js'
 import { makeTorrent } from './torrent.js'
 import { startTracker, type EphemeralTracker } from './tracker.js'
@@ -20,9 +19,10 @@ export interface Swarm {
 }
 
 export interface SwarmSpec {
-  payloadFile: string
-  payloadName: string
-  payloadBytes: number
+  /** The release's objects (pack/release.ts): where they are, how they lie in the torrent, their piece hashes. */
+  objectsDir: string
+  layout: ObjectLayout
+  pieces: Buffer
   trackerPort: number
   /** The address the hosts reach the tracker and seeder at (asked once the tracker listens). */
   address: () => Promise<string>
@@ -44,16 +44,16 @@ export async function openSwarm(spec: SwarmSpec): Promise<Swarm> {
       onWarning: (message) => spec.onWarning(`tracker: ${message}`),
     })
     const announceUrl = tracker.announceUrl(await spec.address())
-    const pieceLength = swarmPieceLength(spec.payloadBytes)
-    const torrent = makeTorrent({
-      name: spec.payloadName,
-      length: spec.payloadBytes,
-      pieceLength,
-      pieces: await hashPiecesOfFile(spec.payloadFile, pieceLength),
-      announceUrl,
-    })
+    const pieceLength = spec.layout.pieceLength
+    const torrent = makeTorrent({ name: 'objects', layout: spec.layout, pieces: spec.pieces, announceUrl })
     tracker.allow(torrent.infoHash)
-    seeder = await startSeeder({ file: spec.payloadFile, torrent: torrent.torrent, uploadLimit: spec.seederUploadLimit, onWarning: spec.onWarning })
+    seeder = await startSeeder({
+      objectsDir: spec.objectsDir,
+      layout: spec.layout,
+      torrent: torrent.torrent,
+      uploadLimit: spec.seederUploadLimit,
+      onWarning: spec.onWarning,
+    })
     const [openTracker, openSeeder] = [tracker, seeder]
     return {
       announceUrl,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import bencode from 'bencode'
+import type { ObjectLayout } from './object-layout.js'
 
 export interface TorrentFile {
   torrent: Buffer
@@ -8,30 +9,29 @@ export interface TorrentFile {
 }
 
 export interface TorrentSpec {
-  /** The payload's file name: the agents download it under this name. */
+  /** The torrent's name: the directory its files would go under (our chunk store ignores it). */
   name: string
-  length: number
-  pieceLength: number
-  /** Concatenated SHA-1 of each piece (see pieces.ts). */
+  layout: ObjectLayout
+  /** Concatenated SHA-1 of each piece, in piece order. */
   pieces: Buffer
   announceUrl: string
 }
 
 /**
- * A private single-file torrent from its piece hashes (pieces.ts). The same fields, in the same
- * encoding, as create-torrent writes — test/unit/torrent.test.ts checks the info hash against it —
- * but without its slower hashing (see hashPiecesOfFile). `announce` is always ours: no public
- * tracker, no DHT, no web seeds.
+ * A private multi-file torrent of a deploy's objects (object-layout.ts), in the fields and encoding
+ * create-torrent writes (test/unit/swarm/torrent.test.ts checks the info hash against it). The info
+ * dictionary holds no time and no tracker, so the same objects make the same info hash on every
+ * re-run. `announce` is always ours: no public tracker, no DHT, no web seeds.
  */
 export function makeTorrent(spec: TorrentSpec): TorrentFile {
-  const expectedPieces = Math.ceil(spec.length / spec.pieceLength)
-  if (spec.pieces.length !== expectedPieces * 20) {
-    throw new Error(`${spec.pieces.length / 20} piece hashes for ${expectedPieces} pieces of ${spec.pieceLength} bytes`)
+  const { layout } = spec
+  if (spec.pieces.length !== layout.pieceCount * 20) {
+    throw new Error(`${spec.pieces.length / 20} piece hashes for ${layout.pieceCount} pieces of ${layout.pieceLength} bytes`)
   }
   const info = {
-    length: spec.length,
+    files: layout.files.map((file) => ({ length: file.length, path: file.path })),
     name: spec.name,
-    'piece length': spec.pieceLength,
+    'piece length': layout.pieceLength,
     pieces: spec.pieces,
     private: 1,
   }
@@ -45,5 +45,5 @@ export function makeTorrent(spec: TorrentSpec): TorrentFile {
     'url-list': [],
   })
   const infoHash = createHash('sha1').update(bencode.encode(info)).digest('hex')
-  return { torrent: Buffer.from(torrent), infoHash, pieceLength: spec.pieceLength }
+  return { torrent: Buffer.from(torrent), infoHash, pieceLength: layout.pieceLength }
 }

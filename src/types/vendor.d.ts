@@ -8,7 +8,7 @@ declare module 'webtorrent' {
       remoteAddress: string
       destroy(): void
     }
-    interface TorrentFile {
+    interface TorrentFile extends EventEmitter {
       path: string
       length: number
     }

@@ -4,6 +4,7 @@
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -28,6 +29,9 @@ describe('a deploy to 8 hosts on 100 Mbit/s links', () => {
   test('every host ends with a byte-identical tree, outputs and summary are right, nothing is left running', async () => {
     const run = await runAction(fleet, { path: source, tag: 'release-1', deadline: '120s' })
     assert.equal(run.code, 0, `the step failed:\n${run.stdout}\n${run.stderr}`)
+    const marker = JSON.parse(fs.readFileSync(path.join(fleet.hosts[0]!.srvDir, 'releases/.murder/release-1.json'), 'utf8'))
+    const storedObjects: string[] = marker.objects
+    assert.ok(storedObjects.length >= 2, `the release is made of objects: ${JSON.stringify(marker)}`)
 
     const expected = treeManifest(source)
     const expectedTimes = mtimeManifest(source)
@@ -42,9 +46,9 @@ describe('a deploy to 8 hosts on 100 Mbit/s links', () => {
         `${host.name}: nothing is left in the download directory once the agent exits`,
       )
       assert.deepEqual(
-        fs.readdirSync(path.join(host.srvDir, 'releases/.murder/payloads/release-1')),
-        ['release-1.tar.gz.enc'],
-        `${host.name}: the verified payload is kept beside the release (keep-payload)`,
+        fs.readdirSync(path.join(host.srvDir, 'releases/.murder/objects')).sort(),
+        [...storedObjects].sort(),
+        `${host.name}: its store holds exactly the release's objects (keep-payload)`,
       )
     }
     firstInfoHash = run.outputs['info-hash']!
@@ -98,7 +102,7 @@ describe('a deploy to 8 hosts on 100 Mbit/s links', () => {
     const holders = fleet.hosts.slice(0, 6)
     for (const host of fresh) {
       const releases = path.join(host.srvDir, 'releases')
-      for (const name of ['release-1', '.murder/release-1.json', '.murder/payloads/release-1']) fs.rmSync(path.join(releases, name), { recursive: true, force: true })
+      for (const name of ['release-1', '.murder']) fs.rmSync(path.join(releases, name), { recursive: true, force: true })
     }
     // The runner's own uplink is slow: at 5 Mbit/s it alone would need ~85 s for the two new hosts.
     await fleet.shape('runner', { rate: '5mbit' })
@@ -106,7 +110,7 @@ describe('a deploy to 8 hosts on 100 Mbit/s links', () => {
 
     const run = await runAction(fleet, { path: rebuilt, tag: 'release-1', deadline: '120s' })
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`)
-    assert.equal(run.outputs['info-hash'], firstInfoHash, 'the rebuilt tree packs to the same payload as the first deploy')
+    assert.equal(run.outputs['info-hash'], firstInfoHash, 'the rebuilt tree packs to the same objects and torrent as the first deploy')
     const report = JSON.parse(fs.readFileSync(run.outputs.report!, 'utf8'))
     const byHost = new Map(report.hosts.map((entry: { host: string }) => [entry.host, entry]))
     type Row = { result: string; seeding: boolean; bytesSent: number; bytesReceived: number; fromPeersShare: number }
@@ -114,7 +118,7 @@ describe('a deploy to 8 hosts on 100 Mbit/s links', () => {
     for (const host of holders) {
       const row = byHost.get(`root@${host.address}`) as Row
       assert.equal(row.result, 'already present', `${host.name}: ${JSON.stringify(row)}`)
-      assert.equal(row.seeding, true, `${host.name} seeds the payload it kept`)
+      assert.equal(row.seeding, true, `${host.name} seeds the release from its object store`)
       assert.equal(row.bytesReceived, 0)
       sentByHolders += row.bytesSent
     }
@@ -132,11 +136,52 @@ describe('a deploy to 8 hosts on 100 Mbit/s links', () => {
     )
     assert.ok(sentByHolders >= report.payloadBytes, `the holders sent ${sentByHolders} bytes (payload ${report.payloadBytes})`)
     assert.ok(report.seederUploaded < 0.5 * report.payloadBytes, `the runner sent ${report.seederUploaded} bytes of ${report.payloadBytes}`)
-    assert.match(run.stdout, /6 hosts already held release-1; 6 of them seeded it from the payload they kept/)
+    assert.match(run.stdout, /6 hosts already held release-1; 6 of them seeded it from their object store/)
     for (const host of holders) {
       assert.deepEqual(mtimeManifest(path.join(host.srvDir, 'releases/release-1')), mtimeManifest(source), `${host.name}: its release was not touched`)
     }
     assert.deepEqual(await leftoverProcesses(fleet, 15_000), {}, 'no process of the deploy is left on any host')
+  })
+
+  test('a hotfix moves only the objects that changed; the store keeps what releases on disk use', async (t) => {
+    // A build of 40 files of 256 KiB beside the big blob; the hotfix changes 2 of them.
+    const build = fs.mkdtempSync(path.join(path.dirname(source), 'murder-hotfix-'))
+    t.after(() => fs.rmSync(build, { recursive: true, force: true }))
+    fs.cpSync(source, build, { recursive: true, verbatimSymlinks: true })
+    fs.mkdirSync(path.join(build, 'app/assets'))
+    for (let index = 0; index < 40; index++) fs.writeFileSync(path.join(build, `app/assets/${index}.bin`), randomBytes(256 * 1024))
+    const first = await runAction(fleet, { path: build, tag: 'hotfix-1', deadline: '120s' })
+    assert.equal(first.code, 0, first.stdout)
+
+    const changed = ['app/assets/7.bin', 'app/assets/31.bin']
+    for (const name of changed) fs.writeFileSync(path.join(build, name), randomBytes(256 * 1024))
+    const run = await runAction(fleet, { path: build, tag: 'hotfix-2', deadline: '120s' })
+    assert.equal(run.code, 0, run.stdout)
+    const report = JSON.parse(fs.readFileSync(run.outputs.report!, 'utf8'))
+    const changedBytes = changed.length * 256 * 1024
+    for (const host of fleet.hosts) {
+      const row = report.hosts.find((entry: { host: string }) => entry.host === `root@${host.address}`)
+      assert.equal(row.result, 'done', JSON.stringify(row))
+      assert.ok(row.bytesReceived >= changedBytes && row.bytesReceived <= 3 * changedBytes, `${host.name} received ${row.bytesReceived} bytes for ${changedBytes} changed`)
+      assert.ok(row.bytesFromStore >= report.payloadBytes - 3 * changedBytes, `${host.name} reused ${row.bytesFromStore} of ${report.payloadBytes} bytes`)
+      assert.deepEqual(treeManifest(path.join(host.srvDir, 'releases/hotfix-2')), treeManifest(build), `${host.name} holds the hotfix`)
+    }
+    assert.ok(report.seederUploaded <= 3 * changedBytes, `the runner uploaded ${report.seederUploaded} bytes for ${changedBytes} changed`)
+    t.diagnostic(`hotfix: ${changedBytes} bytes changed of ${report.payloadBytes}; runner uploaded ${report.seederUploaded}`)
+
+    // Releases removed by an operator: the next deploy's agent drops the objects only they used.
+    for (const host of fleet.hosts) {
+      for (const tag of ['release-1', 'hotfix-1']) fs.rmSync(path.join(host.srvDir, 'releases', tag), { recursive: true, force: true })
+    }
+    fs.writeFileSync(path.join(build, 'app/assets/0.bin'), randomBytes(256 * 1024))
+    const third = await runAction(fleet, { path: build, tag: 'hotfix-3', deadline: '120s' })
+    assert.equal(third.code, 0, third.stdout)
+    for (const host of fleet.hosts) {
+      const state = path.join(host.srvDir, 'releases/.murder')
+      const used = new Set<string>()
+      for (const tag of ['hotfix-2', 'hotfix-3']) for (const id of JSON.parse(fs.readFileSync(path.join(state, `${tag}.json`), 'utf8')).objects) used.add(id)
+      assert.deepEqual(fs.readdirSync(path.join(state, 'objects')).sort(), [...used].sort(), `${host.name}: the store holds the objects of hotfix-2 and hotfix-3, no others`)
+    }
   })
 
   test('the action runs from source under @github/local-action, as a developer debugs it', async () => {

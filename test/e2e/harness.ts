@@ -33,7 +33,7 @@ export interface ActionProcess {
 }
 
 /** Inputs as action.yml names them; the fleet's hosts, key and known_hosts are filled in unless given. */
-export function startAction(fleet: Fleet, inputs: Record<string, string>, options: { timeoutMs?: number; entry?: string; stateFrom?: ActionRun } = {}): ActionProcess {
+export function startAction(fleet: Fleet, inputs: Record<string, string>, options: { timeoutMs?: number; entry?: string; stateFrom?: ActionRun; env?: NodeJS.ProcessEnv } = {}): ActionProcess {
   const runnerTemp = options.stateFrom?.runnerTemp ?? fs.mkdtempSync(path.join(os.tmpdir(), 'murder-runner-'))
   const files = {
     GITHUB_OUTPUT: path.join(runnerTemp, 'output'),
@@ -54,6 +54,7 @@ export function startAction(fleet: Fleet, inputs: Record<string, string>, option
     GITHUB_WORKSPACE: REPO,
     GITHUB_SHA: 'e2e0000000000000000000000000000000000000',
     ...files,
+    ...options.env,
   }
   for (const [name, value] of Object.entries(allInputs)) env[`INPUT_${name.toUpperCase()}`] = value
   // The post step reads what the main step saved, as STATE_<name>.

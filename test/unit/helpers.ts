@@ -1,7 +1,7 @@
 /**
  * Small helpers shared by the unit tests: temporary directories, real keys from ssh-keygen,
- * hand-made tar archives, tree comparison, failed unpacks and host states. Nothing here touches
- * the network.
+ * packed releases, tree comparison, failed installs and host states. Nothing here touches the
+ * network.
  */
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
@@ -9,9 +9,11 @@ import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { installRelease, type InstallOptions } from '../../src/agent/install-release.js'
 import type { ReleaseLayout } from '../../src/agent/release-layout.js'
-import { unpackRelease } from '../../src/agent/unpack.js'
+import type { Manifest } from '../../src/content/manifest.js'
 import { newHostState, type HostState } from '../../src/fleet/host-state.js'
+import { packRelease, type PackedRelease, type ReleaseSource } from '../../src/pack/release.js'
 
 /** A fresh directory under the system temp dir; removed by `removeTemporaryDirs`. */
 const made: string[] = []
@@ -62,12 +64,30 @@ export function exists(file: string): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Unpacking that must fail: what it throws, and what it leaves on disk.
+// Releases: packed from a tree, installed on a (local) host; installs that must fail.
 
-/** The error unpackRelease rejects with, or undefined when it unpacked. */
-export async function unpackOutcome(payload: string, layout: ReleaseLayout, options: Parameters<typeof unpackRelease>[2]): Promise<Error | undefined> {
+/** A stand-in for the SSH key object ids and keys are derived from. */
+export const KEY_SECRET = '-----BEGIN OPENSSH PRIVATE KEY-----\nnot-a-real-key\n-----END OPENSSH PRIVATE KEY-----\n'
+
+/** packRelease of `sourceDir` into a fresh work directory: encrypted, deflate level 1, one worker (each worker costs a start-up). */
+export function pack(sourceDir: string, options: Partial<ReleaseSource> = {}): Promise<PackedRelease> {
+  return packRelease({ sourceDir, workdir: temporaryDir('murder-unit-objects-'), encrypt: true, compressionLevel: 1, keySecret: KEY_SECRET, workers: 1, ...options })
+}
+
+/**
+ * Readies an agent's work directory as the agent does before it installs: incoming/<pid>/objects/
+ * holding the release's objects (hard links to the packed ones, as the host's store lends them).
+ */
+export function stageObjects(release: PackedRelease, layout: ReleaseLayout): string {
+  fs.mkdirSync(layout.workObjectsDir, { recursive: true })
+  for (const object of release.manifest.objects) fs.linkSync(path.join(release.objectsDir, object.id), path.join(layout.workObjectsDir, object.id))
+  return layout.workObjectsDir
+}
+
+/** The error installRelease rejects with, or undefined when it installed. */
+export async function installOutcome(manifest: Manifest, objectsDir: string, layout: ReleaseLayout, options: InstallOptions): Promise<Error | undefined> {
   try {
-    await unpackRelease(payload, layout, options)
+    await installRelease(manifest, objectsDir, layout, options)
     return undefined
   } catch (error) {
     return error as Error
@@ -75,14 +95,16 @@ export async function unpackOutcome(payload: string, layout: ReleaseLayout, opti
 }
 
 /**
- * The unpack failed with an error matching `pattern`, and left no release, no marker, and nothing
- * in the agent's work directory (.murder/incoming/<pid>: the tree being unpacked is removed).
+ * The install failed with an error matching `pattern`, and left no release, no marker, and nothing
+ * in the agent's work directory (.murder/incoming/<pid>) but its objects: the tree being written is
+ * removed.
  */
-export function assertUnpackRefused(layout: ReleaseLayout, error: Error | undefined, pattern: RegExp): void {
-  assert.ok(error, 'the unpack must fail')
+export function assertInstallRefused(layout: ReleaseLayout, error: Error | undefined, pattern: RegExp): void {
+  assert.ok(error, 'the install must fail')
   assert.match(error.message, pattern)
   assert.equal(exists(layout.partialDir), false, `${layout.partialDir} is left behind`)
-  assert.deepEqual(exists(layout.workDir) ? fs.readdirSync(layout.workDir) : [], [], `${layout.workDir} is empty`)
+  const work = exists(layout.workDir) ? fs.readdirSync(layout.workDir) : []
+  assert.deepEqual(work.filter((name) => name !== 'objects'), [], `nothing but objects/ in ${layout.workDir}`)
   assert.equal(exists(layout.finalDir), false, `no ${layout.tag}`)
   assert.equal(exists(layout.markerFile), false, 'no marker')
 }
@@ -107,51 +129,6 @@ export function failedHost(label: string, error?: string): HostState {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Hand-made ustar archives, so hostile entries reach the extractor exactly as written.
-
-export interface TarEntry {
-  name: string
-  /** '0' file, '1' hard link, '2' symlink, '5' directory. */
-  type: '0' | '1' | '2' | '5'
-  mode?: number
-  linkname?: string
-  content?: Buffer | string
-}
-
-function octal(value: number, width: number): string {
-  return value.toString(8).padStart(width - 1, '0') + '\0'
-}
-
-export function makeTar(entries: TarEntry[]): Buffer {
-  const blocks: Buffer[] = []
-  for (const entry of entries) {
-    const content = entry.content === undefined ? Buffer.alloc(0) : Buffer.from(entry.content)
-    const header = Buffer.alloc(512, 0)
-    if (Buffer.byteLength(entry.name) > 100) throw new Error(`makeTar: name too long: ${entry.name}`)
-    header.write(entry.name, 0, 100, 'utf8')
-    header.write(octal(entry.mode ?? (entry.type === '5' ? 0o755 : 0o644), 8), 100, 'ascii')
-    header.write(octal(0, 8), 108, 'ascii') // uid
-    header.write(octal(0, 8), 116, 'ascii') // gid
-    header.write(octal(entry.type === '0' ? content.length : 0, 12), 124, 'ascii')
-    header.write(octal(Math.floor(Date.now() / 1000), 12), 136, 'ascii')
-    header.fill(' ', 148, 156) // checksum placeholder
-    header.write(entry.type, 156, 1, 'ascii')
-    if (entry.linkname !== undefined) header.write(entry.linkname, 157, 100, 'utf8')
-    header.write('ustar\0', 257, 'ascii')
-    header.write('00', 263, 'ascii')
-    let sum = 0
-    for (const byte of header) sum += byte
-    header.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'ascii')
-    blocks.push(header)
-    if (entry.type === '0' && content.length > 0) {
-      blocks.push(content, Buffer.alloc((512 - (content.length % 512)) % 512, 0))
-    }
-  }
-  blocks.push(Buffer.alloc(1024, 0))
-  return Buffer.concat(blocks)
-}
-
-// ---------------------------------------------------------------------------------------------
 // Tree snapshots: what a release must reproduce, byte for byte and mode for mode.
 
 export interface TreeNode {
@@ -160,7 +137,8 @@ export interface TreeNode {
   size?: number
   sha256?: string
   target?: string
-  mtimeSeconds?: number
+  /** Modification time, whole milliseconds (what a release carries). */
+  mtimeMs: number
 }
 
 /** Every entry under `root` (not root itself), by relative path, from lstat: links are not followed. */
@@ -172,18 +150,13 @@ export function snapshotTree(root: string): Map<string, TreeNode> {
       const full = path.join(root, rel)
       const stat = fs.lstatSync(full)
       const mode = stat.mode & 0o7777
-      if (stat.isSymbolicLink()) nodes.set(rel, { type: 'symlink', mode: 0, target: fs.readlinkSync(full) })
+      const mtimeMs = Math.trunc(stat.mtimeMs)
+      if (stat.isSymbolicLink()) nodes.set(rel, { type: 'symlink', mode: 0, target: fs.readlinkSync(full), mtimeMs })
       else if (stat.isDirectory()) {
-        nodes.set(rel, { type: 'dir', mode })
+        nodes.set(rel, { type: 'dir', mode, mtimeMs })
         walk(rel)
       } else if (stat.isFile()) {
-        nodes.set(rel, {
-          type: 'file',
-          mode,
-          size: stat.size,
-          sha256: sha256(fs.readFileSync(full)),
-          mtimeSeconds: Math.floor(stat.mtimeMs / 1000),
-        })
+        nodes.set(rel, { type: 'file', mode, size: stat.size, sha256: sha256(fs.readFileSync(full)), mtimeMs })
       } else throw new Error(`snapshotTree: unexpected entry ${full}`)
     }
   }

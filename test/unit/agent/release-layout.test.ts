@@ -1,16 +1,14 @@
 /**
- * ReleaseLayout: where a host's releases, markers and agents' work live; what `inspect` says of a
- * tag; what sweepIncoming clears; and the kept payloads — what a host keeps to seed a later deploy
- * of the same build, and when it lets go.
+ * ReleaseLayout: where a host's releases, markers, object store and agents' work live; what
+ * `inspect` and `holds` say of a tag; what sweepIncoming clears and adopts; and which objects the
+ * store must keep (those of the releases still on disk).
  */
 import { after, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { ReleaseLayout } from '../../../src/agent/release-layout.js'
-import { unpackRelease } from '../../../src/agent/unpack.js'
 import { treeDigest } from '../../../src/content/tree-digest.js'
-import { packDirectory } from '../../../src/pack/pack.js'
 import { removeTemporaryDirs, temporaryDir } from '../helpers.js'
 
 after(removeTemporaryDirs)
@@ -35,36 +33,59 @@ describe('layout, inspect and sweepIncoming', () => {
     fs.writeFileSync(layout.markerFile, JSON.stringify({ contentId: 'a'.repeat(64) }))
     assert.equal(layout.inspect('a'.repeat(64)), 'absent')
   })
-  test('sweepIncoming removes what dead agents left, adopts a download of the same payload, spares live agents', () => {
+  test('sweepIncoming adopts the objects dead agents left into this agent\'s objects/, removes their directories, spares live agents', () => {
     const layout = new ReleaseLayout(temporaryDir(), 'v1')
-    const own = layout.workDir
-    const dead = new ReleaseLayout(layout.destination, 'v1', 2 ** 22 + 12345).workDir // above pid_max: no such process
-    const deadOther = path.join(layout.incomingDir, '99999999')
-    const live = new ReleaseLayout(layout.destination, 'v1', process.ppid).workDir
-    for (const dir of [own, dead, deadOther, live]) fs.mkdirSync(dir, { recursive: true })
-    fs.writeFileSync(path.join(dead, 'v1.tar.gz.enc'), 'half a download')
-    fs.mkdirSync(path.join(dead, 'v1/half-unpacked'), { recursive: true })
-    fs.writeFileSync(path.join(deadOther, 'v0.tar.gz.enc'), 'an older tag')
-    fs.writeFileSync(path.join(live, 'v2.tar.gz.enc'), 'in progress elsewhere')
+    const dead = new ReleaseLayout(layout.destination, 'v1', 2 ** 22 + 12345) // above pid_max: no such process
+    const deadOther = new ReleaseLayout(layout.destination, 'v0', 99999999)
+    const live = new ReleaseLayout(layout.destination, 'v2', process.ppid)
+    for (const dir of [layout.workObjectsDir, dead.workObjectsDir, deadOther.workObjectsDir, live.workObjectsDir]) fs.mkdirSync(dir, { recursive: true })
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((letter) => letter.repeat(32)) as [string, string, string, string]
+    fs.writeFileSync(path.join(dead.workObjectsDir, a), 'half a download')
+    fs.writeFileSync(path.join(dead.workObjectsDir, 'not-an-object.tmp'), 'junk')
+    fs.mkdirSync(path.join(dead.partialDir, 'half-written'), { recursive: true })
+    fs.writeFileSync(path.join(deadOther.workObjectsDir, b), 'an object of an older tag')
+    fs.writeFileSync(path.join(live.workObjectsDir, c), 'in progress elsewhere')
+    fs.writeFileSync(path.join(layout.workObjectsDir, d), 'mine already')
     fs.writeFileSync(path.join(layout.incomingDir, 'v0.tar.gz'), 'the old flat layout')
-    layout.sweepIncoming(own, 'v1.tar.gz.enc')
-    assert.equal(fs.readFileSync(path.join(own, 'v1.tar.gz.enc'), 'utf8'), 'half a download')
-    assert.deepEqual(fs.readdirSync(layout.incomingDir).sort(), [String(process.pid), String(process.ppid)].sort())
-    assert.equal(fs.readFileSync(path.join(live, 'v2.tar.gz.enc'), 'utf8'), 'in progress elsewhere')
+    layout.sweepIncoming()
+    assert.deepEqual(fs.readdirSync(layout.workObjectsDir).sort(), [a, b, d], 'the dead agents\' objects, moved in; junk not adopted')
+    assert.equal(fs.readFileSync(path.join(layout.workObjectsDir, a), 'utf8'), 'half a download')
+    assert.equal(fs.readFileSync(path.join(layout.workObjectsDir, d), 'utf8'), 'mine already')
+    assert.deepEqual(fs.readdirSync(layout.incomingDir).sort(), [String(process.pid), String(process.ppid)].sort(), 'dead directories and stray files gone')
+    assert.deepEqual(fs.readdirSync(live.workObjectsDir), [c], 'a live agent\'s work is left alone')
+    assert.equal(fs.readFileSync(path.join(live.workObjectsDir, c), 'utf8'), 'in progress elsewhere')
+  })
+  test('sweepIncoming with nothing to sweep changes nothing', () => {
+    const layout = new ReleaseLayout(temporaryDir(), 'v1')
+    layout.sweepIncoming()
+    assert.deepEqual(fs.readdirSync(layout.destination), [])
+  })
+  test('removeLegacyPayloads removes .murder/payloads/ (kept by agents before the object store) and nothing else', () => {
+    const layout = new ReleaseLayout(temporaryDir(), 'v1')
+    fs.mkdirSync(path.join(layout.stateDir, 'payloads/v1'), { recursive: true })
+    fs.writeFileSync(path.join(layout.stateDir, 'payloads/v1/v1.tar.gz'), 'old payload')
+    fs.mkdirSync(layout.storeDir, { recursive: true })
+    fs.writeFileSync(path.join(layout.storeDir, 'e'.repeat(32)), 'an object')
+    layout.writeMarker({ contentId: 'c1', tag: 'v1', at: '2026-11-24T00:00:00.000Z' })
+    layout.removeLegacyPayloads()
+    assert.deepEqual(fs.readdirSync(layout.stateDir).sort(), ['objects', 'v1.json'])
+    assert.deepEqual(fs.readdirSync(layout.storeDir), ['e'.repeat(32)])
+    layout.removeLegacyPayloads() // and again, with nothing to remove
   })
   test('paths of the layout: everything in progress is in the agent\'s own directory', () => {
     const layout = new ReleaseLayout('/srv/releases', 'v1.2.3', 4242)
     assert.deepEqual(
-      [layout.finalDir, layout.stateDir, layout.markerFile, layout.incomingDir, layout.workDir, layout.partialDir, layout.asideDir, layout.keptPayloadDir],
+      [layout.finalDir, layout.stateDir, layout.markerFile, layout.incomingDir, layout.workDir, layout.workObjectsDir, layout.partialDir, layout.asideDir, layout.storeDir],
       [
         '/srv/releases/v1.2.3',
         '/srv/releases/.murder',
         '/srv/releases/.murder/v1.2.3.json',
         '/srv/releases/.murder/incoming',
         '/srv/releases/.murder/incoming/4242',
+        '/srv/releases/.murder/incoming/4242/objects',
         '/srv/releases/.murder/incoming/4242/v1.2.3',
         '/srv/releases/.murder/incoming/4242/v1.2.3.replaced',
-        '/srv/releases/.murder/payloads/v1.2.3',
+        '/srv/releases/.murder/objects',
       ],
     )
     assert.equal(new ReleaseLayout('/srv/releases', 'v1').pid, process.pid)
@@ -84,68 +105,25 @@ describe('layout, inspect and sweepIncoming', () => {
   })
 })
 
-/** A destination where v1 is in place (marker for contentId c1) and a verified download waits in incoming/. */
-function released(): { layout: ReleaseLayout; download: string } {
-  const layout = new ReleaseLayout(temporaryDir(), 'v1')
-  fs.mkdirSync(layout.finalDir, { recursive: true })
-  layout.writeMarker({ contentId: 'c1', tag: 'v1', at: '2026-11-24T00:00:00.000Z' })
-  const download = path.join(layout.workDir, 'v1.tar.gz.enc')
-  fs.mkdirSync(path.dirname(download), { recursive: true })
-  fs.writeFileSync(download, 'payload bytes')
-  return { layout, download }
-}
-
-describe('kept payloads', () => {
-  test('keepPayload moves the file beside the release and records it; keptPayloadFor finds it only for that payload', () => {
-    const { layout, download } = released()
-    assert.equal(layout.keepPayload(download, 'v1.tar.gz.enc', 'aa'.repeat(32), 'c1'), true)
-    const kept = path.join(layout.destination, '.murder/payloads/v1/v1.tar.gz.enc')
-    assert.equal(fs.readFileSync(kept, 'utf8'), 'payload bytes')
-    assert.equal(fs.existsSync(download), false, 'moved, not copied')
-    assert.deepEqual(layout.readMarker()?.payload, { name: 'v1.tar.gz.enc', sha256: 'aa'.repeat(32) })
-    assert.equal(layout.readMarker()?.contentId, 'c1')
-    assert.equal(layout.keptPayloadFor('v1.tar.gz.enc', 'aa'.repeat(32)), kept)
-    assert.equal(layout.keptPayloadFor('v1.tar.gz.enc', 'bb'.repeat(32)), undefined, 'another payload (another key or packing)')
-    assert.equal(layout.keptPayloadFor('v1.tar.gz', 'aa'.repeat(32)), undefined)
-    fs.rmSync(kept)
-    assert.equal(layout.keptPayloadFor('v1.tar.gz.enc', 'aa'.repeat(32)), undefined, 'recorded but gone')
-  })
-  test('a payload is never attached to a release it did not make', () => {
-    const { layout, download } = released()
-    assert.equal(layout.keepPayload(download, 'v1.tar.gz.enc', 'aa'.repeat(32), 'another-content'), false)
-    assert.equal(fs.existsSync(layout.keptPayloadDir), false)
-    assert.equal(layout.readMarker()?.payload, undefined)
-  })
-  test('sweepKeptPayloads removes the payloads of releases that are gone, and keeps the others', () => {
-    const { layout, download } = released()
-    layout.keepPayload(download, 'v1.tar.gz.enc', 'aa'.repeat(32), 'c1')
-    for (const tag of ['v0', 'v2']) {
-      fs.mkdirSync(path.join(layout.payloadsDir, tag), { recursive: true })
-      fs.writeFileSync(path.join(layout.payloadsDir, tag, `${tag}.tar.gz`), 'old')
-    }
-    fs.mkdirSync(path.join(layout.destination, 'v2'))
-    layout.sweepKeptPayloads()
-    assert.deepEqual(fs.readdirSync(layout.payloadsDir).sort(), ['v1', 'v2'], 'v0 was pruned by the operator')
-  })
-  test('sweepKeptPayloads with no payloads directory leaves the destination as it was', () => {
+describe('objectsOfKeptReleases', () => {
+  test('the objects of every release still on disk, from their markers; not those of releases that are gone', () => {
     const layout = new ReleaseLayout(temporaryDir(), 'v1')
-    fs.mkdirSync(layout.finalDir)
-    layout.writeMarker({ contentId: 'c1', tag: 'v1', at: '2026-11-24T00:00:00.000Z' })
-    const before = (fs.readdirSync(layout.destination, { recursive: true }) as string[]).sort()
-    layout.sweepKeptPayloads()
-    assert.deepEqual((fs.readdirSync(layout.destination, { recursive: true }) as string[]).sort(), before)
-    assert.deepEqual(before, ['.murder', path.join('.murder', 'v1.json'), 'v1'])
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((letter) => letter.repeat(32)) as [string, string, string, string]
+    const release = (tag: string, objects: string[] | undefined, onDisk: boolean): void => {
+      new ReleaseLayout(layout.destination, tag).writeMarker({ contentId: tag.repeat(4), tag, at: '2026-11-24T00:00:00.000Z', ...(objects ? { objects } : {}) })
+      if (onDisk) fs.mkdirSync(path.join(layout.destination, tag))
+    }
+    release('v1', [a, b], true)
+    release('v2', [b, c], true)
+    release('v0', [d], false) // removed by the operator: its objects may go
+    release('v-old', undefined, true) // a marker from before the store: no objects
+    fs.writeFileSync(path.join(layout.stateDir, 'broken.json'), '{not json')
+    fs.mkdirSync(path.join(layout.destination, 'broken'))
+    assert.deepEqual([...layout.objectsOfKeptReleases()].sort(), [a, b, c])
+    fs.rmSync(path.join(layout.destination, 'v2'), { recursive: true })
+    assert.deepEqual([...layout.objectsOfKeptReleases()].sort(), [a, b])
   })
-  test('overwriting the release drops the payload kept for the old one', async () => {
-    const { layout, download } = released()
-    layout.keepPayload(download, 'v1.tar.gz.enc', 'aa'.repeat(32), 'c1')
-    const source = temporaryDir()
-    fs.writeFileSync(path.join(source, 'new.txt'), 'new\n')
-    const packed = await packDirectory(source, path.join(temporaryDir(), 'p'), { gzipLevel: 1, encrypt: false })
-    await unpackRelease(packed.file, layout, { contentId: 'c2', mtimes: packed.mtimes, overwrite: true })
-    assert.equal(fs.existsSync(layout.keptPayloadDir), false)
-    assert.deepEqual(layout.readMarker()?.contentId, 'c2')
-    assert.equal(layout.readMarker()?.payload, undefined)
-    assert.equal(layout.keptPayloadFor('v1.tar.gz.enc', 'aa'.repeat(32)), undefined)
+  test('no state directory: nothing to keep', () => {
+    assert.deepEqual([...new ReleaseLayout(temporaryDir(), 'v1').objectsOfKeptReleases()], [])
   })
 })

@@ -77,5 +77,5 @@ export function fakeFleet(scripts: Record<string, HostScript>): FakeFleet {
 }
 
 export const progress = (have: number, total: number): AgentEvent => ({ type: 'progress', have, total, fromSeeder: have, fromPeers: 0, uploaded: 0, peers: 1 })
-export const done = (fromPeers = 0): AgentEvent => ({ type: 'done', alreadyPresent: false, seeding: true, fromSeeder: 100 - fromPeers, fromPeers, seconds: 1 })
+export const done = (fromPeers = 0, fromStore = 0): AgentEvent => ({ type: 'done', alreadyPresent: false, seeding: true, fromSeeder: 100 - fromPeers, fromPeers, fromStore, seconds: 1 })
 export const agentError = (code: 'DISK_FULL' | 'VERIFY_FAILED', message: string): AgentEvent => ({ type: 'error', code, message })

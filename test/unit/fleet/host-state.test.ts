@@ -19,13 +19,16 @@ describe('host state transitions', () => {
   test('done settles the host with its seconds and counts; a second done changes nothing', () => {
     const state = fresh()
     applyEvent(state, progress(50, 100), 1)
-    assert.equal(applyEvent(state, done(60), 4.5), 'settled')
+    assert.equal(state.fromStore, 0)
+    assert.equal(applyEvent(state, done(60, 25), 4.5), 'settled')
     assert.equal(state.phase, 'done')
     assert.equal(state.seconds, 4.5)
     assert.equal(state.have, 100)
     assert.equal(state.fromPeers, 60)
-    assert.equal(applyEvent(state, done(0), 9), undefined)
+    assert.equal(state.fromStore, 25, 'what the host already held in its object store')
+    assert.equal(applyEvent(state, done(0, 99), 9), undefined)
     assert.equal(state.seconds, 4.5)
+    assert.equal(state.fromStore, 25)
   })
 
   test('an error fails a host that is not done, and is only "late" for one that is', () => {

@@ -9,13 +9,9 @@ const job: AgentJob = {
   tag: 'v1.2.3',
   destination: '/srv/releases',
   torrent: Buffer.from('d8:announce...e').toString('base64'),
-  payloadName: 'v1.2.3.tar.gz.enc',
-  sha256: 'ab'.repeat(32),
-  contentId: '12'.repeat(32),
-  mtimes: 'izbUMdIxjgUA', // encodeMtimes([1, 3, 6])
-  keepPayload: true,
-  key: 'cd'.repeat(32),
-  iv: 'ef'.repeat(16),
+  pieceLength: 262_144,
+  manifest: Buffer.from('the encoded manifest').toString('base64'),
+  keepObjects: true,
   seederPeerId: '2d4d41303130302d' + '00'.repeat(12),
   overwrite: false,
   hardCapSeconds: 900,
@@ -27,8 +23,8 @@ const job: AgentJob = {
 const everyEvent: AgentEvent[] = [
   { type: 'hello', v: PROTOCOL_VERSION, pid: 4242, node: 'v24.11.1' },
   { type: 'progress', have: 1_048_576, total: 3_145_728, fromSeeder: 524_288, fromPeers: 524_288, uploaded: 65_536, peers: 7 },
-  { type: 'done', alreadyPresent: false, seeding: true, fromSeeder: 1, fromPeers: 2, seconds: 12.5 },
-  { type: 'done', alreadyPresent: true, seeding: false, fromSeeder: 0, fromPeers: 0, seconds: 0.01 },
+  { type: 'done', alreadyPresent: false, seeding: true, fromSeeder: 1, fromPeers: 2, fromStore: 3, seconds: 12.5 },
+  { type: 'done', alreadyPresent: true, seeding: false, fromSeeder: 0, fromPeers: 0, fromStore: 0, seconds: 0.01 },
   { type: 'error', code: 'TAG_EXISTS', message: '/srv/releases/v1 already holds a different release;\nline two "quoted" — é ✓' },
   { type: 'exit', uploaded: 123_456_789 },
 ]
@@ -90,9 +86,11 @@ describe('decodeJob', () => {
     assert.equal(line.split('\n').length, 2)
     assert.deepEqual(decodeJob(line), job)
   })
-  test('key and iv may be absent (unencrypted payload)', () => {
-    const { key: _key, iv: _iv, ...plain } = job
-    assert.deepEqual(decodeJob(JSON.stringify(plain)), plain)
+  test('a protocol-2 job (one payload, its sha256, key and mtimes) is refused by its version, whatever it holds', () => {
+    const { manifest: _manifest, pieceLength: _pieceLength, keepObjects: _keepObjects, ...common } = job
+    const older = { ...common, v: 2, payloadName: 'v1.2.3.tar.gz.enc', sha256: 'ab'.repeat(32), contentId: '12'.repeat(32), mtimes: 'AA', keepPayload: true }
+    assert.throws(() => decodeJob(JSON.stringify(older)), { message: `protocol version 2 is not ${PROTOCOL_VERSION}: agent and action differ` })
+    assert.equal(PROTOCOL_VERSION, 3)
   })
   test('not JSON', () => {
     assert.throws(() => decodeJob('hello'), { message: 'the job line is not JSON' })
@@ -114,13 +112,15 @@ describe('decodeJob', () => {
     assert.throws(() => decodeJob(JSON.stringify(noVersion)), { message: `protocol version undefined is not ${v}: agent and action differ` })
     assert.throws(() => decodeJob('[]'), { message: `protocol version undefined is not ${v}: agent and action differ` })
   })
-  test('keepPayload must be true or false', () => {
-    const { keepPayload: _dropped, ...without } = job
-    const message = 'job field keepPayload must be true or false'
+  test('keepObjects must be true or false (a protocol-2 keepPayload does not stand in for it)', () => {
+    const { keepObjects: _dropped, ...without } = job
+    const message = 'job field keepObjects must be true or false'
     assert.throws(() => decodeJob(JSON.stringify(without)), { message })
-    assert.throws(() => decodeJob(JSON.stringify({ ...job, keepPayload: 'true' })), { message })
+    assert.throws(() => decodeJob(JSON.stringify({ ...without, keepPayload: true })), { message })
+    assert.throws(() => decodeJob(JSON.stringify({ ...job, keepObjects: 'true' })), { message })
+    assert.equal(decodeJob(JSON.stringify({ ...job, keepObjects: false })).keepObjects, false)
   })
-  for (const field of ['tag', 'destination', 'torrent', 'payloadName', 'sha256', 'contentId', 'mtimes', 'seederPeerId'] as const) {
+  for (const field of ['tag', 'destination', 'torrent', 'manifest', 'seederPeerId'] as const) {
     test(`missing, empty or non-string ${field}`, () => {
       const message = `job field ${field} is missing`
       const { [field]: _dropped, ...without } = job
@@ -129,7 +129,7 @@ describe('decodeJob', () => {
       assert.throws(() => decodeJob(JSON.stringify({ ...job, [field]: 12 })), { message })
     })
   }
-  for (const field of ['hardCapSeconds', 'progressIntervalMs', 'heartbeatTimeoutMs', 'maxConns'] as const) {
+  for (const field of ['pieceLength', 'hardCapSeconds', 'progressIntervalMs', 'heartbeatTimeoutMs', 'maxConns'] as const) {
     test(`${field} must be a positive number`, () => {
       const message = `job field ${field} must be a positive number`
       const { [field]: _dropped, ...without } = job

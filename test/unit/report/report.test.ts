@@ -10,8 +10,10 @@ const MB = 1_000_000
 const facts: DeployFacts = {
   tag: 'v1.2.3',
   infoHash: 'a'.repeat(40),
-  sha256: '0123456789abcdef'.repeat(4),
+  contentId: '0123456789abcdef'.repeat(4),
   payloadBytes: 40 * MB,
+  objects: 17,
+  padBytes: 3 * MB,
   encrypted: true,
   packSeconds: 2.345,
   transferSeconds: 15.67,
@@ -30,17 +32,19 @@ describe('hostReport and buildReport', () => {
       agentStartedSeconds: null,
       bytesReceived: 30 * MB,
       fromPeersShare: 0.667,
+      bytesFromStore: 0,
       bytesSent: 0,
       seeding: false,
       error: null,
     })
-    assert.deepEqual(hostReport(host('b', { phase: 'done', alreadyPresent: true, seeding: true, uploaded: 7 * MB, seconds: 0.4, agentStartedSeconds: 0.1234 })), {
+    assert.deepEqual(hostReport(host('b', { phase: 'done', alreadyPresent: true, seeding: true, uploaded: 7 * MB, fromStore: 40 * MB, seconds: 0.4, agentStartedSeconds: 0.1234 })), {
       host: 'b',
       result: 'already present',
       seconds: 0.4,
       agentStartedSeconds: 0.12,
       bytesReceived: 0,
       fromPeersShare: null,
+      bytesFromStore: 40 * MB,
       bytesSent: 7 * MB,
       seeding: true,
       error: null,
@@ -52,6 +56,7 @@ describe('hostReport and buildReport', () => {
       agentStartedSeconds: null,
       bytesReceived: 5,
       fromPeersShare: 0,
+      bytesFromStore: 0,
       bytesSent: 0,
       seeding: false,
       error: 'HARD_CAP: too slow',
@@ -86,7 +91,7 @@ describe('renderSummary', () => {
   const states = [
     done('web1', 11.26, 10 * MB, 30 * MB),
     failed('web2', 'VERIFY_FAILED: sha | mismatch\nsecond line'),
-    host('web3|x', { phase: 'done', alreadyPresent: true, seeding: true, uploaded: 12.34 * MB, seconds: 0.5 }),
+    host('web3|x', { phase: 'done', alreadyPresent: true, seeding: true, uploaded: 12.34 * MB, fromStore: 40 * MB, seconds: 0.5 }),
     failed('web4'),
   ]
   const report = buildReport(facts, states, judge(states, 0))
@@ -103,12 +108,12 @@ describe('renderSummary', () => {
   test('the facts line', () => {
     assert.ok(
       summary.includes(
-        'Payload 40.0 MB (sha256 `0123456789abcdef…`, encrypted), packed in 2.3 s; transfer 15.7 s; the seeder uploaded 1.50 × the payload.',
+        'Release 40.0 MB in 17 objects (content `0123456789abcdef…`, encrypted), packed in 2.3 s; transfer 15.7 s; the seeder uploaded 1.50 × the payload.',
       ),
       summary,
     )
     const plain = renderSummary({ ...report, encrypted: false })
-    assert.ok(plain.includes('(sha256 `0123456789abcdef…`), packed'), plain)
+    assert.ok(plain.includes('(content `0123456789abcdef…`), packed'), plain)
   })
   test('one table row per host, failed hosts first, in their order', () => {
     assert.equal(rows.length, 4)
@@ -118,15 +123,18 @@ describe('renderSummary', () => {
     )
     assert.ok(summary.endsWith('\n'))
   })
-  test('the row of a host that is done', () => {
-    assert.equal(rows[2], '| web1 | ✅ done | 11.3 | 40.0 | 75 % | 0.0 |  |')
+  test('the header names the column of what hosts already held', () => {
+    assert.ok(lines.includes('| Host | Result | Seconds | MB received | From peers | MB already held | MB sent | Error |'), summary)
   })
-  test('a host that already had the release says "already present", and what it sent the others', () => {
-    assert.equal(rows[3], '| web3\\|x | ✅ already present | 0.5 | 0.0 | – | 12.3 |  |')
+  test('the row of a host that is done', () => {
+    assert.equal(rows[2], '| web1 | ✅ done | 11.3 | 40.0 | 75 % | 0.0 | 0.0 |  |')
+  })
+  test('a host that already had the release says "already present", what its store held, and what it sent the others', () => {
+    assert.equal(rows[3], '| web3\\|x | ✅ already present | 0.5 | 0.0 | – | 40.0 | 12.3 |  |')
   })
   test('failed rows: "|" escaped and newlines flattened in the error, dashes for missing numbers', () => {
-    assert.equal(rows[0], '| web2 | ❌ failed | – | 0.0 | – | 0.0 | VERIFY_FAILED: sha \\| mismatch second line |')
-    assert.equal(rows[1], '| web4 | ❌ failed | – | 0.0 | – | 0.0 |  |')
-    for (const row of rows) assert.equal(row.replace(/\\\|/g, '').split('|').length, 9, row)
+    assert.equal(rows[0], '| web2 | ❌ failed | – | 0.0 | – | 0.0 | 0.0 | VERIFY_FAILED: sha \\| mismatch second line |')
+    assert.equal(rows[1], '| web4 | ❌ failed | – | 0.0 | – | 0.0 | 0.0 |  |')
+    for (const row of rows) assert.equal(row.replace(/\\\|/g, '').split('|').length, 10, row)
   })
 })

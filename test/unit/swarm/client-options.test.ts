@@ -1,7 +1,7 @@
 /** The BitTorrent client options of a closed fleet: nothing reaches outside it. */
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { agentAddOptions, closedFleetClientOptions, keptPayloadSeedOptions, UPLOAD_SLOTS } from '../../../src/swarm/client-options.js'
+import { agentAddOptions, closedFleetClientOptions, storeSeedOptions, UPLOAD_SLOTS } from '../../../src/swarm/client-options.js'
 
 describe('closedFleetClientOptions', () => {
   test('everything that reaches outside the fleet is off', () => {
@@ -28,7 +28,7 @@ describe('closedFleetClientOptions', () => {
   })
 })
 
-describe('agentAddOptions and keptPayloadSeedOptions', () => {
+describe('agentAddOptions and storeSeedOptions', () => {
   test('an agent downloads into its directory with nothing selected yet, and unchokes the whole fleet', () => {
     assert.deepEqual(agentAddOptions('/srv/releases/.murder/incoming/42'), {
       path: '/srv/releases/.murder/incoming/42',
@@ -39,12 +39,13 @@ describe('agentAddOptions and keptPayloadSeedOptions', () => {
     })
     assert.ok(UPLOAD_SLOTS > 10, `${UPLOAD_SLOTS} unchoke slots: more than webtorrent's default 10, which chokes all but the 9 best peers`)
   })
-  test('a kept payload is seeded from where it was kept, without re-hashing it in webtorrent', () => {
-    assert.deepEqual(keptPayloadSeedOptions('/srv/releases/.murder/payloads/v1'), {
-      path: '/srv/releases/.murder/payloads/v1',
-      skipVerify: true,
+  test('a host that already holds the release seeds it from its work directory, and webtorrent verifies every piece first (no skipVerify)', () => {
+    const options = storeSeedOptions('/srv/releases/.murder/incoming/42')
+    assert.deepEqual(options, {
+      path: '/srv/releases/.murder/incoming/42',
       uploads: UPLOAD_SLOTS,
       storeCacheSlots: 4,
     })
+    assert.equal('skipVerify' in options, false, 'a damaged object in the store must not be offered')
   })
 })

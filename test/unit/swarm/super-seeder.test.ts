@@ -70,16 +70,36 @@ describe('SuperSeeder', () => {
     // second announced piece 3 before the seeder watched it: counted once, never offered to it.
     assert.ok(!second.offers.includes(3), `${second.offers}`)
     const before = [0, 1, 2, 3].map((index) => seeder.spreadOf(index))
+    const offeredBefore = first.offers.length
     first.gets(first.offers[0]!)
+    const newOffers = first.offers.slice(offeredBefore)
     assert.deepEqual(
       [0, 1, 2, 3].map((index) => seeder.spreadOf(index)),
-      before.map((count, index) => count + (first.offers.slice(-1)[0] === index ? 1 : 0)),
-      'a have of an offered piece changes nothing; the new offer adds one',
+      before.map((count, index) => count + (newOffers.includes(index) ? 1 : 0)),
+      'a have of an offered piece changes nothing; a new offer adds one',
     )
     const total = (): number => [0, 1, 2, 3].reduce((sum, index) => sum + seeder.spreadOf(index), 0)
     const withBoth = total()
     second.emit('close')
     assert.equal(total(), withBoth - new Set([...second.offers, 3]).size, 'a closed wire no longer counts')
+    seeder.close()
+  })
+
+  test('a piece on its way to one host is offered to no other until it arrives or REOFFER_MS passes', async () => {
+    let now = 0
+    const seeder = new SuperSeeder(2, () => now)
+    const wires: FakeWire[] = []
+    for (let index = 0; index < 8; index++) wires.push(await connect(seeder))
+    const offers = wires.flatMap((wire) => wire.offers)
+    assert.deepEqual([...offers].sort(), [0, 1], `8 hosts, 2 pieces: each offered once (${offers})`)
+    // The host offered piece 0 gets it: the others now get it from that host, not from the seeder.
+    const holder = wires.find((wire) => wire.offers.includes(0))!
+    holder.gets(0)
+    assert.deepEqual(wires.flatMap((wire) => wire.offers).sort(), [0, 1], 'nobody is offered a piece that is in flight')
+    // Fifteen seconds on, piece 1 has still not arrived at its host: another host is offered it.
+    now = 15_001
+    for (const wire of wires) wire.emit('uninterested')
+    assert.equal(wires.flatMap((wire) => wire.offers).filter((index) => index === 1).length, 2, 'a stalled offer is made again, once')
     seeder.close()
   })
 

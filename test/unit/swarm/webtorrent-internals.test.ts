@@ -11,7 +11,9 @@ import * as net from 'node:net'
 import * as path from 'node:path'
 import WebTorrent from 'webtorrent'
 import { closedFleetClientOptions } from '../../../src/swarm/client-options.js'
-import { hashPiecesOfFile } from '../../../src/swarm/piece-hashes.js'
+import { pieceHashes } from '../../../src/pack/encode-task.js'
+import { objectChunkStore } from '../../../src/swarm/object-chunk-store.js'
+import { layObjects, type ObjectLayout } from '../../../src/swarm/object-layout.js'
 import { swarmPieceLength } from '../../../src/swarm/piece-length.js'
 import { makeTorrent } from '../../../src/swarm/torrent.js'
 import { dialNoOneOnceDone, peerIsSeed, pieceCount, quietOnceSeeding, retryAnnounceUntilAnswered } from '../../../src/swarm/webtorrent-internals.js'
@@ -22,31 +24,47 @@ after(removeTemporaryDirs)
 
 const SIZE = 100 * 1024 + 123
 
+interface OneObject {
+  /** Where the object file is (`<dir>/<id>`). */
+  dir: string
+  layout: ObjectLayout
+  torrentFile: Buffer
+}
+
+/** A torrent of one object of SIZE random bytes (padded to whole pieces), as a deploy lays it out. */
+function oneObject(announceUrl: string): OneObject {
+  const dir = temporaryDir()
+  const id = randomBytes(16).toString('hex')
+  const bytes = randomBytes(SIZE)
+  fs.writeFileSync(path.join(dir, id), bytes)
+  const layout = layObjects([{ id, size: SIZE }], swarmPieceLength(SIZE))
+  const { torrent: torrentFile } = makeTorrent({ name: 'v1', layout, pieces: pieceHashes(bytes, layout.pieceLength, true), announceUrl })
+  return { dir, layout, torrentFile }
+}
+
+/** webtorrent add options that keep the torrent's objects in `dir`, as the agent's do. */
+function objectStoreOptions(dir: string, layout: ObjectLayout): Record<string, unknown> {
+  return { path: dir, store: objectChunkStore(dir, layout) }
+}
+
 describe('webtorrent Torrent internals (a real client with the closed-fleet options)', () => {
   let client: WebTorrent.Instance
   let torrent: WebTorrent.Torrent
   /** The untyped torrent object, as webtorrent-internals.ts sees it. */
   let internals: Record<string, unknown>
   let expectedPieces: number
+  let torrentLength: number
 
   before(async () => {
-    const dir = temporaryDir()
-    const file = path.join(dir, 'v1.tar.gz')
-    fs.writeFileSync(file, randomBytes(SIZE))
-    const pieceLength = swarmPieceLength(SIZE)
-    expectedPieces = Math.ceil(SIZE / pieceLength)
+    const { dir, layout, torrentFile } = oneObject('http://127.0.0.1:9/announce')
+    expectedPieces = Math.ceil(SIZE / layout.pieceLength)
     assert.ok(expectedPieces > 1, `${expectedPieces} pieces`)
-    const { torrent: torrentFile } = makeTorrent({
-      name: 'v1.tar.gz',
-      length: SIZE,
-      pieceLength,
-      pieces: await hashPiecesOfFile(file, pieceLength),
-      announceUrl: 'http://127.0.0.1:9/announce',
-    })
+    torrentLength = expectedPieces * layout.pieceLength
+    assert.ok(torrentLength > SIZE, 'the object ends with a pad')
     client = new WebTorrent(closedFleetClientOptions({ torrentPort: 0 }))
     client.on('error', () => {}) // the unreachable tracker is only a warning; nothing else is expected
     torrent = await new Promise<WebTorrent.Torrent>((resolve, reject) => {
-      const added = client.add(torrentFile, { path: dir })
+      const added = client.add(torrentFile, objectStoreOptions(dir, layout))
       added.once('error', reject)
       added.once('ready', () => resolve(added))
     })
@@ -74,9 +92,9 @@ describe('webtorrent Torrent internals (a real client with the closed-fleet opti
     assert.equal(typeof internals._addPeer, 'function')
     assert.equal(typeof internals.removePeer, 'function')
   })
-  test('the client verified the file against our piece hashes: the torrent is complete', () => {
+  test('the client verified the object (and its pad) against our piece hashes: the torrent is complete', () => {
     assert.equal(torrent.done, true)
-    assert.equal(torrent.length, SIZE)
+    assert.equal(torrent.length, torrentLength)
   })
 })
 
@@ -118,28 +136,18 @@ describe('bittorrent-protocol Wire internals (the super-seeder drives wires with
 })
 
 describe('tracker client and seed marking (real clients on loopback)', () => {
-  /** A small payload and its torrent, announcing to `announceUrl`. */
-  async function payload(announceUrl: string): Promise<{ dir: string; torrentFile: Buffer }> {
-    const dir = temporaryDir()
-    const file = path.join(dir, 'v2.tar.gz')
-    fs.writeFileSync(file, randomBytes(SIZE))
-    const pieceLength = swarmPieceLength(SIZE)
-    const { torrent: torrentFile } = makeTorrent({ name: 'v2.tar.gz', length: SIZE, pieceLength, pieces: await hashPiecesOfFile(file, pieceLength), announceUrl })
-    return { dir, torrentFile }
-  }
-
   test('torrent.discovery.tracker: a failed first announce is asked again until answered (retryAnnounceUntilAnswered)', async () => {
     // A port nobody listens on: every announce fails at once with ECONNREFUSED.
     const closed = net.createServer()
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', () => resolve()))
     const port = (closed.address() as net.AddressInfo).port
     await new Promise<void>((resolve) => closed.close(() => resolve()))
-    const { dir, torrentFile } = await payload(`http://127.0.0.1:${port}/announce`)
+    const { layout, torrentFile } = oneObject(`http://127.0.0.1:${port}/announce`)
     const client = new WebTorrent(closedFleetClientOptions({ torrentPort: 0 }))
     client.on('error', () => {})
     try {
       let failures = 0
-      const torrent = client.add(torrentFile, { path: temporaryDir() })
+      const torrent = client.add(torrentFile, objectStoreOptions(temporaryDir(), layout))
       torrent.on('warning', () => failures++)
       retryAnnounceUntilAnswered(torrent, 50)
       await new Promise((resolve) => setTimeout(resolve, 1000))
@@ -163,15 +171,15 @@ describe('tracker client and seed marking (real clients on loopback)', () => {
   })
 
   test('peerPieces says whether the peer holds every piece (peerIsSeed)', async () => {
-    const { dir, torrentFile } = await payload('http://127.0.0.1:9/announce')
+    const { dir, layout, torrentFile } = oneObject('http://127.0.0.1:9/announce')
     const seed = new WebTorrent(closedFleetClientOptions({ torrentPort: 0 }))
     const leech = new WebTorrent(closedFleetClientOptions({ torrentPort: 0 }))
     for (const client of [seed, leech]) client.on('error', () => {})
     try {
-      const seeding = seed.add(torrentFile, { path: dir })
+      const seeding = seed.add(torrentFile, objectStoreOptions(dir, layout))
       await new Promise<void>((resolve) => seeding.once('ready', () => resolve()))
       await new Promise<void>((resolve) => (seed.listening ? resolve() : seed.once('listening', () => resolve())))
-      const fetching = leech.add(torrentFile, { path: temporaryDir() })
+      const fetching = leech.add(torrentFile, objectStoreOptions(temporaryDir(), layout))
       fetching.once('infoHash', () => (fetching as unknown as { addPeer(address: string): void }).addPeer(`127.0.0.1:${seed.address()!.port}`))
       const wire = await new Promise<WebTorrent.Wire>((resolve) => fetching.once('wire', resolve))
       await new Promise<void>((resolve) => (fetching.done ? resolve() : fetching.once('done', () => resolve())))

@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { promisify } from 'node:util'
+import { inflateRaw } from 'node:zlib'
+import type { Manifest, ObjectRecord } from '../content/manifest.js'
+import { applyObjectKey, ScratchBuffer } from '../content/object-key.js'
+
+const inflate = promisify(inflateRaw)
+
+/** An object's bytes differ from what the manifest says they are. */
+export class ObjectCorruptError extends Error {}
+
+/**
+ * Writes the release the manifest describes into `target` (which must not exist) from the objects
+ * in `objectsDir`: start() lays out the directories and links, write() puts in the files an object
+ * holds — called as each object completes, so writing the tree overlaps the download — and
+ * finish() writes what is left, then gives every entry its mode and mtime. Each object is read
+ * whole (at most 16 MiB, pack/plan.ts), decrypted, checked against the manifest's sha256 and only
+ * then decompressed and written. Everything is created owner-only and gets its exact mode at the
+ * end (no umask involved); children before parents, so nothing written afterwards moves a
+ * directory's time.
+ */
+export class ReleaseWriter {
+  private readonly uses: Use[][]
+  private readonly written: boolean[]
+  private queue: Promise<void> = Promise.resolve()
+  private failure?: Error
+  private readonly buffers = new DecodeBuffers()
+
+  constructor(
+    private readonly manifest: Manifest,
+    private readonly objectsDir: string,
+    private readonly target: string,
+  ) {
+    this.uses = manifest.objects.map(() => [])
+    this.written = manifest.objects.map(() => false)
+    for (const entry of manifest.entries) {
+      if (entry.type !== 'file') continue
+      let fileOffset = 0
+      for (const segment of entry.segments) {
+        this.uses[segment.object]!.push({ path: this.at(entry.path), whole: entry.segments.length === 1, fileOffset, offset: segment.offset, length: segment.length })
+        fileOffset += segment.length
+      }
+    }
+  }
+
+  start(): void {
+    fs.mkdirSync(this.target, { mode: 0o700 })
+    for (const entry of this.manifest.entries) {
+      if (entry.type === 'dir') fs.mkdirSync(this.at(entry.path), { mode: 0o700 })
+      else if (entry.type === 'link') fs.symlinkSync(entry.target, this.at(entry.path))
+      // A file of one segment is created by the write of it: one open instead of two.
+      else if (entry.segments.length !== 1) fs.closeSync(fs.openSync(this.at(entry.path), 'wx', 0o600))
+    }
+  }
+
+  /** Queues the writing of object `index`'s files (once); a failure surfaces in finish(). */
+  write(index: number): void {
+    if (this.written[index]) return
+    this.written[index] = true
+    this.queue = this.queue.then(async () => {
+      if (this.failure === undefined) await this.writeNow(index).catch((error: Error) => (this.failure = error))
+    })
+  }
+
+  /** Writes nothing more; resolves once a write in progress is done (then the target can be removed). */
+  async stop(): Promise<void> {
+    this.failure ??= new Error('stopped')
+    await this.queue
+  }
+
+  async finish(): Promise<void> {
+    for (let index = 0; index < this.manifest.objects.length; index++) this.write(index)
+    await this.queue
+    if (this.failure !== undefined) throw this.failure
+    const entries = this.manifest.entries
+    for (let index = entries.length - 1; index >= 0; index--) {
+      const entry = entries[index]!
+      const full = this.at(entry.path)
+      // The middle of the source's millisecond: fs takes seconds as a double, and x.902 s may land
+      // as x.901999950; half a millisecond keeps float error from moving it to another one.
+      const time = (entry.mtimeMs + 0.5) / 1000
+      if (entry.type === 'link') {
+        fs.lutimesSync(full, time, time)
+        continue
+      }
+      // After the writes: a write by a non-root user clears setuid/setgid bits.
+      fs.chmodSync(full, entry.mode)
+      fs.utimesSync(full, time, time)
+    }
+    fs.chmodSync(this.target, 0o755)
+  }
+
+  private async writeNow(index: number): Promise<void> {
+    const object = this.manifest.objects[index]!
+    const uses = this.uses[index]!
+    if (uses.length === 0) return
+    const plain = await decodeObject(object, path.join(this.objectsDir, object.id), this.buffers)
+    for (const use of uses) {
+      const bytes = plain.subarray(use.offset, use.offset + use.length)
+      // Small files (a bundle holds thousands) synchronously: a promise round trip per file cost
+      // more than the write. Big segments asynchronously, so the agent keeps serving its peers.
+      if (use.whole && use.length < ASYNC_WRITE) fs.writeFileSync(use.path, bytes, { flag: 'wx', mode: 0o600 })
+      else await writeAt(use.path, bytes, use.whole ? 'wx' : 'r+', use.fileOffset)
+    }
+  }
+
+  private at(relative: string): string {
+    return path.join(this.target, relative)
+  }
+}
+
+interface Use {
+  path: string
+  /** The file is this one segment. */
+  whole: boolean
+  fileOffset: number
+  offset: number
+  length: number
+}
+
+/** The whole release at once: start, write every object, finish. */
+export async function materialize(manifest: Manifest, objectsDir: string, target: string): Promise<void> {
+  const writer = new ReleaseWriter(manifest, objectsDir, target)
+  writer.start()
+  await writer.finish()
+}
+
+const ASYNC_WRITE = 256 * 1024
+
+/** The object's bytes, into `buffer` (one byte longer than the object, to notice a longer file). */
+async function readExactly(file: string, buffer: Buffer, object: ObjectRecord): Promise<Buffer> {
+  const handle = await fs.promises.open(file, 'r')
+  try {
+    let filled = 0
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled)
+      if (bytesRead === 0) break
+      filled += bytesRead
+      if (filled === buffer.length) break
+    }
+    if (filled !== object.size) throw new ObjectCorruptError(`object ${object.id} has ${filled === buffer.length ? 'more than ' + object.size : filled} bytes, not ${object.size}`)
+    return buffer.subarray(0, filled)
+  } finally {
+    await handle.close()
+  }
+}
+
+async function writeAt(file: string, bytes: Buffer, flags: string, position: number): Promise<void> {
+  const handle = await fs.promises.open(file, flags, 0o600)
+  try {
+    await handle.write(bytes, 0, bytes.length, position)
+  } finally {
+    await handle.close()
+  }
+}
+
+/** The buffers one decoder reuses from object to object (content/object-key.ts says why). */
+export class DecodeBuffers {
+  readonly sealed = new ScratchBuffer()
+  readonly opened = new ScratchBuffer()
+}
+
+/**
+ * Reads, decrypts, verifies and decompresses one object. The result may lie in `buffers`: valid
+ * until their next use (a ReleaseWriter decodes one object at a time).
+ */
+export async function decodeObject(object: ObjectRecord, file: string, buffers = new DecodeBuffers()): Promise<Buffer> {
+  let bytes = await readExactly(file, buffers.sealed.take(object.size + 1), object)
+  if (object.key !== undefined && object.iv !== undefined) {
+    bytes = applyObjectKey(bytes, { key: object.key, iv: object.iv }, true, buffers.opened.take(object.size))
+  }
+  const actual = createHash('sha256').update(bytes).digest('hex')
+  if (actual !== object.sha256) throw new ObjectCorruptError(`object ${object.id} has sha256 ${actual}, not the manifest's ${object.sha256}`)
+  if (!object.compressed) return bytes
+  // Bounded by what the manifest says: a wrong manifest cannot make the host inflate without end.
+  const plain = await inflate(bytes, { maxOutputLength: Math.max(1, object.plainSize) })
+  if (plain.length !== object.plainSize) throw new ObjectCorruptError(`object ${object.id} decodes to ${plain.length} bytes, not ${object.plainSize}`)
+  return plain
+}

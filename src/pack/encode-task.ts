@@ -1,0 +1,109 @@
+/**
+ * Turning planned objects into stored ones: compress where it pays, hash, encrypt, hash the pieces.
+ * Pure functions of their task, run in worker threads (encode-worker.ts) because they are CPU-bound:
+ * sha256, AES and SHA-1 over every byte, deflate over what compresses.
+ */
+import { createHash } from 'node:crypto'
+import * as fs from 'node:fs'
+import { deflateRawSync } from 'node:zlib'
+import { applyObjectKey, deriveObjectKey, objectId, ScratchBuffer } from '../content/object-key.js'
+
+/** Compressing pays when a sample shrinks below this fraction: incompressible data (media, archives) is stored as it is. */
+const WORTH_COMPRESSING = 0.9
+/** What the decision to compress is taken on. */
+const SAMPLE_BYTES = 256 * 1024
+
+export interface WholeTask {
+  sources: { full: string; start: number; size: number }[]
+  plainSize: number
+  /** deflate level; 0 = never compress. */
+  level: number
+  /** HKDF/HMAC secret (hex). */
+  secret: string
+  encrypt: boolean
+  pieceLength: number
+  outDir: string
+}
+
+export interface EncodedObject {
+  id: string
+  size: number
+  sha256: string
+  compressed: boolean
+  key?: string
+  iv?: string
+  /** SHA-1 of each piece, the last one padded with zeros to the piece length. */
+  pieces: Uint8Array
+}
+
+/** Encodes one object; objects are at most plan.ts's CHUNK, so each is held in memory. */
+const plainScratch = new ScratchBuffer()
+const sealedScratch = new ScratchBuffer()
+
+export function encodeWhole(task: WholeTask): EncodedObject {
+  const plain = plainScratch.take(task.plainSize)
+  let at = 0
+  for (const source of task.sources) {
+    const fd = fs.openSync(source.full, 'r')
+    try {
+      let read = 0
+      while (read < source.size) {
+        const got = fs.readSync(fd, plain, at + read, source.size - read, source.start + read)
+        if (got === 0) throw new Error(`${source.full} shrank while it was being packed`)
+        read += got
+      }
+    } finally {
+      fs.closeSync(fd)
+    }
+    at += source.size
+  }
+  let stored: Buffer = plain
+  let compressed = false
+  if (task.level > 0 && compressionPays(plain.subarray(0, SAMPLE_BYTES))) {
+    const deflated = deflateRawSync(plain, { level: task.level })
+    if (deflated.length < plain.length * WORTH_COMPRESSING) {
+      stored = deflated
+      compressed = true
+    }
+  }
+  const sha256 = createHash('sha256').update(stored).digest('hex')
+  const secret = Buffer.from(task.secret, 'hex')
+  const id = objectId(secret, sha256)
+  const result: EncodedObject = { id, size: stored.length, sha256, compressed, pieces: new Uint8Array() }
+  if (task.encrypt) {
+    const key = deriveObjectKey(secret, sha256)
+    stored = applyObjectKey(stored, key, false, sealedScratch.take(stored.length))
+    Object.assign(result, key)
+  }
+  result.pieces = pieceHashes(stored, task.pieceLength, true)
+  writeObject(`${task.outDir}/${id}`, stored)
+  return result
+}
+
+/** Deflate level 1 on a sample: cheap, and a fair guess of whether the whole will shrink. */
+export function compressionPays(sample: Buffer): boolean {
+  if (sample.length === 0) return false
+  return deflateRawSync(sample, { level: 1 }).length < sample.length * WORTH_COMPRESSING
+}
+
+/** SHA-1 of each piece of an object; the last one padded with zeros, as it lies in the torrent. */
+export function pieceHashes(bytes: Buffer, pieceLength: number, padLast: boolean): Buffer {
+  const count = Math.ceil(bytes.length / pieceLength)
+  const hashes = Buffer.allocUnsafe(count * 20)
+  for (let index = 0; index < count; index++) {
+    const hash = createHash('sha1').update(bytes.subarray(index * pieceLength, (index + 1) * pieceLength))
+    const short = (index + 1) * pieceLength - bytes.length
+    if (padLast && short > 0) hash.update(Buffer.alloc(short))
+    hash.digest().copy(hashes, index * 20)
+  }
+  return hashes
+}
+
+/** Same id, same bytes: an object another task already wrote is left as it is. */
+function writeObject(file: string, bytes: Buffer): void {
+  try {
+    fs.writeFileSync(file, bytes, { flag: 'wx', mode: 0o600 })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+  }
+}
