@@ -51,15 +51,17 @@ interface Placement {
 async function moveIntoPlace(layout: ReleaseLayout, options: Placement): Promise<void> {
   const previousMarker = layout.readMarker()
   const replacing = fs.existsSync(layout.finalDir)
-  if (replacing) {
-    // Checked before the download too; here <tag> came while we were downloading or writing it.
-    if (!options.overwrite) return acceptArrived(layout, options)
-    fs.rmSync(layout.markerFile, { force: true })
-  }
+  // Checked before the download too; here <tag> came while we were downloading or writing it.
+  if (replacing && !options.overwrite) return acceptArrived(layout, options)
+  const marker = layout.prepareMarker({ contentId: options.contentId, tag: layout.tag, at: new Date().toISOString(), objects: options.objects })
   try {
-    if (replacing) fs.renameSync(layout.finalDir, layout.asideDir)
+    if (replacing) {
+      fs.rmSync(layout.markerFile, { force: true })
+      fs.renameSync(layout.finalDir, layout.asideDir)
+    }
     fs.renameSync(layout.partialDir, layout.finalDir)
   } catch (error) {
+    marker.discard()
     if (replacing && !fs.existsSync(layout.finalDir) && fs.existsSync(layout.asideDir)) {
       // Put the old release back as it was, marker included: a failed deploy loses nothing.
       fs.renameSync(layout.asideDir, layout.finalDir)
@@ -73,7 +75,7 @@ async function moveIntoPlace(layout: ReleaseLayout, options: Placement): Promise
     }
     throw error
   }
-  layout.writeMarker({ contentId: options.contentId, tag: layout.tag, at: new Date().toISOString(), objects: options.objects })
+  marker.commit()
 }
 
 /**

@@ -85,8 +85,22 @@ export class ReleaseLayout {
   }
 
   writeMarker(marker: ReleaseMarker): void {
+    this.prepareMarker(marker).commit()
+  }
+
+  /**
+   * Writes the marker aside and returns what puts it in place (a rename: it needs no more disk).
+   * Written before <tag> is touched, so a full disk fails the deploy while the old release is
+   * still whole, not after the new one went in without its marker.
+   */
+  prepareMarker(marker: ReleaseMarker): { commit(): void; discard(): void } {
     fs.mkdirSync(this.stateDir, { recursive: true })
-    writeFileAtomic(this.markerFile, JSON.stringify(marker) + '\n')
+    const temporary = `${this.markerFile}.tmp-${this.pid}`
+    fs.writeFileSync(temporary, JSON.stringify(marker) + '\n')
+    return {
+      commit: () => fs.renameSync(temporary, this.markerFile),
+      discard: () => fs.rmSync(temporary, { force: true }),
+    }
   }
 
   /**
@@ -155,10 +169,4 @@ function readMarkerFile(file: string): ReleaseMarker | undefined {
   } catch {
     return undefined
   }
-}
-
-function writeFileAtomic(file: string, content: string): void {
-  const temporary = `${file}.tmp-${process.pid}`
-  fs.writeFileSync(temporary, content)
-  fs.renameSync(temporary, file)
 }
