@@ -82,6 +82,32 @@ const shq = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`
 const MB = (bytes: number): string => (bytes / 1e6).toFixed(1)
 const pct = (share: number): string => `${Math.round(share * 100)} %`
 const DESTINATION = '/srv/releases'
+
+/**
+ * Directories of ours in the OS temp directory, removed however the bench ends: an interrupted run
+ * (Ctrl-C, SIGTERM) says so and leaves nothing behind; the fleet's own handlers tear the fleet down.
+ */
+const temporary = new Set<string>()
+process.on('exit', () => {
+  for (const dir of temporary) fs.rmSync(dir, { recursive: true, force: true })
+})
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    log(`${signal} received: stopping`)
+    setImmediate(() => process.exit(1))
+  })
+}
+
+function temporaryDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  temporary.add(dir)
+  return dir
+}
+
+function removeTemporary(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true })
+  temporary.delete(dir)
+}
 /** The tar | ssh baseline's target directory on each host. */
 const TAR_DESTINATION = '/srv/tarssh'
 
@@ -126,7 +152,7 @@ interface TreeFile {
  * they add up to exactly `total`, spread over `dirs`.
  */
 function makeTree(prefix: string, options: { total: number; count: number; minBytes: number; maxBytes: number; dirs: string[]; seed: string }): { root: string; files: TreeFile[] } {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), `murder-objects-${prefix}-`))
+  const root = temporaryDir(`murder-objects-${prefix}-`)
   const random = rng(`${options.seed}:sizes`)
   const weights = Array.from({ length: options.count }, () => options.minBytes + random() * (options.maxBytes - options.minBytes))
   const sum = weights.reduce((a, b) => a + b, 0)
@@ -165,7 +191,7 @@ function coldHosts(fleet: Fleet, tag: string): void {
  * The action as built when the bench started, copied aside: every deploy of the run uses the same
  * build even if dist/ is rebuilt meanwhile (another `npm run build` on this machine).
  */
-const snapshot = fs.mkdtempSync(path.join(os.tmpdir(), 'murder-objects-dist-'))
+const snapshot = temporaryDir('murder-objects-dist-')
 fs.cpSync(path.join(REPO, 'dist'), path.join(snapshot, 'dist'), { recursive: true })
 const ENTRY = path.relative(REPO, path.join(snapshot, 'dist/main/index.js'))
 const AGENT = path.join(snapshot, 'dist/agent/murder-agent.mjs')
@@ -417,7 +443,7 @@ async function hotfix(): Promise<boolean> {
       return first.ok && second.ok
     })
   } finally {
-    fs.rmSync(tree.root, { recursive: true, force: true })
+    removeTemporary(tree.root)
   }
 }
 
@@ -456,7 +482,7 @@ async function big(): Promise<boolean> {
       })
     }
   } finally {
-    for (const root of Object.values(trees)) fs.rmSync(root, { recursive: true, force: true })
+    for (const root of Object.values(trees)) removeTemporary(root)
   }
   const lines = [
     `Big: ${MB(sizeBytes)} MB of incompressible data ("one": one file; "sixteen": 16 files), compression-level 0, unshaped links, every deploy cold; ` +
@@ -516,7 +542,7 @@ async function pieces(): Promise<boolean> {
       }
     })
   } finally {
-    fs.rmSync(tree.root, { recursive: true, force: true })
+    removeTemporary(tree.root)
   }
   const limit = (total * 8) / 100e6
   const lines = [
@@ -562,6 +588,6 @@ try {
     log(`${part}: ${Math.round((Date.now() - started) / 1000)} s`)
   }
 } finally {
-  fs.rmSync(snapshot, { recursive: true, force: true })
+  removeTemporary(snapshot)
 }
 process.exitCode = ok ? 0 : 1
