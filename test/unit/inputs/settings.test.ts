@@ -142,7 +142,7 @@ describe('input tag', () => {
   test('an explicit tag wins over GITHUB_SHA', () => {
     assert.equal(settingsWith({ tag: 'release-7' }).tag, 'release-7')
   })
-  // `.partial` is no longer special: releases are unpacked in .murder/incoming/<pid>/, not beside <tag>.
+  // `.partial` is no longer special: releases are written in .murder/incoming/<pid>/, not beside <tag>.
   for (const good of ['v1.2.3', 'build_42-rc', '0', 'A', 'x'.repeat(128), 'partial', 'x.partial.1', 'x.partial', 'v1.partial']) {
     test(`accepts ${JSON.stringify(good.length > 20 ? `${good.slice(0, 10)}…(${good.length})` : good)}`, () => {
       assert.equal(settingsWith({ tag: good }).tag, good)
