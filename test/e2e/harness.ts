@@ -32,9 +32,16 @@ export interface ActionProcess {
   done: Promise<ActionRun>
 }
 
+/** The runner temp directories this process made: removed when it exits (tests read reports from them until then). */
+const runnerTemps = new Set<string>()
+process.once('exit', () => {
+  for (const dir of runnerTemps) fs.rmSync(dir, { recursive: true, force: true })
+})
+
 /** Inputs as action.yml names them; the fleet's hosts, key and known_hosts are filled in unless given. */
 export function startAction(fleet: Fleet, inputs: Record<string, string>, options: { timeoutMs?: number; entry?: string; stateFrom?: ActionRun; env?: NodeJS.ProcessEnv } = {}): ActionProcess {
   const runnerTemp = options.stateFrom?.runnerTemp ?? fs.mkdtempSync(path.join(os.tmpdir(), 'murder-runner-'))
+  runnerTemps.add(runnerTemp)
   const files = {
     GITHUB_OUTPUT: path.join(runnerTemp, 'output'),
     GITHUB_STEP_SUMMARY: path.join(runnerTemp, 'summary'),
