@@ -70,8 +70,12 @@ export function preinstallAgent(fleet: Fleet, profileMs = 0, bundle = path.join(
         "import { Session } from 'node:inspector'",
         "import * as fs from 'node:fs'",
         'const session = new Session(); session.connect()',
+        // A same-thread session answers synchronously, so the profile can be written on exit too.
+        'let stopped = false',
+        "const stop = () => { if (stopped) return; stopped = true; session.post('Profiler.stop', (error, result) => { if (!error) fs.writeFileSync('/tmp/agent-' + process.pid + '.cpuprofile', JSON.stringify(result.profile)) }) }",
         "session.post('Profiler.enable', () => session.post('Profiler.setSamplingInterval', { interval: 1000 }, () => session.post('Profiler.start', () => {",
-        `  setTimeout(() => session.post('Profiler.stop', (error, result) => { if (!error) fs.writeFileSync('/tmp/agent-' + process.pid + '.cpuprofile', JSON.stringify(result.profile)) }), ${profileMs}).unref()`,
+        `  setTimeout(stop, ${profileMs}).unref()`,
+        "  const exit = process.exit.bind(process); process.exit = (code) => { stop(); exit(code) }; process.on('exit', stop)",
         "  import('./real-agent.mjs')",
         '})))',
       ].join('\n'),

@@ -2,6 +2,7 @@
 // rebuilds and checks that dist/ matches the sources.
 import { build } from 'esbuild'
 import { rmSync } from 'node:fs'
+import { patchDependencies } from './patch-deps.mjs'
 
 // Optional native addons in the dependency tree. Each is loaded in a try/catch by its user and
 // has a pure-JS fallback (or, for uTP, is switched off), so the bundles carry a stub that throws.
@@ -41,6 +42,8 @@ const common = {
   },
 }
 
+// The bundles carry our patched dependencies (patches/README.md).
+patchDependencies()
 rmSync('dist', { recursive: true, force: true })
 await Promise.all([
   build({ ...common, entryPoints: ['src/main.ts'], outfile: 'dist/main/index.js', target: 'node24' }),
@@ -48,5 +51,5 @@ await Promise.all([
   // The pack's worker threads load this file beside the action's bundle (src/pack/worker-pool.ts).
   build({ ...common, entryPoints: ['src/pack/encode-worker.ts'], outfile: 'dist/main/encode-worker.js', target: 'node24' }),
   // The agent runs on the hosts' Node (>= 20) and is shipped over SSH to each of them: keep it small.
-  build({ ...common, entryPoints: ['src/agent/main.ts'], outfile: 'dist/agent/murder-agent.mjs', target: 'node20', minify: true }),
+  build({ ...common, entryPoints: ['src/agent/main.ts'], outfile: 'dist/agent/murder-agent.mjs', target: 'node20', minify: process.env.MURDER_BUILD_NO_MINIFY !== '1' }),
 ])

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { NODE24, preflight } from './preflight.mjs'
+import { patchDependencies } from './patch-deps.mjs'
 
 /** Every *.test.ts below dir, sorted, so test/ can mirror src/ folder by folder. */
 function testFiles(dir) {
@@ -19,6 +20,7 @@ function testFiles(dir) {
 const unitOnly = process.argv[2] === '--unit'
 const given = process.argv.slice(unitOnly ? 3 : 2)
 if (!unitOnly) preflight()
+patchDependencies()
 const node = unitOnly && !existsSync(NODE24) ? process.execPath : NODE24
 const dirs = unitOnly ? ['test/unit'] : ['test/unit', 'test/lab', 'test/e2e']
 const files = given.length > 0 ? given : dirs.flatMap(testFiles)

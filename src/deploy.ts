@@ -124,6 +124,8 @@ function agentJob(settings: Settings, release: PackedRelease, swarm: Swarm, poli
     keepObjects: settings.keepPayload,
     seederPeerId: swarm.seederPeerId,
     overwrite: settings.overwrite,
+    ...(settings.uploadLimit !== undefined && { uploadLimit: settings.uploadLimit }),
+    ...(settings.downloadLimit !== undefined && { downloadLimit: settings.downloadLimit }),
     ...policy.agent,
   }
 }

@@ -39758,6 +39758,121 @@ var require_browser = __commonJS({
   }
 });
 
+// node_modules/has-flag/index.js
+var require_has_flag = __commonJS({
+  "node_modules/has-flag/index.js"(exports, module) {
+    "use strict";
+    module.exports = (flag, argv = process.argv) => {
+      const prefix = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
+      const position = argv.indexOf(prefix + flag);
+      const terminatorPosition = argv.indexOf("--");
+      return position !== -1 && (terminatorPosition === -1 || position < terminatorPosition);
+    };
+  }
+});
+
+// node_modules/supports-color/index.js
+var require_supports_color = __commonJS({
+  "node_modules/supports-color/index.js"(exports, module) {
+    "use strict";
+    var os12 = __require("os");
+    var tty = __require("tty");
+    var hasFlag = require_has_flag();
+    var { env } = process;
+    var forceColor;
+    if (hasFlag("no-color") || hasFlag("no-colors") || hasFlag("color=false") || hasFlag("color=never")) {
+      forceColor = 0;
+    } else if (hasFlag("color") || hasFlag("colors") || hasFlag("color=true") || hasFlag("color=always")) {
+      forceColor = 1;
+    }
+    if ("FORCE_COLOR" in env) {
+      if (env.FORCE_COLOR === "true") {
+        forceColor = 1;
+      } else if (env.FORCE_COLOR === "false") {
+        forceColor = 0;
+      } else {
+        forceColor = env.FORCE_COLOR.length === 0 ? 1 : Math.min(parseInt(env.FORCE_COLOR, 10), 3);
+      }
+    }
+    function translateLevel(level) {
+      if (level === 0) {
+        return false;
+      }
+      return {
+        level,
+        hasBasic: true,
+        has256: level >= 2,
+        has16m: level >= 3
+      };
+    }
+    function supportsColor(haveStream, streamIsTTY) {
+      if (forceColor === 0) {
+        return 0;
+      }
+      if (hasFlag("color=16m") || hasFlag("color=full") || hasFlag("color=truecolor")) {
+        return 3;
+      }
+      if (hasFlag("color=256")) {
+        return 2;
+      }
+      if (haveStream && !streamIsTTY && forceColor === void 0) {
+        return 0;
+      }
+      const min = forceColor || 0;
+      if (env.TERM === "dumb") {
+        return min;
+      }
+      if (process.platform === "win32") {
+        const osRelease = os12.release().split(".");
+        if (Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) {
+          return Number(osRelease[2]) >= 14931 ? 3 : 2;
+        }
+        return 1;
+      }
+      if ("CI" in env) {
+        if (["TRAVIS", "CIRCLECI", "APPVEYOR", "GITLAB_CI", "GITHUB_ACTIONS", "BUILDKITE"].some((sign) => sign in env) || env.CI_NAME === "codeship") {
+          return 1;
+        }
+        return min;
+      }
+      if ("TEAMCITY_VERSION" in env) {
+        return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env.TEAMCITY_VERSION) ? 1 : 0;
+      }
+      if (env.COLORTERM === "truecolor") {
+        return 3;
+      }
+      if ("TERM_PROGRAM" in env) {
+        const version = parseInt((env.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
+        switch (env.TERM_PROGRAM) {
+          case "iTerm.app":
+            return version >= 3 ? 3 : 2;
+          case "Apple_Terminal":
+            return 2;
+        }
+      }
+      if (/-256(color)?$/i.test(env.TERM)) {
+        return 2;
+      }
+      if (/^screen|^xterm|^vt100|^vt220|^rxvt|color|ansi|cygwin|linux/i.test(env.TERM)) {
+        return 1;
+      }
+      if ("COLORTERM" in env) {
+        return 1;
+      }
+      return min;
+    }
+    function getSupportLevel(stream) {
+      const level = supportsColor(stream, stream && stream.isTTY);
+      return translateLevel(level);
+    }
+    module.exports = {
+      supportsColor: getSupportLevel,
+      stdout: translateLevel(supportsColor(true, tty.isatty(1))),
+      stderr: translateLevel(supportsColor(true, tty.isatty(2)))
+    };
+  }
+});
+
 // node_modules/debug/src/node.js
 var require_node = __commonJS({
   "node_modules/debug/src/node.js"(exports, module) {
@@ -39776,7 +39891,7 @@ var require_node = __commonJS({
     );
     exports.colors = [6, 2, 3, 4, 5, 1];
     try {
-      const supportsColor = __require("supports-color");
+      const supportsColor = require_supports_color();
       if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
         exports.colors = [
           20,
@@ -71470,7 +71585,10 @@ function readSettings(readGiven = readFromEnvironment(), env = process.env) {
   const encrypt = field("encrypt", () => readBoolean(read("encrypt")));
   const compressionLevel = field("compression-level", () => readInteger(read("compression-level"), 0, 9));
   const keepPayload = field("keep-payload", () => readBoolean(read("keep-payload")));
-  const seederUploadLimit = field("seeder-upload-limit", () => read("seeder-upload-limit") === "" ? void 0 : parseRate(read("seeder-upload-limit")));
+  const optionalRate = (name) => read(name) === "" ? void 0 : parseRate(read(name));
+  const seederUploadLimit = field("seeder-upload-limit", () => optionalRate("seeder-upload-limit"));
+  const uploadLimit = field("upload-limit", () => optionalRate("upload-limit"));
+  const downloadLimit = field("download-limit", () => optionalRate("download-limit"));
   if (errors.length > 0) throw new InputErrors(errors);
   return {
     sourceDir,
@@ -71491,7 +71609,9 @@ function readSettings(readGiven = readFromEnvironment(), env = process.env) {
     encrypt,
     compressionLevel,
     keepPayload,
-    seederUploadLimit
+    seederUploadLimit,
+    uploadLimit,
+    downloadLimit
   };
 }
 function readSourceDir(given, workspace) {
@@ -73342,14 +73462,15 @@ var Wire = class extends import_streamx.Duplex {
    */
   _message(id, numbers, data) {
     const dataLength = data ? data.length : 0;
-    const buffer = new Uint8Array(5 + 4 * numbers.length);
-    setUint32(buffer, 0, buffer.length + dataLength - 4);
+    const headerLength = 5 + 4 * numbers.length;
+    const buffer = new Uint8Array(headerLength + dataLength);
+    setUint32(buffer, 0, buffer.length - 4);
     buffer[4] = id;
     for (let i2 = 0; i2 < numbers.length; i2++) {
       setUint32(buffer, 5 + 4 * i2, numbers[i2]);
     }
+    if (data) buffer.set(data, headerLength);
     this._push(buffer);
-    if (data) this._push(data);
   }
   _push(data) {
     if (this._finished) return;
@@ -73558,14 +73679,44 @@ var Wire = class extends import_streamx.Duplex {
     if (this._encryptor) data = this._encryptor.decrypt(data);
     this._bufferSize += data.length;
     this._buffer.push(data);
-    if (this._buffer.length > 1) {
-      this._buffer = [concat(this._buffer, this._bufferSize)];
-    }
     this._processBuffer();
     cb(null);
   }
+  /**
+   * Removes the first `size` buffered bytes and returns them: a view when one chunk holds them all
+   * (the common case), else one copy of just those bytes. Joining the whole buffer on every write
+   * instead copied each byte several times when messages span many small TCP reads.
+   * @param  {number} size
+   * @return {Uint8Array}
+   */
+  _takeBuffered(size) {
+    this._bufferSize -= size;
+    const first = this._buffer[0];
+    if (first.length >= size) {
+      if (first.length === size) this._buffer.shift();
+      else this._buffer[0] = first.subarray(size);
+      return first.subarray(0, size);
+    }
+    const message = new Uint8Array(size);
+    let filled = 0;
+    while (filled < size) {
+      const chunk = this._buffer[0];
+      const wanted = size - filled;
+      if (chunk.length <= wanted) {
+        message.set(chunk, filled);
+        filled += chunk.length;
+        this._buffer.shift();
+      } else {
+        message.set(chunk.subarray(0, wanted), filled);
+        this._buffer[0] = chunk.subarray(wanted);
+        filled = size;
+      }
+    }
+    return message;
+  }
   _processBuffer() {
     if (this._cryptoSyncPattern) {
+      if (this._buffer.length > 1) this._buffer = [concat(this._buffer, this._bufferSize)];
       const index = indexOfBytes(this._buffer[0], this._cryptoSyncPattern);
       if (index !== -1) {
         this._buffer[0] = this._buffer[0].slice(index + this._cryptoSyncPattern.length);
@@ -73583,10 +73734,7 @@ var Wire = class extends import_streamx.Duplex {
       if (this._parserSize === 0) {
         this._parser(new Uint8Array());
       } else {
-        const buffer = this._buffer[0];
-        this._bufferSize -= this._parserSize;
-        this._buffer = this._bufferSize ? [buffer.subarray(this._parserSize)] : [];
-        this._parser(buffer.subarray(0, this._parserSize));
+        this._parser(this._takeBuffered(this._parserSize));
       }
     }
   }
@@ -73750,6 +73898,7 @@ var Wire = class extends import_streamx.Duplex {
     }
   }
   _debug(...args) {
+    if (!debug2.enabled) return;
     args[0] = `[${this._debugId}] ${args[0]}`;
     debug2(...args);
   }
@@ -87340,8 +87489,9 @@ var ObjectChunkStore = class {
     const from = opts?.offset || 0;
     const to = opts?.length ? from + opts.length : span.length;
     if (from < 0 || from > to || to > span.length) return later(callback, new Error("Invalid offset and/or length"));
-    const buffer = Buffer.alloc(to - from);
+    const buffer = Buffer.allocUnsafe(to - from);
     const dataTo = Math.min(to, span.dataLength);
+    if (to > dataTo) buffer.fill(0, Math.max(0, dataTo - from));
     if (from >= dataTo) return later(callback, null, buffer);
     settle(
       this.descriptors.use(span.id, false, async (file) => {
@@ -89647,6 +89797,8 @@ function agentJob(settings, release2, swarm, policy) {
     keepObjects: settings.keepPayload,
     seederPeerId: swarm.seederPeerId,
     overwrite: settings.overwrite,
+    ...settings.uploadLimit !== void 0 && { uploadLimit: settings.uploadLimit },
+    ...settings.downloadLimit !== void 0 && { downloadLimit: settings.downloadLimit },
     ...policy.agent
   };
 }

@@ -277,7 +277,9 @@ export class Agent {
   }
 
   private newClient(job: AgentJob): WebTorrent.Instance {
-    this.client = new WebTorrent(closedFleetClientOptions({ torrentPort: 0, maxConns: job.maxConns }))
+    this.client = new WebTorrent(
+      closedFleetClientOptions({ torrentPort: 0, maxConns: job.maxConns, uploadLimit: job.uploadLimit ?? -1, downloadLimit: job.downloadLimit ?? -1 }),
+    )
     return this.client
   }
 

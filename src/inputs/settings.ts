@@ -36,6 +36,10 @@ export interface Settings {
   keepPayload: boolean
   /** Bytes/s the seeder may send in all; undefined = as fast as the link goes. */
   seederUploadLimit?: number
+  /** Bytes/s each host sends to its peers, in all; undefined = no cap. */
+  uploadLimit?: number
+  /** Bytes/s each host receives, in all; undefined = no cap. */
+  downloadLimit?: number
 }
 
 /** Reads an input by its action.yml name. The default reads what the runner passed (INPUT_*). */
@@ -108,7 +112,10 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
   const encrypt = field('encrypt', () => readBoolean(read('encrypt')))
   const compressionLevel = field('compression-level', () => readInteger(read('compression-level'), 0, 9))
   const keepPayload = field('keep-payload', () => readBoolean(read('keep-payload')))
-  const seederUploadLimit = field('seeder-upload-limit', () => (read('seeder-upload-limit') === '' ? undefined : parseRate(read('seeder-upload-limit'))))
+  const optionalRate = (name: string): number | undefined => (read(name) === '' ? undefined : parseRate(read(name)))
+  const seederUploadLimit = field('seeder-upload-limit', () => optionalRate('seeder-upload-limit'))
+  const uploadLimit = field('upload-limit', () => optionalRate('upload-limit'))
+  const downloadLimit = field('download-limit', () => optionalRate('download-limit'))
 
   if (errors.length > 0) throw new InputErrors(errors)
   return {
@@ -131,6 +138,8 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
     compressionLevel,
     keepPayload,
     seederUploadLimit,
+    uploadLimit,
+    downloadLimit,
   }
 }
 

@@ -44,6 +44,10 @@ export interface AgentJob {
   heartbeatTimeoutMs: number
   /** Outgoing peer connections of the agent's BitTorrent client (webtorrent's maxConns). */
   maxConns: number
+  /** Bytes/s the agent sends to its peers, in all; absent = no cap. */
+  uploadLimit?: number
+  /** Bytes/s the agent receives, in all; absent = no cap. */
+  downloadLimit?: number
 }
 
 export type AgentErrorCode =
@@ -137,5 +141,10 @@ export function decodeJob(line: string): AgentJob {
     if (typeof value[name] !== 'number' || !((value[name] as number) > 0)) throw new Error(`job field ${name} must be a positive number`)
   }
   if (typeof value.keepObjects !== 'boolean') throw new Error('job field keepObjects must be true or false')
+  for (const name of ['uploadLimit', 'downloadLimit'] as const) {
+    if (value[name] !== undefined && !(typeof value[name] === 'number' && (value[name] as number) >= 1)) {
+      throw new Error(`job field ${name} must be a rate of at least 1 byte/s when present`)
+    }
+  }
   return value as unknown as AgentJob
 }

@@ -32,10 +32,12 @@ export function closedFleetClientOptions(overrides: Record<string, unknown> = {}
 export const UPLOAD_SLOTS = 1000
 
 /**
- * Pieces an agent keeps in memory to serve its peers (webtorrent's default 20 = 20 MB at 1 MiB
- * pieces). The page cache holds them anyway; 4 bounds what the cache can add to the agent's RSS.
+ * Pieces an agent keeps in memory to serve its peers: none. webtorrent's cache reads a whole piece
+ * for each block a peer asks for and keeps a few; an agent serves many peers different pieces, so
+ * a small cache missed nearly always and each 16 KiB block cost a whole piece's read (bench/README.md,
+ * "Swarm efficiency"). Without it a block is read alone, from the page cache.
  */
-const AGENT_STORE_CACHE_SLOTS = 4
+const AGENT_STORE_CACHE_SLOTS = 0
 
 /** Options for `client.add` in a downloading agent: nothing selected until spreadPieceOrder() runs. */
 export function agentAddOptions(downloadDir: string): Record<string, unknown> {

@@ -68,3 +68,13 @@ declare module 'parse-torrent' {
   function parseTorrent(torrent: Buffer | string): Promise<Record<string, unknown>>
   export default parseTorrent
 }
+
+declare module 'bittorrent-protocol' {
+  import { EventEmitter } from 'node:events'
+  /** A BitTorrent peer connection (the tests of patches/ drive one directly). */
+  class Wire extends EventEmitter {
+    push(data: Uint8Array): boolean
+    piece(index: number, offset: number, block: Uint8Array): void
+  }
+  export default Wire
+}

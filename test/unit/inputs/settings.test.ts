@@ -615,3 +615,17 @@ describe('input seeder-upload-limit', () => {
     expectOnlyError({ 'seeder-upload-limit': 'fast' }, 'seeder-upload-limit', /"fast" is not a rate; use a rate such as 50MB\/s/)
   })
 })
+
+describe('inputs upload-limit and download-limit', () => {
+  test('empty: no cap; a rate: bytes per second, each on its own', () => {
+    assert.equal(settingsWith({}).uploadLimit, undefined)
+    assert.equal(settingsWith({}).downloadLimit, undefined)
+    const settings = settingsWith({ 'upload-limit': '50MB/s', 'download-limit': '800Mbit/s' })
+    assert.equal(settings.uploadLimit, 50e6)
+    assert.equal(settings.downloadLimit, 100e6)
+  })
+  test('not a rate: each named, with a hint', () => {
+    expectOnlyError({ 'download-limit': '10 parsecs' }, 'download-limit', /"10 parsecs" is not a rate/)
+    expectOnlyError({ 'upload-limit': '-5MB/s' }, 'upload-limit', /is not a rate/)
+  })
+})

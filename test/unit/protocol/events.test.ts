@@ -139,4 +139,13 @@ describe('decodeJob', () => {
       }
     })
   }
+  for (const field of ['uploadLimit', 'downloadLimit'] as const) {
+    test(`${field} is optional, and a rate of at least 1 byte/s when present`, () => {
+      assert.equal(decodeJob(JSON.stringify({ ...job, [field]: 5e6 }))[field], 5e6)
+      assert.equal(decodeJob(JSON.stringify(job))[field], undefined)
+      for (const bad of [0, -1, '5MB/s', null]) {
+        assert.throws(() => decodeJob(JSON.stringify({ ...job, [field]: bad })), { message: `job field ${field} must be a rate of at least 1 byte/s when present` })
+      }
+    })
+  }
 })

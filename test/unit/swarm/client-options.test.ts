@@ -35,7 +35,7 @@ describe('agentAddOptions and storeSeedOptions', () => {
       strategy: 'sequential',
       deselect: true,
       uploads: UPLOAD_SLOTS,
-      storeCacheSlots: 4,
+      storeCacheSlots: 0, // no whole-piece cache: a block a peer asks for is read alone
     })
     assert.ok(UPLOAD_SLOTS > 10, `${UPLOAD_SLOTS} unchoke slots: more than webtorrent's default 10, which chokes all but the 9 best peers`)
   })
@@ -44,7 +44,7 @@ describe('agentAddOptions and storeSeedOptions', () => {
     assert.deepEqual(options, {
       path: '/srv/releases/.murder/incoming/42',
       uploads: UPLOAD_SLOTS,
-      storeCacheSlots: 4,
+      storeCacheSlots: 0, // no whole-piece cache: a block a peer asks for is read alone
     })
     assert.equal('skipVerify' in options, false, 'a damaged object in the store must not be offered')
   })
