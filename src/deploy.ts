@@ -17,7 +17,7 @@ import { buildReport, type DeployReport } from './report/report.js'
 import { formatMB } from './report/format.js'
 import { ProgressLine } from './report/progress.js'
 
-/** How the engine reaches the outside world: the action wires these to @actions/core. */
+/** How the engine reaches the outside world: the action wires these to @actions/core, the CLI to its terminal. */
 export interface DeployHooks {
   info(message: string): void
   warning(message: string): void
