@@ -46,7 +46,7 @@ export async function runDeploy(options: DeployOptions, context: DeployContext):
       if (workdir !== undefined) fs.rmSync(workdir, { recursive: true, force: true })
     },
   })
-  const display: ProgressDisplay = context.progressBar ? new ProgressBar(terminal) : new ProgressLines(terminal)
+  const display: ProgressDisplay = context.progressBar ? new ProgressBar(terminal, cancel.signal) : new ProgressLines(terminal, cancel.signal)
   try {
     const settings = settingsFrom(options, context)
     for (const secret of secretValues(settings)) terminal.secret(secret)

@@ -21,8 +21,10 @@ export class ProgressBar implements ProgressDisplay {
   private progress: ProgressLine | undefined
   private states: readonly HostState[] = []
 
+  /** Once `cancelled` is aborted every host fails for that one reason, told once by the verdict: no news then. */
   constructor(
     private readonly terminal: Terminal,
+    private readonly cancelled: AbortSignal,
     private readonly stream: NodeJS.WriteStream = process.stderr,
   ) {}
 
@@ -38,6 +40,8 @@ export class ProgressBar implements ProgressDisplay {
         clearOnComplete: false,
         stopOnComplete: false,
         fps: 5,
+        // Keep the terminal's own wrapping: the bar is cut to the width, the lines above it wrap whole.
+        linewrap: true,
       },
       cliProgress.Presets.shades_classic,
     )
@@ -55,6 +59,8 @@ export class ProgressBar implements ProgressDisplay {
     if (this.multibar === undefined) return
     clearInterval(this.timer)
     this.redraw()
+    // Draws the lines still waiting above the bar: stop() alone would drop them.
+    this.multibar.update()
     this.multibar.stop()
     this.multibar = undefined
     this.terminal.routeLines(undefined)
@@ -63,7 +69,8 @@ export class ProgressBar implements ProgressDisplay {
   private redraw(): void {
     if (this.watch === undefined || this.bar === undefined || this.progress === undefined) return
     // Failures are told above the bar; the hosts done are counted in it.
-    for (const line of newsLines({ ...this.watch.news(), done: [] }, this.watch.doneCount(), this.watch.size)) this.terminal.info(line)
+    const news = this.watch.news()
+    if (!this.cancelled.aborted) for (const line of newsLines({ ...news, done: [] }, this.watch.doneCount(), this.watch.size)) this.terminal.info(line)
     const status = this.progress.render([...this.states]).replace(/^\[\s*/, '[')
     this.bar.update(Math.round(this.watch.fraction() * STEPS), { status })
   }

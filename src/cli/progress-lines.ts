@@ -15,7 +15,11 @@ export class ProgressLines implements ProgressDisplay {
   private watch: FleetWatch | undefined
   private timer: NodeJS.Timeout | undefined
 
-  constructor(private readonly terminal: Terminal) {}
+  /** Once `cancelled` is aborted every host fails for that one reason, told once by the verdict: no news then. */
+  constructor(
+    private readonly terminal: Terminal,
+    private readonly cancelled: AbortSignal,
+  ) {}
 
   start(states: readonly HostState[]): void {
     this.watch = new FleetWatch(states)
@@ -34,6 +38,8 @@ export class ProgressLines implements ProgressDisplay {
 
   private look(): void {
     if (this.watch === undefined) return
-    for (const line of newsLines(this.watch.news(), this.watch.doneCount(), this.watch.size)) this.terminal.info(line)
+    const news = this.watch.news()
+    if (this.cancelled.aborted) return
+    for (const line of newsLines(news, this.watch.doneCount(), this.watch.size)) this.terminal.info(line)
   }
 }
