@@ -1,7 +1,7 @@
 import * as fs from 'node:fs'
 import { cancelOnSignals } from '../action/cancel-on-signals.js'
 import { CancelledError, deploy } from '../deploy.js'
-import { loadAgentBundle, type AgentBundle } from '../fleet/agent-bundle.js'
+import { loadAgentBundle } from '../fleet/agent-bundle.js'
 import { InputError, InputErrors } from '../inputs/errors.js'
 import { secretValues } from '../inputs/secrets.js'
 import { readSettings, type Settings } from '../inputs/settings.js'
@@ -25,7 +25,6 @@ export interface DeployContext {
   summaryText: boolean
   env: NodeJS.ProcessEnv
   cwd: string
-  agent?: () => AgentBundle
 }
 
 /** Where a command line puts its hint when an input's message speaks of the action's way in. */
@@ -56,7 +55,7 @@ export async function runDeploy(options: DeployOptions, context: DeployContext):
           'connection can impersonate a host and receive the deploy and its SSH session. Give --known-hosts-file instead.',
       )
     }
-    const { report, details } = await deploy(settings, (context.agent ?? loadAgentBundle)(), {
+    const { report, details } = await deploy(settings, loadAgentBundle(), {
       info: terminal.info,
       warning: terminal.warning,
       debug: terminal.debug,
