@@ -1,7 +1,7 @@
-// Bundles the action (main, post) and the agent into dist/ with esbuild. Deterministic: CI
-// rebuilds and checks that dist/ matches the sources.
+// Bundles the action (main, post), the CLI and the agent into dist/ with esbuild. Deterministic:
+// CI rebuilds and checks that dist/ matches the sources.
 import { build } from 'esbuild'
-import { rmSync } from 'node:fs'
+import { chmodSync, rmSync } from 'node:fs'
 import { patchDependencies } from './patch-deps.mjs'
 
 // Optional native addons in the dependency tree. Each is loaded in a try/catch by its user and
@@ -42,6 +42,12 @@ const common = {
   },
 }
 
+/** The CLI runs outside GitHub Actions: the toolkit must not be in its bundle, even by a stray import. */
+function assertNoActionsToolkit(result) {
+  const toolkit = Object.keys(result.metafile.inputs).filter((input) => input.includes('node_modules/@actions/'))
+  if (toolkit.length > 0) throw new Error(`the CLI bundle imports the actions toolkit: ${toolkit.join(', ')}`)
+}
+
 // The bundles carry our patched dependencies (patches/README.md).
 patchDependencies()
 rmSync('dist', { recursive: true, force: true })
@@ -50,6 +56,19 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/post.ts'], outfile: 'dist/post/index.js', target: 'node24' }),
   // The pack's worker threads load this file beside the action's bundle (src/pack/worker-pool.ts).
   build({ ...common, entryPoints: ['src/pack/encode-worker.ts'], outfile: 'dist/main/encode-worker.js', target: 'node24' }),
+  // The command line (package.json bin): action.yml two levels up declares its flags (src/cli/action-inputs.ts),
+  // the agent bundle is found as the action finds it (src/fleet/agent-bundle.ts), the pack worker beside it.
+  build({
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli/murder-action.mjs',
+    target: 'node20',
+    metafile: true,
+    banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
+  }).then(assertNoActionsToolkit),
+  build({ ...common, entryPoints: ['src/pack/encode-worker.ts'], outfile: 'dist/cli/encode-worker.js', target: 'node20' }),
   // The agent runs on the hosts' Node (>= 20) and is shipped over SSH to each of them: keep it small.
   build({ ...common, entryPoints: ['src/agent/main.ts'], outfile: 'dist/agent/murder-agent.mjs', target: 'node20', minify: process.env.MURDER_BUILD_NO_MINIFY !== '1' }),
 ])
+// package.json's bin: runnable as it is from a checkout too.
+chmodSync('dist/cli/murder-action.mjs', 0o755)

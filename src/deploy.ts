@@ -17,7 +17,7 @@ import { buildReport, type DeployReport } from './report/report.js'
 import { formatMB } from './report/format.js'
 import { ProgressLine } from './report/progress.js'
 
-/** How the engine reaches the outside world: the action wires these to @actions/core. */
+/** How the engine reaches the outside world: the action wires these to @actions/core, the CLI to its terminal. */
 export interface DeployHooks {
   info(message: string): void
   warning(message: string): void
@@ -27,6 +27,10 @@ export interface DeployHooks {
   /** Called with the work directory as soon as it exists, so the post step can remove it. */
   workdirCreated(dir: string): void
   signal: AbortSignal
+  /** Called once the hosts are being driven, with their live states (the CLI draws its progress display from them). */
+  fleetStarted?(states: readonly HostState[], transferStart: number): void
+  /** The fleet's one-line progress, once per interval; default: info. */
+  progress?(line: string): void
 }
 
 export interface DeployResult {
@@ -155,8 +159,10 @@ async function deliver(
     log: hooks.debug,
     notice: hooks.info,
   })
+  hooks.fleetStarted?.(fleet.states, transferStart)
   const progress = new ProgressLine(transferStart)
-  const ticker = setInterval(() => hooks.info(progress.render(fleet.states)), policy.progressLogIntervalMs)
+  const tell = hooks.progress ?? hooks.info
+  const ticker = setInterval(() => tell(progress.render(fleet.states)), policy.progressLogIntervalMs)
   try {
     await fleet.finished
   } finally {

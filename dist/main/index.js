@@ -71264,6 +71264,16 @@ var ExitCode;
 function setSecret(secret) {
   issueCommand("add-mask", {}, secret);
 }
+function getInput(name, options) {
+  const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
+  if (options && options.required && !val) {
+    throw new Error(`Input required and not supplied: ${name}`);
+  }
+  if (options && options.trimWhitespace === false) {
+    return val;
+  }
+  return val.trim();
+}
 function setOutput(name, value) {
   const filePath = process.env["GITHUB_OUTPUT"] || "";
   if (filePath) {
@@ -71306,9 +71316,11 @@ var InputError = class extends Error {
   constructor(input, problem) {
     super(`Input '${input}': ${problem}`);
     this.input = input;
+    this.problem = problem;
     this.name = "InputError";
   }
   input;
+  problem;
 };
 var InputErrors = class extends Error {
   constructor(errors) {
@@ -71688,6 +71700,12 @@ function readBoolean(text) {
   if (/^(true|yes|on|1)$/i.test(text)) return true;
   if (/^(false|no|off|0)$/i.test(text)) return false;
   throw new Error(`"${text}" is not true or false`);
+}
+
+// src/inputs/secrets.ts
+function secretValues(settings) {
+  const lines = settings.sshKey.split("\n").map((line) => line.trim()).filter((line) => line.length > 8);
+  return settings.sshKeyPassphrase ? [...lines, settings.sshKeyPassphrase] : lines;
 }
 
 // src/deploy.ts
@@ -78245,7 +78263,7 @@ var handleInputSync = (options) => {
   }
   return input;
 };
-var getInput = ({ input, inputFile }) => {
+var getInput2 = ({ input, inputFile }) => {
   if (typeof inputFile !== "string") {
     return input;
   }
@@ -78253,7 +78271,7 @@ var getInput = ({ input, inputFile }) => {
   return createReadStream3(inputFile);
 };
 var handleInput = (spawned, options) => {
-  const input = getInput(options);
+  const input = getInput2(options);
   if (input === void 0) {
     return;
   }
@@ -89660,22 +89678,41 @@ function buildReport(facts, states, verdict) {
     hosts: states.map(hostReport)
   };
 }
+var SUMMARY_COLUMNS = ["Host", "Result", "Seconds", "MB received", "From peers", "MB already held", "MB sent", "Error"];
+var SUMMARY_NUMERIC = [false, false, true, true, true, true, true, false];
+function summaryRows(report) {
+  const rows = [...report.hosts].sort((a, b) => Number(b.result === "failed") - Number(a.result === "failed"));
+  return rows.map((host) => ({
+    failed: host.result === "failed",
+    cells: [
+      host.host,
+      host.result,
+      host.seconds?.toFixed(1) ?? "\u2013",
+      formatMB(host.bytesReceived),
+      host.fromPeersShare === null ? "\u2013" : `${Math.round(host.fromPeersShare * 100)} %`,
+      formatMB(host.bytesFromStore),
+      formatMB(host.bytesSent),
+      (host.error ?? "").replace(/\n/g, " ")
+    ]
+  }));
+}
+function summaryFacts(report, code = (text) => text) {
+  return `Release ${formatMB(report.payloadBytes)} MB in ${report.objects} objects (content ${code(`${report.contentId.slice(0, 16)}\u2026`)}${report.encrypted ? ", encrypted" : ""}), packed in ${report.packSeconds.toFixed(1)} s; transfer ${report.transferSeconds.toFixed(1)} s; the seeder uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} \xD7 the payload.`;
+}
 function renderSummary(report) {
   const lines = [
     `## ${report.ok ? "\u2705" : "\u274C"} murder-action: \`${escapeCell(report.tag)}\``,
     "",
     escapeCell(report.headline),
     "",
-    `Release ${formatMB(report.payloadBytes)} MB in ${report.objects} objects (content \`${report.contentId.slice(0, 16)}\u2026\`${report.encrypted ? ", encrypted" : ""}), packed in ${report.packSeconds.toFixed(1)} s; transfer ${report.transferSeconds.toFixed(1)} s; the seeder uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} \xD7 the payload.`,
+    summaryFacts(report, (text) => `\`${text}\``),
     "",
-    "| Host | Result | Seconds | MB received | From peers | MB already held | MB sent | Error |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
+    `| ${SUMMARY_COLUMNS.join(" | ")} |`,
+    `| ${SUMMARY_NUMERIC.map((numeric) => numeric ? "---:" : "---").join(" | ")} |`
   ];
-  const rows = [...report.hosts].sort((a, b) => Number(b.result === "failed") - Number(a.result === "failed"));
-  for (const host of rows) {
-    lines.push(
-      `| ${escapeCell(host.host)} | ${host.result === "failed" ? "\u274C failed" : `\u2705 ${host.result}`} | ${host.seconds?.toFixed(1) ?? "\u2013"} | ${formatMB(host.bytesReceived)} | ${host.fromPeersShare === null ? "\u2013" : `${Math.round(host.fromPeersShare * 100)} %`} | ${formatMB(host.bytesFromStore)} | ${formatMB(host.bytesSent)} | ${escapeCell(host.error ?? "")} |`
-    );
+  for (const row of summaryRows(report)) {
+    const [host, result, ...rest] = row.cells.map(escapeCell);
+    lines.push(`| ${[host, `${row.failed ? "\u274C" : "\u2705"} ${result}`, ...rest].join(" | ")} |`);
   }
   return lines.join("\n") + "\n";
 }
@@ -89819,8 +89856,10 @@ async function deliver(settings, job, agent, transferStart, policy, hooks) {
     log: hooks.debug,
     notice: hooks.info
   });
+  hooks.fleetStarted?.(fleet.states, transferStart);
   const progress = new ProgressLine(transferStart);
-  const ticker = setInterval(() => hooks.info(progress.render(fleet.states)), policy.progressLogIntervalMs);
+  const tell = hooks.progress ?? hooks.info;
+  const ticker = setInterval(() => tell(progress.render(fleet.states)), policy.progressLogIntervalMs);
   try {
     await fleet.finished;
   } finally {
@@ -89863,23 +89902,64 @@ function loadAgentBundle(places = BUNDLE_PLACES) {
   throw new Error(`The agent bundle is missing (looked for ${places.map((place) => fileURLToPath3(place)).join(", ")}): run \`npm run build\`.`);
 }
 
-// src/action/publish.ts
+// src/action/cancel-on-signals.ts
+var CANCEL_GRACE_MS = 6e3;
+function cancelOnSignals(report) {
+  const cancel = new AbortController();
+  const onSignal = (signal) => {
+    if (cancel.signal.aborted) return;
+    report.cancelling(signal);
+    cancel.abort();
+    setTimeout(() => {
+      report.givingUp();
+      process.exit(1);
+    }, CANCEL_GRACE_MS).unref();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return {
+    signal: cancel.signal,
+    dispose: () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
+  };
+}
+
+// src/report/publish.ts
 import * as fs18 from "node:fs";
 import * as os11 from "node:os";
 import * as path12 from "node:path";
-async function publish(report) {
-  const dir = process.env.RUNNER_TEMP || os11.tmpdir();
-  const reportFile = path12.join(dir, `murder-action-report-${report.tag}.json`);
+function defaultReportFile(tag, env = process.env) {
+  return path12.join(env.RUNNER_TEMP || os11.tmpdir(), `murder-action-report-${tag}.json`);
+}
+function reportOutputs(report, reportFile) {
+  return {
+    tag: report.tag,
+    "info-hash": report.infoHash,
+    "hosts-total": String(report.hostsTotal),
+    "hosts-succeeded": String(report.hostsSucceeded),
+    "hosts-failed": String(report.hostsFailed),
+    "failed-hosts": JSON.stringify(report.failedHosts),
+    "duration-seconds": report.durationSeconds.toFixed(1),
+    report: reportFile
+  };
+}
+async function publishReport(report, reportFile, publisher) {
+  fs18.mkdirSync(path12.dirname(reportFile), { recursive: true });
   fs18.writeFileSync(reportFile, JSON.stringify(report, null, 2) + "\n");
-  setOutput("tag", report.tag);
-  setOutput("info-hash", report.infoHash);
-  setOutput("hosts-total", report.hostsTotal);
-  setOutput("hosts-succeeded", report.hostsSucceeded);
-  setOutput("hosts-failed", report.hostsFailed);
-  setOutput("failed-hosts", JSON.stringify(report.failedHosts));
-  setOutput("duration-seconds", report.durationSeconds.toFixed(1));
-  setOutput("report", reportFile);
-  if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(renderSummary(report)).write();
+  for (const [name, value] of Object.entries(reportOutputs(report, reportFile))) publisher.output(name, value);
+  await publisher.summary(report);
+}
+
+// src/action/publish.ts
+async function publish(report) {
+  await publishReport(report, defaultReportFile(report.tag), {
+    output: (name, value) => setOutput(name, value),
+    summary: async (done) => {
+      if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(renderSummary(done)).write();
+    }
+  });
 }
 
 // src/action/state.ts
@@ -89890,22 +89970,13 @@ function rememberWorkdir(dir) {
 
 // src/action/run.ts
 async function run() {
-  const cancel = new AbortController();
-  const onSignal = (signal) => {
-    if (cancel.signal.aborted) return;
-    warning(`Received ${signal}: stopping every agent and closing the swarm.`);
-    cancel.abort();
-    setTimeout(() => {
-      error("Cancelled: cleanup did not finish in 6 s; exiting.");
-      process.exit(1);
-    }, 6e3).unref();
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const cancel = cancelOnSignals({
+    cancelling: (signal) => warning(`Received ${signal}: stopping every agent and closing the swarm.`),
+    givingUp: () => error("Cancelled: cleanup did not finish in 6 s; exiting.")
+  });
   try {
-    const settings = readSettings();
-    for (const line of settings.sshKey.split("\n")) if (line.trim().length > 8) setSecret(line.trim());
-    if (settings.sshKeyPassphrase) setSecret(settings.sshKeyPassphrase);
+    const settings = readSettings((name) => getInput(name));
+    for (const secret of secretValues(settings)) setSecret(secret);
     if (settings.insecureSkipHostKeyCheck) {
       warning(
         "insecure-skip-host-key-check is on: host keys are NOT verified, so anyone who can intercept the connection can impersonate a host and receive the deploy and its SSH session. Set known-hosts instead."

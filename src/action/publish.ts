@@ -1,21 +1,13 @@
-import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
 import * as core from '@actions/core'
+import { defaultReportFile, publishReport } from '../report/publish.js'
 import { renderSummary, type DeployReport } from '../report/report.js'
 
 /** The step's outputs, the JSON report file and the job summary. */
 export async function publish(report: DeployReport): Promise<void> {
-  const dir = process.env.RUNNER_TEMP || os.tmpdir()
-  const reportFile = path.join(dir, `murder-action-report-${report.tag}.json`)
-  fs.writeFileSync(reportFile, JSON.stringify(report, null, 2) + '\n')
-  core.setOutput('tag', report.tag)
-  core.setOutput('info-hash', report.infoHash)
-  core.setOutput('hosts-total', report.hostsTotal)
-  core.setOutput('hosts-succeeded', report.hostsSucceeded)
-  core.setOutput('hosts-failed', report.hostsFailed)
-  core.setOutput('failed-hosts', JSON.stringify(report.failedHosts))
-  core.setOutput('duration-seconds', report.durationSeconds.toFixed(1))
-  core.setOutput('report', reportFile)
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(report)).write()
+  await publishReport(report, defaultReportFile(report.tag), {
+    output: (name, value) => core.setOutput(name, value),
+    summary: async (done) => {
+      if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(done)).write()
+    },
+  })
 }

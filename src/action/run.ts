@@ -1,7 +1,9 @@
 import * as core from '@actions/core'
 import { readSettings } from '../inputs/settings.js'
+import { secretValues } from '../inputs/secrets.js'
 import { CancelledError, deploy } from '../deploy.js'
 import { loadAgentBundle } from '../fleet/agent-bundle.js'
+import { cancelOnSignals } from './cancel-on-signals.js'
 import { publish } from './publish.js'
 import { rememberWorkdir } from './state.js'
 
@@ -11,23 +13,15 @@ import { rememberWorkdir } from './state.js'
  * 6 s we exit anyway, so nothing of ours is ever killed mid-way by the runner.
  */
 export async function run(): Promise<void> {
-  const cancel = new AbortController()
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (cancel.signal.aborted) return
-    core.warning(`Received ${signal}: stopping every agent and closing the swarm.`)
-    cancel.abort()
-    setTimeout(() => {
-      core.error('Cancelled: cleanup did not finish in 6 s; exiting.')
-      process.exit(1)
-    }, 6000).unref()
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
+  const cancel = cancelOnSignals({
+    cancelling: (signal) => core.warning(`Received ${signal}: stopping every agent and closing the swarm.`),
+    givingUp: () => core.error('Cancelled: cleanup did not finish in 6 s; exiting.'),
+  })
 
   try {
-    const settings = readSettings()
-    for (const line of settings.sshKey.split('\n')) if (line.trim().length > 8) core.setSecret(line.trim())
-    if (settings.sshKeyPassphrase) core.setSecret(settings.sshKeyPassphrase)
+    // The inputs as the runner passes them (INPUT_*); the CLI passes its flags instead.
+    const settings = readSettings((name) => core.getInput(name))
+    for (const secret of secretValues(settings)) core.setSecret(secret)
     if (settings.insecureSkipHostKeyCheck) {
       core.warning(
         'insecure-skip-host-key-check is on: host keys are NOT verified, so anyone who can intercept the ' +

@@ -2,7 +2,8 @@
 export class InputError extends Error {
   constructor(
     readonly input: string,
-    problem: string,
+    /** What is wrong, without the input's name: each way in (action, CLI) names the input its own way. */
+    readonly problem: string,
   ) {
     super(`Input '${input}': ${problem}`)
     this.name = 'InputError'

@@ -80,6 +80,37 @@ export function buildReport(facts: DeployFacts, states: HostState[], verdict: Ve
   }
 }
 
+/** The summary's table: one row per host (failed hosts first), each cell as plain text. */
+export const SUMMARY_COLUMNS = ['Host', 'Result', 'Seconds', 'MB received', 'From peers', 'MB already held', 'MB sent', 'Error'] as const
+/** Numbers are right-aligned. */
+export const SUMMARY_NUMERIC = [false, false, true, true, true, true, true, false] as const
+
+export function summaryRows(report: DeployReport): { failed: boolean; cells: string[] }[] {
+  const rows = [...report.hosts].sort((a, b) => Number(b.result === 'failed') - Number(a.result === 'failed'))
+  return rows.map((host) => ({
+    failed: host.result === 'failed',
+    cells: [
+      host.host,
+      host.result,
+      host.seconds?.toFixed(1) ?? '–',
+      mb(host.bytesReceived),
+      host.fromPeersShare === null ? '–' : `${Math.round(host.fromPeersShare * 100)} %`,
+      mb(host.bytesFromStore),
+      mb(host.bytesSent),
+      (host.error ?? '').replace(/\n/g, ' '),
+    ],
+  }))
+}
+
+/** The line under the headline: the release, its packing and its transfer. */
+export function summaryFacts(report: DeployReport, code: (text: string) => string = (text) => text): string {
+  return (
+    `Release ${mb(report.payloadBytes)} MB in ${report.objects} objects (content ${code(`${report.contentId.slice(0, 16)}…`)}${report.encrypted ? ', encrypted' : ''}), ` +
+    `packed in ${report.packSeconds.toFixed(1)} s; transfer ${report.transferSeconds.toFixed(1)} s; ` +
+    `the seeder uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} × the payload.`
+  )
+}
+
 /** The job summary: a headline, a few facts, and one row per host (failed hosts first). */
 export function renderSummary(report: DeployReport): string {
   const lines = [
@@ -87,20 +118,14 @@ export function renderSummary(report: DeployReport): string {
     '',
     escapeCell(report.headline),
     '',
-    `Release ${mb(report.payloadBytes)} MB in ${report.objects} objects (content \`${report.contentId.slice(0, 16)}…\`${report.encrypted ? ', encrypted' : ''}), ` +
-      `packed in ${report.packSeconds.toFixed(1)} s; transfer ${report.transferSeconds.toFixed(1)} s; ` +
-      `the seeder uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} × the payload.`,
+    summaryFacts(report, (text) => `\`${text}\``),
     '',
-    '| Host | Result | Seconds | MB received | From peers | MB already held | MB sent | Error |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    `| ${SUMMARY_COLUMNS.join(' | ')} |`,
+    `| ${SUMMARY_NUMERIC.map((numeric) => (numeric ? '---:' : '---')).join(' | ')} |`,
   ]
-  const rows = [...report.hosts].sort((a, b) => Number(b.result === 'failed') - Number(a.result === 'failed'))
-  for (const host of rows) {
-    lines.push(
-      `| ${escapeCell(host.host)} | ${host.result === 'failed' ? '❌ failed' : `✅ ${host.result}`} | ${host.seconds?.toFixed(1) ?? '–'} | ` +
-        `${mb(host.bytesReceived)} | ${host.fromPeersShare === null ? '–' : `${Math.round(host.fromPeersShare * 100)} %`} | ` +
-        `${mb(host.bytesFromStore)} | ${mb(host.bytesSent)} | ${escapeCell(host.error ?? '')} |`,
-    )
+  for (const row of summaryRows(report)) {
+    const [host, result, ...rest] = row.cells.map(escapeCell)
+    lines.push(`| ${[host, `${row.failed ? '❌' : '✅'} ${result}`, ...rest].join(' | ')} |`)
   }
   return lines.join('\n') + '\n'
 }

@@ -1,0 +1,41 @@
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import type { DeployReport } from './report.js'
+
+/**
+ * Where a deploy's result goes. The action sets step outputs and writes the job summary; the CLI
+ * prints the summary and has no outputs. Both write the same JSON report.
+ */
+export interface Publisher {
+  /** One of action.yml's outputs. */
+  output(name: string, value: string): void
+  summary(report: DeployReport): Promise<void> | void
+}
+
+/** The report file's default place: the runner's temp directory, else the system's. */
+export function defaultReportFile(tag: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(env.RUNNER_TEMP || os.tmpdir(), `murder-action-report-${tag}.json`)
+}
+
+/** The values of action.yml's outputs for a report written to `reportFile`. */
+export function reportOutputs(report: DeployReport, reportFile: string): Record<string, string> {
+  return {
+    tag: report.tag,
+    'info-hash': report.infoHash,
+    'hosts-total': String(report.hostsTotal),
+    'hosts-succeeded': String(report.hostsSucceeded),
+    'hosts-failed': String(report.hostsFailed),
+    'failed-hosts': JSON.stringify(report.failedHosts),
+    'duration-seconds': report.durationSeconds.toFixed(1),
+    report: reportFile,
+  }
+}
+
+/** Writes the JSON report, then hands the outputs and the summary to the publisher. */
+export async function publishReport(report: DeployReport, reportFile: string, publisher: Publisher): Promise<void> {
+  fs.mkdirSync(path.dirname(reportFile), { recursive: true })
+  fs.writeFileSync(reportFile, JSON.stringify(report, null, 2) + '\n')
+  for (const [name, value] of Object.entries(reportOutputs(report, reportFile))) publisher.output(name, value)
+  await publisher.summary(report)
+}
