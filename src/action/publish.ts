@@ -17,5 +17,8 @@ export async function publish(report: DeployReport): Promise<void> {
   core.setOutput('failed-hosts', JSON.stringify(report.failedHosts))
   core.setOutput('duration-seconds', report.durationSeconds.toFixed(1))
   core.setOutput('report', reportFile)
+  core.setOutput('hosts-activated', report.activation?.hostsActivated ?? 0)
+  core.setOutput('rolled-back', report.activation?.rolledBack ?? false)
+  core.setOutput('previous-tag', report.activation?.previousTag ?? '')
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(report)).write()
 }
