@@ -89630,7 +89630,7 @@ function judgeActivation(rollout, distribution, maxFailedHosts, tag) {
   if (rollout.stopped) {
     const at = rollout.batches.filter((batch) => batch.result !== "not run").length;
     const back = rollout.hosts.filter((host) => host.result === "rolled back").length;
-    headline = `The rollout of ${tag} stopped in batch ${at} of ${rollout.batches.length}: ${failedCount} host${failedCount === 1 ? "" : "s"} failed (max-failed-hosts is ${maxFailedHosts}): ${names}. ` + (rollout.rolledBack ? `${back} host${back === 1 ? "" : "s"} switched in this run went back to their previous release.` : `rollback-on-failure is off: ${live} host${live === 1 ? "" : "s"} stay on ${tag}.`);
+    headline = `The rollout of ${tag} stopped in batch ${at} of ${rollout.batches.length}: ${failedCount} host${failedCount === 1 ? "" : "s"} failed (max-failed-hosts is ${maxFailedHosts}): ${names}. ` + (rollout.rolledBack ? `${back} host${back === 1 ? "" : "s"} switched in this run went back to ${back === 1 ? "its" : "their"} previous release.` : `rollback-on-failure is off: ${live} host${live === 1 ? "" : "s"} stay on ${tag}.`);
   } else if (rollout.cancelled) headline = `Cancelled during the rollout: ${tag} is live on ${live} of ${total} hosts.`;
   else if (failedCount === 0) headline = `Deployed to all ${total} host${total === 1 ? "" : "s"} and made ${tag} live on them in ${rollout.batches.length} batch${rollout.batches.length === 1 ? "" : "es"}.`;
   else headline = `${tag} is live on ${live} of ${total} hosts; ${failedCount} failed, within max-failed-hosts (${maxFailedHosts}): ${names}`;
@@ -89774,6 +89774,10 @@ async function runRollout(options) {
     }
     reports[index].seconds = (now() - started) / 1e3;
     reports[index].result = outcomes.every((outcome) => outcome.ok) ? "activated" : "failed";
+    const failedHere = outcomes.filter((outcome) => !outcome.ok).length;
+    options.log(
+      `Batch ${index + 1} of ${batches.length}: ${failedHere === 0 ? "live and healthy" : `${failedHere} of ${batch.length} failed`} after ${reports[index].seconds.toFixed(1)} s`
+    );
     if (failed.length > options.failureBudget) {
       stopped = true;
       options.log(`${failed.length} host${failed.length === 1 ? "" : "s"} failed to activate (at most ${options.failureBudget} may): the rollout stops`);

@@ -110,6 +110,10 @@ export async function runRollout(options: RolloutOptions): Promise<RolloutResult
     }
     reports[index]!.seconds = (now() - started) / 1000
     reports[index]!.result = outcomes.every((outcome) => outcome.ok) ? 'activated' : 'failed'
+    const failedHere = outcomes.filter((outcome) => !outcome.ok).length
+    options.log(
+      `Batch ${index + 1} of ${batches.length}: ${failedHere === 0 ? 'live and healthy' : `${failedHere} of ${batch.length} failed`} after ${reports[index]!.seconds.toFixed(1)} s`,
+    )
     if (failed.length > options.failureBudget) {
       stopped = true
       options.log(`${failed.length} host${failed.length === 1 ? '' : 's'} failed to activate (at most ${options.failureBudget} may): the rollout stops`)

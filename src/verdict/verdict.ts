@@ -68,7 +68,7 @@ export function judgeActivation(rollout: RolloutFacts, distribution: Verdict, ma
     const back = rollout.hosts.filter((host) => host.result === 'rolled back').length
     headline =
       `The rollout of ${tag} stopped in batch ${at} of ${rollout.batches.length}: ${failedCount} host${failedCount === 1 ? '' : 's'} failed (max-failed-hosts is ${maxFailedHosts}): ${names}. ` +
-      (rollout.rolledBack ? `${back} host${back === 1 ? '' : 's'} switched in this run went back to their previous release.` : `rollback-on-failure is off: ${live} host${live === 1 ? '' : 's'} stay on ${tag}.`)
+      (rollout.rolledBack ? `${back} host${back === 1 ? '' : 's'} switched in this run went back to ${back === 1 ? 'its' : 'their'} previous release.` : `rollback-on-failure is off: ${live} host${live === 1 ? '' : 's'} stay on ${tag}.`)
   } else if (rollout.cancelled) headline = `Cancelled during the rollout: ${tag} is live on ${live} of ${total} hosts.`
   else if (failedCount === 0) headline = `Deployed to all ${total} host${total === 1 ? '' : 's'} and made ${tag} live on them in ${rollout.batches.length} batch${rollout.batches.length === 1 ? '' : 'es'}.`
   else headline = `${tag} is live on ${live} of ${total} hosts; ${failedCount} failed, within max-failed-hosts (${maxFailedHosts}): ${names}`
