@@ -12,8 +12,11 @@ import { runFleet } from './fleet/fleet-runner.js'
 import type { HostState } from './fleet/host-state.js'
 import { sshHostLinks } from './fleet/ssh-host-link.js'
 import { PROTOCOL_VERSION, type AgentJob } from './protocol/events.js'
-import { judge } from './verdict/verdict.js'
-import { buildReport, type DeployReport } from './report/report.js'
+import { judge, judgeActivation } from './verdict/verdict.js'
+import { buildReport, type ActivationReport, type DeployReport } from './report/report.js'
+import { activateRelease } from './activation/activate-release.js'
+import { activationOutcome } from './activation/outcome.js'
+import type { ActivationVerdict } from './verdict/verdict.js'
 import { formatMB } from './report/format.js'
 import { ProgressLine } from './report/progress.js'
 
@@ -39,8 +42,8 @@ export interface DeployResult {
 }
 
 /**
- * The deploy, start to verdict: pack → swarm → fleet → verdict → report. Whatever happens, the
- * swarm is closed and the payload removed before this returns.
+ * The deploy, start to verdict: pack → swarm → fleet → (activation) → verdict → report. Whatever
+ * happens, the swarm is closed and the payload removed before this returns.
  */
 export async function deploy(settings: Settings, agent: AgentBundle, hooks: DeployHooks): Promise<DeployResult> {
   const started = Date.now()
@@ -73,10 +76,27 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
     const transferSeconds = (states.settledAt - transferStart) / 1000
     reportHoldersThatSeeded(states.hosts, settings.tag, hooks)
     const verdict = judge(states.hosts, settings.maxFailedHosts)
+    // The swarm's work is done (every agent has stopped): close it before the rollout, which may take long.
+    const swarmFacts = { infoHash: swarm.infoHash, seederUploaded: swarm.seederUploaded(), trackerUrl: swarm.announceUrl, trackerAnnounces: swarm.trackerAnnounces() }
+    await swarm.close()
+    swarm = undefined
+    let activation: { report: ActivationReport; verdict: ActivationVerdict } | undefined
+    const details = [...verdict.details]
+    if (settings.activate && !verdict.ok) details.push(`Nothing was activated: ${settings.tag} did not reach enough hosts.`)
+    else if (settings.activate) {
+      hooks.info(`Activating ${settings.tag} on ${verdict.succeeded.length} hosts …`)
+      const rollout = await activateRelease(settings, states.hosts, verdict.failed.length, agent, { info: hooks.info, signal: hooks.signal })
+      const activationVerdict = judgeActivation(rollout, verdict, settings.maxFailedHosts, settings.tag)
+      activation = {
+        report: { batches: rollout.batches, hosts: rollout.hosts, stopped: rollout.stopped, ...activationOutcome(rollout) },
+        verdict: activationVerdict,
+      }
+      details.push(...activationVerdict.details)
+    }
     const report = buildReport(
       {
         tag: settings.tag,
-        infoHash: swarm.infoHash,
+        infoHash: swarmFacts.infoHash,
         contentId: release.contentId,
         payloadBytes: release.storedBytes,
         objects: release.manifest.objects.length,
@@ -85,14 +105,15 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
         packSeconds: release.seconds,
         transferSeconds,
         durationSeconds: (Date.now() - started) / 1000,
-        seederUploaded: swarm.seederUploaded(),
-        trackerUrl: swarm.announceUrl,
-        trackerAnnounces: swarm.trackerAnnounces(),
+        seederUploaded: swarmFacts.seederUploaded,
+        trackerUrl: swarmFacts.trackerUrl,
+        trackerAnnounces: swarmFacts.trackerAnnounces,
       },
       states.hosts,
       verdict,
+      activation,
     )
-    return { report, details: verdict.details }
+    return { report, details }
   } finally {
     await swarm?.close()
     fs.rmSync(workdir, { recursive: true, force: true })

@@ -1086,14 +1086,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path13 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path14 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path13 && path13[0] !== "/") {
-          path13 = `/${path13}`;
+        if (path14 && path14[0] !== "/") {
+          path14 = `/${path14}`;
         }
-        return new URL(`${origin}${path13}`);
+        return new URL(`${origin}${path14}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1544,39 +1544,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog2("sending request to %s %s/%s", method, origin, path13);
+        debuglog2("sending request to %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin },
+          request: { method, path: path14, origin },
           response: { statusCode }
         } = evt;
         debuglog2(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path13,
+          path14,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog2("trailers received from %s %s/%s", method, origin, path13);
+        debuglog2("trailers received from %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin },
+          request: { method, path: path14, origin },
           error: error2
         } = evt;
         debuglog2(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path13,
+          path14,
           error2.message
         );
       });
@@ -1625,9 +1625,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path13, origin }
+            request: { method, path: path14, origin }
           } = evt;
-          debuglog2("sending request to %s %s/%s", method, origin, path13);
+          debuglog2("sending request to %s %s/%s", method, origin, path14);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1690,7 +1690,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request4 = class {
       constructor(origin, {
-        path: path13,
+        path: path14,
         method,
         body,
         headers,
@@ -1705,11 +1705,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path13 !== "string") {
+        if (typeof path14 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path13[0] !== "/" && !(path13.startsWith("http://") || path13.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path14[0] !== "/" && !(path14.startsWith("http://") || path14.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path13)) {
+        } else if (invalidPathRegex.test(path14)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1775,7 +1775,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path13, query) : path13;
+        this.path = query ? buildURL(path14, query) : path14;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6468,7 +6468,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path13, host, upgrade, blocking, reset } = request;
+      const { method, path: path14, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6549,7 +6549,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path13} HTTP/1.1\r
+      let header = `${method} ${path14} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7078,7 +7078,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path13, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path14, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7175,7 +7175,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path13;
+      headers[HTTP2_HEADER_PATH] = path14;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7528,9 +7528,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path13 = search ? `${pathname}${search}` : pathname;
+        const path14 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path13;
+        this.opts.path = path14;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8769,10 +8769,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path13 = "/",
+          path: path14 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path13;
+        opts.path = origin + path14;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10744,20 +10744,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path13) {
-      if (typeof path13 !== "string") {
-        return path13;
+    function safeUrl(path14) {
+      if (typeof path14 !== "string") {
+        return path14;
       }
-      const pathSegments = path13.split("?");
+      const pathSegments = path14.split("?");
       if (pathSegments.length !== 2) {
-        return path13;
+        return path14;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path13, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path13);
+    function matchKey(mockDispatch2, { path: path14, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path14);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10779,7 +10779,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path13 }) => matchValue(safeUrl(path13), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path14 }) => matchValue(safeUrl(path14), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10817,9 +10817,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path13, method, body, headers, query } = opts;
+      const { path: path14, method, body, headers, query } = opts;
       return {
-        path: path13,
+        path: path14,
         method,
         body,
         headers,
@@ -11282,10 +11282,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path13, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path14, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path13,
+            Path: path14,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16164,9 +16164,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path13) {
-      for (let i2 = 0; i2 < path13.length; ++i2) {
-        const code = path13.charCodeAt(i2);
+    function validateCookiePath(path14) {
+      for (let i2 = 0; i2 < path14.length; ++i2) {
+        const code = path14.charCodeAt(i2);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19086,11 +19086,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path13 = opts.path;
+          let path14 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path13 = `/${path13}`;
+            path14 = `/${path14}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path13);
+          url = new URL(util.parseOrigin(url).origin + path14);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -27224,11 +27224,11 @@ var require_agent2 = __commonJS({
       };
     })();
     var WINDOWS_PIPE_REGEX = /^[/\\][/\\]\.[/\\]pipe[/\\].+/;
-    function createAgent(path13) {
-      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path13)) {
-        return path13 === "pageant" ? new PageantAgent() : new CygwinAgent(path13);
+    function createAgent(path14) {
+      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path14)) {
+        return path14 === "pageant" ? new PageantAgent() : new CygwinAgent(path14);
       }
-      return new OpenSSHAgent(path13);
+      return new OpenSSHAgent(path14);
     }
     var AgentProtocol = (() => {
       const SSH_AGENTC_REQUEST_IDENTITIES = 11;
@@ -32203,8 +32203,8 @@ var require_SFTP = __commonJS({
   "node_modules/ssh2/lib/protocol/SFTP.js"(exports, module) {
     "use strict";
     var EventEmitter17 = __require("events");
-    var fs19 = __require("fs");
-    var { constants: constants6 } = fs19;
+    var fs20 = __require("fs");
+    var { constants: constants6 } = fs20;
     var {
       Readable: ReadableStream2,
       Writable: WritableStream
@@ -32472,17 +32472,17 @@ var require_SFTP = __commonJS({
       // ===========================================================================
       // Client-specific ===========================================================
       // ===========================================================================
-      createReadStream(path13, options) {
+      createReadStream(path14, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new ReadStream(this, path13, options);
+        return new ReadStream(this, path14, options);
       }
-      createWriteStream(path13, options) {
+      createWriteStream(path14, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new WriteStream(this, path13, options);
+        return new WriteStream(this, path14, options);
       }
-      open(path13, flags_, attrs, cb) {
+      open(path14, flags_, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         if (typeof attrs === "function") {
@@ -32501,7 +32501,7 @@ var require_SFTP = __commonJS({
           attrsFlags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32509,7 +32509,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         writeUInt32BE(buf, attrsFlags, p += 4);
         if (attrsLen) {
@@ -32633,14 +32633,14 @@ var require_SFTP = __commonJS({
       fastGet(remotePath, localPath, opts, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        fastXfer(this, fs19, remotePath, localPath, opts, cb);
+        fastXfer(this, fs20, remotePath, localPath, opts, cb);
       }
       fastPut(localPath, remotePath, opts, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        fastXfer(fs19, this, localPath, remotePath, opts, cb);
+        fastXfer(fs20, this, localPath, remotePath, opts, cb);
       }
-      readFile(path13, options, callback_) {
+      readFile(path14, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32713,13 +32713,13 @@ var require_SFTP = __commonJS({
             return callback && callback(er, buffer);
           });
         };
-        this.open(path13, flag, 438, (er, handle_) => {
+        this.open(path14, flag, 438, (er, handle_) => {
           if (er)
             return callback && callback(er);
           handle = handle_;
           const tryStat = (er2, st) => {
             if (er2) {
-              this.stat(path13, (er_, st_) => {
+              this.stat(path14, (er_, st_) => {
                 if (er_) {
                   return this.close(handle, () => {
                     callback && callback(er2);
@@ -32740,7 +32740,7 @@ var require_SFTP = __commonJS({
           this.fstat(handle, tryStat);
         });
       }
-      writeFile(path13, data, options, callback_) {
+      writeFile(path14, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32759,7 +32759,7 @@ var require_SFTP = __commonJS({
         if (options.encoding && !Buffer.isEncoding(options.encoding))
           throw new Error(`Unknown encoding: ${options.encoding}`);
         const flag = options.flag || "w";
-        this.open(path13, flag, options.mode, (openErr, handle) => {
+        this.open(path14, flag, options.mode, (openErr, handle) => {
           if (openErr) {
             callback && callback(openErr);
           } else {
@@ -32768,7 +32768,7 @@ var require_SFTP = __commonJS({
             if (position === null) {
               const tryStat = (er, st) => {
                 if (er) {
-                  this.stat(path13, (er_, st_) => {
+                  this.stat(path14, (er_, st_) => {
                     if (er_) {
                       return this.close(handle, () => {
                         callback && callback(er);
@@ -32787,7 +32787,7 @@ var require_SFTP = __commonJS({
           }
         });
       }
-      appendFile(path13, data, options, callback_) {
+      appendFile(path14, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32805,12 +32805,12 @@ var require_SFTP = __commonJS({
           throw new TypeError("Bad arguments");
         if (!options.flag)
           options = Object.assign({ flag: "a" }, options);
-        this.writeFile(path13, data, options, callback);
+        this.writeFile(path14, data, options, callback);
       }
-      exists(path13, cb) {
+      exists(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        this.stat(path13, (err) => {
+        this.stat(path14, (err) => {
           cb && cb(err ? false : true);
         });
       }
@@ -32853,7 +32853,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} RENAME`
         );
       }
-      mkdir(path13, attrs, cb) {
+      mkdir(path14, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -32867,7 +32867,7 @@ var require_SFTP = __commonJS({
           flags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32875,7 +32875,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -32891,10 +32891,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} MKDIR`
         );
       }
-      rmdir(path13, cb) {
+      rmdir(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32902,7 +32902,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
@@ -32992,10 +32992,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} FSTAT`
         );
       }
-      stat(path13, cb) {
+      stat(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33003,17 +33003,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} STAT`
         );
       }
-      lstat(path13, cb) {
+      lstat(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33021,17 +33021,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} LSTAT`
         );
       }
-      opendir(path13, cb) {
+      opendir(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33039,14 +33039,14 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} OPENDIR`
         );
       }
-      setstat(path13, attrs, cb) {
+      setstat(path14, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -33058,7 +33058,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33066,7 +33066,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -33126,8 +33126,8 @@ var require_SFTP = __commonJS({
           mtime: toUnixTimestamp(mtime)
         }, cb);
       }
-      utimes(path13, atime, mtime, cb) {
-        return this.setstat(path13, {
+      utimes(path14, atime, mtime, cb) {
+        return this.setstat(path14, {
           atime: toUnixTimestamp(atime),
           mtime: toUnixTimestamp(mtime)
         }, cb);
@@ -33138,8 +33138,8 @@ var require_SFTP = __commonJS({
           gid
         }, cb);
       }
-      chown(path13, uid, gid, cb) {
-        return this.setstat(path13, {
+      chown(path14, uid, gid, cb) {
+        return this.setstat(path14, {
           uid,
           gid
         }, cb);
@@ -33149,15 +33149,15 @@ var require_SFTP = __commonJS({
           mode
         }, cb);
       }
-      chmod(path13, mode, cb) {
-        return this.setstat(path13, {
+      chmod(path14, mode, cb) {
+        return this.setstat(path14, {
           mode
         }, cb);
       }
-      readlink(path13, cb) {
+      readlink(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33165,7 +33165,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33210,10 +33210,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} SYMLINK`
         );
       }
-      realpath(path13, cb) {
+      realpath(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33221,7 +33221,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33266,13 +33266,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${which2} posix-rename@openssh.com`);
         }
       }
-      ext_openssh_statvfs(path13, cb) {
+      ext_openssh_statvfs(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["statvfs@openssh.com"];
         if (!ext || ext !== "2")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 19 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33282,7 +33282,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 19, p);
         buf.utf8Write("statvfs@openssh.com", p += 4, 19);
         writeUInt32BE(buf, pathLen, p += 19);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = { extended: "statvfs@openssh.com", cb };
         const isBuffered = sendOrBuffer(this, buf);
         if (this._debug) {
@@ -33368,7 +33368,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} fsync@openssh.com`
         );
       }
-      ext_openssh_lsetstat(path13, attrs, cb) {
+      ext_openssh_lsetstat(path14, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["lsetstat@openssh.com"];
@@ -33383,7 +33383,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 20 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33393,7 +33393,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 20, p);
         buf.utf8Write("lsetstat@openssh.com", p += 4, 20);
         writeUInt32BE(buf, pathLen, p += 20);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -33410,13 +33410,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${status} lsetstat@openssh.com`);
         }
       }
-      ext_openssh_expandPath(path13, cb) {
+      ext_openssh_expandPath(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["expand-path@openssh.com"];
         if (ext !== "1")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 23 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33426,7 +33426,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 23, p);
         buf.utf8Write("expand-path@openssh.com", p += 4, 23);
         writeUInt32BE(buf, pathLen, p += 20);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33899,13 +33899,13 @@ var require_SFTP = __commonJS({
             if (--left === 0)
               cb(err);
           };
-          if (srcHandle && (src === fs19 || src.outgoing.state === "open"))
+          if (srcHandle && (src === fs20 || src.outgoing.state === "open"))
             ++left;
-          if (dstHandle && (dst === fs19 || dst.outgoing.state === "open"))
+          if (dstHandle && (dst === fs20 || dst.outgoing.state === "open"))
             ++left;
-          if (srcHandle && (src === fs19 || src.outgoing.state === "open"))
+          if (srcHandle && (src === fs20 || src.outgoing.state === "open"))
             src.close(srcHandle, cbfinal);
-          if (dstHandle && (dst === fs19 || dst.outgoing.state === "open"))
+          if (dstHandle && (dst === fs20 || dst.outgoing.state === "open"))
             dst.close(dstHandle, cbfinal);
         } else {
           cb(err);
@@ -33921,7 +33921,7 @@ var require_SFTP = __commonJS({
           tryStat(null, { size: fileSize });
         function tryStat(err2, attrs) {
           if (err2) {
-            if (src !== fs19) {
+            if (src !== fs20) {
               src.stat(srcPath, (err_, attrs_) => {
                 if (err_)
                   return onerror(err2);
@@ -34704,12 +34704,12 @@ var require_SFTP = __commonJS({
       [REQUEST.LSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path14 === void 0)
           return doFatalSFTPError(sftp, "Malformed LSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received LSTAT (id:${reqID})`);
-        if (!sftp.emit("LSTAT", reqID, path13)) {
+        if (!sftp.emit("LSTAT", reqID, path14)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34728,13 +34728,13 @@ var require_SFTP = __commonJS({
       [REQUEST.SETSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed SETSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received SETSTAT (id:${reqID})`);
-        if (!sftp.emit("SETSTAT", reqID, path13, attrs)) {
+        if (!sftp.emit("SETSTAT", reqID, path14, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34756,12 +34756,12 @@ var require_SFTP = __commonJS({
       [REQUEST.OPENDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path14 === void 0)
           return doFatalSFTPError(sftp, "Malformed OPENDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received OPENDIR (id:${reqID})`);
-        if (!sftp.emit("OPENDIR", reqID, path13)) {
+        if (!sftp.emit("OPENDIR", reqID, path14)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34780,63 +34780,63 @@ var require_SFTP = __commonJS({
       [REQUEST.REMOVE]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path14 === void 0)
           return doFatalSFTPError(sftp, "Malformed REMOVE packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received REMOVE (id:${reqID})`);
-        if (!sftp.emit("REMOVE", reqID, path13)) {
+        if (!sftp.emit("REMOVE", reqID, path14)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.MKDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed MKDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received MKDIR (id:${reqID})`);
-        if (!sftp.emit("MKDIR", reqID, path13, attrs)) {
+        if (!sftp.emit("MKDIR", reqID, path14, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.RMDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path14 === void 0)
           return doFatalSFTPError(sftp, "Malformed RMDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received RMDIR (id:${reqID})`);
-        if (!sftp.emit("RMDIR", reqID, path13)) {
+        if (!sftp.emit("RMDIR", reqID, path14)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.REALPATH]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path14 === void 0)
           return doFatalSFTPError(sftp, "Malformed REALPATH packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received REALPATH (id:${reqID})`
         );
-        if (!sftp.emit("REALPATH", reqID, path13)) {
+        if (!sftp.emit("REALPATH", reqID, path14)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.STAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path14 === void 0)
           return doFatalSFTPError(sftp, "Malformed STAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received STAT (id:${reqID})`);
-        if (!sftp.emit("STAT", reqID, path13)) {
+        if (!sftp.emit("STAT", reqID, path14)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34856,14 +34856,14 @@ var require_SFTP = __commonJS({
       [REQUEST.READLINK]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path14 === void 0)
           return doFatalSFTPError(sftp, "Malformed READLINK packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received READLINK (id:${reqID})`
         );
-        if (!sftp.emit("READLINK", reqID, path13)) {
+        if (!sftp.emit("READLINK", reqID, path14)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34934,7 +34934,7 @@ var require_SFTP = __commonJS({
     function roundUpToMultipleOf8(n) {
       return n + 7 & ~7;
     }
-    function ReadStream(sftp, path13, options) {
+    function ReadStream(sftp, path14, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -34948,7 +34948,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       ReadableStream2.call(this, options);
-      this.path = path13;
+      this.path = path14;
       this.flags = options.flags === void 0 ? "r" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -35079,7 +35079,7 @@ var require_SFTP = __commonJS({
       },
       configurable: true
     });
-    function WriteStream(sftp, path13, options) {
+    function WriteStream(sftp, path14, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -35091,7 +35091,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       WritableStream.call(this, options);
-      this.path = path13;
+      this.path = path14;
       this.flags = options.flags === void 0 ? "w" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -41729,17 +41729,17 @@ var require_piece_length = __commonJS({
 var require_is_file = __commonJS({
   "node_modules/is-file/index.js"(exports, module) {
     "use strict";
-    var fs19 = __require("fs");
-    module.exports = function isFile2(path13, cb) {
-      if (!cb) return isFileSync(path13);
-      fs19.stat(path13, function(err, stats) {
+    var fs20 = __require("fs");
+    module.exports = function isFile2(path14, cb) {
+      if (!cb) return isFileSync(path14);
+      fs20.stat(path14, function(err, stats) {
         if (err) return cb(err);
         return cb(null, stats.isFile());
       });
     };
     module.exports.sync = isFileSync;
-    function isFileSync(path13) {
-      return fs19.existsSync(path13) && fs19.statSync(path13).isFile();
+    function isFileSync(path14) {
+      return fs20.existsSync(path14) && fs20.statSync(path14).isFile();
     }
   }
 });
@@ -48085,14 +48085,14 @@ var require_node_domexception = __commonJS({
 });
 
 // node_modules/fetch-blob/from.js
-import { statSync as statSync2, createReadStream as createReadStream2, promises as fs10 } from "node:fs";
+import { statSync as statSync2, createReadStream as createReadStream2, promises as fs11 } from "node:fs";
 var import_node_domexception, stat2;
 var init_from = __esm({
   "node_modules/fetch-blob/from.js"() {
     import_node_domexception = __toESM(require_node_domexception(), 1);
     init_file();
     init_fetch_blob();
-    ({ stat: stat2 } = fs10);
+    ({ stat: stat2 } = fs11);
   }
 });
 
@@ -52026,8 +52026,8 @@ var require_windows = __commonJS({
   "node_modules/isexe/windows.js"(exports, module) {
     module.exports = isexe;
     isexe.sync = sync2;
-    var fs19 = __require("fs");
-    function checkPathExt(path13, options) {
+    var fs20 = __require("fs");
+    function checkPathExt(path14, options) {
       var pathext = options.pathExt !== void 0 ? options.pathExt : process.env.PATHEXT;
       if (!pathext) {
         return true;
@@ -52038,25 +52038,25 @@ var require_windows = __commonJS({
       }
       for (var i2 = 0; i2 < pathext.length; i2++) {
         var p = pathext[i2].toLowerCase();
-        if (p && path13.substr(-p.length).toLowerCase() === p) {
+        if (p && path14.substr(-p.length).toLowerCase() === p) {
           return true;
         }
       }
       return false;
     }
-    function checkStat(stat3, path13, options) {
+    function checkStat(stat3, path14, options) {
       if (!stat3.isSymbolicLink() && !stat3.isFile()) {
         return false;
       }
-      return checkPathExt(path13, options);
+      return checkPathExt(path14, options);
     }
-    function isexe(path13, options, cb) {
-      fs19.stat(path13, function(er, stat3) {
-        cb(er, er ? false : checkStat(stat3, path13, options));
+    function isexe(path14, options, cb) {
+      fs20.stat(path14, function(er, stat3) {
+        cb(er, er ? false : checkStat(stat3, path14, options));
       });
     }
-    function sync2(path13, options) {
-      return checkStat(fs19.statSync(path13), path13, options);
+    function sync2(path14, options) {
+      return checkStat(fs20.statSync(path14), path14, options);
     }
   }
 });
@@ -52066,14 +52066,14 @@ var require_mode = __commonJS({
   "node_modules/isexe/mode.js"(exports, module) {
     module.exports = isexe;
     isexe.sync = sync2;
-    var fs19 = __require("fs");
-    function isexe(path13, options, cb) {
-      fs19.stat(path13, function(er, stat3) {
+    var fs20 = __require("fs");
+    function isexe(path14, options, cb) {
+      fs20.stat(path14, function(er, stat3) {
         cb(er, er ? false : checkStat(stat3, options));
       });
     }
-    function sync2(path13, options) {
-      return checkStat(fs19.statSync(path13), options);
+    function sync2(path14, options) {
+      return checkStat(fs20.statSync(path14), options);
     }
     function checkStat(stat3, options) {
       return stat3.isFile() && checkMode(stat3, options);
@@ -52097,7 +52097,7 @@ var require_mode = __commonJS({
 // node_modules/isexe/index.js
 var require_isexe = __commonJS({
   "node_modules/isexe/index.js"(exports, module) {
-    var fs19 = __require("fs");
+    var fs20 = __require("fs");
     var core;
     if (process.platform === "win32" || global.TESTING_WINDOWS) {
       core = require_windows();
@@ -52106,7 +52106,7 @@ var require_isexe = __commonJS({
     }
     module.exports = isexe;
     isexe.sync = sync2;
-    function isexe(path13, options, cb) {
+    function isexe(path14, options, cb) {
       if (typeof options === "function") {
         cb = options;
         options = {};
@@ -52116,7 +52116,7 @@ var require_isexe = __commonJS({
           throw new TypeError("callback not provided");
         }
         return new Promise(function(resolve4, reject) {
-          isexe(path13, options || {}, function(er, is) {
+          isexe(path14, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
@@ -52125,7 +52125,7 @@ var require_isexe = __commonJS({
           });
         });
       }
-      core(path13, options || {}, function(er, is) {
+      core(path14, options || {}, function(er, is) {
         if (er) {
           if (er.code === "EACCES" || options && options.ignoreErrors) {
             er = null;
@@ -52135,9 +52135,9 @@ var require_isexe = __commonJS({
         cb(er, is);
       });
     }
-    function sync2(path13, options) {
+    function sync2(path14, options) {
       try {
-        return core.sync(path13, options || {});
+        return core.sync(path14, options || {});
       } catch (er) {
         if (options && options.ignoreErrors || er.code === "EACCES") {
           return false;
@@ -52153,7 +52153,7 @@ var require_isexe = __commonJS({
 var require_which = __commonJS({
   "node_modules/which/which.js"(exports, module) {
     var isWindows = process.platform === "win32" || process.env.OSTYPE === "cygwin" || process.env.OSTYPE === "msys";
-    var path13 = __require("path");
+    var path14 = __require("path");
     var COLON2 = isWindows ? ";" : ":";
     var isexe = require_isexe();
     var getNotFoundError = (cmd) => Object.assign(new Error(`not found: ${cmd}`), { code: "ENOENT" });
@@ -52191,7 +52191,7 @@ var require_which = __commonJS({
           return opt.all && found.length ? resolve4(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
-        const pCmd = path13.join(pathPart, cmd);
+        const pCmd = path14.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
         resolve4(subStep(p, i2, 0));
       });
@@ -52218,7 +52218,7 @@ var require_which = __commonJS({
       for (let i2 = 0; i2 < pathEnv.length; i2++) {
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
-        const pCmd = path13.join(pathPart, cmd);
+        const pCmd = path14.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
         for (let j = 0; j < pathExt.length; j++) {
           const cur = p + pathExt[j];
@@ -52266,7 +52266,7 @@ var require_path_key = __commonJS({
 var require_resolveCommand = __commonJS({
   "node_modules/cross-spawn/lib/util/resolveCommand.js"(exports, module) {
     "use strict";
-    var path13 = __require("path");
+    var path14 = __require("path");
     var which2 = require_which();
     var getPathKey = require_path_key();
     function resolveCommandAttempt(parsed, withoutPathExt) {
@@ -52284,7 +52284,7 @@ var require_resolveCommand = __commonJS({
       try {
         resolved = which2.sync(parsed.command, {
           path: env[getPathKey({ env })],
-          pathExt: withoutPathExt ? path13.delimiter : void 0
+          pathExt: withoutPathExt ? path14.delimiter : void 0
         });
       } catch (e2) {
       } finally {
@@ -52293,7 +52293,7 @@ var require_resolveCommand = __commonJS({
         }
       }
       if (resolved) {
-        resolved = path13.resolve(hasCustomCwd ? parsed.options.cwd : "", resolved);
+        resolved = path14.resolve(hasCustomCwd ? parsed.options.cwd : "", resolved);
       }
       return resolved;
     }
@@ -52347,8 +52347,8 @@ var require_shebang_command = __commonJS({
       if (!match) {
         return null;
       }
-      const [path13, argument] = match[0].replace(/#! ?/, "").split(" ");
-      const binary = path13.split("/").pop();
+      const [path14, argument] = match[0].replace(/#! ?/, "").split(" ");
+      const binary = path14.split("/").pop();
       if (binary === "env") {
         return argument;
       }
@@ -52361,16 +52361,16 @@ var require_shebang_command = __commonJS({
 var require_readShebang = __commonJS({
   "node_modules/cross-spawn/lib/util/readShebang.js"(exports, module) {
     "use strict";
-    var fs19 = __require("fs");
+    var fs20 = __require("fs");
     var shebangCommand = require_shebang_command();
     function readShebang(command) {
       const size = 150;
       const buffer = Buffer.alloc(size);
       let fd;
       try {
-        fd = fs19.openSync(command, "r");
-        fs19.readSync(fd, buffer, 0, size, 0);
-        fs19.closeSync(fd);
+        fd = fs20.openSync(command, "r");
+        fs20.readSync(fd, buffer, 0, size, 0);
+        fs20.closeSync(fd);
       } catch (e2) {
       }
       return shebangCommand(buffer.toString());
@@ -52383,7 +52383,7 @@ var require_readShebang = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/cross-spawn/lib/parse.js"(exports, module) {
     "use strict";
-    var path13 = __require("path");
+    var path14 = __require("path");
     var resolveCommand = require_resolveCommand();
     var escape2 = require_escape();
     var readShebang = require_readShebang();
@@ -52408,7 +52408,7 @@ var require_parse2 = __commonJS({
       const needsShell = !isExecutableRegExp.test(commandFile);
       if (parsed.options.forceShell || needsShell) {
         const needsDoubleEscapeMetaChars = isCmdShimRegExp.test(commandFile);
-        parsed.command = path13.normalize(parsed.command);
+        parsed.command = path14.normalize(parsed.command);
         parsed.command = escape2.command(parsed.command);
         parsed.args = parsed.args.map((arg) => escape2.argument(arg, needsDoubleEscapeMetaChars));
         const shellCommand = [parsed.command].concat(parsed.args).join(" ");
@@ -68311,9 +68311,9 @@ var require_fs_native_extensions = __commonJS({
 var require_random_access_file = __commonJS({
   "node_modules/random-access-file/index.js"(exports, module) {
     var RandomAccessStorage = require_random_access_storage();
-    var fs19 = __require("fs");
-    var path13 = __require("path");
-    var constants6 = fs19.constants;
+    var fs20 = __require("fs");
+    var path14 = __require("path");
+    var constants6 = fs20.constants;
     var fsext = null;
     try {
       fsext = require_fs_native_extensions();
@@ -68347,7 +68347,7 @@ var require_random_access_file = __commonJS({
       constructor(filename, opts = {}) {
         const size = opts.size || (opts.truncate ? 0 : -1);
         super();
-        if (opts.directory) filename = path13.join(opts.directory, path13.resolve("/", filename).replace(/^\w+:\\/, ""));
+        if (opts.directory) filename = path14.join(opts.directory, path14.resolve("/", filename).replace(/^\w+:\\/, ""));
         this.directory = opts.directory || null;
         this.filename = filename;
         this.fd = 0;
@@ -68372,11 +68372,11 @@ var require_random_access_file = __commonJS({
         const create = this._alwaysCreate || this.writing;
         const self2 = this;
         const mode = this.mode | (create ? CREAT : 0);
-        if (create) fs19.mkdir(path13.dirname(this.filename), { recursive: true }, ondir);
+        if (create) fs20.mkdir(path14.dirname(this.filename), { recursive: true }, ondir);
         else ondir(null);
         function ondir(err) {
           if (err) return req.callback(err);
-          fs19.open(self2.filename, mode, onopen);
+          fs20.open(self2.filename, mode, onopen);
         }
         function onopen(err, fd) {
           if (err) return onerror(err);
@@ -68394,7 +68394,7 @@ var require_random_access_file = __commonJS({
         function onsparse(err) {
           if (err) return onerrorafteropen(err);
           if (self2._size < 0) return ontruncate(null);
-          fs19.ftruncate(self2.fd, self2._size, ontruncate);
+          fs20.ftruncate(self2.fd, self2._size, ontruncate);
         }
         function ontruncate(err) {
           if (err) return onerrorafteropen(err);
@@ -68405,7 +68405,7 @@ var require_random_access_file = __commonJS({
           req.callback(err);
         }
         function onerrorafteropen(err) {
-          fs19.close(self2.fd, function() {
+          fs20.close(self2.fd, function() {
             self2.fd = 0;
             onerror(err);
           });
@@ -68414,13 +68414,13 @@ var require_random_access_file = __commonJS({
       _write(req) {
         const data = req.data;
         const fd = this.fd;
-        fs19.write(fd, data, 0, req.size, req.offset, onwrite);
+        fs20.write(fd, data, 0, req.size, req.offset, onwrite);
         function onwrite(err, wrote) {
           if (err) return req.callback(err);
           req.size -= wrote;
           req.offset += wrote;
           if (!req.size) return req.callback(null);
-          fs19.write(fd, data, data.length - req.size, req.size, req.offset, onwrite);
+          fs20.write(fd, data, data.length - req.size, req.size, req.offset, onwrite);
         }
       }
       _read(req) {
@@ -68428,14 +68428,14 @@ var require_random_access_file = __commonJS({
         const data = req.data || this._alloc(req.size);
         const fd = this.fd;
         if (!req.size) return process.nextTick(readEmpty, req);
-        fs19.read(fd, data, 0, req.size, req.offset, onread);
+        fs20.read(fd, data, 0, req.size, req.offset, onread);
         function onread(err, read) {
           if (err) return req.callback(err);
           if (!read) return req.callback(createReadError(self2.filename, req.offset, req.size));
           req.size -= read;
           req.offset += read;
           if (!req.size) return req.callback(null, data);
-          fs19.read(fd, data, data.length - req.size, req.size, req.offset, onread);
+          fs20.read(fd, data, data.length - req.size, req.size, req.offset, onread);
         }
       }
       _del(req) {
@@ -68447,20 +68447,20 @@ var require_random_access_file = __commonJS({
         }
       }
       _truncate(req) {
-        fs19.ftruncate(this.fd, req.offset, ontruncate);
+        fs20.ftruncate(this.fd, req.offset, ontruncate);
         function ontruncate(err) {
           req.callback(err);
         }
       }
       _stat(req) {
-        fs19.fstat(this.fd, onstat);
+        fs20.fstat(this.fd, onstat);
         function onstat(err, st) {
           req.callback(err, st);
         }
       }
       _close(req) {
         const self2 = this;
-        fs19.close(this.fd, onclose);
+        fs20.close(this.fd, onclose);
         function onclose(err) {
           if (err) return req.callback(err);
           if (self2._pool !== null) self2._pool._oninactive(self2);
@@ -68470,34 +68470,34 @@ var require_random_access_file = __commonJS({
       }
       _unlink(req) {
         const self2 = this;
-        const root = this.directory && path13.resolve(path13.join(this.directory, "."));
-        let dir = path13.resolve(path13.dirname(this.filename));
-        fs19.unlink(this.filename, onunlink);
+        const root = this.directory && path14.resolve(path14.join(this.directory, "."));
+        let dir = path14.resolve(path14.dirname(this.filename));
+        fs20.unlink(this.filename, onunlink);
         function onunlink(err) {
           if (err && err.code === "ENOENT") err = null;
           if (err || !self2._rmdir || !root || dir === root) return req.callback(err);
-          fs19.rmdir(dir, onrmdir);
+          fs20.rmdir(dir, onrmdir);
         }
         function onrmdir(err) {
-          dir = path13.join(dir, "..");
+          dir = path14.join(dir, "..");
           if (err || dir === root) return req.callback(null);
-          fs19.rmdir(dir, onrmdir);
+          fs20.rmdir(dir, onrmdir);
         }
       }
     };
     function readEmpty(req) {
       req.callback(null, Buffer.alloc(0));
     }
-    function createLockError(path14) {
+    function createLockError(path15) {
       const err = new Error("ELOCKED: File is locked");
       err.code = "ELOCKED";
-      err.path = path14;
+      err.path = path15;
       return err;
     }
-    function createReadError(path14, offset, size) {
+    function createReadError(path15, offset, size) {
       const err = new Error("EPARTIALREAD: Could not satisfy length");
       err.code = "EPARTIALREAD";
-      err.path = path14;
+      err.path = path15;
       err.offset = offset;
       err.size = size;
       return err;
@@ -68773,11 +68773,11 @@ var require_Mime = __commonJS({
         }
       }
     };
-    Mime.prototype.getType = function(path13) {
-      path13 = String(path13);
-      let last = path13.replace(/^.*[/\\]/, "").toLowerCase();
+    Mime.prototype.getType = function(path14) {
+      path14 = String(path14);
+      let last = path14.replace(/^.*[/\\]/, "").toLowerCase();
       let ext = last.replace(/^.*\./, "").toLowerCase();
-      let hasPath = last.length < path13.length;
+      let hasPath = last.length < path14.length;
       let hasDot = ext.length < last.length - 1;
       return (hasDot || !hasPath) && this._types[ext] || null;
     };
@@ -69142,9 +69142,9 @@ var require_pump = __commonJS({
   "node_modules/pump/index.js"(exports, module) {
     var once7 = require_once();
     var eos = require_end_of_stream();
-    var fs19;
+    var fs20;
     try {
-      fs19 = __require("fs");
+      fs20 = __require("fs");
     } catch (e2) {
     }
     var noop9 = function() {
@@ -69155,8 +69155,8 @@ var require_pump = __commonJS({
     };
     var isFS = function(stream) {
       if (!ancient) return false;
-      if (!fs19) return false;
-      return (stream instanceof (fs19.ReadStream || noop9) || stream instanceof (fs19.WriteStream || noop9)) && isFn(stream.close);
+      if (!fs20) return false;
+      return (stream instanceof (fs20.ReadStream || noop9) || stream instanceof (fs20.WriteStream || noop9)) && isFn(stream.close);
     };
     var isRequest2 = function(stream) {
       return stream.setHeader && isFn(stream.abort);
@@ -70658,14 +70658,14 @@ var require_semver = __commonJS({
 var require_make_dir = __commonJS({
   "node_modules/make-dir/index.js"(exports, module) {
     "use strict";
-    var fs19 = __require("fs");
-    var path13 = __require("path");
+    var fs20 = __require("fs");
+    var path14 = __require("path");
     var { promisify: promisify2 } = __require("util");
     var semver = require_semver();
     var useNativeRecursiveOption = semver.satisfies(process.version, ">=10.12.0");
     var checkPath = (pth) => {
       if (process.platform === "win32") {
-        const pathHasInvalidWinCharacters = /[<>:"|?*]/.test(pth.replace(path13.parse(pth).root, ""));
+        const pathHasInvalidWinCharacters = /[<>:"|?*]/.test(pth.replace(path14.parse(pth).root, ""));
         if (pathHasInvalidWinCharacters) {
           const error2 = new Error(`Path contains invalid characters: ${pth}`);
           error2.code = "EINVAL";
@@ -70676,7 +70676,7 @@ var require_make_dir = __commonJS({
     var processOptions = (options) => {
       const defaults = {
         mode: 511,
-        fs: fs19
+        fs: fs20
       };
       return {
         ...defaults,
@@ -70696,8 +70696,8 @@ var require_make_dir = __commonJS({
       options = processOptions(options);
       const mkdir3 = promisify2(options.fs.mkdir);
       const stat3 = promisify2(options.fs.stat);
-      if (useNativeRecursiveOption && options.fs.mkdir === fs19.mkdir) {
-        const pth = path13.resolve(input);
+      if (useNativeRecursiveOption && options.fs.mkdir === fs20.mkdir) {
+        const pth = path14.resolve(input);
         await mkdir3(pth, {
           mode: options.mode,
           recursive: true
@@ -70713,13 +70713,13 @@ var require_make_dir = __commonJS({
             throw error2;
           }
           if (error2.code === "ENOENT") {
-            if (path13.dirname(pth) === pth) {
+            if (path14.dirname(pth) === pth) {
               throw permissionError(pth);
             }
             if (error2.message.includes("null bytes")) {
               throw error2;
             }
-            await make(path13.dirname(pth));
+            await make(path14.dirname(pth));
             return make(pth);
           }
           try {
@@ -70733,15 +70733,15 @@ var require_make_dir = __commonJS({
           return pth;
         }
       };
-      return make(path13.resolve(input));
+      return make(path14.resolve(input));
     };
     module.exports = makeDir2;
     module.exports.sync = (input, options) => {
       checkPath(input);
       options = processOptions(options);
-      if (useNativeRecursiveOption && options.fs.mkdirSync === fs19.mkdirSync) {
-        const pth = path13.resolve(input);
-        fs19.mkdirSync(pth, {
+      if (useNativeRecursiveOption && options.fs.mkdirSync === fs20.mkdirSync) {
+        const pth = path14.resolve(input);
+        fs20.mkdirSync(pth, {
           mode: options.mode,
           recursive: true
         });
@@ -70755,13 +70755,13 @@ var require_make_dir = __commonJS({
             throw error2;
           }
           if (error2.code === "ENOENT") {
-            if (path13.dirname(pth) === pth) {
+            if (path14.dirname(pth) === pth) {
               throw permissionError(pth);
             }
             if (error2.message.includes("null bytes")) {
               throw error2;
             }
-            make(path13.dirname(pth));
+            make(path14.dirname(pth));
             return make(pth);
           }
           try {
@@ -70774,7 +70774,7 @@ var require_make_dir = __commonJS({
         }
         return pth;
       };
-      return make(path13.resolve(input));
+      return make(path14.resolve(input));
     };
   }
 });
@@ -71308,8 +71308,8 @@ function saveState(name, value) {
 
 // src/inputs/settings.ts
 var import_ssh2 = __toESM(require_lib2(), 1);
-import * as fs3 from "node:fs";
-import * as path from "node:path";
+import * as fs4 from "node:fs";
+import * as path2 from "node:path";
 
 // src/inputs/errors.ts
 var InputError = class extends Error {
@@ -71515,7 +71515,12 @@ var INPUT_DEFAULTS = {
   overwrite: "false",
   encrypt: "true",
   "compression-level": "1",
-  "keep-payload": "true"
+  "keep-payload": "true",
+  activate: "false",
+  "batch-size": "25%",
+  "health-timeout": "60s",
+  "rollback-on-failure": "true",
+  "keep-releases": "5"
 };
 
 // src/inputs/rate.ts
@@ -71534,7 +71539,74 @@ function formatRate(bytesPerSecond) {
   return bytesPerSecond >= 1e6 ? `${(bytesPerSecond / 1e6).toFixed(1)} MB/s` : `${(bytesPerSecond / 1e3).toFixed(1)} kB/s`;
 }
 
+// src/inputs/batch-size.ts
+function parseBatchSize(text) {
+  const value = text.trim();
+  const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(value);
+  if (percent) {
+    const share = Number(percent[1]);
+    if (!(share > 0 && share <= 100)) throw new Error(`"${value}" must be a percentage above 0 and at most 100 %, e.g. 25%`);
+    return { percent: share };
+  }
+  if (/^\d+$/.test(value)) {
+    const hosts = Number(value);
+    if (hosts < 1) throw new Error(`"${value}" must be at least 1 host`);
+    return { hosts };
+  }
+  throw new Error(`"${value}" is not a number of hosts (2) or a percentage of them (25%)`);
+}
+function hostsPerBatch(size, total) {
+  const count = "hosts" in size ? size.hosts : Math.ceil(total * size.percent / 100);
+  return Math.max(1, Math.min(total, count));
+}
+
+// src/inputs/shared-paths.ts
+import * as fs3 from "node:fs";
+import * as path from "node:path";
+function parseSharedPaths(text) {
+  const paths = [];
+  for (const raw of text.split(/[\n,]/)) {
+    const given = raw.trim();
+    if (given === "") continue;
+    const cleaned = given.replace(/\/+$/, "");
+    if (cleaned.startsWith("/")) throw new Error(`"${given}" must be relative to the release, e.g. config/database.yml`);
+    if (/[\0\r]/.test(cleaned)) throw new Error(`"${given}" holds a control character`);
+    const parts = cleaned.split("/");
+    if (parts.some((part) => part === "" || part === "." || part === "..")) {
+      throw new Error(`"${given}" must be a plain path inside the release: no "..", ".", or empty parts`);
+    }
+    paths.push(parts.join("/"));
+  }
+  const sorted = [...new Set(paths)].sort();
+  for (let i2 = 1; i2 < sorted.length; i2++) {
+    if (sorted[i2].startsWith(sorted[i2 - 1] + "/")) throw new Error(`"${sorted[i2]}" lies inside "${sorted[i2 - 1]}": give one of them`);
+  }
+  if (sorted.length !== paths.length) throw new Error("lists a path twice");
+  return paths;
+}
+function checkBuildLeavesSharedPathsFree(sourceDir, sharedPaths) {
+  const clashes = [];
+  for (const shared of sharedPaths) {
+    const parts = shared.split("/");
+    for (let depth = 1; depth <= parts.length; depth++) {
+      const relative = parts.slice(0, depth).join("/");
+      const stat3 = fs3.lstatSync(path.join(sourceDir, relative), { throwIfNoEntry: false });
+      if (stat3 === void 0) break;
+      if (depth === parts.length) clashes.push(`the build holds ${relative}`);
+      else if (!stat3.isDirectory()) clashes.push(`the build holds ${relative}, which is not a directory, where ${shared} needs one`);
+      else continue;
+      break;
+    }
+  }
+  if (clashes.length > 0) {
+    throw new Error(
+      `${clashes.join("; ")}. A shared path becomes a link to <destination>/shared/<path> on every host at activation: remove it from the build output and keep that content in the shared directory on the hosts`
+    );
+  }
+}
+
 // src/inputs/settings.ts
+var ACTIVATION_NAMES = /* @__PURE__ */ new Set(["current", "shared"]);
 var TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 function readFromEnvironment(env = process.env) {
   return (name) => (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
@@ -71601,6 +71673,21 @@ function readSettings(readGiven = readFromEnvironment(), env = process.env) {
   const seederUploadLimit = field("seeder-upload-limit", () => optionalRate("seeder-upload-limit"));
   const uploadLimit = field("upload-limit", () => optionalRate("upload-limit"));
   const downloadLimit = field("download-limit", () => optionalRate("download-limit"));
+  const activate = field("activate", () => readBoolean(read("activate")));
+  const batchSize = field("batch-size", () => parseBatchSize(read("batch-size")));
+  const activateCommand = field("activate-command", () => readCommand(read("activate-command")));
+  const healthCheck = field("health-check", () => readCommand(read("health-check")));
+  const healthTimeoutMs = field("health-timeout", () => parseDuration(read("health-timeout")));
+  const rollbackOnFailure = field("rollback-on-failure", () => readBoolean(read("rollback-on-failure")));
+  const keepReleases = field("keep-releases", () => readInteger(read("keep-releases"), 1, 1e3));
+  const sharedPaths = field("shared-paths", () => {
+    const paths = parseSharedPaths(read("shared-paths"));
+    if (activate && sourceDir !== void 0) checkBuildLeavesSharedPathsFree(sourceDir, paths);
+    return paths;
+  });
+  if (activate && tag !== void 0 && ACTIVATION_NAMES.has(tag)) {
+    errors.push(new InputError("tag", `"${tag}" is the name of <destination>/${tag} that activation uses; choose another tag`));
+  }
   if (errors.length > 0) throw new InputErrors(errors);
   return {
     sourceDir,
@@ -71623,20 +71710,32 @@ function readSettings(readGiven = readFromEnvironment(), env = process.env) {
     keepPayload,
     seederUploadLimit,
     uploadLimit,
-    downloadLimit
+    downloadLimit,
+    activate,
+    batchSize,
+    activateCommand,
+    healthCheck,
+    healthTimeoutMs,
+    rollbackOnFailure,
+    keepReleases,
+    sharedPaths
   };
+}
+function readCommand(text) {
+  if (text.includes("\0")) throw new Error("holds a NUL character");
+  return text === "" ? void 0 : text;
 }
 function readSourceDir(given, workspace) {
   if (given === "") throw new Error("is required: the directory to deploy, e.g. path: build/");
-  const resolved = path.resolve(workspace, given);
+  const resolved = path2.resolve(workspace, given);
   let stat3;
   try {
-    stat3 = fs3.statSync(resolved);
+    stat3 = fs4.statSync(resolved);
   } catch {
     throw new Error(`"${given}" does not exist (looked at ${resolved}); did the build step run?`);
   }
   if (!stat3.isDirectory()) throw new Error(`"${given}" is not a directory`);
-  if (fs3.readdirSync(resolved).length === 0) throw new Error(`"${given}" is empty: nothing to deploy`);
+  if (fs4.readdirSync(resolved).length === 0) throw new Error(`"${given}" is empty: nothing to deploy`);
   return resolved;
 }
 function readTag(given, env) {
@@ -71653,7 +71752,7 @@ function readHosts(inline, file, workspace, user, port) {
   let text = inline;
   if (file !== "") {
     try {
-      text += "\n" + fs3.readFileSync(path.resolve(workspace, file), "utf8");
+      text += "\n" + fs4.readFileSync(path2.resolve(workspace, file), "utf8");
     } catch (error2) {
       throw new InputError("hosts-file", `cannot read "${file}": ${error2.code ?? error2.message}`);
     }
@@ -71686,7 +71785,7 @@ function readDestination(given) {
   if (!given.startsWith("/")) throw new Error(`"${given}" must be an absolute path on the hosts, e.g. /srv/releases`);
   if (given.split("/").includes("..")) throw new Error(`"${given}" must not contain ".."`);
   if (/[\0\n\r]/.test(given)) throw new Error("must be a single line");
-  const normalized = path.posix.normalize(given).replace(/\/+$/, "");
+  const normalized = path2.posix.normalize(given).replace(/\/+$/, "");
   if (normalized === "") throw new Error("must not be the root directory");
   return normalized;
 }
@@ -71709,9 +71808,9 @@ function secretValues(settings) {
 }
 
 // src/deploy.ts
-import * as fs16 from "node:fs";
+import * as fs17 from "node:fs";
 import * as os10 from "node:os";
-import * as path11 from "node:path";
+import * as path12 from "node:path";
 
 // src/policy.ts
 var HEARTBEAT_INTERVAL_MS = 2e3;
@@ -71741,9 +71840,9 @@ function clamp(value, min, max) {
 
 // src/pack/release.ts
 import { hkdfSync } from "node:crypto";
-import * as fs8 from "node:fs";
+import * as fs9 from "node:fs";
 import * as os5 from "node:os";
-import * as path4 from "node:path";
+import * as path5 from "node:path";
 
 // src/content/manifest.ts
 import { deflateRawSync, inflateRawSync } from "node:zlib";
@@ -71764,29 +71863,29 @@ function encodeManifest(manifest) {
 
 // src/content/tree-digest.ts
 import { createHash as createHash3 } from "node:crypto";
-import * as fs6 from "node:fs";
-import * as path3 from "node:path";
+import * as fs7 from "node:fs";
+import * as path4 from "node:path";
 
 // src/content/sha256.ts
 import { createHash as createHash2 } from "node:crypto";
-import * as fs4 from "node:fs";
+import * as fs5 from "node:fs";
 import { pipeline } from "node:stream/promises";
 async function sha256OfFile(file) {
   const hash2 = createHash2("sha256");
-  await pipeline(fs4.createReadStream(file), hash2);
+  await pipeline(fs5.createReadStream(file), hash2);
   return hash2.digest("hex");
 }
 
 // src/content/tree-walk.ts
-import * as fs5 from "node:fs";
-import * as path2 from "node:path";
+import * as fs6 from "node:fs";
+import * as path3 from "node:path";
 function walkTree(root) {
   const entries = [];
   const walk = (dir, prefix) => {
-    for (const name of fs5.readdirSync(dir).sort()) {
-      const full = path2.join(dir, name);
+    for (const name of fs6.readdirSync(dir).sort()) {
+      const full = path3.join(dir, name);
       const relative = prefix === "" ? name : `${prefix}/${name}`;
-      const stat3 = fs5.lstatSync(full);
+      const stat3 = fs6.lstatSync(full);
       entries.push({ relative, full, stat: stat3 });
       if (stat3.isDirectory()) walk(full, relative);
     }
@@ -71798,20 +71897,20 @@ function walkTree(root) {
 // src/content/tree-digest.ts
 var WHOLE_READ = 1024 * 1024;
 async function describeTree(dir) {
-  const root = path3.resolve(dir);
+  const root = path4.resolve(dir);
   const escaping = [];
   const special = [];
   const described = [];
   for (const entry of walkTree(root)) {
     if (entry.stat.isSymbolicLink()) {
-      const target = fs6.readlinkSync(entry.full);
-      const resolved = path3.resolve(path3.dirname(entry.full), target);
-      if (path3.isAbsolute(target) || resolved !== root && !resolved.startsWith(root + path3.sep)) escaping.push(`${entry.relative} -> ${target}`);
+      const target = fs7.readlinkSync(entry.full);
+      const resolved = path4.resolve(path4.dirname(entry.full), target);
+      if (path4.isAbsolute(target) || resolved !== root && !resolved.startsWith(root + path4.sep)) escaping.push(`${entry.relative} -> ${target}`);
       described.push({ ...entry, target });
     } else if (entry.stat.isDirectory()) {
       described.push(entry);
     } else if (entry.stat.isFile()) {
-      const sha256 = entry.stat.size <= WHOLE_READ ? createHash3("sha256").update(fs6.readFileSync(entry.full)).digest("hex") : await sha256OfFile(entry.full);
+      const sha256 = entry.stat.size <= WHOLE_READ ? createHash3("sha256").update(fs7.readFileSync(entry.full)).digest("hex") : await sha256OfFile(entry.full);
       described.push({ ...entry, sha256 });
     } else special.push(entry.relative);
   }
@@ -71957,7 +72056,7 @@ function choosePieceLength(described, ceiling) {
 }
 
 // src/pack/worker-pool.ts
-import * as fs7 from "node:fs";
+import * as fs8 from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 var WorkerPool = class {
@@ -72005,7 +72104,7 @@ var WorkerPool = class {
   }
 };
 function workerScript(places) {
-  const found = places.find((place) => fs7.existsSync(place));
+  const found = places.find((place) => fs8.existsSync(place));
   if (found === void 0) throw new Error(`the pack worker is missing (looked for ${places.map((place) => fileURLToPath(place)).join(", ")}): run \`npm run build\``);
   return found;
 }
@@ -72028,8 +72127,8 @@ async function packRelease(source) {
   const override = pieceLengthOverride();
   const { pieceLength, plan } = override !== void 0 ? { pieceLength: override, plan: planObjects(described, override) } : choosePieceLength(described, swarmPieceLength(totalBytes));
   const plainBytes = plan.objects.reduce((sum, object) => sum + object.plainSize, 0);
-  const objectsDir = path4.join(source.workdir, "objects");
-  fs8.mkdirSync(objectsDir, { recursive: true, mode: 448 });
+  const objectsDir = path5.join(source.workdir, "objects");
+  fs9.mkdirSync(objectsDir, { recursive: true, mode: 448 });
   const secret = Buffer.from(hkdfSync("sha256", source.keySecret, Buffer.alloc(0), "murder-action objects v1", 32)).toString("hex");
   const size = source.workers ?? Math.min(4, os5.availableParallelism());
   const pool = new WorkerPool(workerScript(WORKER_PLACES), size);
@@ -72112,7 +72211,7 @@ async function detectAddressTowardFleet(hosts) {
 
 // node_modules/webtorrent/index.js
 import EventEmitter16 from "events";
-import path9 from "path";
+import path10 from "path";
 
 // node_modules/uint8-util/dist/src/node.js
 import { createHash as createHash4, randomBytes as rand } from "node:crypto";
@@ -74027,54 +74126,54 @@ if (typeof ReadableStream !== "undefined") {
 
 // node_modules/create-torrent/get-files.js
 import corePath from "path";
-import fs9 from "fs";
+import fs10 from "fs";
 var import_once = __toESM(require_once(), 1);
 var import_run_parallel = __toESM(require_run_parallel(), 1);
 function notHidden(file) {
   return file[0] !== ".";
 }
-function traversePath(path13, fn, cb) {
-  fs9.stat(path13, (err, stats) => {
+function traversePath(path14, fn, cb) {
+  fs10.stat(path14, (err, stats) => {
     if (err) return cb(err);
     if (stats.isDirectory()) {
-      fs9.readdir(path13, (err2, entries) => {
+      fs10.readdir(path14, (err2, entries) => {
         if (err2) return cb(err2);
         (0, import_run_parallel.default)(entries.filter(notHidden).filter(isNotJunk).map((entry) => (cb2) => {
-          traversePath(corePath.join(path13, entry), fn, cb2);
+          traversePath(corePath.join(path14, entry), fn, cb2);
         }), cb);
       });
     } else if (stats.isFile()) {
-      fn(path13, cb);
+      fn(path14, cb);
     }
   });
 }
-function getFilePathStream(path13) {
-  return () => fs9.createReadStream(path13);
+function getFilePathStream(path14) {
+  return () => fs10.createReadStream(path14);
 }
-function getFiles(path13, keepRoot, cb) {
-  traversePath(path13, getFileInfo, (err, files) => {
+function getFiles(path14, keepRoot, cb) {
+  traversePath(path14, getFileInfo, (err, files) => {
     if (err) return cb(err);
     if (Array.isArray(files)) files = files.flat(Infinity);
     else files = [files];
-    path13 = corePath.normalize(path13);
+    path14 = corePath.normalize(path14);
     if (keepRoot) {
-      path13 = path13.slice(0, path13.lastIndexOf(corePath.sep) + 1);
+      path14 = path14.slice(0, path14.lastIndexOf(corePath.sep) + 1);
     }
-    if (path13[path13.length - 1] !== corePath.sep) path13 += corePath.sep;
+    if (path14[path14.length - 1] !== corePath.sep) path14 += corePath.sep;
     files.forEach((file) => {
       file.getStream = getFilePathStream(file.path);
-      file.path = file.path.replace(path13, "").split(corePath.sep);
+      file.path = file.path.replace(path14, "").split(corePath.sep);
     });
     cb(null, files);
   });
 }
-function getFileInfo(path13, cb) {
+function getFileInfo(path14, cb) {
   cb = (0, import_once.default)(cb);
-  fs9.stat(path13, (err, stat3) => {
+  fs10.stat(path14, (err, stat3) => {
     if (err) return cb(err);
     const info2 = {
       length: stat3.size,
-      path: path13
+      path: path14
     };
     cb(null, info2);
   });
@@ -74123,12 +74222,12 @@ function _parseInput(input, opts, cb) {
     if (typeof item === "string") {
       return;
     }
-    let path13 = item.fullPath || item.name;
-    if (!path13) {
-      path13 = `Unknown File ${i2 + 1}`;
+    let path14 = item.fullPath || item.name;
+    if (!path14) {
+      path14 = `Unknown File ${i2 + 1}`;
       item.unknownName = true;
     }
-    item[pathSymbol] = path13.split("/");
+    item[pathSymbol] = path14.split("/");
     if (!item[pathSymbol][0]) {
       item[pathSymbol].shift();
     }
@@ -74316,8 +74415,8 @@ function onFiles(files, opts, cb) {
     }
   );
 }
-function isJunkPath(path13) {
-  const filename = path13[path13.length - 1];
+function isJunkPath(path14) {
+  const filename = path14[path14.length - 1];
   return filename[0] === "." && isJunk(filename);
 }
 function sumLength(sum, file) {
@@ -74997,7 +75096,7 @@ function toBuffer(str) {
 var client_default = DHT;
 
 // node_modules/load-ip-set/index.js
-import fs11 from "fs";
+import fs12 from "fs";
 
 // node_modules/node-fetch/src/index.js
 import http2 from "node:http";
@@ -76322,7 +76421,7 @@ async function loadIPSet(input, opts, cb) {
     }
     cb(null, new import_ip_set.default(blocklist));
   } else {
-    let f3 = fs11.createReadStream(input).on("error", cb);
+    let f3 = fs12.createReadStream(input).on("error", cb);
     if (/.gz$/.test(input)) f3 = f3.pipe(zlib2.Gunzip());
     onStream(f3);
   }
@@ -76353,7 +76452,7 @@ var load_ip_set_default = loadIPSet;
 var import_run_parallel7 = __toESM(require_run_parallel(), 1);
 
 // node_modules/parse-torrent/index.js
-import fs12 from "fs";
+import fs13 from "fs";
 
 // node_modules/@thaunknown/thirty-two/lib/thirty-two/index.js
 var byteTable = [
@@ -76617,7 +76716,7 @@ function magnetURIEncode(obj) {
 var magnet_uri_default = magnetURIDecode;
 
 // node_modules/parse-torrent/index.js
-import path5 from "path";
+import path6 from "path";
 var import_queue_microtask3 = __toESM(require_queue_microtask(), 1);
 async function parseTorrent(torrentId) {
   if (typeof torrentId === "string" && /^(stream-)?magnet:/.test(torrentId)) {
@@ -76675,8 +76774,8 @@ async function parseTorrentRemote(torrentId, opts, cb) {
     } catch (err) {
       return cb(new Error(`Error downloading torrent: ${err.message}`));
     }
-  } else if (typeof fs12.readFile === "function" && typeof torrentId === "string") {
-    fs12.readFile(torrentId, (err, torrentBuf) => {
+  } else if (typeof fs13.readFile === "function" && typeof torrentId === "string") {
+    fs13.readFile(torrentId, (err, torrentBuf) => {
       if (err) return cb(new Error("Invalid torrent identifier"));
       parseOrThrow(torrentBuf);
     });
@@ -76744,7 +76843,7 @@ async function decodeTorrentFile(torrent) {
     const parts = [].concat(result.name, file["path.utf-8"] || file.path || []).map((p) => ArrayBuffer.isView(p) ? arr2text(p) : p);
     sum += file.length;
     return {
-      path: path5.join.apply(null, [path5.sep].concat(parts)).slice(1),
+      path: path6.join.apply(null, [path6.sep].concat(parts)).slice(1),
       name: parts[parts.length - 1],
       length: file.length,
       offset: sum - file.length
@@ -77511,7 +77610,7 @@ import { isIP as isIP2 } from "node:net";
 // node_modules/execa/index.js
 var import_cross_spawn = __toESM(require_cross_spawn(), 1);
 import { Buffer as Buffer5 } from "node:buffer";
-import path7 from "node:path";
+import path8 from "node:path";
 import childProcess from "node:child_process";
 import process5 from "node:process";
 
@@ -77530,7 +77629,7 @@ function stripFinalNewline(input) {
 
 // node_modules/npm-run-path/index.js
 import process2 from "node:process";
-import path6 from "node:path";
+import path7 from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 
 // node_modules/npm-run-path/node_modules/path-key/index.js
@@ -77554,7 +77653,7 @@ var npmRunPath = ({
   addExecPath = true
 } = {}) => {
   const cwdString = cwd instanceof URL ? fileURLToPath2(cwd) : cwd;
-  const cwdPath = path6.resolve(cwdString);
+  const cwdPath = path7.resolve(cwdString);
   const result = [];
   if (preferLocal) {
     applyPreferLocal(result, cwdPath);
@@ -77562,19 +77661,19 @@ var npmRunPath = ({
   if (addExecPath) {
     applyExecPath(result, execPath, cwdPath);
   }
-  return [...result, pathOption].join(path6.delimiter);
+  return [...result, pathOption].join(path7.delimiter);
 };
 var applyPreferLocal = (result, cwdPath) => {
   let previous;
   while (previous !== cwdPath) {
-    result.push(path6.join(cwdPath, "node_modules/.bin"));
+    result.push(path7.join(cwdPath, "node_modules/.bin"));
     previous = cwdPath;
-    cwdPath = path6.resolve(cwdPath, "..");
+    cwdPath = path7.resolve(cwdPath, "..");
   }
 };
 var applyExecPath = (result, execPath, cwdPath) => {
   const execPathString = execPath instanceof URL ? fileURLToPath2(execPath) : execPath;
-  result.push(path6.resolve(cwdPath, execPathString, ".."));
+  result.push(path7.resolve(cwdPath, execPathString, ".."));
 };
 var npmRunPathEnv = ({ env = process2.env, ...options } = {}) => {
   env = { ...env };
@@ -78478,7 +78577,7 @@ var handleArguments = (file, args, options = {}) => {
   };
   options.env = getEnv(options);
   options.stdio = normalizeStdio(options);
-  if (process5.platform === "win32" && path7.basename(file, ".exe") === "cmd") {
+  if (process5.platform === "win32" && path8.basename(file, ".exe") === "cmd") {
     args.unshift("/q");
   }
   return { file, args, options, parsed };
@@ -80406,10 +80505,10 @@ function noop3() {
 
 // node_modules/webtorrent/lib/torrent.js
 import EventEmitter15 from "events";
-import fs13 from "fs";
+import fs14 from "fs";
 import net2 from "net";
 import os9 from "os";
-import path8 from "path";
+import path9 from "path";
 
 // node_modules/addr-to-ip-port/index.js
 var ADDR_RE = /^\[?([^\]]+)]?:(\d+)$/;
@@ -83592,7 +83691,7 @@ var import_queue_microtask7 = __toESM(require_queue_microtask(), 1);
 var import_random_access_file = __toESM(require_random_access_file(), 1);
 import { statSync as statSync3, mkdir as mkdir2, rm as rm2 } from "fs";
 import os8 from "os";
-import { resolve as resolve3, join as join3, dirname as dirname2, basename } from "path";
+import { resolve as resolve3, join as join4, dirname as dirname2, basename } from "path";
 var import_thunky = __toESM(require_thunky(), 1);
 
 // node_modules/filename-reserved-regex/index.js
@@ -83612,7 +83711,7 @@ var Storage = class {
   constructor(chunkLength, opts = {}) {
     this.chunkLength = Number(chunkLength);
     if (!this.chunkLength) throw new Error("First argument must be a chunk length");
-    this.name = opts.name || join3("fs-chunk-store", arr2hex(randomBytes(20)));
+    this.name = opts.name || join4("fs-chunk-store", arr2hex(randomBytes(20)));
     this.addUID = opts.addUID;
     if (opts.files) {
       this.path = opts.path;
@@ -83633,9 +83732,9 @@ var Storage = class {
         let newPath = dirname2(file.path);
         const filename = basename(file.path);
         if (this.path) {
-          newPath = this.addUID ? resolve3(join3(this.path, this.name, newPath)) : resolve3(join3(this.path, newPath));
+          newPath = this.addUID ? resolve3(join4(this.path, this.name, newPath)) : resolve3(join4(this.path, newPath));
         }
-        newPath = join3(newPath, filename.replace(RESERVED_FILENAME_REGEX, ""));
+        newPath = join4(newPath, filename.replace(RESERVED_FILENAME_REGEX, ""));
         return { path: newPath, length: file.length, offset: file.offset };
       });
       this.length = this.files.reduce((sum, file) => {
@@ -83648,7 +83747,7 @@ var Storage = class {
       const len = Number(opts.length) || Infinity;
       this.files = [{
         offset: 0,
-        path: resolve3(opts.path || join3(TMP, this.name)),
+        path: resolve3(opts.path || join4(TMP, this.name)),
         length: len
       }];
       this.length = len;
@@ -83787,7 +83886,7 @@ var Storage = class {
   destroy(cb) {
     this.close(() => {
       if (this.addUID && this.path) {
-        rm2(resolve3(join3(this.path, this.name)), { recursive: true, maxBusyTries: 10 }, cb);
+        rm2(resolve3(join4(this.path, this.name)), { recursive: true, maxBusyTries: 10 }, cb);
       } else {
         const tasks = this.files.map((file) => {
           return (cb2) => {
@@ -84991,9 +85090,9 @@ var SUPPORTS_FSA = globalThis.navigator?.storage?.getDirectory && globalThis.Fil
 var FALLBACK_STORE = !process.browser || SUPPORTS_FSA ? Storage : import_memory_chunk_store.default;
 var TMP2;
 try {
-  TMP2 = path8.join(fs13.statSync("/tmp") && "/tmp", "webtorrent");
+  TMP2 = path9.join(fs14.statSync("/tmp") && "/tmp", "webtorrent");
 } catch (err) {
-  TMP2 = path8.join(typeof os9.tmpdir === "function" ? os9.tmpdir() : "/", "webtorrent");
+  TMP2 = path9.join(typeof os9.tmpdir === "function" ? os9.tmpdir() : "/", "webtorrent");
 }
 var IDLE_CALLBACK = typeof window !== "undefined" && typeof window.requestIdleCallback === "function" && window.requestIdleCallback;
 var Torrent = class extends EventEmitter15 {
@@ -85444,8 +85543,8 @@ var Torrent = class extends EventEmitter15 {
   getFileModtimes(cb) {
     const ret = [];
     (0, import_run_parallel_limit.default)(this.files.map((file, index) => (cb2) => {
-      const filePath = this.addUID ? path8.join(this.name + " - " + this.infoHash.slice(0, 8)) : path8.join(this.path, file.path);
-      fs13.stat(filePath, (err, stat3) => {
+      const filePath = this.addUID ? path9.join(this.name + " - " + this.infoHash.slice(0, 8)) : path9.join(this.path, file.path);
+      fs14.stat(filePath, (err, stat3) => {
         if (err && err.code !== "ENOENT") return cb2(err);
         ret[index] = stat3 && stat3.mtime.getTime();
         cb2(null);
@@ -87209,7 +87308,7 @@ var WebTorrent = class _WebTorrent extends EventEmitter16 {
     opts = opts ? Object.assign({}, opts) : {};
     opts.skipVerify = true;
     const isFilePath = typeof input === "string";
-    if (isFilePath) opts.path = path9.dirname(input);
+    if (isFilePath) opts.path = path10.dirname(input);
     if (!opts.createdBy) opts.createdBy = `WebTorrent/${VERSION_STR}`;
     const onTorrent = (torrent2) => {
       const tasks = [
@@ -87444,7 +87543,7 @@ var UPLOAD_SLOTS = 1e3;
 // src/swarm/object-chunk-store.ts
 import { constants as constants5 } from "node:fs";
 import { open as open2 } from "node:fs/promises";
-import * as path10 from "node:path";
+import * as path11 from "node:path";
 function objectChunkStore(dir, layout, options = {}) {
   return class extends ObjectChunkStore {
     constructor(chunkLength, storeOptions = {}) {
@@ -87594,7 +87693,7 @@ var Descriptors = class {
     }
     this.count++;
     const flags = writable ? constants5.O_RDWR | constants5.O_CREAT : constants5.O_RDONLY;
-    const descriptor = { id, writable, file: open2(path10.join(this.dir, id), flags, 384), users: 1, retired: false };
+    const descriptor = { id, writable, file: open2(path11.join(this.dir, id), flags, 384), users: 1, retired: false };
     this.lru.set(id, descriptor);
     descriptor.file.catch(() => this.retire(descriptor));
     this.wakeIfRoom();
@@ -88469,7 +88568,14 @@ function encodeJob(job) {
   return JSON.stringify(job) + "\n";
 }
 var EVENT_TYPES = /* @__PURE__ */ new Set(["hello", "progress", "done", "error", "exit"]);
+var ACTIVATION_EVENT_TYPES = /* @__PURE__ */ new Set(["hello", "error", "switched", "activated", "restored", "pruned"]);
 function decodeEvent(line) {
+  return decodeLine(line, EVENT_TYPES);
+}
+function decodeActivationEvent(line) {
+  return decodeLine(line, ACTIVATION_EVENT_TYPES);
+}
+function decodeLine(line, types3) {
   const text = line.trim();
   if (!text.startsWith("{")) return void 0;
   let value;
@@ -88480,8 +88586,11 @@ function decodeEvent(line) {
   }
   if (typeof value !== "object" || value === null) return void 0;
   const type2 = value.type;
-  if (typeof type2 !== "string" || !EVENT_TYPES.has(type2)) return void 0;
+  if (typeof type2 !== "string" || !types3.has(type2)) return void 0;
   return value;
+}
+function encodeActivationJob(job) {
+  return JSON.stringify(job) + "\n";
 }
 
 // src/protocol/line-splitter.ts
@@ -88524,7 +88633,7 @@ var LineSplitter = class {
 var import_is_stream3 = __toESM(require_is_stream(), 1);
 var import_make_dir = __toESM(require_make_dir(), 1);
 import invariant2, { AssertionError } from "assert";
-import fs15 from "fs";
+import fs16 from "fs";
 import fsPath2 from "path";
 
 // node_modules/sb-promise-queue/lib/esm/index.mjs
@@ -88596,19 +88705,19 @@ var PromiseQueue = class {
 };
 
 // node_modules/sb-scandir/lib/esm/index.mjs
-import fs14 from "fs";
+import fs15 from "fs";
 import fsPath from "path";
 import invariant from "assert";
 var defaultFilesystem = {
   join(pathA, pathB) {
     return fsPath.join(pathA, pathB);
   },
-  basename(path13) {
-    return fsPath.basename(path13);
+  basename(path14) {
+    return fsPath.basename(path14);
   },
-  stat(path13) {
+  stat(path14) {
     return new Promise((resolve4, reject) => {
-      fs14.stat(path13, (err, res) => {
+      fs15.stat(path14, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -88617,9 +88726,9 @@ var defaultFilesystem = {
       });
     });
   },
-  readdir(path13) {
+  readdir(path14) {
     return new Promise((resolve4, reject) => {
-      fs14.readdir(path13, (err, res) => {
+      fs15.readdir(path14, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -88629,19 +88738,19 @@ var defaultFilesystem = {
     });
   }
 };
-async function scanDirectoryInternal({ path: path13, recursive, validate, result, fileSystem, queue, reject }) {
-  const itemStat = await fileSystem.stat(path13);
+async function scanDirectoryInternal({ path: path14, recursive, validate, result, fileSystem, queue, reject }) {
+  const itemStat = await fileSystem.stat(path14);
   if (itemStat.isFile()) {
-    result.files.push(path13);
+    result.files.push(path14);
   } else if (itemStat.isDirectory()) {
-    result.directories.push(path13);
+    result.directories.push(path14);
   }
   if (!itemStat.isDirectory() || recursive === "none") {
     return;
   }
-  const contents = await fileSystem.readdir(path13);
+  const contents = await fileSystem.readdir(path14);
   contents.forEach((item) => {
-    const itemPath = fileSystem.join(path13, item);
+    const itemPath = fileSystem.join(path14, item);
     if (!validate(itemPath)) {
       return;
     }
@@ -88656,8 +88765,8 @@ async function scanDirectoryInternal({ path: path13, recursive, validate, result
     })).catch(reject);
   });
 }
-async function scanDirectory(path13, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem } = {}) {
-  invariant(path13 && typeof path13 === "string", "path must be a valid string");
+async function scanDirectory(path14, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem } = {}) {
+  invariant(path14 && typeof path14 === "string", "path must be a valid string");
   invariant(typeof recursive === "boolean", "options.recursive must be a valid boolean");
   invariant(validate === null || typeof validate === "function", "options.validate must be a valid function");
   invariant(typeof concurrency === "number", "options.concurrency must be a valid number");
@@ -88669,7 +88778,7 @@ async function scanDirectory(path13, { recursive = true, validate = null, concur
   const mergedFileSystem = { ...defaultFilesystem, ...fileSystem };
   await new Promise((resolve4, reject) => {
     scanDirectoryInternal({
-      path: path13,
+      path: path14,
       recursive: recursive ? "deep" : "shallow",
       validate: validate != null ? validate : (item) => mergedFileSystem.basename(item).slice(0, 1) !== ".",
       result,
@@ -88686,7 +88795,7 @@ var esm_default = scanDirectory;
 var import_shell_escape = __toESM(require_shell_escape(), 1);
 var import_ssh22 = __toESM(require_lib2(), 1);
 var DEFAULT_CONCURRENCY = 1;
-var DEFAULT_VALIDATE = (path13) => !fsPath2.basename(path13).startsWith(".");
+var DEFAULT_VALIDATE = (path14) => !fsPath2.basename(path14).startsWith(".");
 var DEFAULT_TICK = () => {
 };
 var SSHError = class extends Error {
@@ -88695,15 +88804,15 @@ var SSHError = class extends Error {
     this.code = code;
   }
 };
-function unixifyPath(path13) {
-  if (path13.includes("\\")) {
-    return path13.split("\\").join("/");
+function unixifyPath(path14) {
+  if (path14.includes("\\")) {
+    return path14.split("\\").join("/");
   }
-  return path13;
+  return path14;
 }
 async function readFile(filePath) {
   return new Promise((resolve4, reject) => {
-    fs15.readFile(filePath, "utf8", (err, res) => {
+    fs16.readFile(filePath, "utf8", (err, res) => {
       if (err) {
         reject(err);
       } else {
@@ -88713,11 +88822,11 @@ async function readFile(filePath) {
   });
 }
 var SFTP_MKDIR_ERR_CODE_REGEXP = /Error: (E[\S]+): /;
-async function makeDirectoryWithSftp(path13, sftp) {
+async function makeDirectoryWithSftp(path14, sftp) {
   let stats = null;
   try {
     stats = await new Promise((resolve4, reject) => {
-      sftp.stat(path13, (err, res) => {
+      sftp.stat(path14, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -88735,7 +88844,7 @@ async function makeDirectoryWithSftp(path13, sftp) {
   }
   try {
     await new Promise((resolve4, reject) => {
-      sftp.mkdir(path13, (err) => {
+      sftp.mkdir(path14, (err) => {
         if (err) {
           reject(err);
         } else {
@@ -88986,20 +89095,20 @@ var NodeSSH = class {
     }
     return response;
   }
-  async mkdir(path13, method = "sftp", givenSftp = null) {
-    invariant2(typeof path13 === "string", "path must be a valid string");
+  async mkdir(path14, method = "sftp", givenSftp = null) {
+    invariant2(typeof path14 === "string", "path must be a valid string");
     invariant2(typeof method === "string" && (method === "sftp" || method === "exec"), "method must be either sftp or exec");
     invariant2(givenSftp == null || typeof givenSftp === "object", "sftp must be a valid object");
     if (method === "exec") {
-      await this.exec("mkdir", ["-p", unixifyPath(path13)]);
+      await this.exec("mkdir", ["-p", unixifyPath(path14)]);
       return;
     }
     const sftp = givenSftp || await this.requestSFTP();
-    const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path13), sftp).catch(async (error2) => {
+    const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path14), sftp).catch(async (error2) => {
       if (!retry || error2 == null || error2.message !== "No such file" && error2.code !== "ENOENT") {
         throw error2;
       }
-      await this.mkdir(fsPath2.dirname(path13), "sftp", sftp);
+      await this.mkdir(fsPath2.dirname(path14), "sftp", sftp);
       await makeSftpDirectory(false);
     });
     try {
@@ -89038,7 +89147,7 @@ var NodeSSH = class {
     invariant2(givenSftp == null || typeof givenSftp === "object", "sftp must be a valid object");
     invariant2(transferOptions == null || typeof transferOptions === "object", "transferOptions must be a valid object");
     invariant2(await new Promise((resolve4) => {
-      fs15.access(localFile, fs15.constants.R_OK, (err) => {
+      fs16.access(localFile, fs16.constants.R_OK, (err) => {
         resolve4(err === null);
       });
     }), `localFile does not exist at ${localFile}`);
@@ -89102,7 +89211,7 @@ var NodeSSH = class {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
     const localDirectoryStat = await new Promise((resolve4) => {
-      fs15.stat(localDirectory, (err, stat3) => {
+      fs16.stat(localDirectory, (err, stat3) => {
         resolve4(stat3 || null);
       });
     });
@@ -89155,7 +89264,7 @@ var NodeSSH = class {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
     const localDirectoryStat = await new Promise((resolve4) => {
-      fs15.stat(localDirectory, (err, stat3) => {
+      fs16.stat(localDirectory, (err, stat3) => {
         resolve4(stat3 || null);
       });
     });
@@ -89167,15 +89276,15 @@ var NodeSSH = class {
       validate,
       concurrency,
       fileSystem: {
-        basename(path13) {
-          return fsPath2.posix.basename(path13);
+        basename(path14) {
+          return fsPath2.posix.basename(path14);
         },
         join(pathA, pathB) {
           return fsPath2.posix.join(pathA, pathB);
         },
-        readdir(path13) {
+        readdir(path14) {
           return new Promise((resolve4, reject) => {
-            sftp.readdir(path13, (err, res) => {
+            sftp.readdir(path14, (err, res) => {
               if (err) {
                 reject(err);
               } else {
@@ -89184,9 +89293,9 @@ var NodeSSH = class {
             });
           });
         },
-        stat(path13) {
+        stat(path14) {
           return new Promise((resolve4, reject) => {
-            sftp.stat(path13, (err, res) => {
+            sftp.stat(path14, (err, res) => {
               if (err) {
                 reject(err);
               } else {
@@ -89451,8 +89560,8 @@ function agentPath(agent) {
   return `${AGENT_DIR}/agent-${agent.sha256.slice(0, 16)}.mjs`;
 }
 function probeCommand(nodePath, agent) {
-  const path13 = agentPath(agent);
-  return `v=$(${shellQuote(nodePath)} --version 2>/dev/null) || v=none; echo "node=$v"; if [ -f ${path13} ]; then echo agent=present; else echo agent=missing; fi`;
+  const path14 = agentPath(agent);
+  return `v=$(${shellQuote(nodePath)} --version 2>/dev/null) || v=none; echo "node=$v"; if [ -f ${path14} ]; then echo agent=present; else echo agent=missing; fi`;
 }
 function readProbe(stdout, nodePath) {
   const version = /node=(\S+)/.exec(stdout)?.[1] ?? "none";
@@ -89466,8 +89575,8 @@ function readProbe(stdout, nodePath) {
 }
 var INSTALL_SCRIPT = `const {pipeline,Transform}=require("stream"),zlib=require("zlib"),fs=require("fs"),hash=require("crypto").createHash("sha256");let read=0,acked=0;const ack=new Transform({transform(chunk,_,done){read+=chunk.length;while(read-acked>=${ACK_EVERY_BYTES}){acked+=${ACK_EVERY_BYTES};process.stdout.write(".")}done(null,chunk)}});pipeline(process.stdin,ack,zlib.createGunzip(),new Transform({transform(chunk,_,done){hash.update(chunk);done(null,chunk)}}),fs.createWriteStream(process.argv[1]),(error)=>{if(error){console.error(error.message);process.exit(1)}if(hash.digest("hex")!==process.argv[2]){console.error("the agent arrived damaged (sha256 differs)");process.exit(1)}})`;
 function installCommand(nodePath, agent) {
-  const path13 = agentPath(agent);
-  return `umask 077 && mkdir -p ${AGENT_DIR} && t=${path13}.tmp.$$ && { ${shellQuote(nodePath)} -e ${shellQuote(INSTALL_SCRIPT)} "$t" ${agent.sha256} && mv -f "$t" ${path13}; } || { s=$?; rm -f "$t"; exit $s; }`;
+  const path14 = agentPath(agent);
+  return `umask 077 && mkdir -p ${AGENT_DIR} && t=${path14}.tmp.$$ && { ${shellQuote(nodePath)} -e ${shellQuote(INSTALL_SCRIPT)} "$t" ${agent.sha256} && mv -f "$t" ${path14}; } || { s=$?; rm -f "$t"; exit $s; }`;
 }
 function launchCommand(nodePath, agent) {
   return `exec ${shellQuote(nodePath)} ${agentPath(agent)}`;
@@ -89644,6 +89753,28 @@ function judge(states, maxFailedHosts) {
   }
   return { ok, succeeded, failed, headline, details };
 }
+function judgeActivation(rollout, distribution, maxFailedHosts, tag) {
+  const total = distribution.succeeded.length + distribution.failed.length;
+  const failedHosts = rollout.failed.map((host) => host.host);
+  const failedCount = distribution.failed.length + failedHosts.length;
+  const live = rollout.hosts.filter((host) => host.result === "activated").length;
+  const details = [
+    ...rollout.hosts.filter((host) => host.result === "failed").map((host) => `${host.host}: activation failed: ${host.error ?? "unknown error"}${host.rollback ? `; ${host.rollback}` : ""}`),
+    ...rollout.hosts.filter((host) => host.result === "activated" && host.rollback?.startsWith("could not")).map((host) => `${host.host}: ${host.rollback}`),
+    ...rollout.pruneProblems.map((problem) => `old releases not pruned on ${problem}`)
+  ];
+  const ok = !rollout.stopped && failedCount <= maxFailedHosts;
+  const names = [...distribution.failed.map((state) => state.target.label), ...failedHosts].join(", ");
+  let headline;
+  if (rollout.stopped) {
+    const at = rollout.batches.filter((batch) => batch.result !== "not run").length;
+    const back = rollout.hosts.filter((host) => host.result === "rolled back").length;
+    headline = `The rollout of ${tag} stopped in batch ${at} of ${rollout.batches.length}: ${failedCount} host${failedCount === 1 ? "" : "s"} failed (max-failed-hosts is ${maxFailedHosts}): ${names}. ` + (rollout.rolledBack ? `${back} host${back === 1 ? "" : "s"} switched in this run went back to ${back === 1 ? "its" : "their"} previous release.` : `rollback-on-failure is off: ${live} host${live === 1 ? "" : "s"} stay on ${tag}.`);
+  } else if (rollout.cancelled) headline = `Cancelled during the rollout: ${tag} is live on ${live} of ${total} hosts.`;
+  else if (failedCount === 0) headline = `Deployed to all ${total} host${total === 1 ? "" : "s"} and made ${tag} live on them in ${rollout.batches.length} batch${rollout.batches.length === 1 ? "" : "es"}.`;
+  else headline = `${tag} is live on ${live} of ${total} hosts; ${failedCount} failed, within max-failed-hosts (${maxFailedHosts}): ${names}`;
+  return { ok, headline, details, failedHosts };
+}
 
 // src/report/format.ts
 function formatMB(bytes) {
@@ -89666,16 +89797,18 @@ function hostReport(state) {
     error: state.error ?? null
   };
 }
-function buildReport(facts, states, verdict) {
+function buildReport(facts, states, verdict, activation) {
+  const failedHosts = [...verdict.failed.map((state) => state.target.label), ...activation?.verdict.failedHosts ?? []];
   return {
     ...facts,
-    ok: verdict.ok,
-    headline: verdict.headline,
+    ok: activation?.verdict.ok ?? verdict.ok,
+    headline: activation?.verdict.headline ?? verdict.headline,
     hostsTotal: states.length,
-    hostsSucceeded: verdict.succeeded.length,
-    hostsFailed: verdict.failed.length,
-    failedHosts: verdict.failed.map((state) => state.target.label),
-    hosts: states.map(hostReport)
+    hostsSucceeded: states.length - failedHosts.length,
+    hostsFailed: failedHosts.length,
+    failedHosts,
+    hosts: states.map(hostReport),
+    activation: activation?.report ?? null
   };
 }
 var SUMMARY_COLUMNS = ["Host", "Result", "Seconds", "MB received", "From peers", "MB already held", "MB sent", "Error"];
@@ -89714,7 +89847,30 @@ function renderSummary(report) {
     const [host, result, ...rest] = row.cells.map(escapeCell);
     lines.push(`| ${[host, `${row.failed ? "\u274C" : "\u2705"} ${result}`, ...rest].join(" | ")} |`);
   }
+  if (report.activation !== null) lines.push(...renderActivation(report.activation));
   return lines.join("\n") + "\n";
+}
+var BATCH_RESULT = { activated: "\u2705 live", failed: "\u274C failed", "rolled back": "\u21A9\uFE0F rolled back", "not run": "\u23F8\uFE0F not switched" };
+var HOST_ACTIVATION = { activated: "\u2705 live", failed: "\u274C failed", "rolled back": "\u21A9\uFE0F rolled back", "not switched": "\u23F8\uFE0F not switched" };
+function renderActivation(activation) {
+  const lines = [
+    "",
+    `### Activation: live on ${activation.hostsActivated} host${activation.hostsActivated === 1 ? "" : "s"}` + (activation.previousTag !== "" ? `, previously \`${escapeCell(activation.previousTag)}\`` : "") + (activation.rolledBack ? "; rolled back" : ""),
+    "",
+    "| Batch | Hosts | Seconds | Result |",
+    "| ---: | --- | ---: | --- |",
+    ...activation.batches.map(
+      (batch) => `| ${batch.index} | ${escapeCell(batch.hosts.join(", "))} | ${batch.result === "not run" ? "\u2013" : batch.seconds.toFixed(1)} | ${BATCH_RESULT[batch.result]} |`
+    )
+  ];
+  const notable = activation.hosts.filter((host) => host.result !== "activated" || host.rollback !== void 0);
+  if (notable.length > 0) {
+    lines.push("", "| Host | Batch | Activation | Error | Rollback |", "| --- | ---: | --- | --- | --- |");
+    for (const host of notable) {
+      lines.push(`| ${escapeCell(host.host)} | ${host.batch} | ${HOST_ACTIVATION[host.result]} | ${escapeCell(host.error ?? "")} | ${escapeCell(host.rollback ?? "")} |`);
+    }
+  }
+  return lines;
 }
 function escapeCell(text) {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -89722,6 +89878,289 @@ function escapeCell(text) {
 function round(value, digits) {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
+}
+
+// src/activation/batch-plan.ts
+function planBatches(hosts, size) {
+  if (hosts.length === 0) return [];
+  const per = hostsPerBatch(size, hosts.length);
+  const batches = [];
+  for (let start = 0; start < hosts.length; start += per) batches.push(hosts.slice(start, start + per));
+  return batches;
+}
+
+// src/activation/rollout.ts
+async function runRollout(options) {
+  const now = options.now ?? Date.now;
+  const limit = pLimit(Math.max(1, options.concurrency));
+  const batches = planBatches(options.targets, options.batchSize);
+  const hosts = /* @__PURE__ */ new Map();
+  batches.forEach((batch, index) => {
+    for (const target of batch) hosts.set(target, { host: target.label, batch: index + 1, result: "not switched" });
+  });
+  const reports = batches.map((batch, index) => ({ index: index + 1, hosts: batch.map((target) => target.label), seconds: 0, result: "not run" }));
+  const failed = [];
+  let stopped = false;
+  let cancelled = false;
+  for (const [index, batch] of batches.entries()) {
+    if (options.signal.aborted) {
+      cancelled = true;
+      break;
+    }
+    const started = now();
+    options.log(`Activating batch ${index + 1} of ${batches.length}: ${batch.map((target) => target.label).join(", ")}`);
+    const outcomes = await Promise.all(batch.map((target) => limit(() => activateOne(target))));
+    for (const [position, outcome] of outcomes.entries()) {
+      const target = batch[position];
+      const host = hosts.get(target);
+      host.previousTag = outcome.previousTag;
+      host.seconds = outcome.seconds;
+      if (outcome.ok) {
+        host.result = "activated";
+        continue;
+      }
+      host.result = "failed";
+      host.error = outcome.error ?? "activation failed";
+      failed.push(host);
+      if (outcome.switched === "restored") host.rollback = `back on ${outcome.previousTag ?? "no release (there was none)"}`;
+      else if (outcome.switched === "yes") host.rollback = options.rollbackOnFailure ? "could not be put back (see the error)" : "left on the new release (rollback-on-failure is off)";
+    }
+    if (options.rollbackOnFailure) {
+      await Promise.all(
+        batch.filter((target, position) => outcomes[position].switched === "unknown" && outcomes[position].previousTag !== void 0).map((target) => limit(() => restoreOne(target, hosts.get(target))))
+      );
+    }
+    reports[index].seconds = (now() - started) / 1e3;
+    reports[index].result = outcomes.every((outcome) => outcome.ok) ? "activated" : "failed";
+    const failedHere = outcomes.filter((outcome) => !outcome.ok).length;
+    options.log(
+      `Batch ${index + 1} of ${batches.length}: ${failedHere === 0 ? "live and healthy" : `${failedHere} of ${batch.length} failed`} after ${reports[index].seconds.toFixed(1)} s`
+    );
+    if (failed.length > options.failureBudget) {
+      stopped = true;
+      options.log(`${failed.length} host${failed.length === 1 ? "" : "s"} failed to activate (at most ${options.failureBudget} may): the rollout stops`);
+      break;
+    }
+  }
+  let rolledBack = false;
+  if (stopped && options.rollbackOnFailure) {
+    const switched = [...hosts.entries()].filter(([, host]) => host.result === "activated");
+    options.log(`Rolling back ${switched.length} host${switched.length === 1 ? "" : "s"} switched in this run`);
+    await Promise.all(switched.map(([target, host]) => limit(() => restoreOne(target, host))));
+    for (const [index, batch] of batches.entries()) {
+      if (batch.some((target) => hosts.get(target).result === "rolled back")) reports[index].result = "rolled back";
+    }
+    rolledBack = true;
+  }
+  const pruneProblems = [];
+  if (!stopped && !cancelled) {
+    const activated = [...hosts.entries()].filter(([, host]) => host.result === "activated");
+    await Promise.all(
+      activated.map(
+        ([target, host]) => limit(async () => {
+          const pruned = await target.prune(host.previousTag ?? null).catch((error2) => ({ ok: false, note: error2.message, removed: void 0 }));
+          if (!pruned.ok) pruneProblems.push(`${host.host}: ${pruned.note ?? "pruning failed"}`);
+          else if (pruned.removed !== void 0 && pruned.removed.length > 0) options.log(`${host.host}: removed ${pruned.removed.join(", ")}`);
+        })
+      )
+    );
+  }
+  return { hosts: [...hosts.values()], batches: reports, stopped, rolledBack, cancelled, failed, pruneProblems };
+  async function activateOne(target) {
+    const started = now();
+    try {
+      return await target.activate();
+    } catch (error2) {
+      return { ok: false, switched: "no", error: error2.message, seconds: (now() - started) / 1e3 };
+    }
+  }
+  async function restoreOne(target, host) {
+    const restored = await target.restore(host.previousTag ?? null).catch((error2) => ({ ok: false, note: error2.message }));
+    if (restored.ok) {
+      if (host.result === "activated") host.result = "rolled back";
+      host.rollback = `back on ${host.previousTag ?? "no release (there was none)"}` + (restored.note ? ` (${restored.note})` : "");
+    } else host.rollback = `could not be put back: ${restored.note ?? "unknown error"}`;
+  }
+}
+
+// src/activation/ssh-activation-target.ts
+import { setTimeout as sleep2 } from "node:timers/promises";
+
+// src/activation/policy.ts
+var ACTIVATE_COMMAND_TIMEOUT_MS = 5 * 6e4;
+function healthAttemptMs(healthTimeoutMs) {
+  return Math.min(healthTimeoutMs, Math.max(5e3, Math.ceil(healthTimeoutMs / 4)));
+}
+function activationHardCapSeconds(healthTimeoutMs) {
+  return Math.ceil((2 * ACTIVATE_COMMAND_TIMEOUT_MS + healthTimeoutMs) / 1e3) + 60;
+}
+
+// src/activation/ssh-activation-target.ts
+var CONNECT_ATTEMPTS = 3;
+function sshActivationTargets(options) {
+  return (host) => new SshActivationTarget(host, options);
+}
+var SshActivationTarget = class {
+  constructor(host, options) {
+    this.host = host;
+    this.options = options;
+    this.label = host.label;
+  }
+  host;
+  options;
+  label;
+  async activate() {
+    const started = Date.now();
+    const run2 = await this.runJob("activate", null);
+    const seconds = (Date.now() - started) / 1e3;
+    const switched = run2.events.find((event) => event.type === "switched");
+    const previousTag = switched?.type === "switched" ? switched.previousTag : void 0;
+    const final = run2.events.find((event) => event.type === "activated" || event.type === "error");
+    if (final?.type === "activated") return { ok: true, switched: "yes", previousTag: final.previousTag, seconds };
+    const restored = run2.events.some((event) => event.type === "restored" && event.tag === (previousTag ?? null));
+    if (final?.type === "error") {
+      return { ok: false, switched: switched === void 0 ? "no" : restored ? "restored" : "yes", previousTag, error: `${final.code}: ${final.message}`, seconds };
+    }
+    return {
+      ok: false,
+      switched: switched === void 0 ? "no" : "unknown",
+      previousTag,
+      error: `${run2.lost ?? "the activation ended without a result"}` + (switched !== void 0 ? " (after its link switched; its agent puts the previous release back itself)" : ""),
+      seconds
+    };
+  }
+  async restore(previousTag) {
+    const run2 = await this.runJob("restore", previousTag);
+    const final = run2.events.find((event) => event.type === "restored" || event.type === "error");
+    if (final?.type === "restored") return { ok: true, note: final.note };
+    if (final?.type === "error") return { ok: false, note: `${final.code}: ${final.message}` };
+    return { ok: false, note: run2.lost ?? "the rollback ended without a result" };
+  }
+  async prune(previousTag) {
+    const run2 = await this.runJob("prune", previousTag);
+    const final = run2.events.find((event) => event.type === "pruned" || event.type === "error");
+    if (final?.type === "pruned") return { ok: true, removed: final.removed };
+    if (final?.type === "error") return { ok: false, note: `${final.code}: ${final.message}` };
+    return { ok: false, note: run2.lost ?? "pruning ended without a result" };
+  }
+  job(mode, restoreTo) {
+    const { options } = this;
+    return {
+      v: PROTOCOL_VERSION,
+      mode,
+      destination: options.destination,
+      tag: options.tag,
+      restoreTo,
+      sharedPaths: options.sharedPaths,
+      activateCommand: options.activateCommand,
+      healthCheck: options.healthCheck,
+      healthTimeoutMs: options.healthTimeoutMs,
+      healthAttemptMs: healthAttemptMs(options.healthTimeoutMs),
+      commandTimeoutMs: ACTIVATE_COMMAND_TIMEOUT_MS,
+      restoreOnFailure: options.rollbackOnFailure,
+      keepReleases: options.keepReleases,
+      hardCapSeconds: activationHardCapSeconds(options.healthTimeoutMs),
+      heartbeatTimeoutMs: SSH_KEEPALIVE.silenceMs
+    };
+  }
+  /** Runs one job on the host; `lost` says why, when the session ended before the agent finished. */
+  async runJob(mode, restoreTo) {
+    const events = [];
+    let ssh;
+    try {
+      ssh = await this.connect();
+    } catch (error2) {
+      return { events, lost: error2.message };
+    }
+    let connectionError;
+    ssh.connection?.on("error", (error2) => connectionError = error2.message);
+    const lost = (when) => connectionError !== void 0 && /keepalive/i.test(connectionError) ? `lost the SSH connection ${when}: the host stopped answering SSH keepalives for ${SSH_KEEPALIVE.silenceMs / 1e3} s` : `lost the SSH connection ${when}${connectionError !== void 0 ? ` (${connectionError})` : " (sshd closed it)"}`;
+    try {
+      const { agent, nodePath } = this.options;
+      const probe = await ssh.execCommand(probeCommand(nodePath, agent));
+      const { agentPresent, problem } = readProbe(probe.stdout, nodePath);
+      if (problem !== void 0) return { events, lost: problem };
+      if (!agentPresent) {
+        const ship = await writePaced(await openExecChannel(ssh.connection, installCommand(nodePath, agent)), agent.gzipped);
+        if (ship.code !== 0) return { events, lost: `could not install the agent: ${ship.stderr.trim() || (ship.signal ?? "no exit status")}` };
+      }
+      const channel = await openExecChannel(ssh.connection, launchCommand(nodePath, agent));
+      let stderr = "";
+      let exited = false;
+      const lines = new LineSplitter((line) => {
+        const event = decodeActivationEvent(line);
+        if (event !== void 0) events.push(event);
+      });
+      channel.on("data", (chunk) => lines.push(chunk));
+      channel.stderr.on("data", (chunk) => stderr = (stderr + chunk.toString()).slice(-2e3));
+      const closed = new Promise((resolve4) => {
+        channel.on("exit", () => exited = true);
+        channel.on("close", () => {
+          lines.end();
+          resolve4();
+        });
+      });
+      channel.write(encodeActivationJob(this.job(mode, restoreTo)));
+      const heartbeat = setInterval(() => channel.write(HEARTBEAT), HEARTBEAT_INTERVAL_MS);
+      await closed;
+      clearInterval(heartbeat);
+      const finished = events.some((event) => event.type !== "hello" && event.type !== "switched");
+      if (finished) return { events };
+      const tail = stderr.trim().split("\n").slice(-3).join(" | ");
+      return { events, lost: exited ? `the agent exited without a result${tail ? `: ${tail}` : ""}` : lost(`during ${mode === "activate" ? "activation" : mode}`) };
+    } catch (error2) {
+      return { events, lost: connectionError !== void 0 || !ssh.isConnected() ? lost(`during ${mode}`) : `SSH failed: ${error2.message}` };
+    } finally {
+      ssh.dispose();
+    }
+  }
+  async connect() {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await connectOnce(this.host, this.options.credentials, SSH_CONNECT_TIMEOUT_MS);
+      } catch (error2) {
+        if (!(error2 instanceof ConnectError) || !error2.transient || attempt >= CONNECT_ATTEMPTS) throw error2;
+        await sleep2(1e3 * attempt);
+      }
+    }
+  }
+};
+
+// src/activation/activate-release.ts
+async function activateRelease(settings, states, failedSoFar, agent, hooks) {
+  const target = sshActivationTargets({
+    credentials: { privateKey: settings.sshKey, passphrase: settings.sshKeyPassphrase, knownHosts: settings.knownHosts },
+    agent,
+    nodePath: settings.nodePath,
+    destination: settings.destination,
+    tag: settings.tag,
+    sharedPaths: settings.sharedPaths,
+    activateCommand: settings.activateCommand,
+    healthCheck: settings.healthCheck,
+    healthTimeoutMs: settings.healthTimeoutMs,
+    rollbackOnFailure: settings.rollbackOnFailure,
+    keepReleases: settings.keepReleases
+  });
+  return runRollout({
+    targets: states.filter((state) => state.phase === "done").map((state) => target(state.target)),
+    batchSize: settings.batchSize,
+    failureBudget: Math.max(0, settings.maxFailedHosts - failedSoFar),
+    rollbackOnFailure: settings.rollbackOnFailure,
+    concurrency: settings.concurrency,
+    signal: hooks.signal,
+    log: hooks.info
+  });
+}
+
+// src/activation/outcome.ts
+function activationOutcome(rollout) {
+  if (rollout === void 0) return { hostsActivated: 0, rolledBack: false, previousTag: "" };
+  const previous = rollout.hosts.find((host) => typeof host.previousTag === "string")?.previousTag;
+  return {
+    hostsActivated: rollout.hosts.filter((host) => host.result === "activated").length,
+    rolledBack: rollout.rolledBack,
+    previousTag: previous ?? ""
+  };
 }
 
 // src/report/progress.ts
@@ -89758,7 +90197,7 @@ function fraction(state) {
 async function deploy(settings, agent, hooks) {
   const started = Date.now();
   const policy = deployPolicy(settings.hosts.length, settings.deadlineMs);
-  const workdir = fs16.mkdtempSync(path11.join(process.env.RUNNER_TEMP || os10.tmpdir(), "murder-action-"));
+  const workdir = fs17.mkdtempSync(path12.join(process.env.RUNNER_TEMP || os10.tmpdir(), "murder-action-"));
   hooks.workdirCreated(workdir);
   let swarm;
   try {
@@ -89783,10 +90222,26 @@ async function deploy(settings, agent, hooks) {
     const transferSeconds = (states.settledAt - transferStart) / 1e3;
     reportHoldersThatSeeded(states.hosts, settings.tag, hooks);
     const verdict = judge(states.hosts, settings.maxFailedHosts);
+    const swarmFacts = { infoHash: swarm.infoHash, seederUploaded: swarm.seederUploaded(), trackerUrl: swarm.announceUrl, trackerAnnounces: swarm.trackerAnnounces() };
+    await swarm.close();
+    swarm = void 0;
+    let activation;
+    const details = [...verdict.details];
+    if (settings.activate && !verdict.ok) details.push(`Nothing was activated: ${settings.tag} did not reach enough hosts.`);
+    else if (settings.activate) {
+      hooks.info(`Activating ${settings.tag} on ${verdict.succeeded.length} hosts \u2026`);
+      const rollout = await activateRelease(settings, states.hosts, verdict.failed.length, agent, { info: hooks.info, signal: hooks.signal });
+      const activationVerdict = judgeActivation(rollout, verdict, settings.maxFailedHosts, settings.tag);
+      activation = {
+        report: { batches: rollout.batches, hosts: rollout.hosts, stopped: rollout.stopped, ...activationOutcome(rollout) },
+        verdict: activationVerdict
+      };
+      details.push(...activationVerdict.details);
+    }
     const report = buildReport(
       {
         tag: settings.tag,
-        infoHash: swarm.infoHash,
+        infoHash: swarmFacts.infoHash,
         contentId: release2.contentId,
         payloadBytes: release2.storedBytes,
         objects: release2.manifest.objects.length,
@@ -89795,17 +90250,18 @@ async function deploy(settings, agent, hooks) {
         packSeconds: release2.seconds,
         transferSeconds,
         durationSeconds: (Date.now() - started) / 1e3,
-        seederUploaded: swarm.seederUploaded(),
-        trackerUrl: swarm.announceUrl,
-        trackerAnnounces: swarm.trackerAnnounces()
+        seederUploaded: swarmFacts.seederUploaded,
+        trackerUrl: swarmFacts.trackerUrl,
+        trackerAnnounces: swarmFacts.trackerAnnounces
       },
       states.hosts,
-      verdict
+      verdict,
+      activation
     );
-    return { report, details: verdict.details };
+    return { report, details };
   } finally {
     await swarm?.close();
-    fs16.rmSync(workdir, { recursive: true, force: true });
+    fs17.rmSync(workdir, { recursive: true, force: true });
   }
 }
 async function pack(settings, workdir, hooks) {
@@ -89888,7 +90344,7 @@ function abortIfCancelled(signal) {
 
 // src/fleet/agent-bundle.ts
 import { createHash as createHash6 } from "node:crypto";
-import * as fs17 from "node:fs";
+import * as fs18 from "node:fs";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 import { gzipSync } from "node:zlib";
 function makeAgentBundle(source) {
@@ -89897,7 +90353,7 @@ function makeAgentBundle(source) {
 var BUNDLE_PLACES = [new URL("../agent/murder-agent.mjs", import.meta.url), new URL("../../dist/agent/murder-agent.mjs", import.meta.url)];
 function loadAgentBundle(places = BUNDLE_PLACES) {
   for (const place of places) {
-    if (fs17.existsSync(place)) return makeAgentBundle(fs17.readFileSync(place, "utf8"));
+    if (fs18.existsSync(place)) return makeAgentBundle(fs18.readFileSync(place, "utf8"));
   }
   throw new Error(`The agent bundle is missing (looked for ${places.map((place) => fileURLToPath3(place)).join(", ")}): run \`npm run build\`.`);
 }
@@ -89927,11 +90383,11 @@ function cancelOnSignals(report) {
 }
 
 // src/report/publish.ts
-import * as fs18 from "node:fs";
+import * as fs19 from "node:fs";
 import * as os11 from "node:os";
-import * as path12 from "node:path";
+import * as path13 from "node:path";
 function defaultReportFile(tag, env = process.env) {
-  return path12.join(env.RUNNER_TEMP || os11.tmpdir(), `murder-action-report-${tag}.json`);
+  return path13.join(env.RUNNER_TEMP || os11.tmpdir(), `murder-action-report-${tag}.json`);
 }
 function reportOutputs(report, reportFile) {
   return {
@@ -89942,12 +90398,15 @@ function reportOutputs(report, reportFile) {
     "hosts-failed": String(report.hostsFailed),
     "failed-hosts": JSON.stringify(report.failedHosts),
     "duration-seconds": report.durationSeconds.toFixed(1),
-    report: reportFile
+    report: reportFile,
+    "hosts-activated": String(report.activation?.hostsActivated ?? 0),
+    "rolled-back": String(report.activation?.rolledBack ?? false),
+    "previous-tag": report.activation?.previousTag ?? ""
   };
 }
 async function publishReport(report, reportFile, publisher) {
-  fs18.mkdirSync(path12.dirname(reportFile), { recursive: true });
-  fs18.writeFileSync(reportFile, JSON.stringify(report, null, 2) + "\n");
+  fs19.mkdirSync(path13.dirname(reportFile), { recursive: true });
+  fs19.writeFileSync(reportFile, JSON.stringify(report, null, 2) + "\n");
   for (const [name, value] of Object.entries(reportOutputs(report, reportFile))) publisher.output(name, value);
   await publisher.summary(report);
 }

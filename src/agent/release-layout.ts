@@ -1,6 +1,9 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { treeDigest } from '../content/tree-digest.js'
+import { createHash } from 'node:crypto'
+import { sha256OfFile } from '../content/sha256.js'
+import { digestOf, treeDigest, type DescribedEntry } from '../content/tree-digest.js'
+import { walkTree } from '../content/tree-walk.js'
 
 /**
  * The on-disk layout of releases on a host:
@@ -127,8 +130,10 @@ export class ReleaseLayout {
   async holds(contentId: string): Promise<'absent' | 'same' | 'different' | 'modified'> {
     const marked = this.inspect(contentId)
     if (marked !== 'same') return marked
+    const linked = this.readMarker()?.linked ?? []
     try {
-      return (await treeDigest(this.finalDir)) === contentId ? 'same' : 'modified'
+      const onDisk = linked.length === 0 ? await treeDigest(this.finalDir) : await digestWithout(this.finalDir, new Set(linked))
+      return onDisk === contentId ? 'same' : 'modified'
     } catch {
       // e.g. a link now pointing outside the release: not what we deployed.
       return 'modified'
@@ -161,6 +166,31 @@ export interface ReleaseMarker {
   at: string
   /** Ids of the objects the release was made of: the store keeps them while the release exists. */
   objects?: string[]
+  /**
+   * Entries activation added to the release (shared-path links and the directories made for
+   * them, agent/shared-links.ts): not part of its content, so left out when a re-run checks it.
+   */
+  linked?: string[]
+  /** When the release was last made live on this host: pruning keeps the most recently used. */
+  activatedAt?: string
+}
+
+/**
+ * The release's content digest with the entries activation added left out. Like treeDigest, but a
+ * link it added points outside the release on purpose (to <destination>/shared/): those are the
+ * entries skipped, and any other entry counts as it is.
+ */
+async function digestWithout(dir: string, skipped: Set<string>): Promise<string> {
+  const described: DescribedEntry[] = []
+  for (const entry of walkTree(dir)) {
+    if (skipped.has(entry.relative)) continue
+    if (entry.stat.isSymbolicLink()) described.push({ ...entry, target: fs.readlinkSync(entry.full) })
+    else if (entry.stat.isFile()) {
+      const sha256 = entry.stat.size <= 1 << 20 ? createHash('sha256').update(fs.readFileSync(entry.full)).digest('hex') : await sha256OfFile(entry.full)
+      described.push({ ...entry, sha256 })
+    } else described.push(entry)
+  }
+  return digestOf(described)
 }
 
 function readMarkerFile(file: string): ReleaseMarker | undefined {

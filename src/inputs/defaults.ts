@@ -16,4 +16,9 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   encrypt: 'true',
   'compression-level': '1',
   'keep-payload': 'true',
+  activate: 'false',
+  'batch-size': '25%',
+  'health-timeout': '60s',
+  'rollback-on-failure': 'true',
+  'keep-releases': '5',
 }

@@ -7,6 +7,8 @@ import { parseHostList, USER_NAME, type HostTarget } from '../ssh/hosts.js'
 import { parseKnownHosts, type KnownHostEntry } from '../ssh/known-hosts.js'
 import { INPUT_DEFAULTS } from './defaults.js'
 import { parseRate } from './rate.js'
+import { parseBatchSize, type BatchSize } from './batch-size.js'
+import { checkBuildLeavesSharedPathsFree, parseSharedPaths } from './shared-paths.js'
 
 /** Everything the deploy needs, typed and validated, built in this one place from the inputs. */
 export interface Settings {
@@ -40,7 +42,24 @@ export interface Settings {
   uploadLimit?: number
   /** Bytes/s each host receives, in all; undefined = no cap. */
   downloadLimit?: number
+  /** After distribution, switch <destination>/current to the release on each host, in batches. */
+  activate: boolean
+  batchSize: BatchSize
+  /** Run on each host right after its link switched (and again on the way back); undefined = none. */
+  activateCommand?: string
+  /** Run on each host after activateCommand, retried until it exits 0 or healthTimeoutMs passes; undefined = none. */
+  healthCheck?: string
+  healthTimeoutMs: number
+  /** Put every host switched in this run back on its previous release when the rollout stops. */
+  rollbackOnFailure: boolean
+  /** Releases each host keeps after a successful activation, the live one included. */
+  keepReleases: number
+  /** Paths inside the release that become links to <destination>/shared/<path> at activation. */
+  sharedPaths: string[]
 }
+
+/** Names in <destination> that activation uses itself: a release by one of them would be hidden. */
+const ACTIVATION_NAMES = new Set(['current', 'shared'])
 
 /** Reads an input by its action.yml name. The default reads what the runner passed (INPUT_*). */
 export type InputReader = (name: string) => string
@@ -117,6 +136,23 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
   const uploadLimit = field('upload-limit', () => optionalRate('upload-limit'))
   const downloadLimit = field('download-limit', () => optionalRate('download-limit'))
 
+  const activate = field('activate', () => readBoolean(read('activate')))
+  const batchSize = field('batch-size', () => parseBatchSize(read('batch-size')))
+  const activateCommand = field('activate-command', () => readCommand(read('activate-command')))
+  const healthCheck = field('health-check', () => readCommand(read('health-check')))
+  const healthTimeoutMs = field('health-timeout', () => parseDuration(read('health-timeout')))
+  const rollbackOnFailure = field('rollback-on-failure', () => readBoolean(read('rollback-on-failure')))
+  const keepReleases = field('keep-releases', () => readInteger(read('keep-releases'), 1, 1000))
+  const sharedPaths = field('shared-paths', () => {
+    const paths = parseSharedPaths(read('shared-paths'))
+    // Only an activation makes the links; without one the build is deployed as it is.
+    if (activate && sourceDir !== undefined) checkBuildLeavesSharedPathsFree(sourceDir, paths)
+    return paths
+  })
+  if (activate && tag !== undefined && ACTIVATION_NAMES.has(tag)) {
+    errors.push(new InputError('tag', `"${tag}" is the name of <destination>/${tag} that activation uses; choose another tag`))
+  }
+
   if (errors.length > 0) throw new InputErrors(errors)
   return {
     sourceDir,
@@ -140,7 +176,21 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
     seederUploadLimit,
     uploadLimit,
     downloadLimit,
+    activate,
+    batchSize,
+    activateCommand,
+    healthCheck,
+    healthTimeoutMs,
+    rollbackOnFailure,
+    keepReleases,
+    sharedPaths,
   }
+}
+
+/** A shell command for the hosts; empty = none. It runs through `sh -c` there, never pasted into another command line. */
+function readCommand(text: string): string | undefined {
+  if (text.includes('\0')) throw new Error('holds a NUL character')
+  return text === '' ? undefined : text
 }
 
 function readSourceDir(given: string, workspace: string): string {

@@ -50,6 +50,38 @@ export interface AgentJob {
   downloadLimit?: number
 }
 
+/**
+ * A job for the agent's activation mode (agent/activation.ts), sent on stdin like AgentJob, with the
+ * same heartbeats and the same meaning of a closed stdin. One job, one operation on one host:
+ * 'activate' switches <destination>/current to <tag> and runs the command and the health check;
+ * 'restore' puts back the release a host had before <tag>; 'prune' removes old releases.
+ */
+export interface ActivationJob {
+  v: typeof PROTOCOL_VERSION
+  mode: 'activate' | 'restore' | 'prune'
+  destination: string
+  /** The release being made live (restore: the one being left; prune: the live one). */
+  tag: string
+  /** restore: the release to go back to; null when there was none (the link is removed). */
+  restoreTo?: string | null
+  /** Paths inside the release linked to <destination>/shared/<path>. */
+  sharedPaths: string[]
+  activateCommand?: string
+  healthCheck?: string
+  /** The health check must pass within this long. */
+  healthTimeoutMs: number
+  /** One attempt of the health check is killed after this long (or when healthTimeoutMs is up). */
+  healthAttemptMs: number
+  /** activate-command is killed after this long. */
+  commandTimeoutMs: number
+  /** activate: put the previous release back when this host's own activation fails, or its controller goes. */
+  restoreOnFailure: boolean
+  /** prune: releases kept, the live one included (the one it replaced is kept as well). */
+  keepReleases: number
+  hardCapSeconds: number
+  heartbeatTimeoutMs: number
+}
+
 export type AgentErrorCode =
   | 'BAD_JOB' // the job line could not be read or is not valid
   | 'TAG_EXISTS' // <tag> already holds a different release and overwrite is off
@@ -62,6 +94,11 @@ export type AgentErrorCode =
   | 'HARD_CAP' // the agent's own time limit passed
   | 'CONTROLLER_LOST' // no heartbeat from the controller: the network to the runner is gone
   | 'INTERNAL'
+  | 'NOT_PRESENT' // activation: <tag> is not on the host (or has no marker)
+  | 'SWITCH_FAILED' // activation: the current link or a shared link could not be made
+  | 'COMMAND_FAILED' // activation: activate-command failed or was killed
+  | 'HEALTH_FAILED' // activation: the health check did not pass within its time
+  | 'RESTORE_FAILED' // activation: the previous release could not be put back
 
 export type AgentEvent =
   | { type: 'hello'; v: number; pid: number; node: string }
@@ -93,6 +130,19 @@ export type AgentEvent =
   | { type: 'error'; code: AgentErrorCode; message: string }
   | { type: 'exit'; uploaded: number }
 
+/** What the agent's activation mode reports (one ActivationJob), on stdout like AgentEvent. */
+export type ActivationEvent =
+  | { type: 'hello'; v: number; pid: number; node: string }
+  | { type: 'error'; code: AgentErrorCode; message: string }
+  /** activation: <destination>/current now points to the job's tag; previousTag is what it pointed to. */
+  | { type: 'switched'; previousTag: string | null }
+  /** activation: switched, command run, health check passed. */
+  | { type: 'activated'; previousTag: string | null; healthAttempts: number; seconds: number }
+  /** activation: current is back on `tag` (null: removed, there was none before) and the command ran again. */
+  | { type: 'restored'; tag: string | null; note?: string }
+  /** prune: the releases removed, and the bytes freed in all (releases and objects). */
+  | { type: 'pruned'; removed: string[]; freedBytes: number }
+
 export type AgentEventType = AgentEvent['type']
 
 export function encodeEvent(event: AgentEvent): string {
@@ -104,9 +154,23 @@ export function encodeJob(job: AgentJob): string {
 }
 
 const EVENT_TYPES: ReadonlySet<string> = new Set(['hello', 'progress', 'done', 'error', 'exit'])
+const ACTIVATION_EVENT_TYPES: ReadonlySet<string> = new Set(['hello', 'error', 'switched', 'activated', 'restored', 'pruned'])
 
 /** Parse one stdout line; undefined when the line is not an event (stray output). */
 export function decodeEvent(line: string): AgentEvent | undefined {
+  return decodeLine(line, EVENT_TYPES) as AgentEvent | undefined
+}
+
+/** Parse one stdout line of the activation mode; undefined when the line is not one of its events. */
+export function decodeActivationEvent(line: string): ActivationEvent | undefined {
+  return decodeLine(line, ACTIVATION_EVENT_TYPES) as ActivationEvent | undefined
+}
+
+export function encodeActivationEvent(event: ActivationEvent): string {
+  return JSON.stringify(event) + '\n'
+}
+
+function decodeLine(line: string, types: ReadonlySet<string>): unknown {
   const text = line.trim()
   if (!text.startsWith('{')) return undefined
   let value: unknown
@@ -117,8 +181,8 @@ export function decodeEvent(line: string): AgentEvent | undefined {
   }
   if (typeof value !== 'object' || value === null) return undefined
   const type = (value as { type?: unknown }).type
-  if (typeof type !== 'string' || !EVENT_TYPES.has(type)) return undefined
-  return value as AgentEvent
+  if (typeof type !== 'string' || !types.has(type)) return undefined
+  return value
 }
 
 /** Parse and check the job line; throws an Error saying what is wrong. */
@@ -147,4 +211,37 @@ export function decodeJob(line: string): AgentJob {
     }
   }
   return value as unknown as AgentJob
+}
+
+export function encodeActivationJob(job: ActivationJob): string {
+  return JSON.stringify(job) + '\n'
+}
+
+/** True when a job line is for the activation mode rather than a deploy. */
+export function isActivationJob(value: unknown): boolean {
+  const mode = (value as { mode?: unknown } | null)?.mode
+  return mode === 'activate' || mode === 'restore' || mode === 'prune'
+}
+
+/** Parse and check an activation job line; throws an Error saying what is wrong. */
+export function decodeActivationJob(line: string): ActivationJob {
+  let value: Record<string, unknown>
+  try {
+    value = JSON.parse(line) as Record<string, unknown>
+  } catch {
+    throw new Error('the job line is not JSON')
+  }
+  if (value === null || typeof value !== 'object' || !isActivationJob(value)) throw new Error('the job line is not an activation job')
+  if (value.v !== PROTOCOL_VERSION) {
+    throw new Error(`protocol version ${String(value.v)} is not ${PROTOCOL_VERSION}: agent and action differ`)
+  }
+  for (const name of ['tag', 'destination'] as const) {
+    if (typeof value[name] !== 'string' || value[name] === '') throw new Error(`job field ${name} is missing`)
+  }
+  for (const name of ['healthTimeoutMs', 'healthAttemptMs', 'commandTimeoutMs', 'keepReleases', 'hardCapSeconds', 'heartbeatTimeoutMs'] as const) {
+    if (typeof value[name] !== 'number' || !((value[name] as number) > 0)) throw new Error(`job field ${name} must be a positive number`)
+  }
+  if (!Array.isArray(value.sharedPaths) || !value.sharedPaths.every((item) => typeof item === 'string')) throw new Error('job field sharedPaths must be a list of paths')
+  if (typeof value.restoreOnFailure !== 'boolean') throw new Error('job field restoreOnFailure must be true or false')
+  return value as unknown as ActivationJob
 }

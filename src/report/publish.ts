@@ -29,6 +29,9 @@ export function reportOutputs(report: DeployReport, reportFile: string): Record<
     'failed-hosts': JSON.stringify(report.failedHosts),
     'duration-seconds': report.durationSeconds.toFixed(1),
     report: reportFile,
+    'hosts-activated': String(report.activation?.hostsActivated ?? 0),
+    'rolled-back': String(report.activation?.rolledBack ?? false),
+    'previous-tag': report.activation?.previousTag ?? '',
   }
 }
 

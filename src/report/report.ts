@@ -1,5 +1,5 @@
 import type { HostState } from '../fleet/host-state.js'
-import type { Verdict } from '../verdict/verdict.js'
+import type { ActivationVerdict, Verdict } from '../verdict/verdict.js'
 import { formatMB as mb } from './format.js'
 
 export interface DeployFacts {
@@ -49,6 +49,28 @@ export interface DeployReport extends DeployFacts {
   hostsFailed: number
   failedHosts: string[]
   hosts: HostReport[]
+  /** The activation phase; null when activate is off (or distribution failed, so nothing was switched). */
+  activation: ActivationReport | null
+}
+
+/** One host's activation (activation/rollout.ts's HostActivation). */
+export interface HostActivationReport {
+  host: string
+  batch: number
+  result: 'activated' | 'failed' | 'rolled back' | 'not switched'
+  previousTag?: string | null
+  error?: string
+  rollback?: string
+  seconds?: number
+}
+
+export interface ActivationReport {
+  batches: { index: number; hosts: string[]; seconds: number; result: 'activated' | 'failed' | 'rolled back' | 'not run' }[]
+  hosts: HostActivationReport[]
+  stopped: boolean
+  rolledBack: boolean
+  hostsActivated: number
+  previousTag: string
 }
 
 export function hostReport(state: HostState): HostReport {
@@ -67,16 +89,24 @@ export function hostReport(state: HostState): HostReport {
   }
 }
 
-export function buildReport(facts: DeployFacts, states: HostState[], verdict: Verdict): DeployReport {
+/** With an activation, a host that failed it counts as failed, and the activation's verdict is the step's. */
+export function buildReport(
+  facts: DeployFacts,
+  states: HostState[],
+  verdict: Verdict,
+  activation?: { report: ActivationReport; verdict: ActivationVerdict },
+): DeployReport {
+  const failedHosts = [...verdict.failed.map((state) => state.target.label), ...(activation?.verdict.failedHosts ?? [])]
   return {
     ...facts,
-    ok: verdict.ok,
-    headline: verdict.headline,
+    ok: activation?.verdict.ok ?? verdict.ok,
+    headline: activation?.verdict.headline ?? verdict.headline,
     hostsTotal: states.length,
-    hostsSucceeded: verdict.succeeded.length,
-    hostsFailed: verdict.failed.length,
-    failedHosts: verdict.failed.map((state) => state.target.label),
+    hostsSucceeded: states.length - failedHosts.length,
+    hostsFailed: failedHosts.length,
+    failedHosts,
     hosts: states.map(hostReport),
+    activation: activation?.report ?? null,
   }
 }
 
@@ -127,7 +157,35 @@ export function renderSummary(report: DeployReport): string {
     const [host, result, ...rest] = row.cells.map(escapeCell)
     lines.push(`| ${[host, `${row.failed ? '❌' : '✅'} ${result}`, ...rest].join(' | ')} |`)
   }
+  if (report.activation !== null) lines.push(...renderActivation(report.activation))
   return lines.join('\n') + '\n'
+}
+
+const BATCH_RESULT = { activated: '✅ live', failed: '❌ failed', 'rolled back': '↩️ rolled back', 'not run': '⏸️ not switched' } as const
+const HOST_ACTIVATION = { activated: '✅ live', failed: '❌ failed', 'rolled back': '↩️ rolled back', 'not switched': '⏸️ not switched' } as const
+
+/** One row per batch (hosts, seconds, result), then the hosts whose activation did not simply succeed. */
+function renderActivation(activation: ActivationReport): string[] {
+  const lines = [
+    '',
+    `### Activation: live on ${activation.hostsActivated} host${activation.hostsActivated === 1 ? '' : 's'}` +
+      (activation.previousTag !== '' ? `, previously \`${escapeCell(activation.previousTag)}\`` : '') +
+      (activation.rolledBack ? '; rolled back' : ''),
+    '',
+    '| Batch | Hosts | Seconds | Result |',
+    '| ---: | --- | ---: | --- |',
+    ...activation.batches.map(
+      (batch) => `| ${batch.index} | ${escapeCell(batch.hosts.join(', '))} | ${batch.result === 'not run' ? '–' : batch.seconds.toFixed(1)} | ${BATCH_RESULT[batch.result]} |`,
+    ),
+  ]
+  const notable = activation.hosts.filter((host) => host.result !== 'activated' || host.rollback !== undefined)
+  if (notable.length > 0) {
+    lines.push('', '| Host | Batch | Activation | Error | Rollback |', '| --- | ---: | --- | --- | --- |')
+    for (const host of notable) {
+      lines.push(`| ${escapeCell(host.host)} | ${host.batch} | ${HOST_ACTIVATION[host.result]} | ${escapeCell(host.error ?? '')} | ${escapeCell(host.rollback ?? '')} |`)
+    }
+  }
+  return lines
 }
 
 function escapeCell(text: string): string {

@@ -110,6 +110,11 @@ describe('readSettings with only the required inputs', () => {
       encrypt: () => assert.equal(settings.encrypt, boolean('encrypt')),
       'compression-level': () => assert.equal(settings.compressionLevel, Number(INPUT_DEFAULTS['compression-level'])),
       'keep-payload': () => assert.equal(settings.keepPayload, boolean('keep-payload')),
+      activate: () => assert.equal(settings.activate, boolean('activate')),
+      'batch-size': () => assert.deepEqual(settings.batchSize, { percent: Number(INPUT_DEFAULTS['batch-size']!.replace('%', '')) }),
+      'health-timeout': () => assert.equal(settings.healthTimeoutMs, parseDuration(INPUT_DEFAULTS['health-timeout']!)),
+      'rollback-on-failure': () => assert.equal(settings.rollbackOnFailure, boolean('rollback-on-failure')),
+      'keep-releases': () => assert.equal(settings.keepReleases, Number(INPUT_DEFAULTS['keep-releases'])),
     }
     assert.deepEqual(Object.keys(checks).sort(), Object.keys(INPUT_DEFAULTS).sort(), 'one check per default')
     for (const [name, check] of Object.entries(checks)) {
@@ -123,5 +128,8 @@ describe('readSettings with only the required inputs', () => {
     assert.equal(settings.trackerAddress, undefined)
     assert.equal(settings.sshKeyPassphrase, undefined)
     assert.deepEqual(settings.hosts.map((host) => host.user), ['deploy'], 'ssh-user: none, the host names its own')
+    assert.equal(settings.activateCommand, undefined)
+    assert.equal(settings.healthCheck, undefined)
+    assert.deepEqual(settings.sharedPaths, [])
   })
 })

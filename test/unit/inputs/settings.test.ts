@@ -629,3 +629,76 @@ describe('inputs upload-limit and download-limit', () => {
     expectOnlyError({ 'upload-limit': '-5MB/s' }, 'upload-limit', /is not a rate/)
   })
 })
+
+describe('activation inputs', () => {
+  test('off by default, with the documented defaults', () => {
+    const settings = settingsWith()
+    assert.equal(settings.activate, false)
+    assert.deepEqual(settings.batchSize, { percent: 25 })
+    assert.equal(settings.healthTimeoutMs, 60_000)
+    assert.equal(settings.rollbackOnFailure, true)
+    assert.equal(settings.keepReleases, 5)
+    assert.deepEqual(settings.sharedPaths, [])
+  })
+  test('every activation input read', () => {
+    const settings = settingsWith({
+      activate: 'true',
+      'batch-size': '2',
+      'activate-command': 'systemctl reload app',
+      'health-check': 'curl -fsS http://127.0.0.1:8080/health',
+      'health-timeout': '90s',
+      'rollback-on-failure': 'false',
+      'keep-releases': '3',
+      'shared-paths': 'config/database.yml\nlog/, tmp/pids',
+    })
+    assert.equal(settings.activate, true)
+    assert.deepEqual(settings.batchSize, { hosts: 2 })
+    assert.equal(settings.activateCommand, 'systemctl reload app')
+    assert.equal(settings.healthCheck, 'curl -fsS http://127.0.0.1:8080/health')
+    assert.equal(settings.healthTimeoutMs, 90_000)
+    assert.equal(settings.rollbackOnFailure, false)
+    assert.equal(settings.keepReleases, 3)
+    assert.deepEqual(settings.sharedPaths, ['config/database.yml', 'log', 'tmp/pids'])
+  })
+  test('batch-size: a count or a percentage, nothing else', () => {
+    assert.deepEqual(settingsWith({ 'batch-size': '12.5%' }).batchSize, { percent: 12.5 })
+    expectOnlyError({ 'batch-size': '0' }, 'batch-size', /must be at least 1 host/)
+    expectOnlyError({ 'batch-size': '0%' }, 'batch-size', /above 0 and at most 100/)
+    expectOnlyError({ 'batch-size': '150%' }, 'batch-size', /above 0 and at most 100/)
+    expectOnlyError({ 'batch-size': 'half' }, 'batch-size', /is not a number of hosts \(2\) or a percentage of them \(25%\)/)
+  })
+  test('health-timeout uses the duration grammar', () => {
+    expectOnlyError({ 'health-timeout': '0' }, 'health-timeout', /must be longer than zero/)
+    expectOnlyError({ 'health-timeout': 'soon' }, 'health-timeout', /is not a duration/)
+  })
+  test('keep-releases is a whole number of at least 1', () => {
+    expectOnlyError({ 'keep-releases': '0' }, 'keep-releases', /not between 1 and 1000/)
+  })
+  test('shared-paths must stay inside the release, and not inside each other', () => {
+    expectOnlyError({ 'shared-paths': '/etc/app.conf' }, 'shared-paths', /must be relative to the release/)
+    expectOnlyError({ 'shared-paths': 'config/../../etc' }, 'shared-paths', /no "\.\.", "\.", or empty parts/)
+    expectOnlyError({ 'shared-paths': 'log\nlog/app.log' }, 'shared-paths', /"log\/app\.log" lies inside "log"/)
+    expectOnlyError({ 'shared-paths': 'log\nlog/' }, 'shared-paths', /lists a path twice/)
+  })
+  test('a build that holds a shared path is refused, with activate on', () => {
+    fs.mkdirSync(path.join(sourceDir, 'config'), { recursive: true })
+    fs.writeFileSync(path.join(sourceDir, 'config/database.yml'), 'password: in-the-build\n')
+    try {
+      expectOnlyError({ activate: 'true', 'shared-paths': 'config/database.yml' }, 'shared-paths', /the build holds config\/database\.yml\. A shared path becomes a link/)
+      expectOnlyError({ activate: 'true', 'shared-paths': 'config/database.yml/x' }, 'shared-paths', /config\/database\.yml, which is not a directory/)
+      assert.deepEqual(settingsWith({ activate: 'true', 'shared-paths': 'config/secrets.yml' }).sharedPaths, ['config/secrets.yml'], 'a free path in an existing directory is fine')
+      assert.deepEqual(settingsWith({ 'shared-paths': 'config/database.yml' }).sharedPaths, ['config/database.yml'], 'without activate nothing is linked, so nothing is refused')
+    } finally {
+      fs.rmSync(path.join(sourceDir, 'config'), { recursive: true, force: true })
+    }
+  })
+  test('the names activation uses in the destination cannot be tags when activating', () => {
+    expectOnlyError({ activate: 'true', tag: 'current' }, 'tag', /"current" is the name of <destination>\/current/)
+    expectOnlyError({ activate: 'true', tag: 'shared' }, 'tag', /"shared"/)
+    assert.equal(settingsWith({ tag: 'current' }).tag, 'current')
+  })
+  test('every bad activation input is reported at once', () => {
+    const failure = failureWith({ activate: 'maybe', 'batch-size': 'x', 'health-timeout': '-1', 'rollback-on-failure': 'sure', 'keep-releases': 'all' })
+    assert.deepEqual(failure.errors.map((error) => error.input).sort(), ['activate', 'batch-size', 'health-timeout', 'keep-releases', 'rollback-on-failure'])
+  })
+})

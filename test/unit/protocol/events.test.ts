@@ -1,7 +1,22 @@
 /** The controller ↔ agent protocol: one job line in, one JSON line per event out, stray output ignored. */
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { decodeEvent, decodeJob, encodeEvent, encodeJob, PROTOCOL_VERSION, type AgentEvent, type AgentJob } from '../../../src/protocol/events.js'
+import {
+  decodeActivationEvent,
+  decodeActivationJob,
+  decodeEvent,
+  decodeJob,
+  encodeActivationEvent,
+  encodeActivationJob,
+  encodeEvent,
+  encodeJob,
+  isActivationJob,
+  PROTOCOL_VERSION,
+  type ActivationEvent,
+  type ActivationJob,
+  type AgentEvent,
+  type AgentJob,
+} from '../../../src/protocol/events.js'
 import { LineSplitter } from '../../../src/protocol/line-splitter.js'
 
 const job: AgentJob = {
@@ -148,4 +163,43 @@ describe('decodeJob', () => {
       }
     })
   }
+})
+
+describe('the activation mode\'s job and events', () => {
+  const activationJob: ActivationJob = {
+    v: PROTOCOL_VERSION,
+    mode: 'activate',
+    destination: '/srv/releases',
+    tag: 'v2',
+    sharedPaths: ['config/app.conf'],
+    activateCommand: "systemctl reload 'app'",
+    healthTimeoutMs: 60_000,
+    healthAttemptMs: 15_000,
+    commandTimeoutMs: 300_000,
+    restoreOnFailure: true,
+    keepReleases: 5,
+    hardCapSeconds: 720,
+    heartbeatTimeoutMs: 30_000,
+  }
+  test('round-trips, and is told apart from a deploy job', () => {
+    const line = encodeActivationJob(activationJob)
+    assert.deepEqual(decodeActivationJob(line), activationJob)
+    assert.equal(isActivationJob(JSON.parse(line)), true)
+    assert.equal(isActivationJob({ ...activationJob, mode: 'deploy' }), false)
+    assert.equal(isActivationJob(null), false)
+  })
+  test('refuses a job with a field missing or wrong', () => {
+    assert.throws(() => decodeActivationJob(JSON.stringify({ ...activationJob, v: 2 })), /protocol version 2/)
+    assert.throws(() => decodeActivationJob(JSON.stringify({ ...activationJob, tag: '' })), /job field tag is missing/)
+    assert.throws(() => decodeActivationJob(JSON.stringify({ ...activationJob, healthTimeoutMs: 0 })), /healthTimeoutMs must be a positive number/)
+    assert.throws(() => decodeActivationJob(JSON.stringify({ ...activationJob, sharedPaths: 'config' })), /sharedPaths must be a list/)
+    assert.throws(() => decodeActivationJob(JSON.stringify({ ...activationJob, restoreOnFailure: 'yes' })), /restoreOnFailure must be true or false/)
+  })
+  test('activation events decode; transfer events are not activation events and the other way round', () => {
+    const switched: ActivationEvent = { type: 'switched', previousTag: 'v1' }
+    assert.deepEqual(decodeActivationEvent(encodeActivationEvent(switched)), switched)
+    assert.equal(decodeActivationEvent('{"type":"progress","have":1}'), undefined)
+    assert.equal(decodeEvent(encodeActivationEvent(switched)), undefined)
+    assert.equal(decodeActivationEvent('not json'), undefined)
+  })
 })

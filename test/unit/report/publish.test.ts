@@ -51,6 +51,10 @@ describe('publishReport', () => {
       'failed-hosts': '["root@web2"]',
       'duration-seconds': '14.0',
       report: '/r.json',
+      // No activation in this deploy.
+      'hosts-activated': '0',
+      'rolled-back': 'false',
+      'previous-tag': '',
     })
     const declared = [...fs.readFileSync(new URL('../../../action.yml', import.meta.url), 'utf8').split(/^outputs:/m)[1]!.matchAll(/^ {2}([a-z-]+):\s*$/gm)].map((match) => match[1])
     assert.deepEqual(Object.keys(reportOutputs(report, '/r.json')).sort(), declared.sort())
