@@ -22,6 +22,28 @@ const nativeStubs = {
   },
 }
 
+// What a closed fleet never turns on (client-options.ts: no DHT, no UPnP/NAT-PMP, no local
+// discovery, no peer exchange, no IP blocklist; announces over HTTP only). Each is a module its
+// package already marks optional — left out of its browser build and checked with `typeof X ===
+// 'function'` before use — so an empty module is what the code expects in its absence. Left out,
+// the agent's bundle loses about a third of its size and its start-up work (bench/README.md,
+// "Swarm efficiency").
+const CLOSED_FLEET_UNUSED = /^(bittorrent-dht|@silentbot1\/nat-api|ut_pex|bittorrent-lsd|load-ip-set|socks)$/
+const UNUSED_TRACKER_CLIENTS = /bittorrent-tracker[\\/]lib[\\/]client[\\/](udp|websocket)-tracker\.js$/
+
+const closedFleetStubs = {
+  name: 'closed-fleet-stubs',
+  setup(b) {
+    b.onResolve({ filter: CLOSED_FLEET_UNUSED }, (args) => ({ path: args.path, namespace: 'closed-fleet-stub' }))
+    b.onLoad({ filter: /.*/, namespace: 'closed-fleet-stub' }, () => ({ contents: 'module.exports = {}', loader: 'js' }))
+    // bittorrent-tracker's client picks its tracker class by URL scheme; ours is always http://.
+    b.onLoad({ filter: UNUSED_TRACKER_CLIENTS }, (args) => ({
+      contents: `export default class { constructor () { throw new Error(${JSON.stringify(`${args.path.split(/[\\/]/).pop()} is not bundled: announce over http://`)}) } }`,
+      loader: 'js',
+    }))
+  },
+}
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -29,7 +51,7 @@ const common = {
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [nativeStubs],
+  plugins: [nativeStubs, closedFleetStubs],
   // CommonJS dependencies inside an ES module bundle need a real `require`, `__filename`, `__dirname`.
   banner: {
     js: [
