@@ -1086,14 +1086,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path13 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path14 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path13 && path13[0] !== "/") {
-          path13 = `/${path13}`;
+        if (path14 && path14[0] !== "/") {
+          path14 = `/${path14}`;
         }
-        return new URL(`${origin}${path13}`);
+        return new URL(`${origin}${path14}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1544,39 +1544,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog2("sending request to %s %s/%s", method, origin, path13);
+        debuglog2("sending request to %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin },
+          request: { method, path: path14, origin },
           response: { statusCode }
         } = evt;
         debuglog2(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path13,
+          path14,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog2("trailers received from %s %s/%s", method, origin, path13);
+        debuglog2("trailers received from %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin },
+          request: { method, path: path14, origin },
           error: error2
         } = evt;
         debuglog2(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path13,
+          path14,
           error2.message
         );
       });
@@ -1625,9 +1625,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path13, origin }
+            request: { method, path: path14, origin }
           } = evt;
-          debuglog2("sending request to %s %s/%s", method, origin, path13);
+          debuglog2("sending request to %s %s/%s", method, origin, path14);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1690,7 +1690,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request4 = class {
       constructor(origin, {
-        path: path13,
+        path: path14,
         method,
         body,
         headers,
@@ -1705,11 +1705,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path13 !== "string") {
+        if (typeof path14 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path13[0] !== "/" && !(path13.startsWith("http://") || path13.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path14[0] !== "/" && !(path14.startsWith("http://") || path14.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path13)) {
+        } else if (invalidPathRegex.test(path14)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1775,7 +1775,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path13, query) : path13;
+        this.path = query ? buildURL(path14, query) : path14;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6468,7 +6468,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path13, host, upgrade, blocking, reset } = request;
+      const { method, path: path14, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6549,7 +6549,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path13} HTTP/1.1\r
+      let header = `${method} ${path14} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7078,7 +7078,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path13, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path14, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7175,7 +7175,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path13;
+      headers[HTTP2_HEADER_PATH] = path14;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7528,9 +7528,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path13 = search ? `${pathname}${search}` : pathname;
+        const path14 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path13;
+        this.opts.path = path14;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8769,10 +8769,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path13 = "/",
+          path: path14 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path13;
+        opts.path = origin + path14;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10744,20 +10744,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path13) {
-      if (typeof path13 !== "string") {
-        return path13;
+    function safeUrl(path14) {
+      if (typeof path14 !== "string") {
+        return path14;
       }
-      const pathSegments = path13.split("?");
+      const pathSegments = path14.split("?");
       if (pathSegments.length !== 2) {
-        return path13;
+        return path14;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path13, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path13);
+    function matchKey(mockDispatch2, { path: path14, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path14);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10779,7 +10779,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path13 }) => matchValue(safeUrl(path13), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path14 }) => matchValue(safeUrl(path14), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10817,9 +10817,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path13, method, body, headers, query } = opts;
+      const { path: path14, method, body, headers, query } = opts;
       return {
-        path: path13,
+        path: path14,
         method,
         body,
         headers,
@@ -11282,10 +11282,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path13, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path14, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path13,
+            Path: path14,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16164,9 +16164,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path13) {
-      for (let i2 = 0; i2 < path13.length; ++i2) {
-        const code = path13.charCodeAt(i2);
+    function validateCookiePath(path14) {
+      for (let i2 = 0; i2 < path14.length; ++i2) {
+        const code = path14.charCodeAt(i2);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19086,11 +19086,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path13 = opts.path;
+          let path14 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path13 = `/${path13}`;
+            path14 = `/${path14}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path13);
+          url = new URL(util.parseOrigin(url).origin + path14);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -25682,7 +25682,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash7,
+      createHash: createHash8,
       createHmac: createHmac2,
       createSign,
       createVerify,
@@ -26370,11 +26370,11 @@ ${formatted}-----END ${type2} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash7("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash8("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash7("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash8("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -26539,8 +26539,8 @@ ${formatted}-----END ${type2} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash7("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash7("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash8("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash8("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -26580,7 +26580,7 @@ ${formatted}-----END ${type2} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac2(
           "sha1",
-          createHash7("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash8("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac) {
           if (encrypted) {
@@ -27224,11 +27224,11 @@ var require_agent2 = __commonJS({
       };
     })();
     var WINDOWS_PIPE_REGEX = /^[/\\][/\\]\.[/\\]pipe[/\\].+/;
-    function createAgent(path13) {
-      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path13)) {
-        return path13 === "pageant" ? new PageantAgent() : new CygwinAgent(path13);
+    function createAgent(path14) {
+      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path14)) {
+        return path14 === "pageant" ? new PageantAgent() : new CygwinAgent(path14);
       }
-      return new OpenSSHAgent(path13);
+      return new OpenSSHAgent(path14);
     }
     var AgentProtocol = (() => {
       const SSH_AGENTC_REQUEST_IDENTITIES = 11;
@@ -28902,7 +28902,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash7,
+      createHash: createHash8,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -29328,7 +29328,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash2 = createHash7(this.hashName);
+          const hash2 = createHash8(this.hashName);
           hashString(hash2, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash2, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash2, isServer ? this._remoteKexinit : this._kexinit);
@@ -30336,9 +30336,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash7(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash8(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash7(hashName).update(secret).update(exchangeHash).update(digest).digest();
+          const chunk = createHash8(hashName).update(secret).update(exchangeHash).update(digest).digest();
           const extended = Buffer.allocUnsafe(digest.length + chunk.length);
           extended.set(digest, 0);
           extended.set(chunk, digest.length);
@@ -32203,8 +32203,8 @@ var require_SFTP = __commonJS({
   "node_modules/ssh2/lib/protocol/SFTP.js"(exports, module) {
     "use strict";
     var EventEmitter17 = __require("events");
-    var fs19 = __require("fs");
-    var { constants: constants6 } = fs19;
+    var fs20 = __require("fs");
+    var { constants: constants6 } = fs20;
     var {
       Readable: ReadableStream2,
       Writable: WritableStream
@@ -32472,17 +32472,17 @@ var require_SFTP = __commonJS({
       // ===========================================================================
       // Client-specific ===========================================================
       // ===========================================================================
-      createReadStream(path13, options) {
+      createReadStream(path14, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new ReadStream(this, path13, options);
+        return new ReadStream(this, path14, options);
       }
-      createWriteStream(path13, options) {
+      createWriteStream(path14, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new WriteStream(this, path13, options);
+        return new WriteStream(this, path14, options);
       }
-      open(path13, flags_, attrs, cb) {
+      open(path14, flags_, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         if (typeof attrs === "function") {
@@ -32501,7 +32501,7 @@ var require_SFTP = __commonJS({
           attrsFlags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32509,7 +32509,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         writeUInt32BE(buf, attrsFlags, p += 4);
         if (attrsLen) {
@@ -32633,14 +32633,14 @@ var require_SFTP = __commonJS({
       fastGet(remotePath, localPath, opts, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        fastXfer(this, fs19, remotePath, localPath, opts, cb);
+        fastXfer(this, fs20, remotePath, localPath, opts, cb);
       }
       fastPut(localPath, remotePath, opts, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        fastXfer(fs19, this, localPath, remotePath, opts, cb);
+        fastXfer(fs20, this, localPath, remotePath, opts, cb);
       }
-      readFile(path13, options, callback_) {
+      readFile(path14, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32713,13 +32713,13 @@ var require_SFTP = __commonJS({
             return callback && callback(er, buffer);
           });
         };
-        this.open(path13, flag, 438, (er, handle_) => {
+        this.open(path14, flag, 438, (er, handle_) => {
           if (er)
             return callback && callback(er);
           handle = handle_;
           const tryStat = (er2, st) => {
             if (er2) {
-              this.stat(path13, (er_, st_) => {
+              this.stat(path14, (er_, st_) => {
                 if (er_) {
                   return this.close(handle, () => {
                     callback && callback(er2);
@@ -32740,7 +32740,7 @@ var require_SFTP = __commonJS({
           this.fstat(handle, tryStat);
         });
       }
-      writeFile(path13, data, options, callback_) {
+      writeFile(path14, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32759,7 +32759,7 @@ var require_SFTP = __commonJS({
         if (options.encoding && !Buffer.isEncoding(options.encoding))
           throw new Error(`Unknown encoding: ${options.encoding}`);
         const flag = options.flag || "w";
-        this.open(path13, flag, options.mode, (openErr, handle) => {
+        this.open(path14, flag, options.mode, (openErr, handle) => {
           if (openErr) {
             callback && callback(openErr);
           } else {
@@ -32768,7 +32768,7 @@ var require_SFTP = __commonJS({
             if (position === null) {
               const tryStat = (er, st) => {
                 if (er) {
-                  this.stat(path13, (er_, st_) => {
+                  this.stat(path14, (er_, st_) => {
                     if (er_) {
                       return this.close(handle, () => {
                         callback && callback(er);
@@ -32787,7 +32787,7 @@ var require_SFTP = __commonJS({
           }
         });
       }
-      appendFile(path13, data, options, callback_) {
+      appendFile(path14, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32805,12 +32805,12 @@ var require_SFTP = __commonJS({
           throw new TypeError("Bad arguments");
         if (!options.flag)
           options = Object.assign({ flag: "a" }, options);
-        this.writeFile(path13, data, options, callback);
+        this.writeFile(path14, data, options, callback);
       }
-      exists(path13, cb) {
+      exists(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        this.stat(path13, (err) => {
+        this.stat(path14, (err) => {
           cb && cb(err ? false : true);
         });
       }
@@ -32853,7 +32853,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} RENAME`
         );
       }
-      mkdir(path13, attrs, cb) {
+      mkdir(path14, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -32867,7 +32867,7 @@ var require_SFTP = __commonJS({
           flags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32875,7 +32875,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -32891,10 +32891,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} MKDIR`
         );
       }
-      rmdir(path13, cb) {
+      rmdir(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32902,7 +32902,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
@@ -32992,10 +32992,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} FSTAT`
         );
       }
-      stat(path13, cb) {
+      stat(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33003,17 +33003,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} STAT`
         );
       }
-      lstat(path13, cb) {
+      lstat(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33021,17 +33021,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} LSTAT`
         );
       }
-      opendir(path13, cb) {
+      opendir(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33039,14 +33039,14 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} OPENDIR`
         );
       }
-      setstat(path13, attrs, cb) {
+      setstat(path14, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -33058,7 +33058,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33066,7 +33066,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -33126,8 +33126,8 @@ var require_SFTP = __commonJS({
           mtime: toUnixTimestamp(mtime)
         }, cb);
       }
-      utimes(path13, atime, mtime, cb) {
-        return this.setstat(path13, {
+      utimes(path14, atime, mtime, cb) {
+        return this.setstat(path14, {
           atime: toUnixTimestamp(atime),
           mtime: toUnixTimestamp(mtime)
         }, cb);
@@ -33138,8 +33138,8 @@ var require_SFTP = __commonJS({
           gid
         }, cb);
       }
-      chown(path13, uid, gid, cb) {
-        return this.setstat(path13, {
+      chown(path14, uid, gid, cb) {
+        return this.setstat(path14, {
           uid,
           gid
         }, cb);
@@ -33149,15 +33149,15 @@ var require_SFTP = __commonJS({
           mode
         }, cb);
       }
-      chmod(path13, mode, cb) {
-        return this.setstat(path13, {
+      chmod(path14, mode, cb) {
+        return this.setstat(path14, {
           mode
         }, cb);
       }
-      readlink(path13, cb) {
+      readlink(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33165,7 +33165,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33210,10 +33210,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} SYMLINK`
         );
       }
-      realpath(path13, cb) {
+      realpath(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33221,7 +33221,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33266,13 +33266,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${which2} posix-rename@openssh.com`);
         }
       }
-      ext_openssh_statvfs(path13, cb) {
+      ext_openssh_statvfs(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["statvfs@openssh.com"];
         if (!ext || ext !== "2")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 19 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33282,7 +33282,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 19, p);
         buf.utf8Write("statvfs@openssh.com", p += 4, 19);
         writeUInt32BE(buf, pathLen, p += 19);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = { extended: "statvfs@openssh.com", cb };
         const isBuffered = sendOrBuffer(this, buf);
         if (this._debug) {
@@ -33368,7 +33368,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} fsync@openssh.com`
         );
       }
-      ext_openssh_lsetstat(path13, attrs, cb) {
+      ext_openssh_lsetstat(path14, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["lsetstat@openssh.com"];
@@ -33383,7 +33383,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 20 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33393,7 +33393,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 20, p);
         buf.utf8Write("lsetstat@openssh.com", p += 4, 20);
         writeUInt32BE(buf, pathLen, p += 20);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -33410,13 +33410,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${status} lsetstat@openssh.com`);
         }
       }
-      ext_openssh_expandPath(path13, cb) {
+      ext_openssh_expandPath(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["expand-path@openssh.com"];
         if (ext !== "1")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 23 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33426,7 +33426,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 23, p);
         buf.utf8Write("expand-path@openssh.com", p += 4, 23);
         writeUInt32BE(buf, pathLen, p += 20);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33899,13 +33899,13 @@ var require_SFTP = __commonJS({
             if (--left === 0)
               cb(err);
           };
-          if (srcHandle && (src === fs19 || src.outgoing.state === "open"))
+          if (srcHandle && (src === fs20 || src.outgoing.state === "open"))
             ++left;
-          if (dstHandle && (dst === fs19 || dst.outgoing.state === "open"))
+          if (dstHandle && (dst === fs20 || dst.outgoing.state === "open"))
             ++left;
-          if (srcHandle && (src === fs19 || src.outgoing.state === "open"))
+          if (srcHandle && (src === fs20 || src.outgoing.state === "open"))
             src.close(srcHandle, cbfinal);
-          if (dstHandle && (dst === fs19 || dst.outgoing.state === "open"))
+          if (dstHandle && (dst === fs20 || dst.outgoing.state === "open"))
             dst.close(dstHandle, cbfinal);
         } else {
           cb(err);
@@ -33921,7 +33921,7 @@ var require_SFTP = __commonJS({
           tryStat(null, { size: fileSize });
         function tryStat(err2, attrs) {
           if (err2) {
-            if (src !== fs19) {
+            if (src !== fs20) {
               src.stat(srcPath, (err_, attrs_) => {
                 if (err_)
                   return onerror(err2);
@@ -34704,12 +34704,12 @@ var require_SFTP = __commonJS({
       [REQUEST.LSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path14 === void 0)
           return doFatalSFTPError(sftp, "Malformed LSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received LSTAT (id:${reqID})`);
-        if (!sftp.emit("LSTAT", reqID, path13)) {
+        if (!sftp.emit("LSTAT", reqID, path14)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34728,13 +34728,13 @@ var require_SFTP = __commonJS({
       [REQUEST.SETSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed SETSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received SETSTAT (id:${reqID})`);
-        if (!sftp.emit("SETSTAT", reqID, path13, attrs)) {
+        if (!sftp.emit("SETSTAT", reqID, path14, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34756,12 +34756,12 @@ var require_SFTP = __commonJS({
       [REQUEST.OPENDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path14 === void 0)
           return doFatalSFTPError(sftp, "Malformed OPENDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received OPENDIR (id:${reqID})`);
-        if (!sftp.emit("OPENDIR", reqID, path13)) {
+        if (!sftp.emit("OPENDIR", reqID, path14)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34780,63 +34780,63 @@ var require_SFTP = __commonJS({
       [REQUEST.REMOVE]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path14 === void 0)
           return doFatalSFTPError(sftp, "Malformed REMOVE packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received REMOVE (id:${reqID})`);
-        if (!sftp.emit("REMOVE", reqID, path13)) {
+        if (!sftp.emit("REMOVE", reqID, path14)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.MKDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed MKDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received MKDIR (id:${reqID})`);
-        if (!sftp.emit("MKDIR", reqID, path13, attrs)) {
+        if (!sftp.emit("MKDIR", reqID, path14, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.RMDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path14 === void 0)
           return doFatalSFTPError(sftp, "Malformed RMDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received RMDIR (id:${reqID})`);
-        if (!sftp.emit("RMDIR", reqID, path13)) {
+        if (!sftp.emit("RMDIR", reqID, path14)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.REALPATH]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path14 === void 0)
           return doFatalSFTPError(sftp, "Malformed REALPATH packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received REALPATH (id:${reqID})`
         );
-        if (!sftp.emit("REALPATH", reqID, path13)) {
+        if (!sftp.emit("REALPATH", reqID, path14)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.STAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path14 === void 0)
           return doFatalSFTPError(sftp, "Malformed STAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received STAT (id:${reqID})`);
-        if (!sftp.emit("STAT", reqID, path13)) {
+        if (!sftp.emit("STAT", reqID, path14)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34856,14 +34856,14 @@ var require_SFTP = __commonJS({
       [REQUEST.READLINK]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path14 === void 0)
           return doFatalSFTPError(sftp, "Malformed READLINK packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received READLINK (id:${reqID})`
         );
-        if (!sftp.emit("READLINK", reqID, path13)) {
+        if (!sftp.emit("READLINK", reqID, path14)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34934,7 +34934,7 @@ var require_SFTP = __commonJS({
     function roundUpToMultipleOf8(n) {
       return n + 7 & ~7;
     }
-    function ReadStream(sftp, path13, options) {
+    function ReadStream(sftp, path14, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -34948,7 +34948,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       ReadableStream2.call(this, options);
-      this.path = path13;
+      this.path = path14;
       this.flags = options.flags === void 0 ? "r" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -35079,7 +35079,7 @@ var require_SFTP = __commonJS({
       },
       configurable: true
     });
-    function WriteStream(sftp, path13, options) {
+    function WriteStream(sftp, path14, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -35091,7 +35091,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       WritableStream.call(this, options);
-      this.path = path13;
+      this.path = path14;
       this.flags = options.flags === void 0 ? "w" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -35773,7 +35773,7 @@ var require_client2 = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash7,
+      createHash: createHash8,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -35995,7 +35995,7 @@ var require_client2 = __commonJS({
           }
           hostVerifier = (key, verify) => {
             if (hashAlgo)
-              key = createHash7(hashAlgo).update(key).digest("hex");
+              key = createHash8(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify);
             if (ret !== void 0)
               verify(ret);
@@ -41729,17 +41729,17 @@ var require_piece_length = __commonJS({
 var require_is_file = __commonJS({
   "node_modules/is-file/index.js"(exports, module) {
     "use strict";
-    var fs19 = __require("fs");
-    module.exports = function isFile2(path13, cb) {
-      if (!cb) return isFileSync(path13);
-      fs19.stat(path13, function(err, stats) {
+    var fs20 = __require("fs");
+    module.exports = function isFile2(path14, cb) {
+      if (!cb) return isFileSync(path14);
+      fs20.stat(path14, function(err, stats) {
         if (err) return cb(err);
         return cb(null, stats.isFile());
       });
     };
     module.exports.sync = isFileSync;
-    function isFileSync(path13) {
-      return fs19.existsSync(path13) && fs19.statSync(path13).isFile();
+    function isFileSync(path14) {
+      return fs20.existsSync(path14) && fs20.statSync(path14).isFile();
     }
   }
 });
@@ -52026,8 +52026,8 @@ var require_windows = __commonJS({
   "node_modules/isexe/windows.js"(exports, module) {
     module.exports = isexe;
     isexe.sync = sync2;
-    var fs19 = __require("fs");
-    function checkPathExt(path13, options) {
+    var fs20 = __require("fs");
+    function checkPathExt(path14, options) {
       var pathext = options.pathExt !== void 0 ? options.pathExt : process.env.PATHEXT;
       if (!pathext) {
         return true;
@@ -52038,25 +52038,25 @@ var require_windows = __commonJS({
       }
       for (var i2 = 0; i2 < pathext.length; i2++) {
         var p = pathext[i2].toLowerCase();
-        if (p && path13.substr(-p.length).toLowerCase() === p) {
+        if (p && path14.substr(-p.length).toLowerCase() === p) {
           return true;
         }
       }
       return false;
     }
-    function checkStat(stat3, path13, options) {
+    function checkStat(stat3, path14, options) {
       if (!stat3.isSymbolicLink() && !stat3.isFile()) {
         return false;
       }
-      return checkPathExt(path13, options);
+      return checkPathExt(path14, options);
     }
-    function isexe(path13, options, cb) {
-      fs19.stat(path13, function(er, stat3) {
-        cb(er, er ? false : checkStat(stat3, path13, options));
+    function isexe(path14, options, cb) {
+      fs20.stat(path14, function(er, stat3) {
+        cb(er, er ? false : checkStat(stat3, path14, options));
       });
     }
-    function sync2(path13, options) {
-      return checkStat(fs19.statSync(path13), path13, options);
+    function sync2(path14, options) {
+      return checkStat(fs20.statSync(path14), path14, options);
     }
   }
 });
@@ -52066,14 +52066,14 @@ var require_mode = __commonJS({
   "node_modules/isexe/mode.js"(exports, module) {
     module.exports = isexe;
     isexe.sync = sync2;
-    var fs19 = __require("fs");
-    function isexe(path13, options, cb) {
-      fs19.stat(path13, function(er, stat3) {
+    var fs20 = __require("fs");
+    function isexe(path14, options, cb) {
+      fs20.stat(path14, function(er, stat3) {
         cb(er, er ? false : checkStat(stat3, options));
       });
     }
-    function sync2(path13, options) {
-      return checkStat(fs19.statSync(path13), options);
+    function sync2(path14, options) {
+      return checkStat(fs20.statSync(path14), options);
     }
     function checkStat(stat3, options) {
       return stat3.isFile() && checkMode(stat3, options);
@@ -52097,7 +52097,7 @@ var require_mode = __commonJS({
 // node_modules/isexe/index.js
 var require_isexe = __commonJS({
   "node_modules/isexe/index.js"(exports, module) {
-    var fs19 = __require("fs");
+    var fs20 = __require("fs");
     var core;
     if (process.platform === "win32" || global.TESTING_WINDOWS) {
       core = require_windows();
@@ -52106,7 +52106,7 @@ var require_isexe = __commonJS({
     }
     module.exports = isexe;
     isexe.sync = sync2;
-    function isexe(path13, options, cb) {
+    function isexe(path14, options, cb) {
       if (typeof options === "function") {
         cb = options;
         options = {};
@@ -52116,7 +52116,7 @@ var require_isexe = __commonJS({
           throw new TypeError("callback not provided");
         }
         return new Promise(function(resolve4, reject) {
-          isexe(path13, options || {}, function(er, is) {
+          isexe(path14, options || {}, function(er, is) {
             if (er) {
               reject(er);
             } else {
@@ -52125,7 +52125,7 @@ var require_isexe = __commonJS({
           });
         });
       }
-      core(path13, options || {}, function(er, is) {
+      core(path14, options || {}, function(er, is) {
         if (er) {
           if (er.code === "EACCES" || options && options.ignoreErrors) {
             er = null;
@@ -52135,9 +52135,9 @@ var require_isexe = __commonJS({
         cb(er, is);
       });
     }
-    function sync2(path13, options) {
+    function sync2(path14, options) {
       try {
-        return core.sync(path13, options || {});
+        return core.sync(path14, options || {});
       } catch (er) {
         if (options && options.ignoreErrors || er.code === "EACCES") {
           return false;
@@ -52153,7 +52153,7 @@ var require_isexe = __commonJS({
 var require_which = __commonJS({
   "node_modules/which/which.js"(exports, module) {
     var isWindows = process.platform === "win32" || process.env.OSTYPE === "cygwin" || process.env.OSTYPE === "msys";
-    var path13 = __require("path");
+    var path14 = __require("path");
     var COLON2 = isWindows ? ";" : ":";
     var isexe = require_isexe();
     var getNotFoundError = (cmd) => Object.assign(new Error(`not found: ${cmd}`), { code: "ENOENT" });
@@ -52191,7 +52191,7 @@ var require_which = __commonJS({
           return opt.all && found.length ? resolve4(found) : reject(getNotFoundError(cmd));
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
-        const pCmd = path13.join(pathPart, cmd);
+        const pCmd = path14.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
         resolve4(subStep(p, i2, 0));
       });
@@ -52218,7 +52218,7 @@ var require_which = __commonJS({
       for (let i2 = 0; i2 < pathEnv.length; i2++) {
         const ppRaw = pathEnv[i2];
         const pathPart = /^".*"$/.test(ppRaw) ? ppRaw.slice(1, -1) : ppRaw;
-        const pCmd = path13.join(pathPart, cmd);
+        const pCmd = path14.join(pathPart, cmd);
         const p = !pathPart && /^\.[\\\/]/.test(cmd) ? cmd.slice(0, 2) + pCmd : pCmd;
         for (let j = 0; j < pathExt.length; j++) {
           const cur = p + pathExt[j];
@@ -52266,7 +52266,7 @@ var require_path_key = __commonJS({
 var require_resolveCommand = __commonJS({
   "node_modules/cross-spawn/lib/util/resolveCommand.js"(exports, module) {
     "use strict";
-    var path13 = __require("path");
+    var path14 = __require("path");
     var which2 = require_which();
     var getPathKey = require_path_key();
     function resolveCommandAttempt(parsed, withoutPathExt) {
@@ -52284,7 +52284,7 @@ var require_resolveCommand = __commonJS({
       try {
         resolved = which2.sync(parsed.command, {
           path: env[getPathKey({ env })],
-          pathExt: withoutPathExt ? path13.delimiter : void 0
+          pathExt: withoutPathExt ? path14.delimiter : void 0
         });
       } catch (e2) {
       } finally {
@@ -52293,7 +52293,7 @@ var require_resolveCommand = __commonJS({
         }
       }
       if (resolved) {
-        resolved = path13.resolve(hasCustomCwd ? parsed.options.cwd : "", resolved);
+        resolved = path14.resolve(hasCustomCwd ? parsed.options.cwd : "", resolved);
       }
       return resolved;
     }
@@ -52347,8 +52347,8 @@ var require_shebang_command = __commonJS({
       if (!match) {
         return null;
       }
-      const [path13, argument] = match[0].replace(/#! ?/, "").split(" ");
-      const binary = path13.split("/").pop();
+      const [path14, argument] = match[0].replace(/#! ?/, "").split(" ");
+      const binary = path14.split("/").pop();
       if (binary === "env") {
         return argument;
       }
@@ -52361,16 +52361,16 @@ var require_shebang_command = __commonJS({
 var require_readShebang = __commonJS({
   "node_modules/cross-spawn/lib/util/readShebang.js"(exports, module) {
     "use strict";
-    var fs19 = __require("fs");
+    var fs20 = __require("fs");
     var shebangCommand = require_shebang_command();
     function readShebang(command) {
       const size = 150;
       const buffer = Buffer.alloc(size);
       let fd;
       try {
-        fd = fs19.openSync(command, "r");
-        fs19.readSync(fd, buffer, 0, size, 0);
-        fs19.closeSync(fd);
+        fd = fs20.openSync(command, "r");
+        fs20.readSync(fd, buffer, 0, size, 0);
+        fs20.closeSync(fd);
       } catch (e2) {
       }
       return shebangCommand(buffer.toString());
@@ -52383,7 +52383,7 @@ var require_readShebang = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/cross-spawn/lib/parse.js"(exports, module) {
     "use strict";
-    var path13 = __require("path");
+    var path14 = __require("path");
     var resolveCommand = require_resolveCommand();
     var escape2 = require_escape();
     var readShebang = require_readShebang();
@@ -52408,7 +52408,7 @@ var require_parse2 = __commonJS({
       const needsShell = !isExecutableRegExp.test(commandFile);
       if (parsed.options.forceShell || needsShell) {
         const needsDoubleEscapeMetaChars = isCmdShimRegExp.test(commandFile);
-        parsed.command = path13.normalize(parsed.command);
+        parsed.command = path14.normalize(parsed.command);
         parsed.command = escape2.command(parsed.command);
         parsed.args = parsed.args.map((arg) => escape2.argument(arg, needsDoubleEscapeMetaChars));
         const shellCommand = [parsed.command].concat(parsed.args).join(" ");
@@ -65418,7 +65418,7 @@ var require_websocket2 = __commonJS({
     var net3 = __require("net");
     var querystring2 = __require("querystring");
     var tls = __require("tls");
-    var { randomBytes: randomBytes3, createHash: createHash7 } = __require("crypto");
+    var { randomBytes: randomBytes3, createHash: createHash8 } = __require("crypto");
     var { Duplex: Duplex4, Readable: Readable3 } = __require("stream");
     var { URL: URL2 } = __require("url");
     var PerMessageDeflate2 = require_permessage_deflate2();
@@ -66109,7 +66109,7 @@ var require_websocket2 = __commonJS({
           abortHandshake(websocket, socket, "Invalid Upgrade header");
           return;
         }
-        const digest = createHash7("sha1").update(key + GUID).digest("base64");
+        const digest = createHash8("sha1").update(key + GUID).digest("base64");
         if (res.headers["sec-websocket-accept"] !== digest) {
           abortHandshake(websocket, socket, "Invalid Sec-WebSocket-Accept header");
           return;
@@ -66494,7 +66494,7 @@ var require_websocket_server = __commonJS({
     var EventEmitter17 = __require("events");
     var http5 = __require("http");
     var { Duplex: Duplex4 } = __require("stream");
-    var { createHash: createHash7 } = __require("crypto");
+    var { createHash: createHash8 } = __require("crypto");
     var extension2 = require_extension();
     var PerMessageDeflate2 = require_permessage_deflate2();
     var subprotocol2 = require_subprotocol();
@@ -66804,7 +66804,7 @@ var require_websocket_server = __commonJS({
           );
         }
         if (this._state > RUNNING) return abortHandshake(socket, 503);
-        const digest = createHash7("sha1").update(key + GUID).digest("base64");
+        const digest = createHash8("sha1").update(key + GUID).digest("base64");
         const headers = [
           "HTTP/1.1 101 Switching Protocols",
           "Upgrade: websocket",
@@ -68311,9 +68311,9 @@ var require_fs_native_extensions = __commonJS({
 var require_random_access_file = __commonJS({
   "node_modules/random-access-file/index.js"(exports, module) {
     var RandomAccessStorage = require_random_access_storage();
-    var fs19 = __require("fs");
-    var path13 = __require("path");
-    var constants6 = fs19.constants;
+    var fs20 = __require("fs");
+    var path14 = __require("path");
+    var constants6 = fs20.constants;
     var fsext = null;
     try {
       fsext = require_fs_native_extensions();
@@ -68347,7 +68347,7 @@ var require_random_access_file = __commonJS({
       constructor(filename, opts = {}) {
         const size = opts.size || (opts.truncate ? 0 : -1);
         super();
-        if (opts.directory) filename = path13.join(opts.directory, path13.resolve("/", filename).replace(/^\w+:\\/, ""));
+        if (opts.directory) filename = path14.join(opts.directory, path14.resolve("/", filename).replace(/^\w+:\\/, ""));
         this.directory = opts.directory || null;
         this.filename = filename;
         this.fd = 0;
@@ -68372,11 +68372,11 @@ var require_random_access_file = __commonJS({
         const create = this._alwaysCreate || this.writing;
         const self2 = this;
         const mode = this.mode | (create ? CREAT : 0);
-        if (create) fs19.mkdir(path13.dirname(this.filename), { recursive: true }, ondir);
+        if (create) fs20.mkdir(path14.dirname(this.filename), { recursive: true }, ondir);
         else ondir(null);
         function ondir(err) {
           if (err) return req.callback(err);
-          fs19.open(self2.filename, mode, onopen);
+          fs20.open(self2.filename, mode, onopen);
         }
         function onopen(err, fd) {
           if (err) return onerror(err);
@@ -68394,7 +68394,7 @@ var require_random_access_file = __commonJS({
         function onsparse(err) {
           if (err) return onerrorafteropen(err);
           if (self2._size < 0) return ontruncate(null);
-          fs19.ftruncate(self2.fd, self2._size, ontruncate);
+          fs20.ftruncate(self2.fd, self2._size, ontruncate);
         }
         function ontruncate(err) {
           if (err) return onerrorafteropen(err);
@@ -68405,7 +68405,7 @@ var require_random_access_file = __commonJS({
           req.callback(err);
         }
         function onerrorafteropen(err) {
-          fs19.close(self2.fd, function() {
+          fs20.close(self2.fd, function() {
             self2.fd = 0;
             onerror(err);
           });
@@ -68414,13 +68414,13 @@ var require_random_access_file = __commonJS({
       _write(req) {
         const data = req.data;
         const fd = this.fd;
-        fs19.write(fd, data, 0, req.size, req.offset, onwrite);
+        fs20.write(fd, data, 0, req.size, req.offset, onwrite);
         function onwrite(err, wrote) {
           if (err) return req.callback(err);
           req.size -= wrote;
           req.offset += wrote;
           if (!req.size) return req.callback(null);
-          fs19.write(fd, data, data.length - req.size, req.size, req.offset, onwrite);
+          fs20.write(fd, data, data.length - req.size, req.size, req.offset, onwrite);
         }
       }
       _read(req) {
@@ -68428,14 +68428,14 @@ var require_random_access_file = __commonJS({
         const data = req.data || this._alloc(req.size);
         const fd = this.fd;
         if (!req.size) return process.nextTick(readEmpty, req);
-        fs19.read(fd, data, 0, req.size, req.offset, onread);
+        fs20.read(fd, data, 0, req.size, req.offset, onread);
         function onread(err, read) {
           if (err) return req.callback(err);
           if (!read) return req.callback(createReadError(self2.filename, req.offset, req.size));
           req.size -= read;
           req.offset += read;
           if (!req.size) return req.callback(null, data);
-          fs19.read(fd, data, data.length - req.size, req.size, req.offset, onread);
+          fs20.read(fd, data, data.length - req.size, req.size, req.offset, onread);
         }
       }
       _del(req) {
@@ -68447,20 +68447,20 @@ var require_random_access_file = __commonJS({
         }
       }
       _truncate(req) {
-        fs19.ftruncate(this.fd, req.offset, ontruncate);
+        fs20.ftruncate(this.fd, req.offset, ontruncate);
         function ontruncate(err) {
           req.callback(err);
         }
       }
       _stat(req) {
-        fs19.fstat(this.fd, onstat);
+        fs20.fstat(this.fd, onstat);
         function onstat(err, st) {
           req.callback(err, st);
         }
       }
       _close(req) {
         const self2 = this;
-        fs19.close(this.fd, onclose);
+        fs20.close(this.fd, onclose);
         function onclose(err) {
           if (err) return req.callback(err);
           if (self2._pool !== null) self2._pool._oninactive(self2);
@@ -68470,34 +68470,34 @@ var require_random_access_file = __commonJS({
       }
       _unlink(req) {
         const self2 = this;
-        const root = this.directory && path13.resolve(path13.join(this.directory, "."));
-        let dir = path13.resolve(path13.dirname(this.filename));
-        fs19.unlink(this.filename, onunlink);
+        const root = this.directory && path14.resolve(path14.join(this.directory, "."));
+        let dir = path14.resolve(path14.dirname(this.filename));
+        fs20.unlink(this.filename, onunlink);
         function onunlink(err) {
           if (err && err.code === "ENOENT") err = null;
           if (err || !self2._rmdir || !root || dir === root) return req.callback(err);
-          fs19.rmdir(dir, onrmdir);
+          fs20.rmdir(dir, onrmdir);
         }
         function onrmdir(err) {
-          dir = path13.join(dir, "..");
+          dir = path14.join(dir, "..");
           if (err || dir === root) return req.callback(null);
-          fs19.rmdir(dir, onrmdir);
+          fs20.rmdir(dir, onrmdir);
         }
       }
     };
     function readEmpty(req) {
       req.callback(null, Buffer.alloc(0));
     }
-    function createLockError(path14) {
+    function createLockError(path15) {
       const err = new Error("ELOCKED: File is locked");
       err.code = "ELOCKED";
-      err.path = path14;
+      err.path = path15;
       return err;
     }
-    function createReadError(path14, offset, size) {
+    function createReadError(path15, offset, size) {
       const err = new Error("EPARTIALREAD: Could not satisfy length");
       err.code = "EPARTIALREAD";
-      err.path = path14;
+      err.path = path15;
       err.offset = offset;
       err.size = size;
       return err;
@@ -68773,11 +68773,11 @@ var require_Mime = __commonJS({
         }
       }
     };
-    Mime.prototype.getType = function(path13) {
-      path13 = String(path13);
-      let last = path13.replace(/^.*[/\\]/, "").toLowerCase();
+    Mime.prototype.getType = function(path14) {
+      path14 = String(path14);
+      let last = path14.replace(/^.*[/\\]/, "").toLowerCase();
       let ext = last.replace(/^.*\./, "").toLowerCase();
-      let hasPath = last.length < path13.length;
+      let hasPath = last.length < path14.length;
       let hasDot = ext.length < last.length - 1;
       return (hasDot || !hasPath) && this._types[ext] || null;
     };
@@ -69142,9 +69142,9 @@ var require_pump = __commonJS({
   "node_modules/pump/index.js"(exports, module) {
     var once7 = require_once();
     var eos = require_end_of_stream();
-    var fs19;
+    var fs20;
     try {
-      fs19 = __require("fs");
+      fs20 = __require("fs");
     } catch (e2) {
     }
     var noop9 = function() {
@@ -69155,8 +69155,8 @@ var require_pump = __commonJS({
     };
     var isFS = function(stream) {
       if (!ancient) return false;
-      if (!fs19) return false;
-      return (stream instanceof (fs19.ReadStream || noop9) || stream instanceof (fs19.WriteStream || noop9)) && isFn(stream.close);
+      if (!fs20) return false;
+      return (stream instanceof (fs20.ReadStream || noop9) || stream instanceof (fs20.WriteStream || noop9)) && isFn(stream.close);
     };
     var isRequest2 = function(stream) {
       return stream.setHeader && isFn(stream.abort);
@@ -70658,14 +70658,14 @@ var require_semver = __commonJS({
 var require_make_dir = __commonJS({
   "node_modules/make-dir/index.js"(exports, module) {
     "use strict";
-    var fs19 = __require("fs");
-    var path13 = __require("path");
+    var fs20 = __require("fs");
+    var path14 = __require("path");
     var { promisify: promisify2 } = __require("util");
     var semver = require_semver();
     var useNativeRecursiveOption = semver.satisfies(process.version, ">=10.12.0");
     var checkPath = (pth) => {
       if (process.platform === "win32") {
-        const pathHasInvalidWinCharacters = /[<>:"|?*]/.test(pth.replace(path13.parse(pth).root, ""));
+        const pathHasInvalidWinCharacters = /[<>:"|?*]/.test(pth.replace(path14.parse(pth).root, ""));
         if (pathHasInvalidWinCharacters) {
           const error2 = new Error(`Path contains invalid characters: ${pth}`);
           error2.code = "EINVAL";
@@ -70676,7 +70676,7 @@ var require_make_dir = __commonJS({
     var processOptions = (options) => {
       const defaults = {
         mode: 511,
-        fs: fs19
+        fs: fs20
       };
       return {
         ...defaults,
@@ -70696,8 +70696,8 @@ var require_make_dir = __commonJS({
       options = processOptions(options);
       const mkdir3 = promisify2(options.fs.mkdir);
       const stat3 = promisify2(options.fs.stat);
-      if (useNativeRecursiveOption && options.fs.mkdir === fs19.mkdir) {
-        const pth = path13.resolve(input);
+      if (useNativeRecursiveOption && options.fs.mkdir === fs20.mkdir) {
+        const pth = path14.resolve(input);
         await mkdir3(pth, {
           mode: options.mode,
           recursive: true
@@ -70713,13 +70713,13 @@ var require_make_dir = __commonJS({
             throw error2;
           }
           if (error2.code === "ENOENT") {
-            if (path13.dirname(pth) === pth) {
+            if (path14.dirname(pth) === pth) {
               throw permissionError(pth);
             }
             if (error2.message.includes("null bytes")) {
               throw error2;
             }
-            await make(path13.dirname(pth));
+            await make(path14.dirname(pth));
             return make(pth);
           }
           try {
@@ -70733,15 +70733,15 @@ var require_make_dir = __commonJS({
           return pth;
         }
       };
-      return make(path13.resolve(input));
+      return make(path14.resolve(input));
     };
     module.exports = makeDir2;
     module.exports.sync = (input, options) => {
       checkPath(input);
       options = processOptions(options);
-      if (useNativeRecursiveOption && options.fs.mkdirSync === fs19.mkdirSync) {
-        const pth = path13.resolve(input);
-        fs19.mkdirSync(pth, {
+      if (useNativeRecursiveOption && options.fs.mkdirSync === fs20.mkdirSync) {
+        const pth = path14.resolve(input);
+        fs20.mkdirSync(pth, {
           mode: options.mode,
           recursive: true
         });
@@ -70755,13 +70755,13 @@ var require_make_dir = __commonJS({
             throw error2;
           }
           if (error2.code === "ENOENT") {
-            if (path13.dirname(pth) === pth) {
+            if (path14.dirname(pth) === pth) {
               throw permissionError(pth);
             }
             if (error2.message.includes("null bytes")) {
               throw error2;
             }
-            make(path13.dirname(pth));
+            make(path14.dirname(pth));
             return make(pth);
           }
           try {
@@ -70774,7 +70774,7 @@ var require_make_dir = __commonJS({
         }
         return pth;
       };
-      return make(path13.resolve(input));
+      return make(path14.resolve(input));
     };
   }
 });
@@ -71584,6 +71584,10 @@ function readSettings(readGiven = readFromEnvironment(), env = process.env) {
     if (address !== "" && !/^[A-Za-z0-9._:-]+$/.test(address)) throw new Error(`"${address}" is not a host name or address`);
     return address || void 0;
   });
+  const seederHost = field("seeder-host", () => {
+    const given = read("seeder-host");
+    return given === "" ? void 0 : parseHostEntry(given, { user: sshUser ?? "", port: sshPort ?? 22 });
+  });
   const trackerPort = field("tracker-port", () => readInteger(read("tracker-port"), 0, 65535));
   const deadlineMs = field("deadline", () => parseDuration(read("deadline")));
   const maxFailedHosts = field("max-failed-hosts", () => readInteger(read("max-failed-hosts"), 0, Number.MAX_SAFE_INTEGER));
@@ -71611,7 +71615,9 @@ function readSettings(readGiven = readFromEnvironment(), env = process.env) {
     knownHosts,
     insecureSkipHostKeyCheck,
     destination,
-    trackerAddress,
+    seederHost,
+    // With a seeder host the fleet announces there: by default at the address the runner reaches it at.
+    trackerAddress: trackerAddress ?? seederHost?.host,
     trackerPort,
     deadlineMs,
     maxFailedHosts,
@@ -71709,9 +71715,9 @@ function secretValues(settings) {
 }
 
 // src/deploy.ts
-import * as fs16 from "node:fs";
+import * as fs17 from "node:fs";
 import * as os10 from "node:os";
-import * as path11 from "node:path";
+import * as path12 from "node:path";
 
 // src/policy.ts
 var HEARTBEAT_INTERVAL_MS = 2e3;
@@ -74033,48 +74039,48 @@ var import_run_parallel = __toESM(require_run_parallel(), 1);
 function notHidden(file) {
   return file[0] !== ".";
 }
-function traversePath(path13, fn, cb) {
-  fs9.stat(path13, (err, stats) => {
+function traversePath(path14, fn, cb) {
+  fs9.stat(path14, (err, stats) => {
     if (err) return cb(err);
     if (stats.isDirectory()) {
-      fs9.readdir(path13, (err2, entries) => {
+      fs9.readdir(path14, (err2, entries) => {
         if (err2) return cb(err2);
         (0, import_run_parallel.default)(entries.filter(notHidden).filter(isNotJunk).map((entry) => (cb2) => {
-          traversePath(corePath.join(path13, entry), fn, cb2);
+          traversePath(corePath.join(path14, entry), fn, cb2);
         }), cb);
       });
     } else if (stats.isFile()) {
-      fn(path13, cb);
+      fn(path14, cb);
     }
   });
 }
-function getFilePathStream(path13) {
-  return () => fs9.createReadStream(path13);
+function getFilePathStream(path14) {
+  return () => fs9.createReadStream(path14);
 }
-function getFiles(path13, keepRoot, cb) {
-  traversePath(path13, getFileInfo, (err, files) => {
+function getFiles(path14, keepRoot, cb) {
+  traversePath(path14, getFileInfo, (err, files) => {
     if (err) return cb(err);
     if (Array.isArray(files)) files = files.flat(Infinity);
     else files = [files];
-    path13 = corePath.normalize(path13);
+    path14 = corePath.normalize(path14);
     if (keepRoot) {
-      path13 = path13.slice(0, path13.lastIndexOf(corePath.sep) + 1);
+      path14 = path14.slice(0, path14.lastIndexOf(corePath.sep) + 1);
     }
-    if (path13[path13.length - 1] !== corePath.sep) path13 += corePath.sep;
+    if (path14[path14.length - 1] !== corePath.sep) path14 += corePath.sep;
     files.forEach((file) => {
       file.getStream = getFilePathStream(file.path);
-      file.path = file.path.replace(path13, "").split(corePath.sep);
+      file.path = file.path.replace(path14, "").split(corePath.sep);
     });
     cb(null, files);
   });
 }
-function getFileInfo(path13, cb) {
+function getFileInfo(path14, cb) {
   cb = (0, import_once.default)(cb);
-  fs9.stat(path13, (err, stat3) => {
+  fs9.stat(path14, (err, stat3) => {
     if (err) return cb(err);
     const info2 = {
       length: stat3.size,
-      path: path13
+      path: path14
     };
     cb(null, info2);
   });
@@ -74123,12 +74129,12 @@ function _parseInput(input, opts, cb) {
     if (typeof item === "string") {
       return;
     }
-    let path13 = item.fullPath || item.name;
-    if (!path13) {
-      path13 = `Unknown File ${i2 + 1}`;
+    let path14 = item.fullPath || item.name;
+    if (!path14) {
+      path14 = `Unknown File ${i2 + 1}`;
       item.unknownName = true;
     }
-    item[pathSymbol] = path13.split("/");
+    item[pathSymbol] = path14.split("/");
     if (!item[pathSymbol][0]) {
       item[pathSymbol].shift();
     }
@@ -74316,8 +74322,8 @@ function onFiles(files, opts, cb) {
     }
   );
 }
-function isJunkPath(path13) {
-  const filename = path13[path13.length - 1];
+function isJunkPath(path14) {
+  const filename = path14[path14.length - 1];
   return filename[0] === "." && isJunk(filename);
 }
 function sumLength(sum, file) {
@@ -87902,6 +87908,7 @@ async function openSwarm(spec) {
       torrent: torrent.torrent,
       seederPeerId: openSeeder.peerId,
       seederPort: openSeeder.port,
+      where: "runner",
       seederUploaded: () => openSeeder.uploaded(),
       trackerAnnounces: () => openTracker.announces(),
       close: async () => {
@@ -88348,6 +88355,8 @@ function applyEvent(state, event, secondsSinceTransferStart) {
       state.uploaded = event.uploaded;
       return void 0;
     case "hello":
+    case "ready":
+    case "origin-progress":
       return void 0;
   }
 }
@@ -88438,7 +88447,8 @@ function runFleet(run2) {
     for (const state of states) fail(state, deadlineReason(state, run2.deadlineMs));
   }, Math.max(0, deadlineAt - Date.now()));
   const onAbort = () => {
-    for (const state of states) fail(state, "the deploy was cancelled");
+    const why = typeof run2.signal.reason === "string" ? run2.signal.reason : "the deploy was cancelled";
+    for (const state of states) fail(state, why);
   };
   run2.signal.addEventListener("abort", onAbort, { once: true });
   checkSettled();
@@ -88468,7 +88478,7 @@ var HEARTBEAT = "\n";
 function encodeJob(job) {
   return JSON.stringify(job) + "\n";
 }
-var EVENT_TYPES = /* @__PURE__ */ new Set(["hello", "progress", "done", "error", "exit"]);
+var EVENT_TYPES = /* @__PURE__ */ new Set(["hello", "progress", "done", "error", "exit", "ready", "origin-progress"]);
 function decodeEvent(line) {
   const text = line.trim();
   if (!text.startsWith("{")) return void 0;
@@ -88603,12 +88613,12 @@ var defaultFilesystem = {
   join(pathA, pathB) {
     return fsPath.join(pathA, pathB);
   },
-  basename(path13) {
-    return fsPath.basename(path13);
+  basename(path14) {
+    return fsPath.basename(path14);
   },
-  stat(path13) {
+  stat(path14) {
     return new Promise((resolve4, reject) => {
-      fs14.stat(path13, (err, res) => {
+      fs14.stat(path14, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -88617,9 +88627,9 @@ var defaultFilesystem = {
       });
     });
   },
-  readdir(path13) {
+  readdir(path14) {
     return new Promise((resolve4, reject) => {
-      fs14.readdir(path13, (err, res) => {
+      fs14.readdir(path14, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -88629,19 +88639,19 @@ var defaultFilesystem = {
     });
   }
 };
-async function scanDirectoryInternal({ path: path13, recursive, validate, result, fileSystem, queue, reject }) {
-  const itemStat = await fileSystem.stat(path13);
+async function scanDirectoryInternal({ path: path14, recursive, validate, result, fileSystem, queue, reject }) {
+  const itemStat = await fileSystem.stat(path14);
   if (itemStat.isFile()) {
-    result.files.push(path13);
+    result.files.push(path14);
   } else if (itemStat.isDirectory()) {
-    result.directories.push(path13);
+    result.directories.push(path14);
   }
   if (!itemStat.isDirectory() || recursive === "none") {
     return;
   }
-  const contents = await fileSystem.readdir(path13);
+  const contents = await fileSystem.readdir(path14);
   contents.forEach((item) => {
-    const itemPath = fileSystem.join(path13, item);
+    const itemPath = fileSystem.join(path14, item);
     if (!validate(itemPath)) {
       return;
     }
@@ -88656,8 +88666,8 @@ async function scanDirectoryInternal({ path: path13, recursive, validate, result
     })).catch(reject);
   });
 }
-async function scanDirectory(path13, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem } = {}) {
-  invariant(path13 && typeof path13 === "string", "path must be a valid string");
+async function scanDirectory(path14, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem } = {}) {
+  invariant(path14 && typeof path14 === "string", "path must be a valid string");
   invariant(typeof recursive === "boolean", "options.recursive must be a valid boolean");
   invariant(validate === null || typeof validate === "function", "options.validate must be a valid function");
   invariant(typeof concurrency === "number", "options.concurrency must be a valid number");
@@ -88669,7 +88679,7 @@ async function scanDirectory(path13, { recursive = true, validate = null, concur
   const mergedFileSystem = { ...defaultFilesystem, ...fileSystem };
   await new Promise((resolve4, reject) => {
     scanDirectoryInternal({
-      path: path13,
+      path: path14,
       recursive: recursive ? "deep" : "shallow",
       validate: validate != null ? validate : (item) => mergedFileSystem.basename(item).slice(0, 1) !== ".",
       result,
@@ -88686,7 +88696,7 @@ var esm_default = scanDirectory;
 var import_shell_escape = __toESM(require_shell_escape(), 1);
 var import_ssh22 = __toESM(require_lib2(), 1);
 var DEFAULT_CONCURRENCY = 1;
-var DEFAULT_VALIDATE = (path13) => !fsPath2.basename(path13).startsWith(".");
+var DEFAULT_VALIDATE = (path14) => !fsPath2.basename(path14).startsWith(".");
 var DEFAULT_TICK = () => {
 };
 var SSHError = class extends Error {
@@ -88695,11 +88705,11 @@ var SSHError = class extends Error {
     this.code = code;
   }
 };
-function unixifyPath(path13) {
-  if (path13.includes("\\")) {
-    return path13.split("\\").join("/");
+function unixifyPath(path14) {
+  if (path14.includes("\\")) {
+    return path14.split("\\").join("/");
   }
-  return path13;
+  return path14;
 }
 async function readFile(filePath) {
   return new Promise((resolve4, reject) => {
@@ -88713,11 +88723,11 @@ async function readFile(filePath) {
   });
 }
 var SFTP_MKDIR_ERR_CODE_REGEXP = /Error: (E[\S]+): /;
-async function makeDirectoryWithSftp(path13, sftp) {
+async function makeDirectoryWithSftp(path14, sftp) {
   let stats = null;
   try {
     stats = await new Promise((resolve4, reject) => {
-      sftp.stat(path13, (err, res) => {
+      sftp.stat(path14, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -88735,7 +88745,7 @@ async function makeDirectoryWithSftp(path13, sftp) {
   }
   try {
     await new Promise((resolve4, reject) => {
-      sftp.mkdir(path13, (err) => {
+      sftp.mkdir(path14, (err) => {
         if (err) {
           reject(err);
         } else {
@@ -88986,20 +88996,20 @@ var NodeSSH = class {
     }
     return response;
   }
-  async mkdir(path13, method = "sftp", givenSftp = null) {
-    invariant2(typeof path13 === "string", "path must be a valid string");
+  async mkdir(path14, method = "sftp", givenSftp = null) {
+    invariant2(typeof path14 === "string", "path must be a valid string");
     invariant2(typeof method === "string" && (method === "sftp" || method === "exec"), "method must be either sftp or exec");
     invariant2(givenSftp == null || typeof givenSftp === "object", "sftp must be a valid object");
     if (method === "exec") {
-      await this.exec("mkdir", ["-p", unixifyPath(path13)]);
+      await this.exec("mkdir", ["-p", unixifyPath(path14)]);
       return;
     }
     const sftp = givenSftp || await this.requestSFTP();
-    const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path13), sftp).catch(async (error2) => {
+    const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path14), sftp).catch(async (error2) => {
       if (!retry || error2 == null || error2.message !== "No such file" && error2.code !== "ENOENT") {
         throw error2;
       }
-      await this.mkdir(fsPath2.dirname(path13), "sftp", sftp);
+      await this.mkdir(fsPath2.dirname(path14), "sftp", sftp);
       await makeSftpDirectory(false);
     });
     try {
@@ -89167,15 +89177,15 @@ var NodeSSH = class {
       validate,
       concurrency,
       fileSystem: {
-        basename(path13) {
-          return fsPath2.posix.basename(path13);
+        basename(path14) {
+          return fsPath2.posix.basename(path14);
         },
         join(pathA, pathB) {
           return fsPath2.posix.join(pathA, pathB);
         },
-        readdir(path13) {
+        readdir(path14) {
           return new Promise((resolve4, reject) => {
-            sftp.readdir(path13, (err, res) => {
+            sftp.readdir(path14, (err, res) => {
               if (err) {
                 reject(err);
               } else {
@@ -89184,9 +89194,9 @@ var NodeSSH = class {
             });
           });
         },
-        stat(path13) {
+        stat(path14) {
           return new Promise((resolve4, reject) => {
-            sftp.stat(path13, (err, res) => {
+            sftp.stat(path14, (err, res) => {
               if (err) {
                 reject(err);
               } else {
@@ -89451,8 +89461,8 @@ function agentPath(agent) {
   return `${AGENT_DIR}/agent-${agent.sha256.slice(0, 16)}.mjs`;
 }
 function probeCommand(nodePath, agent) {
-  const path13 = agentPath(agent);
-  return `v=$(${shellQuote(nodePath)} --version 2>/dev/null) || v=none; echo "node=$v"; if [ -f ${path13} ]; then echo agent=present; else echo agent=missing; fi`;
+  const path14 = agentPath(agent);
+  return `v=$(${shellQuote(nodePath)} --version 2>/dev/null) || v=none; echo "node=$v"; if [ -f ${path14} ]; then echo agent=present; else echo agent=missing; fi`;
 }
 function readProbe(stdout, nodePath) {
   const version = /node=(\S+)/.exec(stdout)?.[1] ?? "none";
@@ -89466,8 +89476,8 @@ function readProbe(stdout, nodePath) {
 }
 var INSTALL_SCRIPT = `const {pipeline,Transform}=require("stream"),zlib=require("zlib"),fs=require("fs"),hash=require("crypto").createHash("sha256");let read=0,acked=0;const ack=new Transform({transform(chunk,_,done){read+=chunk.length;while(read-acked>=${ACK_EVERY_BYTES}){acked+=${ACK_EVERY_BYTES};process.stdout.write(".")}done(null,chunk)}});pipeline(process.stdin,ack,zlib.createGunzip(),new Transform({transform(chunk,_,done){hash.update(chunk);done(null,chunk)}}),fs.createWriteStream(process.argv[1]),(error)=>{if(error){console.error(error.message);process.exit(1)}if(hash.digest("hex")!==process.argv[2]){console.error("the agent arrived damaged (sha256 differs)");process.exit(1)}})`;
 function installCommand(nodePath, agent) {
-  const path13 = agentPath(agent);
-  return `umask 077 && mkdir -p ${AGENT_DIR} && t=${path13}.tmp.$$ && { ${shellQuote(nodePath)} -e ${shellQuote(INSTALL_SCRIPT)} "$t" ${agent.sha256} && mv -f "$t" ${path13}; } || { s=$?; rm -f "$t"; exit $s; }`;
+  const path14 = agentPath(agent);
+  return `umask 077 && mkdir -p ${AGENT_DIR} && t=${path14}.tmp.$$ && { ${shellQuote(nodePath)} -e ${shellQuote(INSTALL_SCRIPT)} "$t" ${agent.sha256} && mv -f "$t" ${path14}; } || { s=$?; rm -f "$t"; exit $s; }`;
 }
 function launchCommand(nodePath, agent) {
   return `exec ${shellQuote(nodePath)} ${agentPath(agent)}`;
@@ -89590,6 +89600,9 @@ var SshHostLink = class {
       });
     });
     channel.write(encodeJob(job));
+    await this.options.afterJob?.(channel);
+    this.throwIfConnectionLost("while sending the objects");
+    if (this.stopped) return;
     this.heartbeat = setInterval(() => channel.write(HEARTBEAT), HEARTBEAT_INTERVAL_MS);
     void this.whenChannelClosed.then(() => clearInterval(this.heartbeat));
   }
@@ -89627,6 +89640,199 @@ var SshHostLink = class {
     this.ssh?.dispose();
   }
 };
+
+// src/swarm/send-objects.ts
+import { createHash as createHash6 } from "node:crypto";
+import * as fs16 from "node:fs";
+import * as path11 from "node:path";
+async function describeObjects(objectsDir, objects) {
+  const described = [];
+  for (const object of objects) {
+    const hash2 = createHash6("sha256");
+    for await (const chunk of fs16.createReadStream(path11.join(objectsDir, object.id), { highWaterMark: 1 << 20 })) hash2.update(chunk);
+    described.push({ id: object.id, size: object.size, sha256: hash2.digest("hex") });
+  }
+  return described;
+}
+async function sendObjects(channel, objectsDir, objects) {
+  let closed = false;
+  const onClose = () => {
+    closed = true;
+  };
+  channel.once("close", onClose);
+  const onError = () => {
+  };
+  channel.on("error", onError);
+  const gone = () => closed || channel.writableEnded || channel.destroyed;
+  try {
+    for (const object of objects) {
+      for await (const chunk of fs16.createReadStream(path11.join(objectsDir, object.id), { highWaterMark: 256 << 10 })) {
+        if (gone()) return;
+        if (!channel.write(chunk)) await drainOrClose(channel);
+      }
+    }
+  } finally {
+    channel.off("close", onClose);
+    channel.off("error", onError);
+  }
+}
+function drainOrClose(channel) {
+  return new Promise((resolve4) => {
+    const done = () => {
+      channel.off("drain", done);
+      channel.off("close", done);
+      channel.off("end", done);
+      resolve4();
+    };
+    channel.on("drain", done);
+    channel.on("close", done);
+    channel.on("end", done);
+  });
+}
+
+// src/swarm/remote-origin.ts
+var OriginWatch = class {
+  pid;
+  received = 0;
+  uploaded = 0;
+  announces = 0;
+  lastError;
+  resolveReady;
+  ready = new Promise((resolve4) => this.resolveReady = resolve4);
+  take(event) {
+    if (event.type === "hello") this.pid = event.pid;
+    else if (event.type === "ready") this.resolveReady(event);
+    else if (event.type === "origin-progress") {
+      this.received = event.received;
+      this.uploaded = event.uploaded;
+      this.announces = event.announces;
+    } else if (event.type === "error") this.lastError = `${event.code}: ${event.message}`;
+    else if (event.type === "exit") this.uploaded = Math.max(this.uploaded, event.uploaded);
+  }
+};
+async function openRemoteOrigin(spec) {
+  const { target } = spec;
+  const where = `seeder host ${target.label}`;
+  const objects = await describeObjects(spec.objectsDir, spec.layout.objects);
+  const job = originJob(spec, objects);
+  let link;
+  let watch = new OriginWatch();
+  const onAbort = () => void link?.stop(AGENT_STOP_GRACE_MS);
+  spec.signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    await pRetry(
+      async () => {
+        watch = new OriginWatch();
+        const attemptWatch = watch;
+        const listener = {
+          event: (event) => attemptWatch.take(event),
+          log: (message) => spec.log(`${where}: ${message}`),
+          notice: (message) => spec.notice(`${where}: ${message}`)
+        };
+        link = new SshHostLink(target, listener, { ...spec.ssh, afterJob: (channel) => sendObjects(channel, spec.objectsDir, objects) });
+        try {
+          await link.start(job);
+        } catch (error2) {
+          await link.stop(0);
+          throw error2;
+        }
+      },
+      {
+        retries: SETUP_RETRY.attempts - 1,
+        factor: 2,
+        minTimeout: SETUP_RETRY.minDelayMs,
+        maxTimeout: SETUP_RETRY.maxDelayMs,
+        randomize: true,
+        signal: spec.signal,
+        shouldRetry: ({ error: error2, attemptNumber }) => {
+          const again = error2 instanceof HostSetupError && error2.retry !== "never" && spec.ssh.giveUpAt - Date.now() > SETUP_RETRY.minTimeLeftMs;
+          if (again) spec.notice(`${where}: ${error2.message}; connecting again (attempt ${attemptNumber + 1} of ${SETUP_RETRY.attempts})`);
+          return again;
+        }
+      }
+    );
+    const started = link;
+    const ready = await readyOrWhyNot(started, watch, spec);
+    spec.log(`${where}: origin pid ${watch.pid ?? "?"} received ${watch.received} bytes; tracker ${ready.trackerUrl}, seeder port ${ready.seederPort}`);
+    const torrent = makeTorrent({ name: "objects", layout: spec.layout, pieces: spec.pieces, announceUrl: ready.trackerUrl });
+    if (torrent.infoHash !== ready.infoHash) throw new Error(`${where}: its torrent has info hash ${ready.infoHash}, not ${torrent.infoHash}`);
+    return originSwarm(started, watch, ready, torrent, target, spec.signal);
+  } catch (error2) {
+    await link?.stop(AGENT_STOP_GRACE_MS);
+    const message = error2.message;
+    throw new Error(message.startsWith(where) ? message : `${where}: ${message}`);
+  } finally {
+    spec.signal.removeEventListener("abort", onAbort);
+  }
+}
+function originJob(spec, objects) {
+  return {
+    v: PROTOCOL_VERSION,
+    role: "origin",
+    objects,
+    pieceLength: spec.layout.pieceLength,
+    pieces: spec.pieces.toString("base64"),
+    announceAddress: spec.announceAddress,
+    trackerPort: spec.trackerPort,
+    trackerIntervalMs: spec.policy.tracker.intervalMs,
+    peersCacheLength: spec.policy.tracker.peersCacheLength,
+    ...spec.seederUploadLimit !== void 0 && { seederUploadLimit: spec.seederUploadLimit },
+    workRoot: `${spec.destination}/.murder/origin`,
+    hardCapSeconds: spec.policy.agent.hardCapSeconds,
+    progressIntervalMs: spec.policy.agent.progressIntervalMs,
+    heartbeatTimeoutMs: spec.policy.agent.heartbeatTimeoutMs
+  };
+}
+async function readyOrWhyNot(link, watch, spec) {
+  let timer;
+  let onAbort;
+  try {
+    return await Promise.race([
+      watch.ready,
+      link.closed().then((why) => {
+        throw new Error(`the origin stopped before its tracker and seeder were up: ${watch.lastError ?? why}`);
+      }),
+      new Promise((_resolve, reject) => {
+        onAbort = () => reject(new Error("the deploy was cancelled"));
+        if (spec.signal.aborted) onAbort();
+        else spec.signal.addEventListener("abort", onAbort, { once: true });
+      }),
+      new Promise((_resolve, reject) => {
+        const left = Math.max(0, spec.ssh.giveUpAt - Date.now());
+        timer = setTimeout(() => reject(new Error(`the origin was not ready within the deadline (${watch.received} bytes of the objects received)`)), left);
+      })
+    ]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort !== void 0) spec.signal.removeEventListener("abort", onAbort);
+  }
+}
+function originSwarm(link, watch, ready, torrent, target, signal) {
+  let closing = false;
+  const close = async () => {
+    closing = true;
+    signal.removeEventListener("abort", onAbort);
+    await link.stop(AGENT_STOP_GRACE_MS);
+  };
+  const onAbort = () => void close();
+  signal.addEventListener("abort", onAbort, { once: true });
+  return {
+    announceUrl: ready.trackerUrl,
+    infoHash: ready.infoHash,
+    pieceLength: torrent.pieceLength,
+    torrent: torrent.torrent,
+    seederPeerId: ready.seederPeerId,
+    seederPort: ready.seederPort,
+    where: target.label,
+    seederUploaded: () => watch.uploaded,
+    trackerAnnounces: () => watch.announces,
+    lost: link.closed().then(
+      (why) => closing ? new Promise(() => {
+      }) : `the seeder host ${target.label} (tracker and seeder) went away before the deploy was over: ${watch.lastError ?? why}`
+    ),
+    close
+  };
+}
 
 // src/verdict/verdict.ts
 function judge(states, maxFailedHosts) {
@@ -89697,7 +89903,7 @@ function summaryRows(report) {
   }));
 }
 function summaryFacts(report, code = (text) => text) {
-  return `Release ${formatMB(report.payloadBytes)} MB in ${report.objects} objects (content ${code(`${report.contentId.slice(0, 16)}\u2026`)}${report.encrypted ? ", encrypted" : ""}), packed in ${report.packSeconds.toFixed(1)} s; transfer ${report.transferSeconds.toFixed(1)} s; the seeder uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} \xD7 the payload.`;
+  return `Release ${formatMB(report.payloadBytes)} MB in ${report.objects} objects (content ${code(`${report.contentId.slice(0, 16)}\u2026`)}${report.encrypted ? ", encrypted" : ""}), packed in ${report.packSeconds.toFixed(1)} s; transfer ${report.transferSeconds.toFixed(1)} s; the seeder${report.seederRanOn === "runner" ? "" : ` (on ${report.seederRanOn})`} uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} \xD7 the payload.`;
 }
 function renderSummary(report) {
   const lines = [
@@ -89758,28 +89964,19 @@ function fraction(state) {
 async function deploy(settings, agent, hooks) {
   const started = Date.now();
   const policy = deployPolicy(settings.hosts.length, settings.deadlineMs);
-  const workdir = fs16.mkdtempSync(path11.join(process.env.RUNNER_TEMP || os10.tmpdir(), "murder-action-"));
+  const workdir = fs17.mkdtempSync(path12.join(process.env.RUNNER_TEMP || os10.tmpdir(), "murder-action-"));
   hooks.workdirCreated(workdir);
   let swarm;
   try {
     const release2 = await pack(settings, workdir, hooks);
     abortIfCancelled(hooks.signal);
-    swarm = await openSwarm({
-      objectsDir: release2.objectsDir,
-      layout: release2.layout,
-      pieces: release2.pieces,
-      trackerPort: settings.trackerPort,
-      address: async () => settings.trackerAddress ?? await detectAddressTowardFleet(settings.hosts),
-      policy: policy.tracker,
-      seederUploadLimit: settings.seederUploadLimit,
-      onWarning: hooks.debug
-    });
+    const transferStart = Date.now();
+    swarm = await openDeploySwarm(settings, release2, agent, policy, transferStart, hooks);
     hooks.info(
-      `Tracker ${swarm.announceUrl}, seeder on port ${swarm.seederPort}, info hash ${swarm.infoHash}, ${swarm.pieceLength / 1024} KiB pieces` + (settings.seederUploadLimit !== void 0 ? `, seeder capped at ${formatRate(settings.seederUploadLimit)}` : "") + `; deploying to ${settings.hosts.length} hosts (deadline ${settings.deadlineMs / 1e3} s)`
+      `Tracker ${swarm.announceUrl}, seeder on ${swarm.where} port ${swarm.seederPort}, info hash ${swarm.infoHash}, ${swarm.pieceLength / 1024} KiB pieces` + (settings.seederUploadLimit !== void 0 ? `, seeder capped at ${formatRate(settings.seederUploadLimit)}` : "") + `; deploying to ${settings.hosts.length} hosts (deadline ${settings.deadlineMs / 1e3} s)`
     );
     abortIfCancelled(hooks.signal);
-    const transferStart = Date.now();
-    const states = await deliver(settings, agentJob(settings, release2, swarm, policy), agent, transferStart, policy, hooks);
+    const states = await deliver(settings, agentJob(settings, release2, swarm, policy), agent, transferStart, policy, withSwarmLoss(hooks, swarm));
     const transferSeconds = (states.settledAt - transferStart) / 1e3;
     reportHoldersThatSeeded(states.hosts, settings.tag, hooks);
     const verdict = judge(states.hosts, settings.maxFailedHosts);
@@ -89796,6 +89993,7 @@ async function deploy(settings, agent, hooks) {
         transferSeconds,
         durationSeconds: (Date.now() - started) / 1e3,
         seederUploaded: swarm.seederUploaded(),
+        seederRanOn: swarm.where,
         trackerUrl: swarm.announceUrl,
         trackerAnnounces: swarm.trackerAnnounces()
       },
@@ -89805,8 +90003,60 @@ async function deploy(settings, agent, hooks) {
     return { report, details: verdict.details };
   } finally {
     await swarm?.close();
-    fs16.rmSync(workdir, { recursive: true, force: true });
+    fs17.rmSync(workdir, { recursive: true, force: true });
   }
+}
+async function openDeploySwarm(settings, release2, agent, policy, transferStart, hooks) {
+  if (settings.seederHost === void 0) {
+    return openSwarm({
+      objectsDir: release2.objectsDir,
+      layout: release2.layout,
+      pieces: release2.pieces,
+      trackerPort: settings.trackerPort,
+      address: async () => settings.trackerAddress ?? await detectAddressTowardFleet(settings.hosts),
+      policy: policy.tracker,
+      seederUploadLimit: settings.seederUploadLimit,
+      onWarning: hooks.debug
+    });
+  }
+  hooks.info(`Sending ${formatMB(release2.storedBytes)} MB to the seeder host ${settings.seederHost.label}, which runs the tracker and the seeder \u2026`);
+  try {
+    return await openRemoteOrigin({
+      target: settings.seederHost,
+      ssh: sshLinkOptions(settings, agent, transferStart),
+      objectsDir: release2.objectsDir,
+      layout: release2.layout,
+      pieces: release2.pieces,
+      announceAddress: settings.trackerAddress ?? settings.seederHost.host,
+      trackerPort: settings.trackerPort,
+      policy,
+      seederUploadLimit: settings.seederUploadLimit,
+      destination: settings.destination,
+      signal: hooks.signal,
+      log: hooks.debug,
+      notice: hooks.info
+    });
+  } catch (error2) {
+    abortIfCancelled(hooks.signal);
+    throw error2;
+  }
+}
+function withSwarmLoss(hooks, swarm) {
+  if (swarm.lost === void 0) return hooks;
+  const lost = new AbortController();
+  void swarm.lost.then((why) => {
+    hooks.warning(why);
+    lost.abort(why);
+  });
+  return { ...hooks, signal: AbortSignal.any([hooks.signal, lost.signal]) };
+}
+function sshLinkOptions(settings, agent, transferStart) {
+  return {
+    credentials: { privateKey: settings.sshKey, passphrase: settings.sshKeyPassphrase, knownHosts: settings.knownHosts },
+    agent,
+    nodePath: settings.nodePath,
+    giveUpAt: transferStart + settings.deadlineMs
+  };
 }
 async function pack(settings, workdir, hooks) {
   hooks.info(`Packing ${settings.sourceDir} \u2026`);
@@ -89842,12 +90092,7 @@ function agentJob(settings, release2, swarm, policy) {
 async function deliver(settings, job, agent, transferStart, policy, hooks) {
   const fleet = runFleet({
     hosts: settings.hosts,
-    connect: sshHostLinks({
-      credentials: { privateKey: settings.sshKey, passphrase: settings.sshKeyPassphrase, knownHosts: settings.knownHosts },
-      agent,
-      nodePath: settings.nodePath,
-      giveUpAt: transferStart + settings.deadlineMs
-    }),
+    connect: sshHostLinks(sshLinkOptions(settings, agent, transferStart)),
     job,
     concurrency: settings.concurrency,
     transferStart,
@@ -89887,17 +90132,17 @@ function abortIfCancelled(signal) {
 }
 
 // src/fleet/agent-bundle.ts
-import { createHash as createHash6 } from "node:crypto";
-import * as fs17 from "node:fs";
+import { createHash as createHash7 } from "node:crypto";
+import * as fs18 from "node:fs";
 import { fileURLToPath as fileURLToPath3 } from "node:url";
 import { gzipSync } from "node:zlib";
 function makeAgentBundle(source) {
-  return { sha256: createHash6("sha256").update(source).digest("hex"), gzipped: gzipSync(source, { level: 9 }) };
+  return { sha256: createHash7("sha256").update(source).digest("hex"), gzipped: gzipSync(source, { level: 9 }) };
 }
 var BUNDLE_PLACES = [new URL("../agent/murder-agent.mjs", import.meta.url), new URL("../../dist/agent/murder-agent.mjs", import.meta.url)];
 function loadAgentBundle(places = BUNDLE_PLACES) {
   for (const place of places) {
-    if (fs17.existsSync(place)) return makeAgentBundle(fs17.readFileSync(place, "utf8"));
+    if (fs18.existsSync(place)) return makeAgentBundle(fs18.readFileSync(place, "utf8"));
   }
   throw new Error(`The agent bundle is missing (looked for ${places.map((place) => fileURLToPath3(place)).join(", ")}): run \`npm run build\`.`);
 }
@@ -89927,11 +90172,11 @@ function cancelOnSignals(report) {
 }
 
 // src/report/publish.ts
-import * as fs18 from "node:fs";
+import * as fs19 from "node:fs";
 import * as os11 from "node:os";
-import * as path12 from "node:path";
+import * as path13 from "node:path";
 function defaultReportFile(tag, env = process.env) {
-  return path12.join(env.RUNNER_TEMP || os11.tmpdir(), `murder-action-report-${tag}.json`);
+  return path13.join(env.RUNNER_TEMP || os11.tmpdir(), `murder-action-report-${tag}.json`);
 }
 function reportOutputs(report, reportFile) {
   return {
@@ -89946,8 +90191,8 @@ function reportOutputs(report, reportFile) {
   };
 }
 async function publishReport(report, reportFile, publisher) {
-  fs18.mkdirSync(path12.dirname(reportFile), { recursive: true });
-  fs18.writeFileSync(reportFile, JSON.stringify(report, null, 2) + "\n");
+  fs19.mkdirSync(path13.dirname(reportFile), { recursive: true });
+  fs19.writeFileSync(reportFile, JSON.stringify(report, null, 2) + "\n");
   for (const [name, value] of Object.entries(reportOutputs(report, reportFile))) publisher.output(name, value);
   await publisher.summary(report);
 }

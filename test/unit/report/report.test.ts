@@ -19,6 +19,7 @@ const facts: DeployFacts = {
   transferSeconds: 15.67,
   durationSeconds: 20.1,
   seederUploaded: 60 * MB,
+  seederRanOn: 'runner',
   trackerUrl: 'http://198.18.0.1:6969/announce',
   trackerAnnounces: 321,
 }
