@@ -1,7 +1,8 @@
 /**
  * seeder-host, end to end: the tracker and the seeder run on a host inside the fleet, so a runner
- * that accepts no inbound connection (a GitHub-hosted one) can deploy; and a seeder host that dies
- * mid-deploy fails the step, naming it, with nothing left running anywhere.
+ * that accepts no inbound connection (a GitHub-hosted one) can deploy; a seeder host that dies
+ * mid-deploy fails the step, naming it; and a cancelled deploy stops the origin too. Either way
+ * nothing is left running on any host.
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -55,7 +56,7 @@ describe('seeder-host with a runner the fleet cannot reach', () => {
   })
 })
 
-describe('the seeder host dies mid-deploy', () => {
+describe('a seeder host on slow links: killed mid-deploy, or the deploy cancelled', () => {
   let fleet: Fleet
   let source: string
 
@@ -93,5 +94,24 @@ describe('the seeder host dies mid-deploy', () => {
       assert.match(host.error ?? '', /seeder host .* went away.*killed by SIGKILL/, `${host.host}: ${host.error}`)
     }
     assert.deepEqual(await leftoverProcesses(fleet, 15_000), {}, 'no process of the deploy is left on any host')
+  })
+
+  test('cancelled (SIGINT): the origin is stopped with the agents, its work directory removed, nothing left running', async (t) => {
+    const [seederHost, ...others] = fleet.hosts as [FleetHost, ...FleetHost[]]
+    const action = startAction(fleet, { path: source, tag: 'reach-3', deadline: '120s', 'seeder-host': label(seederHost), 'compression-level': '0', 'keep-payload': 'false' })
+    let exitedAt = 0
+    void action.done.then(() => (exitedAt = Date.now()))
+    await waitFor('a host to be downloading from the seeder host', 60_000, () => exitedAt > 0 || others.some((host) => incomingBytes(host) > 1 << 20))
+    assert.equal(exitedAt, 0, 'still running when cancelled')
+    assert.equal(originPids(seederHost).length, 1, 'the origin runs on the seeder host')
+    const interruptedAt = Date.now()
+    action.child.kill('SIGINT')
+    const run = await action.done
+    t.diagnostic(`exited ${((exitedAt - interruptedAt) / 1000).toFixed(1)} s after SIGINT`)
+    assert.equal(run.signal, null, transcript(run))
+    assert.equal(run.code, 1, transcript(run))
+    assert.match(run.stdout, /::error::The deploy was cancelled/)
+    assert.deepEqual(await leftoverProcesses(fleet, 15_000), {}, 'no process of the deploy is left on any host')
+    assert.deepEqual(originPids(seederHost), [], 'the origin removed its work directory')
   })
 })
