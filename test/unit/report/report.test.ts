@@ -113,6 +113,7 @@ describe('renderSummary', () => {
       ),
       summary,
     )
+    assert.match(renderSummary({ ...report, seederRanOn: 'deploy@web1' }), /the seeder \(on deploy@web1\) uploaded 1\.50 × the payload\./)
     const plain = renderSummary({ ...report, encrypted: false })
     assert.ok(plain.includes('(content `0123456789abcdef…`), packed'), plain)
   })
