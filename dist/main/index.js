@@ -89713,7 +89713,9 @@ var OriginWatch = class {
 async function openRemoteOrigin(spec) {
   const { target } = spec;
   const where = `seeder host ${target.label}`;
+  const began = Date.now();
   const objects = await describeObjects(spec.objectsDir, spec.layout.objects);
+  const bytes = objects.reduce((sum, object) => sum + object.size, 0);
   const job = originJob(spec, objects);
   let link;
   let watch = new OriginWatch();
@@ -89753,7 +89755,8 @@ async function openRemoteOrigin(spec) {
     );
     const started = link;
     const ready = await readyOrWhyNot(started, watch, spec);
-    spec.log(`${where}: origin pid ${watch.pid ?? "?"} received ${watch.received} bytes; tracker ${ready.trackerUrl}, seeder port ${ready.seederPort}`);
+    const seconds = (Date.now() - began) / 1e3;
+    spec.notice(`${where}: origin (pid ${watch.pid ?? "?"}) ready after ${seconds.toFixed(1)} s, ${(bytes / 1e6).toFixed(1)} MB sent to it`);
     const torrent = makeTorrent({ name: "objects", layout: spec.layout, pieces: spec.pieces, announceUrl: ready.trackerUrl });
     if (torrent.infoHash !== ready.infoHash) throw new Error(`${where}: its torrent has info hash ${ready.infoHash}, not ${torrent.infoHash}`);
     return originSwarm(started, watch, ready, torrent, target, spec.signal);

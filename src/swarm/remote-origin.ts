@@ -63,7 +63,9 @@ class OriginWatch {
 export async function openRemoteOrigin(spec: RemoteOriginSpec): Promise<Swarm> {
   const { target } = spec
   const where = `seeder host ${target.label}`
+  const began = Date.now()
   const objects = await describeObjects(spec.objectsDir, spec.layout.objects)
+  const bytes = objects.reduce((sum, object) => sum + object.size, 0)
   const job = originJob(spec, objects)
   let link: SshHostLink | undefined
   let watch = new OriginWatch()
@@ -103,7 +105,8 @@ export async function openRemoteOrigin(spec: RemoteOriginSpec): Promise<Swarm> {
     )
     const started = link!
     const ready = await readyOrWhyNot(started, watch, spec)
-    spec.log(`${where}: origin pid ${watch.pid ?? '?'} received ${watch.received} bytes; tracker ${ready.trackerUrl}, seeder port ${ready.seederPort}`)
+    const seconds = (Date.now() - began) / 1000
+    spec.notice(`${where}: origin (pid ${watch.pid ?? '?'}) ready after ${seconds.toFixed(1)} s, ${(bytes / 1e6).toFixed(1)} MB sent to it`)
     // The info hash does not depend on the tracker: ours and the origin's must agree, or it seeds something else.
     const torrent = makeTorrent({ name: 'objects', layout: spec.layout, pieces: spec.pieces, announceUrl: ready.trackerUrl })
     if (torrent.infoHash !== ready.infoHash) throw new Error(`${where}: its torrent has info hash ${ready.infoHash}, not ${torrent.infoHash}`)
