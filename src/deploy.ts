@@ -10,7 +10,8 @@ import { openSwarm, type Swarm } from './swarm/swarm.js'
 import type { AgentBundle } from './fleet/agent-bundle.js'
 import { runFleet } from './fleet/fleet-runner.js'
 import type { HostState } from './fleet/host-state.js'
-import { sshHostLinks } from './fleet/ssh-host-link.js'
+import { sshHostLinks, type SshLinkOptions } from './fleet/ssh-host-link.js'
+import { openRemoteOrigin } from './swarm/remote-origin.js'
 import { PROTOCOL_VERSION, type AgentJob } from './protocol/events.js'
 import { judge, judgeActivation } from './verdict/verdict.js'
 import { buildReport, type ActivationReport, type DeployReport } from './report/report.js'
@@ -54,30 +55,22 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
   try {
     const release = await pack(settings, workdir, hooks)
     abortIfCancelled(hooks.signal)
-    swarm = await openSwarm({
-      objectsDir: release.objectsDir,
-      layout: release.layout,
-      pieces: release.pieces,
-      trackerPort: settings.trackerPort,
-      address: async () => settings.trackerAddress ?? (await detectAddressTowardFleet(settings.hosts)),
-      policy: policy.tracker,
-      seederUploadLimit: settings.seederUploadLimit,
-      onWarning: hooks.debug,
-    })
+    // The deadline counts from here: with a seeder host, sending it the objects is part of the transfer.
+    const transferStart = Date.now()
+    swarm = await openDeploySwarm(settings, release, agent, policy, transferStart, hooks)
     hooks.info(
-      `Tracker ${swarm.announceUrl}, seeder on port ${swarm.seederPort}, info hash ${swarm.infoHash}, ` +
+      `Tracker ${swarm.announceUrl}, seeder on ${swarm.where} port ${swarm.seederPort}, info hash ${swarm.infoHash}, ` +
         `${swarm.pieceLength / 1024} KiB pieces` +
         (settings.seederUploadLimit !== undefined ? `, seeder capped at ${formatRate(settings.seederUploadLimit)}` : '') +
         `; deploying to ${settings.hosts.length} hosts (deadline ${settings.deadlineMs / 1000} s)`,
     )
     abortIfCancelled(hooks.signal)
-    const transferStart = Date.now()
-    const states = await deliver(settings, agentJob(settings, release, swarm, policy), agent, transferStart, policy, hooks)
+    const states = await deliver(settings, agentJob(settings, release, swarm, policy), agent, transferStart, policy, withSwarmLoss(hooks, swarm))
     const transferSeconds = (states.settledAt - transferStart) / 1000
     reportHoldersThatSeeded(states.hosts, settings.tag, hooks)
     const verdict = judge(states.hosts, settings.maxFailedHosts)
     // The swarm's work is done (every agent has stopped): close it before the rollout, which may take long.
-    const swarmFacts = { infoHash: swarm.infoHash, seederUploaded: swarm.seederUploaded(), trackerUrl: swarm.announceUrl, trackerAnnounces: swarm.trackerAnnounces() }
+    const swarmFacts = { infoHash: swarm.infoHash, where: swarm.where, seederUploaded: swarm.seederUploaded(), trackerUrl: swarm.announceUrl, trackerAnnounces: swarm.trackerAnnounces() }
     await swarm.close()
     swarm = undefined
     let activation: { report: ActivationReport; verdict: ActivationVerdict } | undefined
@@ -106,6 +99,7 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
         transferSeconds,
         durationSeconds: (Date.now() - started) / 1000,
         seederUploaded: swarmFacts.seederUploaded,
+        seederRanOn: swarmFacts.where,
         trackerUrl: swarmFacts.trackerUrl,
         trackerAnnounces: swarmFacts.trackerAnnounces,
       },
@@ -117,6 +111,73 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
   } finally {
     await swarm?.close()
     fs.rmSync(workdir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * The deploy's tracker and first seeder: in this process (the hosts reach the runner), or on the
+ * seeder host (seeder-host: the runner needs only outbound SSH). Either is a Swarm to the rest.
+ */
+async function openDeploySwarm(
+  settings: Settings,
+  release: PackedRelease,
+  agent: AgentBundle,
+  policy: DeployPolicy,
+  transferStart: number,
+  hooks: DeployHooks,
+): Promise<Swarm> {
+  if (settings.seederHost === undefined) {
+    return openSwarm({
+      objectsDir: release.objectsDir,
+      layout: release.layout,
+      pieces: release.pieces,
+      trackerPort: settings.trackerPort,
+      address: async () => settings.trackerAddress ?? (await detectAddressTowardFleet(settings.hosts)),
+      policy: policy.tracker,
+      seederUploadLimit: settings.seederUploadLimit,
+      onWarning: hooks.debug,
+    })
+  }
+  hooks.info(`Sending ${formatMB(release.storedBytes)} MB to the seeder host ${settings.seederHost.label}, which runs the tracker and the seeder …`)
+  try {
+    return await openRemoteOrigin({
+      target: settings.seederHost,
+      ssh: sshLinkOptions(settings, agent, transferStart),
+      objectsDir: release.objectsDir,
+      layout: release.layout,
+      pieces: release.pieces,
+      announceAddress: settings.trackerAddress ?? settings.seederHost.host,
+      trackerPort: settings.trackerPort,
+      policy,
+      seederUploadLimit: settings.seederUploadLimit,
+      destination: settings.destination,
+      signal: hooks.signal,
+      log: hooks.debug,
+      notice: hooks.info,
+    })
+  } catch (error) {
+    abortIfCancelled(hooks.signal)
+    throw error
+  }
+}
+
+/** The fleet is stopped, each host failed with the reason, when the swarm's tracker and seeder go away (a seeder host that died). */
+function withSwarmLoss(hooks: DeployHooks, swarm: Swarm): DeployHooks {
+  if (swarm.lost === undefined) return hooks
+  const lost = new AbortController()
+  void swarm.lost.then((why) => {
+    hooks.warning(why)
+    lost.abort(why)
+  })
+  return { ...hooks, signal: AbortSignal.any([hooks.signal, lost.signal]) }
+}
+
+function sshLinkOptions(settings: Settings, agent: AgentBundle, transferStart: number): SshLinkOptions {
+  return {
+    credentials: { privateKey: settings.sshKey, passphrase: settings.sshKeyPassphrase, knownHosts: settings.knownHosts },
+    agent,
+    nodePath: settings.nodePath,
+    giveUpAt: transferStart + settings.deadlineMs,
   }
 }
 
@@ -166,12 +227,7 @@ async function deliver(
 ): Promise<{ hosts: HostState[]; settledAt: number }> {
   const fleet = runFleet({
     hosts: settings.hosts,
-    connect: sshHostLinks({
-      credentials: { privateKey: settings.sshKey, passphrase: settings.sshKeyPassphrase, knownHosts: settings.knownHosts },
-      agent,
-      nodePath: settings.nodePath,
-      giveUpAt: transferStart + settings.deadlineMs,
-    }),
+    connect: sshHostLinks(sshLinkOptions(settings, agent, transferStart)),
     job,
     concurrency: settings.concurrency,
     transferStart,

@@ -1086,14 +1086,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path12 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path13 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path12 && path12[0] !== "/") {
-          path12 = `/${path12}`;
+        if (path13 && path13[0] !== "/") {
+          path13 = `/${path13}`;
         }
-        return new URL(`${origin}${path12}`);
+        return new URL(`${origin}${path13}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1544,39 +1544,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin }
+          request: { method, path: path13, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path12);
+        debuglog("sending request to %s %s/%s", method, origin, path13);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin },
+          request: { method, path: path13, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path12,
+          path13,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin }
+          request: { method, path: path13, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path12);
+        debuglog("trailers received from %s %s/%s", method, origin, path13);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin },
+          request: { method, path: path13, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path12,
+          path13,
           error2.message
         );
       });
@@ -1625,9 +1625,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path12, origin }
+            request: { method, path: path13, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path12);
+          debuglog("sending request to %s %s/%s", method, origin, path13);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1690,7 +1690,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request4 = class {
       constructor(origin, {
-        path: path12,
+        path: path13,
         method,
         body,
         headers,
@@ -1705,11 +1705,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path12 !== "string") {
+        if (typeof path13 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path12[0] !== "/" && !(path12.startsWith("http://") || path12.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path13[0] !== "/" && !(path13.startsWith("http://") || path13.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path12)) {
+        } else if (invalidPathRegex.test(path13)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1775,7 +1775,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path12, query) : path12;
+        this.path = query ? buildURL(path13, query) : path13;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6468,7 +6468,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path12, host, upgrade, blocking, reset } = request;
+      const { method, path: path13, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6549,7 +6549,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path12} HTTP/1.1\r
+      let header = `${method} ${path13} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7078,7 +7078,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path12, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path13, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7175,7 +7175,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path12;
+      headers[HTTP2_HEADER_PATH] = path13;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7528,9 +7528,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path12 = search ? `${pathname}${search}` : pathname;
+        const path13 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path12;
+        this.opts.path = path13;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8769,10 +8769,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path12 = "/",
+          path: path13 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path12;
+        opts.path = origin + path13;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10744,20 +10744,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path12) {
-      if (typeof path12 !== "string") {
-        return path12;
+    function safeUrl(path13) {
+      if (typeof path13 !== "string") {
+        return path13;
       }
-      const pathSegments = path12.split("?");
+      const pathSegments = path13.split("?");
       if (pathSegments.length !== 2) {
-        return path12;
+        return path13;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path12, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path12);
+    function matchKey(mockDispatch2, { path: path13, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path13);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10779,7 +10779,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path12 }) => matchValue(safeUrl(path12), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path13 }) => matchValue(safeUrl(path13), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10817,9 +10817,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path12, method, body, headers, query } = opts;
+      const { path: path13, method, body, headers, query } = opts;
       return {
-        path: path12,
+        path: path13,
         method,
         body,
         headers,
@@ -11282,10 +11282,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path12, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path13, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path12,
+            Path: path13,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16164,9 +16164,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path12) {
-      for (let i2 = 0; i2 < path12.length; ++i2) {
-        const code = path12.charCodeAt(i2);
+    function validateCookiePath(path13) {
+      for (let i2 = 0; i2 < path13.length; ++i2) {
+        const code = path13.charCodeAt(i2);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19086,11 +19086,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path12 = opts.path;
+          let path13 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path12 = `/${path12}`;
+            path13 = `/${path13}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path12);
+          url = new URL(util.parseOrigin(url).origin + path13);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -25682,7 +25682,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash7,
+      createHash: createHash8,
       createHmac: createHmac2,
       createSign,
       createVerify,
@@ -26370,11 +26370,11 @@ ${formatted}-----END ${type} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash7("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash8("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash7("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash8("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -26539,8 +26539,8 @@ ${formatted}-----END ${type} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash7("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash7("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash8("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash8("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -26580,7 +26580,7 @@ ${formatted}-----END ${type} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac2(
           "sha1",
-          createHash7("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash8("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac) {
           if (encrypted) {
@@ -27224,11 +27224,11 @@ var require_agent2 = __commonJS({
       };
     })();
     var WINDOWS_PIPE_REGEX = /^[/\\][/\\]\.[/\\]pipe[/\\].+/;
-    function createAgent(path12) {
-      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path12)) {
-        return path12 === "pageant" ? new PageantAgent() : new CygwinAgent(path12);
+    function createAgent(path13) {
+      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path13)) {
+        return path13 === "pageant" ? new PageantAgent() : new CygwinAgent(path13);
       }
-      return new OpenSSHAgent(path12);
+      return new OpenSSHAgent(path13);
     }
     var AgentProtocol = (() => {
       const SSH_AGENTC_REQUEST_IDENTITIES = 11;
@@ -28902,7 +28902,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash7,
+      createHash: createHash8,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -29328,7 +29328,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash2 = createHash7(this.hashName);
+          const hash2 = createHash8(this.hashName);
           hashString(hash2, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash2, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash2, isServer ? this._remoteKexinit : this._kexinit);
@@ -30336,9 +30336,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash7(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash8(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash7(hashName).update(secret).update(exchangeHash).update(digest).digest();
+          const chunk = createHash8(hashName).update(secret).update(exchangeHash).update(digest).digest();
           const extended = Buffer.allocUnsafe(digest.length + chunk.length);
           extended.set(digest, 0);
           extended.set(chunk, digest.length);
@@ -32203,8 +32203,8 @@ var require_SFTP = __commonJS({
   "node_modules/ssh2/lib/protocol/SFTP.js"(exports, module) {
     "use strict";
     var EventEmitter12 = __require("events");
-    var fs19 = __require("fs");
-    var { constants: constants4 } = fs19;
+    var fs20 = __require("fs");
+    var { constants: constants4 } = fs20;
     var {
       Readable: ReadableStream2,
       Writable: WritableStream
@@ -32472,17 +32472,17 @@ var require_SFTP = __commonJS({
       // ===========================================================================
       // Client-specific ===========================================================
       // ===========================================================================
-      createReadStream(path12, options) {
+      createReadStream(path13, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new ReadStream(this, path12, options);
+        return new ReadStream(this, path13, options);
       }
-      createWriteStream(path12, options) {
+      createWriteStream(path13, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new WriteStream(this, path12, options);
+        return new WriteStream(this, path13, options);
       }
-      open(path12, flags_, attrs, cb) {
+      open(path13, flags_, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         if (typeof attrs === "function") {
@@ -32501,7 +32501,7 @@ var require_SFTP = __commonJS({
           attrsFlags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32509,7 +32509,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path12, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         writeUInt32BE(buf, attrsFlags, p += 4);
         if (attrsLen) {
@@ -32633,14 +32633,14 @@ var require_SFTP = __commonJS({
       fastGet(remotePath, localPath, opts, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        fastXfer(this, fs19, remotePath, localPath, opts, cb);
+        fastXfer(this, fs20, remotePath, localPath, opts, cb);
       }
       fastPut(localPath, remotePath, opts, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        fastXfer(fs19, this, localPath, remotePath, opts, cb);
+        fastXfer(fs20, this, localPath, remotePath, opts, cb);
       }
-      readFile(path12, options, callback_) {
+      readFile(path13, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32713,13 +32713,13 @@ var require_SFTP = __commonJS({
             return callback && callback(er, buffer);
           });
         };
-        this.open(path12, flag, 438, (er, handle_) => {
+        this.open(path13, flag, 438, (er, handle_) => {
           if (er)
             return callback && callback(er);
           handle = handle_;
           const tryStat = (er2, st) => {
             if (er2) {
-              this.stat(path12, (er_, st_) => {
+              this.stat(path13, (er_, st_) => {
                 if (er_) {
                   return this.close(handle, () => {
                     callback && callback(er2);
@@ -32740,7 +32740,7 @@ var require_SFTP = __commonJS({
           this.fstat(handle, tryStat);
         });
       }
-      writeFile(path12, data, options, callback_) {
+      writeFile(path13, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32759,7 +32759,7 @@ var require_SFTP = __commonJS({
         if (options.encoding && !Buffer.isEncoding(options.encoding))
           throw new Error(`Unknown encoding: ${options.encoding}`);
         const flag = options.flag || "w";
-        this.open(path12, flag, options.mode, (openErr, handle) => {
+        this.open(path13, flag, options.mode, (openErr, handle) => {
           if (openErr) {
             callback && callback(openErr);
           } else {
@@ -32768,7 +32768,7 @@ var require_SFTP = __commonJS({
             if (position === null) {
               const tryStat = (er, st) => {
                 if (er) {
-                  this.stat(path12, (er_, st_) => {
+                  this.stat(path13, (er_, st_) => {
                     if (er_) {
                       return this.close(handle, () => {
                         callback && callback(er);
@@ -32787,7 +32787,7 @@ var require_SFTP = __commonJS({
           }
         });
       }
-      appendFile(path12, data, options, callback_) {
+      appendFile(path13, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32805,12 +32805,12 @@ var require_SFTP = __commonJS({
           throw new TypeError("Bad arguments");
         if (!options.flag)
           options = Object.assign({ flag: "a" }, options);
-        this.writeFile(path12, data, options, callback);
+        this.writeFile(path13, data, options, callback);
       }
-      exists(path12, cb) {
+      exists(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        this.stat(path12, (err) => {
+        this.stat(path13, (err) => {
           cb && cb(err ? false : true);
         });
       }
@@ -32853,7 +32853,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} RENAME`
         );
       }
-      mkdir(path12, attrs, cb) {
+      mkdir(path13, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -32867,7 +32867,7 @@ var require_SFTP = __commonJS({
           flags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32875,7 +32875,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path12, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -32891,10 +32891,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} MKDIR`
         );
       }
-      rmdir(path12, cb) {
+      rmdir(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32902,7 +32902,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path12, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
@@ -32992,10 +32992,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} FSTAT`
         );
       }
-      stat(path12, cb) {
+      stat(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33003,17 +33003,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path12, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} STAT`
         );
       }
-      lstat(path12, cb) {
+      lstat(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33021,17 +33021,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path12, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} LSTAT`
         );
       }
-      opendir(path12, cb) {
+      opendir(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33039,14 +33039,14 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path12, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} OPENDIR`
         );
       }
-      setstat(path12, attrs, cb) {
+      setstat(path13, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -33058,7 +33058,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33066,7 +33066,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path12, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -33126,8 +33126,8 @@ var require_SFTP = __commonJS({
           mtime: toUnixTimestamp(mtime)
         }, cb);
       }
-      utimes(path12, atime, mtime, cb) {
-        return this.setstat(path12, {
+      utimes(path13, atime, mtime, cb) {
+        return this.setstat(path13, {
           atime: toUnixTimestamp(atime),
           mtime: toUnixTimestamp(mtime)
         }, cb);
@@ -33138,8 +33138,8 @@ var require_SFTP = __commonJS({
           gid
         }, cb);
       }
-      chown(path12, uid, gid, cb) {
-        return this.setstat(path12, {
+      chown(path13, uid, gid, cb) {
+        return this.setstat(path13, {
           uid,
           gid
         }, cb);
@@ -33149,15 +33149,15 @@ var require_SFTP = __commonJS({
           mode
         }, cb);
       }
-      chmod(path12, mode, cb) {
-        return this.setstat(path12, {
+      chmod(path13, mode, cb) {
+        return this.setstat(path13, {
           mode
         }, cb);
       }
-      readlink(path12, cb) {
+      readlink(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33165,7 +33165,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path12, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33210,10 +33210,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} SYMLINK`
         );
       }
-      realpath(path12, cb) {
+      realpath(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33221,7 +33221,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path12, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33266,13 +33266,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${which2} posix-rename@openssh.com`);
         }
       }
-      ext_openssh_statvfs(path12, cb) {
+      ext_openssh_statvfs(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["statvfs@openssh.com"];
         if (!ext || ext !== "2")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 19 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33282,7 +33282,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 19, p);
         buf.utf8Write("statvfs@openssh.com", p += 4, 19);
         writeUInt32BE(buf, pathLen, p += 19);
-        buf.utf8Write(path12, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = { extended: "statvfs@openssh.com", cb };
         const isBuffered = sendOrBuffer(this, buf);
         if (this._debug) {
@@ -33368,7 +33368,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} fsync@openssh.com`
         );
       }
-      ext_openssh_lsetstat(path12, attrs, cb) {
+      ext_openssh_lsetstat(path13, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["lsetstat@openssh.com"];
@@ -33383,7 +33383,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 20 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33393,7 +33393,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 20, p);
         buf.utf8Write("lsetstat@openssh.com", p += 4, 20);
         writeUInt32BE(buf, pathLen, p += 20);
-        buf.utf8Write(path12, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -33410,13 +33410,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${status} lsetstat@openssh.com`);
         }
       }
-      ext_openssh_expandPath(path12, cb) {
+      ext_openssh_expandPath(path13, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["expand-path@openssh.com"];
         if (ext !== "1")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path12);
+        const pathLen = Buffer.byteLength(path13);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 23 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33426,7 +33426,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 23, p);
         buf.utf8Write("expand-path@openssh.com", p += 4, 23);
         writeUInt32BE(buf, pathLen, p += 20);
-        buf.utf8Write(path12, p += 4, pathLen);
+        buf.utf8Write(path13, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33899,13 +33899,13 @@ var require_SFTP = __commonJS({
             if (--left === 0)
               cb(err);
           };
-          if (srcHandle && (src === fs19 || src.outgoing.state === "open"))
+          if (srcHandle && (src === fs20 || src.outgoing.state === "open"))
             ++left;
-          if (dstHandle && (dst === fs19 || dst.outgoing.state === "open"))
+          if (dstHandle && (dst === fs20 || dst.outgoing.state === "open"))
             ++left;
-          if (srcHandle && (src === fs19 || src.outgoing.state === "open"))
+          if (srcHandle && (src === fs20 || src.outgoing.state === "open"))
             src.close(srcHandle, cbfinal);
-          if (dstHandle && (dst === fs19 || dst.outgoing.state === "open"))
+          if (dstHandle && (dst === fs20 || dst.outgoing.state === "open"))
             dst.close(dstHandle, cbfinal);
         } else {
           cb(err);
@@ -33921,7 +33921,7 @@ var require_SFTP = __commonJS({
           tryStat(null, { size: fileSize });
         function tryStat(err2, attrs) {
           if (err2) {
-            if (src !== fs19) {
+            if (src !== fs20) {
               src.stat(srcPath, (err_, attrs_) => {
                 if (err_)
                   return onerror(err2);
@@ -34704,12 +34704,12 @@ var require_SFTP = __commonJS({
       [REQUEST.LSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path12 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed LSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received LSTAT (id:${reqID})`);
-        if (!sftp.emit("LSTAT", reqID, path12)) {
+        if (!sftp.emit("LSTAT", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34728,13 +34728,13 @@ var require_SFTP = __commonJS({
       [REQUEST.SETSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed SETSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received SETSTAT (id:${reqID})`);
-        if (!sftp.emit("SETSTAT", reqID, path12, attrs)) {
+        if (!sftp.emit("SETSTAT", reqID, path13, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34756,12 +34756,12 @@ var require_SFTP = __commonJS({
       [REQUEST.OPENDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path12 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed OPENDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received OPENDIR (id:${reqID})`);
-        if (!sftp.emit("OPENDIR", reqID, path12)) {
+        if (!sftp.emit("OPENDIR", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34780,63 +34780,63 @@ var require_SFTP = __commonJS({
       [REQUEST.REMOVE]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path12 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed REMOVE packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received REMOVE (id:${reqID})`);
-        if (!sftp.emit("REMOVE", reqID, path12)) {
+        if (!sftp.emit("REMOVE", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.MKDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed MKDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received MKDIR (id:${reqID})`);
-        if (!sftp.emit("MKDIR", reqID, path12, attrs)) {
+        if (!sftp.emit("MKDIR", reqID, path13, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.RMDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path12 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed RMDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received RMDIR (id:${reqID})`);
-        if (!sftp.emit("RMDIR", reqID, path12)) {
+        if (!sftp.emit("RMDIR", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.REALPATH]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path12 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed REALPATH packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received REALPATH (id:${reqID})`
         );
-        if (!sftp.emit("REALPATH", reqID, path12)) {
+        if (!sftp.emit("REALPATH", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.STAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path12 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed STAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received STAT (id:${reqID})`);
-        if (!sftp.emit("STAT", reqID, path12)) {
+        if (!sftp.emit("STAT", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34856,14 +34856,14 @@ var require_SFTP = __commonJS({
       [REQUEST.READLINK]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path12 = bufferParser.readString(true);
+        const path13 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path12 === void 0)
+        if (path13 === void 0)
           return doFatalSFTPError(sftp, "Malformed READLINK packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received READLINK (id:${reqID})`
         );
-        if (!sftp.emit("READLINK", reqID, path12)) {
+        if (!sftp.emit("READLINK", reqID, path13)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34934,7 +34934,7 @@ var require_SFTP = __commonJS({
     function roundUpToMultipleOf8(n) {
       return n + 7 & ~7;
     }
-    function ReadStream(sftp, path12, options) {
+    function ReadStream(sftp, path13, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -34948,7 +34948,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       ReadableStream2.call(this, options);
-      this.path = path12;
+      this.path = path13;
       this.flags = options.flags === void 0 ? "r" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -35079,7 +35079,7 @@ var require_SFTP = __commonJS({
       },
       configurable: true
     });
-    function WriteStream(sftp, path12, options) {
+    function WriteStream(sftp, path13, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -35091,7 +35091,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       WritableStream.call(this, options);
-      this.path = path12;
+      this.path = path13;
       this.flags = options.flags === void 0 ? "w" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -35773,7 +35773,7 @@ var require_client2 = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash7,
+      createHash: createHash8,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -35995,7 +35995,7 @@ var require_client2 = __commonJS({
           }
           hostVerifier = (key, verify) => {
             if (hashAlgo)
-              key = createHash7(hashAlgo).update(key).digest("hex");
+              key = createHash8(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify);
             if (ret !== void 0)
               verify(ret);
@@ -41729,17 +41729,17 @@ var require_piece_length = __commonJS({
 var require_is_file = __commonJS({
   "node_modules/is-file/index.js"(exports, module) {
     "use strict";
-    var fs19 = __require("fs");
-    module.exports = function isFile2(path12, cb) {
-      if (!cb) return isFileSync(path12);
-      fs19.stat(path12, function(err, stats) {
+    var fs20 = __require("fs");
+    module.exports = function isFile2(path13, cb) {
+      if (!cb) return isFileSync(path13);
+      fs20.stat(path13, function(err, stats) {
         if (err) return cb(err);
         return cb(null, stats.isFile());
       });
     };
     module.exports.sync = isFileSync;
-    function isFileSync(path12) {
-      return fs19.existsSync(path12) && fs19.statSync(path12).isFile();
+    function isFileSync(path13) {
+      return fs20.existsSync(path13) && fs20.statSync(path13).isFile();
     }
   }
 });
@@ -52697,7 +52697,7 @@ var require_websocket2 = __commonJS({
     var net3 = __require("net");
     var querystring2 = __require("querystring");
     var tls = __require("tls");
-    var { randomBytes: randomBytes3, createHash: createHash7 } = __require("crypto");
+    var { randomBytes: randomBytes3, createHash: createHash8 } = __require("crypto");
     var { Duplex: Duplex3, Readable: Readable3 } = __require("stream");
     var { URL: URL2 } = __require("url");
     var PerMessageDeflate2 = require_permessage_deflate2();
@@ -53388,7 +53388,7 @@ var require_websocket2 = __commonJS({
           abortHandshake(websocket, socket, "Invalid Upgrade header");
           return;
         }
-        const digest = createHash7("sha1").update(key + GUID).digest("base64");
+        const digest = createHash8("sha1").update(key + GUID).digest("base64");
         if (res.headers["sec-websocket-accept"] !== digest) {
           abortHandshake(websocket, socket, "Invalid Sec-WebSocket-Accept header");
           return;
@@ -53773,7 +53773,7 @@ var require_websocket_server = __commonJS({
     var EventEmitter12 = __require("events");
     var http5 = __require("http");
     var { Duplex: Duplex3 } = __require("stream");
-    var { createHash: createHash7 } = __require("crypto");
+    var { createHash: createHash8 } = __require("crypto");
     var extension2 = require_extension();
     var PerMessageDeflate2 = require_permessage_deflate2();
     var subprotocol2 = require_subprotocol();
@@ -54083,7 +54083,7 @@ var require_websocket_server = __commonJS({
           );
         }
         if (this._state > RUNNING) return abortHandshake(socket, 503);
-        const digest = createHash7("sha1").update(key + GUID).digest("base64");
+        const digest = createHash8("sha1").update(key + GUID).digest("base64");
         const headers = [
           "HTTP/1.1 101 Switching Protocols",
           "Upgrade: websocket",
@@ -54842,9 +54842,9 @@ var require_fs_native_extensions = __commonJS({
 var require_random_access_file = __commonJS({
   "node_modules/random-access-file/index.js"(exports, module) {
     var RandomAccessStorage = require_random_access_storage();
-    var fs19 = __require("fs");
-    var path12 = __require("path");
-    var constants4 = fs19.constants;
+    var fs20 = __require("fs");
+    var path13 = __require("path");
+    var constants4 = fs20.constants;
     var fsext = null;
     try {
       fsext = require_fs_native_extensions();
@@ -54878,7 +54878,7 @@ var require_random_access_file = __commonJS({
       constructor(filename, opts = {}) {
         const size = opts.size || (opts.truncate ? 0 : -1);
         super();
-        if (opts.directory) filename = path12.join(opts.directory, path12.resolve("/", filename).replace(/^\w+:\\/, ""));
+        if (opts.directory) filename = path13.join(opts.directory, path13.resolve("/", filename).replace(/^\w+:\\/, ""));
         this.directory = opts.directory || null;
         this.filename = filename;
         this.fd = 0;
@@ -54903,11 +54903,11 @@ var require_random_access_file = __commonJS({
         const create = this._alwaysCreate || this.writing;
         const self2 = this;
         const mode = this.mode | (create ? CREAT : 0);
-        if (create) fs19.mkdir(path12.dirname(this.filename), { recursive: true }, ondir);
+        if (create) fs20.mkdir(path13.dirname(this.filename), { recursive: true }, ondir);
         else ondir(null);
         function ondir(err) {
           if (err) return req.callback(err);
-          fs19.open(self2.filename, mode, onopen);
+          fs20.open(self2.filename, mode, onopen);
         }
         function onopen(err, fd) {
           if (err) return onerror(err);
@@ -54925,7 +54925,7 @@ var require_random_access_file = __commonJS({
         function onsparse(err) {
           if (err) return onerrorafteropen(err);
           if (self2._size < 0) return ontruncate(null);
-          fs19.ftruncate(self2.fd, self2._size, ontruncate);
+          fs20.ftruncate(self2.fd, self2._size, ontruncate);
         }
         function ontruncate(err) {
           if (err) return onerrorafteropen(err);
@@ -54936,7 +54936,7 @@ var require_random_access_file = __commonJS({
           req.callback(err);
         }
         function onerrorafteropen(err) {
-          fs19.close(self2.fd, function() {
+          fs20.close(self2.fd, function() {
             self2.fd = 0;
             onerror(err);
           });
@@ -54945,13 +54945,13 @@ var require_random_access_file = __commonJS({
       _write(req) {
         const data = req.data;
         const fd = this.fd;
-        fs19.write(fd, data, 0, req.size, req.offset, onwrite);
+        fs20.write(fd, data, 0, req.size, req.offset, onwrite);
         function onwrite(err, wrote) {
           if (err) return req.callback(err);
           req.size -= wrote;
           req.offset += wrote;
           if (!req.size) return req.callback(null);
-          fs19.write(fd, data, data.length - req.size, req.size, req.offset, onwrite);
+          fs20.write(fd, data, data.length - req.size, req.size, req.offset, onwrite);
         }
       }
       _read(req) {
@@ -54959,14 +54959,14 @@ var require_random_access_file = __commonJS({
         const data = req.data || this._alloc(req.size);
         const fd = this.fd;
         if (!req.size) return process.nextTick(readEmpty, req);
-        fs19.read(fd, data, 0, req.size, req.offset, onread);
+        fs20.read(fd, data, 0, req.size, req.offset, onread);
         function onread(err, read) {
           if (err) return req.callback(err);
           if (!read) return req.callback(createReadError(self2.filename, req.offset, req.size));
           req.size -= read;
           req.offset += read;
           if (!req.size) return req.callback(null, data);
-          fs19.read(fd, data, data.length - req.size, req.size, req.offset, onread);
+          fs20.read(fd, data, data.length - req.size, req.size, req.offset, onread);
         }
       }
       _del(req) {
@@ -54978,20 +54978,20 @@ var require_random_access_file = __commonJS({
         }
       }
       _truncate(req) {
-        fs19.ftruncate(this.fd, req.offset, ontruncate);
+        fs20.ftruncate(this.fd, req.offset, ontruncate);
         function ontruncate(err) {
           req.callback(err);
         }
       }
       _stat(req) {
-        fs19.fstat(this.fd, onstat);
+        fs20.fstat(this.fd, onstat);
         function onstat(err, st) {
           req.callback(err, st);
         }
       }
       _close(req) {
         const self2 = this;
-        fs19.close(this.fd, onclose);
+        fs20.close(this.fd, onclose);
         function onclose(err) {
           if (err) return req.callback(err);
           if (self2._pool !== null) self2._pool._oninactive(self2);
@@ -55001,34 +55001,34 @@ var require_random_access_file = __commonJS({
       }
       _unlink(req) {
         const self2 = this;
-        const root = this.directory && path12.resolve(path12.join(this.directory, "."));
-        let dir = path12.resolve(path12.dirname(this.filename));
-        fs19.unlink(this.filename, onunlink);
+        const root = this.directory && path13.resolve(path13.join(this.directory, "."));
+        let dir = path13.resolve(path13.dirname(this.filename));
+        fs20.unlink(this.filename, onunlink);
         function onunlink(err) {
           if (err && err.code === "ENOENT") err = null;
           if (err || !self2._rmdir || !root || dir === root) return req.callback(err);
-          fs19.rmdir(dir, onrmdir);
+          fs20.rmdir(dir, onrmdir);
         }
         function onrmdir(err) {
-          dir = path12.join(dir, "..");
+          dir = path13.join(dir, "..");
           if (err || dir === root) return req.callback(null);
-          fs19.rmdir(dir, onrmdir);
+          fs20.rmdir(dir, onrmdir);
         }
       }
     };
     function readEmpty(req) {
       req.callback(null, Buffer.alloc(0));
     }
-    function createLockError(path13) {
+    function createLockError(path14) {
       const err = new Error("ELOCKED: File is locked");
       err.code = "ELOCKED";
-      err.path = path13;
+      err.path = path14;
       return err;
     }
-    function createReadError(path13, offset, size) {
+    function createReadError(path14, offset, size) {
       const err = new Error("EPARTIALREAD: Could not satisfy length");
       err.code = "EPARTIALREAD";
-      err.path = path13;
+      err.path = path14;
       err.offset = offset;
       err.size = size;
       return err;
@@ -55311,11 +55311,11 @@ var require_Mime = __commonJS({
         }
       }
     };
-    Mime.prototype.getType = function(path12) {
-      path12 = String(path12);
-      let last = path12.replace(/^.*[/\\]/, "").toLowerCase();
+    Mime.prototype.getType = function(path13) {
+      path13 = String(path13);
+      let last = path13.replace(/^.*[/\\]/, "").toLowerCase();
       let ext = last.replace(/^.*\./, "").toLowerCase();
-      let hasPath = last.length < path12.length;
+      let hasPath = last.length < path13.length;
       let hasDot = ext.length < last.length - 1;
       return (hasDot || !hasPath) && this._types[ext] || null;
     };
@@ -55680,9 +55680,9 @@ var require_pump = __commonJS({
   "node_modules/pump/index.js"(exports, module) {
     var once5 = require_once();
     var eos = require_end_of_stream();
-    var fs19;
+    var fs20;
     try {
-      fs19 = __require("fs");
+      fs20 = __require("fs");
     } catch (e2) {
     }
     var noop6 = function() {
@@ -55693,8 +55693,8 @@ var require_pump = __commonJS({
     };
     var isFS = function(stream) {
       if (!ancient) return false;
-      if (!fs19) return false;
-      return (stream instanceof (fs19.ReadStream || noop6) || stream instanceof (fs19.WriteStream || noop6)) && isFn(stream.close);
+      if (!fs20) return false;
+      return (stream instanceof (fs20.ReadStream || noop6) || stream instanceof (fs20.WriteStream || noop6)) && isFn(stream.close);
     };
     var isRequest2 = function(stream) {
       return stream.setHeader && isFn(stream.abort);
@@ -57196,14 +57196,14 @@ var require_semver = __commonJS({
 var require_make_dir = __commonJS({
   "node_modules/make-dir/index.js"(exports, module) {
     "use strict";
-    var fs19 = __require("fs");
-    var path12 = __require("path");
+    var fs20 = __require("fs");
+    var path13 = __require("path");
     var { promisify: promisify2 } = __require("util");
     var semver = require_semver();
     var useNativeRecursiveOption = semver.satisfies(process.version, ">=10.12.0");
     var checkPath = (pth) => {
       if (process.platform === "win32") {
-        const pathHasInvalidWinCharacters = /[<>:"|?*]/.test(pth.replace(path12.parse(pth).root, ""));
+        const pathHasInvalidWinCharacters = /[<>:"|?*]/.test(pth.replace(path13.parse(pth).root, ""));
         if (pathHasInvalidWinCharacters) {
           const error2 = new Error(`Path contains invalid characters: ${pth}`);
           error2.code = "EINVAL";
@@ -57214,7 +57214,7 @@ var require_make_dir = __commonJS({
     var processOptions = (options) => {
       const defaults = {
         mode: 511,
-        fs: fs19
+        fs: fs20
       };
       return {
         ...defaults,
@@ -57234,8 +57234,8 @@ var require_make_dir = __commonJS({
       options = processOptions(options);
       const mkdir3 = promisify2(options.fs.mkdir);
       const stat3 = promisify2(options.fs.stat);
-      if (useNativeRecursiveOption && options.fs.mkdir === fs19.mkdir) {
-        const pth = path12.resolve(input);
+      if (useNativeRecursiveOption && options.fs.mkdir === fs20.mkdir) {
+        const pth = path13.resolve(input);
         await mkdir3(pth, {
           mode: options.mode,
           recursive: true
@@ -57251,13 +57251,13 @@ var require_make_dir = __commonJS({
             throw error2;
           }
           if (error2.code === "ENOENT") {
-            if (path12.dirname(pth) === pth) {
+            if (path13.dirname(pth) === pth) {
               throw permissionError(pth);
             }
             if (error2.message.includes("null bytes")) {
               throw error2;
             }
-            await make(path12.dirname(pth));
+            await make(path13.dirname(pth));
             return make(pth);
           }
           try {
@@ -57271,15 +57271,15 @@ var require_make_dir = __commonJS({
           return pth;
         }
       };
-      return make(path12.resolve(input));
+      return make(path13.resolve(input));
     };
     module.exports = makeDir2;
     module.exports.sync = (input, options) => {
       checkPath(input);
       options = processOptions(options);
-      if (useNativeRecursiveOption && options.fs.mkdirSync === fs19.mkdirSync) {
-        const pth = path12.resolve(input);
-        fs19.mkdirSync(pth, {
+      if (useNativeRecursiveOption && options.fs.mkdirSync === fs20.mkdirSync) {
+        const pth = path13.resolve(input);
+        fs20.mkdirSync(pth, {
           mode: options.mode,
           recursive: true
         });
@@ -57293,13 +57293,13 @@ var require_make_dir = __commonJS({
             throw error2;
           }
           if (error2.code === "ENOENT") {
-            if (path12.dirname(pth) === pth) {
+            if (path13.dirname(pth) === pth) {
               throw permissionError(pth);
             }
             if (error2.message.includes("null bytes")) {
               throw error2;
             }
-            make(path12.dirname(pth));
+            make(path13.dirname(pth));
             return make(pth);
           }
           try {
@@ -57312,7 +57312,7 @@ var require_make_dir = __commonJS({
         }
         return pth;
       };
-      return make(path12.resolve(input));
+      return make(path13.resolve(input));
     };
   }
 });
@@ -58194,6 +58194,10 @@ function readSettings(readGiven = readFromEnvironment(), env = process.env) {
     if (address !== "" && !/^[A-Za-z0-9._:-]+$/.test(address)) throw new Error(`"${address}" is not a host name or address`);
     return address || void 0;
   });
+  const seederHost = field("seeder-host", () => {
+    const given = read("seeder-host");
+    return given === "" ? void 0 : parseHostEntry(given, { user: sshUser ?? "", port: sshPort ?? 22 });
+  });
   const trackerPort = field("tracker-port", () => readInteger(read("tracker-port"), 0, 65535));
   const deadlineMs = field("deadline", () => parseDuration(read("deadline")));
   const maxFailedHosts = field("max-failed-hosts", () => readInteger(read("max-failed-hosts"), 0, Number.MAX_SAFE_INTEGER));
@@ -58236,7 +58240,9 @@ function readSettings(readGiven = readFromEnvironment(), env = process.env) {
     knownHosts,
     insecureSkipHostKeyCheck,
     destination,
-    trackerAddress,
+    seederHost,
+    // With a seeder host the fleet announces there: by default at the address the runner reaches it at.
+    trackerAddress: trackerAddress ?? seederHost?.host,
     trackerPort,
     deadlineMs,
     maxFailedHosts,
@@ -58346,9 +58352,9 @@ function secretValues(settings) {
 }
 
 // src/deploy.ts
-import * as fs16 from "node:fs";
+import * as fs17 from "node:fs";
 import * as os8 from "node:os";
-import * as path10 from "node:path";
+import * as path11 from "node:path";
 
 // src/policy.ts
 var HEARTBEAT_INTERVAL_MS = 2e3;
@@ -60670,48 +60676,48 @@ var import_run_parallel = __toESM(require_run_parallel(), 1);
 function notHidden(file) {
   return file[0] !== ".";
 }
-function traversePath(path12, fn, cb) {
-  fs10.stat(path12, (err, stats) => {
+function traversePath(path13, fn, cb) {
+  fs10.stat(path13, (err, stats) => {
     if (err) return cb(err);
     if (stats.isDirectory()) {
-      fs10.readdir(path12, (err2, entries) => {
+      fs10.readdir(path13, (err2, entries) => {
         if (err2) return cb(err2);
         (0, import_run_parallel.default)(entries.filter(notHidden).filter(isNotJunk).map((entry) => (cb2) => {
-          traversePath(corePath.join(path12, entry), fn, cb2);
+          traversePath(corePath.join(path13, entry), fn, cb2);
         }), cb);
       });
     } else if (stats.isFile()) {
-      fn(path12, cb);
+      fn(path13, cb);
     }
   });
 }
-function getFilePathStream(path12) {
-  return () => fs10.createReadStream(path12);
+function getFilePathStream(path13) {
+  return () => fs10.createReadStream(path13);
 }
-function getFiles(path12, keepRoot, cb) {
-  traversePath(path12, getFileInfo, (err, files) => {
+function getFiles(path13, keepRoot, cb) {
+  traversePath(path13, getFileInfo, (err, files) => {
     if (err) return cb(err);
     if (Array.isArray(files)) files = files.flat(Infinity);
     else files = [files];
-    path12 = corePath.normalize(path12);
+    path13 = corePath.normalize(path13);
     if (keepRoot) {
-      path12 = path12.slice(0, path12.lastIndexOf(corePath.sep) + 1);
+      path13 = path13.slice(0, path13.lastIndexOf(corePath.sep) + 1);
     }
-    if (path12[path12.length - 1] !== corePath.sep) path12 += corePath.sep;
+    if (path13[path13.length - 1] !== corePath.sep) path13 += corePath.sep;
     files.forEach((file) => {
       file.getStream = getFilePathStream(file.path);
-      file.path = file.path.replace(path12, "").split(corePath.sep);
+      file.path = file.path.replace(path13, "").split(corePath.sep);
     });
     cb(null, files);
   });
 }
-function getFileInfo(path12, cb) {
+function getFileInfo(path13, cb) {
   cb = (0, import_once.default)(cb);
-  fs10.stat(path12, (err, stat3) => {
+  fs10.stat(path13, (err, stat3) => {
     if (err) return cb(err);
     const info2 = {
       length: stat3.size,
-      path: path12
+      path: path13
     };
     cb(null, info2);
   });
@@ -60760,12 +60766,12 @@ function _parseInput(input, opts, cb) {
     if (typeof item === "string") {
       return;
     }
-    let path12 = item.fullPath || item.name;
-    if (!path12) {
-      path12 = `Unknown File ${i2 + 1}`;
+    let path13 = item.fullPath || item.name;
+    if (!path13) {
+      path13 = `Unknown File ${i2 + 1}`;
       item.unknownName = true;
     }
-    item[pathSymbol] = path12.split("/");
+    item[pathSymbol] = path13.split("/");
     if (!item[pathSymbol][0]) {
       item[pathSymbol].shift();
     }
@@ -60953,8 +60959,8 @@ function onFiles(files, opts, cb) {
     }
   );
 }
-function isJunkPath(path12) {
-  const filename = path12[path12.length - 1];
+function isJunkPath(path13) {
+  const filename = path13[path13.length - 1];
   return filename[0] === "." && isJunk(filename);
 }
 function sumLength(sum, file) {
@@ -70232,6 +70238,7 @@ async function openSwarm(spec) {
       torrent: torrent.torrent,
       seederPeerId: openSeeder.peerId,
       seederPort: openSeeder.port,
+      where: "runner",
       seederUploaded: () => openSeeder.uploaded(),
       trackerAnnounces: () => openTracker.announces(),
       close: async () => {
@@ -70678,6 +70685,8 @@ function applyEvent(state, event, secondsSinceTransferStart) {
       state.uploaded = event.uploaded;
       return void 0;
     case "hello":
+    case "ready":
+    case "origin-progress":
       return void 0;
   }
 }
@@ -70768,7 +70777,8 @@ function runFleet(run2) {
     for (const state of states) fail(state, deadlineReason(state, run2.deadlineMs));
   }, Math.max(0, deadlineAt - Date.now()));
   const onAbort = () => {
-    for (const state of states) fail(state, "the deploy was cancelled");
+    const why = typeof run2.signal.reason === "string" ? run2.signal.reason : "the deploy was cancelled";
+    for (const state of states) fail(state, why);
   };
   run2.signal.addEventListener("abort", onAbort, { once: true });
   checkSettled();
@@ -70798,7 +70808,7 @@ var HEARTBEAT = "\n";
 function encodeJob(job) {
   return JSON.stringify(job) + "\n";
 }
-var EVENT_TYPES = /* @__PURE__ */ new Set(["hello", "progress", "done", "error", "exit"]);
+var EVENT_TYPES = /* @__PURE__ */ new Set(["hello", "progress", "done", "error", "exit", "ready", "origin-progress"]);
 var ACTIVATION_EVENT_TYPES = /* @__PURE__ */ new Set(["hello", "error", "switched", "activated", "restored", "pruned"]);
 function decodeEvent(line) {
   return decodeLine(line, EVENT_TYPES);
@@ -70943,12 +70953,12 @@ var defaultFilesystem = {
   join(pathA, pathB) {
     return fsPath.join(pathA, pathB);
   },
-  basename(path12) {
-    return fsPath.basename(path12);
+  basename(path13) {
+    return fsPath.basename(path13);
   },
-  stat(path12) {
+  stat(path13) {
     return new Promise((resolve4, reject) => {
-      fs14.stat(path12, (err, res) => {
+      fs14.stat(path13, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -70957,9 +70967,9 @@ var defaultFilesystem = {
       });
     });
   },
-  readdir(path12) {
+  readdir(path13) {
     return new Promise((resolve4, reject) => {
-      fs14.readdir(path12, (err, res) => {
+      fs14.readdir(path13, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -70969,19 +70979,19 @@ var defaultFilesystem = {
     });
   }
 };
-async function scanDirectoryInternal({ path: path12, recursive, validate, result, fileSystem, queue, reject }) {
-  const itemStat = await fileSystem.stat(path12);
+async function scanDirectoryInternal({ path: path13, recursive, validate, result, fileSystem, queue, reject }) {
+  const itemStat = await fileSystem.stat(path13);
   if (itemStat.isFile()) {
-    result.files.push(path12);
+    result.files.push(path13);
   } else if (itemStat.isDirectory()) {
-    result.directories.push(path12);
+    result.directories.push(path13);
   }
   if (!itemStat.isDirectory() || recursive === "none") {
     return;
   }
-  const contents = await fileSystem.readdir(path12);
+  const contents = await fileSystem.readdir(path13);
   contents.forEach((item) => {
-    const itemPath = fileSystem.join(path12, item);
+    const itemPath = fileSystem.join(path13, item);
     if (!validate(itemPath)) {
       return;
     }
@@ -70996,8 +71006,8 @@ async function scanDirectoryInternal({ path: path12, recursive, validate, result
     })).catch(reject);
   });
 }
-async function scanDirectory(path12, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem } = {}) {
-  invariant(path12 && typeof path12 === "string", "path must be a valid string");
+async function scanDirectory(path13, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem } = {}) {
+  invariant(path13 && typeof path13 === "string", "path must be a valid string");
   invariant(typeof recursive === "boolean", "options.recursive must be a valid boolean");
   invariant(validate === null || typeof validate === "function", "options.validate must be a valid function");
   invariant(typeof concurrency === "number", "options.concurrency must be a valid number");
@@ -71009,7 +71019,7 @@ async function scanDirectory(path12, { recursive = true, validate = null, concur
   const mergedFileSystem = { ...defaultFilesystem, ...fileSystem };
   await new Promise((resolve4, reject) => {
     scanDirectoryInternal({
-      path: path12,
+      path: path13,
       recursive: recursive ? "deep" : "shallow",
       validate: validate != null ? validate : (item) => mergedFileSystem.basename(item).slice(0, 1) !== ".",
       result,
@@ -71026,7 +71036,7 @@ var esm_default = scanDirectory;
 var import_shell_escape = __toESM(require_shell_escape(), 1);
 var import_ssh22 = __toESM(require_lib2(), 1);
 var DEFAULT_CONCURRENCY = 1;
-var DEFAULT_VALIDATE = (path12) => !fsPath2.basename(path12).startsWith(".");
+var DEFAULT_VALIDATE = (path13) => !fsPath2.basename(path13).startsWith(".");
 var DEFAULT_TICK = () => {
 };
 var SSHError = class extends Error {
@@ -71035,11 +71045,11 @@ var SSHError = class extends Error {
     this.code = code;
   }
 };
-function unixifyPath(path12) {
-  if (path12.includes("\\")) {
-    return path12.split("\\").join("/");
+function unixifyPath(path13) {
+  if (path13.includes("\\")) {
+    return path13.split("\\").join("/");
   }
-  return path12;
+  return path13;
 }
 async function readFile(filePath) {
   return new Promise((resolve4, reject) => {
@@ -71053,11 +71063,11 @@ async function readFile(filePath) {
   });
 }
 var SFTP_MKDIR_ERR_CODE_REGEXP = /Error: (E[\S]+): /;
-async function makeDirectoryWithSftp(path12, sftp) {
+async function makeDirectoryWithSftp(path13, sftp) {
   let stats = null;
   try {
     stats = await new Promise((resolve4, reject) => {
-      sftp.stat(path12, (err, res) => {
+      sftp.stat(path13, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -71075,7 +71085,7 @@ async function makeDirectoryWithSftp(path12, sftp) {
   }
   try {
     await new Promise((resolve4, reject) => {
-      sftp.mkdir(path12, (err) => {
+      sftp.mkdir(path13, (err) => {
         if (err) {
           reject(err);
         } else {
@@ -71326,20 +71336,20 @@ var NodeSSH = class {
     }
     return response;
   }
-  async mkdir(path12, method = "sftp", givenSftp = null) {
-    invariant2(typeof path12 === "string", "path must be a valid string");
+  async mkdir(path13, method = "sftp", givenSftp = null) {
+    invariant2(typeof path13 === "string", "path must be a valid string");
     invariant2(typeof method === "string" && (method === "sftp" || method === "exec"), "method must be either sftp or exec");
     invariant2(givenSftp == null || typeof givenSftp === "object", "sftp must be a valid object");
     if (method === "exec") {
-      await this.exec("mkdir", ["-p", unixifyPath(path12)]);
+      await this.exec("mkdir", ["-p", unixifyPath(path13)]);
       return;
     }
     const sftp = givenSftp || await this.requestSFTP();
-    const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path12), sftp).catch(async (error2) => {
+    const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path13), sftp).catch(async (error2) => {
       if (!retry || error2 == null || error2.message !== "No such file" && error2.code !== "ENOENT") {
         throw error2;
       }
-      await this.mkdir(fsPath2.dirname(path12), "sftp", sftp);
+      await this.mkdir(fsPath2.dirname(path13), "sftp", sftp);
       await makeSftpDirectory(false);
     });
     try {
@@ -71507,15 +71517,15 @@ var NodeSSH = class {
       validate,
       concurrency,
       fileSystem: {
-        basename(path12) {
-          return fsPath2.posix.basename(path12);
+        basename(path13) {
+          return fsPath2.posix.basename(path13);
         },
         join(pathA, pathB) {
           return fsPath2.posix.join(pathA, pathB);
         },
-        readdir(path12) {
+        readdir(path13) {
           return new Promise((resolve4, reject) => {
-            sftp.readdir(path12, (err, res) => {
+            sftp.readdir(path13, (err, res) => {
               if (err) {
                 reject(err);
               } else {
@@ -71524,9 +71534,9 @@ var NodeSSH = class {
             });
           });
         },
-        stat(path12) {
+        stat(path13) {
           return new Promise((resolve4, reject) => {
-            sftp.stat(path12, (err, res) => {
+            sftp.stat(path13, (err, res) => {
               if (err) {
                 reject(err);
               } else {
@@ -71791,8 +71801,8 @@ function agentPath(agent) {
   return `${AGENT_DIR}/agent-${agent.sha256.slice(0, 16)}.mjs`;
 }
 function probeCommand(nodePath, agent) {
-  const path12 = agentPath(agent);
-  return `v=$(${shellQuote(nodePath)} --version 2>/dev/null) || v=none; echo "node=$v"; if [ -f ${path12} ]; then echo agent=present; else echo agent=missing; fi`;
+  const path13 = agentPath(agent);
+  return `v=$(${shellQuote(nodePath)} --version 2>/dev/null) || v=none; echo "node=$v"; if [ -f ${path13} ]; then echo agent=present; else echo agent=missing; fi`;
 }
 function readProbe(stdout, nodePath) {
   const version = /node=(\S+)/.exec(stdout)?.[1] ?? "none";
@@ -71806,8 +71816,8 @@ function readProbe(stdout, nodePath) {
 }
 var INSTALL_SCRIPT = `const {pipeline,Transform}=require("stream"),zlib=require("zlib"),fs=require("fs"),hash=require("crypto").createHash("sha256");let read=0,acked=0;const ack=new Transform({transform(chunk,_,done){read+=chunk.length;while(read-acked>=${ACK_EVERY_BYTES}){acked+=${ACK_EVERY_BYTES};process.stdout.write(".")}done(null,chunk)}});pipeline(process.stdin,ack,zlib.createGunzip(),new Transform({transform(chunk,_,done){hash.update(chunk);done(null,chunk)}}),fs.createWriteStream(process.argv[1]),(error)=>{if(error){console.error(error.message);process.exit(1)}if(hash.digest("hex")!==process.argv[2]){console.error("the agent arrived damaged (sha256 differs)");process.exit(1)}})`;
 function installCommand(nodePath, agent) {
-  const path12 = agentPath(agent);
-  return `umask 077 && mkdir -p ${AGENT_DIR} && t=${path12}.tmp.$$ && { ${shellQuote(nodePath)} -e ${shellQuote(INSTALL_SCRIPT)} "$t" ${agent.sha256} && mv -f "$t" ${path12}; } || { s=$?; rm -f "$t"; exit $s; }`;
+  const path13 = agentPath(agent);
+  return `umask 077 && mkdir -p ${AGENT_DIR} && t=${path13}.tmp.$$ && { ${shellQuote(nodePath)} -e ${shellQuote(INSTALL_SCRIPT)} "$t" ${agent.sha256} && mv -f "$t" ${path13}; } || { s=$?; rm -f "$t"; exit $s; }`;
 }
 function launchCommand(nodePath, agent) {
   return `exec ${shellQuote(nodePath)} ${agentPath(agent)}`;
@@ -71930,6 +71940,9 @@ var SshHostLink = class {
       });
     });
     channel.write(encodeJob(job));
+    await this.options.afterJob?.(channel);
+    this.throwIfConnectionLost("while sending the objects");
+    if (this.stopped) return;
     this.heartbeat = setInterval(() => channel.write(HEARTBEAT), HEARTBEAT_INTERVAL_MS);
     void this.whenChannelClosed.then(() => clearInterval(this.heartbeat));
   }
@@ -71967,6 +71980,202 @@ var SshHostLink = class {
     this.ssh?.dispose();
   }
 };
+
+// src/swarm/send-objects.ts
+import { createHash as createHash6 } from "node:crypto";
+import * as fs16 from "node:fs";
+import * as path10 from "node:path";
+async function describeObjects(objectsDir, objects) {
+  const described = [];
+  for (const object of objects) {
+    const hash2 = createHash6("sha256");
+    for await (const chunk of fs16.createReadStream(path10.join(objectsDir, object.id), { highWaterMark: 1 << 20 })) hash2.update(chunk);
+    described.push({ id: object.id, size: object.size, sha256: hash2.digest("hex") });
+  }
+  return described;
+}
+async function sendObjects(channel, objectsDir, objects) {
+  let closed = false;
+  const onClose = () => {
+    closed = true;
+  };
+  channel.once("close", onClose);
+  const onError = () => {
+  };
+  channel.on("error", onError);
+  const gone = () => closed || channel.writableEnded || channel.destroyed;
+  try {
+    for (const object of objects) {
+      for await (const chunk of fs16.createReadStream(path10.join(objectsDir, object.id), { highWaterMark: 256 << 10 })) {
+        if (gone()) return;
+        if (!channel.write(chunk)) await drainOrClose(channel);
+      }
+    }
+  } finally {
+    channel.off("close", onClose);
+    channel.off("error", onError);
+  }
+}
+function drainOrClose(channel) {
+  return new Promise((resolve4) => {
+    const done = () => {
+      channel.off("drain", done);
+      channel.off("close", done);
+      channel.off("end", done);
+      resolve4();
+    };
+    channel.on("drain", done);
+    channel.on("close", done);
+    channel.on("end", done);
+  });
+}
+
+// src/swarm/remote-origin.ts
+var OriginWatch = class {
+  pid;
+  received = 0;
+  uploaded = 0;
+  announces = 0;
+  lastError;
+  resolveReady;
+  ready = new Promise((resolve4) => this.resolveReady = resolve4);
+  take(event) {
+    if (event.type === "hello") this.pid = event.pid;
+    else if (event.type === "ready") this.resolveReady(event);
+    else if (event.type === "origin-progress") {
+      this.received = event.received;
+      this.uploaded = event.uploaded;
+      this.announces = event.announces;
+    } else if (event.type === "error") this.lastError = `${event.code}: ${event.message}`;
+    else if (event.type === "exit") this.uploaded = Math.max(this.uploaded, event.uploaded);
+  }
+};
+async function openRemoteOrigin(spec) {
+  const { target } = spec;
+  const where = `seeder host ${target.label}`;
+  const began = Date.now();
+  const objects = await describeObjects(spec.objectsDir, spec.layout.objects);
+  const bytes = objects.reduce((sum, object) => sum + object.size, 0);
+  const job = originJob(spec, objects);
+  let link;
+  let watch = new OriginWatch();
+  const onAbort = () => void link?.stop(AGENT_STOP_GRACE_MS);
+  spec.signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    await pRetry(
+      async () => {
+        watch = new OriginWatch();
+        const attemptWatch = watch;
+        const listener = {
+          event: (event) => attemptWatch.take(event),
+          log: (message) => spec.log(`${where}: ${message}`),
+          notice: (message) => spec.notice(`${where}: ${message}`)
+        };
+        link = new SshHostLink(target, listener, { ...spec.ssh, afterJob: (channel) => sendObjects(channel, spec.objectsDir, objects) });
+        try {
+          await link.start(job);
+        } catch (error2) {
+          await link.stop(0);
+          throw error2;
+        }
+      },
+      {
+        retries: SETUP_RETRY.attempts - 1,
+        factor: 2,
+        minTimeout: SETUP_RETRY.minDelayMs,
+        maxTimeout: SETUP_RETRY.maxDelayMs,
+        randomize: true,
+        signal: spec.signal,
+        shouldRetry: ({ error: error2, attemptNumber }) => {
+          const again = error2 instanceof HostSetupError && error2.retry !== "never" && spec.ssh.giveUpAt - Date.now() > SETUP_RETRY.minTimeLeftMs;
+          if (again) spec.notice(`${where}: ${error2.message}; connecting again (attempt ${attemptNumber + 1} of ${SETUP_RETRY.attempts})`);
+          return again;
+        }
+      }
+    );
+    const started = link;
+    const ready = await readyOrWhyNot(started, watch, spec);
+    const seconds = (Date.now() - began) / 1e3;
+    spec.notice(`${where}: origin (pid ${watch.pid ?? "?"}) ready after ${seconds.toFixed(1)} s, ${(bytes / 1e6).toFixed(1)} MB sent to it`);
+    const torrent = makeTorrent({ name: "objects", layout: spec.layout, pieces: spec.pieces, announceUrl: ready.trackerUrl });
+    if (torrent.infoHash !== ready.infoHash) throw new Error(`${where}: its torrent has info hash ${ready.infoHash}, not ${torrent.infoHash}`);
+    return originSwarm(started, watch, ready, torrent, target, spec.signal);
+  } catch (error2) {
+    await link?.stop(AGENT_STOP_GRACE_MS);
+    const message = error2.message;
+    throw new Error(message.startsWith(where) ? message : `${where}: ${message}`);
+  } finally {
+    spec.signal.removeEventListener("abort", onAbort);
+  }
+}
+function originJob(spec, objects) {
+  return {
+    v: PROTOCOL_VERSION,
+    role: "origin",
+    objects,
+    pieceLength: spec.layout.pieceLength,
+    pieces: spec.pieces.toString("base64"),
+    announceAddress: spec.announceAddress,
+    trackerPort: spec.trackerPort,
+    trackerIntervalMs: spec.policy.tracker.intervalMs,
+    peersCacheLength: spec.policy.tracker.peersCacheLength,
+    ...spec.seederUploadLimit !== void 0 && { seederUploadLimit: spec.seederUploadLimit },
+    workRoot: `${spec.destination}/.murder/origin`,
+    hardCapSeconds: spec.policy.agent.hardCapSeconds,
+    progressIntervalMs: spec.policy.agent.progressIntervalMs,
+    heartbeatTimeoutMs: spec.policy.agent.heartbeatTimeoutMs
+  };
+}
+async function readyOrWhyNot(link, watch, spec) {
+  let timer;
+  let onAbort;
+  try {
+    return await Promise.race([
+      watch.ready,
+      link.closed().then((why) => {
+        throw new Error(`the origin stopped before its tracker and seeder were up: ${watch.lastError ?? why}`);
+      }),
+      new Promise((_resolve, reject) => {
+        onAbort = () => reject(new Error("the deploy was cancelled"));
+        if (spec.signal.aborted) onAbort();
+        else spec.signal.addEventListener("abort", onAbort, { once: true });
+      }),
+      new Promise((_resolve, reject) => {
+        const left = Math.max(0, spec.ssh.giveUpAt - Date.now());
+        timer = setTimeout(() => reject(new Error(`the origin was not ready within the deadline (${watch.received} bytes of the objects received)`)), left);
+      })
+    ]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort !== void 0) spec.signal.removeEventListener("abort", onAbort);
+  }
+}
+function originSwarm(link, watch, ready, torrent, target, signal) {
+  let closing = false;
+  const close = async () => {
+    closing = true;
+    signal.removeEventListener("abort", onAbort);
+    await link.stop(AGENT_STOP_GRACE_MS);
+  };
+  const onAbort = () => void close();
+  signal.addEventListener("abort", onAbort, { once: true });
+  return {
+    announceUrl: ready.trackerUrl,
+    infoHash: ready.infoHash,
+    pieceLength: torrent.pieceLength,
+    torrent: torrent.torrent,
+    seederPeerId: ready.seederPeerId,
+    seederPort: ready.seederPort,
+    where: target.label,
+    seederUploaded: () => watch.uploaded,
+    trackerAnnounces: () => watch.announces,
+    lost: link.closed().then(
+      (why) => closing ? new Promise(() => {
+      }) : `the seeder host ${target.label} (tracker and seeder) went away before the deploy was over: ${watch.lastError ?? why}`
+    ),
+    close
+  };
+}
 
 // src/verdict/verdict.ts
 function judge(states, maxFailedHosts) {
@@ -72061,7 +72270,7 @@ function summaryRows(report) {
   }));
 }
 function summaryFacts(report, code = (text) => text) {
-  return `Release ${formatMB(report.payloadBytes)} MB in ${report.objects} objects (content ${code(`${report.contentId.slice(0, 16)}\u2026`)}${report.encrypted ? ", encrypted" : ""}), packed in ${report.packSeconds.toFixed(1)} s; transfer ${report.transferSeconds.toFixed(1)} s; the seeder uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} \xD7 the payload.`;
+  return `Release ${formatMB(report.payloadBytes)} MB in ${report.objects} objects (content ${code(`${report.contentId.slice(0, 16)}\u2026`)}${report.encrypted ? ", encrypted" : ""}), packed in ${report.packSeconds.toFixed(1)} s; transfer ${report.transferSeconds.toFixed(1)} s; the seeder${report.seederRanOn === "runner" ? "" : ` (on ${report.seederRanOn})`} uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} \xD7 the payload.`;
 }
 function renderSummary(report) {
   const lines = [
@@ -72428,32 +72637,23 @@ function fraction(state) {
 async function deploy(settings, agent, hooks) {
   const started = Date.now();
   const policy = deployPolicy(settings.hosts.length, settings.deadlineMs);
-  const workdir = fs16.mkdtempSync(path10.join(process.env.RUNNER_TEMP || os8.tmpdir(), "murder-action-"));
+  const workdir = fs17.mkdtempSync(path11.join(process.env.RUNNER_TEMP || os8.tmpdir(), "murder-action-"));
   hooks.workdirCreated(workdir);
   let swarm;
   try {
     const release = await pack(settings, workdir, hooks);
     abortIfCancelled(hooks.signal);
-    swarm = await openSwarm({
-      objectsDir: release.objectsDir,
-      layout: release.layout,
-      pieces: release.pieces,
-      trackerPort: settings.trackerPort,
-      address: async () => settings.trackerAddress ?? await detectAddressTowardFleet(settings.hosts),
-      policy: policy.tracker,
-      seederUploadLimit: settings.seederUploadLimit,
-      onWarning: hooks.debug
-    });
+    const transferStart = Date.now();
+    swarm = await openDeploySwarm(settings, release, agent, policy, transferStart, hooks);
     hooks.info(
-      `Tracker ${swarm.announceUrl}, seeder on port ${swarm.seederPort}, info hash ${swarm.infoHash}, ${swarm.pieceLength / 1024} KiB pieces` + (settings.seederUploadLimit !== void 0 ? `, seeder capped at ${formatRate(settings.seederUploadLimit)}` : "") + `; deploying to ${settings.hosts.length} hosts (deadline ${settings.deadlineMs / 1e3} s)`
+      `Tracker ${swarm.announceUrl}, seeder on ${swarm.where} port ${swarm.seederPort}, info hash ${swarm.infoHash}, ${swarm.pieceLength / 1024} KiB pieces` + (settings.seederUploadLimit !== void 0 ? `, seeder capped at ${formatRate(settings.seederUploadLimit)}` : "") + `; deploying to ${settings.hosts.length} hosts (deadline ${settings.deadlineMs / 1e3} s)`
     );
     abortIfCancelled(hooks.signal);
-    const transferStart = Date.now();
-    const states = await deliver(settings, agentJob(settings, release, swarm, policy), agent, transferStart, policy, hooks);
+    const states = await deliver(settings, agentJob(settings, release, swarm, policy), agent, transferStart, policy, withSwarmLoss(hooks, swarm));
     const transferSeconds = (states.settledAt - transferStart) / 1e3;
     reportHoldersThatSeeded(states.hosts, settings.tag, hooks);
     const verdict = judge(states.hosts, settings.maxFailedHosts);
-    const swarmFacts = { infoHash: swarm.infoHash, seederUploaded: swarm.seederUploaded(), trackerUrl: swarm.announceUrl, trackerAnnounces: swarm.trackerAnnounces() };
+    const swarmFacts = { infoHash: swarm.infoHash, where: swarm.where, seederUploaded: swarm.seederUploaded(), trackerUrl: swarm.announceUrl, trackerAnnounces: swarm.trackerAnnounces() };
     await swarm.close();
     swarm = void 0;
     let activation;
@@ -72482,6 +72682,7 @@ async function deploy(settings, agent, hooks) {
         transferSeconds,
         durationSeconds: (Date.now() - started) / 1e3,
         seederUploaded: swarmFacts.seederUploaded,
+        seederRanOn: swarmFacts.where,
         trackerUrl: swarmFacts.trackerUrl,
         trackerAnnounces: swarmFacts.trackerAnnounces
       },
@@ -72492,8 +72693,60 @@ async function deploy(settings, agent, hooks) {
     return { report, details };
   } finally {
     await swarm?.close();
-    fs16.rmSync(workdir, { recursive: true, force: true });
+    fs17.rmSync(workdir, { recursive: true, force: true });
   }
+}
+async function openDeploySwarm(settings, release, agent, policy, transferStart, hooks) {
+  if (settings.seederHost === void 0) {
+    return openSwarm({
+      objectsDir: release.objectsDir,
+      layout: release.layout,
+      pieces: release.pieces,
+      trackerPort: settings.trackerPort,
+      address: async () => settings.trackerAddress ?? await detectAddressTowardFleet(settings.hosts),
+      policy: policy.tracker,
+      seederUploadLimit: settings.seederUploadLimit,
+      onWarning: hooks.debug
+    });
+  }
+  hooks.info(`Sending ${formatMB(release.storedBytes)} MB to the seeder host ${settings.seederHost.label}, which runs the tracker and the seeder \u2026`);
+  try {
+    return await openRemoteOrigin({
+      target: settings.seederHost,
+      ssh: sshLinkOptions(settings, agent, transferStart),
+      objectsDir: release.objectsDir,
+      layout: release.layout,
+      pieces: release.pieces,
+      announceAddress: settings.trackerAddress ?? settings.seederHost.host,
+      trackerPort: settings.trackerPort,
+      policy,
+      seederUploadLimit: settings.seederUploadLimit,
+      destination: settings.destination,
+      signal: hooks.signal,
+      log: hooks.debug,
+      notice: hooks.info
+    });
+  } catch (error2) {
+    abortIfCancelled(hooks.signal);
+    throw error2;
+  }
+}
+function withSwarmLoss(hooks, swarm) {
+  if (swarm.lost === void 0) return hooks;
+  const lost = new AbortController();
+  void swarm.lost.then((why) => {
+    hooks.warning(why);
+    lost.abort(why);
+  });
+  return { ...hooks, signal: AbortSignal.any([hooks.signal, lost.signal]) };
+}
+function sshLinkOptions(settings, agent, transferStart) {
+  return {
+    credentials: { privateKey: settings.sshKey, passphrase: settings.sshKeyPassphrase, knownHosts: settings.knownHosts },
+    agent,
+    nodePath: settings.nodePath,
+    giveUpAt: transferStart + settings.deadlineMs
+  };
 }
 async function pack(settings, workdir, hooks) {
   hooks.info(`Packing ${settings.sourceDir} \u2026`);
@@ -72529,12 +72782,7 @@ function agentJob(settings, release, swarm, policy) {
 async function deliver(settings, job, agent, transferStart, policy, hooks) {
   const fleet = runFleet({
     hosts: settings.hosts,
-    connect: sshHostLinks({
-      credentials: { privateKey: settings.sshKey, passphrase: settings.sshKeyPassphrase, knownHosts: settings.knownHosts },
-      agent,
-      nodePath: settings.nodePath,
-      giveUpAt: transferStart + settings.deadlineMs
-    }),
+    connect: sshHostLinks(sshLinkOptions(settings, agent, transferStart)),
     job,
     concurrency: settings.concurrency,
     transferStart,
@@ -72574,17 +72822,17 @@ function abortIfCancelled(signal) {
 }
 
 // src/fleet/agent-bundle.ts
-import { createHash as createHash6 } from "node:crypto";
-import * as fs17 from "node:fs";
+import { createHash as createHash7 } from "node:crypto";
+import * as fs18 from "node:fs";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 import { gzipSync } from "node:zlib";
 function makeAgentBundle(source) {
-  return { sha256: createHash6("sha256").update(source).digest("hex"), gzipped: gzipSync(source, { level: 9 }) };
+  return { sha256: createHash7("sha256").update(source).digest("hex"), gzipped: gzipSync(source, { level: 9 }) };
 }
 var BUNDLE_PLACES = [new URL("../agent/murder-agent.mjs", import.meta.url), new URL("../../dist/agent/murder-agent.mjs", import.meta.url)];
 function loadAgentBundle(places = BUNDLE_PLACES) {
   for (const place of places) {
-    if (fs17.existsSync(place)) return makeAgentBundle(fs17.readFileSync(place, "utf8"));
+    if (fs18.existsSync(place)) return makeAgentBundle(fs18.readFileSync(place, "utf8"));
   }
   throw new Error(`The agent bundle is missing (looked for ${places.map((place) => fileURLToPath2(place)).join(", ")}): run \`npm run build\`.`);
 }
@@ -72614,11 +72862,11 @@ function cancelOnSignals(report) {
 }
 
 // src/report/publish.ts
-import * as fs18 from "node:fs";
+import * as fs19 from "node:fs";
 import * as os9 from "node:os";
-import * as path11 from "node:path";
+import * as path12 from "node:path";
 function defaultReportFile(tag, env = process.env) {
-  return path11.join(env.RUNNER_TEMP || os9.tmpdir(), `murder-action-report-${tag}.json`);
+  return path12.join(env.RUNNER_TEMP || os9.tmpdir(), `murder-action-report-${tag}.json`);
 }
 function reportOutputs(report, reportFile) {
   return {
@@ -72636,8 +72884,8 @@ function reportOutputs(report, reportFile) {
   };
 }
 async function publishReport(report, reportFile, publisher) {
-  fs18.mkdirSync(path11.dirname(reportFile), { recursive: true });
-  fs18.writeFileSync(reportFile, JSON.stringify(report, null, 2) + "\n");
+  fs19.mkdirSync(path12.dirname(reportFile), { recursive: true });
+  fs19.writeFileSync(reportFile, JSON.stringify(report, null, 2) + "\n");
   for (const [name, value] of Object.entries(reportOutputs(report, reportFile))) publisher.output(name, value);
   await publisher.summary(report);
 }

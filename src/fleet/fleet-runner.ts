@@ -126,8 +126,10 @@ export function runFleet(run: FleetRun): FleetHandle {
   const deadlineTimer = setTimeout(() => {
     for (const state of states) fail(state, deadlineReason(state, run.deadlineMs))
   }, Math.max(0, deadlineAt - Date.now()))
+  // A reason given with the abort (the seeder host went away) is each host's; otherwise it was a cancel.
   const onAbort = (): void => {
-    for (const state of states) fail(state, 'the deploy was cancelled')
+    const why = typeof run.signal.reason === 'string' ? run.signal.reason : 'the deploy was cancelled'
+    for (const state of states) fail(state, why)
   }
   run.signal.addEventListener('abort', onAbort, { once: true })
   checkSettled()

@@ -88,6 +88,8 @@ export function applyEvent(state: HostState, event: AgentEvent, secondsSinceTran
       state.uploaded = event.uploaded
       return undefined
     case 'hello':
+    case 'ready':
+    case 'origin-progress':
       return undefined
   }
 }

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { ClientChannel } from 'ssh2'
 import type { NodeSSH } from 'node-ssh'
 import { HEARTBEAT_INTERVAL_MS, SSH_CONNECT_TIMEOUT_MS, SSH_KEEPALIVE } from '../policy.js'
-import { decodeEvent, encodeJob, HEARTBEAT, type AgentJob } from '../protocol/events.js'
+import { decodeEvent, encodeJob, HEARTBEAT, type AgentJob, type OriginJob } from '../protocol/events.js'
 import { LineSplitter } from '../protocol/line-splitter.js'
 import { connectOnce, ConnectError, type SshCredentials } from '../ssh/connect.js'
 import type { HostTarget } from '../ssh/hosts.js'
@@ -18,6 +18,11 @@ export interface SshLinkOptions {
   nodePath: string
   /** Epoch ms after which connecting is pointless. */
   giveUpAt: number
+  /**
+   * Writes what follows the job line on the agent's stdin, before the first heartbeat (the origin's
+   * objects, swarm/remote-origin.ts); start() resolves once it has.
+   */
+  afterJob?: (channel: ClientChannel) => Promise<void>
 }
 
 /** The factory the deploy hands the fleet runner: one SshHostLink per host and attempt. */
@@ -49,7 +54,7 @@ export class SshHostLink implements HostLink {
     private readonly options: SshLinkOptions,
   ) {}
 
-  async start(job: AgentJob): Promise<void> {
+  async start(job: AgentJob | OriginJob): Promise<void> {
     const began = Date.now()
     const since = (): string => `${((Date.now() - began) / 1000).toFixed(1)} s`
     const { credentials, giveUpAt, agent, nodePath } = this.options
@@ -120,7 +125,7 @@ export class SshHostLink implements HostLink {
     }
   }
 
-  private async launch(command: string, job: AgentJob): Promise<void> {
+  private async launch(command: string, job: AgentJob | OriginJob): Promise<void> {
     const channel = await openExecChannel(this.ssh!.connection!, command)
     this.channel = channel
     const lines = new LineSplitter((line) => {
@@ -153,6 +158,9 @@ export class SshHostLink implements HostLink {
       })
     })
     channel.write(encodeJob(job))
+    await this.options.afterJob?.(channel)
+    this.throwIfConnectionLost('while sending the objects')
+    if (this.stopped) return
     this.heartbeat = setInterval(() => channel.write(HEARTBEAT), HEARTBEAT_INTERVAL_MS)
     void this.whenChannelClosed.then(() => clearInterval(this.heartbeat))
   }

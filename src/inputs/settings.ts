@@ -3,7 +3,7 @@ import * as path from 'node:path'
 import ssh2 from 'ssh2'
 import { InputError, InputErrors } from './errors.js'
 import { parseDuration } from './duration.js'
-import { parseHostList, USER_NAME, type HostTarget } from '../ssh/hosts.js'
+import { parseHostEntry, parseHostList, USER_NAME, type HostTarget } from '../ssh/hosts.js'
 import { parseKnownHosts, type KnownHostEntry } from '../ssh/known-hosts.js'
 import { INPUT_DEFAULTS } from './defaults.js'
 import { parseRate } from './rate.js'
@@ -22,7 +22,12 @@ export interface Settings {
   knownHosts?: KnownHostEntry[]
   insecureSkipHostKeyCheck: boolean
   destination: string
-  /** Address the hosts use to reach the runner; undefined = detect from the route to the first host. */
+  /**
+   * Where the tracker and the first seeder run when not on the runner (seeder-host): a host inside the
+   * fleet, reached over SSH like the others, so the runner needs no inbound connection.
+   */
+  seederHost?: HostTarget
+  /** Address the hosts use to reach the tracker and the seeder; undefined = detect the runner's from the route to the first host. */
   trackerAddress?: string
   trackerPort: number
   deadlineMs: number
@@ -118,6 +123,10 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
     if (address !== '' && !/^[A-Za-z0-9._:-]+$/.test(address)) throw new Error(`"${address}" is not a host name or address`)
     return address || undefined
   })
+  const seederHost = field('seeder-host', () => {
+    const given = read('seeder-host')
+    return given === '' ? undefined : parseHostEntry(given, { user: sshUser ?? '', port: sshPort ?? 22 })
+  })
   const trackerPort = field('tracker-port', () => readInteger(read('tracker-port'), 0, 65535))
   const deadlineMs = field('deadline', () => parseDuration(read('deadline')))
   const maxFailedHosts = field('max-failed-hosts', () => readInteger(read('max-failed-hosts'), 0, Number.MAX_SAFE_INTEGER))
@@ -163,7 +172,9 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
     knownHosts,
     insecureSkipHostKeyCheck,
     destination,
-    trackerAddress,
+    seederHost,
+    // With a seeder host the fleet announces there: by default at the address the runner reaches it at.
+    trackerAddress: trackerAddress ?? seederHost?.host,
     trackerPort,
     deadlineMs,
     maxFailedHosts,

@@ -82,6 +82,42 @@ export interface ActivationJob {
   heartbeatTimeoutMs: number
 }
 
+/**
+ * The job of an agent in the origin role, on the seeder host (seeder-host): receive the release's
+ * objects once over its SSH session, then run the deploy's tracker and a seeder there until stopped.
+ * Its stdin: this line, then the objects' bytes one after another in `objects` order (their sizes
+ * say where each ends), then heartbeats; closing it means "stop", as for every agent. It carries no
+ * object key: the origin serves ciphertext.
+ */
+export interface OriginJob {
+  v: typeof PROTOCOL_VERSION
+  role: 'origin'
+  /** The objects in torrent order: id (their file name), stored size, sha256 of the stored bytes. */
+  objects: OriginObject[]
+  pieceLength: number
+  /** SHA-1 of every piece, in order (the torrent's `pieces`), base64. */
+  pieces: string
+  /** The address the fleet reaches this host's tracker and seeder at. */
+  announceAddress: string
+  /** The tracker's port; 0 = a free one. */
+  trackerPort: number
+  trackerIntervalMs: number
+  peersCacheLength: number
+  /** Bytes/s the seeder sends in all; absent = no cap. */
+  seederUploadLimit?: number
+  /** Absolute directory under which the origin makes its own work directory (<workRoot>/<pid>). */
+  workRoot: string
+  hardCapSeconds: number
+  progressIntervalMs: number
+  heartbeatTimeoutMs: number
+}
+
+export interface OriginObject {
+  id: string
+  size: number
+  sha256: string
+}
+
 export type AgentErrorCode =
   | 'BAD_JOB' // the job line could not be read or is not valid
   | 'TAG_EXISTS' // <tag> already holds a different release and overwrite is off
@@ -129,6 +165,28 @@ export type AgentEvent =
     }
   | { type: 'error'; code: AgentErrorCode; message: string }
   | { type: 'exit'; uploaded: number }
+  | OriginEvent
+
+/** What only an agent in the origin role sends (agent/origin.ts). */
+export type OriginEvent =
+  | {
+      /** Every object arrived and checked; the tracker and the seeder are up. */
+      type: 'ready'
+      /** The announce URL the fleet's torrent must carry (the tracker's port on the announce address). */
+      trackerUrl: string
+      infoHash: string
+      seederPeerId: string
+      seederPort: number
+    }
+  | {
+      type: 'origin-progress'
+      /** Object bytes received over SSH so far, of `total`. */
+      received: number
+      total: number
+      /** Bytes the origin's seeder has sent to the fleet, and announces its tracker answered. */
+      uploaded: number
+      announces: number
+    }
 
 /** What the agent's activation mode reports (one ActivationJob), on stdout like AgentEvent. */
 export type ActivationEvent =
@@ -149,11 +207,11 @@ export function encodeEvent(event: AgentEvent): string {
   return JSON.stringify(event) + '\n'
 }
 
-export function encodeJob(job: AgentJob): string {
+export function encodeJob(job: AgentJob | OriginJob): string {
   return JSON.stringify(job) + '\n'
 }
 
-const EVENT_TYPES: ReadonlySet<string> = new Set(['hello', 'progress', 'done', 'error', 'exit'])
+const EVENT_TYPES: ReadonlySet<string> = new Set(['hello', 'progress', 'done', 'error', 'exit', 'ready', 'origin-progress'])
 const ACTIVATION_EVENT_TYPES: ReadonlySet<string> = new Set(['hello', 'error', 'switched', 'activated', 'restored', 'pruned'])
 
 /** Parse one stdout line; undefined when the line is not an event (stray output). */
@@ -244,4 +302,56 @@ export function decodeActivationJob(line: string): ActivationJob {
   if (!Array.isArray(value.sharedPaths) || !value.sharedPaths.every((item) => typeof item === 'string')) throw new Error('job field sharedPaths must be a list of paths')
   if (typeof value.restoreOnFailure !== 'boolean') throw new Error('job field restoreOnFailure must be true or false')
   return value as unknown as ActivationJob
+}
+
+/** Which role a job line asks for; the line is decoded (and checked) by that role. */
+export function jobRole(line: string): 'agent' | 'origin' {
+  try {
+    return (JSON.parse(line) as { role?: unknown })?.role === 'origin' ? 'origin' : 'agent'
+  } catch {
+    return 'agent'
+  }
+}
+
+const OBJECT_ID = /^[A-Za-z0-9_-]{8,128}$/
+const SHA256_HEX = /^[0-9a-f]{64}$/
+
+/** Parse and check an origin's job line; throws an Error saying what is wrong. */
+export function decodeOriginJob(line: string): OriginJob {
+  let value: Record<string, unknown>
+  try {
+    value = JSON.parse(line) as Record<string, unknown>
+  } catch {
+    throw new Error('the job line is not JSON')
+  }
+  if (value === null || typeof value !== 'object') throw new Error('the job line is not an object')
+  if (value.v !== PROTOCOL_VERSION) {
+    throw new Error(`protocol version ${String(value.v)} is not ${PROTOCOL_VERSION}: agent and action differ`)
+  }
+  if (value.role !== 'origin') throw new Error('job field role must be "origin"')
+  for (const name of ['pieces', 'announceAddress', 'workRoot'] as const) {
+    if (typeof value[name] !== 'string' || value[name] === '') throw new Error(`job field ${name} is missing`)
+  }
+  if (!(value.workRoot as string).startsWith('/') || (value.workRoot as string).split('/').includes('..')) {
+    throw new Error('job field workRoot must be an absolute path without ".."')
+  }
+  for (const name of ['pieceLength', 'trackerIntervalMs', 'peersCacheLength', 'hardCapSeconds', 'progressIntervalMs', 'heartbeatTimeoutMs'] as const) {
+    if (typeof value[name] !== 'number' || !((value[name] as number) > 0)) throw new Error(`job field ${name} must be a positive number`)
+  }
+  const port = value.trackerPort
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) throw new Error('job field trackerPort must be a port (0 = any)')
+  if (value.seederUploadLimit !== undefined && !(typeof value.seederUploadLimit === 'number' && value.seederUploadLimit >= 1)) {
+    throw new Error('job field seederUploadLimit must be a rate of at least 1 byte/s when present')
+  }
+  if (!Array.isArray(value.objects) || value.objects.length === 0) throw new Error('job field objects must list at least one object')
+  const seen = new Set<string>()
+  for (const object of value.objects as Record<string, unknown>[]) {
+    // Ids become file names in the work directory: nothing that could name another place.
+    if (typeof object?.id !== 'string' || !OBJECT_ID.test(object.id)) throw new Error(`job object id ${JSON.stringify(object?.id)} is not a valid object id`)
+    if (seen.has(object.id)) throw new Error(`job object ${object.id} is listed twice`)
+    seen.add(object.id)
+    if (typeof object.size !== 'number' || !Number.isSafeInteger(object.size) || object.size <= 0) throw new Error(`job object ${object.id}: size must be a positive integer`)
+    if (typeof object.sha256 !== 'string' || !SHA256_HEX.test(object.sha256)) throw new Error(`job object ${object.id}: sha256 must be 64 hex digits`)
+  }
+  return value as unknown as OriginJob
 }

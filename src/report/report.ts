@@ -18,6 +18,8 @@ export interface DeployFacts {
   transferSeconds: number
   durationSeconds: number
   seederUploaded: number
+  /** Where the tracker and the seeder ran: 'runner', or the seeder host as given (seeder-host). */
+  seederRanOn: string
   trackerUrl: string
   /** Announces the tracker answered during the deploy. */
   trackerAnnounces: number
@@ -137,7 +139,7 @@ export function summaryFacts(report: DeployReport, code: (text: string) => strin
   return (
     `Release ${mb(report.payloadBytes)} MB in ${report.objects} objects (content ${code(`${report.contentId.slice(0, 16)}…`)}${report.encrypted ? ', encrypted' : ''}), ` +
     `packed in ${report.packSeconds.toFixed(1)} s; transfer ${report.transferSeconds.toFixed(1)} s; ` +
-    `the seeder uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} × the payload.`
+    `the seeder${report.seederRanOn === 'runner' ? '' : ` (on ${report.seederRanOn})`} uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} × the payload.`
   )
 }
 

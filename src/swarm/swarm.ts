@@ -15,6 +15,10 @@ export interface Swarm {
   seederPort: number
   seederUploaded(): number
   trackerAnnounces(): number
+  /** Where the tracker and the seeder run: 'runner', or the seeder host as given (seeder-host). */
+  where: string
+  /** Resolves, with why, if the tracker and the seeder go away before close() (a seeder host that died); never for the runner's own. */
+  lost?: Promise<string>
   close(): Promise<void>
 }
 
@@ -62,6 +66,7 @@ export async function openSwarm(spec: SwarmSpec): Promise<Swarm> {
       torrent: torrent.torrent,
       seederPeerId: openSeeder.peerId,
       seederPort: openSeeder.port,
+      where: 'runner',
       seederUploaded: () => openSeeder.uploaded(),
       trackerAnnounces: () => openTracker.announces(),
       close: async () => {

@@ -155,6 +155,20 @@ describe('runFleet against fake host links', () => {
     assert.equal(fake.stopped.size, 3)
   })
 
+  test('an abort with a reason (the seeder host went away) fails every unsettled host with that reason, and stops the agents', async () => {
+    const lost = new AbortController()
+    const why = 'the seeder host root@web1 (tracker and seeder) went away before the deploy was over: the agent was killed by SIGKILL'
+    setTimeout(() => lost.abort(why), 50)
+    const labels = fleetOf(3)
+    const scripts = Object.fromEntries(labels.map((label) => [label, { events: [[1, progress(10, 100)]] } as HostScript]))
+    const { states, fake } = await run({ labels, scripts, options: { signal: lost.signal } })
+    assert.deepEqual(
+      states.map((state) => state.error),
+      labels.map(() => why),
+    )
+    assert.equal(fake.stopped.size, 3)
+  })
+
   test('an agent whose channel closes before it finished fails the host with the link\'s reason', async () => {
     const scripts = { 'root@killed': { events: [[1, progress(10, 100)]] as HostScript['events'], closeAfterMs: 20, closeReason: 'the agent was killed by SIGKILL on the host before finishing' } }
     const { byLabel } = await run({ labels: ['root@killed'], scripts })

@@ -410,6 +410,31 @@ describe('input destination', () => {
   })
 })
 
+describe('input seeder-host', () => {
+  test('empty: the tracker and the seeder run on the runner', () => {
+    assert.equal(settingsWith().seederHost, undefined)
+  })
+  test('takes ssh-user and ssh-port for what it does not name; the fleet announces at its address', () => {
+    const settings = settingsWith({ 'seeder-host': 'web1', 'ssh-user': 'deploy', 'ssh-port': '2222' })
+    assert.deepEqual(settings.seederHost, { label: 'web1', user: 'deploy', host: 'web1', port: 2222 })
+    assert.equal(settings.trackerAddress, 'web1')
+  })
+  test('may be one of hosts', () => {
+    const settings = settingsWith({ 'seeder-host': 'deploy@198.18.0.11' })
+    assert.deepEqual(settings.seederHost, settings.hosts[0])
+  })
+  test('tracker-address wins: the address the fleet sees the seeder host at', () => {
+    const settings = settingsWith({ 'seeder-host': 'root@[fd00::1]:22', 'tracker-address': '10.1.2.3' })
+    assert.deepEqual(settings.seederHost, { label: 'root@[fd00::1]:22', user: 'root', host: 'fd00::1', port: 22 })
+    assert.equal(settings.trackerAddress, '10.1.2.3')
+  })
+  for (const bad of ['root@', 'a b', 'x;y@host', 'host:99999']) {
+    test(`${JSON.stringify(bad)} is rejected under its own name`, () => {
+      expectOnlyError({ 'seeder-host': bad }, 'seeder-host', /./)
+    })
+  }
+})
+
 describe('inputs tracker-address and tracker-port', () => {
   test('defaults: detect the address, any port', () => {
     const settings = settingsWith()

@@ -6,16 +6,19 @@ import {
   decodeActivationJob,
   decodeEvent,
   decodeJob,
+  decodeOriginJob,
   encodeActivationEvent,
   encodeActivationJob,
   encodeEvent,
   encodeJob,
   isActivationJob,
+  jobRole,
   PROTOCOL_VERSION,
   type ActivationEvent,
   type ActivationJob,
   type AgentEvent,
   type AgentJob,
+  type OriginJob,
 } from '../../../src/protocol/events.js'
 import { LineSplitter } from '../../../src/protocol/line-splitter.js'
 
@@ -42,6 +45,8 @@ const everyEvent: AgentEvent[] = [
   { type: 'done', alreadyPresent: true, seeding: false, fromSeeder: 0, fromPeers: 0, fromStore: 0, seconds: 0.01 },
   { type: 'error', code: 'TAG_EXISTS', message: '/srv/releases/v1 already holds a different release;\nline two "quoted" — é ✓' },
   { type: 'exit', uploaded: 123_456_789 },
+  { type: 'ready', trackerUrl: 'http://198.18.0.11:6969/announce', infoHash: 'ab'.repeat(20), seederPeerId: '2d4d41'.padEnd(40, '0'), seederPort: 40_000 },
+  { type: 'origin-progress', received: 1_048_576, total: 2_097_152, uploaded: 0, announces: 0 },
 ]
 
 /** The lines of `stream` fed to a LineSplitter one character at a time. */
@@ -201,5 +206,60 @@ describe('the activation mode\'s job and events', () => {
     assert.equal(decodeActivationEvent('{"type":"progress","have":1}'), undefined)
     assert.equal(decodeEvent(encodeActivationEvent(switched)), undefined)
     assert.equal(decodeActivationEvent('not json'), undefined)
+  })
+})
+
+describe('the origin role (seeder-host)', () => {
+  const originJob: OriginJob = {
+    v: PROTOCOL_VERSION,
+    role: 'origin',
+    objects: [
+      { id: '0123456789abcdef0123456789abcdef', size: 1000, sha256: 'a'.repeat(64) },
+      { id: 'fedcba9876543210fedcba9876543210', size: 1, sha256: 'b'.repeat(64) },
+    ],
+    pieceLength: 32_768,
+    pieces: Buffer.alloc(40).toString('base64'),
+    announceAddress: '198.18.0.11',
+    trackerPort: 0,
+    trackerIntervalMs: 5000,
+    peersCacheLength: 1000,
+    workRoot: '/srv/releases/.murder/origin',
+    hardCapSeconds: 720,
+    progressIntervalMs: 1000,
+    heartbeatTimeoutMs: 30_000,
+  }
+  const line = (changes: Record<string, unknown>): string => JSON.stringify({ ...originJob, ...changes })
+
+  test('a job line says its role; anything else is an agent\'s', () => {
+    assert.equal(jobRole(encodeJob(originJob)), 'origin')
+    assert.equal(jobRole(encodeJob(job)), 'agent')
+    assert.equal(jobRole('not json'), 'agent')
+    assert.equal(jobRole('null'), 'agent')
+  })
+  test('round-trips', () => {
+    assert.deepEqual(decodeOriginJob(encodeJob(originJob)), originJob)
+    assert.deepEqual(decodeOriginJob(line({ seederUploadLimit: 1_000_000 })).seederUploadLimit, 1_000_000)
+  })
+  const bad: [string, Record<string, unknown>, RegExp][] = [
+    ['another protocol version', { v: 2 }, /protocol version 2/],
+    ['no role', { role: undefined }, /role must be "origin"/],
+    ['no objects', { objects: [] }, /at least one object/],
+    ['an object id that names another place', { objects: [{ id: '../../etc/passwd', size: 1, sha256: 'a'.repeat(64) }] }, /not a valid object id/],
+    ['an object listed twice', { objects: [originJob.objects[0], originJob.objects[0]] }, /listed twice/],
+    ['an empty object', { objects: [{ ...originJob.objects[0], size: 0 }] }, /size must be a positive integer/],
+    ['a sha256 that is not one', { objects: [{ ...originJob.objects[0], sha256: 'xyz' }] }, /64 hex digits/],
+    ['a relative work root', { workRoot: 'srv/x' }, /absolute path/],
+    ['a work root with ..', { workRoot: '/srv/../etc' }, /without "\.\."/],
+    ['a port out of range', { trackerPort: 70_000 }, /trackerPort must be a port/],
+    ['no announce address', { announceAddress: '' }, /announceAddress is missing/],
+    ['a zero heartbeat timeout', { heartbeatTimeoutMs: 0 }, /heartbeatTimeoutMs must be a positive number/],
+    ['a seeder cap under 1 byte/s', { seederUploadLimit: 0 }, /seederUploadLimit/],
+  ]
+  for (const [what, changes, message] of bad) {
+    test(`refuses ${what}`, () => assert.throws(() => decodeOriginJob(line(changes)), message))
+  }
+  test('an agent\'s job is not an origin\'s, and an origin\'s is not an agent\'s', () => {
+    assert.throws(() => decodeOriginJob(encodeJob(job)), /role must be "origin"/)
+    assert.throws(() => decodeJob(encodeJob(originJob)), /job field tag is missing/)
   })
 })

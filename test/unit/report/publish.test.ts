@@ -25,6 +25,7 @@ const facts: DeployFacts = {
   transferSeconds: 12,
   durationSeconds: 14.04,
   seederUploaded: 50 * MB,
+  seederRanOn: 'runner',
   trackerUrl: 'http://198.18.0.1:1/announce',
   trackerAnnounces: 9,
 }

@@ -19,6 +19,7 @@ const facts: DeployFacts = {
   transferSeconds: 15.67,
   durationSeconds: 20.1,
   seederUploaded: 60 * MB,
+  seederRanOn: 'runner',
   trackerUrl: 'http://198.18.0.1:6969/announce',
   trackerAnnounces: 321,
 }
@@ -112,6 +113,7 @@ describe('renderSummary', () => {
       ),
       summary,
     )
+    assert.match(renderSummary({ ...report, seederRanOn: 'deploy@web1' }), /the seeder \(on deploy@web1\) uploaded 1\.50 × the payload\./)
     const plain = renderSummary({ ...report, encrypted: false })
     assert.ok(plain.includes('(content `0123456789abcdef…`), packed'), plain)
   })

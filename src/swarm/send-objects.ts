@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import type { ClientChannel } from 'ssh2'
+import type { OriginObject } from '../protocol/events.js'
+
+/**
+ * The sha256 of each object's stored bytes, which the origin checks them against on arrival (the
+ * manifest's sha256 is of the bytes before encryption). One read of the objects, a few seconds per
+ * GiB, in the runner's page cache just after packing.
+ */
+export async function describeObjects(objectsDir: string, objects: readonly { id: string; size: number }[]): Promise<OriginObject[]> {
+  const described: OriginObject[] = []
+  for (const object of objects) {
+    const hash = createHash('sha256')
+    for await (const chunk of fs.createReadStream(path.join(objectsDir, object.id), { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer)
+    described.push({ id: object.id, size: object.size, sha256: hash.digest('hex') })
+  }
+  return described
+}
+
+/**
+ * Writes the objects' bytes one after another to the origin's stdin (agent/object-receiver.ts reads
+ * them back by their sizes), as fast as the SSH channel's window lets them go. Returns early, having
+ * sent part, when the channel ends or closes meanwhile (the link was stopped, or the origin exited:
+ * its link says why).
+ */
+export async function sendObjects(channel: ClientChannel, objectsDir: string, objects: readonly OriginObject[]): Promise<void> {
+  let closed = false
+  const onClose = (): void => {
+    closed = true
+  }
+  channel.once('close', onClose)
+  // A write on a channel whose connection went away must not crash the runner: the link reports it.
+  const onError = (): void => {}
+  channel.on('error', onError)
+  const gone = (): boolean => closed || channel.writableEnded || channel.destroyed
+  try {
+    for (const object of objects) {
+      for await (const chunk of fs.createReadStream(path.join(objectsDir, object.id), { highWaterMark: 256 << 10 })) {
+        if (gone()) return
+        if (!channel.write(chunk)) await drainOrClose(channel)
+      }
+    }
+  } finally {
+    channel.off('close', onClose)
+    channel.off('error', onError)
+  }
+}
+
+function drainOrClose(channel: ClientChannel): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      channel.off('drain', done)
+      channel.off('close', done)
+      channel.off('end', done)
+      resolve()
+    }
+    channel.on('drain', done)
+    channel.on('close', done)
+    channel.on('end', done)
+  })
+}

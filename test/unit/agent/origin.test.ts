@@ -1,0 +1,148 @@
+/**
+ * The agent in the origin role over loopback: its job, then its objects on "stdin" in odd chunks;
+ * it reports `ready` with a tracker that answers and a seeder that serves the objects to a real
+ * webtorrent client, and on stop removes its work directory. A damaged object stops it before any
+ * tracker starts.
+ */
+import { after, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createHash, randomBytes } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import WebTorrent from 'webtorrent'
+import { Origin } from '../../../src/agent/origin.js'
+import { encodeJob, PROTOCOL_VERSION, type AgentEvent, type OriginJob } from '../../../src/protocol/events.js'
+import { closedFleetClientOptions } from '../../../src/swarm/client-options.js'
+import { objectChunkStore } from '../../../src/swarm/object-chunk-store.js'
+import { layObjects } from '../../../src/swarm/object-layout.js'
+import { makeTorrent } from '../../../src/swarm/torrent.js'
+import { removeTemporaryDirs, sha256, temporaryDir } from '../helpers.js'
+
+after(removeTemporaryDirs)
+
+const PIECE = 32_768
+const contents = [randomBytes(100_000), randomBytes(5_000)]
+const ids = contents.map(() => randomBytes(16).toString('hex'))
+const layout = layObjects(contents.map((bytes, index) => ({ id: ids[index]!, size: bytes.length })), PIECE)
+/** Each object's pieces, its pad's zeros making the last one whole. */
+const pieces = Buffer.concat(
+  layout.objects.flatMap((object, index) =>
+    Array.from({ length: object.pieces }, (_, k) => {
+      const piece = contents[index]!.subarray(k * PIECE, (k + 1) * PIECE)
+      return createHash('sha1').update(Buffer.concat([piece, Buffer.alloc(PIECE - piece.length)])).digest()
+    }),
+  ),
+)
+
+function originJob(workRoot: string): OriginJob {
+  return {
+    v: PROTOCOL_VERSION,
+    role: 'origin',
+    objects: contents.map((bytes, index) => ({ id: ids[index]!, size: bytes.length, sha256: sha256(bytes) })),
+    pieceLength: PIECE,
+    pieces: pieces.toString('base64'),
+    announceAddress: '127.0.0.1',
+    trackerPort: 0,
+    trackerIntervalMs: 5000,
+    peersCacheLength: 1000,
+    workRoot,
+    hardCapSeconds: 600,
+    progressIntervalMs: 1000,
+    heartbeatTimeoutMs: 60_000,
+  }
+}
+
+/** An origin whose events are kept, with a promise for the first event of a type. */
+function startOrigin(): { origin: Origin; events: AgentEvent[]; next: <T extends AgentEvent['type']>(type: T) => Promise<Extract<AgentEvent, { type: T }>>; exitCode: Promise<number> } {
+  const events: AgentEvent[] = []
+  const waiting: { type: string; resolve: (event: AgentEvent) => void }[] = []
+  let exited!: (code: number) => void
+  const exitCode = new Promise<number>((resolve) => (exited = resolve))
+  const origin = new Origin({
+    emit(event) {
+      events.push(event)
+      for (const waiter of waiting.filter((w) => w.type === event.type)) waiter.resolve(event)
+    },
+    exit: (code) => exited(code),
+  })
+  const next = <T extends AgentEvent['type']>(type: T): Promise<Extract<AgentEvent, { type: T }>> => {
+    const seen = events.find((event) => event.type === type)
+    if (seen) return Promise.resolve(seen as Extract<AgentEvent, { type: T }>)
+    return new Promise((resolve) => waiting.push({ type, resolve: resolve as (event: AgentEvent) => void }))
+  }
+  return { origin, events, next, exitCode }
+}
+
+function feed(origin: Origin, data: Buffer): void {
+  for (let at = 0; at < data.length; at += 4099) origin.push(data.subarray(at, at + 4099))
+}
+
+describe('Origin', () => {
+  test('serves the objects it was sent: a client downloads them through its tracker and seeder', async () => {
+    const workRoot = path.join(temporaryDir(), 'origin')
+    const { origin, next, exitCode } = startOrigin()
+    origin.start(encodeJob(originJob(workRoot)).trimEnd())
+    feed(origin, Buffer.concat([...contents, Buffer.from('\n\n')]))
+    const ready = await next('ready')
+    assert.match(ready.trackerUrl, /^http:\/\/127\.0\.0\.1:\d+\/announce$/)
+    const { torrent, infoHash } = makeTorrent({ name: 'objects', layout, pieces, announceUrl: ready.trackerUrl })
+    assert.equal(ready.infoHash, infoHash)
+    assert.ok(fs.existsSync(path.join(workRoot, String(process.pid))), 'it works in <workRoot>/<pid>')
+
+    const downloadDir = temporaryDir()
+    const client = new WebTorrent(closedFleetClientOptions({ torrentPort: 0 }))
+    try {
+      const fromSeeder = await new Promise<number>((resolve, reject) => {
+        const added = client.add(torrent, { path: downloadDir, store: objectChunkStore(downloadDir, layout) })
+        let bytes = 0
+        added.on('wire', (wire: WebTorrent.Wire) => wire.on('download', (n: number) => (bytes += wire.peerId === ready.seederPeerId ? n : 0)))
+        added.once('error', reject)
+        added.once('done', () => resolve(bytes))
+        setTimeout(() => reject(new Error('no download within 60 s')), 60_000).unref()
+      })
+      assert.ok(fromSeeder > 0, 'the bytes came from the origin\'s seeder')
+      contents.forEach((bytes, index) => assert.ok(fs.readFileSync(path.join(downloadDir, ids[index]!)).equals(bytes)))
+    } finally {
+      await new Promise<void>((resolve) => client.destroy(() => resolve()))
+    }
+    origin.stop('the deploy is over')
+    assert.equal(await exitCode, 0)
+    assert.ok((await next('exit')).uploaded > 0)
+    assert.deepEqual(fs.readdirSync(workRoot), [], 'its work directory is gone')
+  })
+
+  test('a damaged object: VERIFY_FAILED, no tracker, nothing left', async () => {
+    const workRoot = path.join(temporaryDir(), 'origin')
+    const { origin, events, next, exitCode } = startOrigin()
+    origin.start(encodeJob(originJob(workRoot)).trimEnd())
+    const damaged = Buffer.concat(contents)
+    damaged[10]! ^= 1
+    feed(origin, damaged)
+    const error = await next('error')
+    assert.equal(error.code, 'VERIFY_FAILED')
+    assert.match(error.message, new RegExp(`object ${ids[0]} arrived with sha256`))
+    assert.equal(await exitCode, 1)
+    assert.equal(events.some((event) => event.type === 'ready'), false)
+    assert.deepEqual(fs.readdirSync(workRoot), [])
+  })
+
+  test('stdin closed before every object arrived: STOPPED, exit 1, nothing left; the dead origins\' directories are swept', async () => {
+    const workRoot = path.join(temporaryDir(), 'origin')
+    fs.mkdirSync(path.join(workRoot, '999999999'), { recursive: true })
+    const { origin, next, exitCode } = startOrigin()
+    origin.start(encodeJob(originJob(workRoot)).trimEnd())
+    assert.deepEqual(fs.readdirSync(workRoot), [String(process.pid)])
+    feed(origin, contents[0]!.subarray(0, 1000))
+    origin.stop('stopped by the controller before the release was complete')
+    assert.equal((await next('error')).code, 'STOPPED')
+    assert.equal(await exitCode, 1)
+    assert.deepEqual(fs.readdirSync(workRoot), [])
+  })
+
+  test('a bad job line: BAD_JOB', async () => {
+    const { origin, next, exitCode } = startOrigin()
+    origin.start(JSON.stringify({ ...originJob('/tmp/x'), objects: [] }))
+    assert.match((await next('error')).message, /at least one object/)
+    assert.equal(await exitCode, 1)
+  })
+})
