@@ -21,10 +21,16 @@ export function readStatusKiB(pid: number, field: 'VmHWM' | 'VmRSS'): number | u
 
 /** utime + stime of a process, seconds. */
 export function cpuSeconds(pid: number): number | undefined {
+  const times = cpuTimes(pid)
+  return times === undefined ? undefined : times.user + times.system
+}
+
+/** utime and stime of a process (all its threads), seconds. */
+export function cpuTimes(pid: number): { user: number; system: number } | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS
+    return { user: Number(fields[11]) / CLOCK_TICKS, system: Number(fields[12]) / CLOCK_TICKS }
   } catch {
     return undefined
   }
@@ -92,6 +98,8 @@ export interface HostTrace {
   payloadCompleteMs?: number
   agentPeakRssKiB: number
   agentCpuSeconds: number
+  /** The kernel's share of agentCpuSeconds (network and disk work done in the agent's name). */
+  agentSystemSeconds: number
   rxBytes: number
   txBytes: number
   /** Payload bytes held on disk, one value per second (MB, 1 decimal). */
@@ -139,12 +147,12 @@ export function startSampler(options: SamplerOptions): { stop(): Trace } {
   const started = Date.now()
   const { fleet } = options
   const incoming = fleet.hosts.map((host) => path.join(host.srvDir, (options.destination ?? '/srv/releases').replace(/^\/srv\/?/, ''), '.murder/incoming'))
-  const hosts: HostTrace[] = fleet.hosts.map((host) => ({ name: host.name, agentPeakRssKiB: 0, agentCpuSeconds: 0, rxBytes: 0, txBytes: 0, heldPerSecond: [], rxPerSecond: [], txPerSecond: [], rssPerSecond: [] }))
+  const hosts: HostTrace[] = fleet.hosts.map((host) => ({ name: host.name, agentPeakRssKiB: 0, agentCpuSeconds: 0, agentSystemSeconds: 0, rxBytes: 0, txBytes: 0, heldPerSecond: [], rxPerSecond: [], txPerSecond: [], rssPerSecond: [] }))
   const rssNow = fleet.hosts.map(() => 0)
   const lastNet = fleet.hosts.map(() => ({ rx: 0, tx: 0 }))
   const baseline = fleet.hosts.map((host) => eth0Bytes(host.anchorPid) ?? { rx: 0, tx: 0 })
   const held = fleet.hosts.map(() => 0)
-  const agentCpu = new Map<number, { host: number; cpu: number }>()
+  const agentCpu = new Map<number, { host: number; cpu: number; system: number }>()
   let actionPeak = 0
   let actionCpu = 0
   let runnerStart: { rx: number; tx: number } | undefined
@@ -197,8 +205,8 @@ export function startSampler(options: SamplerOptions): { stop(): Trace } {
           if (!cmdline(pid).includes('.murder-action/agent-')) continue
           hosts[index]!.agentPeakRssKiB = Math.max(hosts[index]!.agentPeakRssKiB, readStatusKiB(pid, 'VmHWM') ?? 0)
           rssNow[index] = readStatusKiB(pid, 'VmRSS') ?? rssNow[index]!
-          const cpu = cpuSeconds(pid)
-          if (cpu !== undefined) agentCpu.set(pid, { host: index, cpu })
+          const times = cpuTimes(pid)
+          if (times !== undefined) agentCpu.set(pid, { host: index, cpu: times.user + times.system, system: times.system })
         }
       })
     }
@@ -224,7 +232,10 @@ export function startSampler(options: SamplerOptions): { stop(): Trace } {
     stop(): Trace {
       clearInterval(timer)
       sample()
-      for (const { host, cpu } of agentCpu.values()) hosts[host]!.agentCpuSeconds += cpu
+      for (const { host, cpu, system } of agentCpu.values()) {
+        hosts[host]!.agentCpuSeconds += cpu
+        hosts[host]!.agentSystemSeconds += system
+      }
       const cpuEnd = machineCpu()
       return {
         sampleEveryMs: everyMs,
@@ -236,7 +247,7 @@ export function startSampler(options: SamplerOptions): { stop(): Trace } {
         machineBusy: round((cpuEnd.busy - cpuStart.busy) / Math.max(1, cpuEnd.total - cpuStart.total), 3),
         busyPerSecond,
         fleetBytesPerSecond,
-        hosts: hosts.map((host) => ({ ...host, agentCpuSeconds: round(host.agentCpuSeconds, 2) })),
+        hosts: hosts.map((host) => ({ ...host, agentCpuSeconds: round(host.agentCpuSeconds, 2), agentSystemSeconds: round(host.agentSystemSeconds, 2) })),
       }
     },
   }

@@ -12,6 +12,7 @@ import { decodeManifest, type Manifest } from '../content/manifest.js'
 import { decodeJob, PROTOCOL_VERSION, type AgentErrorCode, type AgentEvent, type AgentJob } from '../protocol/events.js'
 import { formatMB as mb } from '../report/format.js'
 import { agentAddOptions, closedFleetClientOptions, storeSeedOptions } from '../swarm/client-options.js'
+import { ReadCoalescer } from '../swarm/read-coalescer.js'
 import { objectChunkStore } from '../swarm/object-chunk-store.js'
 import { layObjects, type ObjectLayout } from '../swarm/object-layout.js'
 import { spreadPieceOrder } from '../swarm/piece-order.js'
@@ -280,6 +281,8 @@ export class Agent {
     this.client = new WebTorrent(
       closedFleetClientOptions({ torrentPort: 0, maxConns: job.maxConns, uploadLimit: job.uploadLimit ?? -1, downloadLimit: job.downloadLimit ?? -1 }),
     )
+    const coalescer = new ReadCoalescer()
+    this.client.on('add', (torrent: unknown) => coalescer.coalesceTorrent(torrent))
     return this.client
   }
 

@@ -3,6 +3,7 @@ import { closedFleetClientOptions, UPLOAD_SLOTS } from './client-options.js'
 import { objectChunkStore } from './object-chunk-store.js'
 import type { ObjectLayout } from './object-layout.js'
 import { newPeerId } from './peer-id.js'
+import { ReadCoalescer } from './read-coalescer.js'
 import { SuperSeeder } from './super-seeder.js'
 import { pieceCount, type SeederWire } from './webtorrent-internals.js'
 
@@ -33,6 +34,8 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
   const client = new WebTorrent(closedFleetClientOptions({ peerId, torrentPort: 0, uploadLimit: options.uploadLimit ?? -1 }))
   client.on('error', (error: Error | string) => options.onWarning?.(`seeder: ${String(error)}`))
   let superSeeder: SuperSeeder | undefined
+  // The seeder reads only requests: gathered, a burst of them is answered in one turn.
+  const coalescer = new ReadCoalescer()
   const torrent = await new Promise<WebTorrent.Torrent>((resolve, reject) => {
     const added = client.add(options.torrent, {
       path: options.objectsDir,
@@ -45,6 +48,7 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
       superSeeder ??= new SuperSeeder(pieceCount(added))
       superSeeder.attach(wire as unknown as SeederWire)
     })
+    coalescer.coalesceTorrent(added)
     added.once('error', reject)
     added.once('ready', () => resolve(added))
   })
@@ -57,6 +61,7 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
     close: () =>
       new Promise<void>((resolve) => {
         superSeeder?.close()
+        coalescer.close()
         client.destroy(() => resolve())
       }),
   }

@@ -2,9 +2,13 @@
  * Pins the patches in patches/ (applied to node_modules by scripts/patch-deps.mjs): each test fails
  * on the unpatched dependency. Why each patch exists, and what it saved: patches/README.md.
  */
-import { describe, test } from 'node:test'
+import { after, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import Wire from 'bittorrent-protocol'
+import WebTorrent from 'webtorrent'
+import { removeTemporaryDirs, temporaryDir } from '../helpers.js'
+
+after(removeTemporaryDirs)
 
 const INFO_HASH = 'aa'.repeat(20)
 
@@ -76,5 +80,38 @@ describe('bittorrent-protocol Wire (patches/bittorrent-protocol+*.patch)', () =>
     wire.piece(3, 16384, block)
     assert.equal(pushed.length, 1)
     assert.deepEqual(Buffer.from(pushed[0]!), pieceMessage(3, 16384, block))
+  })
+})
+
+describe('webtorrent Peer (patches/webtorrent+*.patch)', () => {
+  /** Two clients on loopback: one seeds 256 KiB, the other downloads it; returns both clients, done. */
+  async function transfer(limits: { uploadLimit?: number; downloadLimit?: number }): Promise<WebTorrent.Instance[]> {
+    const options = { dht: false, lsd: false, utPex: false, natUpnp: false, natPmp: false, webSeeds: false, utp: false, secure: 0, tracker: false }
+    const seeder = new WebTorrent({ ...options, ...limits })
+    const leecher = new WebTorrent({ ...options, ...limits })
+    const data = Buffer.alloc(256 * 1024, 9)
+    const seeded = await new Promise<WebTorrent.Torrent>((resolve) => (seeder as unknown as { seed(input: Buffer, options: object, ready: (torrent: WebTorrent.Torrent) => void): void }).seed(data, { name: 'x.bin', announce: [], private: true }, resolve))
+    await new Promise<void>((resolve) => (seeder.listening ? resolve() : seeder.once('listening', () => resolve())))
+    const torrentFile = (seeded as unknown as { torrentFile: Uint8Array }).torrentFile
+    const added = leecher.add(Buffer.from(torrentFile), { path: temporaryDir() })
+    added.once('ready', () => (added as unknown as { addPeer(addr: string): void }).addPeer(`127.0.0.1:${seeder.address()!.port}`))
+    await new Promise<void>((resolve) => added.once('done', () => resolve()))
+    return [seeder, leecher]
+  }
+  const throttlesOf = (client: WebTorrent.Instance): number => {
+    const groups = (client as unknown as { throttleGroups: { down: { throttles: unknown[] }; up: { throttles: unknown[] } } }).throttleGroups
+    return groups.down.throttles.length + groups.up.throttles.length
+  }
+
+  test('without a rate limit, a peer connection has no throttle stages', async (t) => {
+    const clients = await transfer({})
+    t.after(() => clients.forEach((client) => client.destroy()))
+    for (const client of clients) assert.equal(throttlesOf(client), 0)
+  })
+
+  test('with a rate limit, it has them (and the limit still applies)', async (t) => {
+    const clients = await transfer({ downloadLimit: 50e6, uploadLimit: 50e6 })
+    t.after(() => clients.forEach((client) => client.destroy()))
+    for (const client of clients) assert.ok(throttlesOf(client) >= 2, `${throttlesOf(client)} throttles`)
   })
 })
