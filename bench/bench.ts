@@ -303,8 +303,8 @@ function renderTable(rows: Row[]): string {
 
 function renderDetails(rows: Row[]): string {
   const lines = [
-    '| N | step wall (s) | setup (s) | pack (s) | first byte (s) | first / median / last host (s) | seeder ÷ S | from peers | agent RSS (MB) | action RSS (MB) | CPU busy |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| N | step wall (s) | setup (s) | pack (s) | first byte (s) | first / median / last host (s) | seeder ÷ S | from peers | agent RSS (MB) | action RSS (MB) | CPU busy | swarm CPU ms per delivered MB |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ]
   for (const row of rows) {
     const m = row.murder
@@ -312,7 +312,7 @@ function renderDetails(rows: Row[]): string {
     lines.push(
       `| ${row.hosts} | ${m.stepSeconds.toFixed(1)} | ${m.setupSeconds.toFixed(2)} | ${m.packSeconds.toFixed(2)} | ${m.firstByteSeconds?.toFixed(1) ?? '–'} | ` +
         `${hs[0]?.toFixed(1)} / ${hs[Math.floor(hs.length / 2)]?.toFixed(1)} / ${hs[hs.length - 1]?.toFixed(1)} | ${m.seederUploadedRatio.toFixed(2)} | ` +
-        `${Math.round(m.fromPeersShare * 100)} % | ${m.agentPeakRssMB} | ${m.actionPeakRssMB} | ${Math.round(m.machineBusy * 100)} % |`,
+        `${Math.round(m.fromPeersShare * 100)} % | ${m.agentPeakRssMB} | ${m.actionPeakRssMB} | ${Math.round(m.machineBusy * 100)} % | ${m.swarmCpuMsPerMB} |`,
     )
   }
   return lines.join('\n')
@@ -325,6 +325,11 @@ function checkTargets(rows: Row[], rss: MurderResult | undefined): Array<{ name:
   if (largest) {
     const bound = 1.3 * largest.limitSeconds + 3
     targets.push({ name: `N=${largest.hosts}: murder ≤ 1.3 × S/B + 3 s`, met: largest.murder.seconds <= bound, value: `${largest.murder.seconds} s vs ${bound.toFixed(1)} s` })
+    if (smallest && smallest !== largest && smallest.hosts === 1) {
+      // At N = 1 the swarm is one pair (seeder → agent): what a delivered byte costs without a swarm.
+      const ratio = largest.murder.swarmCpuMsPerMB / smallest.murder.swarmCpuMsPerMB
+      targets.push({ name: `swarm CPU per delivered MB at N=${largest.hosts} ≤ 1.5 × a pair's (N=1)`, met: ratio <= 1.5, value: `${largest.murder.swarmCpuMsPerMB} vs ${smallest.murder.swarmCpuMsPerMB} ms/MB: ${ratio.toFixed(2)}×` })
+    }
     if (smallest && smallest !== largest) {
       const growth = largest.murder.seconds / smallest.murder.seconds
       targets.push({ name: `nearly flat from N=${smallest.hosts} to ${largest.hosts} (≤ 1.25×)`, met: growth <= 1.25, value: `${growth.toFixed(2)}×` })

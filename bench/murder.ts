@@ -10,7 +10,7 @@ import * as path from 'node:path'
 import type { Fleet } from '../test/lab/fleet.js'
 import { REPO, startAction } from '../test/e2e/harness.js'
 import type { DeployReport } from '../src/report/report.js'
-import { busyOver, round, startSampler, type Trace } from './sampler.js'
+import { busyOver, cpuSeconds, round, startSampler, type Trace } from './sampler.js'
 
 export interface MurderResult {
   ok: boolean
@@ -36,6 +36,12 @@ export interface MurderResult {
   actionPeakRssMB: number
   actionCpuSeconds: number
   agentCpuSecondsTotal: number
+  /**
+   * CPU of the whole swarm per MB it delivered: every agent's (user + kernel, start-up to exit) and
+   * the action's from the transfer start on (seeder, tracker, SSH; not the pack), ÷ the bytes the
+   * hosts received. At N = 1 this is one pair, seeder and agent.
+   */
+  swarmCpuMsPerMB: number
   /** Share of the 2 cores busy during the step. */
   machineBusy: number
   runnerTxMB: number
@@ -94,12 +100,17 @@ export async function runMurder(
   const action = startAction(fleet, { path: options.source, tag: options.tag, deadline: `${options.deadlineSeconds}s`, ...options.inputs }, { timeoutMs: options.timeoutMs, env: options.env, entry: options.entry })
   const stamps: Array<{ at: number; line: string }> = []
   let partial = ''
+  /** The action's CPU when the transfer started: what it spent after is the swarm's (seeder, tracker, SSH). */
+  let actionCpuAtTransfer: number | undefined
   action.child.stdout?.on('data', (chunk: Buffer) => {
     const at = Date.now() - started
     partial += chunk.toString()
     const lines = partial.split('\n')
     partial = lines.pop()!
-    for (const line of lines) stamps.push({ at, line })
+    for (const line of lines) {
+      stamps.push({ at, line })
+      if (actionCpuAtTransfer === undefined && / deploying to \d+ hosts/.test(line) && action.child.pid !== undefined) actionCpuAtTransfer = cpuSeconds(action.child.pid)
+    }
   })
   let payloadBytes: number | undefined
   const sampler = startSampler({
@@ -158,6 +169,11 @@ export async function runMurder(
     actionPeakRssMB: round(trace.actionPeakRssKiB / 1024, 1),
     actionCpuSeconds: round(trace.actionCpuSeconds, 2),
     agentCpuSecondsTotal: round(trace.hosts.reduce((sum, host) => sum + host.agentCpuSeconds, 0), 2),
+    swarmCpuMsPerMB: round(
+      ((trace.hosts.reduce((sum, host) => sum + host.agentCpuSeconds, 0) + trace.actionCpuSeconds - (actionCpuAtTransfer ?? 0)) * 1000) /
+        (report.hosts.reduce((sum, host) => sum + host.bytesReceived, 0) / 1e6),
+      1,
+    ),
     machineBusy: trace.machineBusy,
     runnerTxMB: round(trace.runnerTxBytes / 1e6, 1),
     loadavgBefore,

@@ -14,6 +14,21 @@ export const READ_COALESCE_MS = 10
 /** A read shorter than this emptied the socket's receive queue (Node reads 64 KiB at a time). */
 const FULL_READ = 64 * 1024
 
+/**
+ * Above this rate a socket is never parked: its reads are full already, and a pause would hold
+ * more than the kernel's receive window (the sender would stall, and the rate with it).
+ */
+const PARK_BELOW_BYTES_PER_SECOND = 20e6
+/** The window the rate is measured over. */
+const RATE_WINDOW_MS = 200
+
+interface Flow {
+  windowStart: number
+  windowBytes: number
+  /** Bytes/s over the last whole window. */
+  rate: number
+}
+
 /** Node's handle under a net.Socket: `reading` is what Node believes; readStop/readStart act on libuv. */
 interface StreamHandle {
   reading: boolean
@@ -22,7 +37,8 @@ interface StreamHandle {
 }
 
 /**
- * Parks each peer socket of a torrent after a read that emptied it, and reads every parked one
+ * Parks each peer socket of a torrent after a read that emptied it (unless it runs faster than
+ * PARK_BELOW_BYTES_PER_SECOND), and reads every parked one
  * again when one shared timer fires (set only while some socket is parked). The
  * handle's `reading` flag is left set while parked, so Node does not restart it on its own; Node's
  * own flow control (a full stream buffer) clears the flag, and a socket so paused is left to it.
@@ -40,8 +56,16 @@ export class ReadCoalescer {
 
   attach(socket: Socket): void {
     if (this.intervalMs <= 0) return
+    const flow: Flow = { windowStart: performance.now(), windowBytes: 0, rate: 0 }
     socket.on('data', (chunk: Buffer) => {
-      if (chunk.length >= FULL_READ || this.parked.has(socket)) return
+      flow.windowBytes += chunk.length
+      const now = performance.now()
+      if (now - flow.windowStart >= RATE_WINDOW_MS) {
+        flow.rate = (flow.windowBytes * 1000) / (now - flow.windowStart)
+        flow.windowStart = now
+        flow.windowBytes = 0
+      }
+      if (!parks(chunk.length, flow.rate) || this.parked.has(socket)) return
       const handle = handleOf(socket)
       if (handle === undefined || !handle.reading) return
       handle.readStop()
@@ -65,6 +89,11 @@ export class ReadCoalescer {
     }
     this.parked.clear()
   }
+}
+
+/** A read that emptied the socket, on a flow slow enough that waiting gathers bytes rather than stalling the sender. */
+export function parks(readLength: number, bytesPerSecond: number): boolean {
+  return readLength < FULL_READ && bytesPerSecond < PARK_BELOW_BYTES_PER_SECOND
 }
 
 function handleOf(socket: Socket): StreamHandle | undefined {

@@ -3,7 +3,7 @@ import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
 import * as net from 'node:net'
 import { once } from 'node:events'
-import { ReadCoalescer } from '../../../src/swarm/read-coalescer.js'
+import { parks, ReadCoalescer } from '../../../src/swarm/read-coalescer.js'
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -52,4 +52,10 @@ test('an interval of 0 leaves the socket alone: each write is a read', async () 
   const { reads, sent } = await readsOf(0)
   assert.deepEqual(Buffer.concat(reads), sent)
   assert.equal(reads.length, 4, reads.map(String).join(' | '))
+})
+
+test('only a read that emptied the socket, on a flow slower than 20 MB/s, parks it', () => {
+  assert.equal(parks(3000, 12.5e6), true, 'a few packets at a time on a 100 Mbit/s link')
+  assert.equal(parks(64 * 1024, 12.5e6), false, 'a full read: more is waiting')
+  assert.equal(parks(3000, 80e6), false, 'a fast flow: a pause would overflow the receive window and stall the sender')
 })

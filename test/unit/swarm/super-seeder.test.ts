@@ -103,6 +103,24 @@ describe('SuperSeeder', () => {
     seeder.close()
   })
 
+  test('an offer the host has not asked for within OFFER_GRACE_MS holds no one back; one it asked for does, for REOFFER_MS', async () => {
+    let now = 0
+    const seeder = new SuperSeeder(2, () => now)
+    const first = await connect(seeder)
+    assert.deepEqual([...first.offers].sort(), [0, 1])
+    first.emit('request', 0, 0, 16384)
+    const second = await connect(seeder)
+    assert.deepEqual(second.offers, [], 'both pieces are new offers: nobody else yet')
+    // 3 s on, the first host has asked for piece 0 but not for piece 1: piece 1 goes to the second too.
+    now = 3001
+    second.emit('uninterested')
+    assert.deepEqual(second.offers, [1], 'the piece nobody asked for is offered again; the one being fetched is not')
+    now = 15_001
+    second.emit('uninterested')
+    assert.deepEqual([...second.offers].sort(), [0, 1], 'a piece asked for and not received in REOFFER_MS is offered again')
+    seeder.close()
+  })
+
   test('a host that holds everything is offered nothing more', async () => {
     const seeder = new SuperSeeder(3)
     const wire = await connect(seeder)
