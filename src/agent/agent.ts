@@ -20,6 +20,7 @@ import { installRelease, TagExistsError } from './install-release.js'
 import { ObjectCorruptError, ReleaseWriter } from './materialize.js'
 import { ObjectStore } from './object-store.js'
 import { ReleaseLayout } from './release-layout.js'
+import { UnsafePathError } from './safe-paths.js'
 
 /** How the agent reaches its controller. */
 export interface AgentIO {
@@ -134,6 +135,14 @@ export class Agent {
     }
     const layout = new ReleaseLayout(job.destination, job.tag, this.pid)
     this.layout = layout
+    try {
+      // Before anything is read or written there: a destination others can plant links in is refused.
+      layout.prepareWorkDir()
+      this.workDir = layout.workDir
+    } catch (error) {
+      if (error instanceof UnsafePathError) return this.fail('UNSAFE_DESTINATION', error.message)
+      return this.fail(codeFor(error, 'INTERNAL'), `cannot prepare ${layout.workDir}: ${(error as Error).message}`)
+    }
     const existing = await layout.holds(manifest.contentId)
     if (existing === 'different' && !job.overwrite) {
       return this.fail('TAG_EXISTS', `${layout.finalDir} already holds a different release; choose a new tag, or set overwrite: true`)
@@ -148,8 +157,6 @@ export class Agent {
     this.store = store
     let fromStore: number
     try {
-      fs.mkdirSync(layout.workObjectsDir, { recursive: true, mode: 0o700 })
-      this.workDir = layout.workDir
       layout.sweepIncoming()
       layout.removeLegacyPayloads()
       fromStore = store.lendTo(layout.workObjectsDir, manifest.objects)

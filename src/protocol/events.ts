@@ -51,6 +51,7 @@ export type AgentErrorCode =
   | 'TAG_EXISTS' // <tag> already holds a different release and overwrite is off
   | 'DISK_FULL' // ENOSPC while downloading or unpacking
   | 'NO_PERMISSION' // EACCES / EPERM on the destination
+  | 'UNSAFE_DESTINATION' // <destination> or .murder is someone else's, writable by others, or holds links where the agent's own directories go
   | 'VERIFY_FAILED' // an object's sha256 differs from the manifest's
   | 'UNPACK_FAILED' // the release could not be written from its objects
   | 'TORRENT_FAILED' // the BitTorrent client reported an error

@@ -49,7 +49,7 @@ describe('checkDestination', () => {
     const parent = path.join(temporaryDir(), 'shared')
     fs.mkdirSync(path.join(parent, 'releases'), { recursive: true })
     fs.chmodSync(parent, 0o777)
-    assert.throws(() => checkDestination(path.join(parent, 'releases')), /shared is writable by others \(mode 777\)/)
+    assert.throws(() => checkDestination(path.join(parent, 'releases')), /shared is writable by its group and others \(mode 777\)/)
     fs.chmodSync(parent, 0o1777) // like /tmp: nobody can rename or remove what is not theirs
     checkDestination(path.join(parent, 'releases'))
   })
@@ -93,7 +93,7 @@ describe('the agent\'s own directories', () => {
     const layout = new ReleaseLayout(temporaryDir(), 'v1', 4242)
     fs.mkdirSync(layout.stateDir)
     fs.chmodSync(layout.stateDir, 0o777)
-    assert.throws(() => layout.prepareWorkDir(), /\.murder is writable by others/)
+    assert.throws(() => layout.prepareWorkDir(), /\.murder is writable by its group and others/)
   })
   test('a leftover that is a link is not adopted: the link goes, its target stays', () => {
     const layout = new ReleaseLayout(temporaryDir(), 'v1', 4242)
