@@ -94,3 +94,48 @@ describe('finding 1: links planted under <destination>/.murder', () => {
     assert.deepEqual(fs.readdirSync(at(planted, '.murder/incoming')), [], 'the planted leftovers are gone')
   })
 })
+
+describe('finding 3: setuid and world-writable entries in the build', () => {
+  let fleet: Fleet
+  let source: string
+
+  before(async () => {
+    fleet = await createFleet({ hosts: 2, link: { rate: '100mbit' } })
+    source = smallTree()
+    fs.writeFileSync(path.join(source, 'bin/escalate'), '#!/bin/sh\nid\n')
+    fs.chmodSync(path.join(source, 'bin/escalate'), 0o4755)
+    fs.writeFileSync(path.join(source, 'open.conf'), 'anyone may edit me\n')
+    fs.chmodSync(path.join(source, 'open.conf'), 0o666)
+    fs.mkdirSync(path.join(source, 'spool'))
+    fs.chmodSync(path.join(source, 'spool'), 0o777)
+  })
+  after(async () => {
+    await fleet?.teardown()
+    if (source) fs.rmSync(source, { recursive: true, force: true })
+  })
+
+  const modeOn = (host: FleetHost, tag: string, relative: string): number => fs.lstatSync(path.join(host.srvDir, 'releases', tag, relative)).mode & 0o7777
+
+  test('by default they land without setuid and without write for others, and the log names them', async () => {
+    const run = await runAction(fleet, { path: source, tag: 'modes-1', deadline: '60s' })
+    assert.equal(run.code, 0, transcript(run))
+    for (const host of fleet.hosts) {
+      assert.equal(modeOn(host, 'modes-1', 'bin/escalate'), 0o755, `${host.name}: no setuid`)
+      assert.equal(modeOn(host, 'modes-1', 'open.conf'), 0o644, `${host.name}: not writable by others`)
+      assert.equal(modeOn(host, 'modes-1', 'spool'), 0o755, `${host.name}: not writable by others`)
+      assert.equal(modeOn(host, 'modes-1', 'bin/app'), 0o755, `${host.name}: ordinary modes kept`)
+    }
+    assert.match(run.stdout, /::warning::3 entries had setuid, setgid or write-for-others bits; they were removed: bin\/escalate \(4755 → 755\), open\.conf \(666 → 644\), spool \(777 → 755\)\./, transcript(run))
+  })
+
+  test('preserve-special-modes: true keeps them exactly', async () => {
+    const run = await runAction(fleet, { path: source, tag: 'modes-2', deadline: '60s', 'preserve-special-modes': 'true' })
+    assert.equal(run.code, 0, transcript(run))
+    for (const host of fleet.hosts) {
+      assert.equal(modeOn(host, 'modes-2', 'bin/escalate'), 0o4755, host.name)
+      assert.equal(modeOn(host, 'modes-2', 'open.conf'), 0o666, host.name)
+      assert.equal(modeOn(host, 'modes-2', 'spool'), 0o777, host.name)
+    }
+    assert.doesNotMatch(run.stdout, /setuid, setgid or write-for-others/)
+  })
+})
