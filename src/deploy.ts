@@ -4,6 +4,7 @@ import * as path from 'node:path'
 import { formatRate } from './inputs/rate.js'
 import type { Settings } from './inputs/settings.js'
 import { deployPolicy, type DeployPolicy } from './policy.js'
+import { describeStrippedModes } from './pack/modes.js'
 import { packRelease, type PackedRelease } from './pack/release.js'
 import { detectAddressTowardFleet } from './swarm/address.js'
 import { openSwarm, type Swarm } from './swarm/swarm.js'
@@ -104,7 +105,9 @@ async function pack(settings: Settings, workdir: string, hooks: DeployHooks): Pr
     compressionLevel: settings.compressionLevel,
     // The same secret and build give the same objects, which hosts that hold them need not download.
     keySecret: `${settings.sshKey}\0${settings.sshKeyPassphrase ?? ''}`,
+    preserveSpecialModes: settings.preserveSpecialModes,
   })
+  if (release.strippedModes.length > 0) hooks.warning(describeStrippedModes(release.strippedModes))
   hooks.info(
     `Packed ${release.entries} entries into ${release.manifest.objects.length} objects, ${formatMB(release.storedBytes)} MB ` +
       `(${formatMB(release.plainBytes)} MB of files) in ${release.seconds.toFixed(1)} s, content ${release.contentId.slice(0, 16)}` +

@@ -71388,7 +71388,8 @@ var INPUT_DEFAULTS = {
   overwrite: "false",
   encrypt: "true",
   "compression-level": "1",
-  "keep-payload": "true"
+  "keep-payload": "true",
+  "preserve-special-modes": "false"
 };
 
 // src/inputs/rate.ts
@@ -71471,6 +71472,7 @@ function readSettings(readGiven = readFromEnvironment(), env = process.env) {
   const compressionLevel = field("compression-level", () => readInteger(read("compression-level"), 0, 9));
   const keepPayload = field("keep-payload", () => readBoolean(read("keep-payload")));
   const seederUploadLimit = field("seeder-upload-limit", () => read("seeder-upload-limit") === "" ? void 0 : parseRate(read("seeder-upload-limit")));
+  const preserveSpecialModes = field("preserve-special-modes", () => readBoolean(read("preserve-special-modes")));
   if (errors.length > 0) throw new InputErrors(errors);
   return {
     sourceDir,
@@ -71491,7 +71493,8 @@ function readSettings(readGiven = readFromEnvironment(), env = process.env) {
     encrypt,
     compressionLevel,
     keepPayload,
-    seederUploadLimit
+    seederUploadLimit,
+    preserveSpecialModes
   };
 }
 function readSourceDir(given, workspace) {
@@ -71599,6 +71602,27 @@ function deployPolicy(hostCount, deadlineMs) {
 }
 function clamp(value, min, max) {
   return Math.max(min, Math.min(max, value));
+}
+
+// src/pack/modes.ts
+var SPECIAL = 3072 | 2;
+function stripSpecialModes(entries) {
+  const stripped = [];
+  const result = entries.map((entry) => {
+    const from = entry.stat.mode & 4095;
+    if (entry.stat.isSymbolicLink() || (from & SPECIAL) === 0) return entry;
+    const to = from & ~SPECIAL;
+    stripped.push({ path: entry.relative, from, to });
+    const stat3 = Object.assign(Object.create(Object.getPrototypeOf(entry.stat)), entry.stat, { mode: entry.stat.mode & ~4095 | to });
+    return { ...entry, stat: stat3 };
+  });
+  return { entries: result, stripped };
+}
+var NAMED = 5;
+function describeStrippedModes(stripped) {
+  const named = stripped.slice(0, NAMED).map((entry) => `${entry.path} (${entry.from.toString(8)} \u2192 ${entry.to.toString(8)})`);
+  const rest = stripped.length - named.length;
+  return `${stripped.length} entries had setuid, setgid or write-for-others bits; they were removed: ${named.join(", ")}` + (rest > 0 ? ` and ${rest} more` : "") + ". Set preserve-special-modes: true if the release needs them.";
 }
 
 // src/pack/release.ts
@@ -71882,9 +71906,10 @@ function startWorker(script) {
 var WORKER_PLACES = [new URL("./encode-worker.js", import.meta.url), new URL("./encode-worker.ts", import.meta.url)];
 async function packRelease(source) {
   const started = Date.now();
-  const described = await describeTree(source.sourceDir).catch((error2) => {
+  const walked = await describeTree(source.sourceDir).catch((error2) => {
     throw new InputError("path", error2.message);
   });
+  const { entries: described, stripped } = source.preserveSpecialModes ? { entries: walked, stripped: [] } : stripSpecialModes(walked);
   const contentId = digestOf(described);
   const totalBytes = described.reduce((sum, entry) => sum + (entry.stat.isFile() ? entry.stat.size : 0), 0);
   const override = pieceLengthOverride();
@@ -71931,7 +71956,8 @@ async function packRelease(source) {
     plainBytes,
     storedBytes: objects.reduce((sum, object) => sum + object.size, 0),
     encrypted: source.encrypt,
-    seconds: (Date.now() - started) / 1e3
+    seconds: (Date.now() - started) / 1e3,
+    strippedModes: stripped
   };
 }
 function pieceLengthOverride() {
@@ -73342,14 +73368,15 @@ var Wire = class extends import_streamx.Duplex {
    */
   _message(id, numbers, data) {
     const dataLength = data ? data.length : 0;
-    const buffer = new Uint8Array(5 + 4 * numbers.length);
-    setUint32(buffer, 0, buffer.length + dataLength - 4);
+    const headerLength = 5 + 4 * numbers.length;
+    const buffer = new Uint8Array(headerLength + dataLength);
+    setUint32(buffer, 0, buffer.length - 4);
     buffer[4] = id;
     for (let i2 = 0; i2 < numbers.length; i2++) {
       setUint32(buffer, 5 + 4 * i2, numbers[i2]);
     }
+    if (data) buffer.set(data, headerLength);
     this._push(buffer);
-    if (data) this._push(data);
   }
   _push(data) {
     if (this._finished) return;
@@ -73558,14 +73585,44 @@ var Wire = class extends import_streamx.Duplex {
     if (this._encryptor) data = this._encryptor.decrypt(data);
     this._bufferSize += data.length;
     this._buffer.push(data);
-    if (this._buffer.length > 1) {
-      this._buffer = [concat(this._buffer, this._bufferSize)];
-    }
     this._processBuffer();
     cb(null);
   }
+  /**
+   * Removes the first `size` buffered bytes and returns them: a view when one chunk holds them all
+   * (the common case), else one copy of just those bytes. Joining the whole buffer on every write
+   * instead copied each byte several times when messages span many small TCP reads.
+   * @param  {number} size
+   * @return {Uint8Array}
+   */
+  _takeBuffered(size) {
+    this._bufferSize -= size;
+    const first = this._buffer[0];
+    if (first.length >= size) {
+      if (first.length === size) this._buffer.shift();
+      else this._buffer[0] = first.subarray(size);
+      return first.subarray(0, size);
+    }
+    const message = new Uint8Array(size);
+    let filled = 0;
+    while (filled < size) {
+      const chunk = this._buffer[0];
+      const wanted = size - filled;
+      if (chunk.length <= wanted) {
+        message.set(chunk, filled);
+        filled += chunk.length;
+        this._buffer.shift();
+      } else {
+        message.set(chunk.subarray(0, wanted), filled);
+        this._buffer[0] = chunk.subarray(wanted);
+        filled = size;
+      }
+    }
+    return message;
+  }
   _processBuffer() {
     if (this._cryptoSyncPattern) {
+      if (this._buffer.length > 1) this._buffer = [concat(this._buffer, this._bufferSize)];
       const index = indexOfBytes(this._buffer[0], this._cryptoSyncPattern);
       if (index !== -1) {
         this._buffer[0] = this._buffer[0].slice(index + this._cryptoSyncPattern.length);
@@ -73583,10 +73640,7 @@ var Wire = class extends import_streamx.Duplex {
       if (this._parserSize === 0) {
         this._parser(new Uint8Array());
       } else {
-        const buffer = this._buffer[0];
-        this._bufferSize -= this._parserSize;
-        this._buffer = this._bufferSize ? [buffer.subarray(this._parserSize)] : [];
-        this._parser(buffer.subarray(0, this._parserSize));
+        this._parser(this._takeBuffered(this._parserSize));
       }
     }
   }
@@ -73750,6 +73804,7 @@ var Wire = class extends import_streamx.Duplex {
     }
   }
   _debug(...args) {
+    if (!debug2.enabled) return;
     args[0] = `[${this._debugId}] ${args[0]}`;
     debug2(...args);
   }
@@ -89629,8 +89684,10 @@ async function pack(settings, workdir, hooks) {
     encrypt: settings.encrypt,
     compressionLevel: settings.compressionLevel,
     // The same secret and build give the same objects, which hosts that hold them need not download.
-    keySecret: `${settings.sshKey}\0${settings.sshKeyPassphrase ?? ""}`
+    keySecret: `${settings.sshKey}\0${settings.sshKeyPassphrase ?? ""}`,
+    preserveSpecialModes: settings.preserveSpecialModes
   });
+  if (release2.strippedModes.length > 0) hooks.warning(describeStrippedModes(release2.strippedModes));
   hooks.info(
     `Packed ${release2.entries} entries into ${release2.manifest.objects.length} objects, ${formatMB(release2.storedBytes)} MB (${formatMB(release2.plainBytes)} MB of files) in ${release2.seconds.toFixed(1)} s, content ${release2.contentId.slice(0, 16)}` + (release2.encrypted ? ", encrypted" : "")
   );

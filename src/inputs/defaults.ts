@@ -16,4 +16,5 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   encrypt: 'true',
   'compression-level': '1',
   'keep-payload': 'true',
+  'preserve-special-modes': 'false',
 }

@@ -36,6 +36,8 @@ export interface Settings {
   keepPayload: boolean
   /** Bytes/s the seeder may send in all; undefined = as fast as the link goes. */
   seederUploadLimit?: number
+  /** Keep setuid/setgid and write-for-others bits of the build's entries (cut by default: pack/modes.ts). */
+  preserveSpecialModes: boolean
 }
 
 /** Reads an input by its action.yml name. The default reads what the runner passed (INPUT_*). */
@@ -109,6 +111,7 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
   const compressionLevel = field('compression-level', () => readInteger(read('compression-level'), 0, 9))
   const keepPayload = field('keep-payload', () => readBoolean(read('keep-payload')))
   const seederUploadLimit = field('seeder-upload-limit', () => (read('seeder-upload-limit') === '' ? undefined : parseRate(read('seeder-upload-limit'))))
+  const preserveSpecialModes = field('preserve-special-modes', () => readBoolean(read('preserve-special-modes')))
 
   if (errors.length > 0) throw new InputErrors(errors)
   return {
@@ -131,6 +134,7 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
     compressionLevel,
     keepPayload,
     seederUploadLimit,
+    preserveSpecialModes,
   }
 }
 

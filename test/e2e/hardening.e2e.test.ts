@@ -121,11 +121,11 @@ describe('finding 3: setuid and world-writable entries in the build', () => {
     assert.equal(run.code, 0, transcript(run))
     for (const host of fleet.hosts) {
       assert.equal(modeOn(host, 'modes-1', 'bin/escalate'), 0o755, `${host.name}: no setuid`)
-      assert.equal(modeOn(host, 'modes-1', 'open.conf'), 0o644, `${host.name}: not writable by others`)
-      assert.equal(modeOn(host, 'modes-1', 'spool'), 0o755, `${host.name}: not writable by others`)
+      assert.equal(modeOn(host, 'modes-1', 'open.conf'), 0o664, `${host.name}: not writable by others`)
+      assert.equal(modeOn(host, 'modes-1', 'spool'), 0o775, `${host.name}: not writable by others`)
       assert.equal(modeOn(host, 'modes-1', 'bin/app'), 0o755, `${host.name}: ordinary modes kept`)
     }
-    assert.match(run.stdout, /::warning::3 entries had setuid, setgid or write-for-others bits; they were removed: bin\/escalate \(4755 → 755\), open\.conf \(666 → 644\), spool \(777 → 755\)\./, transcript(run))
+    assert.match(run.stdout, /::warning::3 entries had setuid, setgid or write-for-others bits; they were removed: bin\/escalate \(4755 → 755\), open\.conf \(666 → 664\), spool \(777 → 775\)\./, transcript(run))
   })
 
   test('preserve-special-modes: true keeps them exactly', async () => {

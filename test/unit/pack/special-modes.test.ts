@@ -38,7 +38,7 @@ function modesOf(manifestEntries: { path: string; mode?: number }[]): Record<str
 describe('special modes', () => {
   test('by default setuid, setgid and write-for-others are cut, and the release says which entries', async () => {
     const release = await pack(riskyBuild())
-    assert.deepEqual(modesOf(release.manifest.entries), { bin: '755', 'bin/sg': '750', 'bin/su': '755', drop: '1755', 'open.txt': '644', 'plain.txt': '664' })
+    assert.deepEqual(modesOf(release.manifest.entries), { bin: '755', 'bin/sg': '750', 'bin/su': '755', drop: '1775', 'open.txt': '664', 'plain.txt': '664' })
     assert.deepEqual(
       release.strippedModes.map((entry) => entry.path),
       ['bin/sg', 'bin/su', 'drop', 'open.txt'],
