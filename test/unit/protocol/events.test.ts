@@ -140,3 +140,41 @@ describe('decodeJob', () => {
     })
   }
 })
+
+describe('what a host prints is checked against the event types before use', () => {
+  // A host (or whoever controls it) writes what it likes on the agent's stdout: an event whose
+  // fields are not of their type is not an event, and strings are made safe for the runner's log.
+  for (const line of [
+    '{"type":"hello","v":3,"pid":"1; rm -rf /","node":"v20"}',
+    '{"type":"hello","v":3,"pid":-5,"node":"v20"}',
+    '{"type":"hello","v":3,"pid":0,"node":"v20"}',
+    '{"type":"hello","v":3,"pid":1.5,"node":"v20"}',
+    '{"type":"hello","v":3,"pid":"4242","node":"v20"}',
+    '{"type":"hello","v":3,"node":"v20"}',
+    '{"type":"hello","v":3,"pid":4242,"node":7}',
+    '{"type":"progress","have":"lots","total":1,"fromSeeder":0,"fromPeers":0,"uploaded":0,"peers":0}',
+    '{"type":"progress","have":-1,"total":1,"fromSeeder":0,"fromPeers":0,"uploaded":0,"peers":0}',
+    '{"type":"progress","have":1,"total":1,"fromSeeder":0,"fromPeers":0,"uploaded":0}',
+    '{"type":"done","alreadyPresent":"yes","seeding":true,"fromSeeder":0,"fromPeers":0,"fromStore":0,"seconds":1}',
+    '{"type":"done","alreadyPresent":false,"seeding":true,"fromSeeder":0,"fromPeers":0,"fromStore":0}',
+    '{"type":"error","code":"PWNED","message":"x"}',
+    '{"type":"error","code":"INTERNAL","message":42}',
+    '{"type":"error","code":"__proto__","message":"x"}',
+    '{"type":"exit","uploaded":"all"}',
+  ]) {
+    test(`${line} is not an event`, () => {
+      assert.equal(decodeEvent(line), undefined)
+    })
+  }
+  test('an error message cannot start a workflow command or carry terminal escapes', () => {
+    const event = decodeEvent(JSON.stringify({ type: 'error', code: 'INTERNAL', message: 'boom\n::warning::forged\n  ::add-mask::x\n\u001b[31mred\u0007 ok' }))
+    assert.deepEqual(event, { type: 'error', code: 'INTERNAL', message: 'boom\n: :warning::forged\n  : :add-mask::x\n [31mred  ok' })
+  })
+  test('a message is bounded', () => {
+    const event = decodeEvent(JSON.stringify({ type: 'error', code: 'INTERNAL', message: 'x'.repeat(100_000) }))
+    assert.ok(event?.type === 'error' && event.message.length <= 4001)
+  })
+  test('the node version is a version, not text for the log', () => {
+    assert.equal(decodeEvent('{"type":"hello","v":3,"pid":4242,"node":"v20\\n::error::x"}'), undefined)
+  })
+})
