@@ -5797,7 +5797,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants6 = require_constants2();
+    var constants7 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5872,7 +5872,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants6.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants7.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5967,11 +5967,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants6.ERROR.OK) {
+          if (ret !== constants7.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants6.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants7.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants6.ERROR.PAUSED) {
+            } else if (ret === constants7.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5994,10 +5994,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants6.ERROR.OK) {
+        if (ret === constants7.ERROR.OK) {
           return null;
         }
-        if (ret === constants6.ERROR.PAUSED || ret === constants6.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants7.ERROR.PAUSED || ret === constants7.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6014,7 +6014,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants6.ERROR[ret], data);
+        return new HTTPParserError(message, constants7.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6194,7 +6194,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants6.ERROR.PAUSED : 0;
+        return pause ? constants7.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6216,7 +6216,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6252,13 +6252,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants6.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -11248,11 +11248,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural;
       }
-      pluralize(count) {
-        const one = count === 1;
+      pluralize(count2) {
+        const one = count2 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count, noun };
+        return { ...keys, count: count2, noun };
       }
     };
   }
@@ -18671,15 +18671,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count) {
-        while (count > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count2) {
+        while (count2 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count < remaining) {
-            this.linePos += count;
-            count = 0;
+          if (count2 < remaining) {
+            this.linePos += count2;
+            count2 = 0;
           } else {
-            count -= remaining;
+            count2 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -23155,7 +23155,7 @@ var require_bcrypt_pbkdf = __commonJS({
       }
     }
     function bcrypt_pbkdf(pass, passlen, salt, saltlen, key, keylen, rounds) {
-      var sha2pass = new Uint8Array(64), sha2salt = new Uint8Array(64), out = new Uint8Array(BCRYPT_HASHSIZE), tmpout = new Uint8Array(BCRYPT_HASHSIZE), countsalt = new Uint8Array(saltlen + 4), i2, j, amt, stride, dest, count, origkeylen = keylen;
+      var sha2pass = new Uint8Array(64), sha2salt = new Uint8Array(64), out = new Uint8Array(BCRYPT_HASHSIZE), tmpout = new Uint8Array(BCRYPT_HASHSIZE), countsalt = new Uint8Array(saltlen + 4), i2, j, amt, stride, dest, count2, origkeylen = keylen;
       if (rounds < 1)
         return -1;
       if (passlen === 0 || saltlen === 0 || keylen === 0 || keylen > out.byteLength * out.byteLength || saltlen > 1 << 20)
@@ -23165,11 +23165,11 @@ var require_bcrypt_pbkdf = __commonJS({
       for (i2 = 0; i2 < saltlen; i2++)
         countsalt[i2] = salt[i2];
       crypto_hash_sha512(sha2pass, pass, passlen);
-      for (count = 1; keylen > 0; count++) {
-        countsalt[saltlen + 0] = count >>> 24;
-        countsalt[saltlen + 1] = count >>> 16;
-        countsalt[saltlen + 2] = count >>> 8;
-        countsalt[saltlen + 3] = count;
+      for (count2 = 1; keylen > 0; count2++) {
+        countsalt[saltlen + 0] = count2 >>> 24;
+        countsalt[saltlen + 1] = count2 >>> 16;
+        countsalt[saltlen + 2] = count2 >>> 8;
+        countsalt[saltlen + 3] = count2;
         crypto_hash_sha512(sha2salt, countsalt, saltlen + 4);
         bcrypt_hash(sha2pass, sha2salt, tmpout);
         for (i2 = out.byteLength; i2--; )
@@ -23182,7 +23182,7 @@ var require_bcrypt_pbkdf = __commonJS({
         }
         amt = Math.min(amt, keylen);
         for (i2 = 0; i2 < amt; i2++) {
-          dest = i2 * stride + (count - 1);
+          dest = i2 * stride + (count2 - 1);
           if (dest >= origkeylen)
             break;
           key[dest] = out[i2];
@@ -32204,7 +32204,7 @@ var require_SFTP = __commonJS({
     "use strict";
     var EventEmitter17 = __require("events");
     var fs19 = __require("fs");
-    var { constants: constants6 } = fs19;
+    var { constants: constants7 } = fs19;
     var {
       Readable: ReadableStream2,
       Writable: WritableStream
@@ -33683,11 +33683,11 @@ var require_SFTP = __commonJS({
             throw new Error("names is not an object or array");
           names = [names];
         }
-        const count = names.length;
+        const count2 = names.length;
         let namesLen = 0;
         let nameAttrs;
         const attrs = [];
-        for (let i2 = 0; i2 < count; ++i2) {
+        for (let i2 = 0; i2 < count2; ++i2) {
           const name = names[i2];
           const filename = !name || !name.filename || typeof name.filename !== "string" ? "" : name.filename;
           namesLen += 4 + Buffer.byteLength(filename);
@@ -33717,9 +33717,9 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = RESPONSE.NAME;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, count, p);
+        writeUInt32BE(buf, count2, p);
         p += 4;
-        for (let i2 = 0; i2 < count; ++i2) {
+        for (let i2 = 0; i2 < count2; ++i2) {
           const name = names[i2];
           {
             const filename = !name || !name.filename || typeof name.filename !== "string" ? "" : name.filename;
@@ -34059,25 +34059,25 @@ var require_SFTP = __commonJS({
         this.extended = initial && initial.extended;
       }
       isDirectory() {
-        return (this.mode & constants6.S_IFMT) === constants6.S_IFDIR;
+        return (this.mode & constants7.S_IFMT) === constants7.S_IFDIR;
       }
       isFile() {
-        return (this.mode & constants6.S_IFMT) === constants6.S_IFREG;
+        return (this.mode & constants7.S_IFMT) === constants7.S_IFREG;
       }
       isBlockDevice() {
-        return (this.mode & constants6.S_IFMT) === constants6.S_IFBLK;
+        return (this.mode & constants7.S_IFMT) === constants7.S_IFBLK;
       }
       isCharacterDevice() {
-        return (this.mode & constants6.S_IFMT) === constants6.S_IFCHR;
+        return (this.mode & constants7.S_IFMT) === constants7.S_IFCHR;
       }
       isSymbolicLink() {
-        return (this.mode & constants6.S_IFMT) === constants6.S_IFLNK;
+        return (this.mode & constants7.S_IFMT) === constants7.S_IFLNK;
       }
       isFIFO() {
-        return (this.mode & constants6.S_IFMT) === constants6.S_IFIFO;
+        return (this.mode & constants7.S_IFMT) === constants7.S_IFIFO;
       }
       isSocket() {
-        return (this.mode & constants6.S_IFMT) === constants6.S_IFSOCK;
+        return (this.mode & constants7.S_IFMT) === constants7.S_IFSOCK;
       }
     };
     function attrsToBytes(attrs) {
@@ -34212,11 +34212,11 @@ var require_SFTP = __commonJS({
         attrs.mtime = mtime;
       }
       if (flags & ATTR.EXTENDED) {
-        const count = bufferParser.readUInt32BE();
-        if (count === void 0)
+        const count2 = bufferParser.readUInt32BE();
+        if (count2 === void 0)
           return;
         const extended = {};
-        for (let i2 = 0; i2 < count; ++i2) {
+        for (let i2 = 0; i2 < count2; ++i2) {
           const type2 = bufferParser.readString(true);
           const data = bufferParser.readString();
           if (data === void 0)
@@ -34467,10 +34467,10 @@ var require_SFTP = __commonJS({
           req = sftp._requests[reqID];
           delete sftp._requests[reqID];
         }
-        const count = bufferParser.readUInt32BE();
-        if (count !== void 0) {
+        const count2 = bufferParser.readUInt32BE();
+        if (count2 !== void 0) {
           let names = [];
-          for (let i2 = 0; i2 < count; ++i2) {
+          for (let i2 = 0; i2 < count2; ++i2) {
             const filename = bufferParser.readString(true);
             const longname = bufferParser.readString(true);
             const attrs = readAttrs(sftp._biOpt);
@@ -38834,7 +38834,7 @@ var require_keygen = __commonJS({
       generateKeyPair: generateKeyPair_,
       generateKeyPairSync: generateKeyPairSync_,
       getCurves,
-      randomBytes: randomBytes3
+      randomBytes: randomBytes4
     } = __require("crypto");
     var { Ber } = require_lib();
     var bcrypt_pbkdf = require_bcrypt_pbkdf().pbkdf;
@@ -39098,7 +39098,7 @@ var require_keygen = __commonJS({
                 rounds = opts.rounds;
             }
             const gen = Buffer.allocUnsafe(cipher.keyLen + cipher.ivLen);
-            const salt = randomBytes3(SALT_LEN);
+            const salt = randomBytes4(SALT_LEN);
             const r2 = bcrypt_pbkdf(
               passphrase,
               passphrase.length,
@@ -39137,7 +39137,7 @@ var require_keygen = __commonJS({
           const kdfOptions = encrypted ? encrypted.kdfOptions : Buffer.alloc(0);
           const blockLen = encrypted ? encrypted.cipher.blockLen : 8;
           const parsed = parseDERs(keyType, pub, priv);
-          const checkInt = randomBytes3(4);
+          const checkInt = randomBytes4(4);
           const commentBin = Buffer.from(comment);
           const privBlobLen = 4 + 4 + parsed.priv.length + 4 + commentBin.length;
           let padding = [];
@@ -41786,7 +41786,7 @@ var require_randombytes = __commonJS({
 var require_k_bucket = __commonJS({
   "node_modules/k-bucket/index.js"(exports, module) {
     "use strict";
-    var randomBytes3 = require_randombytes();
+    var randomBytes4 = require_randombytes();
     var { EventEmitter: EventEmitter17 } = __require("events");
     function arrayEquals(array1, array2) {
       if (array1 === array2) {
@@ -41839,7 +41839,7 @@ var require_k_bucket = __commonJS({
        */
       constructor(options = {}) {
         super();
-        this.localNodeId = options.localNodeId || randomBytes3(20);
+        this.localNodeId = options.localNodeId || randomBytes4(20);
         this.numberOfNodesPerKBucket = options.numberOfNodesPerKBucket || 20;
         this.numberOfNodesToPing = options.numberOfNodesToPing || 3;
         this.distance = options.distance || _KBucket.distance;
@@ -41943,13 +41943,13 @@ var require_k_bucket = __commonJS({
        * @return {Number} The number of contacts held in the tree
        */
       count() {
-        let count = 0;
+        let count2 = 0;
         for (const nodes = [this.root]; nodes.length > 0; ) {
           const node = nodes.pop();
           if (node.contacts === null) nodes.push(node.right, node.left);
-          else count += node.contacts.length;
+          else count2 += node.contacts.length;
         }
-        return count;
+        return count2;
       }
       /**
        * Determines whether the id at the bitIndex is 0 or 1.
@@ -42798,7 +42798,7 @@ var require_k_rpc = __commonJS({
     RPC.prototype._closest = function(target, message, background, visit, cb) {
       if (!cb) cb = noop9;
       var self2 = this;
-      var count = 0;
+      var count2 = 0;
       var queried = {};
       var pending = 0;
       var once7 = true;
@@ -42838,7 +42838,7 @@ var require_k_rpc = __commonJS({
         }
       }
       function done() {
-        cb(null, count);
+        cb(null, count2);
       }
       function bootstrap() {
         if (!once7) return;
@@ -42859,7 +42859,7 @@ var require_k_rpc = __commonJS({
         var r2 = res && res.r;
         if (!r2) return kick();
         if (!err && isNodeId(r2.id, self2._idLength)) {
-          count++;
+          count2++;
           add({
             id: r2.id,
             port: peer.port,
@@ -48538,13 +48538,13 @@ var require_ipv4 = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Address4 = void 0;
     var common = __importStar(require_common2());
-    var constants6 = __importStar(require_constants7());
+    var constants7 = __importStar(require_constants7());
     var address_error_1 = require_address_error();
-    var isCorrect4 = common.isCorrect(constants6.BITS);
+    var isCorrect4 = common.isCorrect(constants7.BITS);
     var Address4 = class _Address4 {
       constructor(address) {
         this.addressMinusSuffix = "";
-        this.groups = constants6.GROUPS;
+        this.groups = constants7.GROUPS;
         this.parsedAddress = [];
         this.parsedSubnet = "";
         this.subnet = "/32";
@@ -48554,17 +48554,17 @@ var require_ipv4 = __commonJS({
         this.isInSubnet = common.isInSubnet;
         this.isHostInSubnet = common.isHostInSubnet;
         this.address = address;
-        const subnet = constants6.RE_SUBNET_STRING.exec(address);
+        const subnet = constants7.RE_SUBNET_STRING.exec(address);
         if (subnet) {
           this.parsedSubnet = subnet[0].replace("/", "");
           this.subnetMask = parseInt(this.parsedSubnet, 10);
           this.subnet = `/${this.subnetMask}`;
-          if (this.subnetMask < 0 || this.subnetMask > constants6.BITS) {
+          if (this.subnetMask < 0 || this.subnetMask > constants7.BITS) {
             throw new address_error_1.AddressError("Invalid subnet mask.");
           }
-          address = address.replace(constants6.RE_SUBNET_STRING, "");
+          address = address.replace(constants7.RE_SUBNET_STRING, "");
         }
-        const longest = constants6.GROUPS * 4 - 1;
+        const longest = constants7.GROUPS * 4 - 1;
         if (address.length > longest) {
           throw new address_error_1.AddressError(`IPv4 addresses are at most ${longest} characters.`);
         }
@@ -48597,7 +48597,7 @@ var require_ipv4 = __commonJS({
         if (groups.some((group) => /^0\d/.test(group))) {
           throw new address_error_1.AddressError("IPv4 addresses can't have leading zeroes.");
         }
-        if (!address.match(constants6.RE_ADDRESS)) {
+        if (!address.match(constants7.RE_ADDRESS)) {
           throw new address_error_1.AddressError("Invalid IPv4 address.");
         }
         return groups;
@@ -48620,7 +48620,7 @@ var require_ipv4 = __commonJS({
        * address.subnetMask; // 24
        */
       static fromAddressAndMask(address, mask) {
-        const bits = common.prefixLengthFromMask(new _Address4(mask).bigInt(), constants6.BITS);
+        const bits = common.prefixLengthFromMask(new _Address4(mask).bigInt(), constants7.BITS);
         return new _Address4(`${address}/${bits}`);
       }
       /**
@@ -48634,9 +48634,9 @@ var require_ipv4 = __commonJS({
        */
       static fromAddressAndWildcardMask(address, wildcardMask) {
         const wildcard = new _Address4(wildcardMask).bigInt();
-        const allOnes = (BigInt(1) << BigInt(constants6.BITS)) - BigInt(1);
+        const allOnes = (BigInt(1) << BigInt(constants7.BITS)) - BigInt(1);
         const mask = wildcard ^ allOnes;
-        const bits = common.prefixLengthFromMask(mask, constants6.BITS);
+        const bits = common.prefixLengthFromMask(mask, constants7.BITS);
         return new _Address4(`${address}/${bits}`);
       }
       /**
@@ -48654,7 +48654,7 @@ var require_ipv4 = __commonJS({
        */
       static fromWildcard(input) {
         const groups = input.split(".");
-        if (groups.length !== constants6.GROUPS) {
+        if (groups.length !== constants7.GROUPS) {
           throw new address_error_1.AddressError("Wildcard pattern must have 4 octets");
         }
         let firstWildcard = -1;
@@ -48669,7 +48669,7 @@ var require_ipv4 = __commonJS({
         }
         const trailing = firstWildcard === -1 ? 0 : groups.length - firstWildcard;
         const replaced = groups.map((g) => g === "*" ? "0" : g);
-        const subnetBits = constants6.BITS - trailing * 8;
+        const subnetBits = constants7.BITS - trailing * 8;
         return new _Address4(`${replaced.join(".")}/${subnetBits}`);
       }
       /**
@@ -48715,7 +48715,7 @@ var require_ipv4 = __commonJS({
        * address.correctForm(); // '192.0.2.42'
        */
       static fromArpa(arpaFormAddress) {
-        const longest = constants6.GROUPS * 4 - 1 + "/32".length + ".in-addr.arpa.".length;
+        const longest = constants7.GROUPS * 4 - 1 + "/32".length + ".in-addr.arpa.".length;
         if (arpaFormAddress.length > longest) {
           throw new address_error_1.AddressError(`in-addr.arpa names are at most ${longest} characters.`);
         }
@@ -48746,7 +48746,7 @@ var require_ipv4 = __commonJS({
       toGroup6() {
         const output = [];
         let i2;
-        for (i2 = 0; i2 < constants6.GROUPS; i2 += 2) {
+        for (i2 = 0; i2 < constants7.GROUPS; i2 += 2) {
           output.push(`${common.stringToPaddedHex(this.parsedAddress[i2])}${common.stringToPaddedHex(this.parsedAddress[i2 + 1])}`);
         }
         return output.join(":");
@@ -48763,7 +48763,7 @@ var require_ipv4 = __commonJS({
        * @returns {bigint}
        */
       _startAddress() {
-        return BigInt(`0b${this.mask() + "0".repeat(constants6.BITS - this.subnetMask)}`);
+        return BigInt(`0b${this.mask() + "0".repeat(constants7.BITS - this.subnetMask)}`);
       }
       /**
        * The first address in the range given by this address' subnet.
@@ -48793,7 +48793,7 @@ var require_ipv4 = __commonJS({
        * new Address4('10.0.0.0/24').offset(1).correctForm(); // '10.0.0.1'
        */
       offset(n) {
-        return _Address4.fromBigInt(common.offsetBigInt(this.bigInt(), n, constants6.BITS, "IPv4")).withSubnetMask(this.subnetMask);
+        return _Address4.fromBigInt(common.offsetBigInt(this.bigInt(), n, constants7.BITS, "IPv4")).withSubnetMask(this.subnetMask);
       }
       /**
        * Returns the network that follows this address's network: the address after
@@ -48804,7 +48804,7 @@ var require_ipv4 = __commonJS({
        * new Address4('10.0.0.0/24').nextNetwork().networkForm(); // '10.0.1.0/24'
        */
       nextNetwork() {
-        return _Address4.fromBigInt(common.offsetBigInt(this._endAddress(), 1, constants6.BITS, "IPv4")).withSubnetMask(this.subnetMask);
+        return _Address4.fromBigInt(common.offsetBigInt(this._endAddress(), 1, constants7.BITS, "IPv4")).withSubnetMask(this.subnetMask);
       }
       withSubnetMask(subnetMask) {
         return new _Address4(`${this.correctForm()}/${subnetMask}`);
@@ -48814,7 +48814,7 @@ var require_ipv4 = __commonJS({
        * @returns {bigint}
        */
       _endAddress() {
-        return BigInt(`0b${this.mask() + "1".repeat(constants6.BITS - this.subnetMask)}`);
+        return BigInt(`0b${this.mask() + "1".repeat(constants7.BITS - this.subnetMask)}`);
       }
       /**
        * The last address in the range given by this address' subnet
@@ -48839,7 +48839,7 @@ var require_ipv4 = __commonJS({
        * @returns {Address4}
        */
       subnetMaskAddress() {
-        return _Address4.fromBigInt(BigInt(`0b${"1".repeat(this.subnetMask)}${"0".repeat(constants6.BITS - this.subnetMask)}`));
+        return _Address4.fromBigInt(BigInt(`0b${"1".repeat(this.subnetMask)}${"0".repeat(constants7.BITS - this.subnetMask)}`));
       }
       /**
        * The Cisco-style wildcard mask, e.g. `0.0.0.255` for a `/24`. This is
@@ -48848,7 +48848,7 @@ var require_ipv4 = __commonJS({
        * @returns {Address4}
        */
       wildcardMask() {
-        return _Address4.fromBigInt(BigInt(`0b${"0".repeat(this.subnetMask)}${"1".repeat(constants6.BITS - this.subnetMask)}`));
+        return _Address4.fromBigInt(BigInt(`0b${"0".repeat(this.subnetMask)}${"1".repeat(constants7.BITS - this.subnetMask)}`));
       }
       /**
        * The network address in CIDR string form, e.g. `192.168.1.0/24` for
@@ -49029,7 +49029,7 @@ var require_ipv4 = __commonJS({
        */
       binaryZeroPad() {
         if (this._binaryZeroPad === void 0) {
-          this._binaryZeroPad = this.bigInt().toString(2).padStart(constants6.BITS, "0");
+          this._binaryZeroPad = this.bigInt().toString(2).padStart(constants7.BITS, "0");
         }
         return this._binaryZeroPad;
       }
@@ -49044,7 +49044,7 @@ var require_ipv4 = __commonJS({
        */
       groupForV6() {
         const segments = this.parsedAddress;
-        return this.correctForm().replace(constants6.RE_ADDRESS, `<span class="hover-group group-v4 group-6">${segments.slice(0, 2).join(".")}</span>.<span class="hover-group group-v4 group-7">${segments.slice(2, 4).join(".")}</span>`);
+        return this.correctForm().replace(constants7.RE_ADDRESS, `<span class="hover-group group-v4 group-6">${segments.slice(0, 2).join(".")}</span>.<span class="hover-group group-v4 group-7">${segments.slice(2, 4).join(".")}</span>`);
       }
     };
     exports.Address4 = Address4;
@@ -49066,7 +49066,7 @@ var require_ipv4 = __commonJS({
     ];
     var BENCHMARKING_V4 = new Address4("198.18.0.0/15");
     var RESERVED_V4 = new Address4("240.0.0.0/4");
-    var SPECIAL_PURPOSE_V4 = constants6.SPECIAL_PURPOSE.map(([cidr, , reachable]) => ({
+    var SPECIAL_PURPOSE_V4 = constants7.SPECIAL_PURPOSE.map(([cidr, , reachable]) => ({
       subnet: new Address4(cidr),
       reachable
     }));
@@ -49329,13 +49329,13 @@ var require_ipv6 = __commonJS({
     exports.Address6 = void 0;
     var common = __importStar(require_common2());
     var constants42 = __importStar(require_constants7());
-    var constants6 = __importStar(require_constants8());
+    var constants62 = __importStar(require_constants8());
     var helpers = __importStar(require_helpers());
     var ipv4_1 = require_ipv4();
     var regular_expressions_1 = require_regular_expressions();
     var address_error_1 = require_address_error();
     var common_1 = require_common2();
-    var isCorrect6 = common.isCorrect(constants6.BITS);
+    var isCorrect6 = common.isCorrect(constants62.BITS);
     function assert(condition) {
       if (!condition) {
         throw new Error("Assertion failed.");
@@ -49384,20 +49384,20 @@ var require_ipv6 = __commonJS({
         this.isHostInSubnet = common.isHostInSubnet;
         this.isCorrect = isCorrect6;
         if (optionalGroups === void 0) {
-          this.groups = constants6.GROUPS;
+          this.groups = constants62.GROUPS;
         } else {
           this.groups = optionalGroups;
         }
         this.address = address;
-        const subnet = constants6.RE_SUBNET_STRING.exec(address);
+        const subnet = constants62.RE_SUBNET_STRING.exec(address);
         if (subnet) {
           this.parsedSubnet = subnet[0].replace("/", "");
           this.subnetMask = parseInt(this.parsedSubnet, 10);
           this.subnet = `/${this.subnetMask}`;
-          if (Number.isNaN(this.subnetMask) || this.subnetMask < 0 || this.subnetMask > constants6.BITS) {
+          if (Number.isNaN(this.subnetMask) || this.subnetMask < 0 || this.subnetMask > constants62.BITS) {
             throw new address_error_1.AddressError("Invalid subnet mask.");
           }
-          address = address.replace(constants6.RE_SUBNET_STRING, "");
+          address = address.replace(constants62.RE_SUBNET_STRING, "");
         }
         if (/\//.test(address)) {
           throw new address_error_1.AddressError("Invalid subnet mask.");
@@ -49440,12 +49440,12 @@ var require_ipv6 = __commonJS({
        * address.correctForm(); // '::e8:d4a5:1000'
        */
       static fromBigInt(bigInt) {
-        if (bigInt < BigInt(0) || bigInt > (BigInt(1) << BigInt(constants6.BITS)) - BigInt(1)) {
+        if (bigInt < BigInt(0) || bigInt > (BigInt(1) << BigInt(constants62.BITS)) - BigInt(1)) {
           throw new address_error_1.AddressError("IPv6 BigInt must be in the range 0 to 2**128 - 1");
         }
         const hex = bigInt.toString(16).padStart(32, "0");
         const groups = [];
-        for (let i2 = 0; i2 < constants6.GROUPS; i2++) {
+        for (let i2 = 0; i2 < constants62.GROUPS; i2++) {
           groups.push(hex.slice(i2 * 4, (i2 + 1) * 4));
         }
         return new _Address6(groups.join(":"));
@@ -49469,7 +49469,7 @@ var require_ipv6 = __commonJS({
         const stripped = url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "");
         if (stripped.indexOf("[") !== -1 && stripped.indexOf("]:") !== -1) {
           error2 = "failed to parse address with port";
-          result = constants6.RE_URL_WITH_PORT.exec(stripped);
+          result = constants62.RE_URL_WITH_PORT.exec(stripped);
           if (result === null) {
             return { error: error2, address: null, port: null };
           }
@@ -49477,7 +49477,7 @@ var require_ipv6 = __commonJS({
           port = result[2];
         } else {
           error2 = "failed to parse address from URL";
-          result = constants6.RE_URL.exec(stripped);
+          result = constants62.RE_URL.exec(stripped);
           if (result === null) {
             return { error: error2, address: null, port: null };
           }
@@ -49509,7 +49509,7 @@ var require_ipv6 = __commonJS({
        * address.subnetMask; // 64
        */
       static fromAddressAndMask(address, mask) {
-        const bits = common.prefixLengthFromMask(new _Address6(mask).bigInt(), constants6.BITS);
+        const bits = common.prefixLengthFromMask(new _Address6(mask).bigInt(), constants62.BITS);
         return new _Address6(`${address}/${bits}`);
       }
       /**
@@ -49523,9 +49523,9 @@ var require_ipv6 = __commonJS({
        */
       static fromAddressAndWildcardMask(address, wildcardMask) {
         const wildcard = new _Address6(wildcardMask).bigInt();
-        const allOnes = (BigInt(1) << BigInt(constants6.BITS)) - BigInt(1);
+        const allOnes = (BigInt(1) << BigInt(constants62.BITS)) - BigInt(1);
         const mask = wildcard ^ allOnes;
-        const bits = common.prefixLengthFromMask(mask, constants6.BITS);
+        const bits = common.prefixLengthFromMask(mask, constants62.BITS);
         return new _Address6(`${address}/${bits}`);
       }
       /**
@@ -49554,7 +49554,7 @@ var require_ipv6 = __commonJS({
         if (halves.length === 2) {
           const left = halves[0] === "" ? [] : halves[0].split(":");
           const right = halves[1] === "" ? [] : halves[1].split(":");
-          const remaining = constants6.GROUPS - left.length - right.length;
+          const remaining = constants62.GROUPS - left.length - right.length;
           if (remaining < 1) {
             throw new address_error_1.AddressError("Wildcard pattern with '::' has too many groups");
           }
@@ -49562,7 +49562,7 @@ var require_ipv6 = __commonJS({
         } else {
           groups = input.split(":");
         }
-        if (groups.length !== constants6.GROUPS) {
+        if (groups.length !== constants62.GROUPS) {
           throw new address_error_1.AddressError("Wildcard pattern must have 8 groups");
         }
         let firstWildcard = -1;
@@ -49577,7 +49577,7 @@ var require_ipv6 = __commonJS({
         }
         const trailing = firstWildcard === -1 ? 0 : groups.length - firstWildcard;
         const replaced = groups.map((g) => g === "*" ? "0" : g);
-        const subnetBits = constants6.BITS - trailing * 16;
+        const subnetBits = constants62.BITS - trailing * 16;
         return new _Address6(`${replaced.join(":")}/${subnetBits}`);
       }
       /**
@@ -49591,7 +49591,7 @@ var require_ipv6 = __commonJS({
        */
       static fromAddress4(address) {
         const address4 = new ipv4_1.Address4(address);
-        const mask6 = constants6.BITS - (constants42.BITS - address4.subnetMask);
+        const mask6 = constants62.BITS - (constants42.BITS - address4.subnetMask);
         return new _Address6(`::ffff:${address4.correctForm()}/${mask6}`);
       }
       /**
@@ -49615,7 +49615,7 @@ var require_ipv6 = __commonJS({
         const subnetMask = reversed.length * 4;
         const hex = reversed.join("").padEnd(32, "0");
         const groups = [];
-        for (let i2 = 0; i2 < constants6.GROUPS; i2++) {
+        for (let i2 = 0; i2 < constants62.GROUPS; i2++) {
           groups.push(hex.slice(i2 * 4, (i2 + 1) * 4));
         }
         return new _Address6(`${groups.join(":")}/${subnetMask}`);
@@ -49642,8 +49642,8 @@ var require_ipv6 = __commonJS({
        */
       // TODO: probably useful to have a numeric version of this too
       possibleSubnets(subnetSize = 128) {
-        const availableBits = constants6.BITS - this.subnetMask;
-        const subnetBits = Math.abs(subnetSize - constants6.BITS);
+        const availableBits = constants62.BITS - this.subnetMask;
+        const subnetBits = Math.abs(subnetSize - constants62.BITS);
         const subnetPowers = availableBits - subnetBits;
         if (subnetPowers < 0) {
           return "0";
@@ -49655,7 +49655,7 @@ var require_ipv6 = __commonJS({
        * @returns {bigint}
        */
       _startAddress() {
-        return BigInt(`0b${this.mask() + "0".repeat(constants6.BITS - this.subnetMask)}`);
+        return BigInt(`0b${this.mask() + "0".repeat(constants62.BITS - this.subnetMask)}`);
       }
       /**
        * The first address in the range given by this address' subnet
@@ -49679,7 +49679,7 @@ var require_ipv6 = __commonJS({
        * @returns {bigint}
        */
       _endAddress() {
-        return BigInt(`0b${this.mask() + "1".repeat(constants6.BITS - this.subnetMask)}`);
+        return BigInt(`0b${this.mask() + "1".repeat(constants62.BITS - this.subnetMask)}`);
       }
       /**
        * The last address in the range given by this address's subnet. IPv6 has
@@ -49713,7 +49713,7 @@ var require_ipv6 = __commonJS({
        * new Address6('2001:db8::/64').offset(1).correctForm(); // '2001:db8::1'
        */
       offset(n) {
-        return _Address6.fromBigInt(common.offsetBigInt(this.bigInt(), n, constants6.BITS, "IPv6")).withSubnetMask(this.subnetMask);
+        return _Address6.fromBigInt(common.offsetBigInt(this.bigInt(), n, constants62.BITS, "IPv6")).withSubnetMask(this.subnetMask);
       }
       /**
        * Returns the network that follows this address's network: the address after
@@ -49724,7 +49724,7 @@ var require_ipv6 = __commonJS({
        * new Address6('2001:db8::/64').nextNetwork().networkForm(); // '2001:db8:0:1::/64'
        */
       nextNetwork() {
-        return _Address6.fromBigInt(common.offsetBigInt(this._endAddress(), 1, constants6.BITS, "IPv6")).withSubnetMask(this.subnetMask);
+        return _Address6.fromBigInt(common.offsetBigInt(this._endAddress(), 1, constants62.BITS, "IPv6")).withSubnetMask(this.subnetMask);
       }
       withSubnetMask(subnetMask) {
         return new _Address6(`${this.correctForm()}/${subnetMask}`);
@@ -49735,7 +49735,7 @@ var require_ipv6 = __commonJS({
        * @returns {Address6}
        */
       subnetMaskAddress() {
-        return _Address6.fromBigInt(BigInt(`0b${"1".repeat(this.subnetMask)}${"0".repeat(constants6.BITS - this.subnetMask)}`));
+        return _Address6.fromBigInt(BigInt(`0b${"1".repeat(this.subnetMask)}${"0".repeat(constants62.BITS - this.subnetMask)}`));
       }
       /**
        * The Cisco-style wildcard mask, e.g. `::ffff:ffff:ffff:ffff` for a
@@ -49744,7 +49744,7 @@ var require_ipv6 = __commonJS({
        * @returns {Address6}
        */
       wildcardMask() {
-        return _Address6.fromBigInt(BigInt(`0b${"0".repeat(this.subnetMask)}${"1".repeat(constants6.BITS - this.subnetMask)}`));
+        return _Address6.fromBigInt(BigInt(`0b${"0".repeat(this.subnetMask)}${"1".repeat(constants62.BITS - this.subnetMask)}`));
       }
       /**
        * The network address in CIDR string form, e.g. `2001:db8::/32` for
@@ -49767,7 +49767,7 @@ var require_ipv6 = __commonJS({
       getScope() {
         const type2 = this.getType();
         if (type2 === "Multicast" || type2.startsWith("Multicast ")) {
-          const scope = constants6.SCOPES[parseInt(this.getBits(12, 16).toString(10), 10)];
+          const scope = constants62.SCOPES[parseInt(this.getBits(12, 16).toString(10), 10)];
           return scope || "Unknown";
         }
         if (type2 === "Link-local unicast" || type2 === "Loopback") {
@@ -49821,7 +49821,7 @@ var require_ipv6 = __commonJS({
        * @returns {String}
        */
       getBitsPastSubnet() {
-        return this.getBitsBase2(this.subnetMask, constants6.BITS);
+        return this.getBitsBase2(this.subnetMask, constants62.BITS);
       }
       /**
        * Return the reversed ip6.arpa form of the address
@@ -49901,7 +49901,7 @@ var require_ipv6 = __commonJS({
        */
       binaryZeroPad() {
         if (this._binaryZeroPad === void 0) {
-          this._binaryZeroPad = this.bigInt().toString(2).padStart(constants6.BITS, "0");
+          this._binaryZeroPad = this.bigInt().toString(2).padStart(constants62.BITS, "0");
         }
         return this._binaryZeroPad;
       }
@@ -49948,13 +49948,13 @@ var require_ipv6 = __commonJS({
       // TODO: Make private?
       parse(address) {
         address = this.parse4in6(address);
-        const badCharacters = address.match(constants6.RE_BAD_CHARACTERS);
+        const badCharacters = address.match(constants62.RE_BAD_CHARACTERS);
         if (badCharacters) {
-          throw new address_error_1.AddressError(`Bad character${badCharacters.length > 1 ? "s" : ""} detected in address: ${badCharacters.join("")}`, address.replace(constants6.RE_BAD_CHARACTERS, (character) => `<span class="parse-error">${helpers.escapeHtml(character)}</span>`));
+          throw new address_error_1.AddressError(`Bad character${badCharacters.length > 1 ? "s" : ""} detected in address: ${badCharacters.join("")}`, address.replace(constants62.RE_BAD_CHARACTERS, (character) => `<span class="parse-error">${helpers.escapeHtml(character)}</span>`));
         }
-        const badAddress = address.match(constants6.RE_BAD_ADDRESS);
+        const badAddress = address.match(constants62.RE_BAD_ADDRESS);
         if (badAddress) {
-          throw new address_error_1.AddressError(`Address failed regex: ${badAddress.join("")}`, address.replace(constants6.RE_BAD_ADDRESS, '<span class="parse-error">$1</span>'));
+          throw new address_error_1.AddressError(`Address failed regex: ${badAddress.join("")}`, address.replace(constants62.RE_BAD_ADDRESS, '<span class="parse-error">$1</span>'));
         }
         let groups = [];
         const halves = address.split("::");
@@ -50194,7 +50194,7 @@ var require_ipv6 = __commonJS({
        * @returns {Array}
        */
       toByteArray() {
-        const value = this.bigInt().toString(16).padStart(constants6.BITS / 4, "0");
+        const value = this.bigInt().toString(16).padStart(constants62.BITS / 4, "0");
         const bytes = [];
         for (let i2 = 0, length = value.length; i2 < length; i2 += 2) {
           bytes.push(parseInt(value.substring(i2, i2 + 2), 16));
@@ -50568,8 +50568,8 @@ var require_ipv6 = __commonJS({
         const address6 = new _Address6(this.correctForm());
         if (address6.elidedGroups === 0) {
           output.push((0, regular_expressions_1.simpleRegularExpression)(address6.parsedAddress));
-        } else if (address6.elidedGroups === constants6.GROUPS) {
-          output.push((0, regular_expressions_1.possibleElisions)(constants6.GROUPS));
+        } else if (address6.elidedGroups === constants62.GROUPS) {
+          output.push((0, regular_expressions_1.possibleElisions)(constants62.GROUPS));
         } else {
           const halves = address6.address.split("::");
           if (halves[0].length) {
@@ -50606,9 +50606,9 @@ var require_ipv6 = __commonJS({
       }
     };
     exports.Address6 = Address6;
-    var TYPE_SUBNETS = Object.keys(constants6.TYPES).map((subnet) => [
+    var TYPE_SUBNETS = Object.keys(constants62.TYPES).map((subnet) => [
       new Address6(subnet),
-      constants6.TYPES[subnet]
+      constants62.TYPES[subnet]
     ]);
     var TEREDO_SUBNET = new Address6("2001::/32");
     var SIX_TO_FOUR_SUBNET = new Address6("2002::/16");
@@ -50617,7 +50617,7 @@ var require_ipv6 = __commonJS({
     var DOCUMENTATION_SUBNETS = [new Address6("2001:db8::/32"), new Address6("3fff::/20")];
     var BENCHMARKING_SUBNET = new Address6("2001:2::/48");
     var GLOBAL_UNICAST_SUBNET = new Address6("2000::/3");
-    var SPECIAL_PURPOSE_V6 = constants6.SPECIAL_PURPOSE.map(([cidr, , reachable]) => ({
+    var SPECIAL_PURPOSE_V6 = constants62.SPECIAL_PURPOSE.map(([cidr, , reachable]) => ({
       subnet: new Address6(cidr),
       reachable
     }));
@@ -50986,8 +50986,8 @@ var require_netmask4 = __commonJS({
           return (ip2long(ip) & this.maskLong) >>> 0 === (this.netLong & this.maskLong) >>> 0;
         }
       }
-      next(count = 1) {
-        return new _Netmask4Impl(long2ip(this.netLong + this.size * count), this.mask);
+      next(count2 = 1) {
+        return new _Netmask4Impl(long2ip(this.netLong + this.size * count2), this.mask);
       }
       forEach(fn) {
         let long = ip2long(this.first);
@@ -51163,9 +51163,9 @@ var require_netmask6 = __commonJS({
           return (addr & this.maskBigint) === this.netBigint;
         }
       }
-      next(count = 1) {
+      next(count2 = 1) {
         const sizeBig = 1n << BigInt(128 - this.bitmask);
-        return new _Netmask6Impl(bigint2ip6(this.netBigint + sizeBig * BigInt(count)), this.bitmask);
+        return new _Netmask6Impl(bigint2ip6(this.netBigint + sizeBig * BigInt(count2)), this.bitmask);
       }
       forEach(fn) {
         let addr = this.netBigint;
@@ -51240,8 +51240,8 @@ var require_netmask = __commonJS({
         }
         return this._impl.contains(ip);
       }
-      next(count = 1) {
-        const nextImpl = this._impl.next(count);
+      next(count2 = 1) {
+        const nextImpl = this._impl.next(count2);
         const result = new _Netmask(nextImpl.base, nextImpl.bitmask);
         return result;
       }
@@ -51503,38 +51503,38 @@ var require_tokenBucket = __commonJS({
        * @returns {Boolean} True if the callback was fired immediately, otherwise
        *  false.
        */
-      removeTokens: function(count, callback) {
+      removeTokens: function(count2, callback) {
         var self2 = this;
         if (!this.bucketSize) {
-          process.nextTick(callback.bind(null, null, count, Number.POSITIVE_INFINITY));
+          process.nextTick(callback.bind(null, null, count2, Number.POSITIVE_INFINITY));
           return true;
         }
-        if (count > this.bucketSize) {
-          process.nextTick(callback.bind(null, "Requested tokens " + count + " exceeds bucket size " + this.bucketSize, null));
+        if (count2 > this.bucketSize) {
+          process.nextTick(callback.bind(null, "Requested tokens " + count2 + " exceeds bucket size " + this.bucketSize, null));
           return false;
         }
         this.drip();
-        if (count > this.content)
+        if (count2 > this.content)
           return comeBackLater();
         if (this.parentBucket) {
-          return this.parentBucket.removeTokens(count, function(err, remainingTokens) {
+          return this.parentBucket.removeTokens(count2, function(err, remainingTokens) {
             if (err) return callback(err, null);
-            if (count > self2.content)
+            if (count2 > self2.content)
               return comeBackLater();
-            self2.content -= count;
+            self2.content -= count2;
             callback(null, Math.min(remainingTokens, self2.content));
           });
         } else {
-          this.content -= count;
+          this.content -= count2;
           process.nextTick(callback.bind(null, null, this.content));
           return true;
         }
         function comeBackLater() {
           var waitInterval = Math.ceil(
-            (count - self2.content) * (self2.interval / self2.tokensPerInterval)
+            (count2 - self2.content) * (self2.interval / self2.tokensPerInterval)
           );
           setTimeout(function() {
-            self2.removeTokens(count, callback);
+            self2.removeTokens(count2, callback);
           }, waitInterval);
           return false;
         }
@@ -51547,17 +51547,17 @@ var require_tokenBucket = __commonJS({
        * @param {Boolean} True if the tokens were successfully removed, otherwise
        *  false.
        */
-      tryRemoveTokens: function(count) {
+      tryRemoveTokens: function(count2) {
         if (!this.bucketSize)
           return true;
-        if (count > this.bucketSize)
+        if (count2 > this.bucketSize)
           return false;
         this.drip();
-        if (count > this.content)
+        if (count2 > this.content)
           return false;
-        if (this.parentBucket && !this.parentBucket.tryRemoveTokens(count))
+        if (this.parentBucket && !this.parentBucket.tryRemoveTokens(count2))
           return false;
-        this.content -= count;
+        this.content -= count2;
         return true;
       },
       /**
@@ -51628,11 +51628,11 @@ var require_rateLimiter = __commonJS({
        * @returns {Boolean} True if the callback was fired immediately, otherwise
        *  false.
        */
-      removeTokens: function(count, callback) {
-        if (count > this.tokenBucket.bucketSize) {
+      removeTokens: function(count2, callback) {
+        if (count2 > this.tokenBucket.bucketSize) {
           process.nextTick(callback.bind(
             null,
-            "Requested tokens " + count + " exceeds maximum tokens per interval " + this.tokenBucket.bucketSize,
+            "Requested tokens " + count2 + " exceeds maximum tokens per interval " + this.tokenBucket.bucketSize,
             null
           ));
           return false;
@@ -51643,7 +51643,7 @@ var require_rateLimiter = __commonJS({
           this.curIntervalStart = now;
           this.tokensThisInterval = 0;
         }
-        if (count > this.tokenBucket.tokensPerInterval - this.tokensThisInterval) {
+        if (count2 > this.tokenBucket.tokensPerInterval - this.tokensThisInterval) {
           if (this.fireImmediately) {
             process.nextTick(callback.bind(null, null, -1));
           } else {
@@ -51651,15 +51651,15 @@ var require_rateLimiter = __commonJS({
               this.curIntervalStart + this.tokenBucket.interval - now
             );
             setTimeout(function() {
-              self2.tokenBucket.removeTokens(count, afterTokensRemoved);
+              self2.tokenBucket.removeTokens(count2, afterTokensRemoved);
             }, waitInterval);
           }
           return false;
         }
-        return this.tokenBucket.removeTokens(count, afterTokensRemoved);
+        return this.tokenBucket.removeTokens(count2, afterTokensRemoved);
         function afterTokensRemoved(err, tokensRemaining) {
           if (err) return callback(err, null);
-          self2.tokensThisInterval += count;
+          self2.tokensThisInterval += count2;
           callback(null, tokensRemaining);
         }
       },
@@ -51672,19 +51672,19 @@ var require_rateLimiter = __commonJS({
        * @param {Boolean} True if the tokens were successfully removed, otherwise
        *  false.
        */
-      tryRemoveTokens: function(count) {
-        if (count > this.tokenBucket.bucketSize)
+      tryRemoveTokens: function(count2) {
+        if (count2 > this.tokenBucket.bucketSize)
           return false;
         var now = getMilliseconds();
         if (now < this.curIntervalStart || now - this.curIntervalStart >= this.tokenBucket.interval) {
           this.curIntervalStart = now;
           this.tokensThisInterval = 0;
         }
-        if (count > this.tokenBucket.tokensPerInterval - this.tokensThisInterval)
+        if (count2 > this.tokenBucket.tokensPerInterval - this.tokensThisInterval)
           return false;
-        var removed = this.tokenBucket.tryRemoveTokens(count);
+        var removed = this.tokenBucket.tryRemoveTokens(count2);
         if (removed) {
-          this.tokensThisInterval += count;
+          this.tokensThisInterval += count2;
         }
         return removed;
       },
@@ -53504,7 +53504,7 @@ var require_XMLCharacterData = __commonJS({
         XMLCharacterData2.prototype.clone = function() {
           return Object.create(this);
         };
-        XMLCharacterData2.prototype.substringData = function(offset, count) {
+        XMLCharacterData2.prototype.substringData = function(offset, count2) {
           throw new Error("This DOM method is not implemented." + this.debugInfo());
         };
         XMLCharacterData2.prototype.appendData = function(arg) {
@@ -53513,10 +53513,10 @@ var require_XMLCharacterData = __commonJS({
         XMLCharacterData2.prototype.insertData = function(offset, arg) {
           throw new Error("This DOM method is not implemented." + this.debugInfo());
         };
-        XMLCharacterData2.prototype.deleteData = function(offset, count) {
+        XMLCharacterData2.prototype.deleteData = function(offset, count2) {
           throw new Error("This DOM method is not implemented." + this.debugInfo());
         };
-        XMLCharacterData2.prototype.replaceData = function(offset, count, arg) {
+        XMLCharacterData2.prototype.replaceData = function(offset, count2, arg) {
           throw new Error("This DOM method is not implemented." + this.debugInfo());
         };
         XMLCharacterData2.prototype.isEqualNode = function(node) {
@@ -65303,7 +65303,7 @@ var require_websocket2 = __commonJS({
     var net3 = __require("net");
     var querystring2 = __require("querystring");
     var tls = __require("tls");
-    var { randomBytes: randomBytes3, createHash: createHash7 } = __require("crypto");
+    var { randomBytes: randomBytes4, createHash: createHash7 } = __require("crypto");
     var { Duplex: Duplex4, Readable: Readable3 } = __require("stream");
     var { URL: URL2 } = __require("url");
     var PerMessageDeflate2 = require_permessage_deflate2();
@@ -65857,7 +65857,7 @@ var require_websocket2 = __commonJS({
         }
       }
       const defaultPort = isSecure ? 443 : 80;
-      const key = randomBytes3(16).toString("base64");
+      const key = randomBytes4(16).toString("base64");
       const request = isSecure ? https2.request : http5.request;
       const protocolSet = /* @__PURE__ */ new Set();
       let perMessageDeflate;
@@ -68198,16 +68198,16 @@ var require_random_access_file = __commonJS({
     var RandomAccessStorage = require_random_access_storage();
     var fs19 = __require("fs");
     var path13 = __require("path");
-    var constants6 = fs19.constants;
+    var constants7 = fs19.constants;
     var fsext = null;
     try {
       fsext = require_fs_native_extensions();
     } catch {
     }
-    var RDWR = constants6.O_RDWR;
-    var RDONLY = constants6.O_RDONLY;
-    var WRONLY = constants6.O_WRONLY;
-    var CREAT = constants6.O_CREAT;
+    var RDWR = constants7.O_RDWR;
+    var RDONLY = constants7.O_RDONLY;
+    var WRONLY = constants7.O_WRONLY;
+    var CREAT = constants7.O_CREAT;
     var Pool = class {
       constructor(maxSize) {
         this.maxSize = maxSize;
@@ -71373,6 +71373,22 @@ function verifyHostKey(entries, host, port, keyBlob) {
     ok: false,
     reason: `HOST KEY MISMATCH: it offered ${print}, which is not the ${known} key known-hosts has for it. Someone may be intercepting the connection, or the host was reinstalled; check before updating known-hosts`
   };
+}
+var ALGORITHMS_OF_TYPE = {
+  "ssh-ed25519": ["ssh-ed25519"],
+  "ecdsa-sha2-nistp256": ["ecdsa-sha2-nistp256"],
+  "ecdsa-sha2-nistp384": ["ecdsa-sha2-nistp384"],
+  "ecdsa-sha2-nistp521": ["ecdsa-sha2-nistp521"],
+  "ssh-rsa": ["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"],
+  "ssh-dss": ["ssh-dss"]
+};
+function hostKeyAlgorithmsFor(entries, host, port) {
+  const algorithms = /* @__PURE__ */ new Set();
+  for (const entry of entries) {
+    if (entry.marker !== "" || !entryNamesHost(entry, host, port)) continue;
+    for (const algorithm of ALGORITHMS_OF_TYPE[entry.keyType] ?? []) algorithms.add(algorithm);
+  }
+  return algorithms.size > 0 ? [...algorithms] : void 0;
 }
 
 // src/inputs/defaults.ts
@@ -82637,14 +82653,14 @@ var Server = class _Server extends EventEmitter7 {
         let activeTorrents = 0;
         const allPeers = {};
         function countPeers(filterFunction) {
-          let count = 0;
+          let count2 = 0;
           let key;
           for (key in allPeers) {
             if (hasOwnProperty.call(allPeers, key) && filterFunction(allPeers[key])) {
-              count++;
+              count2++;
             }
           }
-          return count;
+          return count2;
         }
         function groupByClient() {
           const clients = {};
@@ -85520,11 +85536,11 @@ var Torrent = class extends EventEmitter15 {
     return !this._hasMorePieces(0);
   }
   _hasMorePieces(threshold) {
-    let count = 0;
+    let count2 = 0;
     for (let index = 0; index < this.pieces.length; index++) {
       if (this.bitfield.get(index)) {
-        count += 1;
-        if (count > threshold) return true;
+        count2 += 1;
+        if (count2 > threshold) return true;
       }
     }
     return false;
@@ -88355,7 +88371,34 @@ var HEARTBEAT = "\n";
 function encodeJob(job) {
   return JSON.stringify(job) + "\n";
 }
-var EVENT_TYPES = /* @__PURE__ */ new Set(["hello", "progress", "done", "error", "exit"]);
+var ERROR_CODES = /* @__PURE__ */ new Set([
+  "BAD_JOB",
+  "TAG_EXISTS",
+  "DISK_FULL",
+  "NO_PERMISSION",
+  "UNSAFE_DESTINATION",
+  "VERIFY_FAILED",
+  "UNPACK_FAILED",
+  "TORRENT_FAILED",
+  "STOPPED",
+  "HARD_CAP",
+  "CONTROLLER_LOST",
+  "INTERNAL"
+]);
+var MAX_HOST_TEXT = 4e3;
+var count = (value) => typeof value === "number" && Number.isFinite(value) && value >= 0;
+var counts = (event, names) => names.every((name) => count(event[name]));
+var VALID = {
+  hello: (event) => typeof event.v === "number" && Number.isSafeInteger(event.pid) && event.pid > 0 && typeof event.node === "string" && /^v\d+\.\d+\.\d+[\w.+-]*$/.test(event.node),
+  progress: (event) => counts(event, ["have", "total", "fromSeeder", "fromPeers", "uploaded", "peers"]),
+  done: (event) => typeof event.alreadyPresent === "boolean" && typeof event.seeding === "boolean" && counts(event, ["fromSeeder", "fromPeers", "fromStore", "seconds"]),
+  error: (event) => typeof event.code === "string" && ERROR_CODES.has(event.code) && typeof event.message === "string",
+  exit: (event) => count(event.uploaded)
+};
+function hostText(text, max = MAX_HOST_TEXT) {
+  const bounded = text.length > max ? text.slice(0, max) + "\u2026" : text;
+  return bounded.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, " ").replace(/^(\s*)::/gm, "$1: :");
+}
 function decodeEvent(line) {
   const text = line.trim();
   if (!text.startsWith("{")) return void 0;
@@ -88365,10 +88408,12 @@ function decodeEvent(line) {
   } catch {
     return void 0;
   }
-  if (typeof value !== "object" || value === null) return void 0;
-  const type2 = value.type;
-  if (typeof type2 !== "string" || !EVENT_TYPES.has(type2)) return void 0;
-  return value;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return void 0;
+  const event = value;
+  const type2 = event.type;
+  if (typeof type2 !== "string" || !Object.hasOwn(VALID, type2) || !VALID[type2](event)) return void 0;
+  if (type2 === "error") return { ...event, message: hostText(event.message) };
+  return event;
 }
 
 // src/protocol/line-splitter.ts
@@ -89229,6 +89274,7 @@ var TRANSIENT = /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIP
 async function connectOnce(target, credentials, timeoutMs) {
   const ssh = new NodeSSH();
   let hostKeyProblem;
+  const serverHostKey = credentials.knownHosts === void 0 ? void 0 : hostKeyAlgorithmsFor(credentials.knownHosts, target.host, target.port);
   try {
     await ssh.connect({
       host: target.host,
@@ -89239,6 +89285,8 @@ async function connectOnce(target, credentials, timeoutMs) {
       readyTimeout: timeoutMs,
       keepaliveInterval: SSH_KEEPALIVE.intervalMs,
       keepaliveCountMax: SSH_KEEPALIVE.silenceMs / SSH_KEEPALIVE.intervalMs,
+      // Ask for the key types known-hosts holds for this host (known-hosts.ts says why).
+      ...serverHostKey !== void 0 ? { algorithms: { serverHostKey } } : {},
       hostVerifier: credentials.knownHosts === void 0 ? void 0 : (key) => {
         const verdict = verifyHostKey(credentials.knownHosts, target.host, target.port, key);
         if (!verdict.ok) hostKeyProblem = verdict.reason;
@@ -89337,9 +89385,11 @@ var AGENT_DIR = '"$HOME"/.murder-action';
 function agentPath(agent) {
   return `${AGENT_DIR}/agent-${agent.sha256.slice(0, 16)}.mjs`;
 }
+var HASH_CHECK = 'const d=require("crypto").createHash("sha256").update(require("fs").readFileSync(process.argv[1])).digest("hex");process.stdout.write(d===process.argv[2]?"ok":"changed")';
 function probeCommand(nodePath, agent) {
   const path13 = agentPath(agent);
-  return `v=$(${shellQuote(nodePath)} --version 2>/dev/null) || v=none; echo "node=$v"; if [ -f ${path13} ]; then echo agent=present; else echo agent=missing; fi`;
+  const node = shellQuote(nodePath);
+  return `v=$(${node} --version 2>/dev/null) || v=none; echo "node=$v"; if [ -f ${path13} ]; then echo "agent=$(${node} -e ${shellQuote(HASH_CHECK)} ${path13} ${agent.sha256} 2>/dev/null || echo changed)" | sed 's/=ok$/=present/'; else echo agent=missing; fi`;
 }
 function readProbe(stdout, nodePath) {
   const version = /node=(\S+)/.exec(stdout)?.[1] ?? "none";
@@ -89356,8 +89406,9 @@ function installCommand(nodePath, agent) {
   const path13 = agentPath(agent);
   return `umask 077 && mkdir -p ${AGENT_DIR} && t=${path13}.tmp.$$ && { ${shellQuote(nodePath)} -e ${shellQuote(INSTALL_SCRIPT)} "$t" ${agent.sha256} && mv -f "$t" ${path13}; } || { s=$?; rm -f "$t"; exit $s; }`;
 }
+var VERIFIED_IMPORT = 'const [,file,sha]=process.argv,fs=require("fs"),url=require("url");const d=require("crypto").createHash("sha256").update(fs.readFileSync(file)).digest("hex");if(d!==sha){console.error(file+" differs from the agent this action ships (sha256 "+d+", not "+sha+"); it was changed after it was installed. Remove it: the next deploy sends it again");process.exit(1)}import(url.pathToFileURL(file).href).catch((e)=>{console.error(e);process.exit(1)})';
 function launchCommand(nodePath, agent) {
-  return `exec ${shellQuote(nodePath)} ${agentPath(agent)}`;
+  return `exec ${shellQuote(nodePath)} -e ${shellQuote(VERIFIED_IMPORT)} ${agentPath(agent)} ${agent.sha256}`;
 }
 
 // src/fleet/ssh-host-link.ts
@@ -89452,7 +89503,7 @@ var SshHostLink = class {
     const lines = new LineSplitter((line) => {
       const event = decodeEvent(line);
       if (event === void 0) {
-        if (line.trim() !== "") this.listener.log(`stdout: ${line.slice(0, 500)}`);
+        if (line.trim() !== "") this.listener.log(`stdout: ${hostText(line, 500)}`);
         return;
       }
       if (event.type === "hello") this.agentPid = event.pid;
@@ -89490,7 +89541,7 @@ var SshHostLink = class {
    * person at a different place to look.
    */
   describeExit() {
-    const tail = this.stderrTail.trim().split("\n").slice(-3).join(" | ");
+    const tail = hostText(this.stderrTail.trim().split("\n").slice(-3).join(" | "));
     let what;
     if (this.exitSignal !== void 0) what = `the agent was killed by ${this.exitSignal} on the host before finishing`;
     else if (this.exitCode !== null) what = `the agent exited with code ${this.exitCode} before finishing`;
@@ -89505,7 +89556,7 @@ var SshHostLink = class {
     if (this.channel !== void 0 && this.whenChannelClosed !== void 0) {
       this.channel.end();
       const gone = await Promise.race([this.whenChannelClosed.then(() => true), sleep(graceMs).then(() => false)]);
-      if (!gone && this.agentPid !== void 0 && this.ssh?.isConnected()) {
+      if (!gone && Number.isSafeInteger(this.agentPid) && this.agentPid > 0 && this.ssh?.isConnected()) {
         this.listener.notice(`agent pid ${this.agentPid} did not exit after its stdin closed; sending SIGTERM`);
         await Promise.race([this.ssh.execCommand(`kill -TERM ${this.agentPid} 2>/dev/null; true`), sleep(3e3)]);
         await Promise.race([this.whenChannelClosed, sleep(2e3)]);
@@ -89585,7 +89636,7 @@ function renderSummary(report) {
   return lines.join("\n") + "\n";
 }
 function escapeCell(text) {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*[\]!|~]/g, "\\$&").replace(/\s*\n\s*/g, " ");
 }
 function round(value, digits) {
   const factor = 10 ** digits;
@@ -89768,14 +89819,25 @@ function loadAgentBundle(places = BUNDLE_PLACES) {
   throw new Error(`The agent bundle is missing (looked for ${places.map((place) => fileURLToPath3(place)).join(", ")}): run \`npm run build\`.`);
 }
 
-// src/action/publish.ts
+// src/report/report-file.ts
+import { randomBytes as randomBytes3 } from "node:crypto";
 import * as fs18 from "node:fs";
 import * as os11 from "node:os";
 import * as path12 from "node:path";
+function writeReportFile(report, dir = process.env.RUNNER_TEMP || os11.tmpdir()) {
+  const file = path12.join(dir, `murder-action-report-${report.tag}-${randomBytes3(8).toString("hex")}.json`);
+  const fd = fs18.openSync(file, fs18.constants.O_WRONLY | fs18.constants.O_CREAT | fs18.constants.O_EXCL | fs18.constants.O_NOFOLLOW, 384);
+  try {
+    fs18.writeFileSync(fd, JSON.stringify(report, null, 2) + "\n");
+  } finally {
+    fs18.closeSync(fd);
+  }
+  return file;
+}
+
+// src/action/publish.ts
 async function publish(report) {
-  const dir = process.env.RUNNER_TEMP || os11.tmpdir();
-  const reportFile = path12.join(dir, `murder-action-report-${report.tag}.json`);
-  fs18.writeFileSync(reportFile, JSON.stringify(report, null, 2) + "\n");
+  const reportFile = writeReportFile(report);
   setOutput("tag", report.tag);
   setOutput("info-hash", report.infoHash);
   setOutput("hosts-total", report.hostsTotal);

@@ -1,14 +1,10 @@
-import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
 import * as core from '@actions/core'
+import { writeReportFile } from '../report/report-file.js'
 import { renderSummary, type DeployReport } from '../report/report.js'
 
 /** The step's outputs, the JSON report file and the job summary. */
 export async function publish(report: DeployReport): Promise<void> {
-  const dir = process.env.RUNNER_TEMP || os.tmpdir()
-  const reportFile = path.join(dir, `murder-action-report-${report.tag}.json`)
-  fs.writeFileSync(reportFile, JSON.stringify(report, null, 2) + '\n')
+  const reportFile = writeReportFile(report)
   core.setOutput('tag', report.tag)
   core.setOutput('info-hash', report.infoHash)
   core.setOutput('hosts-total', report.hostsTotal)

@@ -100,9 +100,53 @@ export function encodeJob(job: AgentJob): string {
   return JSON.stringify(job) + '\n'
 }
 
-const EVENT_TYPES: ReadonlySet<string> = new Set(['hello', 'progress', 'done', 'error', 'exit'])
+const ERROR_CODES: ReadonlySet<string> = new Set<AgentErrorCode>([
+  'BAD_JOB',
+  'TAG_EXISTS',
+  'DISK_FULL',
+  'NO_PERMISSION',
+  'UNSAFE_DESTINATION',
+  'VERIFY_FAILED',
+  'UNPACK_FAILED',
+  'TORRENT_FAILED',
+  'STOPPED',
+  'HARD_CAP',
+  'CONTROLLER_LOST',
+  'INTERNAL',
+])
 
-/** Parse one stdout line; undefined when the line is not an event (stray output). */
+/** The longest message kept from a host: enough for a stack trace, not enough to flood the log. */
+export const MAX_HOST_TEXT = 4000
+
+type Fields = Record<string, unknown>
+const count = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value) && value >= 0
+const counts = (event: Fields, names: string[]): boolean => names.every((name) => count(event[name]))
+
+/**
+ * Each event's fields, checked against their types. Whatever prints on the agent's stdout is
+ * untrusted (a host's owner controls it): a pid reaches a shell (`kill`), numbers reach the
+ * report, strings the runner's log and the job summary.
+ */
+const VALID: Record<AgentEventType, (event: Fields) => boolean> = {
+  hello: (event) => typeof event.v === 'number' && Number.isSafeInteger(event.pid) && (event.pid as number) > 0 && typeof event.node === 'string' && /^v\d+\.\d+\.\d+[\w.+-]*$/.test(event.node),
+  progress: (event) => counts(event, ['have', 'total', 'fromSeeder', 'fromPeers', 'uploaded', 'peers']),
+  done: (event) => typeof event.alreadyPresent === 'boolean' && typeof event.seeding === 'boolean' && counts(event, ['fromSeeder', 'fromPeers', 'fromStore', 'seconds']),
+  error: (event) => typeof event.code === 'string' && ERROR_CODES.has(event.code) && typeof event.message === 'string',
+  exit: (event) => count(event.uploaded),
+}
+
+/**
+ * Text from a host made safe for the runner's log and the summary: no control characters (terminal
+ * escapes), no line that starts a workflow command (`::warning::`, `::add-mask::`, … are only
+ * commands at the start of a line, so "::" there becomes ": :"), and bounded.
+ */
+export function hostText(text: string, max = MAX_HOST_TEXT): string {
+  const bounded = text.length > max ? text.slice(0, max) + '…' : text
+  // eslint-disable-next-line no-control-regex
+  return bounded.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ').replace(/^(\s*)::/gm, '$1: :')
+}
+
+/** Parse one stdout line; undefined when the line is not an event of the protocol (stray output, or fields of the wrong type). */
 export function decodeEvent(line: string): AgentEvent | undefined {
   const text = line.trim()
   if (!text.startsWith('{')) return undefined
@@ -112,10 +156,12 @@ export function decodeEvent(line: string): AgentEvent | undefined {
   } catch {
     return undefined
   }
-  if (typeof value !== 'object' || value === null) return undefined
-  const type = (value as { type?: unknown }).type
-  if (typeof type !== 'string' || !EVENT_TYPES.has(type)) return undefined
-  return value as AgentEvent
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
+  const event = value as Fields
+  const type = event.type
+  if (typeof type !== 'string' || !Object.hasOwn(VALID, type) || !VALID[type as AgentEventType](event)) return undefined
+  if (type === 'error') return { ...(event as AgentEvent & { type: 'error' }), message: hostText(event.message as string) }
+  return event as unknown as AgentEvent
 }
 
 /** Parse and check the job line; throws an Error saying what is wrong. */
