@@ -6,11 +6,14 @@
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { createFleet, type Fleet, type FleetHost } from '../lab/fleet.js'
-import { runAction, treeManifest } from './harness.js'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { NODE24, REPO, runAction, startAction, treeManifest } from './harness.js'
 import { hostEntry, label, readReport, transcript } from './faults.helpers.js'
 
 /** Files a deploy must never touch: a victim directory with a few files, and one file on its own. */
@@ -137,5 +140,82 @@ describe('finding 3: setuid and world-writable entries in the build', () => {
       assert.equal(modeOn(host, 'modes-2', 'spool'), 0o777, host.name)
     }
     assert.doesNotMatch(run.stdout, /setuid, setgid or write-for-others/)
+  })
+})
+
+describe('finding 2: outsiders on the fleet\'s network', () => {
+  let fleet: Fleet
+  let source: string
+
+  before(async () => {
+    // host1, host2: the fleet, on slow links so the swarm lives a few seconds; host3: the outsider.
+    fleet = await createFleet({ hosts: [{ rate: '8mbit' }, { rate: '8mbit' }, { rate: '100mbit' }], link: { rate: '100mbit' } })
+    source = smallTree()
+    fs.writeFileSync(path.join(source, 'blob.bin'), randomBytes(3 * 1024 * 1024))
+  })
+  after(async () => {
+    await fleet?.teardown()
+    if (source) fs.rmSync(source, { recursive: true, force: true })
+  })
+
+  /** Starts a deploy to host1 and host2; once the log names the swarm, runs the intruder on host3 with `args`. */
+  async function deployWithIntruder(tag: string, inputs: Record<string, string>, intruder: (swarm: { announce: string; infoHash: string; seederPort: string }) => string[]) {
+    const [first, second, outsider] = fleet.hosts as [FleetHost, FleetHost, FleetHost]
+    const action = startAction(fleet, { path: source, tag, hosts: `${label(first)}\n${label(second)}`, deadline: '90s', 'compression-level': '0', ...inputs })
+    let stdout = ''
+    action.child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    const until = Date.now() + 60_000
+    let match: RegExpExecArray | null = null
+    while (Date.now() < until && !(match = /Tracker (\S+), seeder on port (\d+), info hash ([0-9a-f]{40})/.exec(stdout))) await sleep(100)
+    assert.ok(match, `the action announced its swarm:\n${stdout}`)
+    const [, announce, seederPort, infoHash] = match
+    const spy = await new Promise<string>((resolve) => {
+      const child = spawn('ip', ['netns', 'exec', outsider.netns, NODE24, '--import', 'tsx', path.join(REPO, 'test/e2e/intruder.ts'), ...intruder({ announce: announce!, infoHash: infoHash!, seederPort: seederPort! })], {
+        cwd: REPO,
+        timeout: 90_000,
+      })
+      let out = ''
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+      child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()))
+      child.on('close', () => resolve(out))
+    })
+    const run = await action.done
+    assert.equal(run.code, 0, transcript(run))
+    for (const host of [first, second]) assert.deepEqual(treeManifest(path.join(host.srvDir, 'releases', tag)), treeManifest(source), `${host.name} holds the release`)
+    const line = spy.trim().split('\n').pop() ?? '{}'
+    let result: Record<string, unknown>
+    try {
+      result = JSON.parse(line) as Record<string, unknown>
+    } catch {
+      assert.fail(`the intruder printed no result:\n${spy}`)
+    }
+    return { run, result, addresses: [first.address, second.address] }
+  }
+
+  test('an outsider can neither scrape the tracker, announce to it, nor reach the seeder', async () => {
+    const { result } = await deployWithIntruder('outsider-1', {}, ({ announce, infoHash, seederPort }) => ['probe', announce, infoHash, new URL(announce).hostname, seederPort])
+    assert.equal(result.scrape, 404, JSON.stringify(result))
+    assert.equal(result.scrapeOurs, 404, JSON.stringify(result))
+    assert.match(String(result.announce), /failure reason.*not a host of this deploy/, JSON.stringify(result))
+    assert.deepEqual(result.peers, [], 'the tracker told it of no peer')
+    assert.equal(result.seeder, 'refused', 'the seeder closed its connection before any handshake')
+  })
+
+  test('with swarm-allow-any-peer, a peer sending garbage is dropped and not let back in; the deploy completes', async () => {
+    const { run, result, addresses } = await deployWithIntruder('outsider-2', { 'swarm-allow-any-peer': 'true' }, ({ announce, infoHash }) => ['poison', announce, infoHash, '25', '10'])
+    assert.match(run.stdout, /::warning::swarm-allow-any-peer is on/, transcript(run))
+    const connections = result.connections as { peer: string; answered: boolean; blocksSent: number; slot: number; attempt: number }[]
+    const toHosts = connections.filter((connection) => addresses.some((address) => connection.peer.startsWith(`${address}:`)))
+    const poisoned = new Set(toHosts.filter((connection) => connection.blocksSent > 0).map((connection) => connection.peer))
+    assert.ok(poisoned.size > 0, `the poisoner did send garbage to a host: ${JSON.stringify(result.peers)}`)
+    for (const peer of poisoned) {
+      const attempts = toHosts.filter((connection) => connection.peer === peer)
+      assert.ok(attempts.some((connection) => !connection.answered), `${peer} refused the poisoner once it had dropped it`)
+      for (const slot of new Set(attempts.map((connection) => connection.slot))) {
+        const inOrder = attempts.filter((connection) => connection.slot === slot).sort((a, b) => a.attempt - b.attempt)
+        const firstRefused = inOrder.findIndex((connection) => !connection.answered)
+        if (firstRefused >= 0) assert.ok(inOrder.slice(firstRefused).every((connection) => !connection.answered), `${peer}: never let back in (slot ${slot})`)
+      }
+    }
   })
 })
