@@ -7,6 +7,7 @@ import { deployPolicy, type DeployPolicy } from './policy.js'
 import { describeStrippedModes } from './pack/modes.js'
 import { packRelease, type PackedRelease } from './pack/release.js'
 import { detectAddressTowardFleet } from './swarm/address.js'
+import { resolveFleetAddresses } from './swarm/fleet-addresses.js'
 import { openSwarm, type Swarm } from './swarm/swarm.js'
 import type { AgentBundle } from './fleet/agent-bundle.js'
 import { runFleet } from './fleet/fleet-runner.js'
@@ -48,14 +49,18 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
   try {
     const release = await pack(settings, workdir, hooks)
     abortIfCancelled(hooks.signal)
+    const address = settings.trackerAddress ?? (await detectAddressTowardFleet(settings.hosts))
+    const allowedPeers = settings.swarmAllowAnyPeer ? undefined : await resolveFleetAddresses([...settings.hosts, { host: address }])
     swarm = await openSwarm({
       objectsDir: release.objectsDir,
       layout: release.layout,
       pieces: release.pieces,
       trackerPort: settings.trackerPort,
-      address: async () => settings.trackerAddress ?? (await detectAddressTowardFleet(settings.hosts)),
+      address: async () => address,
       policy: policy.tracker,
       seederUploadLimit: settings.seederUploadLimit,
+      allowedPeers,
+      hostCount: settings.hosts.length,
       onWarning: hooks.debug,
     })
     hooks.info(
@@ -66,7 +71,8 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
     )
     abortIfCancelled(hooks.signal)
     const transferStart = Date.now()
-    const states = await deliver(settings, agentJob(settings, release, swarm, policy), agent, transferStart, policy, hooks)
+    const job = { ...agentJob(settings, release, swarm, policy), ...(allowedPeers !== undefined ? { allowedPeers: [...allowedPeers] } : {}) }
+    const states = await deliver(settings, job, agent, transferStart, policy, hooks)
     const transferSeconds = (states.settledAt - transferStart) / 1000
     reportHoldersThatSeeded(states.hosts, settings.tag, hooks)
     const verdict = judge(states.hosts, settings.maxFailedHosts)

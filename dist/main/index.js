@@ -11653,7 +11653,7 @@ var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
     var { isIP: isIP3 } = __require("node:net");
-    var { lookup: lookup2 } = __require("node:dns");
+    var { lookup: lookup3 } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
     var maxInt = Math.pow(2, 31) - 1;
@@ -11743,7 +11743,7 @@ var require_dns = __commonJS({
         }
       }
       #defaultLookup(origin, opts, cb) {
-        lookup2(
+        lookup3(
           origin.hostname,
           {
             all: true,
@@ -71405,7 +71405,8 @@ var INPUT_DEFAULTS = {
   encrypt: "true",
   "compression-level": "1",
   "keep-payload": "true",
-  "preserve-special-modes": "false"
+  "preserve-special-modes": "false",
+  "swarm-allow-any-peer": "false"
 };
 
 // src/inputs/rate.ts
@@ -71489,6 +71490,7 @@ function readSettings(readGiven = readFromEnvironment(), env = process.env) {
   const keepPayload = field("keep-payload", () => readBoolean(read("keep-payload")));
   const seederUploadLimit = field("seeder-upload-limit", () => read("seeder-upload-limit") === "" ? void 0 : parseRate(read("seeder-upload-limit")));
   const preserveSpecialModes = field("preserve-special-modes", () => readBoolean(read("preserve-special-modes")));
+  const swarmAllowAnyPeer = field("swarm-allow-any-peer", () => readBoolean(read("swarm-allow-any-peer")));
   if (errors.length > 0) throw new InputErrors(errors);
   return {
     sourceDir,
@@ -71510,7 +71512,8 @@ function readSettings(readGiven = readFromEnvironment(), env = process.env) {
     compressionLevel,
     keepPayload,
     seederUploadLimit,
-    preserveSpecialModes
+    preserveSpecialModes,
+    swarmAllowAnyPeer
   };
 }
 function readSourceDir(given, workspace) {
@@ -72012,6 +72015,294 @@ async function detectAddressTowardFleet(hosts) {
     }
   }
   throw new Error(`Could not detect the address the hosts reach the runner at (${problems.join("; ")}); set tracker-address.`);
+}
+
+// src/swarm/fleet-addresses.ts
+import { lookup as lookup2 } from "node:dns/promises";
+
+// node_modules/yocto-queue/index.js
+var Node = class {
+  value;
+  next;
+  constructor(value) {
+    this.value = value;
+  }
+};
+var Queue = class {
+  #head;
+  #tail;
+  #size;
+  constructor() {
+    this.clear();
+  }
+  enqueue(value) {
+    const node = new Node(value);
+    if (this.#head) {
+      this.#tail.next = node;
+      this.#tail = node;
+    } else {
+      this.#head = node;
+      this.#tail = node;
+    }
+    this.#size++;
+  }
+  dequeue() {
+    const current = this.#head;
+    if (!current) {
+      return;
+    }
+    this.#head = this.#head.next;
+    this.#size--;
+    if (!this.#head) {
+      this.#tail = void 0;
+    }
+    return current.value;
+  }
+  peek() {
+    if (!this.#head) {
+      return;
+    }
+    return this.#head.value;
+  }
+  clear() {
+    this.#head = void 0;
+    this.#tail = void 0;
+    this.#size = 0;
+  }
+  get size() {
+    return this.#size;
+  }
+  *[Symbol.iterator]() {
+    let current = this.#head;
+    while (current) {
+      yield current.value;
+      current = current.next;
+    }
+  }
+  *drain() {
+    while (this.#head) {
+      yield this.dequeue();
+    }
+  }
+};
+
+// node_modules/p-limit/index.js
+function pLimit(concurrency) {
+  let rejectOnClear = false;
+  if (typeof concurrency === "object") {
+    ({ concurrency, rejectOnClear = false } = concurrency);
+  }
+  validateConcurrency(concurrency);
+  if (typeof rejectOnClear !== "boolean") {
+    throw new TypeError("Expected `rejectOnClear` to be a boolean");
+  }
+  const queue = new Queue();
+  let activeCount = 0;
+  const resumeNext = () => {
+    if (activeCount < concurrency && queue.size > 0) {
+      activeCount++;
+      queue.dequeue().run();
+    }
+  };
+  const next = () => {
+    activeCount--;
+    resumeNext();
+  };
+  const run2 = async (function_, resolve4, arguments_) => {
+    const result = (async () => function_(...arguments_))();
+    resolve4(result);
+    try {
+      await result;
+    } catch {
+    }
+    next();
+  };
+  const enqueue = (function_, resolve4, reject, arguments_) => {
+    const queueItem = { reject };
+    new Promise((internalResolve) => {
+      queueItem.run = internalResolve;
+      queue.enqueue(queueItem);
+    }).then(run2.bind(void 0, function_, resolve4, arguments_));
+    if (activeCount < concurrency) {
+      resumeNext();
+    }
+  };
+  const generator = (function_, ...arguments_) => new Promise((resolve4, reject) => {
+    enqueue(function_, resolve4, reject, arguments_);
+  });
+  Object.defineProperties(generator, {
+    activeCount: {
+      get: () => activeCount
+    },
+    pendingCount: {
+      get: () => queue.size
+    },
+    clearQueue: {
+      value() {
+        if (!rejectOnClear) {
+          queue.clear();
+          return;
+        }
+        const abortError = AbortSignal.abort().reason;
+        while (queue.size > 0) {
+          queue.dequeue().reject(abortError);
+        }
+      }
+    },
+    concurrency: {
+      get: () => concurrency,
+      set(newConcurrency) {
+        validateConcurrency(newConcurrency);
+        concurrency = newConcurrency;
+        queueMicrotask(() => {
+          while (activeCount < concurrency && queue.size > 0) {
+            resumeNext();
+          }
+        });
+      }
+    },
+    map: {
+      async value(iterable, function_) {
+        const promises3 = [];
+        try {
+          Array.from(iterable, (value, index) => {
+            const promise2 = generator(function_, value, index);
+            promises3.push(promise2);
+            return promise2;
+          });
+        } catch (error2) {
+          for (const promise2 of promises3) {
+            promise2.catch(() => {
+            });
+          }
+          throw error2;
+        }
+        return Promise.all(promises3);
+      }
+    }
+  });
+  return generator;
+}
+function validateConcurrency(concurrency) {
+  if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
+    throw new TypeError("Expected `concurrency` to be a number from 1 and up");
+  }
+}
+
+// src/swarm/peer-filter.ts
+function plainAddress(address) {
+  return address.startsWith("::ffff:") ? address.slice("::ffff:".length) : address;
+}
+function hostOf(peer) {
+  const host = peer.slice(0, peer.lastIndexOf(":"));
+  return host.startsWith("[") ? host.slice(1, -1) : host;
+}
+var UNEXPLAINED_STRIKES = 3;
+function guardPeers(client, options) {
+  const internals = client;
+  const banned = /* @__PURE__ */ new Set();
+  const refused = (address) => {
+    if (address === void 0) return true;
+    const plain = plainAddress(address);
+    return banned.has(plain) || options.allowed !== void 0 && !options.allowed.has(plain);
+  };
+  const perAddress = /* @__PURE__ */ new Map();
+  let incoming = 0;
+  const server = internals._connPool?.tcpServer;
+  if (server) {
+    for (const accept of server.listeners("connection")) {
+      server.removeListener("connection", accept);
+      server.on("connection", (socket) => {
+        const address = socket.remoteAddress === void 0 ? void 0 : plainAddress(socket.remoteAddress);
+        if (address === void 0 || refused(address) || incoming >= options.maxIncoming || (perAddress.get(address) ?? 0) >= options.maxPerAddress) {
+          socket.destroy();
+          return;
+        }
+        incoming++;
+        perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
+        socket.once("close", () => {
+          incoming--;
+          const left = (perAddress.get(address) ?? 1) - 1;
+          if (left > 0) perAddress.set(address, left);
+          else perAddress.delete(address);
+        });
+        accept(socket);
+      });
+    }
+  }
+  const ban = (address, why) => {
+    const plain = plainAddress(address);
+    if (banned.has(plain)) return;
+    banned.add(plain);
+    for (const torrent of internals.torrents) {
+      for (const wire of [...torrent.wires]) if (wire.remoteAddress !== void 0 && plainAddress(wire.remoteAddress) === plain) wire.destroy();
+    }
+    options.onBan?.(plain, why);
+  };
+  const watch = (value) => {
+    const torrent = value;
+    const addPeer = torrent._addPeer;
+    torrent._addPeer = function(peer, ...rest) {
+      const address = typeof peer === "string" ? hostOf(peer) : peer.remoteAddress;
+      return refused(address) ? null : addPeer.call(this, peer, ...rest);
+    };
+    const senders = /* @__PURE__ */ new Map();
+    const sharedFailures = [];
+    torrent.on("wire", (wire) => {
+      wire.on("piece", (index) => {
+        if (wire.remoteAddress === void 0) return;
+        let from = senders.get(index);
+        if (from === void 0) senders.set(index, from = /* @__PURE__ */ new Set());
+        from.add(plainAddress(wire.remoteAddress));
+      });
+    });
+    torrent.on("verified", (index) => senders.delete(index));
+    torrent.on("warning", (warning2) => {
+      const index = /Piece (\d+) failed verification/.exec(String(warning2 instanceof Error ? warning2.message : warning2))?.[1];
+      if (index === void 0) return;
+      const from = senders.get(Number(index)) ?? /* @__PURE__ */ new Set();
+      senders.delete(Number(index));
+      const why = `it sent piece ${index}, which failed its hash`;
+      if (from.size === 1) return ban([...from][0], why);
+      sharedFailures.push(from);
+      for (const address of from) {
+        const unexplained = sharedFailures.filter((failure) => failure.has(address) && ![...failure].some((other) => banned.has(other))).length;
+        if (unexplained >= UNEXPLAINED_STRIKES) ban(address, `${why}, the ${unexplained}th such piece it had a share in`);
+      }
+    });
+  };
+  return { banned, ban, watch };
+}
+async function listenOnly(client, address) {
+  const internals = client;
+  const server = internals._connPool?.tcpServer;
+  if (!server) return;
+  if (!internals.listening) await new Promise((resolve4) => internals.once("listening", () => resolve4()));
+  server.close();
+  await new Promise((resolve4) => server.listen(0, address, () => resolve4()));
+  const bound = server.address();
+  if (typeof bound === "object" && bound !== null) internals.torrentPort = bound.port;
+}
+function incomingLimits(role, anyPeer) {
+  const maxIncoming = role.agent ? Math.max(64, 8 * role.maxConns) : 2 * role.hosts + 16;
+  return { maxIncoming, maxPerAddress: anyPeer ? Math.min(maxIncoming, 16) : 4 };
+}
+
+// src/swarm/fleet-addresses.ts
+async function resolveFleetAddresses(hosts) {
+  const addresses = /* @__PURE__ */ new Set();
+  const limit = pLimit(16);
+  await Promise.all(
+    [...new Set(hosts.map((target) => target.host))].map(
+      (host) => limit(async () => {
+        try {
+          for (const { address } of await lookup2(host, { all: true })) addresses.add(plainAddress(address));
+        } catch {
+        }
+      })
+    )
+  );
+  return addresses;
 }
 
 // node_modules/webtorrent/index.js
@@ -87665,6 +87956,8 @@ async function startSeeder(options) {
   const peerId = newPeerId();
   const client = new WebTorrent(closedFleetClientOptions({ peerId, torrentPort: 0, uploadLimit: options.uploadLimit ?? -1 }));
   client.on("error", (error2) => options.onWarning?.(`seeder: ${String(error2)}`));
+  if (options.listenAddress !== void 0) await listenOnly(client, options.listenAddress);
+  if (options.peers !== void 0) guardPeers(client, options.peers);
   let superSeeder;
   const torrent = await new Promise((resolve4, reject) => {
     const added = client.add(options.torrent, {
@@ -87720,6 +88013,16 @@ function makeTorrent(spec) {
   return { torrent: Buffer.from(torrent), infoHash, pieceLength: layout.pieceLength };
 }
 
+// src/swarm/tracker-guard.ts
+function onlyAnnounces(http5) {
+  ;
+  http5.on("request", (request, response) => {
+    if ((request.url ?? "").split("?")[0] === "/announce") return;
+    response.statusCode = 404;
+    response.end();
+  });
+}
+
 // src/swarm/tracker.ts
 async function startTracker(options) {
   let allowed;
@@ -87731,11 +88034,13 @@ async function startTracker(options) {
     trustProxy: false,
     interval: options.intervalMs,
     peersCacheLength: options.peersCacheLength,
-    filter(infoHash, _params, callback) {
-      if (infoHash === allowed) callback(null);
-      else callback(new Error("unknown torrent: this tracker serves one deploy only"));
+    filter(infoHash, params, callback) {
+      if (infoHash !== allowed) callback(new Error("unknown torrent: this tracker serves one deploy only"));
+      else if (options.allowPeer !== void 0 && !options.allowPeer(plainAddress(params.ip ?? ""))) callback(new Error("not a host of this deploy"));
+      else callback(null);
     }
   });
+  onlyAnnounces(server.http);
   server.on("warning", (error2) => options.onWarning?.(error2.message));
   let announces = 0;
   for (const event of ["start", "update", "complete", "stop"]) {
@@ -87745,7 +88050,7 @@ async function startTracker(options) {
   }
   await new Promise((resolve4, reject) => {
     server.once("error", reject);
-    server.listen(options.port, () => {
+    server.listen(options.port, options.host, () => {
       server.removeListener("error", reject);
       resolve4();
     });
@@ -87780,13 +88085,23 @@ async function openSwarm(spec) {
   let tracker;
   let seeder;
   try {
-    tracker = await startTracker({
+    const address = await spec.address();
+    const allowed = spec.allowedPeers;
+    const trackerOptions = {
       port: spec.trackerPort,
       intervalMs: spec.policy.intervalMs,
       peersCacheLength: spec.policy.peersCacheLength,
+      allowPeer: allowed === void 0 ? void 0 : (peer) => allowed.has(peer),
       onWarning: (message) => spec.onWarning(`tracker: ${message}`)
+    };
+    let listenAddress = address;
+    tracker = await startTracker({ ...trackerOptions, host: address }).catch((error2) => {
+      if (error2.code !== "EADDRNOTAVAIL") throw error2;
+      listenAddress = void 0;
+      spec.onWarning(`${address} is not an address of the runner (a NAT's?): the tracker and the seeder listen on every interface`);
+      return startTracker(trackerOptions);
     });
-    const announceUrl = tracker.announceUrl(await spec.address());
+    const announceUrl = tracker.announceUrl(address);
     const pieceLength = spec.layout.pieceLength;
     const torrent = makeTorrent({ name: "objects", layout: spec.layout, pieces: spec.pieces, announceUrl });
     tracker.allow(torrent.infoHash);
@@ -87795,6 +88110,8 @@ async function openSwarm(spec) {
       layout: spec.layout,
       torrent: torrent.torrent,
       uploadLimit: spec.seederUploadLimit,
+      listenAddress,
+      peers: { allowed, ...incomingLimits({ agent: false, hosts: spec.hostCount }, allowed === void 0) },
       onWarning: spec.onWarning
     });
     const [openTracker, openSeeder] = [tracker, seeder];
@@ -87814,175 +88131,6 @@ async function openSwarm(spec) {
   } catch (error2) {
     await Promise.allSettled([seeder?.close(), tracker?.close()]);
     throw error2;
-  }
-}
-
-// node_modules/yocto-queue/index.js
-var Node = class {
-  value;
-  next;
-  constructor(value) {
-    this.value = value;
-  }
-};
-var Queue = class {
-  #head;
-  #tail;
-  #size;
-  constructor() {
-    this.clear();
-  }
-  enqueue(value) {
-    const node = new Node(value);
-    if (this.#head) {
-      this.#tail.next = node;
-      this.#tail = node;
-    } else {
-      this.#head = node;
-      this.#tail = node;
-    }
-    this.#size++;
-  }
-  dequeue() {
-    const current = this.#head;
-    if (!current) {
-      return;
-    }
-    this.#head = this.#head.next;
-    this.#size--;
-    if (!this.#head) {
-      this.#tail = void 0;
-    }
-    return current.value;
-  }
-  peek() {
-    if (!this.#head) {
-      return;
-    }
-    return this.#head.value;
-  }
-  clear() {
-    this.#head = void 0;
-    this.#tail = void 0;
-    this.#size = 0;
-  }
-  get size() {
-    return this.#size;
-  }
-  *[Symbol.iterator]() {
-    let current = this.#head;
-    while (current) {
-      yield current.value;
-      current = current.next;
-    }
-  }
-  *drain() {
-    while (this.#head) {
-      yield this.dequeue();
-    }
-  }
-};
-
-// node_modules/p-limit/index.js
-function pLimit(concurrency) {
-  let rejectOnClear = false;
-  if (typeof concurrency === "object") {
-    ({ concurrency, rejectOnClear = false } = concurrency);
-  }
-  validateConcurrency(concurrency);
-  if (typeof rejectOnClear !== "boolean") {
-    throw new TypeError("Expected `rejectOnClear` to be a boolean");
-  }
-  const queue = new Queue();
-  let activeCount = 0;
-  const resumeNext = () => {
-    if (activeCount < concurrency && queue.size > 0) {
-      activeCount++;
-      queue.dequeue().run();
-    }
-  };
-  const next = () => {
-    activeCount--;
-    resumeNext();
-  };
-  const run2 = async (function_, resolve4, arguments_) => {
-    const result = (async () => function_(...arguments_))();
-    resolve4(result);
-    try {
-      await result;
-    } catch {
-    }
-    next();
-  };
-  const enqueue = (function_, resolve4, reject, arguments_) => {
-    const queueItem = { reject };
-    new Promise((internalResolve) => {
-      queueItem.run = internalResolve;
-      queue.enqueue(queueItem);
-    }).then(run2.bind(void 0, function_, resolve4, arguments_));
-    if (activeCount < concurrency) {
-      resumeNext();
-    }
-  };
-  const generator = (function_, ...arguments_) => new Promise((resolve4, reject) => {
-    enqueue(function_, resolve4, reject, arguments_);
-  });
-  Object.defineProperties(generator, {
-    activeCount: {
-      get: () => activeCount
-    },
-    pendingCount: {
-      get: () => queue.size
-    },
-    clearQueue: {
-      value() {
-        if (!rejectOnClear) {
-          queue.clear();
-          return;
-        }
-        const abortError = AbortSignal.abort().reason;
-        while (queue.size > 0) {
-          queue.dequeue().reject(abortError);
-        }
-      }
-    },
-    concurrency: {
-      get: () => concurrency,
-      set(newConcurrency) {
-        validateConcurrency(newConcurrency);
-        concurrency = newConcurrency;
-        queueMicrotask(() => {
-          while (activeCount < concurrency && queue.size > 0) {
-            resumeNext();
-          }
-        });
-      }
-    },
-    map: {
-      async value(iterable, function_) {
-        const promises3 = [];
-        try {
-          Array.from(iterable, (value, index) => {
-            const promise2 = generator(function_, value, index);
-            promises3.push(promise2);
-            return promise2;
-          });
-        } catch (error2) {
-          for (const promise2 of promises3) {
-            promise2.catch(() => {
-            });
-          }
-          throw error2;
-        }
-        return Promise.all(promises3);
-      }
-    }
-  });
-  return generator;
-}
-function validateConcurrency(concurrency) {
-  if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
-    throw new TypeError("Expected `concurrency` to be a number from 1 and up");
   }
 }
 
@@ -88251,6 +88399,7 @@ function applyEvent(state, event, secondsSinceTransferStart) {
       state.uploaded = event.uploaded;
       return void 0;
     case "hello":
+    case "notice":
       return void 0;
   }
 }
@@ -88277,6 +88426,7 @@ function runFleet(run2) {
   };
   const onEvent = (state, event) => {
     const secondsIn = (Date.now() - run2.transferStart) / 1e3;
+    if (event.type === "notice") run2.notice(`${state.target.label}: ${event.message}`);
     const outcome = applyEvent(state, event, secondsIn);
     if (outcome === "settled") checkSettled();
     else if (outcome === "first-bytes") run2.log(`${state.target.label}: first pieces ${secondsIn.toFixed(1)} s into the transfer`);
@@ -88393,6 +88543,7 @@ var VALID = {
   progress: (event) => counts(event, ["have", "total", "fromSeeder", "fromPeers", "uploaded", "peers"]),
   done: (event) => typeof event.alreadyPresent === "boolean" && typeof event.seeding === "boolean" && counts(event, ["fromSeeder", "fromPeers", "fromStore", "seconds"]),
   error: (event) => typeof event.code === "string" && ERROR_CODES.has(event.code) && typeof event.message === "string",
+  notice: (event) => typeof event.message === "string",
   exit: (event) => count(event.uploaded)
 };
 function hostText(text, max = MAX_HOST_TEXT) {
@@ -88412,7 +88563,7 @@ function decodeEvent(line) {
   const event = value;
   const type2 = event.type;
   if (typeof type2 !== "string" || !Object.hasOwn(VALID, type2) || !VALID[type2](event)) return void 0;
-  if (type2 === "error") return { ...event, message: hostText(event.message) };
+  if (type2 === "error" || type2 === "notice") return { ...event, message: hostText(event.message) };
   return event;
 }
 
@@ -89683,14 +89834,18 @@ async function deploy(settings, agent, hooks) {
   try {
     const release2 = await pack(settings, workdir, hooks);
     abortIfCancelled(hooks.signal);
+    const address = settings.trackerAddress ?? await detectAddressTowardFleet(settings.hosts);
+    const allowedPeers = settings.swarmAllowAnyPeer ? void 0 : await resolveFleetAddresses([...settings.hosts, { host: address }]);
     swarm = await openSwarm({
       objectsDir: release2.objectsDir,
       layout: release2.layout,
       pieces: release2.pieces,
       trackerPort: settings.trackerPort,
-      address: async () => settings.trackerAddress ?? await detectAddressTowardFleet(settings.hosts),
+      address: async () => address,
       policy: policy.tracker,
       seederUploadLimit: settings.seederUploadLimit,
+      allowedPeers,
+      hostCount: settings.hosts.length,
       onWarning: hooks.debug
     });
     hooks.info(
@@ -89698,7 +89853,8 @@ async function deploy(settings, agent, hooks) {
     );
     abortIfCancelled(hooks.signal);
     const transferStart = Date.now();
-    const states = await deliver(settings, agentJob(settings, release2, swarm, policy), agent, transferStart, policy, hooks);
+    const job = { ...agentJob(settings, release2, swarm, policy), ...allowedPeers !== void 0 ? { allowedPeers: [...allowedPeers] } : {} };
+    const states = await deliver(settings, job, agent, transferStart, policy, hooks);
     const transferSeconds = (states.settledAt - transferStart) / 1e3;
     reportHoldersThatSeeded(states.hosts, settings.tag, hooks);
     const verdict = judge(states.hosts, settings.maxFailedHosts);
@@ -89876,6 +90032,11 @@ async function run() {
     if (settings.insecureSkipHostKeyCheck) {
       warning(
         "insecure-skip-host-key-check is on: host keys are NOT verified, so anyone who can intercept the connection can impersonate a host and receive the deploy and its SSH session. Set known-hosts instead."
+      );
+    }
+    if (settings.swarmAllowAnyPeer) {
+      warning(
+        "swarm-allow-any-peer is on: anyone who can reach the runner or a host can join the swarm (the payload stays encrypted unless encrypt: false; a peer sending bad data is still dropped). Leave it off unless the hosts are behind NAT."
       );
     }
     const { report, details } = await deploy(settings, loadAgentBundle(), {

@@ -13,6 +13,7 @@ import { decodeJob, PROTOCOL_VERSION, type AgentErrorCode, type AgentEvent, type
 import { formatMB as mb } from '../report/format.js'
 import { agentAddOptions, closedFleetClientOptions, storeSeedOptions } from '../swarm/client-options.js'
 import { objectChunkStore } from '../swarm/object-chunk-store.js'
+import { guardPeers, incomingLimits, type PeerGuard } from '../swarm/peer-filter.js'
 import { layObjects, type ObjectLayout } from '../swarm/object-layout.js'
 import { spreadPieceOrder } from '../swarm/piece-order.js'
 import { dialNoOneOnceDone, peerIsSeed, pieceCount, quietOnceSeeding, retryAnnounceUntilAnswered } from '../swarm/webtorrent-internals.js'
@@ -32,6 +33,7 @@ export interface AgentIO {
 export class Agent {
   private readonly startedAt = Date.now()
   private client?: WebTorrent.Instance
+  private guard?: PeerGuard
   private torrent?: WebTorrent.Torrent
   private layout?: ReleaseLayout
   private store?: ObjectStore
@@ -224,6 +226,7 @@ export class Agent {
     })
     spreadPieceOrder(added)
     joinFleetSwarm(added)
+    this.guard?.watch(added)
     added.on('trackerAnnounce', () => this.controllerAlive())
     this.torrent = added
     added.on('error', (error: Error | string) => this.fail(codeFor(error, 'TORRENT_FAILED'), `torrent: ${String(error)}`))
@@ -265,6 +268,7 @@ export class Agent {
       store: objectChunkStore(layout.workObjectsDir, objectLayout),
     })
     joinFleetSwarm(torrent)
+    this.guard?.watch(torrent)
     this.leaveOtherSeeds(torrent)
     this.torrent = torrent
     return true
@@ -283,8 +287,14 @@ export class Agent {
     }, 1000).unref()
   }
 
+  /** A client that deals only with the fleet's peers and drops one that sends bad pieces (peer-filter.ts); `guard.watch` each torrent. */
   private newClient(job: AgentJob): WebTorrent.Instance {
     this.client = new WebTorrent(closedFleetClientOptions({ torrentPort: 0, maxConns: job.maxConns }))
+    this.guard = guardPeers(this.client, {
+      allowed: job.allowedPeers === undefined ? undefined : new Set(job.allowedPeers),
+      ...incomingLimits({ agent: true, maxConns: job.maxConns }, job.allowedPeers === undefined),
+      onBan: (address, why) => this.io.emit({ type: 'notice', message: `dropped peer ${address} for good: ${why}` }),
+    })
     return this.client
   }
 

@@ -88,6 +88,7 @@ export function applyEvent(state: HostState, event: AgentEvent, secondsSinceTran
       state.uploaded = event.uploaded
       return undefined
     case 'hello':
+    case 'notice':
       return undefined
   }
 }

@@ -17,4 +17,5 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'compression-level': '1',
   'keep-payload': 'true',
   'preserve-special-modes': 'false',
+  'swarm-allow-any-peer': 'false',
 }

@@ -38,6 +38,8 @@ export interface Settings {
   seederUploadLimit?: number
   /** Keep setuid/setgid and write-for-others bits of the build's entries (cut by default: pack/modes.ts). */
   preserveSpecialModes: boolean
+  /** Let peers from any address into the swarm (fleets behind NAT); by default only the hosts' addresses and the runner's. */
+  swarmAllowAnyPeer: boolean
 }
 
 /** Reads an input by its action.yml name. The default reads what the runner passed (INPUT_*). */
@@ -112,6 +114,7 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
   const keepPayload = field('keep-payload', () => readBoolean(read('keep-payload')))
   const seederUploadLimit = field('seeder-upload-limit', () => (read('seeder-upload-limit') === '' ? undefined : parseRate(read('seeder-upload-limit'))))
   const preserveSpecialModes = field('preserve-special-modes', () => readBoolean(read('preserve-special-modes')))
+  const swarmAllowAnyPeer = field('swarm-allow-any-peer', () => readBoolean(read('swarm-allow-any-peer')))
 
   if (errors.length > 0) throw new InputErrors(errors)
   return {
@@ -135,6 +138,7 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
     keepPayload,
     seederUploadLimit,
     preserveSpecialModes,
+    swarmAllowAnyPeer,
   }
 }
 

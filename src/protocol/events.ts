@@ -44,6 +44,9 @@ export interface AgentJob {
   heartbeatTimeoutMs: number
   /** Outgoing peer connections of the agent's BitTorrent client (webtorrent's maxConns). */
   maxConns: number
+  /** The addresses of the fleet's hosts and the runner: the only peers the agent deals with. Absent: any
+   *  (swarm-allow-any-peer, for fleets behind NAT). */
+  allowedPeers?: string[]
 }
 
 export type AgentErrorCode =
@@ -88,6 +91,8 @@ export type AgentEvent =
       seconds: number
     }
   | { type: 'error'; code: AgentErrorCode; message: string }
+  /** Worth an operator's eye although the host goes on (a peer dropped for sending bad data). */
+  | { type: 'notice'; message: string }
   | { type: 'exit'; uploaded: number }
 
 export type AgentEventType = AgentEvent['type']
@@ -132,6 +137,7 @@ const VALID: Record<AgentEventType, (event: Fields) => boolean> = {
   progress: (event) => counts(event, ['have', 'total', 'fromSeeder', 'fromPeers', 'uploaded', 'peers']),
   done: (event) => typeof event.alreadyPresent === 'boolean' && typeof event.seeding === 'boolean' && counts(event, ['fromSeeder', 'fromPeers', 'fromStore', 'seconds']),
   error: (event) => typeof event.code === 'string' && ERROR_CODES.has(event.code) && typeof event.message === 'string',
+  notice: (event) => typeof event.message === 'string',
   exit: (event) => count(event.uploaded),
 }
 
@@ -160,7 +166,7 @@ export function decodeEvent(line: string): AgentEvent | undefined {
   const event = value as Fields
   const type = event.type
   if (typeof type !== 'string' || !Object.hasOwn(VALID, type) || !VALID[type as AgentEventType](event)) return undefined
-  if (type === 'error') return { ...(event as AgentEvent & { type: 'error' }), message: hostText(event.message as string) }
+  if (type === 'error' || type === 'notice') return { ...(event as AgentEvent & { type: 'error' | 'notice' }), message: hostText(event.message as string) } as AgentEvent
   return event as unknown as AgentEvent
 }
 
@@ -184,5 +190,8 @@ export function decodeJob(line: string): AgentJob {
     if (typeof value[name] !== 'number' || !((value[name] as number) > 0)) throw new Error(`job field ${name} must be a positive number`)
   }
   if (typeof value.keepObjects !== 'boolean') throw new Error('job field keepObjects must be true or false')
+  if (value.allowedPeers !== undefined && !(Array.isArray(value.allowedPeers) && value.allowedPeers.every((peer) => typeof peer === 'string'))) {
+    throw new Error('job field allowedPeers must be a list of addresses')
+  }
   return value as unknown as AgentJob
 }

@@ -2,6 +2,7 @@ import WebTorrent from 'webtorrent'
 import { closedFleetClientOptions, UPLOAD_SLOTS } from './client-options.js'
 import { objectChunkStore } from './object-chunk-store.js'
 import type { ObjectLayout } from './object-layout.js'
+import { guardPeers, listenOnly, type PeerGuardOptions } from './peer-filter.js'
 import { newPeerId } from './peer-id.js'
 import { SuperSeeder } from './super-seeder.js'
 import { pieceCount, type SeederWire } from './webtorrent-internals.js'
@@ -20,6 +21,10 @@ export interface SeederOptions {
   torrent: Buffer
   /** Bytes/s in all; undefined = unlimited. */
   uploadLimit?: number
+  /** The only address to listen on (the fleet's way to the runner); undefined = every interface. */
+  listenAddress?: string
+  /** Whom the seeder takes connections from, and how many (peer-filter.ts). */
+  peers?: PeerGuardOptions
   onWarning?: (message: string) => void
 }
 
@@ -32,6 +37,8 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
   const peerId = newPeerId()
   const client = new WebTorrent(closedFleetClientOptions({ peerId, torrentPort: 0, uploadLimit: options.uploadLimit ?? -1 }))
   client.on('error', (error: Error | string) => options.onWarning?.(`seeder: ${String(error)}`))
+  if (options.listenAddress !== undefined) await listenOnly(client, options.listenAddress)
+  if (options.peers !== undefined) guardPeers(client, options.peers)
   let superSeeder: SuperSeeder | undefined
   const torrent = await new Promise<WebTorrent.Torrent>((resolve, reject) => {
     const added = client.add(options.torrent, {

@@ -15,6 +15,7 @@ import { createFleet, type Fleet, type FleetHost } from '../lab/fleet.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { NODE24, REPO, runAction, startAction, treeManifest } from './harness.js'
 import { hostEntry, label, readReport, transcript } from './faults.helpers.js'
+import type { PeerOutcome } from './intruder.js'
 
 /** Files a deploy must never touch: a victim directory with a few files, and one file on its own. */
 function plantVictims(host: FleetHost): void {
@@ -189,7 +190,7 @@ describe('finding 2: outsiders on the fleet\'s network', () => {
     } catch {
       assert.fail(`the intruder printed no result:\n${spy}`)
     }
-    return { run, result, addresses: [first.address, second.address] }
+    return { run, result, addresses: [first.address, second.address], outsider: outsider.address }
   }
 
   test('an outsider can neither scrape the tracker, announce to it, nor reach the seeder', async () => {
@@ -202,20 +203,18 @@ describe('finding 2: outsiders on the fleet\'s network', () => {
   })
 
   test('with swarm-allow-any-peer, a peer sending garbage is dropped and not let back in; the deploy completes', async () => {
-    const { run, result, addresses } = await deployWithIntruder('outsider-2', { 'swarm-allow-any-peer': 'true' }, ({ announce, infoHash }) => ['poison', announce, infoHash, '25', '10'])
+    const { run, result, addresses, outsider } = await deployWithIntruder('outsider-2', { 'swarm-allow-any-peer': 'true' }, ({ announce, infoHash }) => ['poison', announce, infoHash, '25', '10'])
     assert.match(run.stdout, /::warning::swarm-allow-any-peer is on/, transcript(run))
-    const connections = result.connections as { peer: string; answered: boolean; blocksSent: number; slot: number; attempt: number }[]
-    const toHosts = connections.filter((connection) => addresses.some((address) => connection.peer.startsWith(`${address}:`)))
-    const poisoned = new Set(toHosts.filter((connection) => connection.blocksSent > 0).map((connection) => connection.peer))
-    assert.ok(poisoned.size > 0, `the poisoner did send garbage to a host: ${JSON.stringify(result.peers)}`)
-    for (const peer of poisoned) {
-      const attempts = toHosts.filter((connection) => connection.peer === peer)
-      assert.ok(attempts.some((connection) => !connection.answered), `${peer} refused the poisoner once it had dropped it`)
-      for (const slot of new Set(attempts.map((connection) => connection.slot))) {
-        const inOrder = attempts.filter((connection) => connection.slot === slot).sort((a, b) => a.attempt - b.attempt)
-        const firstRefused = inOrder.findIndex((connection) => !connection.answered)
-        if (firstRefused >= 0) assert.ok(inOrder.slice(firstRefused).every((connection) => !connection.answered), `${peer}: never let back in (slot ${slot})`)
-      }
+    const byPeer = result.byPeer as Record<string, PeerOutcome>
+    const attacked = Object.entries(byPeer).filter(([peer, outcome]) => addresses.some((address) => peer.startsWith(`${address}:`)) && outcome.blocksSent > 0)
+    assert.ok(attacked.length > 0, `the poisoner did send garbage to a host: ${JSON.stringify(byPeer)}`)
+    for (const [peer, outcome] of attacked) {
+      assert.ok(outcome.refused > 0, `${peer} refused the poisoner once it had dropped it: ${JSON.stringify(outcome)}`)
+      assert.equal(outcome.letBackIn, 0, `${peer} never let it back in: ${JSON.stringify(outcome)}`)
     }
+    assert.ok(run.stdout.includes(`dropped peer ${outsider} for good: it sent piece`), `the hosts said whom they dropped\n${transcript(run)}`)
+    const droppedOthers = run.stdout.split('\n').filter((line) => /dropped peer/.test(line) && !line.includes(`dropped peer ${outsider} `))
+    assert.deepEqual(droppedOthers, [], 'no honest peer (a host, the seeder) was dropped')
+    console.log(`poisoned deploy: ${run.seconds.toFixed(1)} s; the poisoner: ${JSON.stringify(byPeer)}`)
   })
 })

@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto'
 import * as http from 'node:http'
 import * as net from 'node:net'
+import * as os from 'node:os'
 import { pathToFileURL } from 'node:url'
 
 const PROTOCOL = Buffer.from('\x13BitTorrent protocol', 'latin1')
@@ -32,6 +33,8 @@ function message(id: number, payload: Buffer = Buffer.alloc(0)): Buffer {
 /** What a poisoning connection saw: did the peer answer the handshake, how many garbage blocks went out. */
 export interface PoisonedConnection {
   peer: string
+  /** The TCP connection was made (else nobody listened: the peer was gone). */
+  reached: boolean
   answered: boolean
   blocksSent: number
   /** Which of the parallel connections to the peer this was, and its attempt in that slot (in order). */
@@ -44,13 +47,17 @@ export interface PoisonedConnection {
  * unchoked, and every request answered with random bytes. Resolves when the socket closes.
  */
 export function poisonOn(socket: net.Socket, infoHash: Buffer | undefined, peer: string): Promise<PoisonedConnection> {
-  const seen: PoisonedConnection = { peer, answered: false, blocksSent: 0 }
+  const seen: PoisonedConnection = { peer, reached: !socket.connecting, answered: false, blocksSent: 0 }
+  socket.once('connect', () => (seen.reached = true))
   let buffered = Buffer.alloc(0)
   let handshaken = false
   const start = (hash: Buffer): void => {
     socket.write(Buffer.concat([handshake(hash), message(5, Buffer.alloc(CLAIMED_PIECES / 8, 0xff)), message(1)]))
   }
-  if (infoHash !== undefined) start(infoHash)
+  if (infoHash !== undefined) {
+    if (socket.connecting) socket.once('connect', () => start(infoHash))
+    else start(infoHash)
+  }
   socket.on('data', (chunk: Buffer) => {
     buffered = Buffer.concat([buffered, chunk])
     if (!handshaken) {
@@ -168,6 +175,43 @@ async function poisonPeer(peer: string, infoHash: Buffer, count: number, until: 
   return seen
 }
 
+/**
+ * Per peer: connections tried, answered, refused (taken, then closed before any handshake: the
+ * peer's own refusal), unreachable (nobody listening: the peer had exited), garbage blocks sent,
+ * and slots where it was let back in after a refusal.
+ */
+export interface PeerOutcome {
+  connections: number
+  answered: number
+  refused: number
+  unreachable: number
+  blocksSent: number
+  letBackIn: number
+}
+
+function summarize(connections: PoisonedConnection[]): Record<string, PeerOutcome> {
+  const byPeer: Record<string, PeerOutcome> = {}
+  for (const peer of new Set(connections.map((connection) => connection.peer))) {
+    const all = connections.filter((connection) => connection.peer === peer)
+    const mine = all.filter((connection) => connection.reached)
+    let letBackIn = 0
+    for (const slot of new Set(mine.map((connection) => connection.slot))) {
+      const inOrder = mine.filter((connection) => connection.slot === slot).sort((a, b) => (a.attempt ?? 0) - (b.attempt ?? 0))
+      const firstRefused = inOrder.findIndex((connection) => !connection.answered)
+      if (firstRefused >= 0 && inOrder.slice(firstRefused).some((connection) => connection.answered)) letBackIn++
+    }
+    byPeer[peer] = {
+      connections: all.length,
+      unreachable: all.length - mine.length,
+      answered: mine.filter((connection) => connection.answered).length,
+      refused: mine.filter((connection) => !connection.answered).length,
+      blocksSent: mine.reduce((sum, connection) => sum + connection.blocksSent, 0),
+      letBackIn,
+    }
+  }
+  return byPeer
+}
+
 async function main(argv: string[]): Promise<void> {
   const [mode, announceUrl, infoHashHex] = argv
   const infoHash = Buffer.from(infoHashHex!, 'hex')
@@ -183,18 +227,18 @@ async function main(argv: string[]): Promise<void> {
     const [, , , seconds, perPeer] = argv
     const until = Date.now() + Number(seconds) * 1000
     const known = new Set<string>()
+    const ownAddresses = new Set(Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((entry) => entry.address)))
     const attacks: Promise<PoisonedConnection[]>[] = []
     // Keep asking the tracker: hosts join as their agents start.
     for (let round = 0; round < 100 && Date.now() < until; round++) {
       for (const peer of (await announce(announceUrl!, infoHash, 6881)).peers) {
-        if (known.has(peer)) continue
+        if (known.has(peer) || ownAddresses.has(peer.slice(0, peer.lastIndexOf(':')))) continue
         known.add(peer)
         attacks.push(poisonPeer(peer, infoHash, Number(perPeer), until))
       }
       await new Promise((resolve) => setTimeout(resolve, 500))
     }
-    const connections = (await Promise.all(attacks)).flat()
-    console.log(JSON.stringify({ peers: [...known], connections }))
+    console.log(JSON.stringify({ peers: [...known], byPeer: summarize((await Promise.all(attacks)).flat()) }))
   } else throw new Error(`unknown mode ${mode}`)
 }
 

@@ -111,6 +111,7 @@ describe('readSettings with only the required inputs', () => {
       'compression-level': () => assert.equal(settings.compressionLevel, Number(INPUT_DEFAULTS['compression-level'])),
       'keep-payload': () => assert.equal(settings.keepPayload, boolean('keep-payload')),
       'preserve-special-modes': () => assert.equal(settings.preserveSpecialModes, boolean('preserve-special-modes')),
+      'swarm-allow-any-peer': () => assert.equal(settings.swarmAllowAnyPeer, boolean('swarm-allow-any-peer')),
     }
     assert.deepEqual(Object.keys(checks).sort(), Object.keys(INPUT_DEFAULTS).sort(), 'one check per default')
     for (const [name, check] of Object.entries(checks)) {

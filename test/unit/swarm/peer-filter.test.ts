@@ -99,6 +99,13 @@ describe('guardPeers: who may connect', () => {
     assert.ok(held[2] !== undefined, 'another address still gets in')
     assert.equal(await knock('127.0.0.1', port, object.infoHash, '127.0.0.8'), 'refused', 'past maxIncoming nobody does')
     for (const socket of held) socket?.destroy()
+    // Once they close, their places are free again (bounded wait: the server sees the close a moment later).
+    let again: 'answered' | 'refused' = 'refused'
+    for (let attempt = 0; attempt < 50 && again === 'refused'; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      again = await knock('127.0.0.1', port, object.infoHash, '127.0.0.6')
+    }
+    assert.equal(again, 'answered')
   })
 })
 
