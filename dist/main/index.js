@@ -72189,6 +72189,17 @@ function validateConcurrency(concurrency) {
   }
 }
 
+// src/swarm/webtorrent-internals.ts
+function pieceCount(torrent) {
+  return torrent.pieces.length;
+}
+function peerIsSeed(wire, pieces) {
+  const held = wire.peerPieces;
+  for (let index = 0; index < pieces; index++) if (!held.get(index)) return false;
+  return pieces > 0;
+}
+var SEED_ANNOUNCE_INTERVAL_MS = 30 * 6e4;
+
 // src/swarm/peer-filter.ts
 function plainAddress(address) {
   return address.startsWith("::ffff:") ? address.slice("::ffff:".length) : address;
@@ -72197,7 +72208,7 @@ function hostOf(peer) {
   const host = peer.slice(0, peer.lastIndexOf(":"));
   return host.startsWith("[") ? host.slice(1, -1) : host;
 }
-var UNEXPLAINED_STRIKES = 3;
+var SUSPECT_PIECES = 32;
 function guardPeers(client, options) {
   const internals = client;
   const banned = /* @__PURE__ */ new Set();
@@ -72246,28 +72257,52 @@ function guardPeers(client, options) {
       const address = typeof peer === "string" ? hostOf(peer) : peer.remoteAddress;
       return refused(address) ? null : addPeer.call(this, peer, ...rest);
     };
-    const senders = /* @__PURE__ */ new Map();
-    const sharedFailures = [];
+    if (options.dropSeeds) {
+      const timer = setInterval(() => {
+        const pieces = pieceCount(torrent);
+        for (const wire of [...torrent.wires]) if (peerIsSeed(wire, pieces)) wire.destroy();
+      }, 1e3);
+      timer.unref();
+      torrent.once("close", () => clearInterval(timer));
+    }
+    const received = /* @__PURE__ */ new Map();
+    const suspects = /* @__PURE__ */ new Map();
     torrent.on("wire", (wire) => {
-      wire.on("piece", (index) => {
+      wire.on("piece", (index, offset, data) => {
         if (wire.remoteAddress === void 0) return;
-        let from = senders.get(index);
-        if (from === void 0) senders.set(index, from = /* @__PURE__ */ new Set());
-        from.add(plainAddress(wire.remoteAddress));
+        let blocks = received.get(index);
+        if (blocks === void 0) received.set(index, blocks = []);
+        blocks.push({ offset, data, address: plainAddress(wire.remoteAddress) });
       });
     });
-    torrent.on("verified", (index) => senders.delete(index));
+    torrent.on("verified", (index) => {
+      received.delete(index);
+      const blocks = suspects.get(index);
+      if (blocks === void 0) return;
+      suspects.delete(index);
+      torrent.store.get(index, null, (error2, good) => {
+        if (error2 || good === void 0) return;
+        for (const block of blocks) {
+          if (!good.subarray(block.offset, block.offset + block.data.length).equals(block.data)) {
+            ban(block.address, `it sent a block of piece ${index} that differs from the piece's verified bytes`);
+          }
+        }
+      });
+    });
     torrent.on("warning", (warning2) => {
-      const index = /Piece (\d+) failed verification/.exec(String(warning2 instanceof Error ? warning2.message : warning2))?.[1];
-      if (index === void 0) return;
-      const from = senders.get(Number(index)) ?? /* @__PURE__ */ new Set();
-      senders.delete(Number(index));
-      const why = `it sent piece ${index}, which failed its hash`;
-      if (from.size === 1) return ban([...from][0], why);
-      sharedFailures.push(from);
-      for (const address of from) {
-        const unexplained = sharedFailures.filter((failure) => failure.has(address) && ![...failure].some((other) => banned.has(other))).length;
-        if (unexplained >= UNEXPLAINED_STRIKES) ban(address, `${why}, the ${unexplained}th such piece it had a share in`);
+      const match = /Piece (\d+) failed verification/.exec(String(warning2 instanceof Error ? warning2.message : warning2));
+      if (match === null) return;
+      const index = Number(match[1]);
+      const blocks = received.get(index) ?? [];
+      received.delete(index);
+      const senders = new Set(blocks.map((block) => block.address));
+      if (senders.size === 1) return ban([...senders][0], `it sent piece ${index}, which failed its hash`);
+      if (senders.size === 0) return;
+      suspects.delete(index);
+      suspects.set(index, blocks);
+      for (const oldest of suspects.keys()) {
+        if (suspects.size <= SUSPECT_PIECES) break;
+        suspects.delete(oldest);
       }
     });
   };
@@ -72284,8 +72319,9 @@ async function listenOnly(client, address) {
   if (typeof bound === "object" && bound !== null) internals.torrentPort = bound.port;
 }
 function incomingLimits(role, anyPeer) {
-  const maxIncoming = role.agent ? Math.max(64, 8 * role.maxConns) : 2 * role.hosts + 16;
-  return { maxIncoming, maxPerAddress: anyPeer ? Math.min(maxIncoming, 16) : 4 };
+  if (role.agent) return { maxIncoming: Math.max(64, 8 * role.maxConns), maxPerAddress: 4 };
+  if (!anyPeer) return { maxIncoming: 2 * role.hosts + 16, maxPerAddress: 4 };
+  return { maxIncoming: 3 * role.hosts + 16, maxPerAddress: Math.max(4, role.hosts) };
 }
 
 // src/swarm/fleet-addresses.ts
@@ -80283,6 +80319,28 @@ var Peer2 = class extends EventEmitter4 {
   }
   setThrottlePipes() {
     const self2 = this;
+    if (!this.throttleGroups.down.getEnabled() && !this.throttleGroups.up.getEnabled()) {
+      (0, import_streamx3.pipeline)(
+        this.conn,
+        new import_streamx3.Transform({
+          transform(chunk, callback) {
+            self2.emit("download", chunk.length);
+            if (self2.destroyed) return;
+            callback(null, chunk);
+          }
+        }),
+        this.wire,
+        new import_streamx3.Transform({
+          transform(chunk, callback) {
+            self2.emit("upload", chunk.length);
+            if (self2.destroyed) return;
+            callback(null, chunk);
+          }
+        }),
+        this.conn
+      );
+      return;
+    }
     (0, import_streamx3.pipeline)(
       this.conn,
       this.throttleGroups.down.throttle(),
@@ -87945,19 +88003,13 @@ var SuperSeeder = class {
   }
 };
 
-// src/swarm/webtorrent-internals.ts
-function pieceCount(torrent) {
-  return torrent.pieces.length;
-}
-var SEED_ANNOUNCE_INTERVAL_MS = 30 * 6e4;
-
 // src/swarm/seeder.ts
 async function startSeeder(options) {
   const peerId = newPeerId();
   const client = new WebTorrent(closedFleetClientOptions({ peerId, torrentPort: 0, uploadLimit: options.uploadLimit ?? -1 }));
   client.on("error", (error2) => options.onWarning?.(`seeder: ${String(error2)}`));
   if (options.listenAddress !== void 0) await listenOnly(client, options.listenAddress);
-  if (options.peers !== void 0) guardPeers(client, options.peers);
+  const guard = options.peers === void 0 ? void 0 : guardPeers(client, { ...options.peers, dropSeeds: true });
   let superSeeder;
   const torrent = await new Promise((resolve4, reject) => {
     const added = client.add(options.torrent, {
@@ -87970,6 +88022,7 @@ async function startSeeder(options) {
       superSeeder ??= new SuperSeeder(pieceCount(added));
       superSeeder.attach(wire);
     });
+    guard?.watch(added);
     added.once("error", reject);
     added.once("ready", () => resolve4(added));
   });

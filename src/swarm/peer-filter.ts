@@ -13,12 +13,17 @@
  * fails if an upgrade moves them.
  */
 
+import { peerIsSeed, pieceCount } from './webtorrent-internals.js'
+
 export interface PeerGuardOptions {
   /** Addresses whose peers are accepted and dialled; undefined = any (a fleet behind NAT). */
   allowed?: ReadonlySet<string>
   maxIncoming: number
   maxPerAddress: number
   onBan?: (address: string, why: string) => void
+  /** Drop peers that hold every piece, once a second: the seeder has nothing to give them, and a peer
+   *  posing as a seed would otherwise keep its connection slots. */
+  dropSeeds?: boolean
 }
 
 export interface PeerGuard {
@@ -49,14 +54,17 @@ interface ListeningServer {
 interface WireInternals {
   remoteAddress?: string
   destroy(): void
-  on(event: 'piece', listener: (index: number) => void): unknown
+  /** bittorrent-protocol: a block arrived (index, offset, bytes). */
+  on(event: 'piece', listener: (index: number, offset: number, data: Buffer) => void): unknown
 }
 interface TorrentInternals {
   wires: WireInternals[]
+  store: { get(index: number, options: null, callback: (error: Error | null, data?: Buffer) => void): void }
   _addPeer(peer: unknown, ...rest: unknown[]): unknown
   on(event: 'wire', listener: (wire: WireInternals) => void): unknown
   on(event: 'warning', listener: (error: Error | string) => void): unknown
   on(event: 'verified', listener: (index: number) => void): unknown
+  once(event: 'close', listener: () => void): unknown
 }
 
 /** IPv4 peers show as ::ffff:a.b.c.d on a dual-stack socket. */
@@ -71,12 +79,19 @@ function hostOf(peer: string): string {
 }
 
 /**
- * A piece that fails its hash is blamed on who sent its blocks. Sent alone: that peer is banned at
- * once. Shared: each sender gets a strike, unless another sender of it is banned (its garbage
- * explains the failure — blocks it sent before its ban can sit in a piece that completes much
- * later, from honest peers); UNEXPLAINED_STRIKES of those and it is banned too.
+ * A piece that fails its hash is blamed on who sent its blocks. Sent by one peer alone: that peer
+ * is banned at once. Sent by several: the blocks are kept until the piece passes (fetched again),
+ * then each is compared with the good bytes, and whoever sent a block that differs is banned —
+ * no honest peer is blamed for sharing a piece with a poisoner (libtorrent's "smart ban"). At most
+ * SUSPECT_PIECES failed pieces are kept at once (the oldest go first), which bounds the memory.
  */
-const UNEXPLAINED_STRIKES = 3
+const SUSPECT_PIECES = 32
+
+interface ReceivedBlock {
+  offset: number
+  data: Buffer
+  address: string
+}
 
 export function guardPeers(client: unknown, options: PeerGuardOptions): PeerGuard {
   const internals = client as ClientInternals
@@ -132,29 +147,53 @@ export function guardPeers(client: unknown, options: PeerGuardOptions): PeerGuar
       const address = typeof peer === 'string' ? hostOf(peer) : (peer as { remoteAddress?: string }).remoteAddress
       return refused(address) ? null : addPeer.call(this, peer, ...rest)
     }
-    // Who sent blocks of each piece since it was last started: blamed when it fails its hash.
-    const senders = new Map<number, Set<string>>()
-    const sharedFailures: ReadonlySet<string>[] = []
+    if (options.dropSeeds) {
+      const timer = setInterval(() => {
+        const pieces = pieceCount(torrent)
+        for (const wire of [...torrent.wires]) if (peerIsSeed(wire, pieces)) wire.destroy()
+      }, 1000)
+      timer.unref()
+      torrent.once('close', () => clearInterval(timer))
+    }
+    // The blocks of each piece since it was last started, and who sent them.
+    const received = new Map<number, ReceivedBlock[]>()
+    const suspects = new Map<number, ReceivedBlock[]>()
     torrent.on('wire', (wire) => {
-      wire.on('piece', (index) => {
+      wire.on('piece', (index, offset, data) => {
         if (wire.remoteAddress === undefined) return
-        let from = senders.get(index)
-        if (from === undefined) senders.set(index, (from = new Set()))
-        from.add(plainAddress(wire.remoteAddress))
+        let blocks = received.get(index)
+        if (blocks === undefined) received.set(index, (blocks = []))
+        blocks.push({ offset, data, address: plainAddress(wire.remoteAddress) })
       })
     })
-    torrent.on('verified', (index) => senders.delete(index))
+    torrent.on('verified', (index) => {
+      received.delete(index)
+      const blocks = suspects.get(index)
+      if (blocks === undefined) return
+      suspects.delete(index)
+      torrent.store.get(index, null, (error, good) => {
+        if (error || good === undefined) return
+        for (const block of blocks) {
+          if (!good.subarray(block.offset, block.offset + block.data.length).equals(block.data)) {
+            ban(block.address, `it sent a block of piece ${index} that differs from the piece's verified bytes`)
+          }
+        }
+      })
+    })
     torrent.on('warning', (warning) => {
-      const index = /Piece (\d+) failed verification/.exec(String(warning instanceof Error ? warning.message : warning))?.[1]
-      if (index === undefined) return
-      const from = senders.get(Number(index)) ?? new Set<string>()
-      senders.delete(Number(index))
-      const why = `it sent piece ${index}, which failed its hash`
-      if (from.size === 1) return ban([...from][0]!, why)
-      sharedFailures.push(from)
-      for (const address of from) {
-        const unexplained = sharedFailures.filter((failure) => failure.has(address) && ![...failure].some((other) => banned.has(other))).length
-        if (unexplained >= UNEXPLAINED_STRIKES) ban(address, `${why}, the ${unexplained}th such piece it had a share in`)
+      const match = /Piece (\d+) failed verification/.exec(String(warning instanceof Error ? warning.message : warning))
+      if (match === null) return
+      const index = Number(match[1])
+      const blocks = received.get(index) ?? []
+      received.delete(index)
+      const senders = new Set(blocks.map((block) => block.address))
+      if (senders.size === 1) return ban([...senders][0]!, `it sent piece ${index}, which failed its hash`)
+      if (senders.size === 0) return
+      suspects.delete(index)
+      suspects.set(index, blocks)
+      for (const oldest of suspects.keys()) {
+        if (suspects.size <= SUSPECT_PIECES) break
+        suspects.delete(oldest)
       }
     })
   }
@@ -181,10 +220,13 @@ export async function listenOnly(client: unknown, address: string): Promise<void
 /**
  * Incoming connections a client takes. An agent dials few peers (policy.ts: maxConns) and is dialled
  * by about as many on average; hosts that finish early are dialled by more, so the cap is well
- * above that. The seeder is dialled by every host. Behind NAT (any peer allowed) many hosts may
- * share one address: the per-address cap is then higher.
+ * above that, and one address gets few (a poisoner's many connections each carry garbage until it
+ * is caught). The seeder is dialled by every host; behind NAT (any peer allowed) many hosts may reach
+ * it from one address, so it then takes more from one.
  */
 export function incomingLimits(role: { agent: true; maxConns: number } | { agent: false; hosts: number }, anyPeer: boolean): { maxIncoming: number; maxPerAddress: number } {
-  const maxIncoming = role.agent ? Math.max(64, 8 * role.maxConns) : 2 * role.hosts + 16
-  return { maxIncoming, maxPerAddress: anyPeer ? Math.min(maxIncoming, 16) : 4 }
+  if (role.agent) return { maxIncoming: Math.max(64, 8 * role.maxConns), maxPerAddress: 4 }
+  if (!anyPeer) return { maxIncoming: 2 * role.hosts + 16, maxPerAddress: 4 }
+  // Room for every host behind one address, and as much again for the rest: one address cannot take it all.
+  return { maxIncoming: 3 * role.hosts + 16, maxPerAddress: Math.max(4, role.hosts) }
 }

@@ -38,7 +38,7 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
   const client = new WebTorrent(closedFleetClientOptions({ peerId, torrentPort: 0, uploadLimit: options.uploadLimit ?? -1 }))
   client.on('error', (error: Error | string) => options.onWarning?.(`seeder: ${String(error)}`))
   if (options.listenAddress !== undefined) await listenOnly(client, options.listenAddress)
-  if (options.peers !== undefined) guardPeers(client, options.peers)
+  const guard = options.peers === undefined ? undefined : guardPeers(client, { ...options.peers, dropSeeds: true })
   let superSeeder: SuperSeeder | undefined
   const torrent = await new Promise<WebTorrent.Torrent>((resolve, reject) => {
     const added = client.add(options.torrent, {
@@ -52,6 +52,7 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
       superSeeder ??= new SuperSeeder(pieceCount(added))
       superSeeder.attach(wire as unknown as SeederWire)
     })
+    guard?.watch(added)
     added.once('error', reject)
     added.once('ready', () => resolve(added))
   })

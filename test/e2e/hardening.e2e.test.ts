@@ -203,6 +203,8 @@ describe('finding 2: outsiders on the fleet\'s network', () => {
   })
 
   test('with swarm-allow-any-peer, a peer sending garbage is dropped and not let back in; the deploy completes', async () => {
+    // New bytes: the hosts' stores hold the last test's objects, and a host with nothing to download asks the poisoner for nothing.
+    fs.writeFileSync(path.join(source, 'blob.bin'), randomBytes(3 * 1024 * 1024))
     const { run, result, addresses, outsider } = await deployWithIntruder('outsider-2', { 'swarm-allow-any-peer': 'true' }, ({ announce, infoHash }) => ['poison', announce, infoHash, '25', '10'])
     assert.match(run.stdout, /::warning::swarm-allow-any-peer is on/, transcript(run))
     const byPeer = result.byPeer as Record<string, PeerOutcome>

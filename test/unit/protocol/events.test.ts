@@ -26,6 +26,7 @@ const everyEvent: AgentEvent[] = [
   { type: 'done', alreadyPresent: false, seeding: true, fromSeeder: 1, fromPeers: 2, fromStore: 3, seconds: 12.5 },
   { type: 'done', alreadyPresent: true, seeding: false, fromSeeder: 0, fromPeers: 0, fromStore: 0, seconds: 0.01 },
   { type: 'error', code: 'TAG_EXISTS', message: '/srv/releases/v1 already holds a different release;\nline two "quoted" — é ✓' },
+  { type: 'notice', message: 'dropped peer 198.18.0.13 for good: it sent piece 3, which failed its hash' },
   { type: 'exit', uploaded: 123_456_789 },
 ]
 
@@ -176,5 +177,17 @@ describe('what a host prints is checked against the event types before use', () 
   })
   test('the node version is a version, not text for the log', () => {
     assert.equal(decodeEvent('{"type":"hello","v":3,"pid":4242,"node":"v20\\n::error::x"}'), undefined)
+  })
+})
+
+describe('allowedPeers in the job', () => {
+  test('absent (any peer) or a list of addresses', () => {
+    assert.equal(decodeJob(encodeJob(job)).allowedPeers, undefined)
+    assert.deepEqual(decodeJob(encodeJob({ ...job, allowedPeers: ['198.18.0.1', 'fd00::11'] })).allowedPeers, ['198.18.0.1', 'fd00::11'])
+  })
+  test('anything else is refused', () => {
+    for (const allowedPeers of ['198.18.0.1', [1, 2], { a: 1 }]) {
+      assert.throws(() => decodeJob(JSON.stringify({ ...job, allowedPeers })), /allowedPeers must be a list of addresses/)
+    }
   })
 })

@@ -46,12 +46,12 @@ interface OneObject {
   infoHash: Buffer
 }
 
-function oneObject(): OneObject {
+function oneObject(size = SIZE): OneObject {
   const dir = temporaryDir()
   const id = randomBytes(16).toString('hex')
-  const bytes = randomBytes(SIZE)
+  const bytes = randomBytes(size)
   fs.writeFileSync(path.join(dir, id), bytes)
-  const layout = layObjects([{ id, size: SIZE }], PIECE)
+  const layout = layObjects([{ id, size }], PIECE)
   const made = makeTorrent({ name: 'v1', layout, pieces: pieceHashes(bytes, PIECE, true), announceUrl: 'http://127.0.0.1:9/announce' })
   return { id, bytes, dir, layout, torrentFile: made.torrent, infoHash: Buffer.from(made.infoHash, 'hex') }
 }
@@ -146,5 +146,27 @@ describe('a peer that sends pieces failing their hash', () => {
     assert.ok(fs.readFileSync(path.join(into, object.id)).equals(object.bytes), 'the object is whole and right')
     assert.equal(poisoner.connections.length, 1, 'one connection to the poisoner in all')
     poisoner.close()
+  })
+  test('sharing pieces with an honest peer: only the poisoner is dropped, once its blocks are compared with the good bytes', async () => {
+    const object = oneObject(2 * 1024 * 1024)
+    const { client: seeder } = await seed(object)
+    const poisoner = await startPoisoner('127.0.0.5')
+    const downloader = newClient()
+    const bans: string[] = []
+    const guard = guardPeers(downloader, { maxIncoming: 8, maxPerAddress: 4, onBan: (address: string) => bans.push(address) })
+    const into = temporaryDir()
+    const torrent = downloader.add(object.torrentFile, { path: into, store: objectChunkStore(into, object.layout) })
+    guard.watch(torrent)
+    const peers = torrent as unknown as { addPeer(peer: string): boolean }
+    await new Promise<void>((resolve) => (torrent.infoHash ? resolve() : torrent.once('infoHash', () => resolve())))
+    // Both at once: pieces get blocks from each.
+    peers.addPeer(`127.0.0.5:${poisoner.port}`)
+    peers.addPeer(`127.0.0.1:${seeder.address()!.port}`)
+    await new Promise<void>((resolve) => (torrent.done ? resolve() : torrent.once('done', () => resolve())))
+    assert.ok(fs.readFileSync(path.join(into, object.id)).equals(object.bytes), 'the object is whole and right')
+    poisoner.close()
+    const sent = (await Promise.all(poisoner.connections)).reduce((sum, connection) => sum + connection.blocksSent, 0)
+    assert.ok(sent > 0, 'the poisoner was asked for blocks (else this test shows nothing)')
+    assert.deepEqual(bans, ['127.0.0.5'], 'the poisoner, and no one else')
   })
 })
