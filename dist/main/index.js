@@ -72269,7 +72269,7 @@ function guardPeers(client, options) {
     const suspects = /* @__PURE__ */ new Map();
     torrent.on("wire", (wire) => {
       wire.on("piece", (index, offset, data) => {
-        if (wire.remoteAddress === void 0) return;
+        if (wire.remoteAddress === void 0 || torrent.bitfield.get(index)) return;
         let blocks = received.get(index);
         if (blocks === void 0) received.set(index, blocks = []);
         blocks.push({ offset, data, address: plainAddress(wire.remoteAddress) });

@@ -7,7 +7,9 @@
  *     `maxPerAddress` from one address and `maxIncoming` in all, and closed before the handshake
  *     otherwise;
  *   - no peer outside the fleet is dialled;
- *   - a peer that sent a piece failing its hash is dropped and never dialled or accepted again.
+ *   - a peer that sent a piece failing its hash (or, when several sent it, a block that differs from
+ *     the piece's good bytes) is dropped and never dialled or accepted again;
+ *   - the seeder drops peers posing as seeds (it has nothing to give them).
  * webtorrent 3 has none of this (its `blocked` list is not consulted for incoming connections, nor
  * for its own re-dials), so this reaches into its internals; test/unit/swarm/peer-filter.test.ts
  * fails if an upgrade moves them.
@@ -59,6 +61,7 @@ interface WireInternals {
 }
 interface TorrentInternals {
   wires: WireInternals[]
+  bitfield: { get(index: number): boolean }
   store: { get(index: number, options: null, callback: (error: Error | null, data?: Buffer) => void): void }
   _addPeer(peer: unknown, ...rest: unknown[]): unknown
   on(event: 'wire', listener: (wire: WireInternals) => void): unknown
@@ -160,7 +163,8 @@ export function guardPeers(client: unknown, options: PeerGuardOptions): PeerGuar
     const suspects = new Map<number, ReceivedBlock[]>()
     torrent.on('wire', (wire) => {
       wire.on('piece', (index, offset, data) => {
-        if (wire.remoteAddress === undefined) return
+        // A block of a piece already held (a duplicate at the end) is neither used nor blamed.
+        if (wire.remoteAddress === undefined || torrent.bitfield.get(index)) return
         let blocks = received.get(index)
         if (blocks === undefined) received.set(index, (blocks = []))
         blocks.push({ offset, data, address: plainAddress(wire.remoteAddress) })

@@ -18,7 +18,7 @@ import { objectChunkStore } from '../../../src/swarm/object-chunk-store.js'
 import { layObjects, type ObjectLayout } from '../../../src/swarm/object-layout.js'
 import { guardPeers, listenOnly } from '../../../src/swarm/peer-filter.js'
 import { makeTorrent } from '../../../src/swarm/torrent.js'
-import { handshake, knock, startPoisoner } from '../../e2e/intruder.js'
+import { handshake, knock, poisonOn, startPoisoner } from '../../e2e/intruder.js'
 import { removeTemporaryDirs, temporaryDir } from '../helpers.js'
 
 const SIZE = 200 * 1024 + 77
@@ -106,6 +106,19 @@ describe('guardPeers: who may connect', () => {
       again = await knock('127.0.0.1', port, object.infoHash, '127.0.0.6')
     }
     assert.equal(again, 'answered')
+  })
+})
+
+describe('dropSeeds', () => {
+  test('the seeder drops a peer posing as a seed (it holds every piece: nothing to give it)', async () => {
+    const object = oneObject()
+    const { client, torrent } = await seed(object)
+    guardPeers(client, { maxIncoming: 8, maxPerAddress: 4, dropSeeds: true }).watch(torrent)
+    const socket = net.connect({ host: '127.0.0.1', port: client.address()!.port })
+    const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 10_000).unref())
+    const seen = await Promise.race([poisonOn(socket, object.infoHash, 'seeder'), timeout])
+    socket.destroy()
+    assert.ok(seen?.answered, 'it was connected, then dropped within the bound')
   })
 })
 
