@@ -88574,20 +88574,20 @@ var HEARTBEAT = "\n";
 function encodeJob(job) {
   return JSON.stringify(job) + "\n";
 }
-var ERROR_CODES = /* @__PURE__ */ new Set([
-  "BAD_JOB",
-  "TAG_EXISTS",
-  "DISK_FULL",
-  "NO_PERMISSION",
-  "UNSAFE_DESTINATION",
-  "VERIFY_FAILED",
-  "UNPACK_FAILED",
-  "TORRENT_FAILED",
-  "STOPPED",
-  "HARD_CAP",
-  "CONTROLLER_LOST",
-  "INTERNAL"
-]);
+var ERROR_CODES = {
+  BAD_JOB: true,
+  TAG_EXISTS: true,
+  DISK_FULL: true,
+  NO_PERMISSION: true,
+  UNSAFE_DESTINATION: true,
+  VERIFY_FAILED: true,
+  UNPACK_FAILED: true,
+  TORRENT_FAILED: true,
+  STOPPED: true,
+  HARD_CAP: true,
+  CONTROLLER_LOST: true,
+  INTERNAL: true
+};
 var MAX_HOST_TEXT = 4e3;
 var count = (value) => typeof value === "number" && Number.isFinite(value) && value >= 0;
 var counts = (event, names) => names.every((name) => count(event[name]));
@@ -88595,7 +88595,7 @@ var VALID = {
   hello: (event) => typeof event.v === "number" && Number.isSafeInteger(event.pid) && event.pid > 0 && typeof event.node === "string" && /^v\d+\.\d+\.\d+[\w.+-]*$/.test(event.node),
   progress: (event) => counts(event, ["have", "total", "fromSeeder", "fromPeers", "uploaded", "peers"]),
   done: (event) => typeof event.alreadyPresent === "boolean" && typeof event.seeding === "boolean" && counts(event, ["fromSeeder", "fromPeers", "fromStore", "seconds"]),
-  error: (event) => typeof event.code === "string" && ERROR_CODES.has(event.code) && typeof event.message === "string",
+  error: (event) => typeof event.code === "string" && Object.hasOwn(ERROR_CODES, event.code) && typeof event.message === "string",
   notice: (event) => typeof event.message === "string",
   exit: (event) => count(event.uploaded)
 };
@@ -89589,11 +89589,11 @@ var AGENT_DIR = '"$HOME"/.murder-action';
 function agentPath(agent) {
   return `${AGENT_DIR}/agent-${agent.sha256.slice(0, 16)}.mjs`;
 }
-var HASH_CHECK = 'const d=require("crypto").createHash("sha256").update(require("fs").readFileSync(process.argv[1])).digest("hex");process.stdout.write(d===process.argv[2]?"ok":"changed")';
+var HASH_CHECK = 'const d=require("crypto").createHash("sha256").update(require("fs").readFileSync(process.argv[1])).digest("hex");process.stdout.write(d===process.argv[2]?"present":"changed")';
 function probeCommand(nodePath, agent) {
   const path13 = agentPath(agent);
   const node = shellQuote(nodePath);
-  return `v=$(${node} --version 2>/dev/null) || v=none; echo "node=$v"; if [ -f ${path13} ]; then echo "agent=$(${node} -e ${shellQuote(HASH_CHECK)} ${path13} ${agent.sha256} 2>/dev/null || echo changed)" | sed 's/=ok$/=present/'; else echo agent=missing; fi`;
+  return `v=$(${node} --version 2>/dev/null) || v=none; echo "node=$v"; if [ -f ${path13} ]; then echo "agent=$(${node} -e ${shellQuote(HASH_CHECK)} ${path13} ${agent.sha256} 2>/dev/null || echo changed)"; else echo agent=missing; fi`;
 }
 function readProbe(stdout, nodePath) {
   const version = /node=(\S+)/.exec(stdout)?.[1] ?? "none";

@@ -12,12 +12,12 @@ export function agentPath(agent: AgentBundle): string {
 }
 
 /**
- * Prints "ok" when argv[1] holds exactly the agent with sha256 argv[2], "changed" when it holds
+ * Prints "present" when argv[1] holds exactly the agent with sha256 argv[2], "changed" when it holds
  * something else (the directory is the deploy user's, but a file there is not proof of what it holds).
  */
 const HASH_CHECK =
   'const d=require("crypto").createHash("sha256").update(require("fs").readFileSync(process.argv[1])).digest("hex");' +
-  'process.stdout.write(d===process.argv[2]?"ok":"changed")'
+  'process.stdout.write(d===process.argv[2]?"present":"changed")'
 
 /** One command that says which Node the host has and whether the agent is there already, unchanged. */
 export function probeCommand(nodePath: string, agent: AgentBundle): string {
@@ -25,7 +25,7 @@ export function probeCommand(nodePath: string, agent: AgentBundle): string {
   const node = shellQuote(nodePath)
   return (
     `v=$(${node} --version 2>/dev/null) || v=none; echo "node=$v"; ` +
-    `if [ -f ${path} ]; then echo "agent=$(${node} -e ${shellQuote(HASH_CHECK)} ${path} ${agent.sha256} 2>/dev/null || echo changed)" | sed 's/=ok$/=present/'; ` +
+    `if [ -f ${path} ]; then echo "agent=$(${node} -e ${shellQuote(HASH_CHECK)} ${path} ${agent.sha256} 2>/dev/null || echo changed)"; ` +
     'else echo agent=missing; fi'
   )
 }

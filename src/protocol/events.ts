@@ -105,20 +105,21 @@ export function encodeJob(job: AgentJob): string {
   return JSON.stringify(job) + '\n'
 }
 
-const ERROR_CODES: ReadonlySet<string> = new Set<AgentErrorCode>([
-  'BAD_JOB',
-  'TAG_EXISTS',
-  'DISK_FULL',
-  'NO_PERMISSION',
-  'UNSAFE_DESTINATION',
-  'VERIFY_FAILED',
-  'UNPACK_FAILED',
-  'TORRENT_FAILED',
-  'STOPPED',
-  'HARD_CAP',
-  'CONTROLLER_LOST',
-  'INTERNAL',
-])
+/** Every error code, as a record so that the compiler notices one missing. */
+const ERROR_CODES: Readonly<Record<AgentErrorCode, true>> = {
+  BAD_JOB: true,
+  TAG_EXISTS: true,
+  DISK_FULL: true,
+  NO_PERMISSION: true,
+  UNSAFE_DESTINATION: true,
+  VERIFY_FAILED: true,
+  UNPACK_FAILED: true,
+  TORRENT_FAILED: true,
+  STOPPED: true,
+  HARD_CAP: true,
+  CONTROLLER_LOST: true,
+  INTERNAL: true,
+}
 
 /** The longest message kept from a host: enough for a stack trace, not enough to flood the log. */
 export const MAX_HOST_TEXT = 4000
@@ -136,7 +137,7 @@ const VALID: Record<AgentEventType, (event: Fields) => boolean> = {
   hello: (event) => typeof event.v === 'number' && Number.isSafeInteger(event.pid) && (event.pid as number) > 0 && typeof event.node === 'string' && /^v\d+\.\d+\.\d+[\w.+-]*$/.test(event.node),
   progress: (event) => counts(event, ['have', 'total', 'fromSeeder', 'fromPeers', 'uploaded', 'peers']),
   done: (event) => typeof event.alreadyPresent === 'boolean' && typeof event.seeding === 'boolean' && counts(event, ['fromSeeder', 'fromPeers', 'fromStore', 'seconds']),
-  error: (event) => typeof event.code === 'string' && ERROR_CODES.has(event.code) && typeof event.message === 'string',
+  error: (event) => typeof event.code === 'string' && Object.hasOwn(ERROR_CODES, event.code) && typeof event.message === 'string',
   notice: (event) => typeof event.message === 'string',
   exit: (event) => count(event.uploaded),
 }
