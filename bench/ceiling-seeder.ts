@@ -20,6 +20,7 @@ const swarm = await openSwarm({
   trackerPort: 0,
   address: async () => address,
   policy: { intervalMs: 5000, peersCacheLength: 1000 },
+  hostCount: 4,
   onWarning: (message) => process.stderr.write(`${message}\n`),
 })
 fs.writeFileSync(out, swarm.torrent)

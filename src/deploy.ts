@@ -4,8 +4,10 @@ import * as path from 'node:path'
 import { formatRate } from './inputs/rate.js'
 import type { Settings } from './inputs/settings.js'
 import { deployPolicy, type DeployPolicy } from './policy.js'
+import { describeStrippedModes } from './pack/modes.js'
 import { packRelease, type PackedRelease } from './pack/release.js'
 import { detectAddressTowardFleet } from './swarm/address.js'
+import { resolveFleetAddresses } from './swarm/fleet-addresses.js'
 import { openSwarm, type Swarm } from './swarm/swarm.js'
 import type { AgentBundle } from './fleet/agent-bundle.js'
 import { runFleet } from './fleet/fleet-runner.js'
@@ -57,7 +59,10 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
     abortIfCancelled(hooks.signal)
     // The deadline counts from here: with a seeder host, sending it the objects is part of the transfer.
     const transferStart = Date.now()
-    swarm = await openDeploySwarm(settings, release, agent, policy, transferStart, hooks)
+    // Where the fleet finds the tracker and the seeder, and so the only addresses, with the hosts', let into the swarm.
+    const address = settings.seederHost !== undefined ? (settings.trackerAddress ?? settings.seederHost.host) : (settings.trackerAddress ?? (await detectAddressTowardFleet(settings.hosts)))
+    const allowedPeers = settings.swarmAllowAnyPeer ? undefined : await resolveFleetAddresses([...settings.hosts, { host: address }])
+    swarm = await openDeploySwarm(settings, release, agent, policy, transferStart, hooks, address, allowedPeers)
     hooks.info(
       `Tracker ${swarm.announceUrl}, seeder on ${swarm.where} port ${swarm.seederPort}, info hash ${swarm.infoHash}, ` +
         `${swarm.pieceLength / 1024} KiB pieces` +
@@ -65,7 +70,8 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
         `; deploying to ${settings.hosts.length} hosts (deadline ${settings.deadlineMs / 1000} s)`,
     )
     abortIfCancelled(hooks.signal)
-    const states = await deliver(settings, agentJob(settings, release, swarm, policy), agent, transferStart, policy, withSwarmLoss(hooks, swarm))
+    const job = { ...agentJob(settings, release, swarm, policy), ...(allowedPeers !== undefined ? { allowedPeers: [...allowedPeers] } : {}) }
+    const states = await deliver(settings, job, agent, transferStart, policy, withSwarmLoss(hooks, swarm))
     const transferSeconds = (states.settledAt - transferStart) / 1000
     reportHoldersThatSeeded(states.hosts, settings.tag, hooks)
     const verdict = judge(states.hosts, settings.maxFailedHosts)
@@ -125,6 +131,8 @@ async function openDeploySwarm(
   policy: DeployPolicy,
   transferStart: number,
   hooks: DeployHooks,
+  address: string,
+  allowedPeers: Set<string> | undefined,
 ): Promise<Swarm> {
   if (settings.seederHost === undefined) {
     return openSwarm({
@@ -132,9 +140,11 @@ async function openDeploySwarm(
       layout: release.layout,
       pieces: release.pieces,
       trackerPort: settings.trackerPort,
-      address: async () => settings.trackerAddress ?? (await detectAddressTowardFleet(settings.hosts)),
+      address: async () => address,
       policy: policy.tracker,
       seederUploadLimit: settings.seederUploadLimit,
+      allowedPeers,
+      hostCount: settings.hosts.length,
       onWarning: hooks.debug,
     })
   }
@@ -190,7 +200,9 @@ async function pack(settings: Settings, workdir: string, hooks: DeployHooks): Pr
     compressionLevel: settings.compressionLevel,
     // The same secret and build give the same objects, which hosts that hold them need not download.
     keySecret: `${settings.sshKey}\0${settings.sshKeyPassphrase ?? ''}`,
+    preserveSpecialModes: settings.preserveSpecialModes,
   })
+  if (release.strippedModes.length > 0) hooks.warning(describeStrippedModes(release.strippedModes))
   hooks.info(
     `Packed ${release.entries} entries into ${release.manifest.objects.length} objects, ${formatMB(release.storedBytes)} MB ` +
       `(${formatMB(release.plainBytes)} MB of files) in ${release.seconds.toFixed(1)} s, content ${release.contentId.slice(0, 16)}` +

@@ -1086,14 +1086,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path13 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path14 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path13 && path13[0] !== "/") {
-          path13 = `/${path13}`;
+        if (path14 && path14[0] !== "/") {
+          path14 = `/${path14}`;
         }
-        return new URL(`${origin}${path13}`);
+        return new URL(`${origin}${path14}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1544,39 +1544,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path13);
+        debuglog("sending request to %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin },
+          request: { method, path: path14, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path13,
+          path14,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin }
+          request: { method, path: path14, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path13);
+        debuglog("trailers received from %s %s/%s", method, origin, path14);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin },
+          request: { method, path: path14, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path13,
+          path14,
           error2.message
         );
       });
@@ -1625,9 +1625,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path13, origin }
+            request: { method, path: path14, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path13);
+          debuglog("sending request to %s %s/%s", method, origin, path14);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1690,7 +1690,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request4 = class {
       constructor(origin, {
-        path: path13,
+        path: path14,
         method,
         body,
         headers,
@@ -1705,11 +1705,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path13 !== "string") {
+        if (typeof path14 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path13[0] !== "/" && !(path13.startsWith("http://") || path13.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path14[0] !== "/" && !(path14.startsWith("http://") || path14.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path13)) {
+        } else if (invalidPathRegex.test(path14)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1775,7 +1775,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path13, query) : path13;
+        this.path = query ? buildURL(path14, query) : path14;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -5797,7 +5797,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants4 = require_constants2();
+    var constants5 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5872,7 +5872,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5967,11 +5967,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants4.ERROR.OK) {
+          if (ret !== constants5.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants4.ERROR.PAUSED) {
+            } else if (ret === constants5.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5994,10 +5994,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants4.ERROR.OK) {
+        if (ret === constants5.ERROR.OK) {
           return null;
         }
-        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6014,7 +6014,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants4.ERROR[ret], data);
+        return new HTTPParserError(message, constants5.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6194,7 +6194,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants4.ERROR.PAUSED : 0;
+        return pause ? constants5.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6216,7 +6216,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6252,13 +6252,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants4.ERROR.PAUSED;
+          return constants5.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6468,7 +6468,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path13, host, upgrade, blocking, reset } = request;
+      const { method, path: path14, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6549,7 +6549,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path13} HTTP/1.1\r
+      let header = `${method} ${path14} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7078,7 +7078,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path13, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path14, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7175,7 +7175,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path13;
+      headers[HTTP2_HEADER_PATH] = path14;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7528,9 +7528,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path13 = search ? `${pathname}${search}` : pathname;
+        const path14 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path13;
+        this.opts.path = path14;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8769,10 +8769,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path13 = "/",
+          path: path14 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path13;
+        opts.path = origin + path14;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10744,20 +10744,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path13) {
-      if (typeof path13 !== "string") {
-        return path13;
+    function safeUrl(path14) {
+      if (typeof path14 !== "string") {
+        return path14;
       }
-      const pathSegments = path13.split("?");
+      const pathSegments = path14.split("?");
       if (pathSegments.length !== 2) {
-        return path13;
+        return path14;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path13, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path13);
+    function matchKey(mockDispatch2, { path: path14, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path14);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10779,7 +10779,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path13 }) => matchValue(safeUrl(path13), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path14 }) => matchValue(safeUrl(path14), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10817,9 +10817,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path13, method, body, headers, query } = opts;
+      const { path: path14, method, body, headers, query } = opts;
       return {
-        path: path13,
+        path: path14,
         method,
         body,
         headers,
@@ -11248,11 +11248,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural;
       }
-      pluralize(count) {
-        const one = count === 1;
+      pluralize(count2) {
+        const one = count2 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count, noun };
+        return { ...keys, count: count2, noun };
       }
     };
   }
@@ -11282,10 +11282,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path13, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path14, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path13,
+            Path: path14,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -11653,7 +11653,7 @@ var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
     var { isIP: isIP2 } = __require("node:net");
-    var { lookup: lookup2 } = __require("node:dns");
+    var { lookup: lookup3 } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
     var maxInt = Math.pow(2, 31) - 1;
@@ -11743,7 +11743,7 @@ var require_dns = __commonJS({
         }
       }
       #defaultLookup(origin, opts, cb) {
-        lookup2(
+        lookup3(
           origin.hostname,
           {
             all: true,
@@ -16164,9 +16164,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path13) {
-      for (let i2 = 0; i2 < path13.length; ++i2) {
-        const code = path13.charCodeAt(i2);
+    function validateCookiePath(path14) {
+      for (let i2 = 0; i2 < path14.length; ++i2) {
+        const code = path14.charCodeAt(i2);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -18671,15 +18671,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count) {
-        while (count > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count2) {
+        while (count2 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count < remaining) {
-            this.linePos += count;
-            count = 0;
+          if (count2 < remaining) {
+            this.linePos += count2;
+            count2 = 0;
           } else {
-            count -= remaining;
+            count2 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -19086,11 +19086,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path13 = opts.path;
+          let path14 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path13 = `/${path13}`;
+            path14 = `/${path14}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path13);
+          url = new URL(util.parseOrigin(url).origin + path14);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -23155,7 +23155,7 @@ var require_bcrypt_pbkdf = __commonJS({
       }
     }
     function bcrypt_pbkdf(pass, passlen, salt, saltlen, key, keylen, rounds) {
-      var sha2pass = new Uint8Array(64), sha2salt = new Uint8Array(64), out = new Uint8Array(BCRYPT_HASHSIZE), tmpout = new Uint8Array(BCRYPT_HASHSIZE), countsalt = new Uint8Array(saltlen + 4), i2, j, amt, stride, dest, count, origkeylen = keylen;
+      var sha2pass = new Uint8Array(64), sha2salt = new Uint8Array(64), out = new Uint8Array(BCRYPT_HASHSIZE), tmpout = new Uint8Array(BCRYPT_HASHSIZE), countsalt = new Uint8Array(saltlen + 4), i2, j, amt, stride, dest, count2, origkeylen = keylen;
       if (rounds < 1)
         return -1;
       if (passlen === 0 || saltlen === 0 || keylen === 0 || keylen > out.byteLength * out.byteLength || saltlen > 1 << 20)
@@ -23165,11 +23165,11 @@ var require_bcrypt_pbkdf = __commonJS({
       for (i2 = 0; i2 < saltlen; i2++)
         countsalt[i2] = salt[i2];
       crypto_hash_sha512(sha2pass, pass, passlen);
-      for (count = 1; keylen > 0; count++) {
-        countsalt[saltlen + 0] = count >>> 24;
-        countsalt[saltlen + 1] = count >>> 16;
-        countsalt[saltlen + 2] = count >>> 8;
-        countsalt[saltlen + 3] = count;
+      for (count2 = 1; keylen > 0; count2++) {
+        countsalt[saltlen + 0] = count2 >>> 24;
+        countsalt[saltlen + 1] = count2 >>> 16;
+        countsalt[saltlen + 2] = count2 >>> 8;
+        countsalt[saltlen + 3] = count2;
         crypto_hash_sha512(sha2salt, countsalt, saltlen + 4);
         bcrypt_hash(sha2pass, sha2salt, tmpout);
         for (i2 = out.byteLength; i2--; )
@@ -23182,7 +23182,7 @@ var require_bcrypt_pbkdf = __commonJS({
         }
         amt = Math.min(amt, keylen);
         for (i2 = 0; i2 < amt; i2++) {
-          dest = i2 * stride + (count - 1);
+          dest = i2 * stride + (count2 - 1);
           if (dest >= origkeylen)
             break;
           key[dest] = out[i2];
@@ -27224,11 +27224,11 @@ var require_agent2 = __commonJS({
       };
     })();
     var WINDOWS_PIPE_REGEX = /^[/\\][/\\]\.[/\\]pipe[/\\].+/;
-    function createAgent(path13) {
-      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path13)) {
-        return path13 === "pageant" ? new PageantAgent() : new CygwinAgent(path13);
+    function createAgent(path14) {
+      if (process.platform === "win32" && !WINDOWS_PIPE_REGEX.test(path14)) {
+        return path14 === "pageant" ? new PageantAgent() : new CygwinAgent(path14);
       }
-      return new OpenSSHAgent(path13);
+      return new OpenSSHAgent(path14);
     }
     var AgentProtocol = (() => {
       const SSH_AGENTC_REQUEST_IDENTITIES = 11;
@@ -32203,8 +32203,8 @@ var require_SFTP = __commonJS({
   "node_modules/ssh2/lib/protocol/SFTP.js"(exports, module) {
     "use strict";
     var EventEmitter12 = __require("events");
-    var fs20 = __require("fs");
-    var { constants: constants4 } = fs20;
+    var fs21 = __require("fs");
+    var { constants: constants5 } = fs21;
     var {
       Readable: ReadableStream2,
       Writable: WritableStream
@@ -32472,17 +32472,17 @@ var require_SFTP = __commonJS({
       // ===========================================================================
       // Client-specific ===========================================================
       // ===========================================================================
-      createReadStream(path13, options) {
+      createReadStream(path14, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new ReadStream(this, path13, options);
+        return new ReadStream(this, path14, options);
       }
-      createWriteStream(path13, options) {
+      createWriteStream(path14, options) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        return new WriteStream(this, path13, options);
+        return new WriteStream(this, path14, options);
       }
-      open(path13, flags_, attrs, cb) {
+      open(path14, flags_, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         if (typeof attrs === "function") {
@@ -32501,7 +32501,7 @@ var require_SFTP = __commonJS({
           attrsFlags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32509,7 +32509,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         writeUInt32BE(buf, attrsFlags, p += 4);
         if (attrsLen) {
@@ -32633,14 +32633,14 @@ var require_SFTP = __commonJS({
       fastGet(remotePath, localPath, opts, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        fastXfer(this, fs20, remotePath, localPath, opts, cb);
+        fastXfer(this, fs21, remotePath, localPath, opts, cb);
       }
       fastPut(localPath, remotePath, opts, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        fastXfer(fs20, this, localPath, remotePath, opts, cb);
+        fastXfer(fs21, this, localPath, remotePath, opts, cb);
       }
-      readFile(path13, options, callback_) {
+      readFile(path14, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32713,13 +32713,13 @@ var require_SFTP = __commonJS({
             return callback && callback(er, buffer);
           });
         };
-        this.open(path13, flag, 438, (er, handle_) => {
+        this.open(path14, flag, 438, (er, handle_) => {
           if (er)
             return callback && callback(er);
           handle = handle_;
           const tryStat = (er2, st) => {
             if (er2) {
-              this.stat(path13, (er_, st_) => {
+              this.stat(path14, (er_, st_) => {
                 if (er_) {
                   return this.close(handle, () => {
                     callback && callback(er2);
@@ -32740,7 +32740,7 @@ var require_SFTP = __commonJS({
           this.fstat(handle, tryStat);
         });
       }
-      writeFile(path13, data, options, callback_) {
+      writeFile(path14, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32759,7 +32759,7 @@ var require_SFTP = __commonJS({
         if (options.encoding && !Buffer.isEncoding(options.encoding))
           throw new Error(`Unknown encoding: ${options.encoding}`);
         const flag = options.flag || "w";
-        this.open(path13, flag, options.mode, (openErr, handle) => {
+        this.open(path14, flag, options.mode, (openErr, handle) => {
           if (openErr) {
             callback && callback(openErr);
           } else {
@@ -32768,7 +32768,7 @@ var require_SFTP = __commonJS({
             if (position === null) {
               const tryStat = (er, st) => {
                 if (er) {
-                  this.stat(path13, (er_, st_) => {
+                  this.stat(path14, (er_, st_) => {
                     if (er_) {
                       return this.close(handle, () => {
                         callback && callback(er);
@@ -32787,7 +32787,7 @@ var require_SFTP = __commonJS({
           }
         });
       }
-      appendFile(path13, data, options, callback_) {
+      appendFile(path14, data, options, callback_) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let callback;
@@ -32805,12 +32805,12 @@ var require_SFTP = __commonJS({
           throw new TypeError("Bad arguments");
         if (!options.flag)
           options = Object.assign({ flag: "a" }, options);
-        this.writeFile(path13, data, options, callback);
+        this.writeFile(path14, data, options, callback);
       }
-      exists(path13, cb) {
+      exists(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        this.stat(path13, (err) => {
+        this.stat(path14, (err) => {
           cb && cb(err ? false : true);
         });
       }
@@ -32853,7 +32853,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} RENAME`
         );
       }
-      mkdir(path13, attrs, cb) {
+      mkdir(path14, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -32867,7 +32867,7 @@ var require_SFTP = __commonJS({
           flags = attrs.flags;
           attrsLen = attrs.nb;
         }
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32875,7 +32875,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -32891,10 +32891,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} MKDIR`
         );
       }
-      rmdir(path13, cb) {
+      rmdir(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -32902,7 +32902,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
@@ -32992,10 +32992,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} FSTAT`
         );
       }
-      stat(path13, cb) {
+      stat(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33003,17 +33003,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} STAT`
         );
       }
-      lstat(path13, cb) {
+      lstat(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33021,17 +33021,17 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} LSTAT`
         );
       }
-      opendir(path13, cb) {
+      opendir(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33039,14 +33039,14 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = { cb };
         const isBuffered = sendOrBuffer(this, buf);
         this._debug && this._debug(
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} OPENDIR`
         );
       }
-      setstat(path13, attrs, cb) {
+      setstat(path14, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         let flags = 0;
@@ -33058,7 +33058,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33066,7 +33066,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -33126,8 +33126,8 @@ var require_SFTP = __commonJS({
           mtime: toUnixTimestamp(mtime)
         }, cb);
       }
-      utimes(path13, atime, mtime, cb) {
-        return this.setstat(path13, {
+      utimes(path14, atime, mtime, cb) {
+        return this.setstat(path14, {
           atime: toUnixTimestamp(atime),
           mtime: toUnixTimestamp(mtime)
         }, cb);
@@ -33138,8 +33138,8 @@ var require_SFTP = __commonJS({
           gid
         }, cb);
       }
-      chown(path13, uid, gid, cb) {
-        return this.setstat(path13, {
+      chown(path14, uid, gid, cb) {
+        return this.setstat(path14, {
           uid,
           gid
         }, cb);
@@ -33149,15 +33149,15 @@ var require_SFTP = __commonJS({
           mode
         }, cb);
       }
-      chmod(path13, mode, cb) {
-        return this.setstat(path13, {
+      chmod(path14, mode, cb) {
+        return this.setstat(path14, {
           mode
         }, cb);
       }
-      readlink(path13, cb) {
+      readlink(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33165,7 +33165,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33210,10 +33210,10 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} SYMLINK`
         );
       }
-      realpath(path13, cb) {
+      realpath(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33221,7 +33221,7 @@ var require_SFTP = __commonJS({
         const reqid = this._writeReqid = this._writeReqid + 1 & MAX_REQID;
         writeUInt32BE(buf, reqid, 5);
         writeUInt32BE(buf, pathLen, p);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33266,13 +33266,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${which2} posix-rename@openssh.com`);
         }
       }
-      ext_openssh_statvfs(path13, cb) {
+      ext_openssh_statvfs(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["statvfs@openssh.com"];
         if (!ext || ext !== "2")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 19 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33282,7 +33282,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 19, p);
         buf.utf8Write("statvfs@openssh.com", p += 4, 19);
         writeUInt32BE(buf, pathLen, p += 19);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = { extended: "statvfs@openssh.com", cb };
         const isBuffered = sendOrBuffer(this, buf);
         if (this._debug) {
@@ -33368,7 +33368,7 @@ var require_SFTP = __commonJS({
           `SFTP: Outbound: ${isBuffered ? "Buffered" : "Sending"} fsync@openssh.com`
         );
       }
-      ext_openssh_lsetstat(path13, attrs, cb) {
+      ext_openssh_lsetstat(path14, attrs, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["lsetstat@openssh.com"];
@@ -33383,7 +33383,7 @@ var require_SFTP = __commonJS({
         } else if (typeof attrs === "function") {
           cb = attrs;
         }
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 20 + 4 + pathLen + 4 + attrsLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33393,7 +33393,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 20, p);
         buf.utf8Write("lsetstat@openssh.com", p += 4, 20);
         writeUInt32BE(buf, pathLen, p += 20);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         writeUInt32BE(buf, flags, p += pathLen);
         if (attrsLen) {
           p += 4;
@@ -33410,13 +33410,13 @@ var require_SFTP = __commonJS({
           this._debug(`SFTP: Outbound: ${status} lsetstat@openssh.com`);
         }
       }
-      ext_openssh_expandPath(path13, cb) {
+      ext_openssh_expandPath(path14, cb) {
         if (this.server)
           throw new Error("Client-only method called in server mode");
         const ext = this._extensions["expand-path@openssh.com"];
         if (ext !== "1")
           throw new Error("Server does not support this extended request");
-        const pathLen = Buffer.byteLength(path13);
+        const pathLen = Buffer.byteLength(path14);
         let p = 9;
         const buf = Buffer.allocUnsafe(4 + 1 + 4 + 4 + 23 + 4 + pathLen);
         writeUInt32BE(buf, buf.length - 4, 0);
@@ -33426,7 +33426,7 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, 23, p);
         buf.utf8Write("expand-path@openssh.com", p += 4, 23);
         writeUInt32BE(buf, pathLen, p += 20);
-        buf.utf8Write(path13, p += 4, pathLen);
+        buf.utf8Write(path14, p += 4, pathLen);
         this._requests[reqid] = {
           cb: (err, names) => {
             if (typeof cb !== "function")
@@ -33683,11 +33683,11 @@ var require_SFTP = __commonJS({
             throw new Error("names is not an object or array");
           names = [names];
         }
-        const count = names.length;
+        const count2 = names.length;
         let namesLen = 0;
         let nameAttrs;
         const attrs = [];
-        for (let i2 = 0; i2 < count; ++i2) {
+        for (let i2 = 0; i2 < count2; ++i2) {
           const name = names[i2];
           const filename = !name || !name.filename || typeof name.filename !== "string" ? "" : name.filename;
           namesLen += 4 + Buffer.byteLength(filename);
@@ -33717,9 +33717,9 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = RESPONSE.NAME;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, count, p);
+        writeUInt32BE(buf, count2, p);
         p += 4;
-        for (let i2 = 0; i2 < count; ++i2) {
+        for (let i2 = 0; i2 < count2; ++i2) {
           const name = names[i2];
           {
             const filename = !name || !name.filename || typeof name.filename !== "string" ? "" : name.filename;
@@ -33899,13 +33899,13 @@ var require_SFTP = __commonJS({
             if (--left === 0)
               cb(err);
           };
-          if (srcHandle && (src === fs20 || src.outgoing.state === "open"))
+          if (srcHandle && (src === fs21 || src.outgoing.state === "open"))
             ++left;
-          if (dstHandle && (dst === fs20 || dst.outgoing.state === "open"))
+          if (dstHandle && (dst === fs21 || dst.outgoing.state === "open"))
             ++left;
-          if (srcHandle && (src === fs20 || src.outgoing.state === "open"))
+          if (srcHandle && (src === fs21 || src.outgoing.state === "open"))
             src.close(srcHandle, cbfinal);
-          if (dstHandle && (dst === fs20 || dst.outgoing.state === "open"))
+          if (dstHandle && (dst === fs21 || dst.outgoing.state === "open"))
             dst.close(dstHandle, cbfinal);
         } else {
           cb(err);
@@ -33921,7 +33921,7 @@ var require_SFTP = __commonJS({
           tryStat(null, { size: fileSize });
         function tryStat(err2, attrs) {
           if (err2) {
-            if (src !== fs20) {
+            if (src !== fs21) {
               src.stat(srcPath, (err_, attrs_) => {
                 if (err_)
                   return onerror(err2);
@@ -34059,25 +34059,25 @@ var require_SFTP = __commonJS({
         this.extended = initial && initial.extended;
       }
       isDirectory() {
-        return (this.mode & constants4.S_IFMT) === constants4.S_IFDIR;
+        return (this.mode & constants5.S_IFMT) === constants5.S_IFDIR;
       }
       isFile() {
-        return (this.mode & constants4.S_IFMT) === constants4.S_IFREG;
+        return (this.mode & constants5.S_IFMT) === constants5.S_IFREG;
       }
       isBlockDevice() {
-        return (this.mode & constants4.S_IFMT) === constants4.S_IFBLK;
+        return (this.mode & constants5.S_IFMT) === constants5.S_IFBLK;
       }
       isCharacterDevice() {
-        return (this.mode & constants4.S_IFMT) === constants4.S_IFCHR;
+        return (this.mode & constants5.S_IFMT) === constants5.S_IFCHR;
       }
       isSymbolicLink() {
-        return (this.mode & constants4.S_IFMT) === constants4.S_IFLNK;
+        return (this.mode & constants5.S_IFMT) === constants5.S_IFLNK;
       }
       isFIFO() {
-        return (this.mode & constants4.S_IFMT) === constants4.S_IFIFO;
+        return (this.mode & constants5.S_IFMT) === constants5.S_IFIFO;
       }
       isSocket() {
-        return (this.mode & constants4.S_IFMT) === constants4.S_IFSOCK;
+        return (this.mode & constants5.S_IFMT) === constants5.S_IFSOCK;
       }
     };
     function attrsToBytes(attrs) {
@@ -34212,11 +34212,11 @@ var require_SFTP = __commonJS({
         attrs.mtime = mtime;
       }
       if (flags & ATTR.EXTENDED) {
-        const count = bufferParser.readUInt32BE();
-        if (count === void 0)
+        const count2 = bufferParser.readUInt32BE();
+        if (count2 === void 0)
           return;
         const extended = {};
-        for (let i2 = 0; i2 < count; ++i2) {
+        for (let i2 = 0; i2 < count2; ++i2) {
           const type = bufferParser.readString(true);
           const data = bufferParser.readString();
           if (data === void 0)
@@ -34467,10 +34467,10 @@ var require_SFTP = __commonJS({
           req = sftp._requests[reqID];
           delete sftp._requests[reqID];
         }
-        const count = bufferParser.readUInt32BE();
-        if (count !== void 0) {
+        const count2 = bufferParser.readUInt32BE();
+        if (count2 !== void 0) {
           let names = [];
-          for (let i2 = 0; i2 < count; ++i2) {
+          for (let i2 = 0; i2 < count2; ++i2) {
             const filename = bufferParser.readString(true);
             const longname = bufferParser.readString(true);
             const attrs = readAttrs(sftp._biOpt);
@@ -34704,12 +34704,12 @@ var require_SFTP = __commonJS({
       [REQUEST.LSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path14 === void 0)
           return doFatalSFTPError(sftp, "Malformed LSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received LSTAT (id:${reqID})`);
-        if (!sftp.emit("LSTAT", reqID, path13)) {
+        if (!sftp.emit("LSTAT", reqID, path14)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34728,13 +34728,13 @@ var require_SFTP = __commonJS({
       [REQUEST.SETSTAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed SETSTAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received SETSTAT (id:${reqID})`);
-        if (!sftp.emit("SETSTAT", reqID, path13, attrs)) {
+        if (!sftp.emit("SETSTAT", reqID, path14, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34756,12 +34756,12 @@ var require_SFTP = __commonJS({
       [REQUEST.OPENDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path14 === void 0)
           return doFatalSFTPError(sftp, "Malformed OPENDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received OPENDIR (id:${reqID})`);
-        if (!sftp.emit("OPENDIR", reqID, path13)) {
+        if (!sftp.emit("OPENDIR", reqID, path14)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34780,63 +34780,63 @@ var require_SFTP = __commonJS({
       [REQUEST.REMOVE]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path14 === void 0)
           return doFatalSFTPError(sftp, "Malformed REMOVE packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received REMOVE (id:${reqID})`);
-        if (!sftp.emit("REMOVE", reqID, path13)) {
+        if (!sftp.emit("REMOVE", reqID, path14)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.MKDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         const attrs = readAttrs(sftp._biOpt);
         bufferParser.clear();
         if (attrs === void 0)
           return doFatalSFTPError(sftp, "Malformed MKDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received MKDIR (id:${reqID})`);
-        if (!sftp.emit("MKDIR", reqID, path13, attrs)) {
+        if (!sftp.emit("MKDIR", reqID, path14, attrs)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.RMDIR]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path14 === void 0)
           return doFatalSFTPError(sftp, "Malformed RMDIR packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received RMDIR (id:${reqID})`);
-        if (!sftp.emit("RMDIR", reqID, path13)) {
+        if (!sftp.emit("RMDIR", reqID, path14)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.REALPATH]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path14 === void 0)
           return doFatalSFTPError(sftp, "Malformed REALPATH packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received REALPATH (id:${reqID})`
         );
-        if (!sftp.emit("REALPATH", reqID, path13)) {
+        if (!sftp.emit("REALPATH", reqID, path14)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
       [REQUEST.STAT]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path14 === void 0)
           return doFatalSFTPError(sftp, "Malformed STAT packet");
         sftp._debug && sftp._debug(`SFTP: Inbound: Received STAT (id:${reqID})`);
-        if (!sftp.emit("STAT", reqID, path13)) {
+        if (!sftp.emit("STAT", reqID, path14)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34856,14 +34856,14 @@ var require_SFTP = __commonJS({
       [REQUEST.READLINK]: (sftp, payload) => {
         bufferParser.init(payload, 1);
         const reqID = bufferParser.readUInt32BE();
-        const path13 = bufferParser.readString(true);
+        const path14 = bufferParser.readString(true);
         bufferParser.clear();
-        if (path13 === void 0)
+        if (path14 === void 0)
           return doFatalSFTPError(sftp, "Malformed READLINK packet");
         sftp._debug && sftp._debug(
           `SFTP: Inbound: Received READLINK (id:${reqID})`
         );
-        if (!sftp.emit("READLINK", reqID, path13)) {
+        if (!sftp.emit("READLINK", reqID, path14)) {
           sftp.status(reqID, STATUS_CODE.OP_UNSUPPORTED);
         }
       },
@@ -34934,7 +34934,7 @@ var require_SFTP = __commonJS({
     function roundUpToMultipleOf8(n) {
       return n + 7 & ~7;
     }
-    function ReadStream(sftp, path13, options) {
+    function ReadStream(sftp, path14, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -34948,7 +34948,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       ReadableStream2.call(this, options);
-      this.path = path13;
+      this.path = path14;
       this.flags = options.flags === void 0 ? "r" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -35079,7 +35079,7 @@ var require_SFTP = __commonJS({
       },
       configurable: true
     });
-    function WriteStream(sftp, path13, options) {
+    function WriteStream(sftp, path14, options) {
       if (options === void 0)
         options = {};
       else if (typeof options === "string")
@@ -35091,7 +35091,7 @@ var require_SFTP = __commonJS({
       options.emitClose = false;
       options.autoDestroy = false;
       WritableStream.call(this, options);
-      this.path = path13;
+      this.path = path14;
       this.flags = options.flags === void 0 ? "w" : options.flags;
       this.mode = options.mode === void 0 ? 438 : options.mode;
       this.start = options.start;
@@ -38834,7 +38834,7 @@ var require_keygen = __commonJS({
       generateKeyPair: generateKeyPair_,
       generateKeyPairSync: generateKeyPairSync_,
       getCurves,
-      randomBytes: randomBytes3
+      randomBytes: randomBytes4
     } = __require("crypto");
     var { Ber } = require_lib();
     var bcrypt_pbkdf = require_bcrypt_pbkdf().pbkdf;
@@ -39098,7 +39098,7 @@ var require_keygen = __commonJS({
                 rounds = opts.rounds;
             }
             const gen = Buffer.allocUnsafe(cipher.keyLen + cipher.ivLen);
-            const salt = randomBytes3(SALT_LEN);
+            const salt = randomBytes4(SALT_LEN);
             const r2 = bcrypt_pbkdf(
               passphrase,
               passphrase.length,
@@ -39137,7 +39137,7 @@ var require_keygen = __commonJS({
           const kdfOptions = encrypted ? encrypted.kdfOptions : Buffer.alloc(0);
           const blockLen = encrypted ? encrypted.cipher.blockLen : 8;
           const parsed = parseDERs(keyType, pub, priv);
-          const checkInt = randomBytes3(4);
+          const checkInt = randomBytes4(4);
           const commentBin = Buffer.from(comment);
           const privBlobLen = 4 + 4 + parsed.priv.length + 4 + commentBin.length;
           let padding = [];
@@ -41729,17 +41729,17 @@ var require_piece_length = __commonJS({
 var require_is_file = __commonJS({
   "node_modules/is-file/index.js"(exports, module) {
     "use strict";
-    var fs20 = __require("fs");
-    module.exports = function isFile2(path13, cb) {
-      if (!cb) return isFileSync(path13);
-      fs20.stat(path13, function(err, stats) {
+    var fs21 = __require("fs");
+    module.exports = function isFile2(path14, cb) {
+      if (!cb) return isFileSync(path14);
+      fs21.stat(path14, function(err, stats) {
         if (err) return cb(err);
         return cb(null, stats.isFile());
       });
     };
     module.exports.sync = isFileSync;
-    function isFileSync(path13) {
-      return fs20.existsSync(path13) && fs20.statSync(path13).isFile();
+    function isFileSync(path14) {
+      return fs21.existsSync(path14) && fs21.statSync(path14).isFile();
     }
   }
 });
@@ -47065,38 +47065,38 @@ var require_tokenBucket = __commonJS({
        * @returns {Boolean} True if the callback was fired immediately, otherwise
        *  false.
        */
-      removeTokens: function(count, callback) {
+      removeTokens: function(count2, callback) {
         var self2 = this;
         if (!this.bucketSize) {
-          process.nextTick(callback.bind(null, null, count, Number.POSITIVE_INFINITY));
+          process.nextTick(callback.bind(null, null, count2, Number.POSITIVE_INFINITY));
           return true;
         }
-        if (count > this.bucketSize) {
-          process.nextTick(callback.bind(null, "Requested tokens " + count + " exceeds bucket size " + this.bucketSize, null));
+        if (count2 > this.bucketSize) {
+          process.nextTick(callback.bind(null, "Requested tokens " + count2 + " exceeds bucket size " + this.bucketSize, null));
           return false;
         }
         this.drip();
-        if (count > this.content)
+        if (count2 > this.content)
           return comeBackLater();
         if (this.parentBucket) {
-          return this.parentBucket.removeTokens(count, function(err, remainingTokens) {
+          return this.parentBucket.removeTokens(count2, function(err, remainingTokens) {
             if (err) return callback(err, null);
-            if (count > self2.content)
+            if (count2 > self2.content)
               return comeBackLater();
-            self2.content -= count;
+            self2.content -= count2;
             callback(null, Math.min(remainingTokens, self2.content));
           });
         } else {
-          this.content -= count;
+          this.content -= count2;
           process.nextTick(callback.bind(null, null, this.content));
           return true;
         }
         function comeBackLater() {
           var waitInterval = Math.ceil(
-            (count - self2.content) * (self2.interval / self2.tokensPerInterval)
+            (count2 - self2.content) * (self2.interval / self2.tokensPerInterval)
           );
           setTimeout(function() {
-            self2.removeTokens(count, callback);
+            self2.removeTokens(count2, callback);
           }, waitInterval);
           return false;
         }
@@ -47109,17 +47109,17 @@ var require_tokenBucket = __commonJS({
        * @param {Boolean} True if the tokens were successfully removed, otherwise
        *  false.
        */
-      tryRemoveTokens: function(count) {
+      tryRemoveTokens: function(count2) {
         if (!this.bucketSize)
           return true;
-        if (count > this.bucketSize)
+        if (count2 > this.bucketSize)
           return false;
         this.drip();
-        if (count > this.content)
+        if (count2 > this.content)
           return false;
-        if (this.parentBucket && !this.parentBucket.tryRemoveTokens(count))
+        if (this.parentBucket && !this.parentBucket.tryRemoveTokens(count2))
           return false;
-        this.content -= count;
+        this.content -= count2;
         return true;
       },
       /**
@@ -47190,11 +47190,11 @@ var require_rateLimiter = __commonJS({
        * @returns {Boolean} True if the callback was fired immediately, otherwise
        *  false.
        */
-      removeTokens: function(count, callback) {
-        if (count > this.tokenBucket.bucketSize) {
+      removeTokens: function(count2, callback) {
+        if (count2 > this.tokenBucket.bucketSize) {
           process.nextTick(callback.bind(
             null,
-            "Requested tokens " + count + " exceeds maximum tokens per interval " + this.tokenBucket.bucketSize,
+            "Requested tokens " + count2 + " exceeds maximum tokens per interval " + this.tokenBucket.bucketSize,
             null
           ));
           return false;
@@ -47205,7 +47205,7 @@ var require_rateLimiter = __commonJS({
           this.curIntervalStart = now;
           this.tokensThisInterval = 0;
         }
-        if (count > this.tokenBucket.tokensPerInterval - this.tokensThisInterval) {
+        if (count2 > this.tokenBucket.tokensPerInterval - this.tokensThisInterval) {
           if (this.fireImmediately) {
             process.nextTick(callback.bind(null, null, -1));
           } else {
@@ -47213,15 +47213,15 @@ var require_rateLimiter = __commonJS({
               this.curIntervalStart + this.tokenBucket.interval - now
             );
             setTimeout(function() {
-              self2.tokenBucket.removeTokens(count, afterTokensRemoved);
+              self2.tokenBucket.removeTokens(count2, afterTokensRemoved);
             }, waitInterval);
           }
           return false;
         }
-        return this.tokenBucket.removeTokens(count, afterTokensRemoved);
+        return this.tokenBucket.removeTokens(count2, afterTokensRemoved);
         function afterTokensRemoved(err, tokensRemaining) {
           if (err) return callback(err, null);
-          self2.tokensThisInterval += count;
+          self2.tokensThisInterval += count2;
           callback(null, tokensRemaining);
         }
       },
@@ -47234,19 +47234,19 @@ var require_rateLimiter = __commonJS({
        * @param {Boolean} True if the tokens were successfully removed, otherwise
        *  false.
        */
-      tryRemoveTokens: function(count) {
-        if (count > this.tokenBucket.bucketSize)
+      tryRemoveTokens: function(count2) {
+        if (count2 > this.tokenBucket.bucketSize)
           return false;
         var now = getMilliseconds();
         if (now < this.curIntervalStart || now - this.curIntervalStart >= this.tokenBucket.interval) {
           this.curIntervalStart = now;
           this.tokensThisInterval = 0;
         }
-        if (count > this.tokenBucket.tokensPerInterval - this.tokensThisInterval)
+        if (count2 > this.tokenBucket.tokensPerInterval - this.tokensThisInterval)
           return false;
-        var removed = this.tokenBucket.tryRemoveTokens(count);
+        var removed = this.tokenBucket.tryRemoveTokens(count2);
         if (removed) {
-          this.tokensThisInterval += count;
+          this.tokensThisInterval += count2;
         }
         return removed;
       },
@@ -52697,7 +52697,7 @@ var require_websocket2 = __commonJS({
     var net3 = __require("net");
     var querystring2 = __require("querystring");
     var tls = __require("tls");
-    var { randomBytes: randomBytes3, createHash: createHash8 } = __require("crypto");
+    var { randomBytes: randomBytes4, createHash: createHash8 } = __require("crypto");
     var { Duplex: Duplex3, Readable: Readable3 } = __require("stream");
     var { URL: URL2 } = __require("url");
     var PerMessageDeflate2 = require_permessage_deflate2();
@@ -53251,7 +53251,7 @@ var require_websocket2 = __commonJS({
         }
       }
       const defaultPort = isSecure ? 443 : 80;
-      const key = randomBytes3(16).toString("base64");
+      const key = randomBytes4(16).toString("base64");
       const request = isSecure ? https2.request : http5.request;
       const protocolSet = /* @__PURE__ */ new Set();
       let perMessageDeflate;
@@ -54842,18 +54842,18 @@ var require_fs_native_extensions = __commonJS({
 var require_random_access_file = __commonJS({
   "node_modules/random-access-file/index.js"(exports, module) {
     var RandomAccessStorage = require_random_access_storage();
-    var fs20 = __require("fs");
-    var path13 = __require("path");
-    var constants4 = fs20.constants;
+    var fs21 = __require("fs");
+    var path14 = __require("path");
+    var constants5 = fs21.constants;
     var fsext = null;
     try {
       fsext = require_fs_native_extensions();
     } catch {
     }
-    var RDWR = constants4.O_RDWR;
-    var RDONLY = constants4.O_RDONLY;
-    var WRONLY = constants4.O_WRONLY;
-    var CREAT = constants4.O_CREAT;
+    var RDWR = constants5.O_RDWR;
+    var RDONLY = constants5.O_RDONLY;
+    var WRONLY = constants5.O_WRONLY;
+    var CREAT = constants5.O_CREAT;
     var Pool = class {
       constructor(maxSize) {
         this.maxSize = maxSize;
@@ -54878,7 +54878,7 @@ var require_random_access_file = __commonJS({
       constructor(filename, opts = {}) {
         const size = opts.size || (opts.truncate ? 0 : -1);
         super();
-        if (opts.directory) filename = path13.join(opts.directory, path13.resolve("/", filename).replace(/^\w+:\\/, ""));
+        if (opts.directory) filename = path14.join(opts.directory, path14.resolve("/", filename).replace(/^\w+:\\/, ""));
         this.directory = opts.directory || null;
         this.filename = filename;
         this.fd = 0;
@@ -54903,11 +54903,11 @@ var require_random_access_file = __commonJS({
         const create = this._alwaysCreate || this.writing;
         const self2 = this;
         const mode = this.mode | (create ? CREAT : 0);
-        if (create) fs20.mkdir(path13.dirname(this.filename), { recursive: true }, ondir);
+        if (create) fs21.mkdir(path14.dirname(this.filename), { recursive: true }, ondir);
         else ondir(null);
         function ondir(err) {
           if (err) return req.callback(err);
-          fs20.open(self2.filename, mode, onopen);
+          fs21.open(self2.filename, mode, onopen);
         }
         function onopen(err, fd) {
           if (err) return onerror(err);
@@ -54925,7 +54925,7 @@ var require_random_access_file = __commonJS({
         function onsparse(err) {
           if (err) return onerrorafteropen(err);
           if (self2._size < 0) return ontruncate(null);
-          fs20.ftruncate(self2.fd, self2._size, ontruncate);
+          fs21.ftruncate(self2.fd, self2._size, ontruncate);
         }
         function ontruncate(err) {
           if (err) return onerrorafteropen(err);
@@ -54936,7 +54936,7 @@ var require_random_access_file = __commonJS({
           req.callback(err);
         }
         function onerrorafteropen(err) {
-          fs20.close(self2.fd, function() {
+          fs21.close(self2.fd, function() {
             self2.fd = 0;
             onerror(err);
           });
@@ -54945,13 +54945,13 @@ var require_random_access_file = __commonJS({
       _write(req) {
         const data = req.data;
         const fd = this.fd;
-        fs20.write(fd, data, 0, req.size, req.offset, onwrite);
+        fs21.write(fd, data, 0, req.size, req.offset, onwrite);
         function onwrite(err, wrote) {
           if (err) return req.callback(err);
           req.size -= wrote;
           req.offset += wrote;
           if (!req.size) return req.callback(null);
-          fs20.write(fd, data, data.length - req.size, req.size, req.offset, onwrite);
+          fs21.write(fd, data, data.length - req.size, req.size, req.offset, onwrite);
         }
       }
       _read(req) {
@@ -54959,14 +54959,14 @@ var require_random_access_file = __commonJS({
         const data = req.data || this._alloc(req.size);
         const fd = this.fd;
         if (!req.size) return process.nextTick(readEmpty, req);
-        fs20.read(fd, data, 0, req.size, req.offset, onread);
+        fs21.read(fd, data, 0, req.size, req.offset, onread);
         function onread(err, read) {
           if (err) return req.callback(err);
           if (!read) return req.callback(createReadError(self2.filename, req.offset, req.size));
           req.size -= read;
           req.offset += read;
           if (!req.size) return req.callback(null, data);
-          fs20.read(fd, data, data.length - req.size, req.size, req.offset, onread);
+          fs21.read(fd, data, data.length - req.size, req.size, req.offset, onread);
         }
       }
       _del(req) {
@@ -54978,20 +54978,20 @@ var require_random_access_file = __commonJS({
         }
       }
       _truncate(req) {
-        fs20.ftruncate(this.fd, req.offset, ontruncate);
+        fs21.ftruncate(this.fd, req.offset, ontruncate);
         function ontruncate(err) {
           req.callback(err);
         }
       }
       _stat(req) {
-        fs20.fstat(this.fd, onstat);
+        fs21.fstat(this.fd, onstat);
         function onstat(err, st) {
           req.callback(err, st);
         }
       }
       _close(req) {
         const self2 = this;
-        fs20.close(this.fd, onclose);
+        fs21.close(this.fd, onclose);
         function onclose(err) {
           if (err) return req.callback(err);
           if (self2._pool !== null) self2._pool._oninactive(self2);
@@ -55001,34 +55001,34 @@ var require_random_access_file = __commonJS({
       }
       _unlink(req) {
         const self2 = this;
-        const root = this.directory && path13.resolve(path13.join(this.directory, "."));
-        let dir = path13.resolve(path13.dirname(this.filename));
-        fs20.unlink(this.filename, onunlink);
+        const root = this.directory && path14.resolve(path14.join(this.directory, "."));
+        let dir = path14.resolve(path14.dirname(this.filename));
+        fs21.unlink(this.filename, onunlink);
         function onunlink(err) {
           if (err && err.code === "ENOENT") err = null;
           if (err || !self2._rmdir || !root || dir === root) return req.callback(err);
-          fs20.rmdir(dir, onrmdir);
+          fs21.rmdir(dir, onrmdir);
         }
         function onrmdir(err) {
-          dir = path13.join(dir, "..");
+          dir = path14.join(dir, "..");
           if (err || dir === root) return req.callback(null);
-          fs20.rmdir(dir, onrmdir);
+          fs21.rmdir(dir, onrmdir);
         }
       }
     };
     function readEmpty(req) {
       req.callback(null, Buffer.alloc(0));
     }
-    function createLockError(path14) {
+    function createLockError(path15) {
       const err = new Error("ELOCKED: File is locked");
       err.code = "ELOCKED";
-      err.path = path14;
+      err.path = path15;
       return err;
     }
-    function createReadError(path14, offset, size) {
+    function createReadError(path15, offset, size) {
       const err = new Error("EPARTIALREAD: Could not satisfy length");
       err.code = "EPARTIALREAD";
-      err.path = path14;
+      err.path = path15;
       err.offset = offset;
       err.size = size;
       return err;
@@ -55311,11 +55311,11 @@ var require_Mime = __commonJS({
         }
       }
     };
-    Mime.prototype.getType = function(path13) {
-      path13 = String(path13);
-      let last = path13.replace(/^.*[/\\]/, "").toLowerCase();
+    Mime.prototype.getType = function(path14) {
+      path14 = String(path14);
+      let last = path14.replace(/^.*[/\\]/, "").toLowerCase();
       let ext = last.replace(/^.*\./, "").toLowerCase();
-      let hasPath = last.length < path13.length;
+      let hasPath = last.length < path14.length;
       let hasDot = ext.length < last.length - 1;
       return (hasDot || !hasPath) && this._types[ext] || null;
     };
@@ -55680,9 +55680,9 @@ var require_pump = __commonJS({
   "node_modules/pump/index.js"(exports, module) {
     var once5 = require_once();
     var eos = require_end_of_stream();
-    var fs20;
+    var fs21;
     try {
-      fs20 = __require("fs");
+      fs21 = __require("fs");
     } catch (e2) {
     }
     var noop6 = function() {
@@ -55693,8 +55693,8 @@ var require_pump = __commonJS({
     };
     var isFS = function(stream) {
       if (!ancient) return false;
-      if (!fs20) return false;
-      return (stream instanceof (fs20.ReadStream || noop6) || stream instanceof (fs20.WriteStream || noop6)) && isFn(stream.close);
+      if (!fs21) return false;
+      return (stream instanceof (fs21.ReadStream || noop6) || stream instanceof (fs21.WriteStream || noop6)) && isFn(stream.close);
     };
     var isRequest2 = function(stream) {
       return stream.setHeader && isFn(stream.abort);
@@ -57196,14 +57196,14 @@ var require_semver = __commonJS({
 var require_make_dir = __commonJS({
   "node_modules/make-dir/index.js"(exports, module) {
     "use strict";
-    var fs20 = __require("fs");
-    var path13 = __require("path");
+    var fs21 = __require("fs");
+    var path14 = __require("path");
     var { promisify: promisify2 } = __require("util");
     var semver = require_semver();
     var useNativeRecursiveOption = semver.satisfies(process.version, ">=10.12.0");
     var checkPath = (pth) => {
       if (process.platform === "win32") {
-        const pathHasInvalidWinCharacters = /[<>:"|?*]/.test(pth.replace(path13.parse(pth).root, ""));
+        const pathHasInvalidWinCharacters = /[<>:"|?*]/.test(pth.replace(path14.parse(pth).root, ""));
         if (pathHasInvalidWinCharacters) {
           const error2 = new Error(`Path contains invalid characters: ${pth}`);
           error2.code = "EINVAL";
@@ -57214,7 +57214,7 @@ var require_make_dir = __commonJS({
     var processOptions = (options) => {
       const defaults = {
         mode: 511,
-        fs: fs20
+        fs: fs21
       };
       return {
         ...defaults,
@@ -57234,8 +57234,8 @@ var require_make_dir = __commonJS({
       options = processOptions(options);
       const mkdir3 = promisify2(options.fs.mkdir);
       const stat3 = promisify2(options.fs.stat);
-      if (useNativeRecursiveOption && options.fs.mkdir === fs20.mkdir) {
-        const pth = path13.resolve(input);
+      if (useNativeRecursiveOption && options.fs.mkdir === fs21.mkdir) {
+        const pth = path14.resolve(input);
         await mkdir3(pth, {
           mode: options.mode,
           recursive: true
@@ -57251,13 +57251,13 @@ var require_make_dir = __commonJS({
             throw error2;
           }
           if (error2.code === "ENOENT") {
-            if (path13.dirname(pth) === pth) {
+            if (path14.dirname(pth) === pth) {
               throw permissionError(pth);
             }
             if (error2.message.includes("null bytes")) {
               throw error2;
             }
-            await make(path13.dirname(pth));
+            await make(path14.dirname(pth));
             return make(pth);
           }
           try {
@@ -57271,15 +57271,15 @@ var require_make_dir = __commonJS({
           return pth;
         }
       };
-      return make(path13.resolve(input));
+      return make(path14.resolve(input));
     };
     module.exports = makeDir2;
     module.exports.sync = (input, options) => {
       checkPath(input);
       options = processOptions(options);
-      if (useNativeRecursiveOption && options.fs.mkdirSync === fs20.mkdirSync) {
-        const pth = path13.resolve(input);
-        fs20.mkdirSync(pth, {
+      if (useNativeRecursiveOption && options.fs.mkdirSync === fs21.mkdirSync) {
+        const pth = path14.resolve(input);
+        fs21.mkdirSync(pth, {
           mode: options.mode,
           recursive: true
         });
@@ -57293,13 +57293,13 @@ var require_make_dir = __commonJS({
             throw error2;
           }
           if (error2.code === "ENOENT") {
-            if (path13.dirname(pth) === pth) {
+            if (path14.dirname(pth) === pth) {
               throw permissionError(pth);
             }
             if (error2.message.includes("null bytes")) {
               throw error2;
             }
-            make(path13.dirname(pth));
+            make(path14.dirname(pth));
             return make(pth);
           }
           try {
@@ -57312,7 +57312,7 @@ var require_make_dir = __commonJS({
         }
         return pth;
       };
-      return make(path13.resolve(input));
+      return make(path14.resolve(input));
     };
   }
 });
@@ -58039,6 +58039,22 @@ function verifyHostKey(entries, host, port, keyBlob) {
     reason: `HOST KEY MISMATCH: it offered ${print}, which is not the ${known} key known-hosts has for it. Someone may be intercepting the connection, or the host was reinstalled; check before updating known-hosts`
   };
 }
+var ALGORITHMS_OF_TYPE = {
+  "ssh-ed25519": ["ssh-ed25519"],
+  "ecdsa-sha2-nistp256": ["ecdsa-sha2-nistp256"],
+  "ecdsa-sha2-nistp384": ["ecdsa-sha2-nistp384"],
+  "ecdsa-sha2-nistp521": ["ecdsa-sha2-nistp521"],
+  "ssh-rsa": ["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"],
+  "ssh-dss": ["ssh-dss"]
+};
+function hostKeyAlgorithmsFor(entries, host, port) {
+  const algorithms = /* @__PURE__ */ new Set();
+  for (const entry of entries) {
+    if (entry.marker !== "" || !entryNamesHost(entry, host, port)) continue;
+    for (const algorithm of ALGORITHMS_OF_TYPE[entry.keyType] ?? []) algorithms.add(algorithm);
+  }
+  return algorithms.size > 0 ? [...algorithms] : void 0;
+}
 
 // src/inputs/defaults.ts
 var INPUT_DEFAULTS = {
@@ -58058,7 +58074,9 @@ var INPUT_DEFAULTS = {
   "batch-size": "25%",
   "health-timeout": "60s",
   "rollback-on-failure": "true",
-  "keep-releases": "5"
+  "keep-releases": "5",
+  "preserve-special-modes": "false",
+  "swarm-allow-any-peer": "false"
 };
 
 // src/inputs/rate.ts
@@ -58094,8 +58112,8 @@ function parseBatchSize(text) {
   throw new Error(`"${value}" is not a number of hosts (2) or a percentage of them (25%)`);
 }
 function hostsPerBatch(size, total) {
-  const count = "hosts" in size ? size.hosts : Math.ceil(total * size.percent / 100);
-  return Math.max(1, Math.min(total, count));
+  const count2 = "hosts" in size ? size.hosts : Math.ceil(total * size.percent / 100);
+  return Math.max(1, Math.min(total, count2));
 }
 
 // src/inputs/shared-paths.ts
@@ -58230,6 +58248,8 @@ function readSettings(readGiven = readFromEnvironment(), env = process.env) {
   if (activate && tag !== void 0 && ACTIVATION_NAMES.has(tag)) {
     errors.push(new InputError("tag", `"${tag}" is the name of <destination>/${tag} that activation uses; choose another tag`));
   }
+  const preserveSpecialModes = field("preserve-special-modes", () => readBoolean(read("preserve-special-modes")));
+  const swarmAllowAnyPeer = field("swarm-allow-any-peer", () => readBoolean(read("swarm-allow-any-peer")));
   if (errors.length > 0) throw new InputErrors(errors);
   return {
     sourceDir,
@@ -58262,7 +58282,9 @@ function readSettings(readGiven = readFromEnvironment(), env = process.env) {
     healthTimeoutMs,
     rollbackOnFailure,
     keepReleases,
-    sharedPaths
+    sharedPaths,
+    preserveSpecialModes,
+    swarmAllowAnyPeer
   };
 }
 function readCommand(text) {
@@ -58380,6 +58402,27 @@ function deployPolicy(hostCount, deadlineMs) {
 }
 function clamp(value, min, max) {
   return Math.max(min, Math.min(max, value));
+}
+
+// src/pack/modes.ts
+var SPECIAL = 3072 | 2;
+function stripSpecialModes(entries) {
+  const stripped = [];
+  const result = entries.map((entry) => {
+    const from = entry.stat.mode & 4095;
+    if (entry.stat.isSymbolicLink() || (from & SPECIAL) === 0) return entry;
+    const to = from & ~SPECIAL;
+    stripped.push({ path: entry.relative, from, to });
+    const stat3 = Object.assign(Object.create(Object.getPrototypeOf(entry.stat)), entry.stat, { mode: entry.stat.mode & ~4095 | to });
+    return { ...entry, stat: stat3 };
+  });
+  return { entries: result, stripped };
+}
+var NAMED = 5;
+function describeStrippedModes(stripped) {
+  const named = stripped.slice(0, NAMED).map((entry) => `${entry.path} (${entry.from.toString(8)} \u2192 ${entry.to.toString(8)})`);
+  const rest = stripped.length - named.length;
+  return `${stripped.length} entries had setuid, setgid or write-for-others bits; they were removed: ${named.join(", ")}` + (rest > 0 ? ` and ${rest} more` : "") + ". Set preserve-special-modes: true if the release needs them.";
 }
 
 // src/pack/release.ts
@@ -58663,9 +58706,10 @@ function startWorker(script) {
 var WORKER_PLACES = [new URL("./encode-worker.js", import.meta.url), new URL("./encode-worker.ts", import.meta.url)];
 async function packRelease(source) {
   const started = Date.now();
-  const described = await describeTree(source.sourceDir).catch((error2) => {
+  const walked = await describeTree(source.sourceDir).catch((error2) => {
     throw new InputError("path", error2.message);
   });
+  const { entries: described, stripped } = source.preserveSpecialModes ? { entries: walked, stripped: [] } : stripSpecialModes(walked);
   const contentId = digestOf(described);
   const totalBytes = described.reduce((sum, entry) => sum + (entry.stat.isFile() ? entry.stat.size : 0), 0);
   const override = pieceLengthOverride();
@@ -58712,7 +58756,8 @@ async function packRelease(source) {
     plainBytes,
     storedBytes: objects.reduce((sum, object) => sum + object.size, 0),
     encrypted: source.encrypt,
-    seconds: (Date.now() - started) / 1e3
+    seconds: (Date.now() - started) / 1e3,
+    strippedModes: stripped
   };
 }
 function pieceLengthOverride() {
@@ -58751,6 +58796,339 @@ async function detectAddressTowardFleet(hosts) {
     }
   }
   throw new Error(`Could not detect the address the hosts reach the runner at (${problems.join("; ")}); set tracker-address.`);
+}
+
+// src/swarm/fleet-addresses.ts
+import { lookup as lookup2 } from "node:dns/promises";
+
+// node_modules/yocto-queue/index.js
+var Node = class {
+  value;
+  next;
+  constructor(value) {
+    this.value = value;
+  }
+};
+var Queue = class {
+  #head;
+  #tail;
+  #size;
+  constructor() {
+    this.clear();
+  }
+  enqueue(value) {
+    const node = new Node(value);
+    if (this.#head) {
+      this.#tail.next = node;
+      this.#tail = node;
+    } else {
+      this.#head = node;
+      this.#tail = node;
+    }
+    this.#size++;
+  }
+  dequeue() {
+    const current = this.#head;
+    if (!current) {
+      return;
+    }
+    this.#head = this.#head.next;
+    this.#size--;
+    if (!this.#head) {
+      this.#tail = void 0;
+    }
+    return current.value;
+  }
+  peek() {
+    if (!this.#head) {
+      return;
+    }
+    return this.#head.value;
+  }
+  clear() {
+    this.#head = void 0;
+    this.#tail = void 0;
+    this.#size = 0;
+  }
+  get size() {
+    return this.#size;
+  }
+  *[Symbol.iterator]() {
+    let current = this.#head;
+    while (current) {
+      yield current.value;
+      current = current.next;
+    }
+  }
+  *drain() {
+    while (this.#head) {
+      yield this.dequeue();
+    }
+  }
+};
+
+// node_modules/p-limit/index.js
+function pLimit(concurrency) {
+  let rejectOnClear = false;
+  if (typeof concurrency === "object") {
+    ({ concurrency, rejectOnClear = false } = concurrency);
+  }
+  validateConcurrency(concurrency);
+  if (typeof rejectOnClear !== "boolean") {
+    throw new TypeError("Expected `rejectOnClear` to be a boolean");
+  }
+  const queue = new Queue();
+  let activeCount = 0;
+  const resumeNext = () => {
+    if (activeCount < concurrency && queue.size > 0) {
+      activeCount++;
+      queue.dequeue().run();
+    }
+  };
+  const next = () => {
+    activeCount--;
+    resumeNext();
+  };
+  const run2 = async (function_, resolve4, arguments_) => {
+    const result = (async () => function_(...arguments_))();
+    resolve4(result);
+    try {
+      await result;
+    } catch {
+    }
+    next();
+  };
+  const enqueue = (function_, resolve4, reject, arguments_) => {
+    const queueItem = { reject };
+    new Promise((internalResolve) => {
+      queueItem.run = internalResolve;
+      queue.enqueue(queueItem);
+    }).then(run2.bind(void 0, function_, resolve4, arguments_));
+    if (activeCount < concurrency) {
+      resumeNext();
+    }
+  };
+  const generator = (function_, ...arguments_) => new Promise((resolve4, reject) => {
+    enqueue(function_, resolve4, reject, arguments_);
+  });
+  Object.defineProperties(generator, {
+    activeCount: {
+      get: () => activeCount
+    },
+    pendingCount: {
+      get: () => queue.size
+    },
+    clearQueue: {
+      value() {
+        if (!rejectOnClear) {
+          queue.clear();
+          return;
+        }
+        const abortError = AbortSignal.abort().reason;
+        while (queue.size > 0) {
+          queue.dequeue().reject(abortError);
+        }
+      }
+    },
+    concurrency: {
+      get: () => concurrency,
+      set(newConcurrency) {
+        validateConcurrency(newConcurrency);
+        concurrency = newConcurrency;
+        queueMicrotask(() => {
+          while (activeCount < concurrency && queue.size > 0) {
+            resumeNext();
+          }
+        });
+      }
+    },
+    map: {
+      async value(iterable, function_) {
+        const promises3 = [];
+        try {
+          Array.from(iterable, (value, index) => {
+            const promise = generator(function_, value, index);
+            promises3.push(promise);
+            return promise;
+          });
+        } catch (error2) {
+          for (const promise of promises3) {
+            promise.catch(() => {
+            });
+          }
+          throw error2;
+        }
+        return Promise.all(promises3);
+      }
+    }
+  });
+  return generator;
+}
+function validateConcurrency(concurrency) {
+  if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
+    throw new TypeError("Expected `concurrency` to be a number from 1 and up");
+  }
+}
+
+// src/swarm/webtorrent-internals.ts
+import { Socket } from "node:net";
+function pieceCount(torrent) {
+  return torrent.pieces.length;
+}
+function peerIsSeed(wire, pieces) {
+  const held = wire.peerPieces;
+  for (let index = 0; index < pieces; index++) if (!held.get(index)) return false;
+  return pieces > 0;
+}
+var SEED_ANNOUNCE_INTERVAL_MS = 30 * 6e4;
+function onPeerSocket(torrent, use) {
+  const t2 = torrent;
+  t2.on("wire", (wire) => {
+    for (const peer of t2._peers?.values() ?? []) {
+      if (peer.wire === wire && peer.conn instanceof Socket) return use(peer.conn);
+    }
+  });
+}
+
+// src/swarm/peer-filter.ts
+function plainAddress(address) {
+  return address.startsWith("::ffff:") ? address.slice("::ffff:".length) : address;
+}
+function hostOf(peer) {
+  const host = peer.slice(0, peer.lastIndexOf(":"));
+  return host.startsWith("[") ? host.slice(1, -1) : host;
+}
+var SUSPECT_PIECES = 32;
+function guardPeers(client, options) {
+  const internals = client;
+  const banned = /* @__PURE__ */ new Set();
+  const refused = (address) => {
+    if (address === void 0) return true;
+    const plain = plainAddress(address);
+    return banned.has(plain) || options.allowed !== void 0 && !options.allowed.has(plain);
+  };
+  const perAddress = /* @__PURE__ */ new Map();
+  let incoming = 0;
+  const server = internals._connPool?.tcpServer;
+  if (server) {
+    for (const accept of server.listeners("connection")) {
+      server.removeListener("connection", accept);
+      server.on("connection", (socket) => {
+        const address = socket.remoteAddress === void 0 ? void 0 : plainAddress(socket.remoteAddress);
+        if (address === void 0 || refused(address) || incoming >= options.maxIncoming || (perAddress.get(address) ?? 0) >= options.maxPerAddress) {
+          socket.destroy();
+          return;
+        }
+        incoming++;
+        perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
+        socket.once("close", () => {
+          incoming--;
+          const left = (perAddress.get(address) ?? 1) - 1;
+          if (left > 0) perAddress.set(address, left);
+          else perAddress.delete(address);
+        });
+        accept(socket);
+      });
+    }
+  }
+  const ban = (address, why) => {
+    const plain = plainAddress(address);
+    if (banned.has(plain)) return;
+    banned.add(plain);
+    for (const torrent of internals.torrents) {
+      for (const wire of [...torrent.wires]) if (wire.remoteAddress !== void 0 && plainAddress(wire.remoteAddress) === plain) wire.destroy();
+    }
+    options.onBan?.(plain, why);
+  };
+  const watch = (value) => {
+    const torrent = value;
+    const addPeer = torrent._addPeer;
+    torrent._addPeer = function(peer, ...rest) {
+      const address = typeof peer === "string" ? hostOf(peer) : peer.remoteAddress;
+      return refused(address) ? null : addPeer.call(this, peer, ...rest);
+    };
+    if (options.dropSeeds) {
+      const timer = setInterval(() => {
+        const pieces = pieceCount(torrent);
+        for (const wire of [...torrent.wires]) if (peerIsSeed(wire, pieces)) wire.destroy();
+      }, 1e3);
+      timer.unref();
+      torrent.once("close", () => clearInterval(timer));
+    }
+    const received = /* @__PURE__ */ new Map();
+    const suspects = /* @__PURE__ */ new Map();
+    torrent.on("wire", (wire) => {
+      wire.on("piece", (index, offset, data) => {
+        if (wire.remoteAddress === void 0 || torrent.bitfield.get(index)) return;
+        let blocks = received.get(index);
+        if (blocks === void 0) received.set(index, blocks = []);
+        blocks.push({ offset, data, address: plainAddress(wire.remoteAddress) });
+      });
+    });
+    torrent.on("verified", (index) => {
+      received.delete(index);
+      const blocks = suspects.get(index);
+      if (blocks === void 0) return;
+      suspects.delete(index);
+      torrent.store.get(index, null, (error2, good) => {
+        if (error2 || good === void 0) return;
+        for (const block of blocks) {
+          if (!good.subarray(block.offset, block.offset + block.data.length).equals(block.data)) {
+            ban(block.address, `it sent a block of piece ${index} that differs from the piece's verified bytes`);
+          }
+        }
+      });
+    });
+    torrent.on("warning", (warning2) => {
+      const match = /Piece (\d+) failed verification/.exec(String(warning2 instanceof Error ? warning2.message : warning2));
+      if (match === null) return;
+      const index = Number(match[1]);
+      const blocks = received.get(index) ?? [];
+      received.delete(index);
+      const senders = new Set(blocks.map((block) => block.address));
+      if (senders.size === 1) return ban([...senders][0], `it sent piece ${index}, which failed its hash`);
+      if (senders.size === 0) return;
+      suspects.delete(index);
+      suspects.set(index, blocks);
+      for (const oldest of suspects.keys()) {
+        if (suspects.size <= SUSPECT_PIECES) break;
+        suspects.delete(oldest);
+      }
+    });
+  };
+  return { banned, ban, watch };
+}
+async function listenOnly(client, address) {
+  const internals = client;
+  const server = internals._connPool?.tcpServer;
+  if (!server) return;
+  if (!internals.listening) await new Promise((resolve4) => internals.once("listening", () => resolve4()));
+  server.close();
+  await new Promise((resolve4) => server.listen(0, address, () => resolve4()));
+  const bound = server.address();
+  if (typeof bound === "object" && bound !== null) internals.torrentPort = bound.port;
+}
+function incomingLimits(role, anyPeer) {
+  if (role.agent) return { maxIncoming: Math.max(64, 8 * role.maxConns), maxPerAddress: 4 };
+  if (!anyPeer) return { maxIncoming: 2 * role.hosts + 16, maxPerAddress: 4 };
+  return { maxIncoming: 3 * role.hosts + 16, maxPerAddress: Math.max(4, role.hosts) };
+}
+
+// src/swarm/fleet-addresses.ts
+async function resolveFleetAddresses(hosts) {
+  const addresses = /* @__PURE__ */ new Set();
+  const limit = pLimit(16);
+  await Promise.all(
+    [...new Set(hosts.map((target) => target.host))].map(
+      (host) => limit(async () => {
+        try {
+          for (const { address } of await lookup2(host, { all: true })) addresses.add(plainAddress(address));
+        } catch {
+        }
+      })
+    )
+  );
+  return addresses;
 }
 
 // node_modules/webtorrent/index.js
@@ -60676,48 +61054,48 @@ var import_run_parallel = __toESM(require_run_parallel(), 1);
 function notHidden(file) {
   return file[0] !== ".";
 }
-function traversePath(path13, fn, cb) {
-  fs10.stat(path13, (err, stats) => {
+function traversePath(path14, fn, cb) {
+  fs10.stat(path14, (err, stats) => {
     if (err) return cb(err);
     if (stats.isDirectory()) {
-      fs10.readdir(path13, (err2, entries) => {
+      fs10.readdir(path14, (err2, entries) => {
         if (err2) return cb(err2);
         (0, import_run_parallel.default)(entries.filter(notHidden).filter(isNotJunk).map((entry) => (cb2) => {
-          traversePath(corePath.join(path13, entry), fn, cb2);
+          traversePath(corePath.join(path14, entry), fn, cb2);
         }), cb);
       });
     } else if (stats.isFile()) {
-      fn(path13, cb);
+      fn(path14, cb);
     }
   });
 }
-function getFilePathStream(path13) {
-  return () => fs10.createReadStream(path13);
+function getFilePathStream(path14) {
+  return () => fs10.createReadStream(path14);
 }
-function getFiles(path13, keepRoot, cb) {
-  traversePath(path13, getFileInfo, (err, files) => {
+function getFiles(path14, keepRoot, cb) {
+  traversePath(path14, getFileInfo, (err, files) => {
     if (err) return cb(err);
     if (Array.isArray(files)) files = files.flat(Infinity);
     else files = [files];
-    path13 = corePath.normalize(path13);
+    path14 = corePath.normalize(path14);
     if (keepRoot) {
-      path13 = path13.slice(0, path13.lastIndexOf(corePath.sep) + 1);
+      path14 = path14.slice(0, path14.lastIndexOf(corePath.sep) + 1);
     }
-    if (path13[path13.length - 1] !== corePath.sep) path13 += corePath.sep;
+    if (path14[path14.length - 1] !== corePath.sep) path14 += corePath.sep;
     files.forEach((file) => {
       file.getStream = getFilePathStream(file.path);
-      file.path = file.path.replace(path13, "").split(corePath.sep);
+      file.path = file.path.replace(path14, "").split(corePath.sep);
     });
     cb(null, files);
   });
 }
-function getFileInfo(path13, cb) {
+function getFileInfo(path14, cb) {
   cb = (0, import_once.default)(cb);
-  fs10.stat(path13, (err, stat3) => {
+  fs10.stat(path14, (err, stat3) => {
     if (err) return cb(err);
     const info2 = {
       length: stat3.size,
-      path: path13
+      path: path14
     };
     cb(null, info2);
   });
@@ -60766,12 +61144,12 @@ function _parseInput(input, opts, cb) {
     if (typeof item === "string") {
       return;
     }
-    let path13 = item.fullPath || item.name;
-    if (!path13) {
-      path13 = `Unknown File ${i2 + 1}`;
+    let path14 = item.fullPath || item.name;
+    if (!path14) {
+      path14 = `Unknown File ${i2 + 1}`;
       item.unknownName = true;
     }
-    item[pathSymbol] = path13.split("/");
+    item[pathSymbol] = path14.split("/");
     if (!item[pathSymbol][0]) {
       item[pathSymbol].shift();
     }
@@ -60959,8 +61337,8 @@ function onFiles(files, opts, cb) {
     }
   );
 }
-function isJunkPath(path13) {
-  const filename = path13[path13.length - 1];
+function isJunkPath(path14) {
+  const filename = path14[path14.length - 1];
   return filename[0] === "." && isJunk(filename);
 }
 function sumLength(sum, file) {
@@ -65436,14 +65814,14 @@ var Server = class _Server extends EventEmitter4 {
         let activeTorrents = 0;
         const allPeers = {};
         function countPeers(filterFunction) {
-          let count = 0;
+          let count2 = 0;
           let key;
           for (key in allPeers) {
             if (hasOwnProperty.call(allPeers, key) && filterFunction(allPeers[key])) {
-              count++;
+              count2++;
             }
           }
-          return count;
+          return count2;
         }
         function groupByClient() {
           const clients = {};
@@ -67990,11 +68368,11 @@ var Torrent = class extends EventEmitter10 {
     return !this._hasMorePieces(0);
   }
   _hasMorePieces(threshold) {
-    let count = 0;
+    let count2 = 0;
     for (let index = 0; index < this.pieces.length; index++) {
       if (this.bitfield.get(index)) {
-        count += 1;
-        if (count > threshold) return true;
+        count2 += 1;
+        if (count2 > threshold) return true;
       }
     }
     return false;
@@ -69995,21 +70373,6 @@ function newPeerId() {
   return Buffer.concat([Buffer.from(PEER_ID_PREFIX), randomBytes2(12)]).toString("hex");
 }
 
-// src/swarm/webtorrent-internals.ts
-import { Socket } from "node:net";
-function pieceCount(torrent) {
-  return torrent.pieces.length;
-}
-var SEED_ANNOUNCE_INTERVAL_MS = 30 * 6e4;
-function onPeerSocket(torrent, use) {
-  const t2 = torrent;
-  t2.on("wire", (wire) => {
-    for (const peer of t2._peers?.values() ?? []) {
-      if (peer.wire === wire && peer.conn instanceof Socket) return use(peer.conn);
-    }
-  });
-}
-
 // src/swarm/read-coalescer.ts
 var READ_COALESCE_MS = 10;
 var FULL_READ = 64 * 1024;
@@ -70194,6 +70557,8 @@ async function startSeeder(options) {
   const peerId = newPeerId();
   const client = new WebTorrent(closedFleetClientOptions({ peerId, torrentPort: 0, uploadLimit: options.uploadLimit ?? -1 }));
   client.on("error", (error2) => options.onWarning?.(`seeder: ${String(error2)}`));
+  if (options.listenAddress !== void 0) await listenOnly(client, options.listenAddress);
+  const guard = options.peers === void 0 ? void 0 : guardPeers(client, { ...options.peers, dropSeeds: true });
   let superSeeder;
   const coalescer = new ReadCoalescer();
   const torrent = await new Promise((resolve4, reject) => {
@@ -70208,6 +70573,7 @@ async function startSeeder(options) {
       superSeeder.attach(wire);
     });
     coalescer.coalesceTorrent(added);
+    guard?.watch(added);
     added.once("error", reject);
     added.once("ready", () => resolve4(added));
   });
@@ -70252,6 +70618,16 @@ function makeTorrent(spec) {
   return { torrent: Buffer.from(torrent), infoHash, pieceLength: layout.pieceLength };
 }
 
+// src/swarm/tracker-guard.ts
+function onlyAnnounces(http5) {
+  ;
+  http5.on("request", (request, response) => {
+    if ((request.url ?? "").split("?")[0] === "/announce") return;
+    response.statusCode = 404;
+    response.end();
+  });
+}
+
 // src/swarm/tracker.ts
 async function startTracker(options) {
   let allowed;
@@ -70263,11 +70639,13 @@ async function startTracker(options) {
     trustProxy: false,
     interval: options.intervalMs,
     peersCacheLength: options.peersCacheLength,
-    filter(infoHash, _params, callback) {
-      if (infoHash === allowed) callback(null);
-      else callback(new Error("unknown torrent: this tracker serves one deploy only"));
+    filter(infoHash, params, callback) {
+      if (infoHash !== allowed) callback(new Error("unknown torrent: this tracker serves one deploy only"));
+      else if (options.allowPeer !== void 0 && !options.allowPeer(plainAddress(params.ip ?? ""))) callback(new Error("not a host of this deploy"));
+      else callback(null);
     }
   });
+  onlyAnnounces(server.http);
   server.on("warning", (error2) => options.onWarning?.(error2.message));
   let announces = 0;
   for (const event of ["start", "update", "complete", "stop"]) {
@@ -70277,7 +70655,7 @@ async function startTracker(options) {
   }
   await new Promise((resolve4, reject) => {
     server.once("error", reject);
-    server.listen(options.port, () => {
+    server.listen(options.port, options.host, () => {
       server.removeListener("error", reject);
       resolve4();
     });
@@ -70312,13 +70690,23 @@ async function openSwarm(spec) {
   let tracker;
   let seeder;
   try {
-    tracker = await startTracker({
+    const address = await spec.address();
+    const allowed = spec.allowedPeers;
+    const trackerOptions = {
       port: spec.trackerPort,
       intervalMs: spec.policy.intervalMs,
       peersCacheLength: spec.policy.peersCacheLength,
+      allowPeer: allowed === void 0 ? void 0 : (peer) => allowed.has(peer),
       onWarning: (message) => spec.onWarning(`tracker: ${message}`)
+    };
+    let listenAddress = address;
+    tracker = await startTracker({ ...trackerOptions, host: address }).catch((error2) => {
+      if (error2.code !== "EADDRNOTAVAIL") throw error2;
+      listenAddress = void 0;
+      spec.onWarning(`${address} is not an address of the runner (a NAT's?): the tracker and the seeder listen on every interface`);
+      return startTracker(trackerOptions);
     });
-    const announceUrl = tracker.announceUrl(await spec.address());
+    const announceUrl = tracker.announceUrl(address);
     const pieceLength = spec.layout.pieceLength;
     const torrent = makeTorrent({ name: "objects", layout: spec.layout, pieces: spec.pieces, announceUrl });
     tracker.allow(torrent.infoHash);
@@ -70327,6 +70715,8 @@ async function openSwarm(spec) {
       layout: spec.layout,
       torrent: torrent.torrent,
       uploadLimit: spec.seederUploadLimit,
+      listenAddress,
+      peers: { allowed, ...incomingLimits({ agent: false, hosts: spec.hostCount }, allowed === void 0) },
       onWarning: spec.onWarning
     });
     const [openTracker, openSeeder] = [tracker, seeder];
@@ -70347,175 +70737,6 @@ async function openSwarm(spec) {
   } catch (error2) {
     await Promise.allSettled([seeder?.close(), tracker?.close()]);
     throw error2;
-  }
-}
-
-// node_modules/yocto-queue/index.js
-var Node = class {
-  value;
-  next;
-  constructor(value) {
-    this.value = value;
-  }
-};
-var Queue = class {
-  #head;
-  #tail;
-  #size;
-  constructor() {
-    this.clear();
-  }
-  enqueue(value) {
-    const node = new Node(value);
-    if (this.#head) {
-      this.#tail.next = node;
-      this.#tail = node;
-    } else {
-      this.#head = node;
-      this.#tail = node;
-    }
-    this.#size++;
-  }
-  dequeue() {
-    const current = this.#head;
-    if (!current) {
-      return;
-    }
-    this.#head = this.#head.next;
-    this.#size--;
-    if (!this.#head) {
-      this.#tail = void 0;
-    }
-    return current.value;
-  }
-  peek() {
-    if (!this.#head) {
-      return;
-    }
-    return this.#head.value;
-  }
-  clear() {
-    this.#head = void 0;
-    this.#tail = void 0;
-    this.#size = 0;
-  }
-  get size() {
-    return this.#size;
-  }
-  *[Symbol.iterator]() {
-    let current = this.#head;
-    while (current) {
-      yield current.value;
-      current = current.next;
-    }
-  }
-  *drain() {
-    while (this.#head) {
-      yield this.dequeue();
-    }
-  }
-};
-
-// node_modules/p-limit/index.js
-function pLimit(concurrency) {
-  let rejectOnClear = false;
-  if (typeof concurrency === "object") {
-    ({ concurrency, rejectOnClear = false } = concurrency);
-  }
-  validateConcurrency(concurrency);
-  if (typeof rejectOnClear !== "boolean") {
-    throw new TypeError("Expected `rejectOnClear` to be a boolean");
-  }
-  const queue = new Queue();
-  let activeCount = 0;
-  const resumeNext = () => {
-    if (activeCount < concurrency && queue.size > 0) {
-      activeCount++;
-      queue.dequeue().run();
-    }
-  };
-  const next = () => {
-    activeCount--;
-    resumeNext();
-  };
-  const run2 = async (function_, resolve4, arguments_) => {
-    const result = (async () => function_(...arguments_))();
-    resolve4(result);
-    try {
-      await result;
-    } catch {
-    }
-    next();
-  };
-  const enqueue = (function_, resolve4, reject, arguments_) => {
-    const queueItem = { reject };
-    new Promise((internalResolve) => {
-      queueItem.run = internalResolve;
-      queue.enqueue(queueItem);
-    }).then(run2.bind(void 0, function_, resolve4, arguments_));
-    if (activeCount < concurrency) {
-      resumeNext();
-    }
-  };
-  const generator = (function_, ...arguments_) => new Promise((resolve4, reject) => {
-    enqueue(function_, resolve4, reject, arguments_);
-  });
-  Object.defineProperties(generator, {
-    activeCount: {
-      get: () => activeCount
-    },
-    pendingCount: {
-      get: () => queue.size
-    },
-    clearQueue: {
-      value() {
-        if (!rejectOnClear) {
-          queue.clear();
-          return;
-        }
-        const abortError = AbortSignal.abort().reason;
-        while (queue.size > 0) {
-          queue.dequeue().reject(abortError);
-        }
-      }
-    },
-    concurrency: {
-      get: () => concurrency,
-      set(newConcurrency) {
-        validateConcurrency(newConcurrency);
-        concurrency = newConcurrency;
-        queueMicrotask(() => {
-          while (activeCount < concurrency && queue.size > 0) {
-            resumeNext();
-          }
-        });
-      }
-    },
-    map: {
-      async value(iterable, function_) {
-        const promises3 = [];
-        try {
-          Array.from(iterable, (value, index) => {
-            const promise = generator(function_, value, index);
-            promises3.push(promise);
-            return promise;
-          });
-        } catch (error2) {
-          for (const promise of promises3) {
-            promise.catch(() => {
-            });
-          }
-          throw error2;
-        }
-        return Promise.all(promises3);
-      }
-    }
-  });
-  return generator;
-}
-function validateConcurrency(concurrency) {
-  if (!((Number.isInteger(concurrency) || concurrency === Number.POSITIVE_INFINITY) && concurrency > 0)) {
-    throw new TypeError("Expected `concurrency` to be a number from 1 and up");
   }
 }
 
@@ -70786,6 +71007,7 @@ function applyEvent(state, event, secondsSinceTransferStart) {
     case "hello":
     case "ready":
     case "origin-progress":
+    case "notice":
       return void 0;
   }
 }
@@ -70812,6 +71034,7 @@ function runFleet(run2) {
   };
   const onEvent = (state, event) => {
     const secondsIn = (Date.now() - run2.transferStart) / 1e3;
+    if (event.type === "notice") run2.notice(`${state.target.label}: ${event.message}`);
     const outcome = applyEvent(state, event, secondsIn);
     if (outcome === "settled") checkSettled();
     else if (outcome === "first-bytes") run2.log(`${state.target.label}: first pieces ${secondsIn.toFixed(1)} s into the transfer`);
@@ -70907,15 +71130,60 @@ var HEARTBEAT = "\n";
 function encodeJob(job) {
   return JSON.stringify(job) + "\n";
 }
-var EVENT_TYPES = /* @__PURE__ */ new Set(["hello", "progress", "done", "error", "exit", "ready", "origin-progress"]);
-var ACTIVATION_EVENT_TYPES = /* @__PURE__ */ new Set(["hello", "error", "switched", "activated", "restored", "pruned"]);
+var ERROR_CODES = {
+  BAD_JOB: true,
+  TAG_EXISTS: true,
+  DISK_FULL: true,
+  NO_PERMISSION: true,
+  UNSAFE_DESTINATION: true,
+  VERIFY_FAILED: true,
+  UNPACK_FAILED: true,
+  TORRENT_FAILED: true,
+  STOPPED: true,
+  HARD_CAP: true,
+  CONTROLLER_LOST: true,
+  INTERNAL: true,
+  NOT_PRESENT: true,
+  SWITCH_FAILED: true,
+  COMMAND_FAILED: true,
+  HEALTH_FAILED: true,
+  RESTORE_FAILED: true
+};
+var MAX_HOST_TEXT = 4e3;
+var count = (value) => typeof value === "number" && Number.isFinite(value) && value >= 0;
+var counts = (event, names) => names.every((name) => count(event[name]));
+var validHello = (event) => typeof event.v === "number" && Number.isSafeInteger(event.pid) && event.pid > 0 && typeof event.node === "string" && /^v\d+\.\d+\.\d+[\w.+-]*$/.test(event.node);
+var validError = (event) => typeof event.code === "string" && Object.hasOwn(ERROR_CODES, event.code) && typeof event.message === "string";
+var tagOrNull = (value) => value === null || typeof value === "string";
+var VALID = {
+  hello: validHello,
+  progress: (event) => counts(event, ["have", "total", "fromSeeder", "fromPeers", "uploaded", "peers"]),
+  done: (event) => typeof event.alreadyPresent === "boolean" && typeof event.seeding === "boolean" && counts(event, ["fromSeeder", "fromPeers", "fromStore", "seconds"]),
+  error: validError,
+  notice: (event) => typeof event.message === "string",
+  exit: (event) => count(event.uploaded),
+  ready: (event) => typeof event.trackerUrl === "string" && typeof event.infoHash === "string" && /^[0-9a-f]{40}$/.test(event.infoHash) && typeof event.seederPeerId === "string" && count(event.seederPort),
+  "origin-progress": (event) => counts(event, ["received", "total", "uploaded", "announces"])
+};
+var ACTIVATION_VALID = {
+  hello: validHello,
+  error: validError,
+  switched: (event) => tagOrNull(event.previousTag),
+  activated: (event) => tagOrNull(event.previousTag) && counts(event, ["healthAttempts", "seconds"]),
+  restored: (event) => tagOrNull(event.tag) && (event.note === void 0 || typeof event.note === "string"),
+  pruned: (event) => Array.isArray(event.removed) && event.removed.every((tag) => typeof tag === "string") && count(event.freedBytes)
+};
+function hostText(text, max = MAX_HOST_TEXT) {
+  const bounded = text.length > max ? text.slice(0, max) + "\u2026" : text;
+  return bounded.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, " ").replace(/^(\s*)::/gm, "$1: :");
+}
 function decodeEvent(line) {
-  return decodeLine(line, EVENT_TYPES);
+  return decodeLine(line, VALID);
 }
 function decodeActivationEvent(line) {
-  return decodeLine(line, ACTIVATION_EVENT_TYPES);
+  return decodeLine(line, ACTIVATION_VALID);
 }
-function decodeLine(line, types3) {
+function decodeLine(line, valid) {
   const text = line.trim();
   if (!text.startsWith("{")) return void 0;
   let value;
@@ -70924,10 +71192,13 @@ function decodeLine(line, types3) {
   } catch {
     return void 0;
   }
-  if (typeof value !== "object" || value === null) return void 0;
-  const type = value.type;
-  if (typeof type !== "string" || !types3.has(type)) return void 0;
-  return value;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return void 0;
+  const event = value;
+  const type = event.type;
+  if (typeof type !== "string" || !Object.hasOwn(valid, type) || !valid[type](event)) return void 0;
+  if (type === "error" || type === "notice") return { ...event, message: hostText(event.message) };
+  if (type === "restored" && typeof event.note === "string") return { ...event, note: hostText(event.note) };
+  return event;
 }
 function encodeActivationJob(job) {
   return JSON.stringify(job) + "\n";
@@ -71052,12 +71323,12 @@ var defaultFilesystem = {
   join(pathA, pathB) {
     return fsPath.join(pathA, pathB);
   },
-  basename(path13) {
-    return fsPath.basename(path13);
+  basename(path14) {
+    return fsPath.basename(path14);
   },
-  stat(path13) {
+  stat(path14) {
     return new Promise((resolve4, reject) => {
-      fs14.stat(path13, (err, res) => {
+      fs14.stat(path14, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -71066,9 +71337,9 @@ var defaultFilesystem = {
       });
     });
   },
-  readdir(path13) {
+  readdir(path14) {
     return new Promise((resolve4, reject) => {
-      fs14.readdir(path13, (err, res) => {
+      fs14.readdir(path14, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -71078,19 +71349,19 @@ var defaultFilesystem = {
     });
   }
 };
-async function scanDirectoryInternal({ path: path13, recursive, validate, result, fileSystem, queue, reject }) {
-  const itemStat = await fileSystem.stat(path13);
+async function scanDirectoryInternal({ path: path14, recursive, validate, result, fileSystem, queue, reject }) {
+  const itemStat = await fileSystem.stat(path14);
   if (itemStat.isFile()) {
-    result.files.push(path13);
+    result.files.push(path14);
   } else if (itemStat.isDirectory()) {
-    result.directories.push(path13);
+    result.directories.push(path14);
   }
   if (!itemStat.isDirectory() || recursive === "none") {
     return;
   }
-  const contents = await fileSystem.readdir(path13);
+  const contents = await fileSystem.readdir(path14);
   contents.forEach((item) => {
-    const itemPath = fileSystem.join(path13, item);
+    const itemPath = fileSystem.join(path14, item);
     if (!validate(itemPath)) {
       return;
     }
@@ -71105,8 +71376,8 @@ async function scanDirectoryInternal({ path: path13, recursive, validate, result
     })).catch(reject);
   });
 }
-async function scanDirectory(path13, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem } = {}) {
-  invariant(path13 && typeof path13 === "string", "path must be a valid string");
+async function scanDirectory(path14, { recursive = true, validate = null, concurrency = Infinity, fileSystem = defaultFilesystem } = {}) {
+  invariant(path14 && typeof path14 === "string", "path must be a valid string");
   invariant(typeof recursive === "boolean", "options.recursive must be a valid boolean");
   invariant(validate === null || typeof validate === "function", "options.validate must be a valid function");
   invariant(typeof concurrency === "number", "options.concurrency must be a valid number");
@@ -71118,7 +71389,7 @@ async function scanDirectory(path13, { recursive = true, validate = null, concur
   const mergedFileSystem = { ...defaultFilesystem, ...fileSystem };
   await new Promise((resolve4, reject) => {
     scanDirectoryInternal({
-      path: path13,
+      path: path14,
       recursive: recursive ? "deep" : "shallow",
       validate: validate != null ? validate : (item) => mergedFileSystem.basename(item).slice(0, 1) !== ".",
       result,
@@ -71135,7 +71406,7 @@ var esm_default = scanDirectory;
 var import_shell_escape = __toESM(require_shell_escape(), 1);
 var import_ssh22 = __toESM(require_lib2(), 1);
 var DEFAULT_CONCURRENCY = 1;
-var DEFAULT_VALIDATE = (path13) => !fsPath2.basename(path13).startsWith(".");
+var DEFAULT_VALIDATE = (path14) => !fsPath2.basename(path14).startsWith(".");
 var DEFAULT_TICK = () => {
 };
 var SSHError = class extends Error {
@@ -71144,11 +71415,11 @@ var SSHError = class extends Error {
     this.code = code;
   }
 };
-function unixifyPath(path13) {
-  if (path13.includes("\\")) {
-    return path13.split("\\").join("/");
+function unixifyPath(path14) {
+  if (path14.includes("\\")) {
+    return path14.split("\\").join("/");
   }
-  return path13;
+  return path14;
 }
 async function readFile(filePath) {
   return new Promise((resolve4, reject) => {
@@ -71162,11 +71433,11 @@ async function readFile(filePath) {
   });
 }
 var SFTP_MKDIR_ERR_CODE_REGEXP = /Error: (E[\S]+): /;
-async function makeDirectoryWithSftp(path13, sftp) {
+async function makeDirectoryWithSftp(path14, sftp) {
   let stats = null;
   try {
     stats = await new Promise((resolve4, reject) => {
-      sftp.stat(path13, (err, res) => {
+      sftp.stat(path14, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -71184,7 +71455,7 @@ async function makeDirectoryWithSftp(path13, sftp) {
   }
   try {
     await new Promise((resolve4, reject) => {
-      sftp.mkdir(path13, (err) => {
+      sftp.mkdir(path14, (err) => {
         if (err) {
           reject(err);
         } else {
@@ -71435,20 +71706,20 @@ var NodeSSH = class {
     }
     return response;
   }
-  async mkdir(path13, method = "sftp", givenSftp = null) {
-    invariant2(typeof path13 === "string", "path must be a valid string");
+  async mkdir(path14, method = "sftp", givenSftp = null) {
+    invariant2(typeof path14 === "string", "path must be a valid string");
     invariant2(typeof method === "string" && (method === "sftp" || method === "exec"), "method must be either sftp or exec");
     invariant2(givenSftp == null || typeof givenSftp === "object", "sftp must be a valid object");
     if (method === "exec") {
-      await this.exec("mkdir", ["-p", unixifyPath(path13)]);
+      await this.exec("mkdir", ["-p", unixifyPath(path14)]);
       return;
     }
     const sftp = givenSftp || await this.requestSFTP();
-    const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path13), sftp).catch(async (error2) => {
+    const makeSftpDirectory = async (retry) => makeDirectoryWithSftp(unixifyPath(path14), sftp).catch(async (error2) => {
       if (!retry || error2 == null || error2.message !== "No such file" && error2.code !== "ENOENT") {
         throw error2;
       }
-      await this.mkdir(fsPath2.dirname(path13), "sftp", sftp);
+      await this.mkdir(fsPath2.dirname(path14), "sftp", sftp);
       await makeSftpDirectory(false);
     });
     try {
@@ -71616,15 +71887,15 @@ var NodeSSH = class {
       validate,
       concurrency,
       fileSystem: {
-        basename(path13) {
-          return fsPath2.posix.basename(path13);
+        basename(path14) {
+          return fsPath2.posix.basename(path14);
         },
         join(pathA, pathB) {
           return fsPath2.posix.join(pathA, pathB);
         },
-        readdir(path13) {
+        readdir(path14) {
           return new Promise((resolve4, reject) => {
-            sftp.readdir(path13, (err, res) => {
+            sftp.readdir(path14, (err, res) => {
               if (err) {
                 reject(err);
               } else {
@@ -71633,9 +71904,9 @@ var NodeSSH = class {
             });
           });
         },
-        stat(path13) {
+        stat(path14) {
           return new Promise((resolve4, reject) => {
-            sftp.stat(path13, (err, res) => {
+            sftp.stat(path14, (err, res) => {
               if (err) {
                 reject(err);
               } else {
@@ -71791,6 +72062,7 @@ var TRANSIENT = /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIP
 async function connectOnce(target, credentials, timeoutMs) {
   const ssh = new NodeSSH();
   let hostKeyProblem;
+  const serverHostKey = credentials.knownHosts === void 0 ? void 0 : hostKeyAlgorithmsFor(credentials.knownHosts, target.host, target.port);
   try {
     await ssh.connect({
       host: target.host,
@@ -71801,6 +72073,8 @@ async function connectOnce(target, credentials, timeoutMs) {
       readyTimeout: timeoutMs,
       keepaliveInterval: SSH_KEEPALIVE.intervalMs,
       keepaliveCountMax: SSH_KEEPALIVE.silenceMs / SSH_KEEPALIVE.intervalMs,
+      // Ask for the key types known-hosts holds for this host (known-hosts.ts says why).
+      ...serverHostKey !== void 0 ? { algorithms: { serverHostKey } } : {},
       hostVerifier: credentials.knownHosts === void 0 ? void 0 : (key) => {
         const verdict = verifyHostKey(credentials.knownHosts, target.host, target.port, key);
         if (!verdict.ok) hostKeyProblem = verdict.reason;
@@ -71899,9 +72173,11 @@ var AGENT_DIR = '"$HOME"/.murder-action';
 function agentPath(agent) {
   return `${AGENT_DIR}/agent-${agent.sha256.slice(0, 16)}.mjs`;
 }
+var HASH_CHECK = 'const d=require("crypto").createHash("sha256").update(require("fs").readFileSync(process.argv[1])).digest("hex");process.stdout.write(d===process.argv[2]?"present":"changed")';
 function probeCommand(nodePath, agent) {
-  const path13 = agentPath(agent);
-  return `v=$(${shellQuote(nodePath)} --version 2>/dev/null) || v=none; echo "node=$v"; if [ -f ${path13} ]; then echo agent=present; else echo agent=missing; fi`;
+  const path14 = agentPath(agent);
+  const node = shellQuote(nodePath);
+  return `v=$(${node} --version 2>/dev/null) || v=none; echo "node=$v"; if [ -f ${path14} ]; then echo "agent=$(${node} -e ${shellQuote(HASH_CHECK)} ${path14} ${agent.sha256} 2>/dev/null || echo changed)"; else echo agent=missing; fi`;
 }
 function readProbe(stdout, nodePath) {
   const version = /node=(\S+)/.exec(stdout)?.[1] ?? "none";
@@ -71915,11 +72191,12 @@ function readProbe(stdout, nodePath) {
 }
 var INSTALL_SCRIPT = `const {pipeline,Transform}=require("stream"),zlib=require("zlib"),fs=require("fs"),hash=require("crypto").createHash("sha256");let read=0,acked=0;const ack=new Transform({transform(chunk,_,done){read+=chunk.length;while(read-acked>=${ACK_EVERY_BYTES}){acked+=${ACK_EVERY_BYTES};process.stdout.write(".")}done(null,chunk)}});pipeline(process.stdin,ack,zlib.createGunzip(),new Transform({transform(chunk,_,done){hash.update(chunk);done(null,chunk)}}),fs.createWriteStream(process.argv[1]),(error)=>{if(error){console.error(error.message);process.exit(1)}if(hash.digest("hex")!==process.argv[2]){console.error("the agent arrived damaged (sha256 differs)");process.exit(1)}})`;
 function installCommand(nodePath, agent) {
-  const path13 = agentPath(agent);
-  return `umask 077 && mkdir -p ${AGENT_DIR} && t=${path13}.tmp.$$ && { ${shellQuote(nodePath)} -e ${shellQuote(INSTALL_SCRIPT)} "$t" ${agent.sha256} && mv -f "$t" ${path13}; } || { s=$?; rm -f "$t"; exit $s; }`;
+  const path14 = agentPath(agent);
+  return `umask 077 && mkdir -p ${AGENT_DIR} && t=${path14}.tmp.$$ && { ${shellQuote(nodePath)} -e ${shellQuote(INSTALL_SCRIPT)} "$t" ${agent.sha256} && mv -f "$t" ${path14}; } || { s=$?; rm -f "$t"; exit $s; }`;
 }
+var VERIFIED_IMPORT = 'const [,file,sha]=process.argv,fs=require("fs"),url=require("url");const d=require("crypto").createHash("sha256").update(fs.readFileSync(file)).digest("hex");if(d!==sha){console.error(file+" differs from the agent this action ships (sha256 "+d+", not "+sha+"); it was changed after it was installed. Remove it: the next deploy sends it again");process.exit(1)}import(url.pathToFileURL(file).href).catch((e)=>{console.error(e);process.exit(1)})';
 function launchCommand(nodePath, agent) {
-  return `exec ${shellQuote(nodePath)} ${agentPath(agent)}`;
+  return `exec ${shellQuote(nodePath)} -e ${shellQuote(VERIFIED_IMPORT)} ${agentPath(agent)} ${agent.sha256}`;
 }
 
 // src/fleet/ssh-host-link.ts
@@ -72014,7 +72291,7 @@ var SshHostLink = class {
     const lines = new LineSplitter((line) => {
       const event = decodeEvent(line);
       if (event === void 0) {
-        if (line.trim() !== "") this.listener.log(`stdout: ${line.slice(0, 500)}`);
+        if (line.trim() !== "") this.listener.log(`stdout: ${hostText(line, 500)}`);
         return;
       }
       if (event.type === "hello") this.agentPid = event.pid;
@@ -72055,7 +72332,7 @@ var SshHostLink = class {
    * person at a different place to look.
    */
   describeExit() {
-    const tail = this.stderrTail.trim().split("\n").slice(-3).join(" | ");
+    const tail = hostText(this.stderrTail.trim().split("\n").slice(-3).join(" | "));
     let what;
     if (this.exitSignal !== void 0) what = `the agent was killed by ${this.exitSignal} on the host before finishing`;
     else if (this.exitCode !== null) what = `the agent exited with code ${this.exitCode} before finishing`;
@@ -72070,7 +72347,7 @@ var SshHostLink = class {
     if (this.channel !== void 0 && this.whenChannelClosed !== void 0) {
       this.channel.end();
       const gone = await Promise.race([this.whenChannelClosed.then(() => true), sleep(graceMs).then(() => false)]);
-      if (!gone && this.agentPid !== void 0 && this.ssh?.isConnected()) {
+      if (!gone && Number.isSafeInteger(this.agentPid) && this.agentPid > 0 && this.ssh?.isConnected()) {
         this.listener.notice(`agent pid ${this.agentPid} did not exit after its stdin closed; sending SIGTERM`);
         await Promise.race([this.ssh.execCommand(`kill -TERM ${this.agentPid} 2>/dev/null; true`), sleep(3e3)]);
         await Promise.race([this.whenChannelClosed, sleep(2e3)]);
@@ -72412,7 +72689,7 @@ function renderActivation(activation) {
   return lines;
 }
 function escapeCell(text) {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*[\]!|~]/g, "\\$&").replace(/\s*\n\s*/g, " ");
 }
 function round(value, digits) {
   const factor = 10 ** digits;
@@ -72743,12 +73020,15 @@ async function deploy(settings, agent, hooks) {
     const release = await pack(settings, workdir, hooks);
     abortIfCancelled(hooks.signal);
     const transferStart = Date.now();
-    swarm = await openDeploySwarm(settings, release, agent, policy, transferStart, hooks);
+    const address = settings.seederHost !== void 0 ? settings.trackerAddress ?? settings.seederHost.host : settings.trackerAddress ?? await detectAddressTowardFleet(settings.hosts);
+    const allowedPeers = settings.swarmAllowAnyPeer ? void 0 : await resolveFleetAddresses([...settings.hosts, { host: address }]);
+    swarm = await openDeploySwarm(settings, release, agent, policy, transferStart, hooks, address, allowedPeers);
     hooks.info(
       `Tracker ${swarm.announceUrl}, seeder on ${swarm.where} port ${swarm.seederPort}, info hash ${swarm.infoHash}, ${swarm.pieceLength / 1024} KiB pieces` + (settings.seederUploadLimit !== void 0 ? `, seeder capped at ${formatRate(settings.seederUploadLimit)}` : "") + `; deploying to ${settings.hosts.length} hosts (deadline ${settings.deadlineMs / 1e3} s)`
     );
     abortIfCancelled(hooks.signal);
-    const states = await deliver(settings, agentJob(settings, release, swarm, policy), agent, transferStart, policy, withSwarmLoss(hooks, swarm));
+    const job = { ...agentJob(settings, release, swarm, policy), ...allowedPeers !== void 0 ? { allowedPeers: [...allowedPeers] } : {} };
+    const states = await deliver(settings, job, agent, transferStart, policy, withSwarmLoss(hooks, swarm));
     const transferSeconds = (states.settledAt - transferStart) / 1e3;
     reportHoldersThatSeeded(states.hosts, settings.tag, hooks);
     const verdict = judge(states.hosts, settings.maxFailedHosts);
@@ -72795,16 +73075,18 @@ async function deploy(settings, agent, hooks) {
     fs17.rmSync(workdir, { recursive: true, force: true });
   }
 }
-async function openDeploySwarm(settings, release, agent, policy, transferStart, hooks) {
+async function openDeploySwarm(settings, release, agent, policy, transferStart, hooks, address, allowedPeers) {
   if (settings.seederHost === void 0) {
     return openSwarm({
       objectsDir: release.objectsDir,
       layout: release.layout,
       pieces: release.pieces,
       trackerPort: settings.trackerPort,
-      address: async () => settings.trackerAddress ?? await detectAddressTowardFleet(settings.hosts),
+      address: async () => address,
       policy: policy.tracker,
       seederUploadLimit: settings.seederUploadLimit,
+      allowedPeers,
+      hostCount: settings.hosts.length,
       onWarning: hooks.debug
     });
   }
@@ -72855,8 +73137,10 @@ async function pack(settings, workdir, hooks) {
     encrypt: settings.encrypt,
     compressionLevel: settings.compressionLevel,
     // The same secret and build give the same objects, which hosts that hold them need not download.
-    keySecret: `${settings.sshKey}\0${settings.sshKeyPassphrase ?? ""}`
+    keySecret: `${settings.sshKey}\0${settings.sshKeyPassphrase ?? ""}`,
+    preserveSpecialModes: settings.preserveSpecialModes
   });
+  if (release.strippedModes.length > 0) hooks.warning(describeStrippedModes(release.strippedModes));
   hooks.info(
     `Packed ${release.entries} entries into ${release.manifest.objects.length} objects, ${formatMB(release.storedBytes)} MB (${formatMB(release.plainBytes)} MB of files) in ${release.seconds.toFixed(1)} s, content ${release.contentId.slice(0, 16)}` + (release.encrypted ? ", encrypted" : "")
   );
@@ -72961,12 +73245,26 @@ function cancelOnSignals(report) {
 }
 
 // src/report/publish.ts
+import * as fs20 from "node:fs";
+import * as path13 from "node:path";
+
+// src/report/report-file.ts
+import { randomBytes as randomBytes3 } from "node:crypto";
 import * as fs19 from "node:fs";
 import * as os9 from "node:os";
 import * as path12 from "node:path";
-function defaultReportFile(tag, env = process.env) {
-  return path12.join(env.RUNNER_TEMP || os9.tmpdir(), `murder-action-report-${tag}.json`);
+function writeReportFile(report, dir = process.env.RUNNER_TEMP || os9.tmpdir()) {
+  const file = path12.join(dir, `murder-action-report-${report.tag}-${randomBytes3(8).toString("hex")}.json`);
+  const fd = fs19.openSync(file, fs19.constants.O_WRONLY | fs19.constants.O_CREAT | fs19.constants.O_EXCL | fs19.constants.O_NOFOLLOW, 384);
+  try {
+    fs19.writeFileSync(fd, JSON.stringify(report, null, 2) + "\n");
+  } finally {
+    fs19.closeSync(fd);
+  }
+  return file;
 }
+
+// src/report/publish.ts
 function reportOutputs(report, reportFile) {
   return {
     tag: report.tag,
@@ -72982,16 +73280,22 @@ function reportOutputs(report, reportFile) {
     "previous-tag": report.activation?.previousTag ?? ""
   };
 }
-async function publishReport(report, reportFile, publisher) {
-  fs19.mkdirSync(path12.dirname(reportFile), { recursive: true });
-  fs19.writeFileSync(reportFile, JSON.stringify(report, null, 2) + "\n");
+async function publishReport(report, chosenFile, publisher) {
+  let reportFile;
+  if (chosenFile === void 0) reportFile = writeReportFile(report);
+  else {
+    reportFile = chosenFile;
+    fs20.mkdirSync(path13.dirname(reportFile), { recursive: true });
+    fs20.writeFileSync(reportFile, JSON.stringify(report, null, 2) + "\n");
+  }
   for (const [name, value] of Object.entries(reportOutputs(report, reportFile))) publisher.output(name, value);
   await publisher.summary(report);
+  return reportFile;
 }
 
 // src/action/publish.ts
 async function publish(report) {
-  await publishReport(report, defaultReportFile(report.tag), {
+  await publishReport(report, void 0, {
     output: (name, value) => setOutput(name, value),
     summary: async (done) => {
       if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(renderSummary(done)).write();
@@ -73017,6 +73321,11 @@ async function run() {
     if (settings.insecureSkipHostKeyCheck) {
       warning(
         "insecure-skip-host-key-check is on: host keys are NOT verified, so anyone who can intercept the connection can impersonate a host and receive the deploy and its SSH session. Set known-hosts instead."
+      );
+    }
+    if (settings.swarmAllowAnyPeer) {
+      warning(
+        "swarm-allow-any-peer is on: anyone who can reach the runner or a host can join the swarm (the payload stays encrypted unless encrypt: false; a peer sending bad data is still dropped). Leave it off unless the hosts are behind NAT."
       );
     }
     const { report, details } = await deploy(settings, loadAgentBundle(), {

@@ -28,6 +28,12 @@ export async function run(): Promise<void> {
           'connection can impersonate a host and receive the deploy and its SSH session. Set known-hosts instead.',
       )
     }
+    if (settings.swarmAllowAnyPeer) {
+      core.warning(
+        'swarm-allow-any-peer is on: anyone who can reach the runner or a host can join the swarm (the payload stays ' +
+          'encrypted unless encrypt: false; a peer sending bad data is still dropped). Leave it off unless the hosts are behind NAT.',
+      )
+    }
     const { report, details } = await deploy(settings, loadAgentBundle(), {
       info: core.info,
       warning: core.warning,

@@ -14,6 +14,7 @@ import { formatMB as mb } from '../report/format.js'
 import { agentAddOptions, closedFleetClientOptions, storeSeedOptions } from '../swarm/client-options.js'
 import { ReadCoalescer } from '../swarm/read-coalescer.js'
 import { objectChunkStore } from '../swarm/object-chunk-store.js'
+import { guardPeers, incomingLimits, type PeerGuard } from '../swarm/peer-filter.js'
 import { layObjects, type ObjectLayout } from '../swarm/object-layout.js'
 import { spreadPieceOrder } from '../swarm/piece-order.js'
 import { dialNoOneOnceDone, peerIsSeed, pieceCount, quietOnceSeeding, retryAnnounceUntilAnswered } from '../swarm/webtorrent-internals.js'
@@ -21,6 +22,7 @@ import { installRelease, TagExistsError } from './install-release.js'
 import { ObjectCorruptError, ReleaseWriter } from './materialize.js'
 import { ObjectStore } from './object-store.js'
 import { ReleaseLayout } from './release-layout.js'
+import { UnsafePathError } from './safe-paths.js'
 
 /** How the agent reaches its controller. */
 export interface AgentIO {
@@ -32,6 +34,7 @@ export interface AgentIO {
 export class Agent {
   private readonly startedAt = Date.now()
   private client?: WebTorrent.Instance
+  private guard?: PeerGuard
   private torrent?: WebTorrent.Torrent
   private layout?: ReleaseLayout
   private store?: ObjectStore
@@ -135,6 +138,14 @@ export class Agent {
     }
     const layout = new ReleaseLayout(job.destination, job.tag, this.pid)
     this.layout = layout
+    try {
+      // Before anything is read or written there: a destination others can plant links in is refused.
+      layout.prepareWorkDir()
+      this.workDir = layout.workDir
+    } catch (error) {
+      if (error instanceof UnsafePathError) return this.fail('UNSAFE_DESTINATION', error.message)
+      return this.fail(codeFor(error, 'INTERNAL'), `cannot prepare ${layout.workDir}: ${(error as Error).message}`)
+    }
     const existing = await layout.holds(manifest.contentId)
     if (existing === 'different' && !job.overwrite) {
       return this.fail('TAG_EXISTS', `${layout.finalDir} already holds a different release; choose a new tag, or set overwrite: true`)
@@ -149,8 +160,6 @@ export class Agent {
     this.store = store
     let fromStore: number
     try {
-      fs.mkdirSync(layout.workObjectsDir, { recursive: true, mode: 0o700 })
-      this.workDir = layout.workDir
       layout.sweepIncoming()
       layout.removeLegacyPayloads()
       fromStore = store.lendTo(layout.workObjectsDir, manifest.objects)
@@ -218,6 +227,7 @@ export class Agent {
     })
     spreadPieceOrder(added)
     joinFleetSwarm(added)
+    this.guard?.watch(added)
     added.on('trackerAnnounce', () => this.controllerAlive())
     this.torrent = added
     added.on('error', (error: Error | string) => this.fail(codeFor(error, 'TORRENT_FAILED'), `torrent: ${String(error)}`))
@@ -259,6 +269,7 @@ export class Agent {
       store: objectChunkStore(layout.workObjectsDir, objectLayout),
     })
     joinFleetSwarm(torrent)
+    this.guard?.watch(torrent)
     this.leaveOtherSeeds(torrent)
     this.torrent = torrent
     return true
@@ -277,12 +288,18 @@ export class Agent {
     }, 1000).unref()
   }
 
+  /** A client that deals only with the fleet's peers and drops one that sends bad pieces (peer-filter.ts); `guard.watch` each torrent. */
   private newClient(job: AgentJob): WebTorrent.Instance {
     this.client = new WebTorrent(
       closedFleetClientOptions({ torrentPort: 0, maxConns: job.maxConns, uploadLimit: job.uploadLimit ?? -1, downloadLimit: job.downloadLimit ?? -1 }),
     )
     const coalescer = new ReadCoalescer()
     this.client.on('add', (torrent: unknown) => coalescer.coalesceTorrent(torrent))
+    this.guard = guardPeers(this.client, {
+      allowed: job.allowedPeers === undefined ? undefined : new Set(job.allowedPeers),
+      ...incomingLimits({ agent: true, maxConns: job.maxConns }, job.allowedPeers === undefined),
+      onBan: (address, why) => this.io.emit({ type: 'notice', message: `dropped peer ${address} for good: ${why}` }),
+    })
     return this.client
   }
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { namesIn } from './release-layout.js'
+import { isOwnFile, ownDirectory } from './safe-paths.js'
 
 /**
  * A host's object store (<destination>/.murder/objects/<id>): the encoded objects of the releases it
@@ -16,11 +17,12 @@ export class ObjectStore {
    * verify them piece by piece). Returns the bytes found: what this deploy need not download.
    */
   lendTo(workDir: string, objects: { id: string; size: number }[]): number {
-    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 })
+    ownDirectory(this.dir)
     let bytes = 0
     for (const { id, size } of objects) {
-      const held = fs.statSync(path.join(this.dir, id), { throwIfNoEntry: false })
-      if (held === undefined || !held.isFile()) continue
+      // Never a link: the agent's torrent would write through it.
+      if (!isOwnFile(path.join(this.dir, id))) continue
+      const held = fs.lstatSync(path.join(this.dir, id))
       try {
         fs.linkSync(path.join(this.dir, id), path.join(workDir, id))
         if (held.size === size) bytes += size
@@ -34,7 +36,7 @@ export class ObjectStore {
 
   /** Puts the release's objects (verified by the caller) into the store; those it has are left alone. */
   adopt(workDir: string, ids: string[]): void {
-    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 })
+    ownDirectory(this.dir)
     for (const id of ids) {
       try {
         fs.linkSync(path.join(workDir, id), path.join(this.dir, id))

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto'
 import { sha256OfFile } from '../content/sha256.js'
 import { digestOf, treeDigest, type DescribedEntry } from '../content/tree-digest.js'
 import { walkTree } from '../content/tree-walk.js'
+import { checkDestination, isOwnFile, ownDirectory, readNoFollow, writeNewFile } from './safe-paths.js'
 
 /**
  * The on-disk layout of releases on a host:
@@ -16,7 +17,8 @@ import { walkTree } from '../content/tree-walk.js'
  *                                          written (renamed to <destination>/<tag> only when complete)
  * Everything in progress is in the agent's own directory, so two agents deploying at once (two
  * workflow runs; one host listed under two names) never write into each other's files, and what a
- * killed agent left is recognisable by its pid.
+ * killed agent left is recognisable by its pid. None of these is ever followed through a link
+ * (safe-paths.ts says why and how).
  */
 export class ReleaseLayout {
   readonly finalDir: string
@@ -50,36 +52,51 @@ export class ReleaseLayout {
   }
 
   /**
+   * Checks <destination> (creating it if missing) and makes this agent's directories, each checked
+   * to be a real directory of the deploy user: throws UnsafePathError when something else is there.
+   */
+  prepareWorkDir(): void {
+    checkDestination(this.destination)
+    for (const dir of [this.stateDir, this.incomingDir, this.storeDir, this.workDir, this.workObjectsDir]) ownDirectory(dir)
+  }
+
+  /**
    * Clears what agents that died without cleaning up (SIGKILL, a reboot) left in incoming/. Their
    * objects are moved into this agent's own objects/ first, so a download resumes (webtorrent
-   * verifies the pieces already there) rather than starting over. Directories of live agents
-   * (another deploy in progress) are left alone.
+   * verifies the pieces already there) rather than starting over: only regular files the deploy
+   * user owns, never a link (the torrent would write through it). Directories of live agents
+   * (another deploy in progress) are left alone. Called after prepareWorkDir.
    */
   sweepIncoming(): void {
     for (const name of namesIn(this.incomingDir)) {
       const full = path.join(this.incomingDir, name)
       if (full === this.workDir) continue
-      if (/^\d+$/.test(name) && isAlive(Number(name))) continue
-      for (const object of namesIn(path.join(full, 'objects'))) {
-        if (!/^[0-9a-f]{32}$/.test(object)) continue
-        try {
-          fs.renameSync(path.join(full, 'objects', object), path.join(this.workObjectsDir, object))
-        } catch {
-          // not adoptable: removed below, its bytes are downloaded again
+      const stat = fs.lstatSync(full, { throwIfNoEntry: false })
+      if (stat?.isDirectory() && /^\d+$/.test(name) && isAlive(Number(name))) continue
+      const objects = path.join(full, 'objects')
+      if (stat?.isDirectory() && fs.lstatSync(objects, { throwIfNoEntry: false })?.isDirectory()) {
+        for (const object of namesIn(objects)) {
+          if (!/^[0-9a-f]{32}$/.test(object) || !isOwnFile(path.join(objects, object))) continue
+          try {
+            fs.renameSync(path.join(objects, object), path.join(this.workObjectsDir, object))
+          } catch {
+            // not adoptable: removed below, its bytes are downloaded again
+          }
         }
       }
+      // rm never follows links: a link is removed, not what it points at.
       fs.rmSync(full, { recursive: true, force: true })
     }
   }
 
-  /** Removes what agents before the object store kept (.murder/payloads/): the store replaces it. */
+  /** Removes what agents before the object store kept (.murder/payloads/): the store replaces it. A link there is removed, not followed. */
   removeLegacyPayloads(): void {
     fs.rmSync(path.join(this.stateDir, 'payloads'), { recursive: true, force: true })
   }
 
   /** absent: no release; same: this exact content is in place; different: something else is. */
   inspect(contentId: string): 'absent' | 'same' | 'different' {
-    if (!fs.existsSync(this.finalDir)) return 'absent'
+    if (fs.lstatSync(this.finalDir, { throwIfNoEntry: false }) === undefined) return 'absent'
     return this.readMarker()?.contentId === contentId ? 'same' : 'different'
   }
 
@@ -97,9 +114,9 @@ export class ReleaseLayout {
    * still whole, not after the new one went in without its marker.
    */
   prepareMarker(marker: ReleaseMarker): { commit(): void; discard(): void } {
-    fs.mkdirSync(this.stateDir, { recursive: true })
+    ownDirectory(this.stateDir)
     const temporary = `${this.markerFile}.tmp-${this.pid}`
-    fs.writeFileSync(temporary, JSON.stringify(marker) + '\n')
+    writeNewFile(temporary, JSON.stringify(marker) + '\n')
     return {
       commit: () => fs.renameSync(temporary, this.markerFile),
       discard: () => fs.rmSync(temporary, { force: true }),
@@ -195,7 +212,8 @@ async function digestWithout(dir: string, skipped: Set<string>): Promise<string>
 
 function readMarkerFile(file: string): ReleaseMarker | undefined {
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as ReleaseMarker
+    const text = readNoFollow(file)
+    return text === undefined ? undefined : (JSON.parse(text) as ReleaseMarker)
   } catch {
     return undefined
   }

@@ -5,7 +5,7 @@ import { loadAgentBundle } from '../fleet/agent-bundle.js'
 import { InputError, InputErrors } from '../inputs/errors.js'
 import { secretValues } from '../inputs/secrets.js'
 import { readSettings, type Settings } from '../inputs/settings.js'
-import { defaultReportFile, publishReport } from '../report/publish.js'
+import { publishReport } from '../report/publish.js'
 import { renderSummary, type DeployReport } from '../report/report.js'
 import { renderSummaryText } from '../report/summary-text.js'
 import { environmentName, type DeployOptions } from './flags.js'
@@ -66,8 +66,7 @@ export async function runDeploy(options: DeployOptions, context: DeployContext):
       progress: (line) => display.line(line),
     })
     display.stop()
-    const reportFile = options.reportFile ?? defaultReportFile(report.tag, context.env)
-    await publishReport(report, reportFile, { output: () => {}, summary: (done) => printSummary(done, options, context) })
+    const reportFile = await publishReport(report, options.reportFile, { output: () => {}, summary: (done) => printSummary(done, options, context) })
     terminal.info(`Report: ${reportFile}`)
     if (cancel.signal.aborted) throw new CancelledError()
     if (!report.ok) {

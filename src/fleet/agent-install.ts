@@ -11,10 +11,23 @@ export function agentPath(agent: AgentBundle): string {
   return `${AGENT_DIR}/agent-${agent.sha256.slice(0, 16)}.mjs`
 }
 
-/** One command that says which Node the host has and whether the agent is there already. */
+/**
+ * Prints "present" when argv[1] holds exactly the agent with sha256 argv[2], "changed" when it holds
+ * something else (the directory is the deploy user's, but a file there is not proof of what it holds).
+ */
+const HASH_CHECK =
+  'const d=require("crypto").createHash("sha256").update(require("fs").readFileSync(process.argv[1])).digest("hex");' +
+  'process.stdout.write(d===process.argv[2]?"present":"changed")'
+
+/** One command that says which Node the host has and whether the agent is there already, unchanged. */
 export function probeCommand(nodePath: string, agent: AgentBundle): string {
   const path = agentPath(agent)
-  return `v=$(${shellQuote(nodePath)} --version 2>/dev/null) || v=none; echo "node=$v"; if [ -f ${path} ]; then echo agent=present; else echo agent=missing; fi`
+  const node = shellQuote(nodePath)
+  return (
+    `v=$(${node} --version 2>/dev/null) || v=none; echo "node=$v"; ` +
+    `if [ -f ${path} ]; then echo "agent=$(${node} -e ${shellQuote(HASH_CHECK)} ${path} ${agent.sha256} 2>/dev/null || echo changed)"; ` +
+    'else echo agent=missing; fi'
+  )
 }
 
 /** Reads probeCommand's answer; `problem` is set when the host's Node cannot run the agent. */
@@ -56,7 +69,18 @@ export function installCommand(nodePath: string, agent: AgentBundle): string {
   )
 }
 
-/** Runs the installed agent; its job comes on stdin. */
+/**
+ * Runs the installed agent (its job comes on stdin) only if it is still exactly the agent this
+ * action ships: its sha256 is checked in the same Node process that then imports it, so what runs
+ * is what was checked (the file lives in the deploy user's own 0700 directory; nobody else can
+ * swap it in between).
+ */
+const VERIFIED_IMPORT =
+  'const [,file,sha]=process.argv,fs=require("fs"),url=require("url");' +
+  'const d=require("crypto").createHash("sha256").update(fs.readFileSync(file)).digest("hex");' +
+  'if(d!==sha){console.error(file+" differs from the agent this action ships (sha256 "+d+", not "+sha+"); it was changed after it was installed. Remove it: the next deploy sends it again");process.exit(1)}' +
+  'import(url.pathToFileURL(file).href).catch((e)=>{console.error(e);process.exit(1)})'
+
 export function launchCommand(nodePath: string, agent: AgentBundle): string {
-  return `exec ${shellQuote(nodePath)} ${agentPath(agent)}`
+  return `exec ${shellQuote(nodePath)} -e ${shellQuote(VERIFIED_IMPORT)} ${agentPath(agent)} ${agent.sha256}`
 }

@@ -56,6 +56,7 @@ export function runFleet(run: FleetRun): FleetHandle {
 
   const onEvent = (state: HostState, event: AgentEvent): void => {
     const secondsIn = (Date.now() - run.transferStart) / 1000
+    if (event.type === 'notice') run.notice(`${state.target.label}: ${event.message}`)
     const outcome = applyEvent(state, event, secondsIn)
     if (outcome === 'settled') checkSettled()
     else if (outcome === 'first-bytes') run.log(`${state.target.label}: first pieces ${secondsIn.toFixed(1)} s into the transfer`)

@@ -90,6 +90,7 @@ export function applyEvent(state: HostState, event: AgentEvent, secondsSinceTran
     case 'hello':
     case 'ready':
     case 'origin-progress':
+    case 'notice':
       return undefined
   }
 }

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { ClientChannel } from 'ssh2'
 import type { NodeSSH } from 'node-ssh'
 import { HEARTBEAT_INTERVAL_MS, SSH_CONNECT_TIMEOUT_MS, SSH_KEEPALIVE } from '../policy.js'
-import { decodeEvent, encodeJob, HEARTBEAT, type AgentJob, type OriginJob } from '../protocol/events.js'
+import { decodeEvent, encodeJob, HEARTBEAT, hostText, type AgentJob, type OriginJob } from '../protocol/events.js'
 import { LineSplitter } from '../protocol/line-splitter.js'
 import { connectOnce, ConnectError, type SshCredentials } from '../ssh/connect.js'
 import type { HostTarget } from '../ssh/hosts.js'
@@ -131,7 +131,7 @@ export class SshHostLink implements HostLink {
     const lines = new LineSplitter((line) => {
       const event = decodeEvent(line)
       if (event === undefined) {
-        if (line.trim() !== '') this.listener.log(`stdout: ${line.slice(0, 500)}`)
+        if (line.trim() !== '') this.listener.log(`stdout: ${hostText(line, 500)}`)
         return
       }
       if (event.type === 'hello') this.agentPid = event.pid
@@ -176,7 +176,7 @@ export class SshHostLink implements HostLink {
    * person at a different place to look.
    */
   private describeExit(): string {
-    const tail = this.stderrTail.trim().split('\n').slice(-3).join(' | ')
+    const tail = hostText(this.stderrTail.trim().split('\n').slice(-3).join(' | '))
     let what: string
     if (this.exitSignal !== undefined) what = `the agent was killed by ${this.exitSignal} on the host before finishing`
     else if (this.exitCode !== null) what = `the agent exited with code ${this.exitCode} before finishing`
@@ -192,7 +192,8 @@ export class SshHostLink implements HostLink {
     if (this.channel !== undefined && this.whenChannelClosed !== undefined) {
       this.channel.end()
       const gone = await Promise.race([this.whenChannelClosed.then(() => true), sleep(graceMs).then(() => false)])
-      if (!gone && this.agentPid !== undefined && this.ssh?.isConnected()) {
+      // decodeEvent let only a positive integer through as the pid: nothing else reaches the shell.
+      if (!gone && Number.isSafeInteger(this.agentPid) && this.agentPid! > 0 && this.ssh?.isConnected()) {
         this.listener.notice(`agent pid ${this.agentPid} did not exit after its stdin closed; sending SIGTERM`)
         await Promise.race([this.ssh.execCommand(`kill -TERM ${this.agentPid} 2>/dev/null; true`), sleep(3000)])
         await Promise.race([this.whenChannelClosed, sleep(2000)])

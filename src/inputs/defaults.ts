@@ -21,4 +21,6 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'health-timeout': '60s',
   'rollback-on-failure': 'true',
   'keep-releases': '5',
+  'preserve-special-modes': 'false',
+  'swarm-allow-any-peer': 'false',
 }

@@ -61,6 +61,10 @@ export interface Settings {
   keepReleases: number
   /** Paths inside the release that become links to <destination>/shared/<path> at activation. */
   sharedPaths: string[]
+  /** Keep setuid/setgid and write-for-others bits of the build's entries (cut by default: pack/modes.ts). */
+  preserveSpecialModes: boolean
+  /** Let peers from any address into the swarm (fleets behind NAT); by default only the hosts' addresses and the runner's. */
+  swarmAllowAnyPeer: boolean
 }
 
 /** Names in <destination> that activation uses itself: a release by one of them would be hidden. */
@@ -161,6 +165,8 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
   if (activate && tag !== undefined && ACTIVATION_NAMES.has(tag)) {
     errors.push(new InputError('tag', `"${tag}" is the name of <destination>/${tag} that activation uses; choose another tag`))
   }
+  const preserveSpecialModes = field('preserve-special-modes', () => readBoolean(read('preserve-special-modes')))
+  const swarmAllowAnyPeer = field('swarm-allow-any-peer', () => readBoolean(read('swarm-allow-any-peer')))
 
   if (errors.length > 0) throw new InputErrors(errors)
   return {
@@ -195,6 +201,8 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
     rollbackOnFailure,
     keepReleases,
     sharedPaths,
+    preserveSpecialModes,
+    swarmAllowAnyPeer,
   }
 }
 

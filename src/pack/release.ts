@@ -8,6 +8,7 @@ import { InputError } from '../inputs/errors.js'
 import { layObjects, type ObjectLayout } from '../swarm/object-layout.js'
 import { swarmPieceLength } from '../swarm/piece-length.js'
 import type { EncodedObject, WholeTask } from './encode-task.js'
+import { stripSpecialModes, type StrippedMode } from './modes.js'
 import { choosePieceLength, planObjects } from './plan.js'
 import { WorkerPool, workerScript } from './worker-pool.js'
 
@@ -28,6 +29,8 @@ export interface PackedRelease {
   storedBytes: number
   encrypted: boolean
   seconds: number
+  /** Entries whose setuid/setgid/write-for-others bits were cut (modes.ts); none with preserveSpecialModes. */
+  strippedModes: StrippedMode[]
 }
 
 export interface ReleaseSource {
@@ -41,6 +44,8 @@ export interface ReleaseSource {
   keySecret: string
   /** Worker threads; default: one per core, at most 4. */
   workers?: number
+  /** Keep setuid/setgid and write-for-others bits (cut by default: modes.ts). */
+  preserveSpecialModes?: boolean
 }
 
 // The bundle carries the worker beside itself (dist/main/encode-worker.js); from source it is the .ts.
@@ -54,9 +59,10 @@ const WORKER_PLACES = [new URL('./encode-worker.js', import.meta.url), new URL('
  */
 export async function packRelease(source: ReleaseSource): Promise<PackedRelease> {
   const started = Date.now()
-  const described = await describeTree(source.sourceDir).catch((error: Error) => {
+  const walked = await describeTree(source.sourceDir).catch((error: Error) => {
     throw new InputError('path', error.message)
   })
+  const { entries: described, stripped } = source.preserveSpecialModes ? { entries: walked, stripped: [] } : stripSpecialModes(walked)
   const contentId = digestOf(described)
   const totalBytes = described.reduce((sum, entry) => sum + (entry.stat.isFile() ? entry.stat.size : 0), 0)
   const override = pieceLengthOverride()
@@ -109,6 +115,7 @@ export async function packRelease(source: ReleaseSource): Promise<PackedRelease>
     storedBytes: objects.reduce((sum, object) => sum + object.size, 0),
     encrypted: source.encrypt,
     seconds: (Date.now() - started) / 1000,
+    strippedModes: stripped,
   }
 }
 

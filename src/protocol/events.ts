@@ -48,6 +48,9 @@ export interface AgentJob {
   uploadLimit?: number
   /** Bytes/s the agent receives, in all; absent = no cap. */
   downloadLimit?: number
+  /** The addresses of the fleet's hosts and the runner: the only peers the agent deals with. Absent: any
+   *  (swarm-allow-any-peer, for fleets behind NAT). */
+  allowedPeers?: string[]
 }
 
 /**
@@ -123,6 +126,7 @@ export type AgentErrorCode =
   | 'TAG_EXISTS' // <tag> already holds a different release and overwrite is off
   | 'DISK_FULL' // ENOSPC while downloading or unpacking
   | 'NO_PERMISSION' // EACCES / EPERM on the destination
+  | 'UNSAFE_DESTINATION' // <destination> or .murder is someone else's, writable by others, or holds links where the agent's own directories go
   | 'VERIFY_FAILED' // an object's sha256 differs from the manifest's
   | 'UNPACK_FAILED' // the release could not be written from its objects
   | 'TORRENT_FAILED' // the BitTorrent client reported an error
@@ -164,6 +168,8 @@ export type AgentEvent =
       seconds: number
     }
   | { type: 'error'; code: AgentErrorCode; message: string }
+  /** Worth an operator's eye although the host goes on (a peer dropped for sending bad data). */
+  | { type: 'notice'; message: string }
   | { type: 'exit'; uploaded: number }
   | OriginEvent
 
@@ -211,24 +217,91 @@ export function encodeJob(job: AgentJob | OriginJob): string {
   return JSON.stringify(job) + '\n'
 }
 
-const EVENT_TYPES: ReadonlySet<string> = new Set(['hello', 'progress', 'done', 'error', 'exit', 'ready', 'origin-progress'])
-const ACTIVATION_EVENT_TYPES: ReadonlySet<string> = new Set(['hello', 'error', 'switched', 'activated', 'restored', 'pruned'])
+/** Every error code, as a record so that the compiler notices one missing. */
+const ERROR_CODES: Readonly<Record<AgentErrorCode, true>> = {
+  BAD_JOB: true,
+  TAG_EXISTS: true,
+  DISK_FULL: true,
+  NO_PERMISSION: true,
+  UNSAFE_DESTINATION: true,
+  VERIFY_FAILED: true,
+  UNPACK_FAILED: true,
+  TORRENT_FAILED: true,
+  STOPPED: true,
+  HARD_CAP: true,
+  CONTROLLER_LOST: true,
+  INTERNAL: true,
+  NOT_PRESENT: true,
+  SWITCH_FAILED: true,
+  COMMAND_FAILED: true,
+  HEALTH_FAILED: true,
+  RESTORE_FAILED: true,
+}
 
-/** Parse one stdout line; undefined when the line is not an event (stray output). */
+/** The longest message kept from a host: enough for a stack trace, not enough to flood the log. */
+export const MAX_HOST_TEXT = 4000
+
+type Fields = Record<string, unknown>
+const count = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value) && value >= 0
+const counts = (event: Fields, names: string[]): boolean => names.every((name) => count(event[name]))
+
+/**
+ * Each event's fields, checked against their types. Whatever prints on the agent's stdout is
+ * untrusted (a host's owner controls it): a pid reaches a shell (`kill`), numbers reach the
+ * report, strings the runner's log and the job summary.
+ */
+const validHello = (event: Fields): boolean =>
+  typeof event.v === 'number' && Number.isSafeInteger(event.pid) && (event.pid as number) > 0 && typeof event.node === 'string' && /^v\d+\.\d+\.\d+[\w.+-]*$/.test(event.node)
+const validError = (event: Fields): boolean => typeof event.code === 'string' && Object.hasOwn(ERROR_CODES, event.code) && typeof event.message === 'string'
+const tagOrNull = (value: unknown): boolean => value === null || typeof value === 'string'
+
+const VALID: Record<AgentEventType, (event: Fields) => boolean> = {
+  hello: validHello,
+  progress: (event) => counts(event, ['have', 'total', 'fromSeeder', 'fromPeers', 'uploaded', 'peers']),
+  done: (event) => typeof event.alreadyPresent === 'boolean' && typeof event.seeding === 'boolean' && counts(event, ['fromSeeder', 'fromPeers', 'fromStore', 'seconds']),
+  error: validError,
+  notice: (event) => typeof event.message === 'string',
+  exit: (event) => count(event.uploaded),
+  ready: (event) =>
+    typeof event.trackerUrl === 'string' && typeof event.infoHash === 'string' && /^[0-9a-f]{40}$/.test(event.infoHash) && typeof event.seederPeerId === 'string' && count(event.seederPort),
+  'origin-progress': (event) => counts(event, ['received', 'total', 'uploaded', 'announces']),
+}
+
+const ACTIVATION_VALID: Record<ActivationEvent['type'], (event: Fields) => boolean> = {
+  hello: validHello,
+  error: validError,
+  switched: (event) => tagOrNull(event.previousTag),
+  activated: (event) => tagOrNull(event.previousTag) && counts(event, ['healthAttempts', 'seconds']),
+  restored: (event) => tagOrNull(event.tag) && (event.note === undefined || typeof event.note === 'string'),
+  pruned: (event) => Array.isArray(event.removed) && event.removed.every((tag) => typeof tag === 'string') && count(event.freedBytes),
+}
+
+/**
+ * Text from a host made safe for the runner's log and the summary: no control characters (terminal
+ * escapes), no line that starts a workflow command (`::warning::`, `::add-mask::`, … are only
+ * commands at the start of a line, so "::" there becomes ": :"), and bounded.
+ */
+export function hostText(text: string, max = MAX_HOST_TEXT): string {
+  const bounded = text.length > max ? text.slice(0, max) + '…' : text
+  // eslint-disable-next-line no-control-regex
+  return bounded.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ').replace(/^(\s*)::/gm, '$1: :')
+}
+
+/** Parse one stdout line; undefined when the line is not an event of the protocol (stray output, or fields of the wrong type). */
 export function decodeEvent(line: string): AgentEvent | undefined {
-  return decodeLine(line, EVENT_TYPES) as AgentEvent | undefined
+  return decodeLine(line, VALID) as AgentEvent | undefined
 }
 
 /** Parse one stdout line of the activation mode; undefined when the line is not one of its events. */
 export function decodeActivationEvent(line: string): ActivationEvent | undefined {
-  return decodeLine(line, ACTIVATION_EVENT_TYPES) as ActivationEvent | undefined
+  return decodeLine(line, ACTIVATION_VALID) as ActivationEvent | undefined
 }
 
 export function encodeActivationEvent(event: ActivationEvent): string {
   return JSON.stringify(event) + '\n'
 }
 
-function decodeLine(line: string, types: ReadonlySet<string>): unknown {
+function decodeLine(line: string, valid: Record<string, (event: Fields) => boolean>): unknown {
   const text = line.trim()
   if (!text.startsWith('{')) return undefined
   let value: unknown
@@ -237,10 +310,13 @@ function decodeLine(line: string, types: ReadonlySet<string>): unknown {
   } catch {
     return undefined
   }
-  if (typeof value !== 'object' || value === null) return undefined
-  const type = (value as { type?: unknown }).type
-  if (typeof type !== 'string' || !types.has(type)) return undefined
-  return value
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
+  const event = value as Fields
+  const type = event.type
+  if (typeof type !== 'string' || !Object.hasOwn(valid, type) || !valid[type]!(event)) return undefined
+  if (type === 'error' || type === 'notice') return { ...event, message: hostText(event.message as string) }
+  if (type === 'restored' && typeof event.note === 'string') return { ...event, note: hostText(event.note) }
+  return event
 }
 
 /** Parse and check the job line; throws an Error saying what is wrong. */
@@ -267,6 +343,9 @@ export function decodeJob(line: string): AgentJob {
     if (value[name] !== undefined && !(typeof value[name] === 'number' && (value[name] as number) >= 1)) {
       throw new Error(`job field ${name} must be a rate of at least 1 byte/s when present`)
     }
+  }
+  if (value.allowedPeers !== undefined && !(Array.isArray(value.allowedPeers) && value.allowedPeers.every((peer) => typeof peer === 'string'))) {
+    throw new Error('job field allowedPeers must be a list of addresses')
   }
   return value as unknown as AgentJob
 }

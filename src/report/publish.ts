@@ -1,6 +1,6 @@
 import * as fs from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
+import { writeReportFile } from './report-file.js'
 import type { DeployReport } from './report.js'
 
 /**
@@ -13,10 +13,6 @@ export interface Publisher {
   summary(report: DeployReport): Promise<void> | void
 }
 
-/** The report file's default place: the runner's temp directory, else the system's. */
-export function defaultReportFile(tag: string, env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(env.RUNNER_TEMP || os.tmpdir(), `murder-action-report-${tag}.json`)
-}
 
 /** The values of action.yml's outputs for a report written to `reportFile`. */
 export function reportOutputs(report: DeployReport, reportFile: string): Record<string, string> {
@@ -35,10 +31,20 @@ export function reportOutputs(report: DeployReport, reportFile: string): Record<
   }
 }
 
-/** Writes the JSON report, then hands the outputs and the summary to the publisher. */
-export async function publishReport(report: DeployReport, reportFile: string, publisher: Publisher): Promise<void> {
-  fs.mkdirSync(path.dirname(reportFile), { recursive: true })
-  fs.writeFileSync(reportFile, JSON.stringify(report, null, 2) + '\n')
+/**
+ * Writes the JSON report — where the user asked (the CLI's --report-file), else under a name no one
+ * can guess (report-file.ts) — then hands the outputs and the summary to the publisher. Returns
+ * the report's path.
+ */
+export async function publishReport(report: DeployReport, chosenFile: string | undefined, publisher: Publisher): Promise<string> {
+  let reportFile: string
+  if (chosenFile === undefined) reportFile = writeReportFile(report)
+  else {
+    reportFile = chosenFile
+    fs.mkdirSync(path.dirname(reportFile), { recursive: true })
+    fs.writeFileSync(reportFile, JSON.stringify(report, null, 2) + '\n')
+  }
   for (const [name, value] of Object.entries(reportOutputs(report, reportFile))) publisher.output(name, value)
   await publisher.summary(report)
+  return reportFile
 }

@@ -190,8 +190,18 @@ function renderActivation(activation: ActivationReport): string[] {
   return lines
 }
 
+/**
+ * Text in a table cell, shown as text: host error messages are untrusted, and in the summary
+ * Markdown and HTML would render (an image that calls out, a link that misleads). HTML's three
+ * special characters become entities; Markdown's punctuation is backslash-escaped; a cell is one line.
+ */
 function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*[\]!|~]/g, '\\$&')
+    .replace(/\s*\n\s*/g, ' ')
 }
 
 function round(value: number, digits: number): number {

@@ -1,7 +1,8 @@
 import { NodeSSH } from 'node-ssh'
+import type ssh2 from 'ssh2'
 import { SSH_KEEPALIVE } from '../policy.js'
 import type { HostTarget } from './hosts.js'
-import { verifyHostKey, type KnownHostEntry } from './known-hosts.js'
+import { hostKeyAlgorithmsFor, verifyHostKey, type KnownHostEntry } from './known-hosts.js'
 
 export interface SshCredentials {
   privateKey: string
@@ -31,6 +32,7 @@ const TRANSIENT = /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EP
 export async function connectOnce(target: HostTarget, credentials: SshCredentials, timeoutMs: number): Promise<NodeSSH> {
   const ssh = new NodeSSH()
   let hostKeyProblem: string | undefined
+  const serverHostKey = credentials.knownHosts === undefined ? undefined : hostKeyAlgorithmsFor(credentials.knownHosts, target.host, target.port)
   try {
     await ssh.connect({
       host: target.host,
@@ -41,6 +43,8 @@ export async function connectOnce(target: HostTarget, credentials: SshCredential
       readyTimeout: timeoutMs,
       keepaliveInterval: SSH_KEEPALIVE.intervalMs,
       keepaliveCountMax: SSH_KEEPALIVE.silenceMs / SSH_KEEPALIVE.intervalMs,
+      // Ask for the key types known-hosts holds for this host (known-hosts.ts says why).
+      ...(serverHostKey !== undefined ? { algorithms: { serverHostKey: serverHostKey as ssh2.ServerHostKeyAlgorithm[] } } : {}),
       hostVerifier:
         credentials.knownHosts === undefined
           ? undefined

@@ -120,3 +120,29 @@ export function verifyHostKey(entries: KnownHostEntry[], host: string, port: num
     reason: `HOST KEY MISMATCH: it offered ${print}, which is not the ${known} key known-hosts has for it. Someone may be intercepting the connection, or the host was reinstalled; check before updating known-hosts`,
   }
 }
+
+/** The signature algorithms ssh2 can verify a host key of each type with, strongest first. */
+const ALGORITHMS_OF_TYPE: Readonly<Record<string, string[]>> = {
+  'ssh-ed25519': ['ssh-ed25519'],
+  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
+  'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
+  'ecdsa-sha2-nistp521': ['ecdsa-sha2-nistp521'],
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+  'ssh-dss': ['ssh-dss'],
+}
+
+/**
+ * The host-key algorithms to ask `host:port` for: those of the key types known-hosts trusts for it,
+ * in its order, as OpenSSH does. A host with an ed25519 and an RSA key, known by its RSA key only,
+ * would otherwise offer ed25519 (the client's first choice) and be refused as a mismatch.
+ * undefined when known-hosts trusts no key of a type ssh2 knows for the host: it is then refused
+ * with the reason (not in known-hosts) whatever it offers.
+ */
+export function hostKeyAlgorithmsFor(entries: KnownHostEntry[], host: string, port: number): string[] | undefined {
+  const algorithms = new Set<string>()
+  for (const entry of entries) {
+    if (entry.marker !== '' || !entryNamesHost(entry, host, port)) continue
+    for (const algorithm of ALGORITHMS_OF_TYPE[entry.keyType] ?? []) algorithms.add(algorithm)
+  }
+  return algorithms.size > 0 ? [...algorithms] : undefined
+}

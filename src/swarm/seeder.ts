@@ -2,6 +2,7 @@ import WebTorrent from 'webtorrent'
 import { closedFleetClientOptions, UPLOAD_SLOTS } from './client-options.js'
 import { objectChunkStore } from './object-chunk-store.js'
 import type { ObjectLayout } from './object-layout.js'
+import { guardPeers, listenOnly, type PeerGuardOptions } from './peer-filter.js'
 import { newPeerId } from './peer-id.js'
 import { ReadCoalescer } from './read-coalescer.js'
 import { SuperSeeder } from './super-seeder.js'
@@ -21,6 +22,10 @@ export interface SeederOptions {
   torrent: Buffer
   /** Bytes/s in all; undefined = unlimited. */
   uploadLimit?: number
+  /** The only address to listen on (the fleet's way to the runner); undefined = every interface. */
+  listenAddress?: string
+  /** Whom the seeder takes connections from, and how many (peer-filter.ts). */
+  peers?: PeerGuardOptions
   onWarning?: (message: string) => void
 }
 
@@ -33,6 +38,8 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
   const peerId = newPeerId()
   const client = new WebTorrent(closedFleetClientOptions({ peerId, torrentPort: 0, uploadLimit: options.uploadLimit ?? -1 }))
   client.on('error', (error: Error | string) => options.onWarning?.(`seeder: ${String(error)}`))
+  if (options.listenAddress !== undefined) await listenOnly(client, options.listenAddress)
+  const guard = options.peers === undefined ? undefined : guardPeers(client, { ...options.peers, dropSeeds: true })
   let superSeeder: SuperSeeder | undefined
   // The seeder reads only requests: gathered, a burst of them is answered in one turn.
   const coalescer = new ReadCoalescer()
@@ -49,6 +56,7 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
       superSeeder.attach(wire as unknown as SeederWire)
     })
     coalescer.coalesceTorrent(added)
+    guard?.watch(added)
     added.once('error', reject)
     added.once('ready', () => resolve(added))
   })

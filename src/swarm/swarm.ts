@@ -1,5 +1,6 @@
 import type { DeployPolicy } from '../policy.js'
 import type { ObjectLayout } from './object-layout.js'
+import { incomingLimits } from './peer-filter.js'
 import { startSeeder, type Seeder } from './seeder.js'
 import { makeTorrent } from './torrent.js'
 import { startTracker, type EphemeralTracker } from './tracker.js'
@@ -33,6 +34,9 @@ export interface SwarmSpec {
   policy: DeployPolicy['tracker']
   /** The seeder's upload cap, bytes/s; undefined = none. */
   seederUploadLimit?: number
+  /** The addresses of the fleet and the runner: the only ones the tracker and the seeder deal with; undefined = any (NAT). */
+  allowedPeers?: ReadonlySet<string>
+  hostCount: number
   onWarning: (message: string) => void
 }
 
@@ -41,13 +45,24 @@ export async function openSwarm(spec: SwarmSpec): Promise<Swarm> {
   let tracker: EphemeralTracker | undefined
   let seeder: Seeder | undefined
   try {
-    tracker = await startTracker({
+    const address = await spec.address()
+    const allowed = spec.allowedPeers
+    const trackerOptions = {
       port: spec.trackerPort,
       intervalMs: spec.policy.intervalMs,
       peersCacheLength: spec.policy.peersCacheLength,
-      onWarning: (message) => spec.onWarning(`tracker: ${message}`),
+      allowPeer: allowed === undefined ? undefined : (peer: string) => allowed.has(peer),
+      onWarning: (message: string) => spec.onWarning(`tracker: ${message}`),
+    }
+    // Listening on the fleet's address only; an address that is not the runner's own (a NAT's) cannot be.
+    let listenAddress: string | undefined = address
+    tracker = await startTracker({ ...trackerOptions, host: address }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRNOTAVAIL') throw error
+      listenAddress = undefined
+      spec.onWarning(`${address} is not an address of the runner (a NAT's?): the tracker and the seeder listen on every interface`)
+      return startTracker(trackerOptions)
     })
-    const announceUrl = tracker.announceUrl(await spec.address())
+    const announceUrl = tracker.announceUrl(address)
     const pieceLength = spec.layout.pieceLength
     const torrent = makeTorrent({ name: 'objects', layout: spec.layout, pieces: spec.pieces, announceUrl })
     tracker.allow(torrent.infoHash)
@@ -56,6 +71,8 @@ export async function openSwarm(spec: SwarmSpec): Promise<Swarm> {
       layout: spec.layout,
       torrent: torrent.torrent,
       uploadLimit: spec.seederUploadLimit,
+      listenAddress,
+      peers: { allowed, ...incomingLimits({ agent: false, hosts: spec.hostCount }, allowed === undefined) },
       onWarning: spec.onWarning,
     })
     const [openTracker, openSeeder] = [tracker, seeder]

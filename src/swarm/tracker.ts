@@ -1,4 +1,6 @@
 import { Server } from 'bittorrent-tracker'
+import { plainAddress } from './peer-filter.js'
+import { onlyAnnounces } from './tracker-guard.js'
 
 export interface EphemeralTracker {
   port: number
@@ -20,6 +22,10 @@ export interface TrackerOptions {
   intervalMs: number
   /** Peers remembered per swarm; the library default (1000, LRU) would forget hosts in a larger fleet. */
   peersCacheLength: number
+  /** The address to listen on (the one the fleet reaches the runner at); undefined = every interface. */
+  host?: string
+  /** Whether an announce from this address is taken (the fleet's hosts and the seeder); undefined = any. */
+  allowPeer?: (address: string) => boolean
   onWarning?: (message: string) => void
 }
 
@@ -37,11 +43,13 @@ export async function startTracker(options: TrackerOptions): Promise<EphemeralTr
     trustProxy: false,
     interval: options.intervalMs,
     peersCacheLength: options.peersCacheLength,
-    filter(infoHash: string, _params: unknown, callback: (error?: Error | null) => void) {
-      if (infoHash === allowed) callback(null)
-      else callback(new Error('unknown torrent: this tracker serves one deploy only'))
+    filter(infoHash: string, params: { ip?: string }, callback: (error?: Error | null) => void) {
+      if (infoHash !== allowed) callback(new Error('unknown torrent: this tracker serves one deploy only'))
+      else if (options.allowPeer !== undefined && !options.allowPeer(plainAddress(params.ip ?? ''))) callback(new Error('not a host of this deploy'))
+      else callback(null)
     },
   })
+  onlyAnnounces(server.http)
   server.on('warning', (error: Error) => options.onWarning?.(error.message))
   let announces = 0
   // Emitted for refused announces too (after the failure is sent): count our deploy's only.
@@ -52,7 +60,7 @@ export async function startTracker(options: TrackerOptions): Promise<EphemeralTr
   }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(options.port, () => {
+    server.listen(options.port, options.host, () => {
       server.removeListener('error', reject)
       resolve()
     })

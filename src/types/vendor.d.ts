@@ -42,6 +42,7 @@ declare module 'bittorrent-tracker' {
     constructor(options: Record<string, unknown>)
     http: HttpServer
     torrents: Record<string, { complete: number; incomplete: number } | undefined>
+    listen(port: number, hostname: string | undefined, callback?: () => void): void
     listen(port: number, callback?: () => void): void
     close(callback?: () => void): void
   }

@@ -1,7 +1,7 @@
 /**
  * Only the fleet can read the payload. A host on the same bridge that is not in the fleet learns
- * the info hash and the tracker (both are in the log) and joins the swarm with its own client: it
- * can fetch ciphertext at most. The key reaches fleet hosts only inside their SSH sessions.
+ * the info hash and the tracker (both are in the log) and joins the swarm with its own client (let
+ * in with swarm-allow-any-peer, as a fleet behind NAT must be): it can fetch ciphertext at most. The key reaches fleet hosts only inside their SSH sessions.
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -40,6 +40,8 @@ describe('confidentiality', () => {
       'compression-level': '0', // stored, not gzipped: without encryption the secret would be plain in the payload
       encrypt: String(encrypt),
       deadline: '90s',
+      // By default the swarm takes no one outside the fleet; here the outsider must get in, to show it can read nothing.
+      'swarm-allow-any-peer': 'true',
     })
     // Wait (bounded) for the log line that gives away the tracker and the info hash.
     let stdout = ''

@@ -44,7 +44,8 @@ before(async () => {
   fs.writeFileSync(at('blob.bin'), randomBytes(200_000))
   fs.chmodSync(at('ro/sub'), 0o555)
   fs.chmodSync(at('ro'), 0o555)
-  release = await pack(source, { compressionLevel: 6 })
+  // Modes kept as they are: what is tested here is that the agent applies whatever the manifest says.
+  release = await pack(source, { compressionLevel: 6, preserveSpecialModes: true })
   manifest = decodeManifest(release.encodedManifest)
 })
 

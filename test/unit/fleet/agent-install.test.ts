@@ -123,3 +123,29 @@ describe('launchCommand', () => {
     assert.equal(result.stdout, 'agent got a job\n')
   })
 })
+
+describe('an installed agent that was changed after it was installed', () => {
+  const tamper = (home: string, bundle: AgentBundle): void => fs.appendFileSync(installedAt(home, bundle), 'process.stdout.write("tampered\\n")\n')
+
+  test('the probe tells it apart from the real one, so it is sent again', () => {
+    const home = temporaryDir()
+    const bundle = makeAgentBundle(source)
+    assert.equal(onHost(home, installCommand(process.execPath, bundle), bundle.gzipped).status, 0)
+    tamper(home, bundle)
+    const probe = onHost(home, probeCommand(process.execPath, bundle))
+    assert.equal(probe.stdout, `node=${process.version}\nagent=changed\n`)
+    assert.deepEqual(readProbe(probe.stdout, process.execPath), { agentPresent: false })
+    assert.equal(onHost(home, installCommand(process.execPath, bundle), bundle.gzipped).status, 0)
+    assert.equal(fs.readFileSync(installedAt(home, bundle), 'utf8'), source, 'sent again, replacing it')
+  })
+  test('is not run: launch checks its sha256 first and says why it refuses', () => {
+    const home = temporaryDir()
+    const bundle = makeAgentBundle('process.stdout.write("genuine\\n")\n')
+    assert.equal(onHost(home, installCommand(process.execPath, bundle), bundle.gzipped).status, 0)
+    tamper(home, bundle)
+    const result = onHost(home, launchCommand(process.execPath, bundle))
+    assert.notEqual(result.status, 0)
+    assert.equal(result.stdout, '', 'nothing of it ran')
+    assert.match(result.stderr, /differs from the agent this action ships \(sha256 [0-9a-f]{64}, not [0-9a-f]{64}\)/)
+  })
+})

@@ -115,6 +115,8 @@ describe('readSettings with only the required inputs', () => {
       'health-timeout': () => assert.equal(settings.healthTimeoutMs, parseDuration(INPUT_DEFAULTS['health-timeout']!)),
       'rollback-on-failure': () => assert.equal(settings.rollbackOnFailure, boolean('rollback-on-failure')),
       'keep-releases': () => assert.equal(settings.keepReleases, Number(INPUT_DEFAULTS['keep-releases'])),
+      'preserve-special-modes': () => assert.equal(settings.preserveSpecialModes, boolean('preserve-special-modes')),
+      'swarm-allow-any-peer': () => assert.equal(settings.swarmAllowAnyPeer, boolean('swarm-allow-any-peer')),
     }
     assert.deepEqual(Object.keys(checks).sort(), Object.keys(INPUT_DEFAULTS).sort(), 'one check per default')
     for (const [name, check] of Object.entries(checks)) {

@@ -44,6 +44,7 @@ const everyEvent: AgentEvent[] = [
   { type: 'done', alreadyPresent: false, seeding: true, fromSeeder: 1, fromPeers: 2, fromStore: 3, seconds: 12.5 },
   { type: 'done', alreadyPresent: true, seeding: false, fromSeeder: 0, fromPeers: 0, fromStore: 0, seconds: 0.01 },
   { type: 'error', code: 'TAG_EXISTS', message: '/srv/releases/v1 already holds a different release;\nline two "quoted" — é ✓' },
+  { type: 'notice', message: 'dropped peer 198.18.0.13 for good: it sent piece 3, which failed its hash' },
   { type: 'exit', uploaded: 123_456_789 },
   { type: 'ready', trackerUrl: 'http://198.18.0.11:6969/announce', infoHash: 'ab'.repeat(20), seederPeerId: '2d4d41'.padEnd(40, '0'), seederPort: 40_000 },
   { type: 'origin-progress', received: 1_048_576, total: 2_097_152, uploaded: 0, announces: 0 },
@@ -261,5 +262,55 @@ describe('the origin role (seeder-host)', () => {
   test('an agent\'s job is not an origin\'s, and an origin\'s is not an agent\'s', () => {
     assert.throws(() => decodeOriginJob(encodeJob(job)), /role must be "origin"/)
     assert.throws(() => decodeJob(encodeJob(originJob)), /job field tag is missing/)
+  })
+})
+
+describe('what a host prints is checked against the event types before use', () => {
+  // A host (or whoever controls it) writes what it likes on the agent's stdout: an event whose
+  // fields are not of their type is not an event, and strings are made safe for the runner's log.
+  for (const line of [
+    '{"type":"hello","v":3,"pid":"1; rm -rf /","node":"v20"}',
+    '{"type":"hello","v":3,"pid":-5,"node":"v20"}',
+    '{"type":"hello","v":3,"pid":0,"node":"v20"}',
+    '{"type":"hello","v":3,"pid":1.5,"node":"v20"}',
+    '{"type":"hello","v":3,"pid":"4242","node":"v20"}',
+    '{"type":"hello","v":3,"node":"v20"}',
+    '{"type":"hello","v":3,"pid":4242,"node":7}',
+    '{"type":"progress","have":"lots","total":1,"fromSeeder":0,"fromPeers":0,"uploaded":0,"peers":0}',
+    '{"type":"progress","have":-1,"total":1,"fromSeeder":0,"fromPeers":0,"uploaded":0,"peers":0}',
+    '{"type":"progress","have":1,"total":1,"fromSeeder":0,"fromPeers":0,"uploaded":0}',
+    '{"type":"done","alreadyPresent":"yes","seeding":true,"fromSeeder":0,"fromPeers":0,"fromStore":0,"seconds":1}',
+    '{"type":"done","alreadyPresent":false,"seeding":true,"fromSeeder":0,"fromPeers":0,"fromStore":0}',
+    '{"type":"error","code":"PWNED","message":"x"}',
+    '{"type":"error","code":"INTERNAL","message":42}',
+    '{"type":"error","code":"__proto__","message":"x"}',
+    '{"type":"exit","uploaded":"all"}',
+  ]) {
+    test(`${line} is not an event`, () => {
+      assert.equal(decodeEvent(line), undefined)
+    })
+  }
+  test('an error message cannot start a workflow command or carry terminal escapes', () => {
+    const event = decodeEvent(JSON.stringify({ type: 'error', code: 'INTERNAL', message: 'boom\n::warning::forged\n  ::add-mask::x\n\u001b[31mred\u0007 ok' }))
+    assert.deepEqual(event, { type: 'error', code: 'INTERNAL', message: 'boom\n: :warning::forged\n  : :add-mask::x\n [31mred  ok' })
+  })
+  test('a message is bounded', () => {
+    const event = decodeEvent(JSON.stringify({ type: 'error', code: 'INTERNAL', message: 'x'.repeat(100_000) }))
+    assert.ok(event?.type === 'error' && event.message.length <= 4001)
+  })
+  test('the node version is a version, not text for the log', () => {
+    assert.equal(decodeEvent('{"type":"hello","v":3,"pid":4242,"node":"v20\\n::error::x"}'), undefined)
+  })
+})
+
+describe('allowedPeers in the job', () => {
+  test('absent (any peer) or a list of addresses', () => {
+    assert.equal(decodeJob(encodeJob(job)).allowedPeers, undefined)
+    assert.deepEqual(decodeJob(encodeJob({ ...job, allowedPeers: ['198.18.0.1', 'fd00::11'] })).allowedPeers, ['198.18.0.1', 'fd00::11'])
+  })
+  test('anything else is refused', () => {
+    for (const allowedPeers of ['198.18.0.1', [1, 2], { a: 1 }]) {
+      assert.throws(() => decodeJob(JSON.stringify({ ...job, allowedPeers })), /allowedPeers must be a list of addresses/)
+    }
   })
 })

@@ -2,9 +2,8 @@
 import { after, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
-import { defaultReportFile, publishReport, reportOutputs } from '../../../src/report/publish.js'
+import { publishReport, reportOutputs } from '../../../src/report/publish.js'
 import { buildReport, type DeployFacts, type DeployReport } from '../../../src/report/report.js'
 import { renderSummaryText } from '../../../src/report/summary-text.js'
 import { judge } from '../../../src/verdict/verdict.js'
@@ -60,9 +59,16 @@ describe('publishReport', () => {
     const declared = [...fs.readFileSync(new URL('../../../action.yml', import.meta.url), 'utf8').split(/^outputs:/m)[1]!.matchAll(/^ {2}([a-z-]+):\s*$/gm)].map((match) => match[1])
     assert.deepEqual(Object.keys(reportOutputs(report, '/r.json')).sort(), declared.sort())
   })
-  test('the default place: RUNNER_TEMP, else the temp directory', () => {
-    assert.equal(defaultReportFile('v9', { RUNNER_TEMP: '/runner/tmp' }), '/runner/tmp/murder-action-report-v9.json')
-    assert.equal(defaultReportFile('v9', {}), path.join(os.tmpdir(), 'murder-action-report-v9.json'))
+  test('no file chosen: a new file in RUNNER_TEMP under a name no one can guess, readable by its owner only', async (t) => {
+    const runnerTemp = temporaryDir()
+    const saved = process.env.RUNNER_TEMP
+    process.env.RUNNER_TEMP = runnerTemp
+    t.after(() => (saved === undefined ? delete process.env.RUNNER_TEMP : (process.env.RUNNER_TEMP = saved)))
+    const written = await publishReport(report, undefined, { output: () => {}, summary: () => {} })
+    assert.equal(path.dirname(written), runnerTemp)
+    assert.match(path.basename(written), /^murder-action-report-v9-[0-9a-f]{16}\.json$/)
+    assert.equal(fs.statSync(written).mode & 0o777, 0o600)
+    assert.deepEqual(JSON.parse(fs.readFileSync(written, 'utf8')), report)
   })
 })
 

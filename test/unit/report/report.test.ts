@@ -139,4 +139,9 @@ describe('renderSummary', () => {
     assert.equal(rows[1], '| web4 | ❌ failed | – | 0.0 | – | 0.0 | 0.0 |  |')
     for (const row of rows) assert.equal(row.replace(/\\\|/g, '').split('|').length, 10, row)
   })
+  test('a host\'s error text cannot add markup to the summary: no links, images, HTML or code spans', () => {
+    const hostile = failed('web9', 'INTERNAL: <img src=https://evil.example/p.png> [click](https://evil.example) ![i](x) `code` *bold* \\')
+    const row = renderSummary(buildReport(facts, [hostile], judge([hostile], 0))).split('\n').find((line) => line.startsWith('| web9'))!
+    assert.ok(row.endsWith('| INTERNAL: &lt;img src=https://evil.example/p.png&gt; \\[click\\](https://evil.example) \\!\\[i\\](x) \\`code\\` \\*bold\\* \\\\ |'), row)
+  })
 })
