@@ -35,6 +35,7 @@ const { values: args } = parseArgs({
     'no-latest': { type: 'boolean', default: false },
     'chart-only': { type: 'boolean', default: false },
     'profile-agents': { type: 'string', default: '0' },
+    'profile-action': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
   strict: true,
@@ -55,7 +56,8 @@ if (args.help) {
   --out dir             results directory (default bench/results)
   --no-latest           do not overwrite latest.json / chart.svg (for experiments)
   --chart-only          only redraw <out>/chart.svg from <out>/latest.json
-  --profile-agents S    diagnostics: run each agent under the V8 profiler for its first S seconds (copied to <out>/profiles-N/)`)
+  --profile-agents S    diagnostics: run each agent under the V8 profiler for its first S seconds (copied to <out>/profiles-N/)
+  --profile-action      diagnostics: run the action (the seeder's process) under the V8 profiler (<out>/profiles-N/action/)`)
   process.exit(0)
 }
 
@@ -179,12 +181,14 @@ async function main(): Promise<void> {
         const runs: MurderResult[] = []
         for (let i = 0; i < repeat; i++) {
           loadSamples.push(loadavg())
+          const actionProfiles = path.join(args.out, `profiles-${hosts}`, 'action')
           const result = await runMurder(fleet, {
             source,
             tag: `bench-${hosts}-${i + 1}`,
             inputs: extraInputs,
             deadlineSeconds,
             timeoutMs: (deadlineSeconds + 120) * 1000,
+            ...(args['profile-action'] && { env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${actionProfiles}` } }),
           })
           runs.push(result)
           if (Number(args['profile-agents']) > 0) {

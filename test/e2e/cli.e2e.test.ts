@@ -106,8 +106,11 @@ describe('the murder-action command', () => {
     assert.match(run.stderr, /^error: 1 of 4 hosts failed/m, transcript(run))
     assertIdentical(healthy, 'cli-2', source)
 
-    // No --report-file and no RUNNER_TEMP: the temp directory, named after the tag, as the action names it.
-    const reportFile = path.join(tmpdir, 'murder-action-report-cli-2.json')
+    // No --report-file and no RUNNER_TEMP: a new file in the temp directory, named after the tag and
+    // something no one can guess, and the command says where.
+    const reportFile = /^Report: (.+)$/m.exec(run.stderr)?.[1] ?? ''
+    assert.equal(path.dirname(reportFile), tmpdir, transcript(run))
+    assert.match(path.basename(reportFile), /^murder-action-report-cli-2-[0-9a-f]{16}\.json$/)
     const report = readJson(reportFile)
     assert.equal(report.ok, false)
     assert.deepEqual(report.failedHosts, [label(down)])

@@ -48,7 +48,7 @@ describe('confidentiality', () => {
     action.child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
     const until = Date.now() + 60_000
     let match: RegExpExecArray | null = null
-    while (Date.now() < until && !(match = /Tracker (\S+), seeder on port \d+, info hash ([0-9a-f]{40})/.exec(stdout))) {
+    while (Date.now() < until && !(match = /Tracker (\S+), seeder on \S+ port \d+, info hash ([0-9a-f]{40})/.exec(stdout))) {
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
     assert.ok(match, `the action announced its swarm:\n${stdout}`)

@@ -167,7 +167,7 @@ describe('finding 2: outsiders on the fleet\'s network', () => {
     action.child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
     const until = Date.now() + 60_000
     let match: RegExpExecArray | null = null
-    while (Date.now() < until && !(match = /Tracker (\S+), seeder on port (\d+), info hash ([0-9a-f]{40})/.exec(stdout))) await sleep(100)
+    while (Date.now() < until && !(match = /Tracker (\S+), seeder on \S+ port (\d+), info hash ([0-9a-f]{40})/.exec(stdout))) await sleep(100)
     assert.ok(match, `the action announced its swarm:\n${stdout}`)
     const [, announce, seederPort, infoHash] = match
     const spy = await new Promise<string>((resolve) => {
