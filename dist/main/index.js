@@ -70444,6 +70444,8 @@ var SuperSeeder = class {
     this.inFlight = new Uint32Array(pieces);
     this.offeredAt = new Float64Array(pieces);
     this.requestedAt = new Float64Array(pieces).fill(-Infinity);
+    this.offeredTo = new Array(pieces);
+    this.havesAtOffer = new Uint32Array(pieces);
     this.timer = setInterval(() => {
       for (const wire of this.views.keys()) this.topUp(wire);
     }, TOP_UP_MS);
@@ -70458,13 +70460,16 @@ var SuperSeeder = class {
   offeredAt;
   /** When a host last asked us for a block of each piece. */
   requestedAt;
+  /** The host each piece was last offered to, and how many pieces it had announced then. */
+  offeredTo;
+  havesAtOffer;
   timer;
   attach(wire) {
     const sendBitfield = wire.bitfield.bind(wire);
     const sendHaveNone = wire.haveNone.bind(wire);
     const start = () => {
       if (this.views.has(wire)) return;
-      const view = { counted: /* @__PURE__ */ new Set(), pending: /* @__PURE__ */ new Set() };
+      const view = { counted: /* @__PURE__ */ new Set(), pending: /* @__PURE__ */ new Set(), haves: 0 };
       this.views.set(wire, view);
       for (let index = 0; index < this.pieces; index++) if (wire.peerPieces.get(index)) this.count(view, index);
       queueMicrotask(() => this.topUp(wire));
@@ -70481,6 +70486,7 @@ var SuperSeeder = class {
     wire.on("have", (index) => {
       const view = this.views.get(wire);
       if (view === void 0 || typeof index !== "number") return;
+      view.haves++;
       this.holds(view, index);
       this.topUp(wire);
     });
@@ -70514,6 +70520,15 @@ var SuperSeeder = class {
   close() {
     clearInterval(this.timer);
   }
+  /**
+   * The piece's last offer is past OFFER_GRACE_MS and nobody has asked for it in REOFFER_MS, while
+   * the host it went to has announced other pieces since: that host is busy elsewhere.
+   */
+  offerIdle(index, now) {
+    if (this.requestedAt[index] > now - REOFFER_MS || this.offeredAt[index] > now - OFFER_GRACE_MS) return false;
+    const host = this.offeredTo[index];
+    return host !== void 0 && host.haves > this.havesAtOffer[index];
+  }
   /** The host holds the piece now (from us or a peer). */
   holds(view, index) {
     this.count(view, index);
@@ -70533,7 +70548,7 @@ var SuperSeeder = class {
       let ties = 0;
       for (let index = 0; index < this.pieces; index++) {
         if (view.counted.has(index)) continue;
-        if (this.inFlight[index] > 0 && (this.requestedAt[index] > now - REOFFER_MS || this.offeredAt[index] > now - OFFER_GRACE_MS)) continue;
+        if (this.inFlight[index] > 0 && this.offeredAt[index] > now - REOFFER_MS && !this.offerIdle(index, now)) continue;
         const spread = this.spread[index];
         if (best === -1 || spread < this.spread[best]) {
           best = index;
@@ -70547,6 +70562,8 @@ var SuperSeeder = class {
       view.pending.add(best);
       this.inFlight[best]++;
       this.offeredAt[best] = now;
+      this.offeredTo[best] = view;
+      this.havesAtOffer[best] = view.haves;
       wire.have(best);
     }
   }

@@ -6,9 +6,11 @@ const TOP_UP_MS = 500
 /** A piece a host has asked us for is offered to another only after this long (unless that host got it). */
 const REOFFER_MS = 15_000
 /**
- * An offer the host has not asked for within this long holds no one back: the host is busy with
- * other pieces and may ask late. Without it, the last pieces of a deploy waited up to REOFFER_MS
- * on a host that had not started on them while every other host needed them.
+ * An offer the host has not asked for within this long, while it has announced other pieces since,
+ * holds no one back: the host is busy elsewhere and may ask late. Without it, the last pieces of a
+ * deploy waited up to REOFFER_MS on such a host while every other host needed them. A host that has
+ * announced nothing since (still starting) keeps its offers: a hotfix's few pieces still cross the
+ * seeder's link about once.
  */
 const OFFER_GRACE_MS = 3000
 
@@ -17,6 +19,8 @@ interface WireView {
   counted: Set<number>
   /** Offered and not yet held. */
   pending: Set<number>
+  /** Pieces the host has announced since it connected. */
+  haves: number
 }
 
 /**
@@ -41,6 +45,9 @@ export class SuperSeeder {
   private readonly offeredAt: Float64Array
   /** When a host last asked us for a block of each piece. */
   private readonly requestedAt: Float64Array
+  /** The host each piece was last offered to, and how many pieces it had announced then. */
+  private readonly offeredTo: (WireView | undefined)[]
+  private readonly havesAtOffer: Uint32Array
   private readonly timer: NodeJS.Timeout
 
   constructor(
@@ -51,6 +58,8 @@ export class SuperSeeder {
     this.inFlight = new Uint32Array(pieces)
     this.offeredAt = new Float64Array(pieces)
     this.requestedAt = new Float64Array(pieces).fill(-Infinity)
+    this.offeredTo = new Array<WireView | undefined>(pieces)
+    this.havesAtOffer = new Uint32Array(pieces)
     this.timer = setInterval(() => {
       for (const wire of this.views.keys()) this.topUp(wire)
     }, TOP_UP_MS)
@@ -62,7 +71,7 @@ export class SuperSeeder {
     const sendHaveNone = wire.haveNone.bind(wire)
     const start = (): void => {
       if (this.views.has(wire)) return
-      const view: WireView = { counted: new Set(), pending: new Set() }
+      const view: WireView = { counted: new Set(), pending: new Set(), haves: 0 }
       this.views.set(wire, view)
       // What the host announced before we started watching it.
       for (let index = 0; index < this.pieces; index++) if (wire.peerPieces.get(index)) this.count(view, index)
@@ -81,6 +90,7 @@ export class SuperSeeder {
     wire.on('have', (index: unknown) => {
       const view = this.views.get(wire)
       if (view === undefined || typeof index !== 'number') return
+      view.haves++
       this.holds(view, index)
       this.topUp(wire)
     })
@@ -117,6 +127,16 @@ export class SuperSeeder {
     clearInterval(this.timer)
   }
 
+  /**
+   * The piece's last offer is past OFFER_GRACE_MS and nobody has asked for it in REOFFER_MS, while
+   * the host it went to has announced other pieces since: that host is busy elsewhere.
+   */
+  private offerIdle(index: number, now: number): boolean {
+    if (this.requestedAt[index]! > now - REOFFER_MS || this.offeredAt[index]! > now - OFFER_GRACE_MS) return false
+    const host = this.offeredTo[index]
+    return host !== undefined && host.haves > this.havesAtOffer[index]!
+  }
+
   /** The host holds the piece now (from us or a peer). */
   private holds(view: WireView, index: number): void {
     this.count(view, index)
@@ -138,7 +158,7 @@ export class SuperSeeder {
       let ties = 0
       for (let index = 0; index < this.pieces; index++) {
         if (view.counted.has(index)) continue
-        if (this.inFlight[index]! > 0 && (this.requestedAt[index]! > now - REOFFER_MS || this.offeredAt[index]! > now - OFFER_GRACE_MS)) continue
+        if (this.inFlight[index]! > 0 && this.offeredAt[index]! > now - REOFFER_MS && !this.offerIdle(index, now)) continue
         const spread = this.spread[index]!
         if (best === -1 || spread < this.spread[best]!) {
           best = index
@@ -152,6 +172,8 @@ export class SuperSeeder {
       view.pending.add(best)
       this.inFlight[best]!++
       this.offeredAt[best] = now
+      this.offeredTo[best] = view
+      this.havesAtOffer[best] = view.haves
       wire.have(best)
     }
   }
