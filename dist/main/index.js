@@ -70435,7 +70435,6 @@ function handleOf(socket) {
 var OUTSTANDING_OFFERS = 2;
 var TOP_UP_MS = 500;
 var REOFFER_MS = 15e3;
-var OFFER_GRACE_MS = 3e3;
 var SuperSeeder = class {
   constructor(pieces, now = Date.now) {
     this.pieces = pieces;
@@ -70443,9 +70442,6 @@ var SuperSeeder = class {
     this.spread = new Uint32Array(pieces);
     this.inFlight = new Uint32Array(pieces);
     this.offeredAt = new Float64Array(pieces);
-    this.requestedAt = new Float64Array(pieces).fill(-Infinity);
-    this.offeredTo = new Array(pieces);
-    this.havesAtOffer = new Uint32Array(pieces);
     this.timer = setInterval(() => {
       for (const wire of this.views.keys()) this.topUp(wire);
     }, TOP_UP_MS);
@@ -70458,18 +70454,13 @@ var SuperSeeder = class {
   /** Hosts each piece is offered to and not yet held by, and when it was last offered. */
   inFlight;
   offeredAt;
-  /** When a host last asked us for a block of each piece. */
-  requestedAt;
-  /** The host each piece was last offered to, and how many pieces it had announced then. */
-  offeredTo;
-  havesAtOffer;
   timer;
   attach(wire) {
     const sendBitfield = wire.bitfield.bind(wire);
     const sendHaveNone = wire.haveNone.bind(wire);
     const start = () => {
       if (this.views.has(wire)) return;
-      const view = { counted: /* @__PURE__ */ new Set(), pending: /* @__PURE__ */ new Set(), haves: 0 };
+      const view = { counted: /* @__PURE__ */ new Set(), pending: /* @__PURE__ */ new Set() };
       this.views.set(wire, view);
       for (let index = 0; index < this.pieces; index++) if (wire.peerPieces.get(index)) this.count(view, index);
       queueMicrotask(() => this.topUp(wire));
@@ -70486,7 +70477,6 @@ var SuperSeeder = class {
     wire.on("have", (index) => {
       const view = this.views.get(wire);
       if (view === void 0 || typeof index !== "number") return;
-      view.haves++;
       this.holds(view, index);
       this.topUp(wire);
     });
@@ -70502,9 +70492,6 @@ var SuperSeeder = class {
       for (let index = 0; index < this.pieces; index++) this.holds(view, index);
     });
     wire.on("uninterested", () => this.topUp(wire));
-    wire.on("request", (index) => {
-      if (typeof index === "number" && index >= 0 && index < this.pieces) this.requestedAt[index] = this.now();
-    });
     wire.once("close", () => {
       const view = this.views.get(wire);
       if (view === void 0) return;
@@ -70520,15 +70507,6 @@ var SuperSeeder = class {
   close() {
     clearInterval(this.timer);
   }
-  /**
-   * The piece's last offer is past OFFER_GRACE_MS and nobody has asked for it in REOFFER_MS, while
-   * the host it went to has announced other pieces since: that host is busy elsewhere.
-   */
-  offerIdle(index, now) {
-    if (this.requestedAt[index] > now - REOFFER_MS || this.offeredAt[index] > now - OFFER_GRACE_MS) return false;
-    const host = this.offeredTo[index];
-    return host !== void 0 && host.haves > this.havesAtOffer[index];
-  }
   /** The host holds the piece now (from us or a peer). */
   holds(view, index) {
     this.count(view, index);
@@ -70542,13 +70520,13 @@ var SuperSeeder = class {
   topUp(wire) {
     const view = this.views.get(wire);
     if (view === void 0 || wire.destroyed) return;
-    const now = this.now();
+    const reofferBefore = this.now() - REOFFER_MS;
     while (view.pending.size < OUTSTANDING_OFFERS) {
       let best = -1;
       let ties = 0;
       for (let index = 0; index < this.pieces; index++) {
         if (view.counted.has(index)) continue;
-        if (this.inFlight[index] > 0 && this.offeredAt[index] > now - REOFFER_MS && !this.offerIdle(index, now)) continue;
+        if (this.inFlight[index] > 0 && this.offeredAt[index] > reofferBefore) continue;
         const spread = this.spread[index];
         if (best === -1 || spread < this.spread[best]) {
           best = index;
@@ -70561,9 +70539,7 @@ var SuperSeeder = class {
       this.count(view, best);
       view.pending.add(best);
       this.inFlight[best]++;
-      this.offeredAt[best] = now;
-      this.offeredTo[best] = view;
-      this.havesAtOffer[best] = view.haves;
+      this.offeredAt[best] = this.now();
       wire.have(best);
     }
   }

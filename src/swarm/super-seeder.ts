@@ -3,24 +3,14 @@ import type { SeederWire } from './webtorrent-internals.js'
 /** Pieces a host is offered by the seeder and does not hold yet. */
 const OUTSTANDING_OFFERS = 2
 const TOP_UP_MS = 500
-/** A piece a host has asked us for is offered to another only after this long (unless that host got it). */
+/** A piece offered to one host is offered to another only after this long (unless that host got it). */
 const REOFFER_MS = 15_000
-/**
- * An offer the host has not asked for within this long, while it has announced other pieces since,
- * holds no one back: the host is busy elsewhere and may ask late. Without it, the last pieces of a
- * deploy waited up to REOFFER_MS on such a host while every other host needed them. A host that has
- * announced nothing since (still starting) keeps its offers: a hotfix's few pieces still cross the
- * seeder's link about once.
- */
-const OFFER_GRACE_MS = 3000
 
 interface WireView {
   /** Pieces this wire counts for in `spread`: it holds them, or was offered them. */
   counted: Set<number>
   /** Offered and not yet held. */
   pending: Set<number>
-  /** Pieces the host has announced since it connected. */
-  haves: number
 }
 
 /**
@@ -28,9 +18,9 @@ interface WireView {
  * carries each piece about once instead of the same early pieces to every host. The seeder tells
  * each host it holds nothing, then offers it OUTSTANDING_OFFERS pieces at a time: those the fewest
  * hosts hold or have been offered. A host that gets an offered piece (from us or a peer) is offered
- * the next. A piece on its way to one host (it asked for it) is not offered to a second for
- * REOFFER_MS: once the first holds it, the others get it from that host — what keeps a hotfix of a
- * few pieces to many hosts from crossing the seeder's link once per host. Requests are still served for any piece, and
+ * the next. A piece on its way to one host is not offered to a second for REOFFER_MS: once the
+ * first holds it, the others get it from that host — what keeps a hotfix of a few pieces to many
+ * hosts from crossing the seeder's link once per host. Requests are still served for any piece, and
  * a timer tops every host up, so nobody can starve. Measured in bench/README.md ("Where the time went").
  *
  * The cost of an event does not grow with the fleet: `spread` (how many hosts hold or were offered
@@ -43,11 +33,6 @@ export class SuperSeeder {
   /** Hosts each piece is offered to and not yet held by, and when it was last offered. */
   private readonly inFlight: Uint32Array
   private readonly offeredAt: Float64Array
-  /** When a host last asked us for a block of each piece. */
-  private readonly requestedAt: Float64Array
-  /** The host each piece was last offered to, and how many pieces it had announced then. */
-  private readonly offeredTo: (WireView | undefined)[]
-  private readonly havesAtOffer: Uint32Array
   private readonly timer: NodeJS.Timeout
 
   constructor(
@@ -57,9 +42,6 @@ export class SuperSeeder {
     this.spread = new Uint32Array(pieces)
     this.inFlight = new Uint32Array(pieces)
     this.offeredAt = new Float64Array(pieces)
-    this.requestedAt = new Float64Array(pieces).fill(-Infinity)
-    this.offeredTo = new Array<WireView | undefined>(pieces)
-    this.havesAtOffer = new Uint32Array(pieces)
     this.timer = setInterval(() => {
       for (const wire of this.views.keys()) this.topUp(wire)
     }, TOP_UP_MS)
@@ -71,7 +53,7 @@ export class SuperSeeder {
     const sendHaveNone = wire.haveNone.bind(wire)
     const start = (): void => {
       if (this.views.has(wire)) return
-      const view: WireView = { counted: new Set(), pending: new Set(), haves: 0 }
+      const view: WireView = { counted: new Set(), pending: new Set() }
       this.views.set(wire, view)
       // What the host announced before we started watching it.
       for (let index = 0; index < this.pieces; index++) if (wire.peerPieces.get(index)) this.count(view, index)
@@ -90,7 +72,6 @@ export class SuperSeeder {
     wire.on('have', (index: unknown) => {
       const view = this.views.get(wire)
       if (view === undefined || typeof index !== 'number') return
-      view.haves++
       this.holds(view, index)
       this.topUp(wire)
     })
@@ -106,9 +87,6 @@ export class SuperSeeder {
       for (let index = 0; index < this.pieces; index++) this.holds(view, index)
     })
     wire.on('uninterested', () => this.topUp(wire))
-    wire.on('request', (index: unknown) => {
-      if (typeof index === 'number' && index >= 0 && index < this.pieces) this.requestedAt[index] = this.now()
-    })
     wire.once('close', () => {
       const view = this.views.get(wire)
       if (view === undefined) return
@@ -127,16 +105,6 @@ export class SuperSeeder {
     clearInterval(this.timer)
   }
 
-  /**
-   * The piece's last offer is past OFFER_GRACE_MS and nobody has asked for it in REOFFER_MS, while
-   * the host it went to has announced other pieces since: that host is busy elsewhere.
-   */
-  private offerIdle(index: number, now: number): boolean {
-    if (this.requestedAt[index]! > now - REOFFER_MS || this.offeredAt[index]! > now - OFFER_GRACE_MS) return false
-    const host = this.offeredTo[index]
-    return host !== undefined && host.haves > this.havesAtOffer[index]!
-  }
-
   /** The host holds the piece now (from us or a peer). */
   private holds(view: WireView, index: number): void {
     this.count(view, index)
@@ -152,13 +120,13 @@ export class SuperSeeder {
   private topUp(wire: SeederWire): void {
     const view = this.views.get(wire)
     if (view === undefined || wire.destroyed) return
-    const now = this.now()
+    const reofferBefore = this.now() - REOFFER_MS
     while (view.pending.size < OUTSTANDING_OFFERS) {
       let best = -1
       let ties = 0
       for (let index = 0; index < this.pieces; index++) {
         if (view.counted.has(index)) continue
-        if (this.inFlight[index]! > 0 && this.offeredAt[index]! > now - REOFFER_MS && !this.offerIdle(index, now)) continue
+        if (this.inFlight[index]! > 0 && this.offeredAt[index]! > reofferBefore) continue
         const spread = this.spread[index]!
         if (best === -1 || spread < this.spread[best]!) {
           best = index
@@ -171,9 +139,7 @@ export class SuperSeeder {
       this.count(view, best)
       view.pending.add(best)
       this.inFlight[best]!++
-      this.offeredAt[best] = now
-      this.offeredTo[best] = view
-      this.havesAtOffer[best] = view.haves
+      this.offeredAt[best] = this.now()
       wire.have(best)
     }
   }

@@ -103,37 +103,6 @@ describe('SuperSeeder', () => {
     seeder.close()
   })
 
-  test('an offer not asked for in OFFER_GRACE_MS, by a host that got other pieces since, holds no one back; one asked for does, for REOFFER_MS', async () => {
-    let now = 0
-    const seeder = new SuperSeeder(3, () => now)
-    const first = await connect(seeder)
-    const [asked, notAsked] = first.offers as [number, number]
-    first.emit('request', asked, 0, 16384)
-    const second = await connect(seeder)
-    const third = [0, 1, 2].find((index) => index !== asked && index !== notAsked)!
-    assert.deepEqual(second.offers, [third], 'the pieces offered to the first host are not offered again at once')
-    // 3 s on, the first host has announced a piece (it is busy, not stuck at its start) and not asked for the other offer.
-    now = 3001
-    first.gets(third)
-    second.emit('uninterested')
-    assert.deepEqual(second.offers, [third, notAsked], 'the piece nobody asked for is offered again; the one being fetched is not')
-    now = 15_001
-    second.gets(third)
-    assert.deepEqual(second.offers, [third, notAsked, asked], 'a piece asked for and not received in REOFFER_MS is offered again')
-    seeder.close()
-  })
-
-  test('a host that has announced nothing since its offers (still starting) keeps them until REOFFER_MS', async () => {
-    let now = 0
-    const seeder = new SuperSeeder(2, () => now)
-    await connect(seeder)
-    const second = await connect(seeder)
-    now = 10_000
-    second.emit('uninterested')
-    assert.deepEqual(second.offers, [], 'a hotfix of two pieces goes to one host first, however slow it is to start')
-    seeder.close()
-  })
-
   test('a host that holds everything is offered nothing more', async () => {
     const seeder = new SuperSeeder(3)
     const wire = await connect(seeder)
