@@ -4,7 +4,6 @@ import { objectChunkStore } from './object-chunk-store.js'
 import type { ObjectLayout } from './object-layout.js'
 import { guardPeers, listenOnly, type PeerGuardOptions } from './peer-filter.js'
 import { newPeerId } from './peer-id.js'
-import { ReadCoalescer } from './read-coalescer.js'
 import { SuperSeeder } from './super-seeder.js'
 import { pieceCount, type SeederWire } from './webtorrent-internals.js'
 
@@ -41,8 +40,6 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
   if (options.listenAddress !== undefined) await listenOnly(client, options.listenAddress)
   const guard = options.peers === undefined ? undefined : guardPeers(client, { ...options.peers, dropSeeds: true })
   let superSeeder: SuperSeeder | undefined
-  // The seeder reads only requests: gathered, a burst of them is answered in one turn.
-  const coalescer = new ReadCoalescer()
   const torrent = await new Promise<WebTorrent.Torrent>((resolve, reject) => {
     const added = client.add(options.torrent, {
       path: options.objectsDir,
@@ -55,7 +52,6 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
       superSeeder ??= new SuperSeeder(pieceCount(added))
       superSeeder.attach(wire as unknown as SeederWire)
     })
-    coalescer.coalesceTorrent(added)
     guard?.watch(added)
     added.once('error', reject)
     added.once('ready', () => resolve(added))
@@ -69,7 +65,6 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
     close: () =>
       new Promise<void>((resolve) => {
         superSeeder?.close()
-        coalescer.close()
         client.destroy(() => resolve())
       }),
   }
