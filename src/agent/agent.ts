@@ -12,7 +12,6 @@ import { decodeManifest, type Manifest } from '../content/manifest.js'
 import { decodeJob, PROTOCOL_VERSION, type AgentErrorCode, type AgentEvent, type AgentJob } from '../protocol/events.js'
 import { formatMB as mb } from '../report/format.js'
 import { agentAddOptions, closedFleetClientOptions, storeSeedOptions } from '../swarm/client-options.js'
-import { ReadCoalescer } from '../swarm/read-coalescer.js'
 import { objectChunkStore } from '../swarm/object-chunk-store.js'
 import { guardPeers, incomingLimits, type PeerGuard } from '../swarm/peer-filter.js'
 import { layObjects, type ObjectLayout } from '../swarm/object-layout.js'
@@ -293,8 +292,6 @@ export class Agent {
     this.client = new WebTorrent(
       closedFleetClientOptions({ torrentPort: 0, maxConns: job.maxConns, uploadLimit: job.uploadLimit ?? -1, downloadLimit: job.downloadLimit ?? -1 }),
     )
-    const coalescer = new ReadCoalescer()
-    this.client.on('add', (torrent: unknown) => coalescer.coalesceTorrent(torrent))
     this.guard = guardPeers(this.client, {
       allowed: job.allowedPeers === undefined ? undefined : new Set(job.allowedPeers),
       ...incomingLimits({ agent: true, maxConns: job.maxConns }, job.allowedPeers === undefined),

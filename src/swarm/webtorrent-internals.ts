@@ -3,7 +3,6 @@
  * 5.x). None of these is public API; test/unit/swarm/webtorrent-internals.test.ts fails when an
  * upgrade renames or removes one of them.
  */
-import { Socket } from 'node:net'
 
 /** A torrent's piece selection and its request scheduler, as the agent's piece order uses them. */
 export interface SelectableTorrent {
@@ -148,21 +147,3 @@ export function quietOnceSeeding(torrent: unknown): void {
   })
 }
 
-/** A torrent's peers (webtorrent's Peer: the TCP connection and the wire over it). */
-interface PeeringTorrent {
-  _peers: Map<string, { wire?: unknown; conn?: unknown }> | null
-  on(event: string, listener: (...args: unknown[]) => void): unknown
-}
-
-/**
- * Calls `use` with the TCP socket under each new wire of the torrent (outgoing and incoming). The
- * socket is the Peer's `conn`; the 'wire' event carries only the wire, so the peer is found by it.
- */
-export function onPeerSocket(torrent: unknown, use: (socket: Socket) => void): void {
-  const t = torrent as PeeringTorrent
-  t.on('wire', (wire: unknown) => {
-    for (const peer of t._peers?.values() ?? []) {
-      if (peer.wire === wire && peer.conn instanceof Socket) return use(peer.conn)
-    }
-  })
-}
