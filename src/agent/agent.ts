@@ -22,6 +22,7 @@ import { ObjectCorruptError, ReleaseWriter } from './materialize.js'
 import { ObjectStore } from './object-store.js'
 import { ReleaseLayout } from './release-layout.js'
 import { UnsafePathError } from './safe-paths.js'
+import { codeFor } from './host-facts.js'
 
 /** How the agent reaches its controller. */
 export interface AgentIO {
@@ -337,9 +338,3 @@ function joinFleetSwarm(torrent: WebTorrent.Torrent): void {
   quietOnceSeeding(torrent)
 }
 
-function codeFor(error: unknown, fallback: AgentErrorCode): AgentErrorCode {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code
-  if (code === 'ENOSPC' || code === 'EDQUOT') return 'DISK_FULL'
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'NO_PERMISSION'
-  return fallback
-}

@@ -16,6 +16,8 @@ import { makeTorrent } from '../swarm/torrent.js'
 import { startTracker, type EphemeralTracker } from '../swarm/tracker.js'
 import type { AgentIO } from './agent.js'
 import { ObjectMismatchError, ObjectReceiver } from './object-receiver.js'
+import { codeFor, isAlive } from './host-facts.js'
+
 
 export class Origin {
   private job?: OriginJob
@@ -64,7 +66,7 @@ export class Origin {
       fs.rmSync(this.workDir, { recursive: true, force: true })
       fs.mkdirSync(this.workDir, { mode: 0o700 })
     } catch (error) {
-      return this.fail(codeFor(error), `cannot prepare ${job.workRoot}: ${(error as Error).message}`)
+      return this.fail(codeFor(error, 'INTERNAL'), `cannot prepare ${job.workRoot}: ${(error as Error).message}`)
     }
     this.receiver = new ObjectReceiver(job.objects, this.workDir)
   }
@@ -78,7 +80,7 @@ export class Origin {
       receiver.push(chunk)
     } catch (error) {
       if (error instanceof ObjectMismatchError) return this.fail('VERIFY_FAILED', error.message)
-      return this.fail(codeFor(error), `writing the objects to ${this.workDir}: ${(error as Error).message}`)
+      return this.fail(codeFor(error, 'INTERNAL'), `writing the objects to ${this.workDir}: ${(error as Error).message}`)
     }
     if (receiver.complete) void this.serve()
   }
@@ -132,7 +134,7 @@ export class Origin {
       this.io.emit({ type: 'ready', trackerUrl, infoHash: torrent.infoHash, seederPeerId: this.seeder.peerId, seederPort: this.seeder.port })
       this.progress()
     } catch (error) {
-      this.fail(codeFor(error), `starting the tracker and the seeder: ${(error as Error).message}`)
+      this.fail(codeFor(error, 'INTERNAL'), `starting the tracker and the seeder: ${(error as Error).message}`)
     }
   }
 
@@ -157,18 +159,4 @@ function sweepDeadOrigins(workRoot: string): void {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
-function codeFor(error: unknown): AgentErrorCode {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code
-  if (code === 'ENOSPC' || code === 'EDQUOT') return 'DISK_FULL'
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'NO_PERMISSION'
-  return 'INTERNAL'
-}

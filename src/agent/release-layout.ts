@@ -5,6 +5,7 @@ import { sha256OfFile } from '../content/sha256.js'
 import { digestOf, treeDigest, type DescribedEntry } from '../content/tree-digest.js'
 import { walkTree } from '../content/tree-walk.js'
 import { checkDestination, isOwnFile, ownDirectory, readNoFollow, writeNewFile } from './safe-paths.js'
+import { isAlive } from './host-facts.js'
 
 /**
  * The on-disk layout of releases on a host:
@@ -167,14 +168,6 @@ export function namesIn(dir: string): string[] {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 /** What <destination>/.murder/<tag>.json records about <tag>. */
 export interface ReleaseMarker {
