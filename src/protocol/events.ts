@@ -319,8 +319,8 @@ function decodeLine(line: string, valid: Record<string, (event: Fields) => boole
   return event
 }
 
-/** Parse and check the job line; throws an Error saying what is wrong. */
-export function decodeJob(line: string): AgentJob {
+/** A job line as an object of this protocol version; throws an Error saying what is wrong. */
+function jobObject(line: string): Record<string, unknown> {
   let value: Record<string, unknown>
   try {
     value = JSON.parse(line) as Record<string, unknown>
@@ -331,6 +331,12 @@ export function decodeJob(line: string): AgentJob {
   if (value.v !== PROTOCOL_VERSION) {
     throw new Error(`protocol version ${String(value.v)} is not ${PROTOCOL_VERSION}: agent and action differ`)
   }
+  return value
+}
+
+/** Parse and check the job line; throws an Error saying what is wrong. */
+export function decodeJob(line: string): AgentJob {
+  const value = jobObject(line)
   const strings = ['tag', 'destination', 'torrent', 'manifest', 'seederPeerId'] as const
   for (const name of strings) {
     if (typeof value[name] !== 'string' || value[name] === '') throw new Error(`job field ${name} is missing`)
@@ -397,16 +403,7 @@ const SHA256_HEX = /^[0-9a-f]{64}$/
 
 /** Parse and check an origin's job line; throws an Error saying what is wrong. */
 export function decodeOriginJob(line: string): OriginJob {
-  let value: Record<string, unknown>
-  try {
-    value = JSON.parse(line) as Record<string, unknown>
-  } catch {
-    throw new Error('the job line is not JSON')
-  }
-  if (value === null || typeof value !== 'object') throw new Error('the job line is not an object')
-  if (value.v !== PROTOCOL_VERSION) {
-    throw new Error(`protocol version ${String(value.v)} is not ${PROTOCOL_VERSION}: agent and action differ`)
-  }
+  const value = jobObject(line)
   if (value.role !== 'origin') throw new Error('job field role must be "origin"')
   for (const name of ['pieces', 'announceAddress', 'workRoot'] as const) {
     if (typeof value[name] !== 'string' || value[name] === '') throw new Error(`job field ${name} is missing`)
