@@ -5,6 +5,8 @@ export interface HostTarget {
   user: string
   host: string
   port: number
+  /** The zone its line names (`web1 zone=dc1`): whose seeder host it takes its pieces from (swarm/zones.ts). */
+  zone?: string
 }
 
 export interface HostDefaults {
@@ -15,34 +17,65 @@ export interface HostDefaults {
 /**
  * Parses `[user@]host[:port]` entries separated by newlines, commas or spaces. `#` starts a
  * comment (handy in hosts files). IPv6 addresses take brackets when a port is given: `[fd00::1]:22`.
- * Throws one Error listing every bad entry.
+ * A `key=value` label after a host, on its line, applies to that host; `zone` is the one label
+ * there is (`web1 zone=dc1`). Throws one Error listing every bad entry.
  */
 export function parseHostList(text: string, defaults: HostDefaults): HostTarget[] {
-  const entries = text
-    .split('\n')
-    .map((line) => line.replace(/#.*$/, ''))
-    .flatMap((line) => line.split(/[\s,]+/))
-    .filter((entry) => entry !== '')
   const hosts: HostTarget[] = []
   const problems: string[] = []
   const seen = new Map<string, string>()
-  for (const entry of entries) {
-    try {
-      const target = parseHostEntry(entry, defaults)
-      const key = `${target.user}@${target.host.toLowerCase()}:${target.port}`
-      const earlier = seen.get(key)
-      if (earlier !== undefined) {
-        problems.push(`"${entry}" is listed twice (also as "${earlier}")`)
+  for (const line of text.split('\n')) {
+    // A label belongs to the host before it on its own line, never to one on the line above.
+    let previous: HostTarget | undefined
+    let previousBad = false
+    for (const entry of line.replace(/#.*$/, '').split(/[\s,]+/).filter((token) => token !== '')) {
+      if (entry.includes('=')) {
+        if (previousBad) continue // its host is already named as bad
+        try {
+          applyLabel(previous, entry)
+        } catch (error) {
+          problems.push((error as Error).message)
+        }
         continue
       }
-      seen.set(key, entry)
-      hosts.push(target)
-    } catch (error) {
-      problems.push((error as Error).message)
+      previous = undefined
+      previousBad = true
+      try {
+        const target = parseHostEntry(entry, defaults)
+        const key = `${target.user}@${target.host.toLowerCase()}:${target.port}`
+        const earlier = seen.get(key)
+        if (earlier !== undefined) {
+          problems.push(`"${entry}" is listed twice (also as "${earlier}")`)
+          continue
+        }
+        seen.set(key, entry)
+        hosts.push(target)
+        previous = target
+        previousBad = false
+      } catch (error) {
+        problems.push((error as Error).message)
+      }
     }
   }
   if (problems.length > 0) throw new Error(problems.join('; '))
   return hosts
+}
+
+/** A zone name: what a label's value may be, so it reads the same in logs, the report and the summary. */
+export const ZONE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/
+
+function applyLabel(target: HostTarget | undefined, label: string): void {
+  const at = label.indexOf('=')
+  const [key, value] = [label.slice(0, at), label.slice(at + 1)]
+  if (target === undefined) throw new Error(`"${label}" follows no host on its line; write it after the host it labels, e.g. "web1 ${label}"`)
+  if (key !== 'zone') {
+    throw new Error(`"${target.label} ${label}": unknown label "${key}"; the one label a host takes is zone (${target.label} zone=dc1)`)
+  }
+  if (!ZONE_NAME.test(value)) {
+    throw new Error(`"${target.label} ${label}": "${value}" is not a zone name; use 1 to 63 letters, digits, ".", "_" or "-", starting with a letter or digit`)
+  }
+  if (target.zone !== undefined) throw new Error(`"${target.label}" is given two zones (${target.zone} and ${value}); a host is in one zone`)
+  target.zone = value
 }
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}))*\.?$/

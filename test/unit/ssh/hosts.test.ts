@@ -174,3 +174,36 @@ describe('several problems', () => {
     ])
   })
 })
+
+describe('host labels', () => {
+  const defaults = { user: 'deploy', port: 22 }
+  test('zone=… after a host, on its line, is its zone; hosts without one have none', () => {
+    const hosts = parseHostList('web1 zone=dc1\nweb2:2222 zone=dc-2, web3\nweb4', defaults)
+    assert.deepEqual(
+      hosts.map((host) => [host.label, host.port, host.zone]),
+      [
+        ['web1', 22, 'dc1'],
+        ['web2:2222', 2222, 'dc-2'],
+        ['web3', 22, undefined],
+        ['web4', 22, undefined],
+      ],
+    )
+  })
+  test('the label is not part of the host as reports and failed-hosts show it', () => {
+    assert.equal(parseHostList('root@web1 zone=dc1 # the first', defaults)[0]!.label, 'root@web1')
+  })
+  test('a label with no host before it on its line is refused, saying where it goes', () => {
+    assert.throws(() => parseHostList('web1\nzone=dc1', defaults), { message: '"zone=dc1" follows no host on its line; write it after the host it labels, e.g. "web1 zone=dc1"' })
+  })
+  test('an unknown label is refused, naming the one there is', () => {
+    assert.throws(() => parseHostList('web1 role=db', defaults), { message: '"web1 role=db": unknown label "role"; the one label a host takes is zone (web1 zone=dc1)' })
+  })
+  test('a bad zone name, or two zones for a host', () => {
+    assert.throws(() => parseHostList('web1 zone=', defaults), /"" is not a zone name/)
+    assert.throws(() => parseHostList('web1 zone=a/b', defaults), /"a\/b" is not a zone name/)
+    assert.throws(() => parseHostList('web1 zone=a zone=b', defaults), { message: '"web1" is given two zones (a and b); a host is in one zone' })
+  })
+  test('a bad host is reported once, not again for its label', () => {
+    assert.throws(() => parseHostList('bad:host:x zone=dc1', defaults), (error: Error) => !/follows no host/.test(error.message))
+  })
+})
