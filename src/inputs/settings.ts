@@ -3,7 +3,8 @@ import * as path from 'node:path'
 import ssh2 from 'ssh2'
 import { InputError, InputErrors } from './errors.js'
 import { parseDuration } from './duration.js'
-import { parseHostEntry, parseHostList, USER_NAME, type HostTarget } from '../ssh/hosts.js'
+import { parseHostList, USER_NAME, type HostTarget } from '../ssh/hosts.js'
+import { planZones, type Zone } from '../swarm/zones.js'
 import { parseKnownHosts, type KnownHostEntry } from '../ssh/known-hosts.js'
 import { INPUT_DEFAULTS } from './defaults.js'
 import { parseRate } from './rate.js'
@@ -23,10 +24,11 @@ export interface Settings {
   insecureSkipHostKeyCheck: boolean
   destination: string
   /**
-   * Where the tracker and the first seeder run when not on the runner (seeder-host): a host inside the
-   * fleet, reached over SSH like the others, so the runner needs no inbound connection.
+   * The deploy's swarms: one for the whole fleet, its tracker and first seeder on the runner or on a
+   * seeder host (seeder-host: a host inside the fleet, reached over SSH like the others, so the runner
+   * needs no inbound connection); or one per zone, each with its own seeder host (swarm/zones.ts).
    */
-  seederHost?: HostTarget
+  zones: Zone[]
   /** Address the hosts use to reach the tracker and the seeder; undefined = detect the runner's from the route to the first host. */
   trackerAddress?: string
   trackerPort: number
@@ -127,9 +129,15 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
     if (address !== '' && !/^[A-Za-z0-9._:-]+$/.test(address)) throw new Error(`"${address}" is not a host name or address`)
     return address || undefined
   })
-  const seederHost = field('seeder-host', () => {
-    const given = read('seeder-host')
-    return given === '' ? undefined : parseHostEntry(given, { user: sshUser ?? '', port: sshPort ?? 22 })
+  const zones = field('seeder-host', () => {
+    const seederHosts = parseHostList(read('seeder-host'), { user: sshUser ?? '', port: sshPort ?? 22 })
+    // Bad hosts are reported as such; the plan needs them.
+    if (hosts === undefined) return []
+    const plan = planZones(hosts, seederHosts)
+    if (plan.length > 1 && read('tracker-address') !== '') {
+      throw new InputError('tracker-address', 'is one address, but each zone has its own seeder host: leave it empty, so each zone\'s hosts reach theirs at the address the runner reaches it at')
+    }
+    return plan
   })
   const trackerPort = field('tracker-port', () => readInteger(read('tracker-port'), 0, 65535))
   const deadlineMs = field('deadline', () => parseDuration(read('deadline')))
@@ -178,9 +186,9 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
     knownHosts,
     insecureSkipHostKeyCheck,
     destination,
-    seederHost,
+    zones,
     // With a seeder host the fleet announces there: by default at the address the runner reaches it at.
-    trackerAddress: trackerAddress ?? seederHost?.host,
+    trackerAddress: trackerAddress ?? (zones.length === 1 ? zones[0]!.seederHost?.host : undefined),
     trackerPort,
     deadlineMs,
     maxFailedHosts,

@@ -411,28 +411,60 @@ describe('input destination', () => {
 })
 
 describe('input seeder-host', () => {
-  test('empty: the tracker and the seeder run on the runner', () => {
-    assert.equal(settingsWith().seederHost, undefined)
+  test('empty: the tracker and the seeder run on the runner, one swarm for the fleet', () => {
+    const settings = settingsWith()
+    assert.deepEqual(settings.zones, [{ hosts: settings.hosts }])
   })
   test('takes ssh-user and ssh-port for what it does not name; the fleet announces at its address', () => {
     const settings = settingsWith({ 'seeder-host': 'web1', 'ssh-user': 'deploy', 'ssh-port': '2222' })
-    assert.deepEqual(settings.seederHost, { label: 'web1', user: 'deploy', host: 'web1', port: 2222 })
+    assert.deepEqual(settings.zones, [{ seederHost: { label: 'web1', user: 'deploy', host: 'web1', port: 2222 }, hosts: settings.hosts }])
     assert.equal(settings.trackerAddress, 'web1')
   })
   test('may be one of hosts', () => {
     const settings = settingsWith({ 'seeder-host': 'deploy@198.18.0.11' })
-    assert.deepEqual(settings.seederHost, settings.hosts[0])
+    assert.deepEqual(settings.zones[0]!.seederHost, settings.hosts[0])
   })
   test('tracker-address wins: the address the fleet sees the seeder host at', () => {
     const settings = settingsWith({ 'seeder-host': 'root@[fd00::1]:22', 'tracker-address': '10.1.2.3' })
-    assert.deepEqual(settings.seederHost, { label: 'root@[fd00::1]:22', user: 'root', host: 'fd00::1', port: 22 })
+    assert.deepEqual(settings.zones[0]!.seederHost, { label: 'root@[fd00::1]:22', user: 'root', host: 'fd00::1', port: 22 })
     assert.equal(settings.trackerAddress, '10.1.2.3')
   })
-  for (const bad of ['root@', 'a b', 'x;y@host', 'host:99999']) {
+  for (const bad of ['root@', 'a b', 'x;y@host', 'host:99999', 'web1 role=db']) {
     test(`${JSON.stringify(bad)} is rejected under its own name`, () => {
       expectOnlyError({ 'seeder-host': bad }, 'seeder-host', /./)
     })
   }
+})
+
+describe('zones: host lines with zone=, one seeder host per zone', () => {
+  const zonedHosts = 'deploy@198.18.0.11 zone=dc1\ndeploy@198.18.0.12 zone=dc1\ndeploy@198.18.0.21 zone=dc2\ndeploy@198.18.0.22 zone=dc2'
+  test('each zone is a swarm of its own, with its seeder host, its hosts in the order given', () => {
+    const settings = settingsWith({ hosts: zonedHosts, 'seeder-host': 'deploy@198.18.0.11 zone=dc1\ndeploy@198.18.0.21 zone=dc2' })
+    assert.deepEqual(
+      settings.zones.map((zone) => [zone.name, zone.seederHost?.host, zone.hosts.map((host) => host.host)]),
+      [
+        ['dc1', '198.18.0.11', ['198.18.0.11', '198.18.0.12']],
+        ['dc2', '198.18.0.21', ['198.18.0.21', '198.18.0.22']],
+      ],
+    )
+    assert.equal(settings.trackerAddress, undefined, 'each zone announces at its own seeder host')
+    assert.deepEqual(settings.hosts.map((host) => host.label), ['deploy@198.18.0.11', 'deploy@198.18.0.12', 'deploy@198.18.0.21', 'deploy@198.18.0.22'])
+  })
+  test('zones without seeder-host: an error of hosts that says what to write', () => {
+    expectOnlyError({ hosts: zonedHosts }, 'hosts', /zones need a seeder host each: set seeder-host, one line per zone \("seed1 zone=dc1", "seed2 zone=dc2"\)/)
+  })
+  test('one seeder host without a zone for zoned hosts: says to write one per zone', () => {
+    expectOnlyError({ hosts: zonedHosts, 'seeder-host': 'deploy@seed1' }, 'seeder-host', /deploy@seed1 has no zone, but the hosts have zones \(dc1, dc2\): write one seeder host per zone/)
+  })
+  test('a zone without its seeder host is named, with its hosts', () => {
+    expectOnlyError({ hosts: zonedHosts, 'seeder-host': 'deploy@seed1 zone=dc1' }, 'seeder-host', /zone dc2 \(deploy@198\.18\.0\.21, deploy@198\.18\.0\.22\) has no seeder host: add a line "<host> zone=dc2" to seeder-host/)
+  })
+  test('an unknown label is refused, naming the one there is', () => {
+    expectOnlyError({ hosts: 'deploy@198.18.0.11 rack=r1' }, 'hosts', /unknown label "rack"; the one label a host takes is zone/)
+  })
+  test('tracker-address with several zones is refused', () => {
+    expectOnlyError({ hosts: zonedHosts, 'seeder-host': 'deploy@seed1 zone=dc1, deploy@seed2 zone=dc2', 'tracker-address': '10.0.0.1' }, 'tracker-address', /each zone has its own seeder host/)
+  })
 })
 
 describe('inputs tracker-address and tracker-port', () => {
