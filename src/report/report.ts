@@ -1,5 +1,6 @@
 import type { HostState } from '../fleet/host-state.js'
 import type { ActivationVerdict, Verdict } from '../verdict/verdict.js'
+import type { ZoneFacts } from '../swarm/zone-swarms.js'
 import { formatMB as mb } from './format.js'
 
 export interface DeployFacts {
@@ -23,10 +24,14 @@ export interface DeployFacts {
   trackerUrl: string
   /** Announces the tracker answered during the deploy. */
   trackerAnnounces: number
+  /** With zones, each zone's swarm (seederRanOn, seederUploaded and trackerAnnounces are then the zones' together). */
+  zones?: ZoneFacts[]
 }
 
 export interface HostReport {
   host: string
+  /** Its zone (`web1 zone=dc1`); absent without zones. */
+  zone?: string
   result: 'done' | 'already present' | 'failed'
   seconds: number | null
   /** Seconds from the transfer start to its agent running (null: it never ran). */
@@ -79,6 +84,7 @@ export function hostReport(state: HostState): HostReport {
   const received = state.fromSeeder + state.fromPeers
   return {
     host: state.target.label,
+    ...(state.target.zone !== undefined && { zone: state.target.zone }),
     result: state.phase !== 'done' ? 'failed' : state.alreadyPresent ? 'already present' : 'done',
     seconds: state.seconds !== undefined ? round(state.seconds, 2) : null,
     agentStartedSeconds: state.agentStartedSeconds !== undefined ? round(state.agentStartedSeconds, 2) : null,
@@ -117,10 +123,22 @@ export const SUMMARY_COLUMNS = ['Host', 'Result', 'Seconds', 'MB received', 'Fro
 /** Numbers are right-aligned. */
 export const SUMMARY_NUMERIC = [false, false, true, true, true, true, true, false] as const
 
-export function summaryRows(report: DeployReport): { failed: boolean; cells: string[] }[] {
+/** The table's columns, which are numeric, and its rows; with zones, a Zone column after the host's. */
+export function summaryTable(report: DeployReport): { columns: string[]; numeric: boolean[]; rows: { failed: boolean; cells: string[] }[] } {
+  const zoned = report.hosts.some((host) => host.zone !== undefined)
+  const withZone = <T>(values: readonly T[], zone: T): T[] => (zoned ? [values[0]!, zone, ...values.slice(1)] : [...values])
+  return {
+    columns: withZone(SUMMARY_COLUMNS, 'Zone'),
+    numeric: withZone(SUMMARY_NUMERIC, false),
+    rows: summaryRows(report).map((row) => ({ failed: row.failed, cells: withZone(row.cells, row.zone ?? '–') })),
+  }
+}
+
+export function summaryRows(report: DeployReport): { failed: boolean; zone?: string; cells: string[] }[] {
   const rows = [...report.hosts].sort((a, b) => Number(b.result === 'failed') - Number(a.result === 'failed'))
   return rows.map((host) => ({
     failed: host.result === 'failed',
+    zone: host.zone,
     cells: [
       host.host,
       host.result,
@@ -139,12 +157,14 @@ export function summaryFacts(report: DeployReport, code: (text: string) => strin
   return (
     `Release ${mb(report.payloadBytes)} MB in ${report.objects} objects (content ${code(`${report.contentId.slice(0, 16)}…`)}${report.encrypted ? ', encrypted' : ''}), ` +
     `packed in ${report.packSeconds.toFixed(1)} s; transfer ${report.transferSeconds.toFixed(1)} s; ` +
-    `the seeder${report.seederRanOn === 'runner' ? '' : ` (on ${report.seederRanOn})`} uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} × the payload.`
+    (report.zones !== undefined ? `the seeders of the ${report.zones.length} zones (on ${report.seederRanOn})` : `the seeder${report.seederRanOn === 'runner' ? '' : ` (on ${report.seederRanOn})`}`) +
+    ` uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} × the payload.`
   )
 }
 
 /** The job summary: a headline, a few facts, and one row per host (failed hosts first). */
 export function renderSummary(report: DeployReport): string {
+  const table = summaryTable(report)
   const lines = [
     `## ${report.ok ? '✅' : '❌'} murder-action: \`${escapeCell(report.tag)}\``,
     '',
@@ -152,12 +172,13 @@ export function renderSummary(report: DeployReport): string {
     '',
     summaryFacts(report, (text) => `\`${text}\``),
     '',
-    `| ${SUMMARY_COLUMNS.join(' | ')} |`,
-    `| ${SUMMARY_NUMERIC.map((numeric) => (numeric ? '---:' : '---')).join(' | ')} |`,
+    `| ${table.columns.join(' | ')} |`,
+    `| ${table.numeric.map((numeric) => (numeric ? '---:' : '---')).join(' | ')} |`,
   ]
-  for (const row of summaryRows(report)) {
-    const [host, result, ...rest] = row.cells.map(escapeCell)
-    lines.push(`| ${[host, `${row.failed ? '❌' : '✅'} ${result}`, ...rest].join(' | ')} |`)
+  for (const row of table.rows) {
+    const result = table.columns.indexOf('Result')
+    const cells = row.cells.map((cell, index) => (index === result ? `${row.failed ? '❌' : '✅'} ${escapeCell(cell)}` : escapeCell(cell)))
+    lines.push(`| ${cells.join(' | ')} |`)
   }
   if (report.activation !== null) lines.push(...renderActivation(report.activation))
   return lines.join('\n') + '\n'

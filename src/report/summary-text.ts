@@ -1,4 +1,4 @@
-import { SUMMARY_COLUMNS, SUMMARY_NUMERIC, summaryFacts, summaryRows, type DeployReport } from './report.js'
+import { summaryFacts, summaryTable, type DeployReport } from './report.js'
 
 /**
  * The job summary as plain text for a terminal: the same headline, facts and rows as the Markdown
@@ -6,12 +6,13 @@ import { SUMMARY_COLUMNS, SUMMARY_NUMERIC, summaryFacts, summaryRows, type Deplo
  * widen the others.
  */
 export function renderSummaryText(report: DeployReport): string {
-  const header = [...SUMMARY_COLUMNS]
-  const rows = summaryRows(report).map((row) => row.cells.map((cell, index) => (index === 1 && row.failed ? cell.toUpperCase() : cell)))
+  const table = summaryTable(report)
+  const header = table.columns
+  const rows = table.rows.map((row) => row.cells.map((cell, index) => (index === table.columns.indexOf('Result') && row.failed ? cell.toUpperCase() : cell)))
   const widths = header.map((title, index) => Math.max(title.length, ...rows.map((cells) => cells[index]!.length)))
   const line = (cells: string[]): string =>
     cells
-      .map((cell, index) => (index === cells.length - 1 ? cell : SUMMARY_NUMERIC[index] ? cell.padStart(widths[index]!) : cell.padEnd(widths[index]!)))
+      .map((cell, index) => (index === cells.length - 1 ? cell : table.numeric[index] ? cell.padStart(widths[index]!) : cell.padEnd(widths[index]!)))
       .join('  ')
       .trimEnd()
   return [

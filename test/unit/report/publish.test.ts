@@ -87,3 +87,14 @@ describe('renderSummaryText', () => {
     assert.ok(text.endsWith('\n'))
   })
 })
+
+describe('renderSummaryText with zones', () => {
+  test('a Zone column, and the failed result upper-cased in its own column', () => {
+    const zoned = (state: ReturnType<typeof doneHost>, zone: string) => ({ ...state, target: { ...state.target, zone } })
+    const states = [zoned(doneHost('web1'), 'dc1'), zoned(failedHost('web2', 'gone'), 'dc2')]
+    const text = renderSummaryText(buildReport(facts, states, judge(states, 0)))
+    assert.match(text, /^Host +Zone +Result /m)
+    assert.match(text, /^web2 +dc2 +FAILED /m)
+    assert.match(text, /^web1 +dc1 +done /m)
+  })
+})

@@ -145,3 +145,29 @@ describe('renderSummary', () => {
     assert.ok(row.endsWith('| INTERNAL: &lt;img src=https://evil.example/p.png&gt; \\[click\\](https://evil.example) \\!\\[i\\](x) \\`code\\` \\*bold\\* \\\\ |'), row)
   })
 })
+
+describe('zones in the report and the summary', () => {
+  const inZone = (state: ReturnType<typeof done>, zone: string) => ({ ...state, target: { ...state.target, zone } })
+  const states = [inZone(done('web1'), 'dc1'), inZone(failed('web2', 'the seeder host seed2 of zone dc2 (tracker and seeder) went away'), 'dc2')]
+  const zoneFacts = [
+    { zone: 'dc1', seederHost: 'seed1', hosts: 1, trackerUrl: 'http://seed1:1/announce', seederUploaded: 40 * MB, trackerAnnounces: 5 },
+    { zone: 'dc2', seederHost: 'seed2', hosts: 1, trackerUrl: 'http://seed2:1/announce', seederUploaded: 20 * MB, trackerAnnounces: 4 },
+  ]
+  const report = buildReport({ ...facts, seederRanOn: 'seed1 (dc1), seed2 (dc2)', zones: zoneFacts }, states, judge(states, 0))
+  test('each host report names its zone; the zones are in the report', () => {
+    assert.deepEqual(report.hosts.map((host) => [host.host, host.zone]), [['web1', 'dc1'], ['web2', 'dc2']])
+    assert.deepEqual(report.zones, zoneFacts)
+  })
+  test('the summary has a Zone column after the host, and says where the seeders ran', () => {
+    const summary = renderSummary(report)
+    assert.ok(summary.includes('| Host | Zone | Result | Seconds |'), summary)
+    assert.ok(summary.includes('| web1 | dc1 | ✅ done |'), summary)
+    assert.ok(summary.includes('| web2 | dc2 | ❌ failed |'), summary)
+    assert.match(summary, /the seeders of the 2 zones \(on seed1 \(dc1\), seed2 \(dc2\)\) uploaded 1\.50 × the payload\./)
+  })
+  test('without zones: no Zone column, no zone in the host reports', () => {
+    const plain = buildReport(facts, [done('web1')], judge([done('web1')], 0))
+    assert.equal('zone' in plain.hosts[0]!, false)
+    assert.doesNotMatch(renderSummary(plain), /Zone/)
+  })
+})
