@@ -8,7 +8,10 @@ import { describeStrippedModes } from './pack/modes.js'
 import { packRelease, type PackedRelease } from './pack/release.js'
 import { detectAddressTowardFleet } from './swarm/address.js'
 import { resolveFleetAddresses } from './swarm/fleet-addresses.js'
+import pLimit from 'p-limit'
 import { openSwarm, type Swarm } from './swarm/swarm.js'
+import { closeZoneSwarms, openZoneSwarms, swarmFacts as describeSwarms, type ZoneSwarm } from './swarm/zone-swarms.js'
+import type { Zone } from './swarm/zones.js'
 import type { AgentBundle } from './fleet/agent-bundle.js'
 import { runFleet } from './fleet/fleet-runner.js'
 import type { HostState } from './fleet/host-state.js'
@@ -53,32 +56,31 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
   const policy = deployPolicy(settings.hosts.length, settings.deadlineMs)
   const workdir = fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'murder-action-'))
   hooks.workdirCreated(workdir)
-  let swarm: Swarm | undefined
+  let swarms: ZoneSwarm[] | undefined
   try {
     const release = await pack(settings, workdir, hooks)
     abortIfCancelled(hooks.signal)
     // The deadline counts from here: with a seeder host, sending it the objects is part of the transfer.
     const transferStart = Date.now()
-    // Where the fleet finds the tracker and the seeder, and so the only addresses, with the hosts', let into the swarm.
-    const address = settings.seederHost !== undefined ? (settings.trackerAddress ?? settings.seederHost.host) : (settings.trackerAddress ?? (await detectAddressTowardFleet(settings.hosts)))
-    const allowedPeers = settings.swarmAllowAnyPeer ? undefined : await resolveFleetAddresses([...settings.hosts, { host: address }])
-    swarm = await openDeploySwarm(settings, release, agent, policy, transferStart, hooks, address, allowedPeers)
-    hooks.info(
-      `Tracker ${swarm.announceUrl}, seeder on ${swarm.where} port ${swarm.seederPort}, info hash ${swarm.infoHash}, ` +
-        `${swarm.pieceLength / 1024} KiB pieces` +
-        (settings.seederUploadLimit !== undefined ? `, seeder capped at ${formatRate(settings.seederUploadLimit)}` : '') +
-        `; deploying to ${settings.hosts.length} hosts (deadline ${settings.deadlineMs / 1000} s)`,
-    )
+    swarms = await openZoneSwarms(settings.zones, (zone) => openZone(settings, zone, release, agent, policy, transferStart, hooks))
+    for (const { zone, swarm } of swarms) {
+      hooks.info(
+        (zone.name !== undefined ? `Zone ${zone.name}: tracker ` : 'Tracker ') +
+          `${swarm.announceUrl}, seeder on ${swarm.where} port ${swarm.seederPort}, info hash ${swarm.infoHash}, ` +
+          `${swarm.pieceLength / 1024} KiB pieces` +
+          (settings.seederUploadLimit !== undefined ? `, seeder capped at ${formatRate(settings.seederUploadLimit)}` : '') +
+          `; deploying to ${zone.hosts.length} hosts (deadline ${settings.deadlineMs / 1000} s)`,
+      )
+    }
     abortIfCancelled(hooks.signal)
-    const job = { ...agentJob(settings, release, swarm, policy), ...(allowedPeers !== undefined ? { allowedPeers: [...allowedPeers] } : {}) }
-    const states = await deliver(settings, job, agent, transferStart, policy, withSwarmLoss(hooks, swarm))
+    const states = await deliver(settings, swarms, release, agent, transferStart, policy, hooks)
     const transferSeconds = (states.settledAt - transferStart) / 1000
     reportHoldersThatSeeded(states.hosts, settings.tag, hooks)
     const verdict = judge(states.hosts, settings.maxFailedHosts)
-    // The swarm's work is done (every agent has stopped): close it before the rollout, which may take long.
-    const swarmFacts = { infoHash: swarm.infoHash, where: swarm.where, seederUploaded: swarm.seederUploaded(), trackerUrl: swarm.announceUrl, trackerAnnounces: swarm.trackerAnnounces() }
-    await swarm.close()
-    swarm = undefined
+    // The swarms' work is done (every agent has stopped): close them before the rollout, which may take long.
+    const swarmFacts = describeSwarms(swarms)
+    await closeZoneSwarms(swarms)
+    swarms = undefined
     let activation: { report: ActivationReport; verdict: ActivationVerdict } | undefined
     const details = [...verdict.details]
     if (settings.activate && !verdict.ok) details.push(`Nothing was activated: ${settings.tag} did not reach enough hosts.`)
@@ -108,6 +110,7 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
         seederRanOn: swarmFacts.where,
         trackerUrl: swarmFacts.trackerUrl,
         trackerAnnounces: swarmFacts.trackerAnnounces,
+        ...(swarmFacts.zones !== undefined && { zones: swarmFacts.zones }),
       },
       states.hosts,
       verdict,
@@ -115,17 +118,38 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
     )
     return { report, details }
   } finally {
-    await swarm?.close()
+    if (swarms !== undefined) await closeZoneSwarms(swarms)
     fs.rmSync(workdir, { recursive: true, force: true })
   }
 }
 
 /**
- * The deploy's tracker and first seeder: in this process (the hosts reach the runner), or on the
- * seeder host (seeder-host: the runner needs only outbound SSH). Either is a Swarm to the rest.
+ * One zone's swarm (the whole fleet's, without zones) and the addresses it deals with: the hosts
+ * reach its tracker and seeder at the runner, or at its seeder host.
+ */
+async function openZone(
+  settings: Settings,
+  zone: Zone,
+  release: PackedRelease,
+  agent: AgentBundle,
+  policy: DeployPolicy,
+  transferStart: number,
+  hooks: DeployHooks,
+): Promise<ZoneSwarm> {
+  const address = settings.trackerAddress ?? zone.seederHost?.host ?? (await detectAddressTowardFleet(zone.hosts))
+  // Its hosts and its seeder: the only addresses let into the zone's swarm.
+  const allowedPeers = settings.swarmAllowAnyPeer ? undefined : await resolveFleetAddresses([...zone.hosts, { host: address }])
+  const swarm = await openDeploySwarm(settings, zone, release, agent, policy, transferStart, hooks, address, allowedPeers)
+  return { zone, swarm, allowedPeers }
+}
+
+/**
+ * A swarm's tracker and first seeder: in this process (the hosts reach the runner), or on the
+ * zone's seeder host (seeder-host: the runner needs only outbound SSH). Either is a Swarm to the rest.
  */
 async function openDeploySwarm(
   settings: Settings,
+  zone: Zone,
   release: PackedRelease,
   agent: AgentBundle,
   policy: DeployPolicy,
@@ -134,7 +158,7 @@ async function openDeploySwarm(
   address: string,
   allowedPeers: Set<string> | undefined,
 ): Promise<Swarm> {
-  if (settings.seederHost === undefined) {
+  if (zone.seederHost === undefined) {
     return openSwarm({
       objectsDir: release.objectsDir,
       layout: release.layout,
@@ -144,19 +168,21 @@ async function openDeploySwarm(
       policy: policy.tracker,
       seederUploadLimit: settings.seederUploadLimit,
       allowedPeers,
-      hostCount: settings.hosts.length,
+      hostCount: zone.hosts.length,
       onWarning: hooks.debug,
     })
   }
-  hooks.info(`Sending ${formatMB(release.storedBytes)} MB to the seeder host ${settings.seederHost.label}, which runs the tracker and the seeder …`)
+  const inZone = zone.name !== undefined ? ` (zone ${zone.name})` : ''
+  hooks.info(`Sending ${formatMB(release.storedBytes)} MB to the seeder host ${zone.seederHost.label}${inZone}, which runs the tracker and the seeder …`)
   try {
     return await openRemoteOrigin({
-      target: settings.seederHost,
+      target: zone.seederHost,
+      zone: zone.name,
       ssh: sshLinkOptions(settings, agent, transferStart),
       objectsDir: release.objectsDir,
       layout: release.layout,
       pieces: release.pieces,
-      announceAddress: settings.trackerAddress ?? settings.seederHost.host,
+      announceAddress: address,
       trackerPort: settings.trackerPort,
       policy,
       seederUploadLimit: settings.seederUploadLimit,
@@ -171,15 +197,15 @@ async function openDeploySwarm(
   }
 }
 
-/** The fleet is stopped, each host failed with the reason, when the swarm's tracker and seeder go away (a seeder host that died). */
-function withSwarmLoss(hooks: DeployHooks, swarm: Swarm): DeployHooks {
-  if (swarm.lost === undefined) return hooks
+/** A zone's hosts are stopped, each failed with the reason, when its tracker and seeder go away (a seeder host that died). */
+function withSwarmLoss(hooks: DeployHooks, swarm: Swarm): AbortSignal {
+  if (swarm.lost === undefined) return hooks.signal
   const lost = new AbortController()
   void swarm.lost.then((why) => {
     hooks.warning(why)
     lost.abort(why)
   })
-  return { ...hooks, signal: AbortSignal.any([hooks.signal, lost.signal]) }
+  return AbortSignal.any([hooks.signal, lost.signal])
 }
 
 function sshLinkOptions(settings: Settings, agent: AgentBundle, transferStart: number): SshLinkOptions {
@@ -211,7 +237,7 @@ async function pack(settings: Settings, workdir: string, hooks: DeployHooks): Pr
   return release
 }
 
-function agentJob(settings: Settings, release: PackedRelease, swarm: Swarm, policy: DeployPolicy): AgentJob {
+function agentJob(settings: Settings, release: PackedRelease, { swarm, allowedPeers }: ZoneSwarm, policy: DeployPolicy): AgentJob {
   return {
     v: PROTOCOL_VERSION,
     tag: settings.tag,
@@ -225,39 +251,51 @@ function agentJob(settings: Settings, release: PackedRelease, swarm: Swarm, poli
     ...(settings.uploadLimit !== undefined && { uploadLimit: settings.uploadLimit }),
     ...(settings.downloadLimit !== undefined && { downloadLimit: settings.downloadLimit }),
     ...policy.agent,
+    ...(allowedPeers !== undefined && { allowedPeers: [...allowedPeers] }),
   }
 }
 
-/** Runs the fleet to the end, with one progress line per interval in the log. */
+/**
+ * Runs the fleet to the end, one run per zone (each with its swarm's job, stopped on its own if its
+ * seeder host goes away) under one concurrency limit and one deadline, with one progress line per
+ * interval in the log. The hosts' states come back in the order of `hosts`.
+ */
 async function deliver(
   settings: Settings,
-  job: AgentJob,
+  swarms: ZoneSwarm[],
+  release: PackedRelease,
   agent: AgentBundle,
   transferStart: number,
   policy: DeployPolicy,
   hooks: DeployHooks,
 ): Promise<{ hosts: HostState[]; settledAt: number }> {
-  const fleet = runFleet({
-    hosts: settings.hosts,
-    connect: sshHostLinks(sshLinkOptions(settings, agent, transferStart)),
-    job,
-    concurrency: settings.concurrency,
-    transferStart,
-    deadlineMs: settings.deadlineMs,
-    signal: hooks.signal,
-    log: hooks.debug,
-    notice: hooks.info,
-  })
-  hooks.fleetStarted?.(fleet.states, transferStart)
+  const limit = pLimit(settings.concurrency)
+  const fleets = swarms.map((zoneSwarm) =>
+    runFleet({
+      hosts: zoneSwarm.zone.hosts,
+      connect: sshHostLinks(sshLinkOptions(settings, agent, transferStart)),
+      job: agentJob(settings, release, zoneSwarm, policy),
+      concurrency: settings.concurrency,
+      limit,
+      transferStart,
+      deadlineMs: settings.deadlineMs,
+      signal: withSwarmLoss(hooks, zoneSwarm.swarm),
+      log: hooks.debug,
+      notice: hooks.info,
+    }),
+  )
+  const byTarget = new Map(fleets.flatMap((fleet) => fleet.states).map((state) => [state.target, state]))
+  const states = settings.hosts.map((target) => byTarget.get(target)!)
+  hooks.fleetStarted?.(states, transferStart)
   const progress = new ProgressLine(transferStart)
   const tell = hooks.progress ?? hooks.info
-  const ticker = setInterval(() => tell(progress.render(fleet.states)), policy.progressLogIntervalMs)
+  const ticker = setInterval(() => tell(progress.render(states)), policy.progressLogIntervalMs)
   try {
-    await fleet.finished
+    await Promise.all(fleets.map((fleet) => fleet.finished))
   } finally {
     clearInterval(ticker)
   }
-  return { hosts: fleet.states, settledAt: fleet.settledAt() }
+  return { hosts: states, settledAt: Math.max(...fleets.map((fleet) => fleet.settledAt())) }
 }
 
 /** Hosts that already held the release: say how many of them served it to the others from their store. */

@@ -16,8 +16,8 @@ const FILE_INPUTS: Readonly<Record<string, string>> = {
   'known-hosts': 'A file holding known-hosts, e.g. ~/.ssh/known_hosts or the output of ssh-keyscan checked out of band.',
 }
 
-/** Inputs a flag may repeat; the values are joined by newlines (`--hosts a --hosts b`). */
-const REPEATABLE_INPUTS = new Set(['hosts'])
+/** Inputs a flag may repeat; the values are joined by newlines (`--hosts a --hosts b`, `--seeder-host 'seed1 zone=dc1' --seeder-host 'seed2 zone=dc2'`). */
+const REPEATABLE_INPUTS = new Set(['hosts', 'seeder-host'])
 
 export const SUMMARY_FORMATS = ['auto', 'markdown', 'text', 'none'] as const
 export type SummaryFormat = (typeof SUMMARY_FORMATS)[number]

@@ -1,4 +1,4 @@
-import pLimit from 'p-limit'
+import pLimit, { type LimitFunction } from 'p-limit'
 import pRetry, { AbortError } from 'p-retry'
 import { AGENT_STOP_GRACE_MS, SETUP_RETRY } from '../policy.js'
 import type { AgentEvent, AgentJob } from '../protocol/events.js'
@@ -13,6 +13,8 @@ export interface FleetRun {
   job: AgentJob
   /** Hosts being set up at once. */
   concurrency: number
+  /** Shared by the runs of one deploy (one per zone), so `concurrency` bounds them all together; default: this run's own. */
+  limit?: LimitFunction
   /** Epoch ms the transfer started at; deadlines count from here. */
   transferStart: number
   deadlineMs: number
@@ -121,7 +123,7 @@ export function runFleet(run: FleetRun): FleetHandle {
     })
   }
 
-  const limit = pLimit(run.concurrency)
+  const limit = run.limit ?? pLimit(run.concurrency)
   run.hosts.forEach((_target, index) => void limit(() => startHost(index)))
 
   const deadlineTimer = setTimeout(() => {
@@ -140,7 +142,8 @@ export function runFleet(run: FleetRun): FleetHandle {
     settledAt = Date.now()
     clearTimeout(deadlineTimer)
     run.signal.removeEventListener('abort', onAbort)
-    limit.clearQueue()
+    // A shared queue holds other runs' hosts; this run's left in it return at once, being settled.
+    if (run.limit === undefined) limit.clearQueue()
     // Every host is settled: the swarm is done. End every agent (the ones still seeding too).
     await Promise.all(
       links.map(async (link, index) => {

@@ -18,6 +18,8 @@ import { makeTorrent } from './torrent.js'
 
 export interface RemoteOriginSpec {
   target: HostTarget
+  /** The zone it seeds (swarm/zones.ts), named in what it reports; undefined without zones. */
+  zone?: string
   /** How to reach it: the fleet's credentials, agent bundle and Node, and when to give up connecting. */
   ssh: Omit<SshLinkOptions, 'afterJob'>
   objectsDir: string
@@ -62,7 +64,7 @@ class OriginWatch {
 /** Starts the origin on the seeder host, sends it the objects, and resolves once its tracker and seeder are up. */
 export async function openRemoteOrigin(spec: RemoteOriginSpec): Promise<Swarm> {
   const { target } = spec
-  const where = `seeder host ${target.label}`
+  const where = `seeder host ${target.label}${spec.zone !== undefined ? ` of zone ${spec.zone}` : ''}`
   const began = Date.now()
   const objects = await describeObjects(spec.objectsDir, spec.layout.objects)
   const bytes = objects.reduce((sum, object) => sum + object.size, 0)
@@ -110,7 +112,7 @@ export async function openRemoteOrigin(spec: RemoteOriginSpec): Promise<Swarm> {
     // The info hash does not depend on the tracker: ours and the origin's must agree, or it seeds something else.
     const torrent = makeTorrent({ name: 'objects', layout: spec.layout, pieces: spec.pieces, announceUrl: ready.trackerUrl })
     if (torrent.infoHash !== ready.infoHash) throw new Error(`${where}: its torrent has info hash ${ready.infoHash}, not ${torrent.infoHash}`)
-    return originSwarm(started, watch, ready, torrent, target, spec.signal)
+    return originSwarm(started, watch, ready, torrent, where, target, spec.signal)
   } catch (error) {
     await link?.stop(AGENT_STOP_GRACE_MS)
     const message = (error as Error).message
@@ -170,6 +172,7 @@ function originSwarm(
   watch: OriginWatch,
   ready: Ready,
   torrent: { torrent: Buffer; infoHash: string; pieceLength: number },
+  where: string,
   target: HostTarget,
   signal: AbortSignal,
 ): Swarm {
@@ -195,7 +198,7 @@ function originSwarm(
     lost: link.closed().then((why) =>
       closing
         ? new Promise<string>(() => {})
-        : `the seeder host ${target.label} (tracker and seeder) went away before the deploy was over: ${watch.lastError ?? why}`,
+        : `the ${where} (tracker and seeder) went away before the deploy was over: ${watch.lastError ?? why}`,
     ),
     close,
   }

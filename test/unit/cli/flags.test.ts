@@ -97,6 +97,10 @@ describe('action.yml inputs as flags', () => {
     assert.equal(deployOptions(['--hosts', 'a@h1', '--hosts', 'a@h2,a@h3']).inputs.hosts, 'a@h1\na@h2,a@h3')
   })
 
+  test('--seeder-host may repeat, one zone each; the values are joined as lines', () => {
+    assert.equal(deployOptions(['--seeder-host', 'a@s1 zone=dc1', '--seeder-host', 'a@s2 zone=dc2']).inputs['seeder-host'], 'a@s1 zone=dc1\na@s2 zone=dc2')
+  })
+
   test('defaults are not filled in here: readSettings applies them, as for the action', () => {
     assert.deepEqual(deployOptions([]).inputs, {})
   })

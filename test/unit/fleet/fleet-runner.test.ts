@@ -228,3 +228,36 @@ describe('runFleet against fake host links', () => {
     assert.match(rendered, /^\[ +0 s\] 1\/3 done · [\d.]+ MB\/s into the fleet · slowest: root@h2 25 %$/)
   })
 })
+
+describe('runs sharing one concurrency limit (one run per zone)', () => {
+  test('together they set up no more hosts at once than the limit, and a run that settles first leaves the others\' queue alone', async () => {
+    const { default: pLimit } = await import('p-limit')
+    const limit = pLimit(2)
+    const quick = fleetOf(2)
+    const slow = Array.from({ length: 6 }, (_, index) => `root@z${index + 1}`)
+    const scripts: Record<string, HostScript> = {
+      ...Object.fromEntries(quick.map((label) => [label, { startMs: 5, events: [[1, done(1)]] } as HostScript])),
+      ...Object.fromEntries(slow.map((label) => [label, { startMs: 20, events: [[5, done(1)]] } as HostScript])),
+    }
+    const fake = fakeFleet(scripts)
+    const common = {
+      connect: fake.connect,
+      job,
+      concurrency: 2,
+      limit,
+      transferStart: Date.now(),
+      deadlineMs: 5000,
+      signal: new AbortController().signal,
+      log: () => {},
+      notice: () => {},
+      stopGraceMs: 10,
+    }
+    const runs = [
+      runFleet({ ...common, hosts: parseHostList(quick.join('\n'), { user: 'root', port: 22 }) }),
+      runFleet({ ...common, hosts: parseHostList(slow.join('\n'), { user: 'root', port: 22 }) }),
+    ]
+    await Promise.all(runs.map((fleetRun) => fleetRun.finished))
+    assert.deepEqual(runs.flatMap((fleetRun) => fleetRun.states.map((state) => state.phase)), Array(8).fill('done'))
+    assert.ok(fake.maxInFlight() <= 2, `at most 2 set up at once, saw ${fake.maxInFlight()}`)
+  })
+})
