@@ -3,6 +3,7 @@
  *
  *   npx tsx test/lab/cli.ts up [--hosts 4] [--rate 100mbit] [--delay 20ms] [--loss 1%]
  *                             [--runner-rate 1gbit] [--runner-delay 0ms] [--srv-mib 64] [--no-sshd 3,4]
+ *                             [--zones dc1:3,dc2:3 --trunk-rate 20mbit]
  *       prints the fleet as JSON on stdout, then keeps running until SIGINT/SIGTERM and tears down.
  *   npx tsx test/lab/cli.ts cleanup    tear down fleets whose owner process is dead
  *   npx tsx test/lab/cli.ts list       show the fleet state files
@@ -13,7 +14,7 @@ import { createFleet, cleanupStaleFleetsSync, STATE_DIR, type HostSpec, type Lin
 
 const USAGE =
   'usage: cli.ts up [--hosts N] [--rate R] [--delay D] [--loss L] [--runner-rate R] [--runner-delay D] [--runner-loss L] ' +
-  '[--srv-mib M] [--no-sshd i,j] | cleanup | list'
+  '[--srv-mib M] [--no-sshd i,j] [--zones name:hosts,… --trunk-rate R] | cleanup | list'
 
 /** --name value, --name=value, or a bare --flag (= 'true'). */
 function parseArgs(argv: string[]): Map<string, string> {
@@ -63,18 +64,25 @@ async function main() {
   const count = Number(args.get('hosts') ?? 4)
   const noSshd = new Set((args.get('no-sshd') ?? '').split(',').filter(Boolean).map(Number))
   const hosts: HostSpec[] = Array.from({ length: count }, (_, i) => (noSshd.has(i + 1) ? { sshd: false } : {}))
+  // dc1:3,dc2:3 -> two zones of three hosts, the first holding the runner
+  const zones = args.get('zones')?.split(',').map((zone) => {
+    const [name, hostCount] = zone.split(':')
+    return { name: name!, hosts: Number(hostCount) }
+  })
   const started = Date.now()
   const fleet = await createFleet({
     hosts,
     link: shapeFrom(args),
     runnerLink: shapeFrom(args, 'runner-'),
     srvSizeMiB: args.has('srv-mib') ? Number(args.get('srv-mib')) : undefined,
+    ...(zones !== undefined && { zones, trunk: shapeFrom(args, 'trunk-') }),
   })
   const described = {
     id: fleet.id,
     runnerNetns: fleet.runnerNetns,
     runnerAddress: fleet.runnerAddress,
     bridgeNetns: fleet.bridgeNetns,
+    zones: fleet.zones,
     workdir: fleet.workdir,
     knownHostsPath: fleet.knownHostsPath,
     clientKeyPath: fleet.clientKeyPath,

@@ -288,3 +288,64 @@ test('CLI: SIGTERM tears down; a SIGKILLed owner is cleaned by cleanupStaleFleet
   await cleanupStaleFleets()
   assertGone(b.info)
 })
+
+test('zones: a bridge per zone joined by a shaped trunk; what crosses it is counted; teardown removes it all', async () => {
+  const f = await createFleet({
+    hosts: 4,
+    link: { rate: '1gbit' },
+    zones: [
+      { name: 'dc1', hosts: 2 },
+      { name: 'dc2', hosts: 2 },
+    ],
+    trunk: { rate: '8mbit' },
+  })
+  try {
+    assert.deepEqual(f.zones, ['dc1', 'dc2'])
+    assert.deepEqual(f.hosts.map((h) => h.zone), ['dc1', 'dc1', 'dc2', 'dc2'])
+    const [near, near2, far, far2] = f.hosts as [FleetHost, FleetHost, FleetHost, FleetHost]
+    // the second zone's bridge has a namespace of its own, with no address and no route
+    const zoneBridge = netnsNames().filter((n) => n === `mf${f.id}b2`)
+    assert.equal(zoneBridge.length, 1, 'zone dc2 has its own bridge namespace')
+    const routes = spawnSync('ip', ['-n', zoneBridge[0]!, '-4', 'route'], { encoding: 'utf8' })
+    assert.equal(routes.stdout.trim(), '', 'a bridge namespace routes nothing')
+    await assert.rejects(f.trunkBytes('dc1'), /no trunk joins zone "dc1"/)
+
+    // runner -> a host across the trunk: at the trunk's rate, and counted going into the zone
+    const before = await f.trunkBytes('dc2')
+    const across = await sshThroughput(f, far, 2_000_000)
+    assert.equal(across.got, 2_000_000)
+    const afterAcross = await f.trunkBytes('dc2')
+    const crossed = afterAcross.into - before.into
+    assert.ok(crossed >= 2_000_000 && crossed < 2_300_000, `into dc2: ${crossed} bytes for 2 MB sent`)
+    const ratio = across.bitsPerSec / 8e6
+    assert.ok(ratio > 0.75 && ratio < 1.25, `across the 8mbit trunk: ${across.bitsPerSec} bit/s`)
+
+    // runner -> a host in its own zone: fast, and nothing of it on the trunk
+    const local = await sshThroughput(f, near, 2_000_000)
+    assert.ok(local.bitsPerSec > 4 * across.bitsPerSec, `the runner's own zone is not behind the trunk: ${local.bitsPerSec} bit/s`)
+    const afterLocal = await f.trunkBytes('dc2')
+    assert.ok(afterLocal.into - afterAcross.into < 50_000, `into dc2 while sending within dc1: ${afterLocal.into - afterAcross.into} bytes`)
+
+    // a host of dc2 sending to one of dc1 crosses the trunk the other way; within dc2 it does not
+    const send = (from: FleetHost, to: FleetHost) =>
+      f.execOnHost(from, `head -c 1000000 /dev/zero | ssh ${f.sshArgs(to).map(shq).join(' ')} 'cat > /dev/null'`, 30_000)
+    const out0 = (await f.trunkBytes('dc2')).outOf
+    const up = await send(far, near2)
+    assert.equal(up.code, 0, up.stderr)
+    const out1 = (await f.trunkBytes('dc2')).outOf
+    assert.ok(out1 - out0 >= 1_000_000, `out of dc2: ${out1 - out0} bytes for 1 MB sent`)
+    const inside = await send(far, far2)
+    assert.equal(inside.code, 0, inside.stderr)
+    const out2 = (await f.trunkBytes('dc2')).outOf
+    assert.ok(out2 - out1 < 50_000, `out of dc2 while sending within dc2: ${out2 - out1} bytes`)
+  } finally {
+    await f.teardown()
+  }
+  assertGone(f)
+  assert.deepEqual(netnsNames().filter((n) => n.includes(f.id)), [], 'the zone bridge namespace is gone too')
+})
+
+test('zones that do not add up to the hosts are refused before anything is made', async () => {
+  await assert.rejects(createFleet({ hosts: 3, zones: [{ name: 'a', hosts: 1 }, { name: 'b', hosts: 1 }] }), /the zones hold 2 hosts, but the fleet has 3/)
+  await assert.rejects(createFleet({ hosts: 2, zones: [{ name: 'a', hosts: 1 }, { name: 'a', hosts: 1 }] }), /bad or repeated zone name "a"/)
+})

@@ -8,6 +8,10 @@
  *   mf<id>r    runner namespace: eth0 = 198.18.0.1/24
  *   mf<id>h<i> host i namespace: eth0 = 198.18.0.(10+i)/24, sshd on :22, private /srv /tmp /root
  *
+ * With zones, each zone after the first has a bridge namespace of its own (mf<id>b<k>) for its hosts,
+ * joined to the first zone's bridge (the runner's) by a trunk veth (mf<id>t<k> at both ends), shaped
+ * like any link: a slow link between datacenters. One subnet still; traffic between zones crosses a trunk.
+ *
  * Link shaping: tbf (rate) on both ends of every veth; delay/loss with netem when the kernel has
  * it, otherwise with test/lab/netdelay.c (NFQUEUE in the bridge namespace), see README.md.
  *
@@ -18,7 +22,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { inPool, must, run, sleep } from './exec.js'
-import { FLEET_PREFIX, hostAddress, MAX_HOSTS, RUNNER_ADDRESS, WORK_BASE, type Leaf } from './layout.js'
+import { FLEET_PREFIX, hostAddress, MAX_HOSTS, MAX_ZONES, RUNNER_ADDRESS, WORK_BASE, type Leaf, type Trunk } from './layout.js'
 import {
   configureNetwork,
   createNamespaces,
@@ -26,6 +30,7 @@ import {
   raiseNeighbourTableLimits,
   setBridgePortUp,
   startHostAnchor,
+  trunkCounters,
 } from './namespaces.js'
 import { NetDelay } from './netdelay.js'
 import { chooseDelayBackend, hasDelayOrLoss, reshapeLink, validateShape, verifyQdiscs } from './shaping.js'
@@ -40,9 +45,9 @@ import {
   trackLiveFleet,
   type FleetState,
 } from './stale.js'
-import type { DelayBackend, ExecResult, Fleet, FleetHost, FleetOptions, HostSpec, LinkShape, RunOptions } from './types.js'
+import type { DelayBackend, ExecResult, Fleet, FleetHost, FleetOptions, HostSpec, LinkShape, RunOptions, TrunkBytes } from './types.js'
 
-export type { ExecResult, Fleet, FleetHost, FleetOptions, HostSpec, LinkShape, RunOptions } from './types.js'
+export type { ExecResult, Fleet, FleetHost, FleetOptions, HostSpec, LinkShape, RunOptions, TrunkBytes } from './types.js'
 export { FLEET_PREFIX, MAX_HOSTS, RUNNER_ADDRESS, STATE_DIR, SUBNET_PREFIX, WORK_BASE } from './layout.js'
 export { netnsPids } from './namespaces.js'
 export { parseDelay, parseLoss, parseRate, tbfParams } from './shaping.js'
@@ -62,11 +67,15 @@ class FleetImpl implements Fleet {
   clientKeyPath: string
   clientKey = ''
   hostsInput = ''
+  zones: string[] = []
   delayBackend: DelayBackend | undefined
 
   private state: FleetState
   /** the runner's and every host's link, by 'runner' or host name */
   private leaves = new Map<string, Leaf>()
+  /** the bridge namespaces: the fleet's (the first zone's), then one per further zone */
+  private bridges: string[]
+  private trunks: Trunk[] = []
   private children = new Map<number, ChildProcess>()
   /** the fleet's own processes (anchors, sshd, netdelay): not what hostPids reports */
   private infraPids = new Set<number>()
@@ -83,9 +92,19 @@ class FleetImpl implements Fleet {
     this.clientKeyPath = path.join(this.workdir, 'client', 'id_ed25519')
     this.srvSizeMiB = options.srvSizeMiB
     this.netDelay = new NetDelay(this.bridgeNetns, this.workdir, (child) => this.track(child))
+    this.bridges = [this.bridgeNetns]
+    const zoneOf = zoneOfEachHost(options.zones, specs.length)
+    options.zones?.forEach((zone, index) => {
+      if (index === 0) return
+      const zoneNetns = `${FLEET_PREFIX}${id}b${index + 1}`
+      this.bridges.push(zoneNetns)
+      this.trunks.push({ zone: zone.name, hubNetns: this.bridgeNetns, zoneNetns, port: `${FLEET_PREFIX}${id}t${index + 1}`, shape: { ...options.trunk } })
+    })
+    this.zones = options.zones?.map((zone) => zone.name) ?? []
     this.leaves.set('runner', {
       key: 'runner',
       netns: this.runnerNetns,
+      bridgeNetns: this.bridgeNetns,
       address: RUNNER_ADDRESS,
       bridgePort: `${FLEET_PREFIX}${id}r`,
       shape: { ...options.link, ...options.runnerLink },
@@ -107,13 +126,15 @@ class FleetImpl implements Fleet {
         sshdLog: path.join(dir, 'sshd.log'),
         anchorPid: 0,
         hasSshd: sshd !== false,
+        ...(zoneOf[index] !== undefined && { zone: options.zones![zoneOf[index]!]!.name }),
       })
       // the host's port on the bridge has the same name as its namespace
       const shape = { ...options.link, ...hostShape }
-      this.leaves.set(name, { key: name, netns, address: hostAddress(i), bridgePort: netns, shape })
+      const bridgeNetns = this.bridges[zoneOf[index] ?? 0]!
+      this.leaves.set(name, { key: name, netns, address: hostAddress(i), bridgeNetns, bridgePort: netns, shape })
     })
     this.hostsInput = this.hosts.map((host) => `root@${host.address}`).join('\n')
-    const namespaces = [this.bridgeNetns, ...[...this.leaves.values()].map((leaf) => leaf.netns)]
+    const namespaces = [...this.bridges, ...[...this.leaves.values()].map((leaf) => leaf.netns)]
     this.state = newFleetState(id, this.workdir, namespaces)
   }
 
@@ -158,14 +179,31 @@ class FleetImpl implements Fleet {
 
   private async createNetwork(): Promise<void> {
     const leaves = [...this.leaves.values()]
-    await createNamespaces(this.bridgeNetns, leaves)
+    await createNamespaces(this.bridges, leaves, this.trunks)
     // the netem probe needs a namespace to try in: the bridge's, now that it exists
-    const needDelay = leaves.some((leaf) => hasDelayOrLoss(leaf.shape))
+    const needDelay = [...leaves.map((leaf) => leaf.shape), ...this.trunks.map((trunk) => trunk.shape)].some(hasDelayOrLoss)
     if (needDelay) this.delayBackend = await chooseDelayBackend(this.bridgeNetns)
     const netem = this.delayBackend === 'netem'
-    await configureNetwork(this.bridgeNetns, leaves, path.join(this.workdir, 'net'), netem)
-    await verifyQdiscs(this.bridgeNetns, leaves, netem)
+    if (needDelay && !netem) this.refuseNfqueueWithZones()
+    await configureNetwork(this.bridges, leaves, this.trunks, path.join(this.workdir, 'net'), netem)
+    await verifyQdiscs(leaves, netem)
+    await this.verifyTrunks()
     if (needDelay && !netem) await this.netDelay.update(leaves)
+  }
+
+  /** netdelay runs in one bridge namespace and sees the packets of that bridge only. */
+  private refuseNfqueueWithZones(): void {
+    if (this.trunks.length > 0) throw new Error('[fleet] delay or loss with zones needs the kernel\'s netem (netdelay sees one bridge only)')
+  }
+
+  private async verifyTrunks(): Promise<void> {
+    for (const trunk of this.trunks) {
+      if (!trunk.shape.rate) continue
+      for (const netns of [trunk.hubNetns, trunk.zoneNetns]) {
+        const shown = await must('tc', ['-n', netns, 'qdisc', 'show', 'dev', trunk.port])
+        if (!/qdisc tbf 1: (dev \S+ )?root/.test(shown)) throw new Error(`[fleet] tbf missing on trunk ${netns}/${trunk.port}:\n${shown}`)
+      }
+    }
   }
 
   private async startAnchor(host: FleetHost): Promise<void> {
@@ -229,16 +267,26 @@ class FleetImpl implements Fleet {
     if (hasDelayOrLoss(leaf.shape) && this.delayBackend === undefined) {
       this.delayBackend = await chooseDelayBackend(this.bridgeNetns)
     }
-    await reshapeLink(this.bridgeNetns, leaf, this.delayBackend === 'netem')
+    if (hasDelayOrLoss(leaf.shape) && this.delayBackend === 'nfqueue') this.refuseNfqueueWithZones()
+    await reshapeLink(leaf, this.delayBackend === 'netem')
     if (this.delayBackend === 'nfqueue') await this.netDelay.update([...this.leaves.values()])
   }
 
   async cut(target: FleetHost | 'runner'): Promise<void> {
-    await setBridgePortUp(this.bridgeNetns, this.leaf(target).bridgePort, false)
+    const leaf = this.leaf(target)
+    await setBridgePortUp(leaf.bridgeNetns, leaf.bridgePort, false)
   }
 
   async restore(target: FleetHost | 'runner'): Promise<void> {
-    await setBridgePortUp(this.bridgeNetns, this.leaf(target).bridgePort, true)
+    const leaf = this.leaf(target)
+    await setBridgePortUp(leaf.bridgeNetns, leaf.bridgePort, true)
+  }
+
+  async trunkBytes(zone: string): Promise<TrunkBytes> {
+    const trunk = this.trunks.find((candidate) => candidate.zone === zone)
+    if (!trunk) throw new Error(`[fleet] no trunk joins zone ${JSON.stringify(zone)} (zones: ${this.zones.join(', ') || 'none'}; the first has none)`)
+    if (this.tornDown) throw new Error(`[fleet] fleet ${this.id} is torn down`)
+    return trunkCounters(trunk)
   }
 
   async killSshd(target: FleetHost): Promise<void> {
@@ -304,6 +352,21 @@ function signal(pid: number, name: NodeJS.Signals): void {
   }
 }
 
+/** Each host's zone index (hosts in order fill the zones in order); [] without zones. Throws on zones that do not fit. */
+function zoneOfEachHost(zones: FleetOptions['zones'], hostCount: number): number[] {
+  if (zones === undefined) return []
+  if (zones.length < 1 || zones.length > MAX_ZONES) throw new Error(`[fleet] zones must be 1..${MAX_ZONES}, got ${zones.length}`)
+  const names = new Set<string>()
+  for (const zone of zones) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(zone.name) || names.has(zone.name)) throw new Error(`[fleet] bad or repeated zone name ${JSON.stringify(zone.name)}`)
+    if (!Number.isInteger(zone.hosts) || zone.hosts < 1) throw new Error(`[fleet] zone ${zone.name} needs at least one host`)
+    names.add(zone.name)
+  }
+  const total = zones.reduce((sum, zone) => sum + zone.hosts, 0)
+  if (total !== hostCount) throw new Error(`[fleet] the zones hold ${total} hosts, but the fleet has ${hostCount}`)
+  return zones.flatMap((zone, index) => Array.from({ length: zone.hosts }, () => index))
+}
+
 function normalizeHosts(hosts: number | HostSpec[]): HostSpec[] {
   const specs = typeof hosts === 'number' ? Array.from({ length: hosts }, () => ({})) : hosts
   if (!Number.isInteger(specs.length) || specs.length < 1 || specs.length > MAX_HOSTS) {
@@ -316,7 +379,7 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
   if (process.getuid?.() !== 0) throw new Error('[fleet] createFleet needs root')
   const specs = normalizeHosts(options.hosts)
   // validate shapes early
-  for (const shape of [options.link, options.runnerLink, ...specs]) validateShape(shape)
+  for (const shape of [options.link, options.runnerLink, options.trunk, ...specs]) validateShape(shape)
   await cleanupStaleFleets()
   raiseNeighbourTableLimits()
   fs.mkdirSync(WORK_BASE, { recursive: true, mode: 0o755 })

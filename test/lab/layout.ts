@@ -17,8 +17,14 @@ export function hostAddress(index: number): string {
   return `${SUBNET_PREFIX}.${10 + index}`
 }
 
-/** mf<id>br, mf<id>r, mf<id>h<i>: the id is 4 hex digits, so a namespace name tells which fleet it belongs to. */
-const FLEET_NETNS_NAME = /^mf([0-9a-f]{4})(br|r|h\d{1,3})$/
+/**
+ * mf<id>br, mf<id>r, mf<id>h<i>, and mf<id>b<k> for the bridge of zone k ≥ 2: the id is 4 hex digits,
+ * so a namespace name tells which fleet it belongs to.
+ */
+const FLEET_NETNS_NAME = /^mf([0-9a-f]{4})(br|r|h\d{1,3}|b\d{1,2})$/
+
+/** The most zones a fleet has (each beyond the first is one bridge namespace and one trunk). */
+export const MAX_ZONES = 16
 
 /** The fleet id in a namespace name, or undefined for a namespace that is not a fleet's. */
 export function fleetIdOfNetns(name: string): string | undefined {
@@ -33,7 +39,23 @@ export interface Leaf {
   key: string
   netns: string
   address: string
+  /** the bridge namespace it hangs off: the fleet's, or its zone's */
+  bridgeNetns: string
   /** the veth end in the bridge namespace; the leaf's own end is its eth0 */
   bridgePort: string
+  shape: LinkShape
+}
+
+/**
+ * A link joining zone k's bridge to the first zone's (a star: no loop, so no STP): a veth named
+ * `port` at both ends, one in each bridge namespace, shaped like any leaf's link.
+ */
+export interface Trunk {
+  zone: string
+  /** the first zone's bridge namespace (the runner's) */
+  hubNetns: string
+  /** zone k's bridge namespace */
+  zoneNetns: string
+  port: string
   shape: LinkShape
 }

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { inPool, must, runSync, shellQuote, sleepSync, waitForLine } from './exec.js'
-import type { Leaf } from './layout.js'
+import type { Leaf, Trunk } from './layout.js'
 import { tcCommands } from './shaping.js'
 import type { FleetHost } from './types.js'
 
@@ -44,44 +44,30 @@ export function netnsPids(names: string[]): Map<string, number[]> {
   return pidsByName
 }
 
-/** The bridge namespace, every leaf's namespace and the veth pairs, each end created directly in its namespace. */
-export async function createNamespaces(bridgeNetns: string, leaves: Leaf[]): Promise<void> {
+/** The bridge namespaces, every leaf's namespace and the veth pairs (trunks too), each end created directly in its namespace. */
+export async function createNamespaces(bridges: string[], leaves: Leaf[], trunks: Trunk[] = []): Promise<void> {
   const batch = [
-    `netns add ${bridgeNetns}`,
+    ...bridges.map((bridge) => `netns add ${bridge}`),
     ...leaves.map((leaf) => `netns add ${leaf.netns}`),
-    ...leaves.map((leaf) => `link add name eth0 netns ${leaf.netns} type veth peer name ${leaf.bridgePort} netns ${bridgeNetns}`),
+    ...leaves.map((leaf) => `link add name eth0 netns ${leaf.netns} type veth peer name ${leaf.bridgePort} netns ${leaf.bridgeNetns}`),
+    ...trunks.map((trunk) => `link add name ${trunk.port} netns ${trunk.hubNetns} type veth peer name ${trunk.port} netns ${trunk.zoneNetns}`),
   ]
   await must('ip', ['-batch', '-'], { input: batch.join('\n') + '\n' })
 }
 
 /**
- * Brings the network up: br0 with every leaf's port, addresses, IPv6 off, offloads off (so tbf sees real
- * frames), and each link's shape on both veth ends. The batch files go to `netDir` for a look after a failure.
+ * Brings the network up: in each bridge namespace br0 with its leaves' ports (and its trunks'), addresses,
+ * IPv6 off, offloads off (so tbf sees real frames), and each link's shape on both veth ends. The batch
+ * files go to `netDir` for a look after a failure.
  */
-export async function configureNetwork(bridgeNetns: string, leaves: Leaf[], netDir: string, netem: boolean): Promise<void> {
-  const bridgeIpBatch = path.join(netDir, 'bridge.ip')
-  fs.writeFileSync(
-    bridgeIpBatch,
-    [
-      'link set lo up',
-      'link add name br0 type bridge stp_state 0 forward_delay 0 mcast_snooping 0',
-      'link set br0 up',
-      ...leaves.flatMap((leaf) => [`link set ${leaf.bridgePort} master br0`, `link set ${leaf.bridgePort} up`]),
-    ].join('\n') + '\n',
-  )
-  const bridgeTcBatch = path.join(netDir, 'bridge.tc')
-  fs.writeFileSync(bridgeTcBatch, leaves.flatMap((leaf) => tcCommands(leaf.bridgePort, leaf.shape, netem)).join('\n') + '\n')
-  const bridgeScript = [
-    'echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6',
-    'echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6',
-    `echo 0 > /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null || true`,
-    `echo 0 > /proc/sys/net/bridge/bridge-nf-call-ip6tables 2>/dev/null || true`,
-    `echo 0 > /proc/sys/net/bridge/bridge-nf-call-arptables 2>/dev/null || true`,
-    `ip -batch ${shellQuote(bridgeIpBatch)}`,
-    `for d in ${leaves.map((leaf) => leaf.bridgePort).join(' ')}; do ethtool -K $d tso off gso off gro off; done`,
-    `tc -batch ${shellQuote(bridgeTcBatch)}`,
-  ].join('\n')
-  await must('ip', ['netns', 'exec', bridgeNetns, 'sh', '-ec', bridgeScript])
+export async function configureNetwork(bridges: string[], leaves: Leaf[], trunks: Trunk[], netDir: string, netem: boolean): Promise<void> {
+  for (const bridge of bridges) {
+    const ports = [
+      ...leaves.filter((leaf) => leaf.bridgeNetns === bridge).map((leaf) => ({ name: leaf.bridgePort, shape: leaf.shape })),
+      ...trunks.filter((trunk) => trunk.hubNetns === bridge || trunk.zoneNetns === bridge).map((trunk) => ({ name: trunk.port, shape: trunk.shape })),
+    ]
+    await configureBridge(bridge, ports, netDir, netem)
+  }
 
   await inPool(leaves, 8, async (leaf) => {
     const tcBatch = path.join(netDir, `${leaf.key}.tc`)
@@ -97,6 +83,41 @@ export async function configureNetwork(bridgeNetns: string, leaves: Leaf[], netD
     ].join('\n')
     await must('ip', ['netns', 'exec', leaf.netns, 'sh', '-ec', leafScript])
   })
+}
+
+/** One bridge namespace: br0 with these ports, each shaped on its bridge-side end. */
+async function configureBridge(bridgeNetns: string, ports: { name: string; shape: Leaf['shape'] }[], netDir: string, netem: boolean): Promise<void> {
+  const bridgeIpBatch = path.join(netDir, `${bridgeNetns}.ip`)
+  fs.writeFileSync(
+    bridgeIpBatch,
+    [
+      'link set lo up',
+      'link add name br0 type bridge stp_state 0 forward_delay 0 mcast_snooping 0',
+      'link set br0 up',
+      ...ports.flatMap((port) => [`link set ${port.name} master br0`, `link set ${port.name} up`]),
+    ].join('\n') + '\n',
+  )
+  const bridgeTcBatch = path.join(netDir, `${bridgeNetns}.tc`)
+  fs.writeFileSync(bridgeTcBatch, ports.flatMap((port) => tcCommands(port.name, port.shape, netem)).join('\n') + '\n')
+  const bridgeScript = [
+    'echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6',
+    'echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6',
+    `echo 0 > /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null || true`,
+    `echo 0 > /proc/sys/net/bridge/bridge-nf-call-ip6tables 2>/dev/null || true`,
+    `echo 0 > /proc/sys/net/bridge/bridge-nf-call-arptables 2>/dev/null || true`,
+    `ip -batch ${shellQuote(bridgeIpBatch)}`,
+    `for d in ${ports.map((port) => port.name).join(' ')}; do ethtool -K $d tso off gso off gro off; done`,
+    `tc -batch ${shellQuote(bridgeTcBatch)}`,
+  ].join('\n')
+  await must('ip', ['netns', 'exec', bridgeNetns, 'sh', '-ec', bridgeScript])
+}
+
+/** Bytes a trunk has carried each way, from the counters of its end in the first zone's bridge namespace. */
+export async function trunkCounters(trunk: Trunk): Promise<{ into: number; outOf: number }> {
+  const json = await must('ip', ['-n', trunk.hubNetns, '-j', '-s', 'link', 'show', 'dev', trunk.port])
+  const [link] = JSON.parse(json) as { stats64: { rx: { bytes: number }; tx: { bytes: number } } }[]
+  if (link === undefined) throw new Error(`[fleet] no trunk ${trunk.port} in ${trunk.hubNetns}`)
+  return { into: link.stats64.tx.bytes, outOf: link.stats64.rx.bytes }
 }
 
 /** Down = the link is cut: the leaf sees NO-CARRIER and packets vanish both ways. */

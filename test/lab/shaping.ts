@@ -104,25 +104,27 @@ async function probeNetem(netns: string): Promise<boolean> {
 }
 
 /** Gives a live link a new shape on both veth ends; the nfqueue delay itself is netdelay's (netdelay.ts). */
-export async function reshapeLink(bridgeNetns: string, leaf: Leaf, netem: boolean): Promise<void> {
+export async function reshapeLink(leaf: Leaf, netem: boolean): Promise<void> {
   const bridgeSide = tcCommands(leaf.bridgePort, leaf.shape, netem, true)
   const leafSide = tcCommands('eth0', leaf.shape, netem, true)
   await Promise.all([
-    run('tc', ['-n', bridgeNetns, '-force', '-batch', '-'], { input: bridgeSide.join('\n') + '\n' }),
+    run('tc', ['-n', leaf.bridgeNetns, '-force', '-batch', '-'], { input: bridgeSide.join('\n') + '\n' }),
     run('tc', ['-n', leaf.netns, '-force', '-batch', '-'], { input: leafSide.join('\n') + '\n' }),
   ])
-  await verifyQdiscs(bridgeNetns, [leaf], netem)
+  await verifyQdiscs([leaf], netem)
 }
 
 /** tc -force hides the expected "nothing to delete" errors; check the wanted root qdiscs exist. */
-export async function verifyQdiscs(bridgeNetns: string, leaves: Leaf[], netem: boolean): Promise<void> {
+export async function verifyQdiscs(leaves: Leaf[], netem: boolean): Promise<void> {
   const wantedRoot = (shape: LinkShape) => (shape.rate ? 'tbf' : netem && (shape.delay || shape.loss) ? 'netem' : undefined)
-  const bridgeQdiscs = await must('tc', ['-n', bridgeNetns, 'qdisc', 'show'])
+  const bridgeQdiscs = new Map<string, string>()
   for (const leaf of leaves) {
     const root = wantedRoot(leaf.shape)
     if (!root) continue
-    if (!new RegExp(`qdisc ${root} 1: dev ${leaf.bridgePort} root`).test(bridgeQdiscs)) {
-      throw new Error(`[fleet] ${root} missing on ${leaf.bridgePort}:\n${bridgeQdiscs}`)
+    if (!bridgeQdiscs.has(leaf.bridgeNetns)) bridgeQdiscs.set(leaf.bridgeNetns, await must('tc', ['-n', leaf.bridgeNetns, 'qdisc', 'show']))
+    const shown = bridgeQdiscs.get(leaf.bridgeNetns)!
+    if (!new RegExp(`qdisc ${root} 1: dev ${leaf.bridgePort} root`).test(shown)) {
+      throw new Error(`[fleet] ${root} missing on ${leaf.bridgePort}:\n${shown}`)
     }
     const leafQdiscs = await must('tc', ['-n', leaf.netns, 'qdisc', 'show', 'dev', 'eth0'])
     if (!new RegExp(`qdisc ${root} 1: (dev eth0 )?root`).test(leafQdiscs)) {

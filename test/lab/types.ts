@@ -23,6 +23,21 @@ export interface FleetOptions {
   runnerLink?: LinkShape
   /** if set, /srv of every host is a tmpfs of that size (MiB); else a bind mount of a directory */
   srvSizeMiB?: number
+  /**
+   * Zones: the hosts, in order, split among bridges of their own (the first zone's holds the runner),
+   * each other zone's bridge joined to the first's by a trunk link. Their host counts add up to `hosts`.
+   */
+  zones?: { name: string; hosts: number }[]
+  /** shape of every trunk (both directions), e.g. { rate: '20mbit' }; delay and loss need netem */
+  trunk?: LinkShape
+}
+
+/** Bytes that crossed a trunk, each way, since the fleet came up (counted at the first zone's end). */
+export interface TrunkBytes {
+  /** from the first zone (the runner's) into the zone */
+  into: number
+  /** from the zone into the first zone */
+  outOf: number
 }
 
 export interface FleetHost {
@@ -35,6 +50,8 @@ export interface FleetHost {
   sshdPid?: number
   /** pid of the process anchoring the host's mount/UTS namespace (nsenter -t) */
   anchorPid: number
+  /** its zone's name (FleetOptions.zones); undefined without zones */
+  zone?: string
   /** sshd's stderr log */
   sshdLog: string
   /** the host's own private /tmp and /root, seen from the root namespace */
@@ -69,6 +86,10 @@ export interface Fleet {
   clientKeyPath: string
   clientKey: string
   hostsInput: string
+  /** the zones' names in order, the first being the runner's; [] without zones */
+  zones: string[]
+  /** bytes across the trunk that joins `zone` to the first zone */
+  trunkBytes(zone: string): Promise<TrunkBytes>
   /** 'netem' if the kernel has sch_netem, else 'nfqueue' (userspace netdelay); undefined until first needed */
   readonly delayBackend: DelayBackend | undefined
   runInRunner(cmd: string, args: string[], opts?: RunOptions): ChildProcess
