@@ -123,7 +123,7 @@ export async function runMurder(
   // at the end. The sampler needs it for "complete": take it from the runner's work dir file instead.
   const sizeWatch = setInterval(() => {
     if (payloadBytes !== undefined) return
-    const packed = stamps.find((stamp) => stamp.line.startsWith('Tracker '))
+    const packed = stamps.find((stamp) => /^(Tracker|Zone \S+: tracker) /.test(stamp.line))
     if (!packed) return
     try {
       const temp = fs.readdirSync(runnerTempOf(action)).find((name) => name.startsWith('murder-action-'))
@@ -138,7 +138,8 @@ export async function runMurder(
   const run = await action.done
   clearInterval(sizeWatch)
   const trace = sampler.stop()
-  const transferLine = stamps.find((stamp) => / deploying to \d+ hosts/.test(stamp.line))
+  // The transfer starts when the objects start for the seeder host (seeder-host), else with the fleet.
+  const transferLine = stamps.find((stamp) => /^Sending .* to the seeder host /.test(stamp.line)) ?? stamps.find((stamp) => / deploying to \d+ hosts/.test(stamp.line))
   let report: DeployReport
   try {
     report = JSON.parse(fs.readFileSync(run.outputs.report!, 'utf8'))
