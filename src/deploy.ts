@@ -8,13 +8,13 @@ import { describeStrippedModes } from './pack/modes.js'
 import { packRelease, type PackedRelease } from './pack/release.js'
 import { detectAddressTowardFleet } from './swarm/address.js'
 import { resolveFleetAddresses } from './swarm/fleet-addresses.js'
-import pLimit from 'p-limit'
+import pLimit, { type LimitFunction } from 'p-limit'
 import { openSwarm, type Swarm } from './swarm/swarm.js'
-import { closeZoneSwarms, openZoneSwarms, swarmFacts as describeSwarms, type ZoneSwarm } from './swarm/zone-swarms.js'
+import { closeZoneSwarms, swarmFacts as describeSwarms, type ZoneSwarm } from './swarm/zone-swarms.js'
 import type { Zone } from './swarm/zones.js'
 import type { AgentBundle } from './fleet/agent-bundle.js'
 import { runFleet } from './fleet/fleet-runner.js'
-import type { HostState } from './fleet/host-state.js'
+import { markFailed, newHostState, type HostState } from './fleet/host-state.js'
 import { sshHostLinks, type SshLinkOptions } from './fleet/ssh-host-link.js'
 import { openRemoteOrigin } from './swarm/remote-origin.js'
 import { PROTOCOL_VERSION, type AgentJob } from './protocol/events.js'
@@ -56,31 +56,20 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
   const policy = deployPolicy(settings.hosts.length, settings.deadlineMs)
   const workdir = fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'murder-action-'))
   hooks.workdirCreated(workdir)
-  let swarms: ZoneSwarm[] | undefined
+  // Every zone's swarm once it is open, so that whatever happens they are closed.
+  const swarms: ZoneSwarm[] = []
   try {
     const release = await pack(settings, workdir, hooks)
     abortIfCancelled(hooks.signal)
     // The deadline counts from here: with a seeder host, sending it the objects is part of the transfer.
     const transferStart = Date.now()
-    swarms = await openZoneSwarms(settings.zones, (zone) => openZone(settings, zone, release, agent, policy, transferStart, hooks))
-    for (const { zone, swarm } of swarms) {
-      hooks.info(
-        (zone.name !== undefined ? `Zone ${zone.name}: tracker ` : 'Tracker ') +
-          `${swarm.announceUrl}, seeder on ${swarm.where} port ${swarm.seederPort}, info hash ${swarm.infoHash}, ` +
-          `${swarm.pieceLength / 1024} KiB pieces` +
-          (settings.seederUploadLimit !== undefined ? `, seeder capped at ${formatRate(settings.seederUploadLimit)}` : '') +
-          `; deploying to ${zone.hosts.length} hosts (deadline ${settings.deadlineMs / 1000} s)`,
-      )
-    }
-    abortIfCancelled(hooks.signal)
-    const states = await deliver(settings, swarms, release, agent, transferStart, policy, hooks)
+    const states = await deliver(settings, release, agent, transferStart, policy, hooks, swarms)
     const transferSeconds = (states.settledAt - transferStart) / 1000
     reportHoldersThatSeeded(states.hosts, settings.tag, hooks)
     const verdict = judge(states.hosts, settings.maxFailedHosts)
     // The swarms' work is done (every agent has stopped): close them before the rollout, which may take long.
     const swarmFacts = describeSwarms(swarms)
-    await closeZoneSwarms(swarms)
-    swarms = undefined
+    await closeZoneSwarms(swarms.splice(0))
     let activation: { report: ActivationReport; verdict: ActivationVerdict } | undefined
     const details = [...verdict.details]
     if (settings.activate && !verdict.ok) details.push(`Nothing was activated: ${settings.tag} did not reach enough hosts.`)
@@ -118,7 +107,7 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
     )
     return { report, details }
   } finally {
-    if (swarms !== undefined) await closeZoneSwarms(swarms)
+    await closeZoneSwarms(swarms)
     fs.rmSync(workdir, { recursive: true, force: true })
   }
 }
@@ -256,46 +245,112 @@ function agentJob(settings: Settings, release: PackedRelease, { swarm, allowedPe
 }
 
 /**
- * Runs the fleet to the end, one run per zone (each with its swarm's job, stopped on its own if its
- * seeder host goes away) under one concurrency limit and one deadline, with one progress line per
- * interval in the log. The hosts' states come back in the order of `hosts`.
+ * Runs the fleet to the end: each zone (the whole fleet, without zones) opens its swarm and, once it
+ * is up, runs its hosts with its swarm's job — a zone does not wait for another's seeder host — all
+ * under one concurrency limit and one deadline, with one progress line per interval in the log. The
+ * hosts' states come back in the order of `hosts`; the swarms opened are put in `swarms`.
  */
 async function deliver(
   settings: Settings,
-  swarms: ZoneSwarm[],
   release: PackedRelease,
   agent: AgentBundle,
   transferStart: number,
   policy: DeployPolicy,
   hooks: DeployHooks,
+  swarms: ZoneSwarm[],
 ): Promise<{ hosts: HostState[]; settledAt: number }> {
+  const states = settings.hosts.map(newHostState)
+  const stateOf = new Map(states.map((state) => [state.target, state]))
+  const progress = watchProgress(states, transferStart, policy, hooks)
   const limit = pLimit(settings.concurrency)
-  const fleets = swarms.map((zoneSwarm) =>
-    runFleet({
-      hosts: zoneSwarm.zone.hosts,
-      connect: sshHostLinks(sshLinkOptions(settings, agent, transferStart)),
-      job: agentJob(settings, release, zoneSwarm, policy),
-      concurrency: settings.concurrency,
-      limit,
-      transferStart,
-      deadlineMs: settings.deadlineMs,
-      signal: withSwarmLoss(hooks, zoneSwarm.swarm),
-      log: hooks.debug,
-      notice: hooks.info,
-    }),
-  )
-  const byTarget = new Map(fleets.flatMap((fleet) => fleet.states).map((state) => [state.target, state]))
-  const states = settings.hosts.map((target) => byTarget.get(target)!)
-  hooks.fleetStarted?.(states, transferStart)
-  const progress = new ProgressLine(transferStart)
-  const tell = hooks.progress ?? hooks.info
-  const ticker = setInterval(() => tell(progress.render(states)), policy.progressLogIntervalMs)
+  const zoneRun = { settings, release, agent, transferStart, policy, hooks, limit, swarms, started: progress.start }
+  const results = await Promise.allSettled(settings.zones.map((zone) => deliverZone(zoneRun, zone, zone.hosts.map((host) => stateOf.get(host)!))))
+  progress.stop()
+  // Every zone is settled (its agents stopped) before a failure is passed on.
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected')
+  if (failed !== undefined) throw failed.reason
+  if (swarms.length === 0) throw new Error(`No zone's seeder host could take the objects: ${states[0]?.error ?? 'no zone'}`)
+  return { hosts: states, settledAt: Math.max(...results.map((result) => (result as PromiseFulfilledResult<number>).value)) }
+}
+
+interface ZoneRun {
+  settings: Settings
+  release: PackedRelease
+  agent: AgentBundle
+  transferStart: number
+  policy: DeployPolicy
+  hooks: DeployHooks
+  /** One limit for every zone's hosts: `concurrency` bounds them all together. */
+  limit: LimitFunction
+  swarms: ZoneSwarm[]
+  /** Called as each zone's hosts start: the first call shows the fleet's progress. */
+  started: () => void
+}
+
+/** One zone: its swarm, then its hosts, to the end; resolves with when its last host settled. */
+async function deliverZone(run: ZoneRun, zone: Zone, states: HostState[]): Promise<number> {
+  const { settings, release, agent, transferStart, policy, hooks } = run
+  let zoneSwarm: ZoneSwarm
   try {
-    await Promise.all(fleets.map((fleet) => fleet.finished))
-  } finally {
-    clearInterval(ticker)
+    zoneSwarm = await openZone(settings, zone, release, agent, policy, transferStart, hooks)
+  } catch (error) {
+    // Without zones, or cancelled, the deploy stops here as it always has; a zone's hosts fail on their own.
+    if (zone.name === undefined || hooks.signal.aborted) throw error
+    const why = (error as Error).message
+    hooks.warning(why)
+    for (const state of states) {
+      markFailed(state, why)
+      state.agentExited = true // none was started
+    }
+    return Date.now()
   }
-  return { hosts: states, settledAt: Math.max(...fleets.map((fleet) => fleet.settledAt())) }
+  run.swarms.push(zoneSwarm)
+  logSwarm(settings, zoneSwarm, hooks)
+  run.started()
+  const fleet = runFleet({
+    hosts: zone.hosts,
+    states,
+    connect: sshHostLinks(sshLinkOptions(settings, agent, transferStart)),
+    job: agentJob(settings, release, zoneSwarm, policy),
+    concurrency: settings.concurrency,
+    limit: run.limit,
+    transferStart,
+    deadlineMs: settings.deadlineMs,
+    signal: withSwarmLoss(hooks, zoneSwarm.swarm),
+    log: hooks.debug,
+    notice: hooks.info,
+  })
+  await fleet.finished
+  return fleet.settledAt()
+}
+
+function logSwarm(settings: Settings, { zone, swarm }: ZoneSwarm, hooks: DeployHooks): void {
+  hooks.info(
+    (zone.name !== undefined ? `Zone ${zone.name}: tracker ` : 'Tracker ') +
+      `${swarm.announceUrl}, seeder on ${swarm.where} port ${swarm.seederPort}, info hash ${swarm.infoHash}, ` +
+      `${swarm.pieceLength / 1024} KiB pieces` +
+      (settings.seederUploadLimit !== undefined ? `, seeder capped at ${formatRate(settings.seederUploadLimit)}` : '') +
+      `; deploying to ${zone.hosts.length} hosts (deadline ${settings.deadlineMs / 1000} s)`,
+  )
+}
+
+/** The fleet's progress: shown (the CLI's display, the log's line per interval) from the first zone's start until stop. */
+function watchProgress(states: HostState[], transferStart: number, policy: DeployPolicy, hooks: DeployHooks): { start: () => void; stop: () => void } {
+  let ticker: NodeJS.Timeout | undefined
+  let stopped = false
+  return {
+    start: () => {
+      if (ticker !== undefined || stopped) return
+      hooks.fleetStarted?.(states, transferStart)
+      const progress = new ProgressLine(transferStart)
+      const tell = hooks.progress ?? hooks.info
+      ticker = setInterval(() => tell(progress.render(states)), policy.progressLogIntervalMs)
+    },
+    stop: () => {
+      stopped = true
+      clearInterval(ticker)
+    },
+  }
 }
 
 /** Hosts that already held the release: say how many of them served it to the others from their store. */

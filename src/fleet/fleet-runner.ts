@@ -8,6 +8,8 @@ import { applyEvent, deadlineReason, isSettled, markFailed, newHostState, type H
 
 export interface FleetRun {
   hosts: HostTarget[]
+  /** The hosts' states, one per host in order, when the caller shows them before this run starts (one run per zone); default: new ones. */
+  states?: HostState[]
   /** Makes the link to one host; one per setup attempt. */
   connect: HostLinkFactory
   job: AgentJob
@@ -44,7 +46,7 @@ export interface FleetHandle {
  */
 export function runFleet(run: FleetRun): FleetHandle {
   const retry = run.retry ?? SETUP_RETRY
-  const states = run.hosts.map(newHostState)
+  const states = run.states ?? run.hosts.map(newHostState)
   const links: (HostLink | undefined)[] = []
   const deadlineAt = run.transferStart + run.deadlineMs
   let settle: () => void = () => {}

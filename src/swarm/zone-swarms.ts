@@ -1,7 +1,6 @@
 /**
- * The deploy's swarms, one per zone (swarm/zones.ts), opened side by side: each zone's seeder host
- * gets its copy of the objects at the same time as the others. Either every zone's swarm is up, or
- * none is left open.
+ * The deploy's swarms, one per zone (swarm/zones.ts): each opened on its own (deploy.ts), closed
+ * together, and described together in the report.
  */
 import type { Swarm } from './swarm.js'
 import type { Zone } from './zones.js'
@@ -11,16 +10,6 @@ export interface ZoneSwarm {
   swarm: Swarm
   /** The addresses its tracker and peers deal with: its hosts' and its seeder's; undefined = any (NAT). */
   allowedPeers?: Set<string>
-}
-
-/** Opens every zone's swarm at once; if one fails, closes those that opened and throws the first zone's failure. */
-export async function openZoneSwarms(zones: Zone[], open: (zone: Zone) => Promise<ZoneSwarm>): Promise<ZoneSwarm[]> {
-  const results = await Promise.allSettled(zones.map((zone) => open(zone)))
-  const opened = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
-  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected')
-  if (failed === undefined) return opened
-  await closeZoneSwarms(opened)
-  throw failed.reason
 }
 
 export async function closeZoneSwarms(swarms: ZoneSwarm[]): Promise<void> {
