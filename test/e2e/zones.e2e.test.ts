@@ -141,6 +141,27 @@ describe('zones: two zones joined by a slow trunk, one seeder host each', () => 
     assert.deepEqual(await leftoverProcesses(fleet, 15_000), {}, 'no process of the deploy is left on any host')
   })
 
+  test("a zone's seeder host that cannot be reached fails that zone's hosts, naming it; the other zone is deployed", async () => {
+    await fleet.killSshd(seeders[1]!)
+    try {
+      const tree = source()
+      const run = await runAction(fleet, { path: tree, tag: 'zones-5', deadline: DEADLINE, hosts: zonedHosts(), 'seeder-host': zonedSeeders() }, { timeoutMs: RUN_TIMEOUT_MS })
+      assert.equal(run.code, 1, transcript(run))
+      assert.deepEqual((JSON.parse(run.outputs['failed-hosts']!) as string[]).sort(), dc2.map(label).sort(), "exactly dc2's hosts failed")
+      const report = readReport(run)
+      for (const host of report.hosts.filter((entry) => entry.zone === 'dc2')) {
+        assert.match(host.error ?? '', new RegExp(`seeder host ${escape(label(seeders[1]!))} of zone dc2: .*nothing accepts SSH`), `${host.host}: ${host.error}`)
+        assert.equal(host.agentStartedSeconds, null, `${host.host}: never started`)
+      }
+      assert.deepEqual(report.zones?.map((zone) => zone.zone), ['dc1'], 'only dc1 had a swarm')
+      assertIdentical(dc1, 'zones-5', tree)
+      for (const host of dc2) assert.equal(fs.existsSync(path.join(host.srvDir, 'releases/zones-5')), false, `${host.name} holds nothing of it`)
+      assert.deepEqual(await leftoverProcesses(fleet, 15_000), {}, 'no process of the deploy is left on any host')
+    } finally {
+      await fleet.startSshd(seeders[1]!)
+    }
+  })
+
   test("a zone's seeder host killed mid-deploy fails that zone's hosts, naming it; the other zone is deployed; nothing is left running", async (t) => {
     // dc2's seeder host on 4 Mbit/s: its hosts are still downloading when it is killed.
     await fleet.shape(seeders[1]!, { rate: '4mbit' })
