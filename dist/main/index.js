@@ -70770,14 +70770,6 @@ async function openSwarm(spec) {
 }
 
 // src/swarm/zone-swarms.ts
-async function openZoneSwarms(zones, open3) {
-  const results = await Promise.allSettled(zones.map((zone) => open3(zone)));
-  const opened = results.flatMap((result) => result.status === "fulfilled" ? [result.value] : []);
-  const failed = results.find((result) => result.status === "rejected");
-  if (failed === void 0) return opened;
-  await closeZoneSwarms(opened);
-  throw failed.reason;
-}
 async function closeZoneSwarms(swarms) {
   await Promise.all(swarms.map(({ swarm }) => swarm.close()));
 }
@@ -71082,7 +71074,7 @@ function deadlineReason(state, deadlineMs) {
 // src/fleet/fleet-runner.ts
 function runFleet(run2) {
   const retry = run2.retry ?? SETUP_RETRY;
-  const states = run2.hosts.map(newHostState);
+  const states = run2.states ?? run2.hosts.map(newHostState);
   const links = [];
   const deadlineAt = run2.transferStart + run2.deadlineMs;
   let settle2 = () => {
@@ -73090,25 +73082,17 @@ async function deploy(settings, agent, hooks) {
   const policy = deployPolicy(settings.hosts.length, settings.deadlineMs);
   const workdir = fs17.mkdtempSync(path11.join(process.env.RUNNER_TEMP || os8.tmpdir(), "murder-action-"));
   hooks.workdirCreated(workdir);
-  let swarms;
+  const swarms = [];
   try {
     const release = await pack(settings, workdir, hooks);
     abortIfCancelled(hooks.signal);
     const transferStart = Date.now();
-    swarms = await openZoneSwarms(settings.zones, (zone) => openZone(settings, zone, release, agent, policy, transferStart, hooks));
-    for (const { zone, swarm } of swarms) {
-      hooks.info(
-        (zone.name !== void 0 ? `Zone ${zone.name}: tracker ` : "Tracker ") + `${swarm.announceUrl}, seeder on ${swarm.where} port ${swarm.seederPort}, info hash ${swarm.infoHash}, ${swarm.pieceLength / 1024} KiB pieces` + (settings.seederUploadLimit !== void 0 ? `, seeder capped at ${formatRate(settings.seederUploadLimit)}` : "") + `; deploying to ${zone.hosts.length} hosts (deadline ${settings.deadlineMs / 1e3} s)`
-      );
-    }
-    abortIfCancelled(hooks.signal);
-    const states = await deliver(settings, swarms, release, agent, transferStart, policy, hooks);
+    const states = await deliver(settings, release, agent, transferStart, policy, hooks, swarms);
     const transferSeconds = (states.settledAt - transferStart) / 1e3;
     reportHoldersThatSeeded(states.hosts, settings.tag, hooks);
     const verdict = judge(states.hosts, settings.maxFailedHosts);
     const swarmFacts2 = swarmFacts(swarms);
-    await closeZoneSwarms(swarms);
-    swarms = void 0;
+    await closeZoneSwarms(swarms.splice(0));
     let activation;
     const details = [...verdict.details];
     if (settings.activate && !verdict.ok) details.push(`Nothing was activated: ${settings.tag} did not reach enough hosts.`);
@@ -73146,7 +73130,7 @@ async function deploy(settings, agent, hooks) {
     );
     return { report, details };
   } finally {
-    if (swarms !== void 0) await closeZoneSwarms(swarms);
+    await closeZoneSwarms(swarms);
     fs17.rmSync(workdir, { recursive: true, force: true });
   }
 }
@@ -73246,34 +73230,74 @@ function agentJob(settings, release, { swarm, allowedPeers }, policy) {
     ...allowedPeers !== void 0 && { allowedPeers: [...allowedPeers] }
   };
 }
-async function deliver(settings, swarms, release, agent, transferStart, policy, hooks) {
+async function deliver(settings, release, agent, transferStart, policy, hooks, swarms) {
+  const states = settings.hosts.map(newHostState);
+  const stateOf = new Map(states.map((state) => [state.target, state]));
+  const progress = watchProgress(states, transferStart, policy, hooks);
   const limit = pLimit(settings.concurrency);
-  const fleets = swarms.map(
-    (zoneSwarm) => runFleet({
-      hosts: zoneSwarm.zone.hosts,
-      connect: sshHostLinks(sshLinkOptions(settings, agent, transferStart)),
-      job: agentJob(settings, release, zoneSwarm, policy),
-      concurrency: settings.concurrency,
-      limit,
-      transferStart,
-      deadlineMs: settings.deadlineMs,
-      signal: withSwarmLoss(hooks, zoneSwarm.swarm),
-      log: hooks.debug,
-      notice: hooks.info
-    })
-  );
-  const byTarget = new Map(fleets.flatMap((fleet) => fleet.states).map((state) => [state.target, state]));
-  const states = settings.hosts.map((target) => byTarget.get(target));
-  hooks.fleetStarted?.(states, transferStart);
-  const progress = new ProgressLine(transferStart);
-  const tell = hooks.progress ?? hooks.info;
-  const ticker = setInterval(() => tell(progress.render(states)), policy.progressLogIntervalMs);
+  const zoneRun = { settings, release, agent, transferStart, policy, hooks, limit, swarms, started: progress.start };
+  const results = await Promise.allSettled(settings.zones.map((zone) => deliverZone(zoneRun, zone, zone.hosts.map((host) => stateOf.get(host)))));
+  progress.stop();
+  const failed = results.find((result) => result.status === "rejected");
+  if (failed !== void 0) throw failed.reason;
+  if (swarms.length === 0) throw new Error(`No zone's seeder host could take the objects: ${states[0]?.error ?? "no zone"}`);
+  return { hosts: states, settledAt: Math.max(...results.map((result) => result.value)) };
+}
+async function deliverZone(run2, zone, states) {
+  const { settings, release, agent, transferStart, policy, hooks } = run2;
+  let zoneSwarm;
   try {
-    await Promise.all(fleets.map((fleet) => fleet.finished));
-  } finally {
-    clearInterval(ticker);
+    zoneSwarm = await openZone(settings, zone, release, agent, policy, transferStart, hooks);
+  } catch (error2) {
+    if (zone.name === void 0 || hooks.signal.aborted) throw error2;
+    const why = error2.message;
+    hooks.warning(why);
+    for (const state of states) {
+      markFailed(state, why);
+      state.agentExited = true;
+    }
+    return Date.now();
   }
-  return { hosts: states, settledAt: Math.max(...fleets.map((fleet) => fleet.settledAt())) };
+  run2.swarms.push(zoneSwarm);
+  logSwarm(settings, zoneSwarm, hooks);
+  run2.started();
+  const fleet = runFleet({
+    hosts: zone.hosts,
+    states,
+    connect: sshHostLinks(sshLinkOptions(settings, agent, transferStart)),
+    job: agentJob(settings, release, zoneSwarm, policy),
+    concurrency: settings.concurrency,
+    limit: run2.limit,
+    transferStart,
+    deadlineMs: settings.deadlineMs,
+    signal: withSwarmLoss(hooks, zoneSwarm.swarm),
+    log: hooks.debug,
+    notice: hooks.info
+  });
+  await fleet.finished;
+  return fleet.settledAt();
+}
+function logSwarm(settings, { zone, swarm }, hooks) {
+  hooks.info(
+    (zone.name !== void 0 ? `Zone ${zone.name}: tracker ` : "Tracker ") + `${swarm.announceUrl}, seeder on ${swarm.where} port ${swarm.seederPort}, info hash ${swarm.infoHash}, ${swarm.pieceLength / 1024} KiB pieces` + (settings.seederUploadLimit !== void 0 ? `, seeder capped at ${formatRate(settings.seederUploadLimit)}` : "") + `; deploying to ${zone.hosts.length} hosts (deadline ${settings.deadlineMs / 1e3} s)`
+  );
+}
+function watchProgress(states, transferStart, policy, hooks) {
+  let ticker;
+  let stopped = false;
+  return {
+    start: () => {
+      if (ticker !== void 0 || stopped) return;
+      hooks.fleetStarted?.(states, transferStart);
+      const progress = new ProgressLine(transferStart);
+      const tell = hooks.progress ?? hooks.info;
+      ticker = setInterval(() => tell(progress.render(states)), policy.progressLogIntervalMs);
+    },
+    stop: () => {
+      stopped = true;
+      clearInterval(ticker);
+    }
+  };
 }
 function reportHoldersThatSeeded(states, tag, hooks) {
   const present = states.filter((state) => state.phase === "done" && state.alreadyPresent);
