@@ -104,6 +104,3 @@ function zoneNames(hosts: HostTarget[]): string[] {
 function listed(labels: string[]): string {
   return labels.length <= 3 ? labels.join(', ') : `${labels.slice(0, 3).join(', ')} and ${labels.length - 3} more`
 }
-
-/** True when the deploy has named zones (one swarm per zone, each with its seeder host). */
-export const hasZones = (zones: Zone[]): boolean => zones.some((zone) => zone.name !== undefined)

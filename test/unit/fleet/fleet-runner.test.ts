@@ -261,3 +261,15 @@ describe('runs sharing one concurrency limit (one run per zone)', () => {
     assert.ok(fake.maxInFlight() <= 2, `at most 2 set up at once, saw ${fake.maxInFlight()}`)
   })
 })
+
+describe('states made by the caller', () => {
+  test('a run drives the states it is given (the deploy shows every zone\'s hosts before they start)', async () => {
+    const { newHostState } = await import('../../../src/fleet/host-state.js')
+    const hosts = parseHostList(fleetOf(2).join('\n'), { user: 'root', port: 22 })
+    const states = hosts.map(newHostState)
+    const scripts = Object.fromEntries(fleetOf(2).map((label) => [label, { events: [[1, done(1)]] } as HostScript]))
+    const { states: driven } = await run({ labels: fleetOf(2), scripts, options: { hosts, states } })
+    assert.equal(driven, states, 'the same array')
+    assert.deepEqual(states.map((state) => state.phase), ['done', 'done'])
+  })
+})
