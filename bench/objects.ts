@@ -170,7 +170,7 @@ async function withFleet<T>(hosts: number, rate: string | undefined, body: (flee
   const fleet = await createFleet({ hosts, link: rate ? { rate } : {} })
   try {
     log(`fleet ${fleet.id}: ${hosts} hosts, links ${rate ?? 'unshaped'}`)
-    preinstallAgent(fleet, 0, AGENT)
+    preinstallAgent(fleet, AGENT)
     return await body(fleet)
   } finally {
     await fleet.teardown()

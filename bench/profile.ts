@@ -26,7 +26,7 @@ const { values: args } = parseArgs({
 fs.rmSync(args.out, { recursive: true, force: true })
 const bench = spawnSync(
   process.execPath,
-  ['--import', 'tsx', 'bench/bench.ts', '--hosts', args.hosts, '--rate', args.rate, '--size-mib', args['size-mib'], '--no-scp', '--no-calibrate', '--rss-gib', '0', '--no-latest', '--out', args.out, '--profile-agents', '900', '--profile-action', '--label', 'profile'],
+  ['--import', 'tsx', 'bench/bench.ts', '--hosts', args.hosts, '--rate', args.rate, '--size-mib', args['size-mib'], '--no-scp', '--no-calibrate', '--rss-gib', '0', '--no-latest', '--out', args.out, '--profile-agents', '--profile-action', '--label', 'profile'],
   { cwd: REPO, stdio: 'inherit', env: { ...process.env, MURDER_BUILD_NO_MINIFY: '1' } },
 )
 try {

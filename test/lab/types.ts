@@ -23,6 +23,8 @@ export interface FleetOptions {
   runnerLink?: LinkShape
   /** if set, /srv of every host is a tmpfs of that size (MiB); else a bind mount of a directory */
   srvSizeMiB?: number
+  /** environment sshd sets in every session on every host (diagnostics, e.g. NODE_OPTIONS=--cpu-prof) */
+  sessionEnv?: Record<string, string>
 }
 
 export interface FleetHost {
