@@ -70170,6 +70170,7 @@ var UPLOAD_SLOTS = 1e3;
 
 // src/swarm/object-chunk-store.ts
 import { constants as constants3 } from "node:fs";
+import { readSync, writeSync } from "node:fs";
 import { open as open2 } from "node:fs/promises";
 import * as path9 from "node:path";
 function objectChunkStore(dir, layout, options = {}) {
@@ -70212,9 +70213,7 @@ var ObjectChunkStore = class {
     if (buf.length !== span.length) return later(cb, new Error(`Chunk length must be ${span.length}`));
     settle(
       this.descriptors.use(span.id, true, async (file) => {
-        for (let done = 0; done < span.dataLength; ) {
-          done += (await file.write(buf, done, span.dataLength - done, span.position + done)).bytesWritten;
-        }
+        for (let done = 0; done < span.dataLength; ) done += writeSync(file.fd, buf, done, span.dataLength - done, span.position + done);
       }),
       cb
     );
@@ -70241,7 +70240,7 @@ var ObjectChunkStore = class {
     settle(
       this.descriptors.use(span.id, false, async (file) => {
         for (let done = 0; done < dataTo - from; ) {
-          const { bytesRead } = await file.read(buffer, done, dataTo - from - done, span.position + from + done);
+          const bytesRead = readSync(file.fd, buffer, done, dataTo - from - done, span.position + from + done);
           if (bytesRead === 0) throw new Error(`object ${span.id} ends before byte ${span.position + dataTo}`);
           done += bytesRead;
         }
