@@ -48,6 +48,18 @@ export interface AgentJob {
   uploadLimit?: number
   /** Bytes/s the agent receives, in all; absent = no cap. */
   downloadLimit?: number
+  /**
+   * Present for transport `ssh`: the objects come on this session's stdin, not from a swarm (no
+   * tracker, no seeder; `torrent` and `seederPeerId` are then empty). The agent answers the job with
+   * a `need` event naming the objects its store lacks; the controller writes just those, one after
+   * another in that order with no framing (their sizes say where each ends), then heartbeats.
+   */
+  direct?: DirectDelivery
+}
+
+export interface DirectDelivery {
+  /** SHA-1 of every piece (the torrent's `pieces`, base64): each object is checked against them, as the swarm checks it. */
+  pieces: string
 }
 
 /**
@@ -165,6 +177,8 @@ export type AgentEvent =
     }
   | { type: 'error'; code: AgentErrorCode; message: string }
   | { type: 'exit'; uploaded: number }
+  /** transport ssh: the objects (ids, in this order) the controller must send; the others are in the host's store, checked. */
+  | { type: 'need'; objects: string[]; bytes: number }
   | OriginEvent
 
 /** What only an agent in the origin role sends (agent/origin.ts). */
@@ -211,7 +225,7 @@ export function encodeJob(job: AgentJob | OriginJob): string {
   return JSON.stringify(job) + '\n'
 }
 
-const EVENT_TYPES: ReadonlySet<string> = new Set(['hello', 'progress', 'done', 'error', 'exit', 'ready', 'origin-progress'])
+const EVENT_TYPES: ReadonlySet<string> = new Set(['hello', 'progress', 'done', 'error', 'exit', 'need', 'ready', 'origin-progress'])
 const ACTIVATION_EVENT_TYPES: ReadonlySet<string> = new Set(['hello', 'error', 'switched', 'activated', 'restored', 'pruned'])
 
 /** Parse one stdout line; undefined when the line is not an event (stray output). */
@@ -255,7 +269,9 @@ export function decodeJob(line: string): AgentJob {
   if (value.v !== PROTOCOL_VERSION) {
     throw new Error(`protocol version ${String(value.v)} is not ${PROTOCOL_VERSION}: agent and action differ`)
   }
-  const strings = ['tag', 'destination', 'torrent', 'manifest', 'seederPeerId'] as const
+  if (value.direct !== undefined) checkDirect(value.direct)
+  // Without a swarm (direct) there is no torrent and no seeder.
+  const strings = value.direct === undefined ? (['tag', 'destination', 'torrent', 'manifest', 'seederPeerId'] as const) : (['tag', 'destination', 'manifest'] as const)
   for (const name of strings) {
     if (typeof value[name] !== 'string' || value[name] === '') throw new Error(`job field ${name} is missing`)
   }
@@ -269,6 +285,25 @@ export function decodeJob(line: string): AgentJob {
     }
   }
   return value as unknown as AgentJob
+}
+
+function checkDirect(direct: unknown): void {
+  const pieces = (direct as { pieces?: unknown } | null)?.pieces
+  if (typeof pieces !== 'string' || pieces === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(pieces) || Buffer.from(pieces, 'base64').length % 20 !== 0) {
+    throw new Error('job field direct.pieces must be the SHA-1 of every piece, base64')
+  }
+}
+
+/** Checks a `need` event against the objects the controller has (ids of the release); returns why not, or undefined. */
+export function badNeed(objects: unknown, known: { has(id: string): boolean }): string | undefined {
+  if (!Array.isArray(objects)) return 'its need event lists no objects'
+  const seen = new Set<string>()
+  for (const id of objects) {
+    if (typeof id !== 'string' || !known.has(id)) return `it asked for an object this release does not have: ${JSON.stringify(id).slice(0, 80)}`
+    if (seen.has(id)) return `it asked for object ${id} twice`
+    seen.add(id)
+  }
+  return undefined
 }
 
 export function encodeActivationJob(job: ActivationJob): string {

@@ -20,6 +20,8 @@ const facts: DeployFacts = {
   durationSeconds: 20.1,
   seederUploaded: 60 * MB,
   seederRanOn: 'runner',
+  transport: 'swarm',
+  sentOverSsh: 0,
   trackerUrl: 'http://198.18.0.1:6969/announce',
   trackerAnnounces: 321,
 }

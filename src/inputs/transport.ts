@@ -1,0 +1,37 @@
+/**
+ * How the objects reach the hosts (the `transport` input): through the deploy's BitTorrent swarm,
+ * or streamed over each host's own SSH session.
+ */
+export type TransportInput = 'auto' | 'swarm' | 'ssh'
+export type Transport = 'swarm' | 'ssh'
+
+export const TRANSPORT_INPUTS: readonly TransportInput[] = ['auto', 'swarm', 'ssh']
+
+/**
+ * `auto` streams over SSH up to this many hosts. Over SSH the runner's link carries the release
+ * once per host (N·S/B); the swarm carries it about once (S/B) but pays a CPU cost per byte on
+ * every host and on the seeder that a plain SSH stream does not (bench/README.md, "Objects" → "Big
+ * artifact on fast links": 1 GiB to 1 host took 34 s through the swarm, about 6 s with `tar | ssh`;
+ * to 4 hosts 77 s against 21 s). The swarm only wins once N copies over the runner's link cost more
+ * than that, which takes a fleet bigger than a handful of hosts even on a link shared with nothing
+ * else; 3 keeps `auto` on the side where SSH is the better tool and leaves every bigger fleet to the swarm.
+ */
+export const DIRECT_MAX_HOSTS = 3
+
+export function parseTransport(text: string): TransportInput {
+  if ((TRANSPORT_INPUTS as readonly string[]).includes(text)) return text as TransportInput
+  throw new Error(`"${text}" is not one of ${TRANSPORT_INPUTS.join(', ')}`)
+}
+
+/**
+ * The transport a deploy uses, and why (for the log). A seeder host says the runner's own link is
+ * the one to spare (it is sent the release once): `auto` then keeps the swarm.
+ */
+export function chooseTransport(input: TransportInput, hostCount: number, seederHost: boolean): { transport: Transport; why: string } {
+  if (input === 'swarm') return { transport: 'swarm', why: 'transport: swarm' }
+  if (input === 'ssh') return { transport: 'ssh', why: 'transport: ssh' }
+  if (seederHost) return { transport: 'swarm', why: 'transport: auto with a seeder host' }
+  return hostCount <= DIRECT_MAX_HOSTS
+    ? { transport: 'ssh', why: `transport: auto, ${hostCount} host${hostCount === 1 ? '' : 's'} ≤ ${DIRECT_MAX_HOSTS}` }
+    : { transport: 'swarm', why: `transport: auto, ${hostCount} hosts > ${DIRECT_MAX_HOSTS}` }
+}
