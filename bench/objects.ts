@@ -7,8 +7,8 @@
  *           256 KiB region in 20 of them (5 MiB), deploy again. What each host and the seeder
  *           move for the hotfix, against the changed files' size (goal ≤ 3× for both).
  *   big     1 GiB of incompressible data (one file; optionally 16 files of 64 MiB), compression-level 0,
- *           unshaped links: murder vs `tar | ssh 'tar -x'` to 1 host (goal ≤ 2×) and to 4 hosts
- *           in parallel (goal ≤ 1×), alternating, every deploy cold.
+ *           unshaped links: murder with transport ssh and with transport swarm vs `tar | ssh 'tar -x'`
+ *           to 1 host (goal ≤ 2×) and to 4 hosts in parallel (goal ≤ 1×), alternating, every deploy cold.
  *   pieces  16 hosts, 100 Mbit/s links, a 256 MiB tree of 100 incompressible files, at several
  *           piece lengths (MURDER_PIECE_LENGTH, or the action's own choice): time, seeder upload,
  *           agents' CPU, pad overhead.
@@ -449,10 +449,14 @@ async function hotfix(): Promise<boolean> {
 
 // ---- part 2: big ----------------------------------------------------------------------------
 
+/** The transports the big part compares, each beside tar | ssh in the same run. */
+const BIG_TRANSPORTS = ['ssh', 'swarm'] as const
+type BigTransport = (typeof BIG_TRANSPORTS)[number]
+
 interface BigSetting {
   variant: string
   hosts: number
-  murder: Deployed[]
+  murder: Record<BigTransport, Deployed[]>
   tar: TarSshResult[]
 }
 
@@ -469,14 +473,16 @@ async function big(): Promise<boolean> {
     for (const hosts of [1, 4]) {
       await withFleet(hosts, undefined, async (fleet) => {
         for (const variant of variants) {
-          const setting: BigSetting = { variant, hosts, murder: [], tar: [] }
+          const setting: BigSetting = { variant, hosts, murder: { ssh: [], swarm: [] }, tar: [] }
           settings.push(setting)
           for (let i = 1; i <= repeat; i++) {
-            const tag = `big-${variant}-${hosts}-${i}`
-            setting.murder.push(await deploy(fleet, trees[variant]!, tag, { 'compression-level': '0' }))
-            coldHosts(fleet, tag)
+            for (const transport of BIG_TRANSPORTS) {
+              const tag = `big-${variant}-${hosts}-${transport}-${i}`
+              setting.murder[transport].push(await deploy(fleet, trees[variant]!, tag, { 'compression-level': '0', transport }))
+              coldHosts(fleet, tag)
+            }
             setting.tar.push(await runTarSsh(fleet, trees[variant]!, 600_000))
-            coldHosts(fleet, tag)
+            coldHosts(fleet, 'none')
           }
         }
       })
@@ -486,40 +492,45 @@ async function big(): Promise<boolean> {
   }
   const lines = [
     `Big: ${MB(sizeBytes)} MB of incompressible data ("one": one file; "sixteen": 16 files), compression-level 0, unshaped links, every deploy cold; ` +
-      `medians of ${repeat} alternating runs (murder, tar|ssh, …). murder = the action's step wall time; tar|ssh = \`tar -cf - | ssh host 'tar -xf -'\`, one per host in parallel.`,
+      `medians of ${repeat} alternating runs (murder transport ssh, murder transport swarm, tar|ssh, …). murder = the action's step wall time; tar|ssh = \`tar -cf - | ssh host 'tar -xf -'\`, one per host in parallel.`,
     '"receive end" = the last second any host\'s link received > 1 MB/s, from the step start; after it the hosts write the release.',
     '',
-    '| variant | hosts | murder step (s) | tar\\|ssh (s) | murder ÷ tar\\|ssh | goal | pack (s) | transfer (s) | receive end (s) | last host done (s) | pieces (KiB) | agents CPU (s) | action CPU (s) | CPU busy murder / tar\\|ssh (before) | CPU of others, max of a run (s) | runs murder · tar\\|ssh (s) |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| variant | hosts | transport | murder step (s) | tar\\|ssh (s) | murder ÷ tar\\|ssh | goal | pack (s) | transfer (s) | receive end (s) | last host done (s) | pieces (KiB) | agents CPU (s) | action CPU (s) | CPU busy murder / tar\\|ssh (before) | CPU of others, max of a run (s) | runs murder · tar\\|ssh (s) |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ]
   const goals: Goal[] = []
-  for (const setting of settings) {
-    const murder = median(setting.murder.map((run) => run.stepSeconds))
+  for (const setting of settings) for (const transport of BIG_TRANSPORTS) {
+    const m = setting.murder[transport]
+    const murder = median(m.map((run) => run.stepSeconds))
     const tar = median(setting.tar.map((run) => run.seconds))
     const goal = setting.hosts === 1 ? 2 : 1
-    const m = setting.murder
     lines.push(
-      `| ${setting.variant} | ${setting.hosts} | ${murder.toFixed(1)}${m.every((run) => run.ok) ? '' : ' (failed)'} | ${tar.toFixed(1)}${setting.tar.every((run) => run.ok) ? '' : ' (failed)'} | ` +
+      `| ${setting.variant} | ${setting.hosts} | ${transport} | ${murder.toFixed(1)}${m.every((run) => run.ok) ? '' : ' (failed)'} | ${tar.toFixed(1)}${setting.tar.every((run) => run.ok) ? '' : ' (failed)'} | ` +
         `${(murder / tar).toFixed(2)} | ≤ ${goal} | ${median(m.map((run) => run.packSeconds)).toFixed(1)} | ${median(m.map((run) => run.transferSeconds)).toFixed(1)} | ` +
-        `${median(m.map(receiveEndSeconds)).toFixed(0)} | ${median(m.map((run) => run.seconds)).toFixed(1)} | ${pieceKiBOf(m[0]!)} | ${median(m.map((run) => run.agentCpuSecondsTotal)).toFixed(1)} | ` +
+        `${median(m.map(receiveEndSeconds)).toFixed(0)} | ${median(m.map((run) => run.seconds)).toFixed(1)} | ${pieceKiBOf(m[0]!) || "–"} | ${median(m.map((run) => run.agentCpuSecondsTotal)).toFixed(1)} | ` +
         `${median(m.map((run) => run.actionCpuSeconds)).toFixed(1)} | ${pct(median(m.map((run) => run.machineBusy)))} / ${pct(median(setting.tar.map((run) => run.machineBusy)))} ` +
         `(${pct(Math.max(...m.map((run) => run.busyBefore), ...setting.tar.map((run) => run.busyBefore)))}) | ` +
         `${Math.max(...m.map((run) => run.othersCpuSeconds), ...setting.tar.map((run) => run.othersCpuSeconds))} | ` +
         `${m.map((run) => run.stepSeconds.toFixed(1)).join(', ')} · ${setting.tar.map((run) => run.seconds.toFixed(1)).join(', ')} |`,
     )
-    goals.push({ name: `${setting.variant}, ${setting.hosts} host(s): murder ≤ ${goal} × tar|ssh`, met: murder <= goal * tar, value: `${(murder / tar).toFixed(2)} ×` })
+    goals.push({ name: `${setting.variant}, ${setting.hosts} host(s), transport ${transport}: murder ≤ ${goal} × tar|ssh`, met: murder <= goal * tar, value: `${(murder / tar).toFixed(2)} ×` })
   }
   writeResult(
     'big',
     startedAt,
     {
-      settings: { sizeBytes, variants, repeat, inputs: { 'compression-level': '0' }, links: 'unshaped' },
-      runs: settings.map((setting) => ({ variant: setting.variant, hosts: setting.hosts, murder: setting.murder.map(slim), tarSsh: setting.tar })),
+      settings: { sizeBytes, variants, repeat, transports: BIG_TRANSPORTS, inputs: { 'compression-level': '0' }, links: 'unshaped' },
+      runs: settings.map((setting) => ({
+        variant: setting.variant,
+        hosts: setting.hosts,
+        murder: Object.fromEntries(BIG_TRANSPORTS.map((transport) => [transport, setting.murder[transport].map(slim)])),
+        tarSsh: setting.tar,
+      })),
     },
     lines.join('\n'),
     goals,
   )
-  return settings.every((setting) => setting.murder.every((run) => run.ok) && setting.tar.every((run) => run.ok))
+  return settings.every((setting) => BIG_TRANSPORTS.every((transport) => setting.murder[transport].every((run) => run.ok)) && setting.tar.every((run) => run.ok))
 }
 
 // ---- part 3: piece length -------------------------------------------------------------------
