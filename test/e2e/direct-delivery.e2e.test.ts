@@ -64,10 +64,11 @@ describe('transport ssh on a fleet of 3 hosts', () => {
     assert.deepEqual(await leftoverProcesses(fleet, 15_000), {}, 'no process of the deploy is left on any host')
   })
 
-  test('a hotfix sends each host only the objects that changed', async (t) => {
+  test('a hotfix sends each host only the objects that changed (transport auto: ssh for 3 hosts)', async (t) => {
     fs.writeFileSync(path.join(source, 'app/lib/deep/config.json'), '{"answer": 43}\n')
-    const run = await runAction(fleet, { path: source, tag: 'direct-2', deadline: '120s', transport: 'ssh' })
+    const run = await runAction(fleet, { path: source, tag: 'direct-2', deadline: '120s', transport: 'auto' })
     assert.equal(run.code, 0, transcript(run))
+    assert.match(run.stdout, /Transport ssh \(transport: auto, 3 hosts ≤ 3\)/, transcript(run))
     assertIdentical(fleet.hosts, 'direct-2', source)
     const report = readReport(run)
     t.diagnostic(`release ${report.payloadBytes} bytes; received ${report.hosts.map((host) => host.bytesReceived).join(', ')}`)
