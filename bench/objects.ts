@@ -39,6 +39,7 @@ const { values: args } = parseArgs({
     'size-mib': { type: 'string', default: '1024' },
     repeat: { type: 'string', default: '3' },
     variants: { type: 'string', default: 'one' },
+    'big-hosts': { type: 'string', default: '1,4' },
     'piece-kib': { type: 'string', default: '256,1024' },
     seed: { type: 'string', default: 'murder-objects-1' },
     out: { type: 'string', default: path.join(REPO, 'bench/results') },
@@ -53,6 +54,7 @@ if (args.help) {
   --size-mib 1024            tree size of hotfix and big; pieces uses a quarter of it (default 256 MiB)
   --repeat 3                 big: alternations of murder and tar|ssh per setting (medians reported)
   --variants one            big: one file (one) and/or 16 files of size/16 (sixteen), e.g. one,sixteen
+  --big-hosts 1,4            big: the fleet sizes (1 host: goal ≤ 2 × tar|ssh; more: ≤ 1 ×)
   --piece-kib 256,1024       pieces: the piece lengths compared (KiB, powers of two; auto = the action's own choice)
   --seed text                seed of the trees' content and of the hotfix's choices
   --out dir                  results directory (default bench/results)`)
@@ -68,6 +70,8 @@ const sizeBytes = Math.round(Number(args['size-mib']) * MiB)
 if (!(sizeBytes >= 16 * MiB)) throw new Error(`--size-mib: ${args['size-mib']} (16 at least)`)
 const repeat = Number(args.repeat)
 if (!(Number.isInteger(repeat) && repeat >= 1 && repeat <= 5)) throw new Error(`--repeat: ${args.repeat} (1 … 5)`)
+const bigHosts = args['big-hosts'].split(',').map((text) => Number(text.trim()))
+if (bigHosts.some((count) => !(Number.isInteger(count) && count >= 1 && count <= 16))) throw new Error(`--big-hosts: ${args['big-hosts']} (1 … 16)`)
 const variants = args.variants.split(',').map((name) => name.trim())
 if (variants.some((name) => name !== 'one' && name !== 'sixteen')) throw new Error(`--variants: ${args.variants}`)
 /** undefined = the action's own choice (no override). */
@@ -470,7 +474,7 @@ async function big(): Promise<boolean> {
       trees[variant] = makeTree(`big-${variant}`, { total: sizeBytes, count, minBytes: 1, maxBytes: 1, dirs: ['big'], seed: `${args.seed}:big-${variant}` }).root
     }
     log(`big: ${MB(sizeBytes)} MB as ${variants.join(' and ')} file(s), compression-level 0, unshaped links, ${repeat} alternations`)
-    for (const hosts of [1, 4]) {
+    for (const hosts of bigHosts) {
       await withFleet(hosts, undefined, async (fleet) => {
         for (const variant of variants) {
           const setting: BigSetting = { variant, hosts, murder: { ssh: [], swarm: [] }, tar: [] }
@@ -519,7 +523,7 @@ async function big(): Promise<boolean> {
     'big',
     startedAt,
     {
-      settings: { sizeBytes, variants, repeat, transports: BIG_TRANSPORTS, inputs: { 'compression-level': '0' }, links: 'unshaped' },
+      settings: { sizeBytes, variants, repeat, hosts: bigHosts, transports: BIG_TRANSPORTS, inputs: { 'compression-level': '0' }, links: 'unshaped' },
       runs: settings.map((setting) => ({
         variant: setting.variant,
         hosts: setting.hosts,
