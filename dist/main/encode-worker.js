@@ -20,7 +20,7 @@ function deriveObjectKey(secret, encodedSha256) {
 function objectId(secret, encodedSha256) {
   return createHmac("sha256", secret).update(ID_INFO).update(Buffer.from(encodedSha256, "hex")).digest("hex").slice(0, 32);
 }
-var CIPHER_SLICE = 1 << 20;
+var CIPHER_SLICE = 64 << 10;
 function applyObjectKey(bytes, key, decrypt = false, out = Buffer.allocUnsafe(bytes.length)) {
   const keyBytes = Buffer.from(key.key, "hex");
   const iv = Buffer.from(key.iv, "hex");
