@@ -9,12 +9,12 @@ export const TRANSPORT_INPUTS: readonly TransportInput[] = ['auto', 'swarm', 'ss
 
 /**
  * `auto` streams over SSH up to this many hosts. Over SSH the runner's link carries the release
- * once per host (N·S/B); the swarm carries it about once (S/B) but pays a CPU cost per byte on
- * every host and on the seeder that a plain SSH stream does not (bench/README.md, "Objects" → "Big
- * artifact on fast links": 1 GiB to 1 host took 34 s through the swarm, about 6 s with `tar | ssh`;
- * to 4 hosts 77 s against 21 s). The swarm only wins once N copies over the runner's link cost more
- * than that, which takes a fleet bigger than a handful of hosts even on a link shared with nothing
- * else; 3 keeps `auto` on the side where SSH is the better tool and leaves every bigger fleet to the swarm.
+ * once per host (N·S/B); the swarm carries it about once but pays a CPU cost per byte on every
+ * host that a plain SSH stream does not. Measured (bench/README.md, "Objects" → "Big artifact on
+ * fast links", 1 GiB, unshaped links): SSH was 2.2× faster than the swarm to 1 host and 1.4× to
+ * 4 hosts with half the agents' CPU, the swarm delivering ~15–25 MB/s per host there. On a real
+ * fleet the runner's link is the limit instead: at 1 Gbit/s (125 MB/s) N copies over it cost
+ * more than one swarm delivery at ~40 MB/s per host once N passes about 3. Keep `auto` below that.
  */
 export const DIRECT_MAX_HOSTS = 3
 
