@@ -12,9 +12,10 @@ export const TRANSPORT_INPUTS: readonly TransportInput[] = ['auto', 'swarm', 'ss
  * once per host (N·S/B); the swarm carries it about once but pays a CPU cost per byte on every
  * host that a plain SSH stream does not. Measured (bench/README.md, "Objects" → "Big artifact on
  * fast links", 1 GiB, unshaped links): SSH was 2.2× faster than the swarm to 1 host and 1.4× to
- * 4 hosts with half the agents' CPU, the swarm delivering ~15–25 MB/s per host there. On a real
- * fleet the runner's link is the limit instead: at 1 Gbit/s (125 MB/s) N copies over it cost
- * more than one swarm delivery at ~40 MB/s per host once N passes about 3. Keep `auto` below that.
+ * 4 hosts with half the agents' CPU; the swarm moved 1 GiB to one host at 17 MB/s on that loaded
+ * machine, 43 MB/s in an earlier, quieter run. On a real fleet, one CPU per host, the runner's link
+ * is the limit instead: at 1 Gbit/s (125 MB/s) N copies over it take longer than one swarm delivery
+ * at ~43 MB/s per host once N passes about 3. Keep `auto` at or below that.
  */
 export const DIRECT_MAX_HOSTS = 3
 
