@@ -9,6 +9,7 @@ import { INPUT_DEFAULTS } from './defaults.js'
 import { parseRate } from './rate.js'
 import { parseBatchSize, type BatchSize } from './batch-size.js'
 import { checkBuildLeavesSharedPathsFree, parseSharedPaths } from './shared-paths.js'
+import { parseTransport, type TransportInput } from './transport.js'
 
 /** Everything the deploy needs, typed and validated, built in this one place from the inputs. */
 export interface Settings {
@@ -27,6 +28,8 @@ export interface Settings {
    * fleet, reached over SSH like the others, so the runner needs no inbound connection.
    */
   seederHost?: HostTarget
+  /** How the objects reach the hosts: the swarm, each host's SSH session, or chosen by fleet size (transport.ts). */
+  transport: TransportInput
   /** Address the hosts use to reach the tracker and the seeder; undefined = detect the runner's from the route to the first host. */
   trackerAddress?: string
   trackerPort: number
@@ -131,6 +134,11 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
     const given = read('seeder-host')
     return given === '' ? undefined : parseHostEntry(given, { user: sshUser ?? '', port: sshPort ?? 22 })
   })
+  const transport = field('transport', () => {
+    const value = parseTransport(read('transport'))
+    if (value === 'ssh' && seederHost !== undefined) throw new Error('ssh streams the objects to each host over its own SSH session: it runs no tracker and no seeder, so seeder-host must be empty')
+    return value
+  })
   const trackerPort = field('tracker-port', () => readInteger(read('tracker-port'), 0, 65535))
   const deadlineMs = field('deadline', () => parseDuration(read('deadline')))
   const maxFailedHosts = field('max-failed-hosts', () => readInteger(read('max-failed-hosts'), 0, Number.MAX_SAFE_INTEGER))
@@ -179,6 +187,7 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
     insecureSkipHostKeyCheck,
     destination,
     seederHost,
+    transport,
     // With a seeder host the fleet announces there: by default at the address the runner reaches it at.
     trackerAddress: trackerAddress ?? seederHost?.host,
     trackerPort,

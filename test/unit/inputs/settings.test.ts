@@ -435,6 +435,20 @@ describe('input seeder-host', () => {
   }
 })
 
+describe('input transport', () => {
+  test('default auto; swarm and ssh as given', () => {
+    assert.equal(settingsWith().transport, 'auto')
+    assert.equal(settingsWith({ transport: 'ssh' }).transport, 'ssh')
+    assert.equal(settingsWith({ transport: 'swarm', 'seeder-host': 'deploy@web1' }).transport, 'swarm')
+  })
+  test('anything else is rejected under its own name', () => {
+    expectOnlyError({ transport: 'rsync' }, 'transport', /is not one of auto, swarm, ssh/)
+  })
+  test('ssh runs no seeder: a seeder-host with it is an error', () => {
+    expectOnlyError({ transport: 'ssh', 'seeder-host': 'deploy@web1' }, 'transport', /seeder-host must be empty/)
+  })
+})
+
 describe('inputs tracker-address and tracker-port', () => {
   test('defaults: detect the address, any port', () => {
     const settings = settingsWith()
