@@ -123,7 +123,18 @@ async function openDelivery(
 ): Promise<Delivery> {
   const { transport, why } = chooseTransport(settings.transport, settings.hosts.length, settings.seederHost !== undefined)
   const ssh = sshLinkOptions(settings, agent, transferStart)
-  if (transport === 'ssh') return directDelivery({ ssh, objectsDir: release.objectsDir, layout: release.layout, pieces: release.pieces, why })
+  if (transport === 'ssh') {
+    // The runner's writes are all a host receives, and all the runner sends: both caps are its pace.
+    return directDelivery({
+      ssh,
+      objectsDir: release.objectsDir,
+      layout: release.layout,
+      pieces: release.pieces,
+      why,
+      perHostRate: settings.downloadLimit,
+      totalRate: settings.seederUploadLimit,
+    })
+  }
   // Where the fleet finds the tracker and the seeder, and so the only addresses, with the hosts', let into the swarm.
   const address = settings.seederHost !== undefined ? (settings.trackerAddress ?? settings.seederHost.host) : (settings.trackerAddress ?? (await detectAddressTowardFleet(settings.hosts)))
   const allowedPeers = settings.swarmAllowAnyPeer ? undefined : await resolveFleetAddresses([...settings.hosts, { host: address }])

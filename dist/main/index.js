@@ -58165,6 +58165,16 @@ function checkBuildLeavesSharedPathsFree(sourceDir, sharedPaths) {
 // src/inputs/transport.ts
 var TRANSPORT_INPUTS = ["auto", "swarm", "ssh"];
 var DIRECT_MAX_HOSTS = 3;
+function sshConflict(given) {
+  const set = [
+    ["seeder-host", given.seederHost],
+    ["tracker-address", given.trackerAddress],
+    ["tracker-port", given.trackerPort],
+    ["swarm-allow-any-peer", given.swarmAllowAnyPeer]
+  ].filter(([, isSet]) => isSet).map(([name]) => name);
+  if (set.length === 0) return void 0;
+  return `ssh streams each host's objects over its own SSH session and runs no tracker and no seeder, so ${set.join(", ")} ${set.length === 1 ? "has" : "have"} nothing to apply to. Remove ${set.length === 1 ? "it" : "them"}, or set transport to swarm` + (given.seederHost ? " (or to auto, which keeps the swarm when seeder-host is set)" : "");
+}
 function parseTransport(text) {
   if (TRANSPORT_INPUTS.includes(text)) return text;
   throw new Error(`"${text}" is not one of ${TRANSPORT_INPUTS.join(", ")}`);
@@ -58231,11 +58241,6 @@ function readSettings(readGiven = readFromEnvironment(), env = process.env) {
     const given = read("seeder-host");
     return given === "" ? void 0 : parseHostEntry(given, { user: sshUser ?? "", port: sshPort ?? 22 });
   });
-  const transport = field("transport", () => {
-    const value = parseTransport(read("transport"));
-    if (value === "ssh" && seederHost !== void 0) throw new Error("ssh streams the objects to each host over its own SSH session: it runs no tracker and no seeder, so seeder-host must be empty");
-    return value;
-  });
   const trackerPort = field("tracker-port", () => readInteger(read("tracker-port"), 0, 65535));
   const deadlineMs = field("deadline", () => parseDuration(read("deadline")));
   const maxFailedHosts = field("max-failed-hosts", () => readInteger(read("max-failed-hosts"), 0, Number.MAX_SAFE_INTEGER));
@@ -58270,6 +58275,12 @@ function readSettings(readGiven = readFromEnvironment(), env = process.env) {
   }
   const preserveSpecialModes = field("preserve-special-modes", () => readBoolean(read("preserve-special-modes")));
   const swarmAllowAnyPeer = field("swarm-allow-any-peer", () => readBoolean(read("swarm-allow-any-peer")));
+  const transport = field("transport", () => {
+    const value = parseTransport(read("transport"));
+    const conflict = value === "ssh" ? sshConflict({ seederHost: seederHost !== void 0, trackerAddress: trackerAddress !== void 0, trackerPort: (trackerPort ?? 0) !== 0, swarmAllowAnyPeer: swarmAllowAnyPeer === true }) : void 0;
+    if (conflict !== void 0) throw new Error(conflict);
+    return value;
+  });
   if (errors.length > 0) throw new InputErrors(errors);
   return {
     sourceDir,
@@ -71977,7 +71988,7 @@ async function describeObjects(objectsDir, objects) {
   }
   return described;
 }
-async function sendObjects(channel, objectsDir, objects) {
+async function sendObjects(channel, objectsDir, objects, pace) {
   let sent = 0;
   let closed = false;
   const onClose = () => {
@@ -71990,7 +72001,8 @@ async function sendObjects(channel, objectsDir, objects) {
   const gone = () => closed || channel.writableEnded || channel.destroyed;
   try {
     for (const object of objects) {
-      for await (const chunk of fs16.createReadStream(path10.join(objectsDir, object.id), { highWaterMark: 256 << 10 })) {
+      for await (const chunk of fs16.createReadStream(path10.join(objectsDir, object.id), { highWaterMark: pace?.slice ?? 256 << 10 })) {
+        await pace?.take(chunk.length);
         if (gone()) return sent;
         sent += chunk.length;
         if (!channel.write(chunk)) await drainOrClose(channel);
@@ -72016,9 +72028,41 @@ function drainOrClose(channel) {
   });
 }
 
+// src/fleet/stream-pace.ts
+import { setTimeout as sleep2 } from "node:timers/promises";
+var RatePacer = class {
+  constructor(rate, now = Date.now) {
+    this.rate = rate;
+    this.now = now;
+  }
+  rate;
+  now;
+  /** Epoch ms from which the next bytes may go. */
+  free = 0;
+  /** Waits until `bytes` more may go at this rate. */
+  async take(bytes) {
+    const now = this.now();
+    const start = Math.max(this.free, now);
+    this.free = start + bytes / this.rate * 1e3;
+    if (start > now) await sleep2(start - now);
+  }
+};
+function streamPace(pacers) {
+  const active = pacers.filter((pacer) => pacer !== void 0);
+  if (active.length === 0) return void 0;
+  const slowest = Math.min(...active.map((pacer) => pacer.rate));
+  return {
+    slice: Math.max(1024, Math.min(256 << 10, Math.floor(slowest / 10))),
+    take: async (bytes) => {
+      for (const pacer of active) await pacer.take(bytes);
+    }
+  };
+}
+
 // src/fleet/direct-links.ts
 function directDelivery(spec) {
   const ids = new Set(spec.layout.objects.map((object) => object.id));
+  const total = spec.totalRate !== void 0 ? new RatePacer(spec.totalRate) : void 0;
   let sent = 0;
   const links = (target, listener) => {
     const asked = new NeedWatch();
@@ -72037,14 +72081,15 @@ function directDelivery(spec) {
         const bad = badNeed(needed, ids);
         if (bad !== void 0) throw new HostSetupError(`the agent cannot be served: ${bad}`, "never");
         if (needed.length > 0) listener.log(`sending ${needed.length} of ${ids.size} objects over SSH`);
-        const bytes = await sendObjects(channel, spec.objectsDir, needed.map((id) => ({ id })));
+        const pace = streamPace([spec.perHostRate !== void 0 ? new RatePacer(spec.perHostRate) : void 0, total]);
+        const bytes = await sendObjects(channel, spec.objectsDir, needed.map((id) => ({ id })), pace);
         sent += bytes;
       }
     });
   };
   return {
     transport: "ssh",
-    describe: `Transport ssh (${spec.why}): each host's objects go over its own SSH session, only those its store lacks; no tracker, no seeder`,
+    describe: `Transport ssh (${spec.why}): each host's objects go over its own SSH session, only those its store lacks; no tracker, no seeder` + (spec.perHostRate !== void 0 ? `; ${formatRate(spec.perHostRate)} per host` : "") + (spec.totalRate !== void 0 ? `; ${formatRate(spec.totalRate)} in all` : ""),
     source: { torrent: "", seederPeerId: "", direct: { pieces: spec.pieces.toString("base64") } },
     links,
     facts: () => ({ transport: "ssh", infoHash: "", seederRanOn: "none", seederUploaded: 0, trackerUrl: "", trackerAnnounces: 0, sentOverSsh: sent }),
@@ -72833,7 +72878,7 @@ async function runRollout(options) {
 }
 
 // src/activation/ssh-activation-target.ts
-import { setTimeout as sleep2 } from "node:timers/promises";
+import { setTimeout as sleep3 } from "node:timers/promises";
 
 // src/activation/policy.ts
 var ACTIVATE_COMMAND_TIMEOUT_MS = 5 * 6e4;
@@ -72969,7 +73014,7 @@ var SshActivationTarget = class {
         return await connectOnce(this.host, this.options.credentials, SSH_CONNECT_TIMEOUT_MS);
       } catch (error2) {
         if (!(error2 instanceof ConnectError) || !error2.transient || attempt >= CONNECT_ATTEMPTS) throw error2;
-        await sleep2(1e3 * attempt);
+        await sleep3(1e3 * attempt);
       }
     }
   }
@@ -73102,7 +73147,17 @@ async function deploy(settings, agent, hooks) {
 async function openDelivery(settings, release, agent, policy, transferStart, hooks) {
   const { transport, why } = chooseTransport(settings.transport, settings.hosts.length, settings.seederHost !== void 0);
   const ssh = sshLinkOptions(settings, agent, transferStart);
-  if (transport === "ssh") return directDelivery({ ssh, objectsDir: release.objectsDir, layout: release.layout, pieces: release.pieces, why });
+  if (transport === "ssh") {
+    return directDelivery({
+      ssh,
+      objectsDir: release.objectsDir,
+      layout: release.layout,
+      pieces: release.pieces,
+      why,
+      perHostRate: settings.downloadLimit,
+      totalRate: settings.seederUploadLimit
+    });
+  }
   const address = settings.seederHost !== void 0 ? settings.trackerAddress ?? settings.seederHost.host : settings.trackerAddress ?? await detectAddressTowardFleet(settings.hosts);
   const allowedPeers = settings.swarmAllowAnyPeer ? void 0 : await resolveFleetAddresses([...settings.hosts, { host: address }]);
   const swarm = await openDeploySwarm(settings, release, agent, policy, transferStart, hooks, address, allowedPeers);
@@ -73345,7 +73400,7 @@ function rememberWorkdir(dir) {
 // src/action/run.ts
 async function run() {
   const cancel = cancelOnSignals({
-    cancelling: (signal) => warning(`Received ${signal}: stopping every agent and closing the swarm.`),
+    cancelling: (signal) => warning(`Received ${signal}: stopping every agent (and the swarm, if one runs).`),
     givingUp: () => error("Cancelled: cleanup did not finish in 6 s; exiting.")
   });
   try {

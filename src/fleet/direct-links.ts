@@ -8,12 +8,14 @@
  * cut by a lost connection is a lost connection while setting the host up, tried again on a new one.
  */
 import type { ClientChannel } from 'ssh2'
+import { formatRate } from '../inputs/rate.js'
 import { badNeed, type AgentEvent } from '../protocol/events.js'
 import type { ObjectLayout } from '../swarm/object-layout.js'
 import { sendObjects } from '../swarm/send-objects.js'
 import type { Delivery } from './delivery.js'
 import { HostSetupError, type AgentListener, type HostLinkFactory } from './host-link.js'
 import { SshHostLink, type SshLinkOptions } from './ssh-host-link.js'
+import { RatePacer, streamPace } from './stream-pace.js'
 
 export interface DirectSpec {
   ssh: SshLinkOptions
@@ -23,10 +25,15 @@ export interface DirectSpec {
   pieces: Buffer
   /** Why this transport (for the log). */
   why: string
+  /** download-limit: bytes/s each host's stream may take. */
+  perHostRate?: number
+  /** seeder-upload-limit: bytes/s all streams together may take (the runner plays the seeder's part). */
+  totalRate?: number
 }
 
 export function directDelivery(spec: DirectSpec): Delivery {
   const ids = new Set(spec.layout.objects.map((object) => object.id))
+  const total = spec.totalRate !== undefined ? new RatePacer(spec.totalRate) : undefined
   let sent = 0
   const links: HostLinkFactory = (target, listener) => {
     const asked = new NeedWatch()
@@ -45,14 +52,18 @@ export function directDelivery(spec: DirectSpec): Delivery {
         const bad = badNeed(needed, ids)
         if (bad !== undefined) throw new HostSetupError(`the agent cannot be served: ${bad}`, 'never')
         if (needed.length > 0) listener.log(`sending ${needed.length} of ${ids.size} objects over SSH`)
-        const bytes = await sendObjects(channel, spec.objectsDir, needed.map((id) => ({ id })))
+        const pace = streamPace([spec.perHostRate !== undefined ? new RatePacer(spec.perHostRate) : undefined, total])
+        const bytes = await sendObjects(channel, spec.objectsDir, needed.map((id) => ({ id })), pace)
         sent += bytes
       },
     })
   }
   return {
     transport: 'ssh',
-    describe: `Transport ssh (${spec.why}): each host's objects go over its own SSH session, only those its store lacks; no tracker, no seeder`,
+    describe:
+      `Transport ssh (${spec.why}): each host's objects go over its own SSH session, only those its store lacks; no tracker, no seeder` +
+      (spec.perHostRate !== undefined ? `; ${formatRate(spec.perHostRate)} per host` : '') +
+      (spec.totalRate !== undefined ? `; ${formatRate(spec.totalRate)} in all` : ''),
     source: { torrent: '', seederPeerId: '', direct: { pieces: spec.pieces.toString('base64') } },
     links,
     facts: () => ({ transport: 'ssh', infoHash: '', seederRanOn: 'none', seederUploaded: 0, trackerUrl: '', trackerAnnounces: 0, sentOverSsh: sent }),

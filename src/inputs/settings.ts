@@ -9,7 +9,7 @@ import { INPUT_DEFAULTS } from './defaults.js'
 import { parseRate } from './rate.js'
 import { parseBatchSize, type BatchSize } from './batch-size.js'
 import { checkBuildLeavesSharedPathsFree, parseSharedPaths } from './shared-paths.js'
-import { parseTransport, type TransportInput } from './transport.js'
+import { parseTransport, sshConflict, type TransportInput } from './transport.js'
 
 /** Everything the deploy needs, typed and validated, built in this one place from the inputs. */
 export interface Settings {
@@ -134,11 +134,6 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
     const given = read('seeder-host')
     return given === '' ? undefined : parseHostEntry(given, { user: sshUser ?? '', port: sshPort ?? 22 })
   })
-  const transport = field('transport', () => {
-    const value = parseTransport(read('transport'))
-    if (value === 'ssh' && seederHost !== undefined) throw new Error('ssh streams the objects to each host over its own SSH session: it runs no tracker and no seeder, so seeder-host must be empty')
-    return value
-  })
   const trackerPort = field('tracker-port', () => readInteger(read('tracker-port'), 0, 65535))
   const deadlineMs = field('deadline', () => parseDuration(read('deadline')))
   const maxFailedHosts = field('max-failed-hosts', () => readInteger(read('max-failed-hosts'), 0, Number.MAX_SAFE_INTEGER))
@@ -175,6 +170,13 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
   }
   const preserveSpecialModes = field('preserve-special-modes', () => readBoolean(read('preserve-special-modes')))
   const swarmAllowAnyPeer = field('swarm-allow-any-peer', () => readBoolean(read('swarm-allow-any-peer')))
+  const transport = field('transport', () => {
+    const value = parseTransport(read('transport'))
+    const conflict =
+      value === 'ssh' ? sshConflict({ seederHost: seederHost !== undefined, trackerAddress: trackerAddress !== undefined, trackerPort: (trackerPort ?? 0) !== 0, swarmAllowAnyPeer: swarmAllowAnyPeer === true }) : undefined
+    if (conflict !== undefined) throw new Error(conflict)
+    return value
+  })
 
   if (errors.length > 0) throw new InputErrors(errors)
   return {

@@ -19,6 +19,39 @@ export const TRANSPORT_INPUTS: readonly TransportInput[] = ['auto', 'swarm', 'ss
  */
 export const DIRECT_MAX_HOSTS = 3
 
+/**
+ * The inputs that configure only a swarm's tracker and seeder, as given. With `transport: ssh`
+ * there is neither, so setting one is a contradiction, refused before any host is contacted; with
+ * `auto` they apply when it picks the swarm (a seeder host makes it pick the swarm).
+ */
+export interface SwarmOnlyInputs {
+  seederHost: boolean
+  trackerAddress: boolean
+  /** Anything but 0 (any port). */
+  trackerPort: boolean
+  swarmAllowAnyPeer: boolean
+}
+
+/** Why `transport: ssh` cannot go with what else was given, saying what to write instead; undefined when it can. */
+export function sshConflict(given: SwarmOnlyInputs): string | undefined {
+  const set = (
+    [
+      ['seeder-host', given.seederHost],
+      ['tracker-address', given.trackerAddress],
+      ['tracker-port', given.trackerPort],
+      ['swarm-allow-any-peer', given.swarmAllowAnyPeer],
+    ] as const
+  )
+    .filter(([, isSet]) => isSet)
+    .map(([name]) => name)
+  if (set.length === 0) return undefined
+  return (
+    `ssh streams each host's objects over its own SSH session and runs no tracker and no seeder, so ${set.join(', ')} ` +
+    `${set.length === 1 ? 'has' : 'have'} nothing to apply to. Remove ${set.length === 1 ? 'it' : 'them'}, or set transport to swarm` +
+    (given.seederHost ? ' (or to auto, which keeps the swarm when seeder-host is set)' : '')
+  )
+}
+
 export function parseTransport(text: string): TransportInput {
   if ((TRANSPORT_INPUTS as readonly string[]).includes(text)) return text as TransportInput
   throw new Error(`"${text}" is not one of ${TRANSPORT_INPUTS.join(', ')}`)

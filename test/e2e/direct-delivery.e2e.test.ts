@@ -1,7 +1,8 @@
 /**
  * transport ssh, end to end on a small fleet: each host's objects go over its own SSH session (no
- * tracker, no seeder, no peer traffic); a hotfix sends each host only the objects that changed; and
- * a host whose sshd dies mid-stream fails with a clear reason and leaves nothing running.
+ * tracker, no seeder, no peer traffic); a hotfix sends each host only the objects that changed; the
+ * release goes live with activate; download-limit and seeder-upload-limit pace the streams; and a
+ * host whose sshd dies mid-stream fails with a clear reason and leaves nothing running.
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -78,6 +79,50 @@ describe('transport ssh on a fleet of 3 hosts', () => {
       assert.ok(host.bytesReceived + host.bytesFromStore === report.payloadBytes, `${host.host}: the rest came from its store: ${JSON.stringify(host)}`)
     }
     assert.ok(report.sentOverSsh < report.payloadBytes, `the runner sent less than one copy of the tree in all (${report.sentOverSsh} bytes)`)
+  })
+
+  test('activate: the release goes live on every host after it came over SSH', async () => {
+    fs.writeFileSync(path.join(source, 'app/lib/deep/config.json'), '{"answer": 44}\n')
+    const run = await runAction(fleet, { path: source, tag: 'direct-live', deadline: '120s', transport: 'ssh', activate: 'true', 'batch-size': '1' })
+    assert.equal(run.code, 0, transcript(run))
+    assert.equal(run.outputs['hosts-activated'], '3', transcript(run))
+    assert.equal(run.outputs['info-hash'], '', 'no torrent, no info hash')
+    assertIdentical(fleet.hosts, 'direct-live', source)
+    for (const host of fleet.hosts) {
+      assert.equal(path.basename(fs.readlinkSync(path.join(path.dirname(releaseDir(host, 'direct-live')), 'current'))), 'direct-live', `${host.name}: current`)
+    }
+    const report = readReport(run)
+    assert.equal(report.transport, 'ssh')
+    assert.equal(report.activation?.hostsActivated, 3)
+    assert.deepEqual(report.activation?.batches.map((batch) => batch.result), ['activated', 'activated', 'activated'])
+  })
+
+  test('download-limit paces each host\'s stream, seeder-upload-limit all of them together', async (t) => {
+    const MB = 1e6
+    // New bytes each time, so every host needs the blob again: ~8.4 MB per host.
+    fs.writeFileSync(path.join(source, 'app/blob.bin'), randomBytes(BLOB))
+    const perHost = await runAction(fleet, { path: source, tag: 'direct-paced-1', deadline: '120s', transport: 'ssh', 'compression-level': '0', 'download-limit': '3MB/s' })
+    assert.equal(perHost.code, 0, transcript(perHost))
+    assertIdentical(fleet.hosts, 'direct-paced-1', source)
+    assert.match(perHost.stdout, /Transport ssh .*; 3\.0 MB\/s per host/, transcript(perHost))
+    for (const host of readReport(perHost).hosts) {
+      const rate = host.bytesReceived / host.seconds!
+      t.diagnostic(`${host.host}: ${(rate / MB).toFixed(2)} MB/s (download-limit 3)`)
+      assert.ok(host.bytesReceived >= BLOB, `${host.host} received the new blob: ${JSON.stringify(host)}`)
+      // Unpaced, a host takes it at its link's 12.5 MB/s.
+      assert.ok(rate <= 3 * MB * 1.1, `${host.host}: ${(rate / MB).toFixed(2)} MB/s over ${host.seconds} s, cap 3 MB/s`)
+    }
+
+    fs.writeFileSync(path.join(source, 'app/blob.bin'), randomBytes(BLOB))
+    const total = await runAction(fleet, { path: source, tag: 'direct-paced-2', deadline: '120s', transport: 'ssh', 'compression-level': '0', 'seeder-upload-limit': '4MB/s' })
+    assert.equal(total.code, 0, transcript(total))
+    assertIdentical(fleet.hosts, 'direct-paced-2', source)
+    const report = readReport(total)
+    const rate = report.sentOverSsh / report.transferSeconds
+    t.diagnostic(`the runner streamed ${(report.sentOverSsh / MB).toFixed(1)} MB in ${report.transferSeconds.toFixed(1)} s: ${(rate / MB).toFixed(2)} MB/s (seeder-upload-limit 4)`)
+    assert.ok(report.sentOverSsh >= 3 * BLOB, `every host was sent the new blob (${report.sentOverSsh} bytes)`)
+    // Unpaced, three hosts at 12.5 MB/s each take it several times faster.
+    assert.ok(rate <= 4 * MB * 1.1, `${(rate / MB).toFixed(2)} MB/s in all, cap 4 MB/s`)
   })
 
   test('a host whose sshd dies mid-stream fails with a clear reason, and nothing is left running', async (t) => {
