@@ -17,6 +17,7 @@ import { guardPeers, incomingLimits, type PeerGuard } from '../swarm/peer-filter
 import { layObjects, type ObjectLayout } from '../swarm/object-layout.js'
 import { spreadPieceOrder } from '../swarm/piece-order.js'
 import { dialNoOneOnceDone, peerIsSeed, pieceCount, quietOnceSeeding, retryAnnounceUntilAnswered } from '../swarm/webtorrent-internals.js'
+import type { DecodedBytes } from './decoded-object.js'
 import { DirectReceive } from './direct-receive.js'
 import { installRelease, TagExistsError } from './install-release.js'
 import { ObjectCorruptError, ReleaseWriter } from './materialize.js'
@@ -211,7 +212,7 @@ export class Agent {
             const index = indexOf.get(id)
             if (index !== undefined) writer.write(index)
           })
-        : await this.receiveDirect(job, objectLayout, store, (index) => writer.write(index))
+        : await this.receiveDirect(job, manifest, objectLayout, store, (index, decoded) => writer.write(index, decoded))
     if (counts === undefined) return
     fromStore = counts.fromStore ?? fromStore
     try {
@@ -242,11 +243,12 @@ export class Agent {
    */
   private async receiveDirect(
     job: AgentJob,
+    manifest: Manifest,
     objectLayout: ObjectLayout,
     store: ObjectStore,
-    objectReady: (index: number) => void,
+    objectReady: (index: number, decoded?: DecodedBytes) => void,
   ): Promise<{ fromSeeder: number; fromPeers: number; fromStore: number } | undefined> {
-    const direct = new DirectReceive(objectLayout, Buffer.from(job.direct!.pieces, 'base64'), this.layout!.workObjectsDir, store.dir, objectReady)
+    const direct = new DirectReceive(objectLayout, manifest.objects, Buffer.from(job.direct!.pieces, 'base64'), this.layout!.workObjectsDir, store.dir, objectReady)
     // The controller waits in silence for the need event: reading the store is this side's work.
     const { needed, fromStore } = await direct.plan(() => this.controllerAlive())
     if (this.exiting) return undefined

@@ -1,8 +1,10 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import type { ObjectRecord } from '../content/manifest.js'
 import type { LaidObject, ObjectLayout } from '../swarm/object-layout.js'
+import { decodingCheck, type DecodedBytes, type DecodingCheck } from './decoded-object.js'
 import { ObjectReceiver } from './object-receiver.js'
-import { holdsObject, pieceCheck } from './piece-check.js'
+import { holdsObject } from './piece-check.js'
 
 /**
  * Transport ssh, on the host: the release's objects come over the agent's own SSH session instead
@@ -11,11 +13,12 @@ import { holdsObject, pieceCheck } from './piece-check.js'
  * (Streaming every object and letting the agent skip those it holds would move the whole release
  * over the runner's link each time: "only what changed" would hold on the host's disk, not on the wire.)
  *
- * Both kinds are checked as the swarm checks them, piece by piece against the torrent's SHA-1s
- * (piece-check.ts): an object the store held is read and checked before it counts as held — one
- * that fails is removed, from the store too, and asked for again — and an arriving object is
- * checked before it takes its name (object-receiver.ts). The release writer then checks each
- * object's sha256 again before it uses it, whichever way it came.
+ * An object the store held is checked as the swarm checks it, piece by piece against the torrent's
+ * SHA-1s (piece-check.ts), before it counts as held — one that fails is removed, from the store
+ * too, and asked for again — and the release writer checks its sha256 again when it reads it. An
+ * arriving object is checked in one pass as it comes (decoded-object.ts): decrypted, hashed against
+ * the manifest's sha256 before it takes its name, and handed to the writer decoded, so its bytes
+ * are not read back from disk, decrypted and hashed a second time.
  */
 export class DirectReceive {
   private receiver?: ObjectReceiver
@@ -25,18 +28,25 @@ export class DirectReceive {
   private needed: LaidObject[] = []
   /** Each needed object's index in the release. */
   private neededIndex: number[] = []
+  /** The checks of the arriving objects not yet handed over, by id: they hold the decoded bytes. */
+  private readonly checks = new Map<string, DecodingCheck>()
   private finished?: () => void
   /** Resolves once every needed object has arrived and passed its check. */
   readonly complete = new Promise<void>((resolve) => (this.finished = resolve))
 
   constructor(
     private readonly layout: ObjectLayout,
+    /** The manifest's objects, in the same order as the layout's: what an arriving object is checked against. */
+    private readonly records: readonly ObjectRecord[],
     private readonly pieces: Buffer,
     /** The agent's work directory: objects lent from the store are linked here, arriving ones written here. */
     private readonly workDir: string,
     private readonly storeDir: string,
-    /** Called as each object is there and checked (held or arrived), with its index in the release. */
-    private readonly objectReady: (index: number) => void,
+    /**
+     * Called as each object is there and checked (held or arrived), with its index in the release
+     * and, for one that arrived, its decoded bytes.
+     */
+    private readonly objectReady: (index: number, decoded?: DecodedBytes) => void,
   ) {}
 
   /**
@@ -63,7 +73,12 @@ export class DirectReceive {
     }
     let end = 0
     this.ends = this.needed.map((object) => (end += object.size))
-    this.receiver = new ObjectReceiver(this.needed, this.workDir, (object) => pieceCheck(object as LaidObject, this.pieces, this.layout.pieceLength))
+    const recordOf = new Map(this.records.map((record) => [record.id, record]))
+    this.receiver = new ObjectReceiver(this.needed, this.workDir, (object) => {
+      const check = decodingCheck(recordOf.get(object.id)!)
+      this.checks.set(object.id, check)
+      return check
+    })
     for (const index of held) this.objectReady(index)
     if (this.needed.length === 0) this.finished?.()
     return { needed: this.needed, fromStore }
@@ -83,7 +98,10 @@ export class DirectReceive {
     receiver.push(chunk)
     // push() is synchronous: every object that ends within what was received has passed its check.
     while (this.next < this.needed.length && this.ends[this.next]! <= receiver.received) {
-      this.objectReady(this.neededIndex[this.next]!)
+      const id = this.needed[this.next]!.id
+      const decoded = this.checks.get(id)!.decoded()
+      this.checks.delete(id)
+      this.objectReady(this.neededIndex[this.next]!, decoded)
       this.next++
     }
     if (receiver.complete) this.finished?.()

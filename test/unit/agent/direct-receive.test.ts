@@ -7,11 +7,14 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { DecodedBytes, decodingCheck } from '../../../src/agent/decoded-object.js'
 import { DirectReceive } from '../../../src/agent/direct-receive.js'
+import { decodeObject, ReleaseWriter } from '../../../src/agent/materialize.js'
 import { ObjectMismatchError } from '../../../src/agent/object-receiver.js'
 import { holdsObject, pieceCheck } from '../../../src/agent/piece-check.js'
 import type { PackedRelease } from '../../../src/pack/release.js'
-import { pack, removeTemporaryDirs, temporaryDir } from '../helpers.js'
+import { decodeManifest } from '../../../src/content/manifest.js'
+import { pack, removeTemporaryDirs, snapshotTree, temporaryDir } from '../helpers.js'
 
 after(removeTemporaryDirs)
 
@@ -75,6 +78,93 @@ describe('pieceCheck', () => {
   })
 })
 
+/** An object's bytes decrypted and still compressed, as the manifest's sha256 is of them. */
+async function decodedBytesOf(id: string): Promise<Buffer> {
+  const record = release.manifest.objects.find((object) => object.id === id)!
+  return Buffer.from(await decodeObject({ ...record, compressed: false }, path.join(release.objectsDir, id)))
+}
+
+describe('DecodedBytes', () => {
+  const whole = randomBytes(1000)
+  const decoded = new DecodedBytes([whole.subarray(0, 1), whole.subarray(1, 300), whole.subarray(300, 301), whole.subarray(301)])
+  test('any range reads the bytes it covers, across parts', () => {
+    assert.equal(decoded.length, 1000)
+    for (const [offset, length] of [[0, 1000], [0, 0], [0, 1], [1, 299], [299, 3], [300, 1], [250, 600], [999, 1], [301, 699]] as const) {
+      assert.ok(Buffer.concat(decoded.pick(offset, length)).equals(whole.subarray(offset, offset + length)), `${offset}+${length}`)
+    }
+    assert.deepEqual(decoded.pick(500, 0), [])
+    assert.ok(decoded.whole().equals(whole))
+  })
+})
+
+describe('decodingCheck: an arriving object checked in one pass', () => {
+  test('in any chunking, it passes and keeps the decoded bytes the manifest\'s sha256 is of', async () => {
+    for (const record of release.manifest.objects) {
+      for (const sizes of [[1 << 20], [7, 16_384, 3, 65_537]]) {
+        const check = decodingCheck(record)
+        feed((chunk) => check.update(chunk), bytesOf(record.id), sizes)
+        assert.equal(check.mismatch(), undefined, `${record.id} in chunks of ${sizes.join(', ')}`)
+        assert.ok(check.decoded().whole().equals(await decodedBytesOf(record.id)), record.id)
+      }
+    }
+  })
+  test('one byte changed, or a manifest saying another sha256: refused, naming both hashes', () => {
+    const record = release.manifest.objects[0]!
+    const damaged = Buffer.from(bytesOf(record.id))
+    damaged[damaged.length - 1]! ^= 1
+    const check = decodingCheck(record)
+    check.update(damaged)
+    assert.match(check.mismatch()!, new RegExp(`^object ${record.id} arrived with sha256 [0-9a-f]{64}, not the manifest's ${record.sha256}$`))
+    const other = decodingCheck({ ...record, sha256: '0'.repeat(64) })
+    other.update(bytesOf(record.id))
+    assert.match(other.mismatch()!, /not the manifest's 0{64}$/)
+  })
+  test('an object of a deploy without encryption is kept as it came', async () => {
+    const source = temporaryDir()
+    fs.writeFileSync(path.join(source, 'a.bin'), randomBytes(300_000))
+    const plain = await pack(source, { encrypt: false, compressionLevel: 0 })
+    const record = plain.manifest.objects[0]!
+    const bytes = fs.readFileSync(path.join(plain.objectsDir, record.id))
+    const check = decodingCheck(record)
+    feed((chunk) => check.update(chunk), bytes, [4096])
+    assert.equal(check.mismatch(), undefined)
+    assert.ok(check.decoded().whole().equals(bytes))
+  })
+})
+
+describe('ReleaseWriter with decoded objects', () => {
+  test('writes the tree from them without reading their files', async () => {
+    const source = temporaryDir()
+    fs.mkdirSync(path.join(source, 'dir'))
+    fs.writeFileSync(path.join(source, 'big.bin'), randomBytes(600_000))
+    fs.writeFileSync(path.join(source, 'text.txt'), 'hello '.repeat(50_000))
+    for (let i = 0; i < 30; i++) fs.writeFileSync(path.join(source, `dir/small-${i}.txt`), `file ${i}\n`)
+    for (const compressionLevel of [0, 6]) {
+      const packed = await pack(source, { compressionLevel })
+      const manifest = decodeManifest(packed.encodedManifest)
+      const decoded = await Promise.all(
+        manifest.objects.map(async (record) => {
+          const check = decodingCheck(record)
+          feed((chunk) => check.update(chunk), fs.readFileSync(path.join(packed.objectsDir, record.id)), [65_536, 1000])
+          assert.equal(check.mismatch(), undefined)
+          return check.decoded()
+        }),
+      )
+      const target = path.join(temporaryDir(), 'release')
+      // No object file at all: every byte must come from what the writer was handed.
+      const writer = new ReleaseWriter(manifest, temporaryDir(), target)
+      writer.start()
+      for (const [index, bytes] of decoded.entries()) writer.write(index, bytes)
+      await writer.finish()
+      const files = (tree: string) => [...snapshotTree(tree)].filter(([, node]) => node.type === 'file')
+      assert.deepEqual(files(target), files(source), `compression-level ${compressionLevel}`)
+      for (const name of ['big.bin', 'text.txt', 'dir/small-7.txt']) {
+        assert.ok(fs.readFileSync(path.join(target, name)).equals(fs.readFileSync(path.join(source, name))), name)
+      }
+    }
+  })
+})
+
 describe('DirectReceive', () => {
   /** A work directory lending the first object (good) and the second (damaged) from a store, as ObjectStore.lendTo leaves it. */
   function lentHost(): { workDir: string; storeDir: string } {
@@ -92,7 +182,11 @@ describe('DirectReceive', () => {
   test('asks for what the store lacks or holds damaged, takes it off the stream, and every object is ready once', async () => {
     const { workDir, storeDir } = lentHost()
     const ready: number[] = []
-    const direct = new DirectReceive(release.layout, release.pieces, workDir, storeDir, (index) => ready.push(index))
+    const decodedOf = new Map<number, DecodedBytes | undefined>()
+    const direct = new DirectReceive(release.layout, release.manifest.objects, release.pieces, workDir, storeDir, (index, decoded) => {
+      ready.push(index)
+      decodedOf.set(index, decoded)
+    })
     let busy = 0
     const { needed, fromStore } = await direct.plan(() => busy++)
     const objects = release.layout.objects
@@ -110,12 +204,19 @@ describe('DirectReceive', () => {
     assert.deepEqual([...ready].sort((a, b) => a - b), objects.map((_object, index) => index), 'each object ready exactly once')
     assert.equal(direct.received, stream.length - 2)
     for (const object of objects) assert.ok(bytesOf(object.id).equals(fs.readFileSync(path.join(workDir, object.id))), object.id)
+    assert.equal(decodedOf.get(0), undefined, 'the held object is read from its file by the writer')
+    for (const index of objects.keys()) {
+      if (index === 0) continue
+      const record = release.manifest.objects[index]!
+      const expected = await decodedBytesOf(record.id)
+      assert.ok(decodedOf.get(index)?.whole().equals(expected), `object ${index} arrived and was handed over decoded`)
+    }
   })
 
   test('needing nothing, it is complete at once', async () => {
     const workDir = temporaryDir()
     for (const object of release.layout.objects) fs.copyFileSync(path.join(release.objectsDir, object.id), path.join(workDir, object.id))
-    const direct = new DirectReceive(release.layout, release.pieces, workDir, temporaryDir(), () => {})
+    const direct = new DirectReceive(release.layout, release.manifest.objects, release.pieces, workDir, temporaryDir(), () => {})
     const { needed } = await direct.plan(() => {})
     assert.deepEqual(needed, [])
     await direct.complete
@@ -123,7 +224,7 @@ describe('DirectReceive', () => {
 
   test('an object that arrives damaged is refused before it takes its name', async () => {
     const workDir = temporaryDir()
-    const direct = new DirectReceive(release.layout, release.pieces, workDir, temporaryDir(), () => {})
+    const direct = new DirectReceive(release.layout, release.manifest.objects, release.pieces, workDir, temporaryDir(), () => {})
     const { needed } = await direct.plan(() => {})
     const first = Buffer.from(bytesOf(needed[0]!.id))
     first[first.length >> 1]! ^= 4
