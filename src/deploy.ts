@@ -10,9 +10,12 @@ import { detectAddressTowardFleet } from './swarm/address.js'
 import { resolveFleetAddresses } from './swarm/fleet-addresses.js'
 import { openSwarm, type Swarm } from './swarm/swarm.js'
 import type { AgentBundle } from './fleet/agent-bundle.js'
+import { swarmDelivery, type Delivery } from './fleet/delivery.js'
+import { directDelivery } from './fleet/direct-links.js'
 import { runFleet } from './fleet/fleet-runner.js'
 import type { HostState } from './fleet/host-state.js'
-import { sshHostLinks, type SshLinkOptions } from './fleet/ssh-host-link.js'
+import type { SshLinkOptions } from './fleet/ssh-host-link.js'
+import { chooseTransport } from './inputs/transport.js'
 import { openRemoteOrigin } from './swarm/remote-origin.js'
 import { PROTOCOL_VERSION, type AgentJob } from './protocol/events.js'
 import { judge, judgeActivation } from './verdict/verdict.js'
@@ -45,40 +48,33 @@ export interface DeployResult {
 }
 
 /**
- * The deploy, start to verdict: pack → swarm → fleet → (activation) → verdict → report. Whatever
- * happens, the swarm is closed and the payload removed before this returns.
+ * The deploy, start to verdict: pack → delivery (the swarm, or each host's SSH session) → fleet →
+ * (activation) → verdict → report. Whatever happens, the swarm is closed and the payload removed
+ * before this returns.
  */
 export async function deploy(settings: Settings, agent: AgentBundle, hooks: DeployHooks): Promise<DeployResult> {
   const started = Date.now()
   const policy = deployPolicy(settings.hosts.length, settings.deadlineMs)
   const workdir = fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'murder-action-'))
   hooks.workdirCreated(workdir)
-  let swarm: Swarm | undefined
+  let delivery: Delivery | undefined
   try {
     const release = await pack(settings, workdir, hooks)
     abortIfCancelled(hooks.signal)
     // The deadline counts from here: with a seeder host, sending it the objects is part of the transfer.
     const transferStart = Date.now()
-    // Where the fleet finds the tracker and the seeder, and so the only addresses, with the hosts', let into the swarm.
-    const address = settings.seederHost !== undefined ? (settings.trackerAddress ?? settings.seederHost.host) : (settings.trackerAddress ?? (await detectAddressTowardFleet(settings.hosts)))
-    const allowedPeers = settings.swarmAllowAnyPeer ? undefined : await resolveFleetAddresses([...settings.hosts, { host: address }])
-    swarm = await openDeploySwarm(settings, release, agent, policy, transferStart, hooks, address, allowedPeers)
-    hooks.info(
-      `Tracker ${swarm.announceUrl}, seeder on ${swarm.where} port ${swarm.seederPort}, info hash ${swarm.infoHash}, ` +
-        `${swarm.pieceLength / 1024} KiB pieces` +
-        (settings.seederUploadLimit !== undefined ? `, seeder capped at ${formatRate(settings.seederUploadLimit)}` : '') +
-        `; deploying to ${settings.hosts.length} hosts (deadline ${settings.deadlineMs / 1000} s)`,
-    )
+    delivery = await openDelivery(settings, release, agent, policy, transferStart, hooks)
+    hooks.info(`${delivery.describe}; deploying to ${settings.hosts.length} hosts (deadline ${settings.deadlineMs / 1000} s)`)
     abortIfCancelled(hooks.signal)
-    const job = { ...agentJob(settings, release, swarm, policy), ...(allowedPeers !== undefined ? { allowedPeers: [...allowedPeers] } : {}) }
-    const states = await deliver(settings, job, agent, transferStart, policy, withSwarmLoss(hooks, swarm))
+    const states = await deliver(settings, agentJob(settings, release, delivery, policy), delivery, transferStart, policy, withDeliveryLoss(hooks, delivery))
     const transferSeconds = (states.settledAt - transferStart) / 1000
-    reportHoldersThatSeeded(states.hosts, settings.tag, hooks)
+    // Over SSH nobody seeds: hosts that held the release simply had nothing to receive.
+    if (delivery.transport === 'swarm') reportHoldersThatSeeded(states.hosts, settings.tag, hooks)
     const verdict = judge(states.hosts, settings.maxFailedHosts)
-    // The swarm's work is done (every agent has stopped): close it before the rollout, which may take long.
-    const swarmFacts = { infoHash: swarm.infoHash, where: swarm.where, seederUploaded: swarm.seederUploaded(), trackerUrl: swarm.announceUrl, trackerAnnounces: swarm.trackerAnnounces() }
-    await swarm.close()
-    swarm = undefined
+    // The delivery's work is done (every agent has stopped): close it before the rollout, which may take long.
+    const deliveryFacts = delivery.facts()
+    await delivery.close()
+    delivery = undefined
     let activation: { report: ActivationReport; verdict: ActivationVerdict } | undefined
     const details = [...verdict.details]
     if (settings.activate && !verdict.ok) details.push(`Nothing was activated: ${settings.tag} did not reach enough hosts.`)
@@ -95,7 +91,7 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
     const report = buildReport(
       {
         tag: settings.tag,
-        infoHash: swarmFacts.infoHash,
+        ...deliveryFacts,
         contentId: release.contentId,
         payloadBytes: release.storedBytes,
         objects: release.manifest.objects.length,
@@ -104,10 +100,6 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
         packSeconds: release.seconds,
         transferSeconds,
         durationSeconds: (Date.now() - started) / 1000,
-        seederUploaded: swarmFacts.seederUploaded,
-        seederRanOn: swarmFacts.where,
-        trackerUrl: swarmFacts.trackerUrl,
-        trackerAnnounces: swarmFacts.trackerAnnounces,
       },
       states.hosts,
       verdict,
@@ -115,9 +107,40 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
     )
     return { report, details }
   } finally {
-    await swarm?.close()
+    await delivery?.close()
     fs.rmSync(workdir, { recursive: true, force: true })
   }
+}
+
+/** How the objects reach the hosts: each host's SSH session (transport ssh), or the deploy's swarm. */
+async function openDelivery(
+  settings: Settings,
+  release: PackedRelease,
+  agent: AgentBundle,
+  policy: DeployPolicy,
+  transferStart: number,
+  hooks: DeployHooks,
+): Promise<Delivery> {
+  const { transport, why } = chooseTransport(settings.transport, settings.hosts.length, settings.seederHost !== undefined)
+  const ssh = sshLinkOptions(settings, agent, transferStart)
+  if (transport === 'ssh') {
+    // The runner's writes are all a host receives, and all the runner sends: both caps are its pace.
+    return directDelivery({
+      ssh,
+      objectsDir: release.objectsDir,
+      layout: release.layout,
+      pieces: release.pieces,
+      why,
+      perHostRate: settings.downloadLimit,
+      totalRate: settings.seederUploadLimit,
+    })
+  }
+  // Where the fleet finds the tracker and the seeder, and so the only addresses, with the hosts', let into the swarm.
+  const address = settings.seederHost !== undefined ? (settings.trackerAddress ?? settings.seederHost.host) : (settings.trackerAddress ?? (await detectAddressTowardFleet(settings.hosts)))
+  const allowedPeers = settings.swarmAllowAnyPeer ? undefined : await resolveFleetAddresses([...settings.hosts, { host: address }])
+  const swarm = await openDeploySwarm(settings, release, agent, policy, transferStart, hooks, address, allowedPeers)
+  const capped = settings.seederUploadLimit !== undefined ? `, seeder capped at ${formatRate(settings.seederUploadLimit)}` : ''
+  return swarmDelivery(swarm, ssh, `${capped} (${why})`, allowedPeers)
 }
 
 /**
@@ -171,11 +194,11 @@ async function openDeploySwarm(
   }
 }
 
-/** The fleet is stopped, each host failed with the reason, when the swarm's tracker and seeder go away (a seeder host that died). */
-function withSwarmLoss(hooks: DeployHooks, swarm: Swarm): DeployHooks {
-  if (swarm.lost === undefined) return hooks
+/** The fleet is stopped, each host failed with the reason, when the delivery goes away (a seeder host that died). */
+function withDeliveryLoss(hooks: DeployHooks, delivery: Delivery): DeployHooks {
+  if (delivery.lost === undefined) return hooks
   const lost = new AbortController()
-  void swarm.lost.then((why) => {
+  void delivery.lost.then((why) => {
     hooks.warning(why)
     lost.abort(why)
   })
@@ -211,16 +234,15 @@ async function pack(settings: Settings, workdir: string, hooks: DeployHooks): Pr
   return release
 }
 
-function agentJob(settings: Settings, release: PackedRelease, swarm: Swarm, policy: DeployPolicy): AgentJob {
+function agentJob(settings: Settings, release: PackedRelease, delivery: Delivery, policy: DeployPolicy): AgentJob {
   return {
     v: PROTOCOL_VERSION,
     tag: settings.tag,
     destination: settings.destination,
-    torrent: swarm.torrent.toString('base64'),
-    pieceLength: swarm.pieceLength,
+    ...delivery.source,
+    pieceLength: release.layout.pieceLength,
     manifest: release.encodedManifest,
     keepObjects: settings.keepPayload,
-    seederPeerId: swarm.seederPeerId,
     overwrite: settings.overwrite,
     ...(settings.uploadLimit !== undefined && { uploadLimit: settings.uploadLimit }),
     ...(settings.downloadLimit !== undefined && { downloadLimit: settings.downloadLimit }),
@@ -232,14 +254,14 @@ function agentJob(settings: Settings, release: PackedRelease, swarm: Swarm, poli
 async function deliver(
   settings: Settings,
   job: AgentJob,
-  agent: AgentBundle,
+  delivery: Delivery,
   transferStart: number,
   policy: DeployPolicy,
   hooks: DeployHooks,
 ): Promise<{ hosts: HostState[]; settledAt: number }> {
   const fleet = runFleet({
     hosts: settings.hosts,
-    connect: sshHostLinks(sshLinkOptions(settings, agent, transferStart)),
+    connect: delivery.links,
     job,
     concurrency: settings.concurrency,
     transferStart,

@@ -9,6 +9,7 @@ import { INPUT_DEFAULTS } from './defaults.js'
 import { parseRate } from './rate.js'
 import { parseBatchSize, type BatchSize } from './batch-size.js'
 import { checkBuildLeavesSharedPathsFree, parseSharedPaths } from './shared-paths.js'
+import { parseTransport, sshConflict, type TransportInput } from './transport.js'
 
 /** Everything the deploy needs, typed and validated, built in this one place from the inputs. */
 export interface Settings {
@@ -27,6 +28,8 @@ export interface Settings {
    * fleet, reached over SSH like the others, so the runner needs no inbound connection.
    */
   seederHost?: HostTarget
+  /** How the objects reach the hosts: the swarm, each host's SSH session, or chosen by fleet size (transport.ts). */
+  transport: TransportInput
   /** Address the hosts use to reach the tracker and the seeder; undefined = detect the runner's from the route to the first host. */
   trackerAddress?: string
   trackerPort: number
@@ -167,6 +170,13 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
   }
   const preserveSpecialModes = field('preserve-special-modes', () => readBoolean(read('preserve-special-modes')))
   const swarmAllowAnyPeer = field('swarm-allow-any-peer', () => readBoolean(read('swarm-allow-any-peer')))
+  const transport = field('transport', () => {
+    const value = parseTransport(read('transport'))
+    const conflict =
+      value === 'ssh' ? sshConflict({ seederHost: seederHost !== undefined, trackerAddress: trackerAddress !== undefined, trackerPort: (trackerPort ?? 0) !== 0, swarmAllowAnyPeer: swarmAllowAnyPeer === true }) : undefined
+    if (conflict !== undefined) throw new Error(conflict)
+    return value
+  })
 
   if (errors.length > 0) throw new InputErrors(errors)
   return {
@@ -179,6 +189,7 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
     insecureSkipHostKeyCheck,
     destination,
     seederHost,
+    transport,
     // With a seeder host the fleet announces there: by default at the address the runner reaches it at.
     trackerAddress: trackerAddress ?? seederHost?.host,
     trackerPort,

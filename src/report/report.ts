@@ -4,6 +4,9 @@ import { formatMB as mb } from './format.js'
 
 export interface DeployFacts {
   tag: string
+  /** How the objects reached the hosts: the swarm, or each host's SSH session (transport ssh: no tracker, no seeder). */
+  transport: 'swarm' | 'ssh'
+  /** Empty with transport ssh. */
   infoHash: string
   /** Digest of the release's content (content/tree-digest.ts). */
   contentId: string
@@ -18,8 +21,10 @@ export interface DeployFacts {
   transferSeconds: number
   durationSeconds: number
   seederUploaded: number
-  /** Where the tracker and the seeder ran: 'runner', or the seeder host as given (seeder-host). */
+  /** Where the tracker and the seeder ran: 'runner', the seeder host as given (seeder-host), or 'none' (transport ssh). */
   seederRanOn: string
+  /** Object bytes the runner streamed over the hosts' SSH sessions (transport ssh), all hosts together. */
+  sentOverSsh: number
   trackerUrl: string
   /** Announces the tracker answered during the deploy. */
   trackerAnnounces: number
@@ -139,7 +144,9 @@ export function summaryFacts(report: DeployReport, code: (text: string) => strin
   return (
     `Release ${mb(report.payloadBytes)} MB in ${report.objects} objects (content ${code(`${report.contentId.slice(0, 16)}…`)}${report.encrypted ? ', encrypted' : ''}), ` +
     `packed in ${report.packSeconds.toFixed(1)} s; transfer ${report.transferSeconds.toFixed(1)} s; ` +
-    `the seeder${report.seederRanOn === 'runner' ? '' : ` (on ${report.seederRanOn})`} uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} × the payload.`
+    (report.transport === 'ssh'
+      ? `over each host's SSH session (transport ssh), ${mb(report.sentOverSsh)} MB sent in all.`
+      : `the seeder${report.seederRanOn === 'runner' ? '' : ` (on ${report.seederRanOn})`} uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} × the payload.`)
   )
 }
 
