@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util'
 import { createFleet, parseRate, type Fleet } from '../test/lab/fleet.js'
 import { makeSourceTree, NODE24, REPO } from '../test/e2e/harness.js'
 import { lineChartSvg } from './chart.js'
-import { preinstallAgent, runMurder, type MurderResult } from './murder.js'
+import { agentProfilingSessionEnv, collectAgentProfiles, preinstallAgent, runMurder, type MurderResult } from './murder.js'
 import { busyOver, round } from './sampler.js'
 import { calibrate, runScp, type ScpResult } from './scp.js'
 
@@ -34,7 +34,7 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: path.join(REPO, 'bench/results') },
     'no-latest': { type: 'boolean', default: false },
     'chart-only': { type: 'boolean', default: false },
-    'profile-agents': { type: 'string', default: '0' },
+    'profile-agents': { type: 'boolean', default: false },
     'profile-action': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -56,7 +56,7 @@ if (args.help) {
   --out dir             results directory (default bench/results)
   --no-latest           do not overwrite latest.json / chart.svg (for experiments)
   --chart-only          only redraw <out>/chart.svg from <out>/latest.json
-  --profile-agents S    diagnostics: run each agent under the V8 profiler for its first S seconds (copied to <out>/profiles-N/)
+  --profile-agents      diagnostics: every agent runs under the V8 profiler (profiles moved to <out>/profiles-N/)
   --profile-action      diagnostics: run the action (the seeder's process) under the V8 profiler (<out>/profiles-N/action/)`)
   process.exit(0)
 }
@@ -121,8 +121,8 @@ interface Row {
   scp?: ScpResult
 }
 
-async function withFleet<T>(hosts: number, rate: string | undefined, body: (fleet: Fleet) => Promise<T>): Promise<T> {
-  const fleet = await createFleet({ hosts, link: rate ? { rate } : {} })
+async function withFleet<T>(hosts: number, rate: string | undefined, body: (fleet: Fleet) => Promise<T>, sessionEnv?: Record<string, string>): Promise<T> {
+  const fleet = await createFleet({ hosts, link: rate ? { rate } : {}, sessionEnv })
   try {
     return await body(fleet)
   } finally {
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
       await withFleet(hosts, args.rate, async (fleet) => {
         log(`fleet ${fleet.id}: ${hosts} hosts`)
         await probeHostsNode(fleet)
-        if (!args.cold) preinstallAgent(fleet, Number(args['profile-agents']) * 1000)
+        if (!args.cold) preinstallAgent(fleet)
         if (doCalibrate && calibration === undefined) {
           calibration = await calibrate(fleet, path.join(source, 'app/blob.bin'))
           log(`calibration: one scp of ${settings.sizeMiB} MiB over one ${args.rate} link: ${calibration.seconds} s = ${calibration.mbitPerSecond} Mbit/s of payload`)
@@ -191,13 +191,7 @@ async function main(): Promise<void> {
             ...(args['profile-action'] && { env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${actionProfiles}` } }),
           })
           runs.push(result)
-          if (Number(args['profile-agents']) > 0) {
-            const dir = path.join(args.out, `profiles-${hosts}`)
-            fs.mkdirSync(dir, { recursive: true })
-            for (const host of fleet.hosts) {
-              for (const name of fs.readdirSync(host.tmpDir).filter((file) => file.endsWith('.cpuprofile'))) fs.copyFileSync(path.join(host.tmpDir, name), path.join(dir, `${host.name}-${name}`))
-            }
-          }
+          if (args['profile-agents']) log(`${collectAgentProfiles(fleet, path.join(args.out, `profiles-${hosts}`))} agent-side profiles in ${path.join(args.out, `profiles-${hosts}`)}`)
           log(
             `N=${hosts} murder${repeat > 1 ? ` #${i + 1}` : ''}: ${result.seconds} s to the last host (setup ${result.setupSeconds} s incl. pack ${result.packSeconds} s, ` +
               `first byte +${result.firstByteSeconds} s, transfer ${result.transferSeconds} s; step ${result.stepSeconds} s); seeder ${result.seederUploadedRatio} × S, ` +
@@ -212,7 +206,7 @@ async function main(): Promise<void> {
           log(`N=${hosts} scp: ${row.scp.seconds} s to the last host (tar ${row.scp.tarSeconds} s)${row.scp.ok ? '' : `  FAILED ${row.scp.failures.join('; ')}`}`)
         }
         rows.push(row)
-      })
+      }, args['profile-agents'] ? agentProfilingSessionEnv() : undefined)
     }
     if (rssGiB > 0) {
       fs.rmSync(source, { recursive: true, force: true })

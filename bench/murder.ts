@@ -56,38 +56,39 @@ export interface MurderResult {
 }
 
 /** Installs the agent where a previous deploy of this action version would have left it. */
-export function preinstallAgent(fleet: Fleet, profileMs = 0, bundle = path.join(REPO, 'dist/agent/murder-agent.mjs')): void {
+export function preinstallAgent(fleet: Fleet, bundle = path.join(REPO, 'dist/agent/murder-agent.mjs')): void {
   const source = fs.readFileSync(bundle, 'utf8')
   const sha = createHash('sha256').update(source).digest('hex')
   for (const host of fleet.hosts) {
     const dir = path.join(host.rootDir, '.murder-action')
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
-    const file = path.join(dir, `agent-${sha.slice(0, 16)}.mjs`)
-    if (profileMs <= 0) {
-      fs.writeFileSync(file, source, { mode: 0o600 })
-      continue
-    }
-    // Diagnostics only (--profile-agents): the agent runs under the V8 profiler for profileMs and
-    // writes <host /tmp>/agent-<pid>.cpuprofile; same pid, same stdin/stdout, so the action sees no difference.
-    fs.writeFileSync(path.join(dir, 'real-agent.mjs'), source, { mode: 0o600 })
-    fs.writeFileSync(
-      file,
-      [
-        "import { Session } from 'node:inspector'",
-        "import * as fs from 'node:fs'",
-        'const session = new Session(); session.connect()',
-        // A same-thread session answers synchronously, so the profile can be written on exit too.
-        'let stopped = false',
-        "const stop = () => { if (stopped) return; stopped = true; session.post('Profiler.stop', (error, result) => { if (!error) fs.writeFileSync('/tmp/agent-' + process.pid + '.cpuprofile', JSON.stringify(result.profile)) }) }",
-        "session.post('Profiler.enable', () => session.post('Profiler.setSamplingInterval', { interval: 1000 }, () => session.post('Profiler.start', () => {",
-        `  setTimeout(stop, ${profileMs}).unref()`,
-        "  const exit = process.exit.bind(process); process.exit = (code) => { stop(); exit(code) }; process.on('exit', stop)",
-        "  import('./real-agent.mjs')",
-        '})))',
-      ].join('\n'),
-      { mode: 0o600 },
-    )
+    fs.writeFileSync(path.join(dir, `agent-${sha.slice(0, 16)}.mjs`), source, { mode: 0o600 })
   }
+}
+
+/**
+ * Diagnostics only (--profile-agents): every Node process an SSH session starts on a host — the
+ * agent, and the small checks before it — runs under the V8 profiler (bench/agent-profiler.cjs,
+ * preloaded through sshd's environment) and writes a .cpuprofile into the host's /tmp when it exits.
+ * The agent that runs is byte for byte the one the action ships (its integrity check refuses
+ * anything else).
+ */
+export function agentProfilingSessionEnv(samplingIntervalUs = 1000): Record<string, string> {
+  return { NODE_OPTIONS: `--require=${path.join(REPO, 'bench/agent-profiler.cjs')}`, MURDER_BENCH_PROFILE_INTERVAL_US: String(samplingIntervalUs) }
+}
+
+/** Moves the hosts' .cpuprofile files to dir as <host>-<name>; returns how many. */
+export function collectAgentProfiles(fleet: Fleet, dir: string): number {
+  fs.mkdirSync(dir, { recursive: true })
+  let count = 0
+  for (const host of fleet.hosts) {
+    for (const name of fs.readdirSync(host.tmpDir).filter((file) => file.endsWith('.cpuprofile'))) {
+      fs.copyFileSync(path.join(host.tmpDir, name), path.join(dir, `${host.name}-${name}`))
+      fs.rmSync(path.join(host.tmpDir, name))
+      count++
+    }
+  }
+  return count
 }
 
 export async function runMurder(

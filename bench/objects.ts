@@ -7,8 +7,8 @@
  *           256 KiB region in 20 of them (5 MiB), deploy again. What each host and the seeder
  *           move for the hotfix, against the changed files' size (goal ≤ 3× for both).
  *   big     1 GiB of incompressible data (one file; optionally 16 files of 64 MiB), compression-level 0,
- *           unshaped links: murder vs `tar | ssh 'tar -x'` to 1 host (goal ≤ 2×) and to 4 hosts
- *           in parallel (goal ≤ 1×), alternating, every deploy cold.
+ *           unshaped links: murder with transport ssh and with transport swarm vs `tar | ssh 'tar -x'`
+ *           to 1 host (goal ≤ 2×) and to 4 hosts in parallel (goal ≤ 1×), alternating, every deploy cold.
  *   pieces  16 hosts, 100 Mbit/s links, a 256 MiB tree of 100 incompressible files, at several
  *           piece lengths (MURDER_PIECE_LENGTH, or the action's own choice): time, seeder upload,
  *           agents' CPU, pad overhead.
@@ -39,6 +39,7 @@ const { values: args } = parseArgs({
     'size-mib': { type: 'string', default: '1024' },
     repeat: { type: 'string', default: '3' },
     variants: { type: 'string', default: 'one' },
+    'big-hosts': { type: 'string', default: '1,4' },
     'piece-kib': { type: 'string', default: '256,1024' },
     seed: { type: 'string', default: 'murder-objects-1' },
     out: { type: 'string', default: path.join(REPO, 'bench/results') },
@@ -53,6 +54,7 @@ if (args.help) {
   --size-mib 1024            tree size of hotfix and big; pieces uses a quarter of it (default 256 MiB)
   --repeat 3                 big: alternations of murder and tar|ssh per setting (medians reported)
   --variants one            big: one file (one) and/or 16 files of size/16 (sixteen), e.g. one,sixteen
+  --big-hosts 1,4            big: the fleet sizes (1 host: goal ≤ 2 × tar|ssh; more: ≤ 1 ×)
   --piece-kib 256,1024       pieces: the piece lengths compared (KiB, powers of two; auto = the action's own choice)
   --seed text                seed of the trees' content and of the hotfix's choices
   --out dir                  results directory (default bench/results)`)
@@ -68,6 +70,8 @@ const sizeBytes = Math.round(Number(args['size-mib']) * MiB)
 if (!(sizeBytes >= 16 * MiB)) throw new Error(`--size-mib: ${args['size-mib']} (16 at least)`)
 const repeat = Number(args.repeat)
 if (!(Number.isInteger(repeat) && repeat >= 1 && repeat <= 5)) throw new Error(`--repeat: ${args.repeat} (1 … 5)`)
+const bigHosts = args['big-hosts'].split(',').map((text) => Number(text.trim()))
+if (bigHosts.some((count) => !(Number.isInteger(count) && count >= 1 && count <= 16))) throw new Error(`--big-hosts: ${args['big-hosts']} (1 … 16)`)
 const variants = args.variants.split(',').map((name) => name.trim())
 if (variants.some((name) => name !== 'one' && name !== 'sixteen')) throw new Error(`--variants: ${args.variants}`)
 /** undefined = the action's own choice (no override). */
@@ -170,7 +174,7 @@ async function withFleet<T>(hosts: number, rate: string | undefined, body: (flee
   const fleet = await createFleet({ hosts, link: rate ? { rate } : {} })
   try {
     log(`fleet ${fleet.id}: ${hosts} hosts, links ${rate ?? 'unshaped'}`)
-    preinstallAgent(fleet, 0, AGENT)
+    preinstallAgent(fleet, AGENT)
     return await body(fleet)
   } finally {
     await fleet.teardown()
@@ -449,10 +453,14 @@ async function hotfix(): Promise<boolean> {
 
 // ---- part 2: big ----------------------------------------------------------------------------
 
+/** The transports the big part compares, each beside tar | ssh in the same run. */
+const BIG_TRANSPORTS = ['ssh', 'swarm'] as const
+type BigTransport = (typeof BIG_TRANSPORTS)[number]
+
 interface BigSetting {
   variant: string
   hosts: number
-  murder: Deployed[]
+  murder: Record<BigTransport, Deployed[]>
   tar: TarSshResult[]
 }
 
@@ -466,17 +474,19 @@ async function big(): Promise<boolean> {
       trees[variant] = makeTree(`big-${variant}`, { total: sizeBytes, count, minBytes: 1, maxBytes: 1, dirs: ['big'], seed: `${args.seed}:big-${variant}` }).root
     }
     log(`big: ${MB(sizeBytes)} MB as ${variants.join(' and ')} file(s), compression-level 0, unshaped links, ${repeat} alternations`)
-    for (const hosts of [1, 4]) {
+    for (const hosts of bigHosts) {
       await withFleet(hosts, undefined, async (fleet) => {
         for (const variant of variants) {
-          const setting: BigSetting = { variant, hosts, murder: [], tar: [] }
+          const setting: BigSetting = { variant, hosts, murder: { ssh: [], swarm: [] }, tar: [] }
           settings.push(setting)
           for (let i = 1; i <= repeat; i++) {
-            const tag = `big-${variant}-${hosts}-${i}`
-            setting.murder.push(await deploy(fleet, trees[variant]!, tag, { 'compression-level': '0' }))
-            coldHosts(fleet, tag)
+            for (const transport of BIG_TRANSPORTS) {
+              const tag = `big-${variant}-${hosts}-${transport}-${i}`
+              setting.murder[transport].push(await deploy(fleet, trees[variant]!, tag, { 'compression-level': '0', transport }))
+              coldHosts(fleet, tag)
+            }
             setting.tar.push(await runTarSsh(fleet, trees[variant]!, 600_000))
-            coldHosts(fleet, tag)
+            coldHosts(fleet, 'none')
           }
         }
       })
@@ -486,40 +496,45 @@ async function big(): Promise<boolean> {
   }
   const lines = [
     `Big: ${MB(sizeBytes)} MB of incompressible data ("one": one file; "sixteen": 16 files), compression-level 0, unshaped links, every deploy cold; ` +
-      `medians of ${repeat} alternating runs (murder, tar|ssh, …). murder = the action's step wall time; tar|ssh = \`tar -cf - | ssh host 'tar -xf -'\`, one per host in parallel.`,
+      `medians of ${repeat} alternating runs (murder transport ssh, murder transport swarm, tar|ssh, …). murder = the action's step wall time; tar|ssh = \`tar -cf - | ssh host 'tar -xf -'\`, one per host in parallel.`,
     '"receive end" = the last second any host\'s link received > 1 MB/s, from the step start; after it the hosts write the release.',
     '',
-    '| variant | hosts | murder step (s) | tar\\|ssh (s) | murder ÷ tar\\|ssh | goal | pack (s) | transfer (s) | receive end (s) | last host done (s) | pieces (KiB) | agents CPU (s) | action CPU (s) | CPU busy murder / tar\\|ssh (before) | CPU of others, max of a run (s) | runs murder · tar\\|ssh (s) |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| variant | hosts | transport | murder step (s) | tar\\|ssh (s) | murder ÷ tar\\|ssh | goal | pack (s) | transfer (s) | receive end (s) | last host done (s) | pieces (KiB) | agents CPU (s) | action CPU (s) | CPU busy murder / tar\\|ssh (before) | CPU of others, max of a run (s) | runs murder · tar\\|ssh (s) |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ]
   const goals: Goal[] = []
-  for (const setting of settings) {
-    const murder = median(setting.murder.map((run) => run.stepSeconds))
+  for (const setting of settings) for (const transport of BIG_TRANSPORTS) {
+    const m = setting.murder[transport]
+    const murder = median(m.map((run) => run.stepSeconds))
     const tar = median(setting.tar.map((run) => run.seconds))
     const goal = setting.hosts === 1 ? 2 : 1
-    const m = setting.murder
     lines.push(
-      `| ${setting.variant} | ${setting.hosts} | ${murder.toFixed(1)}${m.every((run) => run.ok) ? '' : ' (failed)'} | ${tar.toFixed(1)}${setting.tar.every((run) => run.ok) ? '' : ' (failed)'} | ` +
+      `| ${setting.variant} | ${setting.hosts} | ${transport} | ${murder.toFixed(1)}${m.every((run) => run.ok) ? '' : ' (failed)'} | ${tar.toFixed(1)}${setting.tar.every((run) => run.ok) ? '' : ' (failed)'} | ` +
         `${(murder / tar).toFixed(2)} | ≤ ${goal} | ${median(m.map((run) => run.packSeconds)).toFixed(1)} | ${median(m.map((run) => run.transferSeconds)).toFixed(1)} | ` +
-        `${median(m.map(receiveEndSeconds)).toFixed(0)} | ${median(m.map((run) => run.seconds)).toFixed(1)} | ${pieceKiBOf(m[0]!)} | ${median(m.map((run) => run.agentCpuSecondsTotal)).toFixed(1)} | ` +
+        `${median(m.map(receiveEndSeconds)).toFixed(0)} | ${median(m.map((run) => run.seconds)).toFixed(1)} | ${pieceKiBOf(m[0]!) || "–"} | ${median(m.map((run) => run.agentCpuSecondsTotal)).toFixed(1)} | ` +
         `${median(m.map((run) => run.actionCpuSeconds)).toFixed(1)} | ${pct(median(m.map((run) => run.machineBusy)))} / ${pct(median(setting.tar.map((run) => run.machineBusy)))} ` +
         `(${pct(Math.max(...m.map((run) => run.busyBefore), ...setting.tar.map((run) => run.busyBefore)))}) | ` +
         `${Math.max(...m.map((run) => run.othersCpuSeconds), ...setting.tar.map((run) => run.othersCpuSeconds))} | ` +
         `${m.map((run) => run.stepSeconds.toFixed(1)).join(', ')} · ${setting.tar.map((run) => run.seconds.toFixed(1)).join(', ')} |`,
     )
-    goals.push({ name: `${setting.variant}, ${setting.hosts} host(s): murder ≤ ${goal} × tar|ssh`, met: murder <= goal * tar, value: `${(murder / tar).toFixed(2)} ×` })
+    goals.push({ name: `${setting.variant}, ${setting.hosts} host(s), transport ${transport}: murder ≤ ${goal} × tar|ssh`, met: murder <= goal * tar, value: `${(murder / tar).toFixed(2)} ×` })
   }
   writeResult(
     'big',
     startedAt,
     {
-      settings: { sizeBytes, variants, repeat, inputs: { 'compression-level': '0' }, links: 'unshaped' },
-      runs: settings.map((setting) => ({ variant: setting.variant, hosts: setting.hosts, murder: setting.murder.map(slim), tarSsh: setting.tar })),
+      settings: { sizeBytes, variants, repeat, hosts: bigHosts, transports: BIG_TRANSPORTS, inputs: { 'compression-level': '0' }, links: 'unshaped' },
+      runs: settings.map((setting) => ({
+        variant: setting.variant,
+        hosts: setting.hosts,
+        murder: Object.fromEntries(BIG_TRANSPORTS.map((transport) => [transport, setting.murder[transport].map(slim)])),
+        tarSsh: setting.tar,
+      })),
     },
     lines.join('\n'),
     goals,
   )
-  return settings.every((setting) => setting.murder.every((run) => run.ok) && setting.tar.every((run) => run.ok))
+  return settings.every((setting) => BIG_TRANSPORTS.every((transport) => setting.murder[transport].every((run) => run.ok)) && setting.tar.every((run) => run.ok))
 }
 
 // ---- part 3: piece length -------------------------------------------------------------------

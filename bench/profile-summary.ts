@@ -73,7 +73,7 @@ export function stagesOf(files: string[], bundle?: string): Map<string, number> 
     const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]))
     profile.samples.forEach((id, index) => {
       const frame = frames.get(id)!
-      const where = frame.url.includes('murder-agent') || frame.url.endsWith('index.js') ? moduleAt(frame.lineNumber) || frame.url : frame.url
+      const where = frame.url.includes('murder-agent') || frame.url.includes('/.murder-action/agent-') || frame.url.endsWith('index.js') ? moduleAt(frame.lineNumber) || frame.url : frame.url
       const key = `${where.replace(/^.*node_modules\//, 'node_modules/')} ${frame.functionName || '(anonymous)'}`
       const stage = STAGES.find(([, test]) => test.test(key))?.[0] ?? 'other'
       totals.set(stage, (totals.get(stage) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000)

@@ -24,9 +24,12 @@ const { values: args } = parseArgs({
   },
 })
 fs.rmSync(args.out, { recursive: true, force: true })
+// Unminified bundles, so that every frame can be put in its module; the agent that runs must be this build.
+const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO, stdio: 'inherit', env: { ...process.env, MURDER_BUILD_NO_MINIFY: '1' } })
+if (build.status !== 0) throw new Error(`the unminified build failed (${build.status})`)
 const bench = spawnSync(
   process.execPath,
-  ['--import', 'tsx', 'bench/bench.ts', '--hosts', args.hosts, '--rate', args.rate, '--size-mib', args['size-mib'], '--no-scp', '--no-calibrate', '--rss-gib', '0', '--no-latest', '--out', args.out, '--profile-agents', '900', '--profile-action', '--label', 'profile'],
+  ['--import', 'tsx', 'bench/bench.ts', '--hosts', args.hosts, '--rate', args.rate, '--size-mib', args['size-mib'], '--no-scp', '--no-calibrate', '--rss-gib', '0', '--no-latest', '--out', args.out, '--profile-agents', '--profile-action', '--label', 'profile'],
   { cwd: REPO, stdio: 'inherit', env: { ...process.env, MURDER_BUILD_NO_MINIFY: '1' } },
 )
 try {

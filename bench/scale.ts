@@ -13,7 +13,7 @@ import * as path from 'node:path'
 import { parseArgs } from 'node:util'
 import { createFleet } from '../test/lab/fleet.js'
 import { makeSourceTree, REPO } from '../test/e2e/harness.js'
-import { preinstallAgent, runMurder, type MurderResult } from './murder.js'
+import { agentProfilingSessionEnv, collectAgentProfiles, preinstallAgent, runMurder, type MurderResult } from './murder.js'
 import { busyOver, round } from './sampler.js'
 
 const PROFILES = {
@@ -29,6 +29,7 @@ const { values: args } = parseArgs({
     repeat: { type: 'string', default: '1' },
     input: { type: 'string', multiple: true, default: [] },
     label: { type: 'string', default: '' },
+    'profile-agents': { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(REPO, 'bench/results') },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -42,6 +43,8 @@ if (args.help) {
   --repeat 1            runs per profile and size
   --input name=value    extra action input, e.g. --input seeder-upload-limit=6mbit (repeatable)
   --label text          name for this run in the results file
+  --profile-agents      diagnostics: every agent runs under the V8 profiler (profiles moved to <out>/profiles-scale-<profile>-N/;
+                        summarize with bench/profile-summary.ts)
   --out dir             results directory (default bench/results)`)
   process.exit(0)
 }
@@ -111,7 +114,7 @@ async function main(): Promise<void> {
     const source = makeSourceTree(profile.sizeMiB * 2 ** 20)
     try {
       for (const hosts of hostCounts) {
-        const fleet = await createFleet({ hosts, link: { rate: profile.rate } })
+        const fleet = await createFleet({ hosts, link: { rate: profile.rate }, ...(args['profile-agents'] && { sessionEnv: agentProfilingSessionEnv(10_000) }) })
         try {
           preinstallAgent(fleet)
           for (let index = 0; index < Number(args.repeat); index++) {
@@ -124,6 +127,10 @@ async function main(): Promise<void> {
               deadlineSeconds: profile.deadlineSeconds,
               timeoutMs: (profile.deadlineSeconds + 180) * 1000,
             })
+            if (args['profile-agents']) {
+              const dir = path.join(args.out, `profiles-scale-${profileName}-${hosts}`)
+              log(`${collectAgentProfiles(fleet, dir)} agent-side profiles in ${dir}`)
+            }
             const row = summarize(profileName, hosts, run)
             rows.push(row)
             runs.push(run)

@@ -10,12 +10,15 @@ import { detectAddressTowardFleet } from './swarm/address.js'
 import { resolveFleetAddresses } from './swarm/fleet-addresses.js'
 import pLimit, { type LimitFunction } from 'p-limit'
 import { openSwarm, type Swarm } from './swarm/swarm.js'
-import { closeZoneSwarms, swarmFacts as describeSwarms, type ZoneSwarm } from './swarm/zone-swarms.js'
 import type { Zone } from './swarm/zones.js'
 import type { AgentBundle } from './fleet/agent-bundle.js'
+import { swarmDelivery, type Delivery } from './fleet/delivery.js'
+import { directDelivery } from './fleet/direct-links.js'
 import { runFleet } from './fleet/fleet-runner.js'
 import { markFailed, newHostState, type HostState } from './fleet/host-state.js'
-import { sshHostLinks, type SshLinkOptions } from './fleet/ssh-host-link.js'
+import type { SshLinkOptions } from './fleet/ssh-host-link.js'
+import { closeZoneDeliveries, zoneDeliveryFacts, type ZoneDelivery } from './fleet/zone-deliveries.js'
+import { chooseTransport } from './inputs/transport.js'
 import { openRemoteOrigin } from './swarm/remote-origin.js'
 import { PROTOCOL_VERSION, type AgentJob } from './protocol/events.js'
 import { judge, judgeActivation } from './verdict/verdict.js'
@@ -48,28 +51,30 @@ export interface DeployResult {
 }
 
 /**
- * The deploy, start to verdict: pack → swarm → fleet → (activation) → verdict → report. Whatever
- * happens, the swarm is closed and the payload removed before this returns.
+ * The deploy, start to verdict: pack → delivery (the swarm, one per zone, or each host's SSH
+ * session) → fleet → (activation) → verdict → report. Whatever happens, every swarm is closed and
+ * the payload removed before this returns.
  */
 export async function deploy(settings: Settings, agent: AgentBundle, hooks: DeployHooks): Promise<DeployResult> {
   const started = Date.now()
   const policy = deployPolicy(settings.hosts.length, settings.deadlineMs)
   const workdir = fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'murder-action-'))
   hooks.workdirCreated(workdir)
-  // Every zone's swarm once it is open, so that whatever happens they are closed.
-  const swarms: ZoneSwarm[] = []
+  // Every zone's delivery once it is open, so that whatever happens they are closed.
+  const deliveries: ZoneDelivery[] = []
   try {
     const release = await pack(settings, workdir, hooks)
     abortIfCancelled(hooks.signal)
     // The deadline counts from here: with a seeder host, sending it the objects is part of the transfer.
     const transferStart = Date.now()
-    const states = await deliver(settings, release, agent, transferStart, policy, hooks, swarms)
+    const states = await deliver(settings, release, agent, transferStart, policy, hooks, deliveries)
     const transferSeconds = (states.settledAt - transferStart) / 1000
-    reportHoldersThatSeeded(states.hosts, settings.tag, hooks)
+    // Over SSH nobody seeds: hosts that held the release simply had nothing to receive.
+    if (deliveries.some(({ delivery }) => delivery.transport === 'swarm')) reportHoldersThatSeeded(states.hosts, settings.tag, hooks)
     const verdict = judge(states.hosts, settings.maxFailedHosts)
-    // The swarms' work is done (every agent has stopped): close them before the rollout, which may take long.
-    const swarmFacts = describeSwarms(swarms)
-    await closeZoneSwarms(swarms.splice(0))
+    // The deliveries' work is done (every agent has stopped): close them before the rollout, which may take long.
+    const deliveryFacts = zoneDeliveryFacts(deliveries)
+    await closeZoneDeliveries(deliveries.splice(0))
     let activation: { report: ActivationReport; verdict: ActivationVerdict } | undefined
     const details = [...verdict.details]
     if (settings.activate && !verdict.ok) details.push(`Nothing was activated: ${settings.tag} did not reach enough hosts.`)
@@ -86,7 +91,7 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
     const report = buildReport(
       {
         tag: settings.tag,
-        infoHash: swarmFacts.infoHash,
+        ...deliveryFacts,
         contentId: release.contentId,
         payloadBytes: release.storedBytes,
         objects: release.manifest.objects.length,
@@ -95,11 +100,6 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
         packSeconds: release.seconds,
         transferSeconds,
         durationSeconds: (Date.now() - started) / 1000,
-        seederUploaded: swarmFacts.seederUploaded,
-        seederRanOn: swarmFacts.where,
-        trackerUrl: swarmFacts.trackerUrl,
-        trackerAnnounces: swarmFacts.trackerAnnounces,
-        ...(swarmFacts.zones !== undefined && { zones: swarmFacts.zones }),
       },
       states.hosts,
       verdict,
@@ -107,14 +107,15 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
     )
     return { report, details }
   } finally {
-    await closeZoneSwarms(swarms)
+    await closeZoneDeliveries(deliveries)
     fs.rmSync(workdir, { recursive: true, force: true })
   }
 }
 
 /**
- * One zone's swarm (the whole fleet's, without zones) and the addresses it deals with: the hosts
- * reach its tracker and seeder at the runner, or at its seeder host.
+ * How the objects reach one zone's hosts (the whole fleet's, without zones): each host's SSH
+ * session (transport ssh, never with zones: settings.ts refuses seeder hosts with it), or the
+ * zone's swarm, whose tracker and seeder the hosts reach at the runner or at its seeder host.
  */
 async function openZone(
   settings: Settings,
@@ -124,12 +125,27 @@ async function openZone(
   policy: DeployPolicy,
   transferStart: number,
   hooks: DeployHooks,
-): Promise<ZoneSwarm> {
+): Promise<Delivery> {
+  const { transport, why } = chooseTransport(settings.transport, settings.hosts.length, zone.seederHost !== undefined)
+  const ssh = sshLinkOptions(settings, agent, transferStart)
+  if (transport === 'ssh') {
+    // The runner's writes are all a host receives, and all the runner sends: both caps are its pace.
+    return directDelivery({
+      ssh,
+      objectsDir: release.objectsDir,
+      layout: release.layout,
+      pieces: release.pieces,
+      why,
+      perHostRate: settings.downloadLimit,
+      totalRate: settings.seederUploadLimit,
+    })
+  }
   const address = settings.trackerAddress ?? zone.seederHost?.host ?? (await detectAddressTowardFleet(zone.hosts))
   // Its hosts and its seeder: the only addresses let into the zone's swarm.
   const allowedPeers = settings.swarmAllowAnyPeer ? undefined : await resolveFleetAddresses([...zone.hosts, { host: address }])
   const swarm = await openDeploySwarm(settings, zone, release, agent, policy, transferStart, hooks, address, allowedPeers)
-  return { zone, swarm, allowedPeers }
+  const capped = settings.seederUploadLimit !== undefined ? `, seeder capped at ${formatRate(settings.seederUploadLimit)}` : ''
+  return swarmDelivery(swarm, ssh, `${capped} (${why})`, allowedPeers)
 }
 
 /**
@@ -186,11 +202,11 @@ async function openDeploySwarm(
   }
 }
 
-/** A zone's hosts are stopped, each failed with the reason, when its tracker and seeder go away (a seeder host that died). */
-function withSwarmLoss(hooks: DeployHooks, swarm: Swarm): AbortSignal {
-  if (swarm.lost === undefined) return hooks.signal
+/** A zone's hosts are stopped, each failed with the reason, when its delivery goes away (a seeder host that died). */
+function withDeliveryLoss(hooks: DeployHooks, delivery: Delivery): AbortSignal {
+  if (delivery.lost === undefined) return hooks.signal
   const lost = new AbortController()
-  void swarm.lost.then((why) => {
+  void delivery.lost.then((why) => {
     hooks.warning(why)
     lost.abort(why)
   })
@@ -226,29 +242,27 @@ async function pack(settings: Settings, workdir: string, hooks: DeployHooks): Pr
   return release
 }
 
-function agentJob(settings: Settings, release: PackedRelease, { swarm, allowedPeers }: ZoneSwarm, policy: DeployPolicy): AgentJob {
+function agentJob(settings: Settings, release: PackedRelease, delivery: Delivery, policy: DeployPolicy): AgentJob {
   return {
     v: PROTOCOL_VERSION,
     tag: settings.tag,
     destination: settings.destination,
-    torrent: swarm.torrent.toString('base64'),
-    pieceLength: swarm.pieceLength,
+    ...delivery.source,
+    pieceLength: release.layout.pieceLength,
     manifest: release.encodedManifest,
     keepObjects: settings.keepPayload,
-    seederPeerId: swarm.seederPeerId,
     overwrite: settings.overwrite,
     ...(settings.uploadLimit !== undefined && { uploadLimit: settings.uploadLimit }),
     ...(settings.downloadLimit !== undefined && { downloadLimit: settings.downloadLimit }),
     ...policy.agent,
-    ...(allowedPeers !== undefined && { allowedPeers: [...allowedPeers] }),
   }
 }
 
 /**
- * Runs the fleet to the end: each zone (the whole fleet, without zones) opens its swarm and, once it
- * is up, runs its hosts with its swarm's job — a zone does not wait for another's seeder host — all
+ * Runs the fleet to the end: each zone (the whole fleet, without zones) opens its delivery and, once
+ * it is up, runs its hosts with its job — a zone does not wait for another's seeder host — all
  * under one concurrency limit and one deadline, with one progress line per interval in the log. The
- * hosts' states come back in the order of `hosts`; the swarms opened are put in `swarms`.
+ * hosts' states come back in the order of `hosts`; the deliveries opened are put in `deliveries`.
  */
 async function deliver(
   settings: Settings,
@@ -257,19 +271,19 @@ async function deliver(
   transferStart: number,
   policy: DeployPolicy,
   hooks: DeployHooks,
-  swarms: ZoneSwarm[],
+  deliveries: ZoneDelivery[],
 ): Promise<{ hosts: HostState[]; settledAt: number }> {
   const states = settings.hosts.map(newHostState)
   const stateOf = new Map(states.map((state) => [state.target, state]))
   const progress = watchProgress(states, transferStart, policy, hooks)
   const limit = pLimit(settings.concurrency)
-  const zoneRun = { settings, release, agent, transferStart, policy, hooks, limit, swarms, started: progress.start }
+  const zoneRun = { settings, release, agent, transferStart, policy, hooks, limit, deliveries, started: progress.start }
   const results = await Promise.allSettled(settings.zones.map((zone) => deliverZone(zoneRun, zone, zone.hosts.map((host) => stateOf.get(host)!))))
   progress.stop()
   // Every zone is settled (its agents stopped) before a failure is passed on.
   const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected')
   if (failed !== undefined) throw failed.reason
-  if (swarms.length === 0) throw new Error(`No zone's seeder host could take the objects: ${states[0]?.error ?? 'no zone'}`)
+  if (deliveries.length === 0) throw new Error(`No zone's seeder host could take the objects: ${states[0]?.error ?? 'no zone'}`)
   return { hosts: states, settledAt: Math.max(...results.map((result) => (result as PromiseFulfilledResult<number>).value)) }
 }
 
@@ -282,17 +296,17 @@ interface ZoneRun {
   hooks: DeployHooks
   /** One limit for every zone's hosts: `concurrency` bounds them all together. */
   limit: LimitFunction
-  swarms: ZoneSwarm[]
+  deliveries: ZoneDelivery[]
   /** Called as each zone's hosts start: the first call shows the fleet's progress. */
   started: () => void
 }
 
-/** One zone: its swarm, then its hosts, to the end; resolves with when its last host settled. */
+/** One zone: its delivery, then its hosts, to the end; resolves with when its last host settled. */
 async function deliverZone(run: ZoneRun, zone: Zone, states: HostState[]): Promise<number> {
   const { settings, release, agent, transferStart, policy, hooks } = run
-  let zoneSwarm: ZoneSwarm
+  let delivery: Delivery
   try {
-    zoneSwarm = await openZone(settings, zone, release, agent, policy, transferStart, hooks)
+    delivery = await openZone(settings, zone, release, agent, policy, transferStart, hooks)
   } catch (error) {
     // Without zones, or cancelled, the deploy stops here as it always has; a zone's hosts fail on their own.
     if (zone.name === undefined || hooks.signal.aborted) throw error
@@ -304,34 +318,24 @@ async function deliverZone(run: ZoneRun, zone: Zone, states: HostState[]): Promi
     }
     return Date.now()
   }
-  run.swarms.push(zoneSwarm)
-  logSwarm(settings, zoneSwarm, hooks)
+  run.deliveries.push({ zone, delivery })
+  hooks.info(`${zone.name !== undefined ? `Zone ${zone.name}: ` : ''}${delivery.describe}; deploying to ${zone.hosts.length} hosts (deadline ${settings.deadlineMs / 1000} s)`)
   run.started()
   const fleet = runFleet({
     hosts: zone.hosts,
     states,
-    connect: sshHostLinks(sshLinkOptions(settings, agent, transferStart)),
-    job: agentJob(settings, release, zoneSwarm, policy),
+    connect: delivery.links,
+    job: agentJob(settings, release, delivery, policy),
     concurrency: settings.concurrency,
     limit: run.limit,
     transferStart,
     deadlineMs: settings.deadlineMs,
-    signal: withSwarmLoss(hooks, zoneSwarm.swarm),
+    signal: withDeliveryLoss(hooks, delivery),
     log: hooks.debug,
     notice: hooks.info,
   })
   await fleet.finished
   return fleet.settledAt()
-}
-
-function logSwarm(settings: Settings, { zone, swarm }: ZoneSwarm, hooks: DeployHooks): void {
-  hooks.info(
-    (zone.name !== undefined ? `Zone ${zone.name}: tracker ` : 'Tracker ') +
-      `${swarm.announceUrl}, seeder on ${swarm.where} port ${swarm.seederPort}, info hash ${swarm.infoHash}, ` +
-      `${swarm.pieceLength / 1024} KiB pieces` +
-      (settings.seederUploadLimit !== undefined ? `, seeder capped at ${formatRate(settings.seederUploadLimit)}` : '') +
-      `; deploying to ${zone.hosts.length} hosts (deadline ${settings.deadlineMs / 1000} s)`,
-  )
 }
 
 /** The fleet's progress: shown (the CLI's display, the log's line per interval) from the first zone's start until stop. */

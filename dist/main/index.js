@@ -58162,6 +58162,7 @@ var INPUT_DEFAULTS = {
   "ssh-port": "22",
   "insecure-skip-host-key-check": "false",
   destination: "/srv/releases",
+  transport: "auto",
   "tracker-port": "0",
   deadline: "10m",
   "max-failed-hosts": "0",
@@ -58262,6 +58263,30 @@ function checkBuildLeavesSharedPathsFree(sourceDir, sharedPaths) {
   }
 }
 
+// src/inputs/transport.ts
+var TRANSPORT_INPUTS = ["auto", "swarm", "ssh"];
+var DIRECT_MAX_HOSTS = 3;
+function sshConflict(given) {
+  const set = [
+    ["seeder-host", given.seederHost],
+    ["tracker-address", given.trackerAddress],
+    ["tracker-port", given.trackerPort],
+    ["swarm-allow-any-peer", given.swarmAllowAnyPeer]
+  ].filter(([, isSet]) => isSet).map(([name]) => name);
+  if (set.length === 0) return void 0;
+  return `ssh streams each host's objects over its own SSH session and runs no tracker and no seeder, so ${set.join(", ")} ${set.length === 1 ? "has" : "have"} nothing to apply to. Remove ${set.length === 1 ? "it" : "them"}, or set transport to swarm` + (given.seederHost ? " (or to auto, which keeps the swarm when seeder-host is set)" : "");
+}
+function parseTransport(text) {
+  if (TRANSPORT_INPUTS.includes(text)) return text;
+  throw new Error(`"${text}" is not one of ${TRANSPORT_INPUTS.join(", ")}`);
+}
+function chooseTransport(input, hostCount, seederHost) {
+  if (input === "swarm") return { transport: "swarm", why: "transport: swarm" };
+  if (input === "ssh") return { transport: "ssh", why: "transport: ssh" };
+  if (seederHost) return { transport: "swarm", why: "transport: auto with a seeder host" };
+  return hostCount <= DIRECT_MAX_HOSTS ? { transport: "ssh", why: `transport: auto, ${hostCount} host${hostCount === 1 ? "" : "s"} \u2264 ${DIRECT_MAX_HOSTS}` } : { transport: "swarm", why: `transport: auto, ${hostCount} hosts > ${DIRECT_MAX_HOSTS}` };
+}
+
 // src/inputs/settings.ts
 var ACTIVATION_NAMES = /* @__PURE__ */ new Set(["current", "shared"]);
 var TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -58356,6 +58381,12 @@ function readSettings(readGiven = readFromEnvironment(), env = process.env) {
   }
   const preserveSpecialModes = field("preserve-special-modes", () => readBoolean(read("preserve-special-modes")));
   const swarmAllowAnyPeer = field("swarm-allow-any-peer", () => readBoolean(read("swarm-allow-any-peer")));
+  const transport = field("transport", () => {
+    const value = parseTransport(read("transport"));
+    const conflict = value === "ssh" ? sshConflict({ seederHost: zones?.some((zone) => zone.seederHost !== void 0) === true, trackerAddress: trackerAddress !== void 0, trackerPort: (trackerPort ?? 0) !== 0, swarmAllowAnyPeer: swarmAllowAnyPeer === true }) : void 0;
+    if (conflict !== void 0) throw new Error(conflict);
+    return value;
+  });
   if (errors.length > 0) throw new InputErrors(errors);
   return {
     sourceDir,
@@ -58367,6 +58398,7 @@ function readSettings(readGiven = readFromEnvironment(), env = process.env) {
     insecureSkipHostKeyCheck,
     destination,
     zones,
+    transport,
     // With a seeder host the fleet announces there: by default at the address the runner reaches it at.
     trackerAddress: trackerAddress ?? (zones.length === 1 ? zones[0].seederHost?.host : void 0),
     trackerPort,
@@ -70276,6 +70308,7 @@ var UPLOAD_SLOTS = 1e3;
 
 // src/swarm/object-chunk-store.ts
 import { constants as constants3 } from "node:fs";
+import { readSync, writeSync } from "node:fs";
 import { open as open2 } from "node:fs/promises";
 import * as path9 from "node:path";
 function objectChunkStore(dir, layout, options = {}) {
@@ -70318,9 +70351,7 @@ var ObjectChunkStore = class {
     if (buf.length !== span.length) return later(cb, new Error(`Chunk length must be ${span.length}`));
     settle(
       this.descriptors.use(span.id, true, async (file) => {
-        for (let done = 0; done < span.dataLength; ) {
-          done += (await file.write(buf, done, span.dataLength - done, span.position + done)).bytesWritten;
-        }
+        for (let done = 0; done < span.dataLength; ) done += writeSync(file.fd, buf, done, span.dataLength - done, span.position + done);
       }),
       cb
     );
@@ -70347,7 +70378,7 @@ var ObjectChunkStore = class {
     settle(
       this.descriptors.use(span.id, false, async (file) => {
         for (let done = 0; done < dataTo - from; ) {
-          const { bytesRead } = await file.read(buffer, done, dataTo - from - done, span.position + from + done);
+          const bytesRead = readSync(file.fd, buffer, done, dataTo - from - done, span.position + from + done);
           if (bytesRead === 0) throw new Error(`object ${span.id} ends before byte ${span.position + dataTo}`);
           done += bytesRead;
         }
@@ -70769,412 +70800,6 @@ async function openSwarm(spec) {
   }
 }
 
-// src/swarm/zone-swarms.ts
-async function closeZoneSwarms(swarms) {
-  await Promise.all(swarms.map(({ swarm }) => swarm.close()));
-}
-function swarmFacts(swarms) {
-  const [first] = swarms;
-  if (first === void 0) throw new Error("no swarm");
-  const zones = swarms.map(({ zone, swarm }) => ({
-    zone: zone.name ?? "",
-    seederHost: swarm.where,
-    hosts: zone.hosts.length,
-    trackerUrl: swarm.announceUrl,
-    seederUploaded: swarm.seederUploaded(),
-    trackerAnnounces: swarm.trackerAnnounces()
-  }));
-  return {
-    infoHash: first.swarm.infoHash,
-    where: first.zone.name === void 0 ? first.swarm.where : zones.map((zone) => `${zone.seederHost} (${zone.zone})`).join(", "),
-    seederUploaded: zones.reduce((sum, zone) => sum + zone.seederUploaded, 0),
-    trackerUrl: first.swarm.announceUrl,
-    trackerAnnounces: zones.reduce((sum, zone) => sum + zone.trackerAnnounces, 0),
-    ...first.zone.name !== void 0 && { zones }
-  };
-}
-
-// node_modules/is-network-error/index.js
-var objectToString = Object.prototype.toString;
-var isError = (value) => objectToString.call(value) === "[object Error]";
-var errorMessages = /* @__PURE__ */ new Set([
-  "network error",
-  // Chrome
-  "NetworkError when attempting to fetch resource.",
-  // Firefox
-  "The Internet connection appears to be offline.",
-  // Safari 16
-  "Network request failed",
-  // `cross-fetch`
-  "fetch failed",
-  // Undici (Node.js)
-  "terminated",
-  // Undici (Node.js)
-  " A network error occurred.",
-  // Bun (WebKit)
-  "Network connection lost"
-  // Cloudflare Workers (fetch)
-]);
-function isNetworkError(error2) {
-  const isValid = error2 && isError(error2) && error2.name === "TypeError" && typeof error2.message === "string";
-  if (!isValid) {
-    return false;
-  }
-  const { message, stack } = error2;
-  if (message === "Load failed" || message.startsWith("Load failed (") && message.endsWith(")")) {
-    return stack === void 0 || "__sentry_captured__" in error2;
-  }
-  if (message.startsWith("error sending request for url")) {
-    return true;
-  }
-  if (message === "Failed to fetch" || message.startsWith("Failed to fetch (") && message.endsWith(")")) {
-    return true;
-  }
-  return errorMessages.has(message);
-}
-
-// node_modules/p-retry/index.js
-function validateRetries(retries) {
-  if (typeof retries === "number") {
-    if (retries < 0) {
-      throw new TypeError("Expected `retries` to be a non-negative number.");
-    }
-    if (Number.isNaN(retries)) {
-      throw new TypeError("Expected `retries` to be a valid number or Infinity, got NaN.");
-    }
-  } else if (retries !== void 0) {
-    throw new TypeError("Expected `retries` to be a number or Infinity.");
-  }
-}
-function validateNumberOption(name, value, { min = 0, allowInfinity = false } = {}) {
-  if (value === void 0) {
-    return;
-  }
-  if (typeof value !== "number" || Number.isNaN(value)) {
-    throw new TypeError(`Expected \`${name}\` to be a number${allowInfinity ? " or Infinity" : ""}.`);
-  }
-  if (!allowInfinity && !Number.isFinite(value)) {
-    throw new TypeError(`Expected \`${name}\` to be a finite number.`);
-  }
-  if (value < min) {
-    throw new TypeError(`Expected \`${name}\` to be \u2265 ${min}.`);
-  }
-}
-var AbortError2 = class extends Error {
-  constructor(message) {
-    super();
-    if (message instanceof Error) {
-      this.originalError = message;
-      ({ message } = message);
-    } else {
-      this.originalError = new Error(message);
-      this.originalError.stack = this.stack;
-    }
-    this.name = "AbortError";
-    this.message = message;
-  }
-};
-function calculateDelay(retriesConsumed, options) {
-  const attempt = Math.max(1, retriesConsumed + 1);
-  const random = options.randomize ? Math.random() + 1 : 1;
-  let timeout = Math.round(random * options.minTimeout * options.factor ** (attempt - 1));
-  timeout = Math.min(timeout, options.maxTimeout);
-  return timeout;
-}
-function calculateRemainingTime(start, max) {
-  if (!Number.isFinite(max)) {
-    return max;
-  }
-  return max - (performance.now() - start);
-}
-async function onAttemptFailure({ error: error2, attemptNumber, retriesConsumed, startTime, options }) {
-  const normalizedError = error2 instanceof Error ? error2 : new TypeError(`Non-error was thrown: "${error2}". You should only throw errors.`);
-  if (normalizedError instanceof AbortError2) {
-    throw normalizedError.originalError;
-  }
-  const retriesLeft = Number.isFinite(options.retries) ? Math.max(0, options.retries - retriesConsumed) : options.retries;
-  const maxRetryTime = options.maxRetryTime ?? Number.POSITIVE_INFINITY;
-  const context = Object.freeze({
-    error: normalizedError,
-    attemptNumber,
-    retriesLeft,
-    retriesConsumed
-  });
-  await options.onFailedAttempt(context);
-  if (calculateRemainingTime(startTime, maxRetryTime) <= 0) {
-    throw normalizedError;
-  }
-  const consumeRetry = await options.shouldConsumeRetry(context);
-  const remainingTime = calculateRemainingTime(startTime, maxRetryTime);
-  if (remainingTime <= 0 || retriesLeft <= 0) {
-    throw normalizedError;
-  }
-  if (normalizedError instanceof TypeError && !isNetworkError(normalizedError)) {
-    if (consumeRetry) {
-      throw normalizedError;
-    }
-    options.signal?.throwIfAborted();
-    return false;
-  }
-  if (!await options.shouldRetry(context)) {
-    throw normalizedError;
-  }
-  if (!consumeRetry) {
-    options.signal?.throwIfAborted();
-    return false;
-  }
-  const delayTime = calculateDelay(retriesConsumed, options);
-  const finalDelay = Math.min(delayTime, remainingTime);
-  options.signal?.throwIfAborted();
-  if (finalDelay > 0) {
-    await new Promise((resolve4, reject) => {
-      const onAbort = () => {
-        clearTimeout(timeoutToken);
-        options.signal?.removeEventListener("abort", onAbort);
-        reject(options.signal.reason);
-      };
-      const timeoutToken = setTimeout(() => {
-        options.signal?.removeEventListener("abort", onAbort);
-        resolve4();
-      }, finalDelay);
-      if (options.unref) {
-        timeoutToken.unref?.();
-      }
-      options.signal?.addEventListener("abort", onAbort, { once: true });
-    });
-  }
-  options.signal?.throwIfAborted();
-  return true;
-}
-async function pRetry(input, options = {}) {
-  options = { ...options };
-  validateRetries(options.retries);
-  if (Object.hasOwn(options, "forever")) {
-    throw new Error("The `forever` option is no longer supported. For many use-cases, you can set `retries: Infinity` instead.");
-  }
-  options.retries ??= 10;
-  options.factor ??= 2;
-  options.minTimeout ??= 1e3;
-  options.maxTimeout ??= Number.POSITIVE_INFINITY;
-  options.maxRetryTime ??= Number.POSITIVE_INFINITY;
-  options.randomize ??= false;
-  options.onFailedAttempt ??= () => {
-  };
-  options.shouldRetry ??= () => true;
-  options.shouldConsumeRetry ??= () => true;
-  validateNumberOption("factor", options.factor, { min: 0, allowInfinity: false });
-  validateNumberOption("minTimeout", options.minTimeout, { min: 0, allowInfinity: false });
-  validateNumberOption("maxTimeout", options.maxTimeout, { min: 0, allowInfinity: true });
-  validateNumberOption("maxRetryTime", options.maxRetryTime, { min: 0, allowInfinity: true });
-  if (!(options.factor > 0)) {
-    options.factor = 1;
-  }
-  options.signal?.throwIfAborted();
-  let attemptNumber = 0;
-  let retriesConsumed = 0;
-  const startTime = performance.now();
-  while (Number.isFinite(options.retries) ? retriesConsumed <= options.retries : true) {
-    attemptNumber++;
-    try {
-      options.signal?.throwIfAborted();
-      const result = await input(attemptNumber);
-      options.signal?.throwIfAborted();
-      return result;
-    } catch (error2) {
-      if (await onAttemptFailure({
-        error: error2,
-        attemptNumber,
-        retriesConsumed,
-        startTime,
-        options
-      })) {
-        retriesConsumed++;
-      }
-    }
-  }
-  throw new Error("Retry attempts exhausted without throwing an error.");
-}
-
-// src/fleet/host-link.ts
-var HostSetupError = class extends Error {
-  constructor(message, retry) {
-    super(message);
-    this.retry = retry;
-    this.name = "HostSetupError";
-  }
-  retry;
-};
-
-// src/fleet/host-state.ts
-function newHostState(target) {
-  return {
-    target,
-    phase: "waiting",
-    alreadyPresent: false,
-    seeding: false,
-    have: 0,
-    total: 0,
-    fromSeeder: 0,
-    fromPeers: 0,
-    fromStore: 0,
-    uploaded: 0,
-    agentExited: false
-  };
-}
-function isSettled(state) {
-  return state.phase === "done" || state.phase === "failed";
-}
-function markFailed(state, reason) {
-  if (isSettled(state)) return false;
-  state.phase = "failed";
-  state.error = reason;
-  return true;
-}
-function applyEvent(state, event, secondsSinceTransferStart) {
-  switch (event.type) {
-    case "progress": {
-      const first = state.have === 0 && event.have > 0;
-      state.have = event.have;
-      state.total = event.total;
-      state.fromSeeder = event.fromSeeder;
-      state.fromPeers = event.fromPeers;
-      state.uploaded = event.uploaded;
-      return first ? "first-bytes" : void 0;
-    }
-    case "done":
-      if (isSettled(state)) return void 0;
-      state.phase = "done";
-      state.alreadyPresent = event.alreadyPresent;
-      state.seeding = event.seeding;
-      state.fromSeeder = event.fromSeeder;
-      state.fromPeers = event.fromPeers;
-      state.fromStore = event.fromStore;
-      state.have = state.total || state.have;
-      state.seconds = secondsSinceTransferStart;
-      return "settled";
-    case "error":
-      if (state.phase === "done") return "late-error";
-      return markFailed(state, `${event.code}: ${event.message}`) ? "settled" : void 0;
-    case "exit":
-      state.uploaded = event.uploaded;
-      return void 0;
-    case "hello":
-    case "ready":
-    case "origin-progress":
-    case "notice":
-      return void 0;
-  }
-}
-function deadlineReason(state, deadlineMs) {
-  const percent = state.total > 0 ? Math.floor(100 * state.have / state.total) : 0;
-  const where = state.phase === "transferring" ? `had ${percent} % of the payload` : "was still being connected";
-  return `missed the ${deadlineMs / 1e3} s deadline (${where})`;
-}
-
-// src/fleet/fleet-runner.ts
-function runFleet(run2) {
-  const retry = run2.retry ?? SETUP_RETRY;
-  const states = run2.states ?? run2.hosts.map(newHostState);
-  const links = [];
-  const deadlineAt = run2.transferStart + run2.deadlineMs;
-  let settle2 = () => {
-  };
-  const allSettled = new Promise((resolve4) => settle2 = resolve4);
-  const checkSettled = () => {
-    if (states.every(isSettled)) settle2();
-  };
-  const fail = (state, reason) => {
-    if (markFailed(state, reason)) checkSettled();
-  };
-  const onEvent = (state, event) => {
-    const secondsIn = (Date.now() - run2.transferStart) / 1e3;
-    if (event.type === "notice") run2.notice(`${state.target.label}: ${event.message}`);
-    const outcome = applyEvent(state, event, secondsIn);
-    if (outcome === "settled") checkSettled();
-    else if (outcome === "first-bytes") run2.log(`${state.target.label}: first pieces ${secondsIn.toFixed(1)} s into the transfer`);
-    else if (outcome === "late-error" && event.type === "error") run2.log(`${state.target.label}: after its release was in place: ${event.message}`);
-  };
-  const startHost = async (index) => {
-    const state = states[index];
-    const { label } = state.target;
-    if (isSettled(state) || run2.signal.aborted) return;
-    state.phase = "connecting";
-    const listener = {
-      event: (event) => onEvent(state, event),
-      log: (message) => run2.log(`${label}: ${message}`),
-      notice: (message) => run2.notice(`${label}: ${message}`)
-    };
-    try {
-      await pRetry(
-        async () => {
-          if (isSettled(state)) throw new AbortError2("stopped before the agent started");
-          const link = run2.connect(state.target, listener);
-          links[index] = link;
-          try {
-            await link.start(run2.job);
-          } catch (error2) {
-            await link.stop(0);
-            throw error2;
-          }
-        },
-        {
-          retries: retry.attempts - 1,
-          factor: 2,
-          minTimeout: retry.minDelayMs,
-          maxTimeout: retry.maxDelayMs,
-          randomize: true,
-          signal: run2.signal,
-          shouldRetry: ({ error: error2, attemptNumber }) => {
-            const again = error2 instanceof HostSetupError && error2.retry !== "never" && !isSettled(state) && deadlineAt - Date.now() > retry.minTimeLeftMs;
-            if (again) {
-              const line = `${error2.message}; connecting again (attempt ${attemptNumber + 1} of ${retry.attempts})`;
-              if (error2.retry === "loudly") listener.notice(line);
-              else listener.log(line);
-            }
-            return again;
-          }
-        }
-      );
-    } catch (error2) {
-      fail(state, error2.message);
-      state.agentExited = true;
-      return;
-    }
-    if (state.phase === "connecting") state.phase = "transferring";
-    state.agentStartedSeconds = (Date.now() - run2.transferStart) / 1e3;
-    void links[index].closed().then((why) => {
-      state.agentExited = true;
-      fail(state, why);
-    });
-  };
-  const limit = run2.limit ?? pLimit(run2.concurrency);
-  run2.hosts.forEach((_target, index) => void limit(() => startHost(index)));
-  const deadlineTimer = setTimeout(() => {
-    for (const state of states) fail(state, deadlineReason(state, run2.deadlineMs));
-  }, Math.max(0, deadlineAt - Date.now()));
-  const onAbort = () => {
-    const why = typeof run2.signal.reason === "string" ? run2.signal.reason : "the deploy was cancelled";
-    for (const state of states) fail(state, why);
-  };
-  run2.signal.addEventListener("abort", onAbort, { once: true });
-  checkSettled();
-  let settledAt = 0;
-  const finished = allSettled.then(async () => {
-    settledAt = Date.now();
-    clearTimeout(deadlineTimer);
-    run2.signal.removeEventListener("abort", onAbort);
-    if (run2.limit === void 0) limit.clearQueue();
-    await Promise.all(
-      links.map(async (link, index) => {
-        if (link === void 0) return;
-        await link.stop(run2.stopGraceMs ?? AGENT_STOP_GRACE_MS);
-        states[index].agentExited = true;
-      })
-    );
-  });
-  return { states, finished, settledAt: () => settledAt };
-}
-
 // src/fleet/ssh-host-link.ts
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -71204,6 +70829,7 @@ var ERROR_CODES = {
   RESTORE_FAILED: true
 };
 var MAX_HOST_TEXT = 4e3;
+var OBJECT_ID = /^[A-Za-z0-9_-]{8,128}$/;
 var count = (value) => typeof value === "number" && Number.isFinite(value) && value >= 0;
 var counts = (event, names) => names.every((name) => count(event[name]));
 var validHello = (event) => typeof event.v === "number" && Number.isSafeInteger(event.pid) && event.pid > 0 && typeof event.node === "string" && /^v\d+\.\d+\.\d+[\w.+-]*$/.test(event.node);
@@ -71216,6 +70842,8 @@ var VALID = {
   error: validError,
   notice: (event) => typeof event.message === "string",
   exit: (event) => count(event.uploaded),
+  // Which ids are the release's, each once, the controller checks against its own list (badNeed).
+  need: (event) => Array.isArray(event.objects) && event.objects.every((id) => typeof id === "string" && OBJECT_ID.test(id)) && Number.isSafeInteger(event.bytes) && count(event.bytes),
   ready: (event) => typeof event.trackerUrl === "string" && typeof event.infoHash === "string" && /^[0-9a-f]{40}$/.test(event.infoHash) && typeof event.seederPeerId === "string" && count(event.seederPort),
   "origin-progress": (event) => counts(event, ["received", "total", "uploaded", "announces"])
 };
@@ -71253,6 +70881,16 @@ function decodeLine(line, valid) {
   if (type === "error" || type === "notice") return { ...event, message: hostText(event.message) };
   if (type === "restored" && typeof event.note === "string") return { ...event, note: hostText(event.note) };
   return event;
+}
+function badNeed(objects, known) {
+  if (!Array.isArray(objects)) return "its need event lists no objects";
+  const seen = /* @__PURE__ */ new Set();
+  for (const id of objects) {
+    if (typeof id !== "string" || !known.has(id)) return `it asked for an object this release does not have: ${JSON.stringify(id).slice(0, 80)}`;
+    if (seen.has(id)) return `it asked for object ${id} twice`;
+    seen.add(id);
+  }
+  return void 0;
 }
 function encodeActivationJob(job) {
   return JSON.stringify(job) + "\n";
@@ -72227,11 +71865,11 @@ var AGENT_DIR = '"$HOME"/.murder-action';
 function agentPath(agent) {
   return `${AGENT_DIR}/agent-${agent.sha256.slice(0, 16)}.mjs`;
 }
-var HASH_CHECK = 'const d=require("crypto").createHash("sha256").update(require("fs").readFileSync(process.argv[1])).digest("hex");process.stdout.write(d===process.argv[2]?"present":"changed")';
+var PRINT_SHA256 = 'process.stdout.write(require("crypto").createHash("sha256").update(require("fs").readFileSync(process.argv[1])).digest("hex"))';
 function probeCommand(nodePath, agent) {
   const path14 = agentPath(agent);
   const node = shellQuote(nodePath);
-  return `v=$(${node} --version 2>/dev/null) || v=none; echo "node=$v"; if [ -f ${path14} ]; then echo "agent=$(${node} -e ${shellQuote(HASH_CHECK)} ${path14} ${agent.sha256} 2>/dev/null || echo changed)"; else echo agent=missing; fi`;
+  return `v=$(${node} --version 2>/dev/null) || v=none; echo "node=$v"; if [ -f ${path14} ]; then h=$(sha256sum < ${path14} 2>/dev/null) || h=$(${node} -e ${shellQuote(PRINT_SHA256)} ${path14} 2>/dev/null) || h=; case "$h" in ${agent.sha256}*) echo agent=present;; *) echo agent=changed;; esac; else echo agent=missing; fi`;
 }
 function readProbe(stdout, nodePath) {
   const version = /node=(\S+)/.exec(stdout)?.[1] ?? "none";
@@ -72252,6 +71890,16 @@ var VERIFIED_IMPORT = 'const [,file,sha]=process.argv,fs=require("fs"),url=requi
 function launchCommand(nodePath, agent) {
   return `exec ${shellQuote(nodePath)} -e ${shellQuote(VERIFIED_IMPORT)} ${agentPath(agent)} ${agent.sha256}`;
 }
+
+// src/fleet/host-link.ts
+var HostSetupError = class extends Error {
+  constructor(message, retry) {
+    super(message);
+    this.retry = retry;
+    this.name = "HostSetupError";
+  }
+  retry;
+};
 
 // src/fleet/ssh-host-link.ts
 function sshHostLinks(options) {
@@ -72411,6 +72059,27 @@ var SshHostLink = class {
   }
 };
 
+// src/fleet/delivery.ts
+function swarmDelivery(swarm, ssh, capped, allowedPeers) {
+  return {
+    transport: "swarm",
+    describe: `Tracker ${swarm.announceUrl}, seeder on ${swarm.where} port ${swarm.seederPort}, info hash ${swarm.infoHash}, ${swarm.pieceLength / 1024} KiB pieces${capped}`,
+    source: { torrent: swarm.torrent.toString("base64"), seederPeerId: swarm.seederPeerId, ...allowedPeers !== void 0 && { allowedPeers: [...allowedPeers] } },
+    links: sshHostLinks(ssh),
+    lost: swarm.lost,
+    facts: () => ({
+      transport: "swarm",
+      infoHash: swarm.infoHash,
+      seederRanOn: swarm.where,
+      seederUploaded: swarm.seederUploaded(),
+      trackerUrl: swarm.announceUrl,
+      trackerAnnounces: swarm.trackerAnnounces(),
+      sentOverSsh: 0
+    }),
+    close: () => swarm.close()
+  };
+}
+
 // src/swarm/send-objects.ts
 import { createHash as createHash6 } from "node:crypto";
 import * as fs16 from "node:fs";
@@ -72424,7 +72093,8 @@ async function describeObjects(objectsDir, objects) {
   }
   return described;
 }
-async function sendObjects(channel, objectsDir, objects) {
+async function sendObjects(channel, objectsDir, objects, pace) {
+  let sent = 0;
   let closed = false;
   const onClose = () => {
     closed = true;
@@ -72436,11 +72106,14 @@ async function sendObjects(channel, objectsDir, objects) {
   const gone = () => closed || channel.writableEnded || channel.destroyed;
   try {
     for (const object of objects) {
-      for await (const chunk of fs16.createReadStream(path10.join(objectsDir, object.id), { highWaterMark: 256 << 10 })) {
-        if (gone()) return;
+      for await (const chunk of fs16.createReadStream(path10.join(objectsDir, object.id), { highWaterMark: pace?.slice ?? 256 << 10 })) {
+        await pace?.take(chunk.length);
+        if (gone()) return sent;
+        sent += chunk.length;
         if (!channel.write(chunk)) await drainOrClose(channel);
       }
     }
+    return sent;
   } finally {
     channel.off("close", onClose);
     channel.off("error", onError);
@@ -72458,6 +72131,491 @@ function drainOrClose(channel) {
     channel.on("close", done);
     channel.on("end", done);
   });
+}
+
+// src/fleet/stream-pace.ts
+import { setTimeout as sleep2 } from "node:timers/promises";
+var RatePacer = class {
+  constructor(rate, now = Date.now) {
+    this.rate = rate;
+    this.now = now;
+  }
+  rate;
+  now;
+  /** Epoch ms from which the next bytes may go. */
+  free = 0;
+  /** Waits until `bytes` more may go at this rate. */
+  async take(bytes) {
+    const now = this.now();
+    const start = Math.max(this.free, now);
+    this.free = start + bytes / this.rate * 1e3;
+    if (start > now) await sleep2(start - now);
+  }
+};
+function streamPace(pacers) {
+  const active = pacers.filter((pacer) => pacer !== void 0);
+  if (active.length === 0) return void 0;
+  const slowest = Math.min(...active.map((pacer) => pacer.rate));
+  return {
+    slice: Math.max(1024, Math.min(256 << 10, Math.floor(slowest / 10))),
+    take: async (bytes) => {
+      for (const pacer of active) await pacer.take(bytes);
+    }
+  };
+}
+
+// src/fleet/direct-links.ts
+function directDelivery(spec) {
+  const ids = new Set(spec.layout.objects.map((object) => object.id));
+  const total = spec.totalRate !== void 0 ? new RatePacer(spec.totalRate) : void 0;
+  let sent = 0;
+  const links = (target, listener) => {
+    const asked = new NeedWatch();
+    const tapped = {
+      ...listener,
+      event: (event) => {
+        asked.take(event);
+        listener.event(event);
+      }
+    };
+    return new SshHostLink(target, tapped, {
+      ...spec.ssh,
+      afterJob: async (channel) => {
+        const needed = await Promise.race([asked.objects, closeOf(channel)]);
+        if (needed === void 0) return;
+        const bad = badNeed(needed, ids);
+        if (bad !== void 0) throw new HostSetupError(`the agent cannot be served: ${bad}`, "never");
+        if (needed.length > 0) listener.log(`sending ${needed.length} of ${ids.size} objects over SSH`);
+        const pace = streamPace([spec.perHostRate !== void 0 ? new RatePacer(spec.perHostRate) : void 0, total]);
+        const bytes = await sendObjects(channel, spec.objectsDir, needed.map((id) => ({ id })), pace);
+        sent += bytes;
+      }
+    });
+  };
+  return {
+    transport: "ssh",
+    describe: `Transport ssh (${spec.why}): each host's objects go over its own SSH session, only those its store lacks; no tracker, no seeder` + (spec.perHostRate !== void 0 ? `; ${formatRate(spec.perHostRate)} per host` : "") + (spec.totalRate !== void 0 ? `; ${formatRate(spec.totalRate)} in all` : ""),
+    source: { torrent: "", seederPeerId: "", direct: { pieces: spec.pieces.toString("base64") } },
+    links,
+    facts: () => ({ transport: "ssh", infoHash: "", seederRanOn: "none", seederUploaded: 0, trackerUrl: "", trackerAnnounces: 0, sentOverSsh: sent }),
+    close: async () => {
+    }
+  };
+}
+var NeedWatch = class {
+  answer;
+  objects = new Promise((resolve4) => this.answer = resolve4);
+  take(event) {
+    if (event.type === "need") this.answer(event.objects);
+    else if (event.type === "done" || event.type === "error" || event.type === "exit") this.answer(void 0);
+  }
+};
+function closeOf(channel) {
+  return new Promise((resolve4) => channel.once("close", () => resolve4(void 0)));
+}
+
+// node_modules/is-network-error/index.js
+var objectToString = Object.prototype.toString;
+var isError = (value) => objectToString.call(value) === "[object Error]";
+var errorMessages = /* @__PURE__ */ new Set([
+  "network error",
+  // Chrome
+  "NetworkError when attempting to fetch resource.",
+  // Firefox
+  "The Internet connection appears to be offline.",
+  // Safari 16
+  "Network request failed",
+  // `cross-fetch`
+  "fetch failed",
+  // Undici (Node.js)
+  "terminated",
+  // Undici (Node.js)
+  " A network error occurred.",
+  // Bun (WebKit)
+  "Network connection lost"
+  // Cloudflare Workers (fetch)
+]);
+function isNetworkError(error2) {
+  const isValid = error2 && isError(error2) && error2.name === "TypeError" && typeof error2.message === "string";
+  if (!isValid) {
+    return false;
+  }
+  const { message, stack } = error2;
+  if (message === "Load failed" || message.startsWith("Load failed (") && message.endsWith(")")) {
+    return stack === void 0 || "__sentry_captured__" in error2;
+  }
+  if (message.startsWith("error sending request for url")) {
+    return true;
+  }
+  if (message === "Failed to fetch" || message.startsWith("Failed to fetch (") && message.endsWith(")")) {
+    return true;
+  }
+  return errorMessages.has(message);
+}
+
+// node_modules/p-retry/index.js
+function validateRetries(retries) {
+  if (typeof retries === "number") {
+    if (retries < 0) {
+      throw new TypeError("Expected `retries` to be a non-negative number.");
+    }
+    if (Number.isNaN(retries)) {
+      throw new TypeError("Expected `retries` to be a valid number or Infinity, got NaN.");
+    }
+  } else if (retries !== void 0) {
+    throw new TypeError("Expected `retries` to be a number or Infinity.");
+  }
+}
+function validateNumberOption(name, value, { min = 0, allowInfinity = false } = {}) {
+  if (value === void 0) {
+    return;
+  }
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    throw new TypeError(`Expected \`${name}\` to be a number${allowInfinity ? " or Infinity" : ""}.`);
+  }
+  if (!allowInfinity && !Number.isFinite(value)) {
+    throw new TypeError(`Expected \`${name}\` to be a finite number.`);
+  }
+  if (value < min) {
+    throw new TypeError(`Expected \`${name}\` to be \u2265 ${min}.`);
+  }
+}
+var AbortError2 = class extends Error {
+  constructor(message) {
+    super();
+    if (message instanceof Error) {
+      this.originalError = message;
+      ({ message } = message);
+    } else {
+      this.originalError = new Error(message);
+      this.originalError.stack = this.stack;
+    }
+    this.name = "AbortError";
+    this.message = message;
+  }
+};
+function calculateDelay(retriesConsumed, options) {
+  const attempt = Math.max(1, retriesConsumed + 1);
+  const random = options.randomize ? Math.random() + 1 : 1;
+  let timeout = Math.round(random * options.minTimeout * options.factor ** (attempt - 1));
+  timeout = Math.min(timeout, options.maxTimeout);
+  return timeout;
+}
+function calculateRemainingTime(start, max) {
+  if (!Number.isFinite(max)) {
+    return max;
+  }
+  return max - (performance.now() - start);
+}
+async function onAttemptFailure({ error: error2, attemptNumber, retriesConsumed, startTime, options }) {
+  const normalizedError = error2 instanceof Error ? error2 : new TypeError(`Non-error was thrown: "${error2}". You should only throw errors.`);
+  if (normalizedError instanceof AbortError2) {
+    throw normalizedError.originalError;
+  }
+  const retriesLeft = Number.isFinite(options.retries) ? Math.max(0, options.retries - retriesConsumed) : options.retries;
+  const maxRetryTime = options.maxRetryTime ?? Number.POSITIVE_INFINITY;
+  const context = Object.freeze({
+    error: normalizedError,
+    attemptNumber,
+    retriesLeft,
+    retriesConsumed
+  });
+  await options.onFailedAttempt(context);
+  if (calculateRemainingTime(startTime, maxRetryTime) <= 0) {
+    throw normalizedError;
+  }
+  const consumeRetry = await options.shouldConsumeRetry(context);
+  const remainingTime = calculateRemainingTime(startTime, maxRetryTime);
+  if (remainingTime <= 0 || retriesLeft <= 0) {
+    throw normalizedError;
+  }
+  if (normalizedError instanceof TypeError && !isNetworkError(normalizedError)) {
+    if (consumeRetry) {
+      throw normalizedError;
+    }
+    options.signal?.throwIfAborted();
+    return false;
+  }
+  if (!await options.shouldRetry(context)) {
+    throw normalizedError;
+  }
+  if (!consumeRetry) {
+    options.signal?.throwIfAborted();
+    return false;
+  }
+  const delayTime = calculateDelay(retriesConsumed, options);
+  const finalDelay = Math.min(delayTime, remainingTime);
+  options.signal?.throwIfAborted();
+  if (finalDelay > 0) {
+    await new Promise((resolve4, reject) => {
+      const onAbort = () => {
+        clearTimeout(timeoutToken);
+        options.signal?.removeEventListener("abort", onAbort);
+        reject(options.signal.reason);
+      };
+      const timeoutToken = setTimeout(() => {
+        options.signal?.removeEventListener("abort", onAbort);
+        resolve4();
+      }, finalDelay);
+      if (options.unref) {
+        timeoutToken.unref?.();
+      }
+      options.signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+  options.signal?.throwIfAborted();
+  return true;
+}
+async function pRetry(input, options = {}) {
+  options = { ...options };
+  validateRetries(options.retries);
+  if (Object.hasOwn(options, "forever")) {
+    throw new Error("The `forever` option is no longer supported. For many use-cases, you can set `retries: Infinity` instead.");
+  }
+  options.retries ??= 10;
+  options.factor ??= 2;
+  options.minTimeout ??= 1e3;
+  options.maxTimeout ??= Number.POSITIVE_INFINITY;
+  options.maxRetryTime ??= Number.POSITIVE_INFINITY;
+  options.randomize ??= false;
+  options.onFailedAttempt ??= () => {
+  };
+  options.shouldRetry ??= () => true;
+  options.shouldConsumeRetry ??= () => true;
+  validateNumberOption("factor", options.factor, { min: 0, allowInfinity: false });
+  validateNumberOption("minTimeout", options.minTimeout, { min: 0, allowInfinity: false });
+  validateNumberOption("maxTimeout", options.maxTimeout, { min: 0, allowInfinity: true });
+  validateNumberOption("maxRetryTime", options.maxRetryTime, { min: 0, allowInfinity: true });
+  if (!(options.factor > 0)) {
+    options.factor = 1;
+  }
+  options.signal?.throwIfAborted();
+  let attemptNumber = 0;
+  let retriesConsumed = 0;
+  const startTime = performance.now();
+  while (Number.isFinite(options.retries) ? retriesConsumed <= options.retries : true) {
+    attemptNumber++;
+    try {
+      options.signal?.throwIfAborted();
+      const result = await input(attemptNumber);
+      options.signal?.throwIfAborted();
+      return result;
+    } catch (error2) {
+      if (await onAttemptFailure({
+        error: error2,
+        attemptNumber,
+        retriesConsumed,
+        startTime,
+        options
+      })) {
+        retriesConsumed++;
+      }
+    }
+  }
+  throw new Error("Retry attempts exhausted without throwing an error.");
+}
+
+// src/fleet/host-state.ts
+function newHostState(target) {
+  return {
+    target,
+    phase: "waiting",
+    alreadyPresent: false,
+    seeding: false,
+    have: 0,
+    total: 0,
+    fromSeeder: 0,
+    fromPeers: 0,
+    fromStore: 0,
+    uploaded: 0,
+    agentExited: false
+  };
+}
+function isSettled(state) {
+  return state.phase === "done" || state.phase === "failed";
+}
+function markFailed(state, reason) {
+  if (isSettled(state)) return false;
+  state.phase = "failed";
+  state.error = reason;
+  return true;
+}
+function applyEvent(state, event, secondsSinceTransferStart) {
+  switch (event.type) {
+    case "progress": {
+      const first = state.have === 0 && event.have > 0;
+      state.have = event.have;
+      state.total = event.total;
+      state.fromSeeder = event.fromSeeder;
+      state.fromPeers = event.fromPeers;
+      state.uploaded = event.uploaded;
+      return first ? "first-bytes" : void 0;
+    }
+    case "done":
+      if (isSettled(state)) return void 0;
+      state.phase = "done";
+      state.alreadyPresent = event.alreadyPresent;
+      state.seeding = event.seeding;
+      state.fromSeeder = event.fromSeeder;
+      state.fromPeers = event.fromPeers;
+      state.fromStore = event.fromStore;
+      state.have = state.total || state.have;
+      state.seconds = secondsSinceTransferStart;
+      return "settled";
+    case "error":
+      if (state.phase === "done") return "late-error";
+      return markFailed(state, `${event.code}: ${event.message}`) ? "settled" : void 0;
+    case "exit":
+      state.uploaded = event.uploaded;
+      return void 0;
+    case "need":
+      state.agentStartedSeconds ??= secondsSinceTransferStart;
+      if (state.phase === "connecting") state.phase = "transferring";
+      return void 0;
+    case "hello":
+    case "ready":
+    case "origin-progress":
+    case "notice":
+      return void 0;
+  }
+}
+function deadlineReason(state, deadlineMs) {
+  const percent = state.total > 0 ? Math.floor(100 * state.have / state.total) : 0;
+  const where = state.phase === "transferring" ? `had ${percent} % of the payload` : "was still being connected";
+  return `missed the ${deadlineMs / 1e3} s deadline (${where})`;
+}
+
+// src/fleet/fleet-runner.ts
+function runFleet(run2) {
+  const retry = run2.retry ?? SETUP_RETRY;
+  const states = run2.states ?? run2.hosts.map(newHostState);
+  const links = [];
+  const deadlineAt = run2.transferStart + run2.deadlineMs;
+  let settle2 = () => {
+  };
+  const allSettled = new Promise((resolve4) => settle2 = resolve4);
+  const checkSettled = () => {
+    if (states.every(isSettled)) settle2();
+  };
+  const fail = (state, reason) => {
+    if (markFailed(state, reason)) checkSettled();
+  };
+  const onEvent = (state, event) => {
+    const secondsIn = (Date.now() - run2.transferStart) / 1e3;
+    if (event.type === "notice") run2.notice(`${state.target.label}: ${event.message}`);
+    const outcome = applyEvent(state, event, secondsIn);
+    if (outcome === "settled") checkSettled();
+    else if (outcome === "first-bytes") run2.log(`${state.target.label}: first pieces ${secondsIn.toFixed(1)} s into the transfer`);
+    else if (outcome === "late-error" && event.type === "error") run2.log(`${state.target.label}: after its release was in place: ${event.message}`);
+  };
+  const startHost = async (index) => {
+    const state = states[index];
+    const { label } = state.target;
+    if (isSettled(state) || run2.signal.aborted) return;
+    state.phase = "connecting";
+    const listener = {
+      event: (event) => onEvent(state, event),
+      log: (message) => run2.log(`${label}: ${message}`),
+      notice: (message) => run2.notice(`${label}: ${message}`)
+    };
+    try {
+      await pRetry(
+        async () => {
+          if (isSettled(state)) throw new AbortError2("stopped before the agent started");
+          const link = run2.connect(state.target, listener);
+          links[index] = link;
+          try {
+            await link.start(run2.job);
+          } catch (error2) {
+            await link.stop(0);
+            throw error2;
+          }
+        },
+        {
+          retries: retry.attempts - 1,
+          factor: 2,
+          minTimeout: retry.minDelayMs,
+          maxTimeout: retry.maxDelayMs,
+          randomize: true,
+          signal: run2.signal,
+          shouldRetry: ({ error: error2, attemptNumber }) => {
+            const again = error2 instanceof HostSetupError && error2.retry !== "never" && !isSettled(state) && deadlineAt - Date.now() > retry.minTimeLeftMs;
+            if (again) {
+              const line = `${error2.message}; connecting again (attempt ${attemptNumber + 1} of ${retry.attempts})`;
+              if (error2.retry === "loudly") listener.notice(line);
+              else listener.log(line);
+            }
+            return again;
+          }
+        }
+      );
+    } catch (error2) {
+      fail(state, error2.message);
+      state.agentExited = true;
+      return;
+    }
+    if (state.phase === "connecting") state.phase = "transferring";
+    state.agentStartedSeconds ??= (Date.now() - run2.transferStart) / 1e3;
+    void links[index].closed().then((why) => {
+      state.agentExited = true;
+      fail(state, why);
+    });
+  };
+  const limit = run2.limit ?? pLimit(run2.concurrency);
+  run2.hosts.forEach((_target, index) => void limit(() => startHost(index)));
+  const deadlineTimer = setTimeout(() => {
+    for (const state of states) fail(state, deadlineReason(state, run2.deadlineMs));
+  }, Math.max(0, deadlineAt - Date.now()));
+  const onAbort = () => {
+    const why = typeof run2.signal.reason === "string" ? run2.signal.reason : "the deploy was cancelled";
+    for (const state of states) fail(state, why);
+  };
+  run2.signal.addEventListener("abort", onAbort, { once: true });
+  checkSettled();
+  let settledAt = 0;
+  const finished = allSettled.then(async () => {
+    settledAt = Date.now();
+    clearTimeout(deadlineTimer);
+    run2.signal.removeEventListener("abort", onAbort);
+    if (run2.limit === void 0) limit.clearQueue();
+    await Promise.all(
+      links.map(async (link, index) => {
+        if (link === void 0) return;
+        await link.stop(run2.stopGraceMs ?? AGENT_STOP_GRACE_MS);
+        states[index].agentExited = true;
+      })
+    );
+  });
+  return { states, finished, settledAt: () => settledAt };
+}
+
+// src/fleet/zone-deliveries.ts
+async function closeZoneDeliveries(deliveries) {
+  await Promise.all(deliveries.map(({ delivery }) => delivery.close()));
+}
+function zoneDeliveryFacts(deliveries) {
+  const [first] = deliveries;
+  if (first === void 0) throw new Error("no delivery");
+  const firstFacts = first.delivery.facts();
+  if (first.zone.name === void 0) return firstFacts;
+  const zones = deliveries.map(({ zone, delivery }) => {
+    const facts = delivery.facts();
+    return {
+      zone: zone.name ?? "",
+      seederHost: facts.seederRanOn,
+      hosts: zone.hosts.length,
+      trackerUrl: facts.trackerUrl,
+      seederUploaded: facts.seederUploaded,
+      trackerAnnounces: facts.trackerAnnounces
+    };
+  });
+  return {
+    ...firstFacts,
+    seederRanOn: zones.map((zone) => `${zone.seederHost} (${zone.zone})`).join(", "),
+    seederUploaded: zones.reduce((sum, zone) => sum + zone.seederUploaded, 0),
+    trackerAnnounces: zones.reduce((sum, zone) => sum + zone.trackerAnnounces, 0),
+    zones
+  };
 }
 
 // src/swarm/remote-origin.ts
@@ -72711,7 +72869,7 @@ function summaryRows(report) {
   }));
 }
 function summaryFacts(report, code = (text) => text) {
-  return `Release ${formatMB(report.payloadBytes)} MB in ${report.objects} objects (content ${code(`${report.contentId.slice(0, 16)}\u2026`)}${report.encrypted ? ", encrypted" : ""}), packed in ${report.packSeconds.toFixed(1)} s; transfer ${report.transferSeconds.toFixed(1)} s; ` + (report.zones !== void 0 ? `the seeders of the ${report.zones.length} zones (on ${report.seederRanOn})` : `the seeder${report.seederRanOn === "runner" ? "" : ` (on ${report.seederRanOn})`}`) + ` uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} \xD7 the payload.`;
+  return `Release ${formatMB(report.payloadBytes)} MB in ${report.objects} objects (content ${code(`${report.contentId.slice(0, 16)}\u2026`)}${report.encrypted ? ", encrypted" : ""}), packed in ${report.packSeconds.toFixed(1)} s; transfer ${report.transferSeconds.toFixed(1)} s; ` + (report.transport === "ssh" ? `over each host's SSH session (transport ssh), ${formatMB(report.sentOverSsh)} MB sent in all.` : (report.zones !== void 0 ? `the seeders of the ${report.zones.length} zones (on ${report.seederRanOn})` : `the seeder${report.seederRanOn === "runner" ? "" : ` (on ${report.seederRanOn})`}`) + ` uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} \xD7 the payload.`);
 }
 function renderSummary(report) {
   const table = summaryTable(report);
@@ -72867,7 +73025,7 @@ async function runRollout(options) {
 }
 
 // src/activation/ssh-activation-target.ts
-import { setTimeout as sleep2 } from "node:timers/promises";
+import { setTimeout as sleep3 } from "node:timers/promises";
 
 // src/activation/policy.ts
 var ACTIVATE_COMMAND_TIMEOUT_MS = 5 * 6e4;
@@ -73003,7 +73161,7 @@ var SshActivationTarget = class {
         return await connectOnce(this.host, this.options.credentials, SSH_CONNECT_TIMEOUT_MS);
       } catch (error2) {
         if (!(error2 instanceof ConnectError) || !error2.transient || attempt >= CONNECT_ATTEMPTS) throw error2;
-        await sleep2(1e3 * attempt);
+        await sleep3(1e3 * attempt);
       }
     }
   }
@@ -73082,17 +73240,17 @@ async function deploy(settings, agent, hooks) {
   const policy = deployPolicy(settings.hosts.length, settings.deadlineMs);
   const workdir = fs17.mkdtempSync(path11.join(process.env.RUNNER_TEMP || os8.tmpdir(), "murder-action-"));
   hooks.workdirCreated(workdir);
-  const swarms = [];
+  const deliveries = [];
   try {
     const release = await pack(settings, workdir, hooks);
     abortIfCancelled(hooks.signal);
     const transferStart = Date.now();
-    const states = await deliver(settings, release, agent, transferStart, policy, hooks, swarms);
+    const states = await deliver(settings, release, agent, transferStart, policy, hooks, deliveries);
     const transferSeconds = (states.settledAt - transferStart) / 1e3;
-    reportHoldersThatSeeded(states.hosts, settings.tag, hooks);
+    if (deliveries.some(({ delivery }) => delivery.transport === "swarm")) reportHoldersThatSeeded(states.hosts, settings.tag, hooks);
     const verdict = judge(states.hosts, settings.maxFailedHosts);
-    const swarmFacts2 = swarmFacts(swarms);
-    await closeZoneSwarms(swarms.splice(0));
+    const deliveryFacts = zoneDeliveryFacts(deliveries);
+    await closeZoneDeliveries(deliveries.splice(0));
     let activation;
     const details = [...verdict.details];
     if (settings.activate && !verdict.ok) details.push(`Nothing was activated: ${settings.tag} did not reach enough hosts.`);
@@ -73109,7 +73267,7 @@ async function deploy(settings, agent, hooks) {
     const report = buildReport(
       {
         tag: settings.tag,
-        infoHash: swarmFacts2.infoHash,
+        ...deliveryFacts,
         contentId: release.contentId,
         payloadBytes: release.storedBytes,
         objects: release.manifest.objects.length,
@@ -73117,12 +73275,7 @@ async function deploy(settings, agent, hooks) {
         encrypted: release.encrypted,
         packSeconds: release.seconds,
         transferSeconds,
-        durationSeconds: (Date.now() - started) / 1e3,
-        seederUploaded: swarmFacts2.seederUploaded,
-        seederRanOn: swarmFacts2.where,
-        trackerUrl: swarmFacts2.trackerUrl,
-        trackerAnnounces: swarmFacts2.trackerAnnounces,
-        ...swarmFacts2.zones !== void 0 && { zones: swarmFacts2.zones }
+        durationSeconds: (Date.now() - started) / 1e3
       },
       states.hosts,
       verdict,
@@ -73130,15 +73283,29 @@ async function deploy(settings, agent, hooks) {
     );
     return { report, details };
   } finally {
-    await closeZoneSwarms(swarms);
+    await closeZoneDeliveries(deliveries);
     fs17.rmSync(workdir, { recursive: true, force: true });
   }
 }
 async function openZone(settings, zone, release, agent, policy, transferStart, hooks) {
+  const { transport, why } = chooseTransport(settings.transport, settings.hosts.length, zone.seederHost !== void 0);
+  const ssh = sshLinkOptions(settings, agent, transferStart);
+  if (transport === "ssh") {
+    return directDelivery({
+      ssh,
+      objectsDir: release.objectsDir,
+      layout: release.layout,
+      pieces: release.pieces,
+      why,
+      perHostRate: settings.downloadLimit,
+      totalRate: settings.seederUploadLimit
+    });
+  }
   const address = settings.trackerAddress ?? zone.seederHost?.host ?? await detectAddressTowardFleet(zone.hosts);
   const allowedPeers = settings.swarmAllowAnyPeer ? void 0 : await resolveFleetAddresses([...zone.hosts, { host: address }]);
   const swarm = await openDeploySwarm(settings, zone, release, agent, policy, transferStart, hooks, address, allowedPeers);
-  return { zone, swarm, allowedPeers };
+  const capped = settings.seederUploadLimit !== void 0 ? `, seeder capped at ${formatRate(settings.seederUploadLimit)}` : "";
+  return swarmDelivery(swarm, ssh, `${capped} (${why})`, allowedPeers);
 }
 async function openDeploySwarm(settings, zone, release, agent, policy, transferStart, hooks, address, allowedPeers) {
   if (zone.seederHost === void 0) {
@@ -73179,10 +73346,10 @@ async function openDeploySwarm(settings, zone, release, agent, policy, transferS
     throw error2;
   }
 }
-function withSwarmLoss(hooks, swarm) {
-  if (swarm.lost === void 0) return hooks.signal;
+function withDeliveryLoss(hooks, delivery) {
+  if (delivery.lost === void 0) return hooks.signal;
   const lost = new AbortController();
-  void swarm.lost.then((why) => {
+  void delivery.lost.then((why) => {
     hooks.warning(why);
     lost.abort(why);
   });
@@ -73213,41 +73380,39 @@ async function pack(settings, workdir, hooks) {
   );
   return release;
 }
-function agentJob(settings, release, { swarm, allowedPeers }, policy) {
+function agentJob(settings, release, delivery, policy) {
   return {
     v: PROTOCOL_VERSION,
     tag: settings.tag,
     destination: settings.destination,
-    torrent: swarm.torrent.toString("base64"),
-    pieceLength: swarm.pieceLength,
+    ...delivery.source,
+    pieceLength: release.layout.pieceLength,
     manifest: release.encodedManifest,
     keepObjects: settings.keepPayload,
-    seederPeerId: swarm.seederPeerId,
     overwrite: settings.overwrite,
     ...settings.uploadLimit !== void 0 && { uploadLimit: settings.uploadLimit },
     ...settings.downloadLimit !== void 0 && { downloadLimit: settings.downloadLimit },
-    ...policy.agent,
-    ...allowedPeers !== void 0 && { allowedPeers: [...allowedPeers] }
+    ...policy.agent
   };
 }
-async function deliver(settings, release, agent, transferStart, policy, hooks, swarms) {
+async function deliver(settings, release, agent, transferStart, policy, hooks, deliveries) {
   const states = settings.hosts.map(newHostState);
   const stateOf = new Map(states.map((state) => [state.target, state]));
   const progress = watchProgress(states, transferStart, policy, hooks);
   const limit = pLimit(settings.concurrency);
-  const zoneRun = { settings, release, agent, transferStart, policy, hooks, limit, swarms, started: progress.start };
+  const zoneRun = { settings, release, agent, transferStart, policy, hooks, limit, deliveries, started: progress.start };
   const results = await Promise.allSettled(settings.zones.map((zone) => deliverZone(zoneRun, zone, zone.hosts.map((host) => stateOf.get(host)))));
   progress.stop();
   const failed = results.find((result) => result.status === "rejected");
   if (failed !== void 0) throw failed.reason;
-  if (swarms.length === 0) throw new Error(`No zone's seeder host could take the objects: ${states[0]?.error ?? "no zone"}`);
+  if (deliveries.length === 0) throw new Error(`No zone's seeder host could take the objects: ${states[0]?.error ?? "no zone"}`);
   return { hosts: states, settledAt: Math.max(...results.map((result) => result.value)) };
 }
 async function deliverZone(run2, zone, states) {
   const { settings, release, agent, transferStart, policy, hooks } = run2;
-  let zoneSwarm;
+  let delivery;
   try {
-    zoneSwarm = await openZone(settings, zone, release, agent, policy, transferStart, hooks);
+    delivery = await openZone(settings, zone, release, agent, policy, transferStart, hooks);
   } catch (error2) {
     if (zone.name === void 0 || hooks.signal.aborted) throw error2;
     const why = error2.message;
@@ -73258,29 +73423,24 @@ async function deliverZone(run2, zone, states) {
     }
     return Date.now();
   }
-  run2.swarms.push(zoneSwarm);
-  logSwarm(settings, zoneSwarm, hooks);
+  run2.deliveries.push({ zone, delivery });
+  hooks.info(`${zone.name !== void 0 ? `Zone ${zone.name}: ` : ""}${delivery.describe}; deploying to ${zone.hosts.length} hosts (deadline ${settings.deadlineMs / 1e3} s)`);
   run2.started();
   const fleet = runFleet({
     hosts: zone.hosts,
     states,
-    connect: sshHostLinks(sshLinkOptions(settings, agent, transferStart)),
-    job: agentJob(settings, release, zoneSwarm, policy),
+    connect: delivery.links,
+    job: agentJob(settings, release, delivery, policy),
     concurrency: settings.concurrency,
     limit: run2.limit,
     transferStart,
     deadlineMs: settings.deadlineMs,
-    signal: withSwarmLoss(hooks, zoneSwarm.swarm),
+    signal: withDeliveryLoss(hooks, delivery),
     log: hooks.debug,
     notice: hooks.info
   });
   await fleet.finished;
   return fleet.settledAt();
-}
-function logSwarm(settings, { zone, swarm }, hooks) {
-  hooks.info(
-    (zone.name !== void 0 ? `Zone ${zone.name}: tracker ` : "Tracker ") + `${swarm.announceUrl}, seeder on ${swarm.where} port ${swarm.seederPort}, info hash ${swarm.infoHash}, ${swarm.pieceLength / 1024} KiB pieces` + (settings.seederUploadLimit !== void 0 ? `, seeder capped at ${formatRate(settings.seederUploadLimit)}` : "") + `; deploying to ${zone.hosts.length} hosts (deadline ${settings.deadlineMs / 1e3} s)`
-  );
 }
 function watchProgress(states, transferStart, policy, hooks) {
   let ticker;
@@ -73426,7 +73586,7 @@ function rememberWorkdir(dir) {
 // src/action/run.ts
 async function run() {
   const cancel = cancelOnSignals({
-    cancelling: (signal) => warning(`Received ${signal}: stopping every agent and closing the swarm.`),
+    cancelling: (signal) => warning(`Received ${signal}: stopping every agent (and the swarm, if one runs).`),
     givingUp: () => error("Cancelled: cleanup did not finish in 6 s; exiting.")
   });
   try {

@@ -14,7 +14,7 @@ import { rememberWorkdir } from './state.js'
  */
 export async function run(): Promise<void> {
   const cancel = cancelOnSignals({
-    cancelling: (signal) => core.warning(`Received ${signal}: stopping every agent and closing the swarm.`),
+    cancelling: (signal) => core.warning(`Received ${signal}: stopping every agent (and the swarm, if one runs).`),
     givingUp: () => core.error('Cancelled: cleanup did not finish in 6 s; exiting.'),
   })
 

@@ -17,8 +17,11 @@ import { guardPeers, incomingLimits, type PeerGuard } from '../swarm/peer-filter
 import { layObjects, type ObjectLayout } from '../swarm/object-layout.js'
 import { spreadPieceOrder } from '../swarm/piece-order.js'
 import { dialNoOneOnceDone, peerIsSeed, pieceCount, quietOnceSeeding, retryAnnounceUntilAnswered } from '../swarm/webtorrent-internals.js'
+import type { DecodedBytes } from './decoded-object.js'
+import { DirectReceive } from './direct-receive.js'
 import { installRelease, TagExistsError } from './install-release.js'
 import { ObjectCorruptError, ReleaseWriter } from './materialize.js'
+import { ObjectMismatchError } from './object-receiver.js'
 import { ObjectStore } from './object-store.js'
 import { ReleaseLayout } from './release-layout.js'
 import { UnsafePathError } from './safe-paths.js'
@@ -39,6 +42,8 @@ export class Agent {
   private layout?: ReleaseLayout
   private store?: ObjectStore
   private writer?: ReleaseWriter
+  /** transport ssh: the objects arriving on stdin. */
+  private direct?: DirectReceive
   /** This agent's own work directory (incoming/<pid>), removed whole on exit. */
   private workDir?: string
   /** What the store keeps once the agent is done (set once the release is in place). */
@@ -91,6 +96,18 @@ export class Agent {
     this.lastHeard = Date.now()
   }
 
+  /** Bytes from stdin after the job line: the objects (transport ssh), heartbeats either way. */
+  push(chunk: Buffer): void {
+    this.controllerAlive()
+    if (this.direct === undefined || this.exiting) return
+    try {
+      this.direct.push(chunk)
+    } catch (error) {
+      if (error instanceof ObjectMismatchError) return this.fail('VERIFY_FAILED', error.message)
+      this.fail(codeFor(error, 'INTERNAL'), `writing the objects to ${this.layout?.workObjectsDir}: ${(error as Error).message}`)
+    }
+  }
+
   /** stdin closed: the controller says stop, or its session is gone. */
   stop(why: string): void {
     if (!this.released) this.io.emit({ type: 'error', code: 'STOPPED', message: why })
@@ -123,6 +140,11 @@ export class Agent {
       // The store is an optimisation for later deploys; the release itself is in place.
     }
     await this.writer?.stop()
+    try {
+      this.direct?.close()
+    } catch {
+      // its file goes with the work directory
+    }
     if (this.workDir !== undefined) fs.rmSync(this.workDir, { recursive: true, force: true })
     if (this.layout !== undefined && !this.released) fs.rmSync(this.layout.partialDir, { recursive: true, force: true })
     this.io.emit({ type: 'exit', uploaded })
@@ -169,7 +191,8 @@ export class Agent {
     const objectLayout = layObjects(manifest.objects, job.pieceLength)
     if (existing === 'same') {
       this.released = true
-      const seeding = fromStore === manifest.objects.reduce((sum, object) => sum + object.size, 0) && (await this.seedFromStore(job, layout, objectLayout))
+      const seeding =
+        job.direct === undefined && fromStore === manifest.objects.reduce((sum, object) => sum + object.size, 0) && (await this.seedFromStore(job, layout, objectLayout))
       this.io.emit({ type: 'done', alreadyPresent: true, seeding, fromSeeder: 0, fromPeers: 0, fromStore, seconds: this.secondsSinceStart() })
       return
     }
@@ -183,11 +206,15 @@ export class Agent {
       return this.fail(codeFor(error, 'UNPACK_FAILED'), `writing ${layout.partialDir}: ${(error as Error).message}`)
     }
     const indexOf = new Map(manifest.objects.map((object, index) => [object.id, index]))
-    const counts = await this.download(job, layout, objectLayout, (id) => {
-      const index = indexOf.get(id)
-      if (index !== undefined) writer.write(index)
-    })
+    const counts: { fromSeeder: number; fromPeers: number; fromStore?: number } | undefined =
+      job.direct === undefined
+        ? await this.download(job, layout, objectLayout, (id) => {
+            const index = indexOf.get(id)
+            if (index !== undefined) writer.write(index)
+          })
+        : await this.receiveDirect(job, manifest, objectLayout, store, (index, decoded) => writer.write(index, decoded))
     if (counts === undefined) return
+    fromStore = counts.fromStore ?? fromStore
     try {
       await installRelease(manifest, layout.workObjectsDir, layout, { overwrite: job.overwrite, writer })
     } catch (error) {
@@ -205,9 +232,38 @@ export class Agent {
     }
     // keep-payload off: this release adds nothing to the store (objects earlier releases use stay).
     this.tidyStore = () => store.collect(layout.objectsOfKeptReleases(job.keepObjects ? undefined : job.tag))
-    this.io.emit({ type: 'done', alreadyPresent: false, seeding: true, ...counts, fromStore, seconds: this.secondsSinceStart() })
+    this.io.emit({ type: 'done', alreadyPresent: false, seeding: job.direct === undefined, fromSeeder: counts.fromSeeder, fromPeers: counts.fromPeers, fromStore, seconds: this.secondsSinceStart() })
     // Keep seeding for the others until stdin closes.
-    this.leaveOtherSeeds(this.torrent!)
+    if (this.torrent !== undefined) this.leaveOtherSeeds(this.torrent)
+  }
+
+  /**
+   * transport ssh: says which objects the store lacks (`need`), then takes them from stdin (push);
+   * resolves once all are there and checked (direct-receive.ts), with what came over SSH as fromSeeder.
+   */
+  private async receiveDirect(
+    job: AgentJob,
+    manifest: Manifest,
+    objectLayout: ObjectLayout,
+    store: ObjectStore,
+    objectReady: (index: number, decoded?: DecodedBytes) => void,
+  ): Promise<{ fromSeeder: number; fromPeers: number; fromStore: number } | undefined> {
+    const direct = new DirectReceive(objectLayout, manifest.objects, Buffer.from(job.direct!.pieces, 'base64'), this.layout!.workObjectsDir, store.dir, objectReady)
+    // The controller waits in silence for the need event: reading the store is this side's work.
+    const { needed, fromStore } = await direct.plan(() => this.controllerAlive())
+    if (this.exiting) return undefined
+    this.direct = direct
+    this.controllerAlive()
+    this.io.emit({ type: 'need', objects: needed.map((object) => object.id), bytes: needed.reduce((sum, object) => sum + object.size, 0) })
+    const total = objectLayout.objects.reduce((sum, object) => sum + object.size, 0)
+    const progress = setInterval(() => {
+      this.io.emit({ type: 'progress', have: fromStore + direct.received, total, fromSeeder: direct.received, fromPeers: 0, uploaded: 0, peers: 0 })
+    }, job.progressIntervalMs)
+    progress.unref()
+    await direct.complete
+    clearInterval(progress)
+    if (this.exiting) return undefined
+    return { fromSeeder: direct.received, fromPeers: 0, fromStore }
   }
 
   /** Downloads the objects the store lacked into the work directory, reporting progress; resolves with where the bytes came from. */

@@ -61,9 +61,10 @@ const jobTimer = setTimeout(() => agent.fail('BAD_JOB', `no job on stdin within 
 const firstLine = new FirstLine(MAX_JOB_LINE)
 process.stdin.on('data', (chunk: Buffer) => {
   if (origin !== undefined) return origin.push(chunk)
-  agent.controllerAlive()
   activation?.controllerAlive()
-  if (jobArrived) return
+  // After its job line: heartbeats, or for transport ssh the objects first.
+  if (jobArrived) return agent.push(chunk)
+  agent.controllerAlive()
   const job = firstLine.push(chunk)
   if (job === undefined) return
   jobArrived = true

@@ -5,6 +5,7 @@ import { promisify } from 'node:util'
 import { inflateRaw } from 'node:zlib'
 import type { Manifest, ObjectRecord } from '../content/manifest.js'
 import { applyObjectKey, ScratchBuffer } from '../content/object-key.js'
+import { DecodedBytes } from './decoded-object.js'
 
 const inflate = promisify(inflateRaw)
 
@@ -17,7 +18,8 @@ export class ObjectCorruptError extends Error {}
  * holds — called as each object completes, so writing the tree overlaps the download — and
  * finish() writes what is left, then gives every entry its mode and mtime. Each object is read
  * whole (at most 16 MiB, pack/plan.ts), decrypted, checked against the manifest's sha256 and only
- * then decompressed and written. Everything is created owner-only and gets its exact mode at the
+ * then decompressed and written — unless write() is handed it already decoded and checked
+ * (transport ssh, agent/decoded-object.ts), then it is not read back. Everything is created owner-only and gets its exact mode at the
  * end (no umask involved); children before parents, so nothing written afterwards moves a
  * directory's time.
  */
@@ -27,6 +29,8 @@ export class ReleaseWriter {
   private queue: Promise<void> = Promise.resolve()
   private failure?: Error
   private readonly buffers = new DecodeBuffers()
+  /** Bytes of decoded objects queued and not yet written (DECODED_HELD bounds them). */
+  private held = 0
 
   constructor(
     private readonly manifest: Manifest,
@@ -55,12 +59,19 @@ export class ReleaseWriter {
     }
   }
 
-  /** Queues the writing of object `index`'s files (once); a failure surfaces in finish(). */
-  write(index: number): void {
+  /**
+   * Queues the writing of object `index`'s files (once); a failure surfaces in finish(). `decoded`:
+   * its bytes already decrypted and checked against the manifest's sha256; without them (or when
+   * the queue already holds DECODED_HELD of such bytes) the object is read from its file.
+   */
+  write(index: number, decoded?: DecodedBytes): void {
     if (this.written[index]) return
     this.written[index] = true
+    const kept = decoded !== undefined && this.held + decoded.length <= DECODED_HELD ? decoded : undefined
+    this.held += kept?.length ?? 0
     this.queue = this.queue.then(async () => {
-      if (this.failure === undefined) await this.writeNow(index).catch((error: Error) => (this.failure = error))
+      if (this.failure === undefined) await this.writeNow(index, kept).catch((error: Error) => (this.failure = error))
+      this.held -= kept?.length ?? 0
     })
   }
 
@@ -92,17 +103,17 @@ export class ReleaseWriter {
     fs.chmodSync(this.target, 0o755)
   }
 
-  private async writeNow(index: number): Promise<void> {
+  private async writeNow(index: number, decoded: DecodedBytes | undefined): Promise<void> {
     const object = this.manifest.objects[index]!
     const uses = this.uses[index]!
     if (uses.length === 0) return
-    const plain = await decodeObject(object, path.join(this.objectsDir, object.id), this.buffers)
+    const plain = decoded !== undefined ? await plainOf(object, decoded) : new DecodedBytes([await decodeObject(object, path.join(this.objectsDir, object.id), this.buffers)])
     for (const use of uses) {
-      const bytes = plain.subarray(use.offset, use.offset + use.length)
+      const parts = plain.pick(use.offset, use.length)
       // Small files (a bundle holds thousands) synchronously: a promise round trip per file cost
       // more than the write. Big segments asynchronously, so the agent keeps serving its peers.
-      if (use.whole && use.length < ASYNC_WRITE) fs.writeFileSync(use.path, bytes, { flag: 'wx', mode: 0o600 })
-      else await writeAt(use.path, bytes, use.whole ? 'wx' : 'r+', use.fileOffset)
+      if (use.whole && use.length < ASYNC_WRITE) fs.writeFileSync(use.path, parts.length === 1 ? parts[0]! : Buffer.concat(parts), { flag: 'wx', mode: 0o600 })
+      else await writeAt(use.path, parts, use.whole ? 'wx' : 'r+', use.fileOffset)
     }
   }
 
@@ -128,6 +139,8 @@ export async function materialize(manifest: Manifest, objectsDir: string, target
 }
 
 const ASYNC_WRITE = 256 * 1024
+/** Decoded objects a writer keeps queued at most (two of the biggest, pack/plan.ts): past that, the next ones are read back from their files. */
+const DECODED_HELD = 32 << 20
 
 /** The object's bytes, into `buffer` (one byte longer than the object, to notice a longer file). */
 async function readExactly(file: string, buffer: Buffer, object: ObjectRecord): Promise<Buffer> {
@@ -147,13 +160,19 @@ async function readExactly(file: string, buffer: Buffer, object: ObjectRecord): 
   }
 }
 
-async function writeAt(file: string, bytes: Buffer, flags: string, position: number): Promise<void> {
+async function writeAt(file: string, parts: Buffer[], flags: string, position: number): Promise<void> {
   const handle = await fs.promises.open(file, flags, 0o600)
   try {
-    await handle.write(bytes, 0, bytes.length, position)
+    await handle.writev(parts, position)
   } finally {
     await handle.close()
   }
+}
+
+/** An object's plain bytes from its decoded ones (already checked against the manifest's sha256). */
+async function plainOf(object: ObjectRecord, decoded: DecodedBytes): Promise<DecodedBytes> {
+  if (!object.compressed) return decoded
+  return new DecodedBytes([await inflateChecked(object, decoded.whole())])
 }
 
 /** The buffers one decoder reuses from object to object (content/object-key.ts says why). */
@@ -174,6 +193,10 @@ export async function decodeObject(object: ObjectRecord, file: string, buffers =
   const actual = createHash('sha256').update(bytes).digest('hex')
   if (actual !== object.sha256) throw new ObjectCorruptError(`object ${object.id} has sha256 ${actual}, not the manifest's ${object.sha256}`)
   if (!object.compressed) return bytes
+  return inflateChecked(object, bytes)
+}
+
+async function inflateChecked(object: ObjectRecord, bytes: Buffer): Promise<Buffer> {
   // Bounded by what the manifest says: a wrong manifest cannot make the host inflate without end.
   const plain = await inflate(bytes, { maxOutputLength: Math.max(1, object.plainSize) })
   if (plain.length !== object.plainSize) throw new ObjectCorruptError(`object ${object.id} decodes to ${plain.length} bytes, not ${object.plainSize}`)

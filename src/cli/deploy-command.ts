@@ -39,7 +39,7 @@ export async function runDeploy(options: DeployOptions, context: DeployContext):
   const { terminal } = context
   let workdir: string | undefined
   const cancel = cancelOnSignals({
-    cancelling: (signal) => terminal.warning(`Received ${signal}: stopping every agent and closing the swarm.`),
+    cancelling: (signal) => terminal.warning(`Received ${signal}: stopping every agent (and the swarm, if one runs).`),
     givingUp: () => {
       terminal.error('Cancelled: cleanup did not finish in 6 s; exiting.')
       if (workdir !== undefined) fs.rmSync(workdir, { recursive: true, force: true })

@@ -10,7 +10,9 @@ export function helpText(flags: Flag[]): string {
     '',
     ...wrap(
       'Deploys a directory to a fleet of servers over SSH through a private BitTorrent swarm: the same engine as the ' +
-        'murder-action GitHub Action, whose inputs are these flags. The hosts connect back to this machine (tracker and seeder). ' +
+        'murder-action GitHub Action, whose inputs are these flags. Through the swarm the hosts connect back to this machine ' +
+        '(tracker and seeder, unless --seeder-host); with --transport ssh (auto: 3 hosts or fewer) only this machine connects, ' +
+        'to each host over SSH, and the release goes inside those sessions. ' +
         'Paths (--path, --hosts-file) are relative to the working directory, which plays the workspace.',
       0,
     ),

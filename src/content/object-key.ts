@@ -59,6 +59,20 @@ export function applyObjectKey(bytes: Buffer, key: ObjectKey, decrypt = false, o
 }
 
 /**
+ * Decrypts an object as its bytes come (transport ssh), in the same slices as applyObjectKey. Each
+ * call returns the decrypted bytes as buffers of their own, which the caller may keep: copying them
+ * into one object-sized buffer would cost as much as the decryption.
+ */
+export function objectDecipher(key: ObjectKey): (bytes: Buffer) => Buffer[] {
+  const decipher = createDecipheriv(OBJECT_CIPHER, Buffer.from(key.key, 'hex'), Buffer.from(key.iv, 'hex'))
+  return (bytes) => {
+    const parts: Buffer[] = []
+    for (let offset = 0; offset < bytes.length; offset += CIPHER_SLICE) parts.push(decipher.update(bytes.subarray(offset, offset + CIPHER_SLICE)))
+    return parts
+  }
+}
+
+/**
  * A buffer kept for the next object instead of a new one each time: on the machines measured,
  * touching 16 MiB of fresh memory (page faults) cost more than decrypting it (bench/README.md,
  * "Objects"). One per purpose and per thread; whoever takes it is done with the last use.

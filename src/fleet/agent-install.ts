@@ -11,21 +11,22 @@ export function agentPath(agent: AgentBundle): string {
   return `${AGENT_DIR}/agent-${agent.sha256.slice(0, 16)}.mjs`
 }
 
-/**
- * Prints "present" when argv[1] holds exactly the agent with sha256 argv[2], "changed" when it holds
- * something else (the directory is the deploy user's, but a file there is not proof of what it holds).
- */
-const HASH_CHECK =
-  'const d=require("crypto").createHash("sha256").update(require("fs").readFileSync(process.argv[1])).digest("hex");' +
-  'process.stdout.write(d===process.argv[2]?"present":"changed")'
+/** Prints the sha256 of argv[1]: the probe's fallback on a host without coreutils' sha256sum. */
+const PRINT_SHA256 = 'process.stdout.write(require("crypto").createHash("sha256").update(require("fs").readFileSync(process.argv[1])).digest("hex"))'
 
-/** One command that says which Node the host has and whether the agent is there already, unchanged. */
+/**
+ * One command that says which Node the host has and whether the agent is there already, unchanged
+ * ("present"; "changed" when the file holds something else: the directory is the deploy user's, but a
+ * file there is not proof of what it holds). The hash comes from sha256sum, not from a Node started
+ * for it: that Node cost as much CPU as the agent's own start-up (bench/README.md, "Scale").
+ */
 export function probeCommand(nodePath: string, agent: AgentBundle): string {
   const path = agentPath(agent)
   const node = shellQuote(nodePath)
   return (
     `v=$(${node} --version 2>/dev/null) || v=none; echo "node=$v"; ` +
-    `if [ -f ${path} ]; then echo "agent=$(${node} -e ${shellQuote(HASH_CHECK)} ${path} ${agent.sha256} 2>/dev/null || echo changed)"; ` +
+    `if [ -f ${path} ]; then h=$(sha256sum < ${path} 2>/dev/null) || h=$(${node} -e ${shellQuote(PRINT_SHA256)} ${path} 2>/dev/null) || h=; ` +
+    `case "$h" in ${agent.sha256}*) echo agent=present;; *) echo agent=changed;; esac; ` +
     'else echo agent=missing; fi'
   )
 }

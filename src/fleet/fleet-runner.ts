@@ -118,7 +118,7 @@ export function runFleet(run: FleetRun): FleetHandle {
       return
     }
     if (state.phase === 'connecting') state.phase = 'transferring'
-    state.agentStartedSeconds = (Date.now() - run.transferStart) / 1000
+    state.agentStartedSeconds ??= (Date.now() - run.transferStart) / 1000
     void links[index]!.closed().then((why) => {
       state.agentExited = true
       fail(state, why)

@@ -87,6 +87,11 @@ export function applyEvent(state: HostState, event: AgentEvent, secondsSinceTran
     case 'exit':
       state.uploaded = event.uploaded
       return undefined
+    case 'need':
+      // transport ssh: the agent runs and its objects are about to stream (start() covers the stream).
+      state.agentStartedSeconds ??= secondsSinceTransferStart
+      if (state.phase === 'connecting') state.phase = 'transferring'
+      return undefined
     case 'hello':
     case 'ready':
     case 'origin-progress':

@@ -22,7 +22,7 @@ export interface SshLinkOptions {
    * Writes what follows the job line on the agent's stdin, before the first heartbeat (the origin's
    * objects, swarm/remote-origin.ts); start() resolves once it has.
    */
-  afterJob?: (channel: ClientChannel) => Promise<void>
+  afterJob?: (channel: ClientChannel) => Promise<unknown>
 }
 
 /** The factory the deploy hands the fleet runner: one SshHostLink per host and attempt. */

@@ -7,6 +7,7 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'ssh-port': '22',
   'insecure-skip-host-key-check': 'false',
   destination: '/srv/releases',
+  transport: 'auto',
   'tracker-port': '0',
   deadline: '10m',
   'max-failed-hosts': '0',

@@ -10,6 +10,7 @@ import { INPUT_DEFAULTS } from './defaults.js'
 import { parseRate } from './rate.js'
 import { parseBatchSize, type BatchSize } from './batch-size.js'
 import { checkBuildLeavesSharedPathsFree, parseSharedPaths } from './shared-paths.js'
+import { parseTransport, sshConflict, type TransportInput } from './transport.js'
 
 /** Everything the deploy needs, typed and validated, built in this one place from the inputs. */
 export interface Settings {
@@ -29,6 +30,8 @@ export interface Settings {
    * needs no inbound connection); or one per zone, each with its own seeder host (swarm/zones.ts).
    */
   zones: Zone[]
+  /** How the objects reach the hosts: the swarm, each host's SSH session, or chosen by fleet size (transport.ts). */
+  transport: TransportInput
   /** Address the hosts use to reach the tracker and the seeder; undefined = detect the runner's from the route to the first host. */
   trackerAddress?: string
   trackerPort: number
@@ -175,6 +178,13 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
   }
   const preserveSpecialModes = field('preserve-special-modes', () => readBoolean(read('preserve-special-modes')))
   const swarmAllowAnyPeer = field('swarm-allow-any-peer', () => readBoolean(read('swarm-allow-any-peer')))
+  const transport = field('transport', () => {
+    const value = parseTransport(read('transport'))
+    const conflict =
+      value === 'ssh' ? sshConflict({ seederHost: zones?.some((zone) => zone.seederHost !== undefined) === true, trackerAddress: trackerAddress !== undefined, trackerPort: (trackerPort ?? 0) !== 0, swarmAllowAnyPeer: swarmAllowAnyPeer === true }) : undefined
+    if (conflict !== undefined) throw new Error(conflict)
+    return value
+  })
 
   if (errors.length > 0) throw new InputErrors(errors)
   return {
@@ -187,6 +197,7 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
     insecureSkipHostKeyCheck,
     destination,
     zones,
+    transport,
     // With a seeder host the fleet announces there: by default at the address the runner reaches it at.
     trackerAddress: trackerAddress ?? (zones.length === 1 ? zones[0]!.seederHost?.host : undefined),
     trackerPort,

@@ -51,6 +51,18 @@ export interface AgentJob {
   /** The addresses of the fleet's hosts and the runner: the only peers the agent deals with. Absent: any
    *  (swarm-allow-any-peer, for fleets behind NAT). */
   allowedPeers?: string[]
+  /**
+   * Present for transport `ssh`: the objects come on this session's stdin, not from a swarm (no
+   * tracker, no seeder; `torrent` and `seederPeerId` are then empty). The agent answers the job with
+   * a `need` event naming the objects its store lacks; the controller writes just those, one after
+   * another in that order with no framing (their sizes say where each ends), then heartbeats.
+   */
+  direct?: DirectDelivery
+}
+
+export interface DirectDelivery {
+  /** SHA-1 of every piece (the torrent's `pieces`, base64): each object is checked against them, as the swarm checks it. */
+  pieces: string
 }
 
 /**
@@ -171,6 +183,8 @@ export type AgentEvent =
   /** Worth an operator's eye although the host goes on (a peer dropped for sending bad data). */
   | { type: 'notice'; message: string }
   | { type: 'exit'; uploaded: number }
+  /** transport ssh: the objects (ids, in this order) the controller must send; the others are in the host's store, checked. */
+  | { type: 'need'; objects: string[]; bytes: number }
   | OriginEvent
 
 /** What only an agent in the origin role sends (agent/origin.ts). */
@@ -242,6 +256,8 @@ const ERROR_CODES: Readonly<Record<AgentErrorCode, true>> = {
 export const MAX_HOST_TEXT = 4000
 
 type Fields = Record<string, unknown>
+/** An object's id: it becomes a file name (in the origin's work directory) and reaches the runner's log. */
+const OBJECT_ID = /^[A-Za-z0-9_-]{8,128}$/
 const count = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value) && value >= 0
 const counts = (event: Fields, names: string[]): boolean => names.every((name) => count(event[name]))
 
@@ -262,6 +278,8 @@ const VALID: Record<AgentEventType, (event: Fields) => boolean> = {
   error: validError,
   notice: (event) => typeof event.message === 'string',
   exit: (event) => count(event.uploaded),
+  // Which ids are the release's, each once, the controller checks against its own list (badNeed).
+  need: (event) => Array.isArray(event.objects) && event.objects.every((id) => typeof id === 'string' && OBJECT_ID.test(id)) && Number.isSafeInteger(event.bytes) && count(event.bytes),
   ready: (event) =>
     typeof event.trackerUrl === 'string' && typeof event.infoHash === 'string' && /^[0-9a-f]{40}$/.test(event.infoHash) && typeof event.seederPeerId === 'string' && count(event.seederPort),
   'origin-progress': (event) => counts(event, ['received', 'total', 'uploaded', 'announces']),
@@ -337,7 +355,9 @@ function jobObject(line: string): Record<string, unknown> {
 /** Parse and check the job line; throws an Error saying what is wrong. */
 export function decodeJob(line: string): AgentJob {
   const value = jobObject(line)
-  const strings = ['tag', 'destination', 'torrent', 'manifest', 'seederPeerId'] as const
+  if (value.direct !== undefined) checkDirect(value.direct)
+  // Without a swarm (direct) there is no torrent and no seeder.
+  const strings = value.direct === undefined ? (['tag', 'destination', 'torrent', 'manifest', 'seederPeerId'] as const) : (['tag', 'destination', 'manifest'] as const)
   for (const name of strings) {
     if (typeof value[name] !== 'string' || value[name] === '') throw new Error(`job field ${name} is missing`)
   }
@@ -354,6 +374,25 @@ export function decodeJob(line: string): AgentJob {
     throw new Error('job field allowedPeers must be a list of addresses')
   }
   return value as unknown as AgentJob
+}
+
+function checkDirect(direct: unknown): void {
+  const pieces = (direct as { pieces?: unknown } | null)?.pieces
+  if (typeof pieces !== 'string' || pieces === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(pieces) || Buffer.from(pieces, 'base64').length % 20 !== 0) {
+    throw new Error('job field direct.pieces must be the SHA-1 of every piece, base64')
+  }
+}
+
+/** Checks a `need` event against the objects the controller has (ids of the release); returns why not, or undefined. */
+export function badNeed(objects: unknown, known: { has(id: string): boolean }): string | undefined {
+  if (!Array.isArray(objects)) return 'its need event lists no objects'
+  const seen = new Set<string>()
+  for (const id of objects) {
+    if (typeof id !== 'string' || !known.has(id)) return `it asked for an object this release does not have: ${JSON.stringify(id).slice(0, 80)}`
+    if (seen.has(id)) return `it asked for object ${id} twice`
+    seen.add(id)
+  }
+  return undefined
 }
 
 export function encodeActivationJob(job: ActivationJob): string {
@@ -398,7 +437,6 @@ export function jobRole(line: string): 'agent' | 'origin' {
   }
 }
 
-const OBJECT_ID = /^[A-Za-z0-9_-]{8,128}$/
 const SHA256_HEX = /^[0-9a-f]{64}$/
 
 /** Parse and check an origin's job line; throws an Error saying what is wrong. */

@@ -1,10 +1,13 @@
 import type { HostState } from '../fleet/host-state.js'
 import type { ActivationVerdict, Verdict } from '../verdict/verdict.js'
-import type { ZoneFacts } from '../swarm/zone-swarms.js'
+import type { ZoneFacts } from '../fleet/zone-deliveries.js'
 import { formatMB as mb } from './format.js'
 
 export interface DeployFacts {
   tag: string
+  /** How the objects reached the hosts: the swarm, or each host's SSH session (transport ssh: no tracker, no seeder). */
+  transport: 'swarm' | 'ssh'
+  /** Empty with transport ssh. */
   infoHash: string
   /** Digest of the release's content (content/tree-digest.ts). */
   contentId: string
@@ -19,8 +22,10 @@ export interface DeployFacts {
   transferSeconds: number
   durationSeconds: number
   seederUploaded: number
-  /** Where the tracker and the seeder ran: 'runner', or the seeder host as given (seeder-host). */
+  /** Where the tracker and the seeder ran: 'runner', the seeder host as given (seeder-host), or 'none' (transport ssh). */
   seederRanOn: string
+  /** Object bytes the runner streamed over the hosts' SSH sessions (transport ssh), all hosts together. */
+  sentOverSsh: number
   trackerUrl: string
   /** Announces the tracker answered during the deploy. */
   trackerAnnounces: number
@@ -157,8 +162,10 @@ export function summaryFacts(report: DeployReport, code: (text: string) => strin
   return (
     `Release ${mb(report.payloadBytes)} MB in ${report.objects} objects (content ${code(`${report.contentId.slice(0, 16)}…`)}${report.encrypted ? ', encrypted' : ''}), ` +
     `packed in ${report.packSeconds.toFixed(1)} s; transfer ${report.transferSeconds.toFixed(1)} s; ` +
-    (report.zones !== undefined ? `the seeders of the ${report.zones.length} zones (on ${report.seederRanOn})` : `the seeder${report.seederRanOn === 'runner' ? '' : ` (on ${report.seederRanOn})`}`) +
-    ` uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} × the payload.`
+    (report.transport === 'ssh'
+      ? `over each host's SSH session (transport ssh), ${mb(report.sentOverSsh)} MB sent in all.`
+      : (report.zones !== undefined ? `the seeders of the ${report.zones.length} zones (on ${report.seederRanOn})` : `the seeder${report.seederRanOn === 'runner' ? '' : ` (on ${report.seederRanOn})`}`) +
+        ` uploaded ${(report.seederUploaded / Math.max(1, report.payloadBytes)).toFixed(2)} × the payload.`)
   )
 }
 

@@ -3,12 +3,17 @@
  * file, `<dir>/<id>`, followed by that object's pad, which is no file at all — reads answer zeros,
  * writes drop it (webtorrent puts only pieces it verified, so what is dropped is zeros).
  *
+ * Reads and writes are synchronous on a descriptor held open: a 16 KiB block the page cache holds
+ * costs 0.6 ms/MB that way against 3-4 through FileHandle's thread-pool round trip and promise
+ * (bench/README.md, "Swarm efficiency"); the objects a deploy serves were just written or read.
+ *
  * fs-chunk-store keeps a descriptor open per torrent file for the torrent's life: 50,000 objects would
  * run into the open-file limit. This store holds at most `maxOpenFiles` (an LRU). Nothing is ever
  * truncated or deleted — an object may be a hard link shared with other releases — so `destroy` is
  * a `close`. Calls mirror fs-chunk-store's (abstract-chunk-store): same ranges, same errors.
  */
 import { constants } from 'node:fs'
+import { readSync, writeSync } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import * as path from 'node:path'
 import { objectOfPiece, type ObjectLayout } from './object-layout.js'
@@ -79,9 +84,7 @@ export class ObjectChunkStore {
     if (buf.length !== span.length) return later(cb, new Error(`Chunk length must be ${span.length}`))
     settle(
       this.descriptors.use(span.id, true, async (file) => {
-        for (let done = 0; done < span.dataLength; ) {
-          done += (await file.write(buf, done, span.dataLength - done, span.position + done)).bytesWritten
-        }
+        for (let done = 0; done < span.dataLength; ) done += writeSync(file.fd, buf, done, span.dataLength - done, span.position + done)
       }),
       cb,
     )
@@ -111,7 +114,7 @@ export class ObjectChunkStore {
     settle(
       this.descriptors.use(span.id, false, async (file) => {
         for (let done = 0; done < dataTo - from; ) {
-          const { bytesRead } = await file.read(buffer, done, dataTo - from - done, span.position + from + done)
+          const bytesRead = readSync(file.fd, buffer, done, dataTo - from - done, span.position + from + done)
           if (bytesRead === 0) throw new Error(`object ${span.id} ends before byte ${span.position + dataTo}`)
           done += bytesRead
         }

@@ -82,6 +82,9 @@ describe('the murder-action command', () => {
     const report = readJson(reportFile)
     assert.equal(report.ok, true)
     assert.equal(report.tag, 'cli-1')
+    // 3 hosts and no --transport: auto streams over each host's SSH session.
+    assert.equal(report.transport, 'ssh')
+    assert.equal(report.sentOverSsh, 3 * report.payloadBytes)
     assert.deepEqual(report.hosts.map((host) => [host.host, host.result]), healthy.map((host) => [label(host), 'done']))
     assert.match(run.stdout, /^## ✅ murder-action: `cli-1`$/m, 'the job summary\'s Markdown, stdout not being a terminal')
     for (const host of healthy) assert.ok(run.stdout.includes(`| ${label(host)} | ✅ done |`), `a summary row for ${host.name}\n${run.stdout}`)
@@ -113,6 +116,8 @@ describe('the murder-action command', () => {
     assert.match(path.basename(reportFile), /^murder-action-report-cli-2-[0-9a-f]{16}\.json$/)
     const report = readJson(reportFile)
     assert.equal(report.ok, false)
+    assert.equal(report.transport, 'swarm', '4 hosts: auto keeps the swarm')
+    assert.match(report.infoHash, /^[0-9a-f]{40}$/)
     assert.deepEqual(report.failedHosts, [label(down)])
     assert.match(hostEntry(report, label(down)).error!, /connection refused/)
     for (const host of healthy) assert.equal(hostEntry(report, label(host)).result, 'done')
@@ -141,7 +146,7 @@ describe('the murder-action command', () => {
     t.diagnostic(`exited ${((Date.now() - interruptedAt) / 1000).toFixed(1)} s after SIGINT`)
     assert.equal(run.signal, null, transcript(run))
     assert.equal(run.code, 1, transcript(run))
-    assert.match(run.stderr, /^warning: Received SIGINT: stopping every agent and closing the swarm\.$/m)
+    assert.match(run.stderr, /^warning: Received SIGINT: stopping every agent \(and the swarm, if one runs\)\.$/m)
     assert.match(run.stderr, /^error: The deploy was cancelled\.$/m)
     assert.deepEqual(await leftoverProcesses(fleet, 15_000), {}, 'no agent alive on any host')
     for (const host of healthy) {

@@ -38,7 +38,7 @@ process.once('exit', () => {
   for (const dir of runnerTemps) fs.rmSync(dir, { recursive: true, force: true })
 })
 
-/** Inputs as action.yml names them; the fleet's hosts, key and known_hosts are filled in unless given. */
+/** Inputs as action.yml names them; the fleet's hosts, key and known_hosts (and transport: swarm) are filled in unless given. */
 export function startAction(fleet: Fleet, inputs: Record<string, string>, options: { timeoutMs?: number; entry?: string; stateFrom?: ActionRun; env?: NodeJS.ProcessEnv } = {}): ActionProcess {
   const runnerTemp = options.stateFrom?.runnerTemp ?? fs.mkdtempSync(path.join(os.tmpdir(), 'murder-runner-'))
   runnerTemps.add(runnerTemp)
@@ -52,6 +52,9 @@ export function startAction(fleet: Fleet, inputs: Record<string, string>, option
     hosts: fleet.hostsInput,
     'ssh-key': fleet.clientKey,
     'known-hosts': fleet.knownHosts,
+    // The suite's small fleets test the swarm; transport auto would stream to them over SSH
+    // instead. direct-delivery.e2e.test.ts sets transport itself (ssh, and auto).
+    transport: 'swarm',
     ...inputs,
   }
   const env: NodeJS.ProcessEnv = {

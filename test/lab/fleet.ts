@@ -82,6 +82,7 @@ class FleetImpl implements Fleet {
   private netDelay: NetDelay
   private tornDown = false
   private srvSizeMiB?: number
+  private sessionEnv?: Record<string, string>
 
   constructor(id: string, specs: HostSpec[], options: FleetOptions) {
     this.id = id
@@ -91,6 +92,7 @@ class FleetImpl implements Fleet {
     this.knownHostsPath = path.join(this.workdir, 'known_hosts')
     this.clientKeyPath = path.join(this.workdir, 'client', 'id_ed25519')
     this.srvSizeMiB = options.srvSizeMiB
+    this.sessionEnv = options.sessionEnv
     this.netDelay = new NetDelay(this.bridgeNetns, this.workdir, (child) => this.track(child))
     this.bridges = [this.bridgeNetns]
     const zoneOf = zoneOfEachHost(options.zones, specs.length)
@@ -153,8 +155,8 @@ class FleetImpl implements Fleet {
     }
 
     // keys are made while the network comes up
-    const { id, workdir, clientKeyPath, knownHostsPath } = this
-    const keys = generateKeys({ id, workdir, clientKeyPath, knownHostsPath }, this.hosts).then(({ clientKey, knownHosts }) => {
+    const { id, workdir, clientKeyPath, knownHostsPath, sessionEnv } = this
+    const keys = generateKeys({ id, workdir, clientKeyPath, knownHostsPath, sessionEnv }, this.hosts).then(({ clientKey, knownHosts }) => {
       this.clientKey = clientKey
       this.knownHosts = knownHosts
     })

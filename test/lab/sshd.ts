@@ -12,6 +12,8 @@ export interface SshFiles {
   workdir: string
   clientKeyPath: string
   knownHostsPath: string
+  /** extra environment for every session (sshd's SetEnv), e.g. NODE_OPTIONS for a benchmark's profiler */
+  sessionEnv?: Record<string, string>
 }
 
 /**
@@ -57,6 +59,7 @@ function sshdConfig(files: SshFiles, host: FleetHost, hostKey: string): string {
     `PrintMotd no`,
     `PrintLastLog no`,
     `Subsystem sftp /usr/lib/openssh/sftp-server`,
+    ...Object.entries(files.sessionEnv ?? {}).map(([name, value]) => `SetEnv ${name}="${value}"`),
     '',
   ].join('\n')
 }

@@ -23,6 +23,8 @@ export interface FleetOptions {
   runnerLink?: LinkShape
   /** if set, /srv of every host is a tmpfs of that size (MiB); else a bind mount of a directory */
   srvSizeMiB?: number
+  /** environment sshd sets in every session on every host (diagnostics, e.g. a profiler preloaded through NODE_OPTIONS) */
+  sessionEnv?: Record<string, string>
   /**
    * Zones: the hosts, in order, split among bridges of their own (the first zone's holds the runner),
    * each other zone's bridge joined to the first's by a trunk link. Their host counts add up to `hosts`.

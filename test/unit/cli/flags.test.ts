@@ -158,6 +158,19 @@ describe('usage errors', () => {
   })
 })
 
+describe('transport ssh on the command line', () => {
+  test('with a seeder host: exit 2, the message names the flag and says what to write, nothing is deployed', async () => {
+    const run = await cli(['deploy', '--path', '/nonexistent/build', '--hosts', 'root@198.18.0.11', '--tag', 'v1', '--transport', 'ssh', '--seeder-host', 'root@198.18.0.12'])
+    assert.equal(run.code, 2, run.err)
+    assert.match(run.err, /^error: --transport: ssh streams each host's objects over its own SSH session and runs no tracker and no seeder, so seeder-host has nothing to apply to\. Remove it, or set transport to swarm \(or to auto, which keeps the swarm when seeder-host is set\)$/m)
+    assert.doesNotMatch(run.err, /Packing/, 'nothing was packed')
+  })
+  test('--help says who connects to whom under each transport', async () => {
+    const run = await cli(['--help'])
+    assert.match(run.out.replace(/\s+/g, ' '), /with --transport ssh \(auto: 3 hosts or fewer\) only this machine connects, to each host over SSH/)
+  })
+})
+
 describe('--help', () => {
   test('lists every flag with its description and default, exit status 0', async () => {
     const run = await cli(['--help'])

@@ -97,6 +97,20 @@ describe('probeCommand and readProbe', () => {
     assert.deepEqual(readProbe(after.stdout, process.execPath), { agentPresent: true })
     assert.match(onHost(home, probeCommand(process.execPath, makeAgentBundle(source + '//'))).stdout, /agent=missing/, 'another agent is not installed')
   })
+  test('an installed file that is not this agent is reported changed, whether the hash comes from sha256sum or from Node', () => {
+    const home = temporaryDir()
+    const bundle = makeAgentBundle(source)
+    fs.mkdirSync(path.dirname(installedAt(home, bundle)), { recursive: true })
+    fs.writeFileSync(installedAt(home, bundle), source + '// edited on the host\n')
+    assert.equal(onHost(home, probeCommand(process.execPath, bundle)).stdout, `node=${process.version}\nagent=changed\n`)
+    // A host without coreutils' sha256sum: PATH holds only a directory with node in it.
+    const bin = temporaryDir()
+    fs.symlinkSync(process.execPath, path.join(bin, 'node'))
+    const noCoreutils = (command: string) => spawnSync('/bin/sh', ['-c', command], { env: { HOME: home, PATH: bin }, encoding: 'utf8' }).stdout
+    assert.equal(noCoreutils(probeCommand(process.execPath, bundle)), `node=${process.version}\nagent=changed\n`)
+    fs.writeFileSync(installedAt(home, bundle), source)
+    assert.equal(noCoreutils(probeCommand(process.execPath, bundle)), `node=${process.version}\nagent=present\n`)
+  })
   test('no Node at node-path: a problem naming node-path', () => {
     const stdout = onHost(temporaryDir(), probeCommand('/nonexistent/node', makeAgentBundle(source))).stdout
     assert.equal(stdout, 'node=none\nagent=missing\n')

@@ -53,6 +53,16 @@ describe('host state transitions', () => {
     assert.equal(finished.phase, 'done')
   })
 
+  test('need (transport ssh): the agent runs and its objects are about to stream; nothing settles', () => {
+    const state = fresh()
+    state.phase = 'connecting'
+    assert.equal(applyEvent(state, { type: 'need', objects: ['a'.repeat(32)], bytes: 10 }, 1.5), undefined)
+    assert.equal(state.phase, 'transferring')
+    assert.equal(state.agentStartedSeconds, 1.5)
+    assert.equal(applyEvent(state, { type: 'need', objects: [], bytes: 0 }, 4), undefined)
+    assert.equal(state.agentStartedSeconds, 1.5, 'the first one counts')
+  })
+
   test('exit records what the agent uploaded', () => {
     const state = fresh()
     applyEvent(state, { type: 'exit', uploaded: 1234 }, 1)

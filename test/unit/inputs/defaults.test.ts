@@ -102,6 +102,7 @@ describe('readSettings with only the required inputs', () => {
       'insecure-skip-host-key-check': () => assert.equal(settings.insecureSkipHostKeyCheck, boolean('insecure-skip-host-key-check')),
       destination: () => assert.equal(settings.destination, INPUT_DEFAULTS.destination),
       'tracker-port': () => assert.equal(settings.trackerPort, Number(INPUT_DEFAULTS['tracker-port'])),
+      transport: () => assert.equal(settings.transport, INPUT_DEFAULTS.transport),
       deadline: () => assert.equal(settings.deadlineMs, parseDuration(INPUT_DEFAULTS.deadline!)),
       'max-failed-hosts': () => assert.equal(settings.maxFailedHosts, Number(INPUT_DEFAULTS['max-failed-hosts'])),
       concurrency: () => assert.equal(settings.concurrency, Number(INPUT_DEFAULTS.concurrency)),

@@ -465,6 +465,39 @@ describe('zones: host lines with zone=, one seeder host per zone', () => {
   test('tracker-address with several zones is refused', () => {
     expectOnlyError({ hosts: zonedHosts, 'seeder-host': 'deploy@seed1 zone=dc1, deploy@seed2 zone=dc2', 'tracker-address': '10.0.0.1' }, 'tracker-address', /each zone has its own seeder host/)
   })
+  test('transport ssh with zones: refused, since each zone is a swarm', () => {
+    expectOnlyError({ hosts: zonedHosts, 'seeder-host': 'deploy@seed1 zone=dc1\ndeploy@seed2 zone=dc2', transport: 'ssh' }, 'transport', /so seeder-host has nothing to apply to/)
+  })
+})
+
+describe('input transport', () => {
+  test('default auto; swarm and ssh as given', () => {
+    assert.equal(settingsWith().transport, 'auto')
+    assert.equal(settingsWith({ transport: 'ssh' }).transport, 'ssh')
+    assert.equal(settingsWith({ transport: 'swarm', 'seeder-host': 'deploy@web1' }).transport, 'swarm')
+  })
+  test('anything else is rejected under its own name', () => {
+    expectOnlyError({ transport: 'rsync' }, 'transport', /is not one of auto, swarm, ssh/)
+  })
+  test('ssh runs no tracker and no seeder: a seeder-host with it is an error that says what to write', () => {
+    const error = expectOnlyError({ transport: 'ssh', 'seeder-host': 'deploy@web1' }, 'transport', /runs no tracker and no seeder, so seeder-host has nothing to apply to/)
+    assert.match(error.message, /Remove it, or set transport to swarm \(or to auto, which keeps the swarm when seeder-host is set\)/)
+  })
+  test('ssh with the tracker\'s and the swarm\'s own inputs: each one named, in one error', () => {
+    const error = expectOnlyError(
+      { transport: 'ssh', 'tracker-address': '198.18.0.1', 'tracker-port': '6969', 'swarm-allow-any-peer': 'true' },
+      'transport',
+      /so tracker-address, tracker-port, swarm-allow-any-peer have nothing to apply to\. Remove them, or set transport to swarm$/,
+    )
+    assert.doesNotMatch(error.message, /seeder-host/)
+  })
+  test('those inputs stay valid with swarm and auto; ssh takes tracker-port 0 and the rate limits', () => {
+    const swarmOnly = { 'seeder-host': 'deploy@web1', 'tracker-address': '198.18.0.1', 'tracker-port': '6969', 'swarm-allow-any-peer': 'true' }
+    assert.equal(settingsWith({ transport: 'auto', ...swarmOnly }).transport, 'auto')
+    assert.equal(settingsWith({ transport: 'swarm', ...swarmOnly }).transport, 'swarm')
+    const ssh = settingsWith({ transport: 'ssh', 'tracker-port': '0', 'upload-limit': '1MB/s', 'download-limit': '2MB/s', 'seeder-upload-limit': '3MB/s', activate: 'true' })
+    assert.deepEqual([ssh.transport, ssh.uploadLimit, ssh.downloadLimit, ssh.seederUploadLimit, ssh.activate], ['ssh', 1e6, 2e6, 3e6, true])
+  })
 })
 
 describe('inputs tracker-address and tracker-port', () => {

@@ -2,6 +2,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
+  badNeed,
   decodeActivationEvent,
   decodeActivationJob,
   decodeEvent,
@@ -46,6 +47,8 @@ const everyEvent: AgentEvent[] = [
   { type: 'error', code: 'TAG_EXISTS', message: '/srv/releases/v1 already holds a different release;\nline two "quoted" — é ✓' },
   { type: 'notice', message: 'dropped peer 198.18.0.13 for good: it sent piece 3, which failed its hash' },
   { type: 'exit', uploaded: 123_456_789 },
+  { type: 'need', objects: ['a'.repeat(32), 'b'.repeat(32)], bytes: 4_194_304 },
+  { type: 'need', objects: [], bytes: 0 },
   { type: 'ready', trackerUrl: 'http://198.18.0.11:6969/announce', infoHash: 'ab'.repeat(20), seederPeerId: '2d4d41'.padEnd(40, '0'), seederPort: 40_000 },
   { type: 'origin-progress', received: 1_048_576, total: 2_097_152, uploaded: 0, announces: 0 },
 ]
@@ -285,6 +288,13 @@ describe('what a host prints is checked against the event types before use', () 
     '{"type":"error","code":"INTERNAL","message":42}',
     '{"type":"error","code":"__proto__","message":"x"}',
     '{"type":"exit","uploaded":"all"}',
+    '{"type":"need","objects":"aaaaaaaaaaaaaaaa","bytes":1}',
+    '{"type":"need","objects":["../../etc/passwd"],"bytes":1}',
+    '{"type":"need","objects":["aaaaaaaaaaaaaaaa\\n::error::x"],"bytes":1}',
+    '{"type":"need","objects":[7],"bytes":1}',
+    '{"type":"need","objects":["aaaaaaaaaaaaaaaa"]}',
+    '{"type":"need","objects":["aaaaaaaaaaaaaaaa"],"bytes":-1}',
+    '{"type":"need","objects":["aaaaaaaaaaaaaaaa"],"bytes":1.5}',
   ]) {
     test(`${line} is not an event`, () => {
       assert.equal(decodeEvent(line), undefined)
@@ -312,5 +322,33 @@ describe('allowedPeers in the job', () => {
     for (const allowedPeers of ['198.18.0.1', [1, 2], { a: 1 }]) {
       assert.throws(() => decodeJob(JSON.stringify({ ...job, allowedPeers })), /allowedPeers must be a list of addresses/)
     }
+  })
+})
+
+describe('transport ssh: the job\'s direct field and the need event', () => {
+  const pieces = Buffer.alloc(3 * 20, 7).toString('base64')
+  const direct: AgentJob = { ...job, torrent: '', seederPeerId: '', direct: { pieces } }
+
+  test('a direct job round-trips, without a torrent or a seeder', () => {
+    assert.deepEqual(decodeJob(encodeJob(direct)), direct)
+  })
+  test('without direct, the torrent and the seeder are still required', () => {
+    assert.throws(() => decodeJob(JSON.stringify({ ...direct, direct: undefined })), { message: 'job field torrent is missing' })
+  })
+  test('direct.pieces must be SHA-1s (20 bytes each), base64', () => {
+    const message = 'job field direct.pieces must be the SHA-1 of every piece, base64'
+    for (const bad of [{}, { pieces: '' }, { pieces: 12 }, { pieces: Buffer.alloc(21).toString('base64') }, { pieces: 'not base64!' }, null, 'pieces']) {
+      assert.throws(() => decodeJob(JSON.stringify({ ...direct, direct: bad })), { message }, JSON.stringify(bad))
+    }
+  })
+  test('a need names only objects of the release, each once', () => {
+    const known = new Set(['a'.repeat(32), 'b'.repeat(32)])
+    assert.equal(badNeed(['b'.repeat(32), 'a'.repeat(32)], known), undefined)
+    assert.equal(badNeed([], known), undefined)
+    assert.match(badNeed(['c'.repeat(32)], known)!, /asked for an object this release does not have/)
+    assert.match(badNeed(['../etc/passwd'], known)!, /does not have/)
+    assert.match(badNeed(['a'.repeat(32), 'a'.repeat(32)], known)!, /twice/)
+    assert.match(badNeed('a'.repeat(32), known)!, /lists no objects/)
+    assert.match(badNeed([7], known)!, /does not have/)
   })
 })

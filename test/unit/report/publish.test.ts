@@ -25,6 +25,8 @@ const facts: DeployFacts = {
   durationSeconds: 14.04,
   seederUploaded: 50 * MB,
   seederRanOn: 'runner',
+  transport: 'swarm',
+  sentOverSsh: 0,
   trackerUrl: 'http://198.18.0.1:1/announce',
   trackerAnnounces: 9,
 }

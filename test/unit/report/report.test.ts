@@ -20,6 +20,8 @@ const facts: DeployFacts = {
   durationSeconds: 20.1,
   seederUploaded: 60 * MB,
   seederRanOn: 'runner',
+  transport: 'swarm',
+  sentOverSsh: 0,
   trackerUrl: 'http://198.18.0.1:6969/announce',
   trackerAnnounces: 321,
 }
@@ -114,6 +116,10 @@ describe('renderSummary', () => {
       summary,
     )
     assert.match(renderSummary({ ...report, seederRanOn: 'deploy@web1' }), /the seeder \(on deploy@web1\) uploaded 1\.50 × the payload\./)
+    assert.match(
+      renderSummary({ ...report, transport: 'ssh', seederRanOn: 'none', seederUploaded: 0, sentOverSsh: 80_000_000 }),
+      /transfer 15\.7 s; over each host's SSH session \(transport ssh\), 80\.0 MB sent in all\./,
+    )
     const plain = renderSummary({ ...report, encrypted: false })
     assert.ok(plain.includes('(content `0123456789abcdef…`), packed'), plain)
   })

@@ -66,7 +66,7 @@ describe('judgeActivation', () => {
 describe('the report with an activation', () => {
   const facts: DeployFacts = {
     tag: 'v2', infoHash: 'ab'.repeat(20), contentId: 'cd'.repeat(32), payloadBytes: 1, objects: 1, padBytes: 0, encrypted: true,
-    packSeconds: 0, transferSeconds: 1, durationSeconds: 2, seederUploaded: 1, seederRanOn: 'runner', trackerUrl: 'http://x', trackerAnnounces: 1,
+    packSeconds: 0, transferSeconds: 1, durationSeconds: 2, seederUploaded: 1, seederRanOn: 'runner', transport: 'swarm', sentOverSsh: 0, trackerUrl: 'http://x', trackerAnnounces: 1,
   }
   const activation: ActivationReport = {
     batches: [

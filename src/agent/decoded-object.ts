@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto'
+import type { ObjectRecord } from '../content/manifest.js'
+import { objectDecipher } from '../content/object-key.js'
+import type { ObjectCheck } from './object-receiver.js'
+
+/**
+ * An object's decoded bytes (decrypted, still compressed if it was) as a list of buffers one after
+ * another, the way they were decrypted: nothing is copied to put them in one piece.
+ */
+export class DecodedBytes {
+  /** Where each part starts in the object. */
+  private readonly starts: number[] = []
+  readonly length: number
+
+  constructor(private readonly parts: readonly Buffer[]) {
+    let at = 0
+    for (const part of parts) {
+      this.starts.push(at)
+      at += part.length
+    }
+    this.length = at
+  }
+
+  /** The bytes at [offset, offset + length), as views of the parts. */
+  pick(offset: number, length: number): Buffer[] {
+    const picked: Buffer[] = []
+    let index = this.partAt(offset)
+    for (let at = offset, end = offset + length; at < end; index++) {
+      const part = this.parts[index]!
+      const from = at - this.starts[index]!
+      const view = part.subarray(from, Math.min(part.length, from + end - at))
+      picked.push(view)
+      at += view.length
+    }
+    return picked
+  }
+
+  /** All of it in one buffer (what inflate needs). */
+  whole(): Buffer {
+    return this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts as Buffer[], this.length)
+  }
+
+  /** The part that holds `offset` (binary search over the starts). */
+  private partAt(offset: number): number {
+    let low = 0
+    let high = this.parts.length - 1
+    while (low < high) {
+      const middle = (low + high + 1) >> 1
+      if (this.starts[middle]! <= offset) low = middle
+      else high = middle - 1
+    }
+    return low
+  }
+}
+
+/** The check of an object that arrives on the agent's own SSH session, which keeps what it decoded. */
+export interface DecodingCheck extends ObjectCheck {
+  /** Once mismatch() has said the object is good: its decoded bytes. */
+  decoded(): DecodedBytes
+}
+
+/**
+ * Transport ssh's check of an arriving object, made as its bytes come, in the one pass over them:
+ * decrypt and hash what the manifest's sha256 is of, keeping the decrypted bytes for the release
+ * writer. The bytes come over the host's own SSH session, which already authenticates every byte,
+ * from the runner that sent the manifest in the job on the same session, so the manifest's sha256
+ * is the only check they need before use. The object takes its name only if it passes (object-receiver.ts).
+ */
+export function decodingCheck(record: ObjectRecord): DecodingCheck {
+  const hash = createHash('sha256')
+  const decipher = record.key !== undefined && record.iv !== undefined ? objectDecipher({ key: record.key, iv: record.iv }) : undefined
+  let parts: Buffer[] = []
+  return {
+    update(bytes) {
+      for (const part of decipher !== undefined ? decipher(bytes) : [bytes]) {
+        hash.update(part)
+        parts.push(part)
+      }
+    },
+    mismatch() {
+      const sha256 = hash.digest('hex')
+      if (sha256 === record.sha256) return undefined
+      parts = []
+      return `object ${record.id} arrived with sha256 ${sha256}, not the manifest's ${record.sha256}`
+    },
+    decoded: () => new DecodedBytes(parts),
+  }
+}

@@ -1,0 +1,118 @@
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import type { ObjectRecord } from '../content/manifest.js'
+import type { LaidObject, ObjectLayout } from '../swarm/object-layout.js'
+import { decodingCheck, type DecodedBytes, type DecodingCheck } from './decoded-object.js'
+import { ObjectReceiver } from './object-receiver.js'
+import { holdsObject } from './piece-check.js'
+
+/**
+ * Transport ssh, on the host: the release's objects come over the agent's own SSH session instead
+ * of from a swarm. The agent first says which objects it lacks (a `need` event) and the controller
+ * sends only those: a hotfix moves only the objects that changed, as it does through the swarm.
+ * (Streaming every object and letting the agent skip those it holds would move the whole release
+ * over the runner's link each time: "only what changed" would hold on the host's disk, not on the wire.)
+ *
+ * An object the store held is checked as the swarm checks it, piece by piece against the torrent's
+ * SHA-1s (piece-check.ts), before it counts as held — one that fails is removed, from the store
+ * too, and asked for again — and the release writer checks its sha256 again when it reads it. An
+ * arriving object is checked in one pass as it comes (decoded-object.ts): decrypted, hashed against
+ * the manifest's sha256 before it takes its name, and handed to the writer decoded, so its bytes
+ * are not read back from disk, decrypted and hashed a second time.
+ */
+export class DirectReceive {
+  private receiver?: ObjectReceiver
+  /** Where each needed object ends in the stream, in order. */
+  private ends: number[] = []
+  private next = 0
+  private needed: LaidObject[] = []
+  /** Each needed object's index in the release. */
+  private neededIndex: number[] = []
+  /** The checks of the arriving objects not yet handed over, by id: they hold the decoded bytes. */
+  private readonly checks = new Map<string, DecodingCheck>()
+  private finished?: () => void
+  /** Resolves once every needed object has arrived and passed its check. */
+  readonly complete = new Promise<void>((resolve) => (this.finished = resolve))
+
+  constructor(
+    private readonly layout: ObjectLayout,
+    /** The manifest's objects, in the same order as the layout's: what an arriving object is checked against. */
+    private readonly records: readonly ObjectRecord[],
+    private readonly pieces: Buffer,
+    /** The agent's work directory: objects lent from the store are linked here, arriving ones written here. */
+    private readonly workDir: string,
+    private readonly storeDir: string,
+    /**
+     * Called as each object is there and checked (held or arrived), with its index in the release
+     * and, for one that arrived, its decoded bytes.
+     */
+    private readonly objectReady: (index: number, decoded?: DecodedBytes) => void,
+  ) {}
+
+  /**
+   * Checks every object the store lent (linked into the work directory) and returns the objects
+   * still needed, in release order, with the bytes the store held good. `busy` is called between
+   * objects: reading a big store takes a while, during which the controller waits in silence.
+   */
+  async plan(busy: () => void): Promise<{ needed: LaidObject[]; fromStore: number }> {
+    let fromStore = 0
+    const held: number[] = []
+    for (const [index, object] of this.layout.objects.entries()) {
+      busy()
+      const file = path.join(this.workDir, object.id)
+      if (!fs.existsSync(file)) this.need(object, index)
+      else if (await holdsObject(file, object, this.pieces, this.layout.pieceLength)) {
+        fromStore += object.size
+        held.push(index)
+      } else {
+        // Damaged in the store: neither copy may be used or kept; it comes again.
+        fs.rmSync(file, { force: true })
+        fs.rmSync(path.join(this.storeDir, object.id), { force: true })
+        this.need(object, index)
+      }
+    }
+    let end = 0
+    this.ends = this.needed.map((object) => (end += object.size))
+    const recordOf = new Map(this.records.map((record) => [record.id, record]))
+    this.receiver = new ObjectReceiver(this.needed, this.workDir, (object) => {
+      const check = decodingCheck(recordOf.get(object.id)!)
+      this.checks.set(object.id, check)
+      return check
+    })
+    for (const index of held) this.objectReady(index)
+    if (this.needed.length === 0) this.finished?.()
+    return { needed: this.needed, fromStore }
+  }
+
+  get received(): number {
+    return this.receiver?.received ?? 0
+  }
+
+  /**
+   * Bytes from stdin: objects until the last needed one has arrived, heartbeats after (ignored).
+   * Throws ObjectMismatchError for an object that fails its check, and the file system's errors.
+   */
+  push(chunk: Buffer): void {
+    const receiver = this.receiver
+    if (receiver === undefined || receiver.complete) return
+    receiver.push(chunk)
+    // push() is synchronous: every object that ends within what was received has passed its check.
+    while (this.next < this.needed.length && this.ends[this.next]! <= receiver.received) {
+      const id = this.needed[this.next]!.id
+      const decoded = this.checks.get(id)!.decoded()
+      this.checks.delete(id)
+      this.objectReady(this.neededIndex[this.next]!, decoded)
+      this.next++
+    }
+    if (receiver.complete) this.finished?.()
+  }
+
+  close(): void {
+    this.receiver?.close()
+  }
+
+  private need(object: LaidObject, index: number): void {
+    this.needed.push(object)
+    this.neededIndex.push(index)
+  }
+}
