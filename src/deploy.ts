@@ -117,15 +117,8 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
  * session (transport ssh, never with zones: settings.ts refuses seeder hosts with it), or the
  * zone's swarm, whose tracker and seeder the hosts reach at the runner or at its seeder host.
  */
-async function openZone(
-  settings: Settings,
-  zone: Zone,
-  release: PackedRelease,
-  agent: AgentBundle,
-  policy: DeployPolicy,
-  transferStart: number,
-  hooks: DeployHooks,
-): Promise<Delivery> {
+async function openZone(run: ZoneRun, zone: Zone): Promise<Delivery> {
+  const { settings, release, agent, transferStart } = run
   const { transport, why } = chooseTransport(settings.transport, settings.hosts.length, zone.seederHost !== undefined)
   const ssh = sshLinkOptions(settings, agent, transferStart)
   if (transport === 'ssh') {
@@ -143,7 +136,7 @@ async function openZone(
   const address = settings.trackerAddress ?? zone.seederHost?.host ?? (await detectAddressTowardFleet(zone.hosts))
   // Its hosts and its seeder: the only addresses let into the zone's swarm.
   const allowedPeers = settings.swarmAllowAnyPeer ? undefined : await resolveFleetAddresses([...zone.hosts, { host: address }])
-  const swarm = await openDeploySwarm(settings, zone, release, agent, policy, transferStart, hooks, address, allowedPeers)
+  const swarm = await openDeploySwarm(run, zone, address, allowedPeers)
   const capped = settings.seederUploadLimit !== undefined ? `, seeder capped at ${formatRate(settings.seederUploadLimit)}` : ''
   return swarmDelivery(swarm, ssh, `${capped} (${why})`, allowedPeers)
 }
@@ -152,17 +145,8 @@ async function openZone(
  * A swarm's tracker and first seeder: in this process (the hosts reach the runner), or on the
  * zone's seeder host (seeder-host: the runner needs only outbound SSH). Either is a Swarm to the rest.
  */
-async function openDeploySwarm(
-  settings: Settings,
-  zone: Zone,
-  release: PackedRelease,
-  agent: AgentBundle,
-  policy: DeployPolicy,
-  transferStart: number,
-  hooks: DeployHooks,
-  address: string,
-  allowedPeers: Set<string> | undefined,
-): Promise<Swarm> {
+async function openDeploySwarm(run: ZoneRun, zone: Zone, address: string, allowedPeers: Set<string> | undefined): Promise<Swarm> {
+  const { settings, release, agent, policy, transferStart, hooks } = run
   if (zone.seederHost === undefined) {
     return openSwarm({
       objectsDir: release.objectsDir,
@@ -306,7 +290,7 @@ async function deliverZone(run: ZoneRun, zone: Zone, states: HostState[]): Promi
   const { settings, release, agent, transferStart, policy, hooks } = run
   let delivery: Delivery
   try {
-    delivery = await openZone(settings, zone, release, agent, policy, transferStart, hooks)
+    delivery = await openZone(run, zone)
   } catch (error) {
     // Without zones, or cancelled, the deploy stops here as it always has; a zone's hosts fail on their own.
     if (zone.name === undefined || hooks.signal.aborted) throw error

@@ -73287,7 +73287,8 @@ async function deploy(settings, agent, hooks) {
     fs17.rmSync(workdir, { recursive: true, force: true });
   }
 }
-async function openZone(settings, zone, release, agent, policy, transferStart, hooks) {
+async function openZone(run2, zone) {
+  const { settings, release, agent, transferStart } = run2;
   const { transport, why } = chooseTransport(settings.transport, settings.hosts.length, zone.seederHost !== void 0);
   const ssh = sshLinkOptions(settings, agent, transferStart);
   if (transport === "ssh") {
@@ -73303,11 +73304,12 @@ async function openZone(settings, zone, release, agent, policy, transferStart, h
   }
   const address = settings.trackerAddress ?? zone.seederHost?.host ?? await detectAddressTowardFleet(zone.hosts);
   const allowedPeers = settings.swarmAllowAnyPeer ? void 0 : await resolveFleetAddresses([...zone.hosts, { host: address }]);
-  const swarm = await openDeploySwarm(settings, zone, release, agent, policy, transferStart, hooks, address, allowedPeers);
+  const swarm = await openDeploySwarm(run2, zone, address, allowedPeers);
   const capped = settings.seederUploadLimit !== void 0 ? `, seeder capped at ${formatRate(settings.seederUploadLimit)}` : "";
   return swarmDelivery(swarm, ssh, `${capped} (${why})`, allowedPeers);
 }
-async function openDeploySwarm(settings, zone, release, agent, policy, transferStart, hooks, address, allowedPeers) {
+async function openDeploySwarm(run2, zone, address, allowedPeers) {
+  const { settings, release, agent, policy, transferStart, hooks } = run2;
   if (zone.seederHost === void 0) {
     return openSwarm({
       objectsDir: release.objectsDir,
@@ -73412,7 +73414,7 @@ async function deliverZone(run2, zone, states) {
   const { settings, release, agent, transferStart, policy, hooks } = run2;
   let delivery;
   try {
-    delivery = await openZone(settings, zone, release, agent, policy, transferStart, hooks);
+    delivery = await openZone(run2, zone);
   } catch (error2) {
     if (zone.name === void 0 || hooks.signal.aborted) throw error2;
     const why = error2.message;
