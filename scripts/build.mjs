@@ -2,6 +2,7 @@
 // CI rebuilds and checks that dist/ matches the sources.
 import { build } from 'esbuild'
 import { chmodSync, rmSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { patchDependencies } from './patch-deps.mjs'
 
 // Optional native addons in the dependency tree. Each is loaded in a try/catch by its user and
@@ -35,6 +36,8 @@ const closedFleetStubs = {
   name: 'closed-fleet-stubs',
   setup(b) {
     b.onResolve({ filter: CLOSED_FLEET_UNUSED }, (args) => ({ path: args.path, namespace: 'closed-fleet-stub' }))
+    // Announces over node:http instead of Node's fetch, which loads undici as the bundle loads (src/swarm/http-fetch.ts).
+    b.onResolve({ filter: /^cross-fetch-ponyfill$/ }, () => ({ path: fileURLToPath(new URL('../src/swarm/http-fetch.ts', import.meta.url)) }))
     b.onLoad({ filter: /.*/, namespace: 'closed-fleet-stub' }, () => ({ contents: 'module.exports = {}', loader: 'js' }))
     // bittorrent-tracker's client picks its tracker class by URL scheme; ours is always http://.
     b.onLoad({ filter: UNUSED_TRACKER_CLIENTS }, (args) => ({
