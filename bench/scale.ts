@@ -12,6 +12,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { parseArgs } from 'node:util'
 import { createFleet } from '../test/lab/fleet.js'
+import type { SessionEnv } from '../test/lab/types.js'
 import { makeSourceTree, REPO } from '../test/e2e/harness.js'
 import { agentProfilingSessionEnv, collectAgentProfiles, preinstallAgent, runMurder, type MurderResult } from './murder.js'
 import { busyOver, round } from './sampler.js'
@@ -29,7 +30,12 @@ const { values: args } = parseArgs({
     repeat: { type: 'string', default: '1' },
     input: { type: 'string', multiple: true, default: [] },
     label: { type: 'string', default: '' },
+    'piece-kib': { type: 'string', default: '' },
+    'size-mib': { type: 'string', default: '' },
+    'warm-stores': { type: 'boolean', default: false },
+    'action-env': { type: 'string', multiple: true, default: [] },
     'profile-agents': { type: 'boolean', default: false },
+    'profiled-hosts': { type: 'string', default: '10' },
     out: { type: 'string', default: path.join(REPO, 'bench/results') },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -43,8 +49,14 @@ if (args.help) {
   --repeat 1            runs per profile and size
   --input name=value    extra action input, e.g. --input seeder-upload-limit=6mbit (repeatable)
   --label text          name for this run in the results file
-  --profile-agents      diagnostics: every agent runs under the V8 profiler (profiles moved to <out>/profiles-scale-<profile>-N/;
+  --action-env N=v      diagnostics: extra environment for the action (repeatable), e.g. NODE_OPTIONS=--require=…
+  --size-mib 4          the payload, in place of the profile's (e.g. 0.25: what a host costs with almost nothing to move)
+  --warm-stores         keep the hosts' object stores between runs (with --repeat 2, the second run moves nothing:
+                        what a deploy costs beside the transfer)
+  --piece-kib 32,256    piece lengths to compare side by side (MURDER_PIECE_LENGTH; default: the action's own choice)
+  --profile-agents      diagnostics: agents run under the V8 profiler (profiles moved to <out>/profiles-scale-<profile>-N/;
                         summarize with bench/profile-summary.ts)
+  --profiled-hosts 10   how many hosts' agents --profile-agents profiles: 100 profilers at once starve the machine
   --out dir             results directory (default bench/results)`)
   process.exit(0)
 }
@@ -55,16 +67,27 @@ const profiles = args.profile.map((name) => {
   if (!(name in PROFILES)) throw new Error(`--profile: ${name} is not one of ${Object.keys(PROFILES).join(', ')}`)
   return name as ProfileName
 })
-const inputs = Object.fromEntries(
-  args.input.map((entry) => {
-    const at = entry.indexOf('=')
-    if (at <= 0) throw new Error(`--input wants name=value, got ${entry}`)
-    return [entry.slice(0, at), entry.slice(at + 1)]
-  }),
-)
+const pieceKiBs: (number | undefined)[] = args['piece-kib'] ? args['piece-kib'].split(',').map((text) => Number(text.trim())) : [undefined]
+if (pieceKiBs.some((kib) => kib !== undefined && !(Number.isInteger(Math.log2(kib)) && kib >= 16 && kib <= 16384))) throw new Error(`--piece-kib: ${args['piece-kib']} (powers of two, 16 to 16384)`)
+const pairs = (entries: string[], option: string): Record<string, string> =>
+  Object.fromEntries(
+    entries.map((entry) => {
+      const at = entry.indexOf('=')
+      if (at <= 0) throw new Error(`${option} wants name=value, got ${entry}`)
+      return [entry.slice(0, at), entry.slice(at + 1)]
+    }),
+  )
+const inputs = pairs(args.input, '--input')
+const actionEnv = pairs(args['action-env'], '--action-env')
+
+/** The profiler's environment for the first `count` hosts only. */
+function profiledHosts(count: number): SessionEnv {
+  const env = agentProfilingSessionEnv(10_000)
+  return (host) => (Number(/\d+$/.exec(host.name)?.[0]) <= count ? env : undefined)
+}
 
 /** What one run says about scale, from the report and the sampler. */
-function summarize(profile: ProfileName, hosts: number, run: MurderResult) {
+function summarize(profile: ProfileName, hosts: number, run: MurderResult, pieceKiB: number | undefined) {
   const { report, trace } = run
   const quantile = (values: number[], q: number): number | null => {
     const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b)
@@ -76,6 +99,7 @@ function summarize(profile: ProfileName, hosts: number, run: MurderResult) {
   return {
     profile,
     hosts,
+    pieceKiB: pieceKiB ?? null,
     ok: run.ok,
     failed: report.hostsFailed,
     failures: report.hosts.filter((host) => host.result === 'failed').map((host) => `${host.host}: ${host.error}`),
@@ -110,34 +134,37 @@ async function main(): Promise<void> {
   const rows: ReturnType<typeof summarize>[] = []
   const runs: MurderResult[] = []
   for (const profileName of profiles) {
-    const profile = PROFILES[profileName]
+    const profile = { ...PROFILES[profileName], ...(args['size-mib'] && { sizeMiB: Number(args['size-mib']) }) }
     const source = makeSourceTree(profile.sizeMiB * 2 ** 20)
     try {
       for (const hosts of hostCounts) {
-        const fleet = await createFleet({ hosts, link: { rate: profile.rate }, ...(args['profile-agents'] && { sessionEnv: agentProfilingSessionEnv(10_000) }) })
+        const fleet = await createFleet({ hosts, link: { rate: profile.rate }, ...(args['profile-agents'] && { sessionEnv: profiledHosts(Number(args['profiled-hosts'])) }) })
         try {
           preinstallAgent(fleet)
-          for (let index = 0; index < Number(args.repeat); index++) {
+          for (let index = 0; index < Number(args.repeat); index++) for (const pieceKiB of pieceKiBs) {
+            // Every run cold, unless asked: a store that kept the last run's objects downloads nothing.
+            if (!args['warm-stores']) for (const host of fleet.hosts) fs.rmSync(path.join(host.srvDir, 'releases'), { recursive: true, force: true })
             const busy = await busyOver(2000)
-            log(`${profileName}: N=${hosts}, every link ${profile.rate}, ${profile.sizeMiB} MiB, run ${index + 1}; CPU busy before ${Math.round(busy * 100)} %`)
+            log(`${profileName}: N=${hosts}, every link ${profile.rate}, ${profile.sizeMiB} MiB, run ${index + 1}${pieceKiB ? `, ${pieceKiB} KiB pieces` : ''}; CPU busy before ${Math.round(busy * 100)} %`)
             const run = await runMurder(fleet, {
               source,
-              tag: `scale-${profileName}-${hosts}-${index + 1}`,
+              tag: `scale-${profileName}-${hosts}-${index + 1}${pieceKiB ? `-${pieceKiB}k` : ''}`,
               inputs: { 'compression-level': '0', ...inputs },
               deadlineSeconds: profile.deadlineSeconds,
               timeoutMs: (profile.deadlineSeconds + 180) * 1000,
+              env: { ...actionEnv, ...(pieceKiB && { MURDER_PIECE_LENGTH: String(pieceKiB * 1024) }) },
             })
             if (args['profile-agents']) {
               const dir = path.join(args.out, `profiles-scale-${profileName}-${hosts}`)
               log(`${collectAgentProfiles(fleet, dir)} agent-side profiles in ${dir}`)
             }
-            const row = summarize(profileName, hosts, run)
+            const row = summarize(profileName, hosts, run, pieceKiB)
             rows.push(row)
             runs.push(run)
             log(
               `${row.ok ? 'ok' : 'FAILED'}: last host ${row.lastHostSeconds} s (p50 ${row.hostP50}, p99 ${row.hostP99}), ${row.failed} failed, ` +
                 `seeder ${row.seederTimesS} × S, from peers ${Math.round(row.fromPeers * 100)} %, agents started over ${row.agentStartSpread} s, ` +
-                `action ${row.actionCpuSeconds} s CPU / ${row.actionPeakRssMB} MB, ${row.announcesPerSecond} announces/s, never a byte: ${row.neverGotAByte.length}`,
+                `agents ${row.agentCpuSecondsTotal} s CPU, action ${row.actionCpuSeconds} s CPU / ${row.actionPeakRssMB} MB, ${row.announcesPerSecond} announces/s, never a byte: ${row.neverGotAByte.length}`,
             )
             for (const failure of row.failures.slice(0, 5)) log(`  ${failure}`)
           }
@@ -152,12 +179,12 @@ async function main(): Promise<void> {
   fs.mkdirSync(args.out, { recursive: true })
   const file = path.join(args.out, `scale-${startedAt.toISOString().replace(/[:.]/g, '-')}${args.label ? `-${args.label}` : ''}.json`)
   fs.writeFileSync(file, JSON.stringify({ startedAt, label: args.label, inputs, rows, progressLines: runs.map((run) => run.progressLines) }, null, 1) + '\n')
-  console.log('\n| profile | N | ok | last host (s) | p50 / p99 (s) | seeder ÷ S | from peers | agent start spread (s) | action CPU (s) | action CPU / host (ms) | action RSS (MB) | announces/s | never a byte |')
-  console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+  console.log('\n| profile | N | piece (KiB) | ok | last host (s) | p50 / p99 (s) | seeder ÷ S | from peers | agent start spread (s) | agents CPU (s) | action CPU (s) | action CPU / host (ms) | action RSS (MB) | announces/s | never a byte |')
+  console.log('| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
   for (const row of rows) {
     console.log(
-      `| ${row.profile} | ${row.hosts} | ${row.ok ? 'yes' : `**no** (${row.failed} failed)`} | ${row.lastHostSeconds} | ${row.hostP50} / ${row.hostP99} | ${row.seederTimesS} | ` +
-        `${Math.round(row.fromPeers * 100)} % | ${row.agentStartSpread} | ${row.actionCpuSeconds} | ${row.actionCpuMsPerHost} | ${row.actionPeakRssMB} | ${row.announcesPerSecond} | ${row.neverGotAByte.length} |`,
+      `| ${row.profile} | ${row.hosts} | ${row.pieceKiB ?? 'auto'} | ${row.ok ? 'yes' : `**no** (${row.failed} failed)`} | ${row.lastHostSeconds} | ${row.hostP50} / ${row.hostP99} | ${row.seederTimesS} | ` +
+        `${Math.round(row.fromPeers * 100)} % | ${row.agentStartSpread} | ${row.agentCpuSecondsTotal} | ${row.actionCpuSeconds} | ${row.actionCpuMsPerHost} | ${row.actionPeakRssMB} | ${row.announcesPerSecond} | ${row.neverGotAByte.length} |`,
     )
   }
   log(`results: ${path.relative(process.cwd(), file)}`)

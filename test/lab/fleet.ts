@@ -45,7 +45,7 @@ import {
   trackLiveFleet,
   type FleetState,
 } from './stale.js'
-import type { DelayBackend, ExecResult, Fleet, FleetHost, FleetOptions, HostSpec, LinkShape, RunOptions, TrunkBytes } from './types.js'
+import type { DelayBackend, ExecResult, Fleet, FleetHost, FleetOptions, HostSpec, LinkShape, RunOptions, SessionEnv, TrunkBytes } from './types.js'
 
 export type { ExecResult, Fleet, FleetHost, FleetOptions, HostSpec, LinkShape, RunOptions, TrunkBytes } from './types.js'
 export { FLEET_PREFIX, MAX_HOSTS, RUNNER_ADDRESS, STATE_DIR, SUBNET_PREFIX, WORK_BASE } from './layout.js'
@@ -82,7 +82,7 @@ class FleetImpl implements Fleet {
   private netDelay: NetDelay
   private tornDown = false
   private srvSizeMiB?: number
-  private sessionEnv?: Record<string, string>
+  private sessionEnv?: SessionEnv
 
   constructor(id: string, specs: HostSpec[], options: FleetOptions) {
     this.id = id

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { inPool, must, run } from './exec.js'
-import type { FleetHost } from './types.js'
+import type { FleetHost, SessionEnv } from './types.js'
 
 export interface SshFiles {
   /** the fleet's id, in key comments */
@@ -13,7 +13,7 @@ export interface SshFiles {
   clientKeyPath: string
   knownHostsPath: string
   /** extra environment for every session (sshd's SetEnv), e.g. NODE_OPTIONS for a benchmark's profiler */
-  sessionEnv?: Record<string, string>
+  sessionEnv?: SessionEnv
 }
 
 /**
@@ -59,7 +59,7 @@ function sshdConfig(files: SshFiles, host: FleetHost, hostKey: string): string {
     `PrintMotd no`,
     `PrintLastLog no`,
     `Subsystem sftp /usr/lib/openssh/sftp-server`,
-    ...Object.entries(files.sessionEnv ?? {}).map(([name, value]) => `SetEnv ${name}="${value}"`),
+    ...Object.entries((typeof files.sessionEnv === 'function' ? files.sessionEnv(host) : files.sessionEnv) ?? {}).map(([name, value]) => `SetEnv ${name}="${value}"`),
     '',
   ].join('\n')
 }

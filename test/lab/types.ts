@@ -23,8 +23,11 @@ export interface FleetOptions {
   runnerLink?: LinkShape
   /** if set, /srv of every host is a tmpfs of that size (MiB); else a bind mount of a directory */
   srvSizeMiB?: number
-  /** environment sshd sets in every session on every host (diagnostics, e.g. a profiler preloaded through NODE_OPTIONS) */
-  sessionEnv?: Record<string, string>
+  /**
+   * environment sshd sets in every session on every host, or on the hosts a function picks
+   * (diagnostics, e.g. a profiler preloaded through NODE_OPTIONS)
+   */
+  sessionEnv?: SessionEnv
   /**
    * Zones: the hosts, in order, split among bridges of their own (the first zone's holds the runner),
    * each other zone's bridge joined to the first's by a trunk link. Their host counts add up to `hosts`.
@@ -41,6 +44,8 @@ export interface TrunkBytes {
   /** from the zone into the first zone */
   outOf: number
 }
+
+export type SessionEnv = Record<string, string> | ((host: FleetHost) => Record<string, string> | undefined)
 
 export interface FleetHost {
   name: string
