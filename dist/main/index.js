@@ -56449,27 +56449,28 @@ function fetch2(url, init = {}) {
   if (target.protocol !== "http:") return Promise.reject(new TypeError(`only http:// is fetched here (the fleet's tracker), not ${target.protocol}`));
   return new Promise((resolve4, reject) => {
     const request = http.get(target, { headers: init.headers, agent: init.agent, signal: init.signal }, (response) => {
-      resolve4({ status: response.statusCode ?? 0, body: response, arrayBuffer: () => readAll(response) });
+      response.on("error", () => {
+      });
+      const body = readAll(response);
+      resolve4({ status: response.statusCode ?? 0, body: response, arrayBuffer: () => body });
     });
-    request.once("error", reject);
+    request.on("error", reject);
   });
 }
 function readAll(response) {
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve4) => {
     const chunks = [];
     let length = 0;
     response.on("data", (chunk) => {
       length += chunk.length;
-      if (length <= MAX_RESPONSE_BYTES) return void chunks.push(chunk);
-      reject(new Error(`the response passed ${MAX_RESPONSE_BYTES} bytes`));
-      response.destroy();
+      if (length <= MAX_RESPONSE_BYTES) chunks.push(chunk);
+      else response.destroy(new Error(`the response passed ${MAX_RESPONSE_BYTES} bytes`));
     });
-    response.once("error", reject);
-    response.once("aborted", () => reject(new Error("the response was cut off")));
     response.once("end", () => {
       const whole = Buffer.concat(chunks, length);
       resolve4(whole.buffer.slice(whole.byteOffset, whole.byteOffset + whole.byteLength));
     });
+    response.once("close", () => resolve4(new ArrayBuffer(0)));
   });
 }
 

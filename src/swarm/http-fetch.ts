@@ -33,27 +33,34 @@ export default function fetch(url: string, init: FetchInit = {}): Promise<FetchR
   if (target.protocol !== 'http:') return Promise.reject(new TypeError(`only http:// is fetched here (the fleet's tracker), not ${target.protocol}`))
   return new Promise((resolve, reject) => {
     const request = http.get(target, { headers: init.headers, agent: init.agent, signal: init.signal }, (response) => {
-      resolve({ status: response.statusCode ?? 0, body: response, arrayBuffer: () => readAll(response) })
+      // A body's error goes to whoever listens (the tracker client does); never to nobody, which would end the process.
+      response.on('error', () => {})
+      const body = readAll(response)
+      resolve({ status: response.statusCode ?? 0, body: response, arrayBuffer: () => body })
     })
-    request.once('error', reject)
+    request.on('error', reject)
   })
 }
 
+/**
+ * The body, whole. It never rejects: the libraries await it without a catch, where a rejection
+ * would end the process. A body cut short (the signal, a dropped connection) or too big comes back
+ * empty, which they report as an invalid answer; why is the body's 'error' event.
+ */
 function readAll(response: http.IncomingMessage): Promise<ArrayBuffer> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = []
     let length = 0
     response.on('data', (chunk: Buffer) => {
       length += chunk.length
-      if (length <= MAX_RESPONSE_BYTES) return void chunks.push(chunk)
-      reject(new Error(`the response passed ${MAX_RESPONSE_BYTES} bytes`))
-      response.destroy()
+      if (length <= MAX_RESPONSE_BYTES) chunks.push(chunk)
+      else response.destroy(new Error(`the response passed ${MAX_RESPONSE_BYTES} bytes`))
     })
-    response.once('error', reject)
-    response.once('aborted', () => reject(new Error('the response was cut off')))
     response.once('end', () => {
       const whole = Buffer.concat(chunks, length)
       resolve(whole.buffer.slice(whole.byteOffset, whole.byteOffset + whole.byteLength) as ArrayBuffer)
     })
+    // After 'end' this changes nothing (a promise settles once).
+    response.once('close', () => resolve(new ArrayBuffer(0)))
   })
 }
