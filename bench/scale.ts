@@ -69,6 +69,7 @@ const profiles = args.profile.map((name) => {
 })
 const pieceKiBs: (number | undefined)[] = args['piece-kib'] ? args['piece-kib'].split(',').map((text) => Number(text.trim())) : [undefined]
 if (pieceKiBs.some((kib) => kib !== undefined && !(Number.isInteger(Math.log2(kib)) && kib >= 16 && kib <= 16384))) throw new Error(`--piece-kib: ${args['piece-kib']} (powers of two, 16 to 16384)`)
+if (args['size-mib'] && !(Number(args['size-mib']) > 0)) throw new Error(`--size-mib: ${args['size-mib']} is not a positive number`)
 const pairs = (entries: string[], option: string): Record<string, string> =>
   Object.fromEntries(
     entries.map((entry) => {
