@@ -4,7 +4,7 @@ import * as path from 'node:path'
 import { promisify } from 'node:util'
 import { inflateRaw } from 'node:zlib'
 import type { Manifest, ObjectRecord } from '../content/manifest.js'
-import { applyObjectKey, ScratchBuffer } from '../content/object-key.js'
+import { applyObjectKey, objectDecipher, ScratchBuffer } from '../content/object-key.js'
 import { DecodedBytes } from './decoded-object.js'
 
 const inflate = promisify(inflateRaw)
@@ -16,10 +16,11 @@ export class ObjectCorruptError extends Error {}
  * Writes the release the manifest describes into `target` (which must not exist) from the objects
  * in `objectsDir`: start() lays out the directories and links, write() puts in the files an object
  * holds — called as each object completes, so writing the tree overlaps the download — and
- * finish() writes what is left, then gives every entry its mode and mtime. Each object is read
- * whole (at most 16 MiB, pack/plan.ts), decrypted, checked against the manifest's sha256 and only
- * then decompressed and written — unless write() is handed it already decoded and checked
- * (transport ssh, agent/decoded-object.ts), then it is not read back. Everything is created owner-only and gets its exact mode at the
+ * finish() writes what is left, then gives every entry its mode and mtime. Each object is checked
+ * against the manifest's sha256 before any of its bytes is written: an uncompressed one is read
+ * in slices, twice (writeStreamed), a compressed one whole (at most 16 MiB, pack/plan.ts), then
+ * decrypted, checked, inflated and written — unless write() is handed it already decoded and
+ * checked (transport ssh, agent/decoded-object.ts), then it is not read back. Everything is created owner-only and gets its exact mode at the
  * end (no umask involved); children before parents, so nothing written afterwards moves a
  * directory's time.
  */
@@ -107,13 +108,67 @@ export class ReleaseWriter {
     const object = this.manifest.objects[index]!
     const uses = this.uses[index]!
     if (uses.length === 0) return
+    if (decoded === undefined && !object.compressed) return this.writeStreamed(object, uses)
     const plain = decoded !== undefined ? await plainOf(object, decoded) : new DecodedBytes([await decodeObject(object, path.join(this.objectsDir, object.id), this.buffers)])
     for (const use of uses) {
       const parts = plain.pick(use.offset, use.length)
       // Small files (a bundle holds thousands) synchronously: a promise round trip per file cost
       // more than the write. Big segments asynchronously, so the agent keeps serving its peers.
-      if (use.whole && use.length < ASYNC_WRITE) fs.writeFileSync(use.path, parts.length === 1 ? parts[0]! : Buffer.concat(parts), { flag: 'wx', mode: 0o600 })
+      if (isSmall(use)) fs.writeFileSync(use.path, parts.length === 1 ? parts[0]! : Buffer.concat(parts), { flag: 'wx', mode: 0o600 })
       else await writeAt(use.path, parts, use.whole ? 'wx' : 'r+', use.fileOffset)
+    }
+  }
+
+  /**
+   * An uncompressed object from its file, a slice at a time, in two passes: the first checks it
+   * (size and sha256) and writes nothing; the second decrypts it again and writes each file's bytes
+   * as its slice comes, and checks the object once more, so bytes that changed on disk in between
+   * fail the release as the first pass would have. Two passes over a reused slice cost less than
+   * one over object-sized buffers: those were up to 32 MiB of fresh memory per object (the bytes
+   * read and their decrypted copy), and its page faults were the agent's largest single cost at
+   * N = 100 (bench/README.md, "Scale").
+   */
+  private async writeStreamed(object: ObjectRecord, uses: Use[]): Promise<void> {
+    const file = path.join(this.objectsDir, object.id)
+    const slice = this.buffers.slice.take(STREAM_SLICE)
+    await readDecoded(object, file, slice)
+    const byOffset = [...uses].sort((a, b) => a.offset - b.offset)
+    /** Small files that began in an earlier slice: their bytes so far (copies: the slice is reused). */
+    const started = new Map<Use, Buffer[]>()
+    const open = new Map<Use, fs.promises.FileHandle>()
+    try {
+      await readDecoded(object, file, slice, async (bytes, start) => {
+        const end = start + bytes.length
+        for (const use of byOffset) {
+          if (use.offset >= end) break
+          const useEnd = use.offset + use.length
+          if (useEnd <= start) continue
+          const from = Math.max(use.offset, start)
+          const parts = bytes.pick(from - start, Math.min(useEnd, end) - from)
+          if (isSmall(use)) {
+            const before = started.get(use)
+            if (useEnd > end) started.set(use, [...(before ?? []), ...parts.map((part) => Buffer.from(part))])
+            else {
+              const all = before === undefined ? parts : [...before, ...parts]
+              fs.writeFileSync(use.path, all.length === 1 ? all[0]! : Buffer.concat(all), { flag: 'wx', mode: 0o600 })
+              started.delete(use)
+            }
+            continue
+          }
+          let handle = open.get(use)
+          if (handle === undefined) {
+            handle = await fs.promises.open(use.path, use.whole ? 'wx' : 'r+', 0o600)
+            open.set(use, handle)
+          }
+          await handle.writev(parts, use.fileOffset + from - use.offset)
+          if (useEnd <= end) {
+            open.delete(use)
+            await handle.close()
+          }
+        }
+      })
+    } finally {
+      for (const handle of open.values()) await handle.close().catch(() => undefined)
     }
   }
 
@@ -139,6 +194,12 @@ export async function materialize(manifest: Manifest, objectsDir: string, target
 }
 
 const ASYNC_WRITE = 256 * 1024
+/** A file written in one synchronous call once its bytes are at hand. */
+function isSmall(use: Use): boolean {
+  return use.whole && use.length < ASYNC_WRITE
+}
+/** What writeStreamed reads, decrypts and writes at a time (a reused buffer: DecodeBuffers.slice). */
+const STREAM_SLICE = 1 << 20
 /** Decoded objects a writer keeps queued at most (two of the biggest, pack/plan.ts): past that, the next ones are read back from their files. */
 const DECODED_HELD = 32 << 20
 
@@ -179,6 +240,37 @@ async function plainOf(object: ObjectRecord, decoded: DecodedBytes): Promise<Dec
 export class DecodeBuffers {
   readonly sealed = new ScratchBuffer()
   readonly opened = new ScratchBuffer()
+  /** writeStreamed's slice. */
+  readonly slice = new ScratchBuffer()
+}
+
+/**
+ * Reads an uncompressed object from `file` a slice at a time into `slice`, decrypts each (a fresh
+ * part per cipher slice, which onSlice may keep) and hands it to onSlice with where it starts in the
+ * object, awaiting it before the next read; throws ObjectCorruptError when the file is not exactly
+ * the object's size, or, after the last slice, when its sha256 is not the manifest's.
+ */
+async function readDecoded(object: ObjectRecord, file: string, slice: Buffer, onSlice?: (bytes: DecodedBytes, start: number) => Promise<void> | void): Promise<void> {
+  const decrypt = object.key !== undefined && object.iv !== undefined ? objectDecipher({ key: object.key, iv: object.iv }) : undefined
+  const hash = createHash('sha256')
+  const handle = await fs.promises.open(file, 'r')
+  try {
+    let position = 0
+    while (position < object.size) {
+      const { bytesRead } = await handle.read(slice, 0, Math.min(slice.length, object.size - position), position)
+      if (bytesRead === 0) throw new ObjectCorruptError(`object ${object.id} has ${position} bytes, not ${object.size}`)
+      const read = slice.subarray(0, bytesRead)
+      const parts = decrypt !== undefined ? decrypt(read) : [read]
+      for (const part of parts) hash.update(part)
+      await onSlice?.(new DecodedBytes(parts), position)
+      position += bytesRead
+    }
+    if ((await handle.read(slice, 0, 1, position)).bytesRead !== 0) throw new ObjectCorruptError(`object ${object.id} has more than ${object.size} bytes, not ${object.size}`)
+  } finally {
+    await handle.close()
+  }
+  const actual = hash.digest('hex')
+  if (actual !== object.sha256) throw new ObjectCorruptError(`object ${object.id} has sha256 ${actual}, not the manifest's ${object.sha256}`)
 }
 
 /**

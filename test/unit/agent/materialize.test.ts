@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { decodeObject, materialize, ObjectCorruptError } from '../../../src/agent/materialize.js'
+import { decodeObject, materialize, ObjectCorruptError, ReleaseWriter } from '../../../src/agent/materialize.js'
 import { ReleaseLayout } from '../../../src/agent/release-layout.js'
 import { decodeManifest, type Manifest, type ObjectRecord } from '../../../src/content/manifest.js'
 import type { PackedRelease } from '../../../src/pack/release.js'
@@ -151,5 +151,70 @@ describe('damaged objects are refused before use, and the install leaves nothing
     assert.equal(await installOutcome(manifest, objects, layout, { overwrite: false }), undefined)
     assert.deepEqual(snapshotTree(layout.finalDir), snapshotTree(source))
     assert.equal(exists(layout.partialDir), false)
+  })
+})
+
+describe('uncompressed objects bigger than a slice are read in slices, checked before any byte is written', () => {
+  let bigSource: string
+  let big: PackedRelease
+  let bigManifest: Manifest
+  const fileOf = (relative: string) => {
+    const entry = bigManifest.entries.find((candidate) => candidate.path === relative)
+    assert.ok(entry?.type === 'file', relative)
+    return entry
+  }
+
+  before(async () => {
+    bigSource = temporaryDir('murder-unit-source-')
+    const at = (relative: string) => path.join(bigSource, relative)
+    // Two objects (16 MiB + 4 MiB): each written into its part of one file.
+    fs.writeFileSync(at('split.bin'), randomBytes(20 << 20))
+    // One object of several slices.
+    fs.writeFileSync(at('mid.bin'), randomBytes((5 << 20) / 2 + 12_345))
+    // Bundles of small files, many of them across a slice boundary, two with the same bytes.
+    fs.mkdirSync(at('small'))
+    for (let index = 0; index < 400; index++) fs.writeFileSync(at(`small/${String(index).padStart(3, '0')}`), randomBytes(5000 + ((index * 7919) % 7000)))
+    fs.copyFileSync(at('small/007'), at('small/copy-of-007'))
+    big = await pack(bigSource, { compressionLevel: 0 })
+    bigManifest = decodeManifest(big.encodedManifest)
+  })
+
+  test('the tree lands byte for byte: a file split over two objects, an object of several slices, bundles', async () => {
+    assert.equal(fileOf('split.bin').segments.length, 2)
+    const mid = bigManifest.objects[fileOf('mid.bin').segments[0]!.object]!
+    assert.equal(mid.compressed, false)
+    assert.ok(mid.size > 2 << 20, 'mid.bin is an object of more than two slices')
+    const bundles = new Set(bigManifest.entries.flatMap((entry) => (entry.type === 'file' && entry.path.startsWith('small/') ? entry.segments.map((segment) => segment.object) : [])))
+    assert.ok([...bundles].some((index) => bigManifest.objects[index]!.size > 1 << 20), 'a bundle spans slices')
+    const target = path.join(temporaryDir(), 'v1')
+    await materialize(bigManifest, big.objectsDir, target)
+    assert.deepEqual(snapshotTree(target), snapshotTree(bigSource))
+  })
+
+  test('a flipped byte in the last slice of an object: refused, and not one byte of its file written', async () => {
+    const objects = temporaryDir('murder-unit-objects-')
+    fs.cpSync(big.objectsDir, objects, { recursive: true })
+    const mid = bigManifest.objects[fileOf('mid.bin').segments[0]!.object]!
+    const file = path.join(objects, mid.id)
+    const bytes = fs.readFileSync(file)
+    bytes[bytes.length - 10]! ^= 0x04
+    fs.writeFileSync(file, bytes)
+    const target = path.join(temporaryDir(), 'v1')
+    const writer = new ReleaseWriter(bigManifest, objects, target)
+    writer.start()
+    await assert.rejects(writer.finish(), (error: Error) => error instanceof ObjectCorruptError && error.message.startsWith(`object ${mid.id} has sha256`))
+    assert.equal(exists(path.join(target, 'mid.bin')), false, 'mid.bin must not be written from an object that fails its check')
+  })
+
+  test('a truncated multi-slice object: refused by its size, its file not written', async () => {
+    const objects = temporaryDir('murder-unit-objects-')
+    fs.cpSync(big.objectsDir, objects, { recursive: true })
+    const mid = bigManifest.objects[fileOf('mid.bin').segments[0]!.object]!
+    fs.truncateSync(path.join(objects, mid.id), mid.size - 100_000)
+    const target = path.join(temporaryDir(), 'v1')
+    const writer = new ReleaseWriter(bigManifest, objects, target)
+    writer.start()
+    await assert.rejects(writer.finish(), (error: Error) => error instanceof ObjectCorruptError && error.message === `object ${mid.id} has ${mid.size - 100_000} bytes, not ${mid.size}`)
+    assert.equal(exists(path.join(target, 'mid.bin')), false)
   })
 })
