@@ -238,6 +238,7 @@ function agentJob(settings: Settings, release: PackedRelease, delivery: Delivery
     overwrite: settings.overwrite,
     ...(settings.uploadLimit !== undefined && { uploadLimit: settings.uploadLimit }),
     ...(settings.downloadLimit !== undefined && { downloadLimit: settings.downloadLimit }),
+    nice: settings.agentNice,
     ...policy.agent,
   }
 }

@@ -17,6 +17,7 @@ import { guardPeers, incomingLimits, type PeerGuard } from '../swarm/peer-filter
 import { layObjects, type ObjectLayout } from '../swarm/object-layout.js'
 import { spreadPieceOrder } from '../swarm/piece-order.js'
 import { dialNoOneOnceDone, peerIsSeed, pieceCount, quietOnceSeeding, retryAnnounceUntilAnswered } from '../swarm/webtorrent-internals.js'
+import { yieldCpu } from './cpu-share.js'
 import type { DecodedBytes } from './decoded-object.js'
 import { DirectReceive } from './direct-receive.js'
 import { installRelease, TagExistsError } from './install-release.js'
@@ -69,6 +70,8 @@ export class Agent {
     } catch (error) {
       return this.fail('BAD_JOB', (error as Error).message)
     }
+    const notYielded = yieldCpu(job.nice ?? 0)
+    if (notYielded !== undefined) this.io.emit({ type: 'notice', message: notYielded })
     this.lastHeard = Date.now()
     setInterval(() => {
       if (Date.now() - this.lastHeard < job.heartbeatTimeoutMs) return

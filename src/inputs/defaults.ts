@@ -13,6 +13,7 @@ export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   'max-failed-hosts': '0',
   concurrency: '50',
   'node-path': 'node',
+  'agent-nice': '10',
   overwrite: 'false',
   encrypt: 'true',
   'compression-level': '1',

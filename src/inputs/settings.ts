@@ -52,6 +52,8 @@ export interface Settings {
   uploadLimit?: number
   /** Bytes/s each host receives, in all; undefined = no cap. */
   downloadLimit?: number
+  /** The agents' nice value, 0-19 (agent/cpu-share.ts). */
+  agentNice: number
   /** After distribution, switch <destination>/current to the release on each host, in batches. */
   activate: boolean
   batchSize: BatchSize
@@ -159,6 +161,7 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
   const seederUploadLimit = field('seeder-upload-limit', () => optionalRate('seeder-upload-limit'))
   const uploadLimit = field('upload-limit', () => optionalRate('upload-limit'))
   const downloadLimit = field('download-limit', () => optionalRate('download-limit'))
+  const agentNice = field('agent-nice', () => readInteger(read('agent-nice'), 0, 19))
 
   const activate = field('activate', () => readBoolean(read('activate')))
   const batchSize = field('batch-size', () => parseBatchSize(read('batch-size')))
@@ -212,6 +215,7 @@ export function readSettings(readGiven: InputReader = readFromEnvironment(), env
     seederUploadLimit,
     uploadLimit,
     downloadLimit,
+    agentNice,
     activate,
     batchSize,
     activateCommand,

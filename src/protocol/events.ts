@@ -48,6 +48,8 @@ export interface AgentJob {
   uploadLimit?: number
   /** Bytes/s the agent receives, in all; absent = no cap. */
   downloadLimit?: number
+  /** How far the agent yields its host's CPU, as a nice value 0-19 (agent/cpu-share.ts); absent = 0. */
+  nice?: number
   /** The addresses of the fleet's hosts and the runner: the only peers the agent deals with. Absent: any
    *  (swarm-allow-any-peer, for fleets behind NAT). */
   allowedPeers?: string[]
@@ -369,6 +371,9 @@ export function decodeJob(line: string): AgentJob {
     if (value[name] !== undefined && !(typeof value[name] === 'number' && (value[name] as number) >= 1)) {
       throw new Error(`job field ${name} must be a rate of at least 1 byte/s when present`)
     }
+  }
+  if (value.nice !== undefined && !(Number.isInteger(value.nice) && (value.nice as number) >= 0 && (value.nice as number) <= 19)) {
+    throw new Error('job field nice must be a whole number from 0 to 19 when present')
   }
   if (value.allowedPeers !== undefined && !(Array.isArray(value.allowedPeers) && value.allowedPeers.every((peer) => typeof peer === 'string'))) {
     throw new Error('job field allowedPeers must be a list of addresses')

@@ -107,6 +107,7 @@ describe('readSettings with only the required inputs', () => {
       'max-failed-hosts': () => assert.equal(settings.maxFailedHosts, Number(INPUT_DEFAULTS['max-failed-hosts'])),
       concurrency: () => assert.equal(settings.concurrency, Number(INPUT_DEFAULTS.concurrency)),
       'node-path': () => assert.equal(settings.nodePath, INPUT_DEFAULTS['node-path']),
+      'agent-nice': () => assert.equal(settings.agentNice, Number(INPUT_DEFAULTS['agent-nice'])),
       overwrite: () => assert.equal(settings.overwrite, boolean('overwrite')),
       encrypt: () => assert.equal(settings.encrypt, boolean('encrypt')),
       'compression-level': () => assert.equal(settings.compressionLevel, Number(INPUT_DEFAULTS['compression-level'])),

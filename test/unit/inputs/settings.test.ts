@@ -720,6 +720,17 @@ describe('inputs upload-limit and download-limit', () => {
   })
 })
 
+describe('input agent-nice', () => {
+  test('10 by default; any whole number from 0 to 19', () => {
+    assert.equal(settingsWith({}).agentNice, 10)
+    assert.equal(settingsWith({ 'agent-nice': '0' }).agentNice, 0)
+    assert.equal(settingsWith({ 'agent-nice': '19' }).agentNice, 19)
+  })
+  test('outside 0-19, or not a number: named', () => {
+    for (const bad of ['20', '-1', 'low']) expectOnlyError({ 'agent-nice': bad }, 'agent-nice', /./)
+  })
+})
+
 describe('activation inputs', () => {
   test('off by default, with the documented defaults', () => {
     const settings = settingsWith()

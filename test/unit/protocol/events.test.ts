@@ -174,6 +174,17 @@ describe('decodeJob', () => {
   }
 })
 
+describe('job field nice', () => {
+  test('optional (absent: 0), and a whole number from 0 to 19 when present', () => {
+    assert.equal(decodeJob(JSON.stringify(job)).nice, undefined)
+    assert.equal(decodeJob(JSON.stringify({ ...job, nice: 10 })).nice, 10)
+    assert.equal(decodeJob(JSON.stringify({ ...job, nice: 0 })).nice, 0)
+    for (const bad of [-1, 20, 2.5, '10', null]) {
+      assert.throws(() => decodeJob(JSON.stringify({ ...job, nice: bad })), { message: 'job field nice must be a whole number from 0 to 19 when present' }, JSON.stringify(bad))
+    }
+  })
+})
+
 describe('the activation mode\'s job and events', () => {
   const activationJob: ActivationJob = {
     v: PROTOCOL_VERSION,
