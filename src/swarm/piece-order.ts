@@ -1,4 +1,4 @@
-import { nudgeRequests, type SelectableTorrent } from './webtorrent-internals.js'
+import { nudgeRequests, selectApart, type SelectableTorrent } from './webtorrent-internals.js'
 
 const REQUEST_NUDGE_MS = 1000
 
@@ -10,10 +10,13 @@ const REQUEST_NUDGE_MS = 1000
  * trade them. `rarest` spreads pieces too but rescans every piece for every request in this
  * webtorrent. Measured in bench/README.md ("Where the time went").
  *
- * On 'ready', [r, n-1] is selected first, then [0, r-2]; the one piece r-1 between them is selected
- * when the others are done (webtorrent merges adjacent selections, which would bring back plain
- * 0 … n-1 order). A piece any peer holds is still fetched from it whatever its place: the order only
- * says what to ask for first. The torrent must have been added with `deselect: true`.
+ * On 'ready', [r, n-1] is selected first, then [0, r-1] apart from it (selectApart: webtorrent
+ * merges adjacent selections, which would bring back plain 0 … n-1 order). Every piece is selected
+ * from the start: piece r-1 used to be left out until the others were done, and when the seeder
+ * offered it to that host alone (super-seeding: to no other for 15 s), every host waited for it —
+ * a 10 s stall at the end of one deploy in three at N = 8 (bench/README.md, "Scale"). A piece any
+ * peer holds is still fetched from it whatever its place: the order only says what to ask for
+ * first. The torrent must have been added with `deselect: true`.
  */
 export function spreadPieceOrder(torrent: unknown, random: () => number = Math.random): void {
   const t = torrent as SelectableTorrent
@@ -26,13 +29,12 @@ export function spreadPieceOrder(torrent: unknown, random: () => number = Math.r
     const n = t.pieces.length
     if (n === 0) return
     const start = Math.floor(random() * n)
-    if (n < 3 || start < 2) {
+    if (n < 2 || start === 0) {
       t.select(0, n - 1)
       return
     }
     t.select(start, n - 1, 1)
-    t.select(0, start - 2, 0)
-    t.once('idle', () => t.select(start - 1, start - 1))
+    selectApart(t, 0, start - 1, 0)
   }
   if (t.ready) apply()
   else t.once('ready', apply)

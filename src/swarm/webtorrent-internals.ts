@@ -29,6 +29,20 @@ export interface SeederWire {
   once(event: string, listener: (...args: unknown[]) => void): unknown
 }
 
+/** A torrent's piece selection as webtorrent's own file streams make it. */
+interface StreamSelectingTorrent {
+  _select(from: number, to: number, priority: number, notify: undefined, isStreamSelection: boolean): void
+}
+
+/**
+ * Selects pieces [from, to] the way webtorrent's file streams do: as a range of its own, which
+ * select() never merges with a neighbour. select() joins adjacent ranges into one (taking the higher
+ * priority), so two ranges that meet become plain 0 … n-1 order again (piece-order.ts).
+ */
+export function selectApart(torrent: unknown, from: number, to: number, priority: number): void {
+  ;(torrent as StreamSelectingTorrent)._select(from, to, priority, undefined, true)
+}
+
 /** Asks webtorrent to schedule requests now (see piece-order.ts for why). */
 export function nudgeRequests(torrent: unknown): void {
   ;(torrent as SelectableTorrent)._update?.()

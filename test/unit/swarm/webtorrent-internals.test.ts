@@ -17,6 +17,7 @@ import { layObjects, type ObjectLayout } from '../../../src/swarm/object-layout.
 import { swarmPieceLength } from '../../../src/swarm/piece-length.js'
 import { makeTorrent } from '../../../src/swarm/torrent.js'
 import { dialNoOneOnceDone, peerIsSeed, pieceCount, quietOnceSeeding, retryAnnounceUntilAnswered } from '../../../src/swarm/webtorrent-internals.js'
+import { spreadPieceOrder } from '../../../src/swarm/piece-order.js'
 import { startTracker } from '../../../src/swarm/tracker.js'
 import { removeTemporaryDirs, temporaryDir } from '../helpers.js'
 
@@ -95,6 +96,34 @@ describe('webtorrent Torrent internals (a real client with the closed-fleet opti
   test('the client verified the object (and its pad) against our piece hashes: the torrent is complete', () => {
     assert.equal(torrent.done, true)
     assert.equal(torrent.length, torrentLength)
+  })
+})
+
+describe('spreadPieceOrder on a real torrent with nothing downloaded', () => {
+  test('every piece is selected from the start: [r, n-1] first, then [0, r-1] kept apart (torrent._select, selectApart)', async () => {
+    const { layout, torrentFile } = oneObject('http://127.0.0.1:9/announce')
+    const client = new WebTorrent(closedFleetClientOptions({ torrentPort: 0 }))
+    client.on('error', () => {})
+    try {
+      const empty = temporaryDir()
+      const torrent = await new Promise<WebTorrent.Torrent>((resolve, reject) => {
+        const added = client.add(torrentFile, { ...objectStoreOptions(empty, layout), deselect: true })
+        added.once('error', reject)
+        added.once('ready', () => resolve(added))
+      })
+      const n = pieceCount(torrent)
+      assert.ok(n >= 3, `${n} pieces`)
+      spreadPieceOrder(torrent, () => 0.5)
+      const r = Math.floor(0.5 * n)
+      const selections = (torrent as unknown as { _selections: { length: number; get(index: number): { from: number; to: number; priority: number } } })._selections
+      const ranges = Array.from({ length: selections.length }, (_, index) => selections.get(index)).map(({ from, to, priority }) => ({ from, to, priority }))
+      assert.deepEqual(ranges, [
+        { from: r, to: n - 1, priority: 1 },
+        { from: 0, to: r - 1, priority: 0 },
+      ])
+    } finally {
+      await new Promise<void>((resolve) => client.destroy(() => resolve()))
+    }
   })
 })
 
