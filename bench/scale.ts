@@ -34,6 +34,8 @@ const { values: args } = parseArgs({
     'size-mib': { type: 'string', default: '' },
     'warm-stores': { type: 'boolean', default: false },
     'action-env': { type: 'string', multiple: true, default: [] },
+    'agent-env': { type: 'string', multiple: true, default: [] },
+    'vs-dist': { type: 'string', default: '' },
     'profile-agents': { type: 'boolean', default: false },
     'profiled-hosts': { type: 'string', default: '10' },
     out: { type: 'string', default: path.join(REPO, 'bench/results') },
@@ -50,6 +52,9 @@ if (args.help) {
   --input name=value    extra action input, e.g. --input seeder-upload-limit=6mbit (repeatable)
   --label text          name for this run in the results file
   --action-env N=v      diagnostics: extra environment for the action (repeatable), e.g. NODE_OPTIONS=--require=…
+  --vs-dist DIR         a second build (a copy of another commit's dist/): every run is made with this build and then
+                        with DIR/main/index.js, alternating, so the two are compared side by side (rows: build head / vs)
+  --agent-env N=v       diagnostics: extra environment for every agent, through sshd (repeatable), e.g. NODE_OPTIONS=--max-semi-space-size=32
   --size-mib 4          the payload, in place of the profile's (e.g. 0.25: what a host costs with almost nothing to move)
   --warm-stores         keep the hosts' object stores between runs (with --repeat 2, the second run moves nothing:
                         what a deploy costs beside the transfer)
@@ -80,6 +85,12 @@ const pairs = (entries: string[], option: string): Record<string, string> =>
   )
 const inputs = pairs(args.input, '--input')
 const actionEnv = pairs(args['action-env'], '--action-env')
+const agentEnv = pairs(args['agent-env'], '--agent-env')
+const vsDist = args['vs-dist'] ? path.resolve(args['vs-dist']) : undefined
+if (vsDist !== undefined && !fs.existsSync(path.join(vsDist, 'main/index.js'))) throw new Error(`--vs-dist: no main/index.js in ${vsDist}`)
+/** The builds each run is made with: this checkout's dist/, then --vs-dist's. */
+const builds: Array<{ name: string; entry?: string }> = [{ name: 'head' }, ...(vsDist !== undefined ? [{ name: 'vs', entry: path.relative(REPO, path.join(vsDist, 'main/index.js')) }] : [])]
+if (args['profile-agents'] && Object.keys(agentEnv).length > 0) throw new Error('--agent-env and --profile-agents both set the agents\' environment: use one')
 
 /** The profiler's environment for the first `count` hosts only. */
 function profiledHosts(count: number): SessionEnv {
@@ -88,7 +99,7 @@ function profiledHosts(count: number): SessionEnv {
 }
 
 /** What one run says about scale, from the report and the sampler. */
-function summarize(profile: ProfileName, hosts: number, run: MurderResult, pieceKiB: number | undefined) {
+function summarize(profile: ProfileName, hosts: number, run: MurderResult, pieceKiB: number | undefined, build: string) {
   const { report, trace } = run
   const quantile = (values: number[], q: number): number | null => {
     const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b)
@@ -99,6 +110,7 @@ function summarize(profile: ProfileName, hosts: number, run: MurderResult, piece
   const transfer = Math.max(0.001, report.transferSeconds)
   return {
     profile,
+    build,
     hosts,
     pieceKiB: pieceKiB ?? null,
     ok: run.ok,
@@ -109,6 +121,8 @@ function summarize(profile: ProfileName, hosts: number, run: MurderResult, piece
     hostP50: quantile(hostSeconds, 0.5),
     hostP99: quantile(hostSeconds, 0.99),
     seederTimesS: run.seederUploadedRatio,
+    /** What the hosts received over what they needed: blocks fetched twice (end game, timeouts) show here. */
+    meanReceivedTimesS: round(report.hosts.reduce((sum, host) => sum + host.bytesReceived, 0) / (hosts * report.payloadBytes), 3),
     fromPeers: run.fromPeersShare,
     agentStartSpread: started.length > 0 ? round(Math.max(...started) - Math.min(...started), 2) : null,
     agentStartLast: started.length > 0 ? round(Math.max(...started), 2) : null,
@@ -139,32 +153,34 @@ async function main(): Promise<void> {
     const source = makeSourceTree(profile.sizeMiB * 2 ** 20)
     try {
       for (const hosts of hostCounts) {
-        const fleet = await createFleet({ hosts, link: { rate: profile.rate }, ...(args['profile-agents'] && { sessionEnv: profiledHosts(Number(args['profiled-hosts'])) }) })
+        const fleet = await createFleet({ hosts, link: { rate: profile.rate }, ...(args['profile-agents'] && { sessionEnv: profiledHosts(Number(args['profiled-hosts'])) }), ...(Object.keys(agentEnv).length > 0 && { sessionEnv: agentEnv }) })
         try {
           preinstallAgent(fleet)
-          for (let index = 0; index < Number(args.repeat); index++) for (const pieceKiB of pieceKiBs) {
+          if (vsDist !== undefined) preinstallAgent(fleet, path.join(vsDist, 'agent/murder-agent.mjs'))
+          for (let index = 0; index < Number(args.repeat); index++) for (const pieceKiB of pieceKiBs) for (const build of builds) {
             // Every run cold, unless asked: a store that kept the last run's objects downloads nothing.
             if (!args['warm-stores']) for (const host of fleet.hosts) fs.rmSync(path.join(host.srvDir, 'releases'), { recursive: true, force: true })
             const busy = await busyOver(2000)
-            log(`${profileName}: N=${hosts}, every link ${profile.rate}, ${profile.sizeMiB} MiB, run ${index + 1}${pieceKiB ? `, ${pieceKiB} KiB pieces` : ''}; CPU busy before ${Math.round(busy * 100)} %`)
+            log(`${profileName}: N=${hosts}, every link ${profile.rate}, ${profile.sizeMiB} MiB, run ${index + 1}${pieceKiB ? `, ${pieceKiB} KiB pieces` : ''}${vsDist ? `, build ${build.name}` : ''}; CPU busy before ${Math.round(busy * 100)} %`)
             const run = await runMurder(fleet, {
               source,
-              tag: `scale-${profileName}-${hosts}-${index + 1}${pieceKiB ? `-${pieceKiB}k` : ''}`,
+              tag: `scale-${profileName}-${hosts}-${index + 1}${pieceKiB ? `-${pieceKiB}k` : ''}-${build.name}`,
               inputs: { 'compression-level': '0', ...inputs },
               deadlineSeconds: profile.deadlineSeconds,
               timeoutMs: (profile.deadlineSeconds + 180) * 1000,
               env: { ...actionEnv, ...(pieceKiB && { MURDER_PIECE_LENGTH: String(pieceKiB * 1024) }) },
+              entry: build.entry,
             })
             if (args['profile-agents']) {
               const dir = path.join(args.out, `profiles-scale-${profileName}-${hosts}`)
               log(`${collectAgentProfiles(fleet, dir)} agent-side profiles in ${dir}`)
             }
-            const row = summarize(profileName, hosts, run, pieceKiB)
+            const row = summarize(profileName, hosts, run, pieceKiB, build.name)
             rows.push(row)
             runs.push(run)
             log(
               `${row.ok ? 'ok' : 'FAILED'}: last host ${row.lastHostSeconds} s (p50 ${row.hostP50}, p99 ${row.hostP99}), ${row.failed} failed, ` +
-                `seeder ${row.seederTimesS} × S, from peers ${Math.round(row.fromPeers * 100)} %, agents started over ${row.agentStartSpread} s, ` +
+                `seeder ${row.seederTimesS} × S, each host ${row.meanReceivedTimesS} × S, from peers ${Math.round(row.fromPeers * 100)} %, agents started over ${row.agentStartSpread} s, ` +
                 `agents ${row.agentCpuSecondsTotal} s CPU, action ${row.actionCpuSeconds} s CPU / ${row.actionPeakRssMB} MB, ${row.announcesPerSecond} announces/s, never a byte: ${row.neverGotAByte.length}`,
             )
             for (const failure of row.failures.slice(0, 5)) log(`  ${failure}`)
@@ -180,11 +196,11 @@ async function main(): Promise<void> {
   fs.mkdirSync(args.out, { recursive: true })
   const file = path.join(args.out, `scale-${startedAt.toISOString().replace(/[:.]/g, '-')}${args.label ? `-${args.label}` : ''}.json`)
   fs.writeFileSync(file, JSON.stringify({ startedAt, label: args.label, inputs, rows, progressLines: runs.map((run) => run.progressLines) }, null, 1) + '\n')
-  console.log('\n| profile | N | piece (KiB) | ok | last host (s) | p50 / p99 (s) | seeder ÷ S | from peers | agent start spread (s) | agents CPU (s) | action CPU (s) | action CPU / host (ms) | action RSS (MB) | announces/s | never a byte |')
-  console.log('| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+  console.log('\n| profile | build | N | piece (KiB) | ok | step (s) | last host (s) | p50 / p99 (s) | seeder ÷ S | host received ÷ S | from peers | agent start spread (s) | agents CPU (s) | action CPU (s) | action CPU / host (ms) | action RSS (MB) | announces/s | never a byte |')
+  console.log('| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
   for (const row of rows) {
     console.log(
-      `| ${row.profile} | ${row.hosts} | ${row.pieceKiB ?? 'auto'} | ${row.ok ? 'yes' : `**no** (${row.failed} failed)`} | ${row.lastHostSeconds} | ${row.hostP50} / ${row.hostP99} | ${row.seederTimesS} | ` +
+      `| ${row.profile} | ${row.build} | ${row.hosts} | ${row.pieceKiB ?? 'auto'} | ${row.ok ? 'yes' : `**no** (${row.failed} failed)`} | ${round(row.durationMs / 1000, 1)} | ${row.lastHostSeconds} | ${row.hostP50} / ${row.hostP99} | ${row.seederTimesS} | ${row.meanReceivedTimesS} | ` +
         `${Math.round(row.fromPeers * 100)} % | ${row.agentStartSpread} | ${row.agentCpuSecondsTotal} | ${row.actionCpuSeconds} | ${row.actionCpuMsPerHost} | ${row.actionPeakRssMB} | ${row.announcesPerSecond} | ${row.neverGotAByte.length} |`,
     )
   }
