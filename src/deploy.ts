@@ -73,8 +73,11 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
     if (deliveries.some(({ delivery }) => delivery.transport === 'swarm')) reportHoldersThatSeeded(states.hosts, settings.tag, hooks)
     const verdict = judge(states.hosts, settings.maxFailedHosts)
     // The deliveries' work is done (every agent has stopped): close them before the rollout, which may take long.
-    const deliveryFacts = zoneDeliveryFacts(deliveries)
-    await closeZoneDeliveries(deliveries.splice(0))
+    const closed = deliveries.splice(0)
+    await closeZoneDeliveries(closed)
+    // Then what they did: an origin on a seeder host reports its last counts as it stops, where before
+    // they were as of its last progress event (a zone done in 5 s reported 0 bytes sent).
+    const deliveryFacts = zoneDeliveryFacts(closed)
     let activation: { report: ActivationReport; verdict: ActivationVerdict } | undefined
     const details = [...verdict.details]
     if (settings.activate && !verdict.ok) details.push(`Nothing was activated: ${settings.tag} did not reach enough hosts.`)

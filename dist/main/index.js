@@ -66934,8 +66934,9 @@ async function deploy(settings, agent, hooks) {
     const transferSeconds = (states.settledAt - transferStart) / 1e3;
     if (deliveries.some(({ delivery }) => delivery.transport === "swarm")) reportHoldersThatSeeded(states.hosts, settings.tag, hooks);
     const verdict = judge(states.hosts, settings.maxFailedHosts);
-    const deliveryFacts = zoneDeliveryFacts(deliveries);
-    await closeZoneDeliveries(deliveries.splice(0));
+    const closed = deliveries.splice(0);
+    await closeZoneDeliveries(closed);
+    const deliveryFacts = zoneDeliveryFacts(closed);
     let activation;
     const details = [...verdict.details];
     if (settings.activate && !verdict.ok) details.push(`Nothing was activated: ${settings.tag} did not reach enough hosts.`);

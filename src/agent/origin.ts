@@ -104,6 +104,8 @@ export class Origin {
   /** Closes the seeder and the tracker, removes the work directory, exits; safe to call more than once. */
   async shutdown(exitCode: number): Promise<void> {
     if (this.exiting) return
+    // The counts as they end, not as they were at the last interval: the report takes them from here.
+    this.progress()
     this.exiting = true
     for (const timer of this.timers) clearInterval(timer)
     const uploaded = this.seeder?.uploaded() ?? 0

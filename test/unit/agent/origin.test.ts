@@ -80,8 +80,9 @@ function feed(origin: Origin, data: Buffer): void {
 describe('Origin', () => {
   test('serves the objects it was sent: a client downloads them through its tracker and seeder', async () => {
     const workRoot = path.join(temporaryDir(), 'origin')
-    const { origin, next, exitCode } = startOrigin()
-    origin.start(encodeJob(originJob(workRoot)).trimEnd())
+    const { origin, events, next, exitCode } = startOrigin()
+    // No progress on the interval during the test: the counts the report gets are the ones sent on stopping.
+    origin.start(encodeJob({ ...originJob(workRoot), progressIntervalMs: 600_000 }).trimEnd())
     feed(origin, Buffer.concat([...contents, Buffer.from('\n\n')]))
     const ready = await next('ready')
     assert.match(ready.trackerUrl, /^http:\/\/127\.0\.0\.1:\d+\/announce$/)
@@ -108,6 +109,8 @@ describe('Origin', () => {
     origin.stop('the deploy is over')
     assert.equal(await exitCode, 0)
     assert.ok((await next('exit')).uploaded > 0)
+    const last = events.filter((event) => event.type === 'origin-progress').at(-1)
+    assert.ok(last?.type === 'origin-progress' && last.announces >= 1 && last.uploaded > 0, `the last origin-progress holds the final counts: ${JSON.stringify(last)}`)
     assert.deepEqual(fs.readdirSync(workRoot), [], 'its work directory is gone')
   })
 
