@@ -203,6 +203,14 @@ const STREAM_SLICE = 1 << 20
 /** Decoded objects a writer keeps queued at most (two of the biggest, pack/plan.ts): past that, the next ones are read back from their files. */
 const DECODED_HELD = 32 << 20
 
+function wrongSize(object: ObjectRecord, found: number | string): ObjectCorruptError {
+  return new ObjectCorruptError(`object ${object.id} has ${found} bytes, not ${object.size}`)
+}
+
+function checkSha256(object: ObjectRecord, actual: string): void {
+  if (actual !== object.sha256) throw new ObjectCorruptError(`object ${object.id} has sha256 ${actual}, not the manifest's ${object.sha256}`)
+}
+
 /** The object's bytes, into `buffer` (one byte longer than the object, to notice a longer file). */
 async function readExactly(file: string, buffer: Buffer, object: ObjectRecord): Promise<Buffer> {
   const handle = await fs.promises.open(file, 'r')
@@ -214,7 +222,7 @@ async function readExactly(file: string, buffer: Buffer, object: ObjectRecord): 
       filled += bytesRead
       if (filled === buffer.length) break
     }
-    if (filled !== object.size) throw new ObjectCorruptError(`object ${object.id} has ${filled === buffer.length ? 'more than ' + object.size : filled} bytes, not ${object.size}`)
+    if (filled !== object.size) throw wrongSize(object, filled === buffer.length ? `more than ${object.size}` : filled)
     return buffer.subarray(0, filled)
   } finally {
     await handle.close()
@@ -258,19 +266,18 @@ async function readDecoded(object: ObjectRecord, file: string, slice: Buffer, on
     let position = 0
     while (position < object.size) {
       const { bytesRead } = await handle.read(slice, 0, Math.min(slice.length, object.size - position), position)
-      if (bytesRead === 0) throw new ObjectCorruptError(`object ${object.id} has ${position} bytes, not ${object.size}`)
+      if (bytesRead === 0) throw wrongSize(object, position)
       const read = slice.subarray(0, bytesRead)
       const parts = decrypt !== undefined ? decrypt(read) : [read]
       for (const part of parts) hash.update(part)
       await onSlice?.(new DecodedBytes(parts), position)
       position += bytesRead
     }
-    if ((await handle.read(slice, 0, 1, position)).bytesRead !== 0) throw new ObjectCorruptError(`object ${object.id} has more than ${object.size} bytes, not ${object.size}`)
+    if ((await handle.read(slice, 0, 1, position)).bytesRead !== 0) throw wrongSize(object, `more than ${object.size}`)
   } finally {
     await handle.close()
   }
-  const actual = hash.digest('hex')
-  if (actual !== object.sha256) throw new ObjectCorruptError(`object ${object.id} has sha256 ${actual}, not the manifest's ${object.sha256}`)
+  checkSha256(object, hash.digest('hex'))
 }
 
 /**
@@ -282,8 +289,7 @@ export async function decodeObject(object: ObjectRecord, file: string, buffers =
   if (object.key !== undefined && object.iv !== undefined) {
     bytes = applyObjectKey(bytes, { key: object.key, iv: object.iv }, true, buffers.opened.take(object.size))
   }
-  const actual = createHash('sha256').update(bytes).digest('hex')
-  if (actual !== object.sha256) throw new ObjectCorruptError(`object ${object.id} has sha256 ${actual}, not the manifest's ${object.sha256}`)
+  checkSha256(object, createHash('sha256').update(bytes).digest('hex'))
   if (!object.compressed) return bytes
   return inflateChecked(object, bytes)
 }
