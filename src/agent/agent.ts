@@ -23,6 +23,7 @@ import { DirectReceive } from './direct-receive.js'
 import { installRelease, TagExistsError } from './install-release.js'
 import { ObjectCorruptError, ReleaseWriter } from './materialize.js'
 import { ObjectMismatchError } from './object-receiver.js'
+import { ReceiveAcks } from './receive-acks.js'
 import { ObjectStore } from './object-store.js'
 import { ReleaseLayout } from './release-layout.js'
 import { UnsafePathError } from './safe-paths.js'
@@ -43,8 +44,9 @@ export class Agent {
   private layout?: ReleaseLayout
   private store?: ObjectStore
   private writer?: ReleaseWriter
-  /** transport ssh: the objects arriving on stdin. */
+  /** transport ssh: the objects arriving on stdin, and the acks that tell the sender how far they got. */
   private direct?: DirectReceive
+  private acks?: ReceiveAcks
   /** This agent's own work directory (incoming/<pid>), removed whole on exit. */
   private workDir?: string
   /** What the store keeps once the agent is done (set once the release is in place). */
@@ -105,6 +107,7 @@ export class Agent {
     if (this.direct === undefined || this.exiting) return
     try {
       this.direct.push(chunk)
+      this.acks?.taken(this.direct.received)
     } catch (error) {
       if (error instanceof ObjectMismatchError) return this.fail('VERIFY_FAILED', error.message)
       this.fail(codeFor(error, 'INTERNAL'), `writing the objects to ${this.layout?.workObjectsDir}: ${(error as Error).message}`)
@@ -126,6 +129,7 @@ export class Agent {
   async shutdown(exitCode: number): Promise<void> {
     if (this.exiting) return
     this.exiting = true
+    this.acks?.stop()
     const uploaded = this.torrent?.uploaded ?? 0
     const client = this.client
     if (client !== undefined) {
@@ -256,6 +260,7 @@ export class Agent {
     const { needed, fromStore } = await direct.plan(() => this.controllerAlive())
     if (this.exiting) return undefined
     this.direct = direct
+    const acks = (this.acks = new ReceiveAcks((bytes) => this.io.emit({ type: 'ack', bytes })))
     this.controllerAlive()
     this.io.emit({ type: 'need', objects: needed.map((object) => object.id), bytes: needed.reduce((sum, object) => sum + object.size, 0) })
     const total = objectLayout.objects.reduce((sum, object) => sum + object.size, 0)
@@ -265,6 +270,7 @@ export class Agent {
     progress.unref()
     await direct.complete
     clearInterval(progress)
+    acks.flush()
     if (this.exiting) return undefined
     return { fromSeeder: direct.received, fromPeers: 0, fromStore }
   }

@@ -16,12 +16,14 @@ import { makeTorrent } from '../swarm/torrent.js'
 import { startTracker, type EphemeralTracker } from '../swarm/tracker.js'
 import type { AgentIO } from './agent.js'
 import { ObjectMismatchError, ObjectReceiver } from './object-receiver.js'
+import { ReceiveAcks } from './receive-acks.js'
 import { codeFor, isAlive } from './host-facts.js'
 
 
 export class Origin {
   private job?: OriginJob
   private receiver?: ObjectReceiver
+  private readonly acks = new ReceiveAcks((bytes) => this.io.emit({ type: 'ack', bytes }))
   private tracker?: EphemeralTracker
   private seeder?: Seeder
   private workDir?: string
@@ -82,7 +84,11 @@ export class Origin {
       if (error instanceof ObjectMismatchError) return this.fail('VERIFY_FAILED', error.message)
       return this.fail(codeFor(error, 'INTERNAL'), `writing the objects to ${this.workDir}: ${(error as Error).message}`)
     }
-    if (receiver.complete) void this.serve()
+    this.acks.taken(receiver.received)
+    if (receiver.complete) {
+      this.acks.flush()
+      void this.serve()
+    }
   }
 
   controllerAlive(): void {
@@ -107,6 +113,7 @@ export class Origin {
     // The counts as they end, not as they were at the last interval: the report takes them from here.
     this.progress()
     this.exiting = true
+    this.acks.stop()
     for (const timer of this.timers) clearInterval(timer)
     const uploaded = this.seeder?.uploaded() ?? 0
     const closing = Promise.allSettled([this.seeder?.close(), this.tracker?.close()])

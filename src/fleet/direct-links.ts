@@ -46,14 +46,14 @@ export function directDelivery(spec: DirectSpec): Delivery {
     }
     return new SshHostLink(target, tapped, {
       ...spec.ssh,
-      afterJob: async (channel) => {
+      afterJob: async (channel, window) => {
         const needed = await Promise.race([asked.objects, closeOf(channel)])
         if (needed === undefined) return
         const bad = badNeed(needed, ids)
         if (bad !== undefined) throw new HostSetupError(`the agent cannot be served: ${bad}`, 'never')
         if (needed.length > 0) listener.log(`sending ${needed.length} of ${ids.size} objects over SSH`)
         const pace = streamPace([spec.perHostRate !== undefined ? new RatePacer(spec.perHostRate) : undefined, total])
-        const bytes = await sendObjects(channel, spec.objectsDir, needed.map((id) => ({ id })), pace)
+        const bytes = await sendObjects(channel, spec.objectsDir, needed.map((id) => ({ id })), window, pace)
         sent += bytes
       },
     })

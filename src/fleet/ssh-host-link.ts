@@ -11,6 +11,7 @@ import { countAsKeepaliveAnswer } from '../ssh/ssh2-internals.js'
 import type { AgentBundle } from './agent-bundle.js'
 import { installCommand, launchCommand, probeCommand, readProbe } from './agent-install.js'
 import { HostSetupError, type AgentListener, type HostLink, type HostLinkFactory } from './host-link.js'
+import { InFlightWindow } from './in-flight-window.js'
 
 export interface SshLinkOptions {
   credentials: SshCredentials
@@ -20,9 +21,10 @@ export interface SshLinkOptions {
   giveUpAt: number
   /**
    * Writes what follows the job line on the agent's stdin, before the first heartbeat (the origin's
-   * objects, swarm/remote-origin.ts); start() resolves once it has.
+   * objects, swarm/remote-origin.ts, or a host's with transport ssh), keeping no more than `window`
+   * ahead of the agent's acks; start() resolves once it has.
    */
-  afterJob?: (channel: ClientChannel) => Promise<unknown>
+  afterJob?: (channel: ClientChannel, window: InFlightWindow) => Promise<unknown>
 }
 
 /** The factory the deploy hands the fleet runner: one SshHostLink per host and attempt. */
@@ -47,6 +49,8 @@ export class SshHostLink implements HostLink {
   private connectionError?: string
   private stopped = false
   private heartbeat?: NodeJS.Timeout
+  /** What the agent has acknowledged of the objects written after its job (its `ack` events). */
+  private readonly window = new InFlightWindow()
 
   constructor(
     private readonly target: HostTarget,
@@ -135,6 +139,8 @@ export class SshHostLink implements HostLink {
         return
       }
       if (event.type === 'hello') this.agentPid = event.pid
+      // Acks are the stream's business alone: up to one per 20 ms, no one else needs them.
+      if (event.type === 'ack') return this.window.ack(event.bytes)
       this.listener.event(event)
     })
     const connection = this.ssh!.connection!
@@ -153,12 +159,13 @@ export class SshHostLink implements HostLink {
         this.exitSignal = signal ?? undefined
       })
       channel.on('close', () => {
+        this.window.close()
         lines.end()
         resolve()
       })
     })
     channel.write(encodeJob(job))
-    await this.options.afterJob?.(channel)
+    await this.options.afterJob?.(channel, this.window)
     this.throwIfConnectionLost('while sending the objects')
     if (this.stopped) return
     this.heartbeat = setInterval(() => channel.write(HEARTBEAT), HEARTBEAT_INTERVAL_MS)
@@ -188,6 +195,7 @@ export class SshHostLink implements HostLink {
 
   async stop(graceMs: number): Promise<void> {
     this.stopped = true
+    this.window.close()
     clearInterval(this.heartbeat)
     if (this.channel !== undefined && this.whenChannelClosed !== undefined) {
       this.channel.end()

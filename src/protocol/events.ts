@@ -12,7 +12,7 @@
  * command line, where `ps` would show it.
  */
 
-export const PROTOCOL_VERSION = 3
+export const PROTOCOL_VERSION = 4
 
 /** What the controller writes to a running agent's stdin to say "still here" (how often: policy.ts). */
 export const HEARTBEAT = '\n'
@@ -187,6 +187,12 @@ export type AgentEvent =
   | { type: 'exit'; uploaded: number }
   /** transport ssh: the objects (ids, in this order) the controller must send; the others are in the host's store, checked. */
   | { type: 'need'; objects: string[]; bytes: number }
+  /**
+   * Object bytes taken from stdin so far (written and checked as they came), by an agent of transport
+   * ssh or an origin: the sender keeps only so much beyond it in flight (fleet/in-flight-window.ts),
+   * so that the end of stdin (stop) never queues behind more than about half a second of objects.
+   */
+  | { type: 'ack'; bytes: number }
   | OriginEvent
 
 /** What only an agent in the origin role sends (agent/origin.ts). */
@@ -281,6 +287,7 @@ const VALID: Record<AgentEventType, (event: Fields) => boolean> = {
   notice: (event) => typeof event.message === 'string',
   exit: (event) => count(event.uploaded),
   // Which ids are the release's, each once, the controller checks against its own list (badNeed).
+  ack: (event) => Number.isSafeInteger(event.bytes) && count(event.bytes),
   need: (event) => Array.isArray(event.objects) && event.objects.every((id) => typeof id === 'string' && OBJECT_ID.test(id)) && Number.isSafeInteger(event.bytes) && count(event.bytes),
   ready: (event) =>
     typeof event.trackerUrl === 'string' && typeof event.infoHash === 'string' && /^[0-9a-f]{40}$/.test(event.infoHash) && typeof event.seederPeerId === 'string' && count(event.seederPort),

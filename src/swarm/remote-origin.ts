@@ -83,7 +83,7 @@ export async function openRemoteOrigin(spec: RemoteOriginSpec): Promise<Swarm> {
           log: (message) => spec.log(`${where}: ${message}`),
           notice: (message) => spec.notice(`${where}: ${message}`),
         }
-        link = new SshHostLink(target, listener, { ...spec.ssh, afterJob: (channel) => sendObjects(channel, spec.objectsDir, objects) })
+        link = new SshHostLink(target, listener, { ...spec.ssh, afterJob: (channel, window) => sendObjects(channel, spec.objectsDir, objects, window) })
         try {
           await link.start(job)
         } catch (error) {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { ClientChannel } from 'ssh2'
+import type { InFlightWindow } from '../fleet/in-flight-window.js'
 import type { StreamPace } from '../fleet/stream-pace.js'
 import type { OriginObject } from '../protocol/events.js'
 
@@ -23,11 +24,18 @@ export async function describeObjects(objectsDir: string, objects: readonly { id
 /**
  * Writes the objects' bytes one after another to an agent's stdin — the origin's, or with transport
  * ssh a host's (agent/object-receiver.ts reads them back by their sizes) — as fast as the SSH
- * channel's window lets them go, or at `pace` (transport ssh's rate limits). Returns the bytes
- * written; early, having sent part, when the channel ends or closes meanwhile (the link was
- * stopped, or the agent exited: its link says why).
+ * channel and `window` (no more than it ahead of what the agent has acknowledged) let them go, or
+ * at `pace` (transport ssh's rate limits). Returns the bytes written; early, having sent part,
+ * when the channel ends or closes meanwhile (the link was stopped, or the agent exited: its link
+ * says why).
  */
-export async function sendObjects(channel: ClientChannel, objectsDir: string, objects: readonly { id: string }[], pace?: StreamPace): Promise<number> {
+export async function sendObjects(
+  channel: ClientChannel,
+  objectsDir: string,
+  objects: readonly { id: string }[],
+  window: InFlightWindow,
+  pace?: StreamPace,
+): Promise<number> {
   let sent = 0
   let closed = false
   const onClose = (): void => {
@@ -41,9 +49,11 @@ export async function sendObjects(channel: ClientChannel, objectsDir: string, ob
   try {
     for (const object of objects) {
       for await (const chunk of fs.createReadStream(path.join(objectsDir, object.id), { highWaterMark: pace?.slice ?? 256 << 10 })) {
+        await window.room()
         await pace?.take((chunk as Buffer).length)
         if (gone()) return sent
         sent += (chunk as Buffer).length
+        window.sent((chunk as Buffer).length)
         if (!channel.write(chunk)) await drainOrClose(channel)
       }
     }

@@ -49,6 +49,8 @@ const everyEvent: AgentEvent[] = [
   { type: 'exit', uploaded: 123_456_789 },
   { type: 'need', objects: ['a'.repeat(32), 'b'.repeat(32)], bytes: 4_194_304 },
   { type: 'need', objects: [], bytes: 0 },
+  { type: 'ack', bytes: 0 },
+  { type: 'ack', bytes: 8_388_608 },
   { type: 'ready', trackerUrl: 'http://198.18.0.11:6969/announce', infoHash: 'ab'.repeat(20), seederPeerId: '2d4d41'.padEnd(40, '0'), seederPort: 40_000 },
   { type: 'origin-progress', received: 1_048_576, total: 2_097_152, uploaded: 0, announces: 0 },
 ]
@@ -114,7 +116,7 @@ describe('decodeJob', () => {
     const { manifest: _manifest, pieceLength: _pieceLength, keepObjects: _keepObjects, ...common } = job
     const older = { ...common, v: 2, payloadName: 'v1.2.3.tar.gz.enc', sha256: 'ab'.repeat(32), contentId: '12'.repeat(32), mtimes: 'AA', keepPayload: true }
     assert.throws(() => decodeJob(JSON.stringify(older)), { message: `protocol version 2 is not ${PROTOCOL_VERSION}: agent and action differ` })
-    assert.equal(PROTOCOL_VERSION, 3)
+    assert.equal(PROTOCOL_VERSION, 4)
   })
   test('not JSON', () => {
     assert.throws(() => decodeJob('hello'), { message: 'the job line is not JSON' })
@@ -283,13 +285,13 @@ describe('what a host prints is checked against the event types before use', () 
   // A host (or whoever controls it) writes what it likes on the agent's stdout: an event whose
   // fields are not of their type is not an event, and strings are made safe for the runner's log.
   for (const line of [
-    '{"type":"hello","v":3,"pid":"1; rm -rf /","node":"v20"}',
-    '{"type":"hello","v":3,"pid":-5,"node":"v20"}',
-    '{"type":"hello","v":3,"pid":0,"node":"v20"}',
-    '{"type":"hello","v":3,"pid":1.5,"node":"v20"}',
-    '{"type":"hello","v":3,"pid":"4242","node":"v20"}',
-    '{"type":"hello","v":3,"node":"v20"}',
-    '{"type":"hello","v":3,"pid":4242,"node":7}',
+    '{"type":"hello","v":4,"pid":"1; rm -rf /","node":"v20"}',
+    '{"type":"hello","v":4,"pid":-5,"node":"v20"}',
+    '{"type":"hello","v":4,"pid":0,"node":"v20"}',
+    '{"type":"hello","v":4,"pid":1.5,"node":"v20"}',
+    '{"type":"hello","v":4,"pid":"4242","node":"v20"}',
+    '{"type":"hello","v":4,"node":"v20"}',
+    '{"type":"hello","v":4,"pid":4242,"node":7}',
     '{"type":"progress","have":"lots","total":1,"fromSeeder":0,"fromPeers":0,"uploaded":0,"peers":0}',
     '{"type":"progress","have":-1,"total":1,"fromSeeder":0,"fromPeers":0,"uploaded":0,"peers":0}',
     '{"type":"progress","have":1,"total":1,"fromSeeder":0,"fromPeers":0,"uploaded":0}',
@@ -306,6 +308,10 @@ describe('what a host prints is checked against the event types before use', () 
     '{"type":"need","objects":["aaaaaaaaaaaaaaaa"]}',
     '{"type":"need","objects":["aaaaaaaaaaaaaaaa"],"bytes":-1}',
     '{"type":"need","objects":["aaaaaaaaaaaaaaaa"],"bytes":1.5}',
+    '{"type":"ack"}',
+    '{"type":"ack","bytes":-1}',
+    '{"type":"ack","bytes":"1048576"}',
+    '{"type":"ack","bytes":1e300}',
   ]) {
     test(`${line} is not an event`, () => {
       assert.equal(decodeEvent(line), undefined)
@@ -320,7 +326,7 @@ describe('what a host prints is checked against the event types before use', () 
     assert.ok(event?.type === 'error' && event.message.length <= 4001)
   })
   test('the node version is a version, not text for the log', () => {
-    assert.equal(decodeEvent('{"type":"hello","v":3,"pid":4242,"node":"v20\\n::error::x"}'), undefined)
+    assert.equal(decodeEvent('{"type":"hello","v":4,"pid":4242,"node":"v20\\n::error::x"}'), undefined)
   })
 })
 

@@ -14,7 +14,7 @@ function split(chunks: (string | Buffer)[], maxLine?: number): string[] {
 }
 
 const events: AgentEvent[] = [
-  { type: 'hello', v: 3, pid: 4242, node: 'v24.11.1' },
+  { type: 'hello', v: 4, pid: 4242, node: 'v24.11.1' },
   { type: 'progress', have: 1_048_576, total: 3_145_728, fromSeeder: 524_288, fromPeers: 524_288, uploaded: 65_536, peers: 7 },
   { type: 'done', alreadyPresent: false, seeding: true, fromSeeder: 1, fromPeers: 2, fromStore: 3, seconds: 12.5 },
   { type: 'error', code: 'TAG_EXISTS', message: '/srv/releases/v1 already holds a different release;\nline two "quoted" — é ✓' },
