@@ -128,7 +128,7 @@ async function openZone(run: ZoneRun, zone: Zone): Promise<Delivery> {
     // The runner's writes are all a host receives, and all the runner sends: both caps are its pace.
     return directDelivery({
       ssh,
-      objectsDir: release.objectsDir,
+      reader: release.reader,
       layout: release.layout,
       pieces: release.pieces,
       why,
@@ -151,6 +151,7 @@ async function openZone(run: ZoneRun, zone: Zone): Promise<Delivery> {
 async function openDeploySwarm(run: ZoneRun, zone: Zone, address: string, allowedPeers: Set<string> | undefined): Promise<Swarm> {
   const { settings, release, agent, policy, transferStart, hooks } = run
   if (zone.seederHost === undefined) {
+    if (!release.allWritten) throw new Error('internal: a seeder on the runner needs every object written (objectFilesNeeded)')
     return openSwarm({
       objectsDir: release.objectsDir,
       layout: release.layout,
@@ -171,7 +172,7 @@ async function openDeploySwarm(run: ZoneRun, zone: Zone, address: string, allowe
       target: zone.seederHost,
       zone: zone.name,
       ssh: sshLinkOptions(settings, agent, transferStart),
-      objectsDir: release.objectsDir,
+      reader: release.reader,
       layout: release.layout,
       pieces: release.pieces,
       announceAddress: address,
@@ -219,6 +220,7 @@ async function pack(settings: Settings, workdir: string, hooks: DeployHooks): Pr
     // The same secret and build give the same objects, which hosts that hold them need not download.
     keySecret: `${settings.sshKey}\0${settings.sshKeyPassphrase ?? ''}`,
     preserveSpecialModes: settings.preserveSpecialModes,
+    objectFiles: objectFilesNeeded(settings),
   })
   if (release.strippedModes.length > 0) hooks.warning(describeStrippedModes(release.strippedModes))
   hooks.info(
@@ -227,6 +229,17 @@ async function pack(settings: Settings, workdir: string, hooks: DeployHooks): Pr
       (release.encrypted ? ', encrypted' : ''),
   )
   return release
+}
+
+/**
+ * Only a seeder on the runner reads the objects from files; SSH streams (transport ssh, a seeder
+ * host's) are fed from the tree itself, so that the payload is not written a second time for them.
+ */
+function objectFilesNeeded(settings: Settings): 'all' | 'compressed' {
+  const localSeeder = settings.zones.some(
+    (zone) => zone.seederHost === undefined && chooseTransport(settings.transport, settings.hosts.length, false).transport === 'swarm',
+  )
+  return localSeeder ? 'all' : 'compressed'
 }
 
 function agentJob(settings: Settings, release: PackedRelease, delivery: Delivery, policy: DeployPolicy): AgentJob {

@@ -73,14 +73,15 @@ function encodeWhole(task) {
   const sha256 = createHash("sha256").update(stored).digest("hex");
   const secret = Buffer.from(task.secret, "hex");
   const id = objectId(secret, sha256);
-  const result = { id, size: stored.length, sha256, compressed, pieces: new Uint8Array() };
+  const written = compressed || task.write === "all";
+  const result = { id, size: stored.length, sha256, compressed, pieces: new Uint8Array(), written };
   if (task.encrypt) {
     const key = deriveObjectKey(secret, sha256);
     stored = applyObjectKey(stored, key, false, sealedScratch.take(stored.length));
     Object.assign(result, key);
   }
   result.pieces = pieceHashes(stored, task.pieceLength, true);
-  writeObject(`${task.outDir}/${id}`, stored);
+  if (written) writeObject(`${task.outDir}/${id}`, stored);
   return result;
 }
 function compressionPays(sample) {

@@ -24348,7 +24348,7 @@ var require_crypto = __commonJS({
   "node_modules/ssh2/lib/protocol/crypto.js"(exports, module) {
     "use strict";
     var {
-      createCipheriv,
+      createCipheriv: createCipheriv2,
       createDecipheriv,
       createHmac: createHmac2,
       randomFillSync,
@@ -24512,11 +24512,11 @@ var require_crypto = __commonJS({
           return;
         POLY1305_OUT_COMPUTE[0] = 0;
         writeUInt32BE(POLY1305_OUT_COMPUTE, this.outSeqno, 12);
-        const polyKey = createCipheriv("chacha20", this._encKeyMain, POLY1305_OUT_COMPUTE).update(POLY1305_ZEROS);
-        const pktLenEnc = createCipheriv("chacha20", this._encKeyPktLen, POLY1305_OUT_COMPUTE).update(packet.slice(0, 4));
+        const polyKey = createCipheriv2("chacha20", this._encKeyMain, POLY1305_OUT_COMPUTE).update(POLY1305_ZEROS);
+        const pktLenEnc = createCipheriv2("chacha20", this._encKeyPktLen, POLY1305_OUT_COMPUTE).update(packet.slice(0, 4));
         this._onWrite(pktLenEnc);
         POLY1305_OUT_COMPUTE[0] = 1;
-        const payloadEnc = createCipheriv("chacha20", this._encKeyMain, POLY1305_OUT_COMPUTE).update(packet.slice(4));
+        const payloadEnc = createCipheriv2("chacha20", this._encKeyMain, POLY1305_OUT_COMPUTE).update(packet.slice(4));
         this._onWrite(payloadEnc);
         poly1305_auth(
           POLY1305_RESULT_MALLOC,
@@ -24602,7 +24602,7 @@ var require_crypto = __commonJS({
       encrypt(packet) {
         if (this._dead)
           return;
-        const cipher = createCipheriv(this._encSSLName, this._encKey, this._encIV);
+        const cipher = createCipheriv2(this._encSSLName, this._encKey, this._encIV);
         cipher.setAutoPadding(false);
         const lenData = packet.slice(0, 4);
         cipher.setAAD(lenData);
@@ -24663,7 +24663,7 @@ var require_crypto = __commonJS({
         this.outSeqno = enc.seqno;
         this._onWrite = enc.onWrite;
         this._encBlockLen = enc.cipherInfo.blockLen;
-        this._cipherInstance = createCipheriv(
+        this._cipherInstance = createCipheriv2(
           enc.cipherInfo.sslName,
           enc.cipherKey,
           enc.cipherIV
@@ -24921,7 +24921,7 @@ var require_crypto = __commonJS({
           }
           POLY1305_OUT_COMPUTE[0] = 0;
           writeUInt32BE(POLY1305_OUT_COMPUTE, this.inSeqno, 12);
-          const polyKey = createCipheriv("chacha20", this._decKeyMain, POLY1305_OUT_COMPUTE).update(POLY1305_ZEROS);
+          const polyKey = createCipheriv2("chacha20", this._decKeyMain, POLY1305_OUT_COMPUTE).update(POLY1305_ZEROS);
           poly1305_auth(
             POLY1305_RESULT_MALLOC,
             this._lenBuf,
@@ -26915,7 +26915,7 @@ var require_agent2 = __commonJS({
     var { Socket } = __require("net");
     var { Duplex: Duplex3 } = __require("stream");
     var { resolve: resolve4 } = __require("path");
-    var { readFile: readFile2 } = __require("fs");
+    var { readFile: readFile3 } = __require("fs");
     var { execFile, spawn } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
     var {
@@ -27133,7 +27133,7 @@ var require_agent2 = __commonJS({
           cb = once5(cb);
           let socketPath = this.socketPath;
           let triedCygpath = false;
-          readFile2(socketPath, function readCygsocket(err, data) {
+          readFile3(socketPath, function readCygsocket(err, data) {
             if (err) {
               if (triedCygpath)
                 return cb(new Error("Invalid cygwin unix socket path"));
@@ -27142,7 +27142,7 @@ var require_agent2 = __commonJS({
                   return cb(new Error("Invalid cygwin unix socket path"));
                 triedCygpath = true;
                 socketPath = stdout.toString().replace(/[\r\n]/g, "");
-                readFile2(socketPath, readCygsocket);
+                readFile3(socketPath, readCygsocket);
               });
               return;
             }
@@ -38822,7 +38822,7 @@ var require_keygen = __commonJS({
   "node_modules/ssh2/lib/keygen.js"(exports, module) {
     "use strict";
     var {
-      createCipheriv,
+      createCipheriv: createCipheriv2,
       generateKeyPair: generateKeyPair_,
       generateKeyPairSync: generateKeyPairSync_,
       getCurves,
@@ -39149,7 +39149,7 @@ var require_keygen = __commonJS({
           }
           if (encrypted) {
             const options = { authTagLength: encrypted.cipher.authLen };
-            const cipher = createCipheriv(
+            const cipher = createCipheriv2(
               encrypted.cipher.sslName,
               encrypted.key,
               encrypted.iv,
@@ -53505,9 +53505,9 @@ function describeStrippedModes(stripped) {
 
 // src/pack/release.ts
 import { hkdfSync } from "node:crypto";
-import * as fs9 from "node:fs";
+import * as fs10 from "node:fs";
 import * as os5 from "node:os";
-import * as path5 from "node:path";
+import * as path6 from "node:path";
 
 // src/content/manifest.ts
 import { deflateRawSync, inflateRawSync } from "node:zlib";
@@ -53666,6 +53666,63 @@ function swarmPieceLength(bytes) {
   return length;
 }
 
+// src/pack/object-reader.ts
+import { createCipheriv } from "node:crypto";
+import * as fs8 from "node:fs";
+import * as path5 from "node:path";
+
+// src/content/object-key.ts
+var OBJECT_CIPHER = "aes-256-ctr";
+var CIPHER_SLICE = 64 << 10;
+
+// src/pack/object-reader.ts
+var SourceChangedError = class extends Error {
+  constructor(file) {
+    super(
+      `${file} changed after it was packed, so it no longer matches the release's manifest: nothing may write to the build output while it is deployed (another step, a watcher). Run the deploy again once the build is done.`
+    );
+    this.name = "SourceChangedError";
+  }
+};
+function packedObjects(dir, remade) {
+  return {
+    read: (id, slice) => {
+      const object = remade.get(id);
+      return object === void 0 ? readFile(path5.join(dir, id), slice) : readRemade(object, slice);
+    }
+  };
+}
+async function* readFile(file, slice) {
+  for await (const chunk of fs8.createReadStream(file, { highWaterMark: slice })) yield chunk;
+}
+async function* readRemade(object, slice) {
+  const cipher = object.key !== void 0 ? createCipheriv(OBJECT_CIPHER, Buffer.from(object.key.key, "hex"), Buffer.from(object.key.iv, "hex")) : void 0;
+  const scratch = cipher !== void 0 ? Buffer.allocUnsafe(slice) : void 0;
+  for (const source of object.sources) {
+    const handle = await fs8.promises.open(source.full, "r");
+    try {
+      await unchanged(handle, source.full, object.seen);
+      for (let at = 0; at < source.size; ) {
+        const length = Math.min(slice, source.size - at);
+        const into = scratch ?? Buffer.allocUnsafe(length);
+        const { bytesRead } = await handle.read(into, 0, length, source.start + at);
+        if (bytesRead === 0) throw new SourceChangedError(source.full);
+        at += bytesRead;
+        if (at === source.size) await unchanged(handle, source.full, object.seen);
+        if (cipher === void 0) yield into.subarray(0, bytesRead);
+        else for (let offset = 0; offset < bytesRead; offset += CIPHER_SLICE) yield cipher.update(into.subarray(offset, Math.min(bytesRead, offset + CIPHER_SLICE)));
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+}
+async function unchanged(handle, file, seen) {
+  const now = await handle.stat();
+  const then = seen.get(file);
+  if (then === void 0 || now.size !== then.size || now.mtimeMs !== then.mtimeMs) throw new SourceChangedError(file);
+}
+
 // src/pack/plan.ts
 var CHUNK = 16 * 1024 * 1024;
 var BUNDLE_MIN_PIECES = 8;
@@ -53731,7 +53788,7 @@ function choosePieceLength(described, ceiling) {
 }
 
 // src/pack/worker-pool.ts
-import * as fs8 from "node:fs";
+import * as fs9 from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 var WorkerPool = class {
@@ -53779,7 +53836,7 @@ var WorkerPool = class {
   }
 };
 function workerScript(places) {
-  const found = places.find((place) => fs8.existsSync(place));
+  const found = places.find((place) => fs9.existsSync(place));
   if (found === void 0) throw new Error(`the pack worker is missing (looked for ${places.map((place) => fileURLToPath(place)).join(", ")}): run \`npm run build\``);
   return found;
 }
@@ -53803,16 +53860,17 @@ async function packRelease(source) {
   const override = pieceLengthOverride();
   const { pieceLength, plan } = override !== void 0 ? { pieceLength: override, plan: planObjects(described, override) } : choosePieceLength(described, swarmPieceLength(totalBytes));
   const plainBytes = plan.objects.reduce((sum, object) => sum + object.plainSize, 0);
-  const objectsDir = path5.join(source.workdir, "objects");
-  fs9.mkdirSync(objectsDir, { recursive: true, mode: 448 });
+  const objectsDir = path6.join(source.workdir, "objects");
+  fs10.mkdirSync(objectsDir, { recursive: true, mode: 448 });
   const secret = Buffer.from(hkdfSync("sha256", source.keySecret, Buffer.alloc(0), "murder-action objects v1", 32)).toString("hex");
   const size = source.workers ?? Math.min(4, os5.availableParallelism());
   const pool = new WorkerPool(workerScript(WORKER_PLACES), size);
+  const write = source.objectFiles ?? "all";
   let encoded;
   try {
     encoded = await Promise.all(
       plan.objects.map(
-        (object) => pool.run({ sources: object.sources, plainSize: object.plainSize, level: source.compressionLevel, secret, encrypt: source.encrypt, pieceLength, outDir: objectsDir })
+        (object) => pool.run({ sources: object.sources, plainSize: object.plainSize, level: source.compressionLevel, secret, encrypt: source.encrypt, pieceLength, outDir: objectsDir, write })
       )
     );
   } finally {
@@ -53821,12 +53879,15 @@ async function packRelease(source) {
   const objects = [];
   const pieces = [];
   const indexOfId = /* @__PURE__ */ new Map();
+  const seen = new Map(described.map((entry) => [entry.full, { size: entry.stat.size, mtimeMs: entry.stat.mtimeMs }]));
+  const remade = /* @__PURE__ */ new Map();
   const renumber = encoded.map((object, plannedIndex) => {
     const known = indexOfId.get(object.id);
     if (known !== void 0) return known;
     indexOfId.set(object.id, objects.length);
     pieces.push(object.pieces);
-    const { pieces: _pieces, ...record } = object;
+    const { pieces: _pieces, written, ...record } = object;
+    if (!written) remade.set(object.id, { sources: plan.objects[plannedIndex].sources, ...record.key !== void 0 && { key: { key: record.key, iv: record.iv } }, seen });
     return objects.push({ ...record, plainSize: plan.objects[plannedIndex].plainSize }) - 1;
   });
   for (const entry of plan.entries) {
@@ -53835,6 +53896,8 @@ async function packRelease(source) {
   const manifest = { v: MANIFEST_VERSION, contentId, objects, entries: plan.entries };
   return {
     objectsDir,
+    allWritten: remade.size === 0,
+    reader: packedObjects(objectsDir, remade),
     manifest,
     encodedManifest: encodeManifest(manifest),
     layout: layObjects(objects, pieceLength),
@@ -54032,21 +54095,21 @@ function pLimit(concurrency) {
     },
     map: {
       async value(iterable, function_) {
-        const promises4 = [];
+        const promises5 = [];
         try {
           Array.from(iterable, (value, index) => {
             const promise = generator(function_, value, index);
-            promises4.push(promise);
+            promises5.push(promise);
             return promise;
           });
         } catch (error2) {
-          for (const promise of promises4) {
+          for (const promise of promises5) {
             promise.catch(() => {
             });
           }
           throw error2;
         }
-        return Promise.all(promises4);
+        return Promise.all(promises5);
       }
     }
   });
@@ -54212,7 +54275,7 @@ async function resolveFleetAddresses(hosts) {
 
 // node_modules/webtorrent/index.js
 import EventEmitter11 from "events";
-import path8 from "path";
+import path9 from "path";
 
 // node_modules/uint8-util/dist/src/node.js
 import { createHash as createHash4, randomBytes as rand } from "node:crypto";
@@ -56127,17 +56190,17 @@ if (typeof ReadableStream !== "undefined") {
 
 // node_modules/create-torrent/get-files.js
 import corePath from "path";
-import fs10 from "fs";
+import fs11 from "fs";
 var import_once = __toESM(require_once(), 1);
 var import_run_parallel = __toESM(require_run_parallel(), 1);
 function notHidden(file) {
   return file[0] !== ".";
 }
 function traversePath(path14, fn, cb) {
-  fs10.stat(path14, (err, stats) => {
+  fs11.stat(path14, (err, stats) => {
     if (err) return cb(err);
     if (stats.isDirectory()) {
-      fs10.readdir(path14, (err2, entries) => {
+      fs11.readdir(path14, (err2, entries) => {
         if (err2) return cb(err2);
         (0, import_run_parallel.default)(entries.filter(notHidden).filter(isNotJunk).map((entry) => (cb2) => {
           traversePath(corePath.join(path14, entry), fn, cb2);
@@ -56149,7 +56212,7 @@ function traversePath(path14, fn, cb) {
   });
 }
 function getFilePathStream(path14) {
-  return () => fs10.createReadStream(path14);
+  return () => fs11.createReadStream(path14);
 }
 function getFiles(path14, keepRoot, cb) {
   traversePath(path14, getFileInfo, (err, files) => {
@@ -56170,7 +56233,7 @@ function getFiles(path14, keepRoot, cb) {
 }
 function getFileInfo(path14, cb) {
   cb = (0, import_once.default)(cb);
-  fs10.stat(path14, (err, stat2) => {
+  fs11.stat(path14, (err, stat2) => {
     if (err) return cb(err);
     const info2 = {
       length: stat2.size,
@@ -56447,7 +56510,7 @@ var import_load_ip_set = __toESM(require_load_ip_set(), 1);
 var import_run_parallel7 = __toESM(require_run_parallel(), 1);
 
 // node_modules/parse-torrent/index.js
-import fs11 from "fs";
+import fs12 from "fs";
 
 // src/swarm/http-fetch.ts
 import * as http from "node:http";
@@ -56749,7 +56812,7 @@ function magnetURIEncode(obj) {
 var magnet_uri_default = magnetURIDecode;
 
 // node_modules/parse-torrent/index.js
-import path6 from "path";
+import path7 from "path";
 var import_queue_microtask2 = __toESM(require_queue_microtask(), 1);
 async function parseTorrent(torrentId) {
   if (typeof torrentId === "string" && /^(stream-)?magnet:/.test(torrentId)) {
@@ -56807,8 +56870,8 @@ async function parseTorrentRemote(torrentId, opts, cb) {
     } catch (err) {
       return cb(new Error(`Error downloading torrent: ${err.message}`));
     }
-  } else if (typeof fs11.readFile === "function" && typeof torrentId === "string") {
-    fs11.readFile(torrentId, (err, torrentBuf) => {
+  } else if (typeof fs12.readFile === "function" && typeof torrentId === "string") {
+    fs12.readFile(torrentId, (err, torrentBuf) => {
       if (err) return cb(new Error("Invalid torrent identifier"));
       parseOrThrow(torrentBuf);
     });
@@ -56876,7 +56939,7 @@ async function decodeTorrentFile(torrent) {
     const parts = [].concat(result.name, file["path.utf-8"] || file.path || []).map((p) => ArrayBuffer.isView(p) ? arr2text(p) : p);
     sum += file.length;
     return {
-      path: path6.join.apply(null, [path6.sep].concat(parts)).slice(1),
+      path: path7.join.apply(null, [path7.sep].concat(parts)).slice(1),
       name: parts[parts.length - 1],
       length: file.length,
       offset: sum - file.length
@@ -58086,10 +58149,10 @@ function noop() {
 
 // node_modules/webtorrent/lib/torrent.js
 import EventEmitter10 from "events";
-import fs12 from "fs";
+import fs13 from "fs";
 import net2 from "net";
 import os7 from "os";
-import path7 from "path";
+import path8 from "path";
 
 // node_modules/addr-to-ip-port/index.js
 var ADDR_RE = /^\[?([^\]]+)]?:(\d+)$/;
@@ -60367,7 +60430,7 @@ var import_queue_microtask5 = __toESM(require_queue_microtask(), 1);
 var import_random_access_file = __toESM(require_random_access_file(), 1);
 import { statSync as statSync2, mkdir as mkdir2, rm as rm2 } from "fs";
 import os6 from "os";
-import { resolve as resolve3, join as join4, dirname as dirname2, basename } from "path";
+import { resolve as resolve3, join as join5, dirname as dirname2, basename } from "path";
 var import_thunky = __toESM(require_thunky(), 1);
 
 // node_modules/filename-reserved-regex/index.js
@@ -60387,7 +60450,7 @@ var Storage = class {
   constructor(chunkLength, opts = {}) {
     this.chunkLength = Number(chunkLength);
     if (!this.chunkLength) throw new Error("First argument must be a chunk length");
-    this.name = opts.name || join4("fs-chunk-store", arr2hex(randomBytes(20)));
+    this.name = opts.name || join5("fs-chunk-store", arr2hex(randomBytes(20)));
     this.addUID = opts.addUID;
     if (opts.files) {
       this.path = opts.path;
@@ -60408,9 +60471,9 @@ var Storage = class {
         let newPath = dirname2(file.path);
         const filename = basename(file.path);
         if (this.path) {
-          newPath = this.addUID ? resolve3(join4(this.path, this.name, newPath)) : resolve3(join4(this.path, newPath));
+          newPath = this.addUID ? resolve3(join5(this.path, this.name, newPath)) : resolve3(join5(this.path, newPath));
         }
-        newPath = join4(newPath, filename.replace(RESERVED_FILENAME_REGEX, ""));
+        newPath = join5(newPath, filename.replace(RESERVED_FILENAME_REGEX, ""));
         return { path: newPath, length: file.length, offset: file.offset };
       });
       this.length = this.files.reduce((sum, file) => {
@@ -60423,7 +60486,7 @@ var Storage = class {
       const len = Number(opts.length) || Infinity;
       this.files = [{
         offset: 0,
-        path: resolve3(opts.path || join4(TMP, this.name)),
+        path: resolve3(opts.path || join5(TMP, this.name)),
         length: len
       }];
       this.length = len;
@@ -60562,7 +60625,7 @@ var Storage = class {
   destroy(cb) {
     this.close(() => {
       if (this.addUID && this.path) {
-        rm2(resolve3(join4(this.path, this.name)), { recursive: true, maxBusyTries: 10 }, cb);
+        rm2(resolve3(join5(this.path, this.name)), { recursive: true, maxBusyTries: 10 }, cb);
       } else {
         const tasks = this.files.map((file) => {
           return (cb2) => {
@@ -61551,9 +61614,9 @@ var SUPPORTS_FSA = globalThis.navigator?.storage?.getDirectory && globalThis.Fil
 var FALLBACK_STORE = !process.browser || SUPPORTS_FSA ? Storage : import_memory_chunk_store.default;
 var TMP2;
 try {
-  TMP2 = path7.join(fs12.statSync("/tmp") && "/tmp", "webtorrent");
+  TMP2 = path8.join(fs13.statSync("/tmp") && "/tmp", "webtorrent");
 } catch (err) {
-  TMP2 = path7.join(typeof os7.tmpdir === "function" ? os7.tmpdir() : "/", "webtorrent");
+  TMP2 = path8.join(typeof os7.tmpdir === "function" ? os7.tmpdir() : "/", "webtorrent");
 }
 var IDLE_CALLBACK = typeof window !== "undefined" && typeof window.requestIdleCallback === "function" && window.requestIdleCallback;
 var Torrent = class extends EventEmitter10 {
@@ -61983,8 +62046,8 @@ var Torrent = class extends EventEmitter10 {
       if (this._fileModtimes && this._store === Storage) {
         this.getFileModtimes((err, fileModtimes) => {
           if (err) return this._destroy(err);
-          const unchanged = this.files.map((_, index) => fileModtimes[index] === this._fileModtimes[index]).every((x) => x);
-          if (unchanged) {
+          const unchanged2 = this.files.map((_, index) => fileModtimes[index] === this._fileModtimes[index]).every((x) => x);
+          if (unchanged2) {
             this._markAllVerified();
             this._onStore();
           } else {
@@ -62004,8 +62067,8 @@ var Torrent = class extends EventEmitter10 {
   getFileModtimes(cb) {
     const ret = [];
     (0, import_run_parallel_limit.default)(this.files.map((file, index) => (cb2) => {
-      const filePath = this.addUID ? path7.join(this.name + " - " + this.infoHash.slice(0, 8)) : path7.join(this.path, file.path);
-      fs12.stat(filePath, (err, stat2) => {
+      const filePath = this.addUID ? path8.join(this.name + " - " + this.infoHash.slice(0, 8)) : path8.join(this.path, file.path);
+      fs13.stat(filePath, (err, stat2) => {
         if (err && err.code !== "ENOENT") return cb2(err);
         ret[index] = stat2 && stat2.mtime.getTime();
         cb2(null);
@@ -63769,7 +63832,7 @@ var WebTorrent = class _WebTorrent extends EventEmitter11 {
     opts = opts ? Object.assign({}, opts) : {};
     opts.skipVerify = true;
     const isFilePath = typeof input === "string";
-    if (isFilePath) opts.path = path8.dirname(input);
+    if (isFilePath) opts.path = path9.dirname(input);
     if (!opts.createdBy) opts.createdBy = `WebTorrent/${VERSION_STR}`;
     const onTorrent = (torrent2) => {
       const tasks = [
@@ -64005,7 +64068,7 @@ var UPLOAD_SLOTS = 1e3;
 import { constants as constants3 } from "node:fs";
 import { readSync, writeSync } from "node:fs";
 import { open as open2 } from "node:fs/promises";
-import * as path9 from "node:path";
+import * as path10 from "node:path";
 function objectChunkStore(dir, layout, options = {}) {
   return class extends ObjectChunkStore {
     constructor(chunkLength, storeOptions = {}) {
@@ -64153,7 +64216,7 @@ var Descriptors = class {
     }
     this.count++;
     const flags = writable ? constants3.O_RDWR | constants3.O_CREAT : constants3.O_RDONLY;
-    const descriptor = { id, writable, file: open2(path9.join(this.dir, id), flags, 384), users: 1, retired: false };
+    const descriptor = { id, writable, file: open2(path10.join(this.dir, id), flags, 384), users: 1, retired: false };
     this.lru.set(id, descriptor);
     descriptor.file.catch(() => this.retire(descriptor));
     this.wakeIfRoom();
@@ -64632,7 +64695,7 @@ var LineSplitter = class {
 var import_is_stream = __toESM(require_is_stream(), 1);
 var import_make_dir = __toESM(require_make_dir(), 1);
 import invariant2, { AssertionError } from "assert";
-import fs14 from "fs";
+import fs15 from "fs";
 import fsPath2 from "path";
 
 // node_modules/sb-promise-queue/lib/esm/index.mjs
@@ -64704,7 +64767,7 @@ var PromiseQueue = class {
 };
 
 // node_modules/sb-scandir/lib/esm/index.mjs
-import fs13 from "fs";
+import fs14 from "fs";
 import fsPath from "path";
 import invariant from "assert";
 var defaultFilesystem = {
@@ -64716,7 +64779,7 @@ var defaultFilesystem = {
   },
   stat(path14) {
     return new Promise((resolve4, reject) => {
-      fs13.stat(path14, (err, res) => {
+      fs14.stat(path14, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -64727,7 +64790,7 @@ var defaultFilesystem = {
   },
   readdir(path14) {
     return new Promise((resolve4, reject) => {
-      fs13.readdir(path14, (err, res) => {
+      fs14.readdir(path14, (err, res) => {
         if (err) {
           reject(err);
         } else {
@@ -64809,9 +64872,9 @@ function unixifyPath(path14) {
   }
   return path14;
 }
-async function readFile(filePath) {
+async function readFile2(filePath) {
   return new Promise((resolve4, reject) => {
-    fs14.readFile(filePath, "utf8", (err, res) => {
+    fs15.readFile(filePath, "utf8", (err, res) => {
       if (err) {
         reject(err);
       } else {
@@ -64894,7 +64957,7 @@ var NodeSSH = class {
       invariant2(config.passphrase == null || typeof config.passphrase === "string", "config.passphrase must be null or a valid string");
       if (config.privateKeyPath != null) {
         try {
-          config.privateKey = await readFile(config.privateKeyPath);
+          config.privateKey = await readFile2(config.privateKeyPath);
         } catch (err) {
           if (err != null && err.code === "ENOENT") {
             throw new AssertionError({ message: "config.privateKeyPath does not exist at given fs path" });
@@ -65146,7 +65209,7 @@ var NodeSSH = class {
     invariant2(givenSftp == null || typeof givenSftp === "object", "sftp must be a valid object");
     invariant2(transferOptions == null || typeof transferOptions === "object", "transferOptions must be a valid object");
     invariant2(await new Promise((resolve4) => {
-      fs14.access(localFile, fs14.constants.R_OK, (err) => {
+      fs15.access(localFile, fs15.constants.R_OK, (err) => {
         resolve4(err === null);
       });
     }), `localFile does not exist at ${localFile}`);
@@ -65210,7 +65273,7 @@ var NodeSSH = class {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
     const localDirectoryStat = await new Promise((resolve4) => {
-      fs14.stat(localDirectory, (err, stat2) => {
+      fs15.stat(localDirectory, (err, stat2) => {
         resolve4(stat2 || null);
       });
     });
@@ -65263,7 +65326,7 @@ var NodeSSH = class {
     invariant2(typeof localDirectory === "string" && localDirectory, "localDirectory must be a string");
     invariant2(typeof remoteDirectory === "string" && remoteDirectory, "remoteDirectory must be a string");
     const localDirectoryStat = await new Promise((resolve4) => {
-      fs14.stat(localDirectory, (err, stat2) => {
+      fs15.stat(localDirectory, (err, stat2) => {
         resolve4(stat2 || null);
       });
     });
@@ -65842,18 +65905,16 @@ function swarmDelivery(swarm, ssh, capped, allowedPeers) {
 
 // src/swarm/send-objects.ts
 import { createHash as createHash6 } from "node:crypto";
-import * as fs15 from "node:fs";
-import * as path10 from "node:path";
-async function describeObjects(objectsDir, objects) {
+async function describeObjects(reader, objects) {
   const described = [];
   for (const object of objects) {
     const hash2 = createHash6("sha256");
-    for await (const chunk of fs15.createReadStream(path10.join(objectsDir, object.id), { highWaterMark: 1 << 20 })) hash2.update(chunk);
+    for await (const chunk of reader.read(object.id, 1 << 20)) hash2.update(chunk);
     described.push({ id: object.id, size: object.size, sha256: hash2.digest("hex") });
   }
   return described;
 }
-async function sendObjects(channel, objectsDir, objects, window2, pace) {
+async function sendObjects(channel, reader, objects, window2, pace) {
   let sent = 0;
   let closed = false;
   const onClose = () => {
@@ -65866,7 +65927,7 @@ async function sendObjects(channel, objectsDir, objects, window2, pace) {
   const gone = () => closed || channel.writableEnded || channel.destroyed;
   try {
     for (const object of objects) {
-      for await (const chunk of fs15.createReadStream(path10.join(objectsDir, object.id), { highWaterMark: pace?.slice ?? 256 << 10 })) {
+      for await (const chunk of reader.read(object.id, pace?.slice ?? 256 << 10)) {
         await window2.room();
         await pace?.take(chunk.length);
         if (gone()) return sent;
@@ -65876,6 +65937,9 @@ async function sendObjects(channel, objectsDir, objects, window2, pace) {
       }
     }
     return sent;
+  } catch (error2) {
+    if (error2 instanceof SourceChangedError) throw new HostSetupError(error2.message, "never");
+    throw error2;
   } finally {
     channel.off("close", onClose);
     channel.off("error", onError);
@@ -65949,7 +66013,7 @@ function directDelivery(spec) {
         if (bad !== void 0) throw new HostSetupError(`the agent cannot be served: ${bad}`, "never");
         if (needed.length > 0) listener.log(`sending ${needed.length} of ${ids.size} objects over SSH`);
         const pace = streamPace([spec.perHostRate !== void 0 ? new RatePacer(spec.perHostRate) : void 0, total]);
-        const bytes = await sendObjects(channel, spec.objectsDir, needed.map((id) => ({ id })), window2, pace);
+        const bytes = await sendObjects(channel, spec.reader, needed.map((id) => ({ id })), window2, pace);
         sent += bytes;
       }
     });
@@ -66289,6 +66353,7 @@ function runFleet(run2) {
           try {
             await link.start(run2.job);
           } catch (error2) {
+            if (!(error2 instanceof HostSetupError) || error2.retry === "never") fail(state, error2.message);
             await link.stop(0);
             throw error2;
           }
@@ -66404,7 +66469,7 @@ async function openRemoteOrigin(spec) {
   const { target } = spec;
   const where = `seeder host ${target.label}${spec.zone !== void 0 ? ` of zone ${spec.zone}` : ""}`;
   const began = Date.now();
-  const objects = await describeObjects(spec.objectsDir, spec.layout.objects);
+  const objects = await describeObjects(spec.reader, spec.layout.objects);
   const bytes = objects.reduce((sum, object) => sum + object.size, 0);
   const job = originJob(spec, objects);
   let link;
@@ -66421,7 +66486,7 @@ async function openRemoteOrigin(spec) {
           log: (message) => spec.log(`${where}: ${message}`),
           notice: (message) => spec.notice(`${where}: ${message}`)
         };
-        link = new SshHostLink(target, listener, { ...spec.ssh, afterJob: (channel, window2) => sendObjects(channel, spec.objectsDir, objects, window2) });
+        link = new SshHostLink(target, listener, { ...spec.ssh, afterJob: (channel, window2) => sendObjects(channel, spec.reader, objects, window2) });
         try {
           await link.start(job);
         } catch (error2) {
@@ -67057,7 +67122,7 @@ async function openZone(run2, zone) {
   if (transport === "ssh") {
     return directDelivery({
       ssh,
-      objectsDir: release.objectsDir,
+      reader: release.reader,
       layout: release.layout,
       pieces: release.pieces,
       why,
@@ -67074,6 +67139,7 @@ async function openZone(run2, zone) {
 async function openDeploySwarm(run2, zone, address, allowedPeers) {
   const { settings, release, agent, policy, transferStart, hooks } = run2;
   if (zone.seederHost === void 0) {
+    if (!release.allWritten) throw new Error("internal: a seeder on the runner needs every object written (objectFilesNeeded)");
     return openSwarm({
       objectsDir: release.objectsDir,
       layout: release.layout,
@@ -67094,7 +67160,7 @@ async function openDeploySwarm(run2, zone, address, allowedPeers) {
       target: zone.seederHost,
       zone: zone.name,
       ssh: sshLinkOptions(settings, agent, transferStart),
-      objectsDir: release.objectsDir,
+      reader: release.reader,
       layout: release.layout,
       pieces: release.pieces,
       announceAddress: address,
@@ -67137,13 +67203,20 @@ async function pack(settings, workdir, hooks) {
     compressionLevel: settings.compressionLevel,
     // The same secret and build give the same objects, which hosts that hold them need not download.
     keySecret: `${settings.sshKey}\0${settings.sshKeyPassphrase ?? ""}`,
-    preserveSpecialModes: settings.preserveSpecialModes
+    preserveSpecialModes: settings.preserveSpecialModes,
+    objectFiles: objectFilesNeeded(settings)
   });
   if (release.strippedModes.length > 0) hooks.warning(describeStrippedModes(release.strippedModes));
   hooks.info(
     `Packed ${release.entries} entries into ${release.manifest.objects.length} objects, ${formatMB(release.storedBytes)} MB (${formatMB(release.plainBytes)} MB of files) in ${release.seconds.toFixed(1)} s, content ${release.contentId.slice(0, 16)}` + (release.encrypted ? ", encrypted" : "")
   );
   return release;
+}
+function objectFilesNeeded(settings) {
+  const localSeeder = settings.zones.some(
+    (zone) => zone.seederHost === void 0 && chooseTransport(settings.transport, settings.hosts.length, false).transport === "swarm"
+  );
+  return localSeeder ? "all" : "compressed";
 }
 function agentJob(settings, release, delivery, policy) {
   return {

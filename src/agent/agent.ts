@@ -107,7 +107,6 @@ export class Agent {
     if (this.direct === undefined || this.exiting) return
     try {
       this.direct.push(chunk)
-      this.acks?.taken(this.direct.received)
     } catch (error) {
       if (error instanceof ObjectMismatchError) return this.fail('VERIFY_FAILED', error.message)
       this.fail(codeFor(error, 'INTERNAL'), `writing the objects to ${this.layout?.workObjectsDir}: ${(error as Error).message}`)
@@ -255,12 +254,17 @@ export class Agent {
     store: ObjectStore,
     objectReady: (index: number, decoded?: DecodedBytes) => void,
   ): Promise<{ fromSeeder: number; fromPeers: number; fromStore: number } | undefined> {
-    const direct = new DirectReceive(objectLayout, manifest.objects, Buffer.from(job.direct!.pieces, 'base64'), this.layout!.workObjectsDir, store.dir, objectReady)
+    const workObjectsDir = this.layout!.workObjectsDir
+    // Acknowledged as written, not as received: the sender's window then bounds what waits for the disk.
+    const acks = new ReceiveAcks((bytes) => this.io.emit({ type: 'ack', bytes }))
+    const direct = new DirectReceive(objectLayout, manifest.objects, Buffer.from(job.direct!.pieces, 'base64'), workObjectsDir, store.dir, objectReady, (written) =>
+      acks.taken(written),
+    )
     // The controller waits in silence for the need event: reading the store is this side's work.
     const { needed, fromStore } = await direct.plan(() => this.controllerAlive())
     if (this.exiting) return undefined
     this.direct = direct
-    const acks = (this.acks = new ReceiveAcks((bytes) => this.io.emit({ type: 'ack', bytes })))
+    this.acks = acks
     this.controllerAlive()
     this.io.emit({ type: 'need', objects: needed.map((object) => object.id), bytes: needed.reduce((sum, object) => sum + object.size, 0) })
     const total = objectLayout.objects.reduce((sum, object) => sum + object.size, 0)
@@ -268,8 +272,14 @@ export class Agent {
       this.io.emit({ type: 'progress', have: fromStore + direct.received, total, fromSeeder: direct.received, fromPeers: 0, uploaded: 0, peers: 0 })
     }, job.progressIntervalMs)
     progress.unref()
-    await direct.complete
-    clearInterval(progress)
+    try {
+      await direct.complete
+    } catch (error) {
+      this.fail(codeFor(error, 'INTERNAL'), `writing the objects to ${workObjectsDir}: ${(error as Error).message}`)
+      return undefined
+    } finally {
+      clearInterval(progress)
+    }
     acks.flush()
     if (this.exiting) return undefined
     return { fromSeeder: direct.received, fromPeers: 0, fromStore }

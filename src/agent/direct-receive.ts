@@ -22,17 +22,14 @@ import { holdsObject } from './piece-check.js'
  */
 export class DirectReceive {
   private receiver?: ObjectReceiver
-  /** Where each needed object ends in the stream, in order. */
-  private ends: number[] = []
-  private next = 0
   private needed: LaidObject[] = []
   /** Each needed object's index in the release. */
   private neededIndex: number[] = []
   /** The checks of the arriving objects not yet handed over, by id: they hold the decoded bytes. */
   private readonly checks = new Map<string, DecodingCheck>()
-  private finished?: () => void
-  /** Resolves once every needed object has arrived and passed its check. */
-  readonly complete = new Promise<void>((resolve) => (this.finished = resolve))
+  private settle?: { resolve: () => void; reject: (error: Error) => void }
+  /** Resolves once every needed object has arrived, passed its check and is in its file; rejects with a write's error. */
+  readonly complete: Promise<void>
 
   constructor(
     private readonly layout: ObjectLayout,
@@ -47,7 +44,13 @@ export class DirectReceive {
      * and, for one that arrived, its decoded bytes.
      */
     private readonly objectReady: (index: number, decoded?: DecodedBytes) => void,
-  ) {}
+    /** Called as arriving bytes reach their files, with the bytes written so far (what the agent acknowledges). */
+    private readonly progress: (written: number) => void = () => {},
+  ) {
+    this.complete = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }))
+    // Awaited by the agent while it receives; a failure after it stopped waiting must not end the process.
+    this.complete.catch(() => {})
+  }
 
   /**
    * Checks every object the store lent (linked into the work directory) and returns the objects
@@ -71,40 +74,46 @@ export class DirectReceive {
         this.need(object, index)
       }
     }
-    let end = 0
-    this.ends = this.needed.map((object) => (end += object.size))
     const recordOf = new Map(this.records.map((record) => [record.id, record]))
-    this.receiver = new ObjectReceiver(this.needed, this.workDir, (object) => {
-      const check = decodingCheck(recordOf.get(object.id)!)
-      this.checks.set(object.id, check)
-      return check
+    const receiver = new ObjectReceiver(this.needed, this.workDir, {
+      check: (object) => {
+        const check = decodingCheck(recordOf.get(object.id)!)
+        this.checks.set(object.id, check)
+        return check
+      },
+      progress: this.progress,
+      // Handed over once in its file: the writer reads from it what it has no room to hold.
+      objectStored: (at) => {
+        const id = this.needed[at]!.id
+        const decoded = this.checks.get(id)!.decoded()
+        this.checks.delete(id)
+        this.objectReady(this.neededIndex[at]!, decoded)
+      },
     })
+    this.receiver = receiver
+    receiver.stored.then(this.settle!.resolve, this.settle!.reject)
     for (const index of held) this.objectReady(index)
-    if (this.needed.length === 0) this.finished?.()
     return { needed: this.needed, fromStore }
   }
 
+  /** Bytes taken and checked so far. */
   get received(): number {
     return this.receiver?.received ?? 0
   }
 
+  /** Bytes in their files so far. */
+  get written(): number {
+    return this.receiver?.written ?? 0
+  }
+
   /**
    * Bytes from stdin: objects until the last needed one has arrived, heartbeats after (ignored).
-   * Throws ObjectMismatchError for an object that fails its check, and the file system's errors.
+   * Throws ObjectMismatchError for an object that fails its check, and the error of a write that failed.
    */
   push(chunk: Buffer): void {
     const receiver = this.receiver
     if (receiver === undefined || receiver.complete) return
     receiver.push(chunk)
-    // push() is synchronous: every object that ends within what was received has passed its check.
-    while (this.next < this.needed.length && this.ends[this.next]! <= receiver.received) {
-      const id = this.needed[this.next]!.id
-      const decoded = this.checks.get(id)!.decoded()
-      this.checks.delete(id)
-      this.objectReady(this.neededIndex[this.next]!, decoded)
-      this.next++
-    }
-    if (receiver.complete) this.finished?.()
   }
 
   close(): void {

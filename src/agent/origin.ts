@@ -70,7 +70,16 @@ export class Origin {
     } catch (error) {
       return this.fail(codeFor(error, 'INTERNAL'), `cannot prepare ${job.workRoot}: ${(error as Error).message}`)
     }
-    this.receiver = new ObjectReceiver(job.objects, this.workDir)
+    const receiver = new ObjectReceiver(job.objects, this.workDir, { progress: (written) => this.acks.taken(written) })
+    this.receiver = receiver
+    receiver.stored.then(
+      () => {
+        if (this.exiting) return
+        this.acks.flush()
+        void this.serve()
+      },
+      (error: Error) => this.fail(codeFor(error, 'INTERNAL'), `writing the objects to ${this.workDir}: ${error.message}`),
+    )
   }
 
   /** Bytes from stdin: the objects until all have arrived, heartbeats after. */
@@ -83,11 +92,6 @@ export class Origin {
     } catch (error) {
       if (error instanceof ObjectMismatchError) return this.fail('VERIFY_FAILED', error.message)
       return this.fail(codeFor(error, 'INTERNAL'), `writing the objects to ${this.workDir}: ${(error as Error).message}`)
-    }
-    this.acks.taken(receiver.received)
-    if (receiver.complete) {
-      this.acks.flush()
-      void this.serve()
     }
   }
 

@@ -41,7 +41,7 @@ export function objectId(secret: string | Buffer, encodedSha256: string): string
  * still 6× (Node 20) to 16× (Node 24) slower than 64 KiB ones (256 MiB: 1.6–2.1 s against
  * 0.13–0.32 s of CPU), buffers of a MiB being fresh memory each time while 64 KiB ones are reused.
  */
-const CIPHER_SLICE = 64 << 10
+export const CIPHER_SLICE = 64 << 10
 
 /**
  * Encrypts or decrypts a whole object (AES-256-CTR keeps the length), a slice at a time, into `out`

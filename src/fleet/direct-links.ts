@@ -10,6 +10,7 @@
 import type { ClientChannel } from 'ssh2'
 import { formatRate } from '../inputs/rate.js'
 import { badNeed, type AgentEvent } from '../protocol/events.js'
+import type { ObjectReader } from '../pack/object-reader.js'
 import type { ObjectLayout } from '../swarm/object-layout.js'
 import { sendObjects } from '../swarm/send-objects.js'
 import type { Delivery } from './delivery.js'
@@ -19,8 +20,8 @@ import { RatePacer, streamPace } from './stream-pace.js'
 
 export interface DirectSpec {
   ssh: SshLinkOptions
-  /** The release's objects (pack/release.ts): where they are, how they lie in pieces, the pieces' SHA-1s. */
-  objectsDir: string
+  /** The release's objects (pack/release.ts): their bytes, how they lie in pieces, the pieces' SHA-1s. */
+  reader: ObjectReader
   layout: ObjectLayout
   pieces: Buffer
   /** Why this transport (for the log). */
@@ -53,7 +54,7 @@ export function directDelivery(spec: DirectSpec): Delivery {
         if (bad !== undefined) throw new HostSetupError(`the agent cannot be served: ${bad}`, 'never')
         if (needed.length > 0) listener.log(`sending ${needed.length} of ${ids.size} objects over SSH`)
         const pace = streamPace([spec.perHostRate !== undefined ? new RatePacer(spec.perHostRate) : undefined, total])
-        const bytes = await sendObjects(channel, spec.objectsDir, needed.map((id) => ({ id })), window, pace)
+        const bytes = await sendObjects(channel, spec.reader, needed.map((id) => ({ id })), window, pace)
         sent += bytes
       },
     })

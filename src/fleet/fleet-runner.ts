@@ -86,6 +86,8 @@ export function runFleet(run: FleetRun): FleetHandle {
           try {
             await link.start(run.job)
           } catch (error) {
+            // Failed for good: said before the agent is stopped, whose "stopped" would else be the reason given.
+            if (!(error instanceof HostSetupError) || error.retry === 'never') fail(state, (error as Error).message)
             await link.stop(0)
             throw error
           }

@@ -23,6 +23,12 @@ export interface WholeTask {
   encrypt: boolean
   pieceLength: number
   outDir: string
+  /**
+   * 'all': every object is written to outDir. 'compressed': only compressed ones; an object that is
+   * the files' own bytes (under its key) is not, since it can be remade from them as it is sent
+   * (object-reader.ts): transport ssh needs no object files, a swarm's seeder needs them all.
+   */
+  write: 'all' | 'compressed'
 }
 
 export interface EncodedObject {
@@ -34,6 +40,8 @@ export interface EncodedObject {
   iv?: string
   /** SHA-1 of each piece, the last one padded with zeros to the piece length. */
   pieces: Uint8Array
+  /** Whether the object is in a file of outDir (see WholeTask.write). */
+  written: boolean
 }
 
 /** Encodes one object; objects are at most plan.ts's CHUNK, so each is held in memory. */
@@ -69,14 +77,15 @@ export function encodeWhole(task: WholeTask): EncodedObject {
   const sha256 = createHash('sha256').update(stored).digest('hex')
   const secret = Buffer.from(task.secret, 'hex')
   const id = objectId(secret, sha256)
-  const result: EncodedObject = { id, size: stored.length, sha256, compressed, pieces: new Uint8Array() }
+  const written = compressed || task.write === 'all'
+  const result: EncodedObject = { id, size: stored.length, sha256, compressed, pieces: new Uint8Array(), written }
   if (task.encrypt) {
     const key = deriveObjectKey(secret, sha256)
     stored = applyObjectKey(stored, key, false, sealedScratch.take(stored.length))
     Object.assign(result, key)
   }
   result.pieces = pieceHashes(stored, task.pieceLength, true)
-  writeObject(`${task.outDir}/${id}`, stored)
+  if (written) writeObject(`${task.outDir}/${id}`, stored)
   return result
 }
 

@@ -9,12 +9,17 @@ import { layObjects, type ObjectLayout } from '../swarm/object-layout.js'
 import { swarmPieceLength } from '../swarm/piece-length.js'
 import type { EncodedObject, WholeTask } from './encode-task.js'
 import { stripSpecialModes, type StrippedMode } from './modes.js'
+import { packedObjects, type ObjectReader, type RemadeObject } from './object-reader.js'
 import { choosePieceLength, planObjects } from './plan.js'
 import { WorkerPool, workerScript } from './worker-pool.js'
 
 export interface PackedRelease {
-  /** Where the objects are, each in a file named by its id. */
+  /** Where the objects the pack wrote are, each in a file named by its id. */
   objectsDir: string
+  /** Whether objectsDir holds every object (a swarm's seeder needs them all): see ReleaseSource.objectFiles. */
+  allWritten: boolean
+  /** Every object's stored bytes, from objectsDir or remade from the tree. */
+  reader: ObjectReader
   manifest: Manifest
   /** The manifest as it travels to the hosts (content/manifest.ts). */
   encodedManifest: string
@@ -46,6 +51,12 @@ export interface ReleaseSource {
   workers?: number
   /** Keep setuid/setgid and write-for-others bits (cut by default: modes.ts). */
   preserveSpecialModes?: boolean
+  /**
+   * 'all' (default): every object is written to the work directory. 'compressed': only compressed
+   * ones; the others are remade from the tree as they are read (object-reader.ts), which spares
+   * writing the whole payload a second time when no swarm serves it (transport ssh).
+   */
+  objectFiles?: 'all' | 'compressed'
 }
 
 // The bundle carries the worker beside itself (dist/main/encode-worker.js); from source it is the .ts.
@@ -74,11 +85,12 @@ export async function packRelease(source: ReleaseSource): Promise<PackedRelease>
   const secret = Buffer.from(hkdfSync('sha256', source.keySecret, Buffer.alloc(0), 'murder-action objects v1', 32)).toString('hex')
   const size = source.workers ?? Math.min(4, os.availableParallelism())
   const pool = new WorkerPool<WholeTask, EncodedObject>(workerScript(WORKER_PLACES), size)
+  const write = source.objectFiles ?? 'all'
   let encoded: EncodedObject[]
   try {
     encoded = await Promise.all(
       plan.objects.map((object) =>
-        pool.run({ sources: object.sources, plainSize: object.plainSize, level: source.compressionLevel, secret, encrypt: source.encrypt, pieceLength, outDir: objectsDir }),
+        pool.run({ sources: object.sources, plainSize: object.plainSize, level: source.compressionLevel, secret, encrypt: source.encrypt, pieceLength, outDir: objectsDir, write }),
       ),
     )
   } finally {
@@ -89,12 +101,15 @@ export async function packRelease(source: ReleaseSource): Promise<PackedRelease>
   const objects: ObjectRecord[] = []
   const pieces: Uint8Array[] = []
   const indexOfId = new Map<string, number>()
+  const seen = new Map(described.map((entry) => [entry.full, { size: entry.stat.size, mtimeMs: entry.stat.mtimeMs }]))
+  const remade = new Map<string, RemadeObject>()
   const renumber = encoded.map((object, plannedIndex) => {
     const known = indexOfId.get(object.id)
     if (known !== undefined) return known
     indexOfId.set(object.id, objects.length)
     pieces.push(object.pieces)
-    const { pieces: _pieces, ...record } = object
+    const { pieces: _pieces, written, ...record } = object
+    if (!written) remade.set(object.id, { sources: plan.objects[plannedIndex]!.sources, ...(record.key !== undefined && { key: { key: record.key, iv: record.iv! } }), seen })
     return objects.push({ ...record, plainSize: plan.objects[plannedIndex]!.plainSize }) - 1
   })
   // Entries of identical content share one segments array (plan.ts): renumber copies, so that no
@@ -105,6 +120,8 @@ export async function packRelease(source: ReleaseSource): Promise<PackedRelease>
   const manifest: Manifest = { v: MANIFEST_VERSION, contentId, objects, entries: plan.entries }
   return {
     objectsDir,
+    allWritten: remade.size === 0,
+    reader: packedObjects(objectsDir, remade),
     manifest,
     encodedManifest: encodeManifest(manifest),
     layout: layObjects(objects, pieceLength),

@@ -10,6 +10,7 @@ import { SshHostLink } from '../fleet/ssh-host-link.js'
 import { HostSetupError, type AgentListener } from '../fleet/host-link.js'
 import { AGENT_STOP_GRACE_MS, SETUP_RETRY, type DeployPolicy } from '../policy.js'
 import { PROTOCOL_VERSION, type AgentEvent, type OriginEvent, type OriginJob, type OriginObject } from '../protocol/events.js'
+import type { ObjectReader } from '../pack/object-reader.js'
 import type { HostTarget } from '../ssh/hosts.js'
 import type { ObjectLayout } from './object-layout.js'
 import { describeObjects, sendObjects } from './send-objects.js'
@@ -22,7 +23,8 @@ export interface RemoteOriginSpec {
   zone?: string
   /** How to reach it: the fleet's credentials, agent bundle and Node, and when to give up connecting. */
   ssh: Omit<SshLinkOptions, 'afterJob'>
-  objectsDir: string
+  /** The release's objects' bytes (pack/object-reader.ts). */
+  reader: ObjectReader
   layout: ObjectLayout
   pieces: Buffer
   /** The address the fleet reaches the seeder host at (tracker-address, or the seeder host's own). */
@@ -66,7 +68,7 @@ export async function openRemoteOrigin(spec: RemoteOriginSpec): Promise<Swarm> {
   const { target } = spec
   const where = `seeder host ${target.label}${spec.zone !== undefined ? ` of zone ${spec.zone}` : ''}`
   const began = Date.now()
-  const objects = await describeObjects(spec.objectsDir, spec.layout.objects)
+  const objects = await describeObjects(spec.reader, spec.layout.objects)
   const bytes = objects.reduce((sum, object) => sum + object.size, 0)
   const job = originJob(spec, objects)
   let link: SshHostLink | undefined
@@ -83,7 +85,7 @@ export async function openRemoteOrigin(spec: RemoteOriginSpec): Promise<Swarm> {
           log: (message) => spec.log(`${where}: ${message}`),
           notice: (message) => spec.notice(`${where}: ${message}`),
         }
-        link = new SshHostLink(target, listener, { ...spec.ssh, afterJob: (channel, window) => sendObjects(channel, spec.objectsDir, objects, window) })
+        link = new SshHostLink(target, listener, { ...spec.ssh, afterJob: (channel, window) => sendObjects(channel, spec.reader, objects, window) })
         try {
           await link.start(job)
         } catch (error) {

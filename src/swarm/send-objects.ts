@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
-import * as fs from 'node:fs'
-import * as path from 'node:path'
 import type { ClientChannel } from 'ssh2'
+import { HostSetupError } from '../fleet/host-link.js'
 import type { InFlightWindow } from '../fleet/in-flight-window.js'
+import { SourceChangedError, type ObjectReader } from '../pack/object-reader.js'
 import type { StreamPace } from '../fleet/stream-pace.js'
 import type { OriginObject } from '../protocol/events.js'
 
@@ -11,11 +11,11 @@ import type { OriginObject } from '../protocol/events.js'
  * manifest's sha256 is of the bytes before encryption). One read of the objects, a few seconds per
  * GiB, in the runner's page cache just after packing.
  */
-export async function describeObjects(objectsDir: string, objects: readonly { id: string; size: number }[]): Promise<OriginObject[]> {
+export async function describeObjects(reader: ObjectReader, objects: readonly { id: string; size: number }[]): Promise<OriginObject[]> {
   const described: OriginObject[] = []
   for (const object of objects) {
     const hash = createHash('sha256')
-    for await (const chunk of fs.createReadStream(path.join(objectsDir, object.id), { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer)
+    for await (const chunk of reader.read(object.id, 1 << 20)) hash.update(chunk)
     described.push({ id: object.id, size: object.size, sha256: hash.digest('hex') })
   }
   return described
@@ -31,7 +31,7 @@ export async function describeObjects(objectsDir: string, objects: readonly { id
  */
 export async function sendObjects(
   channel: ClientChannel,
-  objectsDir: string,
+  reader: ObjectReader,
   objects: readonly { id: string }[],
   window: InFlightWindow,
   pace?: StreamPace,
@@ -48,16 +48,20 @@ export async function sendObjects(
   const gone = (): boolean => closed || channel.writableEnded || channel.destroyed
   try {
     for (const object of objects) {
-      for await (const chunk of fs.createReadStream(path.join(objectsDir, object.id), { highWaterMark: pace?.slice ?? 256 << 10 })) {
+      for await (const chunk of reader.read(object.id, pace?.slice ?? 256 << 10)) {
         await window.room()
-        await pace?.take((chunk as Buffer).length)
+        await pace?.take(chunk.length)
         if (gone()) return sent
-        sent += (chunk as Buffer).length
-        window.sent((chunk as Buffer).length)
+        sent += chunk.length
+        window.sent(chunk.length)
         if (!channel.write(chunk)) await drainOrClose(channel)
       }
     }
     return sent
+  } catch (error) {
+    // Sending it again cannot help: the tree is no longer what was packed.
+    if (error instanceof SourceChangedError) throw new HostSetupError(error.message, 'never')
+    throw error
   } finally {
     channel.off('close', onClose)
     channel.off('error', onError)

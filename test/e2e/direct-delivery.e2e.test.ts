@@ -1,8 +1,9 @@
 /**
  * transport ssh, end to end on a small fleet: each host's objects go over its own SSH session (no
  * tracker, no seeder, no peer traffic); a hotfix sends each host only the objects that changed; the
- * release goes live with activate; download-limit and seeder-upload-limit pace the streams; and a
- * host whose sshd dies mid-stream fails with a clear reason and leaves nothing running.
+ * release goes live with activate; download-limit and seeder-upload-limit pace the streams; a
+ * build output rewritten mid-stream fails every host by the file's name; and a host whose sshd dies
+ * mid-stream fails with a clear reason and leaves nothing running.
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -123,6 +124,31 @@ describe('transport ssh on a fleet of 3 hosts', () => {
     assert.ok(report.sentOverSsh >= 3 * BLOB, `every host was sent the new blob (${report.sentOverSsh} bytes)`)
     // Unpaced, three hosts at 12.5 MB/s each take it several times faster.
     assert.ok(rate <= 4 * MB * 1.1, `${(rate / MB).toFixed(2)} MB/s in all, cap 4 MB/s`)
+  })
+
+  test('the build output changed while it streams: every host fails naming the file, none holds the release, nothing is left running', async (t) => {
+    // The runner sends objects it did not write to disk from the tree itself (pack/object-reader.ts):
+    // a file rewritten mid-deploy must fail the deploy, not reach a host as the packed release.
+    const blob = path.join(source, 'app/blob.bin')
+    fs.writeFileSync(blob, randomBytes(BLOB))
+    const action = startAction(fleet, { path: source, tag: 'direct-changed', deadline: '120s', transport: 'ssh', 'compression-level': '0', 'download-limit': '2MB/s' })
+    let exited = false
+    void action.done.then(() => (exited = true))
+    await waitFor('a host to be receiving', 60_000, () => exited || fleet.hosts.some((host) => incomingBytes(host) > 1 << 20))
+    assert.equal(exited, false, 'still running')
+    fs.writeFileSync(blob, randomBytes(BLOB))
+
+    const run = await action.done
+    assert.equal(run.code, 1, transcript(run))
+    assert.deepEqual(JSON.parse(run.outputs['failed-hosts']!).sort(), fleet.hosts.map(label).sort(), transcript(run))
+    for (const host of fleet.hosts) {
+      const error = hostEntry(readReport(run), label(host)).error!
+      t.diagnostic(`${label(host)}: ${error}`)
+      assert.match(error, /app\/blob\.bin changed after it was packed/)
+      assert.equal(fs.existsSync(releaseDir(host, 'direct-changed')), false, `${label(host)}: no release under the final name`)
+    }
+    assert.deepEqual(await leftoverProcesses(fleet, 15_000), {}, 'no process of the deploy is left on any host')
+    for (const host of fleet.hosts) assert.deepEqual(incoming(host), [], `${label(host)}: the stopped agent removed what it had received`)
   })
 
   test('a host whose sshd dies mid-stream fails with a clear reason, and nothing is left running', async (t) => {
