@@ -45,7 +45,7 @@ try {
   for (let run = 1; run <= Number(args.runs); run++) {
     const destination = path.join(root, `dest-${run}`)
     const session = args.profile !== undefined ? await startProfile() : undefined
-    const { user, system, wall } = await receive(release.encodedManifest, release.pieces.toString('base64'), release.layout.pieceLength, destination, objects)
+    const { user, system, wall } = await receive(release.encodedManifest, release.layout.pieceLength, destination, objects)
     if (session !== undefined) await stopProfile(session, path.join(args.profile!, `receive-${run}.cpuprofile`))
     const cpu = user + system
     rows.push(`| ${run} | ${wall.toFixed(2)} | ${user.toFixed(2)} | ${system.toFixed(2)} | ${((cpu / release.storedBytes) * 2 ** 30).toFixed(1)} |`)
@@ -59,7 +59,6 @@ try {
 /** One agent from its job to the installed release; the CPU this process spent meanwhile. */
 async function receive(
   manifest: string,
-  pieces: string,
   pieceLength: number,
   destination: string,
   objects: Map<string, Buffer>,
@@ -70,7 +69,7 @@ async function receive(
     destination,
     torrent: '',
     seederPeerId: '',
-    direct: { pieces },
+    direct: true,
     pieceLength,
     manifest,
     keepObjects: true,

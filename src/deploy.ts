@@ -130,7 +130,6 @@ async function openZone(run: ZoneRun, zone: Zone): Promise<Delivery> {
       ssh,
       reader: release.reader,
       layout: release.layout,
-      pieces: release.pieces,
       why,
       perHostRate: settings.downloadLimit,
       totalRate: settings.seederUploadLimit,
@@ -150,8 +149,9 @@ async function openZone(run: ZoneRun, zone: Zone): Promise<Delivery> {
  */
 async function openDeploySwarm(run: ZoneRun, zone: Zone, address: string, allowedPeers: Set<string> | undefined): Promise<Swarm> {
   const { settings, release, agent, policy, transferStart, hooks } = run
+  if (release.pieces.length === 0) throw new Error('internal: a swarm needs the pieces hashed (whatThePackMustMake)')
   if (zone.seederHost === undefined) {
-    if (!release.allWritten) throw new Error('internal: a seeder on the runner needs every object written (objectFilesNeeded)')
+    if (!release.allWritten) throw new Error('internal: a seeder on the runner needs every object written (whatThePackMustMake)')
     return openSwarm({
       objectsDir: release.objectsDir,
       layout: release.layout,
@@ -220,7 +220,7 @@ async function pack(settings: Settings, workdir: string, hooks: DeployHooks): Pr
     // The same secret and build give the same objects, which hosts that hold them need not download.
     keySecret: `${settings.sshKey}\0${settings.sshKeyPassphrase ?? ''}`,
     preserveSpecialModes: settings.preserveSpecialModes,
-    objectFiles: objectFilesNeeded(settings),
+    ...whatThePackMustMake(settings),
   })
   if (release.strippedModes.length > 0) hooks.warning(describeStrippedModes(release.strippedModes))
   hooks.info(
@@ -234,12 +234,18 @@ async function pack(settings: Settings, workdir: string, hooks: DeployHooks): Pr
 /**
  * Only a seeder on the runner reads the objects from files; SSH streams (transport ssh, a seeder
  * host's) are fed from the tree itself, so that the payload is not written a second time for them.
+ * Only a swarm's torrent needs the pieces' SHA-1s: without one (transport ssh) they are not made.
+ * Each zone's transport is chosen as openZone will choose it.
  */
-function objectFilesNeeded(settings: Settings): 'all' | 'compressed' {
-  const localSeeder = settings.zones.some(
-    (zone) => zone.seederHost === undefined && chooseTransport(settings.transport, settings.hosts.length, false).transport === 'swarm',
-  )
-  return localSeeder ? 'all' : 'compressed'
+function whatThePackMustMake(settings: Settings): { objectFiles: 'all' | 'compressed'; pieceHashes: boolean } {
+  const transports = settings.zones.map((zone) => ({
+    seederOnRunner: zone.seederHost === undefined,
+    transport: chooseTransport(settings.transport, settings.hosts.length, zone.seederHost !== undefined).transport,
+  }))
+  return {
+    objectFiles: transports.some((zone) => zone.seederOnRunner && zone.transport === 'swarm') ? 'all' : 'compressed',
+    pieceHashes: transports.some((zone) => zone.transport === 'swarm'),
+  }
 }
 
 function agentJob(settings: Settings, release: PackedRelease, delivery: Delivery, policy: DeployPolicy): AgentJob {

@@ -45,6 +45,11 @@ var SAMPLE_BYTES = 256 * 1024;
 var plainScratch = new ScratchBuffer();
 var sealedScratch = new ScratchBuffer();
 function encodeWhole(task) {
+  const secret = Buffer.from(task.secret, "hex");
+  if (task.known !== void 0 && !task.pieceHashes && task.write === "compressed" && !(task.level > 0 && compressionPays(readSample(task)))) {
+    const result2 = { id: objectId(secret, task.known.sha256), size: task.plainSize, sha256: task.known.sha256, compressed: false, pieces: new Uint8Array(), written: false };
+    return task.encrypt ? Object.assign(result2, deriveObjectKey(secret, task.known.sha256)) : result2;
+  }
   const plain = plainScratch.take(task.plainSize);
   let at = 0;
   for (const source of task.sources) {
@@ -56,6 +61,7 @@ function encodeWhole(task) {
         if (got === 0) throw new Error(`${source.full} shrank while it was being packed`);
         read += got;
       }
+      if (task.known !== void 0) unchangedSince(fd, source.full, task.known);
     } finally {
       fs.closeSync(fd);
     }
@@ -70,19 +76,34 @@ function encodeWhole(task) {
       compressed = true;
     }
   }
-  const sha256 = createHash("sha256").update(stored).digest("hex");
-  const secret = Buffer.from(task.secret, "hex");
+  const sha256 = !compressed && task.known !== void 0 ? task.known.sha256 : createHash("sha256").update(stored).digest("hex");
   const id = objectId(secret, sha256);
   const written = compressed || task.write === "all";
   const result = { id, size: stored.length, sha256, compressed, pieces: new Uint8Array(), written };
   if (task.encrypt) {
     const key = deriveObjectKey(secret, sha256);
-    stored = applyObjectKey(stored, key, false, sealedScratch.take(stored.length));
+    if (written || task.pieceHashes) stored = applyObjectKey(stored, key, false, sealedScratch.take(stored.length));
     Object.assign(result, key);
   }
-  result.pieces = pieceHashes(stored, task.pieceLength, true);
+  if (task.pieceHashes) result.pieces = pieceHashes(stored, task.pieceLength, true);
   if (written) writeObject(`${task.outDir}/${id}`, stored);
   return result;
+}
+function readSample(task) {
+  const sample = plainScratch.take(Math.min(SAMPLE_BYTES, task.plainSize));
+  const source = task.sources[0];
+  const fd = fs.openSync(source.full, "r");
+  try {
+    return sample.subarray(0, fs.readSync(fd, sample, 0, Math.min(sample.length, source.size), source.start));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+function unchangedSince(fd, file, seen) {
+  const now = fs.fstatSync(fd);
+  if (now.size !== seen.size || now.mtimeMs !== seen.mtimeMs) {
+    throw new Error(`${file} changed while it was being packed: nothing may write to the build output while it is deployed`);
+  }
 }
 function compressionPays(sample) {
   if (sample.length === 0) return false;
@@ -107,10 +128,34 @@ function writeObject(file, bytes) {
   }
 }
 
+// src/pack/hash-task.ts
+import { createHash as createHash2 } from "node:crypto";
+import * as fs2 from "node:fs";
+var READ_BYTES = 1 << 20;
+var scratch = new ScratchBuffer();
+function hashRanges(task) {
+  const buffer = scratch.take(READ_BYTES);
+  return task.ranges.map(({ full, start, size }) => {
+    const hash = createHash2("sha256");
+    const fd = fs2.openSync(full, "r");
+    try {
+      for (let at = 0; at < size; ) {
+        const got = fs2.readSync(fd, buffer, 0, Math.min(READ_BYTES, size - at), start + at);
+        if (got === 0) throw new Error(`${full} shrank while it was being hashed`);
+        hash.update(buffer.subarray(0, got));
+        at += got;
+      }
+    } finally {
+      fs2.closeSync(fd);
+    }
+    return hash.digest("hex");
+  });
+}
+
 // src/pack/encode-worker.ts
 parentPort?.on("message", ({ id, task }) => {
   try {
-    const result = encodeWhole(task);
+    const result = task.kind === "hash" ? hashRanges(task) : encodeWhole(task);
     parentPort.postMessage({ id, result });
   } catch (error) {
     parentPort.postMessage({ id, error: error.message });

@@ -53571,7 +53571,7 @@ function walkTree(root) {
 
 // src/content/tree-digest.ts
 var WHOLE_READ = 1024 * 1024;
-async function describeTree(dir) {
+async function describeTree(dir, hashFiles = hashHere) {
   const root = path4.resolve(dir);
   const escaping = [];
   const special = [];
@@ -53585,8 +53585,7 @@ async function describeTree(dir) {
     } else if (entry.stat.isDirectory()) {
       described.push(entry);
     } else if (entry.stat.isFile()) {
-      const sha256 = entry.stat.size <= WHOLE_READ ? createHash3("sha256").update(fs7.readFileSync(entry.full)).digest("hex") : await sha256OfFile(entry.full);
-      described.push({ ...entry, sha256 });
+      described.push({ ...entry });
     } else special.push(entry.relative);
   }
   if (special.length > 0) {
@@ -53599,7 +53598,17 @@ async function describeTree(dir) {
       `symlinks that point outside the directory cannot be deployed (the hosts would refuse them): ${listSome(escaping)}. Make them relative links inside it, or create them on the hosts after the deploy.`
     );
   }
+  const files = described.filter((entry) => entry.stat.isFile());
+  const hashes = await hashFiles(files);
+  files.forEach((file, index) => Object.assign(file, hashes[index]));
   return described;
+}
+async function hashHere(files) {
+  const hashes = [];
+  for (const file of files) {
+    hashes.push({ sha256: file.stat.size <= WHOLE_READ ? createHash3("sha256").update(fs7.readFileSync(file.full)).digest("hex") : await sha256OfFile(file.full) });
+  }
+  return hashes;
 }
 function digestOf(entries) {
   const manifest = createHash3("sha256");
@@ -53754,9 +53763,10 @@ function planObjects(described, pieceLength) {
     let segments = size === 0 ? [] : known.get(contentKey);
     if (segments === void 0 && size >= pieceLength) {
       segments = [];
-      for (let start = 0; start < size; start += CHUNK) {
+      for (let start = 0, cut = 0; start < size; start += CHUNK, cut++) {
         const length = Math.min(CHUNK, size - start);
-        const object = objects.push({ sources: [{ full: item.full, start, size: length }], plainSize: length }) - 1;
+        const sha256 = size <= CHUNK ? item.sha256 : item.cutSha256?.[cut];
+        const object = objects.push({ sources: [{ full: item.full, start, size: length }], plainSize: length, ...sha256 !== void 0 && { sha256 } }) - 1;
         segments.push({ object, offset: 0, length });
       }
     } else if (segments === void 0) {
@@ -53785,6 +53795,51 @@ function choosePieceLength(described, ceiling) {
     if (padded - plain <= PAD_BUDGET * padded || pieceLength <= MIN_PIECE) return { pieceLength, plan };
     pieceLength /= 2;
   }
+}
+
+// src/pack/tree-hashes.ts
+var BATCH_BYTES = 8 << 20;
+var BATCH_FILES = 256;
+function poolHasher(run2) {
+  return async (files) => {
+    const hashes = files.map(() => ({ sha256: "" }));
+    const tasks = [];
+    let batch;
+    const closeBatch = () => {
+      if (batch === void 0) return;
+      const members = batch.files;
+      tasks.push({
+        bytes: batch.bytes,
+        ranges: members.map((index) => rangeOf(files[index], 0, files[index].stat.size)),
+        done: (sha256s) => members.forEach((index, at) => hashes[index].sha256 = sha256s[at])
+      });
+      batch = void 0;
+    };
+    files.forEach((file, index) => {
+      const size = file.stat.size;
+      if (size > CHUNK) {
+        tasks.push({ bytes: size, ranges: [rangeOf(file, 0, size)], done: ([sha256]) => hashes[index].sha256 = sha256 });
+        const cuts = hashes[index].cutSha256 = [];
+        for (let start = 0, cut = 0; start < size; start += CHUNK, cut++) {
+          const at = cut;
+          const length = Math.min(CHUNK, size - start);
+          tasks.push({ bytes: length, ranges: [rangeOf(file, start, length)], done: ([sha256]) => cuts[at] = sha256 });
+        }
+        return;
+      }
+      batch ??= { files: [], bytes: 0 };
+      batch.files.push(index);
+      batch.bytes += size;
+      if (batch.bytes >= BATCH_BYTES || batch.files.length >= BATCH_FILES) closeBatch();
+    });
+    closeBatch();
+    tasks.sort((a, b) => b.bytes - a.bytes);
+    await Promise.all(tasks.map(async (task) => task.done(await run2({ kind: "hash", ranges: task.ranges }))));
+    return hashes;
+  };
+}
+function rangeOf(file, start, size) {
+  return { full: file.full, start, size };
 }
 
 // src/pack/worker-pool.ts
@@ -53851,7 +53906,17 @@ function startWorker(script) {
 var WORKER_PLACES = [new URL("./encode-worker.js", import.meta.url), new URL("./encode-worker.ts", import.meta.url)];
 async function packRelease(source) {
   const started = Date.now();
-  const walked = await describeTree(source.sourceDir).catch((error2) => {
+  const size = source.workers ?? Math.min(4, os5.availableParallelism());
+  const pool = new WorkerPool(workerScript(WORKER_PLACES), size);
+  try {
+    return await packWith(pool, source, started);
+  } finally {
+    await pool.close();
+  }
+}
+async function packWith(pool, source, started) {
+  const hashFiles = poolHasher((task) => pool.run(task));
+  const walked = await describeTree(source.sourceDir, hashFiles).catch((error2) => {
     throw new InputError("path", error2.message);
   });
   const { entries: described, stripped } = source.preserveSpecialModes ? { entries: walked, stripped: [] } : stripSpecialModes(walked);
@@ -53863,23 +53928,29 @@ async function packRelease(source) {
   const objectsDir = path6.join(source.workdir, "objects");
   fs10.mkdirSync(objectsDir, { recursive: true, mode: 448 });
   const secret = Buffer.from(hkdfSync("sha256", source.keySecret, Buffer.alloc(0), "murder-action objects v1", 32)).toString("hex");
-  const size = source.workers ?? Math.min(4, os5.availableParallelism());
-  const pool = new WorkerPool(workerScript(WORKER_PLACES), size);
   const write = source.objectFiles ?? "all";
-  let encoded;
-  try {
-    encoded = await Promise.all(
-      plan.objects.map(
-        (object) => pool.run({ sources: object.sources, plainSize: object.plainSize, level: source.compressionLevel, secret, encrypt: source.encrypt, pieceLength, outDir: objectsDir, write })
-      )
-    );
-  } finally {
-    await pool.close();
-  }
+  const pieceHashes = source.pieceHashes ?? true;
+  const seen = new Map(described.map((entry) => [entry.full, { size: entry.stat.size, mtimeMs: entry.stat.mtimeMs }]));
+  const encoded = await Promise.all(
+    plan.objects.map(
+      (object) => pool.run({
+        kind: "encode",
+        sources: object.sources,
+        plainSize: object.plainSize,
+        ...object.sha256 !== void 0 && { known: { sha256: object.sha256, ...seen.get(object.sources[0].full) } },
+        level: source.compressionLevel,
+        secret,
+        encrypt: source.encrypt,
+        pieceLength,
+        pieceHashes,
+        outDir: objectsDir,
+        write
+      })
+    )
+  );
   const objects = [];
   const pieces = [];
   const indexOfId = /* @__PURE__ */ new Map();
-  const seen = new Map(described.map((entry) => [entry.full, { size: entry.stat.size, mtimeMs: entry.stat.mtimeMs }]));
   const remade = /* @__PURE__ */ new Map();
   const renumber = encoded.map((object, plannedIndex) => {
     const known = indexOfId.get(object.id);
@@ -64562,7 +64633,7 @@ async function openSwarm(spec) {
 import { setTimeout as sleep } from "node:timers/promises";
 
 // src/protocol/events.ts
-var PROTOCOL_VERSION = 4;
+var PROTOCOL_VERSION = 5;
 var HEARTBEAT = "\n";
 function encodeJob(job) {
   return JSON.stringify(job) + "\n";
@@ -66021,7 +66092,7 @@ function directDelivery(spec) {
   return {
     transport: "ssh",
     describe: `Transport ssh (${spec.why}): each host's objects go over its own SSH session, only those its store lacks; no tracker, no seeder` + (spec.perHostRate !== void 0 ? `; ${formatRate(spec.perHostRate)} per host` : "") + (spec.totalRate !== void 0 ? `; ${formatRate(spec.totalRate)} in all` : ""),
-    source: { torrent: "", seederPeerId: "", direct: { pieces: spec.pieces.toString("base64") } },
+    source: { torrent: "", seederPeerId: "", direct: true },
     links,
     facts: () => ({ transport: "ssh", infoHash: "", seederRanOn: "none", seederUploaded: 0, trackerUrl: "", trackerAnnounces: 0, sentOverSsh: sent }),
     close: async () => {
@@ -67124,7 +67195,6 @@ async function openZone(run2, zone) {
       ssh,
       reader: release.reader,
       layout: release.layout,
-      pieces: release.pieces,
       why,
       perHostRate: settings.downloadLimit,
       totalRate: settings.seederUploadLimit
@@ -67138,8 +67208,9 @@ async function openZone(run2, zone) {
 }
 async function openDeploySwarm(run2, zone, address, allowedPeers) {
   const { settings, release, agent, policy, transferStart, hooks } = run2;
+  if (release.pieces.length === 0) throw new Error("internal: a swarm needs the pieces hashed (whatThePackMustMake)");
   if (zone.seederHost === void 0) {
-    if (!release.allWritten) throw new Error("internal: a seeder on the runner needs every object written (objectFilesNeeded)");
+    if (!release.allWritten) throw new Error("internal: a seeder on the runner needs every object written (whatThePackMustMake)");
     return openSwarm({
       objectsDir: release.objectsDir,
       layout: release.layout,
@@ -67204,7 +67275,7 @@ async function pack(settings, workdir, hooks) {
     // The same secret and build give the same objects, which hosts that hold them need not download.
     keySecret: `${settings.sshKey}\0${settings.sshKeyPassphrase ?? ""}`,
     preserveSpecialModes: settings.preserveSpecialModes,
-    objectFiles: objectFilesNeeded(settings)
+    ...whatThePackMustMake(settings)
   });
   if (release.strippedModes.length > 0) hooks.warning(describeStrippedModes(release.strippedModes));
   hooks.info(
@@ -67212,11 +67283,15 @@ async function pack(settings, workdir, hooks) {
   );
   return release;
 }
-function objectFilesNeeded(settings) {
-  const localSeeder = settings.zones.some(
-    (zone) => zone.seederHost === void 0 && chooseTransport(settings.transport, settings.hosts.length, false).transport === "swarm"
-  );
-  return localSeeder ? "all" : "compressed";
+function whatThePackMustMake(settings) {
+  const transports = settings.zones.map((zone) => ({
+    seederOnRunner: zone.seederHost === void 0,
+    transport: chooseTransport(settings.transport, settings.hosts.length, zone.seederHost !== void 0).transport
+  }));
+  return {
+    objectFiles: transports.some((zone) => zone.seederOnRunner && zone.transport === "swarm") ? "all" : "compressed",
+    pieceHashes: transports.some((zone) => zone.transport === "swarm")
+  };
 }
 function agentJob(settings, release, delivery, policy) {
   return {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import * as fs from 'node:fs'
 import type { ObjectRecord } from '../content/manifest.js'
 import { objectDecipher } from '../content/object-key.js'
 import type { ObjectCheck } from './object-receiver.js'
@@ -67,6 +68,10 @@ export interface DecodingCheck extends ObjectCheck {
  * is the only check they need before use. The object takes its name only if it passes (object-receiver.ts).
  */
 export function decodingCheck(record: ObjectRecord): DecodingCheck {
+  return manifestCheck(record, true)
+}
+
+function manifestCheck(record: ObjectRecord, keep: boolean): DecodingCheck {
   const hash = createHash('sha256')
   const decipher = record.key !== undefined && record.iv !== undefined ? objectDecipher({ key: record.key, iv: record.iv }) : undefined
   let parts: Buffer[] = []
@@ -74,7 +79,7 @@ export function decodingCheck(record: ObjectRecord): DecodingCheck {
     update(bytes) {
       for (const part of decipher !== undefined ? decipher(bytes) : [bytes]) {
         hash.update(part)
-        parts.push(part)
+        if (keep) parts.push(part)
       }
     },
     mismatch() {
@@ -85,4 +90,29 @@ export function decodingCheck(record: ObjectRecord): DecodingCheck {
     },
     decoded: () => new DecodedBytes(parts),
   }
+}
+
+/** What holdsObject reads at a time. */
+const READ_BYTES = 1 << 20
+
+/**
+ * Whether a file holds the object the manifest names (one in the host's store, before transport ssh
+ * counts it as held): its size, and its bytes decrypted to the manifest's sha256 — the same check an
+ * arriving object passes.
+ */
+export async function holdsObject(file: string, record: ObjectRecord): Promise<boolean> {
+  if (fs.statSync(file, { throwIfNoEntry: false })?.size !== record.size) return false
+  const check = manifestCheck(record, false)
+  const buffer = Buffer.allocUnsafe(READ_BYTES)
+  const handle = await fs.promises.open(file, 'r')
+  try {
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, READ_BYTES, null)
+      if (bytesRead === 0) break
+      check.update(buffer.subarray(0, bytesRead))
+    }
+  } finally {
+    await handle.close()
+  }
+  return check.mismatch() === undefined
 }

@@ -2,9 +2,8 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { ObjectRecord } from '../content/manifest.js'
 import type { LaidObject, ObjectLayout } from '../swarm/object-layout.js'
-import { decodingCheck, type DecodedBytes, type DecodingCheck } from './decoded-object.js'
+import { decodingCheck, holdsObject, type DecodedBytes, type DecodingCheck } from './decoded-object.js'
 import { ObjectReceiver } from './object-receiver.js'
-import { holdsObject } from './piece-check.js'
 
 /**
  * Transport ssh, on the host: the release's objects come over the agent's own SSH session instead
@@ -13,12 +12,12 @@ import { holdsObject } from './piece-check.js'
  * (Streaming every object and letting the agent skip those it holds would move the whole release
  * over the runner's link each time: "only what changed" would hold on the host's disk, not on the wire.)
  *
- * An object the store held is checked as the swarm checks it, piece by piece against the torrent's
- * SHA-1s (piece-check.ts), before it counts as held — one that fails is removed, from the store
- * too, and asked for again — and the release writer checks its sha256 again when it reads it. An
- * arriving object is checked in one pass as it comes (decoded-object.ts): decrypted, hashed against
- * the manifest's sha256 before it takes its name, and handed to the writer decoded, so its bytes
- * are not read back from disk, decrypted and hashed a second time.
+ * An object the store held is checked against the manifest's sha256 before it counts as held — one
+ * that fails is removed, from the store too, and asked for again — and the release writer checks it
+ * again when it reads it. An arriving object is checked in one pass as it comes (decoded-object.ts):
+ * decrypted, hashed against the manifest's sha256 before it takes its name, and handed to the writer
+ * decoded, so its bytes are not read back from disk, decrypted and hashed a second time. (No piece
+ * SHA-1s: there is no torrent, and the pack does not make them for transport ssh.)
  */
 export class DirectReceive {
   private receiver?: ObjectReceiver
@@ -35,7 +34,6 @@ export class DirectReceive {
     private readonly layout: ObjectLayout,
     /** The manifest's objects, in the same order as the layout's: what an arriving object is checked against. */
     private readonly records: readonly ObjectRecord[],
-    private readonly pieces: Buffer,
     /** The agent's work directory: objects lent from the store are linked here, arriving ones written here. */
     private readonly workDir: string,
     private readonly storeDir: string,
@@ -64,7 +62,7 @@ export class DirectReceive {
       busy()
       const file = path.join(this.workDir, object.id)
       if (!fs.existsSync(file)) this.need(object, index)
-      else if (await holdsObject(file, object, this.pieces, this.layout.pieceLength)) {
+      else if (await holdsObject(file, this.records[index]!)) {
         fromStore += object.size
         held.push(index)
       } else {

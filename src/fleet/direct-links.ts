@@ -20,10 +20,9 @@ import { RatePacer, streamPace } from './stream-pace.js'
 
 export interface DirectSpec {
   ssh: SshLinkOptions
-  /** The release's objects (pack/release.ts): their bytes, how they lie in pieces, the pieces' SHA-1s. */
+  /** The release's objects (pack/release.ts): their bytes, and their ids and sizes. */
   reader: ObjectReader
   layout: ObjectLayout
-  pieces: Buffer
   /** Why this transport (for the log). */
   why: string
   /** download-limit: bytes/s each host's stream may take. */
@@ -65,7 +64,7 @@ export function directDelivery(spec: DirectSpec): Delivery {
       `Transport ssh (${spec.why}): each host's objects go over its own SSH session, only those its store lacks; no tracker, no seeder` +
       (spec.perHostRate !== undefined ? `; ${formatRate(spec.perHostRate)} per host` : '') +
       (spec.totalRate !== undefined ? `; ${formatRate(spec.totalRate)} in all` : ''),
-    source: { torrent: '', seederPeerId: '', direct: { pieces: spec.pieces.toString('base64') } },
+    source: { torrent: '', seederPeerId: '', direct: true },
     links,
     facts: () => ({ transport: 'ssh', infoHash: '', seederRanOn: 'none', seederUploaded: 0, trackerUrl: '', trackerAnnounces: 0, sentOverSsh: sent }),
     close: async () => {},

@@ -14,14 +14,22 @@ const WORTH_COMPRESSING = 0.9
 const SAMPLE_BYTES = 256 * 1024
 
 export interface WholeTask {
+  kind: 'encode'
   sources: { full: string; start: number; size: number }[]
   plainSize: number
+  /**
+   * The sha256 of the plain bytes when the hashing pass has it (hash-task.ts), with what the walk saw
+   * of the one source file: bytes read now are checked to come from that same file.
+   */
+  known?: { sha256: string; size: number; mtimeMs: number }
   /** deflate level; 0 = never compress. */
   level: number
   /** HKDF/HMAC secret (hex). */
   secret: string
   encrypt: boolean
   pieceLength: number
+  /** Whether the pieces' SHA-1s are wanted: only a torrent needs them (transport ssh checks the manifest's sha256). */
+  pieceHashes: boolean
   outDir: string
   /**
    * 'all': every object is written to outDir. 'compressed': only compressed ones; an object that is
@@ -38,7 +46,7 @@ export interface EncodedObject {
   compressed: boolean
   key?: string
   iv?: string
-  /** SHA-1 of each piece, the last one padded with zeros to the piece length. */
+  /** SHA-1 of each piece, the last one padded with zeros to the piece length; empty unless WholeTask.pieceHashes. */
   pieces: Uint8Array
   /** Whether the object is in a file of outDir (see WholeTask.write). */
   written: boolean
@@ -49,6 +57,13 @@ const plainScratch = new ScratchBuffer()
 const sealedScratch = new ScratchBuffer()
 
 export function encodeWhole(task: WholeTask): EncodedObject {
+  const secret = Buffer.from(task.secret, 'hex')
+  // Neither pieces to hash nor a file to write, and the bytes stay as they are: the object is named
+  // and keyed from the hash the first pass made, and remade from the tree as it is sent (object-reader.ts).
+  if (task.known !== undefined && !task.pieceHashes && task.write === 'compressed' && !(task.level > 0 && compressionPays(readSample(task)))) {
+    const result: EncodedObject = { id: objectId(secret, task.known.sha256), size: task.plainSize, sha256: task.known.sha256, compressed: false, pieces: new Uint8Array(), written: false }
+    return task.encrypt ? Object.assign(result, deriveObjectKey(secret, task.known.sha256)) : result
+  }
   const plain = plainScratch.take(task.plainSize)
   let at = 0
   for (const source of task.sources) {
@@ -60,6 +75,7 @@ export function encodeWhole(task: WholeTask): EncodedObject {
         if (got === 0) throw new Error(`${source.full} shrank while it was being packed`)
         read += got
       }
+      if (task.known !== undefined) unchangedSince(fd, source.full, task.known)
     } finally {
       fs.closeSync(fd)
     }
@@ -74,19 +90,38 @@ export function encodeWhole(task: WholeTask): EncodedObject {
       compressed = true
     }
   }
-  const sha256 = createHash('sha256').update(stored).digest('hex')
-  const secret = Buffer.from(task.secret, 'hex')
+  const sha256 = !compressed && task.known !== undefined ? task.known.sha256 : createHash('sha256').update(stored).digest('hex')
   const id = objectId(secret, sha256)
   const written = compressed || task.write === 'all'
   const result: EncodedObject = { id, size: stored.length, sha256, compressed, pieces: new Uint8Array(), written }
   if (task.encrypt) {
     const key = deriveObjectKey(secret, sha256)
-    stored = applyObjectKey(stored, key, false, sealedScratch.take(stored.length))
+    if (written || task.pieceHashes) stored = applyObjectKey(stored, key, false, sealedScratch.take(stored.length))
     Object.assign(result, key)
   }
-  result.pieces = pieceHashes(stored, task.pieceLength, true)
+  if (task.pieceHashes) result.pieces = pieceHashes(stored, task.pieceLength, true)
   if (written) writeObject(`${task.outDir}/${id}`, stored)
   return result
+}
+
+/** The first SAMPLE_BYTES of the object's bytes: what compressionPays decides on. */
+function readSample(task: WholeTask): Buffer {
+  const sample = plainScratch.take(Math.min(SAMPLE_BYTES, task.plainSize))
+  const source = task.sources[0]!
+  const fd = fs.openSync(source.full, 'r')
+  try {
+    return sample.subarray(0, fs.readSync(fd, sample, 0, Math.min(sample.length, source.size), source.start))
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+/** A file whose hash came from the first pass must still be the file that pass read. */
+function unchangedSince(fd: number, file: string, seen: { size: number; mtimeMs: number }): void {
+  const now = fs.fstatSync(fd)
+  if (now.size !== seen.size || now.mtimeMs !== seen.mtimeMs) {
+    throw new Error(`${file} changed while it was being packed: nothing may write to the build output while it is deployed`)
+  }
 }
 
 /** Deflate level 1 on a sample: cheap, and a fair guess of whether the whole will shrink. */

@@ -1,10 +1,13 @@
-/** A worker thread of the pack's pool (worker-pool.ts): runs encode tasks, one at a time. */
+/** A worker thread of the pack's pool (worker-pool.ts): runs hash and encode tasks, one at a time. */
 import { parentPort } from 'node:worker_threads'
 import { encodeWhole, type WholeTask } from './encode-task.js'
+import { hashRanges, type HashTask } from './hash-task.js'
 
-parentPort?.on('message', ({ id, task }: { id: number; task: WholeTask }) => {
+export type PackTask = HashTask | WholeTask
+
+parentPort?.on('message', ({ id, task }: { id: number; task: PackTask }) => {
   try {
-    const result = encodeWhole(task)
+    const result = task.kind === 'hash' ? hashRanges(task) : encodeWhole(task)
     parentPort!.postMessage({ id, result })
   } catch (error) {
     parentPort!.postMessage({ id, error: (error as Error).message })

@@ -17,6 +17,8 @@ export interface PlannedObject {
   /** The byte ranges whose bytes, one after another, make the object. */
   sources: { full: string; start: number; size: number }[]
   plainSize: number
+  /** The sha256 of its bytes, when the hashing pass already has it (a file, or a cut of one, alone in its object). */
+  sha256?: string
 }
 
 export interface Plan {
@@ -59,9 +61,10 @@ export function planObjects(described: DescribedEntry[], pieceLength: number): P
     let segments = size === 0 ? [] : known.get(contentKey)
     if (segments === undefined && size >= pieceLength) {
       segments = []
-      for (let start = 0; start < size; start += CHUNK) {
+      for (let start = 0, cut = 0; start < size; start += CHUNK, cut++) {
         const length = Math.min(CHUNK, size - start)
-        const object = objects.push({ sources: [{ full: item.full, start, size: length }], plainSize: length }) - 1
+        const sha256 = size <= CHUNK ? item.sha256 : item.cutSha256?.[cut]
+        const object = objects.push({ sources: [{ full: item.full, start, size: length }], plainSize: length, ...(sha256 !== undefined && { sha256 }) }) - 1
         segments.push({ object, offset: 0, length })
       }
     } else if (segments === undefined) {

@@ -7,10 +7,12 @@ import { describeTree, digestOf } from '../content/tree-digest.js'
 import { InputError } from '../inputs/errors.js'
 import { layObjects, type ObjectLayout } from '../swarm/object-layout.js'
 import { swarmPieceLength } from '../swarm/piece-length.js'
-import type { EncodedObject, WholeTask } from './encode-task.js'
+import type { EncodedObject } from './encode-task.js'
+import type { PackTask } from './encode-worker.js'
 import { stripSpecialModes, type StrippedMode } from './modes.js'
 import { packedObjects, type ObjectReader, type RemadeObject } from './object-reader.js'
 import { choosePieceLength, planObjects } from './plan.js'
+import { poolHasher } from './tree-hashes.js'
 import { WorkerPool, workerScript } from './worker-pool.js'
 
 export interface PackedRelease {
@@ -24,7 +26,7 @@ export interface PackedRelease {
   /** The manifest as it travels to the hosts (content/manifest.ts). */
   encodedManifest: string
   layout: ObjectLayout
-  /** SHA-1 of every piece, in piece order: the torrent's `pieces`. */
+  /** SHA-1 of every piece, in piece order: the torrent's `pieces`; empty unless ReleaseSource.pieceHashes. */
   pieces: Buffer
   /** Digest of the tree's content (content/tree-digest.ts): how a host knows it already holds the release. */
   contentId: string
@@ -57,6 +59,12 @@ export interface ReleaseSource {
    * writing the whole payload a second time when no swarm serves it (transport ssh).
    */
   objectFiles?: 'all' | 'compressed'
+  /**
+   * Whether to hash the pieces (default true): a torrent needs their SHA-1s, SSH streams alone do
+   * not (the host checks each object against the manifest's sha256), and without them an object
+   * the pack neither writes nor compresses is not read a second time at all.
+   */
+  pieceHashes?: boolean
 }
 
 // The bundle carries the worker beside itself (dist/main/encode-worker.js); from source it is the .ts.
@@ -70,7 +78,18 @@ const WORKER_PLACES = [new URL('./encode-worker.js', import.meta.url), new URL('
  */
 export async function packRelease(source: ReleaseSource): Promise<PackedRelease> {
   const started = Date.now()
-  const walked = await describeTree(source.sourceDir).catch((error: Error) => {
+  const size = source.workers ?? Math.min(4, os.availableParallelism())
+  const pool = new WorkerPool<PackTask, unknown>(workerScript(WORKER_PLACES), size)
+  try {
+    return await packWith(pool, source, started)
+  } finally {
+    await pool.close()
+  }
+}
+
+async function packWith(pool: WorkerPool<PackTask, unknown>, source: ReleaseSource, started: number): Promise<PackedRelease> {
+  const hashFiles = poolHasher((task) => pool.run(task) as Promise<string[]>)
+  const walked = await describeTree(source.sourceDir, hashFiles).catch((error: Error) => {
     throw new InputError('path', error.message)
   })
   const { entries: described, stripped } = source.preserveSpecialModes ? { entries: walked, stripped: [] } : stripSpecialModes(walked)
@@ -83,25 +102,31 @@ export async function packRelease(source: ReleaseSource): Promise<PackedRelease>
   fs.mkdirSync(objectsDir, { recursive: true, mode: 0o700 })
   // Never the SSH key itself in the workers' messages: a key derived from it for this one purpose.
   const secret = Buffer.from(hkdfSync('sha256', source.keySecret, Buffer.alloc(0), 'murder-action objects v1', 32)).toString('hex')
-  const size = source.workers ?? Math.min(4, os.availableParallelism())
-  const pool = new WorkerPool<WholeTask, EncodedObject>(workerScript(WORKER_PLACES), size)
   const write = source.objectFiles ?? 'all'
-  let encoded: EncodedObject[]
-  try {
-    encoded = await Promise.all(
-      plan.objects.map((object) =>
-        pool.run({ sources: object.sources, plainSize: object.plainSize, level: source.compressionLevel, secret, encrypt: source.encrypt, pieceLength, outDir: objectsDir, write }),
-      ),
-    )
-  } finally {
-    await pool.close()
-  }
+  const pieceHashes = source.pieceHashes ?? true
+  const seen = new Map(described.map((entry) => [entry.full, { size: entry.stat.size, mtimeMs: entry.stat.mtimeMs }]))
+  const encoded = (await Promise.all(
+    plan.objects.map((object) =>
+      pool.run({
+        kind: 'encode',
+        sources: object.sources,
+        plainSize: object.plainSize,
+        ...(object.sha256 !== undefined && { known: { sha256: object.sha256, ...seen.get(object.sources[0]!.full)! } }),
+        level: source.compressionLevel,
+        secret,
+        encrypt: source.encrypt,
+        pieceLength,
+        pieceHashes,
+        outDir: objectsDir,
+        write,
+      }),
+    ),
+  )) as EncodedObject[]
   // Two planned objects can encode to the same bytes (the same run of small files in two
   // directories): the torrent lists each id once, and the entries point at the first.
   const objects: ObjectRecord[] = []
   const pieces: Uint8Array[] = []
   const indexOfId = new Map<string, number>()
-  const seen = new Map(described.map((entry) => [entry.full, { size: entry.stat.size, mtimeMs: entry.stat.mtimeMs }]))
   const remade = new Map<string, RemadeObject>()
   const renumber = encoded.map((object, plannedIndex) => {
     const known = indexOfId.get(object.id)

@@ -12,7 +12,7 @@
  * command line, where `ps` would show it.
  */
 
-export const PROTOCOL_VERSION = 4
+export const PROTOCOL_VERSION = 5
 
 /** What the controller writes to a running agent's stdin to say "still here" (how often: policy.ts). */
 export const HEARTBEAT = '\n'
@@ -57,14 +57,10 @@ export interface AgentJob {
    * Present for transport `ssh`: the objects come on this session's stdin, not from a swarm (no
    * tracker, no seeder; `torrent` and `seederPeerId` are then empty). The agent answers the job with
    * a `need` event naming the objects its store lacks; the controller writes just those, one after
-   * another in that order with no framing (their sizes say where each ends), then heartbeats.
+   * another in that order with no framing (their sizes say where each ends), then heartbeats. Each
+   * object, arriving or held in the store, is checked against the manifest's sha256 of it.
    */
-  direct?: DirectDelivery
-}
-
-export interface DirectDelivery {
-  /** SHA-1 of every piece (the torrent's `pieces`, base64): each object is checked against them, as the swarm checks it. */
-  pieces: string
+  direct?: true
 }
 
 /**
@@ -389,10 +385,7 @@ export function decodeJob(line: string): AgentJob {
 }
 
 function checkDirect(direct: unknown): void {
-  const pieces = (direct as { pieces?: unknown } | null)?.pieces
-  if (typeof pieces !== 'string' || pieces === '' || !/^[A-Za-z0-9+/]+={0,2}$/.test(pieces) || Buffer.from(pieces, 'base64').length % 20 !== 0) {
-    throw new Error('job field direct.pieces must be the SHA-1 of every piece, base64')
-  }
+  if (direct !== true) throw new Error('job field direct must be true when present (transport ssh)')
 }
 
 /** Checks a `need` event against the objects the controller has (ids of the release); returns why not, or undefined. */

@@ -1,17 +1,16 @@
 /**
- * transport ssh on the host: objects checked piece by piece against the torrent's SHA-1s, those the
- * store holds (a damaged one is asked for again, and leaves the store) and those that arrive on stdin.
+ * transport ssh on the host: objects checked against the manifest's sha256, those the store holds
+ * (a damaged one is asked for again, and leaves the store) and those that arrive on stdin.
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { DecodedBytes, decodingCheck } from '../../../src/agent/decoded-object.js'
+import { DecodedBytes, decodingCheck, holdsObject } from '../../../src/agent/decoded-object.js'
 import { DirectReceive } from '../../../src/agent/direct-receive.js'
 import { decodeObject, ReleaseWriter } from '../../../src/agent/materialize.js'
 import { ObjectMismatchError } from '../../../src/agent/object-receiver.js'
-import { holdsObject, pieceCheck } from '../../../src/agent/piece-check.js'
 import type { PackedRelease } from '../../../src/pack/release.js'
 import { decodeManifest } from '../../../src/content/manifest.js'
 import { pack, removeTemporaryDirs, snapshotTree, temporaryDir } from '../helpers.js'
@@ -42,39 +41,20 @@ function feed(push: (chunk: Buffer) => void, bytes: Buffer, sizes: number[]): vo
   }
 }
 
-describe('pieceCheck', () => {
-  test('every object passes against the torrent\'s pieces, in any chunking', () => {
-    for (const object of release.layout.objects) {
-      for (const sizes of [[1 << 20], [7, 16_384, 3]]) {
-        const check = pieceCheck(object, release.pieces, release.layout.pieceLength)
-        feed((chunk) => check.update(chunk), bytesOf(object.id), sizes)
-        assert.equal(check.mismatch(), undefined, `${object.id} in chunks of ${sizes.join(', ')}`)
-      }
-    }
-  })
-  test('one byte changed fails the piece it is in; a short object fails its piece count', () => {
-    const object = release.layout.objects.find((candidate) => candidate.pieces > 1)!
-    const bytes = Buffer.from(bytesOf(object.id))
-    bytes[release.layout.pieceLength + 5]! ^= 1
-    const check = pieceCheck(object, release.pieces, release.layout.pieceLength)
-    check.update(bytes)
-    assert.equal(check.mismatch(), `object ${object.id}: piece ${object.firstPiece + 1} fails its SHA-1 check`)
-    const short = pieceCheck(object, release.pieces, release.layout.pieceLength)
-    short.update(bytesOf(object.id).subarray(0, release.layout.pieceLength))
-    assert.match(short.mismatch()!, /has 1 pieces, not \d+/)
-  })
-  test('holdsObject: the object whole, not a damaged or truncated copy, nor none', async () => {
-    const object = release.layout.objects[0]!
+describe('holdsObject: an object of the store, checked before it counts as held', () => {
+  test('the object whole, not a damaged or truncated copy, nor one the manifest names by another sha256, nor none', async () => {
+    for (const record of release.manifest.objects) assert.equal(await holdsObject(path.join(release.objectsDir, record.id), record), true, record.id)
+    const record = release.manifest.objects.find((candidate) => candidate.size > 1 << 20) ?? release.manifest.objects[0]!
     const dir = temporaryDir()
-    const file = path.join(dir, object.id)
-    assert.equal(await holdsObject(path.join(release.objectsDir, object.id), object, release.pieces, release.layout.pieceLength), true)
-    const damaged = Buffer.from(bytesOf(object.id))
+    const file = path.join(dir, record.id)
+    const damaged = Buffer.from(bytesOf(record.id))
     damaged[damaged.length - 1]! ^= 0x80
     fs.writeFileSync(file, damaged)
-    assert.equal(await holdsObject(file, object, release.pieces, release.layout.pieceLength), false)
-    fs.writeFileSync(file, bytesOf(object.id).subarray(1))
-    assert.equal(await holdsObject(file, object, release.pieces, release.layout.pieceLength), false)
-    assert.equal(await holdsObject(path.join(dir, 'absent'), object, release.pieces, release.layout.pieceLength), false)
+    assert.equal(await holdsObject(file, record), false)
+    fs.writeFileSync(file, bytesOf(record.id).subarray(1))
+    assert.equal(await holdsObject(file, record), false)
+    assert.equal(await holdsObject(path.join(release.objectsDir, record.id), { ...record, sha256: '0'.repeat(64) }), false)
+    assert.equal(await holdsObject(path.join(dir, 'absent'), record), false)
   })
 })
 
@@ -183,7 +163,7 @@ describe('DirectReceive', () => {
     const { workDir, storeDir } = lentHost()
     const ready: number[] = []
     const decodedOf = new Map<number, DecodedBytes | undefined>()
-    const direct = new DirectReceive(release.layout, release.manifest.objects, release.pieces, workDir, storeDir, (index, decoded) => {
+    const direct = new DirectReceive(release.layout, release.manifest.objects, workDir, storeDir, (index, decoded) => {
       ready.push(index)
       decodedOf.set(index, decoded)
     })
@@ -215,7 +195,7 @@ describe('DirectReceive', () => {
   test('needing nothing, it is complete at once', async () => {
     const workDir = temporaryDir()
     for (const object of release.layout.objects) fs.copyFileSync(path.join(release.objectsDir, object.id), path.join(workDir, object.id))
-    const direct = new DirectReceive(release.layout, release.manifest.objects, release.pieces, workDir, temporaryDir(), () => {})
+    const direct = new DirectReceive(release.layout, release.manifest.objects, workDir, temporaryDir(), () => {})
     const { needed } = await direct.plan(() => {})
     assert.deepEqual(needed, [])
     await direct.complete
@@ -223,7 +203,7 @@ describe('DirectReceive', () => {
 
   test('an object that arrives damaged is refused before it takes its name', async () => {
     const workDir = temporaryDir()
-    const direct = new DirectReceive(release.layout, release.manifest.objects, release.pieces, workDir, temporaryDir(), () => {})
+    const direct = new DirectReceive(release.layout, release.manifest.objects, workDir, temporaryDir(), () => {})
     const { needed } = await direct.plan(() => {})
     const first = Buffer.from(bytesOf(needed[0]!.id))
     first[first.length >> 1]! ^= 4

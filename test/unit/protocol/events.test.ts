@@ -116,7 +116,7 @@ describe('decodeJob', () => {
     const { manifest: _manifest, pieceLength: _pieceLength, keepObjects: _keepObjects, ...common } = job
     const older = { ...common, v: 2, payloadName: 'v1.2.3.tar.gz.enc', sha256: 'ab'.repeat(32), contentId: '12'.repeat(32), mtimes: 'AA', keepPayload: true }
     assert.throws(() => decodeJob(JSON.stringify(older)), { message: `protocol version 2 is not ${PROTOCOL_VERSION}: agent and action differ` })
-    assert.equal(PROTOCOL_VERSION, 4)
+    assert.equal(PROTOCOL_VERSION, 5)
   })
   test('not JSON', () => {
     assert.throws(() => decodeJob('hello'), { message: 'the job line is not JSON' })
@@ -343,8 +343,7 @@ describe('allowedPeers in the job', () => {
 })
 
 describe('transport ssh: the job\'s direct field and the need event', () => {
-  const pieces = Buffer.alloc(3 * 20, 7).toString('base64')
-  const direct: AgentJob = { ...job, torrent: '', seederPeerId: '', direct: { pieces } }
+  const direct: AgentJob = { ...job, torrent: '', seederPeerId: '', direct: true }
 
   test('a direct job round-trips, without a torrent or a seeder', () => {
     assert.deepEqual(decodeJob(encodeJob(direct)), direct)
@@ -352,9 +351,9 @@ describe('transport ssh: the job\'s direct field and the need event', () => {
   test('without direct, the torrent and the seeder are still required', () => {
     assert.throws(() => decodeJob(JSON.stringify({ ...direct, direct: undefined })), { message: 'job field torrent is missing' })
   })
-  test('direct.pieces must be SHA-1s (20 bytes each), base64', () => {
-    const message = 'job field direct.pieces must be the SHA-1 of every piece, base64'
-    for (const bad of [{}, { pieces: '' }, { pieces: 12 }, { pieces: Buffer.alloc(21).toString('base64') }, { pieces: 'not base64!' }, null, 'pieces']) {
+  test('direct is true or absent: anything else is refused', () => {
+    const message = 'job field direct must be true when present (transport ssh)'
+    for (const bad of [{}, { pieces: 'AAAA' }, false, 1, null, 'true']) {
       assert.throws(() => decodeJob(JSON.stringify({ ...direct, direct: bad })), { message }, JSON.stringify(bad))
     }
   })

@@ -1,0 +1,101 @@
+/**
+ * The pack's first pass in its workers (tree-hashes.ts, hash-task.ts): the same file hashes, so the
+ * same content id, as hashing on one thread; the hashes of a big file's cuts are those of its bytes
+ * at each CHUNK; and an object named from them is refused if its file changed before it was encoded.
+ */
+import { after, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createHash, randomBytes } from 'node:crypto'
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { describeTree, digestOf } from '../../../src/content/tree-digest.js'
+import { encodeWhole } from '../../../src/pack/encode-task.js'
+import { hashRanges } from '../../../src/pack/hash-task.js'
+import { CHUNK } from '../../../src/pack/plan.js'
+import { poolHasher } from '../../../src/pack/tree-hashes.js'
+import { removeTemporaryDirs, temporaryDir } from '../helpers.js'
+
+after(removeTemporaryDirs)
+
+const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex')
+
+describe('hashing the tree in the pack\'s workers', () => {
+  const dir = temporaryDir()
+  const big = randomBytes(2 * CHUNK + 4097)
+  fs.writeFileSync(path.join(dir, 'big.bin'), big)
+  fs.writeFileSync(path.join(dir, 'chunk.bin'), big.subarray(0, CHUNK))
+  fs.writeFileSync(path.join(dir, 'empty'), '')
+  fs.mkdirSync(path.join(dir, 'many'))
+  // More files than one batch takes, so that several tasks carry small files.
+  for (let index = 0; index < 600; index++) fs.writeFileSync(path.join(dir, 'many', `${index}.txt`), `file ${index}\n`)
+  const tasks: number[] = []
+  const hasher = poolHasher(async (task) => {
+    tasks.push(task.ranges.length)
+    return hashRanges(task)
+  })
+
+  test('every file has the hash one thread gives it, and the tree the same content id', async () => {
+    const here = await describeTree(dir)
+    const pooled = await describeTree(dir, hasher)
+    assert.deepEqual(pooled.map((entry) => entry.sha256), here.map((entry) => entry.sha256))
+    assert.equal(digestOf(pooled), digestOf(here))
+    assert.ok(tasks.length >= 5, `${tasks.length} tasks: the whole big file, its 3 cuts, and batches of small files`)
+  })
+  test('a file bigger than one CHUNK has the hash of each cut; one of CHUNK bytes or less has none', async () => {
+    const pooled = await describeTree(dir, hasher)
+    const byName = new Map(pooled.map((entry) => [entry.relative, entry]))
+    assert.deepEqual(byName.get('big.bin')!.cutSha256, [sha256(big.subarray(0, CHUNK)), sha256(big.subarray(CHUNK, 2 * CHUNK)), sha256(big.subarray(2 * CHUNK))])
+    assert.equal(byName.get('big.bin')!.sha256, sha256(big))
+    assert.equal(byName.get('chunk.bin')!.cutSha256, undefined)
+    assert.equal(byName.get('chunk.bin')!.sha256, sha256(big.subarray(0, CHUNK)))
+  })
+})
+
+describe('an object named from the first pass', () => {
+  test('is refused when its file changed before its bytes were read', () => {
+    const dir = temporaryDir()
+    const file = path.join(dir, 'a.bin')
+    fs.writeFileSync(file, randomBytes(100_000))
+    const stat = fs.statSync(file)
+    const task = {
+      kind: 'encode' as const,
+      sources: [{ full: file, start: 0, size: stat.size }],
+      plainSize: stat.size,
+      level: 0,
+      secret: '11'.repeat(32),
+      encrypt: true,
+      pieceLength: 16384,
+      pieceHashes: true,
+      outDir: temporaryDir(),
+      write: 'all' as const,
+    }
+    const good = encodeWhole({ ...task, known: { sha256: sha256(fs.readFileSync(file)), size: stat.size, mtimeMs: stat.mtimeMs } })
+    assert.equal(good.written, true)
+    assert.throws(
+      () => encodeWhole({ ...task, known: { sha256: good.sha256, size: stat.size, mtimeMs: stat.mtimeMs - 1000 } }),
+      /a\.bin changed while it was being packed/,
+    )
+  })
+  test('without pieces or a file to write, is named and keyed as a full encode names and keys it', () => {
+    const dir = temporaryDir()
+    const file = path.join(dir, 'a.bin')
+    fs.writeFileSync(file, randomBytes(100_000))
+    const stat = fs.statSync(file)
+    const task = {
+      kind: 'encode' as const,
+      sources: [{ full: file, start: 0, size: stat.size }],
+      plainSize: stat.size,
+      level: 6,
+      secret: '22'.repeat(32),
+      encrypt: true,
+      pieceLength: 16384,
+      outDir: temporaryDir(),
+      write: 'compressed' as const,
+    }
+    const full = encodeWhole({ ...task, pieceHashes: true })
+    const lean = encodeWhole({ ...task, pieceHashes: false, known: { sha256: sha256(fs.readFileSync(file)), size: stat.size, mtimeMs: stat.mtimeMs } })
+    assert.deepEqual({ ...lean, pieces: undefined }, { ...full, pieces: undefined })
+    assert.equal(lean.pieces.length, 0)
+    assert.ok(full.pieces.length > 0)
+  })
+})
