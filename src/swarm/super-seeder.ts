@@ -3,8 +3,14 @@ import type { SeederWire } from './webtorrent-internals.js'
 /** Pieces a host is offered by the seeder and does not hold yet. */
 const OUTSTANDING_OFFERS = 2
 const TOP_UP_MS = 500
-/** A piece offered to one host is offered to another only after this long (unless that host got it). */
+/** A piece on its way to one host is offered to another only after this long (unless that host got it). */
 const REOFFER_MS = 15_000
+/**
+ * Once that host holds it, the others are offered it only this long after it was offered: time for
+ * that host's peers to take it from that host, but not so long that a host with no peer that holds
+ * it yet (a newcomer still finding its peers) waits on the seeder.
+ */
+const HELD_REOFFER_MS = 3000
 
 interface WireView {
   /** Pieces this wire counts for in `spread`: it holds them, or was offered them. */
@@ -18,9 +24,11 @@ interface WireView {
  * carries each piece about once instead of the same early pieces to every host. The seeder tells
  * each host it holds nothing, then offers it OUTSTANDING_OFFERS pieces at a time: those the fewest
  * hosts hold or have been offered. A host that gets an offered piece (from us or a peer) is offered
- * the next. A piece on its way to one host is not offered to a second for REOFFER_MS: once the
- * first holds it, the others get it from that host — what keeps a hotfix of a few pieces to many
- * hosts from crossing the seeder's link once per host. Requests are still served for any piece, and
+ * the next. A piece on its way to one host is not offered to a second for REOFFER_MS, nor for
+ * HELD_REOFFER_MS after it was offered once that host holds it: the others get it from that host —
+ * what keeps a hotfix of a few pieces to many hosts from crossing the seeder's link once per host
+ * (offered to every host as soon as the first held it, it went from the seeder about as often as
+ * from that host). Requests are still served for any piece, and
  * a timer tops every host up, so nobody can starve. Measured in bench/README.md ("Where the time went").
  *
  * The cost of an event does not grow with the fleet: `spread` (how many hosts hold or were offered
@@ -121,12 +129,15 @@ export class SuperSeeder {
     const view = this.views.get(wire)
     if (view === undefined || wire.destroyed) return
     const reofferBefore = this.now() - REOFFER_MS
+    const heldReofferBefore = this.now() - HELD_REOFFER_MS
     while (view.pending.size < OUTSTANDING_OFFERS) {
       let best = -1
       let ties = 0
       for (let index = 0; index < this.pieces; index++) {
         if (view.counted.has(index)) continue
         if (this.inFlight[index]! > 0 && this.offeredAt[index]! > reofferBefore) continue
+        // Held by the host it was offered to (or by others): they serve it.
+        if (this.inFlight[index] === 0 && this.spread[index]! > 0 && this.offeredAt[index]! > heldReofferBefore) continue
         const spread = this.spread[index]!
         if (best === -1 || spread < this.spread[best]!) {
           best = index

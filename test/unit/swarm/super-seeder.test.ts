@@ -103,6 +103,24 @@ describe('SuperSeeder', () => {
     seeder.close()
   })
 
+  test('a piece one host got from the seeder is not offered to the others for HELD_REOFFER_MS: they get it from that host', async () => {
+    // A hotfix: 8 hosts hold all but 2 pieces. Without this rule, each top-up once the first host
+    // held a piece offered it to every other host, which then took it from the seeder as often as from the holder.
+    let now = 0
+    const seeder = new SuperSeeder(2, () => now)
+    const wires: FakeWire[] = []
+    for (let index = 0; index < 8; index++) wires.push(await connect(seeder))
+    const holder = wires.find((wire) => wire.offers.includes(0))!
+    holder.gets(0)
+    now = 2_900
+    for (const wire of wires) wire.emit('uninterested')
+    assert.equal(wires.flatMap((wire) => wire.offers).filter((index) => index === 0).length, 1, 'piece 0 was offered once, to the host that now serves it')
+    now = 3_001
+    for (const wire of wires) wire.emit('uninterested')
+    assert.ok(wires.flatMap((wire) => wire.offers).filter((index) => index === 0).length > 1, 'after HELD_REOFFER_MS the seeder offers it again: a host with no peer holding it does not wait on the seeder')
+    seeder.close()
+  })
+
   test('a host that holds everything is offered nothing more', async () => {
     const seeder = new SuperSeeder(3)
     const wire = await connect(seeder)
