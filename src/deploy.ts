@@ -11,12 +11,14 @@ import { resolveFleetAddresses } from './swarm/fleet-addresses.js'
 import pLimit, { type LimitFunction } from 'p-limit'
 import { openSwarm, type Swarm } from './swarm/swarm.js'
 import type { Zone } from './swarm/zones.js'
+import type { HostTarget } from './ssh/hosts.js'
 import type { AgentBundle } from './fleet/agent-bundle.js'
 import { swarmDelivery, type Delivery } from './fleet/delivery.js'
 import { directDelivery } from './fleet/direct-links.js'
 import { runFleet } from './fleet/fleet-runner.js'
 import { markFailed, newHostState, type HostState } from './fleet/host-state.js'
 import type { SshLinkOptions } from './fleet/ssh-host-link.js'
+import { WarmSessions } from './fleet/warm-sessions.js'
 import { closeZoneDeliveries, zoneDeliveryFacts, type ZoneDelivery } from './fleet/zone-deliveries.js'
 import { chooseTransport } from './inputs/transport.js'
 import { openRemoteOrigin } from './swarm/remote-origin.js'
@@ -62,12 +64,13 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
   hooks.workdirCreated(workdir)
   // Every zone's delivery once it is open, so that whatever happens they are closed.
   const deliveries: ZoneDelivery[] = []
+  const warm = new WarmSessions(sshLinkOptions(settings, agent, Date.now()))
   try {
-    const release = await pack(settings, workdir, hooks)
+    const release = await pack(settings, workdir, hooks, () => warm.open(firstHosts(settings)))
     abortIfCancelled(hooks.signal)
     // The deadline counts from here: with a seeder host, sending it the objects is part of the transfer.
     const transferStart = Date.now()
-    const states = await deliver(settings, release, agent, transferStart, policy, hooks, deliveries)
+    const states = await deliver(settings, release, agent, transferStart, policy, hooks, deliveries, warm)
     const transferSeconds = (states.settledAt - transferStart) / 1000
     // Over SSH nobody seeds: hosts that held the release simply had nothing to receive.
     if (deliveries.some(({ delivery }) => delivery.transport === 'swarm')) reportHoldersThatSeeded(states.hosts, settings.tag, hooks)
@@ -110,9 +113,19 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
     )
     return { report, details }
   } finally {
+    warm.close()
     await closeZoneDeliveries(deliveries)
     fs.rmSync(workdir, { recursive: true, force: true })
   }
+}
+
+/**
+ * The hosts the fleet runner starts first, whose SSH sessions are opened while the pack hashes and
+ * encodes the tree (fleet/warm-sessions.ts): the first `concurrency` of the zones whose delivery
+ * opens at once (a seeder host's zone waits for its upload first).
+ */
+function firstHosts(settings: Settings): HostTarget[] {
+  return settings.zones.filter((zone) => zone.seederHost === undefined).flatMap((zone) => zone.hosts).slice(0, settings.concurrency)
 }
 
 /**
@@ -123,7 +136,7 @@ export async function deploy(settings: Settings, agent: AgentBundle, hooks: Depl
 async function openZone(run: ZoneRun, zone: Zone): Promise<Delivery> {
   const { settings, release, agent, transferStart } = run
   const { transport, why } = chooseTransport(settings.transport, settings.hosts.length, zone.seederHost !== undefined)
-  const ssh = sshLinkOptions(settings, agent, transferStart)
+  const ssh = { ...sshLinkOptions(settings, agent, transferStart), warm: run.warm }
   if (transport === 'ssh') {
     // The runner's writes are all a host receives, and all the runner sends: both caps are its pace.
     return directDelivery({
@@ -210,9 +223,11 @@ function sshLinkOptions(settings: Settings, agent: AgentBundle, transferStart: n
   }
 }
 
-async function pack(settings: Settings, workdir: string, hooks: DeployHooks): Promise<PackedRelease> {
+/** `accepted`: called once the tree passed the pack's checks (no host is contacted before that). */
+async function pack(settings: Settings, workdir: string, hooks: DeployHooks, accepted: () => void): Promise<PackedRelease> {
   hooks.info(`Packing ${settings.sourceDir} …`)
   const release = await packRelease({
+    accepted,
     sourceDir: settings.sourceDir,
     workdir,
     encrypt: settings.encrypt,
@@ -279,12 +294,13 @@ async function deliver(
   policy: DeployPolicy,
   hooks: DeployHooks,
   deliveries: ZoneDelivery[],
+  warm: WarmSessions,
 ): Promise<{ hosts: HostState[]; settledAt: number }> {
   const states = settings.hosts.map(newHostState)
   const stateOf = new Map(states.map((state) => [state.target, state]))
   const progress = watchProgress(states, transferStart, policy, hooks)
   const limit = pLimit(settings.concurrency)
-  const zoneRun = { settings, release, agent, transferStart, policy, hooks, limit, deliveries, started: progress.start }
+  const zoneRun = { settings, release, agent, transferStart, policy, hooks, limit, deliveries, warm, started: progress.start }
   const results = await Promise.allSettled(settings.zones.map((zone) => deliverZone(zoneRun, zone, zone.hosts.map((host) => stateOf.get(host)!))))
   progress.stop()
   // Every zone is settled (its agents stopped) before a failure is passed on.
@@ -304,6 +320,8 @@ interface ZoneRun {
   /** One limit for every zone's hosts: `concurrency` bounds them all together. */
   limit: LimitFunction
   deliveries: ZoneDelivery[]
+  /** The sessions opened while packing, for the hosts' links to take. */
+  warm: WarmSessions
   /** Called as each zone's hosts start: the first call shows the fleet's progress. */
   started: () => void
 }

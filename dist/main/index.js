@@ -53915,7 +53915,11 @@ async function packRelease(source) {
   }
 }
 async function packWith(pool, source, started) {
-  const hashFiles = poolHasher((task) => pool.run(task));
+  const hashInPool = poolHasher((task) => pool.run(task));
+  const hashFiles = (files) => {
+    source.accepted?.();
+    return hashInPool(files);
+  };
   const walked = await describeTree(source.sourceDir, hashFiles).catch((error2) => {
     throw new InputError("path", error2.message);
   });
@@ -64334,6 +64338,7 @@ function newPeerId() {
 var OUTSTANDING_OFFERS = 2;
 var TOP_UP_MS = 500;
 var REOFFER_MS = 15e3;
+var HELD_REOFFER_MS = 3e3;
 var SuperSeeder = class {
   constructor(pieces, now = Date.now) {
     this.pieces = pieces;
@@ -64420,12 +64425,14 @@ var SuperSeeder = class {
     const view = this.views.get(wire);
     if (view === void 0 || wire.destroyed) return;
     const reofferBefore = this.now() - REOFFER_MS;
+    const heldReofferBefore = this.now() - HELD_REOFFER_MS;
     while (view.pending.size < OUTSTANDING_OFFERS) {
       let best = -1;
       let ties = 0;
       for (let index = 0; index < this.pieces; index++) {
         if (view.counted.has(index)) continue;
         if (this.inFlight[index] > 0 && this.offeredAt[index] > reofferBefore) continue;
+        if (this.inFlight[index] === 0 && this.spread[index] > 0 && this.offeredAt[index] > heldReofferBefore) continue;
         const spread = this.spread[index];
         if (best === -1 || spread < this.spread[best]) {
           best = index;
@@ -64760,6 +64767,103 @@ var LineSplitter = class {
     if (this.rest !== "") this.onLine(this.rest);
     this.rest = "";
   }
+};
+
+// src/ssh/paced-stdin.ts
+var ACK_EVERY_BYTES = 8 * 1024;
+var WINDOW_BYTES = 32 * 1024;
+var CHUNK_BYTES = ACK_EVERY_BYTES;
+function openExecChannel(connection, command) {
+  return new Promise((resolve4, reject) => connection.exec(command, (error2, channel) => error2 ? reject(error2) : resolve4(channel)));
+}
+function writePaced(channel, data) {
+  return new Promise((resolve4) => {
+    let sent = 0;
+    let acknowledged = 0;
+    let ended = false;
+    let code = null;
+    let signal;
+    let stderr = "";
+    const pump2 = () => {
+      if (ended) return;
+      while (sent < data.length && sent - acknowledged < WINDOW_BYTES) {
+        const end = Math.min(data.length, sent + CHUNK_BYTES);
+        channel.write(data.subarray(sent, end));
+        sent = end;
+      }
+      if (sent === data.length) {
+        ended = true;
+        channel.end();
+      }
+    };
+    channel.on("data", (chunk) => {
+      acknowledged += chunk.length * ACK_EVERY_BYTES;
+      pump2();
+    });
+    channel.stderr.on("data", (chunk) => {
+      stderr = (stderr + chunk.toString()).slice(-4096);
+    });
+    channel.on("exit", (exitCode, exitSignal) => {
+      code = exitCode;
+      signal = exitSignal ?? void 0;
+    });
+    channel.on("close", () => resolve4({ code, signal, stderr }));
+    pump2();
+  });
+}
+
+// src/ssh/ssh2-internals.ts
+function countAsKeepaliveAnswer(client) {
+  ;
+  client?._resetKA?.();
+}
+
+// src/ssh/shell.ts
+function shellQuote(word) {
+  if (/^[A-Za-z0-9_./=:@%+-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+// src/fleet/agent-install.ts
+var MIN_NODE_MAJOR = 20;
+var AGENT_DIR = '"$HOME"/.murder-action';
+function agentPath(agent) {
+  return `${AGENT_DIR}/agent-${agent.sha256.slice(0, 16)}.mjs`;
+}
+var PRINT_SHA256 = 'process.stdout.write(require("crypto").createHash("sha256").update(require("fs").readFileSync(process.argv[1])).digest("hex"))';
+function probeCommand(nodePath, agent) {
+  const path14 = agentPath(agent);
+  const node = shellQuote(nodePath);
+  return `v=$(${node} --version 2>/dev/null) || v=none; echo "node=$v"; if [ -f ${path14} ]; then h=$(sha256sum < ${path14} 2>/dev/null) || h=$(${node} -e ${shellQuote(PRINT_SHA256)} ${path14} 2>/dev/null) || h=; case "$h" in ${agent.sha256}*) echo agent=present;; *) echo agent=changed;; esac; else echo agent=missing; fi`;
+}
+function readProbe(stdout, nodePath) {
+  const version = /node=(\S+)/.exec(stdout)?.[1] ?? "none";
+  const major = /^v(\d+)\./.exec(version)?.[1];
+  const agentPresent = stdout.includes("agent=present");
+  if (major === void 0) return { agentPresent, problem: `no Node.js at node-path "${nodePath}" on the host; install Node \u2265 ${MIN_NODE_MAJOR} or set node-path` };
+  if (Number(major) < MIN_NODE_MAJOR) {
+    return { agentPresent, problem: `Node ${version} on the host is too old: the agent needs Node \u2265 ${MIN_NODE_MAJOR} (set node-path to a newer one)` };
+  }
+  return { agentPresent };
+}
+var INSTALL_SCRIPT = `const {pipeline,Transform}=require("stream"),zlib=require("zlib"),fs=require("fs"),hash=require("crypto").createHash("sha256");let read=0,acked=0;const ack=new Transform({transform(chunk,_,done){read+=chunk.length;while(read-acked>=${ACK_EVERY_BYTES}){acked+=${ACK_EVERY_BYTES};process.stdout.write(".")}done(null,chunk)}});pipeline(process.stdin,ack,zlib.createGunzip(),new Transform({transform(chunk,_,done){hash.update(chunk);done(null,chunk)}}),fs.createWriteStream(process.argv[1]),(error)=>{if(error){console.error(error.message);process.exit(1)}if(hash.digest("hex")!==process.argv[2]){console.error("the agent arrived damaged (sha256 differs)");process.exit(1)}})`;
+function installCommand(nodePath, agent) {
+  const path14 = agentPath(agent);
+  return `umask 077 && mkdir -p ${AGENT_DIR} && t=${path14}.tmp.$$ && { ${shellQuote(nodePath)} -e ${shellQuote(INSTALL_SCRIPT)} "$t" ${agent.sha256} && mv -f "$t" ${path14}; } || { s=$?; rm -f "$t"; exit $s; }`;
+}
+var VERIFIED_IMPORT = 'const [,file,sha]=process.argv,fs=require("fs"),url=require("url");const d=require("crypto").createHash("sha256").update(fs.readFileSync(file)).digest("hex");if(d!==sha){console.error(file+" differs from the agent this action ships (sha256 "+d+", not "+sha+"); it was changed after it was installed. Remove it: the next deploy sends it again");process.exit(1)}import(url.pathToFileURL(file).href).catch((e)=>{console.error(e);process.exit(1)})';
+function launchCommand(nodePath, agent) {
+  return `exec ${shellQuote(nodePath)} -e ${shellQuote(VERIFIED_IMPORT)} ${agentPath(agent)} ${agent.sha256}`;
+}
+
+// src/fleet/host-link.ts
+var HostSetupError = class extends Error {
+  constructor(message, retry) {
+    super(message);
+    this.retry = retry;
+    this.name = "HostSetupError";
+  }
+  retry;
 };
 
 // node_modules/node-ssh/lib/esm/index.mjs
@@ -65634,101 +65738,75 @@ function describeConnectError(error2, target) {
   return new ConnectError(`SSH to ${where} failed: ${message}`, TRANSIENT.test(message) || TRANSIENT.test(code ?? ""));
 }
 
-// src/ssh/paced-stdin.ts
-var ACK_EVERY_BYTES = 8 * 1024;
-var WINDOW_BYTES = 32 * 1024;
-var CHUNK_BYTES = ACK_EVERY_BYTES;
-function openExecChannel(connection, command) {
-  return new Promise((resolve4, reject) => connection.exec(command, (error2, channel) => error2 ? reject(error2) : resolve4(channel)));
-}
-function writePaced(channel, data) {
-  return new Promise((resolve4) => {
-    let sent = 0;
-    let acknowledged = 0;
-    let ended = false;
-    let code = null;
-    let signal;
-    let stderr = "";
-    const pump2 = () => {
-      if (ended) return;
-      while (sent < data.length && sent - acknowledged < WINDOW_BYTES) {
-        const end = Math.min(data.length, sent + CHUNK_BYTES);
-        channel.write(data.subarray(sent, end));
-        sent = end;
-      }
-      if (sent === data.length) {
-        ended = true;
-        channel.end();
-      }
-    };
-    channel.on("data", (chunk) => {
-      acknowledged += chunk.length * ACK_EVERY_BYTES;
-      pump2();
-    });
-    channel.stderr.on("data", (chunk) => {
-      stderr = (stderr + chunk.toString()).slice(-4096);
-    });
-    channel.on("exit", (exitCode, exitSignal) => {
-      code = exitCode;
-      signal = exitSignal ?? void 0;
-    });
-    channel.on("close", () => resolve4({ code, signal, stderr }));
-    pump2();
-  });
-}
-
-// src/ssh/ssh2-internals.ts
-function countAsKeepaliveAnswer(client) {
-  ;
-  client?._resetKA?.();
-}
-
-// src/ssh/shell.ts
-function shellQuote(word) {
-  if (/^[A-Za-z0-9_./=:@%+-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-// src/fleet/agent-install.ts
-var MIN_NODE_MAJOR = 20;
-var AGENT_DIR = '"$HOME"/.murder-action';
-function agentPath(agent) {
-  return `${AGENT_DIR}/agent-${agent.sha256.slice(0, 16)}.mjs`;
-}
-var PRINT_SHA256 = 'process.stdout.write(require("crypto").createHash("sha256").update(require("fs").readFileSync(process.argv[1])).digest("hex"))';
-function probeCommand(nodePath, agent) {
-  const path14 = agentPath(agent);
-  const node = shellQuote(nodePath);
-  return `v=$(${node} --version 2>/dev/null) || v=none; echo "node=$v"; if [ -f ${path14} ]; then h=$(sha256sum < ${path14} 2>/dev/null) || h=$(${node} -e ${shellQuote(PRINT_SHA256)} ${path14} 2>/dev/null) || h=; case "$h" in ${agent.sha256}*) echo agent=present;; *) echo agent=changed;; esac; else echo agent=missing; fi`;
-}
-function readProbe(stdout, nodePath) {
-  const version = /node=(\S+)/.exec(stdout)?.[1] ?? "none";
-  const major = /^v(\d+)\./.exec(version)?.[1];
-  const agentPresent = stdout.includes("agent=present");
-  if (major === void 0) return { agentPresent, problem: `no Node.js at node-path "${nodePath}" on the host; install Node \u2265 ${MIN_NODE_MAJOR} or set node-path` };
-  if (Number(major) < MIN_NODE_MAJOR) {
-    return { agentPresent, problem: `Node ${version} on the host is too old: the agent needs Node \u2265 ${MIN_NODE_MAJOR} (set node-path to a newer one)` };
+// src/fleet/host-session.ts
+var HostSession = class _HostSession {
+  constructor(ssh) {
+    this.ssh = ssh;
+    ssh.connection?.on("error", (error2) => this.connectionError = error2.message);
   }
-  return { agentPresent };
-}
-var INSTALL_SCRIPT = `const {pipeline,Transform}=require("stream"),zlib=require("zlib"),fs=require("fs"),hash=require("crypto").createHash("sha256");let read=0,acked=0;const ack=new Transform({transform(chunk,_,done){read+=chunk.length;while(read-acked>=${ACK_EVERY_BYTES}){acked+=${ACK_EVERY_BYTES};process.stdout.write(".")}done(null,chunk)}});pipeline(process.stdin,ack,zlib.createGunzip(),new Transform({transform(chunk,_,done){hash.update(chunk);done(null,chunk)}}),fs.createWriteStream(process.argv[1]),(error)=>{if(error){console.error(error.message);process.exit(1)}if(hash.digest("hex")!==process.argv[2]){console.error("the agent arrived damaged (sha256 differs)");process.exit(1)}})`;
-function installCommand(nodePath, agent) {
-  const path14 = agentPath(agent);
-  return `umask 077 && mkdir -p ${AGENT_DIR} && t=${path14}.tmp.$$ && { ${shellQuote(nodePath)} -e ${shellQuote(INSTALL_SCRIPT)} "$t" ${agent.sha256} && mv -f "$t" ${path14}; } || { s=$?; rm -f "$t"; exit $s; }`;
-}
-var VERIFIED_IMPORT = 'const [,file,sha]=process.argv,fs=require("fs"),url=require("url");const d=require("crypto").createHash("sha256").update(fs.readFileSync(file)).digest("hex");if(d!==sha){console.error(file+" differs from the agent this action ships (sha256 "+d+", not "+sha+"); it was changed after it was installed. Remove it: the next deploy sends it again");process.exit(1)}import(url.pathToFileURL(file).href).catch((e)=>{console.error(e);process.exit(1)})';
-function launchCommand(nodePath, agent) {
-  return `exec ${shellQuote(nodePath)} -e ${shellQuote(VERIFIED_IMPORT)} ${agentPath(agent)} ${agent.sha256}`;
-}
-
-// src/fleet/host-link.ts
-var HostSetupError = class extends Error {
-  constructor(message, retry) {
-    super(message);
-    this.retry = retry;
-    this.name = "HostSetupError";
+  ssh;
+  /** The last error on the connection (e.g. 'Keepalive timeout' when the network to the host is gone). */
+  connectionError;
+  /** What was done, and how long after the session was opened: for the link's debug line. */
+  timeline = [];
+  /** Rejects with a HostSetupError saying whether trying again could help. */
+  static async open(target, options, stopped = () => false) {
+    const began = Date.now();
+    const since = () => `${((Date.now() - began) / 1e3).toFixed(1)} s`;
+    const { credentials, giveUpAt, agent, nodePath } = options;
+    const timeLeft = giveUpAt - Date.now();
+    if (timeLeft < 1e3) throw new HostSetupError(`no time left to connect to ${target.host}:${target.port}`, "never");
+    let ssh;
+    try {
+      ssh = await connectOnce(target, credentials, Math.min(SSH_CONNECT_TIMEOUT_MS, timeLeft));
+    } catch (error2) {
+      const connectError = error2;
+      throw new HostSetupError(connectError.message, connectError.transient ? "quietly" : "never");
+    }
+    const session = new _HostSession(ssh);
+    session.timeline.push(`connected after ${since()}`);
+    let step = "checking Node on the host";
+    try {
+      if (stopped()) return session;
+      const probe = await ssh.execCommand(probeCommand(nodePath, agent));
+      session.throwIfLost(`while ${step}`);
+      const { agentPresent, problem } = readProbe(probe.stdout, nodePath);
+      if (problem !== void 0) throw new HostSetupError(problem, "never");
+      if (!agentPresent && !stopped()) {
+        step = "sending the agent";
+        const ship = await writePaced(await openExecChannel(ssh.connection, installCommand(nodePath, agent)), agent.gzipped);
+        session.throwIfLost(`while ${step}`);
+        if (ship.code !== 0) {
+          throw new HostSetupError(`could not install the agent in ~/.murder-action: ${ship.stderr.trim() || (ship.signal ?? `exit ${ship.code}`)}`, "never");
+        }
+        session.timeline.push(`agent sent after ${since()}`);
+      }
+      return session;
+    } catch (error2) {
+      ssh.dispose();
+      throw session.setupError(error2, step);
+    }
   }
-  retry;
+  /** A failure while `step`, as the HostSetupError the fleet runner acts on. */
+  setupError(error2, step) {
+    if (error2 instanceof HostSetupError) return error2;
+    const lost = this.lost(`while ${step}`);
+    if (lost !== void 0) return new HostSetupError(lost, "loudly");
+    return new HostSetupError(`SSH failed while ${step}: ${error2.message}`, "never");
+  }
+  /** Why the connection is gone, for a person (`when` says what it interrupted); undefined while it is up. */
+  lost(when) {
+    if (this.connectionError !== void 0 && /keepalive/i.test(this.connectionError)) {
+      return `lost the SSH connection ${when}: the host stopped answering SSH keepalives for ${SSH_KEEPALIVE.silenceMs / 1e3} s (the host or the network between it and the runner went down)`;
+    }
+    if (this.connectionError !== void 0) return `lost the SSH connection ${when} (${this.connectionError}): the host or the network to it may be down`;
+    if (!this.ssh.isConnected()) return `lost the SSH connection ${when} (sshd closed it)`;
+    return void 0;
+  }
+  throwIfLost(when) {
+    const lost = this.lost(when);
+    if (lost !== void 0) throw new HostSetupError(lost, "loudly");
+  }
 };
 
 // src/fleet/in-flight-window.ts
@@ -65804,72 +65882,39 @@ var SshHostLink = class {
   listener;
   options;
   ssh;
+  session;
   channel;
   agentPid;
   stderrTail = "";
   whenChannelClosed;
   exitCode = null;
   exitSignal;
-  /** The last error on the SSH connection (e.g. 'Keepalive timeout' when the network to the host is gone). */
-  connectionError;
   stopped = false;
   heartbeat;
   /** What the agent has acknowledged of the objects written after its job (its `ack` events). */
   window = new InFlightWindow();
   async start(job) {
     const began = Date.now();
-    const since = () => `${((Date.now() - began) / 1e3).toFixed(1)} s`;
-    const { credentials, giveUpAt, agent, nodePath } = this.options;
-    const timeLeft = giveUpAt - Date.now();
-    if (timeLeft < 1e3) throw new HostSetupError(`no time left to connect to ${this.target.host}:${this.target.port}`, "never");
-    try {
-      this.ssh = await connectOnce(this.target, credentials, Math.min(SSH_CONNECT_TIMEOUT_MS, timeLeft));
-    } catch (error2) {
-      const connectError = error2;
-      throw new HostSetupError(connectError.message, connectError.transient ? "quietly" : "never");
+    const open3 = () => HostSession.open(this.target, this.options, () => this.stopped);
+    const warm = this.options.warm?.take(this.target);
+    let session = await (warm ?? open3());
+    let whilePacking = warm !== void 0;
+    if (whilePacking && session.lost("") !== void 0) {
+      session.ssh.dispose();
+      session = await open3();
+      whilePacking = false;
     }
-    this.ssh.connection?.on("error", (error2) => this.connectionError = error2.message);
-    const timeline = [`connected after ${since()}`];
+    this.session = session;
+    this.ssh = session.ssh;
     this.throwIfStopped();
-    let step = "checking Node on the host";
     try {
-      const probe = await this.ssh.execCommand(probeCommand(nodePath, agent));
-      this.throwIfConnectionLost(`while ${step}`);
-      const { agentPresent, problem } = readProbe(probe.stdout, nodePath);
-      if (problem !== void 0) throw new HostSetupError(problem, "never");
-      if (!agentPresent) {
-        step = "sending the agent";
-        const ship = await writePaced(await openExecChannel(this.ssh.connection, installCommand(nodePath, agent)), agent.gzipped);
-        this.throwIfConnectionLost(`while ${step}`);
-        if (ship.code !== 0) {
-          throw new HostSetupError(`could not install the agent in ~/.murder-action: ${ship.stderr.trim() || (ship.signal ?? `exit ${ship.code}`)}`, "never");
-        }
-        timeline.push(`agent sent after ${since()}`);
-      }
-      this.throwIfStopped();
-      step = "starting the agent";
-      await this.launch(launchCommand(nodePath, agent), job);
-      timeline.push(`agent started after ${since()}`);
-      this.listener.log(timeline.join(", "));
+      await this.launch(launchCommand(this.options.nodePath, this.options.agent), job);
+      const steps = session.timeline.join(", ");
+      const started = `agent started after ${((Date.now() - began) / 1e3).toFixed(1)} s`;
+      this.listener.log(whilePacking ? `opened while packing (${steps}), ${started}` : `${steps}, ${started}`);
     } catch (error2) {
-      if (error2 instanceof HostSetupError) throw error2;
-      const lost = this.connectionLost(`while ${step}`);
-      if (lost !== void 0) throw new HostSetupError(lost, "loudly");
-      throw new HostSetupError(`SSH failed while ${step}: ${error2.message}`, "never");
+      throw session.setupError(error2, "starting the agent");
     }
-  }
-  /** Why the connection is gone, for a person (`when` says what it interrupted); undefined while it is up. */
-  connectionLost(when) {
-    if (this.connectionError !== void 0 && /keepalive/i.test(this.connectionError)) {
-      return `lost the SSH connection ${when}: the host stopped answering SSH keepalives for ${SSH_KEEPALIVE.silenceMs / 1e3} s (the host or the network between it and the runner went down)`;
-    }
-    if (this.connectionError !== void 0) return `lost the SSH connection ${when} (${this.connectionError}): the host or the network to it may be down`;
-    if (this.ssh !== void 0 && !this.ssh.isConnected()) return `lost the SSH connection ${when} (sshd closed it)`;
-    return void 0;
-  }
-  throwIfConnectionLost(when) {
-    const lost = this.connectionLost(when);
-    if (lost !== void 0) throw new HostSetupError(lost, "loudly");
   }
   /** stop() may come while start() is still connecting: then nothing must be started after it. */
   throwIfStopped() {
@@ -65912,7 +65957,7 @@ var SshHostLink = class {
     });
     channel.write(encodeJob(job));
     await this.options.afterJob?.(channel, this.window);
-    this.throwIfConnectionLost("while sending the objects");
+    this.session.throwIfLost("while sending the objects");
     if (this.stopped) return;
     this.heartbeat = setInterval(() => channel.write(HEARTBEAT), HEARTBEAT_INTERVAL_MS);
     void this.whenChannelClosed.then(() => clearInterval(this.heartbeat));
@@ -65932,7 +65977,7 @@ var SshHostLink = class {
     if (this.exitSignal !== void 0) what = `the agent was killed by ${this.exitSignal} on the host before finishing`;
     else if (this.exitCode !== null) what = `the agent exited with code ${this.exitCode} before finishing`;
     else {
-      what = this.connectionLost("before the agent finished") ?? "the SSH session ended before the agent finished (no exit status: sshd or the connection went away)";
+      what = this.session?.lost("before the agent finished") ?? "the SSH session ended before the agent finished (no exit status: sshd or the connection went away)";
     }
     return tail !== "" ? `${what}: ${tail}` : what;
   }
@@ -66486,6 +66531,44 @@ function runFleet(run2) {
   });
   return { states, finished, settledAt: () => settledAt };
 }
+
+// src/fleet/warm-sessions.ts
+var WarmSessions = class {
+  constructor(options) {
+    this.options = options;
+  }
+  options;
+  opening = /* @__PURE__ */ new Map();
+  closed = false;
+  /** Starts opening the sessions of `targets` (nothing once closed). */
+  open(targets) {
+    const { options } = this;
+    for (const target of targets) {
+      if (this.closed || this.opening.has(target)) continue;
+      const session = HostSession.open(target, options, () => this.closed);
+      session.catch(() => {
+      });
+      this.opening.set(target, session);
+    }
+  }
+  /** The session opened for `target`, once; undefined if there is none (or it was taken). */
+  take(target) {
+    const session = this.opening.get(target);
+    this.opening.delete(target);
+    return session;
+  }
+  /** How many are still waiting to be taken. */
+  get waiting() {
+    return this.opening.size;
+  }
+  /** Closes every session not taken, those still opening as soon as they are open. */
+  close() {
+    this.closed = true;
+    for (const session of this.opening.values()) void session.then((opened) => opened.ssh.dispose(), () => {
+    });
+    this.opening.clear();
+  }
+};
 
 // src/fleet/zone-deliveries.ts
 async function closeZoneDeliveries(deliveries) {
@@ -67139,11 +67222,12 @@ async function deploy(settings, agent, hooks) {
   const workdir = fs16.mkdtempSync(path11.join(process.env.RUNNER_TEMP || os8.tmpdir(), "murder-action-"));
   hooks.workdirCreated(workdir);
   const deliveries = [];
+  const warm = new WarmSessions(sshLinkOptions(settings, agent, Date.now()));
   try {
-    const release = await pack(settings, workdir, hooks);
+    const release = await pack(settings, workdir, hooks, () => warm.open(firstHosts(settings)));
     abortIfCancelled(hooks.signal);
     const transferStart = Date.now();
-    const states = await deliver(settings, release, agent, transferStart, policy, hooks, deliveries);
+    const states = await deliver(settings, release, agent, transferStart, policy, hooks, deliveries, warm);
     const transferSeconds = (states.settledAt - transferStart) / 1e3;
     if (deliveries.some(({ delivery }) => delivery.transport === "swarm")) reportHoldersThatSeeded(states.hosts, settings.tag, hooks);
     const verdict = judge(states.hosts, settings.maxFailedHosts);
@@ -67182,14 +67266,18 @@ async function deploy(settings, agent, hooks) {
     );
     return { report, details };
   } finally {
+    warm.close();
     await closeZoneDeliveries(deliveries);
     fs16.rmSync(workdir, { recursive: true, force: true });
   }
 }
+function firstHosts(settings) {
+  return settings.zones.filter((zone) => zone.seederHost === void 0).flatMap((zone) => zone.hosts).slice(0, settings.concurrency);
+}
 async function openZone(run2, zone) {
   const { settings, release, agent, transferStart } = run2;
   const { transport, why } = chooseTransport(settings.transport, settings.hosts.length, zone.seederHost !== void 0);
-  const ssh = sshLinkOptions(settings, agent, transferStart);
+  const ssh = { ...sshLinkOptions(settings, agent, transferStart), warm: run2.warm };
   if (transport === "ssh") {
     return directDelivery({
       ssh,
@@ -67265,9 +67353,10 @@ function sshLinkOptions(settings, agent, transferStart) {
     giveUpAt: transferStart + settings.deadlineMs
   };
 }
-async function pack(settings, workdir, hooks) {
+async function pack(settings, workdir, hooks, accepted) {
   hooks.info(`Packing ${settings.sourceDir} \u2026`);
   const release = await packRelease({
+    accepted,
     sourceDir: settings.sourceDir,
     workdir,
     encrypt: settings.encrypt,
@@ -67309,12 +67398,12 @@ function agentJob(settings, release, delivery, policy) {
     ...policy.agent
   };
 }
-async function deliver(settings, release, agent, transferStart, policy, hooks, deliveries) {
+async function deliver(settings, release, agent, transferStart, policy, hooks, deliveries, warm) {
   const states = settings.hosts.map(newHostState);
   const stateOf = new Map(states.map((state) => [state.target, state]));
   const progress = watchProgress(states, transferStart, policy, hooks);
   const limit = pLimit(settings.concurrency);
-  const zoneRun = { settings, release, agent, transferStart, policy, hooks, limit, deliveries, started: progress.start };
+  const zoneRun = { settings, release, agent, transferStart, policy, hooks, limit, deliveries, warm, started: progress.start };
   const results = await Promise.allSettled(settings.zones.map((zone) => deliverZone(zoneRun, zone, zone.hosts.map((host) => stateOf.get(host)))));
   progress.stop();
   const failed = results.find((result) => result.status === "rejected");

@@ -25,9 +25,10 @@ export interface FileHashes {
 export type FileHasher = (files: readonly TreeEntry[]) => Promise<FileHashes[]>
 
 /**
- * Walks a tree (walkTree order), hashing every file once (with `hashFiles`), and refuses what cannot
- * be deployed: sockets, FIFOs and devices, and symlinks that point outside the tree (the hosts would
- * refuse them after the whole transfer; say so before any host is contacted, and before hashing).
+ * Walks a tree (walkTree order), hashing every file once (with `hashFiles`, called once the walk is
+ * done), and refuses what cannot be deployed: sockets, FIFOs and devices, and symlinks that point
+ * outside the tree (the hosts would refuse them after the whole transfer): said before any hashing,
+ * and so before the deploy contacts any host (deploy.ts opens SSH sessions as the hashing starts).
  */
 export async function describeTree(dir: string, hashFiles: FileHasher = hashHere): Promise<DescribedEntry[]> {
   const root = path.resolve(dir)

@@ -1,24 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { ClientChannel } from 'ssh2'
 import type { NodeSSH } from 'node-ssh'
-import { HEARTBEAT_INTERVAL_MS, SSH_CONNECT_TIMEOUT_MS, SSH_KEEPALIVE } from '../policy.js'
+import { HEARTBEAT_INTERVAL_MS } from '../policy.js'
 import { decodeEvent, encodeJob, HEARTBEAT, hostText, type AgentJob, type OriginJob } from '../protocol/events.js'
 import { LineSplitter } from '../protocol/line-splitter.js'
-import { connectOnce, ConnectError, type SshCredentials } from '../ssh/connect.js'
 import type { HostTarget } from '../ssh/hosts.js'
-import { openExecChannel, writePaced } from '../ssh/paced-stdin.js'
+import { openExecChannel } from '../ssh/paced-stdin.js'
 import { countAsKeepaliveAnswer } from '../ssh/ssh2-internals.js'
-import type { AgentBundle } from './agent-bundle.js'
-import { installCommand, launchCommand, probeCommand, readProbe } from './agent-install.js'
+import { launchCommand } from './agent-install.js'
 import { HostSetupError, type AgentListener, type HostLink, type HostLinkFactory } from './host-link.js'
+import { HostSession, type SessionOptions } from './host-session.js'
 import { InFlightWindow } from './in-flight-window.js'
+import type { WarmSessions } from './warm-sessions.js'
 
-export interface SshLinkOptions {
-  credentials: SshCredentials
-  agent: AgentBundle
-  nodePath: string
-  /** Epoch ms after which connecting is pointless. */
-  giveUpAt: number
+export interface SshLinkOptions extends SessionOptions {
+  /** Sessions opened while the pack ran: a host's link takes its own instead of opening one. */
+  warm?: WarmSessions
   /**
    * Writes what follows the job line on the agent's stdin, before the first heartbeat (the origin's
    * objects, swarm/remote-origin.ts, or a host's with transport ssh), keeping no more than `window`
@@ -39,14 +36,13 @@ export function sshHostLinks(options: SshLinkOptions): HostLinkFactory {
  */
 export class SshHostLink implements HostLink {
   private ssh?: NodeSSH
+  private session?: HostSession
   private channel?: ClientChannel
   private agentPid?: number
   private stderrTail = ''
   private whenChannelClosed?: Promise<void>
   private exitCode: number | null = null
   private exitSignal?: string
-  /** The last error on the SSH connection (e.g. 'Keepalive timeout' when the network to the host is gone). */
-  private connectionError?: string
   private stopped = false
   private heartbeat?: NodeJS.Timeout
   /** What the agent has acknowledged of the objects written after its job (its `ack` events). */
@@ -60,65 +56,27 @@ export class SshHostLink implements HostLink {
 
   async start(job: AgentJob | OriginJob): Promise<void> {
     const began = Date.now()
-    const since = (): string => `${((Date.now() - began) / 1000).toFixed(1)} s`
-    const { credentials, giveUpAt, agent, nodePath } = this.options
-    const timeLeft = giveUpAt - Date.now()
-    if (timeLeft < 1000) throw new HostSetupError(`no time left to connect to ${this.target.host}:${this.target.port}`, 'never')
-    try {
-      this.ssh = await connectOnce(this.target, credentials, Math.min(SSH_CONNECT_TIMEOUT_MS, timeLeft))
-    } catch (error) {
-      const connectError = error as ConnectError
-      throw new HostSetupError(connectError.message, connectError.transient ? 'quietly' : 'never')
+    const open = (): Promise<HostSession> => HostSession.open(this.target, this.options, () => this.stopped)
+    const warm = this.options.warm?.take(this.target)
+    let session = await (warm ?? open())
+    let whilePacking = warm !== undefined
+    // A session opened while packing may have gone stale meanwhile (the host restarted): one of its own.
+    if (whilePacking && session.lost('') !== undefined) {
+      session.ssh.dispose()
+      session = await open()
+      whilePacking = false
     }
-    this.ssh.connection?.on('error', (error: Error) => (this.connectionError = error.message))
-    const timeline = [`connected after ${since()}`]
+    this.session = session
+    this.ssh = session.ssh
     this.throwIfStopped()
-    let step = 'checking Node on the host'
     try {
-      const probe = await this.ssh.execCommand(probeCommand(nodePath, agent))
-      this.throwIfConnectionLost(`while ${step}`)
-      const { agentPresent, problem } = readProbe(probe.stdout, nodePath)
-      if (problem !== undefined) throw new HostSetupError(problem, 'never')
-      if (!agentPresent) {
-        step = 'sending the agent'
-        const ship = await writePaced(await openExecChannel(this.ssh.connection!, installCommand(nodePath, agent)), agent.gzipped)
-        this.throwIfConnectionLost(`while ${step}`)
-        if (ship.code !== 0) {
-          throw new HostSetupError(`could not install the agent in ~/.murder-action: ${ship.stderr.trim() || (ship.signal ?? `exit ${ship.code}`)}`, 'never')
-        }
-        timeline.push(`agent sent after ${since()}`)
-      }
-      this.throwIfStopped()
-      step = 'starting the agent'
-      await this.launch(launchCommand(nodePath, agent), job)
-      timeline.push(`agent started after ${since()}`)
-      this.listener.log(timeline.join(', '))
+      await this.launch(launchCommand(this.options.nodePath, this.options.agent), job)
+      const steps = session.timeline.join(', ')
+      const started = `agent started after ${((Date.now() - began) / 1000).toFixed(1)} s`
+      this.listener.log(whilePacking ? `opened while packing (${steps}), ${started}` : `${steps}, ${started}`)
     } catch (error) {
-      if (error instanceof HostSetupError) throw error
-      // A dropped connection makes ssh2 fail the pending call with a bare 'Keepalive timeout' or
-      // 'Not connected': say what was going on and where to look instead.
-      const lost = this.connectionLost(`while ${step}`)
-      if (lost !== undefined) throw new HostSetupError(lost, 'loudly')
-      throw new HostSetupError(`SSH failed while ${step}: ${(error as Error).message}`, 'never')
+      throw session.setupError(error, 'starting the agent')
     }
-  }
-
-  /** Why the connection is gone, for a person (`when` says what it interrupted); undefined while it is up. */
-  private connectionLost(when: string): string | undefined {
-    if (this.connectionError !== undefined && /keepalive/i.test(this.connectionError)) {
-      return (
-        `lost the SSH connection ${when}: the host stopped answering SSH keepalives for ${SSH_KEEPALIVE.silenceMs / 1000} s ` +
-        '(the host or the network between it and the runner went down)'
-      )
-    }
-    if (this.connectionError !== undefined) return `lost the SSH connection ${when} (${this.connectionError}): the host or the network to it may be down`
-    if (this.ssh !== undefined && !this.ssh.isConnected()) return `lost the SSH connection ${when} (sshd closed it)`
-    return undefined
-  }
-
-  private throwIfConnectionLost(when: string): void {
-    const lost = this.connectionLost(when)
-    if (lost !== undefined) throw new HostSetupError(lost, 'loudly')
   }
 
   /** stop() may come while start() is still connecting: then nothing must be started after it. */
@@ -166,7 +124,7 @@ export class SshHostLink implements HostLink {
     })
     channel.write(encodeJob(job))
     await this.options.afterJob?.(channel, this.window)
-    this.throwIfConnectionLost('while sending the objects')
+    this.session!.throwIfLost('while sending the objects')
     if (this.stopped) return
     this.heartbeat = setInterval(() => channel.write(HEARTBEAT), HEARTBEAT_INTERVAL_MS)
     void this.whenChannelClosed.then(() => clearInterval(this.heartbeat))
@@ -188,7 +146,7 @@ export class SshHostLink implements HostLink {
     if (this.exitSignal !== undefined) what = `the agent was killed by ${this.exitSignal} on the host before finishing`
     else if (this.exitCode !== null) what = `the agent exited with code ${this.exitCode} before finishing`
     else {
-      what = this.connectionLost('before the agent finished') ?? 'the SSH session ended before the agent finished (no exit status: sshd or the connection went away)'
+      what = this.session?.lost('before the agent finished') ?? 'the SSH session ended before the agent finished (no exit status: sshd or the connection went away)'
     }
     return tail !== '' ? `${what}: ${tail}` : what
   }

@@ -3,7 +3,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { encodeManifest, MANIFEST_VERSION, type Manifest, type ObjectRecord } from '../content/manifest.js'
-import { describeTree, digestOf } from '../content/tree-digest.js'
+import { describeTree, digestOf, type FileHasher } from '../content/tree-digest.js'
 import { InputError } from '../inputs/errors.js'
 import { layObjects, type ObjectLayout } from '../swarm/object-layout.js'
 import { swarmPieceLength } from '../swarm/piece-length.js'
@@ -65,6 +65,8 @@ export interface ReleaseSource {
    * the pack neither writes nor compresses is not read a second time at all.
    */
   pieceHashes?: boolean
+  /** Called once the tree passed its checks (tree-digest.ts), as its hashing begins. */
+  accepted?: () => void
 }
 
 // The bundle carries the worker beside itself (dist/main/encode-worker.js); from source it is the .ts.
@@ -88,7 +90,11 @@ export async function packRelease(source: ReleaseSource): Promise<PackedRelease>
 }
 
 async function packWith(pool: WorkerPool<PackTask, unknown>, source: ReleaseSource, started: number): Promise<PackedRelease> {
-  const hashFiles = poolHasher((task) => pool.run(task) as Promise<string[]>)
+  const hashInPool = poolHasher((task) => pool.run(task) as Promise<string[]>)
+  const hashFiles: FileHasher = (files) => {
+    source.accepted?.()
+    return hashInPool(files)
+  }
   const walked = await describeTree(source.sourceDir, hashFiles).catch((error: Error) => {
     throw new InputError('path', error.message)
   })

@@ -45,8 +45,13 @@ describe('transport ssh on a fleet of 3 hosts', () => {
   })
 
   test('every host gets a byte-identical tree over its SSH session, with no tracker, no seeder and nothing from peers', async () => {
+    const accepted = (host: (typeof fleet.hosts)[number]): number => (fs.readFileSync(host.sshdLog, 'utf8').match(/Accepted publickey/g) ?? []).length
+    const connectionsBefore = fleet.hosts.map(accepted)
     const run = await runAction(fleet, { path: source, tag: 'direct-1', deadline: '120s', transport: 'ssh' })
     assert.equal(run.code, 0, transcript(run))
+    // Each host's session was opened while the pack ran, and is the one its agent ran on.
+    assert.equal((run.stdout.match(/: opened while packing \(connected after/g) ?? []).length, 3, transcript(run))
+    fleet.hosts.forEach((host, index) => assert.equal(accepted(host) - connectionsBefore[index]!, 1, `${host.name}: one SSH connection for the deploy`))
     assert.equal(run.outputs['hosts-succeeded'], '3', transcript(run))
     assertIdentical(fleet.hosts, 'direct-1', source)
     const report = readReport(run)
