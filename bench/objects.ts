@@ -250,7 +250,7 @@ async function deploy(fleet: Fleet, source: string, tag: string, inputs: Record<
   const pieceKiB = pieceKiBOf(result)
   log(
     `${tag}: step ${result.stepSeconds} s, last host ${result.seconds} s (pack ${round(result.packSeconds, 2)} s, transfer ${result.transferSeconds} s), ` +
-      `${MB(result.payloadBytes)} MB in ${result.report.objects} objects, ${pieceKiB} KiB pieces, seeder ${MB(result.report.seederUploaded)} MB, ` +
+      `${MB(result.payloadBytes)} MB in ${result.report.objects} objects, ${Number.isNaN(pieceKiB) ? 'no torrent' : `${pieceKiB} KiB pieces`}, seeder ${MB(result.report.seederUploaded)} MB, ` +
       `agents CPU ${result.agentCpuSecondsTotal} s, CPU ${pct(result.machineBusy)} (before ${pct(result.busyBefore)}), others' CPU ${result.othersCpuSeconds} s${result.ok ? '' : '  FAILED'}`,
   )
   if (!result.ok) log(result.error ?? result.report.headline)

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import type { ObjectRecord } from '../content/manifest.js'
 import { objectDecipher } from '../content/object-key.js'
+import { readEachMiB } from '../content/sha256.js'
 import type { ObjectCheck } from './object-receiver.js'
 
 /**
@@ -92,9 +93,6 @@ function manifestCheck(record: ObjectRecord, keep: boolean): DecodingCheck {
   }
 }
 
-/** What holdsObject reads at a time. */
-const READ_BYTES = 1 << 20
-
 /**
  * Whether a file holds the object the manifest names (one in the host's store, before transport ssh
  * counts it as held): its size, and its bytes decrypted to the manifest's sha256 — the same check an
@@ -103,16 +101,6 @@ const READ_BYTES = 1 << 20
 export async function holdsObject(file: string, record: ObjectRecord): Promise<boolean> {
   if (fs.statSync(file, { throwIfNoEntry: false })?.size !== record.size) return false
   const check = manifestCheck(record, false)
-  const buffer = Buffer.allocUnsafe(READ_BYTES)
-  const handle = await fs.promises.open(file, 'r')
-  try {
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, READ_BYTES, null)
-      if (bytesRead === 0) break
-      check.update(buffer.subarray(0, bytesRead))
-    }
-  } finally {
-    await handle.close()
-  }
+  await readEachMiB(file, (bytes) => check.update(bytes))
   return check.mismatch() === undefined
 }

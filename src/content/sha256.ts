@@ -8,18 +8,23 @@ const READ_BYTES = 1 << 20
 /** sha256 (hex) of a file, read a MiB at a time into one buffer. */
 export async function sha256OfFile(file: string): Promise<string> {
   const hash = createHash('sha256')
+  await readEachMiB(file, (bytes) => hash.update(bytes))
+  return hash.digest('hex')
+}
+
+/** Hands a file's bytes to `take` in order, a MiB at a time, in one buffer reused for each (the caller must not keep it). */
+export async function readEachMiB(file: string, take: (bytes: Buffer) => void): Promise<void> {
   const buffer = Buffer.allocUnsafe(READ_BYTES)
   const handle = await fs.promises.open(file, 'r')
   try {
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, READ_BYTES, null)
       if (bytesRead === 0) break
-      hash.update(buffer.subarray(0, bytesRead))
+      take(buffer.subarray(0, bytesRead))
     }
   } finally {
     await handle.close()
   }
-  return hash.digest('hex')
 }
 
 /** A pass-through stage that hashes and counts what flows through it (results valid once the stream ends). */

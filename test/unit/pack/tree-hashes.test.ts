@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { describeTree, digestOf } from '../../../src/content/tree-digest.js'
-import { encodeWhole } from '../../../src/pack/encode-task.js'
+import { encodeWhole, type WholeTask } from '../../../src/pack/encode-task.js'
 import { hashRanges } from '../../../src/pack/hash-task.js'
 import { CHUNK } from '../../../src/pack/plan.js'
 import { poolHasher } from '../../../src/pack/tree-hashes.js'
@@ -51,49 +51,37 @@ describe('hashing the tree in the pack\'s workers', () => {
   })
 })
 
+/** An encode task for one file of random bytes, and what the first pass knows of it. */
+function fileTask(level: number): { task: WholeTask; known: NonNullable<WholeTask['known']> } {
+  const file = path.join(temporaryDir(), 'a.bin')
+  fs.writeFileSync(file, randomBytes(100_000))
+  const stat = fs.statSync(file)
+  const task: WholeTask = {
+    kind: 'encode',
+    sources: [{ full: file, start: 0, size: stat.size }],
+    plainSize: stat.size,
+    level,
+    secret: '11'.repeat(32),
+    encrypt: true,
+    pieceLength: 16384,
+    pieceHashes: true,
+    outDir: temporaryDir(),
+    write: 'all',
+  }
+  return { task, known: { sha256: sha256(fs.readFileSync(file)), size: stat.size, mtimeMs: stat.mtimeMs } }
+}
+
 describe('an object named from the first pass', () => {
   test('is refused when its file changed before its bytes were read', () => {
-    const dir = temporaryDir()
-    const file = path.join(dir, 'a.bin')
-    fs.writeFileSync(file, randomBytes(100_000))
-    const stat = fs.statSync(file)
-    const task = {
-      kind: 'encode' as const,
-      sources: [{ full: file, start: 0, size: stat.size }],
-      plainSize: stat.size,
-      level: 0,
-      secret: '11'.repeat(32),
-      encrypt: true,
-      pieceLength: 16384,
-      pieceHashes: true,
-      outDir: temporaryDir(),
-      write: 'all' as const,
-    }
-    const good = encodeWhole({ ...task, known: { sha256: sha256(fs.readFileSync(file)), size: stat.size, mtimeMs: stat.mtimeMs } })
+    const { task, known } = fileTask(0)
+    const good = encodeWhole({ ...task, known })
     assert.equal(good.written, true)
-    assert.throws(
-      () => encodeWhole({ ...task, known: { sha256: good.sha256, size: stat.size, mtimeMs: stat.mtimeMs - 1000 } }),
-      /a\.bin changed while it was being packed/,
-    )
+    assert.throws(() => encodeWhole({ ...task, known: { ...known, mtimeMs: known.mtimeMs - 1000 } }), /a\.bin changed while it was being packed/)
   })
   test('without pieces or a file to write, is named and keyed as a full encode names and keys it', () => {
-    const dir = temporaryDir()
-    const file = path.join(dir, 'a.bin')
-    fs.writeFileSync(file, randomBytes(100_000))
-    const stat = fs.statSync(file)
-    const task = {
-      kind: 'encode' as const,
-      sources: [{ full: file, start: 0, size: stat.size }],
-      plainSize: stat.size,
-      level: 6,
-      secret: '22'.repeat(32),
-      encrypt: true,
-      pieceLength: 16384,
-      outDir: temporaryDir(),
-      write: 'compressed' as const,
-    }
-    const full = encodeWhole({ ...task, pieceHashes: true })
-    const lean = encodeWhole({ ...task, pieceHashes: false, known: { sha256: sha256(fs.readFileSync(file)), size: stat.size, mtimeMs: stat.mtimeMs } })
+    const { task, known } = fileTask(6)
+    const full = encodeWhole({ ...task, write: 'compressed' })
+    const lean = encodeWhole({ ...task, write: 'compressed', pieceHashes: false, known })
     assert.deepEqual({ ...lean, pieces: undefined }, { ...full, pieces: undefined })
     assert.equal(lean.pieces.length, 0)
     assert.ok(full.pieces.length > 0)
