@@ -65786,8 +65786,9 @@ var HostSession = class _HostSession {
       }
       return session;
     } catch (error2) {
+      const failure = session.setupError(error2, step);
       ssh.dispose();
-      throw session.setupError(error2, step);
+      throw failure;
     }
   }
   /** A failure while `step`, as the HostSetupError the fleet runner acts on. */

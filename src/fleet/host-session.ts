@@ -64,8 +64,10 @@ export class HostSession {
       }
       return session
     } catch (error) {
+      // Said before the connection is closed, which would make any failure look like a lost connection.
+      const failure = session.setupError(error, step)
       ssh.dispose()
-      throw session.setupError(error, step)
+      throw failure
     }
   }
 

@@ -71,6 +71,18 @@ describe('transport ssh on a fleet of 3 hosts', () => {
     assert.deepEqual(await leftoverProcesses(fleet, 15_000), {}, 'no process of the deploy is left on any host')
   })
 
+  test('no Node at node-path: every host fails at once with what to set, found on the session opened while packing', async () => {
+    const run = await runAction(fleet, { path: source, tag: 'no-node-1', deadline: '60s', transport: 'ssh', 'node-path': '/opt/absent/bin/node' })
+    assert.equal(run.code, 1, transcript(run))
+    assert.equal(run.outputs['hosts-failed'], '3', transcript(run))
+    for (const host of readReport(run).hosts) {
+      assert.equal(host.result, 'failed', JSON.stringify(host))
+      assert.match(host.error ?? '', /no Node\.js at node-path "\/opt\/absent\/bin\/node" on the host; install Node ≥ \d+ or set node-path/, JSON.stringify(host))
+    }
+    assert.doesNotMatch(run.stdout, /connecting again/, 'trying again cannot help: not retried')
+    for (const host of fleet.hosts) assert.equal(fs.existsSync(path.join(host.srvDir, 'releases/no-node-1')), false, `${host.name}: nothing installed`)
+  })
+
   test('a hotfix sends each host only the objects that changed (transport auto: ssh for 3 hosts)', async (t) => {
     fs.writeFileSync(path.join(source, 'app/lib/deep/config.json'), '{"answer": 43}\n')
     const run = await runAction(fleet, { path: source, tag: 'direct-2', deadline: '120s', transport: 'auto' })
