@@ -66561,10 +66561,6 @@ var WarmSessions = class {
     this.opening.delete(target);
     return session;
   }
-  /** How many are still waiting to be taken. */
-  get waiting() {
-    return this.opening.size;
-  }
   /** Closes every session not taken, those still opening as soon as they are open. */
   close() {
     this.closed = true;

@@ -7,18 +7,15 @@ import { walkTree, type TreeEntry } from './tree-walk.js'
 /** Files up to this size are read whole to be hashed; bigger ones are streamed. */
 const WHOLE_READ = 1024 * 1024
 
-/** A tree entry with what its digest needs: a file's sha256, a link's target. */
-export interface DescribedEntry extends TreeEntry {
-  sha256?: string
-  /** The sha256 of each of the file's cuts, when the pack's hasher gave them (pack/tree-hashes.ts). */
-  cutSha256?: string[]
-  target?: string
-}
-
-/** A file's hashes: its content's, and optionally those of the cuts the pack makes of it. */
+/** A file's hashes: its content's, and those of the cuts the pack makes of it when its hasher gives them (pack/tree-hashes.ts). */
 export interface FileHashes {
   sha256: string
   cutSha256?: string[]
+}
+
+/** A tree entry with what its digest needs: a file's hashes, a link's target. */
+export interface DescribedEntry extends TreeEntry, Partial<FileHashes> {
+  target?: string
 }
 
 /** Hashes files, in their order: here, one after another on this thread, unless the caller brings its own. */

@@ -34,11 +34,6 @@ export class WarmSessions {
     return session
   }
 
-  /** How many are still waiting to be taken. */
-  get waiting(): number {
-    return this.opening.size
-  }
-
   /** Closes every session not taken, those still opening as soon as they are open. */
   close(): void {
     this.closed = true
