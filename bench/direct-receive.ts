@@ -2,7 +2,7 @@
  * The agent's side of transport ssh alone, in one process: an Agent (src/agent/agent.ts) given a
  * direct job, fed the objects it asks for on its "stdin" in 64 KiB chunks (what a pipe from sshd
  * hands it), until the release is installed. No SSH, no fleet: what it measures is the agent's
- * per-byte work (write the object, check it, decrypt, hash, write the tree), as CPU seconds and wall
+ * per-byte work (check the object, seal it for the store and write it there, write the tree), as CPU seconds and wall
  * time per run. The objects are read into memory before the clock starts and handed over without a
  * copy, so the reading of a pipe is not counted.
  *
@@ -10,8 +10,9 @@
  *
  * --profile writes a CPU profile of each run's receive alone (not the packing) into <dir>.
  *
- * 256 MiB of random bytes in one file (16 objects of 16 MiB), encrypted, compression-level 0: the
- * "Big artifact" case of bench/README.md scaled down.
+ * 256 MiB of random bytes in one file (16 objects of 16 MiB), encrypted, compression-level 0, the
+ * objects in the form transport ssh sends them (encoded: the agent seals them): the "Big artifact"
+ * case of bench/README.md scaled down.
  */
 import { createCipheriv } from 'node:crypto'
 import * as fs from 'node:fs'
@@ -38,7 +39,7 @@ try {
   const out = fs.openSync(path.join(source, 'big.bin'), 'w')
   for (let written = 0; written < size; written += 1 << 20) fs.writeSync(out, keystream.update(Buffer.alloc(Math.min(1 << 20, size - written))))
   fs.closeSync(out)
-  const release = await packRelease({ sourceDir: source, workdir: path.join(root, 'pack'), encrypt: true, compressionLevel: 0, keySecret: 'bench' })
+  const release = await packRelease({ sourceDir: source, workdir: path.join(root, 'pack'), encrypt: true, compressionLevel: 0, keySecret: 'bench', pieceHashes: false, sealObjects: false })
   const objects = new Map(release.manifest.objects.map((object) => [object.id, fs.readFileSync(path.join(release.objectsDir, object.id))]))
   console.log(`${(release.storedBytes / 2 ** 20).toFixed(0)} MiB in ${objects.size} objects, ${release.layout.pieceLength / 1024} KiB pieces; ${process.version}`)
   const rows: string[] = []
@@ -69,7 +70,7 @@ async function receive(
     destination,
     torrent: '',
     seederPeerId: '',
-    direct: true,
+    direct: 'encoded',
     pieceLength,
     manifest,
     keepObjects: true,

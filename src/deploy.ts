@@ -142,6 +142,7 @@ async function openZone(run: ZoneRun, zone: Zone): Promise<Delivery> {
     return directDelivery({
       ssh,
       reader: release.reader,
+      sealed: release.sealed,
       layout: release.layout,
       why,
       perHostRate: settings.downloadLimit,
@@ -250,16 +251,20 @@ async function pack(settings: Settings, workdir: string, hooks: DeployHooks, acc
  * Only a seeder on the runner reads the objects from files; SSH streams (transport ssh, a seeder
  * host's) are fed from the tree itself, so that the payload is not written a second time for them.
  * Only a swarm's torrent needs the pieces' SHA-1s: without one (transport ssh) they are not made.
+ * Only a swarm needs the objects sealed on the runner: without one, SSH carries them encoded and
+ * each host seals them for its store (protocol/events.ts, AgentJob.direct).
  * Each zone's transport is chosen as openZone will choose it.
  */
-function whatThePackMustMake(settings: Settings): { objectFiles: 'all' | 'compressed'; pieceHashes: boolean } {
+function whatThePackMustMake(settings: Settings): { objectFiles: 'all' | 'compressed'; pieceHashes: boolean; sealObjects: boolean } {
   const transports = settings.zones.map((zone) => ({
     seederOnRunner: zone.seederHost === undefined,
     transport: chooseTransport(settings.transport, settings.hosts.length, zone.seederHost !== undefined).transport,
   }))
+  const swarm = transports.some((zone) => zone.transport === 'swarm')
   return {
     objectFiles: transports.some((zone) => zone.seederOnRunner && zone.transport === 'swarm') ? 'all' : 'compressed',
-    pieceHashes: transports.some((zone) => zone.transport === 'swarm'),
+    pieceHashes: swarm,
+    sealObjects: swarm,
   }
 }
 

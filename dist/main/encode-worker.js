@@ -45,6 +45,7 @@ var SAMPLE_BYTES = 256 * 1024;
 var plainScratch = new ScratchBuffer();
 var sealedScratch = new ScratchBuffer();
 function encodeWhole(task) {
+  if (task.pieceHashes && task.encrypt && !task.seal) throw new Error("internal: pieces are hashed over sealed bytes");
   const secret = Buffer.from(task.secret, "hex");
   if (task.known !== void 0 && !task.pieceHashes && task.write === "compressed" && !(task.level > 0 && compressionPays(readSample(task)))) {
     const result2 = { id: objectId(secret, task.known.sha256), size: task.plainSize, sha256: task.known.sha256, compressed: false, pieces: new Uint8Array(), written: false };
@@ -82,7 +83,7 @@ function encodeWhole(task) {
   const result = { id, size: stored.length, sha256, compressed, pieces: new Uint8Array(), written };
   if (task.encrypt) {
     const key = deriveObjectKey(secret, sha256);
-    if (written || task.pieceHashes) stored = applyObjectKey(stored, key, false, sealedScratch.take(stored.length));
+    if (task.seal && (written || task.pieceHashes)) stored = applyObjectKey(stored, key, false, sealedScratch.take(stored.length));
     Object.assign(result, key);
   }
   if (task.pieceHashes) result.pieces = pieceHashes(stored, task.pieceLength, true);

@@ -257,7 +257,7 @@ export class Agent {
     const workObjectsDir = this.layout!.workObjectsDir
     // Acknowledged as written, not as received: the sender's window then bounds what waits for the disk.
     const acks = new ReceiveAcks((bytes) => this.io.emit({ type: 'ack', bytes }))
-    const direct = new DirectReceive(objectLayout, manifest.objects, workObjectsDir, store.dir, objectReady, (written) =>
+    const direct = new DirectReceive(objectLayout, manifest.objects, job.direct!, workObjectsDir, store.dir, objectReady, (written) =>
       acks.taken(written),
     )
     // The controller waits in silence for the need event: reading the store is this side's work.

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import type { ObjectRecord } from '../content/manifest.js'
-import { objectDecipher } from '../content/object-key.js'
+import { objectCipher, objectDecipher } from '../content/object-key.js'
+import type { DirectForm } from '../protocol/events.js'
 import { readEachMiB } from '../content/sha256.js'
 import type { ObjectCheck } from './object-receiver.js'
 
@@ -63,18 +64,24 @@ export interface DecodingCheck extends ObjectCheck {
 
 /**
  * Transport ssh's check of an arriving object, made as its bytes come, in the one pass over them:
- * decrypt and hash what the manifest's sha256 is of, keeping the decrypted bytes for the release
- * writer. The bytes come over the host's own SSH session, which already authenticates every byte,
- * from the runner that sent the manifest in the job on the same session, so the manifest's sha256
- * is the only check they need before use. The object takes its name only if it passes (object-receiver.ts).
+ * hash what the manifest's sha256 is of, keeping those decoded bytes for the release writer. Sealed
+ * objects (as a swarm holds them) are decrypted first; encoded ones are those bytes already, and are
+ * sealed under their key for the store's file, so the store holds what it would from a swarm and
+ * seeds it later (AgentJob.direct). The bytes come over the host's own SSH session, which already
+ * keeps them from outsiders and authenticates every byte, from the runner that sent the manifest in
+ * the job on the same session: the manifest's sha256 is the only check they need before use. The
+ * object takes its name only if it passes (object-receiver.ts).
  */
-export function decodingCheck(record: ObjectRecord): DecodingCheck {
-  return manifestCheck(record, true)
+export function decodingCheck(record: ObjectRecord, form: DirectForm): DecodingCheck {
+  const key = record.key !== undefined && record.iv !== undefined ? { key: record.key, iv: record.iv } : undefined
+  const check = manifestCheck(record, true, form === 'sealed' && key !== undefined ? objectDecipher(key) : undefined)
+  if (form === 'sealed' || key === undefined) return check
+  const seal = objectCipher(key)
+  return { ...check, toFile: seal }
 }
 
-function manifestCheck(record: ObjectRecord, keep: boolean): DecodingCheck {
+function manifestCheck(record: ObjectRecord, keep: boolean, decipher: ((bytes: Buffer) => Buffer[]) | undefined): DecodingCheck {
   const hash = createHash('sha256')
-  const decipher = record.key !== undefined && record.iv !== undefined ? objectDecipher({ key: record.key, iv: record.iv }) : undefined
   let parts: Buffer[] = []
   return {
     update(bytes) {
@@ -100,7 +107,7 @@ function manifestCheck(record: ObjectRecord, keep: boolean): DecodingCheck {
  */
 export async function holdsObject(file: string, record: ObjectRecord): Promise<boolean> {
   if (fs.statSync(file, { throwIfNoEntry: false })?.size !== record.size) return false
-  const check = manifestCheck(record, false)
+  const check = manifestCheck(record, false, record.key !== undefined && record.iv !== undefined ? objectDecipher({ key: record.key, iv: record.iv }) : undefined)
   await readEachMiB(file, (bytes) => check.update(bytes))
   return check.mismatch() === undefined
 }

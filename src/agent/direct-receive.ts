@@ -1,6 +1,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { ObjectRecord } from '../content/manifest.js'
+import type { DirectForm } from '../protocol/events.js'
 import type { LaidObject, ObjectLayout } from '../swarm/object-layout.js'
 import { decodingCheck, holdsObject, type DecodedBytes, type DecodingCheck } from './decoded-object.js'
 import { ObjectReceiver } from './object-receiver.js'
@@ -15,8 +16,9 @@ import { ObjectReceiver } from './object-receiver.js'
  * An object the store held is checked against the manifest's sha256 before it counts as held — one
  * that fails is removed, from the store too, and asked for again — and the release writer checks it
  * again when it reads it. An arriving object is checked in one pass as it comes (decoded-object.ts):
- * decrypted, hashed against the manifest's sha256 before it takes its name, and handed to the writer
- * decoded, so its bytes are not read back from disk, decrypted and hashed a second time. (No piece
+ * hashed against the manifest's sha256 before it takes its name (decrypted first if it came sealed;
+ * sealed for its file if it came encoded), and handed to the writer decoded, so its bytes are not
+ * read back from disk, decrypted and hashed a second time. (No piece
  * SHA-1s: there is no torrent, and the pack does not make them for transport ssh.)
  */
 export class DirectReceive {
@@ -34,6 +36,8 @@ export class DirectReceive {
     private readonly layout: ObjectLayout,
     /** The manifest's objects, in the same order as the layout's: what an arriving object is checked against. */
     private readonly records: readonly ObjectRecord[],
+    /** How the objects come: sealed as a swarm holds them, or encoded, to be sealed for the store (AgentJob.direct). */
+    private readonly form: DirectForm,
     /** The agent's work directory: objects lent from the store are linked here, arriving ones written here. */
     private readonly workDir: string,
     private readonly storeDir: string,
@@ -75,7 +79,7 @@ export class DirectReceive {
     const recordOf = new Map(this.records.map((record) => [record.id, record]))
     const receiver = new ObjectReceiver(this.needed, this.workDir, {
       check: (object) => {
-        const check = decodingCheck(recordOf.get(object.id)!)
+        const check = decodingCheck(recordOf.get(object.id)!, this.form)
         this.checks.set(object.id, check)
         return check
       },

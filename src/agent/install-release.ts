@@ -1,7 +1,7 @@
 import * as fs from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Manifest } from '../content/manifest.js'
-import { treeDigest } from '../content/tree-digest.js'
+import { CONTENT_DIGEST, treeDigest } from '../content/tree-digest.js'
 import { ReleaseWriter } from './materialize.js'
 import type { ReleaseLayout } from './release-layout.js'
 
@@ -53,7 +53,7 @@ async function moveIntoPlace(layout: ReleaseLayout, options: Placement): Promise
   const replacing = fs.existsSync(layout.finalDir)
   // Checked before the download too; here <tag> came while we were downloading or writing it.
   if (replacing && !options.overwrite) return acceptArrived(layout, options)
-  const marker = layout.prepareMarker({ contentId: options.contentId, tag: layout.tag, at: new Date().toISOString(), objects: options.objects })
+  const marker = layout.prepareMarker({ contentId: options.contentId, digest: CONTENT_DIGEST, tag: layout.tag, at: new Date().toISOString(), objects: options.objects })
   try {
     if (replacing) {
       fs.rmSync(layout.markerFile, { force: true })
@@ -86,7 +86,7 @@ async function moveIntoPlace(layout: ReleaseLayout, options: Placement): Promise
  */
 async function acceptArrived(layout: ReleaseLayout, { contentId, objects }: Placement): Promise<void> {
   if ((await treeDigest(layout.finalDir).catch(() => undefined)) === contentId) {
-    if (layout.readMarker()?.contentId !== contentId) layout.writeMarker({ contentId, tag: layout.tag, at: new Date().toISOString(), objects })
+    if (layout.readMarker()?.contentId !== contentId) layout.writeMarker({ contentId, digest: CONTENT_DIGEST, tag: layout.tag, at: new Date().toISOString(), objects })
     return
   }
   throw new TagExistsError(

@@ -1,8 +1,6 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { createHash } from 'node:crypto'
-import { sha256OfFile } from '../content/sha256.js'
-import { digestOf, treeDigest, type DescribedEntry } from '../content/tree-digest.js'
+import { CONTENT_DIGEST, digestOf, hashFileHere, treeDigest, type DescribedEntry } from '../content/tree-digest.js'
 import { walkTree } from '../content/tree-walk.js'
 import { checkDestination, isOwnFile, ownDirectory, readNoFollow, writeNewFile } from './safe-paths.js'
 import { isAlive } from './host-facts.js'
@@ -147,15 +145,22 @@ export class ReleaseLayout {
    */
   async holds(contentId: string): Promise<'absent' | 'same' | 'different' | 'modified'> {
     const marked = this.inspect(contentId)
-    if (marked !== 'same') return marked
-    const linked = this.readMarker()?.linked ?? []
+    const marker = this.readMarker()
+    // A marker of another digest definition (an older version's) cannot say "different": the tree decides.
+    const olderDigest = marked === 'different' && marker !== undefined && marker.digest !== CONTENT_DIGEST
+    if (marked !== 'same' && !olderDigest) return marked
+    const linked = marker?.linked ?? []
+    let onDisk: string | undefined
     try {
-      const onDisk = linked.length === 0 ? await treeDigest(this.finalDir) : await digestWithout(this.finalDir, new Set(linked))
-      return onDisk === contentId ? 'same' : 'modified'
+      onDisk = linked.length === 0 ? await treeDigest(this.finalDir) : await digestWithout(this.finalDir, new Set(linked))
     } catch {
       // e.g. a link now pointing outside the release: not what we deployed.
-      return 'modified'
+      onDisk = undefined
     }
+    if (!olderDigest) return onDisk === contentId ? 'same' : 'modified'
+    if (onDisk !== contentId) return 'different'
+    this.writeMarker({ ...marker!, contentId, digest: CONTENT_DIGEST })
+    return 'same'
   }
 }
 
@@ -172,6 +177,8 @@ export function namesIn(dir: string): string[] {
 /** What <destination>/.murder/<tag>.json records about <tag>. */
 export interface ReleaseMarker {
   contentId: string
+  /** The digest definition contentId was made with (content/tree-digest.ts, CONTENT_DIGEST); absent before 2. */
+  digest?: number
   tag: string
   at: string
   /** Ids of the objects the release was made of: the store keeps them while the release exists. */
@@ -195,10 +202,8 @@ async function digestWithout(dir: string, skipped: Set<string>): Promise<string>
   for (const entry of walkTree(dir)) {
     if (skipped.has(entry.relative)) continue
     if (entry.stat.isSymbolicLink()) described.push({ ...entry, target: fs.readlinkSync(entry.full) })
-    else if (entry.stat.isFile()) {
-      const sha256 = entry.stat.size <= 1 << 20 ? createHash('sha256').update(fs.readFileSync(entry.full)).digest('hex') : await sha256OfFile(entry.full)
-      described.push({ ...entry, sha256 })
-    } else described.push(entry)
+    else if (entry.stat.isFile()) described.push({ ...entry, sha256: (await hashFileHere(entry)).sha256 })
+    else described.push(entry)
   }
   return digestOf(described)
 }

@@ -64,10 +64,18 @@ export function applyObjectKey(bytes: Buffer, key: ObjectKey, decrypt = false, o
  * into one object-sized buffer would cost as much as the decryption.
  */
 export function objectDecipher(key: ObjectKey): (bytes: Buffer) => Buffer[] {
-  const decipher = createDecipheriv(OBJECT_CIPHER, Buffer.from(key.key, 'hex'), Buffer.from(key.iv, 'hex'))
+  return streamingCipher(createDecipheriv(OBJECT_CIPHER, Buffer.from(key.key, 'hex'), Buffer.from(key.iv, 'hex')))
+}
+
+/** Encrypts an object as its bytes come (a host sealing what came encoded over SSH), as objectDecipher decrypts. */
+export function objectCipher(key: ObjectKey): (bytes: Buffer) => Buffer[] {
+  return streamingCipher(createCipheriv(OBJECT_CIPHER, Buffer.from(key.key, 'hex'), Buffer.from(key.iv, 'hex')))
+}
+
+function streamingCipher(cipher: { update(bytes: Buffer): Buffer }): (bytes: Buffer) => Buffer[] {
   return (bytes) => {
     const parts: Buffer[] = []
-    for (let offset = 0; offset < bytes.length; offset += CIPHER_SLICE) parts.push(decipher.update(bytes.subarray(offset, offset + CIPHER_SLICE)))
+    for (let offset = 0; offset < bytes.length; offset += CIPHER_SLICE) parts.push(cipher.update(bytes.subarray(offset, offset + CIPHER_SLICE)))
     return parts
   }
 }

@@ -1,13 +1,35 @@
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { sha256OfFile } from './sha256.js'
+import { readEachMiB, sha256OfFile } from './sha256.js'
 import { walkTree, type TreeEntry } from './tree-walk.js'
 
 /** Files up to this size are read whole to be hashed; bigger ones are streamed. */
 const WHOLE_READ = 1024 * 1024
 
-/** A file's hashes: its content's, and those of the cuts the pack makes of it when its hasher gives them (pack/tree-hashes.ts). */
+/**
+ * A file bigger than this is hashed as cuts of this size: its content hash is the sha256 of its
+ * cuts' sha256 digests, in order (as Dropbox's content hash is of its blocks'), so that its cuts are
+ * hashed in parallel, once, and each names the object the pack makes of it (pack/plan.ts). A file
+ * up to this size is named by the sha256 of its bytes.
+ */
+export const CUT_BYTES = 16 * 1024 * 1024
+
+/**
+ * Which definition of the content digest a release's marker was made with (agent/release-layout.ts):
+ * 2 names a file bigger than CUT_BYTES by its cuts' hashes (1, before, by the sha256 of all its
+ * bytes). A marker of another definition is checked against the tree on disk instead.
+ */
+export const CONTENT_DIGEST = 2
+
+/** A big file's content hash from its cuts' (CUT_BYTES each, the last one shorter): see CUT_BYTES. */
+export function hashOfCuts(cutSha256: readonly string[]): string {
+  const hash = createHash('sha256')
+  for (const cut of cutSha256) hash.update(Buffer.from(cut, 'hex'))
+  return hash.digest('hex')
+}
+
+/** A file's hashes: its content's, and for a file of several cuts, each cut's (CUT_BYTES). */
 export interface FileHashes {
   sha256: string
   cutSha256?: string[]
@@ -64,11 +86,39 @@ export async function describeTree(dir: string, hashFiles: FileHasher = hashHere
 
 async function hashHere(files: readonly TreeEntry[]): Promise<FileHashes[]> {
   const hashes: FileHashes[] = []
-  for (const file of files) {
-    // A stream per file costs ~0.3 ms of set-up: 50,000 small files took 15 s that way.
-    hashes.push({ sha256: file.stat.size <= WHOLE_READ ? createHash('sha256').update(fs.readFileSync(file.full)).digest('hex') : await sha256OfFile(file.full) })
-  }
+  for (const file of files) hashes.push(await hashFileHere(file))
   return hashes
+}
+
+/** One file's hashes, on this thread (a release on a host, or a tree without the pack's workers). */
+export async function hashFileHere(file: TreeEntry): Promise<FileHashes> {
+  // A stream per file costs ~0.3 ms of set-up: 50,000 small files took 15 s that way.
+  if (file.stat.size <= WHOLE_READ) return { sha256: createHash('sha256').update(fs.readFileSync(file.full)).digest('hex') }
+  if (file.stat.size <= CUT_BYTES) return { sha256: await sha256OfFile(file.full) }
+  const cutSha256 = await sha256OfCuts(file.full)
+  return { sha256: hashOfCuts(cutSha256), cutSha256 }
+}
+
+/** The sha256 of each CUT_BYTES of a file, in order. */
+async function sha256OfCuts(file: string): Promise<string[]> {
+  const cuts: string[] = []
+  let hash = createHash('sha256')
+  let inCut = 0
+  await readEachMiB(file, (bytes) => {
+    for (let at = 0; at < bytes.length; ) {
+      const take = Math.min(CUT_BYTES - inCut, bytes.length - at)
+      hash.update(bytes.subarray(at, at + take))
+      at += take
+      inCut += take
+      if (inCut === CUT_BYTES) {
+        cuts.push(hash.digest('hex'))
+        hash = createHash('sha256')
+        inCut = 0
+      }
+    }
+  })
+  if (inCut > 0) cuts.push(hash.digest('hex'))
+  return cuts
 }
 
 /**

@@ -22,6 +22,8 @@ export interface DirectSpec {
   ssh: SshLinkOptions
   /** The release's objects (pack/release.ts): their bytes, and their ids and sizes. */
   reader: ObjectReader
+  /** Whether the reader's bytes are sealed under the objects' keys, or the host must seal them (PackedRelease.sealed). */
+  sealed: boolean
   layout: ObjectLayout
   /** Why this transport (for the log). */
   why: string
@@ -64,7 +66,7 @@ export function directDelivery(spec: DirectSpec): Delivery {
       `Transport ssh (${spec.why}): each host's objects go over its own SSH session, only those its store lacks; no tracker, no seeder` +
       (spec.perHostRate !== undefined ? `; ${formatRate(spec.perHostRate)} per host` : '') +
       (spec.totalRate !== undefined ? `; ${formatRate(spec.totalRate)} in all` : ''),
-    source: { torrent: '', seederPeerId: '', direct: true },
+    source: { torrent: '', seederPeerId: '', direct: spec.sealed ? 'sealed' : 'encoded' },
     links,
     facts: () => ({ transport: 'ssh', infoHash: '', seederRanOn: 'none', seederUploaded: 0, trackerUrl: '', trackerAnnounces: 0, sentOverSsh: sent }),
     close: async () => {},

@@ -26,7 +26,14 @@ export interface WholeTask {
   level: number
   /** HKDF/HMAC secret (hex). */
   secret: string
+  /** Whether the object gets a key (recorded in the manifest). */
   encrypt: boolean
+  /**
+   * Whether its bytes are sealed under that key here: a swarm's objects are; transport ssh's go
+   * encoded over SSH and the host seals them for its store (agent/decoded-object.ts), so the runner
+   * spends no AES on them. The pieces' SHA-1s are of sealed bytes: pieceHashes needs it.
+   */
+  seal: boolean
   pieceLength: number
   /** Whether the pieces' SHA-1s are wanted: only a torrent needs them (transport ssh checks the manifest's sha256). */
   pieceHashes: boolean
@@ -57,6 +64,7 @@ const plainScratch = new ScratchBuffer()
 const sealedScratch = new ScratchBuffer()
 
 export function encodeWhole(task: WholeTask): EncodedObject {
+  if (task.pieceHashes && task.encrypt && !task.seal) throw new Error('internal: pieces are hashed over sealed bytes')
   const secret = Buffer.from(task.secret, 'hex')
   // Neither pieces to hash nor a file to write, and the bytes stay as they are: the object is named
   // and keyed from the hash the first pass made, and remade from the tree as it is sent (object-reader.ts).
@@ -96,7 +104,7 @@ export function encodeWhole(task: WholeTask): EncodedObject {
   const result: EncodedObject = { id, size: stored.length, sha256, compressed, pieces: new Uint8Array(), written }
   if (task.encrypt) {
     const key = deriveObjectKey(secret, sha256)
-    if (written || task.pieceHashes) stored = applyObjectKey(stored, key, false, sealedScratch.take(stored.length))
+    if (task.seal && (written || task.pieceHashes)) stored = applyObjectKey(stored, key, false, sealedScratch.take(stored.length))
     Object.assign(result, key)
   }
   if (task.pieceHashes) result.pieces = pieceHashes(stored, task.pieceLength, true)

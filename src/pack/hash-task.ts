@@ -1,8 +1,7 @@
 /**
  * The pack's first pass, in the worker pool beside the encode tasks: the sha256 of byte ranges of
- * the tree's files. A file's whole-content hash (what the content digest names it by) and, for a
- * file cut into several objects, each cut's hash (what its object is named by) are separate ranges,
- * so one big file is hashed by two workers at once instead of by one thread twice.
+ * the tree's files — small files whole, a big file's cuts one by one, so that one big file is
+ * hashed by all the workers at once (pack/tree-hashes.ts).
  */
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'

@@ -1,8 +1,9 @@
 import type { ManifestEntry, Segment } from '../content/manifest.js'
-import type { DescribedEntry } from '../content/tree-digest.js'
+import { CUT_BYTES, type DescribedEntry } from '../content/tree-digest.js'
 
 /** Bigger files are cut into objects of this size: what one worker (and one host) holds in memory at once. */
-export const CHUNK = 16 * 1024 * 1024
+/** Objects are at most this big; a bigger file is cut where its content hash cuts it (content/tree-digest.ts). */
+export const CHUNK = CUT_BYTES
 /** A bundle holding at least this many pieces closes after a content-defined cut… */
 const BUNDLE_MIN_PIECES = 8
 /** …expected about this many pieces later… */

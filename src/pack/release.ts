@@ -20,7 +20,7 @@ export interface PackedRelease {
   objectsDir: string
   /** Whether objectsDir holds every object (a swarm's seeder needs them all): see ReleaseSource.objectFiles. */
   allWritten: boolean
-  /** Every object's stored bytes, from objectsDir or remade from the tree. */
+  /** Every object's bytes as the pack keeps them (sealed or not: `sealed`), from objectsDir or remade from the tree. */
   reader: ObjectReader
   manifest: Manifest
   /** The manifest as it travels to the hosts (content/manifest.ts). */
@@ -35,6 +35,8 @@ export interface PackedRelease {
   plainBytes: number
   storedBytes: number
   encrypted: boolean
+  /** Whether the reader's bytes are sealed under the objects' keys (ReleaseSource.sealObjects); never without encryption. */
+  sealed: boolean
   seconds: number
   /** Entries whose setuid/setgid/write-for-others bits were cut (modes.ts); none with preserveSpecialModes. */
   strippedModes: StrippedMode[]
@@ -65,6 +67,12 @@ export interface ReleaseSource {
    * the pack neither writes nor compresses is not read a second time at all.
    */
   pieceHashes?: boolean
+  /**
+   * Whether the objects' bytes are sealed under their keys on the runner (default true): a swarm
+   * serves them so. false (transport ssh alone): they are written and read encoded, SSH carries
+   * them, and each host seals them for its store (encode-task.ts).
+   */
+  sealObjects?: boolean
   /** Called once the tree passed its checks (tree-digest.ts), as its hashing begins. */
   accepted?: () => void
 }
@@ -110,6 +118,7 @@ async function packWith(pool: WorkerPool<PackTask, unknown>, source: ReleaseSour
   const secret = Buffer.from(hkdfSync('sha256', source.keySecret, Buffer.alloc(0), 'murder-action objects v1', 32)).toString('hex')
   const write = source.objectFiles ?? 'all'
   const pieceHashes = source.pieceHashes ?? true
+  const seal = source.sealObjects ?? true
   const seen = new Map(described.map((entry) => [entry.full, { size: entry.stat.size, mtimeMs: entry.stat.mtimeMs }]))
   const encoded = (await Promise.all(
     plan.objects.map((object) =>
@@ -121,6 +130,7 @@ async function packWith(pool: WorkerPool<PackTask, unknown>, source: ReleaseSour
         level: source.compressionLevel,
         secret,
         encrypt: source.encrypt,
+        seal,
         pieceLength,
         pieceHashes,
         outDir: objectsDir,
@@ -140,7 +150,7 @@ async function packWith(pool: WorkerPool<PackTask, unknown>, source: ReleaseSour
     indexOfId.set(object.id, objects.length)
     pieces.push(object.pieces)
     const { pieces: _pieces, written, ...record } = object
-    if (!written) remade.set(object.id, { sources: plan.objects[plannedIndex]!.sources, ...(record.key !== undefined && { key: { key: record.key, iv: record.iv! } }), seen })
+    if (!written) remade.set(object.id, { sources: plan.objects[plannedIndex]!.sources, ...(record.key !== undefined && seal && { key: { key: record.key, iv: record.iv! } }), seen })
     return objects.push({ ...record, plainSize: plan.objects[plannedIndex]!.plainSize }) - 1
   })
   // Entries of identical content share one segments array (plan.ts): renumber copies, so that no
@@ -162,6 +172,7 @@ async function packWith(pool: WorkerPool<PackTask, unknown>, source: ReleaseSour
     plainBytes,
     storedBytes: objects.reduce((sum, object) => sum + object.size, 0),
     encrypted: source.encrypt,
+    sealed: source.encrypt && seal,
     seconds: (Date.now() - started) / 1000,
     strippedModes: stripped,
   }

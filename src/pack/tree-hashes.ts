@@ -1,4 +1,4 @@
-import type { FileHasher, FileHashes } from '../content/tree-digest.js'
+import { hashOfCuts, type FileHasher, type FileHashes } from '../content/tree-digest.js'
 import type { TreeEntry } from '../content/tree-walk.js'
 import type { HashTask } from './hash-task.js'
 import { CHUNK } from './plan.js'
@@ -9,10 +9,10 @@ const BATCH_FILES = 256
 
 /**
  * The pack's hasher (content/tree-digest.ts's FileHasher) over its worker pool: every file's
- * sha256, and for a file bigger than one CHUNK the sha256 of each of its cuts too, which name the
- * objects plan.ts cuts it into, so that encoding them need not read and hash them again
- * (encode-task.ts). The whole-file hash and the cuts' are separate tasks, the biggest queued first:
- * a lone 1 GiB file is hashed by two workers at once.
+ * sha256, and for a file bigger than one CHUNK the sha256 of each of its cuts, which name the
+ * objects plan.ts cuts it into (so that encoding them need not read and hash them again:
+ * encode-task.ts) and make its content hash (tree-digest.ts, CUT_BYTES). Each cut is a task of its
+ * own, the biggest queued first: a lone 1 GiB file is hashed by every worker at once, each byte once.
  */
 export function poolHasher(run: (task: HashTask) => Promise<string[]>): FileHasher {
   return async (files) => {
@@ -32,12 +32,19 @@ export function poolHasher(run: (task: HashTask) => Promise<string[]>): FileHash
     files.forEach((file, index) => {
       const size = file.stat.size
       if (size > CHUNK) {
-        tasks.push({ bytes: size, ranges: [rangeOf(file, 0, size)], done: ([sha256]) => (hashes[index]!.sha256 = sha256!) })
         const cuts: string[] = (hashes[index]!.cutSha256 = [])
+        let left = Math.ceil(size / CHUNK)
         for (let start = 0, cut = 0; start < size; start += CHUNK, cut++) {
           const at = cut
           const length = Math.min(CHUNK, size - start)
-          tasks.push({ bytes: length, ranges: [rangeOf(file, start, length)], done: ([sha256]) => (cuts[at] = sha256!) })
+          tasks.push({
+            bytes: length,
+            ranges: [rangeOf(file, start, length)],
+            done: ([sha256]) => {
+              cuts[at] = sha256!
+              if (--left === 0) hashes[index]!.sha256 = hashOfCuts(cuts)
+            },
+          })
         }
         return
       }

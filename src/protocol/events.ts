@@ -12,7 +12,7 @@
  * command line, where `ps` would show it.
  */
 
-export const PROTOCOL_VERSION = 5
+export const PROTOCOL_VERSION = 6
 
 /** What the controller writes to a running agent's stdin to say "still here" (how often: policy.ts). */
 export const HEARTBEAT = '\n'
@@ -59,9 +59,15 @@ export interface AgentJob {
    * a `need` event naming the objects its store lacks; the controller writes just those, one after
    * another in that order with no framing (their sizes say where each ends), then heartbeats. Each
    * object, arriving or held in the store, is checked against the manifest's sha256 of it.
+   * How they come: 'sealed', as the swarm holds them (under their keys, content/object-key.ts);
+   * 'encoded', as the manifest's sha256 is of them (SSH keeps them from outsiders on the way), and
+   * the host seals them for its store, so that its store holds what it would from a swarm.
    */
-  direct?: true
+  direct?: DirectForm
 }
+
+/** How transport ssh's objects come on the agent's stdin (AgentJob.direct). */
+export type DirectForm = 'sealed' | 'encoded'
 
 /**
  * A job for the agent's activation mode (agent/activation.ts), sent on stdin like AgentJob, with the
@@ -385,7 +391,7 @@ export function decodeJob(line: string): AgentJob {
 }
 
 function checkDirect(direct: unknown): void {
-  if (direct !== true) throw new Error('job field direct must be true when present (transport ssh)')
+  if (direct !== 'sealed' && direct !== 'encoded') throw new Error('job field direct must be "sealed" or "encoded" when present (transport ssh)')
 }
 
 /** Checks a `need` event against the objects the controller has (ids of the release); returns why not, or undefined. */

@@ -1,6 +1,7 @@
 /**
  * transport ssh, end to end on a small fleet: each host's objects go over its own SSH session (no
- * tracker, no seeder, no peer traffic); a hotfix sends each host only the objects that changed; the
+ * tracker, no seeder, no peer traffic); what the hosts store of it seeds a later swarm deploy; a
+ * hotfix sends each host only the objects that changed; the
  * release goes live with activate; download-limit and seeder-upload-limit pace the streams; a
  * build output rewritten mid-stream fails every host by the file's name; and a host whose sshd dies
  * mid-stream fails with a clear reason and leaves nothing running.
@@ -81,6 +82,21 @@ describe('transport ssh on a fleet of 3 hosts', () => {
     }
     assert.doesNotMatch(run.stdout, /connecting again/, 'trying again cannot help: not retried')
     for (const host of fleet.hosts) assert.equal(fs.existsSync(path.join(host.srvDir, 'releases/no-node-1')), false, `${host.name}: nothing installed`)
+  })
+
+  test('what came over SSH, sealed by each host for its store, seeds a swarm: the same tree under a new tag moves nothing', async () => {
+    const run = await runAction(fleet, { path: source, tag: 'direct-swarm', deadline: '120s', transport: 'swarm' })
+    assert.equal(run.code, 0, transcript(run))
+    assertIdentical(fleet.hosts, 'direct-swarm', source)
+    const report = readReport(run)
+    assert.equal(report.transport, 'swarm')
+    for (const host of report.hosts) {
+      assert.equal(host.result, 'done', JSON.stringify(host))
+      assert.equal(host.bytesFromStore, report.payloadBytes, `${host.host}: its store lent every object: ${JSON.stringify(host)}`)
+      // webtorrent checks each lent piece against the torrent's SHA-1s, which are of sealed bytes: an unsealed store fails them and downloads.
+      assert.equal(host.bytesReceived, 0, `${host.host} received nothing: ${JSON.stringify(host)}`)
+    }
+    assert.equal(report.seederUploaded, 0, 'the runner sent nothing')
   })
 
   test('a hotfix sends each host only the objects that changed (transport auto: ssh for 3 hosts)', async (t) => {

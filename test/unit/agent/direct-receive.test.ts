@@ -81,7 +81,7 @@ describe('decodingCheck: an arriving object checked in one pass', () => {
   test('in any chunking, it passes and keeps the decoded bytes the manifest\'s sha256 is of', async () => {
     for (const record of release.manifest.objects) {
       for (const sizes of [[1 << 20], [7, 16_384, 3, 65_537]]) {
-        const check = decodingCheck(record)
+        const check = decodingCheck(record, 'sealed')
         feed((chunk) => check.update(chunk), bytesOf(record.id), sizes)
         assert.equal(check.mismatch(), undefined, `${record.id} in chunks of ${sizes.join(', ')}`)
         assert.ok(check.decoded().whole().equals(await decodedBytesOf(record.id)), record.id)
@@ -92,10 +92,10 @@ describe('decodingCheck: an arriving object checked in one pass', () => {
     const record = release.manifest.objects[0]!
     const damaged = Buffer.from(bytesOf(record.id))
     damaged[damaged.length - 1]! ^= 1
-    const check = decodingCheck(record)
+    const check = decodingCheck(record, 'sealed')
     check.update(damaged)
     assert.match(check.mismatch()!, new RegExp(`^object ${record.id} arrived with sha256 [0-9a-f]{64}, not the manifest's ${record.sha256}$`))
-    const other = decodingCheck({ ...record, sha256: '0'.repeat(64) })
+    const other = decodingCheck({ ...record, sha256: '0'.repeat(64) }, 'sealed')
     other.update(bytesOf(record.id))
     assert.match(other.mismatch()!, /not the manifest's 0{64}$/)
   })
@@ -105,10 +105,49 @@ describe('decodingCheck: an arriving object checked in one pass', () => {
     const plain = await pack(source, { encrypt: false, compressionLevel: 0 })
     const record = plain.manifest.objects[0]!
     const bytes = fs.readFileSync(path.join(plain.objectsDir, record.id))
-    const check = decodingCheck(record)
+    const check = decodingCheck(record, 'sealed')
     feed((chunk) => check.update(chunk), bytes, [4096])
     assert.equal(check.mismatch(), undefined)
     assert.ok(check.decoded().whole().equals(bytes))
+  })
+})
+
+describe('encoded objects (transport ssh without a swarm): checked as they came, sealed for the store', () => {
+  test('the store\'s file of each is the swarm\'s object byte for byte, and the writer gets its decoded bytes', async () => {
+    const source = temporaryDir()
+    fs.writeFileSync(path.join(source, 'a.bin'), randomBytes(700_000))
+    fs.writeFileSync(path.join(source, 'text.txt'), 'hello '.repeat(50_000))
+    for (let i = 0; i < 20; i++) fs.writeFileSync(path.join(source, `small-${i}.txt`), `file ${i}\n`)
+    const open = await pack(source, { sealObjects: false, pieceHashes: false })
+    const sealed = await pack(source)
+    assert.deepEqual(open.layout, sealed.layout)
+    const workDir = temporaryDir()
+    const decodedOf = new Map<number, DecodedBytes | undefined>()
+    const direct = new DirectReceive(open.layout, open.manifest.objects, 'encoded', workDir, temporaryDir(), (index, decoded) => decodedOf.set(index, decoded))
+    const { needed } = await direct.plan(() => {})
+    assert.equal(needed.length, open.layout.objects.length)
+    const stream = Buffer.concat(needed.map((object) => fs.readFileSync(path.join(open.objectsDir, object.id))))
+    feed((chunk) => direct.push(chunk), stream, [65_536, 7, 1000])
+    await direct.complete
+    for (const [index, object] of open.layout.objects.entries()) {
+      const encoded = fs.readFileSync(path.join(open.objectsDir, object.id))
+      const inStore = fs.readFileSync(path.join(workDir, object.id))
+      assert.equal(inStore.equals(encoded), false, `object ${index} is not kept as it came`)
+      assert.ok(inStore.equals(fs.readFileSync(path.join(sealed.objectsDir, object.id))), `object ${index}: the bytes a swarm host holds`)
+      assert.equal(await holdsObject(path.join(workDir, object.id), open.manifest.objects[index]!), true, `object ${index} counts as held next time`)
+      assert.ok(decodedOf.get(index)?.whole().equals(encoded), `object ${index} handed over decoded`)
+    }
+  })
+  test('one byte changed on the way: refused before it takes its name', async () => {
+    const source = temporaryDir()
+    fs.writeFileSync(path.join(source, 'a.bin'), randomBytes(300_000))
+    const open = await pack(source, { sealObjects: false, pieceHashes: false })
+    const record = open.manifest.objects[0]!
+    const damaged = Buffer.from(fs.readFileSync(path.join(open.objectsDir, record.id)))
+    damaged[1000]! ^= 1
+    const check = decodingCheck(record, 'encoded')
+    check.update(damaged)
+    assert.match(check.mismatch()!, /not the manifest's/)
   })
 })
 
@@ -124,7 +163,7 @@ describe('ReleaseWriter with decoded objects', () => {
       const manifest = decodeManifest(packed.encodedManifest)
       const decoded = await Promise.all(
         manifest.objects.map(async (record) => {
-          const check = decodingCheck(record)
+          const check = decodingCheck(record, 'sealed')
           feed((chunk) => check.update(chunk), fs.readFileSync(path.join(packed.objectsDir, record.id)), [65_536, 1000])
           assert.equal(check.mismatch(), undefined)
           return check.decoded()
@@ -163,7 +202,7 @@ describe('DirectReceive', () => {
     const { workDir, storeDir } = lentHost()
     const ready: number[] = []
     const decodedOf = new Map<number, DecodedBytes | undefined>()
-    const direct = new DirectReceive(release.layout, release.manifest.objects, workDir, storeDir, (index, decoded) => {
+    const direct = new DirectReceive(release.layout, release.manifest.objects, 'sealed', workDir, storeDir, (index, decoded) => {
       ready.push(index)
       decodedOf.set(index, decoded)
     })
@@ -195,7 +234,7 @@ describe('DirectReceive', () => {
   test('needing nothing, it is complete at once', async () => {
     const workDir = temporaryDir()
     for (const object of release.layout.objects) fs.copyFileSync(path.join(release.objectsDir, object.id), path.join(workDir, object.id))
-    const direct = new DirectReceive(release.layout, release.manifest.objects, workDir, temporaryDir(), () => {})
+    const direct = new DirectReceive(release.layout, release.manifest.objects, 'sealed', workDir, temporaryDir(), () => {})
     const { needed } = await direct.plan(() => {})
     assert.deepEqual(needed, [])
     await direct.complete
@@ -203,7 +242,7 @@ describe('DirectReceive', () => {
 
   test('an object that arrives damaged is refused before it takes its name', async () => {
     const workDir = temporaryDir()
-    const direct = new DirectReceive(release.layout, release.manifest.objects, workDir, temporaryDir(), () => {})
+    const direct = new DirectReceive(release.layout, release.manifest.objects, 'sealed', workDir, temporaryDir(), () => {})
     const { needed } = await direct.plan(() => {})
     const first = Buffer.from(bytesOf(needed[0]!.id))
     first[first.length >> 1]! ^= 4

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { ReleaseLayout } from '../../../src/agent/release-layout.js'
-import { treeDigest } from '../../../src/content/tree-digest.js'
+import { CONTENT_DIGEST, CUT_BYTES, treeDigest } from '../../../src/content/tree-digest.js'
 import { removeTemporaryDirs, temporaryDir } from '../helpers.js'
 
 after(removeTemporaryDirs)
@@ -102,6 +102,20 @@ describe('layout, inspect and sweepIncoming', () => {
     fs.appendFileSync(path.join(layout.finalDir, 'index.html'), 'edited in place\n')
     assert.equal(layout.inspect(contentId), 'same', 'the marker still says so')
     assert.equal(await layout.holds(contentId), 'modified')
+  })
+  test('holds: a marker of an older digest (big files named by all their bytes) defers to the tree, and is brought up to date', async () => {
+    const layout = new ReleaseLayout(temporaryDir(), 'v1')
+    fs.mkdirSync(layout.finalDir)
+    fs.writeFileSync(path.join(layout.finalDir, 'big.bin'), Buffer.alloc(CUT_BYTES + 1000, 7))
+    const contentId = await treeDigest(layout.finalDir)
+    layout.writeMarker({ contentId: 'a'.repeat(64), tag: 'v1', at: '2026-11-24T00:00:00.000Z', objects: ['o1'] })
+    assert.equal(await layout.holds('f'.repeat(64)), 'different', 'another release still is one')
+    assert.equal(layout.readMarker()!.contentId, 'a'.repeat(64))
+    assert.equal(await layout.holds(contentId), 'same', 'the tree is this content')
+    assert.deepEqual(layout.readMarker(), { contentId, digest: CONTENT_DIGEST, tag: 'v1', at: '2026-11-24T00:00:00.000Z', objects: ['o1'] })
+    // A marker of today's digest that names another content is believed, without reading the tree.
+    layout.writeMarker({ contentId: 'b'.repeat(64), digest: CONTENT_DIGEST, tag: 'v1', at: '2026-11-24T00:00:00.000Z' })
+    assert.equal(await layout.holds(contentId), 'different')
   })
 })
 

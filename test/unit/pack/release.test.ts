@@ -8,14 +8,17 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { inflateRawSync } from 'node:zlib'
 import { decodeObject, materialize } from '../../../src/agent/materialize.js'
+import { applyObjectKey } from '../../../src/content/object-key.js'
 import { decodeManifest, type Manifest, type ManifestEntry, type ObjectRecord } from '../../../src/content/manifest.js'
 import { treeDigest } from '../../../src/content/tree-digest.js'
 import { walkTree } from '../../../src/content/tree-walk.js'
 import { InputError } from '../../../src/inputs/errors.js'
+import type { ObjectReader } from '../../../src/pack/object-reader.js'
 import type { PackedRelease } from '../../../src/pack/release.js'
 import { KEY_SECRET, pack, removeTemporaryDirs, snapshotTree, temporaryDir } from '../helpers.js'
 
@@ -226,6 +229,32 @@ describe('what the objects hold', () => {
     const bundle = fs.readFileSync(path.join(plain.objectsDir, plain.manifest.objects[segment.object]!.id))
     assert.equal(bundle.subarray(segment.offset, segment.offset + segment.length).toString(), 'module.exports = { util: true }\n')
     assertSameTree(await materialized(plain), build)
+  })
+})
+
+async function readAll(reader: ObjectReader, id: string): Promise<Buffer[]> {
+  const parts: Buffer[] = []
+  for await (const part of reader.read(id, 65_536)) parts.push(Buffer.from(part))
+  return parts
+}
+
+describe('objects left unsealed for SSH streams (sealObjects: false)', () => {
+  test('the same manifest, ids and keys; each object is its encoded bytes, which its key seals into the sealed pack\'s object', async () => {
+    const open = await pack(build, { sealObjects: false, pieceHashes: false, objectFiles: 'compressed' })
+    const sealed = await pack(build, { pieceHashes: false, objectFiles: 'all' })
+    assert.equal(open.sealed, false)
+    assert.equal(sealed.sealed, true)
+    assert.equal(open.encodedManifest, sealed.encodedManifest)
+    for (const [index, object] of open.manifest.objects.entries()) {
+      const encoded = Buffer.concat(await readAll(open.reader, object.id))
+      assert.equal(createHash('sha256').update(encoded).digest('hex'), object.sha256, `${object.id}: what the manifest's sha256 is of`)
+      assert.ok(applyObjectKey(encoded, { key: object.key!, iv: object.iv! }).equals(fs.readFileSync(path.join(sealed.objectsDir, object.id))), `object ${index} seals into the swarm's bytes`)
+    }
+    const [text] = objectsOf(open, 'app/text.txt')
+    assert.equal(inflateRawSync(fs.readFileSync(path.join(open.objectsDir, text!.id))).toString(), TEXT, 'a compressed object is written encoded')
+  })
+  test('pieces are hashed over sealed bytes only: asking for them unsealed is refused', async () => {
+    await assert.rejects(pack(build, { sealObjects: false }), /pieces are hashed over sealed bytes/)
   })
 })
 

@@ -1,7 +1,7 @@
 /**
  * The pack's first pass in its workers (tree-hashes.ts, hash-task.ts): the same file hashes, so the
  * same content id, as hashing on one thread; the hashes of a big file's cuts are those of its bytes
- * at each CHUNK; and an object named from them is refused if its file changed before it was encoded.
+ * at each CHUNK, and its content hash is made of theirs; and an object named from them is refused if its file changed before it was encoded.
  */
 import { after, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -39,13 +39,16 @@ describe('hashing the tree in the pack\'s workers', () => {
     const pooled = await describeTree(dir, hasher)
     assert.deepEqual(pooled.map((entry) => entry.sha256), here.map((entry) => entry.sha256))
     assert.equal(digestOf(pooled), digestOf(here))
-    assert.ok(tasks.length >= 5, `${tasks.length} tasks: the whole big file, its 3 cuts, and batches of small files`)
+    assert.ok(tasks.length >= 5, `${tasks.length} tasks: the big file's 3 cuts, and batches of small files`)
   })
   test('a file bigger than one CHUNK has the hash of each cut; one of CHUNK bytes or less has none', async () => {
     const pooled = await describeTree(dir, hasher)
     const byName = new Map(pooled.map((entry) => [entry.relative, entry]))
-    assert.deepEqual(byName.get('big.bin')!.cutSha256, [sha256(big.subarray(0, CHUNK)), sha256(big.subarray(CHUNK, 2 * CHUNK)), sha256(big.subarray(2 * CHUNK))])
-    assert.equal(byName.get('big.bin')!.sha256, sha256(big))
+    const cuts = [big.subarray(0, CHUNK), big.subarray(CHUNK, 2 * CHUNK), big.subarray(2 * CHUNK)].map((cut) => createHash('sha256').update(cut).digest())
+    assert.deepEqual(byName.get('big.bin')!.cutSha256, cuts.map((cut) => cut.toString('hex')))
+    assert.equal(byName.get('big.bin')!.sha256, sha256(Buffer.concat(cuts)), 'its content hash: the sha256 of its cuts\' digests')
+    const here = new Map((await describeTree(dir)).map((entry) => [entry.relative, entry]))
+    assert.deepEqual(here.get('big.bin')!.cutSha256, byName.get('big.bin')!.cutSha256, 'one thread cuts it the same way')
     assert.equal(byName.get('chunk.bin')!.cutSha256, undefined)
     assert.equal(byName.get('chunk.bin')!.sha256, sha256(big.subarray(0, CHUNK)))
   })
@@ -63,6 +66,7 @@ function fileTask(level: number): { task: WholeTask; known: NonNullable<WholeTas
     level,
     secret: '11'.repeat(32),
     encrypt: true,
+    seal: true,
     pieceLength: 16384,
     pieceHashes: true,
     outDir: temporaryDir(),

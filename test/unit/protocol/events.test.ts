@@ -116,7 +116,11 @@ describe('decodeJob', () => {
     const { manifest: _manifest, pieceLength: _pieceLength, keepObjects: _keepObjects, ...common } = job
     const older = { ...common, v: 2, payloadName: 'v1.2.3.tar.gz.enc', sha256: 'ab'.repeat(32), contentId: '12'.repeat(32), mtimes: 'AA', keepPayload: true }
     assert.throws(() => decodeJob(JSON.stringify(older)), { message: `protocol version 2 is not ${PROTOCOL_VERSION}: agent and action differ` })
-    assert.equal(PROTOCOL_VERSION, 5)
+    assert.equal(PROTOCOL_VERSION, 6)
+  })
+  test('a protocol-5 direct job (direct: true, sealed objects) is refused by its version: its agent would not seal encoded ones', () => {
+    const older = { ...job, v: 5, torrent: '', seederPeerId: '', direct: true }
+    assert.throws(() => decodeJob(JSON.stringify(older)), { message: `protocol version 5 is not ${PROTOCOL_VERSION}: agent and action differ` })
   })
   test('not JSON', () => {
     assert.throws(() => decodeJob('hello'), { message: 'the job line is not JSON' })
@@ -343,17 +347,18 @@ describe('allowedPeers in the job', () => {
 })
 
 describe('transport ssh: the job\'s direct field and the need event', () => {
-  const direct: AgentJob = { ...job, torrent: '', seederPeerId: '', direct: true }
+  const direct: AgentJob = { ...job, torrent: '', seederPeerId: '', direct: 'encoded' }
 
-  test('a direct job round-trips, without a torrent or a seeder', () => {
+  test('a direct job round-trips in either form, without a torrent or a seeder', () => {
     assert.deepEqual(decodeJob(encodeJob(direct)), direct)
+    assert.deepEqual(decodeJob(encodeJob({ ...direct, direct: 'sealed' })), { ...direct, direct: 'sealed' })
   })
   test('without direct, the torrent and the seeder are still required', () => {
     assert.throws(() => decodeJob(JSON.stringify({ ...direct, direct: undefined })), { message: 'job field torrent is missing' })
   })
-  test('direct is true or absent: anything else is refused', () => {
-    const message = 'job field direct must be true when present (transport ssh)'
-    for (const bad of [{}, { pieces: 'AAAA' }, false, 1, null, 'true']) {
+  test('direct is "sealed", "encoded" or absent: anything else is refused', () => {
+    const message = 'job field direct must be "sealed" or "encoded" when present (transport ssh)'
+    for (const bad of [{}, { pieces: 'AAAA' }, true, false, 1, null, 'true', 'plain', 'Sealed']) {
       assert.throws(() => decodeJob(JSON.stringify({ ...direct, direct: bad })), { message }, JSON.stringify(bad))
     }
   })
