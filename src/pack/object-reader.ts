@@ -5,8 +5,59 @@ import { CIPHER_SLICE, OBJECT_CIPHER, type ObjectKey } from '../content/object-k
 
 /** Where a packed release's objects' bytes come from as they are sent (swarm/send-objects.ts). */
 export interface ObjectReader {
-  /** Object `id`'s stored bytes, one after another, in buffers of at most `slice` bytes the caller may keep. */
-  read(id: string, slice: number): AsyncIterable<Buffer>
+  /**
+   * Object `id`'s bytes as the pack keeps them, one after another, in buffers of at most `slice`
+   * bytes the caller may keep; with `ring`, some are the ring's (slice bytes each), lent until the
+   * caller gives them back.
+   */
+  read(id: string, slice: number, ring?: BufferRing): AsyncIterable<Buffer>
+}
+
+/**
+ * A few buffers that the reads of one stream take in turn and whoever consumed the bytes gives
+ * back, instead of a fresh buffer for every read: fresh memory outside V8's heap is what set off
+ * most of the runner's major garbage collections while it streamed (bench/README.md, "Big artifact
+ * on fast links"). Closed (its stream ended), it lends fresh buffers and waits for none.
+ */
+export class BufferRing {
+  private readonly free: Buffer[] = []
+  private readonly mine = new Set<ArrayBufferLike>()
+  private waiting?: () => void
+  private closed = false
+
+  constructor(
+    count: number,
+    readonly size: number,
+  ) {
+    for (let index = 0; index < count; index++) {
+      const buffer = Buffer.allocUnsafeSlow(size)
+      this.free.push(buffer)
+      this.mine.add(buffer.buffer)
+    }
+  }
+
+  async take(): Promise<Buffer> {
+    while (!this.closed && this.free.length === 0) await new Promise<void>((resolve) => (this.waiting = resolve))
+    return this.free.pop() ?? Buffer.allocUnsafe(this.size)
+  }
+
+  /** Gives back the buffer `bytes` is a view of; bytes that are not the ring's are left alone. */
+  give(bytes: Buffer): void {
+    if (!this.mine.has(bytes.buffer)) return
+    this.free.push(Buffer.from(bytes.buffer, 0, this.size))
+    this.wake()
+  }
+
+  close(): void {
+    this.closed = true
+    this.wake()
+  }
+
+  private wake(): void {
+    const waiting = this.waiting
+    this.waiting = undefined
+    waiting?.()
+  }
 }
 
 /** An object not written by the pack: which file ranges it is made of, and the key it is stored under. */
@@ -40,9 +91,9 @@ export class SourceChangedError extends Error {
  */
 export function packedObjects(dir: string, remade: ReadonlyMap<string, RemadeObject>): ObjectReader {
   return {
-    read: (id, slice) => {
+    read: (id, slice, ring) => {
       const object = remade.get(id)
-      return object === undefined ? readFile(path.join(dir, id), slice) : readRemade(object, slice)
+      return object === undefined ? readFile(path.join(dir, id), slice) : readRemade(object, slice, ring?.size === slice ? ring : undefined)
     },
   }
 }
@@ -51,9 +102,9 @@ async function* readFile(file: string, slice: number): AsyncIterable<Buffer> {
   for await (const chunk of fs.createReadStream(file, { highWaterMark: slice })) yield chunk as Buffer
 }
 
-async function* readRemade(object: RemadeObject, slice: number): AsyncIterable<Buffer> {
+async function* readRemade(object: RemadeObject, slice: number, ring: BufferRing | undefined): AsyncIterable<Buffer> {
   const cipher = object.key !== undefined ? createCipheriv(OBJECT_CIPHER, Buffer.from(object.key.key, 'hex'), Buffer.from(object.key.iv, 'hex')) : undefined
-  // Encrypting copies, so one buffer serves every read; without a key each read is a buffer of its own.
+  // Encrypting copies, so one buffer serves every read; without a key each read is a buffer of the ring's, or of its own.
   const scratch = cipher !== undefined ? Buffer.allocUnsafe(slice) : undefined
   for (const source of object.sources) {
     const handle = await fs.promises.open(source.full, 'r')
@@ -61,7 +112,7 @@ async function* readRemade(object: RemadeObject, slice: number): AsyncIterable<B
       await unchanged(handle, source.full, object.seen)
       for (let at = 0; at < source.size; ) {
         const length = Math.min(slice, source.size - at)
-        const into = scratch ?? Buffer.allocUnsafe(length)
+        const into = scratch ?? (ring !== undefined ? await ring.take() : Buffer.allocUnsafe(length))
         const { bytesRead } = await handle.read(into, 0, length, source.start + at)
         if (bytesRead === 0) throw new SourceChangedError(source.full)
         at += bytesRead

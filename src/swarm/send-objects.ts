@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { ClientChannel } from 'ssh2'
 import { HostSetupError } from '../fleet/host-link.js'
 import type { InFlightWindow } from '../fleet/in-flight-window.js'
-import { SourceChangedError, type ObjectReader } from '../pack/object-reader.js'
+import { BufferRing, SourceChangedError, type ObjectReader } from '../pack/object-reader.js'
 import type { StreamPace } from '../fleet/stream-pace.js'
 import type { OriginObject } from '../protocol/events.js'
 
@@ -21,6 +21,9 @@ export async function describeObjects(reader: ObjectReader, objects: readonly { 
   return described
 }
 
+/** Read buffers per stream: what the channel's writes hold at once before their callbacks run. */
+const RING_BUFFERS = 16
+
 /**
  * Writes the objects' bytes one after another to an agent's stdin — the origin's, or with transport
  * ssh a host's (agent/object-receiver.ts reads them back by their sizes) — as fast as the SSH
@@ -38,8 +41,12 @@ export async function sendObjects(
 ): Promise<number> {
   let sent = 0
   let closed = false
+  const slice = pace?.slice ?? 256 << 10
+  // ssh2 has copied a chunk into its packets once the write's callback runs: the read buffer can serve again.
+  const ring = new BufferRing(RING_BUFFERS, slice)
   const onClose = (): void => {
     closed = true
+    ring.close()
   }
   channel.once('close', onClose)
   // A write on a channel whose connection went away must not crash the runner: the link reports it.
@@ -48,13 +55,13 @@ export async function sendObjects(
   const gone = (): boolean => closed || channel.writableEnded || channel.destroyed
   try {
     for (const object of objects) {
-      for await (const chunk of reader.read(object.id, pace?.slice ?? 256 << 10)) {
+      for await (const chunk of reader.read(object.id, slice, ring)) {
         await window.room()
         await pace?.take(chunk.length)
         if (gone()) return sent
         sent += chunk.length
         window.sent(chunk.length)
-        if (!channel.write(chunk)) await drainOrClose(channel)
+        if (!channel.write(chunk, () => ring.give(chunk))) await drainOrClose(channel)
       }
     }
     return sent
@@ -63,6 +70,7 @@ export async function sendObjects(
     if (error instanceof SourceChangedError) throw new HostSetupError(error.message, 'never')
     throw error
   } finally {
+    ring.close()
     channel.off('close', onClose)
     channel.off('error', onError)
   }

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { SourceChangedError } from '../../../src/pack/object-reader.js'
+import { BufferRing, SourceChangedError } from '../../../src/pack/object-reader.js'
 import type { PackedRelease } from '../../../src/pack/release.js'
 import { pack, removeTemporaryDirs, temporaryDir } from '../helpers.js'
 
@@ -77,5 +77,43 @@ describe('objects remade from the tree', () => {
       for await (const part of lean.reader.read(id, 64 * 1024)) returned += part.length
     }, (error: Error) => error instanceof SourceChangedError && error.message.includes('big.bin changed after it was packed'))
     assert.equal(returned, 0)
+  })
+})
+
+describe('BufferRing: the reads of one stream reuse a few buffers', () => {
+  test('an unsealed object read through a ring comes in the ring\'s buffers, each back before it serves again; the bytes are the object\'s', async () => {
+    const build = makeBuild()
+    const open = await pack(build, { sealObjects: false, pieceHashes: false, objectFiles: 'compressed', compressionLevel: 0 })
+    const big = open.manifest.objects.find((object) => object.size === 16 * MiB)!
+    const ring = new BufferRing(2, 256 << 10)
+    const seen = new Set<ArrayBufferLike>()
+    const parts: Buffer[] = []
+    // Each chunk is given back only once the next one is there, as a write's callback comes later.
+    let held: Buffer | undefined
+    for await (const chunk of open.reader.read(big.id, 256 << 10, ring)) {
+      seen.add(chunk.buffer)
+      parts.push(Buffer.from(chunk))
+      if (held !== undefined) ring.give(held)
+      held = chunk
+    }
+    assert.equal(seen.size, 2, 'the two buffers of the ring, in turn, for 64 reads')
+    const sealed = await pack(build, { sealObjects: false, pieceHashes: false, objectFiles: 'all', compressionLevel: 0 })
+    assert.ok(Buffer.concat(parts).equals(fs.readFileSync(path.join(sealed.objectsDir, big.id))))
+  })
+  test('all lent: take waits until one is given back; closed, it lends fresh ones and waits for none', async () => {
+    const ring = new BufferRing(1, 1024)
+    const first = await ring.take()
+    let second: Buffer | undefined
+    const waiting = ring.take().then((buffer) => (second = buffer))
+    await new Promise((resolve) => setImmediate(resolve))
+    assert.equal(second, undefined, 'none free: it waits')
+    ring.give(first.subarray(10, 20))
+    await waiting
+    assert.equal(second!.buffer, first.buffer, 'the same buffer, whole again')
+    assert.equal(second!.length, 1024)
+    ring.give(Buffer.alloc(1024))
+    ring.close()
+    const fresh = await ring.take()
+    assert.notEqual(fresh.buffer, first.buffer, 'lent out still, so a fresh one')
   })
 })

@@ -4,6 +4,7 @@
  */
 import { after, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { createRequire } from 'node:module'
 import Wire from 'bittorrent-protocol'
 import WebTorrent from 'webtorrent'
 import { removeTemporaryDirs, temporaryDir } from '../helpers.js'
@@ -113,5 +114,46 @@ describe('webtorrent Peer (patches/webtorrent+*.patch)', () => {
     const clients = await transfer({ downloadLimit: 50e6, uploadLimit: 50e6 })
     t.after(() => clients.forEach((client) => client.destroy()))
     for (const client of clients) assert.ok(throttlesOf(client) >= 2, `${throttlesOf(client)} throttles`)
+  })
+})
+
+describe('ssh2: AES-GCM (its JavaScript cipher, used when its native addon is not built) reuses one buffer for big packets', () => {
+  type Cipher = { allocPacket(length: number): Buffer; encrypt(packet: Buffer): void }
+  type Decipher = { decrypt(data: Buffer, start: number, end: number): void }
+  const crypto = createRequire(import.meta.url)('ssh2/lib/protocol/crypto.js') as {
+    CIPHER_INFO: Record<string, unknown>
+    createCipher(config: unknown): Cipher
+    createDecipher(config: unknown): Decipher
+  }
+  const info = crypto.CIPHER_INFO['aes128-gcm@openssh.com']
+  const key = Buffer.alloc(16, 3)
+  const iv = Buffer.alloc(12, 5)
+  const writes: Uint8Array[] = []
+  const cipher = crypto.createCipher({ outbound: { onWrite: (data: Uint8Array) => writes.push(data), cipherInfo: info, cipherKey: key, cipherIV: Buffer.from(iv), seqno: 0, forceNative: true } })
+
+  test('two big packets in turn are built in the same memory; small ones are not', () => {
+    const first = cipher.allocPacket(32_768)
+    const second = cipher.allocPacket(32_768)
+    assert.equal(second.buffer, first.buffer, 'one buffer for both')
+    assert.notEqual(cipher.allocPacket(100).buffer, first.buffer, 'a small packet has its own')
+  })
+  test('what it wrote for each packet stays right after later packets reuse the buffer: every payload decrypts', () => {
+    writes.length = 0
+    const payloads = [100, 32_768, 20, 32_768, 16_000, 30_000, 17_000].map((length, index) => Buffer.alloc(length, index + 1))
+    const fresh = crypto.createCipher({ outbound: { onWrite: (data: Uint8Array) => writes.push(data), cipherInfo: info, cipherKey: key, cipherIV: Buffer.from(iv), seqno: 0, forceNative: true } })
+    for (const payload of payloads) {
+      const packet = fresh.allocPacket(payload.length)
+      payload.copy(packet, 5)
+      fresh.encrypt(packet)
+    }
+    // Only now, as a socket that took the writes and sends them later would.
+    const wire = Buffer.concat(writes)
+    const received: Buffer[] = []
+    const decipher = crypto.createDecipher({
+      inbound: { onPayload: (payload: Buffer) => void received.push(Buffer.from(payload)), decipherInfo: info, decipherKey: key, decipherIV: Buffer.from(iv), seqno: 0, forceNative: true },
+    })
+    decipher.decrypt(wire, 0, wire.length)
+    assert.equal(received.length, payloads.length)
+    received.forEach((payload, index) => assert.ok(payload.equals(payloads[index]!), `packet ${index} (${payloads[index]!.length} bytes)`))
   })
 })
