@@ -64902,6 +64902,18 @@ function countAsKeepaliveAnswer(client) {
   ;
   client?._resetKA?.();
 }
+function writeCorked(channel, chunk, written) {
+  const socket = socketOf(channel);
+  socket?.cork();
+  try {
+    return channel.write(chunk, written);
+  } finally {
+    socket?.uncork();
+  }
+}
+function socketOf(channel) {
+  return channel._client?._sock;
+}
 
 // src/ssh/shell.ts
 function shellQuote(word) {
@@ -66139,7 +66151,7 @@ async function sendObjects(channel, reader, objects, window2, pace) {
         if (gone()) return sent;
         sent += chunk.length;
         window2.sent(chunk.length);
-        if (!channel.write(chunk, () => ring.give(chunk))) await drainOrClose(channel);
+        if (!writeCorked(channel, chunk, () => ring.give(chunk))) await drainOrClose(channel);
       }
     }
     return sent;

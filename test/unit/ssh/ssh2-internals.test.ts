@@ -1,13 +1,15 @@
 /**
- * Pins the ssh2 internal that src/ssh/ssh2-internals.ts uses (`Client._resetKA`), against a real
- * ssh2 server on loopback whose answers to keepalive pings are held back: with the internal in place, calling it
+ * Pins the ssh2 internals that src/ssh/ssh2-internals.ts uses, against a real ssh2 server on
+ * loopback. `Client._resetKA`: with the server's answers to keepalive pings held back, calling it
  * keeps the connection up past its keepalive window; without it, ssh2 drops the connection.
+ * `Channel._client._sock`: a write corked on it reaches the server whole, in batched socket writes.
  */
 import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
 import * as net from 'node:net'
 import ssh2 from 'ssh2'
-import { countAsKeepaliveAnswer } from '../../../src/ssh/ssh2-internals.js'
+import { createHash, randomBytes } from 'node:crypto'
+import { countAsKeepaliveAnswer, socketOf, writeCorked } from '../../../src/ssh/ssh2-internals.js'
 import { generateKey, removeTemporaryDirs, temporaryDir } from '../helpers.js'
 
 after(removeTemporaryDirs)
@@ -63,6 +65,64 @@ describe('ssh2 Client internals', () => {
       assert.equal(keepaliveError, undefined, 'reset every 50 ms, a 300 ms keepalive window never closes')
       await new Promise((resolve) => setTimeout(resolve, 800))
       assert.match(String(keepaliveError), /Keepalive timeout/, 'left alone, the unanswered pings close the connection (the server really is silent)')
+    } finally {
+      client.end()
+      server.close()
+    }
+  })
+})
+
+describe('ssh2 Channel internals', () => {
+  test('a channel\'s connection socket is reachable; writes corked on it arrive whole, in batched socket writes', async () => {
+    const hostKey = generateKey(temporaryDir(), 'host')
+    const received = createHash('sha256')
+    let receivedBytes = 0
+    const server = new ssh2.Server({ hostKeys: [hostKey.privateKey] }, (connection) => {
+      connection.on('authentication', (context) => context.accept())
+      connection.on('error', () => {})
+      connection.on('session', (accept) => {
+        accept().on('exec', (acceptExec) => {
+          const stream = acceptExec()
+          stream.on('data', (chunk: Buffer) => {
+            received.update(chunk)
+            receivedBytes += chunk.length
+          })
+          stream.on('end', () => {
+            stream.exit(0)
+            stream.end()
+          })
+        })
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
+    const client = new ssh2.Client()
+    try {
+      await new Promise<void>((resolve, reject) => {
+        client.once('ready', () => resolve())
+        client.once('error', reject)
+        client.connect({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port, username: 'u', privateKey: generateKey(temporaryDir(), 'client').privateKey })
+      })
+      const channel = await new Promise<ssh2.ClientChannel>((resolve, reject) => client.exec('cat > /dev/null', (error, stream) => (error ? reject(error) : resolve(stream))))
+      channel.resume()
+      const socket = socketOf(channel)
+      assert.ok(socket instanceof net.Socket, 'ssh2 Channel._client._sock is gone')
+      let batches = 0
+      const writev = (socket as unknown as { _writev: (...args: unknown[]) => unknown })._writev
+      ;(socket as unknown as { _writev: (...args: unknown[]) => unknown })._writev = function (this: unknown, ...args: unknown[]) {
+        batches++
+        return writev.apply(this, args)
+      }
+      const payload = randomBytes(2 << 20)
+      let callbacks = 0
+      for (let at = 0; at < payload.length; at += 256 << 10) {
+        if (!writeCorked(channel, payload.subarray(at, at + (256 << 10)), () => callbacks++)) await new Promise((resolve) => channel.once('drain', resolve))
+      }
+      channel.end()
+      await new Promise((resolve) => channel.once('close', resolve))
+      assert.equal(receivedBytes, payload.length)
+      assert.equal(received.digest('hex'), createHash('sha256').update(payload).digest('hex'))
+      assert.equal(callbacks, 8, 'every write\'s callback ran')
+      assert.ok(batches >= 1, 'the corked packets went to the socket in batches (writev)')
     } finally {
       client.end()
       server.close()
