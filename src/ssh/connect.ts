@@ -3,6 +3,7 @@ import type ssh2 from 'ssh2'
 import { SSH_KEEPALIVE } from '../policy.js'
 import type { HostTarget } from './hosts.js'
 import { hostKeyAlgorithmsFor, verifyHostKey, type KnownHostEntry } from './known-hosts.js'
+import { batchSocketWrites } from './ssh2-internals.js'
 
 export interface SshCredentials {
   privateKey: string
@@ -62,6 +63,7 @@ export async function connectOnce(target: HostTarget, credentials: SshCredential
   ssh.connection?.on('error', () => {
     // Recorded by the host link (fleet/ssh-host-link.ts) to explain the channel's close.
   })
+  if (ssh.connection !== null) batchSocketWrites(ssh.connection)
   return ssh
 }
 

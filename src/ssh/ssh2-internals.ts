@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net'
-import type { Client, ClientChannel } from 'ssh2'
+import type { Client } from 'ssh2'
 
 /**
  * The one place that reaches into ssh2's internals (ssh2 1.x); test/unit/ssh/ssh2-internals.test.ts
@@ -15,22 +15,31 @@ export function countAsKeepaliveAnswer(client: Client | undefined): void {
 }
 
 /**
- * Writes `chunk` to a channel with its connection's socket corked, so that the packets ssh2 makes of
- * it (three socket writes each with its JavaScript AES-GCM: length, ciphertext, tag) reach the kernel
- * in one writev instead of three sends per 32 KiB packet: those sends were the runner's biggest cost
- * while it streamed objects (bench/README.md, "Big artifact on fast links"). The socket is ssh2's
- * `Channel._client._sock`. Returns what channel.write returns; `written` runs as its callback.
+ * Corks a connection's socket for the rest of each tick in which ssh2 writes to it, so that what it
+ * writes in one go reaches the kernel in one writev: with its JavaScript AES-GCM each packet is three
+ * writes (length, ciphertext, tag), and a 256 KiB chunk of an object stream is eight packets, each
+ * write a send of its own. Those sends were the runner's biggest cost while it streamed objects
+ * (bench/README.md, "Big artifact on fast links"). Nothing waits: the tick's writes go out as it
+ * ends, before any I/O is polled. The socket is ssh2's `Client._sock`.
  */
-export function writeCorked(channel: ClientChannel, chunk: Buffer, written: () => void): boolean {
-  const socket = socketOf(channel)
-  socket?.cork()
-  try {
-    return channel.write(chunk, written)
-  } finally {
-    socket?.uncork()
-  }
+export function batchSocketWrites(client: Client): void {
+  const socket = socketOf(client)
+  if (socket === undefined) return
+  const write = socket.write
+  let corked = false
+  socket.write = function (this: Socket, ...args: Parameters<Socket['write']>) {
+    if (!corked) {
+      corked = true
+      socket.cork()
+      process.nextTick(() => {
+        corked = false
+        socket.uncork()
+      })
+    }
+    return write.apply(this, args)
+  } as Socket['write']
 }
 
-export function socketOf(channel: ClientChannel): Socket | undefined {
-  return (channel as unknown as { _client?: { _sock?: Socket } })._client?._sock
+export function socketOf(client: Client): Socket | undefined {
+  return (client as unknown as { _sock?: Socket })._sock
 }

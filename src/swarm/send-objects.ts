@@ -3,7 +3,6 @@ import type { ClientChannel } from 'ssh2'
 import { HostSetupError } from '../fleet/host-link.js'
 import type { InFlightWindow } from '../fleet/in-flight-window.js'
 import { BufferRing, SourceChangedError, type ObjectReader } from '../pack/object-reader.js'
-import { writeCorked } from '../ssh/ssh2-internals.js'
 import type { StreamPace } from '../fleet/stream-pace.js'
 import type { OriginObject } from '../protocol/events.js'
 
@@ -62,7 +61,7 @@ export async function sendObjects(
         if (gone()) return sent
         sent += chunk.length
         window.sent(chunk.length)
-        if (!writeCorked(channel, chunk, () => ring.give(chunk))) await drainOrClose(channel)
+        if (!channel.write(chunk, () => ring.give(chunk))) await drainOrClose(channel)
       }
     }
     return sent

@@ -2,14 +2,14 @@
  * Pins the ssh2 internals that src/ssh/ssh2-internals.ts uses, against a real ssh2 server on
  * loopback. `Client._resetKA`: with the server's answers to keepalive pings held back, calling it
  * keeps the connection up past its keepalive window; without it, ssh2 drops the connection.
- * `Channel._client._sock`: a write corked on it reaches the server whole, in batched socket writes.
+ * `Client._sock`: with each tick's writes corked on it, a stream reaches the server whole, in batched socket writes.
  */
 import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
 import * as net from 'node:net'
 import ssh2 from 'ssh2'
 import { createHash, randomBytes } from 'node:crypto'
-import { countAsKeepaliveAnswer, socketOf, writeCorked } from '../../../src/ssh/ssh2-internals.js'
+import { batchSocketWrites, countAsKeepaliveAnswer, socketOf } from '../../../src/ssh/ssh2-internals.js'
 import { generateKey, removeTemporaryDirs, temporaryDir } from '../helpers.js'
 
 after(removeTemporaryDirs)
@@ -72,8 +72,8 @@ describe('ssh2 Client internals', () => {
   })
 })
 
-describe('ssh2 Channel internals', () => {
-  test('a channel\'s connection socket is reachable; writes corked on it arrive whole, in batched socket writes', async () => {
+describe('ssh2 Client._sock', () => {
+  test('the connection\'s socket is reachable; with its writes batched per tick, a stream arrives whole, in batched socket writes', async () => {
     const hostKey = generateKey(temporaryDir(), 'host')
     const received = createHash('sha256')
     let receivedBytes = 0
@@ -102,10 +102,11 @@ describe('ssh2 Channel internals', () => {
         client.once('error', reject)
         client.connect({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port, username: 'u', privateKey: generateKey(temporaryDir(), 'client').privateKey })
       })
+      batchSocketWrites(client)
       const channel = await new Promise<ssh2.ClientChannel>((resolve, reject) => client.exec('cat > /dev/null', (error, stream) => (error ? reject(error) : resolve(stream))))
       channel.resume()
-      const socket = socketOf(channel)
-      assert.ok(socket instanceof net.Socket, 'ssh2 Channel._client._sock is gone')
+      const socket = socketOf(client)
+      assert.ok(socket instanceof net.Socket, 'ssh2 Client._sock is gone')
       let batches = 0
       const writev = (socket as unknown as { _writev: (...args: unknown[]) => unknown })._writev
       ;(socket as unknown as { _writev: (...args: unknown[]) => unknown })._writev = function (this: unknown, ...args: unknown[]) {
@@ -115,14 +116,14 @@ describe('ssh2 Channel internals', () => {
       const payload = randomBytes(2 << 20)
       let callbacks = 0
       for (let at = 0; at < payload.length; at += 256 << 10) {
-        if (!writeCorked(channel, payload.subarray(at, at + (256 << 10)), () => callbacks++)) await new Promise((resolve) => channel.once('drain', resolve))
+        if (!channel.write(payload.subarray(at, at + (256 << 10)), () => callbacks++)) await new Promise((resolve) => channel.once('drain', resolve))
       }
       channel.end()
       await new Promise((resolve) => channel.once('close', resolve))
       assert.equal(receivedBytes, payload.length)
       assert.equal(received.digest('hex'), createHash('sha256').update(payload).digest('hex'))
       assert.equal(callbacks, 8, 'every write\'s callback ran')
-      assert.ok(batches >= 1, 'the corked packets went to the socket in batches (writev)')
+      assert.ok(batches >= 1, 'each tick\'s packets went to the socket in batches (writev)')
     } finally {
       client.end()
       server.close()
