@@ -26,19 +26,23 @@ export class BufferRing {
   private closed = false
 
   constructor(
-    count: number,
+    /** At most this many, made as they are first needed: a slow stream holds only what it has in flight. */
+    private readonly count: number,
     readonly size: number,
-  ) {
-    for (let index = 0; index < count; index++) {
-      const buffer = Buffer.allocUnsafeSlow(size)
-      this.free.push(buffer)
-      this.mine.add(buffer.buffer)
-    }
-  }
+  ) {}
 
   async take(): Promise<Buffer> {
-    while (!this.closed && this.free.length === 0) await new Promise<void>((resolve) => (this.waiting = resolve))
-    return this.free.pop() ?? Buffer.allocUnsafe(this.size)
+    for (;;) {
+      const free = this.free.pop()
+      if (free !== undefined) return free
+      if (this.closed) return Buffer.allocUnsafe(this.size)
+      if (this.mine.size < this.count) {
+        const buffer = Buffer.allocUnsafeSlow(this.size)
+        this.mine.add(buffer.buffer)
+        return buffer
+      }
+      await new Promise<void>((resolve) => (this.waiting = resolve))
+    }
   }
 
   /** Gives back the buffer `bytes` is a view of; bytes that are not the ring's are left alone. */
