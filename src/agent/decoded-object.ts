@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import type { ObjectRecord } from '../content/manifest.js'
-import { objectCipher, objectDecipher } from '../content/object-key.js'
+import { keyOf, objectCipher, objectDecipher } from '../content/object-key.js'
 import type { DirectForm } from '../protocol/events.js'
 import { readEachMiB } from '../content/sha256.js'
 import type { ObjectCheck } from './object-receiver.js'
@@ -73,7 +73,7 @@ export interface DecodingCheck extends ObjectCheck {
  * object takes its name only if it passes (object-receiver.ts).
  */
 export function decodingCheck(record: ObjectRecord, form: DirectForm): DecodingCheck {
-  const key = record.key !== undefined && record.iv !== undefined ? { key: record.key, iv: record.iv } : undefined
+  const key = keyOf(record)
   const check = manifestCheck(record, true, form === 'sealed' && key !== undefined ? objectDecipher(key) : undefined)
   if (form === 'sealed' || key === undefined) return check
   const seal = objectCipher(key)
@@ -107,7 +107,8 @@ function manifestCheck(record: ObjectRecord, keep: boolean, decipher: ((bytes: B
  */
 export async function holdsObject(file: string, record: ObjectRecord): Promise<boolean> {
   if (fs.statSync(file, { throwIfNoEntry: false })?.size !== record.size) return false
-  const check = manifestCheck(record, false, record.key !== undefined && record.iv !== undefined ? objectDecipher({ key: record.key, iv: record.iv }) : undefined)
+  const key = keyOf(record)
+  const check = manifestCheck(record, false, key !== undefined ? objectDecipher(key) : undefined)
   await readEachMiB(file, (bytes) => check.update(bytes))
   return check.mismatch() === undefined
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path'
 import { promisify } from 'node:util'
 import { inflateRaw } from 'node:zlib'
 import type { Manifest, ObjectRecord } from '../content/manifest.js'
-import { applyObjectKey, objectDecipher, ScratchBuffer } from '../content/object-key.js'
+import { applyObjectKey, keyOf, objectDecipher, ScratchBuffer } from '../content/object-key.js'
 import { DecodedBytes } from './decoded-object.js'
 
 const inflate = promisify(inflateRaw)
@@ -259,7 +259,8 @@ export class DecodeBuffers {
  * the object's size, or, after the last slice, when its sha256 is not the manifest's.
  */
 async function readDecoded(object: ObjectRecord, file: string, slice: Buffer, onSlice?: (bytes: DecodedBytes, start: number) => Promise<void> | void): Promise<void> {
-  const decrypt = object.key !== undefined && object.iv !== undefined ? objectDecipher({ key: object.key, iv: object.iv }) : undefined
+  const key = keyOf(object)
+  const decrypt = key !== undefined ? objectDecipher(key) : undefined
   const hash = createHash('sha256')
   const handle = await fs.promises.open(file, 'r')
   try {
@@ -286,9 +287,8 @@ async function readDecoded(object: ObjectRecord, file: string, slice: Buffer, on
  */
 export async function decodeObject(object: ObjectRecord, file: string, buffers = new DecodeBuffers()): Promise<Buffer> {
   let bytes = await readExactly(file, buffers.sealed.take(object.size + 1), object)
-  if (object.key !== undefined && object.iv !== undefined) {
-    bytes = applyObjectKey(bytes, { key: object.key, iv: object.iv }, true, buffers.opened.take(object.size))
-  }
+  const key = keyOf(object)
+  if (key !== undefined) bytes = applyObjectKey(bytes, key, true, buffers.opened.take(object.size))
   checkSha256(object, createHash('sha256').update(bytes).digest('hex'))
   if (!object.compressed) return bytes
   return inflateChecked(object, bytes)

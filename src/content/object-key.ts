@@ -7,6 +7,11 @@ export interface ObjectKey {
   iv: string
 }
 
+/** The key a manifest's record carries; none for a release packed without encryption. */
+export function keyOf(record: { key?: string; iv?: string }): ObjectKey | undefined {
+  return record.key !== undefined && record.iv !== undefined ? { key: record.key, iv: record.iv } : undefined
+}
+
 export const OBJECT_CIPHER = 'aes-256-ctr'
 
 const KEY_INFO = 'murder-action object key v1'

@@ -3,6 +3,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { encodeManifest, MANIFEST_VERSION, type Manifest, type ObjectRecord } from '../content/manifest.js'
+import { keyOf } from '../content/object-key.js'
 import { describeTree, digestOf, type FileHasher } from '../content/tree-digest.js'
 import { InputError } from '../inputs/errors.js'
 import { layObjects, type ObjectLayout } from '../swarm/object-layout.js'
@@ -150,7 +151,8 @@ async function packWith(pool: WorkerPool<PackTask, unknown>, source: ReleaseSour
     indexOfId.set(object.id, objects.length)
     pieces.push(object.pieces)
     const { pieces: _pieces, written, ...record } = object
-    if (!written) remade.set(object.id, { sources: plan.objects[plannedIndex]!.sources, ...(record.key !== undefined && seal && { key: { key: record.key, iv: record.iv! } }), seen })
+    const key = seal ? keyOf(record) : undefined
+    if (!written) remade.set(object.id, { sources: plan.objects[plannedIndex]!.sources, ...(key !== undefined && { key }), seen })
     return objects.push({ ...record, plainSize: plan.objects[plannedIndex]!.plainSize }) - 1
   })
   // Entries of identical content share one segments array (plan.ts): renumber copies, so that no
