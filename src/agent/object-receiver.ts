@@ -59,7 +59,8 @@ type QueuedWrite = { fd: number; bytes: Buffer } | { then: () => void }
 /**
  * Writes the objects an origin receives on its stdin — their bytes one after another, in the job's
  * order, with no framing: the sizes say where each ends — each to `<dir>/<id>`, checked against its
- * check (by default its sha256; transport ssh decrypts and checks it on the way, decoded-object.ts)
+ * check (by default its sha256; transport ssh checks it on the way, decrypting a sealed object or
+ * sealing an encoded one for its file: decoded-object.ts)
  * before it takes that name (until then it is `<id>.part`).
  *
  * The check runs as the bytes are pushed; the writes go to the file system's threads, one at a
