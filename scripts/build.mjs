@@ -81,8 +81,10 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/post.ts'], outfile: 'dist/post/index.js', target: 'node24' }),
   // The pack's worker threads load this file beside the action's bundle (src/pack/worker-pool.ts).
   build({ ...common, entryPoints: ['src/pack/encode-worker.ts'], outfile: 'dist/main/encode-worker.js', target: 'node24' }),
+  // The tracker's thread (src/swarm/tracker-thread.ts), beside the bundle that starts it, as the pack's workers.
+  build({ ...common, entryPoints: ['src/swarm/tracker-worker.ts'], outfile: 'dist/main/tracker-worker.js', target: 'node24' }),
   // The command line (package.json bin): action.yml two levels up declares its flags (src/cli/action-inputs.ts),
-  // the agent bundle is found as the action finds it (src/fleet/agent-bundle.ts), the pack worker beside it.
+  // the agent bundle is found as the action finds it (src/fleet/agent-bundle.ts), the pack and tracker workers beside it.
   build({
     ...common,
     entryPoints: ['src/cli/main.ts'],
@@ -92,6 +94,7 @@ await Promise.all([
     banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
   }).then(assertNoActionsToolkit),
   build({ ...common, entryPoints: ['src/pack/encode-worker.ts'], outfile: 'dist/cli/encode-worker.js', target: 'node20' }),
+  build({ ...common, entryPoints: ['src/swarm/tracker-worker.ts'], outfile: 'dist/cli/tracker-worker.js', target: 'node20' }),
   // The agent runs on the hosts' Node (>= 20) and is shipped over SSH to each of them: keep it small.
   build({ ...common, entryPoints: ['src/agent/main.ts'], outfile: 'dist/agent/murder-agent.mjs', target: 'node20', minify: process.env.MURDER_BUILD_NO_MINIFY !== '1' }),
 ])

@@ -26932,7 +26932,7 @@ var require_agent2 = __commonJS({
       writeUInt32BE,
       writeUInt32LE
     } = require_utils2();
-    function once5(cb) {
+    function once6(cb) {
       let called = false;
       return (...args) => {
         if (called)
@@ -26967,7 +26967,7 @@ var require_agent2 = __commonJS({
         this.socketPath = socketPath;
       }
       getStream(cb) {
-        cb = once5(cb);
+        cb = once6(cb);
         const sock = new Socket();
         sock.on("connect", () => {
           cb(null, sock);
@@ -26983,7 +26983,7 @@ var require_agent2 = __commonJS({
         }
       }
       getIdentities(cb) {
-        cb = once5(cb);
+        cb = once6(cb);
         this.getStream((err, stream) => {
           function onFail(err2) {
             if (stream) {
@@ -27020,7 +27020,7 @@ var require_agent2 = __commonJS({
         } else if (typeof options !== "object" || options === null) {
           options = void 0;
         }
-        cb = once5(cb);
+        cb = once6(cb);
         this.getStream((err, stream) => {
           function onFail(err2) {
             if (stream) {
@@ -27138,7 +27138,7 @@ var require_agent2 = __commonJS({
       const RE_CYGWIN_SOCK = /^!<socket >(\d+) s ([A-Z0-9]{8}-[A-Z0-9]{8}-[A-Z0-9]{8}-[A-Z0-9]{8})/;
       return class CygwinAgent extends OpenSSHAgent {
         getStream(cb) {
-          cb = once5(cb);
+          cb = once6(cb);
           let socketPath = this.socketPath;
           let triedCygpath = false;
           readFile3(socketPath, function readCygsocket(err, data) {
@@ -27676,7 +27676,7 @@ var require_agent2 = __commonJS({
                   cb2(...args);
               });
             };
-            this[SYM_AGENT].getIdentities(once5((err, keys) => {
+            this[SYM_AGENT].getIdentities(once6((err, keys) => {
               if (err)
                 return doCbs(err);
               if (!Array.isArray(keys)) {
@@ -41850,12 +41850,12 @@ var require_wrappy = __commonJS({
 var require_once = __commonJS({
   "node_modules/once/once.js"(exports, module) {
     var wrappy = require_wrappy();
-    module.exports = wrappy(once5);
+    module.exports = wrappy(once6);
     module.exports.strict = wrappy(onceStrict);
-    once5.proto = once5(function() {
+    once6.proto = once6(function() {
       Object.defineProperty(Function.prototype, "once", {
         value: function() {
-          return once5(this);
+          return once6(this);
         },
         configurable: true
       });
@@ -41866,7 +41866,7 @@ var require_once = __commonJS({
         configurable: true
       });
     });
-    function once5(fn) {
+    function once6(fn) {
       var f = function() {
         if (f.called) return f.value;
         f.called = true;
@@ -43943,7 +43943,7 @@ var require_ipaddr = __commonJS({
         };
         IPv4.prototype.prefixLengthFromSubnetMask = function() {
           let cidr = 0;
-          let stop = false;
+          let stop2 = false;
           const zerotable = {
             0: 8,
             128: 7,
@@ -43960,11 +43960,11 @@ var require_ipaddr = __commonJS({
             octet = this.octets[i];
             if (octet in zerotable) {
               zeros = zerotable[octet];
-              if (stop && zeros !== 0) {
+              if (stop2 && zeros !== 0) {
                 return null;
               }
               if (zeros !== 8) {
-                stop = true;
+                stop2 = true;
               }
               cidr += zeros;
             } else {
@@ -44247,7 +44247,7 @@ var require_ipaddr = __commonJS({
         };
         IPv6.prototype.prefixLengthFromSubnetMask = function() {
           let cidr = 0;
-          let stop = false;
+          let stop2 = false;
           const zerotable = {
             0: 16,
             32768: 15,
@@ -44272,11 +44272,11 @@ var require_ipaddr = __commonJS({
             part = this.parts[i];
             if (part in zerotable) {
               zeros = zerotable[part];
-              if (stop && zeros !== 0) {
+              if (stop2 && zeros !== 0) {
                 return null;
               }
               if (zeros !== 16) {
-                stop = true;
+                stop2 = true;
               }
               cidr += zeros;
             } else {
@@ -44813,7 +44813,7 @@ var require_ipaddr2 = __commonJS({
         };
         IPv4.prototype.prefixLengthFromSubnetMask = function() {
           let cidr = 0;
-          let stop = false;
+          let stop2 = false;
           const zerotable = {
             0: 8,
             128: 7,
@@ -44830,11 +44830,11 @@ var require_ipaddr2 = __commonJS({
             octet = this.octets[i];
             if (octet in zerotable) {
               zeros = zerotable[octet];
-              if (stop && zeros !== 0) {
+              if (stop2 && zeros !== 0) {
                 return null;
               }
               if (zeros !== 8) {
-                stop = true;
+                stop2 = true;
               }
               cidr += zeros;
             } else {
@@ -45070,7 +45070,7 @@ var require_ipaddr2 = __commonJS({
         };
         IPv6.prototype.prefixLengthFromSubnetMask = function() {
           let cidr = 0;
-          let stop = false;
+          let stop2 = false;
           const zerotable = {
             0: 16,
             32768: 15,
@@ -45095,11 +45095,11 @@ var require_ipaddr2 = __commonJS({
             part = this.parts[i];
             if (part in zerotable) {
               zeros = zerotable[part];
-              if (stop && zeros !== 0) {
+              if (stop2 && zeros !== 0) {
                 return null;
               }
               if (zeros !== 16) {
-                stop = true;
+                stop2 = true;
               }
               cidr += zeros;
             } else {
@@ -50540,7 +50540,7 @@ var require_escape_html = __commonJS({
 // node_modules/end-of-stream/index.js
 var require_end_of_stream = __commonJS({
   "node_modules/end-of-stream/index.js"(exports, module) {
-    var once5 = require_once();
+    var once6 = require_once();
     var noop5 = function() {
     };
     var qnt = global.Bare ? queueMicrotask : process.nextTick.bind(process);
@@ -50553,7 +50553,7 @@ var require_end_of_stream = __commonJS({
     var eos = function(stream, opts, callback) {
       if (typeof opts === "function") return eos(stream, null, opts);
       if (!opts) opts = {};
-      callback = once5(callback || noop5);
+      callback = once6(callback || noop5);
       var ws = stream._writableState;
       var rs = stream._readableState;
       var readable = opts.readable || opts.readable !== false && stream.readable;
@@ -50623,7 +50623,7 @@ var require_end_of_stream = __commonJS({
 // node_modules/pump/index.js
 var require_pump = __commonJS({
   "node_modules/pump/index.js"(exports, module) {
-    var once5 = require_once();
+    var once6 = require_once();
     var eos = require_end_of_stream();
     var fs20;
     try {
@@ -50645,7 +50645,7 @@ var require_pump = __commonJS({
       return stream.setHeader && isFn(stream.abort);
     };
     var destroyer = function(stream, reading, writing, callback) {
-      callback = once5(callback);
+      callback = once6(callback);
       var closed = false;
       stream.on("close", function() {
         closed = true;
@@ -53723,9 +53723,25 @@ function swarmPieceLength(bytes) {
   return length;
 }
 
+// src/worker-script.ts
+import * as fs8 from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+function workerScript(places, what) {
+  const found = places.find((place) => fs8.existsSync(place));
+  if (found === void 0) throw new Error(`${what} is missing (looked for ${places.map((place) => fileURLToPath(place)).join(", ")}): run \`npm run build\``);
+  return found;
+}
+function startWorker(script, options = {}) {
+  if (!script.pathname.endsWith(".ts")) return new Worker(fileURLToPath(script), options);
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(script.href)}) })`;
+  return new Worker(boot, { ...options, eval: true });
+}
+
 // src/pack/object-reader.ts
 import { createCipheriv } from "node:crypto";
-import * as fs8 from "node:fs";
+import * as fs9 from "node:fs";
 import * as path5 from "node:path";
 var BufferRing = class {
   constructor(count2, size) {
@@ -53784,13 +53800,13 @@ function packedObjects(dir, remade) {
   };
 }
 async function* readFile(file, slice) {
-  for await (const chunk of fs8.createReadStream(file, { highWaterMark: slice })) yield chunk;
+  for await (const chunk of fs9.createReadStream(file, { highWaterMark: slice })) yield chunk;
 }
 async function* readRemade(object, slice, ring) {
   const cipher = object.key !== void 0 ? createCipheriv(OBJECT_CIPHER, Buffer.from(object.key.key, "hex"), Buffer.from(object.key.iv, "hex")) : void 0;
   const scratch = cipher !== void 0 ? Buffer.allocUnsafe(slice) : void 0;
   for (const source of object.sources) {
-    const handle = await fs8.promises.open(source.full, "r");
+    const handle = await fs9.promises.open(source.full, "r");
     try {
       await unchanged(handle, source.full, object.seen);
       for (let at = 0; at < source.size; ) {
@@ -53932,9 +53948,6 @@ function rangeOf(file, start, size) {
 }
 
 // src/pack/worker-pool.ts
-import * as fs9 from "node:fs";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 var WorkerPool = class {
   idle = [];
   queue = [];
@@ -53979,24 +53992,13 @@ var WorkerPool = class {
     }
   }
 };
-function workerScript(places) {
-  const found = places.find((place) => fs9.existsSync(place));
-  if (found === void 0) throw new Error(`the pack worker is missing (looked for ${places.map((place) => fileURLToPath(place)).join(", ")}): run \`npm run build\``);
-  return found;
-}
-function startWorker(script) {
-  if (!script.pathname.endsWith(".ts")) return new Worker(fileURLToPath(script));
-  const tsx = import.meta.resolve("tsx/esm/api");
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(script.href)}) })`;
-  return new Worker(boot, { eval: true });
-}
 
 // src/pack/release.ts
 var WORKER_PLACES = [new URL("./encode-worker.js", import.meta.url), new URL("./encode-worker.ts", import.meta.url)];
 async function packRelease(source) {
   const started = Date.now();
   const size = source.workers ?? Math.min(4, os5.availableParallelism());
-  const pool = new WorkerPool(workerScript(WORKER_PLACES), size);
+  const pool = new WorkerPool(workerScript(WORKER_PLACES, "the pack worker"), size);
   try {
     return await packWith(pool, source, started);
   } finally {
@@ -60410,7 +60412,6 @@ function toNumber(x) {
 }
 function noop2() {
 }
-var server_default = Server;
 
 // node_modules/torrent-discovery/index.js
 var import_bittorrent_lsd = __toESM(require_bittorrent_lsd(), 1);
@@ -64607,71 +64608,72 @@ function makeTorrent(spec) {
   return { torrent: Buffer.from(torrent), infoHash, pieceLength: layout.pieceLength };
 }
 
-// src/swarm/tracker-guard.ts
-function onlyAnnounces(http4) {
-  ;
-  http4.on("request", (request, response) => {
-    if ((request.url ?? "").split("?")[0] === "/announce") return;
-    response.statusCode = 404;
-    response.end();
+// src/swarm/tracker-thread.ts
+import { once as once5 } from "node:events";
+var COUNTERS = { announces: 0, complete: 1, incomplete: 2, swarms: 3 };
+var PLACES = [new URL("./tracker-worker.js", import.meta.url), new URL("./tracker-worker.ts", import.meta.url)];
+var CLOSE_GRACE_MS = 3e3;
+async function startTrackerThread(options) {
+  const counters = new SharedArrayBuffer(Object.keys(COUNTERS).length * Int32Array.BYTES_PER_ELEMENT);
+  const shared = new Int32Array(counters);
+  const { onWarning, ...threadOptions } = options;
+  const data = { options: threadOptions, counters };
+  const worker = startWorker(workerScript(PLACES, "the tracker thread"), { workerData: data, name: "tracker" });
+  const exited = once5(worker, "exit");
+  let started = false;
+  let closing = false;
+  worker.on("error", (error2) => {
+    if (started) onWarning?.(`tracker thread: ${error2.message}`);
   });
-}
-
-// src/swarm/tracker.ts
-async function startTracker(options) {
-  let allowed;
-  const server = new server_default({
-    http: true,
-    udp: false,
-    ws: false,
-    stats: false,
-    trustProxy: false,
-    interval: options.intervalMs,
-    peersCacheLength: options.peersCacheLength,
-    filter(infoHash, params, callback) {
-      if (infoHash !== allowed) callback(new Error("unknown torrent: this tracker serves one deploy only"));
-      else if (options.allowPeer !== void 0 && !options.allowPeer(plainAddress(params.ip ?? ""))) callback(new Error("not a host of this deploy"));
-      else callback(null);
-    }
+  worker.on("exit", (code) => {
+    if (started && !closing) onWarning?.(`the tracker thread stopped (exit code ${code}): hosts go on with the peers they know`);
   });
-  onlyAnnounces(server.http);
-  server.on("warning", (error2) => options.onWarning?.(error2.message));
-  let announces = 0;
-  for (const event of ["start", "update", "complete", "stop"]) {
-    server.on(event, (_address, params) => {
-      if (params?.info_hash === allowed) announces++;
+  const allowed = [];
+  const port = await new Promise((resolve4, reject) => {
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`the tracker thread stopped before it listened (exit code ${code})`)));
+    worker.on("message", (message) => {
+      if (message.type === "listening") resolve4(message.port);
+      else if (message.type === "failed") reject(Object.assign(new Error(message.message), { code: message.code }));
+      else if (message.type === "allowed") allowed.shift()?.();
+      else onWarning?.(message.message);
     });
-  }
-  await new Promise((resolve4, reject) => {
-    server.once("error", reject);
-    server.listen(options.port, options.host, () => {
-      server.removeListener("error", reject);
-      resolve4();
-    });
+  }).catch(async (error2) => {
+    closing = true;
+    await stop(worker, exited);
+    throw error2;
   });
-  server.on("error", (error2) => options.onWarning?.(`tracker: ${error2.message}`));
-  const port = server.http.address().port;
+  started = true;
+  const tell = (message) => worker.postMessage(message);
   return {
     port,
     allow(infoHash) {
-      allowed = infoHash;
+      return new Promise((resolve4) => {
+        allowed.push(resolve4);
+        tell({ type: "allow", infoHash });
+      });
     },
     announceUrl(address) {
       const host = address.includes(":") ? `[${address}]` : address;
       return `http://${host}:${port}/announce`;
     },
-    swarmCounts() {
-      const swarm = allowed !== void 0 ? server.torrents[allowed] : void 0;
-      return { complete: swarm?.complete ?? 0, incomplete: swarm?.incomplete ?? 0 };
-    },
-    swarmsKnown() {
-      return Object.keys(server.torrents).length;
-    },
-    announces: () => announces,
-    close() {
-      return new Promise((resolve4) => server.close(() => resolve4()));
+    swarmCounts: () => ({ complete: Atomics.load(shared, COUNTERS.complete), incomplete: Atomics.load(shared, COUNTERS.incomplete) }),
+    swarmsKnown: () => Atomics.load(shared, COUNTERS.swarms),
+    announces: () => Atomics.load(shared, COUNTERS.announces),
+    async close() {
+      if (closing) return;
+      closing = true;
+      tell({ type: "close" });
+      await stop(worker, exited);
     }
   };
+}
+async function stop(worker, exited) {
+  let timer;
+  const grace = new Promise((resolve4) => timer = setTimeout(() => resolve4("late"), CLOSE_GRACE_MS));
+  const ended = await Promise.race([exited.then(() => "ended"), grace]);
+  clearTimeout(timer);
+  if (ended === "late") await worker.terminate();
 }
 
 // src/swarm/swarm.ts
@@ -64685,20 +64687,20 @@ async function openSwarm(spec) {
       port: spec.trackerPort,
       intervalMs: spec.policy.intervalMs,
       peersCacheLength: spec.policy.peersCacheLength,
-      allowPeer: allowed === void 0 ? void 0 : (peer) => allowed.has(peer),
+      allowedPeers: allowed === void 0 ? void 0 : [...allowed],
       onWarning: (message) => spec.onWarning(`tracker: ${message}`)
     };
     let listenAddress = address;
-    tracker = await startTracker({ ...trackerOptions, host: address }).catch((error2) => {
+    tracker = await startTrackerThread({ ...trackerOptions, host: address }).catch((error2) => {
       if (error2.code !== "EADDRNOTAVAIL") throw error2;
       listenAddress = void 0;
       spec.onWarning(`${address} is not an address of the runner (a NAT's?): the tracker and the seeder listen on every interface`);
-      return startTracker(trackerOptions);
+      return startTrackerThread(trackerOptions);
     });
     const announceUrl = tracker.announceUrl(address);
     const pieceLength = spec.layout.pieceLength;
     const torrent = makeTorrent({ name: "objects", layout: spec.layout, pieces: spec.pieces, announceUrl });
-    tracker.allow(torrent.infoHash);
+    await tracker.allow(torrent.infoHash);
     seeder = await startSeeder({
       objectsDir: spec.objectsDir,
       layout: spec.layout,

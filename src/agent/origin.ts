@@ -139,7 +139,7 @@ export class Origin {
       const trackerUrl = this.tracker.announceUrl(job.announceAddress)
       const layout = layObjects(job.objects, job.pieceLength)
       const torrent = makeTorrent({ name: 'objects', layout, pieces: Buffer.from(job.pieces, 'base64'), announceUrl: trackerUrl })
-      this.tracker.allow(torrent.infoHash)
+      await this.tracker.allow(torrent.infoHash)
       if (this.exiting) return
       this.seeder = await startSeeder({ objectsDir: this.workDir!, layout, torrent: torrent.torrent, uploadLimit: job.seederUploadLimit })
       if (this.exiting) return

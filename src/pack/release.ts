@@ -8,13 +8,14 @@ import { describeTree, digestOf, type FileHasher } from '../content/tree-digest.
 import { InputError } from '../inputs/errors.js'
 import { layObjects, type ObjectLayout } from '../swarm/object-layout.js'
 import { swarmPieceLength } from '../swarm/piece-length.js'
+import { workerScript } from '../worker-script.js'
 import type { EncodedObject } from './encode-task.js'
 import type { PackTask } from './encode-worker.js'
 import { stripSpecialModes, type StrippedMode } from './modes.js'
 import { packedObjects, type ObjectReader, type RemadeObject } from './object-reader.js'
 import { choosePieceLength, planObjects } from './plan.js'
 import { poolHasher } from './tree-hashes.js'
-import { WorkerPool, workerScript } from './worker-pool.js'
+import { WorkerPool } from './worker-pool.js'
 
 export interface PackedRelease {
   /** Where the objects the pack wrote are, each in a file named by its id. */
@@ -90,7 +91,7 @@ const WORKER_PLACES = [new URL('./encode-worker.js', import.meta.url), new URL('
 export async function packRelease(source: ReleaseSource): Promise<PackedRelease> {
   const started = Date.now()
   const size = source.workers ?? Math.min(4, os.availableParallelism())
-  const pool = new WorkerPool<PackTask, unknown>(workerScript(WORKER_PLACES), size)
+  const pool = new WorkerPool<PackTask, unknown>(workerScript(WORKER_PLACES, 'the pack worker'), size)
   try {
     return await packWith(pool, source, started)
   } finally {

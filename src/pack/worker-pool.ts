@@ -1,6 +1,5 @@
-import * as fs from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
+import { startWorker } from '../worker-script.js'
 
 /**
  * A fixed set of worker threads taking tasks from one queue. Written here rather than taken from a
@@ -54,22 +53,4 @@ export class WorkerPool<Task, Result> {
       worker.postMessage({ id, task })
     }
   }
-}
-
-/** The first script that exists: the bundle's (dist/main/encode-worker.js), else the source's (tests, local-action). */
-export function workerScript(places: URL[]): URL {
-  const found = places.find((place) => fs.existsSync(place))
-  if (found === undefined) throw new Error(`the pack worker is missing (looked for ${places.map((place) => fileURLToPath(place)).join(', ')}): run \`npm run build\``)
-  return found
-}
-
-/**
- * From source (tests, local-action) the worker is TypeScript, and tsx's loader is not inherited by
- * worker threads: the worker registers it first.
- */
-function startWorker(script: URL): Worker {
-  if (!script.pathname.endsWith('.ts')) return new Worker(fileURLToPath(script))
-  const tsx = import.meta.resolve('tsx/esm/api')
-  const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(script.href)}) })`
-  return new Worker(boot, { eval: true })
 }

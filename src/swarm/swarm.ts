@@ -3,7 +3,8 @@ import type { ObjectLayout } from './object-layout.js'
 import { incomingLimits } from './peer-filter.js'
 import { startSeeder, type Seeder } from './seeder.js'
 import { makeTorrent } from './torrent.js'
-import { startTracker, type EphemeralTracker } from './tracker.js'
+import type { EphemeralTracker } from './tracker.js'
+import { startTrackerThread } from './tracker-thread.js'
 
 /** One deploy's swarm on the controller's side: its tracker, its torrent and the first seeder. */
 export interface Swarm {
@@ -51,21 +52,21 @@ export async function openSwarm(spec: SwarmSpec): Promise<Swarm> {
       port: spec.trackerPort,
       intervalMs: spec.policy.intervalMs,
       peersCacheLength: spec.policy.peersCacheLength,
-      allowPeer: allowed === undefined ? undefined : (peer: string) => allowed.has(peer),
+      allowedPeers: allowed === undefined ? undefined : [...allowed],
       onWarning: (message: string) => spec.onWarning(`tracker: ${message}`),
     }
     // Listening on the fleet's address only; an address that is not the runner's own (a NAT's) cannot be.
     let listenAddress: string | undefined = address
-    tracker = await startTracker({ ...trackerOptions, host: address }).catch((error: NodeJS.ErrnoException) => {
+    tracker = await startTrackerThread({ ...trackerOptions, host: address }).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'EADDRNOTAVAIL') throw error
       listenAddress = undefined
       spec.onWarning(`${address} is not an address of the runner (a NAT's?): the tracker and the seeder listen on every interface`)
-      return startTracker(trackerOptions)
+      return startTrackerThread(trackerOptions)
     })
     const announceUrl = tracker.announceUrl(address)
     const pieceLength = spec.layout.pieceLength
     const torrent = makeTorrent({ name: 'objects', layout: spec.layout, pieces: spec.pieces, announceUrl })
-    tracker.allow(torrent.infoHash)
+    await tracker.allow(torrent.infoHash)
     seeder = await startSeeder({
       objectsDir: spec.objectsDir,
       layout: spec.layout,

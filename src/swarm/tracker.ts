@@ -4,8 +4,8 @@ import { onlyAnnounces } from './tracker-guard.js'
 
 export interface EphemeralTracker {
   port: number
-  /** The one info hash this tracker serves; every other is refused. */
-  allow(infoHash: string): void
+  /** The one info hash this tracker serves; every other is refused. Resolves once announces for it are taken. */
+  allow(infoHash: string): Promise<void>
   announceUrl(address: string): string
   /** complete / incomplete counts from the tracker's view of the swarm. */
   swarmCounts(): { complete: number; incomplete: number }
@@ -27,11 +27,15 @@ export interface TrackerOptions {
   /** Whether an announce from this address is taken (the fleet's hosts and the seeder); undefined = any. */
   allowPeer?: (address: string) => boolean
   onWarning?: (message: string) => void
+  /** Called after each announce of this deploy is counted (the tracker thread publishes its counts from here). */
+  onAnnounce?: () => void
 }
 
 /**
  * An HTTP tracker that lives exactly as long as one deploy and serves only its info hash.
  * UDP and WebSocket trackers are off: agents announce over HTTP, which fleet firewalls pass.
+ * In this thread's event loop: the seeder host's origin runs it so. The action runs it in a thread
+ * of its own (tracker-thread.ts), so that announces are answered whatever the controller is doing.
  */
 export async function startTracker(options: TrackerOptions): Promise<EphemeralTracker> {
   let allowed: string | undefined
@@ -55,7 +59,9 @@ export async function startTracker(options: TrackerOptions): Promise<EphemeralTr
   // Emitted for refused announces too (after the failure is sent): count our deploy's only.
   for (const event of ['start', 'update', 'complete', 'stop']) {
     server.on(event, (_address: unknown, params: { info_hash?: string }) => {
-      if (params?.info_hash === allowed) announces++
+      if (params?.info_hash !== allowed) return
+      announces++
+      options.onAnnounce?.()
     })
   }
   await new Promise<void>((resolve, reject) => {
@@ -72,6 +78,7 @@ export async function startTracker(options: TrackerOptions): Promise<EphemeralTr
     port,
     allow(infoHash) {
       allowed = infoHash
+      return Promise.resolve()
     },
     announceUrl(address) {
       const host = address.includes(':') ? `[${address}]` : address

@@ -6,7 +6,8 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import * as net from 'node:net'
-import { startTracker, type EphemeralTracker } from '../../../src/swarm/tracker.js'
+import type { EphemeralTracker } from '../../../src/swarm/tracker.js'
+import { settled, TRACKER_KINDS } from './tracker-kinds.js'
 import { announce } from '../../e2e/intruder.js'
 import * as http from 'node:http'
 
@@ -36,11 +37,11 @@ function connects(host: string, port: number): Promise<boolean> {
   })
 }
 
-describe('the tracker against outsiders', () => {
+for (const kind of TRACKER_KINDS) describe(`the tracker against outsiders, ${kind.name}`, () => {
   let tracker: EphemeralTracker
   before(async () => {
-    tracker = await startTracker({ port: 0, intervalMs: 5000, peersCacheLength: 1000, host: '127.0.0.1', allowPeer: (address) => address === '127.0.0.1' })
-    tracker.allow(OURS.toString('hex'))
+    tracker = await kind.start({ port: 0, intervalMs: 5000, peersCacheLength: 1000, host: '127.0.0.1', allowedPeers: ['127.0.0.1'] })
+    await tracker.allow(OURS.toString('hex'))
   })
   after(async () => tracker?.close())
 
@@ -62,6 +63,6 @@ describe('the tracker against outsiders', () => {
     assert.match(outsider.body, /not a host of this deploy/)
     const fleet = await announce(`http://127.0.0.1:${tracker.port}/announce`, OURS, 7002)
     assert.doesNotMatch(fleet.body, /failure reason/)
-    assert.equal(tracker.swarmCounts().complete, 1, 'only the fleet\'s announce counts')
+    assert.equal(await settled(() => tracker.swarmCounts().complete, 1), 1, 'only the fleet\'s announce counts')
   })
 })

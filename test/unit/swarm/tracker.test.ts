@@ -1,8 +1,10 @@
 /** The ephemeral tracker, for real on loopback: it serves this deploy's info hash and nothing else. */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
 import * as http from 'node:http'
-import { startTracker, type EphemeralTracker } from '../../../src/swarm/tracker.js'
+import type { EphemeralTracker } from '../../../src/swarm/tracker.js'
+import { settled, TRACKER_KINDS } from './tracker-kinds.js'
 
 const OURS = 'aa'.repeat(20)
 const FOREIGN = 'bb'.repeat(20)
@@ -22,11 +24,11 @@ function announce(port: number, infoHashHex: string, peerPort: number): Promise<
   })
 }
 
-describe('the ephemeral tracker', () => {
+for (const kind of TRACKER_KINDS) describe(`the ephemeral tracker, ${kind.name}`, () => {
   let tracker: EphemeralTracker
   before(async () => {
-    tracker = await startTracker({ port: 0, intervalMs: 5000, peersCacheLength: 1000 })
-    tracker.allow(OURS)
+    tracker = await kind.start({ port: 0, intervalMs: 5000, peersCacheLength: 1000 })
+    await tracker.allow(OURS)
   })
   after(async () => tracker?.close())
 
@@ -41,19 +43,59 @@ describe('the ephemeral tracker', () => {
     const body = await announce(tracker.port, OURS, 6882)
     assert.doesNotMatch(body, /failure reason/)
     assert.match(body, /8:intervali5e/)
-    assert.equal(tracker.swarmCounts().incomplete, 1)
-    assert.equal(tracker.swarmsKnown(), 1)
+    assert.equal(await settled(() => tracker.swarmCounts().incomplete, 1), 1)
+    assert.equal(await settled(() => tracker.swarmsKnown(), 1), 1)
   })
 
   test('counts the announces it answered for its deploy, not the refused ones', async () => {
     const before = tracker.announces()
     await announce(tracker.port, OURS, 6883)
     await announce(tracker.port, FOREIGN, 6884)
-    assert.equal(tracker.announces(), before + 1)
+    assert.equal(await settled(() => tracker.announces(), before + 1), before + 1)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    assert.equal(tracker.announces(), before + 1, 'the refused announce is not counted, later either')
   })
 
   test('announce URLs bracket IPv6 addresses', () => {
     assert.equal(tracker.announceUrl('198.18.0.1'), `http://198.18.0.1:${tracker.port}/announce`)
     assert.equal(tracker.announceUrl('fd00::1'), `http://[fd00::1]:${tracker.port}/announce`)
+  })
+})
+
+describe('the action\'s tracker, in a thread of its own', () => {
+  test('answers an announce while the controller\'s thread is busy and never yields', async () => {
+    const tracker = await TRACKER_KINDS[1]!.start({ port: 0, intervalMs: 5000, peersCacheLength: 1000 })
+    await tracker.allow(OURS)
+    const escape = (hex: string): string => hex.replace(/../g, '%$&')
+    const url = `http://127.0.0.1:${tracker.port}/announce?info_hash=${escape(OURS)}&peer_id=${escape('dd'.repeat(20))}&port=6890&uploaded=0&downloaded=0&left=100&compact=1&event=started`
+    // Another process announces, so that nothing in this thread has to run for the announce to be made.
+    const announcer = spawn(process.execPath, ['-e', `require('http').get(${JSON.stringify(url)}, (r) => { r.resume(); r.on('end', () => process.exit(0)) }).on('error', () => process.exit(2))`], { stdio: 'ignore' })
+    const exited = new Promise<number | null>((resolve) => announcer.on('exit', resolve))
+    try {
+      const before = tracker.announces()
+      // Busy for up to 10 s without returning to the event loop: only another thread can answer.
+      const nap = new Int32Array(new SharedArrayBuffer(4))
+      const started = Date.now()
+      while (tracker.announces() === before && Date.now() - started < 10_000) Atomics.wait(nap, 0, 0, 20)
+      assert.equal(tracker.announces(), before + 1, 'answered while this thread was busy')
+      assert.equal(tracker.swarmCounts().incomplete, 1)
+      assert.equal(await exited, 0, 'the announcer had its answer')
+    } finally {
+      announcer.kill()
+      await tracker.close()
+    }
+  })
+
+  test('a listen that fails rejects with its code, which swarm.ts falls back on', async () => {
+    const first = await TRACKER_KINDS[1]!.start({ port: 0, intervalMs: 5000, peersCacheLength: 1000, host: '127.0.0.1' })
+    try {
+      await assert.rejects(TRACKER_KINDS[1]!.start({ port: first.port, intervalMs: 5000, peersCacheLength: 1000, host: '127.0.0.1' }), (error: NodeJS.ErrnoException) => {
+        assert.equal(error.code, 'EADDRINUSE')
+        assert.match(error.message, /EADDRINUSE/)
+        return true
+      })
+    } finally {
+      await first.close()
+    }
   })
 })

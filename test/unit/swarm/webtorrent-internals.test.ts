@@ -185,7 +185,7 @@ describe('tracker client and seed marking (real clients on loopback)', () => {
       assert.equal(typeof trackerClient.setInterval, 'function', 'torrent.discovery.tracker.setInterval (quietOnceSeeding)')
       // The tracker comes up: the next retry is answered, and the retries stop.
       const tracker = await startTracker({ port, intervalMs: 60_000, peersCacheLength: 10 })
-      tracker.allow(torrent.infoHash)
+      await tracker.allow(torrent.infoHash)
       try {
         await new Promise<void>((resolve) => torrent.once('trackerAnnounce', () => resolve()))
         const answeredAt = tracker.announces()
