@@ -38,18 +38,22 @@ export async function startTrackerThread(options: TrackerThreadOptions): Promise
   const shared = new Int32Array(counters)
   const { onWarning, ...threadOptions } = options
   const data: TrackerThreadData = { options: threadOptions, counters }
-  const worker = startWorker(workerScript(PLACES, 'the tracker thread'), { workerData: data, name: 'tracker' })
+  const worker = startWorker(workerScript(PLACES, 'the tracker thread'), { workerData: data })
   const exited = once(worker, 'exit')
   let started = false
   let closing = false
+  let ended = false
+  const allowed: (() => void)[] = []
   // After start a failing thread must not take the deploy down: the swarm goes on with the peers it knows.
   worker.on('error', (error: Error) => {
     if (started) onWarning?.(`tracker thread: ${error.message}`)
   })
   worker.on('exit', (code: number) => {
+    ended = true
+    // Nothing will answer what is still waiting: an allow never left pending is what keeps a deploy from hanging.
+    for (const resolve of allowed.splice(0)) resolve()
     if (started && !closing) onWarning?.(`the tracker thread stopped (exit code ${code}): hosts go on with the peers they know`)
   })
-  const allowed: (() => void)[] = []
   const port = await new Promise<number>((resolve, reject) => {
     worker.once('error', reject)
     worker.once('exit', (code: number) => reject(new Error(`the tracker thread stopped before it listened (exit code ${code})`)))
@@ -69,6 +73,7 @@ export async function startTrackerThread(options: TrackerThreadOptions): Promise
   return {
     port,
     allow(infoHash) {
+      if (ended) return Promise.resolve()
       return new Promise<void>((resolve) => {
         allowed.push(resolve)
         tell({ type: 'allow', infoHash })

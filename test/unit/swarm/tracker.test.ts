@@ -98,4 +98,14 @@ describe('the action\'s tracker, in a thread of its own', () => {
       await first.close()
     }
   })
+
+  test('once the thread has ended, allow answers at once instead of leaving the deploy waiting', async () => {
+    const tracker = await TRACKER_KINDS[1]!.start({ port: 0, intervalMs: 5000, peersCacheLength: 1000 })
+    await tracker.close()
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<'waiting'>((resolve) => (timer = setTimeout(() => resolve('waiting'), 3000)))
+    const outcome = await Promise.race([tracker.allow(OURS).then(() => 'answered' as const), late])
+    clearTimeout(timer)
+    assert.equal(outcome, 'answered')
+  })
 })
