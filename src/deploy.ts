@@ -150,8 +150,9 @@ async function openZone(run: ZoneRun, zone: Zone): Promise<Delivery> {
     })
   }
   const address = settings.trackerAddress ?? zone.seederHost?.host ?? (await detectAddressTowardFleet(zone.hosts))
-  // Its hosts and its seeder: the only addresses let into the zone's swarm.
-  const allowedPeers = settings.swarmAllowAnyPeer ? undefined : await resolveFleetAddresses([...zone.hosts, { host: address }])
+  // Its hosts and its seeder (the runner, or the seeder host under whatever address it is reached at): the only addresses let into the zone's swarm.
+  const seeders = [{ host: address }, ...(zone.seederHost !== undefined ? [zone.seederHost] : [])]
+  const allowedPeers = settings.swarmAllowAnyPeer ? undefined : await resolveFleetAddresses([...zone.hosts, ...seeders])
   const swarm = await openDeploySwarm(run, zone, address, allowedPeers)
   const capped = settings.seederUploadLimit !== undefined ? `, seeder capped at ${formatRate(settings.seederUploadLimit)}` : ''
   return swarmDelivery(swarm, ssh, `${capped} (${why})`, allowedPeers)
@@ -193,6 +194,8 @@ async function openDeploySwarm(run: ZoneRun, zone: Zone, address: string, allowe
       trackerPort: settings.trackerPort,
       policy,
       seederUploadLimit: settings.seederUploadLimit,
+      allowedPeers,
+      hostCount: zone.hosts.length,
       destination: settings.destination,
       signal: hooks.signal,
       log: hooks.debug,

@@ -58,7 +58,8 @@ export class HostCommands implements Killer {
       child.on('exit', (code, signal) => {
         const report = (): void => {
           const output = tail.trim().split('\n').slice(-3).join(' | ')
-          const what = timedOut ? `killed after ${options.timeoutMs / 1000} s` : signal !== null ? `killed by ${signal}` : `exit ${code}`
+          // To a tenth of a second: an attempt cut short by the deadline was given 1499 ms, not 1.5 s.
+          const what = timedOut ? `killed after ${Math.round(options.timeoutMs / 100) / 10} s` : signal !== null ? `killed by ${signal}` : `exit ${code}`
           finish({ ok: !timedOut && code === 0, why: output === '' ? what : `${what}: ${output}` })
         }
         // What it printed last may still be in the pipe: read until the pipes close, 200 ms at most.

@@ -10,7 +10,9 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { decodeOriginJob, PROTOCOL_VERSION, type AgentErrorCode, type OriginJob } from '../protocol/events.js'
+import { listenTowardFleet } from '../swarm/listen-toward-fleet.js'
 import { layObjects } from '../swarm/object-layout.js'
+import { incomingLimits } from '../swarm/peer-filter.js'
 import { startSeeder, type Seeder } from '../swarm/seeder.js'
 import { makeTorrent } from '../swarm/torrent.js'
 import { startTracker, type EphemeralTracker } from '../swarm/tracker.js'
@@ -135,13 +137,27 @@ export class Origin {
   private async serve(): Promise<void> {
     const job = this.job!
     try {
-      this.tracker = await startTracker({ port: job.trackerPort, intervalMs: job.trackerIntervalMs, peersCacheLength: job.peersCacheLength })
+      // The same guard as the runner's swarm (swarm.ts): only the fleet's addresses get in.
+      const allowed = job.allowedPeers === undefined ? undefined : new Set(job.allowedPeers)
+      const allowPeer = allowed === undefined ? undefined : (address: string) => allowed.has(address)
+      const base = { port: job.trackerPort, intervalMs: job.trackerIntervalMs, peersCacheLength: job.peersCacheLength, allowPeer }
+      const warn = (message: string): void => this.io.emit({ type: 'notice', message })
+      const listening = await listenTowardFleet(job.announceAddress, (host) => startTracker({ ...base, host }), warn)
+      this.tracker = listening.started
       const trackerUrl = this.tracker.announceUrl(job.announceAddress)
       const layout = layObjects(job.objects, job.pieceLength)
       const torrent = makeTorrent({ name: 'objects', layout, pieces: Buffer.from(job.pieces, 'base64'), announceUrl: trackerUrl })
       await this.tracker.allow(torrent.infoHash)
       if (this.exiting) return
-      this.seeder = await startSeeder({ objectsDir: this.workDir!, layout, torrent: torrent.torrent, uploadLimit: job.seederUploadLimit })
+      this.seeder = await startSeeder({
+        objectsDir: this.workDir!,
+        layout,
+        torrent: torrent.torrent,
+        uploadLimit: job.seederUploadLimit,
+        listenAddress: listening.listenAddress,
+        peers: { allowed, ...incomingLimits({ agent: false, hosts: job.hostCount }, allowed === undefined) },
+        onWarning: warn,
+      })
       if (this.exiting) return
       this.serving = true
       this.io.emit({ type: 'ready', trackerUrl, infoHash: torrent.infoHash, seederPeerId: this.seeder.peerId, seederPort: this.seeder.port })

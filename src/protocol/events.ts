@@ -124,6 +124,10 @@ export interface OriginJob {
   peersCacheLength: number
   /** Bytes/s the seeder sends in all; absent = no cap. */
   seederUploadLimit?: number
+  /** The fleet's addresses and this host's: the only ones its tracker and seeder deal with; absent = any (swarm-allow-any-peer). */
+  allowedPeers?: string[]
+  /** The hosts its swarm serves: what the seeder's caps on incoming connections are sized by. */
+  hostCount: number
   /** Absolute directory under which the origin makes its own work directory (<workRoot>/<pid>). */
   workRoot: string
   hardCapSeconds: number
@@ -384,10 +388,14 @@ export function decodeJob(line: string): AgentJob {
   if (value.nice !== undefined && !(Number.isInteger(value.nice) && (value.nice as number) >= 0 && (value.nice as number) <= 19)) {
     throw new Error('job field nice must be a whole number from 0 to 19 when present')
   }
-  if (value.allowedPeers !== undefined && !(Array.isArray(value.allowedPeers) && value.allowedPeers.every((peer) => typeof peer === 'string'))) {
+  checkAllowedPeers(value.allowedPeers)
+  return value as unknown as AgentJob
+}
+
+function checkAllowedPeers(peers: unknown): void {
+  if (peers !== undefined && !(Array.isArray(peers) && peers.every((peer) => typeof peer === 'string'))) {
     throw new Error('job field allowedPeers must be a list of addresses')
   }
-  return value as unknown as AgentJob
 }
 
 function checkDirect(direct: unknown): void {
@@ -460,9 +468,10 @@ export function decodeOriginJob(line: string): OriginJob {
   if (!(value.workRoot as string).startsWith('/') || (value.workRoot as string).split('/').includes('..')) {
     throw new Error('job field workRoot must be an absolute path without ".."')
   }
-  for (const name of ['pieceLength', 'trackerIntervalMs', 'peersCacheLength', 'hardCapSeconds', 'progressIntervalMs', 'heartbeatTimeoutMs'] as const) {
+  for (const name of ['pieceLength', 'trackerIntervalMs', 'peersCacheLength', 'hardCapSeconds', 'progressIntervalMs', 'heartbeatTimeoutMs', 'hostCount'] as const) {
     if (typeof value[name] !== 'number' || !((value[name] as number) > 0)) throw new Error(`job field ${name} must be a positive number`)
   }
+  checkAllowedPeers(value.allowedPeers)
   const port = value.trackerPort
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) throw new Error('job field trackerPort must be a port (0 = any)')
   if (value.seederUploadLimit !== undefined && !(typeof value.seederUploadLimit === 'number' && value.seederUploadLimit >= 1)) {

@@ -32,6 +32,10 @@ export interface RemoteOriginSpec {
   trackerPort: number
   policy: DeployPolicy
   seederUploadLimit?: number
+  /** The fleet's addresses and the seeder host's: the only ones its tracker and seeder deal with; undefined = any (NAT). */
+  allowedPeers?: ReadonlySet<string>
+  /** The hosts its swarm serves. */
+  hostCount: number
   /** The hosts' releases directory: the origin works in `<destination>/.murder/origin/<pid>`. */
   destination: string
   signal: AbortSignal
@@ -136,6 +140,8 @@ function originJob(spec: RemoteOriginSpec, objects: OriginObject[]): OriginJob {
     trackerIntervalMs: spec.policy.tracker.intervalMs,
     peersCacheLength: spec.policy.tracker.peersCacheLength,
     ...(spec.seederUploadLimit !== undefined && { seederUploadLimit: spec.seederUploadLimit }),
+    ...(spec.allowedPeers !== undefined && { allowedPeers: [...spec.allowedPeers] }),
+    hostCount: spec.hostCount,
     workRoot: `${spec.destination}/.murder/origin`,
     hardCapSeconds: spec.policy.agent.hardCapSeconds,
     progressIntervalMs: spec.policy.agent.progressIntervalMs,

@@ -1,6 +1,7 @@
 import type { DeployPolicy } from '../policy.js'
 import type { ObjectLayout } from './object-layout.js'
 import { incomingLimits } from './peer-filter.js'
+import { listenTowardFleet } from './listen-toward-fleet.js'
 import { startSeeder, type Seeder } from './seeder.js'
 import { makeTorrent } from './torrent.js'
 import type { EphemeralTracker } from './tracker.js'
@@ -55,14 +56,9 @@ export async function openSwarm(spec: SwarmSpec): Promise<Swarm> {
       allowedPeers: allowed === undefined ? undefined : [...allowed],
       onWarning: (message: string) => spec.onWarning(`tracker: ${message}`),
     }
-    // Listening on the fleet's address only; an address that is not the runner's own (a NAT's) cannot be.
-    let listenAddress: string | undefined = address
-    tracker = await startTrackerThread({ ...trackerOptions, host: address }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EADDRNOTAVAIL') throw error
-      listenAddress = undefined
-      spec.onWarning(`${address} is not an address of the runner (a NAT's?): the tracker and the seeder listen on every interface`)
-      return startTrackerThread(trackerOptions)
-    })
+    const listening = await listenTowardFleet(address, (host) => startTrackerThread({ ...trackerOptions, host }), spec.onWarning)
+    tracker = listening.started
+    const listenAddress = listening.listenAddress
     const announceUrl = tracker.announceUrl(address)
     const pieceLength = spec.layout.pieceLength
     const torrent = makeTorrent({ name: 'objects', layout: spec.layout, pieces: spec.pieces, announceUrl })

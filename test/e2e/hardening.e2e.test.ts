@@ -202,6 +202,24 @@ describe('finding 2: outsiders on the fleet\'s network', () => {
     assert.equal(result.seeder, 'refused', 'the seeder closed its connection before any handshake')
   })
 
+  test('with a seeder host, an outsider can neither scrape nor announce to its tracker, nor reach its seeder', async () => {
+    const seederHost = fleet.hosts[0]!
+    // New bytes, so that the swarm lives while the intruder probes (the hosts' stores hold the last test's objects).
+    fs.writeFileSync(path.join(source, 'blob.bin'), randomBytes(6 * 1024 * 1024))
+    const { run, result } = await deployWithIntruder('outsider-origin', { 'seeder-host': label(seederHost) }, ({ announce, infoHash, seederPort }) => [
+      'probe',
+      announce,
+      infoHash,
+      new URL(announce).hostname,
+      seederPort,
+    ])
+    assert.match(run.stdout, new RegExp(`Tracker http://${seederHost.address.replace(/\./g, '\\.')}:\\d+/announce, seeder on ${label(seederHost)} `), 'the tracker and the seeder ran on the seeder host')
+    assert.equal(result.scrape, 404, JSON.stringify(result))
+    assert.match(String(result.announce), /failure reason.*not a host of this deploy/, JSON.stringify(result))
+    assert.deepEqual(result.peers, [], 'the seeder host\'s tracker told it of no peer')
+    assert.equal(result.seeder, 'refused', 'the seeder host\'s seeder closed its connection before any handshake')
+  })
+
   test('with swarm-allow-any-peer, a peer sending garbage is dropped and not let back in; the deploy completes', async () => {
     // New bytes: the hosts' stores hold the last test's objects, and a host with nothing to download asks the poisoner for nothing.
     fs.writeFileSync(path.join(source, 'blob.bin'), randomBytes(3 * 1024 * 1024))

@@ -17,6 +17,8 @@ import { objectChunkStore } from '../../../src/swarm/object-chunk-store.js'
 import { layObjects } from '../../../src/swarm/object-layout.js'
 import { makeTorrent } from '../../../src/swarm/torrent.js'
 import { removeTemporaryDirs, sha256, temporaryDir } from '../helpers.js'
+import { knock } from '../../e2e/intruder.js'
+import { connects, get } from '../net-probes.js'
 
 after(removeTemporaryDirs)
 
@@ -45,6 +47,7 @@ function originJob(workRoot: string): OriginJob {
     trackerPort: 0,
     trackerIntervalMs: 5000,
     peersCacheLength: 1000,
+    hostCount: 1,
     workRoot,
     hardCapSeconds: 600,
     progressIntervalMs: 1000,
@@ -116,6 +119,30 @@ describe('Origin', () => {
     const last = events.filter((event) => event.type === 'origin-progress').at(-1)
     assert.ok(last?.type === 'origin-progress' && last.announces >= 1 && last.uploaded > 0, `the last origin-progress holds the final counts: ${JSON.stringify(last)}`)
     assert.deepEqual(fs.readdirSync(workRoot), [], 'its work directory is gone')
+  })
+
+  test('its tracker and seeder deal only with the fleet\'s addresses, on the address the fleet reaches it at', async () => {
+    const workRoot = path.join(temporaryDir(), 'origin')
+    const { origin, next, exitCode } = startOrigin()
+    origin.start(encodeJob({ ...originJob(workRoot), allowedPeers: ['127.0.0.1'] }).trimEnd())
+    feed(origin, Buffer.concat([...contents, Buffer.from('\n\n')]))
+    const ready = await next('ready')
+    try {
+      const { infoHash } = makeTorrent({ name: 'objects', layout, pieces, announceUrl: ready.trackerUrl })
+      const query = `info_hash=${infoHash.replace(/../g, '%$&')}&peer_id=${'%cc'.repeat(20)}&port=7001&uploaded=0&downloaded=0&left=0&compact=1&event=started`
+      const outsider = await get(`${ready.trackerUrl}?${query}`, '127.0.0.2')
+      assert.match(outsider.body, /failure reason.*not a host of this deploy/, 'an announce from outside the fleet is refused')
+      assert.doesNotMatch((await get(`${ready.trackerUrl}?${query}`, '127.0.0.1')).body, /failure reason/, 'one from the fleet is taken')
+      const trackerPort = Number(new URL(ready.trackerUrl).port)
+      assert.equal(await connects('127.0.0.2', trackerPort), false, 'the tracker listens on the fleet\'s address only')
+      assert.equal(await connects('127.0.0.2', ready.seederPort), false, 'and so does the seeder')
+      const hash = Buffer.from(infoHash, 'hex')
+      assert.equal(await knock('127.0.0.1', ready.seederPort, hash, '127.0.0.2'), 'refused', 'the seeder closes an outsider\'s connection before the handshake')
+      assert.equal(await knock('127.0.0.1', ready.seederPort, hash, '127.0.0.1'), 'answered', 'and answers the fleet\'s')
+    } finally {
+      origin.stop('the deploy is over')
+    }
+    assert.equal(await exitCode, 0)
   })
 
   test('a damaged object: VERIFY_FAILED, no tracker, nothing left', async () => {

@@ -244,6 +244,7 @@ describe('the origin role (seeder-host)', () => {
     trackerPort: 0,
     trackerIntervalMs: 5000,
     peersCacheLength: 1000,
+    hostCount: 100,
     workRoot: '/srv/releases/.murder/origin',
     hardCapSeconds: 720,
     progressIntervalMs: 1000,
@@ -260,6 +261,7 @@ describe('the origin role (seeder-host)', () => {
   test('round-trips', () => {
     assert.deepEqual(decodeOriginJob(encodeJob(originJob)), originJob)
     assert.deepEqual(decodeOriginJob(line({ seederUploadLimit: 1_000_000 })).seederUploadLimit, 1_000_000)
+    assert.deepEqual(decodeOriginJob(line({ allowedPeers: ['198.18.0.12', 'fd00::12'] })).allowedPeers, ['198.18.0.12', 'fd00::12'])
   })
   const bad: [string, Record<string, unknown>, RegExp][] = [
     ['another protocol version', { v: 2 }, /protocol version 2/],
@@ -275,6 +277,8 @@ describe('the origin role (seeder-host)', () => {
     ['no announce address', { announceAddress: '' }, /announceAddress is missing/],
     ['a zero heartbeat timeout', { heartbeatTimeoutMs: 0 }, /heartbeatTimeoutMs must be a positive number/],
     ['a seeder cap under 1 byte/s', { seederUploadLimit: 0 }, /seederUploadLimit/],
+    ['no host count', { hostCount: undefined }, /hostCount must be a positive number/],
+    ['allowed peers that are not a list of addresses', { allowedPeers: '198.18.0.12' }, /allowedPeers must be a list of addresses/],
   ]
   for (const [what, changes, message] of bad) {
     test(`refuses ${what}`, () => assert.throws(() => decodeOriginJob(line(changes)), message))

@@ -5,37 +5,12 @@
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import * as net from 'node:net'
 import type { EphemeralTracker } from '../../../src/swarm/tracker.js'
 import { settled, TRACKER_KINDS } from './tracker-kinds.js'
 import { announce } from '../../e2e/intruder.js'
-import * as http from 'node:http'
+import { connects, get } from '../net-probes.js'
 
 const OURS = Buffer.from('aa'.repeat(20), 'hex')
-
-function get(url: string, localAddress?: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { localAddress }, (response) => {
-        let body = ''
-        response.setEncoding('latin1')
-        response.on('data', (chunk: string) => (body += chunk))
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }))
-      })
-      .on('error', reject)
-  })
-}
-
-function connects(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port })
-    socket.on('connect', () => {
-      socket.destroy()
-      resolve(true)
-    })
-    socket.on('error', () => resolve(false))
-  })
-}
 
 for (const kind of TRACKER_KINDS) describe(`the tracker against outsiders, ${kind.name}`, () => {
   let tracker: EphemeralTracker
