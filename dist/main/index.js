@@ -54445,7 +54445,6 @@ async function resolveFleetAddresses(hosts) {
 
 // src/swarm/listen-toward-fleet.ts
 async function listenTowardFleet(address, start, warn2) {
-  if (address === void 0) return { started: await start(void 0), listenAddress: void 0 };
   try {
     return { started: await start(address), listenAddress: address };
   } catch (error2) {

@@ -5,11 +5,10 @@
  * interface, said in a warning — the peer guard still takes only the fleet's addresses.
  */
 export async function listenTowardFleet<T>(
-  address: string | undefined,
+  address: string,
   start: (host: string | undefined) => Promise<T>,
   warn: (message: string) => void,
 ): Promise<{ started: T; listenAddress: string | undefined }> {
-  if (address === undefined) return { started: await start(undefined), listenAddress: undefined }
   try {
     return { started: await start(address), listenAddress: address }
   } catch (error) {
