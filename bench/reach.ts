@@ -269,7 +269,8 @@ async function main(): Promise<void> {
     label: args.label,
     command: `npm run bench:reach -- ${process.argv.slice(2).join(' ')}`.trim(),
     machine: { nproc: os.cpus().length, kernel: os.release(), busyBefore: busyNow },
-    settings: { ...args, sizeBytes, deadlineSeconds, agent: args.cold ? 'cold' : 'warm (pre-installed)' },
+    // The output folder as the repository names it: a result file says nothing of the machine's own paths.
+    settings: { ...args, out: path.relative(REPO, args.out), sizeBytes, deadlineSeconds, agent: args.cold ? 'cold' : 'warm (pre-installed)' },
     seeder,
     zones,
     table,
